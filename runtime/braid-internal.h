@@ -1,0 +1,62 @@
+/* braid-internal.h: the internal services the runtime core offers to the
+ * rest of runtime/ (combinators, primitives, I/O).
+ *
+ * The core (loop.c, task.c, future.c, timer.c, ...) implements these; the
+ * combinators (gather.c, wait.c, as-completed.c, wait-for.c, timeout.c,
+ * shield.c) and later the primitives build on them plus the public API, so
+ * they never touch the core's structs directly. Not installed.
+ */
+#ifndef BRAID_INTERNAL_H
+#define BRAID_INTERNAL_H
+
+#include "braid.h"
+
+/* braid__await_as:
+ * braid_await, but the suspension is reported to the hooks with @reason and
+ * @object_id (0: the future's own id) instead of TASK/FUTURE. For
+ * combinators: a gather awaits its outer future as BRAID_WAIT_GATHER. */
+int braid__await_as (braid_future *future, braid_wait_reason reason,
+                     uint64_t object_id, void **result);
+
+/* A new process-unique object id (ids are never 0). */
+uint64_t braid__object_id_new (void);
+
+/* Reports an object to the hooks (BRAID_EV_OBJECT_CREATED) as created by
+ * the current task. @name may be NULL. */
+void braid__object_created (braid_loop *loop, uint64_t id,
+                            braid_object_kind kind, const char *name);
+
+/* A one-shot timer on the loop's timer heap. @fn(@data) is put on the ready
+ * queue when the deadline passes (ORDERING.md rule 2: due timers go after
+ * what was already ready). */
+typedef struct braid__timer braid__timer;
+typedef void (*braid__timer_fn) (void *data);
+/* Returns a timer handle owned by the loop until it fires or is cancelled;
+ * the handle is valid until then. Never NULL (aborts on OOM). */
+braid__timer *braid__call_later (braid_loop *loop, uint64_t delay_ns,
+                                 braid__timer_fn fn, void *data);
+/* Cancels a timer that has not fired. After the callback ran, the handle
+ * must not be used. */
+void braid__timer_cancel (braid__timer *timer);
+uint64_t braid__timer_id (const braid__timer *timer);
+
+/* Schedules @fn(@data) through the ready queue (loop.call_soon). */
+void braid__call_soon (braid_loop *loop, void (*fn) (void *data), void *data);
+
+/* Converts seconds to nanoseconds for timeouts: negative means "none" and
+ * returns UINT64_MAX; NaN raises ValueError and returns 0 with *@rc set to
+ * BRAID_EINVAL. */
+uint64_t braid__seconds_to_ns (double seconds, int *rc);
+
+/* Marks a gather's child: it is exempt from "Task was destroyed but it is
+ * pending!" (ORDERING.md rule 28). */
+void braid__future_set_gathered (braid_future *future);
+
+/* The loop a future belongs to (borrowed). */
+braid_loop *braid__future_loop (const braid_future *future);
+
+/* Raises a RuntimeError/ValueError/... for a misuse code (BRAID_EINVAL,
+ * BRAID_ENOTASK, ...) with @what naming the call, and returns @code. */
+int braid__raise_code (int code, const char *what);
+
+#endif /* BRAID_INTERNAL_H */

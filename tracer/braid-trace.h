@@ -1,0 +1,257 @@
+/* braid-trace.h: the public interface of libbraid-trace.
+ *
+ * Two halves. Recording: install the runtime's hooks and store every event
+ * in a SQLite file (tracer/SCHEMA.md documents the file). Reading: load a
+ * trace file into an in-memory model of plain arrays (tasks, state slices,
+ * causal edges, marks, output lines, objects, problems) that the `braid`
+ * tool and the viewer draw from. The reader is the only code that knows the
+ * file format; nothing else in braid runs SQL on a trace.
+ *
+ * Every array of the model is sorted as documented, indexed from 0, and
+ * lives as long as the braid_trace. Strings are borrowed from it too and are
+ * never NULL (an unknown string is ""). Times are nanoseconds since the
+ * trace's first event; "steps" number the resumptions of tasks in the order
+ * they happened (step k is the k-th resumption, from 0), which is the
+ * loop-step axis of the timeline.
+ */
+#ifndef BRAID_TRACE_H
+#define BRAID_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The schema version this library writes and the newest it reads. */
+#define BRAID_TRACE_SCHEMA_VERSION 1
+
+/* ---------------------------------------------------------------------
+ * Recording
+ * ------------------------------------------------------------------ */
+
+/* braid_trace_start:
+ * Starts recording every loop of the process into a new trace at @path
+ * (replaced if it exists). Call before the first loop is created. The
+ * environment variable BRAID_TRACE=path does the same for any program
+ * linked with libbraid, without code changes.
+ * Returns 0, or a negative BRAID_E* code with a message on stderr. */
+int braid_trace_start (const char *path);
+
+/* braid_trace_stop:
+ * Flushes every buffered event, marks the trace complete and closes it.
+ * Runs by itself at exit() and on SIGINT/SIGTERM. Returns 0 or a negative
+ * code. */
+int braid_trace_stop (void);
+
+/* ---------------------------------------------------------------------
+ * Reading
+ * ------------------------------------------------------------------ */
+
+typedef struct braid_trace braid_trace;
+
+typedef enum braid_trace_state
+{
+  BRAID_STATE_RUNNING = 0, /* a step of the task is executing */
+  BRAID_STATE_READY = 1,   /* in the ready queue, not yet run by the loop */
+  BRAID_STATE_WAITING = 2, /* suspended on something (see wait_reason) */
+} braid_trace_state;
+
+typedef enum braid_trace_outcome
+{
+  BRAID_OUTCOME_PENDING = 0, /* still pending when the trace ended */
+  BRAID_OUTCOME_COMPLETED = 1,
+  BRAID_OUTCOME_FAILED = 2,
+  BRAID_OUTCOME_CANCELLED = 3,
+  BRAID_OUTCOME_DESTROYED_PENDING = 4,
+} braid_trace_outcome;
+
+typedef struct braid_trace_meta
+{
+  int schema_version;
+  const char *program;
+  const char *arguments;     /* space separated, as recorded */
+  const char *braid_version;
+  const char *clock;         /* "monotonic" or "virtual" */
+  int64_t start_unix_ns;     /* wall-clock time of the first event */
+  bool complete;             /* false after a kill or a crash */
+  uint64_t n_events;
+  int64_t duration_ns;       /* last event time */
+  uint64_t n_steps;          /* number of resumptions */
+  uint64_t n_iterations;     /* loop iterations */
+} braid_trace_meta;
+
+typedef struct braid_trace_task
+{
+  uint64_t id;               /* the runtime's task id */
+  int32_t parent;            /* index of the creating task, -1 if none */
+  int32_t depth;             /* 0 for a root, parent's depth + 1 */
+  const char *name;
+  const char *function;
+  const char *file;          /* creation site */
+  int line;
+  int64_t created_ns;
+  int64_t ended_ns;          /* -1 if pending at the end of the trace */
+  braid_trace_outcome outcome;
+  const char *error_type;    /* failed or cancelled: else "" */
+  const char *error_message;
+  const char *error_file;    /* raise site */
+  int error_line;
+  bool error_retrieved;
+  int64_t running_ns, ready_ns, waiting_ns;
+  uint32_t n_steps;
+  size_t first_slice;        /* this task's slices are a contiguous range */
+  size_t n_slices;
+} braid_trace_task;
+
+/* One interval of one task in one state. Sorted by task index, then time;
+ * a task's slices do not overlap and cover created_ns..ended_ns. */
+typedef struct braid_trace_slice
+{
+  uint32_t task;             /* task index */
+  braid_trace_state state;
+  uint32_t wait_reason;      /* braid_wait_reason when WAITING (or READY:
+                                what it was woken from) */
+  uint64_t object;           /* what it waited on (object id), 0 if none */
+  int64_t start_ns, end_ns;
+  uint64_t start_step, end_step; /* a RUNNING slice of step k is [k, k+1) */
+} braid_trace_slice;
+
+typedef enum braid_trace_edge_kind
+{
+  BRAID_EDGE_SPAWN = 0,  /* from creator to created, at creation */
+  BRAID_EDGE_WAKE = 1,   /* from the waker to the woken task */
+  BRAID_EDGE_GATHER = 2, /* from a gathered child to the awaiting task */
+  BRAID_EDGE_ERROR = 3,  /* an error travelling from a task to its reader */
+  BRAID_EDGE_CANCEL = 4, /* a cancellation request */
+} braid_trace_edge_kind;
+
+/* A causal arrow. Sorted by time. from is -1 when the loop itself (a timer,
+ * I/O) caused it. */
+typedef struct braid_trace_edge
+{
+  braid_trace_edge_kind kind;
+  int32_t from, to;          /* task indexes */
+  int64_t time_ns;
+  uint64_t step;             /* the step during which it happened */
+  uint64_t object;
+} braid_trace_edge;
+
+typedef enum braid_trace_mark_kind
+{
+  BRAID_MARK_YIELD = 0,            /* sleep(0) */
+  BRAID_MARK_ERROR = 1,            /* the task failed */
+  BRAID_MARK_CANCELLED = 2,
+  BRAID_MARK_NEVER_RETRIEVED = 3,
+  BRAID_MARK_DESTROYED_PENDING = 4,
+  BRAID_MARK_SLOW_STEP = 5,
+  BRAID_MARK_OUTPUT = 6,           /* the task wrote a line */
+  BRAID_MARK_OBSERVER_WAIT = 7,    /* tracing made the run wait */
+} braid_trace_mark_kind;
+
+/* A point event on a task's lane. Sorted by time. */
+typedef struct braid_trace_mark
+{
+  braid_trace_mark_kind kind;
+  int32_t task;
+  int64_t time_ns;
+  uint64_t step;
+  int64_t value;             /* duration for SLOW_STEP/OBSERVER_WAIT, else 0 */
+} braid_trace_mark;
+
+typedef struct braid_trace_output
+{
+  int32_t task;              /* -1 outside tasks */
+  int stream;                /* 1 stdout, 2 stderr */
+  int64_t time_ns;
+  uint64_t step;
+  const char *text;
+} braid_trace_output;
+
+typedef struct braid_trace_object
+{
+  uint64_t id;
+  uint32_t kind;             /* braid_object_kind */
+  const char *name;
+  int32_t creator;           /* task index, -1 if none */
+} braid_trace_object;
+
+typedef enum braid_trace_problem_kind
+{
+  BRAID_PROBLEM_NEVER_RETRIEVED = 0,
+  BRAID_PROBLEM_DESTROYED_PENDING = 1,
+  BRAID_PROBLEM_SLOW_STEP = 2,
+  BRAID_PROBLEM_DEADLOCK = 3,
+  BRAID_PROBLEM_INCOMPLETE = 4,  /* the trace was not closed cleanly */
+} braid_trace_problem_kind;
+
+typedef struct braid_trace_problem
+{
+  braid_trace_problem_kind kind;
+  int32_t task;              /* -1 when it concerns no single task */
+  int64_t time_ns;
+  uint64_t step;
+  int64_t duration_ns;       /* SLOW_STEP */
+  const char *summary;       /* one line, ready to print */
+  const char *detail;        /* sites: created at..., raised at... */
+} braid_trace_problem;
+
+typedef bool (*braid_trace_progress_fn) (double fraction, void *user_data);
+
+typedef struct braid_trace_load_options
+{
+  /* Load only events with start_ns <= time < end_ns (end_ns 0: no end);
+   * tasks alive in the window are kept whole in the task list. */
+  int64_t start_ns, end_ns;
+  /* Called now and then with the loaded fraction; return false to stop
+   * loading (braid_trace_open then returns BRAID_ECANCELLED). */
+  braid_trace_progress_fn progress;
+  void *progress_data;
+} braid_trace_load_options;
+
+/* braid_trace_open:
+ * Opens @path read-only (SQLite defensive mode, untrusted input) and loads
+ * it. @options may be NULL (whole trace, no progress). On success stores a
+ * new trace in @out and returns 0. On failure returns a negative code and,
+ * if @error is not NULL, stores a one-line message naming the file and the
+ * problem (free it with free()): missing, empty, not SQLite, not a braid
+ * trace, newer schema version, truncated or corrupted. */
+int braid_trace_open (const char *path,
+                      const braid_trace_load_options *options,
+                      braid_trace **out, char **error);
+void braid_trace_close (braid_trace *trace); /* accepts NULL */
+
+const braid_trace_meta *braid_trace_get_meta (const braid_trace *trace);
+const braid_trace_task *braid_trace_get_tasks (const braid_trace *trace,
+                                               size_t *n);
+const braid_trace_slice *braid_trace_get_slices (const braid_trace *trace,
+                                                 size_t *n);
+const braid_trace_edge *braid_trace_get_edges (const braid_trace *trace,
+                                               size_t *n);
+const braid_trace_mark *braid_trace_get_marks (const braid_trace *trace,
+                                               size_t *n);
+const braid_trace_output *braid_trace_get_outputs (const braid_trace *trace,
+                                                   size_t *n);
+const braid_trace_object *braid_trace_get_objects (const braid_trace *trace,
+                                                   size_t *n);
+const braid_trace_problem *braid_trace_get_problems (const braid_trace *trace,
+                                                     size_t *n);
+
+/* Index of the task with runtime id @id, or -1. */
+int32_t braid_trace_find_task (const braid_trace *trace, uint64_t id);
+/* The object with id @id, or NULL. */
+const braid_trace_object *braid_trace_find_object (const braid_trace *trace,
+                                                   uint64_t id);
+
+/* Human names for the enums ("running", "sleep", "never-retrieved"...). */
+const char *braid_trace_state_name (braid_trace_state state);
+const char *braid_trace_wait_reason_name (uint32_t reason);
+const char *braid_trace_outcome_name (braid_trace_outcome outcome);
+const char *braid_trace_problem_kind_name (braid_trace_problem_kind kind);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BRAID_TRACE_H */
