@@ -59,4 +59,19 @@ braid_loop *braid__future_loop (const braid_future *future);
  * BRAID_ENOTASK, ...) with @what naming the call, and returns @code. */
 int braid__raise_code (int code, const char *what);
 
+/* braid__future_set_cancel_fn:
+ * Gives @future a cancel override, as asyncio's _GatheringFuture.cancel():
+ * while @fn is set and @future is pending, braid_future_cancel (@future,
+ * msg) calls @fn (@future, msg, @data) instead of cancelling it and returns
+ * what @fn returns (true: the request was passed on). This includes the
+ * cancel the core makes when a task waiting on @future is cancelled (so the
+ * task stays suspended until @future completes, as for asyncio's
+ * fut_waiter). @fn NULL removes the override. A future that is done ignores
+ * it. Added by the combinators (gather.c); gather.c falls back to a done
+ * callback when the core does not define it. */
+typedef bool (*braid__cancel_fn) (braid_future *future, const char *msg,
+                                  void *data);
+void braid__future_set_cancel_fn (braid_future *future, braid__cancel_fn fn,
+                                  void *data);
+
 #endif /* BRAID_INTERNAL_H */
