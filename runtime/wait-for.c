@@ -1,0 +1,232 @@
+/* wait-for.c: asyncio.wait_for (braid_wait_for), as in CPython 3.11.
+ *
+ * Owns one call's waiter state: a private waiter future the caller suspends
+ * on (reported as BRAID_WAIT_WAIT on a BRAID_OBJ_WAIT object), released
+ * either by a done callback on the awaited future or by the timeout timer
+ * (asyncio's _release_waiter). On timeout the future is cancelled and
+ * awaited through a second waiter (asyncio's _cancel_and_wait), then its
+ * CancelledError becomes a TimeoutError; if it swallowed the cancellation
+ * its result is returned. Cancelling the caller cancels the future and waits
+ * for it the same way (ORDERING.md rule 19).
+ *
+ * Lifetime: a waiter state is reference counted because its done callback
+ * may already be queued when the caller moves on: the caller, the
+ * registered or queued callback, and the armed timer each hold one.
+ *
+ * Not hot: one state per call.
+ */
+#include <stdlib.h>
+
+#include "braid-internal.h"
+
+typedef struct waiter
+{
+  int refs;
+  braid_future *waiter;       /* reference */
+  braid_future *future;       /* borrowed: the one being waited for */
+  braid__timer *timer;
+  bool registered;            /* the done callback has not run */
+} waiter;
+
+/* Drops @n references. */
+static void
+waiter_release (waiter *w, int n)
+{
+  w->refs -= n;
+  if (w->refs > 0)
+    return;
+  braid_future_unref (w->waiter);
+  free (w);
+}
+
+static void
+release (waiter *w)
+{
+  if (!braid_future_done (w->waiter))
+    braid_future_set_result (w->waiter, NULL);
+}
+
+static void
+on_done (braid_future *future, void *data)
+{
+  waiter *w = data;
+
+  w->registered = false;
+  release (w);
+  waiter_release (w, 1);
+}
+
+static void
+on_timeout (void *data)
+{
+  waiter *w = data;
+
+  w->timer = NULL;
+  release (w);
+  waiter_release (w, 1);
+}
+
+/* Creates a waiter on @future's loop with a done callback on @future.
+ * NULL on OOM (raised). */
+static waiter *
+waiter_new (braid_future *future)
+{
+  waiter *w = calloc (1, sizeof *w);
+
+  if (!w)
+    goto fail;
+  w->waiter = braid_future_new (braid__future_loop (future));
+  if (!w->waiter)
+    goto fail_w;
+  w->future = future;
+  w->refs = 2;
+  w->registered = true;
+  braid_future_add_done_callback (future, on_done, w);
+  return w;
+
+fail_w:
+  free (w);
+fail:
+  braid__raise_code (BRAID_ENOMEM, "braid_wait_for");
+  return NULL;
+}
+
+/* Unregisters the callback if it has not run (a queued one keeps its
+ * reference) and disarms the timer, then drops the caller's reference. */
+static void
+waiter_finish (waiter *w)
+{
+  int drop = 1;
+
+  if (w->registered
+      && braid_future_remove_done_callback (w->future, on_done, w) > 0)
+    {
+      w->registered = false;
+      drop++;
+    }
+  if (w->timer)
+    {
+      braid__timer_cancel (w->timer);
+      w->timer = NULL;
+      drop++;
+    }
+  waiter_release (w, drop);
+}
+
+static bool
+cancel_future (braid_future *future)
+{
+  braid_task *task = braid_future_task (future);
+  return task ? braid_task_cancel (task, NULL)
+              : braid_future_cancel (future, NULL);
+}
+
+/* asyncio's _cancel_and_wait: cancel @future and wait on a private waiter
+ * until it is done, so this wait itself stays cancellable. Returns 0, or
+ * the code of the caller's own cancellation. */
+static int
+cancel_and_wait (braid_future *future, uint64_t id)
+{
+  waiter *w = waiter_new (future);
+  int rc;
+
+  if (!w)
+    return BRAID_ENOMEM;
+  cancel_future (future);
+  rc = braid__await_as (w->waiter, BRAID_WAIT_WAIT, id, NULL);
+  waiter_finish (w);
+  return rc;
+}
+
+/* Reads @future's outcome; a CancelledError becomes a TimeoutError whose
+ * cause it is. */
+static int
+result_or_timeout (braid_future *future, void **result)
+{
+  int rc = braid_future_result (future, result);
+  braid_error *err = braid_error_current ();
+
+  if (rc < 0 && err && braid_error_is (err, BRAID_CANCELLED_ERROR))
+    return braid_raise (BRAID_TIMEOUT_ERROR, "braid_wait_for: timed out");
+  return rc;
+}
+
+int
+braid_wait_for (braid_future *future, double timeout, void **result)
+{
+  braid_loop *loop;
+  waiter *w;
+  uint64_t delay_ns, id;
+  int rc = 0;
+
+  if (!future)
+    return braid__raise_code (BRAID_EINVAL, "braid_wait_for");
+  if (!braid_task_current ())
+    return braid__raise_code (BRAID_ENOTASK, "braid_wait_for");
+  delay_ns = braid__seconds_to_ns (timeout, &rc);
+  if (rc < 0)
+    return rc;
+  /* No timeout: a plain await. */
+  if (delay_ns == UINT64_MAX)
+    return braid_await (future, result);
+
+  loop = braid__future_loop (future);
+  id = braid__object_id_new ();
+  braid__object_created (loop, id, BRAID_OBJ_WAIT, "wait_for");
+
+  if (timeout <= 0)
+    {
+      if (braid_future_done (future))
+        return braid_future_result (future, result);
+      rc = cancel_and_wait (future, id);
+      if (rc < 0)
+        return rc;
+      return result_or_timeout (future, result);
+    }
+
+  w = waiter_new (future);
+  if (!w)
+    return BRAID_ENOMEM;
+  w->refs++;
+  w->timer = braid__call_later (loop, delay_ns, on_timeout, w);
+
+  rc = braid__await_as (w->waiter, BRAID_WAIT_WAIT, id, NULL);
+  if (rc == BRAID_ECANCELLED)
+    {
+      /* The caller was cancelled while waiting. */
+      if (braid_future_done (future))
+        {
+          /* As CPython 3.11: the result wins over the cancellation. */
+          braid_error_clear ();
+          rc = braid_future_result (future, result);
+        }
+      else
+        {
+          braid_error *cancel = braid_error_catch (BRAID_CANCELLED_ERROR);
+          waiter_finish (w);
+          w = NULL;
+          rc = cancel_and_wait (future, id);
+          if (rc == 0)
+            rc = cancel ? braid_reraise (cancel)
+                        : braid_raise (BRAID_CANCELLED_ERROR, "%s", "");
+          braid_error_unref (cancel);
+        }
+    }
+  else if (rc == 0)
+    {
+      if (braid_future_done (future))
+        rc = braid_future_result (future, result);
+      else
+        {
+          /* The timeout passed. */
+          waiter_finish (w);
+          w = NULL;
+          rc = cancel_and_wait (future, id);
+          if (rc == 0)
+            rc = result_or_timeout (future, result);
+        }
+    }
+  if (w)
+    waiter_finish (w);
+  return rc;
+}
