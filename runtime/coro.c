@@ -1,0 +1,337 @@
+/* coro.c: the architecture-independent half of the coroutine layer.
+ *
+ * Owns coroutine set-up and release, the running coroutine of each
+ * thread, the canary check, the ASan fiber annotations around every
+ * switch, the stack-overflow signal handler with its per-thread alternate
+ * signal stacks, and the resident-size probe. The switch itself is in
+ * coro-<arch>.S (or coro-fallback.c), behind coro-arch.h.
+ *
+ * Hot path: braid__coro_switch. Without ASan it is a canary check, a
+ * store of the running coroutine and a tail call to braid__coro_swap, so
+ * every switch resumes through the same jump and no extra frame sits
+ * between the caller and the switch.
+ */
+#include "coro.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "braid-config.h"
+#include "braid.h"
+#include "coro-arch.h"
+#include "stack-pool.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define BRAID_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BRAID_ASAN 1
+#endif
+#endif
+
+#ifdef BRAID_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#define NO_ASAN __attribute__ ((no_sanitize_address))
+#else
+#define NO_ASAN
+#endif
+
+/* The context running on this thread (a coroutine or the thread's own).
+ * initial-exec: read in the signal handler and on every switch. */
+static __thread braid__coro *current_co
+  __attribute__ ((tls_model ("initial-exec")));
+
+#ifdef BRAID_ASAN
+/* The context the last switch on this thread left, so the resumed side
+ * can record that context's stack bounds as ASan reports them. */
+static __thread braid__coro *switched_from;
+#endif
+
+/* Writes @s to stderr with write(2) only: used from the signal handler. */
+static void
+write_str (const char *s)
+{
+  size_t n = 0;
+  while (s[n] != '\0')
+    n++;
+  while (n > 0)
+    {
+      ssize_t w = write (STDERR_FILENO, s, n);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        return;
+      s += w;
+      n -= (size_t) w;
+    }
+}
+
+/* Prints the overflow report for @co and aborts; async-signal-safe. */
+__attribute__ ((noreturn, cold, noinline)) static void
+report_overflow (const braid__coro *co)
+{
+  char num[32];
+  size_t v = co->stack != NULL ? co->stack->size : 0;
+  int i = (int) sizeof num - 1;
+  num[i] = '\0';
+  do
+    {
+      num[--i] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+  while (v != 0 && i > 0);
+
+  write_str ("braid: stack overflow in task '");
+  write_str (co->name != NULL ? co->name : "(unnamed)");
+  write_str ("' (stack of ");
+  write_str (num + i);
+  write_str (" bytes)\n");
+  abort ();
+}
+
+/* The canary zone of a stack must read as zero: a legitimate frame never
+ * reaches it, so anything else there was written by an overflow. One
+ * cache line, one branch. */
+NO_ASAN static inline bool
+canary_intact (const struct braid__stack *s)
+{
+  const uint64_t *z = (const uint64_t *) s->base;
+  return (z[0] | z[1] | z[2] | z[3] | z[4] | z[5] | z[6] | z[7]) == 0;
+}
+
+static inline void
+check_canary (const braid__coro *from)
+{
+  if (from->stack != NULL && __builtin_expect (!canary_intact (from->stack), 0))
+    report_overflow (from);
+}
+
+/* The first C code of every coroutine, called by the trampoline. */
+__attribute__ ((noreturn)) static void
+coro_start (void *co_, void *entry_, void *arg)
+{
+  braid__coro_entry entry = (braid__coro_entry) entry_;
+  (void) co_;
+#ifdef BRAID_ASAN
+  __sanitizer_finish_switch_fiber (NULL, &switched_from->asan_bottom,
+                                   &switched_from->asan_size);
+#endif
+  entry (arg);
+  write_str ("braid: a coroutine's entry function returned\n");
+  abort ();
+}
+
+void
+braid__coro_init_thread (braid__coro *self)
+{
+  memset (self, 0, sizeof *self);
+  self->name = "(thread)";
+  current_co = self;
+  /* Every thread that runs coroutines needs its own alternate signal
+   * stack for the overflow report. */
+  braid__coro_install_overflow_handler ();
+}
+
+int
+braid__coro_init (braid__coro *co, braid__stack_pool *pool,
+                  braid__coro_entry entry, void *arg, const char *name)
+{
+  struct braid__stack *s = braid__stack_acquire (pool);
+  if (s == NULL)
+    return BRAID_ENOMEM;
+
+  co->stack = s;
+  co->name = name;
+  co->asan_fake_stack = NULL;
+  co->asan_bottom = s->base;
+  co->asan_size = s->size;
+#ifdef BRAID_ASAN
+  /* A coroutine that ended with frames still on its stack left their
+   * redzones poisoned; the next user of the stack must not trip on them. */
+  __asan_unpoison_memory_region (s->base, s->size);
+#endif
+  co->sp = braid__coro_make_frame (s->base + s->size, coro_start, co,
+                                   (void *) entry, arg);
+  return 0;
+}
+
+void
+braid__coro_release (braid__coro *co)
+{
+  if (co->stack == NULL)
+    return;
+  braid__stack_release (co->stack);
+  co->stack = NULL;
+  co->sp = NULL;
+}
+
+void
+braid__coro_switch (braid__coro *from, braid__coro *to)
+{
+  check_canary (from);
+  current_co = to;
+#ifdef BRAID_ASAN
+  switched_from = from;
+  __sanitizer_start_switch_fiber (&from->asan_fake_stack, to->asan_bottom,
+                                  to->asan_size);
+  braid__coro_swap (&from->sp, to->sp);
+  __sanitizer_finish_switch_fiber (from->asan_fake_stack,
+                                   &switched_from->asan_bottom,
+                                   &switched_from->asan_size);
+#else
+  /* A tail call: the switch resumes the caller directly. */
+  braid__coro_swap (&from->sp, to->sp);
+#endif
+}
+
+void
+braid__coro_switch_final (braid__coro *from, braid__coro *to)
+{
+  check_canary (from);
+  current_co = to;
+#ifdef BRAID_ASAN
+  switched_from = from;
+  /* NULL: this fiber's fake stack can be freed, it never comes back. */
+  __sanitizer_start_switch_fiber (NULL, to->asan_bottom, to->asan_size);
+#endif
+  braid__coro_swap (&from->sp, to->sp);
+  __builtin_unreachable ();
+}
+
+braid__coro *
+braid__coro_current (void)
+{
+  braid__coro *co = current_co;
+  return co != NULL && co->stack != NULL ? co : NULL;
+}
+
+size_t
+braid__coro_stack_resident (const braid__coro *co)
+{
+  if (co->stack == NULL)
+    return 0;
+  size_t page = braid__stack_page_size ();
+  unsigned char *p = co->stack->base;
+  size_t pages = co->stack->size / page;
+  size_t resident = 0;
+  unsigned char vec[256];
+  while (pages > 0)
+    {
+      size_t n = pages < sizeof vec ? pages : sizeof vec;
+      if (mincore (p, n * page, vec) != 0)
+        return 0;
+      for (size_t i = 0; i < n; i++)
+        resident += vec[i] & 1;
+      p += n * page;
+      pages -= n;
+    }
+  return resident * page;
+}
+
+/* The overflow handler. */
+
+static struct sigaction old_segv, old_bus;
+static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+static pthread_key_t altstack_key;
+static __thread bool altstack_done;
+
+/* True when @addr lies in the guard page of @co's stack. */
+static bool
+in_guard (const braid__coro *co, uintptr_t addr)
+{
+  const struct braid__stack *s = co->stack;
+  if (s == NULL || !s->guarded)
+    return false;
+  uintptr_t base = (uintptr_t) s->base;
+  return addr < base && addr >= base - braid__stack_page_size ();
+}
+
+static void
+overflow_handler (int sig, siginfo_t *info, void *uctx)
+{
+  const braid__coro *co = current_co;
+  if (co != NULL && in_guard (co, (uintptr_t) info->si_addr))
+    report_overflow (co);
+
+  /* Not ours: hand the fault to whoever had it before, or let the default
+   * action happen when the faulting instruction runs again. */
+  const struct sigaction *old = sig == SIGSEGV ? &old_segv : &old_bus;
+  if ((old->sa_flags & SA_SIGINFO) && old->sa_sigaction != NULL)
+    {
+      old->sa_sigaction (sig, info, uctx);
+      return;
+    }
+  if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN
+      && old->sa_handler != NULL)
+    {
+      old->sa_handler (sig);
+      return;
+    }
+  signal (sig, SIG_DFL);
+}
+
+static void
+altstack_free (void *mem)
+{
+  stack_t ss = { .ss_flags = SS_DISABLE };
+  stack_t cur;
+  if (sigaltstack (NULL, &cur) == 0 && cur.ss_sp == mem)
+    sigaltstack (&ss, NULL);
+  munmap (mem, (size_t) 64 * 1024);
+}
+
+static void
+install_once (void)
+{
+  pthread_key_create (&altstack_key, altstack_free);
+
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_sigaction = overflow_handler;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGSEGV, &sa, &old_segv);
+  sigaction (SIGBUS, &sa, &old_bus);
+}
+
+/* Gives the calling thread an alternate signal stack unless it has one:
+ * the handler cannot run on the stack that just overflowed. */
+static void
+ensure_altstack (void)
+{
+  if (altstack_done)
+    return;
+  altstack_done = true;
+
+  stack_t cur;
+  if (sigaltstack (NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE))
+    return;
+  size_t size = (size_t) 64 * 1024;
+  long min = sysconf (_SC_MINSIGSTKSZ);
+  if (min > 0 && (size_t) min * 4 > size)
+    return;                     /* not expected on Linux; no altstack */
+  void *mem = mmap (NULL, size, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED)
+    return;
+  stack_t ss = { .ss_sp = mem, .ss_size = size, .ss_flags = 0 };
+  if (sigaltstack (&ss, NULL) != 0)
+    {
+      munmap (mem, size);
+      return;
+    }
+  pthread_setspecific (altstack_key, mem);
+}
+
+void
+braid__coro_install_overflow_handler (void)
+{
+  pthread_once (&handler_once, install_once);
+  ensure_altstack ();
+}

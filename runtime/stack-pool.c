@@ -1,0 +1,311 @@
+/* stack-pool.c: where coroutine stacks come from.
+ *
+ * Owns the arenas stacks are carved from, their guard pages, the map
+ * budget that limits guard pages, the free list, and valgrind's stack
+ * registrations. A pool belongs to one loop and is not thread-safe; the
+ * map budget is process-wide and atomic.
+ *
+ * An arena is one mmap (MAP_NORESERVE, so only touched pages cost memory)
+ * of `count` slots of `stride` bytes: a guard page, then the usable stack.
+ * One mapping serves many stacks, which matters because the kernel limits
+ * the mappings of a process (vm.max_map_count, 65530 by default) and a
+ * million tasks must fit. A slot gets its guard (an mprotect that splits
+ * the arena's mapping, costing up to two map entries) the first time it
+ * is handed out, while the pools' mappings stay within the budget, half of
+ * max_map_count by default; slots past the budget rely on the canary zone.
+ *
+ * Hot path: braid__stack_acquire and braid__stack_release on a warm pool,
+ * which only pop and push the free list. Stacks released while more than
+ * WARM_STACKS are already free have their pages returned to the kernel
+ * with madvise, so a burst of a million tasks does not stay resident.
+ */
+#include "stack-pool.h"
+
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "braid-config.h"
+
+#ifdef HAVE_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
+
+#ifndef MAP_STACK
+#define MAP_STACK 0
+#endif
+#ifndef MAP_NORESERVE
+#define MAP_NORESERVE 0
+#endif
+
+#define DEFAULT_STACK_SIZE (256 * 1024)
+#define FIRST_ARENA_SLOTS 16
+#define MAX_ARENA_SLOTS 1024
+/* Free stacks kept with their pages; the ones freed past this are
+ * madvise'd. */
+#define WARM_STACKS 64
+
+enum
+{
+  SLOT_FRESH = 0,               /* never handed out */
+  SLOT_READY = 1                /* guard decided, registered */
+};
+
+typedef struct arena arena;
+struct arena
+{
+  arena *next;
+  unsigned char *mem;
+  size_t count;                 /* slots */
+  size_t used;                  /* slots handed out at least once */
+  size_t maps;                  /* map entries accounted for this arena */
+  struct braid__stack slots[];
+};
+
+struct braid__stack_pool
+{
+  size_t stack_size;            /* usable bytes */
+  size_t stride;                /* guard page + usable bytes */
+  arena *arenas;                /* newest first; only the newest has
+                                   never-used slots */
+  struct braid__stack *free_list;
+  size_t n_free;
+  size_t next_arena_slots;
+  size_t n_mmaps;
+};
+
+static size_t page_size;
+static _Atomic size_t map_budget;       /* 0 until first read */
+static _Atomic size_t maps_used;
+
+size_t
+braid__stack_page_size (void)
+{
+  if (page_size == 0)
+    {
+      long p = sysconf (_SC_PAGESIZE);
+      page_size = p > 0 ? (size_t) p : 4096;
+    }
+  return page_size;
+}
+
+/* Reads vm.max_map_count once and keeps half of it for stacks: the rest
+ * is the program's (its libraries, heap arenas, threads' stacks). */
+static size_t
+get_map_budget (void)
+{
+  size_t budget = atomic_load_explicit (&map_budget, memory_order_relaxed);
+  if (budget != 0)
+    return budget;
+
+  size_t max = 65530;
+  int fd = open ("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      char buf[32];
+      ssize_t n = read (fd, buf, sizeof buf - 1);
+      if (n > 0)
+        {
+          buf[n] = '\0';
+          unsigned long long v = strtoull (buf, NULL, 10);
+          if (v > 0)
+            max = (size_t) v;
+        }
+      close (fd);
+    }
+  budget = max / 2;
+  size_t expected = 0;
+  if (!atomic_compare_exchange_strong (&map_budget, &expected, budget))
+    budget = expected;
+  return budget;
+}
+
+void
+braid__stack_set_map_budget (size_t maps)
+{
+  atomic_store (&map_budget, maps == 0 ? 1 : maps);
+}
+
+size_t
+braid__stack_maps_used (void)
+{
+  return atomic_load (&maps_used);
+}
+
+/* Reserves @n map entries if the budget allows it. */
+static bool
+reserve_maps (size_t n)
+{
+  size_t budget = get_map_budget ();
+  size_t used = atomic_load_explicit (&maps_used, memory_order_relaxed);
+  do
+    {
+      if (used + n > budget)
+        return false;
+    }
+  while (!atomic_compare_exchange_weak (&maps_used, &used, used + n));
+  return true;
+}
+
+braid__stack_pool *
+braid__stack_pool_new (size_t stack_size)
+{
+  size_t page = braid__stack_page_size ();
+  if (stack_size == 0)
+    stack_size = DEFAULT_STACK_SIZE;
+  if (stack_size > ((size_t) 1 << 40))
+    return NULL;
+  stack_size = (stack_size + page - 1) & ~(page - 1);
+
+  braid__stack_pool *pool = calloc (1, sizeof *pool);
+  if (pool == NULL)
+    return NULL;
+  pool->stack_size = stack_size;
+  pool->stride = stack_size + page;
+  pool->next_arena_slots = FIRST_ARENA_SLOTS;
+  return pool;
+}
+
+void
+braid__stack_pool_free (braid__stack_pool *pool)
+{
+  if (pool == NULL)
+    return;
+  arena *a = pool->arenas;
+  while (a != NULL)
+    {
+      arena *next = a->next;
+#ifdef HAVE_VALGRIND_H
+      for (size_t i = 0; i < a->used; i++)
+        VALGRIND_STACK_DEREGISTER (a->slots[i].valgrind_id);
+#endif
+      munmap (a->mem, a->count * pool->stride);
+      atomic_fetch_sub (&maps_used, a->maps);
+      free (a);
+      a = next;
+    }
+  free (pool);
+}
+
+/* Maps a new arena, with room for twice as many slots as the last one up
+ * to MAX_ARENA_SLOTS, so small programs reserve little and big ones use
+ * few mappings. The arena's own mapping is always allowed: the budget
+ * only limits guards. */
+static arena *
+arena_new (braid__stack_pool *pool)
+{
+  size_t count = pool->next_arena_slots;
+  arena *a = calloc (1, sizeof *a + count * sizeof a->slots[0]);
+  if (a == NULL)
+    return NULL;
+  void *mem = mmap (NULL, count * pool->stride, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
+                    -1, 0);
+  if (mem == MAP_FAILED)
+    goto fail_free;
+
+  pool->n_mmaps++;
+  a->mem = mem;
+  a->count = count;
+  a->maps = 1;
+  atomic_fetch_add (&maps_used, 1);
+  a->next = pool->arenas;
+  pool->arenas = a;
+  if (pool->next_arena_slots < MAX_ARENA_SLOTS)
+    pool->next_arena_slots *= 2;
+  return a;
+
+fail_free:
+  free (a);
+  return NULL;
+}
+
+/* Prepares a slot the first time it is handed out: its guard page while
+ * the budget allows, and its registration with valgrind. */
+static void
+slot_prepare (braid__stack_pool *pool, arena *a, size_t i)
+{
+  struct braid__stack *s = &a->slots[i];
+  unsigned char *slot = a->mem + i * pool->stride;
+  size_t page = braid__stack_page_size ();
+
+  s->base = slot + page;
+  s->size = pool->stack_size;
+  s->pool = pool;
+  /* A guard in the middle of the arena splits its mapping in three
+   * (two new entries); neighbouring guards share splits, so this
+   * overcounts, which only keeps a wider margin. */
+  if (reserve_maps (2))
+    {
+      if (mprotect (slot, page, PROT_NONE) == 0)
+        {
+          s->guarded = true;
+          a->maps += 2;
+        }
+      else
+        atomic_fetch_sub (&maps_used, 2);
+    }
+#ifdef HAVE_VALGRIND_H
+  s->valgrind_id = VALGRIND_STACK_REGISTER (s->base, s->base + s->size);
+#endif
+  s->state = SLOT_READY;
+}
+
+struct braid__stack *
+braid__stack_acquire (braid__stack_pool *pool)
+{
+  struct braid__stack *s = pool->free_list;
+  if (s != NULL)
+    {
+      pool->free_list = s->next_free;
+      pool->n_free--;
+      s->next_free = NULL;
+      s->in_use = true;
+      return s;
+    }
+
+  arena *a = pool->arenas;
+  if (a == NULL || a->used == a->count)
+    {
+      a = arena_new (pool);
+      if (a == NULL)
+        return NULL;
+    }
+  size_t i = a->used++;
+  slot_prepare (pool, a, i);
+  s = &a->slots[i];
+  s->in_use = true;
+  return s;
+}
+
+void
+braid__stack_release (struct braid__stack *stack)
+{
+  braid__stack_pool *pool = stack->pool;
+  stack->in_use = false;
+  if (pool->n_free >= WARM_STACKS)
+    {
+      /* Beyond the warm cache: give the pages back but keep the range.
+       * The canary zone reads as zero again afterwards, as it must. */
+      madvise (stack->base, stack->size, MADV_DONTNEED);
+    }
+  stack->next_free = pool->free_list;
+  pool->free_list = stack;
+  pool->n_free++;
+}
+
+size_t
+braid__stack_pool_mmap_count (const braid__stack_pool *pool)
+{
+  return pool->n_mmaps;
+}
+
+size_t
+braid__stack_pool_stack_size (const braid__stack_pool *pool)
+{
+  return pool->stack_size;
+}

@@ -1,0 +1,267 @@
+/* test-coro.c: the context switch keeps every context's state.
+ *
+ * Ping-pong between several coroutines and the thread's context, with
+ * values live across switches (the compiler keeps them in callee-saved
+ * registers), an assembly check of each callee-saved register on x86_64,
+ * deep recursion within the stack limit, braid__coro_current, and a
+ * coroutine's frame being the outermost one.
+ */
+#include <glib.h>
+#include <stdint.h>
+
+#include "coro.h"
+#include "stack-pool.h"
+
+static braid__coro main_co;
+static braid__stack_pool *pool;
+
+/* Ping-pong: N coroutines each add their id to a running log, then switch
+ * back to the thread, which resumes them round-robin. */
+#define N_CORO 4
+#define ROUNDS 1000
+
+static braid__coro cos[N_CORO];
+static uint64_t progress[N_CORO];
+
+typedef struct
+{
+  int id;
+  uint64_t sum;                 /* checked after the coroutine finishes */
+  bool done;
+} pp_arg;
+
+static void
+ping_pong_entry (void *p)
+{
+  pp_arg *a = p;
+  /* Many values live across each switch: at -O2 they sit in callee-saved
+   * registers, which the switch must preserve. */
+  uint64_t x1 = (uint64_t) a->id * 1000003u + 1, x2 = x1 * 3, x3 = x1 * 5,
+           x4 = x1 * 7, x5 = x1 * 11, x6 = x1 * 13;
+  double d = a->id + 0.5;
+  for (int r = 0; r < ROUNDS; r++)
+    {
+      progress[a->id]++;
+      braid__coro_switch (&cos[a->id], &main_co);
+      x1 += 1;
+      x2 += 3;
+      x3 += 5;
+      x4 += 7;
+      x5 += 11;
+      x6 += 13;
+      d += 1.0;
+    }
+  uint64_t base = (uint64_t) a->id * 1000003u + 1;
+  a->sum = (x1 - base) + (x2 - base * 3) + (x3 - base * 5) + (x4 - base * 7)
+           + (x5 - base * 11) + (x6 - base * 13);
+  g_assert_cmpfloat (d, ==, a->id + 0.5 + ROUNDS);
+  a->done = true;
+  braid__coro_switch_final (&cos[a->id], &main_co);
+}
+
+static void
+test_ping_pong_keeps_locals (void)
+{
+  pp_arg args[N_CORO];
+  for (int i = 0; i < N_CORO; i++)
+    {
+      args[i] = (pp_arg){ .id = i };
+      progress[i] = 0;
+      g_assert_cmpint (braid__coro_init (&cos[i], pool, ping_pong_entry,
+                                         &args[i], "ping"), ==, 0);
+    }
+  for (int r = 0; r <= ROUNDS; r++)
+    for (int i = 0; i < N_CORO; i++)
+      {
+        g_assert_false (args[i].done);
+        braid__coro_switch (&main_co, &cos[i]);
+        if (r < ROUNDS)
+          g_assert_cmpuint (progress[i], ==, (uint64_t) r + 1);
+      }
+  for (int i = 0; i < N_CORO; i++)
+    {
+      g_assert_true (args[i].done);
+      g_assert_cmpuint (args[i].sum, ==, (uint64_t) ROUNDS * (1 + 3 + 5 + 7 + 11 + 13));
+      braid__coro_release (&cos[i]);
+    }
+}
+
+/* Coroutines switching directly to each other, not through the thread:
+ * a ring passes a token around. */
+static int ring_token;
+static int ring_seen[N_CORO];
+
+static void
+ring_entry (void *p)
+{
+  int id = (int) (intptr_t) p;
+  for (int r = 0; r < 100; r++)
+    {
+      g_assert_cmpint (ring_token, ==, r * N_CORO + id);
+      ring_token++;
+      ring_seen[id]++;
+      braid__coro *next = id + 1 < N_CORO ? &cos[id + 1] : &main_co;
+      braid__coro_switch (&cos[id], next);
+    }
+  braid__coro_switch_final (&cos[id], &main_co);
+}
+
+static void
+test_coroutines_switch_to_each_other (void)
+{
+  ring_token = 0;
+  for (int i = 0; i < N_CORO; i++)
+    {
+      ring_seen[i] = 0;
+      g_assert_cmpint (braid__coro_init (&cos[i], pool, ring_entry,
+                                         (void *) (intptr_t) i, "ring"), ==, 0);
+    }
+  for (int r = 0; r < 100; r++)
+    braid__coro_switch (&main_co, &cos[0]);
+  g_assert_cmpint (ring_token, ==, 100 * N_CORO);
+  /* Let each finish. */
+  for (int i = 0; i < N_CORO; i++)
+    {
+      g_assert_cmpint (ring_seen[i], ==, 100);
+      braid__coro_switch (&main_co, &cos[i]);
+      braid__coro_release (&cos[i]);
+    }
+}
+
+/* braid__coro_current names the running coroutine, NULL on the thread. */
+static braid__coro *seen_current;
+
+static void
+current_entry (void *p)
+{
+  seen_current = braid__coro_current ();
+  braid__coro_switch_final (&cos[0], &main_co);
+}
+
+static void
+test_current_is_the_running_coroutine (void)
+{
+  g_assert_null (braid__coro_current ());
+  g_assert_cmpint (braid__coro_init (&cos[0], pool, current_entry, NULL,
+                                     "current"), ==, 0);
+  braid__coro_switch (&main_co, &cos[0]);
+  g_assert_true (seen_current == &cos[0]);
+  g_assert_null (braid__coro_current ());
+  braid__coro_release (&cos[0]);
+}
+
+/* Deep recursion that stays within the stack works and its result is
+ * right; it touches most of the stack, which resident size reports. */
+static __attribute__ ((noinline)) uint64_t
+recurse (int depth, volatile char *prev)
+{
+  volatile char pad[200];
+  pad[0] = (char) depth;
+  pad[199] = prev != NULL ? prev[0] : 0;
+  if (depth == 0)
+    return 1;
+  return recurse (depth - 1, pad) + (uint64_t) pad[0] - (uint64_t) (char) depth + 1;
+}
+
+static uint64_t deep_result;
+static size_t deep_resident;
+
+static void
+deep_entry (void *p)
+{
+  deep_result = recurse ((int) (intptr_t) p, NULL);
+  deep_resident = braid__coro_stack_resident (&cos[0]);
+  braid__coro_switch_final (&cos[0], &main_co);
+}
+
+static void
+test_deep_recursion_within_the_limit (void)
+{
+  /* About 240 bytes a frame: 800 frames use ~190 KiB of 256 KiB. */
+  g_assert_cmpint (braid__coro_init (&cos[0], pool, deep_entry,
+                                     (void *) (intptr_t) 800, "deep"), ==, 0);
+  braid__coro_switch (&main_co, &cos[0]);
+  g_assert_cmpuint (deep_result, ==, 801);
+  g_assert_cmpuint (deep_resident, >=, 150 * 1024);
+  g_assert_cmpuint (deep_resident, <=, 256 * 1024);
+  braid__coro_release (&cos[0]);
+}
+
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+/* x86_64: set every callee-saved register to a known value, switch away
+ * and back, and report which registers changed (a bit mask). The peer
+ * coroutine clobbers all of them in between. */
+uint64_t check_callee_saved (braid__coro *from, braid__coro *to);
+__asm__ (".text\n"
+         ".globl check_callee_saved\n"
+         ".type check_callee_saved, @function\n"
+         "check_callee_saved:\n"
+         "  pushq %rbp\n pushq %rbx\n pushq %r12\n pushq %r13\n"
+         "  pushq %r14\n pushq %r15\n subq $8, %rsp\n"
+         "  movabsq $0x1111111111111111, %rbx\n"
+         "  movabsq $0x2222222222222222, %rbp\n"
+         "  movabsq $0x3333333333333333, %r12\n"
+         "  movabsq $0x4444444444444444, %r13\n"
+         "  movabsq $0x5555555555555555, %r14\n"
+         "  movabsq $0x6666666666666666, %r15\n"
+         "  call braid__coro_switch@PLT\n"
+         "  xorl %eax, %eax\n"
+         "  movabsq $0x1111111111111111, %rcx\n cmpq %rcx, %rbx\n je 1f\n orq $1, %rax\n1:\n"
+         "  movabsq $0x2222222222222222, %rcx\n cmpq %rcx, %rbp\n je 1f\n orq $2, %rax\n1:\n"
+         "  movabsq $0x3333333333333333, %rcx\n cmpq %rcx, %r12\n je 1f\n orq $4, %rax\n1:\n"
+         "  movabsq $0x4444444444444444, %rcx\n cmpq %rcx, %r13\n je 1f\n orq $8, %rax\n1:\n"
+         "  movabsq $0x5555555555555555, %rcx\n cmpq %rcx, %r14\n je 1f\n orq $16, %rax\n1:\n"
+         "  movabsq $0x6666666666666666, %rcx\n cmpq %rcx, %r15\n je 1f\n orq $32, %rax\n1:\n"
+         "  addq $8, %rsp\n popq %r15\n popq %r14\n popq %r13\n popq %r12\n"
+         "  popq %rbx\n popq %rbp\n ret\n"
+         ".size check_callee_saved, . - check_callee_saved\n");
+
+static void
+clobber_entry (void *p)
+{
+  for (;;)
+    {
+      __asm__ volatile ("movq $-1, %%rbx\n movq $-1, %%r12\n movq $-1, %%r13\n"
+                        "movq $-1, %%r14\n movq $-1, %%r15\n"
+                        ::: "rbx", "r12", "r13", "r14", "r15", "memory");
+      braid__coro_switch (&cos[1], &main_co);
+    }
+}
+
+static void
+test_callee_saved_registers_survive (void)
+{
+  g_assert_cmpint (braid__coro_init (&cos[1], pool, clobber_entry, NULL,
+                                     "clobber"), ==, 0);
+  for (int i = 0; i < 3; i++)
+    g_assert_cmphex (check_callee_saved (&main_co, &cos[1]), ==, 0);
+  /* The clobbering coroutine never ends; its stack can still go back,
+   * since it will never be resumed. */
+  braid__coro_release (&cos[1]);
+}
+#endif
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  braid__coro_init_thread (&main_co);
+  pool = braid__stack_pool_new (0);
+
+  g_test_add_func ("/runtime/coro/ping-pong-keeps-locals",
+                   test_ping_pong_keeps_locals);
+  g_test_add_func ("/runtime/coro/coroutines-switch-to-each-other",
+                   test_coroutines_switch_to_each_other);
+  g_test_add_func ("/runtime/coro/current-is-the-running-coroutine",
+                   test_current_is_the_running_coroutine);
+  g_test_add_func ("/runtime/coro/deep-recursion-within-the-limit",
+                   test_deep_recursion_within_the_limit);
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+  g_test_add_func ("/runtime/coro/callee-saved-registers-survive",
+                   test_callee_saved_registers_survive);
+#endif
+
+  int ret = g_test_run ();
+  braid__stack_pool_free (pool);
+  return ret;
+}
