@@ -1,0 +1,201 @@
+/* braid-render.c: draws a trace's timeline to a PNG, without a display.
+ *
+ *   braid-render FILE -o OUT.png [--width W] [--height H]
+ *                [--axis time|steps] [--from X] [--to Y] [--no-legend]
+ *
+ * `braid render` execs this program with its own arguments. It draws with
+ * the same timeline library as the GTK viewer. Exit status: 0 on success,
+ * 2 with one line on stderr for bad arguments or a bad trace file.
+ * Nothing here is hot; the drawing is timeline-draw.c's.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timeline.h"
+
+static const char usage[]
+    = "usage: braid-render FILE -o OUT.png [--width W] [--height H]\n"
+      "                    [--axis time|steps] [--from X] [--to Y]"
+      " [--no-legend]\n"
+      "\n"
+      "Draws the timeline of the braid trace FILE to the PNG OUT.png.\n"
+      "\n"
+      "  -o, --output OUT.png  where to write the picture (required)\n"
+      "  --width W             width in pixels (default 1200, 200..16384)\n"
+      "  --height H            height in pixels (default: every lane, at\n"
+      "                        most 8192)\n"
+      "  --axis time|steps     wall time (default) or loop steps, where\n"
+      "                        each resumption of a task is one step wide\n"
+      "  --from X, --to Y      the window to draw: times such as 1.5ms,\n"
+      "                        200us, 3s or 42 (ns), or step numbers with\n"
+      "                        --axis steps (default: the whole trace)\n"
+      "  --no-legend           leave out the legend below the lanes\n"
+      "\n"
+      "Exit status: 0 on success, 2 with one line on stderr on bad\n"
+      "arguments or a file that is not a readable braid trace.\n";
+
+static int fail (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+
+/* Prints "braid-render: <message>" as one line and returns exit status 2. */
+static int
+fail (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  fputs ("braid-render: ", stderr);
+  vfprintf (stderr, fmt, ap);
+  fputc ('\n', stderr);
+  va_end (ap);
+  return 2;
+}
+
+static int
+parse_int (const char *text, int lo, int hi, int *out)
+{
+  char *end;
+  errno = 0;
+  long v = strtol (text, &end, 10);
+  if (errno || end == text || *end || v < lo || v > hi)
+    return -1;
+  *out = (int) v;
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *input = NULL, *output = NULL, *from = NULL, *to = NULL;
+  int width = 1200, height = 0;
+  bool legend = true;
+  braid_timeline_axis axis = BRAID_TIMELINE_AXIS_TIME;
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *a = argv[i];
+      const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+      if (strcmp (a, "-h") == 0 || strcmp (a, "--help") == 0)
+        {
+          fputs (usage, stdout);
+          return 0;
+        }
+      else if (strcmp (a, "--no-legend") == 0)
+        legend = false;
+      else if (strcmp (a, "-o") == 0 || strcmp (a, "--output") == 0
+               || strcmp (a, "--width") == 0 || strcmp (a, "--height") == 0
+               || strcmp (a, "--axis") == 0 || strcmp (a, "--from") == 0
+               || strcmp (a, "--to") == 0)
+        {
+          if (!val)
+            return fail ("%s needs a value (see --help)", a);
+          i++;
+          if (a[1] == 'o' || strcmp (a, "--output") == 0)
+            output = val;
+          else if (strcmp (a, "--width") == 0)
+            {
+              if (parse_int (val, 200, 16384, &width) != 0)
+                return fail ("bad --width '%s' (200..16384)", val);
+            }
+          else if (strcmp (a, "--height") == 0)
+            {
+              if (parse_int (val, 60, 16384, &height) != 0)
+                return fail ("bad --height '%s' (60..16384)", val);
+            }
+          else if (strcmp (a, "--axis") == 0)
+            {
+              if (strcmp (val, "time") == 0)
+                axis = BRAID_TIMELINE_AXIS_TIME;
+              else if (strcmp (val, "steps") == 0)
+                axis = BRAID_TIMELINE_AXIS_STEPS;
+              else
+                return fail ("bad --axis '%s' (time or steps)", val);
+            }
+          else if (strcmp (a, "--from") == 0)
+            from = val;
+          else
+            to = val;
+        }
+      else if (a[0] == '-' && a[1])
+        return fail ("unknown option '%s' (see --help)", a);
+      else if (!input)
+        input = a;
+      else
+        return fail ("one trace file only, got '%s' too", a);
+    }
+  if (!input)
+    return fail ("%s", "no trace file given (see --help)");
+  if (!output)
+    return fail ("%s", "no output given: use -o OUT.png");
+
+  double from_v = 0, to_v = 0;
+  if (from && braid_timeline_parse_value (axis, from, &from_v) != 0)
+    return fail ("bad --from '%s'", from);
+  if (to && braid_timeline_parse_value (axis, to, &to_v) != 0)
+    return fail ("bad --to '%s'", to);
+  if (from && to && !(to_v > from_v))
+    return fail ("%s", "--to must be after --from");
+
+  braid_trace *trace = NULL;
+  char *error = NULL;
+  int rc = braid_trace_open (input, NULL, &trace, &error);
+  if (rc != 0)
+    {
+      /* The reader's message already names the file and the problem. */
+      fail ("%s", error ? error : "cannot open the trace");
+      free (error);
+      return 2;
+    }
+  braid_timeline_model *model = braid_timeline_model_new (trace);
+  if (!model)
+    {
+      braid_trace_close (trace);
+      return fail ("%s", "out of memory");
+    }
+
+  int legend_h = legend ? braid_timeline_legend_height (width) : 0;
+  if (height == 0)
+    {
+      braid_timeline_view probe;
+      braid_timeline_view_init (&probe, model, width, 100);
+      double lanes = (double) braid_timeline_model_get_n_lanes (model);
+      double h = probe.ruler_height + lanes * probe.lane_height + legend_h;
+      height = h > 8192 ? 8192 : h < 60 ? 60 : (int) h;
+    }
+  int lanes_h = height - legend_h;
+  if (lanes_h < 40)
+    {
+      legend = false;
+      lanes_h = height;
+    }
+
+  braid_timeline_view view;
+  braid_timeline_view_init (&view, model, width, lanes_h);
+  if (axis != view.axis)
+    {
+      view.axis = axis;
+      braid_timeline_view_fit (&view, model);
+    }
+  if (from || to)
+    {
+      double extent = braid_timeline_model_get_extent (model, axis);
+      braid_timeline_view_show_range (&view, model, from ? from_v : 0,
+                                      to ? to_v : extent);
+    }
+
+  cairo_surface_t *surface
+      = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+  braid_timeline_draw (model, &view, cr);
+  if (legend)
+    braid_timeline_draw_legend (cr, 0, lanes_h, width);
+  cairo_destroy (cr);
+  cairo_status_t st = cairo_surface_write_to_png (surface, output);
+  cairo_surface_destroy (surface);
+  braid_timeline_model_free (model);
+  braid_trace_close (trace);
+  if (st != CAIRO_STATUS_SUCCESS)
+    return fail ("cannot write the PNG: %s", cairo_status_to_string (st));
+  return 0;
+}

@@ -1,0 +1,679 @@
+/* timeline-draw.c: drawing a timeline with cairo and pango.
+ *
+ * Owns the frame: background and lane stripes, each visible lane's slices
+ * coloured by state and wait reason, marks, causal arrows, the ruler and
+ * the lane labels. This is the hot path of the viewer: everything it
+ * touches is bounded by what is on screen. Per lane, a slice at least a
+ * pixel wide is drawn as itself; a run of narrower slices is folded into
+ * one pixel column whose colour comes from the model's prefix sums (the
+ * running share) and the slice at the column's centre, found by binary
+ * search. Marks and arrows likewise draw a bounded number per column and
+ * jump over the rest.
+ */
+#include "timeline-private.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+/* Heights of the state bands as fractions of the lane: running is tall,
+ * ready medium and waiting a thin bar, so activity reads at a glance. */
+static double
+band_fraction (braid_trace_state state)
+{
+  switch (state)
+    {
+    case BRAID_STATE_RUNNING:
+      return 0.72;
+    case BRAID_STATE_READY:
+      return 0.48;
+    default:
+      return 0.30;
+    }
+}
+
+typedef struct frame
+{
+  const braid_timeline_model *m;
+  const braid_timeline_view *v;
+  cairo_t *cr;
+  double left, right; /* the lane area, pixels */
+  double v0, v1;      /* its axis values */
+  PangoLayout *layout;
+} frame;
+
+static void
+fill_band (cairo_t *cr, double x0, double x1, double lane_y, double lane_h,
+           double fraction, braid_timeline_rgb c)
+{
+  double h = lane_h * fraction;
+  double y = lane_y + (lane_h - h) / 2;
+  cairo_set_source_rgb (cr, c.r, c.g, c.b);
+  cairo_rectangle (cr, x0, round (y), x1 - x0, round (h));
+  cairo_fill (cr);
+}
+
+static braid_timeline_rgb
+mix (braid_timeline_rgb a, braid_timeline_rgb b, double t)
+{
+  return (braid_timeline_rgb){ a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t,
+                               a.b + (b.b - a.b) * t };
+}
+
+static void
+draw_lane_slices (frame *f, int32_t task, double y)
+{
+  const braid_timeline_model *m = f->m;
+  const braid_timeline_view *v = f->v;
+  braid_timeline_axis axis = v->axis;
+  double lh = v->lane_height;
+  size_t first, n;
+  braid__timeline_task_slices (m, task, &first, &n);
+  size_t end = first + n;
+  size_t i = braid__timeline_lower_bound (m, first, n, axis, f->v0);
+  braid_timeline_rgb running
+      = braid_timeline_state_color (BRAID_STATE_RUNNING, 0);
+
+  while (i < end)
+    {
+      const braid_trace_slice *sl = &m->slices[i];
+      double s, e;
+      braid_timeline_slice_range (sl, axis, &s, &e);
+      if (s >= f->v1)
+        break;
+      double x0 = braid_timeline_view_x_for (v, s);
+      double x1 = braid_timeline_view_x_for (v, e);
+      if (x1 - x0 >= 1.0)
+        {
+          /* Wide enough to be itself; snapped to whole pixels. */
+          double a = fmax (round (x0), f->left);
+          double b = fmin (round (x1), f->right);
+          if (b > a)
+            fill_band (f->cr, a, b, y, lh, band_fraction (sl->state),
+                       braid_timeline_state_color (sl->state,
+                                                   sl->wait_reason));
+          i++;
+          continue;
+        }
+
+      /* Sub-pixel: fold every slice that ends inside this column. */
+      double col = floor (x0);
+      if (col < f->left)
+        col = f->left;
+      double col_end = braid_timeline_view_value_at (v, col + 1);
+      size_t j = braid__timeline_lower_bound (m, i, end - i, axis, col_end);
+      if (j == i)
+        j = i + 1;
+      double col_start = braid_timeline_view_value_at (v, col);
+      double units = col_end - col_start;
+      uint64_t run_count = m->run_prefix_count[j] - m->run_prefix_count[i];
+      double run_units
+          = axis == BRAID_TIMELINE_AXIS_STEPS
+                ? (double) run_count
+                : (double) (m->run_prefix_ns[j] - m->run_prefix_ns[i]);
+      /* The slice at the centre of the column gives the base colour. */
+      size_t mid = braid__timeline_lower_bound (
+          m, i, end - i, axis, braid_timeline_view_value_at (v, col + 0.5));
+      if (mid >= end)
+        mid = end - 1;
+      const braid_trace_slice *ms = &m->slices[mid];
+      braid_timeline_rgb c
+          = braid_timeline_state_color (ms->state, ms->wait_reason);
+      double frac = band_fraction (ms->state);
+      if (run_count > 0 && ms->state != BRAID_STATE_RUNNING)
+        {
+          /* Work in the column must never vanish, even when it took no
+           * time on a virtual clock: at least half running colour. */
+          double share = units > 0 ? run_units / units : 1;
+          share = fmin (1, fmax (0.5, share));
+          c = mix (c, running, share);
+          frac = band_fraction (BRAID_STATE_RUNNING);
+        }
+      fill_band (f->cr, col, col + 1, y, lh, frac, c);
+      i = j;
+    }
+}
+
+void
+braid__timeline_draw_mark_shape (cairo_t *cr, braid_trace_mark_kind kind,
+                                 double cx, double top, double h)
+{
+  braid_timeline_rgb c = braid_timeline_mark_color (kind);
+  cairo_set_source_rgb (cr, c.r, c.g, c.b);
+  double r = h * 0.28;
+  double cy = top + h / 2;
+  /* An arc would otherwise join the previous shape's current point. */
+  cairo_new_path (cr);
+  switch (kind)
+    {
+    case BRAID_MARK_YIELD:
+      /* A small downward triangle on the top edge. */
+      cairo_move_to (cr, cx - 3, top);
+      cairo_line_to (cr, cx + 3, top);
+      cairo_line_to (cr, cx, top + 5);
+      cairo_close_path (cr);
+      cairo_fill (cr);
+      break;
+    case BRAID_MARK_ERROR:
+      cairo_arc (cr, cx, cy, r + 1, 0, 2 * M_PI);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 1.5);
+      cairo_move_to (cr, cx - r / 2, cy - r / 2);
+      cairo_line_to (cr, cx + r / 2, cy + r / 2);
+      cairo_move_to (cr, cx + r / 2, cy - r / 2);
+      cairo_line_to (cr, cx - r / 2, cy + r / 2);
+      cairo_stroke (cr);
+      break;
+    case BRAID_MARK_CANCELLED:
+      cairo_set_line_width (cr, 2);
+      cairo_arc (cr, cx, cy, r, 0, 2 * M_PI);
+      cairo_stroke (cr);
+      cairo_move_to (cr, cx - r * 0.7, cy + r * 0.7);
+      cairo_line_to (cr, cx + r * 0.7, cy - r * 0.7);
+      cairo_stroke (cr);
+      break;
+    case BRAID_MARK_NEVER_RETRIEVED:
+      /* The loudest mark: a big magenta diamond with a white bang. */
+      r = h * 0.42;
+      cairo_move_to (cr, cx, cy - r);
+      cairo_line_to (cr, cx + r, cy);
+      cairo_line_to (cr, cx, cy + r);
+      cairo_line_to (cr, cx - r, cy);
+      cairo_close_path (cr);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 1.5);
+      cairo_move_to (cr, cx, cy - r * 0.55);
+      cairo_line_to (cr, cx, cy + r * 0.15);
+      cairo_stroke (cr);
+      cairo_rectangle (cr, cx - 0.75, cy + r * 0.3, 1.5, 1.5);
+      cairo_fill (cr);
+      break;
+    case BRAID_MARK_DESTROYED_PENDING:
+      cairo_rectangle (cr, cx - r, cy - r, 2 * r, 2 * r);
+      cairo_fill (cr);
+      break;
+    case BRAID_MARK_SLOW_STEP:
+      cairo_move_to (cr, cx - 4, top + h);
+      cairo_line_to (cr, cx + 4, top + h);
+      cairo_line_to (cr, cx, top + h - 6);
+      cairo_close_path (cr);
+      cairo_fill (cr);
+      break;
+    case BRAID_MARK_OUTPUT:
+      cairo_arc (cr, cx, top + h - 3, 1.8, 0, 2 * M_PI);
+      cairo_fill (cr);
+      break;
+    case BRAID_MARK_OBSERVER_WAIT:
+    default:
+      cairo_rectangle (cr, cx - 2, top + h - 5, 4, 4);
+      cairo_fill (cr);
+      break;
+    }
+}
+
+static bool
+mark_is_rare (braid_trace_mark_kind kind)
+{
+  return kind != BRAID_MARK_OUTPUT && kind != BRAID_MARK_YIELD;
+}
+
+/* Draws one class of @task's marks (frequent or rare), at most one per
+ * pixel column: after drawing a mark, jumps by binary search to the next
+ * column, and looks at most a few marks of the other class before
+ * jumping too. */
+static void
+draw_lane_marks_class (frame *f, int32_t task, double y, bool rare)
+{
+  const braid_timeline_model *m = f->m;
+  const braid_timeline_view *v = f->v;
+  size_t n;
+  const uint32_t *idx = braid_timeline_model_task_marks (m, task, &n);
+  double from = braid_timeline_view_value_at (v, f->left - 8);
+  size_t lo = 0, hi = n;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (braid__timeline_mark_pos (&m->marks[idx[mid]], v->axis) < from)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  size_t i = lo;
+  int skipped = 0;
+  while (i < n)
+    {
+      const braid_trace_mark *mk = &m->marks[idx[i]];
+      double pos = braid__timeline_mark_pos (mk, v->axis);
+      double x = braid_timeline_view_x_for (v, pos);
+      if (x > f->right + 8)
+        break;
+      if (mark_is_rare (mk->kind) != rare && ++skipped < 8)
+        {
+          i++;
+          continue;
+        }
+      if (mark_is_rare (mk->kind) == rare)
+        {
+          if (mk->kind == BRAID_MARK_SLOW_STEP && mk->value > 0)
+            {
+              /* A red underline as long as the step held the loop. */
+              double w = v->axis == BRAID_TIMELINE_AXIS_TIME
+                             ? mk->value / v->scale
+                             : 1 / v->scale;
+              double x0 = v->axis == BRAID_TIMELINE_AXIS_TIME
+                              ? x - w
+                              : x - w / 2;
+              braid_timeline_rgb c = braid_timeline_mark_color (mk->kind);
+              cairo_set_source_rgb (f->cr, c.r, c.g, c.b);
+              cairo_rectangle (f->cr, x0, y + v->lane_height - 3,
+                               fmax (w, 2), 2);
+              cairo_fill (f->cr);
+            }
+          braid__timeline_draw_mark_shape (f->cr, mk->kind, round (x) + 0.5,
+                                           y + 1, v->lane_height - 2);
+        }
+      skipped = 0;
+      /* Jump to the first mark in the next pixel column. */
+      double next = braid_timeline_view_value_at (v, floor (x) + 1);
+      size_t a = i + 1, b = n;
+      while (a < b)
+        {
+          size_t mid = a + (b - a) / 2;
+          if (braid__timeline_mark_pos (&m->marks[idx[mid]], v->axis) < next)
+            a = mid + 1;
+          else
+            b = mid;
+        }
+      i = a;
+    }
+}
+
+/* The lane an arrow end attaches to: the task's own, or its nearest
+ * visible ancestor's when collapsed. -1 when none is visible. */
+static int64_t
+visible_lane (const braid_timeline_model *m, int32_t task)
+{
+  for (int hops = 0; task >= 0 && hops < 64; hops++)
+    {
+      int64_t lane = braid_timeline_model_task_lane (m, task);
+      if (lane >= 0)
+        return lane;
+      task = m->parent[task];
+    }
+  return -1;
+}
+
+static braid_timeline_rgb
+edge_color (braid_trace_edge_kind kind)
+{
+  switch (kind)
+    {
+    case BRAID_EDGE_SPAWN:
+      return (braid_timeline_rgb){ 0.45, 0.45, 0.50 };
+    case BRAID_EDGE_WAKE:
+      return (braid_timeline_rgb){ 0.10, 0.37, 0.71 };
+    case BRAID_EDGE_GATHER:
+      return (braid_timeline_rgb){ 0.49, 0.36, 0.78 };
+    case BRAID_EDGE_ERROR:
+      return (braid_timeline_rgb){ 0.88, 0.11, 0.14 };
+    case BRAID_EDGE_CANCEL:
+    default:
+      return (braid_timeline_rgb){ 0.90, 0.38, 0.0 };
+    }
+}
+
+static void
+draw_arrow (cairo_t *cr, double x0, double y0, double x1, double y1)
+{
+  cairo_move_to (cr, x0, y0);
+  cairo_line_to (cr, x1, y1);
+  cairo_stroke (cr);
+  double a = atan2 (y1 - y0, x1 - x0);
+  cairo_move_to (cr, x1, y1);
+  cairo_line_to (cr, x1 - 6 * cos (a - 0.45), y1 - 6 * sin (a - 0.45));
+  cairo_line_to (cr, x1 - 6 * cos (a + 0.45), y1 - 6 * sin (a + 0.45));
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+static void
+draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
+{
+  const braid_timeline_model *m = f->m;
+  const braid_timeline_view *v = f->v;
+  if (m->n_edges == 0)
+    return;
+  size_t lo = 0, hi = m->n_edges;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (braid__timeline_edge_pos (&m->edges[mid], v->axis) < f->v0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  cairo_set_line_width (f->cr, 1);
+  double lh = v->lane_height;
+  double last_col = -1e300;
+  int in_col = 0;
+  for (size_t i = lo; i < m->n_edges; i++)
+    {
+      const braid_trace_edge *e = &m->edges[i];
+      double x = braid_timeline_view_x_for (
+          v, braid__timeline_edge_pos (e, v->axis));
+      if (x > f->right)
+        break;
+      double col = floor (x);
+      if (col == last_col && in_col >= 6)
+        {
+          /* This column is full: jump to the next one. */
+          double next = braid_timeline_view_value_at (v, col + 1);
+          size_t a = i + 1, b = m->n_edges;
+          while (a < b)
+            {
+              size_t mid = a + (b - a) / 2;
+              if (braid__timeline_edge_pos (&m->edges[mid], v->axis) < next)
+                a = mid + 1;
+              else
+                b = mid;
+            }
+          i = a - 1;
+          continue;
+        }
+      if (col != last_col)
+        {
+          last_col = col;
+          in_col = 0;
+        }
+      int64_t to = e->to >= 0 && (size_t) e->to < m->n_tasks
+                       ? visible_lane (m, e->to)
+                       : -1;
+      int64_t from = e->from >= 0 && (size_t) e->from < m->n_tasks
+                         ? visible_lane (m, e->from)
+                         : -1;
+      if (to < 0 || from == to)
+        continue;
+      /* Skip arrows entirely above or below the screen. */
+      int64_t top = from >= 0 && from < to ? from : to;
+      int64_t bottom = from > to ? from : to;
+      if (bottom < first_lane || top > last_lane)
+        continue;
+      in_col++;
+      braid_timeline_rgb c = edge_color (e->kind);
+      cairo_set_source_rgba (f->cr, c.r, c.g, c.b, 0.85);
+      double yt = braid_timeline_view_lane_y (v, to);
+      if (from < 0)
+        {
+          /* Woken by the loop (a timer, I/O): a short stub from above. */
+          draw_arrow (f->cr, x, yt - 2, x, yt + lh * 0.2);
+          continue;
+        }
+      double yf = braid_timeline_view_lane_y (v, from) + lh / 2;
+      double yto = to > from ? yt + lh * 0.18 : yt + lh * 0.82;
+      draw_arrow (f->cr, x, yf, x, yto);
+    }
+}
+
+static void
+nice_step (double units_per_100px, bool steps, double *step)
+{
+  double raw = units_per_100px;
+  if (steps && raw < 1)
+    raw = 1;
+  double p = pow (10, floor (log10 (raw)));
+  double mant = raw / p;
+  double nice = mant <= 1 ? 1 : mant <= 2 ? 2 : mant <= 5 ? 5 : 10;
+  *step = nice * p;
+}
+
+static void
+draw_ruler (frame *f)
+{
+  const braid_timeline_view *v = f->v;
+  cairo_t *cr = f->cr;
+  cairo_set_source_rgb (cr, 0.93, 0.93, 0.92);
+  cairo_rectangle (cr, 0, 0, v->width, v->ruler_height);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0.7, 0.7, 0.7);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, 0, v->ruler_height - 0.5);
+  cairo_line_to (cr, v->width, v->ruler_height - 0.5);
+  cairo_stroke (cr);
+
+  bool steps = v->axis == BRAID_TIMELINE_AXIS_STEPS;
+  double step;
+  nice_step (v->scale * 100, steps, &step);
+  double minor = step / (steps && step < 5 ? step : 5);
+  double first = floor (f->v0 / minor) * minor;
+  cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+  int count = 0;
+  for (double t = first; t <= f->v1 && count < 4096; t += minor, count++)
+    {
+      double x = round (braid_timeline_view_x_for (v, t)) + 0.5;
+      if (x < f->left)
+        continue;
+      bool major = fabs (remainder (t, step)) < minor / 2;
+      cairo_move_to (cr, x, v->ruler_height - (major ? 10 : 4));
+      cairo_line_to (cr, x, v->ruler_height);
+      cairo_stroke (cr);
+      if (major)
+        {
+          char buf[64];
+          if (steps)
+            snprintf (buf, sizeof buf, "%.0f", t);
+          else
+            braid_timeline_format_duration ((int64_t) llround (t), buf,
+                                            sizeof buf);
+          pango_layout_set_text (f->layout, buf, -1);
+          cairo_move_to (cr, x + 3, 3);
+          pango_cairo_show_layout (cr, f->layout);
+        }
+    }
+  /* Name the axis in the label gutter's corner. */
+  if (v->show_labels)
+    {
+      cairo_set_source_rgb (cr, 0.93, 0.93, 0.92);
+      cairo_rectangle (cr, 0, 0, v->label_width, v->ruler_height - 1);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
+      pango_layout_set_text (f->layout,
+                             steps ? "loop steps" : "wall time", -1);
+      cairo_move_to (cr, 6, 6);
+      pango_cairo_show_layout (cr, f->layout);
+    }
+}
+
+/* Names come from an untrusted file: pango needs valid UTF-8. */
+static void
+set_label_text (PangoLayout *layout, const char *text)
+{
+  if (g_utf8_validate (text, -1, NULL))
+    pango_layout_set_text (layout, text, -1);
+  else
+    {
+      char *valid = g_utf8_make_valid (text, -1);
+      pango_layout_set_text (layout, valid, -1);
+      g_free (valid);
+    }
+}
+
+static void
+draw_labels (frame *f, int64_t first_lane, int64_t last_lane)
+{
+  const braid_timeline_model *m = f->m;
+  const braid_timeline_view *v = f->v;
+  cairo_t *cr = f->cr;
+  double lh = v->lane_height;
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, v->ruler_height, v->label_width,
+                   v->height - v->ruler_height);
+  cairo_clip (cr);
+  cairo_set_source_rgb (cr, 0.96, 0.96, 0.95);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.78, 0.78, 0.78);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, v->label_width - 0.5, v->ruler_height);
+  cairo_line_to (cr, v->label_width - 0.5, v->height);
+  cairo_stroke (cr);
+
+  pango_layout_set_ellipsize (f->layout, PANGO_ELLIPSIZE_END);
+  for (int64_t lane = first_lane; lane <= last_lane; lane++)
+    {
+      int32_t task = braid_timeline_model_lane_task (m, (size_t) lane);
+      const braid_trace_task *t = &m->tasks[task];
+      double y = braid_timeline_view_lane_y (v, lane);
+      if (task == v->selected_task)
+        {
+          cairo_set_source_rgb (cr, 0.80, 0.88, 0.98);
+          cairo_rectangle (cr, 0, y, v->label_width - 1, lh);
+          cairo_fill (cr);
+        }
+      double x = 4 + t->depth * 12.0;
+      if (x > v->label_width / 2.0)
+        x = v->label_width / 2.0;
+      if (braid_timeline_model_task_has_children (m, task))
+        {
+          cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+          double cy = y + lh / 2;
+          if (braid_timeline_model_get_collapsed (m, task))
+            {
+              cairo_move_to (cr, x + 2, cy - 4);
+              cairo_line_to (cr, x + 7, cy);
+              cairo_line_to (cr, x + 2, cy + 4);
+            }
+          else
+            {
+              cairo_move_to (cr, x, cy - 2);
+              cairo_line_to (cr, x + 8, cy - 2);
+              cairo_line_to (cr, x + 4, cy + 3);
+            }
+          cairo_close_path (cr);
+          cairo_fill (cr);
+        }
+      x += 12;
+      char fallback[48];
+      const char *name = t->name;
+      if (!name || !*name)
+        {
+          snprintf (fallback, sizeof fallback, "task %llu",
+                    (unsigned long long) t->id);
+          name = fallback;
+        }
+      set_label_text (f->layout, name);
+      pango_layout_set_width (f->layout,
+                              (int) fmax (8, v->label_width - x - 4)
+                                  * PANGO_SCALE);
+      if (m->filtering && !m->matches[task])
+        cairo_set_source_rgb (cr, 0.6, 0.6, 0.6);
+      else if (t->outcome == BRAID_OUTCOME_FAILED)
+        cairo_set_source_rgb (cr, 0.75, 0.08, 0.1);
+      else
+        cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      int tw, th;
+      pango_layout_get_pixel_size (f->layout, &tw, &th);
+      cairo_move_to (cr, x, y + (lh - th) / 2.0);
+      pango_cairo_show_layout (cr, f->layout);
+    }
+  pango_layout_set_width (f->layout, -1);
+  pango_layout_set_ellipsize (f->layout, PANGO_ELLIPSIZE_NONE);
+  cairo_restore (cr);
+}
+
+void
+braid_timeline_draw (const braid_timeline_model *m,
+                     const braid_timeline_view *v, cairo_t *cr)
+{
+  frame f = { .m = m, .v = v, .cr = cr };
+  f.left = v->show_labels ? v->label_width : 0;
+  f.right = v->width;
+  f.v0 = braid_timeline_view_value_at (v, f.left);
+  f.v1 = braid_timeline_view_value_at (v, f.right);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, v->width, v->height);
+  cairo_clip (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+
+  f.layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans 8");
+  pango_layout_set_font_description (f.layout, font);
+  pango_font_description_free (font);
+
+  size_t n_lanes = braid_timeline_model_get_n_lanes (m);
+  int64_t first_lane
+      = (int64_t) floor (v->scroll_y / v->lane_height);
+  int64_t last_lane = (int64_t) floor (
+      (v->scroll_y + v->height - v->ruler_height) / v->lane_height);
+  if (first_lane < 0)
+    first_lane = 0;
+  if (last_lane >= (int64_t) n_lanes)
+    last_lane = (int64_t) n_lanes - 1;
+
+  /* The lanes, clipped below the ruler and right of the labels. */
+  cairo_save (cr);
+  cairo_rectangle (cr, f.left, v->ruler_height, f.right - f.left,
+                   v->height - v->ruler_height);
+  cairo_clip (cr);
+  for (int64_t lane = first_lane; lane <= last_lane; lane++)
+    {
+      int32_t task = braid_timeline_model_lane_task (m, (size_t) lane);
+      double y = braid_timeline_view_lane_y (v, lane);
+      if (task == v->selected_task)
+        cairo_set_source_rgb (cr, 0.86, 0.92, 0.99);
+      else if (task == v->hover_task)
+        cairo_set_source_rgb (cr, 0.95, 0.95, 0.97);
+      else if (lane % 2)
+        cairo_set_source_rgb (cr, 0.975, 0.975, 0.975);
+      else
+        cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_rectangle (cr, f.left, y, f.right - f.left, v->lane_height);
+      cairo_fill (cr);
+      draw_lane_slices (&f, task, y);
+      if (task == v->selected_task && v->selected_slice >= 0
+          && (size_t) v->selected_slice < m->n_slices)
+        {
+          double s, e;
+          braid_timeline_slice_range (&m->slices[v->selected_slice], v->axis,
+                                      &s, &e);
+          double x0 = round (braid_timeline_view_x_for (v, s));
+          double x1 = round (braid_timeline_view_x_for (v, e));
+          cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+          cairo_set_line_width (cr, 1.5);
+          cairo_rectangle (cr, fmax (x0, f.left - 2) + 0.75, y + 1.75,
+                           fmax (1, fmin (x1, f.right + 2) - x0 - 1.5),
+                           v->lane_height - 3.5);
+          cairo_stroke (cr);
+        }
+    }
+  for (int64_t lane = first_lane; lane <= last_lane; lane++)
+    {
+      int32_t task = braid_timeline_model_lane_task (m, (size_t) lane);
+      double y = braid_timeline_view_lane_y (v, lane);
+      draw_lane_marks_class (&f, task, y, false);
+      draw_lane_marks_class (&f, task, y, true);
+    }
+  if (v->show_edges)
+    draw_edges (&f, first_lane, last_lane);
+  cairo_restore (cr);
+
+  if (n_lanes == 0)
+    {
+      cairo_set_source_rgb (cr, 0.4, 0.4, 0.4);
+      pango_layout_set_text (f.layout,
+                             m->n_tasks ? "No task matches the filter."
+                                        : "This trace has no tasks.",
+                             -1);
+      cairo_move_to (cr, f.left + 12, v->ruler_height + 12);
+      pango_cairo_show_layout (cr, f.layout);
+    }
+
+  if (v->show_labels && n_lanes > 0)
+    draw_labels (&f, first_lane, last_lane);
+  draw_ruler (&f);
+
+  g_object_unref (f.layout);
+  cairo_restore (cr);
+}

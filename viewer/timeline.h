@@ -1,0 +1,247 @@
+/* timeline.h: the timeline library (libbraid-timeline), without GTK.
+ *
+ * Owns everything the viewer and braid-render share: the normalised model
+ * of a trace for drawing (lanes, per-lane indexes, prefix sums), the
+ * viewport (two axes: wall time and loop steps, zoom, pan, hit-testing) and
+ * the cairo/pango drawing of lanes, marks, arrows, ruler, labels and the
+ * legend. It reads traces only through the reader's model (braid-trace.h).
+ *
+ * Hot path: braid_timeline_draw() and braid_timeline_hit(). Both work from
+ * indexes built once by braid_timeline_model_new(): a frame costs
+ * O(visible lanes x pixel columns x log n), whatever the zoom, because what
+ * is smaller than a pixel is aggregated per column by binary search and
+ * prefix sums, never by scanning.
+ */
+#ifndef BRAID_TIMELINE_H
+#define BRAID_TIMELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cairo.h>
+
+#include "braid-trace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum braid_timeline_axis
+{
+  BRAID_TIMELINE_AXIS_TIME = 0,  /* nanoseconds since the first event */
+  BRAID_TIMELINE_AXIS_STEPS = 1, /* resumptions: step k spans [k, k+1) */
+} braid_timeline_axis;
+
+/* ---------------------------------------------------------------------
+ * Model: the lanes of a trace and the indexes drawing needs.
+ * ------------------------------------------------------------------ */
+
+typedef struct braid_timeline_model braid_timeline_model;
+
+/* braid_timeline_model_new:
+ * Builds lanes and indexes for @trace, which is borrowed and must outlive
+ * the model. Every task is a lane, children nested under their parent in
+ * creation order, all expanded. Returns NULL only when out of memory. */
+braid_timeline_model *braid_timeline_model_new (const braid_trace *trace);
+void braid_timeline_model_free (braid_timeline_model *model); /* NULL ok */
+
+const braid_trace *braid_timeline_model_get_trace (
+    const braid_timeline_model *model);
+
+/* The visible lanes, top to bottom, after collapse and filter. */
+size_t braid_timeline_model_get_n_lanes (const braid_timeline_model *model);
+/* The task index drawn in @lane; -1 if @lane is out of range. */
+int32_t braid_timeline_model_lane_task (const braid_timeline_model *model,
+                                        size_t lane);
+/* The lane of task @task, or -1 when it is hidden (collapsed parent,
+ * filtered out) or out of range. */
+int64_t braid_timeline_model_task_lane (const braid_timeline_model *model,
+                                        int32_t task);
+
+bool braid_timeline_model_task_has_children (
+    const braid_timeline_model *model, int32_t task);
+bool braid_timeline_model_get_collapsed (const braid_timeline_model *model,
+                                         int32_t task);
+/* Collapsing a task hides its descendants' lanes. */
+void braid_timeline_model_set_collapsed (braid_timeline_model *model,
+                                         int32_t task, bool collapsed);
+/* Expands every ancestor of @task so that it has a lane; clears the filter
+ * if it hides @task. */
+void braid_timeline_model_reveal (braid_timeline_model *model, int32_t task);
+/* Shows only tasks whose name or function contains @text (case
+ * insensitive), with their ancestors for context. NULL or "" shows all.
+ * Returns the number of tasks that matched. */
+size_t braid_timeline_model_set_filter (braid_timeline_model *model,
+                                        const char *text);
+/* Whether @task matched the current filter (true when there is none). */
+bool braid_timeline_model_task_matches (const braid_timeline_model *model,
+                                        int32_t task);
+
+/* The length of the trace on @axis (ns or steps), at least 1. */
+double braid_timeline_model_get_extent (const braid_timeline_model *model,
+                                        braid_timeline_axis axis);
+/* Converts a position between the axes: a time to the step running or
+ * next to run at that time, a step to the time it began. */
+double braid_timeline_model_convert (const braid_timeline_model *model,
+                                     braid_timeline_axis from, double value);
+
+/* A slice's or mark's position on @axis. */
+void braid_timeline_slice_range (const braid_trace_slice *slice,
+                                 braid_timeline_axis axis, double *start,
+                                 double *end);
+
+/* The index of the slice of @task covering @value on @axis (the last one
+ * starting at or before it), or -1. Binary search. */
+int64_t braid_timeline_model_find_slice (const braid_timeline_model *model,
+                                         int32_t task,
+                                         braid_timeline_axis axis,
+                                         double value);
+
+/* The marks of @task in time order: indexes into the trace's mark array. */
+const uint32_t *braid_timeline_model_task_marks (
+    const braid_timeline_model *model, int32_t task, size_t *n);
+
+/* ---------------------------------------------------------------------
+ * View: where the model is drawn. Plain data the caller may edit; call
+ * braid_timeline_view_clamp() after editing origin/scale/scroll_y.
+ * ------------------------------------------------------------------ */
+
+typedef struct braid_timeline_view
+{
+  braid_timeline_axis axis;
+  double origin;        /* axis value at the left edge of the lane area */
+  double scale;         /* axis units per pixel, > 0 */
+  double scroll_y;      /* pixels of lanes scrolled off the top */
+  int width, height;    /* the whole drawing, pixels */
+  int label_width;      /* the lane-label gutter on the left */
+  int ruler_height;     /* the ruler at the top */
+  int lane_height;
+  int32_t selected_task;   /* -1 for none */
+  int64_t selected_slice;  /* -1 for none */
+  int32_t hover_task;      /* -1 for none */
+  bool show_edges;
+  bool show_labels;
+} braid_timeline_view;
+
+/* Fills @view with defaults for a @width x @height drawing of @model
+ * (time axis, fitted, nothing selected). */
+void braid_timeline_view_init (braid_timeline_view *view,
+                               const braid_timeline_model *model, int width,
+                               int height);
+/* Resizes, keeping the left edge and the zoom. */
+void braid_timeline_view_resize (braid_timeline_view *view,
+                                 const braid_timeline_model *model,
+                                 int width, int height);
+/* Shows the whole trace horizontally. */
+void braid_timeline_view_fit (braid_timeline_view *view,
+                              const braid_timeline_model *model);
+/* Shows [@from, @to) in axis units. */
+void braid_timeline_view_show_range (braid_timeline_view *view,
+                                     const braid_timeline_model *model,
+                                     double from, double to);
+/* Switches axis keeping the moment at the centre of the view centred. */
+void braid_timeline_view_set_axis (braid_timeline_view *view,
+                                   const braid_timeline_model *model,
+                                   braid_timeline_axis axis);
+/* Zooms by @factor (> 1 zooms in) keeping the value under pixel @anchor_x
+ * in place. */
+void braid_timeline_view_zoom (braid_timeline_view *view,
+                               const braid_timeline_model *model,
+                               double factor, double anchor_x);
+/* Pans by pixels (positive dx shows later times, dy lower lanes). */
+void braid_timeline_view_pan (braid_timeline_view *view,
+                              const braid_timeline_model *model, double dx,
+                              double dy);
+/* Keeps the view inside the trace and the zoom within limits. */
+void braid_timeline_view_clamp (braid_timeline_view *view,
+                                const braid_timeline_model *model);
+/* Scrolls vertically so that @lane is visible. */
+void braid_timeline_view_scroll_to_lane (braid_timeline_view *view,
+                                         const braid_timeline_model *model,
+                                         int64_t lane);
+/* Centres @value horizontally without changing the zoom. */
+void braid_timeline_view_center_on (braid_timeline_view *view,
+                                    const braid_timeline_model *model,
+                                    double value);
+
+/* Pixel x of axis value @value, and back. */
+double braid_timeline_view_x_for (const braid_timeline_view *view,
+                                  double value);
+double braid_timeline_view_value_at (const braid_timeline_view *view,
+                                     double x);
+/* Pixel y of the top of @lane (may be off screen). */
+double braid_timeline_view_lane_y (const braid_timeline_view *view,
+                                   int64_t lane);
+/* The lane at pixel @y, or -1 (ruler, below the last lane). */
+int64_t braid_timeline_view_lane_at (const braid_timeline_view *view,
+                                     const braid_timeline_model *model,
+                                     double y);
+
+typedef enum braid_timeline_area
+{
+  BRAID_TIMELINE_AREA_NONE = 0,
+  BRAID_TIMELINE_AREA_RULER,
+  BRAID_TIMELINE_AREA_LABEL,
+  BRAID_TIMELINE_AREA_LANE,
+} braid_timeline_area;
+
+typedef struct braid_timeline_hit
+{
+  braid_timeline_area area;
+  int64_t lane;    /* -1 if none */
+  int32_t task;    /* -1 if none */
+  int64_t slice;   /* global slice index, -1 if none */
+  int64_t mark;    /* global mark index within 4 pixels, -1 if none */
+  bool on_expander; /* the collapse triangle of a label */
+  double value;    /* axis value under the pointer */
+} braid_timeline_hit;
+
+/* braid_timeline_hit_test:
+ * What is under pixel (@x, @y). Binary searches only. Returns true when
+ * something (a lane, label or ruler) is there. */
+bool braid_timeline_hit_test (const braid_timeline_model *model,
+                              const braid_timeline_view *view, double x,
+                              double y, braid_timeline_hit *hit);
+
+/* ---------------------------------------------------------------------
+ * Drawing
+ * ------------------------------------------------------------------ */
+
+typedef struct braid_timeline_rgb
+{
+  double r, g, b;
+} braid_timeline_rgb;
+
+/* The colour of a slice: running, ready, or waiting on @reason
+ * (braid_wait_reason). */
+braid_timeline_rgb braid_timeline_state_color (braid_trace_state state,
+                                               uint32_t reason);
+braid_timeline_rgb braid_timeline_mark_color (braid_trace_mark_kind kind);
+
+/* braid_timeline_draw:
+ * Draws the whole timeline of @view (background, lanes, marks, arrows,
+ * ruler, labels) into @cr at (0, 0), clipped to view->width x height. */
+void braid_timeline_draw (const braid_timeline_model *model,
+                          const braid_timeline_view *view, cairo_t *cr);
+
+/* The height the legend takes when drawn @width pixels wide. */
+int braid_timeline_legend_height (int width);
+/* Draws the legend of colours and marks at (@x, @y), @width wide. */
+void braid_timeline_draw_legend (cairo_t *cr, double x, double y, int width);
+
+/* Formats an axis value for people: "1.25 ms", "step 42". Writes at most
+ * @size bytes into @buf and returns it. */
+char *braid_timeline_format_value (braid_timeline_axis axis, double value,
+                                   char *buf, size_t size);
+/* Formats a duration in ns: "12.5 µs". */
+char *braid_timeline_format_duration (int64_t ns, char *buf, size_t size);
+/* Parses "1.5ms", "200us", "3s", "42" (ns) for time, or a step number.
+ * Returns 0 or -1 on bad input. */
+int braid_timeline_parse_value (braid_timeline_axis axis, const char *text,
+                                double *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BRAID_TIMELINE_H */
