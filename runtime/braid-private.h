@@ -1,0 +1,349 @@
+/* braid-private.h: the structs the runtime core's files share (loop.c,
+ * task.c, future.c, timer.c, sleep.c, error.c, hooks.c, diagnostics.c,
+ * print.c, run.c, clock.c). Not installed; the combinators use
+ * braid-internal.h instead and never see these fields.
+ *
+ * Hot path: the ready queue (a power-of-two ring of 32-byte entries) and
+ * the task switch are inline here so that braid_yield and braid_await do
+ * not pay a call per push or pop.
+ */
+#ifndef BRAID_PRIVATE_H
+#define BRAID_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <uv.h>
+
+#include "braid-internal.h"
+#include "braid.h"
+#include "coro.h"
+
+#define BRAID_LIKELY(x) __builtin_expect (!!(x), 1)
+#define BRAID_UNLIKELY(x) __builtin_expect (!!(x), 0)
+#define BRAID_TLS __thread __attribute__ ((tls_model ("initial-exec")))
+#define BRAID_HIDDEN __attribute__ ((visibility ("hidden")))
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+
+struct braid_error
+{
+  int refcount;
+  int code; /* the return code raising it produced */
+  const braid_error_type *type;
+  char *message;
+  const char *file; /* static strings (__FILE__, __func__) */
+  int line;
+  const char *func;
+  braid_error *cause;
+};
+
+/* A new error object that is not made current (refcount 1). */
+BRAID_HIDDEN braid_error *braid__error_new (const braid_error_type *type,
+                                            int code, const char *file,
+                                            int line, const char *func,
+                                            const char *message);
+/* Makes @error (ownership taken) the current error of the running task or
+ * thread, dropping the previous one; returns @error's code. */
+BRAID_HIDDEN int braid__error_set_current (braid_error *error);
+/* Takes the current error (ownership to the caller), leaving none. */
+BRAID_HIDDEN braid_error *braid__error_steal_current (void);
+/* Raises a CancelledError with @msg (may be NULL). */
+BRAID_HIDDEN int braid__raise_cancelled (const char *msg);
+
+/* ------------------------------------------------------------------ */
+/* Hooks                                                               */
+
+extern int braid__hooks_active;
+BRAID_HIDDEN void braid__hook_call (braid_event *event);
+BRAID_HIDDEN void braid__modules_load_once (void);
+
+/* ------------------------------------------------------------------ */
+/* Ready queue                                                         */
+
+typedef enum
+{
+  ENTRY_RESUME = 0, /* a: the task to step */
+  ENTRY_CALL,       /* fn (a) */
+  ENTRY_DONE_CB,    /* fn (a = future, reference held, b = data) */
+  ENTRY_TIMER,      /* a: a braid__timer that fired */
+} braid__entry_kind;
+
+typedef struct braid__entry
+{
+  uintptr_t kind;
+  void *fn;
+  void *a;
+  void *b;
+} braid__entry;
+
+typedef struct braid__queue
+{
+  braid__entry *ring;
+  size_t mask; /* capacity - 1, capacity a power of two */
+  size_t head;
+  size_t len;
+} braid__queue;
+
+BRAID_HIDDEN void braid__queue_grow (braid__queue *q);
+
+static inline braid__entry *
+queue_push_slot (braid__queue *q)
+{
+  if (BRAID_UNLIKELY (q->len > q->mask))
+    braid__queue_grow (q);
+  braid__entry *e = &q->ring[(q->head + q->len) & q->mask];
+  q->len++;
+  return e;
+}
+
+static inline braid__entry *
+queue_peek (braid__queue *q)
+{
+  return &q->ring[q->head];
+}
+
+static inline void
+queue_drop_head (braid__queue *q)
+{
+  q->head = (q->head + 1) & q->mask;
+  q->len--;
+}
+
+/* ------------------------------------------------------------------ */
+/* Timers                                                              */
+
+enum
+{
+  TIMER_IDLE = 0,
+  TIMER_ARMED,            /* in the heap */
+  TIMER_QUEUED,           /* fired: its entry waits in the ready queue */
+  TIMER_CANCELLED_QUEUED, /* cancelled after it fired, entry still queued */
+};
+
+struct braid__timer
+{
+  uint64_t deadline;
+  uint64_t seq; /* ties break in arming order */
+  braid__timer_fn fn;
+  void *data;
+  uint64_t id; /* 0 until asked for */
+  size_t index;
+  braid_loop *loop;
+  uint8_t state;
+  bool embedded; /* part of a task (sleep): never freed on its own */
+};
+
+BRAID_HIDDEN void braid__timer_arm (braid_loop *loop, braid__timer *timer,
+                                    uint64_t deadline);
+BRAID_HIDDEN void braid__timers_move_due (braid_loop *loop, uint64_t now);
+BRAID_HIDDEN void braid__timer_dispatch (braid__timer *timer);
+BRAID_HIDDEN void braid__timers_free_all (braid_loop *loop);
+
+/* ------------------------------------------------------------------ */
+/* Futures and tasks                                                   */
+
+enum
+{
+  FUT_PENDING = 0,
+  FUT_RESULT,
+  FUT_ERROR,
+  FUT_CANCELLED,
+};
+
+typedef struct braid__callback
+{
+  braid_done_fn fn; /* NULL: a task waiting (data is the task) */
+  void *data;
+} braid__callback;
+
+struct braid_future
+{
+  int refcount;
+  uint8_t state;
+  bool is_task;
+  bool retrieved;
+  bool gathered;
+  bool reported; /* never-retrieved already reported */
+  uint32_t ncbs;
+  uint32_t capcbs;
+  uint64_t id;
+  braid_loop *loop;
+  void *result;
+  braid_error *error; /* FUT_ERROR, FUT_CANCELLED */
+  braid__callback *cbs;
+  braid__callback inline_cb[1];
+  braid__cancel_fn cancel_fn;
+  void *cancel_data;
+};
+
+enum
+{
+  WAITK_NONE = 0,
+  WAITK_YIELD,
+  WAITK_SLEEP,
+  WAITK_FUTURE,
+};
+
+struct braid_task
+{
+  braid_future fut; /* first: a task is its future */
+  braid__coro co;
+  braid_task_fn fn;
+  void *arg;
+  braid_error *error; /* the task's current error */
+  braid_loop *loop;
+  const char *fn_name;
+  const char *file;
+  int line;
+  bool started;
+  bool finished;    /* its function returned (or never ran) */
+  bool must_cancel; /* deliver a CancelledError at the next step */
+  bool wake_cancelled; /* its sleep was cancelled: raise on resume */
+  uint8_t wait_kind;
+  uint32_t wait_reason;
+  int cancel_requests;
+  uint64_t name_num;  /* Task-N, or 0 with custom_name */
+  char *custom_name;
+  char *cancel_msg;
+  char *wake_cancel_msg;
+  uint64_t cancel_requester;
+  uint64_t wait_object;
+  braid_future *waiting_on;
+  uint64_t parent_id;
+  uint64_t parent_num;
+  char *parent_name;
+  braid__timer sleep_timer;
+  braid_task *prev, *next; /* the loop's list of tasks */
+  char name_buf[28];
+};
+
+static inline braid_task *
+future_as_task (braid_future *f)
+{
+  return (braid_task *)f;
+}
+
+BRAID_HIDDEN void braid__future_init (braid_future *f, braid_loop *loop,
+                                      uint64_t id, bool is_task);
+BRAID_HIDDEN void braid__future_complete (braid_future *f, int state,
+                                          void *result, braid_error *error);
+BRAID_HIDDEN void braid__future_add_waiter (braid_future *f, braid_task *t);
+BRAID_HIDDEN void braid__future_release_cbs (braid_future *f);
+BRAID_HIDDEN void braid__future_forget_waiter (braid_future *f,
+                                               braid_task *t);
+BRAID_HIDDEN bool braid__task_cancel_by (braid_task *t, const char *msg);
+BRAID_HIDDEN void braid__task_free (braid_task *t);
+BRAID_HIDDEN bool braid__task_start (braid_loop *loop, braid_task *t);
+BRAID_HIDDEN void braid__task_reap (braid_loop *loop, braid_task *t);
+BRAID_HIDDEN void braid__task_detach (braid_task *t);
+BRAID_HIDDEN int braid__task_deliver_cancel (braid_task *t);
+BRAID_HIDDEN void braid__task_wake (braid_task *t, braid_task *waker,
+                                    uint64_t object);
+BRAID_HIDDEN void braid__wait_describe (const braid_task *t, char *buf,
+                                        size_t size);
+
+extern BRAID_TLS braid_task *braid__tls_task;
+extern BRAID_TLS braid_loop *braid__tls_loop;
+
+/* ------------------------------------------------------------------ */
+/* Loop                                                                */
+
+#define BRAID_POLL_EVERY 32 /* iterations between non-blocking polls */
+
+struct braid_loop
+{
+  uv_loop_t uv;
+  uv_timer_t wake_timer;
+  braid__coro main_ctx;
+  braid__queue queue;
+  size_t remaining; /* entries left in the running iteration's snapshot */
+  braid__timer **heap;
+  size_t nheap, capheap;
+  uint64_t timer_seq;
+  uint64_t iteration;
+  unsigned since_poll;
+  bool running;
+  bool stopping;
+  bool ever_ran;
+  uint8_t clock;
+  uint64_t virtual_now;
+  uint64_t slow_step_ns;
+  size_t stack_size;
+  braid__stack_pool **pools; /* the last one is in use */
+  size_t npools;
+  braid_task *tasks; /* every task not yet freed or detached */
+  size_t ntasks;
+  braid_task *finished; /* a task whose stack the loop must release */
+  uint64_t id;
+  /* The slow-step watchdog (diagnostics.c). */
+  uint64_t step_seq; /* bumped at every step (relaxed atomic stores) */
+  int in_step;
+  int slow_flag;
+  uint64_t slow_seq;
+  uint64_t slow_since;
+  void *watchdog;
+};
+
+BRAID_HIDDEN uint64_t braid__clock_read (const braid_loop *loop);
+BRAID_HIDDEN uint64_t braid__monotonic_ns (void);
+BRAID_HIDDEN bool braid__loop_fast_iteration (braid_loop *loop);
+BRAID_HIDDEN void braid__emit_simple (braid_loop *loop, braid_event_kind kind,
+                                      uint64_t task, uint64_t other,
+                                      uint64_t object, int64_t value,
+                                      uint32_t reason);
+
+/* Suspends the running task @t: its wake-up must already be arranged
+ * (queued, registered on a future or armed on a timer). Switches straight
+ * to the next ready task when it can, otherwise to the loop. Returns when
+ * @t is resumed. */
+/* Diagnostics (diagnostics.c). */
+BRAID_HIDDEN void braid__report_never_retrieved (braid_future *f);
+BRAID_HIDDEN void braid__report_destroyed_pending (braid_task *t);
+BRAID_HIDDEN void braid__report_deadlock (braid_loop *loop);
+BRAID_HIDDEN void braid__watchdog_start (braid_loop *loop);
+BRAID_HIDDEN void braid__watchdog_stop (braid_loop *loop);
+BRAID_HIDDEN void braid__watchdog_check (braid_loop *loop, braid_task *t);
+
+#define STEP_SEQ_BUMP(loop)                                                   \
+  __atomic_store_n (&(loop)->step_seq, (loop)->step_seq + 1, __ATOMIC_RELAXED)
+
+static inline void
+braid__task_suspend (braid_loop *loop, braid_task *t)
+{
+  if (BRAID_UNLIKELY (__atomic_load_n (&loop->slow_flag, __ATOMIC_RELAXED)))
+    braid__watchdog_check (loop, t);
+  if (BRAID_LIKELY (loop->remaining > 0)
+      || braid__loop_fast_iteration (loop))
+    {
+      braid__entry *e = queue_peek (&loop->queue);
+      if (e->kind == ENTRY_RESUME && ((braid_task *)e->a)->started)
+        {
+          braid_task *next = (braid_task *)e->a;
+          queue_drop_head (&loop->queue);
+          loop->remaining--;
+          STEP_SEQ_BUMP (loop);
+          if (BRAID_UNLIKELY (braid__hooks_active))
+            braid__emit_simple (loop, BRAID_EV_TASK_RESUMED, next->fut.id, 0,
+                                0, 0, 0);
+          if (next == t)
+            return;
+          braid__tls_task = next;
+          braid__coro_switch (&t->co, &next->co);
+          return;
+        }
+    }
+  braid__tls_task = NULL;
+  braid__coro_switch (&t->co, &loop->main_ctx);
+}
+
+
+/* Helpers. */
+BRAID_HIDDEN void *braid__xmalloc (size_t n);
+BRAID_HIDDEN void *braid__xcalloc (size_t n, size_t m);
+BRAID_HIDDEN char *braid__xstrdup (const char *s);
+BRAID_HIDDEN void braid__abort (const char *call, const char *what)
+  __attribute__ ((noreturn));
+
+#endif /* BRAID_PRIVATE_H */

@@ -1,0 +1,281 @@
+/* diagnostics.c: asyncio's warnings, with sites. "Task exception was never
+ * retrieved" (ORDERING.md rule 27), "Task was destroyed but it is
+ * pending!" (rule 28), the deadlock report, and the slow-step watchdog
+ * (the time.sleep mistake). Each report goes to stderr and to the hooks.
+ *
+ * The slow-step watchdog is a thread per running loop that samples the
+ * loop's step counter; a step that keeps the same counter for longer than
+ * the threshold is flagged, and the task reports it when its step ends.
+ * So the hot path reads no clock: it bumps a counter and tests one flag.
+ *
+ * Hot path: none (braid__watchdog_check runs only when flagged).
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "braid-private.h"
+
+static void
+describe_creator (const braid_task *t, char *buf, size_t size)
+{
+  if (t->parent_name)
+    snprintf (buf, size, "%s", t->parent_name);
+  else if (t->parent_id)
+    snprintf (buf, size, "Task-%" PRIu64, t->parent_num);
+  else
+    snprintf (buf, size, "the main program");
+}
+
+static void
+emit_error_event (braid_event_kind kind, braid_future *f)
+{
+  braid_event ev = { 0 };
+  braid_error *e = f->error;
+  ev.kind = kind;
+  ev.time_ns = f->loop ? braid__clock_read (f->loop) : braid__monotonic_ns ();
+  ev.task = f->is_task ? f->id : 0;
+  ev.object = f->id;
+  ev.error = e;
+  ev.str1 = e ? e->type->name : NULL;
+  ev.str2 = e ? e->message : NULL;
+  ev.str3 = e ? e->file : NULL;
+  ev.line = e ? e->line : 0;
+  braid__hook_call (&ev);
+}
+
+static void
+print_raise_site (const braid_error *e)
+{
+  if (e->file)
+    fprintf (stderr, " (raised at %s:%d in %s)", e->file, e->line,
+             e->func ? e->func : "?");
+  else if (e->func)
+    fprintf (stderr, " (raised by %s)", e->func);
+}
+
+void
+braid__report_never_retrieved (braid_future *f)
+{
+  f->reported = true;
+  braid_error *e = f->error;
+  flockfile (stderr);
+  if (f->is_task)
+    {
+      braid_task *t = future_as_task (f);
+      char creator[64];
+      describe_creator (t, creator, sizeof creator);
+      fprintf (stderr,
+               "braid: Task exception was never retrieved\n"
+               "  task: %s (function %s, created at %s:%d by %s)\n",
+               braid_task_name (t), t->fn_name ? t->fn_name : "?",
+               t->file ? t->file : "?", t->line, creator);
+    }
+  else
+    fprintf (stderr,
+             "braid: Future exception was never retrieved\n"
+             "  future: id %" PRIu64 "\n",
+             f->id);
+  if (e)
+    {
+      fprintf (stderr, "  error: %s: %s", e->type->name, e->message);
+      print_raise_site (e);
+      fputc ('\n', stderr);
+      for (const braid_error *c = e->cause; c; c = c->cause)
+        {
+          fprintf (stderr, "  caused by: %s: %s", c->type->name, c->message);
+          print_raise_site (c);
+          fputc ('\n', stderr);
+        }
+    }
+  funlockfile (stderr);
+  fflush (stderr);
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    emit_error_event (BRAID_EV_ERROR_NEVER_RETRIEVED, f);
+}
+
+void
+braid__report_destroyed_pending (braid_task *t)
+{
+  char creator[64], what[128];
+  describe_creator (t, creator, sizeof creator);
+  braid__wait_describe (t, what, sizeof what);
+  fprintf (stderr,
+           "braid: Task was destroyed but it is pending!\n"
+           "  task: %s (function %s, created at %s:%d by %s), waiting on %s\n",
+           braid_task_name (t), t->fn_name ? t->fn_name : "?",
+           t->file ? t->file : "?", t->line, creator, what);
+  fflush (stderr);
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    {
+      braid_event ev = { 0 };
+      ev.kind = BRAID_EV_TASK_DESTROYED_PENDING;
+      ev.time_ns = braid__clock_read (t->loop);
+      ev.task = t->fut.id;
+      ev.reason = t->wait_reason;
+      ev.object = t->wait_object;
+      ev.str1 = braid_task_name (t);
+      ev.str2 = t->fn_name;
+      ev.str3 = t->file;
+      ev.line = t->line;
+      braid__hook_call (&ev);
+    }
+}
+
+void
+braid__report_deadlock (braid_loop *loop)
+{
+  size_t waiting = 0;
+  for (braid_task *t = loop->tasks; t; t = t->next)
+    if (t->fut.state == FUT_PENDING)
+      waiting++;
+  fprintf (stderr,
+           "braid: deadlock: no task can run and nothing can wake any of "
+           "them (%zu waiting)\n",
+           waiting);
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    braid__emit_simple (loop, BRAID_EV_DEADLOCK, 0, 0, loop->id,
+                        (int64_t)waiting, 0);
+  /* The list is newest first; report in creation order. */
+  braid_task *last = loop->tasks;
+  while (last && last->next)
+    last = last->next;
+  for (braid_task *t = last; t; t = t->prev)
+    {
+      if (t->fut.state != FUT_PENDING)
+        continue;
+      char what[128];
+      braid__wait_describe (t, what, sizeof what);
+      fprintf (stderr, "  %s (function %s, created at %s:%d) waits on %s\n",
+               braid_task_name (t), t->fn_name ? t->fn_name : "?",
+               t->file ? t->file : "?", t->line, what);
+      if (BRAID_UNLIKELY (braid__hooks_active))
+        braid__emit_simple (loop, BRAID_EV_DEADLOCK_TASK, t->fut.id, 0,
+                            t->wait_object, 0, t->wait_reason);
+    }
+  fflush (stderr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Slow steps                                                          */
+
+typedef struct watchdog
+{
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  bool stop;
+  braid_loop *loop;
+  uint64_t threshold;
+} watchdog;
+
+static void *
+watchdog_main (void *arg)
+{
+  watchdog *w = arg;
+  braid_loop *loop = w->loop;
+  uint64_t period = w->threshold / 4;
+  if (period < 1000000)
+    period = 1000000;
+  uint64_t last_seq = 0, since = 0, flagged_seq = 0;
+  pthread_mutex_lock (&w->lock);
+  while (!w->stop)
+    {
+      struct timespec ts;
+      clock_gettime (CLOCK_MONOTONIC, &ts);
+      uint64_t wake = (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec + period;
+      ts.tv_sec = wake / 1000000000u;
+      ts.tv_nsec = wake % 1000000000u;
+      pthread_cond_timedwait (&w->cond, &w->lock, &ts);
+      if (w->stop)
+        break;
+      uint64_t now = braid__monotonic_ns ();
+      int in_step = __atomic_load_n (&loop->in_step, __ATOMIC_RELAXED);
+      uint64_t seq = __atomic_load_n (&loop->step_seq, __ATOMIC_RELAXED);
+      if (!in_step || seq != last_seq)
+        {
+          last_seq = seq;
+          since = now;
+          continue;
+        }
+      if (now - since >= w->threshold && seq != flagged_seq)
+        {
+          flagged_seq = seq;
+          __atomic_store_n (&loop->slow_since, since, __ATOMIC_RELAXED);
+          __atomic_store_n (&loop->slow_seq, seq, __ATOMIC_RELAXED);
+          __atomic_store_n (&loop->slow_flag, 1, __ATOMIC_RELEASE);
+        }
+    }
+  pthread_mutex_unlock (&w->lock);
+  return NULL;
+}
+
+void
+braid__watchdog_start (braid_loop *loop)
+{
+  if (loop->slow_step_ns == 0 || loop->watchdog)
+    return;
+  watchdog *w = braid__xcalloc (1, sizeof *w);
+  w->loop = loop;
+  w->threshold = loop->slow_step_ns;
+  pthread_mutex_init (&w->lock, NULL);
+  pthread_condattr_t attr;
+  pthread_condattr_init (&attr);
+  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+  pthread_cond_init (&w->cond, &attr);
+  pthread_condattr_destroy (&attr);
+  if (pthread_create (&w->thread, NULL, watchdog_main, w) != 0)
+    {
+      pthread_cond_destroy (&w->cond);
+      pthread_mutex_destroy (&w->lock);
+      free (w);
+      return;
+    }
+  loop->watchdog = w;
+}
+
+void
+braid__watchdog_stop (braid_loop *loop)
+{
+  watchdog *w = loop->watchdog;
+  if (!w)
+    return;
+  pthread_mutex_lock (&w->lock);
+  w->stop = true;
+  pthread_cond_signal (&w->cond);
+  pthread_mutex_unlock (&w->lock);
+  pthread_join (w->thread, NULL);
+  pthread_cond_destroy (&w->cond);
+  pthread_mutex_destroy (&w->lock);
+  free (w);
+  loop->watchdog = NULL;
+}
+
+void
+braid__watchdog_check (braid_loop *loop, braid_task *t)
+{
+  if (!__atomic_load_n (&loop->slow_flag, __ATOMIC_ACQUIRE))
+    return;
+  __atomic_store_n (&loop->slow_flag, 0, __ATOMIC_RELAXED);
+  if (__atomic_load_n (&loop->slow_seq, __ATOMIC_RELAXED) != loop->step_seq)
+    return; /* flagged a step that has already ended */
+  uint64_t since = __atomic_load_n (&loop->slow_since, __ATOMIC_RELAXED);
+  uint64_t held = braid__monotonic_ns () - since;
+  /* The watchdog saw the step start up to a quarter threshold late; the
+   * step lasted at least the threshold. */
+  if (held < loop->slow_step_ns)
+    held = loop->slow_step_ns;
+  fprintf (stderr,
+           "braid: slow step: %s (function %s, created at %s:%d) held the "
+           "loop for at least %.0f ms without suspending (threshold %.0f "
+           "ms): a blocking call in a task?\n",
+           braid_task_name (t), t->fn_name ? t->fn_name : "?",
+           t->file ? t->file : "?", t->line, held / 1e6,
+           loop->slow_step_ns / 1e6);
+  fflush (stderr);
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    braid__emit_simple (loop, BRAID_EV_SLOW_STEP, t->fut.id, 0, 0,
+                        (int64_t)held, 0);
+}

@@ -1,0 +1,408 @@
+/* error.c: error types, error objects, and the current error of each task
+ * (or thread, outside tasks): raise, catch, re-raise, the codes that go
+ * with them, and braid_strerror.
+ *
+ * Hot path: none on success. braid_error_current is one thread-local read
+ * plus a field read. Raising allocates (an error is an object).
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "braid-private.h"
+
+const braid_error_type braid_base_exception_type = { "BaseException", NULL };
+const braid_error_type braid_exception_type
+  = { "Exception", &braid_base_exception_type };
+const braid_error_type braid_cancelled_error_type
+  = { "CancelledError", &braid_base_exception_type };
+const braid_error_type braid_timeout_error_type
+  = { "TimeoutError", &braid_exception_type };
+const braid_error_type braid_invalid_state_error_type
+  = { "InvalidStateError", &braid_exception_type };
+const braid_error_type braid_value_error_type
+  = { "ValueError", &braid_exception_type };
+const braid_error_type braid_runtime_error_type
+  = { "RuntimeError", &braid_exception_type };
+const braid_error_type braid_memory_error_type
+  = { "MemoryError", &braid_exception_type };
+const braid_error_type braid_os_error_type
+  = { "OSError", &braid_exception_type };
+const braid_error_type braid_group_error_type
+  = { "GroupError", &braid_exception_type };
+
+/* The current error outside tasks (the loop's thread between runs, or a
+ * callback run by the loop). */
+static BRAID_TLS braid_error *thread_error;
+
+void *
+braid__xmalloc (size_t n)
+{
+  void *p = malloc (n ? n : 1);
+  if (!p)
+    braid__abort ("malloc", "out of memory");
+  return p;
+}
+
+void *
+braid__xcalloc (size_t n, size_t m)
+{
+  void *p = calloc (n ? n : 1, m ? m : 1);
+  if (!p)
+    braid__abort ("calloc", "out of memory");
+  return p;
+}
+
+char *
+braid__xstrdup (const char *s)
+{
+  if (!s)
+    return NULL;
+  char *d = strdup (s);
+  if (!d)
+    braid__abort ("strdup", "out of memory");
+  return d;
+}
+
+void
+braid__abort (const char *call, const char *what)
+{
+  fprintf (stderr, "braid: %s: %s\n", call, what);
+  fflush (stderr);
+  abort ();
+}
+
+const char *
+braid_strerror (int code)
+{
+  switch (code)
+    {
+    case BRAID_OK:
+      return "success";
+    case BRAID_EFAILED:
+      return "an error was raised";
+    case BRAID_ECANCELLED:
+      return "cancelled";
+    case BRAID_ETIMEDOUT:
+      return "timed out";
+    case BRAID_EINVAL:
+      return "invalid argument";
+    case BRAID_EINVALSTATE:
+      return "invalid state";
+    case BRAID_ENOTASK:
+      return "must be called from a task";
+    case BRAID_EDEADLK:
+      return "deadlock";
+    case BRAID_EXLOOP:
+      return "object belongs to another loop";
+    case BRAID_ENOMEM:
+      return "out of memory";
+    case BRAID_EBUSY:
+      return "busy";
+    case BRAID_ECLOSED:
+      return "loop closed";
+    default:
+      if (code < 0 && code > -5000)
+        return uv_strerror (code);
+      return "unknown error";
+    }
+}
+
+static braid_error **
+current_slot (void)
+{
+  braid_task *t = braid__tls_task;
+  return t ? &t->error : &thread_error;
+}
+
+static int
+code_for_type (const braid_error_type *type)
+{
+  for (const braid_error_type *p = type; p; p = p->base)
+    {
+      if (p == BRAID_CANCELLED_ERROR)
+        return BRAID_ECANCELLED;
+      if (p == BRAID_TIMEOUT_ERROR)
+        return BRAID_ETIMEDOUT;
+    }
+  return BRAID_EFAILED;
+}
+
+braid_error *
+braid__error_new (const braid_error_type *type, int code, const char *file,
+                  int line, const char *func, const char *message)
+{
+  braid_error *e = braid__xcalloc (1, sizeof *e);
+  e->refcount = 1;
+  e->type = type ? type : BRAID_EXCEPTION;
+  e->code = code ? code : code_for_type (e->type);
+  e->message = braid__xstrdup (message ? message : "");
+  e->file = file;
+  e->line = line;
+  e->func = func;
+  return e;
+}
+
+int
+braid__error_set_current (braid_error *error)
+{
+  braid_error **slot = current_slot ();
+  braid_error *old = *slot;
+  *slot = error;
+  braid_error_unref (old);
+  return error ? error->code : 0;
+}
+
+braid_error *
+braid__error_steal_current (void)
+{
+  braid_error **slot = current_slot ();
+  braid_error *e = *slot;
+  *slot = NULL;
+  return e;
+}
+
+static int
+raise_with_code (const braid_error_type *type, int code, const char *file,
+                 int line, const char *func, char *message)
+{
+  braid_error *e = braid__xcalloc (1, sizeof *e);
+  braid_error **slot = current_slot ();
+  e->refcount = 1;
+  e->type = type ? type : BRAID_EXCEPTION;
+  e->code = code ? code : code_for_type (e->type);
+  e->message = message;
+  e->file = file;
+  e->line = line;
+  e->func = func;
+  /* The error that was current becomes the cause: its reference moves. */
+  e->cause = *slot;
+  *slot = e;
+  return e->code;
+}
+
+int
+braid_raise_atv (const braid_error_type *type, const char *file, int line,
+                 const char *func, const char *fmt, va_list ap)
+{
+  char *msg = NULL;
+  if (!fmt || vasprintf (&msg, fmt, ap) < 0)
+    msg = braid__xstrdup ("");
+  return raise_with_code (type, 0, file, line, func, msg);
+}
+
+int
+braid_raise_at (const braid_error_type *type, const char *file, int line,
+                const char *func, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  int rc = braid_raise_atv (type, file, line, func, fmt, ap);
+  va_end (ap);
+  return rc;
+}
+
+int
+braid__raise_cancelled (const char *msg)
+{
+  return raise_with_code (BRAID_CANCELLED_ERROR, BRAID_ECANCELLED, NULL, 0,
+                          NULL, braid__xstrdup (msg ? msg : ""));
+}
+
+int
+braid__raise_code (int code, const char *what)
+{
+  const braid_error_type *type;
+  const char *text;
+  switch (code)
+    {
+    case BRAID_EINVAL:
+      type = BRAID_VALUE_ERROR;
+      text = "invalid argument";
+      break;
+    case BRAID_EINVALSTATE:
+      type = BRAID_INVALID_STATE_ERROR;
+      text = "invalid state";
+      break;
+    case BRAID_ENOMEM:
+      type = BRAID_MEMORY_ERROR;
+      text = "out of memory";
+      break;
+    case BRAID_ECANCELLED:
+      type = BRAID_CANCELLED_ERROR;
+      text = "cancelled";
+      break;
+    case BRAID_ETIMEDOUT:
+      type = BRAID_TIMEOUT_ERROR;
+      text = "timed out";
+      break;
+    case BRAID_ENOTASK:
+      type = BRAID_RUNTIME_ERROR;
+      text = "must be called from a task";
+      break;
+    case BRAID_EDEADLK:
+      type = BRAID_RUNTIME_ERROR;
+      text = "deadlock";
+      break;
+    case BRAID_EXLOOP:
+      type = BRAID_RUNTIME_ERROR;
+      text = "the object belongs to another loop";
+      break;
+    case BRAID_EBUSY:
+      type = BRAID_RUNTIME_ERROR;
+      text = "busy";
+      break;
+    case BRAID_ECLOSED:
+      type = BRAID_RUNTIME_ERROR;
+      text = "the loop is closed";
+      break;
+    default:
+      if (code < 0 && code > -5000)
+        {
+          type = BRAID_OS_ERROR;
+          text = uv_strerror (code);
+        }
+      else
+        {
+          type = BRAID_RUNTIME_ERROR;
+          text = "failed";
+        }
+      break;
+    }
+  char *msg = NULL;
+  if (asprintf (&msg, "%s: %s", what ? what : "braid", text) < 0)
+    msg = braid__xstrdup (text);
+  return raise_with_code (type, code, NULL, 0, what, msg);
+}
+
+int
+braid_reraise (braid_error *error)
+{
+  if (!error)
+    braid__abort ("braid_reraise", "NULL error");
+  return braid__error_set_current (braid_error_ref (error));
+}
+
+braid_error *
+braid_error_current (void)
+{
+  return *current_slot ();
+}
+
+braid_error *
+braid_error_catch (const braid_error_type *type)
+{
+  braid_error **slot = current_slot ();
+  braid_error *e = *slot;
+  if (!e || !braid_error_is (e, type))
+    return NULL;
+  *slot = NULL;
+  return e;
+}
+
+void
+braid_error_clear (void)
+{
+  braid__error_set_current (NULL);
+}
+
+braid_error *
+braid_error_ref (braid_error *error)
+{
+  if (error)
+    error->refcount++;
+  return error;
+}
+
+void
+braid_error_unref (braid_error *error)
+{
+  while (error && --error->refcount == 0)
+    {
+      braid_error *cause = error->cause;
+      free (error->message);
+      free (error);
+      error = cause;
+    }
+}
+
+bool
+braid_error_is (const braid_error *error, const braid_error_type *type)
+{
+  if (!error)
+    return false;
+  if (!type)
+    return true;
+  for (const braid_error_type *p = error->type; p; p = p->base)
+    if (p == type)
+      return true;
+  return false;
+}
+
+const braid_error_type *
+braid_error_get_type (const braid_error *error)
+{
+  return error ? error->type : NULL;
+}
+
+const char *
+braid_error_message (const braid_error *error)
+{
+  return error ? error->message : NULL;
+}
+
+const char *
+braid_error_file (const braid_error *error)
+{
+  return error ? error->file : NULL;
+}
+
+int
+braid_error_line (const braid_error *error)
+{
+  return error ? error->line : 0;
+}
+
+const char *
+braid_error_function (const braid_error *error)
+{
+  return error ? error->func : NULL;
+}
+
+braid_error *
+braid_error_cause (const braid_error *error)
+{
+  return error ? error->cause : NULL;
+}
+
+int
+braid_error_code (const braid_error *error)
+{
+  return error ? error->code : 0;
+}
+
+static void
+print_one (const braid_error *e, FILE *out)
+{
+  fprintf (out, "%s: %s", e->type->name, e->message);
+  if (e->file)
+    fprintf (out, " (raised at %s:%d in %s)", e->file, e->line,
+             e->func ? e->func : "?");
+  else if (e->func)
+    fprintf (out, " (raised by %s)", e->func);
+  fputc ('\n', out);
+}
+
+void
+braid_error_print (const braid_error *error, FILE *out)
+{
+  if (!error)
+    return;
+  print_one (error, out);
+  for (const braid_error *c = error->cause; c; c = c->cause)
+    {
+      fputs ("  caused by ", out);
+      print_one (c, out);
+    }
+}

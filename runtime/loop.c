@@ -1,0 +1,488 @@
+/* loop.c: the event loop: creation and closing, the iteration (asyncio's
+ * _run_once), the dispatch of ready entries, run_until_complete, and the
+ * ready queue's growth.
+ *
+ * An iteration (ORDERING.md rules 1-2): poll I/O (blocking only when
+ * nothing is ready), append the due timers in deadline order, then run
+ * exactly the entries that were queued when it began (`remaining`). I/O is
+ * polled when the queue is empty and otherwise every BRAID_POLL_EVERY
+ * iterations, so a yield does not pay a uv_run.
+ *
+ * Hot path: braid__loop_fast_iteration, which lets a task that ends an
+ * iteration start the next one itself and switch straight to the next
+ * task (braid__task_suspend), and loop_run's dispatch of a RESUME entry.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "braid-private.h"
+
+void
+braid__queue_grow (braid__queue *q)
+{
+  size_t cap = (q->mask + 1) * 2;
+  braid__entry *ring = malloc (cap * sizeof *ring);
+  if (!ring)
+    braid__abort ("braid ready queue", "out of memory");
+  size_t old = q->mask + 1;
+  for (size_t i = 0; i < q->len; i++)
+    ring[i] = q->ring[(q->head + i) & (old - 1)];
+  free (q->ring);
+  q->ring = ring;
+  q->mask = cap - 1;
+  q->head = 0;
+}
+
+static void
+emit_iteration (braid_loop *loop)
+{
+  braid__emit_simple (loop, BRAID_EV_ITERATION_BEGIN, 0, loop->queue.len,
+                      loop->id, (int64_t)loop->iteration, 0);
+}
+
+bool
+braid__loop_fast_iteration (braid_loop *loop)
+{
+  if (loop->queue.len == 0 || loop->stopping
+      || loop->since_poll + 1 >= BRAID_POLL_EVERY)
+    return false;
+  loop->since_poll++;
+  if (loop->nheap)
+    braid__timers_move_due (loop, braid__clock_read (loop));
+  loop->iteration++;
+  loop->remaining = loop->queue.len;
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    emit_iteration (loop);
+  return true;
+}
+
+static void
+wake_timer_cb (uv_timer_t *handle)
+{
+  (void)handle;
+}
+
+/* Runs libuv once in @mode; returns the nanoseconds it spent. */
+static uint64_t
+poll_io (braid_loop *loop, uv_run_mode mode)
+{
+  uint64_t t0 = mode == UV_RUN_NOWAIT ? 0 : braid__monotonic_ns ();
+  uv_run (&loop->uv, mode);
+  return mode == UV_RUN_NOWAIT ? 0 : braid__monotonic_ns () - t0;
+}
+
+/* Begins an iteration in the loop's own context. Returns 1 when it began,
+ * 0 when nothing became ready (try again), -1 when nothing ever can. */
+static int
+begin_iteration (braid_loop *loop)
+{
+  bool io = uv_loop_alive (&loop->uv);
+  bool polled = false, jumped = false;
+  uint64_t blocked = 0;
+  if (loop->queue.len == 0)
+    {
+      if (loop->nheap == 0)
+        {
+          if (!io)
+            return -1;
+          blocked = poll_io (loop, UV_RUN_ONCE);
+          if (loop->clock == BRAID_CLOCK_VIRTUAL)
+            loop->virtual_now += blocked;
+        }
+      else if (loop->clock == BRAID_CLOCK_VIRTUAL && !io)
+        {
+          /* Nothing can happen before the next deadline: jump to it. */
+          if (loop->heap[0]->deadline > loop->virtual_now)
+            loop->virtual_now = loop->heap[0]->deadline;
+          jumped = true;
+        }
+      else
+        {
+          uint64_t now = braid__clock_read (loop);
+          uint64_t deadline = loop->heap[0]->deadline;
+          if (deadline > now)
+            {
+              uint64_t wait = deadline - now;
+              uint64_t ms = (wait + 999999) / 1000000;
+              uv_timer_start (&loop->wake_timer, wake_timer_cb, ms, 0);
+              blocked = poll_io (loop, UV_RUN_ONCE);
+              uv_timer_stop (&loop->wake_timer);
+              if (loop->clock == BRAID_CLOCK_VIRTUAL)
+                loop->virtual_now += blocked < wait ? blocked : wait;
+            }
+          else if (io)
+            poll_io (loop, UV_RUN_NOWAIT);
+        }
+      polled = true;
+      loop->since_poll = 0;
+    }
+  else if (++loop->since_poll >= BRAID_POLL_EVERY)
+    {
+      if (io)
+        {
+          poll_io (loop, UV_RUN_NOWAIT);
+          polled = true;
+        }
+      loop->since_poll = 0;
+    }
+  if (loop->nheap)
+    braid__timers_move_due (loop, braid__clock_read (loop));
+  if (BRAID_UNLIKELY (braid__hooks_active) && polled)
+    {
+      braid_event ev = { 0 };
+      ev.kind = BRAID_EV_POLL;
+      ev.time_ns = braid__clock_read (loop);
+      ev.object = loop->id;
+      ev.value = (int64_t)blocked;
+      ev.other = jumped;
+      braid__hook_call (&ev);
+    }
+  if (loop->queue.len == 0)
+    return 0;
+  loop->iteration++;
+  loop->remaining = loop->queue.len;
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    emit_iteration (loop);
+  return 1;
+}
+
+static void
+dispatch (braid_loop *loop, braid__entry *e)
+{
+  switch (e->kind)
+    {
+    case ENTRY_RESUME:
+      {
+        braid_task *t = e->a;
+        if (!t->started && !braid__task_start (loop, t))
+          break;
+        STEP_SEQ_BUMP (loop);
+        __atomic_store_n (&loop->in_step, 1, __ATOMIC_RELAXED);
+        if (BRAID_UNLIKELY (braid__hooks_active))
+          braid__emit_simple (loop, BRAID_EV_TASK_RESUMED, t->fut.id, 0, 0, 0,
+                              0);
+        braid__tls_task = t;
+        braid__coro_switch (&loop->main_ctx, &t->co);
+        braid__tls_task = NULL;
+        __atomic_store_n (&loop->in_step, 0, __ATOMIC_RELAXED);
+        if (loop->finished)
+          {
+            braid_task *done = loop->finished;
+            loop->finished = NULL;
+            braid__task_reap (loop, done);
+          }
+        break;
+      }
+    case ENTRY_CALL:
+      ((void (*) (void *))e->fn) (e->a);
+      break;
+    case ENTRY_DONE_CB:
+      ((braid_done_fn)e->fn) ((braid_future *)e->a, e->b);
+      braid_future_unref ((braid_future *)e->a);
+      break;
+    case ENTRY_TIMER:
+      braid__timer_dispatch ((braid__timer *)e->a);
+      break;
+    }
+}
+
+/* Runs until stopped (0) or until nothing can ever happen (-1). */
+static int
+loop_run (braid_loop *loop)
+{
+  for (;;)
+    {
+      if (loop->remaining == 0)
+        {
+          if (loop->stopping)
+            return 0;
+          int r = begin_iteration (loop);
+          if (r < 0)
+            return -1;
+          if (r == 0)
+            continue;
+        }
+      braid__entry e = *queue_peek (&loop->queue);
+      queue_drop_head (&loop->queue);
+      loop->remaining--;
+      dispatch (loop, &e);
+    }
+}
+
+static uint64_t
+env_slow_step_ns (void)
+{
+  const char *s = getenv ("BRAID_SLOW_STEP_MS");
+  if (!s || !*s)
+    return 100 * 1000000ull;
+  char *end = NULL;
+  errno = 0;
+  double ms = strtod (s, &end);
+  if (errno || end == s || ms < 0 || ms != ms)
+    {
+      fprintf (stderr, "braid: ignoring BRAID_SLOW_STEP_MS=%s (not a "
+                       "non-negative number of milliseconds)\n", s);
+      return 100 * 1000000ull;
+    }
+  return (uint64_t)(ms * 1e6);
+}
+
+braid_loop *
+braid_loop_new (void)
+{
+  braid__modules_load_once ();
+  braid_loop *loop = calloc (1, sizeof *loop);
+  if (!loop)
+    return NULL;
+  if (uv_loop_init (&loop->uv) != 0)
+    goto fail_free;
+  uv_timer_init (&loop->uv, &loop->wake_timer);
+  loop->queue.ring = malloc (256 * sizeof (braid__entry));
+  if (!loop->queue.ring)
+    goto fail_uv;
+  loop->queue.mask = 255;
+  loop->stack_size = 256 * 1024;
+  loop->pools = malloc (sizeof *loop->pools);
+  if (!loop->pools)
+    goto fail_queue;
+  loop->pools[0] = braid__stack_pool_new (loop->stack_size);
+  if (!loop->pools[0])
+    goto fail_pools;
+  loop->npools = 1;
+  braid__coro_init_thread (&loop->main_ctx);
+  const char *clock = getenv ("BRAID_CLOCK");
+  if (clock && strcmp (clock, "virtual") == 0)
+    loop->clock = BRAID_CLOCK_VIRTUAL;
+  loop->slow_step_ns = env_slow_step_ns ();
+  loop->id = braid__object_id_new ();
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    {
+      extern char *program_invocation_name;
+      braid_event ev = { 0 };
+      ev.kind = BRAID_EV_LOOP_CREATED;
+      ev.time_ns = braid__clock_read (loop);
+      ev.object = loop->id;
+      ev.value = loop->clock;
+      ev.str1 = program_invocation_name;
+      braid__hook_call (&ev);
+    }
+  return loop;
+
+fail_pools:
+  free (loop->pools);
+fail_queue:
+  free (loop->queue.ring);
+fail_uv:
+  uv_close ((uv_handle_t *)&loop->wake_timer, NULL);
+  uv_run (&loop->uv, UV_RUN_NOWAIT);
+  uv_loop_close (&loop->uv);
+fail_free:
+  free (loop);
+  return NULL;
+}
+
+void
+braid_loop_set_slow_step_ns (braid_loop *loop, uint64_t ns)
+{
+  if (!loop)
+    braid__abort ("braid_loop_set_slow_step_ns", "NULL loop");
+  loop->slow_step_ns = ns;
+}
+
+void
+braid_loop_set_stack_size (braid_loop *loop, size_t bytes)
+{
+  if (!loop)
+    braid__abort ("braid_loop_set_stack_size", "NULL loop");
+  if (bytes == loop->stack_size)
+    return;
+  braid__stack_pool *pool = braid__stack_pool_new (bytes);
+  if (!pool)
+    return;
+  braid__stack_pool **pools
+    = realloc (loop->pools, (loop->npools + 1) * sizeof *pools);
+  if (!pools)
+    {
+      braid__stack_pool_free (pool);
+      return;
+    }
+  loop->pools = pools;
+  loop->pools[loop->npools++] = pool;
+  loop->stack_size = bytes;
+}
+
+braid_loop *
+braid_loop_current (void)
+{
+  return braid__tls_loop;
+}
+
+struct uv_loop_s *
+braid_loop_uv (braid_loop *loop)
+{
+  if (!loop)
+    braid__abort ("braid_loop_uv", "NULL loop");
+  return &loop->uv;
+}
+
+static void
+stop_cb (braid_future *f, void *data)
+{
+  (void)f;
+  ((braid_loop *)data)->stopping = true;
+}
+
+int
+braid_loop_run_until_complete (braid_loop *loop, braid_future *future,
+                               void **result)
+{
+  if (!loop)
+    braid__abort ("braid_loop_run_until_complete", "NULL loop");
+  if (!future)
+    braid__abort ("braid_loop_run_until_complete", "NULL future");
+  if (braid__tls_task || loop->running || braid__tls_loop)
+    return braid__raise_code (BRAID_EBUSY, "braid_loop_run_until_complete "
+                                           "(the loop is already running)");
+  if (future->loop != loop)
+    return braid__raise_code (BRAID_EXLOOP, "braid_loop_run_until_complete");
+  braid_future_ref (future);
+  braid_future_add_done_callback (future, stop_cb, loop);
+  loop->running = true;
+  loop->ever_ran = true;
+  loop->stopping = false;
+  braid__tls_loop = loop;
+  braid__watchdog_start (loop);
+  int r = loop_run (loop);
+  braid__watchdog_stop (loop);
+  braid__tls_loop = NULL;
+  loop->running = false;
+  loop->stopping = false;
+  int rc;
+  if (r < 0)
+    {
+      braid_future_remove_done_callback (future, stop_cb, loop);
+      braid__report_deadlock (loop);
+      rc = braid__raise_code (BRAID_EDEADLK, "braid_loop_run_until_complete");
+    }
+  else
+    rc = braid_future_result (future, result);
+  braid_future_unref (future);
+  return rc;
+}
+
+/* Empties the ready queue of a loop being closed. */
+static void
+drain_queue (braid_loop *loop)
+{
+  while (loop->queue.len)
+    {
+      braid__entry e = *queue_peek (&loop->queue);
+      queue_drop_head (&loop->queue);
+      if (e.kind == ENTRY_DONE_CB)
+        braid_future_unref ((braid_future *)e.a);
+      else if (e.kind == ENTRY_TIMER)
+        {
+          braid__timer *t = e.a;
+          t->state = TIMER_IDLE;
+          if (!t->embedded)
+            free (t);
+        }
+    }
+  loop->remaining = 0;
+}
+
+static void
+close_walk_cb (uv_handle_t *h, void *arg)
+{
+  (void)arg;
+  if (!uv_is_closing (h))
+    uv_close (h, NULL);
+}
+
+int
+braid_loop_close (braid_loop *loop)
+{
+  if (!loop)
+    braid__abort ("braid_loop_close", "NULL loop");
+  if (loop->running)
+    return braid__raise_code (BRAID_EBUSY, "braid_loop_close");
+
+  /* Hold every task while reporting and detaching, so that releasing one
+   * (which may drop the last reference to another) frees nothing under
+   * the walk. */
+  size_t n = loop->ntasks, i = 0;
+  braid_task **tasks = braid__xcalloc (n ? n : 1, sizeof *tasks);
+  for (braid_task *t = loop->tasks; t; t = t->next)
+    {
+      t->fut.refcount++;
+      tasks[i++] = t;
+    }
+  /* Creation order reads better than the list's reverse order. */
+  for (size_t a = 0, b = n ? n - 1 : 0; a < b; a++, b--)
+    {
+      braid_task *tmp = tasks[a];
+      tasks[a] = tasks[b];
+      tasks[b] = tmp;
+    }
+  drain_queue (loop);
+  for (i = 0; i < n; i++)
+    {
+      braid_task *t = tasks[i];
+      if (t->fut.state == FUT_PENDING)
+        {
+          if (!t->fut.gathered)
+            braid__report_destroyed_pending (t);
+        }
+      else if (t->fut.state == FUT_ERROR && !t->fut.retrieved
+               && !t->fut.reported)
+        braid__report_never_retrieved (&t->fut);
+    }
+  for (i = 0; i < n; i++)
+    {
+      braid_task *t = tasks[i];
+      bool pending = t->fut.state == FUT_PENDING;
+      braid__task_detach (t);
+      if (pending)
+        t->fut.refcount--; /* the loop's own reference */
+    }
+  for (i = 0; i < n; i++)
+    braid_task_unref (tasks[i]);
+  free (tasks);
+  drain_queue (loop);
+  braid__timers_free_all (loop);
+
+  uv_close ((uv_handle_t *)&loop->wake_timer, NULL);
+  uv_run (&loop->uv, UV_RUN_NOWAIT);
+  if (uv_loop_close (&loop->uv) == UV_EBUSY)
+    {
+      uv_walk (&loop->uv, close_walk_cb, NULL);
+      uv_run (&loop->uv, UV_RUN_DEFAULT);
+      uv_loop_close (&loop->uv);
+    }
+  for (i = 0; i < loop->npools; i++)
+    braid__stack_pool_free (loop->pools[i]);
+  free (loop->pools);
+  free (loop->queue.ring);
+  free (loop->heap);
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    braid__emit_simple (loop, BRAID_EV_LOOP_CLOSED, 0, 0, loop->id, 0, 0);
+  free (loop);
+  return 0;
+}
+
+void
+braid__call_soon (braid_loop *loop, void (*fn) (void *data), void *data)
+{
+  if (!loop)
+    loop = braid__tls_loop;
+  if (!loop)
+    braid__abort ("braid__call_soon", "no loop");
+  if (!fn)
+    braid__abort ("braid__call_soon", "NULL function");
+  braid__entry *e = queue_push_slot (&loop->queue);
+  e->kind = ENTRY_CALL;
+  e->fn = (void *)fn;
+  e->a = data;
+}

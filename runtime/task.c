@@ -1,0 +1,447 @@
+/* task.c: tasks, the stackful coroutines a loop runs: creation (which only
+ * schedules the first step, ORDERING.md rule 4), the first step (which
+ * takes a stack from the pool, or never runs the body of a task cancelled
+ * before it started, rule 14), completion, references, names, and
+ * cancellation requests (rules 13-15).
+ *
+ * Hot path: braid_spawn_at (one allocation, no stack until the first
+ * step), task_entry, and the completion that returns the stack to the pool
+ * at once (the loop does it right after the last switch).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "braid-private.h"
+
+BRAID_TLS braid_task *braid__tls_task;
+BRAID_TLS braid_loop *braid__tls_loop;
+
+static uint64_t task_name_counter;
+
+static void
+task_list_add (braid_loop *loop, braid_task *t)
+{
+  t->prev = NULL;
+  t->next = loop->tasks;
+  if (loop->tasks)
+    loop->tasks->prev = t;
+  loop->tasks = t;
+  loop->ntasks++;
+}
+
+static void
+task_list_remove (braid_loop *loop, braid_task *t)
+{
+  if (t->prev)
+    t->prev->next = t->next;
+  else
+    loop->tasks = t->next;
+  if (t->next)
+    t->next->prev = t->prev;
+  t->prev = t->next = NULL;
+  loop->ntasks--;
+}
+
+braid_task *
+braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
+                const char *fn_name, void *arg, const char *file, int line)
+{
+  braid_task *parent = braid__tls_task;
+  if (!loop)
+    loop = braid__tls_loop;
+  if (!loop)
+    braid__abort ("braid_spawn", "no running loop: use braid_loop_spawn");
+  if (!fn)
+    braid__abort ("braid_spawn", "NULL function");
+  braid_task *t = braid__xmalloc (sizeof *t);
+  braid__future_init (&t->fut, loop, braid__object_id_new (), true);
+  /* One reference for the caller, one for the loop while it is pending. */
+  t->fut.refcount = 2;
+  memset ((char *)t + sizeof t->fut, 0, sizeof *t - sizeof t->fut);
+  t->fn = fn;
+  t->arg = arg;
+  t->loop = loop;
+  t->fn_name = fn_name;
+  t->file = file;
+  t->line = line;
+  if (name)
+    t->custom_name = braid__xstrdup (name);
+  else
+    t->name_num = __atomic_add_fetch (&task_name_counter, 1, __ATOMIC_RELAXED);
+  t->sleep_timer.embedded = true;
+  t->sleep_timer.data = t;
+  if (parent)
+    {
+      t->parent_id = parent->fut.id;
+      t->parent_num = parent->name_num;
+      if (parent->custom_name)
+        t->parent_name = braid__xstrdup (parent->custom_name);
+    }
+  task_list_add (loop, t);
+
+  braid__entry *e = queue_push_slot (&loop->queue);
+  e->kind = ENTRY_RESUME;
+  e->a = t;
+
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    {
+      braid_event ev = { 0 };
+      ev.kind = BRAID_EV_TASK_CREATED;
+      ev.time_ns = braid__clock_read (loop);
+      ev.task = t->fut.id;
+      ev.other = t->parent_id;
+      ev.object = loop->id;
+      ev.str1 = braid_task_name (t);
+      ev.str2 = fn_name;
+      ev.str3 = file;
+      ev.line = line;
+      braid__hook_call (&ev);
+    }
+  return t;
+}
+
+braid_task *
+braid_task_ref (braid_task *t)
+{
+  if (!t)
+    braid__abort ("braid_task_ref", "NULL task");
+  t->fut.refcount++;
+  return t;
+}
+
+void
+braid__task_free (braid_task *t)
+{
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    braid__emit_simple (t->loop, BRAID_EV_TASK_FREED, t->fut.id, 0, 0, 0, 0);
+  if (t->loop)
+    task_list_remove (t->loop, t);
+  braid__future_release_cbs (&t->fut);
+  braid_error_unref (t->fut.error);
+  braid_error_unref (t->error);
+  free (t->custom_name);
+  free (t->cancel_msg);
+  free (t->wake_cancel_msg);
+  free (t->parent_name);
+  free (t);
+}
+
+void
+braid_task_unref (braid_task *t)
+{
+  if (!t)
+    return;
+  if (--t->fut.refcount > 0)
+    return;
+  /* Rule 27: nobody can read this error any more. */
+  if (t->fut.state == FUT_ERROR && !t->fut.retrieved && !t->fut.reported)
+    braid__report_never_retrieved (&t->fut);
+  braid__task_free (t);
+}
+
+braid_future *
+braid_task_future (braid_task *t)
+{
+  if (!t)
+    braid__abort ("braid_task_future", "NULL task");
+  return &t->fut;
+}
+
+uint64_t
+braid_task_id (const braid_task *t)
+{
+  if (!t)
+    braid__abort ("braid_task_id", "NULL task");
+  return t->fut.id;
+}
+
+const char *
+braid_task_name (const braid_task *t)
+{
+  if (!t)
+    braid__abort ("braid_task_name", "NULL task");
+  if (t->custom_name)
+    return t->custom_name;
+  /* Names are formatted lazily: spawning stays free of snprintf. */
+  braid_task *m = (braid_task *)t;
+  if (!m->name_buf[0])
+    snprintf (m->name_buf, sizeof m->name_buf, "Task-%" PRIu64, t->name_num);
+  return m->name_buf;
+}
+
+bool
+braid_task_done (const braid_task *t)
+{
+  if (!t)
+    braid__abort ("braid_task_done", "NULL task");
+  return t->fut.state != FUT_PENDING;
+}
+
+bool
+braid_task_cancelled (const braid_task *t)
+{
+  if (!t)
+    braid__abort ("braid_task_cancelled", "NULL task");
+  return t->fut.state == FUT_CANCELLED;
+}
+
+braid_task *
+braid_task_current (void)
+{
+  return braid__tls_task;
+}
+
+int
+braid_task_cancelling (const braid_task *t)
+{
+  if (!t)
+    braid__abort ("braid_task_cancelling", "NULL task");
+  return t->cancel_requests;
+}
+
+int
+braid_task_uncancel (braid_task *t)
+{
+  if (!t)
+    braid__abort ("braid_task_uncancel", "NULL task");
+  if (t->cancel_requests > 0)
+    t->cancel_requests--;
+  return t->cancel_requests;
+}
+
+int
+braid_task_result (braid_task *t, void **result)
+{
+  if (!t)
+    braid__abort ("braid_task_result", "NULL task");
+  return braid_future_result (&t->fut, result);
+}
+
+braid_error *
+braid_task_error (braid_task *t)
+{
+  if (!t)
+    braid__abort ("braid_task_error", "NULL task");
+  return braid_future_error (&t->fut);
+}
+
+static void
+set_msg (char **slot, const char *msg)
+{
+  free (*slot);
+  *slot = braid__xstrdup (msg);
+}
+
+/* Cancels the sleep @t is in (asyncio cancels the sleep's future, which
+ * schedules the task's wake-up). Returns false if the sleep already ended
+ * (its wake-up is queued). */
+static bool
+cancel_sleep (braid_task *t, const char *msg, braid_task *by)
+{
+  braid__timer *timer = &t->sleep_timer;
+  if (timer->state != TIMER_ARMED && timer->state != TIMER_QUEUED)
+    return false;
+  braid__timer_cancel (timer);
+  t->wake_cancelled = true;
+  set_msg (&t->wake_cancel_msg, msg);
+  braid__task_wake (t, by, timer->id);
+  return true;
+}
+
+bool
+braid__task_cancel_by (braid_task *t, const char *msg)
+{
+  if (t->fut.state != FUT_PENDING)
+    return false;
+  braid_task *by = braid__tls_task;
+  t->cancel_requests++;
+  t->cancel_requester = by ? by->fut.id : 0;
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    {
+      braid_event ev = { 0 };
+      ev.kind = BRAID_EV_CANCEL_REQUESTED;
+      ev.time_ns = braid__clock_read (t->loop);
+      ev.task = t->fut.id;
+      ev.other = t->cancel_requester;
+      ev.str2 = msg;
+      braid__hook_call (&ev);
+    }
+  if (t->wait_kind == WAITK_FUTURE && t->waiting_on)
+    {
+      /* The task stays suspended on what it waits on; it is woken when
+       * that completes (as a cancelled future, usually). */
+      if (braid_future_cancel (t->waiting_on, msg))
+        return true;
+    }
+  else if (t->wait_kind == WAITK_SLEEP)
+    {
+      if (cancel_sleep (t, msg, by))
+        return true;
+    }
+  t->must_cancel = true;
+  set_msg (&t->cancel_msg, msg);
+  return true;
+}
+
+bool
+braid_task_cancel (braid_task *t, const char *msg)
+{
+  if (!t)
+    braid__abort ("braid_task_cancel", "NULL task");
+  return braid__task_cancel_by (t, msg);
+}
+
+int
+braid__task_deliver_cancel (braid_task *t)
+{
+  t->must_cancel = false;
+  return braid__raise_cancelled (t->cancel_msg);
+}
+
+/* Ends @t with its current error (if any) or @result. */
+static void
+task_finish (braid_task *t, void *result)
+{
+  braid_error *err = t->error;
+  t->error = NULL;
+  t->finished = true;
+  braid_loop *loop = t->loop;
+  int state = FUT_RESULT;
+  if (err)
+    {
+      state = braid_error_is (err, BRAID_CANCELLED_ERROR) ? FUT_CANCELLED
+                                                          : FUT_ERROR;
+      result = NULL;
+    }
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    {
+      braid_event ev = { 0 };
+      ev.time_ns = braid__clock_read (loop);
+      ev.task = t->fut.id;
+      if (state == FUT_RESULT)
+        ev.kind = BRAID_EV_TASK_COMPLETED;
+      else if (state == FUT_CANCELLED)
+        {
+          ev.kind = BRAID_EV_TASK_CANCELLED;
+          ev.str2 = err->message;
+          ev.other = t->cancel_requester;
+        }
+      else
+        {
+          ev.kind = BRAID_EV_TASK_FAILED;
+          ev.error = err;
+          ev.str1 = err->type->name;
+          ev.str2 = err->message;
+          ev.str3 = err->file;
+          ev.line = err->line;
+        }
+      braid__hook_call (&ev);
+    }
+  braid__future_complete (&t->fut, state, result, err);
+}
+
+static void
+task_entry (void *arg)
+{
+  braid_task *t = arg;
+  void *result = t->fn (t->arg);
+  braid_loop *loop = t->loop;
+  if (BRAID_UNLIKELY (__atomic_load_n (&loop->slow_flag, __ATOMIC_RELAXED)))
+    braid__watchdog_check (loop, t);
+  task_finish (t, result);
+  loop->finished = t;
+  braid__tls_task = NULL;
+  braid__coro_switch_final (&t->co, &loop->main_ctx);
+}
+
+bool
+braid__task_start (braid_loop *loop, braid_task *t)
+{
+  if (t->must_cancel)
+    {
+      /* Rule 14: the body never runs. */
+      t->must_cancel = false;
+      t->error = braid__error_new (BRAID_CANCELLED_ERROR, BRAID_ECANCELLED,
+                                   NULL, 0, NULL, t->cancel_msg);
+      task_finish (t, NULL);
+      braid__task_reap (loop, t);
+      return false;
+    }
+  braid__stack_pool *pool = loop->pools[loop->npools - 1];
+  if (braid__coro_init (&t->co, pool, task_entry, t, braid_task_name (t)) < 0)
+    {
+      t->error = braid__error_new (BRAID_MEMORY_ERROR, BRAID_ENOMEM, NULL, 0,
+                                   "braid_spawn",
+                                   "no stack could be mapped for the task");
+      task_finish (t, NULL);
+      braid__task_reap (loop, t);
+      return false;
+    }
+  t->started = true;
+  return true;
+}
+
+void
+braid__task_reap (braid_loop *loop, braid_task *t)
+{
+  if (t->started)
+    {
+      braid__coro_release (&t->co);
+      t->started = false;
+    }
+  /* The loop's reference goes: the task is no longer pending. */
+  braid_task_unref (t);
+}
+
+void
+braid__task_detach (braid_task *t)
+{
+  braid_loop *loop = t->loop;
+  if (t->fut.state == FUT_PENDING)
+    {
+      if (t->waiting_on)
+        {
+          braid__future_forget_waiter (t->waiting_on, t);
+          braid_future *w = t->waiting_on;
+          t->waiting_on = NULL;
+          braid_future_unref (w);
+        }
+      if (t->wait_kind == WAITK_SLEEP)
+        braid__timer_cancel (&t->sleep_timer);
+      if (t->started)
+        {
+          braid__coro_release (&t->co);
+          t->started = false;
+        }
+    }
+  task_list_remove (loop, t);
+  t->loop = NULL;
+  t->fut.loop = NULL;
+}
+
+void
+braid__wait_describe (const braid_task *t, char *buf, size_t size)
+{
+  static const char *const names[] = {
+    "nothing",   "a yield", "a sleep",     "a task",      "a future",
+    "a gather",  "a wait",  "an event",    "a lock",      "a semaphore",
+    "a condition", "a queue", "I/O",       "a thread",    "something",
+  };
+  if (!t->started && t->wait_kind == WAITK_NONE)
+    {
+      snprintf (buf, size, "its first step");
+      return;
+    }
+  uint32_t r = t->wait_reason;
+  const char *what = r < BRAID_WAIT_REASON_COUNT ? names[r] : "something";
+  if (t->wait_kind == WAITK_FUTURE && t->waiting_on
+      && t->waiting_on->is_task && r == BRAID_WAIT_TASK)
+    snprintf (buf, size, "task %s (id %" PRIu64 ")",
+              braid_task_name (future_as_task (t->waiting_on)),
+              t->waiting_on->id);
+  else if (t->wait_object)
+    snprintf (buf, size, "%s (id %" PRIu64 ")", what, t->wait_object);
+  else
+    snprintf (buf, size, "%s", what);
+}
