@@ -1,0 +1,131 @@
+/* combinator-test-util.h: what the combinator tests share.
+ *
+ * A log of words the tasks append in the order they run, compared as one
+ * string against the output of the Python twin of the same program
+ * (tests/runtime/python/<concept>.py); a runner that executes a main task
+ * on a fresh loop with the virtual clock; a hook that counts the
+ * diagnostics a test must not trigger ("never retrieved", "destroyed but
+ * pending"); and the small task bodies several tests use.
+ */
+#ifndef COMBINATOR_TEST_UTIL_H
+#define COMBINATOR_TEST_UTIL_H
+
+#include <glib.h>
+#include <stdarg.h>
+
+#include "braid.h"
+
+/* Each test program uses a subset of these helpers. */
+#pragma GCC diagnostic ignored "-Wunused-function"
+
+static GString *test_log;
+static int test_never_retrieved;
+static int test_destroyed_pending;
+
+static void
+note (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
+/* Appends one word to the log, space separated. */
+static void
+note (const char *fmt, ...)
+{
+  va_list ap;
+
+  if (test_log->len > 0)
+    g_string_append_c (test_log, ' ');
+  va_start (ap, fmt);
+  g_string_append_vprintf (test_log, fmt, ap);
+  va_end (ap);
+}
+
+static void
+count_hook (void *user_data, const braid_event *event)
+{
+  if (event->kind == BRAID_EV_ERROR_NEVER_RETRIEVED)
+    test_never_retrieved++;
+  else if (event->kind == BRAID_EV_TASK_DESTROYED_PENDING)
+    test_destroyed_pending++;
+}
+
+/* Call from main() after g_test_init. */
+static void
+test_util_init (void)
+{
+  test_log = g_string_new (NULL);
+  g_assert_cmpint (braid_hooks_install (count_hook, NULL), ==, 0);
+}
+
+/* Runs @fn(@arg) as the task "main" on a new loop with the virtual clock,
+ * until it finishes, and closes the loop. Resets the log and the counters
+ * first. Returns the main task's return code. */
+static int
+run_main (braid_task_fn fn, void *arg)
+{
+  braid_loop *loop;
+  braid_task *task;
+  int rc;
+
+  g_string_truncate (test_log, 0);
+  test_never_retrieved = 0;
+  test_destroyed_pending = 0;
+  loop = braid_loop_new ();
+  g_assert_nonnull (loop);
+  g_assert_cmpint (braid_loop_set_clock (loop, BRAID_CLOCK_VIRTUAL), ==, 0);
+  task = braid_loop_spawn (loop, "main", fn, arg);
+  rc = braid_loop_run_until_complete (loop, braid_task_future (task), NULL);
+  if (rc < 0)
+    {
+      braid_error *err = braid_error_current ();
+      if (err)
+        braid_error_print (err, stderr);
+      braid_error_clear ();
+    }
+  braid_task_unref (task);
+  g_assert_cmpint (braid_loop_close (loop), ==, 0);
+  return rc;
+}
+
+/* Runs @fn and checks it succeeded, the log, and that no diagnostic was
+ * reported. */
+static void
+check_run (braid_task_fn fn, const char *expected)
+{
+  g_assert_cmpint (run_main (fn, NULL), ==, 0);
+  g_assert_cmpstr (test_log->str, ==, expected);
+  g_assert_cmpint (test_never_retrieved, ==, 0);
+  g_assert_cmpint (test_destroyed_pending, ==, 0);
+}
+
+/* A task that logs "tickN" once per loop iteration, N from 0 to count-1,
+ * by yielding in between (ORDERING.md rule 6). @arg is the count. */
+static void *
+ticker (void *arg)
+{
+  int count = GPOINTER_TO_INT (arg);
+
+  for (int i = 0; i < count; i++)
+    {
+      note ("tick%d", i);
+      if (braid_yield () < 0)
+        return NULL;
+    }
+  return NULL;
+}
+
+/* Catches the current error if it is of @type and returns its message in
+ * a static buffer ("" when it has none), or NULL if it was not. */
+static const char *
+catch_message (const braid_error_type *type)
+{
+  static char buf[128];
+  braid_error *err = braid_error_catch (type);
+
+  if (!err)
+    return NULL;
+  g_strlcpy (buf, braid_error_message (err) ? braid_error_message (err) : "",
+             sizeof buf);
+  braid_error_unref (err);
+  return buf;
+}
+
+#endif /* COMBINATOR_TEST_UTIL_H */

@@ -1,0 +1,86 @@
+# Python twin of tests/runtime/test-timeout.c: each case prints the log the
+# C test expects. Run: python3 timeout.py <case>
+import asyncio
+import sys
+
+LOG = []
+
+
+def note(s):
+    LOG.append(s)
+
+
+async def scope_turns_cancel_into_timeout():
+    task = asyncio.current_task()
+    try:
+        async with asyncio.timeout(0.02) as cm:
+            note("sleeping")
+            await asyncio.sleep(1)
+            note("not-reached")
+    except TimeoutError as e:
+        note(f"timeout cause={type(e.__cause__).__name__}")
+    note(f"expired={cm.expired()} cancelling={task.cancelling()}")
+
+
+async def scoped(name):
+    try:
+        async with asyncio.timeout(0.02):
+            try:
+                await asyncio.sleep(1)
+            except asyncio.CancelledError:
+                note(f"{name}-deadline")
+                await asyncio.sleep(0.01)
+                note("not-reached")
+    except TimeoutError:
+        note(f"{name}-timeout")
+    except asyncio.CancelledError:
+        note(f"{name}-cancelled")
+        raise
+
+
+async def outside_cancel_is_not_swallowed():
+    t = asyncio.create_task(scoped("t"))
+    await asyncio.sleep(0.025)
+    note("cancel")
+    t.cancel()
+    try:
+        await t
+    except asyncio.CancelledError:
+        pass
+    note(f"t-cancelled={t.cancelled()}")
+
+
+async def unexpired_scope_passes_through():
+    async with asyncio.timeout(0.05) as cm:
+        await asyncio.sleep(0.01)
+    note(f"expired={cm.expired()}")
+    try:
+        async with asyncio.timeout(0.05):
+            raise ValueError("inner")
+    except ValueError as e:
+        note(f"error={e}")
+
+
+async def reschedule_moves_the_deadline():
+    loop = asyncio.get_running_loop()
+    try:
+        async with asyncio.timeout(None) as cm:
+            cm.reschedule(loop.time() + 0.01)
+            await asyncio.sleep(1)
+    except TimeoutError:
+        note("timeout")
+
+
+async def zero_delay_expires_at_next_suspension():
+    try:
+        async with asyncio.timeout(0):
+            note("in")
+            await asyncio.sleep(0)
+            note("not-reached")
+    except TimeoutError:
+        note("timeout")
+
+
+if __name__ == "__main__":
+    asyncio.run(globals()[sys.argv[1].replace("-", "_")]())
+    print(" ".join(LOG))

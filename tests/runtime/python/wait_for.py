@@ -1,0 +1,81 @@
+# Python twin of tests/runtime/test-wait-for.c: each case prints the log
+# the C test expects. Run: python3 wait_for.py <case>
+import asyncio
+import sys
+
+LOG = []
+
+
+def note(s):
+    LOG.append(s)
+
+
+async def inner(delay, swallow=False, cleanup_yields=0):
+    note("inner-start")
+    try:
+        await asyncio.sleep(delay)
+    except asyncio.CancelledError:
+        note("inner-cancelled")
+        for i in range(cleanup_yields):
+            await asyncio.sleep(0)
+            note(f"inner-cleanup{i}")
+        if swallow:
+            return 42
+        raise
+    note("inner-done")
+    return 7
+
+
+async def returns_result_in_time():
+    t = asyncio.create_task(inner(0.01))
+    note(f"result={await asyncio.wait_for(t, 0.05)}")
+
+
+async def timeout_cancels_then_raises():
+    t = asyncio.create_task(inner(1, cleanup_yields=1))
+    try:
+        await asyncio.wait_for(t, 0.02)
+    except asyncio.TimeoutError as e:
+        note(f"timeout cause={type(e.__cause__).__name__}")
+    note(f"inner-cancelled?={t.cancelled()}")
+
+
+async def swallowed_cancel_returns_result():
+    t = asyncio.create_task(inner(1, swallow=True))
+    note(f"result={await asyncio.wait_for(t, 0.02)}")
+
+
+async def zero_timeout_cancels_at_once():
+    t = asyncio.create_task(inner(1))
+    try:
+        await asyncio.wait_for(t, 0)
+    except asyncio.TimeoutError:
+        note("timeout")
+    note(f"inner-cancelled?={t.cancelled()}")
+
+
+async def caller(t):
+    try:
+        await asyncio.wait_for(t, 10)
+    except asyncio.CancelledError:
+        note("caller-cancelled")
+        raise
+
+
+async def caller_cancel_cancels_inner():
+    t = asyncio.create_task(inner(1, cleanup_yields=1))
+    c = asyncio.create_task(caller(t))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    note("cancel")
+    c.cancel()
+    try:
+        await c
+    except asyncio.CancelledError:
+        pass
+    note(f"cancelled={c.cancelled()},{t.cancelled()}")
+
+
+if __name__ == "__main__":
+    asyncio.run(globals()[sys.argv[1].replace("-", "_")]())
+    print(" ".join(LOG))

@@ -1,0 +1,191 @@
+/* test-timeout.c: braid_timeout_* scopes against asyncio.timeout (CPython
+ * 3.11, ORDERING.md rule 19). Each expected log is what the Python twin
+ * prints: python3 tests/runtime/python/timeout.py <case>.
+ */
+#include "combinator-test-util.h"
+
+/* python: scope_turns_cancel_into_timeout */
+static void *
+scope_turns_cancel_into_timeout (void *unused)
+{
+  braid_timeout *scope = braid_timeout_enter (0.02);
+  braid_error *err;
+  bool expired;
+  int rc;
+
+  g_assert_nonnull (scope);
+  note ("sleeping");
+  rc = braid_sleep (1);
+  if (rc == 0)
+    note ("not-reached");
+  g_assert_cmpint (rc, ==, BRAID_ECANCELLED);
+  expired = braid_timeout_expired (scope);
+  rc = braid_timeout_exit (scope, rc);
+  g_assert_cmpint (rc, ==, BRAID_ETIMEDOUT);
+  err = braid_error_catch (BRAID_TIMEOUT_ERROR);
+  g_assert_nonnull (err);
+  g_assert_nonnull (braid_error_cause (err));
+  note ("timeout cause=%s",
+        braid_error_get_type (braid_error_cause (err))->name);
+  braid_error_unref (err);
+  note ("expired=%s cancelling=%d", expired ? "True" : "False",
+        braid_task_cancelling (braid_task_current ()));
+  return NULL;
+}
+
+static void
+test_scope_turns_cancel_into_timeout (void)
+{
+  check_run (scope_turns_cancel_into_timeout,
+             "sleeping timeout cause=CancelledError expired=True "
+             "cancelling=0");
+}
+
+/* The task's scope expires; while it cleans up, another task cancels it:
+ * that cancellation must come out of the scope as a CancelledError. */
+static void *
+scoped (void *unused)
+{
+  braid_timeout *scope = braid_timeout_enter (0.02);
+  int rc = braid_sleep (1);
+
+  if (rc == BRAID_ECANCELLED)
+    {
+      braid_error *err = braid_error_catch (BRAID_CANCELLED_ERROR);
+      note ("t-deadline");
+      braid_error_unref (err);
+      rc = braid_sleep (0.01);
+      if (rc == 0)
+        note ("not-reached");
+    }
+  rc = braid_timeout_exit (scope, rc);
+  if (rc == BRAID_ETIMEDOUT)
+    {
+      braid_error_clear ();
+      note ("t-timeout");
+    }
+  else if (rc == BRAID_ECANCELLED)
+    note ("t-cancelled"); /* the error stays current: the task is cancelled */
+  return NULL;
+}
+
+/* python: outside_cancel_is_not_swallowed */
+static void *
+outside_cancel_is_not_swallowed (void *unused)
+{
+  braid_task *t = braid_spawn (scoped, NULL);
+
+  g_assert_cmpint (braid_sleep (0.025), ==, 0);
+  note ("cancel");
+  braid_task_cancel (t, NULL);
+  if (braid_await_task (t, NULL) == BRAID_ECANCELLED)
+    braid_error_clear ();
+  note ("t-cancelled=%s", braid_task_cancelled (t) ? "True" : "False");
+  braid_task_unref (t);
+  return NULL;
+}
+
+static void
+test_outside_cancel_is_not_swallowed (void)
+{
+  check_run (outside_cancel_is_not_swallowed,
+             "t-deadline cancel t-cancelled t-cancelled=True");
+}
+
+/* python: unexpired_scope_passes_through */
+static void *
+unexpired_scope_passes_through (void *unused)
+{
+  braid_timeout *scope = braid_timeout_enter (0.05);
+  bool expired;
+  int rc;
+
+  rc = braid_sleep (0.01);
+  expired = braid_timeout_expired (scope);
+  g_assert_cmpint (braid_timeout_exit (scope, rc), ==, 0);
+  note ("expired=%s", expired ? "True" : "False");
+
+  scope = braid_timeout_enter (0.05);
+  rc = braid_raise (BRAID_VALUE_ERROR, "inner");
+  rc = braid_timeout_exit (scope, rc);
+  g_assert_cmpint (rc, ==, BRAID_EFAILED);
+  note ("error=%s", catch_message (BRAID_VALUE_ERROR));
+  return NULL;
+}
+
+static void
+test_unexpired_scope_passes_through (void)
+{
+  check_run (unexpired_scope_passes_through, "expired=False error=inner");
+}
+
+/* python: reschedule_moves_the_deadline */
+static void *
+reschedule_moves_the_deadline (void *unused)
+{
+  braid_timeout *scope = braid_timeout_enter (-1);
+  int rc;
+
+  braid_timeout_reschedule (scope, 0.01);
+  rc = braid_timeout_exit (scope, braid_sleep (1));
+  if (rc == BRAID_ETIMEDOUT && catch_message (BRAID_TIMEOUT_ERROR))
+    note ("timeout");
+  return NULL;
+}
+
+static void
+test_reschedule_moves_the_deadline (void)
+{
+  check_run (reschedule_moves_the_deadline, "timeout");
+}
+
+/* python: zero_delay_expires_at_next_suspension */
+static void *
+zero_delay_expires_at_next_suspension (void *unused)
+{
+  braid_timeout *scope = braid_timeout_enter (0);
+  int rc;
+
+  note ("in");
+  rc = braid_yield ();
+  if (rc == 0)
+    note ("not-reached");
+  rc = braid_timeout_exit (scope, rc);
+  if (rc == BRAID_ETIMEDOUT && catch_message (BRAID_TIMEOUT_ERROR))
+    note ("timeout");
+  return NULL;
+}
+
+static void
+test_zero_delay_expires_at_next_suspension (void)
+{
+  check_run (zero_delay_expires_at_next_suspension, "in timeout");
+}
+
+static void
+test_enter_outside_a_task_fails (void)
+{
+  g_assert_null (braid_timeout_enter (1));
+  g_assert_nonnull (braid_error_current ());
+  braid_error_clear ();
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  test_util_init ();
+  g_test_add_func ("/runtime/timeout/scope-turns-cancel-into-timeout",
+                   test_scope_turns_cancel_into_timeout);
+  g_test_add_func ("/runtime/timeout/outside-cancel-is-not-swallowed",
+                   test_outside_cancel_is_not_swallowed);
+  g_test_add_func ("/runtime/timeout/unexpired-scope-passes-through",
+                   test_unexpired_scope_passes_through);
+  g_test_add_func ("/runtime/timeout/reschedule-moves-the-deadline",
+                   test_reschedule_moves_the_deadline);
+  g_test_add_func ("/runtime/timeout/zero-delay-expires-at-next-suspension",
+                   test_zero_delay_expires_at_next_suspension);
+  g_test_add_func ("/runtime/timeout/enter-outside-a-task-fails",
+                   test_enter_outside_a_task_fails);
+  return g_test_run ();
+}
