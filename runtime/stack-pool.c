@@ -127,7 +127,7 @@ get_map_budget (void)
 void
 braid__stack_set_map_budget (size_t maps)
 {
-  atomic_store (&map_budget, maps == 0 ? 1 : maps);
+  atomic_store (&map_budget, maps);
 }
 
 size_t
@@ -136,11 +136,15 @@ braid__stack_maps_used (void)
   return atomic_load (&maps_used);
 }
 
-/* Reserves @n map entries if the budget allows it. */
+/* Reserves @n map entries for guards if the budget allows it. Guards
+ * may use seven eighths of the budget: the rest is kept for the arenas
+ * mapped later (a million stacks take about a thousand arenas), which are
+ * never refused. */
 static bool
-reserve_maps (size_t n)
+reserve_guard_maps (size_t n)
 {
   size_t budget = get_map_budget ();
+  budget -= budget / 8;
   size_t used = atomic_load_explicit (&maps_used, memory_order_relaxed);
   do
     {
@@ -239,7 +243,7 @@ slot_prepare (braid__stack_pool *pool, arena *a, size_t i)
   /* A guard in the middle of the arena splits its mapping in three
    * (two new entries); neighbouring guards share splits, so this
    * overcounts, which only keeps a wider margin. */
-  if (reserve_maps (2))
+  if (reserve_guard_maps (2))
     {
       if (mprotect (slot, page, PROT_NONE) == 0)
         {

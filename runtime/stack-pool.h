@@ -43,7 +43,7 @@ size_t braid__stack_page_size (void);
 
 /* Sets how many memory mappings this process's stack pools may create
  * (arenas and the splits made by guard pages), replacing the default of
- * half of /proc/sys/vm/max_map_count. */
+ * half of /proc/sys/vm/max_map_count; 0 restores that default. */
 void braid__stack_set_map_budget (size_t maps);
 /* The mappings the pools account for right now. */
 size_t braid__stack_maps_used (void);

@@ -20,7 +20,7 @@ static braid__stack_pool *pool;
 #define N_CORO 4
 #define ROUNDS 1000
 
-static braid__coro cos[N_CORO];
+static braid__coro cor[N_CORO];
 static uint64_t progress[N_CORO];
 
 typedef struct
@@ -42,7 +42,7 @@ ping_pong_entry (void *p)
   for (int r = 0; r < ROUNDS; r++)
     {
       progress[a->id]++;
-      braid__coro_switch (&cos[a->id], &main_co);
+      braid__coro_switch (&cor[a->id], &main_co);
       x1 += 1;
       x2 += 3;
       x3 += 5;
@@ -56,7 +56,7 @@ ping_pong_entry (void *p)
            + (x5 - base * 11) + (x6 - base * 13);
   g_assert_cmpfloat (d, ==, a->id + 0.5 + ROUNDS);
   a->done = true;
-  braid__coro_switch_final (&cos[a->id], &main_co);
+  braid__coro_switch_final (&cor[a->id], &main_co);
 }
 
 static void
@@ -67,14 +67,14 @@ test_ping_pong_keeps_locals (void)
     {
       args[i] = (pp_arg){ .id = i };
       progress[i] = 0;
-      g_assert_cmpint (braid__coro_init (&cos[i], pool, ping_pong_entry,
+      g_assert_cmpint (braid__coro_init (&cor[i], pool, ping_pong_entry,
                                          &args[i], "ping"), ==, 0);
     }
   for (int r = 0; r <= ROUNDS; r++)
     for (int i = 0; i < N_CORO; i++)
       {
         g_assert_false (args[i].done);
-        braid__coro_switch (&main_co, &cos[i]);
+        braid__coro_switch (&main_co, &cor[i]);
         if (r < ROUNDS)
           g_assert_cmpuint (progress[i], ==, (uint64_t) r + 1);
       }
@@ -82,7 +82,7 @@ test_ping_pong_keeps_locals (void)
     {
       g_assert_true (args[i].done);
       g_assert_cmpuint (args[i].sum, ==, (uint64_t) ROUNDS * (1 + 3 + 5 + 7 + 11 + 13));
-      braid__coro_release (&cos[i]);
+      braid__coro_release (&cor[i]);
     }
 }
 
@@ -100,10 +100,10 @@ ring_entry (void *p)
       g_assert_cmpint (ring_token, ==, r * N_CORO + id);
       ring_token++;
       ring_seen[id]++;
-      braid__coro *next = id + 1 < N_CORO ? &cos[id + 1] : &main_co;
-      braid__coro_switch (&cos[id], next);
+      braid__coro *next = id + 1 < N_CORO ? &cor[id + 1] : &main_co;
+      braid__coro_switch (&cor[id], next);
     }
-  braid__coro_switch_final (&cos[id], &main_co);
+  braid__coro_switch_final (&cor[id], &main_co);
 }
 
 static void
@@ -113,18 +113,18 @@ test_coroutines_switch_to_each_other (void)
   for (int i = 0; i < N_CORO; i++)
     {
       ring_seen[i] = 0;
-      g_assert_cmpint (braid__coro_init (&cos[i], pool, ring_entry,
+      g_assert_cmpint (braid__coro_init (&cor[i], pool, ring_entry,
                                          (void *) (intptr_t) i, "ring"), ==, 0);
     }
   for (int r = 0; r < 100; r++)
-    braid__coro_switch (&main_co, &cos[0]);
+    braid__coro_switch (&main_co, &cor[0]);
   g_assert_cmpint (ring_token, ==, 100 * N_CORO);
   /* Let each finish. */
   for (int i = 0; i < N_CORO; i++)
     {
       g_assert_cmpint (ring_seen[i], ==, 100);
-      braid__coro_switch (&main_co, &cos[i]);
-      braid__coro_release (&cos[i]);
+      braid__coro_switch (&main_co, &cor[i]);
+      braid__coro_release (&cor[i]);
     }
 }
 
@@ -135,19 +135,19 @@ static void
 current_entry (void *p)
 {
   seen_current = braid__coro_current ();
-  braid__coro_switch_final (&cos[0], &main_co);
+  braid__coro_switch_final (&cor[0], &main_co);
 }
 
 static void
 test_current_is_the_running_coroutine (void)
 {
   g_assert_null (braid__coro_current ());
-  g_assert_cmpint (braid__coro_init (&cos[0], pool, current_entry, NULL,
+  g_assert_cmpint (braid__coro_init (&cor[0], pool, current_entry, NULL,
                                      "current"), ==, 0);
-  braid__coro_switch (&main_co, &cos[0]);
-  g_assert_true (seen_current == &cos[0]);
+  braid__coro_switch (&main_co, &cor[0]);
+  g_assert_true (seen_current == &cor[0]);
   g_assert_null (braid__coro_current ());
-  braid__coro_release (&cos[0]);
+  braid__coro_release (&cor[0]);
 }
 
 /* Deep recursion that stays within the stack works and its result is
@@ -170,21 +170,21 @@ static void
 deep_entry (void *p)
 {
   deep_result = recurse ((int) (intptr_t) p, NULL);
-  deep_resident = braid__coro_stack_resident (&cos[0]);
-  braid__coro_switch_final (&cos[0], &main_co);
+  deep_resident = braid__coro_stack_resident (&cor[0]);
+  braid__coro_switch_final (&cor[0], &main_co);
 }
 
 static void
 test_deep_recursion_within_the_limit (void)
 {
   /* About 240 bytes a frame: 800 frames use ~190 KiB of 256 KiB. */
-  g_assert_cmpint (braid__coro_init (&cos[0], pool, deep_entry,
+  g_assert_cmpint (braid__coro_init (&cor[0], pool, deep_entry,
                                      (void *) (intptr_t) 800, "deep"), ==, 0);
-  braid__coro_switch (&main_co, &cos[0]);
+  braid__coro_switch (&main_co, &cor[0]);
   g_assert_cmpuint (deep_result, ==, 801);
   g_assert_cmpuint (deep_resident, >=, 150 * 1024);
   g_assert_cmpuint (deep_resident, <=, 256 * 1024);
-  braid__coro_release (&cos[0]);
+  braid__coro_release (&cor[0]);
 }
 
 #if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
@@ -224,20 +224,20 @@ clobber_entry (void *p)
       __asm__ volatile ("movq $-1, %%rbx\n movq $-1, %%r12\n movq $-1, %%r13\n"
                         "movq $-1, %%r14\n movq $-1, %%r15\n"
                         ::: "rbx", "r12", "r13", "r14", "r15", "memory");
-      braid__coro_switch (&cos[1], &main_co);
+      braid__coro_switch (&cor[1], &main_co);
     }
 }
 
 static void
 test_callee_saved_registers_survive (void)
 {
-  g_assert_cmpint (braid__coro_init (&cos[1], pool, clobber_entry, NULL,
+  g_assert_cmpint (braid__coro_init (&cor[1], pool, clobber_entry, NULL,
                                      "clobber"), ==, 0);
   for (int i = 0; i < 3; i++)
-    g_assert_cmphex (check_callee_saved (&main_co, &cos[1]), ==, 0);
+    g_assert_cmphex (check_callee_saved (&main_co, &cor[1]), ==, 0);
   /* The clobbering coroutine never ends; its stack can still go back,
    * since it will never be resumed. */
-  braid__coro_release (&cos[1]);
+  braid__coro_release (&cor[1]);
 }
 #endif
 
