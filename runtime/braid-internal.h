@@ -67,8 +67,7 @@ int braid__raise_code (int code, const char *what);
  * cancel the core makes when a task waiting on @future is cancelled (so the
  * task stays suspended until @future completes, as for asyncio's
  * fut_waiter). @fn NULL removes the override. A future that is done ignores
- * it. Added by the combinators (gather.c); gather.c falls back to a done
- * callback when the core does not define it. */
+ * it. Used by gather.c. */
 typedef bool (*braid__cancel_fn) (braid_future *future, const char *msg,
                                   void *data);
 void braid__future_set_cancel_fn (braid_future *future, braid__cancel_fn fn,

@@ -13,19 +13,14 @@
  * child, which walks the children once.
  *
  * Lifetime: the state is reference counted. The children's callbacks hold
- * one reference until the last child finished; the outer future's own done
- * callback holds one; the blocking braid_gather holds one while it waits.
+ * one reference until the last child finished; the blocking braid_gather
+ * holds one while it waits.
  * The state holds a reference on the outer future and on every child.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "braid-internal.h"
-
-/* The core may not define the cancel override yet: resolve it weakly and
- * fall back to cancelling the children from the outer future's done
- * callback (one iteration later than asyncio) when it is missing. */
-#pragma weak braid__future_set_cancel_fn
 
 typedef struct gather
 {
@@ -78,8 +73,7 @@ new_cancelled_error (const char *msg)
 static void
 children_finished (gather *g)
 {
-  if (braid__future_set_cancel_fn)
-    braid__future_set_cancel_fn (g->outer, NULL, NULL);
+  braid__future_set_cancel_fn (g->outer, NULL, NULL);
   gather_unref (g);
 }
 
@@ -168,26 +162,6 @@ outer_cancel_fn (braid_future *outer, const char *msg, void *data)
   return gather_cancel (data, msg);
 }
 
-/* The fallback for a core without the cancel override: when the outer
- * future was cancelled as a plain future, cancel the unfinished children
- * in argument order. Registered first, so it runs before the awaiter
- * resumes. With the override the outer future never ends cancelled. */
-static void
-outer_done (braid_future *outer, void *data)
-{
-  gather *g = data;
-
-  if (braid_future_cancelled (outer) && g->nfinished < g->nfuts)
-    {
-      braid_error *err = braid_future_error (outer);
-      const char *msg = err ? braid_error_message (err) : NULL;
-      for (size_t i = 0; i < g->nargs; i++)
-        if (!braid_future_done (g->args[i]))
-          cancel_child (g->args[i], msg);
-    }
-  gather_unref (g);
-}
-
 /* Creates the gather for @futures; returns the outer future (new
  * reference) and, if @state is not NULL, a reference on the state. NULL
  * with an error raised on failure. */
@@ -264,13 +238,11 @@ gather_new (braid_future *const *futures, size_t n, braid_gather_flags flags,
   g->id = braid__object_id_new ();
   braid__object_created (loop, g->id, BRAID_OBJ_GATHER, "gather");
 
-  /* References: the outer future, the children's callbacks, and the
-   * caller's if it asked for the state. */
+  /* References: the children's callbacks, and the caller's if it asked
+   * for the state. */
   braid_future_ref (outer);
-  g->refs = 2 + (state ? 1 : 0);
-  braid_future_add_done_callback (outer, outer_done, g);
-  if (braid__future_set_cancel_fn)
-    braid__future_set_cancel_fn (outer, outer_cancel_fn, g);
+  g->refs = 1 + (state ? 1 : 0);
+  braid__future_set_cancel_fn (outer, outer_cancel_fn, g);
   for (size_t i = 0; i < g->nfuts; i++)
     {
       braid__future_set_gathered (g->children[i]);

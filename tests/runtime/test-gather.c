@@ -174,14 +174,15 @@ gatherer (void *arg)
   return NULL;
 }
 
-/* python: cancel_scenario. c cleans up over 2 more iterations, a over 1,
- * b at once; the gather's arguments are c, a, b. */
+/* python: cancel_scenario. c cleans up over 3 more iterations, a over 1,
+ * b at once; the gather's arguments are c, a, b. Without
+ * return_exceptions the gather ends while c still cleans up. */
 static void *
 cancel_scenario (void *arg)
 {
   child_spec sa = { "a", 0, false, 0, 1 };
   child_spec sb = { "b", 0, false, 0, 0 };
-  child_spec sc = { "c", 0, false, 0, 2 };
+  child_spec sc = { "c", 0, false, 0, 3 };
   gatherer_args ga;
   braid_task *a, *b, *c, *g, *t;
 
@@ -220,8 +221,8 @@ test_cancel_cancels_children_in_argument_order (void)
   g_assert_cmpstr (test_log->str, ==,
                    "a-start b-start c-start tick0 cancel tick1 c-cancelled "
                    "a-cancelled b-cancelled tick2 c-cleanup0 a-cleanup0 tick3 "
-                   "c-cleanup1 gather-cancelled:stop tick4 g-cancelled=True "
-                   "done=True done=True done=True tick5");
+                   "c-cleanup1 gather-cancelled:stop tick4 c-cleanup2 "
+                   "g-cancelled=True done=True done=True done=True tick5");
   g_assert_cmpint (test_never_retrieved, ==, 0);
 }
 
@@ -234,7 +235,7 @@ test_cancel_with_return_exceptions_waits_for_all (void)
   g_assert_cmpstr (test_log->str, ==,
                    "a-start b-start c-start tick0 cancel tick1 c-cancelled "
                    "a-cancelled b-cancelled tick2 c-cleanup0 a-cleanup0 tick3 "
-                   "c-cleanup1 tick4 tick5 gather-cancelled:stop "
+                   "c-cleanup1 tick4 c-cleanup2 tick5 gather-cancelled:stop "
                    "g-cancelled=True done=True done=True done=True");
   g_assert_cmpint (test_never_retrieved, ==, 0);
 }

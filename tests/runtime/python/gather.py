@@ -78,10 +78,11 @@ async def gatherer(children, return_exceptions):
 
 
 async def cancel_scenario(return_exceptions):
-    # c cleans up in 2 more iterations, a in 1, b at once.
+    # c cleans up in 3 more iterations, a in 1, b at once: c is still
+    # cleaning up when the gather without return_exceptions finishes.
     a = asyncio.create_task(sleeper("a", 1))
     b = asyncio.create_task(sleeper("b", 0))
-    c = asyncio.create_task(sleeper("c", 2))
+    c = asyncio.create_task(sleeper("c", 3))
     g = asyncio.create_task(gatherer([c, a, b], return_exceptions))
     await asyncio.sleep(0)
     await asyncio.sleep(0)
