@@ -1,0 +1,188 @@
+/* test-cancel.c: cancellation (runtime/ORDERING.md rules 13-15). Logs
+ * compared with tests/runtime/python/core_rules.py.
+ */
+#include "braid-internal.h"
+#include "test-core-util.h"
+
+static braid_future *waited;
+
+static void *
+cancel_waiter (void *arg)
+{
+  int rc = braid_await (waited, NULL);
+  g_assert_cmpint (rc, ==, BRAID_ECANCELLED);
+  note ("caught:%s", braid_error_message (braid_error_current ()));
+  note ("fut-cancelled:%s", braid_future_cancelled (waited) ? "True" : "False");
+  return NULL; /* the CancelledError stays current: the task ends cancelled */
+}
+
+static void *
+ticker3 (void *arg)
+{
+  for (int i = 0; i < 3; i++)
+    {
+      note ("t%d", i);
+      braid_yield ();
+    }
+  return NULL;
+}
+
+static void *
+cancel_waiting_main (void *arg)
+{
+  waited = braid_future_new (NULL);
+  braid_task *w = braid_spawn (cancel_waiter, NULL);
+  braid_task *tk = braid_spawn (ticker3, NULL);
+  braid_yield ();
+  note ("cancel:%s", braid_task_cancel (w, "bye") ? "True" : "False");
+  note ("cancelled-now:%s", braid_task_cancelled (w) ? "True" : "False");
+  if (braid_await_task (w, NULL) == BRAID_ECANCELLED)
+    note ("main-sees-cancel");
+  braid_error_clear ();
+  note ("cancelled:%s", braid_task_cancelled (w) ? "True" : "False");
+  braid_await_task (tk, NULL);
+  braid_task_unref (w);
+  braid_task_unref (tk);
+  braid_future_unref (waited);
+  return NULL;
+}
+
+/* Rule 13: cancel() only requests; the awaited future is cancelled and
+ * the task wakes with the message in the next iteration. */
+static void
+test_cancel_wakes_the_waiter_next_iteration_with_message (void)
+{
+  g_assert_cmpstr (run_logged (cancel_waiting_main, NULL, true, NULL), ==,
+                   "| | t0 cancel:True cancelled-now:False | t1 caught:bye "
+                   "fut-cancelled:True | t2 main-sees-cancel cancelled:True "
+                   "| | |");
+}
+
+static void *
+body (void *arg)
+{
+  note ("body");
+  return NULL;
+}
+
+static void *
+cancel_before_start_main (void *arg)
+{
+  braid_task *t = braid_spawn (body, NULL);
+  braid_task_cancel (t, NULL);
+  if (braid_await_task (t, NULL) == BRAID_ECANCELLED)
+    note ("cancelled");
+  braid_error_clear ();
+  g_assert_true (braid_task_cancelled (t));
+  braid_task_unref (t);
+  return NULL;
+}
+
+/* Rule 14. */
+static void
+test_cancelled_before_first_step_never_runs_body (void)
+{
+  g_assert_cmpstr (run_logged (cancel_before_start_main, NULL, true, NULL),
+                   ==, "| | | cancelled |");
+}
+
+static void *
+swallower (void *arg)
+{
+  if (braid_sleep (10) == BRAID_ECANCELLED)
+    {
+      braid_error *e = braid_error_catch (BRAID_CANCELLED_ERROR);
+      g_assert_cmpstr (braid_error_message (e), ==, "x");
+      braid_error_unref (e);
+      note ("c1:%d", braid_task_cancelling (braid_task_current ()));
+    }
+  g_assert_cmpint (braid_yield (), ==, 0);
+  note ("c2");
+  return GINT_TO_POINTER (7);
+}
+
+static void *
+self_cancel (void *arg)
+{
+  braid_task_cancel (braid_task_current (), NULL);
+  note ("still-running");
+  if (braid_yield () == BRAID_ECANCELLED)
+    note ("self-cancelled");
+  return NULL;
+}
+
+static void *
+cancel_once_main (void *arg)
+{
+  braid_task *t = braid_spawn (swallower, NULL);
+  braid_yield ();
+  braid_task_cancel (t, "x");
+  braid_task_cancel (t, "y");
+  note ("cancelling:%d", braid_task_cancelling (t));
+  void *r = NULL;
+  g_assert_cmpint (braid_await_task (t, &r), ==, 0);
+  note ("result:%d", GPOINTER_TO_INT (r));
+  braid_task *t2 = braid_spawn (self_cancel, NULL);
+  if (braid_await_task (t2, NULL) == BRAID_ECANCELLED)
+    note ("t2:%s", braid_task_cancelled (t2) ? "True" : "False");
+  braid_error_clear ();
+  braid_task_unref (t);
+  braid_task_unref (t2);
+  return NULL;
+}
+
+/* Rule 15: two requests deliver one error (the first message), the task
+ * may swallow it and finish normally; cancelling yourself takes effect
+ * at your next suspension, even sleep(0). */
+static void
+test_cancel_is_delivered_once_and_can_be_swallowed (void)
+{
+  g_assert_cmpstr (run_logged (cancel_once_main, NULL, true, NULL), ==,
+                   "| | cancelling:2 | c1:2 | c2 | result:7 | still-running "
+                   "| self-cancelled | t2:True |");
+}
+
+static void *
+finished_child (void *arg)
+{
+  return NULL;
+}
+
+static void *
+uncancel_main (void *arg)
+{
+  braid_task *t = braid_spawn (finished_child, NULL);
+  g_assert_true (braid_task_cancel (t, NULL));
+  g_assert_true (braid_task_cancel (t, NULL));
+  g_assert_cmpint (braid_task_cancelling (t), ==, 2);
+  g_assert_cmpint (braid_task_uncancel (t), ==, 1);
+  braid_await_task (t, NULL);
+  braid_error_clear ();
+  g_assert_false (braid_task_cancel (t, NULL));
+  braid_task_unref (t);
+  return NULL;
+}
+
+/* Rule 12/15: cancelling a finished task returns false; uncancel counts
+ * down. */
+static void
+test_cancel_of_a_done_task_returns_false (void)
+{
+  run_logged (uncancel_main, NULL, true, NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  core_test_init ();
+  g_test_add_func ("/runtime/cancel/wakes-the-waiter-next-iteration-with-message",
+                   test_cancel_wakes_the_waiter_next_iteration_with_message);
+  g_test_add_func ("/runtime/cancel/before-first-step-never-runs-the-body",
+                   test_cancelled_before_first_step_never_runs_body);
+  g_test_add_func ("/runtime/cancel/delivered-once-and-can-be-swallowed",
+                   test_cancel_is_delivered_once_and_can_be_swallowed);
+  g_test_add_func ("/runtime/cancel/done-task-returns-false",
+                   test_cancel_of_a_done_task_returns_false);
+  return g_test_run ();
+}
