@@ -24,21 +24,21 @@
 typedef struct entry
 {
   braid_as_completed *it;
-  braid_future *future;       /* reference */
-  bool in_todo;               /* registered and not finished yet */
+  braid_future *future; /* reference */
+  bool in_todo;         /* registered and not finished yet */
 } entry;
 
 struct braid_as_completed
 {
   int refs;
-  uint64_t id;                /* the BRAID_OBJ_WAIT object */
+  uint64_t id; /* the BRAID_OBJ_WAIT object */
   braid_loop *loop;
   braid__timer *timer;
-  braid_future *getter;       /* the waiting next()'s future, or NULL */
+  braid_future *getter; /* the waiting next()'s future, or NULL */
   size_t ntodo;
-  size_t remaining;           /* results still to be returned */
-  braid_future **fifo;        /* finished futures; NULL: timeout */
-  size_t head, tail;          /* fifo[head..tail) */
+  size_t remaining;    /* results still to be returned */
+  braid_future **fifo; /* finished futures; NULL: timeout */
+  size_t head, tail;   /* fifo[head..tail) */
   size_t nentries;
   entry entries[];
 };
@@ -108,8 +108,7 @@ on_timeout (void *data)
 }
 
 braid_as_completed *
-braid_as_completed_new (braid_future *const *futures, size_t n,
-                        double timeout)
+braid_as_completed_new (braid_future *const *futures, size_t n, double timeout)
 {
   braid_as_completed *it;
   uint64_t delay_ns;
@@ -148,7 +147,7 @@ braid_as_completed_new (braid_future *const *futures, size_t n,
           break;
       if (j == it->nentries)
         it->entries[it->nentries++]
-          = (entry){ it, braid_future_ref (futures[i]), true };
+            = (entry){ it, braid_future_ref (futures[i]), true };
     }
   it->ntodo = it->remaining = it->nentries;
 
@@ -278,7 +277,7 @@ braid_as_completed_free (braid_as_completed *it)
       entry *e = &it->entries[i];
       if (e->in_todo
           && braid_future_remove_done_callback (e->future, on_completion, e)
-               > 0)
+                 > 0)
         {
           e->in_todo = false;
           it->ntodo--;

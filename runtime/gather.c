@@ -25,16 +25,16 @@
 typedef struct gather
 {
   int refs;
-  uint64_t id;                /* the BRAID_OBJ_GATHER object */
-  braid_future *outer;        /* reference */
-  braid_future **children;    /* unique children, references */
+  uint64_t id;             /* the BRAID_OBJ_GATHER object */
+  braid_future *outer;     /* reference */
+  braid_future **children; /* unique children, references */
   size_t nfuts;
-  braid_future **args;        /* every argument, borrowed from children */
+  braid_future **args; /* every argument, borrowed from children */
   size_t nargs;
   size_t nfinished;
   bool return_exceptions;
-  bool cancel_requested;      /* asyncio's _cancel_requested */
-  char *cancel_msg;           /* the message of the cancel request */
+  bool cancel_requested; /* asyncio's _cancel_requested */
+  char *cancel_msg;      /* the message of the cancel request */
 } gather;
 
 static void
@@ -57,7 +57,8 @@ static bool
 cancel_child (braid_future *future, const char *msg)
 {
   braid_task *task = braid_future_task (future);
-  return task ? braid_task_cancel (task, msg) : braid_future_cancel (future, msg);
+  return task ? braid_task_cancel (task, msg)
+              : braid_future_cancel (future, msg);
 }
 
 /* Makes a CancelledError with @msg without leaving it current. */
@@ -90,7 +91,7 @@ child_done (braid_future *fut, void *data)
       /* The gather already failed or was cancelled: read the error so it
        * counts as retrieved (rule 16). */
       if (!braid_future_cancelled (fut))
-        (void) braid_future_error (fut);
+        (void)braid_future_error (fut);
       goto out;
     }
 
@@ -112,7 +113,7 @@ child_done (braid_future *fut, void *data)
        * the result list, which marks them retrieved: do the same. */
       for (size_t i = 0; i < g->nfuts; i++)
         if (!braid_future_cancelled (g->children[i]))
-          (void) braid_future_error (g->children[i]);
+          (void)braid_future_error (g->children[i]);
       if (g->cancel_requested)
         {
           /* Cancelled with return_exceptions: propagate the cancellation.

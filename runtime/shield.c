@@ -21,9 +21,9 @@
 typedef struct shield_link
 {
   int refs;
-  braid_future *inner;        /* reference */
-  braid_future *outer;        /* reference */
-  bool inner_registered;      /* inner_done has not run */
+  braid_future *inner;   /* reference */
+  braid_future *outer;   /* reference */
+  bool inner_registered; /* inner_done has not run */
 } shield_link;
 
 /* Drops @n references. */
@@ -51,7 +51,7 @@ inner_done (braid_future *inner, void *data)
       /* Nobody will read the inner's outcome through the shield: count
        * its error as retrieved. */
       if (!braid_future_cancelled (inner))
-        (void) braid_future_error (inner);
+        (void)braid_future_error (inner);
     }
   else if (!braid_future_done (outer))
     {

@@ -40,12 +40,12 @@ struct braid_timeout
 {
   int refs;
   scope_state state;
-  uint64_t id;                /* the BRAID_OBJ_TIMEOUT object */
+  uint64_t id; /* the BRAID_OBJ_TIMEOUT object */
   braid_loop *loop;
-  braid_task *task;           /* reference */
-  int cancelling;             /* the task's cancelling() at entry */
-  ticket *armed;              /* the live ticket, or NULL */
-  braid__timer *timer;        /* its timer, NULL for a call_soon */
+  braid_task *task;    /* reference */
+  int cancelling;      /* the task's cancelling() at entry */
+  ticket *armed;       /* the live ticket, or NULL */
+  braid__timer *timer; /* its timer, NULL for a call_soon */
 };
 
 static void
@@ -117,9 +117,8 @@ arm (braid_timeout *scope, double seconds)
   if (seconds == 0)
     braid__call_soon (scope->loop, fire, t);
   else
-    scope->timer = braid__call_later (scope->loop,
-                                      braid__seconds_to_ns (seconds, &rc),
-                                      fire, t);
+    scope->timer = braid__call_later (
+        scope->loop, braid__seconds_to_ns (seconds, &rc), fire, t);
 }
 
 braid_timeout *
@@ -150,8 +149,7 @@ braid_timeout_enter (double seconds)
   scope->task = braid_task_ref (task);
   scope->cancelling = braid_task_cancelling (task);
   scope->id = braid__object_id_new ();
-  braid__object_created (scope->loop, scope->id, BRAID_OBJ_TIMEOUT,
-                         "timeout");
+  braid__object_created (scope->loop, scope->id, BRAID_OBJ_TIMEOUT, "timeout");
   arm (scope, seconds);
   return scope;
 }

@@ -22,10 +22,10 @@
 typedef struct waiter
 {
   int refs;
-  braid_future *waiter;       /* reference */
-  braid_future *future;       /* borrowed: the one being waited for */
+  braid_future *waiter; /* reference */
+  braid_future *future; /* borrowed: the one being waited for */
   braid__timer *timer;
-  bool registered;            /* the done callback has not run */
+  bool registered; /* the done callback has not run */
 } waiter;
 
 /* Drops @n references. */

@@ -25,16 +25,16 @@ typedef struct wait_state wait_state;
 typedef struct wait_entry
 {
   wait_state *w;
-  braid_future *future;       /* borrowed: the caller holds it */
-  bool registered;            /* the callback has not run yet */
+  braid_future *future; /* borrowed: the caller holds it */
+  bool registered;      /* the callback has not run yet */
 } wait_entry;
 
 struct wait_state
 {
   int refs;
-  braid_future *waiter;       /* reference */
-  braid__timer *timer;        /* armed timeout, or NULL */
-  size_t counter;             /* futures not finished yet */
+  braid_future *waiter; /* reference */
+  braid__timer *timer;  /* armed timeout, or NULL */
+  size_t counter;       /* futures not finished yet */
   braid_return_when when;
   size_t nentries;
   wait_entry entries[];
@@ -175,7 +175,7 @@ braid_wait (braid_future *const *futures, size_t n, double timeout,
     if (w->entries[j].registered)
       {
         int removed = braid_future_remove_done_callback (
-          w->entries[j].future, on_completion, &w->entries[j]);
+            w->entries[j].future, on_completion, &w->entries[j]);
         if (removed > 0)
           {
             w->entries[j].registered = false;
@@ -190,7 +190,7 @@ braid_wait (braid_future *const *futures, size_t n, double timeout,
       if (done)
         for (size_t i = 0; i < n; i++)
           done[i] = braid_future_done (futures[i]);
-      rc = (int) ndone;
+      rc = (int)ndone;
     }
   wait_unref (w);
   return rc;

@@ -22,8 +22,7 @@ static GString *test_log;
 static int test_never_retrieved;
 static int test_destroyed_pending;
 
-static void
-note (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+static void note (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 
 /* Appends one word to the log, space separated. */
 static void

@@ -28,7 +28,7 @@ child (void *arg)
       return NULL;
     }
   note ("%s-done", s->name);
-  return (void *) s->name;
+  return (void *)s->name;
 }
 
 /* python: yields_in_completion_order */
@@ -53,7 +53,7 @@ yields_in_completion_order (void *unused)
       int rc = braid_as_completed_next (it, &which, &res);
       g_assert_nonnull (which);
       if (rc == 0)
-        note ("got=%s", (const char *) res);
+        note ("got=%s", (const char *)res);
       else
         note ("error=%s", catch_message (BRAID_VALUE_ERROR));
     }
@@ -94,7 +94,7 @@ timeout_leaves_tasks_running (void *unused)
     {
       int rc = braid_as_completed_next (it, NULL, &res);
       if (rc == 0)
-        note ("got=%s", (const char *) res);
+        note ("got=%s", (const char *)res);
       else
         {
           g_assert_cmpint (rc, ==, BRAID_ETIMEDOUT);
@@ -106,9 +106,9 @@ timeout_leaves_tasks_running (void *unused)
   note ("cancelled=%s,%s", braid_task_cancelled (t[1]) ? "True" : "False",
         braid_task_cancelled (t[2]) ? "True" : "False");
   g_assert_cmpint (braid_await_task (t[1], &res), ==, 0);
-  note ("b=%s", (const char *) res);
+  note ("b=%s", (const char *)res);
   g_assert_cmpint (braid_await_task (t[2], &res), ==, 0);
-  note ("c=%s", (const char *) res);
+  note ("c=%s", (const char *)res);
   for (int i = 0; i < 3; i++)
     braid_task_unref (t[i]);
   return NULL;
@@ -136,7 +136,7 @@ waker (void *arg)
   for (int i = 0; i < w->yields; i++)
     braid_yield ();
   note ("complete");
-  braid_future_set_result (w->future, (void *) (intptr_t) 5);
+  braid_future_set_result (w->future, (void *)(intptr_t)5);
   return NULL;
 }
 
@@ -153,7 +153,7 @@ next_resumes_two_iterations_after_completion (void *unused)
   t1 = braid_spawn (ticker, GINT_TO_POINTER (6));
   t2 = braid_spawn (waker, &w);
   g_assert_cmpint (braid_as_completed_next (it, NULL, &res), ==, 0);
-  note ("got=%d", (int) (intptr_t) res);
+  note ("got=%d", (int)(intptr_t)res);
   braid_as_completed_free (it);
   g_assert_cmpint (braid_sleep (0.01), ==, 0);
   braid_task_unref (t1);
@@ -202,8 +202,8 @@ main (int argc, char **argv)
   g_test_add_func ("/runtime/as-completed/timeout-leaves-tasks-running",
                    test_timeout_leaves_tasks_running);
   g_test_add_func (
-    "/runtime/as-completed/next-resumes-two-iterations-after-completion",
-    test_next_resumes_two_iterations_after_completion);
+      "/runtime/as-completed/next-resumes-two-iterations-after-completion",
+      test_next_resumes_two_iterations_after_completion);
   g_test_add_func ("/runtime/as-completed/free-early-leaves-futures-running",
                    test_free_early_leaves_futures_running);
   return g_test_run ();

@@ -31,7 +31,7 @@ child (void *arg)
       return NULL;
     }
   note ("%s-done", s->name);
-  return (void *) s->result;
+  return (void *)s->result;
 }
 
 /* Sleeps "forever"; when cancelled, cleans up for @cleanup_yields
@@ -73,8 +73,8 @@ results_in_argument_order (void *unused)
   t[3] = braid_spawn (child, &sc);
   t[2] = t[0]; /* a duplicate argument counts once */
   g_assert_cmpint (braid_gather_tasks (t, 4, res, NULL, 0), ==, 0);
-  note ("results=%d,%d,%d,%d", (int) (intptr_t) res[0], (int) (intptr_t) res[1],
-        (int) (intptr_t) res[2], (int) (intptr_t) res[3]);
+  note ("results=%d,%d,%d,%d", (int)(intptr_t)res[0], (int)(intptr_t)res[1],
+        (int)(intptr_t)res[2], (int)(intptr_t)res[3]);
   braid_task_unref (t[0]);
   braid_task_unref (t[1]);
   braid_task_unref (t[3]);
@@ -134,13 +134,13 @@ return_exceptions_makes_errors_results (void *unused)
 
   t[0] = braid_spawn (child, &sa);
   t[1] = braid_spawn (child, &sb);
-  g_assert_cmpint (braid_gather_tasks (t, 2, res, errs,
-                                       BRAID_GATHER_RETURN_EXCEPTIONS),
-                   ==, 0);
+  g_assert_cmpint (
+      braid_gather_tasks (t, 2, res, errs, BRAID_GATHER_RETURN_EXCEPTIONS), ==,
+      0);
   g_assert_nonnull (errs[0]);
   g_assert_null (errs[1]);
   note ("results=%s:%s,%d", braid_error_get_type (errs[0])->name,
-        braid_error_message (errs[0]), (int) (intptr_t) res[1]);
+        braid_error_message (errs[0]), (int)(intptr_t)res[1]);
   braid_task_unref (t[0]);
   braid_task_unref (t[1]);
   return NULL;
@@ -169,8 +169,7 @@ gatherer (void *arg)
     note ("gather-returned");
   else if (rc == BRAID_ECANCELLED)
     /* Leave the CancelledError current: the task ends cancelled. */
-    note ("gather-cancelled:%s",
-          braid_error_message (braid_error_current ()));
+    note ("gather-cancelled:%s", braid_error_message (braid_error_current ()));
   return NULL;
 }
 
@@ -254,7 +253,7 @@ waker (void *arg)
   for (int i = 0; i < w->yields; i++)
     braid_yield ();
   note ("complete-child");
-  braid_future_set_result (w->future, (void *) (intptr_t) 7);
+  braid_future_set_result (w->future, (void *)(intptr_t)7);
   return NULL;
 }
 
@@ -270,7 +269,7 @@ awaiter_resumes_two_iterations_after_child (void *unused)
   t1 = braid_spawn (ticker, GINT_TO_POINTER (6));
   t2 = braid_spawn (waker, &w);
   g_assert_cmpint (braid_gather (&fut, 1, res, NULL, 0), ==, 0);
-  note ("resumed=%d", (int) (intptr_t) res[0]);
+  note ("resumed=%d", (int)(intptr_t)res[0]);
   g_assert_cmpint (braid_sleep (0.01), ==, 0);
   braid_task_unref (t1);
   braid_task_unref (t2);
@@ -335,8 +334,9 @@ main (int argc, char **argv)
                    test_return_exceptions_makes_errors_results);
   g_test_add_func ("/runtime/gather/cancel-cancels-children-in-argument-order",
                    test_cancel_cancels_children_in_argument_order);
-  g_test_add_func ("/runtime/gather/cancel-with-return-exceptions-waits-for-all",
-                   test_cancel_with_return_exceptions_waits_for_all);
+  g_test_add_func (
+      "/runtime/gather/cancel-with-return-exceptions-waits-for-all",
+      test_cancel_with_return_exceptions_waits_for_all);
   g_test_add_func ("/runtime/gather/future-cancel-cancels-children",
                    test_gather_future_cancel_cancels_children);
   g_test_add_func ("/runtime/gather/awaiter-resumes-two-iterations-after-child",

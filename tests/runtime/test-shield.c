@@ -27,7 +27,7 @@ inner (void *arg)
       return NULL;
     }
   note ("inner-done");
-  return (void *) (intptr_t) 5;
+  return (void *)(intptr_t)5;
 }
 
 static void *
@@ -61,7 +61,7 @@ outer_cancel_leaves_inner_running (void *unused)
     braid_error_clear ();
   note ("inner-cancelled=%s", braid_task_cancelled (t) ? "True" : "False");
   g_assert_cmpint (braid_await_task (t, &res), ==, 0);
-  note ("inner=%d", (int) (intptr_t) res);
+  note ("inner=%d", (int)(intptr_t)res);
   braid_task_unref (c);
   braid_task_unref (t);
   return NULL;
@@ -147,7 +147,7 @@ waker (void *arg)
   for (int i = 0; i < w->yields; i++)
     braid_yield ();
   note ("complete");
-  braid_future_set_result (w->future, (void *) (intptr_t) 9);
+  braid_future_set_result (w->future, (void *)(intptr_t)9);
   return NULL;
 }
 
@@ -163,7 +163,7 @@ awaiter_resumes_two_iterations_after_inner (void *unused)
   void *res = NULL;
 
   g_assert_cmpint (braid_await (outer, &res), ==, 0);
-  note ("resumed=%d", (int) (intptr_t) res);
+  note ("resumed=%d", (int)(intptr_t)res);
   g_assert_cmpint (braid_sleep (0.01), ==, 0);
   braid_future_unref (outer);
   braid_future_unref (fut);

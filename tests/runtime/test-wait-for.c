@@ -26,7 +26,7 @@ inner (void *arg)
   if (braid_sleep (s->delay) == 0)
     {
       note ("inner-done");
-      return (void *) (intptr_t) 7;
+      return (void *)(intptr_t)7;
     }
   note ("inner-cancelled");
   err = braid_error_catch (BRAID_CANCELLED_ERROR);
@@ -39,7 +39,7 @@ inner (void *arg)
   if (s->swallow)
     {
       braid_error_unref (err);
-      return (void *) (intptr_t) 42;
+      return (void *)(intptr_t)42;
     }
   braid_reraise (err);
   braid_error_unref (err);
@@ -55,7 +55,7 @@ returns_result_in_time (void *unused)
   void *res = NULL;
 
   g_assert_cmpint (braid_wait_for (braid_task_future (t), 0.05, &res), ==, 0);
-  note ("result=%d", (int) (intptr_t) res);
+  note ("result=%d", (int)(intptr_t)res);
   braid_task_unref (t);
   return NULL;
 }
@@ -105,7 +105,7 @@ swallowed_cancel_returns_result (void *unused)
   void *res = NULL;
 
   g_assert_cmpint (braid_wait_for (braid_task_future (t), 0.02, &res), ==, 0);
-  note ("result=%d", (int) (intptr_t) res);
+  note ("result=%d", (int)(intptr_t)res);
   braid_task_unref (t);
   return NULL;
 }

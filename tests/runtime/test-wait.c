@@ -28,7 +28,7 @@ child (void *arg)
       return NULL;
     }
   note ("%s-done", s->name);
-  return (void *) s->name;
+  return (void *)s->name;
 }
 
 /* "D" for done, "P" for pending, in argument order. */
@@ -124,7 +124,7 @@ timeout_returns_pending_without_cancelling (void *unused)
   note ("timeout=%s:%d cancelled=%s", flags (done, 1), n,
         braid_task_cancelled (a) ? "True" : "False");
   g_assert_cmpint (braid_await_task (a, &res), ==, 0);
-  note ("a=%s", (const char *) res);
+  note ("a=%s", (const char *)res);
   braid_task_unref (a);
   return NULL;
 }
@@ -211,8 +211,8 @@ main (int argc, char **argv)
   g_test_add_func ("/runtime/wait/timeout-returns-pending-without-cancelling",
                    test_timeout_returns_pending_without_cancelling);
   g_test_add_func (
-    "/runtime/wait/waiter-resumes-two-iterations-after-completion",
-    test_waiter_resumes_two_iterations_after_completion);
+      "/runtime/wait/waiter-resumes-two-iterations-after-completion",
+      test_waiter_resumes_two_iterations_after_completion);
   g_test_add_func ("/runtime/wait/empty-set-is-a-value-error",
                    test_empty_set_is_a_value_error);
   return g_test_run ();
