@@ -1,0 +1,167 @@
+/* braid-application.c: BraidApplication.
+ *
+ * Owns the application-wide pieces: command-line options (--self-test,
+ * --select), app.quit, every accelerator of the app and its windows in
+ * one table, the style sheet, and which window a file opens in. The
+ * shortcuts window comes from gtk/help-overlay.ui in the resources, which
+ * GtkApplication wires to win.show-help-overlay (Ctrl+?).
+ */
+#include "braid-application.h"
+
+#include "braid-window.h"
+
+struct _BraidApplication
+{
+  GtkApplication parent_instance;
+  char *self_test_png;
+  char *select_name;
+};
+
+G_DEFINE_FINAL_TYPE (BraidApplication, braid_application,
+                     GTK_TYPE_APPLICATION)
+
+static void
+quit_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  g_application_quit (G_APPLICATION (data));
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
+};
+
+static const struct
+{
+  const char *action;
+  const char *accels[4];
+} accels[] = {
+  { "app.quit", { "<Control>q", NULL } },
+  { "win.open", { "<Control>o", NULL } },
+  { "win.close", { "<Control>w", NULL } },
+  { "win.search", { "<Control>f", NULL } },
+  { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add",
+                     NULL } },
+  { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
+  { "win.zoom-fit", { "<Control>0", NULL } },
+  { "win.zoom-selection", { "<Control>e", NULL } },
+  { "win.axis::time", { "<Control>1", NULL } },
+  { "win.axis::steps", { "<Control>2", NULL } },
+  { "win.show-problems", { "<Control>p", NULL } },
+};
+
+static void
+braid_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (braid_application_parent_class)->startup (app);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_entries,
+                                   G_N_ELEMENTS (app_entries), app);
+  for (size_t i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app),
+                                           accels[i].action,
+                                           accels[i].accels);
+  GtkCssProvider *css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/braid/Viewer/style.css");
+  gtk_style_context_add_provider_for_display (
+      gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+      GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_unref (css);
+}
+
+static void
+braid_application_activate (GApplication *app)
+{
+  BraidApplication *self = BRAID_APPLICATION (app);
+  BraidWindow *win = braid_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (win));
+  if (self->self_test_png)
+    braid_window_run_self_test (win, NULL, 0, self->self_test_png,
+                                self->select_name);
+}
+
+static void
+braid_application_open (GApplication *app, GFile **files, int n_files,
+                        const char *hint)
+{
+  BraidApplication *self = BRAID_APPLICATION (app);
+  if (self->self_test_png)
+    {
+      BraidWindow *win = braid_window_new (GTK_APPLICATION (app));
+      gtk_window_present (GTK_WINDOW (win));
+      braid_window_run_self_test (win, files, n_files, self->self_test_png,
+                                  self->select_name);
+      return;
+    }
+  for (int i = 0; i < n_files; i++)
+    {
+      /* Reuse the active window while it shows nothing. */
+      GtkWindow *active
+          = gtk_application_get_active_window (GTK_APPLICATION (app));
+      BraidWindow *win = active && BRAID_IS_WINDOW (active)
+                                 && braid_window_is_empty (BRAID_WINDOW (active))
+                             ? BRAID_WINDOW (active)
+                             : braid_window_new (GTK_APPLICATION (app));
+      gtk_window_present (GTK_WINDOW (win));
+      braid_window_open (win, files[i]);
+    }
+}
+
+static int
+braid_application_handle_local_options (GApplication *app,
+                                        GVariantDict *options)
+{
+  BraidApplication *self = BRAID_APPLICATION (app);
+  g_variant_dict_lookup (options, "self-test", "^ay", &self->self_test_png);
+  g_variant_dict_lookup (options, "select", "s", &self->select_name);
+  return -1; /* carry on with activate or open */
+}
+
+static void
+braid_application_finalize (GObject *object)
+{
+  BraidApplication *self = BRAID_APPLICATION (object);
+  g_free (self->self_test_png);
+  g_free (self->select_name);
+  G_OBJECT_CLASS (braid_application_parent_class)->finalize (object);
+}
+
+static void
+braid_application_class_init (BraidApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  app_class->startup = braid_application_startup;
+  app_class->activate = braid_application_activate;
+  app_class->open = braid_application_open;
+  app_class->handle_local_options = braid_application_handle_local_options;
+  G_OBJECT_CLASS (klass)->finalize = braid_application_finalize;
+}
+
+static const GOptionEntry options[] = {
+  { "self-test", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    "Open FILEs, select a task, switch to loop steps, show the problems, "
+    "write a snapshot of the window to PNG and quit",
+    "PNG" },
+  { "select", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "With --self-test: the name of the task to select", "NAME" },
+  { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static void
+braid_application_init (BraidApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self),
+                                                     "[TRACE.db…]");
+  g_application_set_option_context_summary (
+      G_APPLICATION (self),
+      "Shows the timeline of braid traces: which task ran when, why it "
+      "stopped, who woke it up.");
+}
+
+BraidApplication *
+braid_application_new (void)
+{
+  return g_object_new (BRAID_TYPE_APPLICATION, "application-id",
+                       "org.braid.Viewer", "flags",
+                       G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/org/braid/Viewer", NULL);
+}

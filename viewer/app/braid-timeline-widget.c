@@ -1,0 +1,562 @@
+/* braid-timeline-widget.c: BraidTimeline, the interactive timeline.
+ *
+ * Owns the input handling of the timeline: zoom (Ctrl+scroll, +/-), pan
+ * (drag, scroll, arrow keys), Shift+drag range selection for zoom to
+ * selection, hover tooltips and click selection of a task or slice, and
+ * collapsing lanes from their labels. Drawing is the timeline library's,
+ * called from snapshot through a cairo node; the model is borrowed from
+ * the window.
+ *
+ * Hot path: snapshot (one braid_timeline_draw per frame) and the motion
+ * handler (one hit test, binary searches only).
+ */
+#include "braid-timeline-widget.h"
+
+#include <math.h>
+
+struct _BraidTimeline
+{
+  GtkWidget parent_instance;
+
+  braid_timeline_model *model; /* borrowed */
+  braid_timeline_view view;
+  bool view_ready;
+
+  /* Dragging: pan, or with Shift a range selection. */
+  double drag_origin, drag_scroll;
+  bool drag_range;
+  double range_from, range_to; /* axis values; from == to: none */
+};
+
+G_DEFINE_FINAL_TYPE (BraidTimeline, braid_timeline, GTK_TYPE_WIDGET)
+
+enum
+{
+  SIGNAL_SELECTION_CHANGED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+static void
+ensure_view (BraidTimeline *self)
+{
+  int w = gtk_widget_get_width (GTK_WIDGET (self));
+  int h = gtk_widget_get_height (GTK_WIDGET (self));
+  if (!self->model || w <= 0 || h <= 0)
+    return;
+  if (!self->view_ready)
+    {
+      /* What was set before the first allocation survives the init. */
+      braid_timeline_view before = self->view;
+      braid_timeline_view_init (&self->view, self->model, w, h);
+      self->view.selected_task = before.selected_task;
+      self->view.selected_slice = before.selected_slice;
+      self->view.show_edges = before.show_edges;
+      if (before.axis != self->view.axis)
+        {
+          self->view.axis = before.axis;
+          braid_timeline_view_fit (&self->view, self->model);
+        }
+      braid_timeline_view_scroll_to_lane (
+          &self->view, self->model,
+          braid_timeline_model_task_lane (self->model,
+                                          self->view.selected_task));
+      self->view_ready = true;
+    }
+  else if (w != self->view.width || h != self->view.height)
+    braid_timeline_view_resize (&self->view, self->model, w, h);
+}
+
+static void
+braid_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  BraidTimeline *self = BRAID_TIMELINE (widget);
+  int w = gtk_widget_get_width (widget);
+  int h = gtk_widget_get_height (widget);
+  if (!self->model || w <= 0 || h <= 0)
+    return;
+  ensure_view (self);
+  cairo_t *cr = gtk_snapshot_append_cairo (
+      snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  braid_timeline_draw (self->model, &self->view, cr);
+  if (self->range_to != self->range_from)
+    {
+      double x0 = braid_timeline_view_x_for (&self->view, self->range_from);
+      double x1 = braid_timeline_view_x_for (&self->view, self->range_to);
+      cairo_set_source_rgba (cr, 0.2, 0.4, 0.9, 0.18);
+      cairo_rectangle (cr, fmin (x0, x1), self->view.ruler_height,
+                       fabs (x1 - x0), h - self->view.ruler_height);
+      cairo_fill (cr);
+    }
+  cairo_destroy (cr);
+}
+
+static void
+set_selection (BraidTimeline *self, int32_t task, int64_t slice)
+{
+  if (self->view.selected_task == task && self->view.selected_slice == slice)
+    return;
+  self->view.selected_task = task;
+  self->view.selected_slice = slice;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
+}
+
+/* ----- input ----------------------------------------------------------- */
+
+static gboolean
+on_scroll (GtkEventControllerScroll *ctl, double dx, double dy,
+           BraidTimeline *self)
+{
+  if (!self->model)
+    return FALSE;
+  ensure_view (self);
+  GdkModifierType mods = gtk_event_controller_get_current_event_state (
+      GTK_EVENT_CONTROLLER (ctl));
+  if (mods & GDK_CONTROL_MASK)
+    {
+      double x = self->view.width / 2.0;
+      GdkEvent *ev = gtk_event_controller_get_current_event (
+          GTK_EVENT_CONTROLLER (ctl));
+      double ex, ey;
+      if (ev && gdk_event_get_position (ev, &ex, &ey))
+        x = ex;
+      braid_timeline_view_zoom (&self->view, self->model, pow (1.25, -dy), x);
+    }
+  else if (mods & GDK_SHIFT_MASK)
+    braid_timeline_view_pan (&self->view, self->model, dy * 40, 0);
+  else
+    braid_timeline_view_pan (&self->view, self->model, dx * 40, dy * 40);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture, double x, double y,
+               BraidTimeline *self)
+{
+  if (!self->model)
+    return;
+  ensure_view (self);
+  GdkModifierType mods = gtk_event_controller_get_current_event_state (
+      GTK_EVENT_CONTROLLER (gesture));
+  self->drag_range = (mods & GDK_SHIFT_MASK) != 0;
+  self->drag_origin = self->view.origin;
+  self->drag_scroll = self->view.scroll_y;
+  if (self->drag_range)
+    self->range_from = self->range_to
+        = braid_timeline_view_value_at (&self->view, x);
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture, double dx, double dy,
+                BraidTimeline *self)
+{
+  if (!self->model)
+    return;
+  if (self->drag_range)
+    {
+      double sx, sy;
+      gtk_gesture_drag_get_start_point (gesture, &sx, &sy);
+      self->range_to = braid_timeline_view_value_at (&self->view, sx + dx);
+    }
+  else
+    {
+      self->view.origin = self->drag_origin;
+      self->view.scroll_y = self->drag_scroll;
+      braid_timeline_view_pan (&self->view, self->model, -dx, -dy);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_click (GtkGestureClick *gesture, int n_press, double x, double y,
+          BraidTimeline *self)
+{
+  if (!self->model)
+    return;
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  ensure_view (self);
+  braid_timeline_hit hit;
+  if (!braid_timeline_hit_test (self->model, &self->view, x, y, &hit)
+      || hit.task < 0)
+    return;
+  if (hit.area == BRAID_TIMELINE_AREA_LABEL && hit.on_expander)
+    {
+      bool c = braid_timeline_model_get_collapsed (self->model, hit.task);
+      braid_timeline_model_set_collapsed (self->model, hit.task, !c);
+      braid_timeline_view_clamp (&self->view, self->model);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
+  self->range_from = self->range_to = 0;
+  set_selection (self, hit.task,
+                 hit.area == BRAID_TIMELINE_AREA_LANE ? hit.slice : -1);
+}
+
+static gboolean
+on_key (GtkEventControllerKey *ctl, guint keyval, guint keycode,
+        GdkModifierType state, BraidTimeline *self)
+{
+  if (!self->model)
+    return FALSE;
+  ensure_view (self);
+  double step = self->view.width / 8.0;
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+      braid_timeline_view_pan (&self->view, self->model, -step, 0);
+      break;
+    case GDK_KEY_Right:
+      braid_timeline_view_pan (&self->view, self->model, step, 0);
+      break;
+    case GDK_KEY_Up:
+      braid_timeline_view_pan (&self->view, self->model, 0,
+                               -self->view.lane_height * 3);
+      break;
+    case GDK_KEY_Down:
+      braid_timeline_view_pan (&self->view, self->model, 0,
+                               self->view.lane_height * 3);
+      break;
+    case GDK_KEY_plus:
+    case GDK_KEY_equal:
+    case GDK_KEY_KP_Add:
+      braid_timeline_zoom (self, 1.5);
+      return TRUE;
+    case GDK_KEY_minus:
+    case GDK_KEY_KP_Subtract:
+      braid_timeline_zoom (self, 1 / 1.5);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+static void
+on_motion (GtkEventControllerMotion *ctl, double x, double y,
+           BraidTimeline *self)
+{
+  if (!self->model)
+    return;
+  ensure_view (self);
+  int64_t lane = braid_timeline_view_lane_at (&self->view, self->model, y);
+  int32_t task = lane >= 0 ? braid_timeline_model_lane_task (
+                                 self->model, (size_t) lane)
+                           : -1;
+  if (task != self->view.hover_task)
+    {
+      self->view.hover_task = task;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+on_leave (GtkEventControllerMotion *ctl, BraidTimeline *self)
+{
+  self->view.hover_task = -1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
+                  GtkTooltip *tooltip, gpointer data)
+{
+  BraidTimeline *self = BRAID_TIMELINE (widget);
+  if (!self->model)
+    return FALSE;
+  ensure_view (self);
+  braid_timeline_hit hit;
+  if (!braid_timeline_hit_test (self->model, &self->view, x, y, &hit)
+      || hit.task < 0)
+    return FALSE;
+  const braid_trace *trace = braid_timeline_model_get_trace (self->model);
+  size_t n;
+  const braid_trace_task *t = &braid_trace_get_tasks (trace, &n)[hit.task];
+  GString *s = g_string_new (NULL);
+  char *name = g_markup_escape_text (t->name, -1);
+  g_string_append_printf (s, "<b>%s</b>", *name ? name : "(unnamed)");
+  g_free (name);
+  if (hit.mark >= 0)
+    {
+      const braid_trace_mark *mk
+          = &braid_trace_get_marks (trace, &n)[hit.mark];
+      static const char *const mark_names[]
+          = { "yield (sleep(0))", "error",        "cancelled",
+              "exception never retrieved",     "destroyed while pending",
+              "slow step",        "output line", "tracer made the run wait" };
+      char d[32];
+      g_string_append_printf (
+          s, "\n%s at %s, step %" G_GUINT64_FORMAT,
+          (unsigned) mk->kind < G_N_ELEMENTS (mark_names)
+              ? mark_names[mk->kind]
+              : "mark",
+          braid_timeline_format_duration (mk->time_ns, d, sizeof d),
+          mk->step);
+    }
+  if (hit.slice >= 0)
+    {
+      const braid_trace_slice *sl
+          = &braid_trace_get_slices (trace, &n)[hit.slice];
+      char d[32], a[32];
+      g_string_append_printf (s, "\n%s",
+                              braid_trace_state_name (sl->state));
+      if (sl->state == BRAID_STATE_WAITING)
+        g_string_append_printf (s, " on %s", braid_trace_wait_reason_name (
+                                                 sl->wait_reason));
+      const braid_trace_object *obj
+          = sl->object ? braid_trace_find_object (trace, sl->object) : NULL;
+      if (obj && *obj->name)
+        {
+          char *on = g_markup_escape_text (obj->name, -1);
+          g_string_append_printf (s, " (%s)", on);
+          g_free (on);
+        }
+      g_string_append_printf (
+          s, " for %s\nfrom %s, steps %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT,
+          braid_timeline_format_duration (sl->end_ns - sl->start_ns, d,
+                                          sizeof d),
+          braid_timeline_format_duration (sl->start_ns, a, sizeof a),
+          sl->start_step, sl->end_step);
+    }
+  gtk_tooltip_set_markup (tooltip, s->str);
+  g_string_free (s, TRUE);
+  return TRUE;
+}
+
+/* ----- public ---------------------------------------------------------- */
+
+GtkWidget *
+braid_timeline_new (void)
+{
+  return g_object_new (BRAID_TYPE_TIMELINE, NULL);
+}
+
+void
+braid_timeline_set_model (BraidTimeline *self, braid_timeline_model *model)
+{
+  g_return_if_fail (BRAID_IS_TIMELINE (self));
+  self->model = model;
+  self->view_ready = false;
+  self->view.selected_task = -1;
+  self->view.selected_slice = -1;
+  self->view.hover_task = -1;
+  self->range_from = self->range_to = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
+}
+
+braid_timeline_model *
+braid_timeline_get_model (BraidTimeline *self)
+{
+  return self->model;
+}
+
+void
+braid_timeline_set_axis (BraidTimeline *self, braid_timeline_axis axis)
+{
+  g_return_if_fail (BRAID_IS_TIMELINE (self));
+  if (self->model && self->view_ready)
+    {
+      /* Keep the dragged range meaningful across the switch. */
+      if (self->range_from != self->range_to)
+        {
+          self->range_from = braid_timeline_model_convert (
+              self->model, self->view.axis, self->range_from);
+          self->range_to = braid_timeline_model_convert (
+              self->model, self->view.axis, self->range_to);
+        }
+      braid_timeline_view_set_axis (&self->view, self->model, axis);
+    }
+  else
+    self->view.axis = axis;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+braid_timeline_axis
+braid_timeline_get_axis (BraidTimeline *self)
+{
+  return self->view.axis;
+}
+
+void
+braid_timeline_zoom (BraidTimeline *self, double factor)
+{
+  if (!self->model)
+    return;
+  ensure_view (self);
+  double left = self->view.show_labels ? self->view.label_width : 0;
+  braid_timeline_view_zoom (&self->view, self->model, factor,
+                            left + (self->view.width - left) / 2.0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+braid_timeline_zoom_fit (BraidTimeline *self)
+{
+  if (!self->model)
+    return;
+  ensure_view (self);
+  braid_timeline_view_fit (&self->view, self->model);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+braid_timeline_zoom_to_selection (BraidTimeline *self)
+{
+  if (!self->model)
+    return;
+  ensure_view (self);
+  const braid_trace *trace = braid_timeline_model_get_trace (self->model);
+  double from = 0, to = 0;
+  size_t n;
+  if (self->range_from != self->range_to)
+    {
+      from = fmin (self->range_from, self->range_to);
+      to = fmax (self->range_from, self->range_to);
+      self->range_from = self->range_to = 0;
+    }
+  else if (self->view.selected_slice >= 0)
+    braid_timeline_slice_range (
+        &braid_trace_get_slices (trace, &n)[self->view.selected_slice],
+        self->view.axis, &from, &to);
+  else if (self->view.selected_task >= 0)
+    {
+      const braid_trace_task *t
+          = &braid_trace_get_tasks (trace, &n)[self->view.selected_task];
+      const braid_trace_slice *sl = braid_trace_get_slices (trace, &n);
+      if (t->n_slices > 0 && t->first_slice + t->n_slices <= n)
+        {
+          double a, b, c, d;
+          braid_timeline_slice_range (&sl[t->first_slice], self->view.axis,
+                                      &a, &b);
+          braid_timeline_slice_range (
+              &sl[t->first_slice + t->n_slices - 1], self->view.axis, &c,
+              &d);
+          from = a;
+          to = d;
+        }
+    }
+  if (to > from)
+    {
+      double pad = (to - from) * 0.05;
+      braid_timeline_view_show_range (&self->view, self->model, from - pad,
+                                      to + pad);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+void
+braid_timeline_select (BraidTimeline *self, int32_t task, int64_t slice)
+{
+  g_return_if_fail (BRAID_IS_TIMELINE (self));
+  if (!self->model)
+    return;
+  ensure_view (self);
+  if (task >= 0)
+    {
+      braid_timeline_model_reveal (self->model, task);
+      braid_timeline_view_scroll_to_lane (
+          &self->view, self->model,
+          braid_timeline_model_task_lane (self->model, task));
+    }
+  set_selection (self, task, slice);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+int32_t
+braid_timeline_get_selected_task (BraidTimeline *self)
+{
+  return self->model ? self->view.selected_task : -1;
+}
+
+int64_t
+braid_timeline_get_selected_slice (BraidTimeline *self)
+{
+  return self->model ? self->view.selected_slice : -1;
+}
+
+void
+braid_timeline_reveal_moment (BraidTimeline *self, int64_t time_ns,
+                              uint64_t step)
+{
+  if (!self->model)
+    return;
+  ensure_view (self);
+  double v = self->view.axis == BRAID_TIMELINE_AXIS_STEPS ? (double) step + 0.5
+                                                          : (double) time_ns;
+  braid_timeline_view_center_on (&self->view, self->model, v);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+braid_timeline_model_changed (BraidTimeline *self)
+{
+  if (self->model)
+    braid_timeline_view_clamp (&self->view, self->model);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const braid_timeline_view *
+braid_timeline_get_view (BraidTimeline *self)
+{
+  ensure_view (self);
+  return &self->view;
+}
+
+/* ----- class ----------------------------------------------------------- */
+
+static void
+braid_timeline_class_init (BraidTimelineClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  widget_class->snapshot = braid_timeline_snapshot;
+  gtk_widget_class_set_css_name (widget_class, "braidtimeline");
+
+  /* BraidTimeline::selection-changed: the selected task or slice changed;
+   * read it with braid_timeline_get_selected_task(). */
+  signals[SIGNAL_SELECTION_CHANGED] = g_signal_new (
+      "selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+      NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+braid_timeline_init (BraidTimeline *self)
+{
+  GtkWidget *w = GTK_WIDGET (self);
+  gtk_widget_set_focusable (w, TRUE);
+  gtk_widget_set_hexpand (w, TRUE);
+  gtk_widget_set_vexpand (w, TRUE);
+  gtk_widget_set_has_tooltip (w, TRUE);
+  self->view.axis = BRAID_TIMELINE_AXIS_TIME;
+  self->view.selected_task = -1;
+  self->view.selected_slice = -1;
+  self->view.hover_task = -1;
+  self->view.show_edges = true;
+
+  GtkEventController *scroll = gtk_event_controller_scroll_new (
+      GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (w, scroll);
+
+  GtkGesture *drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  gtk_widget_add_controller (w, GTK_EVENT_CONTROLLER (drag));
+
+  GtkGesture *click = gtk_gesture_click_new ();
+  g_signal_connect (click, "released", G_CALLBACK (on_click), self);
+  gtk_widget_add_controller (w, GTK_EVENT_CONTROLLER (click));
+
+  GtkEventController *key = gtk_event_controller_key_new ();
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_key), self);
+  gtk_widget_add_controller (w, key);
+
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (w, motion);
+
+  g_signal_connect (w, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+}

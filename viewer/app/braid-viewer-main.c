@@ -1,0 +1,22 @@
+/* braid-viewer-main.c: the braid-viewer program.
+ *
+ *   braid-viewer [TRACE.db...]
+ *   braid-viewer --self-test=OUT.png [--select=NAME] TRACE.db...
+ *
+ * Exit status: the application's, or with --self-test the script's (0 on
+ * success, 1 on failure; see braid-window-selftest.c).
+ */
+#include "braid-application.h"
+
+int
+main (int argc, char **argv)
+{
+  g_set_application_name ("braid-viewer");
+  BraidApplication *app = braid_application_new ();
+  int status = g_application_run (G_APPLICATION (app), argc, argv);
+  gpointer st = g_object_get_data (G_OBJECT (app), "braid-exit-status");
+  if (st)
+    status = GPOINTER_TO_INT (st);
+  g_object_unref (app);
+  return status;
+}

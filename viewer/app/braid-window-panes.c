@@ -1,0 +1,387 @@
+/* braid-window-panes.c: the side panes and the task filter.
+ *
+ * Owns the notebook beside the timeline: the details of the selected task
+ * (name, function, creation site, parent, outcome, error and raise site,
+ * time running / ready / waiting, its events in order), the problems list
+ * (a click selects the task and reveals its moment) and the program's
+ * output lines (a click jumps to the moment a line was written). Lists are
+ * GtkListViews over BraidLineList, so a trace with a million lines costs
+ * only the visible rows. Also owns search/filter of tasks by name.
+ */
+#include "braid-window-private.h"
+
+#include "braid-line-list.h"
+
+/* The most events listed in the details pane; the rest are counted. */
+#define MAX_DETAIL_EVENTS 400
+
+static const braid_trace_task *
+task_at (BraidWindow *self, int32_t index)
+{
+  size_t n;
+  const braid_trace_task *tasks = braid_trace_get_tasks (self->trace, &n);
+  return index >= 0 && (size_t) index < n ? &tasks[index] : NULL;
+}
+
+static char *
+problem_line (guint index, gpointer data)
+{
+  BraidWindow *self = data;
+  size_t n;
+  const braid_trace_problem *p
+      = self->trace ? braid_trace_get_problems (self->trace, &n) : NULL;
+  if (!p || index >= n)
+    return g_strdup ("");
+  p += index;
+  char *s = g_strdup_printf ("%s\n%s%s%s",
+                             braid_trace_problem_kind_name (p->kind),
+                             p->summary, *p->detail ? "\n" : "", p->detail);
+  char *valid = g_utf8_make_valid (s, -1);
+  g_free (s);
+  return valid;
+}
+
+static char *
+output_line (guint index, gpointer data)
+{
+  BraidWindow *self = data;
+  size_t n;
+  const braid_trace_output *o
+      = self->trace ? braid_trace_get_outputs (self->trace, &n) : NULL;
+  if (!o || index >= n)
+    return g_strdup ("");
+  o += index;
+  const braid_trace_task *t = task_at (self, o->task);
+  const char *prefix = o->stream == 2 ? "! " : "";
+  char *s = t ? g_strdup_printf ("%s[%s] %s", prefix, t->name, o->text)
+              : g_strdup_printf ("%s%s", prefix, o->text);
+  char *valid = g_utf8_make_valid (s, -1);
+  g_free (s);
+  return valid;
+}
+
+static void
+setup_row (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
+{
+  GtkWidget *label = gtk_label_new ("");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_set_margin_top (label, 3);
+  gtk_widget_set_margin_bottom (label, 3);
+  gtk_widget_set_margin_start (label, 6);
+  gtk_widget_set_margin_end (label, 6);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
+{
+  GtkStringObject *obj = gtk_list_item_get_item (item);
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      gtk_string_object_get_string (obj));
+}
+
+/* Selects @task at the moment (@time_ns, @step) and shows that moment. */
+static void
+jump_to (BraidWindow *self, int32_t task, int64_t time_ns, uint64_t step)
+{
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  if (task >= 0 && task_at (self, task))
+    {
+      braid_timeline_axis axis = braid_timeline_get_axis (tl);
+      double v = axis == BRAID_TIMELINE_AXIS_STEPS ? (double) step + 0.5
+                                                   : (double) time_ns;
+      int64_t slice = braid_timeline_model_find_slice (self->model, task,
+                                                       axis, v);
+      braid_timeline_select (tl, task, slice);
+    }
+  braid_timeline_reveal_moment (tl, time_ns, step);
+}
+
+static void
+on_problem_activate (GtkListView *list, guint position, BraidWindow *self)
+{
+  size_t n;
+  const braid_trace_problem *p = braid_trace_get_problems (self->trace, &n);
+  if (position < n)
+    jump_to (self, p[position].task, p[position].time_ns, p[position].step);
+}
+
+static void
+on_output_activate (GtkListView *list, guint position, BraidWindow *self)
+{
+  size_t n;
+  const braid_trace_output *o = braid_trace_get_outputs (self->trace, &n);
+  if (position < n)
+    jump_to (self, o[position].task, o[position].time_ns, o[position].step);
+}
+
+static GtkWidget *
+build_list (BraidWindow *self, GtkWidget **list_out, GCallback activate)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  GtkWidget *list = gtk_list_view_new (NULL, factory);
+  gtk_list_view_set_single_click_activate (GTK_LIST_VIEW (list), TRUE);
+  gtk_widget_add_css_class (list, "rich-list");
+  g_signal_connect (list, "activate", activate, self);
+  GtkWidget *scroll = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), list);
+  gtk_widget_set_vexpand (scroll, TRUE);
+  *list_out = list;
+  return scroll;
+}
+
+GtkWidget *
+braid__window_build_side (BraidWindow *self)
+{
+  GtkWidget *notebook = gtk_notebook_new ();
+
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_widget_set_margin_start (box, 10);
+  gtk_widget_set_margin_end (box, 10);
+  gtk_widget_set_margin_top (box, 10);
+  gtk_widget_set_margin_bottom (box, 10);
+  self->details_label = gtk_label_new ("Click a task or a slice.");
+  gtk_label_set_xalign (GTK_LABEL (self->details_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->details_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->details_label),
+                           PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (self->details_label), TRUE);
+  gtk_box_append (GTK_BOX (box), self->details_label);
+  self->events_label = gtk_label_new ("");
+  gtk_label_set_xalign (GTK_LABEL (self->events_label), 0);
+  gtk_label_set_selectable (GTK_LABEL (self->events_label), TRUE);
+  gtk_widget_add_css_class (self->events_label, "monospace");
+  gtk_box_append (GTK_BOX (box), self->events_label);
+  GtkWidget *scroll = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll),
+                                  GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), box);
+  gtk_notebook_append_page (GTK_NOTEBOOK (notebook), scroll,
+                            gtk_label_new ("Details"));
+
+  gtk_notebook_append_page (
+      GTK_NOTEBOOK (notebook),
+      build_list (self, &self->problems_list,
+                  G_CALLBACK (on_problem_activate)),
+      gtk_label_new ("Problems"));
+  gtk_notebook_append_page (
+      GTK_NOTEBOOK (notebook),
+      build_list (self, &self->output_list, G_CALLBACK (on_output_activate)),
+      gtk_label_new ("Output"));
+  return notebook;
+}
+
+static void
+set_list (GtkWidget *list, guint n, BraidLineFunc func, BraidWindow *self)
+{
+  BraidLineList *lines = braid_line_list_new (n, func, self);
+  GtkNoSelection *sel = gtk_no_selection_new (G_LIST_MODEL (lines));
+  gtk_list_view_set_model (GTK_LIST_VIEW (list), GTK_SELECTION_MODEL (sel));
+  g_object_unref (sel);
+}
+
+void
+braid__window_panes_set_trace (BraidWindow *self)
+{
+  size_t n_problems = 0, n_outputs = 0;
+  braid_trace_get_problems (self->trace, &n_problems);
+  braid_trace_get_outputs (self->trace, &n_outputs);
+  set_list (self->problems_list, (guint) MIN (n_problems, G_MAXUINT),
+            problem_line, self);
+  set_list (self->output_list, (guint) MIN (n_outputs, G_MAXUINT),
+            output_line, self);
+  char *label = g_strdup_printf ("Problems (%zu)", n_problems);
+  gtk_notebook_set_tab_label_text (
+      GTK_NOTEBOOK (self->side),
+      gtk_notebook_get_nth_page (GTK_NOTEBOOK (self->side), 1), label);
+  g_free (label);
+  label = g_strdup_printf ("Output (%zu)", n_outputs);
+  gtk_notebook_set_tab_label_text (
+      GTK_NOTEBOOK (self->side),
+      gtk_notebook_get_nth_page (GTK_NOTEBOOK (self->side), 2), label);
+  g_free (label);
+  gtk_label_set_text (GTK_LABEL (self->filter_label), "");
+  braid__window_show_details (self);
+}
+
+/* Appends "<b>key</b> value" with the value escaped and made valid. */
+static void
+add_row (GString *s, const char *key, const char *value)
+{
+  char *valid = g_utf8_make_valid (value, -1);
+  char *esc = g_markup_escape_text (valid, -1);
+  g_string_append_printf (s, "<b>%s</b>  %s\n", key, esc);
+  g_free (esc);
+  g_free (valid);
+}
+
+static void
+describe_slice (GString *s, const braid_trace *trace,
+                const braid_trace_slice *sl)
+{
+  char d[32], a[32];
+  g_string_append_printf (s, "%-9s step %-6" G_GUINT64_FORMAT " %10s  %s",
+                          braid_timeline_format_duration (sl->start_ns, a,
+                                                          sizeof a),
+                          sl->start_step,
+                          braid_timeline_format_duration (
+                              sl->end_ns - sl->start_ns, d, sizeof d),
+                          braid_trace_state_name (sl->state));
+  if (sl->state != BRAID_STATE_RUNNING && sl->wait_reason)
+    g_string_append_printf (s, " %s %s",
+                            sl->state == BRAID_STATE_READY ? "after"
+                                                           : "on",
+                            braid_trace_wait_reason_name (sl->wait_reason));
+  const braid_trace_object *obj
+      = sl->object ? braid_trace_find_object (trace, sl->object) : NULL;
+  if (obj && *obj->name)
+    g_string_append_printf (s, " (%s)", obj->name);
+}
+
+static const char *
+mark_name (braid_trace_mark_kind kind)
+{
+  static const char *const names[]
+      = { "yield",     "error",     "cancelled", "never retrieved",
+          "destroyed pending", "slow step", "output", "tracer wait" };
+  return (unsigned) kind < G_N_ELEMENTS (names) ? names[kind] : "mark";
+}
+
+void
+braid__window_show_details (BraidWindow *self)
+{
+  if (!self->model)
+    {
+      gtk_label_set_text (GTK_LABEL (self->details_label), "");
+      gtk_label_set_text (GTK_LABEL (self->events_label), "");
+      return;
+    }
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  int32_t index = braid_timeline_get_selected_task (tl);
+  const braid_trace_task *t = task_at (self, index);
+  if (!t)
+    {
+      gtk_label_set_text (GTK_LABEL (self->details_label),
+                          "Click a task's lane or a slice to see its "
+                          "details here.");
+      gtk_label_set_text (GTK_LABEL (self->events_label), "");
+      return;
+    }
+  GString *s = g_string_new (NULL);
+  char *name = g_markup_escape_text (*t->name ? t->name : "(unnamed)", -1);
+  g_string_append_printf (s, "<span size='large' weight='bold'>%s</span>\n",
+                          name);
+  g_free (name);
+  char buf[512], d[32];
+  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, t->id);
+  add_row (s, "Task id", buf);
+  add_row (s, "Function", t->function);
+  g_snprintf (buf, sizeof buf, "%s:%d", t->file, t->line);
+  add_row (s, "Created at", buf);
+  const braid_trace_task *parent = task_at (self, t->parent);
+  add_row (s, "Parent", parent ? parent->name : "(none)");
+  add_row (s, "Outcome", braid_trace_outcome_name (t->outcome));
+  if (*t->error_type)
+    {
+      add_row (s, "Error", t->error_type);
+      add_row (s, "Message", t->error_message);
+      g_snprintf (buf, sizeof buf, "%s:%d", t->error_file, t->error_line);
+      add_row (s, "Raised at", buf);
+      add_row (s, "Retrieved", t->error_retrieved ? "yes" : "never");
+    }
+  add_row (s, "Running",
+           braid_timeline_format_duration (t->running_ns, d, sizeof d));
+  add_row (s, "Ready", braid_timeline_format_duration (t->ready_ns, d,
+                                                       sizeof d));
+  add_row (s, "Waiting", braid_timeline_format_duration (t->waiting_ns, d,
+                                                         sizeof d));
+  g_snprintf (buf, sizeof buf, "%u", t->n_steps);
+  add_row (s, "Steps", buf);
+
+  size_t n_slices;
+  const braid_trace_slice *slices
+      = braid_trace_get_slices (self->trace, &n_slices);
+  int64_t sel = braid_timeline_get_selected_slice (tl);
+  if (sel >= 0 && (size_t) sel < n_slices)
+    {
+      GString *one = g_string_new (NULL);
+      describe_slice (one, self->trace, &slices[sel]);
+      add_row (s, "Selected", one->str);
+      g_string_free (one, TRUE);
+    }
+  g_string_truncate (s, s->len - 1);
+  gtk_label_set_markup (GTK_LABEL (self->details_label), s->str);
+  g_string_free (s, TRUE);
+
+  /* Its events in order: slices and marks merged by time. */
+  GString *ev = g_string_new ("Events\n");
+  size_t first = MIN (t->first_slice, n_slices);
+  size_t count = MIN (t->n_slices, n_slices - first);
+  size_t n_marks, n_all_marks;
+  const uint32_t *mi
+      = braid_timeline_model_task_marks (self->model, index, &n_marks);
+  const braid_trace_mark *marks
+      = braid_trace_get_marks (self->trace, &n_all_marks);
+  size_t i = 0, j = 0, lines = 0;
+  while ((i < count || j < n_marks) && lines < MAX_DETAIL_EVENTS)
+    {
+      bool take_mark
+          = j < n_marks
+            && (i >= count
+                || marks[mi[j]].time_ns < slices[first + i].start_ns
+                || (marks[mi[j]].time_ns == slices[first + i].start_ns
+                    && marks[mi[j]].step < slices[first + i].start_step));
+      if (take_mark)
+        {
+          const braid_trace_mark *mk = &marks[mi[j++]];
+          g_string_append_printf (
+              ev, "%-9s step %-6" G_GUINT64_FORMAT "            ▸ %s\n",
+              braid_timeline_format_duration (mk->time_ns, d, sizeof d),
+              mk->step, mark_name (mk->kind));
+        }
+      else
+        {
+          describe_slice (ev, self->trace, &slices[first + i++]);
+          g_string_append_c (ev, '\n');
+        }
+      lines++;
+    }
+  if (i < count || j < n_marks)
+    g_string_append_printf (ev, "… and %zu more\n",
+                            (count - i) + (n_marks - j));
+  char *valid = g_utf8_make_valid (ev->str, -1);
+  gtk_label_set_text (GTK_LABEL (self->events_label), valid);
+  g_free (valid);
+  g_string_free (ev, TRUE);
+}
+
+void
+braid__window_apply_filter (BraidWindow *self, const char *text)
+{
+  if (!self->model)
+    return;
+  size_t n_tasks;
+  braid_trace_get_tasks (self->trace, &n_tasks);
+  size_t matched = braid_timeline_model_set_filter (self->model, text);
+  if (text && *text)
+    {
+      char *label = g_strdup_printf ("%zu of %zu tasks", matched, n_tasks);
+      gtk_label_set_text (GTK_LABEL (self->filter_label), label);
+      g_free (label);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (self->filter_label), "");
+  braid_timeline_model_changed (BRAID_TIMELINE (self->timeline));
+}
+
+void
+braid__window_show_problems (BraidWindow *self)
+{
+  gtk_notebook_set_current_page (GTK_NOTEBOOK (self->side), 1);
+}

@@ -1,0 +1,168 @@
+/* braid-window-selftest.c: a scripted run of the real window, for tests.
+ *
+ *   braid-viewer --self-test=OUT.png [--select=NAME] FILE...
+ *
+ * Opens each FILE in turn in one window (so a bad file followed by a good
+ * one shows that an error leaves the app usable), then, on the last trace,
+ * selects a task (NAME, or the first child of the first root), switches
+ * the axis to loop steps and opens the problems list, all through the
+ * window's GActions as a user would. After the window has drawn, it
+ * renders the window to OUT.png and quits. It prints one "self-test:" line
+ * per step on stdout. Exit status (see braid-viewer-main.c): 0 when the
+ * last file loaded and the PNG was written, 1 otherwise.
+ */
+#include "braid-window-private.h"
+
+static void
+finish (BraidWindow *self, int status)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (
+      GTK_WINDOW (self)));
+  g_object_set_data (G_OBJECT (app), "braid-exit-status",
+                     GINT_TO_POINTER (status));
+  g_application_quit (app);
+}
+
+static gboolean
+snapshot_window (gpointer data)
+{
+  BraidWindow *self = data;
+  GtkWidget *w = GTK_WIDGET (self);
+  int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
+  GdkPaintable *paintable = gtk_widget_paintable_new (w);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
+  int status = 1;
+  if (node)
+    {
+      GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (self));
+      GdkTexture *texture = gsk_renderer_render_texture (
+          renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      if (texture && gdk_texture_save_to_png (texture, self->test_png))
+        {
+          printf ("self-test: wrote %s (%dx%d)\n", self->test_png, width,
+                  height);
+          status = self->model ? 0 : 1;
+        }
+      else
+        printf ("self-test: could not write %s\n", self->test_png);
+      g_clear_object (&texture);
+      gsk_render_node_unref (node);
+    }
+  else
+    printf ("self-test: the window drew nothing\n");
+  g_object_unref (paintable);
+  fflush (stdout);
+  finish (self, status);
+  return G_SOURCE_REMOVE;
+}
+
+static int32_t
+pick_task (BraidWindow *self)
+{
+  size_t n;
+  const braid_trace_task *tasks = braid_trace_get_tasks (self->trace, &n);
+  if (self->test_select)
+    {
+      for (size_t i = 0; i < n; i++)
+        if (g_str_equal (tasks[i].name, self->test_select))
+          return (int32_t) i;
+      printf ("self-test: no task named %s\n", self->test_select);
+    }
+  for (size_t i = 0; i < n; i++)
+    if (tasks[i].depth == 1)
+      return (int32_t) i;
+  return n > 0 ? 0 : -1;
+}
+
+static void
+drive (BraidWindow *self)
+{
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  int32_t task = pick_task (self);
+  if (task >= 0)
+    {
+      /* Select its first running slice, as a click on it would. */
+      size_t n;
+      const braid_trace_task *t = &braid_trace_get_tasks (self->trace, &n)[task];
+      const braid_trace_slice *slices = braid_trace_get_slices (self->trace, &n);
+      int64_t slice = -1;
+      for (size_t i = 0; i < t->n_slices && t->first_slice + i < n; i++)
+        if (slices[t->first_slice + i].state == BRAID_STATE_RUNNING)
+          {
+            slice = (int64_t) (t->first_slice + i);
+            break;
+          }
+      braid_timeline_select (tl, task, slice);
+      printf ("self-test: selected task %s\n", t->name);
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (self), "axis",
+                                  g_variant_new_string ("steps"));
+  printf ("self-test: axis %s\n",
+          braid_timeline_get_axis (tl) == BRAID_TIMELINE_AXIS_STEPS
+              ? "steps"
+              : "time");
+  g_action_group_activate_action (G_ACTION_GROUP (self), "show-problems",
+                                  NULL);
+  size_t n_problems;
+  braid_trace_get_problems (self->trace, &n_problems);
+  printf ("self-test: problems page %d with %zu problems\n",
+          gtk_notebook_get_current_page (GTK_NOTEBOOK (self->side)),
+          n_problems);
+  fflush (stdout);
+  /* Give the window time to lay out and draw before the snapshot. */
+  g_timeout_add (600, snapshot_window, self);
+}
+
+static void
+on_loaded (BraidWindow *self, const char *error)
+{
+  GFile *file = self->test_files[self->test_index];
+  char *path = g_file_get_path (file);
+  if (error)
+    printf ("self-test: load failed, shown in the window: %s (banner %s)\n",
+            error,
+            gtk_revealer_get_reveal_child (GTK_REVEALER (self->error_revealer))
+                ? "visible"
+                : "hidden");
+  else
+    printf ("self-test: loaded %s, %zu lanes\n", path,
+            braid_timeline_model_get_n_lanes (self->model));
+  fflush (stdout);
+  g_free (path);
+
+  self->test_index++;
+  if (self->test_index < self->n_test_files)
+    {
+      braid_window_open (self, self->test_files[self->test_index]);
+      return;
+    }
+  if (error || !self->model)
+    {
+      /* Still snapshot, so the test can look at the error state. */
+      g_timeout_add (600, snapshot_window, self);
+      return;
+    }
+  drive (self);
+}
+
+void
+braid_window_run_self_test (BraidWindow *self, GFile **files, int n_files,
+                            const char *png, const char *select_name)
+{
+  self->test_files = g_new (GFile *, n_files);
+  for (int i = 0; i < n_files; i++)
+    self->test_files[i] = g_object_ref (files[i]);
+  self->n_test_files = n_files;
+  self->test_index = 0;
+  self->test_png = g_strdup (png);
+  self->test_select = g_strdup (select_name);
+  self->loaded_hook = on_loaded;
+  if (n_files == 0)
+    {
+      g_timeout_add (600, snapshot_window, self);
+      return;
+    }
+  braid_window_open (self, files[0]);
+}
