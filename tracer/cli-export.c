@@ -1,0 +1,232 @@
+/* cli-export.c: `braid export --format chrome FILE -o OUT.json`.
+ *
+ * Writes a trace as Chrome trace-event JSON, which Perfetto and
+ * chrome://tracing open: one track per task (tid = task index + 1, named
+ * by a thread_name metadata event), each state slice a complete event
+ * (ph X), spawns and wake-ups as flow events (ph s / f, bound to the
+ * enclosing slices), and marks as instant events (ph i). Times are
+ * microseconds with nanosecond decimals.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char help[]
+  = "usage: braid export --format chrome FILE [-o OUT.json]\n"
+    "\n"
+    "Writes the trace as Chrome trace-event JSON (open it in Perfetto or\n"
+    "chrome://tracing): a track per task, slices for running, ready and\n"
+    "waiting, arrows for spawns and wake-ups, instants for marks.\n"
+    "Without -o, or with -o -, the JSON goes to standard output.\n";
+
+static void
+json_string (FILE *out, const char *s)
+{
+  fputc ('"', out);
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        fprintf (out, "\\%c", *p);
+      else if (*p < 0x20)
+        fprintf (out, "\\u%04x", *p);
+      else
+        fputc (*p, out);
+    }
+  fputc ('"', out);
+}
+
+static void
+ts (FILE *out, const char *key, int64_t ns)
+{
+  fprintf (out, "\"%s\":%lld.%03lld", key, (long long) (ns / 1000),
+           (long long) ((ns < 0 ? -ns : ns) % 1000));
+}
+
+static const char *const mark_names[] = {
+  "yield", "error", "cancelled", "never-retrieved", "destroyed-pending",
+  "slow-step", "output", "observer-wait",
+};
+
+static const char *const edge_names[] = {
+  "spawn", "wake", "gather", "error", "cancel",
+};
+
+static void
+write_chrome (FILE *out, const braid_trace *trace)
+{
+  size_t n_tasks, n_slices, n_edges, n_marks, n_outputs;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
+  const braid_trace_slice *slices = braid_trace_get_slices (trace, &n_slices);
+  const braid_trace_edge *edges = braid_trace_get_edges (trace, &n_edges);
+  const braid_trace_mark *marks = braid_trace_get_marks (trace, &n_marks);
+  const braid_trace_output *outputs
+    = braid_trace_get_outputs (trace, &n_outputs);
+  const braid_trace_meta *m = braid_trace_get_meta (trace);
+
+  fprintf (out, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"program\":");
+  json_string (out, m->program);
+  fprintf (out, ",\"clock\":");
+  json_string (out, m->clock);
+  fprintf (out, ",\"complete\":%s},\n\"traceEvents\":[\n",
+           m->complete ? "true" : "false");
+  fprintf (out, "{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\","
+                "\"args\":{\"name\":");
+  json_string (out, m->program);
+  fprintf (out, "}}");
+  /* The loop's own track, for what no task did. */
+  fprintf (out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":"
+                "\"thread_name\",\"args\":{\"name\":\"loop\"}}");
+  for (size_t i = 0; i < n_tasks; i++)
+    {
+      char label[256];
+      snprintf (label, sizeof label, "%s (task %llu)", tasks[i].name,
+                (unsigned long long) tasks[i].id);
+      fprintf (out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"name\":"
+                    "\"thread_name\",\"args\":{\"name\":",
+               i + 1);
+      json_string (out, label);
+      fprintf (out, "}},\n{\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"name\":"
+                    "\"thread_sort_index\",\"args\":{\"sort_index\":%zu}}",
+               i + 1, i + 1);
+    }
+  for (size_t i = 0; i < n_slices; i++)
+    {
+      const braid_trace_slice *s = &slices[i];
+      char name[64];
+      if (s->state == BRAID_STATE_WAITING)
+        snprintf (name, sizeof name, "waiting: %s",
+                  braid_trace_wait_reason_name (s->wait_reason));
+      else
+        snprintf (name, sizeof name, "%s",
+                  braid_trace_state_name (s->state));
+      fprintf (out, ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%u,",
+               s->task + 1);
+      ts (out, "ts", s->start_ns);
+      fputc (',', out);
+      ts (out, "dur", s->end_ns - s->start_ns);
+      fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\",\"args\":{"
+                    "\"start_step\":%llu,\"end_step\":%llu,\"object\":%llu}}",
+               name, braid_trace_state_name (s->state),
+               (unsigned long long) s->start_step,
+               (unsigned long long) s->end_step,
+               (unsigned long long) s->object);
+    }
+  for (size_t i = 0; i < n_edges; i++)
+    {
+      const braid_trace_edge *e = &edges[i];
+      const char *name = e->kind <= BRAID_EDGE_CANCEL ? edge_names[e->kind]
+                                                      : "edge";
+      fprintf (out, ",\n{\"ph\":\"s\",\"id\":%zu,\"pid\":1,\"tid\":%d,",
+               i + 1, e->from + 1);
+      ts (out, "ts", e->time_ns);
+      fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\"}", name, name);
+      fprintf (out, ",\n{\"ph\":\"f\",\"bp\":\"e\",\"id\":%zu,\"pid\":1,"
+                    "\"tid\":%d,",
+               i + 1, e->to + 1);
+      ts (out, "ts", e->time_ns);
+      fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\"}", name, name);
+    }
+  for (size_t i = 0; i < n_marks; i++)
+    {
+      const braid_trace_mark *mk = &marks[i];
+      const char *name = mk->kind <= BRAID_MARK_OBSERVER_WAIT
+                           ? mark_names[mk->kind]
+                           : "mark";
+      fprintf (out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%d,",
+               mk->task + 1);
+      ts (out, "ts", mk->time_ns);
+      fprintf (out, ",\"name\":\"%s\",\"cat\":\"mark\",\"args\":{"
+                    "\"step\":%llu,\"value\":%lld",
+               name, (unsigned long long) mk->step, (long long) mk->value);
+      if (mk->kind == BRAID_MARK_OUTPUT)
+        {
+          /* The text of the line, found by task and time. */
+          for (size_t k = 0; k < n_outputs; k++)
+            if (outputs[k].task == mk->task
+                && outputs[k].time_ns == mk->time_ns
+                && outputs[k].step == mk->step)
+              {
+                fprintf (out, ",\"text\":");
+                json_string (out, outputs[k].text);
+                break;
+              }
+        }
+      fprintf (out, "}}");
+    }
+  fprintf (out, "\n]}\n");
+}
+
+int
+braid__cli_export (int argc, char **argv)
+{
+  const char *path = NULL, *output = NULL, *format = NULL;
+  for (int i = 1; i < argc; i++)
+    {
+      const char *a = argv[i];
+      if (strcmp (a, "-h") == 0 || strcmp (a, "--help") == 0)
+        {
+          fputs (help, stdout);
+          return 0;
+        }
+      if (strcmp (a, "--format") == 0 || strcmp (a, "-f") == 0)
+        {
+          if (i + 1 >= argc)
+            return braid__cli_usage_error ("export", "%s needs a format", a);
+          format = argv[++i];
+          continue;
+        }
+      if (strncmp (a, "--format=", 9) == 0)
+        {
+          format = a + 9;
+          continue;
+        }
+      if (strcmp (a, "-o") == 0 || strcmp (a, "--output") == 0)
+        {
+          if (i + 1 >= argc)
+            return braid__cli_usage_error ("export", "%s needs a file", a);
+          output = argv[++i];
+          continue;
+        }
+      if (a[0] == '-' && a[1] != '\0')
+        return braid__cli_usage_error ("export", "unknown option '%s'", a);
+      if (path != NULL)
+        return braid__cli_usage_error ("export", "one trace file only");
+      path = a;
+    }
+  if (format == NULL)
+    format = "chrome";
+  if (strcmp (format, "chrome") != 0)
+    return braid__cli_usage_error ("export",
+                                   "unknown format '%s' (known: chrome)",
+                                   format);
+  if (path == NULL)
+    return braid__cli_usage_error ("export", "no trace file given");
+  braid_trace *trace = braid__cli_open (path);
+  if (trace == NULL)
+    return CLI_EXIT_USAGE;
+  FILE *out = stdout;
+  if (output != NULL && strcmp (output, "-") != 0)
+    {
+      out = fopen (output, "w");
+      if (out == NULL)
+        {
+          perror (output);
+          braid_trace_close (trace);
+          return CLI_EXIT_USAGE;
+        }
+    }
+  write_chrome (out, trace);
+  int failed = ferror (out);
+  if (out != stdout)
+    failed |= fclose (out) != 0;
+  else
+    failed |= fflush (out) != 0;
+  braid_trace_close (trace);
+  if (failed)
+    {
+      fprintf (stderr, "braid: cannot write %s\n", output ? output : "-");
+      return CLI_EXIT_USAGE;
+    }
+  return 0;
+}

@@ -1,0 +1,57 @@
+/* cli-render.c: `braid render FILE -o OUT.png [options]`.
+ *
+ * The renderer belongs to the viewer (it needs cairo and pango); braid
+ * only finds the braid-render executable beside itself, as git finds its
+ * subcommands, and runs it with the same arguments, so the tracer never
+ * links the viewer. In a build tree braid lives in tracer/ and
+ * braid-render in viewer/, so that place is tried too.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char help[]
+  = "usage: braid render FILE -o OUT.png [options]\n"
+    "\n"
+    "Draws the viewer's timeline of the trace FILE into a PNG, without a\n"
+    "display. This runs braid-render, built with the viewer; its options\n"
+    "are shown by 'braid-render --help' when it is built.\n";
+
+int
+braid__cli_render (int argc, char **argv)
+{
+  char dir[4096];
+  char candidates[2][4200];
+  int n = 0;
+  if (braid__cli_self_dir (dir, sizeof dir) == 0)
+    {
+      snprintf (candidates[n++], sizeof candidates[0], "%s/braid-render",
+                dir);
+      snprintf (candidates[n++], sizeof candidates[0],
+                "%s/../viewer/braid-render", dir);
+    }
+  for (int i = 0; i < n; i++)
+    if (access (candidates[i], X_OK) == 0)
+      {
+        argv[0] = candidates[i];
+        execv (candidates[i], argv);
+        fprintf (stderr, "braid: cannot run %s: %s\n", candidates[i],
+                 strerror (errno));
+        return CLI_EXIT_USAGE;
+      }
+  for (int i = 1; i < argc; i++)
+    if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
+      {
+        fputs (help, stdout);
+        return 0;
+      }
+  fprintf (stderr,
+           "braid: render needs braid-render, which is not built (looked "
+           "for %s); build the viewer (meson setup -Dviewer=enabled)\n",
+           n ? candidates[0] : "braid-render beside braid");
+  return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,279 @@
+/* cli-report.c: `braid report FILE [--axis steps|time] [--width N]`.
+ *
+ * Prints what a trace says in a terminal: a summary (program, clock,
+ * events, steps, tasks by outcome, problems), a table of every task with
+ * its time running, ready and waiting, and a text timeline with one row
+ * per task. On the steps axis each column is one resumption of a task, so
+ * a sleep(0) interleaving, invisible on a wall clock, reads plainly; a
+ * running cell shows how many lines the task printed in that step.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[]
+  = "usage: braid report FILE [--axis steps|time] [--width N]\n"
+    "\n"
+    "Prints a summary of the trace, each task's time running, ready and\n"
+    "waiting, and a timeline with one row per task.\n"
+    "\n"
+    "  --axis steps   one column per loop step (a task's resumption): the\n"
+    "                 default, shows sleep(0) interleavings\n"
+    "  --axis time    columns of equal wall (or virtual) time\n"
+    "  --width N      at most N timeline columns (default 100)\n"
+    "\n"
+    "Timeline cells: '#' running (1-9: lines printed in that step), '.'\n"
+    "ready, '-' waiting, blank: not alive.\n";
+
+enum
+{
+  AXIS_STEPS,
+  AXIS_TIME
+};
+
+static const char *
+base_name (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  return slash ? slash + 1 : path;
+}
+
+static void
+print_summary (const braid_trace *trace)
+{
+  const braid_trace_meta *m = braid_trace_get_meta (trace);
+  size_t n_tasks, n_problems;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
+  braid_trace_get_problems (trace, &n_problems);
+  size_t by_outcome[5] = { 0 };
+  for (size_t i = 0; i < n_tasks; i++)
+    if (tasks[i].outcome <= BRAID_OUTCOME_DESTROYED_PENDING)
+      by_outcome[tasks[i].outcome]++;
+  char dur[32];
+  printf ("program     %s%s%s\n", base_name (m->program),
+          m->arguments[0] ? " " : "", m->arguments);
+  printf ("clock       %s, trace %s\n", m->clock,
+          m->complete ? "complete" : "INCOMPLETE (killed or crashed)");
+  printf ("events      %llu, %llu steps, %llu loop iterations, %s\n",
+          (unsigned long long) m->n_events, (unsigned long long) m->n_steps,
+          (unsigned long long) m->n_iterations,
+          braid__cli_duration (m->duration_ns, dur, sizeof dur));
+  printf ("tasks       %zu:", n_tasks);
+  const char *sep = " ";
+  for (int o = 0; o < 5; o++)
+    if (by_outcome[o])
+      {
+        printf ("%s%zu %s", sep, by_outcome[o],
+                braid_trace_outcome_name ((braid_trace_outcome) o));
+        sep = ", ";
+      }
+  printf ("\nproblems    %zu%s\n", n_problems,
+          n_problems ? " (see 'braid problems')" : "");
+}
+
+static void
+print_tasks (const braid_trace *trace)
+{
+  size_t n;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n);
+  if (n == 0)
+    return;
+  printf ("\n%-4s %-20s %-17s %5s %10s %10s %10s  %s\n", "id", "task",
+          "outcome", "steps", "running", "ready", "waiting", "created at");
+  for (size_t i = 0; i < n; i++)
+    {
+      const braid_trace_task *t = &tasks[i];
+      char r[32], rd[32], w[32], name[64];
+      snprintf (name, sizeof name, "%*s%s", t->depth * 2, "", t->name);
+      printf ("%-4llu %-20.20s %-17s %5u %10s %10s %10s  %s:%d\n",
+              (unsigned long long) t->id, name,
+              braid_trace_outcome_name (t->outcome), t->n_steps,
+              braid__cli_duration (t->running_ns, r, sizeof r),
+              braid__cli_duration (t->ready_ns, rd, sizeof rd),
+              braid__cli_duration (t->waiting_ns, w, sizeof w),
+              base_name (t->file), t->line);
+    }
+}
+
+static int
+state_rank (braid_trace_state s)
+{
+  return s == BRAID_STATE_RUNNING ? 3 : s == BRAID_STATE_READY ? 2 : 1;
+}
+
+static char
+state_char (int rank)
+{
+  return rank == 3 ? '#' : rank == 2 ? '.' : rank == 1 ? '-' : ' ';
+}
+
+static void
+print_timeline (const braid_trace *trace, int axis, int width)
+{
+  const braid_trace_meta *m = braid_trace_get_meta (trace);
+  size_t n_tasks, n_outputs;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
+  const braid_trace_slice *slices = braid_trace_get_slices (trace, NULL);
+  const braid_trace_output *outputs
+    = braid_trace_get_outputs (trace, &n_outputs);
+  if (n_tasks == 0)
+    return;
+  double extent = axis == AXIS_STEPS ? (double) m->n_steps
+                                     : (double) m->duration_ns;
+  int cols;
+  if (axis == AXIS_STEPS)
+    cols = m->n_steps < (uint64_t) width ? (int) m->n_steps : width;
+  else
+    cols = width;
+  if (cols <= 0 || extent <= 0)
+    {
+      printf ("\ntimeline: nothing to show (%s)\n",
+              axis == AXIS_STEPS ? "no steps" : "no time passed");
+      return;
+    }
+  double per_col = extent / cols;
+  char unit[32];
+  if (axis == AXIS_STEPS)
+    printf ("\ntimeline (axis: steps, %s per column)\n",
+            per_col == 1.0 ? "1 step" : "several steps");
+  else
+    printf ("\ntimeline (axis: time, %s per column)\n",
+            braid__cli_duration ((int64_t) per_col, unit, sizeof unit));
+
+  /* A ruler with the column's step (or time) every 10 columns. */
+  char *row = malloc ((size_t) cols + 1);
+  int *lines = calloc ((size_t) cols, sizeof *lines);
+  if (row == NULL || lines == NULL)
+    {
+      free (row);
+      free (lines);
+      return;
+    }
+  printf ("%-20s  ", "");
+  for (int c = 0; c < cols; c += 10)
+    {
+      char label[16];
+      if (axis == AXIS_STEPS)
+        snprintf (label, sizeof label, "%-10llu",
+                  (unsigned long long) (c * per_col));
+      else
+        snprintf (label, sizeof label, "%-10s",
+                  braid__cli_duration ((int64_t) (c * per_col), unit,
+                                       sizeof unit));
+      printf ("%.*s", cols - c < 10 ? cols - c : 10, label);
+    }
+  printf ("\n");
+
+  for (size_t i = 0; i < n_tasks; i++)
+    {
+      const braid_trace_task *t = &tasks[i];
+      int *rank = calloc ((size_t) cols, sizeof *rank);
+      if (rank == NULL)
+        break;
+      memset (lines, 0, (size_t) cols * sizeof *lines);
+      for (size_t k = t->first_slice; k < t->first_slice + t->n_slices; k++)
+        {
+          const braid_trace_slice *s = &slices[k];
+          double a = axis == AXIS_STEPS ? (double) s->start_step
+                                        : (double) s->start_ns;
+          double b = axis == AXIS_STEPS ? (double) s->end_step
+                                        : (double) s->end_ns;
+          int c0 = (int) (a / per_col);
+          int c1 = (int) ((b - 1e-9) / per_col);
+          if (b <= a)
+            c1 = c0; /* an instant still shows in its column */
+          for (int c = c0 < 0 ? 0 : c0; c <= c1 && c < cols; c++)
+            if (state_rank (s->state) > rank[c])
+              rank[c] = state_rank (s->state);
+        }
+      for (size_t k = 0; k < n_outputs; k++)
+        if (outputs[k].task == (int32_t) i)
+          {
+            double a = axis == AXIS_STEPS ? (double) outputs[k].step
+                                          : (double) outputs[k].time_ns;
+            int c = (int) (a / per_col);
+            if (c >= 0 && c < cols)
+              lines[c]++;
+          }
+      for (int c = 0; c < cols; c++)
+        {
+          row[c] = state_char (rank[c]);
+          if (rank[c] == 3 && lines[c] > 0)
+            row[c] = lines[c] > 9 ? '+' : (char) ('0' + lines[c]);
+        }
+      row[cols] = '\0';
+      char name[64];
+      snprintf (name, sizeof name, "%*s%s", t->depth * 2, "", t->name);
+      printf ("%-20.20s |%s|\n", name, row);
+      free (rank);
+    }
+  printf ("('#' running, 1-9 lines printed in the step, '.' ready, "
+          "'-' waiting)\n");
+  free (row);
+  free (lines);
+}
+
+int
+braid__cli_report (int argc, char **argv)
+{
+  const char *path = NULL;
+  int axis = AXIS_STEPS;
+  int width = 100;
+  for (int i = 1; i < argc; i++)
+    {
+      const char *a = argv[i];
+      if (strcmp (a, "-h") == 0 || strcmp (a, "--help") == 0)
+        {
+          fputs (help, stdout);
+          return 0;
+        }
+      if (strcmp (a, "--axis") == 0 || strncmp (a, "--axis=", 7) == 0)
+        {
+          const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i]
+                                                              : NULL);
+          if (v == NULL)
+            return braid__cli_usage_error ("report", "--axis needs steps "
+                                                     "or time");
+          if (strcmp (v, "steps") == 0)
+            axis = AXIS_STEPS;
+          else if (strcmp (v, "time") == 0)
+            axis = AXIS_TIME;
+          else
+            return braid__cli_usage_error ("report",
+                                           "unknown axis '%s' (steps or "
+                                           "time)",
+                                           v);
+          continue;
+        }
+      if (strcmp (a, "--width") == 0 || strncmp (a, "--width=", 8) == 0)
+        {
+          const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i]
+                                                              : NULL);
+          char *end = NULL;
+          long w = v ? strtol (v, &end, 10) : 0;
+          if (v == NULL || *end != '\0' || w < 10 || w > 10000)
+            return braid__cli_usage_error ("report",
+                                           "--width needs a number from 10 "
+                                           "to 10000");
+          width = (int) w;
+          continue;
+        }
+      if (a[0] == '-' && a[1] != '\0')
+        return braid__cli_usage_error ("report", "unknown option '%s'", a);
+      if (path != NULL)
+        return braid__cli_usage_error ("report", "one trace file only");
+      path = a;
+    }
+  if (path == NULL)
+    return braid__cli_usage_error ("report", "no trace file given");
+  braid_trace *trace = braid__cli_open (path);
+  if (trace == NULL)
+    return CLI_EXIT_USAGE;
+  print_summary (trace);
+  print_tasks (trace);
+  print_timeline (trace, axis, width);
+  braid_trace_close (trace);
+  return 0;
+}

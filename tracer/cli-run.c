@@ -1,0 +1,193 @@
+/* cli-run.c: `braid run -o FILE -- PROGRAM ARGS...`.
+ *
+ * Runs a program with tracing switched on from outside: it sets
+ * BRAID_TRACE to the output file and, when the tracer module is not
+ * already on the runtime's module list, points BRAID_MODULES at the
+ * libbraid-trace.so beside the braid executable. The exit status is the
+ * program's (128 + N when it died of signal N); 2 when braid could not run
+ * it at all.
+ */
+#define _GNU_SOURCE /* pipe2 */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char help[]
+  = "usage: braid run [-o FILE] [--] PROGRAM [ARGS...]\n"
+    "\n"
+    "Runs PROGRAM (any program linked with libbraid) and records every task\n"
+    "event into the trace FILE (default trace.db), replacing it.\n"
+    "\n"
+    "  -o, --output FILE   the trace to write\n"
+    "  -h, --help          this help\n"
+    "\n"
+    "Exit status: PROGRAM's own (128+N if it died of signal N); 2 if it\n"
+    "could not be started.\n";
+
+static pid_t child_pid;
+
+static void
+forward_signal (int sig)
+{
+  if (child_pid > 0)
+    kill (child_pid, sig);
+}
+
+/* Makes sure the runtime will load the tracer module: BRAID_MODULES
+ * unset means the runtime's built-in list, which in a build tree already
+ * names the tracer, but an installed runtime may not; so point at the
+ * module beside braid when one is there. */
+static void
+setup_modules (void)
+{
+  char dir[4096];
+  if (braid__cli_self_dir (dir, sizeof dir) != 0)
+    return;
+  char module[4200];
+  snprintf (module, sizeof module, "%s/libbraid-trace.so", dir);
+  if (access (module, R_OK) != 0)
+    return;
+  const char *current = getenv ("BRAID_MODULES");
+  if (current == NULL || current[0] == '\0')
+    {
+      setenv ("BRAID_MODULES", module, 1);
+      return;
+    }
+  if (strstr (current, "braid-trace") != NULL)
+    return;
+  size_t n = strlen (current) + strlen (module) + 2;
+  char *list = malloc (n);
+  if (list == NULL)
+    return;
+  snprintf (list, n, "%s:%s", current, module);
+  setenv ("BRAID_MODULES", list, 1);
+  free (list);
+}
+
+static void
+remove_trace (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  for (size_t i = 0; i < 4; i++)
+    {
+      char name[4200];
+      snprintf (name, sizeof name, "%s%s", path, suffixes[i]);
+      unlink (name);
+    }
+}
+
+int
+braid__cli_run (int argc, char **argv)
+{
+  const char *output = "trace.db";
+  int i = 1;
+  for (; i < argc; i++)
+    {
+      const char *a = argv[i];
+      if (strcmp (a, "--") == 0)
+        {
+          i++;
+          break;
+        }
+      if (strcmp (a, "-h") == 0 || strcmp (a, "--help") == 0)
+        {
+          fputs (help, stdout);
+          return 0;
+        }
+      if (strcmp (a, "-o") == 0 || strcmp (a, "--output") == 0)
+        {
+          if (i + 1 >= argc)
+            return braid__cli_usage_error ("run", "%s needs a file name", a);
+          output = argv[++i];
+          continue;
+        }
+      if (strncmp (a, "--output=", 9) == 0)
+        {
+          output = a + 9;
+          continue;
+        }
+      if (a[0] == '-')
+        return braid__cli_usage_error ("run", "unknown option '%s'", a);
+      break;
+    }
+  if (i >= argc)
+    return braid__cli_usage_error ("run", "no program to run");
+  if (output[0] == '\0')
+    return braid__cli_usage_error ("run", "empty output file name");
+
+  remove_trace (output);
+  setenv ("BRAID_TRACE", output, 1);
+  setup_modules ();
+
+  /* A close-on-exec pipe tells the parent whether exec failed. */
+  int fds[2];
+  if (pipe2 (fds, O_CLOEXEC) != 0)
+    {
+      fprintf (stderr, "braid: pipe: %s\n", strerror (errno));
+      return CLI_EXIT_USAGE;
+    }
+  fflush (NULL);
+  pid_t pid = fork ();
+  if (pid < 0)
+    {
+      fprintf (stderr, "braid: fork: %s\n", strerror (errno));
+      return CLI_EXIT_USAGE;
+    }
+  if (pid == 0)
+    {
+      close (fds[0]);
+      execvp (argv[i], argv + i);
+      int err = errno;
+      if (write (fds[1], &err, sizeof err) < 0)
+        _exit (127);
+      _exit (127);
+    }
+  close (fds[1]);
+  child_pid = pid;
+  int exec_errno = 0;
+  ssize_t got;
+  do
+    got = read (fds[0], &exec_errno, sizeof exec_errno);
+  while (got < 0 && errno == EINTR);
+  close (fds[0]);
+
+  /* The terminal sends SIGINT to the whole group: the program gets it by
+   * itself, and braid stays to report its status. SIGTERM aimed at braid
+   * is passed on. */
+  signal (SIGINT, SIG_IGN);
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = forward_signal;
+  sigaction (SIGTERM, &sa, NULL);
+
+  int status = 0;
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      {
+        fprintf (stderr, "braid: waitpid: %s\n", strerror (errno));
+        return CLI_EXIT_USAGE;
+      }
+  if (got == (ssize_t) sizeof exec_errno)
+    {
+      fprintf (stderr, "braid: cannot run %s: %s\n", argv[i],
+               strerror (exec_errno));
+      return CLI_EXIT_USAGE;
+    }
+  struct stat st;
+  if (stat (output, &st) != 0)
+    fprintf (stderr,
+             "braid: %s wrote no trace to %s (is it linked with libbraid, "
+             "and does it create a loop?)\n",
+             argv[i], output);
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return WEXITSTATUS (status);
+}

@@ -1,0 +1,39 @@
+/* cli.h: what the files of the braid tool share.
+ *
+ * Each command lives in its own cli-<command>.c and has the signature of
+ * main (argv[0] is the command's name). Exit codes: a command's own result
+ * (0, or 1 where documented), 2 for usage and input errors.
+ */
+#ifndef BRAID_CLI_H
+#define BRAID_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "braid-trace.h"
+
+#define CLI_EXIT_USAGE 2
+
+int braid__cli_run (int argc, char **argv);
+int braid__cli_report (int argc, char **argv);
+int braid__cli_problems (int argc, char **argv);
+int braid__cli_export (int argc, char **argv);
+int braid__cli_render (int argc, char **argv);
+
+/* Opens @path with the reader; on failure prints the reader's one-line
+ * message as "braid: <file>: <problem>" and returns NULL. */
+braid_trace *braid__cli_open (const char *path);
+
+/* Formats @ns as a short human duration ("12.3 ms") into @buf. */
+const char *braid__cli_duration (int64_t ns, char *buf, size_t size);
+
+/* The directory of the running braid executable (/proc/self/exe), into
+ * @buf. Returns 0 or -1. */
+int braid__cli_self_dir (char *buf, size_t size);
+
+/* Prints "braid: <msg>" and a hint to see `braid <cmd> --help`, returns
+ * CLI_EXIT_USAGE. */
+int braid__cli_usage_error (const char *cmd, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+
+#endif /* BRAID_CLI_H */

@@ -1,0 +1,1081 @@
+/* reader-model.c: from stored events to the reader model.
+ *
+ * Owns the derivation of everything braid-trace.h promises: the tasks with
+ * their outcome and totals, the state slices (running between resume and
+ * suspend, ready between created/woken and resume, waiting between suspend
+ * and woken), steps, causal edges, marks, output lines, objects and
+ * problems. Events arrive one at a time in seq order (braid__builder_add,
+ * the hot path: a hash lookup and a few appends per event); finish closes
+ * what is still open, applies the time window, groups slices by task and
+ * sorts the point arrays by time.
+ *
+ * The input is untrusted: ids, kinds and reasons may be anything, times
+ * may go backwards. Nothing here trusts them beyond bounds checks: unknown
+ * kinds are skipped, unknown tasks get a placeholder, and a slice never
+ * ends before it starts.
+ */
+#include "trace-private.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "braid.h"
+
+#define GROW(arr, n, cap)                                                    \
+  ((n) < (cap) ? 0 : grow ((void **) &(arr), &(cap), sizeof *(arr)))
+
+static int
+grow (void **arr, size_t *cap, size_t size)
+{
+  size_t ncap = *cap ? *cap * 2 : 64;
+  void *p = realloc (*arr, ncap * size);
+  if (p == NULL)
+    return -1;
+  *arr = p;
+  *cap = ncap;
+  return 0;
+}
+
+/* What the builder keeps per task while events stream by. */
+typedef struct task_state
+{
+  int open;                 /* a slice is open */
+  braid_trace_state state;
+  uint32_t reason;
+  uint64_t object;
+  int64_t start_ns;
+  uint64_t start_step;
+  uint32_t wait_reason;     /* the reason of the last WAITING slice */
+  uint64_t wait_object;
+  int failed;
+} task_state;
+
+/* What a problem's text needs beyond the task: the raise site of a
+ * never-retrieved error, what a destroyed task waited on. */
+typedef struct problem_note
+{
+  size_t problem;           /* index in problems */
+  uint32_t file;            /* string id of the raise site */
+  int32_t line;
+  uint32_t reason;          /* what a destroyed-pending task waited on */
+  uint64_t object;
+  const char *type, *message;
+} problem_note;
+
+typedef struct deadlock_note
+{
+  size_t problem;           /* index of the DEADLOCK problem */
+  char *detail;             /* grows with each DEADLOCK_TASK, malloc'd */
+  size_t len;
+} deadlock_note;
+
+struct braid__builder
+{
+  braid_trace *trace;
+  braid_trace_task *tasks;
+  task_state *states;
+  size_t n_tasks, cap_tasks, cap_states;
+  braid_trace_slice *slices;
+  size_t n_slices, cap_slices;
+  braid_trace_edge *edges;
+  size_t n_edges, cap_edges;
+  braid_trace_mark *marks;
+  size_t n_marks, cap_marks;
+  braid_trace_output *outputs;
+  size_t n_outputs, cap_outputs;
+  braid_trace_object *objects;
+  size_t n_objects, cap_objects;
+  braid_trace_problem *problems;
+  size_t n_problems, cap_problems;
+  /* Problems whose text is composed at finish, when every name is known. */
+  problem_note *notes;
+  size_t n_notes, cap_notes;
+  deadlock_note deadlock;
+  /* task id -> index */
+  uint64_t *keys;
+  int32_t *vals;
+  size_t mask, used;
+  uint64_t steps;           /* resumptions so far */
+  uint64_t iterations;
+  int32_t running;          /* the task whose step runs, -1 if none */
+  int64_t last_t;
+};
+
+static size_t
+hash_id (uint64_t id)
+{
+  id ^= id >> 33;
+  id *= 0xff51afd7ed558ccdu;
+  id ^= id >> 33;
+  return (size_t) id;
+}
+
+static int
+map_grow (uint64_t **keys, int32_t **vals, size_t *mask)
+{
+  size_t old_n = *keys ? *mask + 1 : 0;
+  size_t n = old_n ? old_n * 2 : 256;
+  uint64_t *nk = calloc (n, sizeof *nk);
+  int32_t *nv = calloc (n, sizeof *nv);
+  if (nk == NULL || nv == NULL)
+    {
+      free (nk);
+      free (nv);
+      return -1;
+    }
+  for (size_t i = 0; i < old_n; i++)
+    if ((*keys)[i] != 0)
+      {
+        size_t j = hash_id ((*keys)[i]) & (n - 1);
+        while (nk[j] != 0)
+          j = (j + 1) & (n - 1);
+        nk[j] = (*keys)[i];
+        nv[j] = (*vals)[i];
+      }
+  free (*keys);
+  free (*vals);
+  *keys = nk;
+  *vals = nv;
+  *mask = n - 1;
+  return 0;
+}
+
+static int32_t
+map_find (const uint64_t *keys, const int32_t *vals, size_t mask,
+          uint64_t id)
+{
+  if (keys == NULL || id == 0)
+    return -1;
+  for (size_t i = hash_id (id) & mask;; i = (i + 1) & mask)
+    {
+      if (keys[i] == id)
+        return vals[i];
+      if (keys[i] == 0)
+        return -1;
+    }
+}
+
+static int
+map_put (uint64_t **keys, int32_t **vals, size_t *mask, size_t *used,
+         uint64_t id, int32_t val)
+{
+  if (*keys == NULL || (*used + 1) * 2 > *mask + 1)
+    if (map_grow (keys, vals, mask) != 0)
+      return -1;
+  size_t i = hash_id (id) & *mask;
+  while ((*keys)[i] != 0 && (*keys)[i] != id)
+    i = (i + 1) & *mask;
+  if ((*keys)[i] == 0)
+    (*used)++;
+  (*keys)[i] = id;
+  (*vals)[i] = val;
+  return 0;
+}
+
+braid__builder *
+braid__builder_new (braid_trace *trace)
+{
+  braid__builder *b = calloc (1, sizeof *b);
+  if (b == NULL)
+    return NULL;
+  b->trace = trace;
+  b->running = -1;
+  return b;
+}
+
+void
+braid__builder_free (braid__builder *b)
+{
+  if (b == NULL)
+    return;
+  free (b->tasks);
+  free (b->states);
+  free (b->slices);
+  free (b->edges);
+  free (b->marks);
+  free (b->outputs);
+  free (b->objects);
+  free (b->problems);
+  free (b->notes);
+  free (b->deadlock.detail);
+  free (b->keys);
+  free (b->vals);
+  free (b);
+}
+
+static const char *
+str (braid__builder *b, uint32_t id)
+{
+  return braid__trace_string (b->trace, id);
+}
+
+/* The step a point event belongs to: the running step, or the next one
+ * when it happens between steps. */
+static uint64_t
+point_step (braid__builder *b)
+{
+  return b->running >= 0 && b->steps > 0 ? b->steps - 1 : b->steps;
+}
+
+/* Index of task @id, creating a placeholder the first time an id is seen
+ * without its creation event (a window, a truncated trace). -1 for id 0,
+ * -2 when out of memory. */
+static int32_t
+task_index (braid__builder *b, uint64_t id, int64_t t)
+{
+  if (id == 0)
+    return -1;
+  int32_t idx = map_find (b->keys, b->vals, b->mask, id);
+  if (idx >= 0)
+    return idx;
+  if (b->n_tasks >= INT32_MAX - 1)
+    return -2;
+  if (GROW (b->tasks, b->n_tasks, b->cap_tasks) != 0
+      || GROW (b->states, b->n_tasks, b->cap_states) != 0)
+    return -2;
+  idx = (int32_t) b->n_tasks++;
+  braid_trace_task *task = &b->tasks[idx];
+  memset (task, 0, sizeof *task);
+  task->id = id;
+  task->parent = -1;
+  task->name = braid__arena_printf (b->trace->arena, "task %llu",
+                                    (unsigned long long) id);
+  if (task->name == NULL)
+    return -2;
+  task->function = task->file = "";
+  task->error_type = task->error_message = task->error_file = "";
+  task->created_ns = t;
+  task->ended_ns = -1;
+  memset (&b->states[idx], 0, sizeof b->states[idx]);
+  if (map_put (&b->keys, &b->vals, &b->mask, &b->used, id, idx) != 0)
+    return -2;
+  return idx;
+}
+
+static int
+close_slice (braid__builder *b, int32_t idx, int64_t t)
+{
+  task_state *s = &b->states[idx];
+  if (!s->open)
+    return 0;
+  s->open = 0;
+  if (GROW (b->slices, b->n_slices, b->cap_slices) != 0)
+    return -1;
+  braid_trace_slice *sl = &b->slices[b->n_slices++];
+  sl->task = (uint32_t) idx;
+  sl->state = s->state;
+  sl->wait_reason = s->reason;
+  sl->object = s->object;
+  sl->start_ns = s->start_ns;
+  sl->end_ns = t > s->start_ns ? t : s->start_ns;
+  sl->start_step = s->start_step;
+  sl->end_step = b->steps > s->start_step ? b->steps : s->start_step;
+  return 0;
+}
+
+static int
+open_slice (braid__builder *b, int32_t idx, braid_trace_state state,
+            uint32_t reason, uint64_t object, int64_t t, uint64_t step)
+{
+  if (close_slice (b, idx, t) != 0)
+    return -1;
+  task_state *s = &b->states[idx];
+  s->open = 1;
+  s->state = state;
+  s->reason = reason;
+  s->object = object;
+  s->start_ns = t;
+  s->start_step = step;
+  return 0;
+}
+
+static int
+add_edge (braid__builder *b, braid_trace_edge_kind kind, int32_t from,
+          int32_t to, int64_t t, uint64_t object)
+{
+  if (to < 0 || from == to)
+    return 0;
+  if (GROW (b->edges, b->n_edges, b->cap_edges) != 0)
+    return -1;
+  b->edges[b->n_edges++] = (braid_trace_edge) {
+    .kind = kind, .from = from, .to = to, .time_ns = t,
+    .step = point_step (b), .object = object,
+  };
+  return 0;
+}
+
+static int
+add_mark (braid__builder *b, braid_trace_mark_kind kind, int32_t task,
+          int64_t t, uint64_t step, int64_t value)
+{
+  if (GROW (b->marks, b->n_marks, b->cap_marks) != 0)
+    return -1;
+  b->marks[b->n_marks++] = (braid_trace_mark) {
+    .kind = kind, .task = task, .time_ns = t, .step = step, .value = value,
+  };
+  return 0;
+}
+
+static braid_trace_problem *
+add_problem (braid__builder *b, braid_trace_problem_kind kind, int32_t task,
+             int64_t t)
+{
+  if (GROW (b->problems, b->n_problems, b->cap_problems) != 0)
+    return NULL;
+  braid_trace_problem *p = &b->problems[b->n_problems++];
+  *p = (braid_trace_problem) {
+    .kind = kind, .task = task, .time_ns = t, .step = point_step (b),
+    .summary = "", .detail = "",
+  };
+  return p;
+}
+
+static void
+end_task (braid__builder *b, int32_t idx, int64_t t,
+          braid_trace_outcome outcome)
+{
+  braid_trace_task *task = &b->tasks[idx];
+  task->ended_ns = t;
+  task->outcome = outcome;
+  if (b->running == idx)
+    b->running = -1;
+}
+
+/* The task an event's object names, when it names one. */
+static int32_t
+object_task (braid__builder *b, uint64_t object)
+{
+  return map_find (b->keys, b->vals, b->mask, object);
+}
+
+static int
+deadlock_append (braid__builder *b, const char *text)
+{
+  deadlock_note *d = &b->deadlock;
+  size_t n = strlen (text);
+  char *p = realloc (d->detail, d->len + n + 3);
+  if (p == NULL)
+    return -1;
+  d->detail = p;
+  if (d->len > 0)
+    {
+      memcpy (d->detail + d->len, "; ", 2);
+      d->len += 2;
+    }
+  memcpy (d->detail + d->len, text, n + 1);
+  d->len += n;
+  return 0;
+}
+
+int
+braid__builder_add (braid__builder *b, const braid__ev *ev)
+{
+  int64_t t = ev->t;
+  if (t > b->last_t)
+    b->last_t = t;
+  int32_t idx = -1;
+  switch (ev->kind)
+    {
+    case BRAID_EV_TASK_CREATED:
+    case BRAID_EV_TASK_RESUMED:
+    case BRAID_EV_TASK_SUSPENDED:
+    case BRAID_EV_TASK_WOKEN:
+    case BRAID_EV_TASK_COMPLETED:
+    case BRAID_EV_TASK_FAILED:
+    case BRAID_EV_TASK_CANCELLED:
+    case BRAID_EV_CANCEL_REQUESTED:
+    case BRAID_EV_TASK_DESTROYED_PENDING:
+      idx = task_index (b, ev->task, t);
+      if (idx == -2)
+        return -1;
+      if (idx < 0)
+        return 0; /* a task event about no task: ignore */
+      break;
+    default:
+      break;
+    }
+
+  switch (ev->kind)
+    {
+    case BRAID_EV_ITERATION_BEGIN:
+      b->iterations++;
+      return 0;
+
+    case BRAID_EV_TASK_CREATED:
+      {
+        braid_trace_task *task = &b->tasks[idx];
+        task->name = ev->s1 ? str (b, ev->s1) : task->name;
+        task->function = str (b, ev->s2);
+        task->file = str (b, ev->s3);
+        task->line = ev->line;
+        task->created_ns = t;
+        int32_t parent = task_index (b, ev->other, t);
+        if (parent == -2)
+          return -1;
+        task = &b->tasks[idx]; /* task_index may have moved the array */
+        task->parent = parent == idx ? -1 : parent;
+        if (open_slice (b, idx, BRAID_STATE_READY, BRAID_WAIT_NONE, 0, t,
+                        b->steps)
+            != 0)
+          return -1;
+        return add_edge (b, BRAID_EDGE_SPAWN, task->parent, idx, t, 0);
+      }
+
+    case BRAID_EV_TASK_RESUMED:
+      if (open_slice (b, idx, BRAID_STATE_RUNNING, 0, 0, t, b->steps) != 0)
+        return -1;
+      b->tasks[idx].n_steps++;
+      b->steps++;
+      b->running = idx;
+      return 0;
+
+    case BRAID_EV_TASK_SUSPENDED:
+      {
+        uint64_t step = point_step (b);
+        if (b->running == idx)
+          b->running = -1;
+        task_state *s = &b->states[idx];
+        if (ev->reason == BRAID_WAIT_YIELD)
+          {
+            if (open_slice (b, idx, BRAID_STATE_READY, BRAID_WAIT_YIELD,
+                            ev->object, t, b->steps)
+                != 0)
+              return -1;
+            return add_mark (b, BRAID_MARK_YIELD, idx, t, step, 0);
+          }
+        s->wait_reason = ev->reason;
+        s->wait_object = ev->object;
+        return open_slice (b, idx, BRAID_STATE_WAITING, ev->reason,
+                           ev->object, t, b->steps);
+      }
+
+    case BRAID_EV_TASK_WOKEN:
+      {
+        task_state *s = &b->states[idx];
+        if (ev->reason == BRAID_WAIT_YIELD
+            || (s->open && s->state != BRAID_STATE_WAITING))
+          return 0; /* already ready: a yield's wake-up changes nothing */
+        uint32_t reason = s->open ? s->reason : ev->reason;
+        uint64_t object = ev->object ? ev->object : s->object;
+        if (open_slice (b, idx, BRAID_STATE_READY, reason, object, t,
+                        b->steps)
+            != 0)
+          return -1;
+        int32_t from = task_index (b, ev->other, t);
+        if (from == -2)
+          return -1;
+        if (from < 0 && ev->other == 0)
+          from = object_task (b, object);
+        braid_trace_edge_kind kind = reason == BRAID_WAIT_GATHER
+                                         || ev->reason == BRAID_WAIT_GATHER
+                                       ? BRAID_EDGE_GATHER
+                                       : BRAID_EDGE_WAKE;
+        return add_edge (b, kind, from, idx, t, object);
+      }
+
+    case BRAID_EV_TASK_COMPLETED:
+      if (close_slice (b, idx, t) != 0)
+        return -1;
+      end_task (b, idx, t, BRAID_OUTCOME_COMPLETED);
+      return 0;
+
+    case BRAID_EV_TASK_FAILED:
+      {
+        uint64_t step = point_step (b);
+        if (close_slice (b, idx, t) != 0)
+          return -1;
+        end_task (b, idx, t, BRAID_OUTCOME_FAILED);
+        braid_trace_task *task = &b->tasks[idx];
+        task->error_type = str (b, ev->s1);
+        task->error_message = str (b, ev->s2);
+        task->error_file = str (b, ev->s3);
+        task->error_line = ev->line;
+        return add_mark (b, BRAID_MARK_ERROR, idx, t, step, 0);
+      }
+
+    case BRAID_EV_TASK_CANCELLED:
+      {
+        uint64_t step = point_step (b);
+        if (close_slice (b, idx, t) != 0)
+          return -1;
+        end_task (b, idx, t, BRAID_OUTCOME_CANCELLED);
+        braid_trace_task *task = &b->tasks[idx];
+        task->error_type = "CancelledError";
+        task->error_message = str (b, ev->s2);
+        return add_mark (b, BRAID_MARK_CANCELLED, idx, t, step, 0);
+      }
+
+    case BRAID_EV_CANCEL_REQUESTED:
+      {
+        int32_t from = task_index (b, ev->other, t);
+        if (from == -2)
+          return -1;
+        return add_edge (b, BRAID_EDGE_CANCEL, from, idx, t, ev->object);
+      }
+
+    case BRAID_EV_ERROR_RETRIEVED:
+      {
+        int32_t failed = object_task (b, ev->object);
+        if (failed < 0)
+          return 0;
+        b->tasks[failed].error_retrieved = true;
+        int32_t reader = task_index (b, ev->other, t);
+        if (reader == -2)
+          return -1;
+        return add_edge (b, BRAID_EDGE_ERROR, failed, reader, t,
+                         ev->object);
+      }
+
+    case BRAID_EV_ERROR_NEVER_RETRIEVED:
+      {
+        int32_t task = object_task (b, ev->object);
+        if (task < 0)
+          task = map_find (b->keys, b->vals, b->mask, ev->task);
+        if (task >= 0)
+          {
+            braid_trace_task *tk = &b->tasks[task];
+            if (tk->error_type[0] == '\0')
+              {
+                tk->error_type = str (b, ev->s1);
+                tk->error_message = str (b, ev->s2);
+                tk->error_file = str (b, ev->s3);
+                tk->error_line = ev->line;
+              }
+          }
+        if (add_mark (b, BRAID_MARK_NEVER_RETRIEVED, task, t, point_step (b),
+                      0)
+            != 0)
+          return -1;
+        braid_trace_problem *p
+          = add_problem (b, BRAID_PROBLEM_NEVER_RETRIEVED, task, t);
+        if (p == NULL)
+          return -1;
+        if (GROW (b->notes, b->n_notes, b->cap_notes) != 0)
+          return -1;
+        b->notes[b->n_notes++] = (problem_note) {
+          .problem = b->n_problems - 1, .file = ev->s3, .line = ev->line,
+          .type = str (b, ev->s1), .message = str (b, ev->s2),
+        };
+        return 0;
+      }
+
+    case BRAID_EV_TASK_DESTROYED_PENDING:
+      {
+        task_state *s = &b->states[idx];
+        uint32_t reason = s->open && s->state == BRAID_STATE_WAITING
+                            ? s->reason
+                            : BRAID_WAIT_NONE;
+        uint64_t object = s->open ? s->object : 0;
+        if (close_slice (b, idx, t) != 0)
+          return -1;
+        end_task (b, idx, t, BRAID_OUTCOME_DESTROYED_PENDING);
+        if (add_mark (b, BRAID_MARK_DESTROYED_PENDING, idx, t,
+                      point_step (b), 0)
+            != 0)
+          return -1;
+        braid_trace_problem *p
+          = add_problem (b, BRAID_PROBLEM_DESTROYED_PENDING, idx, t);
+        if (p == NULL)
+          return -1;
+        if (GROW (b->notes, b->n_notes, b->cap_notes) != 0)
+          return -1;
+        b->notes[b->n_notes++] = (problem_note) {
+          .problem = b->n_problems - 1, .reason = reason, .object = object,
+        };
+        return 0;
+      }
+
+    case BRAID_EV_OBJECT_CREATED:
+      if (ev->object == 0)
+        return 0;
+      if (GROW (b->objects, b->n_objects, b->cap_objects) != 0)
+        return -1;
+      {
+        int32_t creator = task_index (b, ev->other, t);
+        if (creator == -2)
+          return -1;
+        b->objects[b->n_objects++] = (braid_trace_object) {
+          .id = ev->object, .kind = ev->reason, .name = str (b, ev->s1),
+          .creator = creator,
+        };
+      }
+      return 0;
+
+    case BRAID_EV_OUTPUT:
+      {
+        int32_t task = task_index (b, ev->task, t);
+        if (task == -2)
+          return -1;
+        if (GROW (b->outputs, b->n_outputs, b->cap_outputs) != 0)
+          return -1;
+        b->outputs[b->n_outputs++] = (braid_trace_output) {
+          .task = task, .stream = ev->line == 2 ? 2 : 1, .time_ns = t,
+          .step = point_step (b), .text = str (b, ev->s1),
+        };
+        if (task >= 0)
+          return add_mark (b, BRAID_MARK_OUTPUT, task, t, point_step (b), 0);
+        return 0;
+      }
+
+    case BRAID_EV_SLOW_STEP:
+      {
+        int32_t task = task_index (b, ev->task, t);
+        if (task == -2)
+          return -1;
+        if (add_mark (b, BRAID_MARK_SLOW_STEP, task, t, point_step (b),
+                      ev->value)
+            != 0)
+          return -1;
+        braid_trace_problem *p
+          = add_problem (b, BRAID_PROBLEM_SLOW_STEP, task, t);
+        if (p == NULL)
+          return -1;
+        p->duration_ns = ev->value;
+        return 0;
+      }
+
+    case BRAID_EV_DEADLOCK:
+      {
+        braid_trace_problem *p
+          = add_problem (b, BRAID_PROBLEM_DEADLOCK, -1, t);
+        if (p == NULL)
+          return -1;
+        p->summary = braid__arena_printf (
+          b->trace->arena,
+          "Deadlock: %lld tasks wait and nothing can wake any of them",
+          (long long) ev->value);
+        if (p->summary == NULL)
+          return -1;
+        free (b->deadlock.detail);
+        b->deadlock.detail = NULL;
+        b->deadlock.len = 0;
+        b->deadlock.problem = b->n_problems;
+        return 0;
+      }
+
+    case BRAID_EV_DEADLOCK_TASK:
+      {
+        if (b->deadlock.problem == 0)
+          return 0;
+        int32_t task = task_index (b, ev->task, t);
+        if (task == -2)
+          return -1;
+        char text[512];
+        const char *name = task >= 0 ? b->tasks[task].name : "?";
+        if (ev->object != 0)
+          snprintf (text, sizeof text, "'%s' waits on %s (object %llu)",
+                    name, braid_trace_wait_reason_name (ev->reason),
+                    (unsigned long long) ev->object);
+        else
+          snprintf (text, sizeof text, "'%s' waits on %s", name,
+                    braid_trace_wait_reason_name (ev->reason));
+        if (deadlock_append (b, text) != 0)
+          return -1;
+        braid_trace_problem *p = &b->problems[b->deadlock.problem - 1];
+        if (p->task < 0)
+          p->task = task;
+        p->detail = braid__arena_strndup (b->trace->arena, b->deadlock.detail,
+                                          b->deadlock.len);
+        return p->detail == NULL ? -1 : 0;
+      }
+
+    case BRAID_EV_OBSERVER_WAIT:
+      {
+        int32_t task = task_index (b, ev->task, t);
+        if (task == -2)
+          return -1;
+        if (task < 0)
+          task = b->running;
+        return add_mark (b, BRAID_MARK_OBSERVER_WAIT, task, t,
+                         point_step (b), ev->value);
+      }
+
+    default:
+      return 0;
+    }
+}
+
+static const char *
+site (braid__builder *b, const char *file, int line)
+{
+  if (file[0] == '\0')
+    return "an unknown site";
+  return braid__arena_printf (b->trace->arena, "%s:%d", file, line);
+}
+
+static const char *
+creator_text (braid__builder *b, const braid_trace_task *task)
+{
+  if (task->parent < 0)
+    return "outside any task";
+  return braid__arena_printf (b->trace->arena, "by '%s'",
+                              b->tasks[task->parent].name);
+}
+
+/* Writes the summary and detail of every problem, now that every task's
+ * name, creation site and parent are known. */
+static int
+compose_problems (braid__builder *b)
+{
+  braid__arena *a = b->trace->arena;
+  for (size_t i = 0; i < b->n_notes; i++)
+    {
+      const problem_note *note = &b->notes[i];
+      braid_trace_problem *p = &b->problems[note->problem];
+      const braid_trace_task *task = p->task >= 0 ? &b->tasks[p->task] : NULL;
+      if (p->kind == BRAID_PROBLEM_NEVER_RETRIEVED)
+        {
+          const char *type = note->type[0] ? note->type : "Error";
+          const char *raised = site (b, str (b, note->file), note->line);
+          if (task != NULL)
+            {
+              p->summary = braid__arena_printf (
+                a,
+                "Task exception was never retrieved: '%s' failed with "
+                "%s: %s",
+                task->name, type, note->message);
+              p->detail = braid__arena_printf (
+                a, "created at %s %s; raised at %s",
+                site (b, task->file, task->line), creator_text (b, task),
+                raised);
+            }
+          else
+            {
+              p->summary = braid__arena_printf (
+                a, "Future exception was never retrieved: %s: %s", type,
+                note->message);
+              p->detail = braid__arena_printf (a, "raised at %s", raised);
+            }
+        }
+      else if (p->kind == BRAID_PROBLEM_DESTROYED_PENDING && task != NULL)
+        {
+          p->summary = braid__arena_printf (
+            a, "Task was destroyed but it is pending: '%s'", task->name);
+          if (note->reason != BRAID_WAIT_NONE)
+            p->detail = braid__arena_printf (
+              a, "created at %s %s; waiting on %s (object %llu)",
+              site (b, task->file, task->line), creator_text (b, task),
+              braid_trace_wait_reason_name (note->reason),
+              (unsigned long long) note->object);
+          else
+            p->detail = braid__arena_printf (
+              a, "created at %s %s; it was not waiting",
+              site (b, task->file, task->line), creator_text (b, task));
+        }
+      if (p->summary == NULL || p->detail == NULL)
+        return -1;
+    }
+  for (size_t i = 0; i < b->n_problems; i++)
+    {
+      braid_trace_problem *p = &b->problems[i];
+      const braid_trace_task *task = p->task >= 0 ? &b->tasks[p->task] : NULL;
+      if (p->kind == BRAID_PROBLEM_SLOW_STEP)
+        {
+          p->summary = braid__arena_printf (
+            a, "%s%s%s held the loop for %.1f ms in one step",
+            task ? "'" : "", task ? task->name : "A callback",
+            task ? "'" : "", (double) p->duration_ns / 1e6);
+          p->detail
+            = task ? braid__arena_printf (a, "created at %s %s; step %llu",
+                                          site (b, task->file, task->line),
+                                          creator_text (b, task),
+                                          (unsigned long long) p->step)
+                   : braid__arena_printf (a, "at step %llu",
+                                          (unsigned long long) p->step);
+        }
+      if (p->summary == NULL || p->detail == NULL)
+        return -1;
+    }
+  if (!b->trace->meta.complete)
+    {
+      braid_trace_problem *p
+        = add_problem (b, BRAID_PROBLEM_INCOMPLETE, -1, b->last_t);
+      if (p == NULL)
+        return -1;
+      p->step = b->steps;
+      p->summary = "The trace is incomplete: the program was killed or "
+                   "crashed before the trace was closed";
+      p->detail = "every event up to the last committed batch is present";
+    }
+  return 0;
+}
+
+/* Stable sort of an array of records by an int64 time at @offset. */
+static int
+sort_by_time (void *base, size_t n, size_t size, size_t offset)
+{
+  char *arr = base;
+  int sorted = 1;
+  for (size_t i = 1; i < n && sorted; i++)
+    {
+      int64_t a, c;
+      memcpy (&a, arr + (i - 1) * size + offset, sizeof a);
+      memcpy (&c, arr + i * size + offset, sizeof c);
+      if (c < a)
+        sorted = 0;
+    }
+  if (sorted)
+    return 0;
+  /* Merge sort through a scratch copy: stable, O(n log n). */
+  char *tmp = malloc (n * size);
+  if (tmp == NULL)
+    return -1;
+  for (size_t width = 1; width < n; width *= 2)
+    {
+      for (size_t lo = 0; lo < n; lo += 2 * width)
+        {
+          size_t mid = lo + width < n ? lo + width : n;
+          size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+          size_t i = lo, j = mid, k = lo;
+          while (i < mid || j < hi)
+            {
+              int take_left;
+              if (i >= mid)
+                take_left = 0;
+              else if (j >= hi)
+                take_left = 1;
+              else
+                {
+                  int64_t a, c;
+                  memcpy (&a, arr + i * size + offset, sizeof a);
+                  memcpy (&c, arr + j * size + offset, sizeof c);
+                  take_left = a <= c;
+                }
+              size_t from = take_left ? i++ : j++;
+              memcpy (tmp + k++ * size, arr + from * size, size);
+            }
+        }
+      memcpy (arr, tmp, n * size);
+    }
+  free (tmp);
+  return 0;
+}
+
+/* Groups the slices by task, keeping each task's in time order (they
+ * were appended in event order), and fills first_slice, n_slices and the
+ * totals. */
+static int
+group_slices (braid__builder *b)
+{
+  size_t *start = calloc (b->n_tasks + 1, sizeof *start);
+  braid_trace_slice *out = malloc ((b->n_slices ? b->n_slices : 1)
+                                   * sizeof *out);
+  if (start == NULL || out == NULL)
+    {
+      free (start);
+      free (out);
+      return -1;
+    }
+  for (size_t i = 0; i < b->n_slices; i++)
+    start[b->slices[i].task + 1]++;
+  for (size_t i = 0; i < b->n_tasks; i++)
+    {
+      b->tasks[i].n_slices = start[i + 1];
+      start[i + 1] += start[i];
+      b->tasks[i].first_slice = start[i];
+    }
+  for (size_t i = 0; i < b->n_slices; i++)
+    {
+      const braid_trace_slice *sl = &b->slices[i];
+      out[start[sl->task]++] = *sl;
+      braid_trace_task *task = &b->tasks[sl->task];
+      int64_t d = sl->end_ns - sl->start_ns;
+      if (sl->state == BRAID_STATE_RUNNING)
+        task->running_ns += d;
+      else if (sl->state == BRAID_STATE_READY)
+        task->ready_ns += d;
+      else
+        task->waiting_ns += d;
+    }
+  free (start);
+  free (b->slices);
+  b->slices = out;
+  b->cap_slices = b->n_slices;
+  return 0;
+}
+
+/* Keeps what lies in [start, end) and the tasks alive in it, renumbering
+ * task indexes everywhere. */
+static int
+apply_window (braid__builder *b, int64_t start, int64_t end)
+{
+  int32_t *remap = malloc ((b->n_tasks ? b->n_tasks : 1) * sizeof *remap);
+  if (remap == NULL)
+    return -1;
+  size_t kept = 0;
+  for (size_t i = 0; i < b->n_tasks; i++)
+    {
+      const braid_trace_task *task = &b->tasks[i];
+      int alive = task->created_ns < end
+                  && (task->ended_ns < 0 || task->ended_ns >= start);
+      remap[i] = alive ? (int32_t) kept++ : -1;
+    }
+#define MAP(x) ((x) >= 0 ? remap[(x)] : -1)
+  size_t n = 0;
+  for (size_t i = 0; i < b->n_tasks; i++)
+    if (remap[i] >= 0)
+      {
+        braid_trace_task task = b->tasks[i];
+        task.parent = MAP (task.parent);
+        b->tasks[n++] = task;
+      }
+  b->n_tasks = n;
+  n = 0;
+  for (size_t i = 0; i < b->n_slices; i++)
+    {
+      braid_trace_slice sl = b->slices[i];
+      if (remap[sl.task] < 0 || sl.end_ns < start || sl.start_ns >= end)
+        continue;
+      if (sl.end_ns == sl.start_ns && sl.start_ns < start)
+        continue;
+      sl.task = (uint32_t) remap[sl.task];
+      if (sl.start_ns < start)
+        sl.start_ns = start;
+      if (sl.end_ns > end)
+        sl.end_ns = end;
+      b->slices[n++] = sl;
+    }
+  b->n_slices = n;
+  n = 0;
+  for (size_t i = 0; i < b->n_edges; i++)
+    {
+      braid_trace_edge e = b->edges[i];
+      if (e.time_ns < start || e.time_ns >= end || MAP (e.to) < 0)
+        continue;
+      e.from = MAP (e.from);
+      e.to = MAP (e.to);
+      b->edges[n++] = e;
+    }
+  b->n_edges = n;
+  n = 0;
+  for (size_t i = 0; i < b->n_marks; i++)
+    {
+      braid_trace_mark m = b->marks[i];
+      if (m.time_ns < start || m.time_ns >= end)
+        continue;
+      m.task = MAP (m.task);
+      b->marks[n++] = m;
+    }
+  b->n_marks = n;
+  n = 0;
+  for (size_t i = 0; i < b->n_outputs; i++)
+    {
+      braid_trace_output o = b->outputs[i];
+      if (o.time_ns < start || o.time_ns >= end)
+        continue;
+      o.task = MAP (o.task);
+      b->outputs[n++] = o;
+    }
+  b->n_outputs = n;
+  for (size_t i = 0; i < b->n_objects; i++)
+    b->objects[i].creator = MAP (b->objects[i].creator);
+  n = 0;
+  for (size_t i = 0; i < b->n_problems; i++)
+    {
+      braid_trace_problem p = b->problems[i];
+      if (p.kind != BRAID_PROBLEM_INCOMPLETE
+          && (p.time_ns < start || p.time_ns >= end))
+        continue;
+      p.task = MAP (p.task);
+      b->problems[n++] = p;
+    }
+  b->n_problems = n;
+#undef MAP
+  free (remap);
+  return 0;
+}
+
+int
+braid__builder_finish (braid__builder *b,
+                       const braid_trace_load_options *options)
+{
+  braid_trace *trace = b->trace;
+  for (size_t i = 0; i < b->n_tasks; i++)
+    if (close_slice (b, (int32_t) i, b->last_t) != 0)
+      goto fail;
+  /* Depth in the spawn tree. A parent normally has a smaller index; one
+   * that does not (a placeholder, an untrusted file) makes a root. */
+  for (size_t i = 0; i < b->n_tasks; i++)
+    {
+      int32_t parent = b->tasks[i].parent;
+      int32_t depth = 0;
+      if (parent >= 0 && (size_t) parent < i)
+        depth = b->tasks[parent].depth + 1;
+      b->tasks[i].depth = depth > 64 ? 64 : depth;
+    }
+  if (compose_problems (b) != 0)
+    goto fail;
+  /* Totals cover each task whole, before any window clips its slices. */
+  if (group_slices (b) != 0)
+    goto fail;
+  if (options != NULL && (options->start_ns != 0 || options->end_ns != 0))
+    {
+      int64_t end = options->end_ns > 0 ? options->end_ns : INT64_MAX;
+      if (apply_window (b, options->start_ns, end) != 0)
+        goto fail;
+      for (size_t i = 0; i < b->n_tasks; i++)
+        b->tasks[i].n_slices = 0;
+      /* Re-group: the window renumbered tasks and dropped slices. */
+      size_t *count = calloc (b->n_tasks + 1, sizeof *count);
+      if (count == NULL)
+        goto fail;
+      for (size_t i = 0; i < b->n_slices; i++)
+        count[b->slices[i].task]++;
+      size_t at = 0;
+      for (size_t i = 0; i < b->n_tasks; i++)
+        {
+          b->tasks[i].first_slice = at;
+          b->tasks[i].n_slices = count[i];
+          at += count[i];
+        }
+      free (count);
+    }
+  if (sort_by_time (b->edges, b->n_edges, sizeof *b->edges,
+                    offsetof (braid_trace_edge, time_ns))
+        != 0
+      || sort_by_time (b->marks, b->n_marks, sizeof *b->marks,
+                       offsetof (braid_trace_mark, time_ns))
+           != 0
+      || sort_by_time (b->outputs, b->n_outputs, sizeof *b->outputs,
+                       offsetof (braid_trace_output, time_ns))
+           != 0
+      || sort_by_time (b->problems, b->n_problems, sizeof *b->problems,
+                       offsetof (braid_trace_problem, time_ns))
+           != 0)
+    goto fail;
+
+  /* Hand the arrays to the trace, with the id maps of the final
+   * numbering. */
+  trace->meta.duration_ns = b->last_t;
+  trace->meta.n_steps = b->steps;
+  trace->meta.n_iterations = b->iterations;
+  trace->tasks = b->tasks, trace->n_tasks = b->n_tasks;
+  trace->slices = b->slices, trace->n_slices = b->n_slices;
+  trace->edges = b->edges, trace->n_edges = b->n_edges;
+  trace->marks = b->marks, trace->n_marks = b->n_marks;
+  trace->outputs = b->outputs, trace->n_outputs = b->n_outputs;
+  trace->objects = b->objects, trace->n_objects = b->n_objects;
+  trace->problems = b->problems, trace->n_problems = b->n_problems;
+  b->tasks = NULL, b->slices = NULL, b->edges = NULL, b->marks = NULL;
+  b->outputs = NULL, b->objects = NULL, b->problems = NULL;
+
+  size_t used = 0;
+  for (size_t i = 0; i < trace->n_tasks; i++)
+    if (map_put (&trace->task_keys, &trace->task_vals, &trace->task_mask,
+                 &used, trace->tasks[i].id, (int32_t) i)
+        != 0)
+      goto fail;
+  used = 0;
+  for (size_t i = 0; i < trace->n_objects; i++)
+    if (map_put (&trace->obj_keys, &trace->obj_vals, &trace->obj_mask, &used,
+                 trace->objects[i].id, (int32_t) i)
+        != 0)
+      goto fail;
+  braid__builder_free (b);
+  return 0;
+
+fail:
+  braid__builder_free (b);
+  return -1;
+}

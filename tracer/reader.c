@@ -1,0 +1,589 @@
+/* reader.c: opening a trace file and loading it.
+ *
+ * Owns braid_trace_open and the accessors of the reader model. Every file
+ * is untrusted input: it is opened read-only in SQLite's defensive mode
+ * with untrusted schema, checked (SQLite header, user_version, the meta,
+ * events and strings tables and their columns) before any row is read,
+ * and every failure becomes one line that names the file and the problem.
+ * The hot path is the events loop in load_events: one prepared statement
+ * stepping through the rowid order, each row handed to the model builder
+ * (reader-model.c) without being kept.
+ */
+#include "trace-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "braid.h"
+
+/* String ids above this are treated as corrupt rather than allocated. */
+#define MAX_STRING_ID (64u * 1024 * 1024)
+
+static void
+set_error (char **error, const char *path, const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+
+static void
+set_error (char **error, const char *path, const char *fmt, ...)
+{
+  if (error == NULL || *error != NULL)
+    return;
+  char msg[1024];
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (msg, sizeof msg, fmt, ap);
+  va_end (ap);
+  size_t n = strlen (path) + strlen (msg) + 3;
+  *error = malloc (n);
+  if (*error != NULL)
+    snprintf (*error, n, "%s: %s", path, msg);
+}
+
+/* The message for a failed SQLite call on a file that passed the header
+ * check: corruption and truncation are the usual causes. */
+static int
+sqlite_failure (char **error, const char *path, sqlite3 *db, int rc)
+{
+  int primary = rc & 0xff;
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+    set_error (error, path,
+               "the file is corrupted or truncated (SQLite: %s)",
+               db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  else if (primary == SQLITE_NOMEM)
+    set_error (error, path, "out of memory while loading the trace");
+  else
+    set_error (error, path, "cannot read the trace (SQLite: %s)",
+               db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  return primary == SQLITE_NOMEM ? BRAID_ENOMEM : BRAID_EINVAL;
+}
+
+/* Checks what can be checked without SQLite: the file exists, is a
+ * regular non-empty file, and starts with SQLite's magic. */
+static int
+check_file (const char *path, char **error)
+{
+  struct stat st;
+  if (stat (path, &st) != 0)
+    {
+      if (errno == ENOENT)
+        set_error (error, path, "no such file");
+      else
+        set_error (error, path, "cannot open: %s", strerror (errno));
+      return BRAID_EINVAL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      set_error (error, path, "not a regular file");
+      return BRAID_EINVAL;
+    }
+  if (st.st_size == 0)
+    {
+      set_error (error, path, "the file is empty (no trace was written)");
+      return BRAID_EINVAL;
+    }
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      set_error (error, path, "cannot open: %s", strerror (errno));
+      return BRAID_EINVAL;
+    }
+  char header[100];
+  ssize_t n = read (fd, header, sizeof header);
+  close (fd);
+  if (n < 16 || memcmp (header, "SQLite format 3", 16) != 0)
+    {
+      set_error (error, path, "not a braid trace (not a SQLite database)");
+      return BRAID_EINVAL;
+    }
+  if (n < 100)
+    {
+      set_error (error, path,
+                 "the file is truncated (shorter than a SQLite header)");
+      return BRAID_EINVAL;
+    }
+  return 0;
+}
+
+static int
+has_table (sqlite3 *db, const char *name, int *rc_out)
+{
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (db,
+                               "SELECT 1 FROM sqlite_schema "
+                               "WHERE type = 'table' AND name = ?",
+                               -1, &st, NULL);
+  int found = 0;
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (st, 1, name, -1, SQLITE_STATIC);
+      rc = sqlite3_step (st);
+      found = rc == SQLITE_ROW;
+      if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  sqlite3_finalize (st);
+  *rc_out = rc;
+  return found;
+}
+
+/* Checks that table @name has every column of the NULL-terminated
+ * @columns. Returns 0, or fills @missing with the first one missing. */
+static int
+check_columns (sqlite3 *db, const char *name, const char *const *columns,
+               const char **missing)
+{
+  char sql[128];
+  snprintf (sql, sizeof sql, "SELECT name FROM pragma_table_info('%s')",
+            name);
+  for (const char *const *c = columns; *c != NULL; c++)
+    {
+      sqlite3_stmt *st = NULL;
+      int found = 0;
+      if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+        {
+          *missing = *c;
+          return -1;
+        }
+      while (sqlite3_step (st) == SQLITE_ROW)
+        {
+          const unsigned char *col = sqlite3_column_text (st, 0);
+          if (col != NULL && strcmp ((const char *) col, *c) == 0)
+            found = 1;
+        }
+      sqlite3_finalize (st);
+      if (!found)
+        {
+          *missing = *c;
+          return -1;
+        }
+    }
+  return 0;
+}
+
+static int
+check_schema (sqlite3 *db, const char *path, char **error)
+{
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &st, NULL);
+  int version = 0;
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (st);
+      if (rc == SQLITE_ROW)
+        {
+          version = sqlite3_column_int (st, 0);
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_OK)
+    return sqlite_failure (error, path, db, rc);
+
+  int has_meta = has_table (db, "meta", &rc);
+  if (rc != SQLITE_OK)
+    return sqlite_failure (error, path, db, rc);
+  if (version == 0 && !has_meta)
+    {
+      set_error (error, path,
+                 "not a braid trace (a SQLite database of another "
+                 "application: no braid schema version, no meta table)");
+      return BRAID_EINVAL;
+    }
+  if (version > BRAID_TRACE_SCHEMA_VERSION)
+    {
+      set_error (error, path,
+                 "the trace has schema version %d, newer than this braid "
+                 "reads (%d): update braid",
+                 version, BRAID_TRACE_SCHEMA_VERSION);
+      return BRAID_EINVAL;
+    }
+  if (version < 1)
+    {
+      set_error (error, path,
+                 "not a braid trace (unknown schema version %d)", version);
+      return BRAID_EINVAL;
+    }
+  static const char *const meta_cols[] = { "key", "value", NULL };
+  static const char *const string_cols[] = { "id", "text", NULL };
+  static const char *const event_cols[]
+    = { "seq",   "kind",   "t",    "task", "other", "object", "value",
+        "reason", "line", "s1",   "s2",   "s3",    NULL };
+  static const struct
+  {
+    const char *name;
+    const char *const *cols;
+  } tables[] = { { "meta", meta_cols },
+                 { "strings", string_cols },
+                 { "events", event_cols } };
+  for (size_t i = 0; i < 3; i++)
+    {
+      if (!has_table (db, tables[i].name, &rc))
+        {
+          if (rc != SQLITE_OK)
+            return sqlite_failure (error, path, db, rc);
+          set_error (error, path,
+                     "not a valid braid trace (table %s is missing)",
+                     tables[i].name);
+          return BRAID_EINVAL;
+        }
+      const char *missing = NULL;
+      if (check_columns (db, tables[i].name, tables[i].cols, &missing) != 0)
+        {
+          set_error (error, path,
+                     "not a valid braid trace (table %s has no column %s)",
+                     tables[i].name, missing);
+          return BRAID_EINVAL;
+        }
+    }
+  return 0;
+}
+
+static const char *
+arena_text (braid_trace *trace, const unsigned char *text, int len)
+{
+  if (text == NULL || len <= 0)
+    return "";
+  const char *copy
+    = braid__arena_strndup (trace->arena, (const char *) text, (size_t) len);
+  return copy ? copy : "";
+}
+
+static int
+load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
+{
+  braid_trace_meta *m = &trace->meta;
+  m->schema_version = BRAID_TRACE_SCHEMA_VERSION;
+  m->program = m->arguments = m->braid_version = "";
+  m->clock = "unknown";
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (db, "SELECT key, value FROM meta", -1, &st,
+                               NULL);
+  if (rc != SQLITE_OK)
+    return sqlite_failure (error, path, db, rc);
+  int saw_complete = 0;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      const char *key = (const char *) sqlite3_column_text (st, 0);
+      if (key == NULL)
+        continue;
+      const unsigned char *text = sqlite3_column_text (st, 1);
+      int len = sqlite3_column_bytes (st, 1);
+      int64_t num = sqlite3_column_int64 (st, 1);
+      if (strcmp (key, "program") == 0)
+        m->program = arena_text (trace, text, len);
+      else if (strcmp (key, "arguments") == 0)
+        m->arguments = arena_text (trace, text, len);
+      else if (strcmp (key, "braid_version") == 0)
+        m->braid_version = arena_text (trace, text, len);
+      else if (strcmp (key, "clock") == 0)
+        m->clock = arena_text (trace, text, len);
+      else if (strcmp (key, "start_unix_ns") == 0)
+        m->start_unix_ns = num;
+      else if (strcmp (key, "complete") == 0)
+        {
+          saw_complete = 1;
+          m->complete = num == 1;
+        }
+      else if (strcmp (key, "schema_version") == 0)
+        m->schema_version = (int) num;
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    return sqlite_failure (error, path, db, rc);
+  if (!saw_complete)
+    m->complete = false;
+  return 0;
+}
+
+static int
+load_strings (braid_trace *trace, sqlite3 *db, const char *path,
+              char **error)
+{
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (db, "SELECT max(id) FROM strings", -1, &st,
+                               NULL);
+  int64_t max_id = 0;
+  if (rc == SQLITE_OK && (rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      max_id = sqlite3_column_int64 (st, 0);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_OK)
+    return sqlite_failure (error, path, db, rc);
+  if (max_id < 0)
+    max_id = 0;
+  if (max_id > MAX_STRING_ID)
+    max_id = MAX_STRING_ID;
+  trace->n_strings = (size_t) max_id + 1;
+  trace->strings = calloc (trace->n_strings, sizeof *trace->strings);
+  if (trace->strings == NULL)
+    {
+      set_error (error, path, "out of memory while loading the trace");
+      return BRAID_ENOMEM;
+    }
+  rc = sqlite3_prepare_v2 (db, "SELECT id, text FROM strings", -1, &st,
+                           NULL);
+  if (rc != SQLITE_OK)
+    return sqlite_failure (error, path, db, rc);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      int64_t id = sqlite3_column_int64 (st, 0);
+      if (id <= 0 || id > max_id)
+        continue; /* untrusted: an id we did not size for is dropped */
+      const unsigned char *text = sqlite3_column_text (st, 1);
+      int len = sqlite3_column_bytes (st, 1);
+      trace->strings[id] = (char *) arena_text (trace, text, len);
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    return sqlite_failure (error, path, db, rc);
+  return 0;
+}
+
+const char *
+braid__trace_string (const braid_trace *trace, uint64_t id)
+{
+  if (id == 0 || id >= trace->n_strings || trace->strings[id] == NULL)
+    return "";
+  return trace->strings[id];
+}
+
+static int
+load_events (braid_trace *trace, sqlite3 *db, const char *path,
+             const braid_trace_load_options *options, char **error)
+{
+  sqlite3_stmt *st = NULL;
+  int64_t first = 0, last = 0;
+  int rc = sqlite3_prepare_v2 (db, "SELECT min(seq), max(seq) FROM events",
+                               -1, &st, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      first = sqlite3_column_int64 (st, 0);
+      last = sqlite3_column_int64 (st, 1);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_OK)
+    return sqlite_failure (error, path, db, rc);
+  double span = last > first ? (double) (last - first) : 1.0;
+
+  braid__builder *b = braid__builder_new (trace);
+  if (b == NULL)
+    {
+      set_error (error, path, "out of memory while loading the trace");
+      return BRAID_ENOMEM;
+    }
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT seq, kind, t, task, other, object, value,"
+                           " reason, line, s1, s2, s3 FROM events"
+                           " ORDER BY seq",
+                           -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    {
+      braid__builder_free (b);
+      return sqlite_failure (error, path, db, rc);
+    }
+  uint64_t n = 0;
+  int result = 0;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      braid__ev ev;
+      ev.seq = (uint64_t) sqlite3_column_int64 (st, 0);
+      ev.kind = (uint32_t) sqlite3_column_int (st, 1);
+      ev.t = sqlite3_column_int64 (st, 2);
+      ev.task = (uint64_t) sqlite3_column_int64 (st, 3);
+      ev.other = (uint64_t) sqlite3_column_int64 (st, 4);
+      ev.object = (uint64_t) sqlite3_column_int64 (st, 5);
+      ev.value = sqlite3_column_int64 (st, 6);
+      ev.reason = (uint32_t) sqlite3_column_int64 (st, 7);
+      ev.line = (int32_t) sqlite3_column_int64 (st, 8);
+      ev.s1 = (uint32_t) sqlite3_column_int64 (st, 9);
+      ev.s2 = (uint32_t) sqlite3_column_int64 (st, 10);
+      ev.s3 = (uint32_t) sqlite3_column_int64 (st, 11);
+      if (braid__builder_add (b, &ev) != 0)
+        {
+          set_error (error, path, "out of memory while loading the trace");
+          result = BRAID_ENOMEM;
+          break;
+        }
+      n++;
+      if ((n & 0xffff) == 0 && options != NULL && options->progress != NULL
+          && !options->progress (0.9 * (double) (ev.seq - first) / span,
+                                 options->progress_data))
+        {
+          set_error (error, path, "loading cancelled");
+          result = BRAID_ECANCELLED;
+          break;
+        }
+    }
+  sqlite3_finalize (st);
+  if (result == 0 && rc != SQLITE_DONE)
+    result = sqlite_failure (error, path, db, rc);
+  if (result != 0)
+    {
+      braid__builder_free (b);
+      return result;
+    }
+  trace->meta.n_events = n;
+  if (braid__builder_finish (b, options) != 0)
+    {
+      set_error (error, path, "out of memory while loading the trace");
+      return BRAID_ENOMEM;
+    }
+  if (options != NULL && options->progress != NULL)
+    options->progress (1.0, options->progress_data);
+  return 0;
+}
+
+int
+braid_trace_open (const char *path, const braid_trace_load_options *options,
+                  braid_trace **out, char **error)
+{
+  if (error != NULL)
+    *error = NULL;
+  if (out != NULL)
+    *out = NULL;
+  if (path == NULL || out == NULL)
+    {
+      set_error (error, path ? path : "(null)", "no trace file given");
+      return BRAID_EINVAL;
+    }
+  int rc = check_file (path, error);
+  if (rc != 0)
+    return rc;
+
+  braid_trace *trace = calloc (1, sizeof *trace);
+  if (trace == NULL || (trace->arena = braid__arena_new ()) == NULL)
+    {
+      free (trace);
+      set_error (error, path, "out of memory while loading the trace");
+      return BRAID_ENOMEM;
+    }
+  sqlite3 *db = NULL;
+  int src = sqlite3_open_v2 (path, &db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+  if (src != SQLITE_OK)
+    {
+      rc = sqlite_failure (error, path, db, src);
+      goto fail;
+    }
+  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+#ifdef SQLITE_DBCONFIG_TRUSTED_SCHEMA
+  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+#endif
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+  sqlite3_limit (db, SQLITE_LIMIT_LENGTH, 16 * 1024 * 1024);
+
+  rc = check_schema (db, path, error);
+  if (rc != 0)
+    goto fail;
+  rc = load_meta (trace, db, path, error);
+  if (rc != 0)
+    goto fail;
+  rc = load_strings (trace, db, path, error);
+  if (rc != 0)
+    goto fail;
+  rc = load_events (trace, db, path, options, error);
+  if (rc != 0)
+    goto fail;
+  sqlite3_close (db);
+  *out = trace;
+  return 0;
+
+fail:
+  sqlite3_close (db);
+  braid_trace_close (trace);
+  return rc;
+}
+
+void
+braid_trace_close (braid_trace *trace)
+{
+  if (trace == NULL)
+    return;
+  free (trace->tasks);
+  free (trace->slices);
+  free (trace->edges);
+  free (trace->marks);
+  free (trace->outputs);
+  free (trace->objects);
+  free (trace->problems);
+  free (trace->strings);
+  free (trace->task_keys);
+  free (trace->task_vals);
+  free (trace->obj_keys);
+  free (trace->obj_vals);
+  braid__arena_free (trace->arena);
+  free (trace);
+}
+
+const braid_trace_meta *
+braid_trace_get_meta (const braid_trace *trace)
+{
+  return &trace->meta;
+}
+
+#define ACCESSOR(type, name, field)                                         \
+  const type *braid_trace_get_##name (const braid_trace *trace, size_t *n) \
+  {                                                                         \
+    if (n != NULL)                                                          \
+      *n = trace->n_##field;                                                \
+    return trace->field;                                                    \
+  }
+
+ACCESSOR (braid_trace_task, tasks, tasks)
+ACCESSOR (braid_trace_slice, slices, slices)
+ACCESSOR (braid_trace_edge, edges, edges)
+ACCESSOR (braid_trace_mark, marks, marks)
+ACCESSOR (braid_trace_output, outputs, outputs)
+ACCESSOR (braid_trace_object, objects, objects)
+ACCESSOR (braid_trace_problem, problems, problems)
+
+static size_t
+hash_id (uint64_t id)
+{
+  id ^= id >> 33;
+  id *= 0xff51afd7ed558ccdu;
+  id ^= id >> 33;
+  return (size_t) id;
+}
+
+int32_t
+braid_trace_find_task (const braid_trace *trace, uint64_t id)
+{
+  if (id == 0 || trace->task_keys == NULL)
+    return -1;
+  for (size_t i = hash_id (id) & trace->task_mask;;
+       i = (i + 1) & trace->task_mask)
+    {
+      if (trace->task_keys[i] == id)
+        return trace->task_vals[i];
+      if (trace->task_keys[i] == 0)
+        return -1;
+    }
+}
+
+const braid_trace_object *
+braid_trace_find_object (const braid_trace *trace, uint64_t id)
+{
+  if (id == 0 || trace->obj_keys == NULL)
+    return NULL;
+  for (size_t i = hash_id (id) & trace->obj_mask;;
+       i = (i + 1) & trace->obj_mask)
+    {
+      if (trace->obj_keys[i] == id)
+        return &trace->objects[trace->obj_vals[i]];
+      if (trace->obj_keys[i] == 0)
+        return NULL;
+    }
+}

@@ -1,0 +1,224 @@
+/* schema.c: the SQL of the trace file format, version 1.
+ *
+ * Owns the text of the tables and views that tracer/SCHEMA.md documents,
+ * and the names of the stored enums. The writer runs it on a new file; the
+ * reader checks a file against the table and column names listed here. A
+ * change to anything stored is a new schema version: bump
+ * BRAID_TRACE_SCHEMA_VERSION, keep reading the old one, and update
+ * SCHEMA.md in the same commit.
+ */
+#include "trace-private.h"
+
+/* Tables. events is the one big table: its rowid is the event's sequence
+ * number, so it costs no separate key, and every column but kind and t is
+ * NULL when unused (a NULL costs one header byte and no data). */
+const char braid__schema_sql[]
+  = "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value)"
+    "  WITHOUT ROWID;"
+    "CREATE TABLE strings (id INTEGER PRIMARY KEY, text TEXT NOT NULL);"
+    "CREATE TABLE events ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  kind INTEGER NOT NULL,"
+    "  t INTEGER NOT NULL,"
+    "  task INTEGER, other INTEGER, object INTEGER, value INTEGER,"
+    "  reason INTEGER, line INTEGER, s1 INTEGER, s2 INTEGER, s3 INTEGER);"
+    "CREATE TABLE event_kinds (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+    "CREATE TABLE wait_reasons (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+    "CREATE TABLE object_kinds (id INTEGER PRIMARY KEY, name TEXT NOT NULL);";
+
+/* Views: the derived facts, for sqlite3 users. The reader does not use
+ * them (it derives the same facts in one pass in C, see reader-model.c);
+ * tests check that both agree. Event kinds by number: 5 created, 6
+ * resumed, 7 suspended, 8 woken, 9 completed, 10 failed, 11 cancelled,
+ * 14 never retrieved, 15 destroyed pending, 17 object created, 19 output,
+ * 20 slow step, 21 deadlock, 22 deadlock task, 23 observer wait. */
+const char braid__views_sql[]
+  = "CREATE VIEW tasks AS"
+    " SELECT e.task AS task, e.seq AS created_seq, e.t AS created_t,"
+    "  e.other AS parent, n.text AS name, f.text AS function,"
+    "  c.text AS file, e.line AS line"
+    " FROM events e"
+    "  LEFT JOIN strings n ON n.id = e.s1"
+    "  LEFT JOIN strings f ON f.id = e.s2"
+    "  LEFT JOIN strings c ON c.id = e.s3"
+    " WHERE e.kind = 5;"
+
+    "CREATE VIEW task_ends AS"
+    " SELECT e.task AS task, e.seq AS seq, e.t AS t,"
+    "  CASE e.kind WHEN 9 THEN 'completed' WHEN 10 THEN 'failed'"
+    "   WHEN 11 THEN 'cancelled' ELSE 'destroyed-pending' END AS outcome,"
+    "  ty.text AS error_type, m.text AS error_message,"
+    "  rf.text AS raise_file, CASE WHEN e.kind = 10 THEN e.line END"
+    "   AS raise_line"
+    " FROM events e"
+    "  LEFT JOIN strings ty ON ty.id = e.s1"
+    "  LEFT JOIN strings m ON m.id = e.s2"
+    "  LEFT JOIN strings rf ON rf.id = e.s3"
+    " WHERE e.kind IN (9, 10, 11, 15);"
+
+    "CREATE VIEW objects AS"
+    " SELECT e.object AS object, k.name AS kind, n.text AS name,"
+    "  e.other AS creator, e.t AS created_t"
+    " FROM events e"
+    "  LEFT JOIN object_kinds k ON k.id = e.reason"
+    "  LEFT JOIN strings n ON n.id = e.s1"
+    " WHERE e.kind = 17;"
+
+    "CREATE VIEW slices AS"
+    " SELECT s.task AS task, s.state AS state, r.name AS reason,"
+    "  s.object AS object, s.start_seq AS start_seq, s.start_t AS start_t,"
+    "  s.end_seq AS end_seq, s.end_t AS end_t,"
+    "  s.end_t - s.start_t AS duration, s.woken_by AS woken_by"
+    " FROM (SELECT e.task AS task, e.seq AS start_seq, e.t AS start_t,"
+    "   CASE e.kind WHEN 5 THEN 'ready' WHEN 6 THEN 'running'"
+    "    WHEN 8 THEN 'ready'"
+    "    WHEN 7 THEN CASE e.reason WHEN 1 THEN 'ready' ELSE 'waiting' END"
+    "   END AS state,"
+    "   CASE WHEN e.kind IN (7, 8) THEN e.reason END AS reason,"
+    "   CASE WHEN e.kind = 7 THEN e.object END AS object,"
+    "   LEAD (e.seq) OVER w AS end_seq, LEAD (e.t) OVER w AS end_t,"
+    "   CASE WHEN LEAD (e.kind) OVER w = 8 THEN LEAD (e.other) OVER w END"
+    "    AS woken_by"
+    "  FROM events e"
+    "  WHERE e.kind IN (5, 6, 7, 8, 9, 10, 11, 15) AND e.task IS NOT NULL"
+    "  WINDOW w AS (PARTITION BY e.task ORDER BY e.seq)) s"
+    "  LEFT JOIN wait_reasons r ON r.id = s.reason"
+    " WHERE s.state IS NOT NULL;"
+
+    "CREATE VIEW run_slices AS"
+    " SELECT ROW_NUMBER () OVER (ORDER BY s.start_seq) - 1 AS step,"
+    "  s.task AS task, t.name AS name, s.start_t AS start_t,"
+    "  s.end_t AS end_t, s.duration AS duration,"
+    "  s.start_seq AS start_seq, s.end_seq AS end_seq"
+    " FROM slices s LEFT JOIN tasks t ON t.task = s.task"
+    " WHERE s.state = 'running';"
+
+    "CREATE VIEW resume_order AS"
+    " SELECT step, task, name, start_t AS t FROM run_slices ORDER BY step;"
+
+    "CREATE VIEW waits AS"
+    " SELECT s.task AS task, t.name AS name, s.reason AS reason,"
+    "  s.object AS object, o.kind AS object_kind,"
+    "  COALESCE (o.name, ot.name) AS object_name,"
+    "  s.start_t AS start_t, s.end_t AS end_t, s.duration AS duration,"
+    "  s.woken_by AS woken_by, w.name AS woken_by_name"
+    " FROM slices s"
+    "  LEFT JOIN tasks t ON t.task = s.task"
+    "  LEFT JOIN objects o ON o.object = s.object"
+    "  LEFT JOIN tasks ot ON ot.task = s.object"
+    "  LEFT JOIN tasks w ON w.task = s.woken_by"
+    " WHERE s.state = 'waiting';"
+
+    "CREATE VIEW wake_edges AS"
+    " SELECT e.seq AS seq, e.t AS t, e.other AS waker,"
+    "  wt.name AS waker_name, e.task AS woken, tt.name AS woken_name,"
+    "  e.object AS object, r.name AS reason"
+    " FROM events e"
+    "  LEFT JOIN tasks wt ON wt.task = e.other"
+    "  LEFT JOIN tasks tt ON tt.task = e.task"
+    "  LEFT JOIN wait_reasons r ON r.id = e.reason"
+    " WHERE e.kind = 8;"
+
+    "CREATE VIEW outputs AS"
+    " SELECT e.seq AS seq, e.t AS t, e.task AS task,"
+    "  CASE e.line WHEN 2 THEN 'stderr' ELSE 'stdout' END AS stream,"
+    "  s.text AS text"
+    " FROM events e LEFT JOIN strings s ON s.id = e.s1"
+    " WHERE e.kind = 19;"
+
+    "CREATE VIEW task_summary AS"
+    " WITH agg AS (SELECT task,"
+    "   SUM (CASE WHEN state = 'running' THEN duration ELSE 0 END)"
+    "    AS running_ns,"
+    "   SUM (CASE WHEN state = 'ready' THEN duration ELSE 0 END)"
+    "    AS ready_ns,"
+    "   SUM (CASE WHEN state = 'waiting' THEN duration ELSE 0 END)"
+    "    AS waiting_ns,"
+    "   SUM (state = 'running') AS steps"
+    "  FROM slices GROUP BY task)"
+    " SELECT t.task AS task, t.name AS name, t.function AS function,"
+    "  t.file AS file, t.line AS line, t.parent AS parent,"
+    "  t.created_t AS created_t, en.t AS ended_t,"
+    "  COALESCE (en.outcome, 'pending') AS outcome,"
+    "  en.error_type AS error_type, en.error_message AS error_message,"
+    "  COALESCE (a.steps, 0) AS steps,"
+    "  COALESCE (a.running_ns, 0) AS running_ns,"
+    "  COALESCE (a.ready_ns, 0) AS ready_ns,"
+    "  COALESCE (a.waiting_ns, 0) AS waiting_ns"
+    " FROM tasks t"
+    "  LEFT JOIN task_ends en ON en.task = t.task"
+    "  LEFT JOIN agg a ON a.task = t.task;"
+
+    "CREATE VIEW problems AS"
+    " SELECT 'never-retrieved' AS kind, e.seq AS seq, e.t AS t,"
+    "  COALESCE (e.object, e.task) AS task, t.name AS task_name,"
+    "  'Task exception was never retrieved: ' || COALESCE (ty.text, '?')"
+    "   || ': ' || COALESCE (m.text, '') AS summary,"
+    "  t.file AS created_file, t.line AS created_line,"
+    "  t.parent AS created_by, rf.text AS raised_file,"
+    "  e.line AS raised_line, NULL AS duration"
+    " FROM events e"
+    "  LEFT JOIN tasks t ON t.task = COALESCE (e.object, e.task)"
+    "  LEFT JOIN strings ty ON ty.id = e.s1"
+    "  LEFT JOIN strings m ON m.id = e.s2"
+    "  LEFT JOIN strings rf ON rf.id = e.s3"
+    " WHERE e.kind = 14"
+    " UNION ALL"
+    " SELECT 'destroyed-pending', e.seq, e.t, e.task, t.name,"
+    "  'Task was destroyed but it is pending', t.file, t.line, t.parent,"
+    "  NULL, NULL, NULL"
+    " FROM events e LEFT JOIN tasks t ON t.task = e.task"
+    " WHERE e.kind = 15"
+    " UNION ALL"
+    " SELECT 'slow-step', e.seq, e.t, e.task, t.name,"
+    "  'A step held the loop for ' || (e.value / 1000000) || ' ms',"
+    "  t.file, t.line, t.parent, NULL, NULL, e.value"
+    " FROM events e LEFT JOIN tasks t ON t.task = e.task"
+    " WHERE e.kind = 20"
+    " UNION ALL"
+    " SELECT 'deadlock', e.seq, e.t, NULL, NULL,"
+    "  'Deadlock: ' || e.value || ' tasks wait and nothing can wake them',"
+    "  NULL, NULL, NULL, NULL, NULL, NULL"
+    " FROM events e WHERE e.kind = 21"
+    " UNION ALL"
+    " SELECT 'incomplete', NULL, NULL, NULL, NULL,"
+    "  'The trace was not closed cleanly (killed or crashed)',"
+    "  NULL, NULL, NULL, NULL, NULL, NULL"
+    " FROM meta WHERE key = 'complete' AND value = 0;";
+
+/* The names stored in event_kinds, indexed by braid_event_kind. */
+const char *const braid__event_kind_names[BRAID_EV_KIND_COUNT] = {
+  [BRAID_EV_LOOP_CREATED] = "loop-created",
+  [BRAID_EV_LOOP_CLOSED] = "loop-closed",
+  [BRAID_EV_ITERATION_BEGIN] = "iteration-begin",
+  [BRAID_EV_POLL] = "poll",
+  [BRAID_EV_TASK_CREATED] = "task-created",
+  [BRAID_EV_TASK_RESUMED] = "task-resumed",
+  [BRAID_EV_TASK_SUSPENDED] = "task-suspended",
+  [BRAID_EV_TASK_WOKEN] = "task-woken",
+  [BRAID_EV_TASK_COMPLETED] = "task-completed",
+  [BRAID_EV_TASK_FAILED] = "task-failed",
+  [BRAID_EV_TASK_CANCELLED] = "task-cancelled",
+  [BRAID_EV_CANCEL_REQUESTED] = "cancel-requested",
+  [BRAID_EV_ERROR_RETRIEVED] = "error-retrieved",
+  [BRAID_EV_ERROR_NEVER_RETRIEVED] = "error-never-retrieved",
+  [BRAID_EV_TASK_DESTROYED_PENDING] = "task-destroyed-pending",
+  [BRAID_EV_TASK_FREED] = "task-freed",
+  [BRAID_EV_OBJECT_CREATED] = "object-created",
+  [BRAID_EV_OBJECT_DONE] = "object-done",
+  [BRAID_EV_OUTPUT] = "output",
+  [BRAID_EV_SLOW_STEP] = "slow-step",
+  [BRAID_EV_DEADLOCK] = "deadlock",
+  [BRAID_EV_DEADLOCK_TASK] = "deadlock-task",
+  [BRAID_EV_OBSERVER_WAIT] = "observer-wait",
+};
+
+/* The views above name kinds by number: keep them in step with the enum. */
+_Static_assert (BRAID_EV_TASK_CREATED == 5 && BRAID_EV_TASK_WOKEN == 8
+                  && BRAID_EV_TASK_CANCELLED == 11
+                  && BRAID_EV_ERROR_NEVER_RETRIEVED == 14
+                  && BRAID_EV_TASK_DESTROYED_PENDING == 15
+                  && BRAID_EV_OBJECT_CREATED == 17 && BRAID_EV_OUTPUT == 19
+                  && BRAID_EV_SLOW_STEP == 20 && BRAID_EV_DEADLOCK == 21
+                  && BRAID_EV_OBSERVER_WAIT == 23,
+                "schema.c's views assume these stored kind numbers");

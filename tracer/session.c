@@ -1,0 +1,226 @@
+/* session.c: starting and stopping the recording of a process.
+ *
+ * Owns the life of the one recording session: braid_trace_start and
+ * braid_trace_stop, the module entry point that the runtime calls at its
+ * first loop creation (it starts recording when BRAID_TRACE is set), and
+ * the guarantees that a trace is valid after any exit: an atexit handler,
+ * SIGINT and SIGTERM handlers that flush and then re-raise the signal with
+ * its default action, and a fork handler so that a child does not write
+ * into its parent's trace. Nothing here is on the hot path.
+ */
+#include "trace-private.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "braid.h"
+
+/* Serialises start and stop between threads (never taken by the hook). */
+static pthread_mutex_t control = PTHREAD_MUTEX_INITIALIZER;
+static int exit_handlers_installed;
+
+static const int caught_signals[] = { SIGINT, SIGTERM };
+#define N_CAUGHT (sizeof caught_signals / sizeof caught_signals[0])
+
+/* Flushes from inside a signal handler. pthread_join and the condition
+ * variable are not async-signal-safe, so this only raises the stop flag
+ * and polls until the writer says it is done (it wakes at least every 10
+ * ms by itself). Gives up after 10 s so a broken disk cannot hang a kill. */
+static void
+flush_from_signal (void)
+{
+  braid__session *s = &braid__the_session;
+  int expected = BRAID__SESSION_ACTIVE;
+  if (!atomic_compare_exchange_strong (&s->state, &expected,
+                                       BRAID__SESSION_STOPPING))
+    return;
+  atomic_store (&s->stop_requested, 1);
+  for (int i = 0; i < 10000; i++)
+    {
+      if (atomic_load_explicit (&s->writer_done, memory_order_acquire))
+        return;
+      struct timespec ts = { 0, 1000000 };
+      nanosleep (&ts, NULL);
+    }
+}
+
+static void
+on_signal (int sig)
+{
+  flush_from_signal ();
+  /* Re-raise with the default action: the process ends as it would
+   * have without tracing, with the same status for its parent. The
+   * signal is blocked while this handler runs and is delivered again,
+   * now fatal, as soon as it returns. */
+  struct sigaction dfl;
+  memset (&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset (&dfl.sa_mask);
+  sigaction (sig, &dfl, NULL);
+  raise (sig);
+}
+
+static void
+on_exit_flush (void)
+{
+  braid_trace_stop ();
+}
+
+/* A forked child has no writer thread: it must not record into the
+ * parent's rings. */
+static void
+on_fork_child (void)
+{
+  atomic_store (&braid__the_session.state, BRAID__SESSION_OFF);
+}
+
+static void
+install_exit_handlers (void)
+{
+  if (exit_handlers_installed)
+    return;
+  exit_handlers_installed = 1;
+  atexit (on_exit_flush);
+  pthread_atfork (NULL, NULL, on_fork_child);
+  for (size_t i = 0; i < N_CAUGHT; i++)
+    {
+      struct sigaction old;
+      if (sigaction (caught_signals[i], NULL, &old) != 0)
+        continue;
+      /* Respect a program that ignores the signal or handles it itself:
+       * its handler will end the process through exit(), which flushes. */
+      if (old.sa_handler != SIG_DFL || (old.sa_flags & SA_SIGINFO))
+        continue;
+      struct sigaction sa;
+      memset (&sa, 0, sizeof sa);
+      sa.sa_handler = on_signal;
+      sigemptyset (&sa.sa_mask);
+      sa.sa_flags = SA_RESTART;
+      sigaction (caught_signals[i], &sa, NULL);
+    }
+}
+
+static size_t
+round_up_pow2 (size_t n)
+{
+  size_t p = 64;
+  while (p < n)
+    p <<= 1;
+  return p;
+}
+
+int
+braid__trace_begin (const char *path, int install_hooks,
+                    size_t ring_capacity)
+{
+  braid__session *s = &braid__the_session;
+  if (path == NULL || path[0] == '\0')
+    {
+      fprintf (stderr, "braid-trace: no trace file given\n");
+      return BRAID_EINVAL;
+    }
+  pthread_mutex_lock (&control);
+  if (atomic_load (&s->state) != BRAID__SESSION_OFF)
+    {
+      pthread_mutex_unlock (&control);
+      fprintf (stderr, "braid-trace: already recording to %s\n", s->path);
+      return BRAID_EBUSY;
+    }
+  braid__producers_free (s);
+  free (s->path);
+  s->path = strdup (path);
+  if (s->path == NULL)
+    {
+      pthread_mutex_unlock (&control);
+      return BRAID_ENOMEM;
+    }
+  atomic_store (&s->next_seq, 1);
+  atomic_store (&s->next_string, 1);
+  atomic_store (&s->time_base, INT64_MIN);
+  atomic_store (&s->stop_requested, 0);
+  atomic_store (&s->writer_done, 0);
+  atomic_store (&s->writer_sleeping, 0);
+  atomic_store (&s->n_events, 0);
+  atomic_store (&s->n_observer_waits, 0);
+  if (ring_capacity == 0)
+    {
+      const char *env = getenv ("BRAID_TRACE_RING");
+      ring_capacity = env ? strtoull (env, NULL, 10) : 0;
+    }
+  s->ring_capacity = ring_capacity ? round_up_pow2 (ring_capacity) : 0;
+
+  int rc = braid__writer_start (s);
+  if (rc != 0)
+    {
+      pthread_mutex_unlock (&control);
+      return rc;
+    }
+  atomic_store (&s->state, BRAID__SESSION_ACTIVE);
+  s->hooks_installed = 0;
+  if (install_hooks)
+    {
+      rc = braid_hooks_install (braid__trace_hook, NULL);
+      if (rc == 0)
+        s->hooks_installed = 1;
+      else
+        fprintf (stderr,
+                 "braid-trace: another observer is installed; %s records "
+                 "only what is fed to it directly\n",
+                 path);
+    }
+  install_exit_handlers ();
+  pthread_mutex_unlock (&control);
+  return 0;
+}
+
+int
+braid_trace_start (const char *path)
+{
+  return braid__trace_begin (path, 1, 0);
+}
+
+int
+braid_trace_stop (void)
+{
+  braid__session *s = &braid__the_session;
+  pthread_mutex_lock (&control);
+  int expected = BRAID__SESSION_ACTIVE;
+  if (!atomic_compare_exchange_strong (&s->state, &expected,
+                                       BRAID__SESSION_STOPPING))
+    {
+      /* A signal handler may have flushed already: nothing to do. */
+      pthread_mutex_unlock (&control);
+      return 0;
+    }
+  if (s->hooks_installed)
+    {
+      braid_hooks_uninstall (braid__trace_hook);
+      s->hooks_installed = 0;
+    }
+  braid__writer_join (s);
+  atomic_store (&s->state, BRAID__SESSION_OFF);
+  pthread_mutex_unlock (&control);
+  return 0;
+}
+
+/* braid_module_init:
+ * The entry point the runtime calls when it loads this library as a
+ * module (BRAID_MODULES, or the default list of the build). Starts
+ * recording when BRAID_TRACE names a file; otherwise does nothing, so
+ * loading the tracer costs an untraced program nothing.
+ * Returns 0, or the negative code of braid_trace_start. */
+int braid_module_init (void);
+
+int
+braid_module_init (void)
+{
+  const char *path = getenv ("BRAID_TRACE");
+  if (path == NULL || path[0] == '\0')
+    return 0;
+  if (atomic_load (&braid__the_session.state) != BRAID__SESSION_OFF)
+    return 0;
+  return braid_trace_start (path);
+}

@@ -1,0 +1,211 @@
+/* trace-private.h: what the files of libbraid-trace share.
+ *
+ * The recorder is split in three: record.c (the hook: the hot path that
+ * turns a braid_event into a fixed-size braid__rec in a per-thread ring),
+ * writer.c (the thread that drains the rings into SQLite) and session.c
+ * (start, stop, environment, exit and signal handling). schema.c holds the
+ * SQL of the file format, which both the writer and the reader use. The
+ * reader (reader*.c) shares braid__trace_impl, the full model behind the
+ * opaque braid_trace.
+ *
+ * Nothing here is a public interface: tests may call the braid__ functions
+ * to feed synthetic events, but programs use braid-trace.h only.
+ */
+#ifndef BRAID_TRACE_PRIVATE_H
+#define BRAID_TRACE_PRIVATE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "braid-hooks.h"
+#include "braid-trace.h"
+
+/* ---------------------------------------------------------------------
+ * Recording
+ * ------------------------------------------------------------------ */
+
+/* The stored kind of a record that defines a string (never in the
+ * events table: it becomes a row of the strings table). */
+#define BRAID__REC_STRING 0
+
+/* One event as the hook copies it: fixed size, no pointers except the
+ * text of a string definition, which the producer's intern table owns
+ * until the session ends. */
+typedef struct braid__rec
+{
+  uint64_t seq;     /* global order of events, 1-based */
+  int64_t t;        /* time_ns minus the session's time base */
+  uint64_t task, other, object;
+  int64_t value;
+  uint32_t kind;    /* braid_event_kind, or BRAID__REC_STRING */
+  uint32_t reason;
+  int32_t line;
+  uint32_t s1, s2, s3; /* string ids, 0 for NULL; s1 of a definition */
+  const char *text; /* a definition's text, NULL otherwise */
+} braid__rec;
+
+/* The ring of one recording thread: single producer (the thread), single
+ * consumer (the writer). head and tail count records forever; the slot is
+ * index & mask. */
+typedef struct braid__producer
+{
+  _Atomic uint64_t head;       /* written by the producer (release) */
+  _Atomic uint64_t tail;       /* written by the writer (release) */
+  uint64_t cached_tail;        /* producer's last read of tail */
+  uint64_t mask;
+  braid__rec *ring;
+  /* The intern table: open addressing over (hash, id, text). */
+  struct braid__intern_slot *slots;
+  size_t n_slots, n_used;
+  uint64_t running_task;       /* the task whose step runs on this thread */
+  struct braid__producer *next; /* the session's list, under its mutex */
+} braid__producer;
+
+typedef struct braid__intern_slot
+{
+  uint64_t hash;
+  uint32_t id;
+  uint32_t len;
+  char *text;
+} braid__intern_slot;
+
+/* The state of the one recording session of the process. */
+typedef struct braid__session
+{
+  _Atomic int state;            /* BRAID__SESSION_* */
+  char *path;
+  pthread_mutex_t mutex;        /* guards producers, the writer's sleep */
+  pthread_cond_t wake;          /* wakes the writer */
+  braid__producer *producers;
+  _Atomic uint64_t next_seq;
+  _Atomic uint32_t next_string;
+  _Atomic int64_t time_base;    /* INT64_MIN until the first event */
+  _Atomic int writer_sleeping;
+  _Atomic int stop_requested;
+  _Atomic int writer_done;
+  _Atomic uint64_t n_events;    /* events stored so far */
+  _Atomic uint64_t n_observer_waits;
+  pthread_t writer;
+  int hooks_installed;
+  size_t ring_capacity;         /* records per producer ring */
+  /* Filled by the writer when it sees LOOP_CREATED. */
+  int clock_kind;
+} braid__session;
+
+enum
+{
+  BRAID__SESSION_OFF = 0,
+  BRAID__SESSION_ACTIVE = 1,
+  BRAID__SESSION_STOPPING = 2,
+};
+
+extern braid__session braid__the_session;
+
+/* braid__trace_hook:
+ * The hook installed into the runtime; also callable directly (tests
+ * feed synthetic events through it). Records @event if a session is
+ * active, waiting for room when the ring is full. */
+void braid__trace_hook (void *user_data, const braid_event *event);
+
+/* braid__trace_begin:
+ * Starts a session writing @path without installing the runtime's hooks
+ * when @install_hooks is 0 (tests). @ring_capacity is the number of
+ * records per thread ring (a power of two; 0 for the default). */
+int braid__trace_begin (const char *path, int install_hooks,
+                        size_t ring_capacity);
+
+/* Producer side, record.c. */
+void braid__producers_free (braid__session *s);
+
+/* Writer side, writer.c. Opens the file, creates the schema and the
+ * meta rows, then starts the thread. Returns 0 or a negative code with a
+ * message on stderr. */
+int braid__writer_start (braid__session *s);
+/* Waits for the writer to drain every ring and close the file. */
+void braid__writer_join (braid__session *s);
+
+/* Schema, schema.c. */
+extern const char braid__schema_sql[];
+extern const char braid__views_sql[];
+extern const char *const braid__event_kind_names[BRAID_EV_KIND_COUNT];
+
+/* ---------------------------------------------------------------------
+ * Reading
+ * ------------------------------------------------------------------ */
+
+struct braid_trace
+{
+  braid_trace_meta meta;
+  braid_trace_task *tasks;
+  size_t n_tasks;
+  braid_trace_slice *slices;
+  size_t n_slices;
+  braid_trace_edge *edges;
+  size_t n_edges;
+  braid_trace_mark *marks;
+  size_t n_marks;
+  braid_trace_output *outputs;
+  size_t n_outputs;
+  braid_trace_object *objects;
+  size_t n_objects;
+  braid_trace_problem *problems;
+  size_t n_problems;
+  /* Every string of the model lives in this arena. */
+  char **strings;               /* string id -> text ("" when unknown) */
+  size_t n_strings;
+  struct braid__arena *arena;
+  /* task id -> index, open addressing. */
+  uint64_t *task_keys;
+  int32_t *task_vals;
+  size_t task_mask;
+  uint64_t *obj_keys;
+  int32_t *obj_vals;
+  size_t obj_mask;
+};
+
+/* A loaded event, as the reader keeps it while deriving the model. */
+typedef struct braid__ev
+{
+  uint64_t seq;
+  int64_t t;
+  uint64_t task, other, object;
+  int64_t value;
+  uint32_t kind, reason;
+  int32_t line;
+  uint32_t s1, s2, s3;
+} braid__ev;
+
+/* reader-arena.c: an append-only string arena. */
+typedef struct braid__arena braid__arena;
+braid__arena *braid__arena_new (void);
+void braid__arena_free (braid__arena *arena);
+/* Copies @len bytes of @text and a NUL; returns the copy or NULL. */
+char *braid__arena_strndup (braid__arena *arena, const char *text,
+                            size_t len);
+char *braid__arena_printf (braid__arena *arena, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+
+/* reader-model.c: derives tasks, slices, edges, marks, outputs, objects
+ * and problems from the events, fed one at a time in seq order. */
+typedef struct braid__builder braid__builder;
+/* Returns a builder that fills @trace (whose strings must be loaded), or
+ * NULL when out of memory. */
+braid__builder *braid__builder_new (struct braid_trace *trace);
+/* Adds the next event. Returns 0 or BRAID_ENOMEM. */
+int braid__builder_add (braid__builder *b, const braid__ev *ev);
+/* Closes what is open at the end of the trace, applies the time window
+ * of @options (may be NULL), sorts, and stores the arrays in the trace.
+ * Frees @b. Returns 0 or BRAID_ENOMEM. */
+int braid__builder_finish (braid__builder *b,
+                           const braid_trace_load_options *options);
+void braid__builder_free (braid__builder *b); /* accepts NULL */
+
+/* The string of id @id of a loaded trace: "" when unknown. */
+const char *braid__trace_string (const struct braid_trace *trace,
+                                 uint64_t id);
+
+/* names.c */
+const char *braid__object_kind_name (uint32_t kind);
+
+#endif /* BRAID_TRACE_PRIVATE_H */
