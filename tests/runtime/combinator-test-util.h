@@ -22,6 +22,16 @@ static GString *test_log;
 static int test_never_retrieved;
 static int test_destroyed_pending;
 
+/* What the hook saw: objects created (id, kind) and suspensions (object,
+ * reason), for the tests that check what a tracer would show. */
+typedef struct seen_event
+{
+  uint64_t object;
+  uint32_t what;
+} seen_event;
+static GArray *test_created;
+static GArray *test_suspended;
+
 static void note (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 
 /* Appends one word to the log, space separated. */
@@ -40,10 +50,46 @@ note (const char *fmt, ...)
 static void
 count_hook (void *user_data, const braid_event *event)
 {
+  seen_event seen = { event->object, event->reason };
+
   if (event->kind == BRAID_EV_ERROR_NEVER_RETRIEVED)
     test_never_retrieved++;
   else if (event->kind == BRAID_EV_TASK_DESTROYED_PENDING)
     test_destroyed_pending++;
+  else if (event->kind == BRAID_EV_OBJECT_CREATED)
+    g_array_append_val (test_created, seen);
+  else if (event->kind == BRAID_EV_TASK_SUSPENDED)
+    g_array_append_val (test_suspended, seen);
+}
+
+/* True if some task suspended with @reason on an object created with
+ * @kind during the last run. */
+static bool
+saw_suspension_on (braid_wait_reason reason, braid_object_kind kind)
+{
+  for (guint i = 0; i < test_suspended->len; i++)
+    {
+      seen_event *s = &g_array_index (test_suspended, seen_event, i);
+      if (s->what != reason)
+        continue;
+      for (guint j = 0; j < test_created->len; j++)
+        {
+          seen_event *c = &g_array_index (test_created, seen_event, j);
+          if (c->object == s->object && c->what == kind)
+            return true;
+        }
+    }
+  return false;
+}
+
+/* True if an object of @kind was created during the last run. */
+static bool
+saw_object (braid_object_kind kind)
+{
+  for (guint j = 0; j < test_created->len; j++)
+    if (g_array_index (test_created, seen_event, j).what == kind)
+      return true;
+  return false;
 }
 
 /* Call from main() after g_test_init. */
@@ -51,6 +97,8 @@ static void
 test_util_init (void)
 {
   test_log = g_string_new (NULL);
+  test_created = g_array_new (FALSE, FALSE, sizeof (seen_event));
+  test_suspended = g_array_new (FALSE, FALSE, sizeof (seen_event));
   g_assert_cmpint (braid_hooks_install (count_hook, NULL), ==, 0);
 }
 
@@ -67,6 +115,8 @@ run_main (braid_task_fn fn, void *arg)
   g_string_truncate (test_log, 0);
   test_never_retrieved = 0;
   test_destroyed_pending = 0;
+  g_array_set_size (test_created, 0);
+  g_array_set_size (test_suspended, 0);
   loop = braid_loop_new ();
   g_assert_nonnull (loop);
   g_assert_cmpint (braid_loop_set_clock (loop, BRAID_CLOCK_VIRTUAL), ==, 0);

@@ -120,6 +120,7 @@ test_timeout_leaves_tasks_running (void)
   check_run (timeout_leaves_tasks_running,
              "a-start b-start c-start a-done got=a timeout timeout "
              "cancelled=False,False b-done b=b c-done c=c");
+  g_assert_true (saw_suspension_on (BRAID_WAIT_WAIT, BRAID_OBJ_WAIT));
 }
 
 typedef struct waker_args

@@ -284,6 +284,15 @@ test_awaiter_resumes_two_iterations_after_child (void)
              "tick0 tick1 complete-child tick2 tick3 resumed=7 tick4 tick5");
 }
 
+/* A tracer sees the awaiter suspended as GATHER on a gather object. */
+static void
+test_suspends_as_gather_on_a_gather_object (void)
+{
+  check_run (results_in_argument_order,
+             "a-start b-start c-start b-done c-done a-done results=1,2,1,3");
+  g_assert_true (saw_suspension_on (BRAID_WAIT_GATHER, BRAID_OBJ_GATHER));
+}
+
 /* Cancelling the gather future itself (not its awaiter) also reaches the
  * children, in argument order. python: gather_future_cancel */
 static void *
@@ -341,5 +350,7 @@ main (int argc, char **argv)
                    test_gather_future_cancel_cancels_children);
   g_test_add_func ("/runtime/gather/awaiter-resumes-two-iterations-after-child",
                    test_awaiter_resumes_two_iterations_after_child);
+  g_test_add_func ("/runtime/gather/suspends-as-gather-on-a-gather-object",
+                   test_suspends_as_gather_on_a_gather_object);
   return g_test_run ();
 }

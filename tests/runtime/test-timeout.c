@@ -39,6 +39,8 @@ test_scope_turns_cancel_into_timeout (void)
   check_run (scope_turns_cancel_into_timeout,
              "sleeping timeout cause=CancelledError expired=True "
              "cancelling=0");
+  /* A tracer sees the scope as a timeout object. */
+  g_assert_true (saw_object (BRAID_OBJ_TIMEOUT));
 }
 
 /* The task's scope expires; while it cleans up, another task cancels it:

@@ -94,6 +94,7 @@ test_timeout_cancels_then_raises (void)
   check_run (timeout_cancels_then_raises,
              "inner-start inner-cancelled inner-cleanup0 timeout "
              "cause=CancelledError inner-cancelled?=True");
+  g_assert_true (saw_suspension_on (BRAID_WAIT_WAIT, BRAID_OBJ_WAIT));
 }
 
 /* python: swallowed_cancel_returns_result */

@@ -181,6 +181,15 @@ test_waiter_resumes_two_iterations_after_completion (void)
              "tick0 tick1 complete tick2 tick3 resumed=1 tick4 tick5 again=1");
 }
 
+/* A tracer sees the caller suspended as WAIT on a wait object. */
+static void
+test_suspends_as_wait_on_a_wait_object (void)
+{
+  check_run (timeout_returns_pending_without_cancelling,
+             "a-start timeout=P:0 cancelled=False a-done a=a");
+  g_assert_true (saw_suspension_on (BRAID_WAIT_WAIT, BRAID_OBJ_WAIT));
+}
+
 static void *
 empty_set_is_a_value_error (void *unused)
 {
@@ -215,5 +224,7 @@ main (int argc, char **argv)
       test_waiter_resumes_two_iterations_after_completion);
   g_test_add_func ("/runtime/wait/empty-set-is-a-value-error",
                    test_empty_set_is_a_value_error);
+  g_test_add_func ("/runtime/wait/suspends-as-wait-on-a-wait-object",
+                   test_suspends_as_wait_on_a_wait_object);
   return g_test_run ();
 }
