@@ -1,0 +1,246 @@
+/* test-diagnostics.c: asyncio's warnings with sites, on stderr
+ * (runtime/ORDERING.md rules 27-28), the deadlock report and the slow
+ * step. Each case runs in a subprocess so its stderr can be checked.
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "braid-internal.h"
+#include "test-core-util.h"
+
+static void *
+fails (void *arg)
+{
+  braid_raise (BRAID_VALUE_ERROR, "lost %d", 7);
+  return NULL;
+}
+
+static void *
+fire_and_forget_main (void *arg)
+{
+  braid_task *t = braid_spawn (fails, NULL);
+  braid_task_unref (t); /* the loop's reference is now the last one */
+  braid_yield ();
+  braid_print ("after\n");
+  braid_yield ();
+  return NULL;
+}
+
+/* Rule 27: reported when the loop drops its reference to the finished
+ * task (nobody else holds one), with the creation and raise sites, before
+ * the main task's next step. */
+static void
+test_never_retrieved_when_last_reference_drops (void)
+{
+  if (g_test_subprocess ())
+    {
+      braid_run (fire_and_forget_main, NULL, NULL);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("after\n");
+  g_test_trap_assert_stderr (
+    "braid: Task exception was never retrieved\n"
+    "  task: Task-2 (function fails, created at *test-diagnostics.c:21 by "
+    "Task-1)\n"
+    "  error: ValueError: lost 7 (raised at *test-diagnostics.c:14 in "
+    "fails)\n");
+}
+
+static void *
+awaited_main (void *arg)
+{
+  braid_task *t = braid_spawn (fails, NULL);
+  g_assert_cmpint (braid_await_task (t, NULL), ==, BRAID_EFAILED);
+  braid_error_clear ();
+  braid_task_unref (t);
+  braid_task *u = braid_spawn (fails, NULL);
+  braid_yield ();
+  braid_yield ();
+  g_assert_nonnull (braid_task_error (u)); /* reading marks it retrieved */
+  braid_task_unref (u);
+  return NULL;
+}
+
+static void
+test_retrieved_errors_are_not_reported (void)
+{
+  if (g_test_subprocess ())
+    {
+      braid_run (awaited_main, NULL, NULL);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("");
+}
+
+static braid_task *kept;
+
+static void *
+keep_main (void *arg)
+{
+  kept = braid_spawn (fails, NULL);
+  braid_yield ();
+  braid_yield ();
+  return NULL;
+}
+
+/* Rule 27: a failed task still referenced when its loop closes. */
+static void
+test_never_retrieved_at_loop_close (void)
+{
+  if (g_test_subprocess ())
+    {
+      braid_run (keep_main, NULL, NULL);
+      fprintf (stderr, "closed\n");
+      braid_task_unref (kept); /* reported once only */
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("braid: Task exception was never retrieved\n"
+                             "  task: Task-2 (function fails, *)\n"
+                             "  error: ValueError: lost 7 *\nclosed\n");
+}
+
+static void *
+sleeps_long (void *arg)
+{
+  braid_sleep (50);
+  return NULL;
+}
+
+static void *
+gathered_child (void *arg)
+{
+  braid_sleep (60);
+  return NULL;
+}
+
+static void
+complete_future (void *data)
+{
+  braid_future_set_result (data, NULL);
+}
+
+/* Rule 28: a task pending when its loop closes, naming what it waits on;
+ * a gather's child is exempt. */
+static void
+test_destroyed_pending_at_loop_close (void)
+{
+  if (g_test_subprocess ())
+    {
+      braid_loop *loop = braid_loop_new ();
+      braid_loop_set_clock (loop, BRAID_CLOCK_VIRTUAL);
+      braid_task *a = braid_loop_spawn (loop, NULL, sleeps_long, NULL);
+      braid_task *g = braid_loop_spawn (loop, NULL, gathered_child, NULL);
+      braid__future_set_gathered (braid_task_future (g));
+      braid_future *f = braid_future_new (loop);
+      braid__call_later (loop, 1000000, complete_future, f);
+      braid_loop_run_until_complete (loop, f, NULL);
+      braid_future_unref (f);
+      braid_task_unref (a);
+      braid_task_unref (g);
+      braid_loop_close (loop);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr (
+    "braid: Task was destroyed but it is pending!\n"
+    "  task: Task-* (function sleeps_long, created at "
+    "*test-diagnostics.c:* by the main program), waiting on a sleep\n");
+}
+
+static braid_future *never;
+
+static void *
+waits_forever (void *arg)
+{
+  braid_await (never, NULL);
+  return NULL;
+}
+
+/* Every task waits on something nobody can complete: run_until_complete
+ * returns BRAID_EDEADLK after naming each waiting task. */
+static void
+test_deadlock_is_reported_and_returned (void)
+{
+  if (g_test_subprocess ())
+    {
+      braid_loop *loop = braid_loop_new ();
+      never = braid_future_new (loop);
+      braid_task *a = braid_loop_spawn (loop, "waiter", waits_forever, NULL);
+      int rc = braid_loop_run_until_complete (loop, braid_task_future (a),
+                                              NULL);
+      g_assert_cmpint (rc, ==, BRAID_EDEADLK);
+      g_assert_true (braid_error_is (braid_error_current (),
+                                     BRAID_RUNTIME_ERROR));
+      braid_error_clear ();
+      braid_future_cancel (never, NULL);
+      rc = braid_loop_run_until_complete (loop, braid_task_future (a), NULL);
+      g_assert_cmpint (rc, ==, BRAID_ECANCELLED);
+      braid_error_clear ();
+      braid_task_unref (a);
+      braid_future_unref (never);
+      braid_loop_close (loop);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr (
+    "braid: deadlock: no task can run and nothing can wake any of them (1 "
+    "waiting)\n"
+    "  waiter (function waits_forever, created at *) waits on a future (id "
+    "*)\n");
+}
+
+static void *
+blocks (void *arg)
+{
+  usleep (120 * 1000); /* the time.sleep mistake */
+  braid_yield ();
+  return NULL;
+}
+
+static void
+test_slow_step_names_the_task (void)
+{
+  if (g_test_subprocess ())
+    {
+      braid_loop *loop = braid_loop_new ();
+      braid_loop_set_slow_step_ns (loop, 30 * 1000000ull);
+      braid_task *a = braid_loop_spawn (loop, "blocker", blocks, NULL);
+      braid_loop_run_until_complete (loop, braid_task_future (a), NULL);
+      braid_task_unref (a);
+      braid_loop_close (loop);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("braid: slow step: blocker (function blocks, "
+                             "created at *) held the loop for at least * ms "
+                             "without suspending (threshold 30 ms)*");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  core_log = g_string_new (NULL);
+  g_test_add_func ("/runtime/diagnostics/never-retrieved-when-last-reference-drops",
+                   test_never_retrieved_when_last_reference_drops);
+  g_test_add_func ("/runtime/diagnostics/retrieved-errors-are-not-reported",
+                   test_retrieved_errors_are_not_reported);
+  g_test_add_func ("/runtime/diagnostics/never-retrieved-at-loop-close",
+                   test_never_retrieved_at_loop_close);
+  g_test_add_func ("/runtime/diagnostics/destroyed-pending-at-loop-close",
+                   test_destroyed_pending_at_loop_close);
+  g_test_add_func ("/runtime/diagnostics/deadlock-is-reported-and-returned",
+                   test_deadlock_is_reported_and_returned);
+  g_test_add_func ("/runtime/diagnostics/slow-step-names-the-task",
+                   test_slow_step_names_the_task);
+  return g_test_run ();
+}
