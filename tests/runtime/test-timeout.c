@@ -164,6 +164,57 @@ test_zero_delay_expires_at_next_suspension (void)
   check_run (zero_delay_expires_at_next_suspension, "in timeout");
 }
 
+static const char *
+tf (bool b)
+{
+  return b ? "True" : "False";
+}
+
+/* python: nested_scopes_convert_at_the_expired_one. Expiry is read before
+ * each exit, since braid_timeout_exit frees the scope. */
+static void *
+nested_scopes_convert_at_the_expired_one (void *unused)
+{
+  braid_timeout *outer, *inner;
+  bool outer_expired;
+  int rc;
+
+  /* The inner scope expires first. */
+  outer = braid_timeout_enter (0.05);
+  inner = braid_timeout_enter (0.01);
+  rc = braid_sleep (1);
+  note ("inner-caught expired=%s,%s", tf (braid_timeout_expired (inner)),
+        tf (braid_timeout_expired (outer)));
+  rc = braid_timeout_exit (inner, rc);
+  g_assert_cmpint (rc, ==, BRAID_ETIMEDOUT);
+  outer_expired = braid_timeout_expired (outer);
+  rc = braid_timeout_exit (outer, rc);
+  if (rc == BRAID_ETIMEDOUT && catch_message (BRAID_TIMEOUT_ERROR))
+    note ("outer-caught expired=%s", tf (outer_expired));
+
+  /* The outer scope expires first. */
+  outer = braid_timeout_enter (0.01);
+  inner = braid_timeout_enter (0.05);
+  rc = braid_sleep (1);
+  note ("inner-cancelled expired=%s,%s", tf (braid_timeout_expired (inner)),
+        tf (braid_timeout_expired (outer)));
+  rc = braid_timeout_exit (inner, rc);
+  g_assert_cmpint (rc, ==, BRAID_ECANCELLED);
+  outer_expired = braid_timeout_expired (outer);
+  rc = braid_timeout_exit (outer, rc);
+  if (rc == BRAID_ETIMEDOUT && catch_message (BRAID_TIMEOUT_ERROR))
+    note ("outer-timeout expired=%s", tf (outer_expired));
+  return NULL;
+}
+
+static void
+test_nested_scopes_convert_at_the_expired_one (void)
+{
+  check_run (nested_scopes_convert_at_the_expired_one,
+             "inner-caught expired=True,False outer-caught expired=False "
+             "inner-cancelled expired=False,True outer-timeout expired=True");
+}
+
 static void
 test_enter_outside_a_task_fails (void)
 {
@@ -187,6 +238,8 @@ main (int argc, char **argv)
                    test_reschedule_moves_the_deadline);
   g_test_add_func ("/runtime/timeout/zero-delay-expires-at-next-suspension",
                    test_zero_delay_expires_at_next_suspension);
+  g_test_add_func ("/runtime/timeout/nested-scopes-convert-at-the-expired-one",
+                   test_nested_scopes_convert_at_the_expired_one);
   g_test_add_func ("/runtime/timeout/enter-outside-a-task-fails",
                    test_enter_outside_a_task_fails);
   return g_test_run ();

@@ -180,6 +180,56 @@ test_caller_cancel_cancels_inner (void)
              "caller-cancelled cancelled=True,True");
 }
 
+static void *
+quick (void *unused)
+{
+  note ("quick-start");
+  braid_yield ();
+  note ("quick-done");
+  return (void *)(intptr_t)7;
+}
+
+static void *
+result_caller (void *arg)
+{
+  void *res = NULL;
+  int rc = braid_wait_for (braid_task_future (arg), 10, &res);
+
+  if (rc == 0)
+    note ("caller-result=%d", (int)(intptr_t)res);
+  else if (rc == BRAID_ECANCELLED)
+    note ("caller-cancelled");
+  return NULL;
+}
+
+/* python: result_wins_over_late_caller_cancel. CPython 3.11: the caller
+ * is cancelled after the inner task finished but before the caller
+ * resumed; wait_for returns the result and the caller is not cancelled. */
+static void *
+result_wins_over_late_caller_cancel (void *unused)
+{
+  braid_task *t = braid_spawn (quick, NULL);
+  braid_task *c = braid_spawn (result_caller, t);
+
+  braid_yield ();
+  braid_yield ();
+  note ("cancel inner-done=%s", braid_task_done (t) ? "True" : "False");
+  braid_task_cancel (c, NULL);
+  g_assert_cmpint (braid_await_task (c, NULL), ==, 0);
+  note ("caller-cancelled?=%s", braid_task_cancelled (c) ? "True" : "False");
+  braid_task_unref (c);
+  braid_task_unref (t);
+  return NULL;
+}
+
+static void
+test_result_wins_over_late_caller_cancel (void)
+{
+  check_run (result_wins_over_late_caller_cancel,
+             "quick-start quick-done cancel inner-done=True caller-result=7 "
+             "caller-cancelled?=False");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -195,5 +245,7 @@ main (int argc, char **argv)
                    test_zero_timeout_cancels_at_once);
   g_test_add_func ("/runtime/wait-for/caller-cancel-cancels-inner",
                    test_caller_cancel_cancels_inner);
+  g_test_add_func ("/runtime/wait-for/result-wins-over-late-caller-cancel",
+                   test_result_wins_over_late_caller_cancel);
   return g_test_run ();
 }

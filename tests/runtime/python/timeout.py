@@ -81,6 +81,33 @@ async def zero_delay_expires_at_next_suspension():
         note("timeout")
 
 
+async def nested_scopes_convert_at_the_expired_one():
+    # The inner scope expires first: it converts, the outer passes the
+    # TimeoutError through.
+    try:
+        async with asyncio.timeout(0.05) as outer:
+            try:
+                async with asyncio.timeout(0.01) as inner:
+                    await asyncio.sleep(1)
+            except TimeoutError:
+                note(f"inner-caught expired={inner.expired()},{outer.expired()}")
+                raise
+    except TimeoutError:
+        note(f"outer-caught expired={outer.expired()}")
+    # The outer scope expires first: the inner passes the CancelledError
+    # through, the outer converts it.
+    try:
+        async with asyncio.timeout(0.01) as outer:
+            try:
+                async with asyncio.timeout(0.05) as inner:
+                    await asyncio.sleep(1)
+            except asyncio.CancelledError:
+                note(f"inner-cancelled expired={inner.expired()},{outer.expired()}")
+                raise
+    except TimeoutError:
+        note(f"outer-timeout expired={outer.expired()}")
+
+
 if __name__ == "__main__":
     asyncio.run(globals()[sys.argv[1].replace("-", "_")]())
     print(" ".join(LOG))

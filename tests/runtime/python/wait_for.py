@@ -76,6 +76,34 @@ async def caller_cancel_cancels_inner():
     note(f"cancelled={c.cancelled()},{t.cancelled()}")
 
 
+async def quick():
+    note("quick-start")
+    await asyncio.sleep(0)
+    note("quick-done")
+    return 7
+
+
+async def result_caller(t):
+    try:
+        note(f"caller-result={await asyncio.wait_for(t, 10)}")
+    except asyncio.CancelledError:
+        note("caller-cancelled")
+        raise
+
+
+async def result_wins_over_late_caller_cancel():
+    # CPython 3.11: the caller is cancelled after the inner task finished but
+    # before the caller resumed; wait_for returns the result.
+    t = asyncio.create_task(quick())
+    c = asyncio.create_task(result_caller(t))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    note(f"cancel inner-done={t.done()}")
+    c.cancel()
+    await c
+    note(f"caller-cancelled?={c.cancelled()}")
+
+
 if __name__ == "__main__":
     asyncio.run(globals()[sys.argv[1].replace("-", "_")]())
     print(" ".join(LOG))
