@@ -1,0 +1,163 @@
+/* test-hooks.c: the instrumentation events of a small program, in order,
+ * with their fields; braid_print's output events; install/uninstall.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "braid-internal.h"
+#include "test-core-util.h"
+
+static GString *events;
+static uint64_t main_id, child_id;
+
+static const char *
+kind_name (braid_event_kind k)
+{
+  switch (k)
+    {
+    case BRAID_EV_LOOP_CREATED: return "loop-created";
+    case BRAID_EV_LOOP_CLOSED: return "loop-closed";
+    case BRAID_EV_ITERATION_BEGIN: return "iter";
+    case BRAID_EV_POLL: return "poll";
+    case BRAID_EV_TASK_CREATED: return "created";
+    case BRAID_EV_TASK_RESUMED: return "resumed";
+    case BRAID_EV_TASK_SUSPENDED: return "suspended";
+    case BRAID_EV_TASK_WOKEN: return "woken";
+    case BRAID_EV_TASK_COMPLETED: return "completed";
+    case BRAID_EV_TASK_FAILED: return "failed";
+    case BRAID_EV_TASK_CANCELLED: return "cancelled";
+    case BRAID_EV_CANCEL_REQUESTED: return "cancel-requested";
+    case BRAID_EV_ERROR_RETRIEVED: return "retrieved";
+    case BRAID_EV_ERROR_NEVER_RETRIEVED: return "never-retrieved";
+    case BRAID_EV_TASK_DESTROYED_PENDING: return "destroyed-pending";
+    case BRAID_EV_TASK_FREED: return "freed";
+    case BRAID_EV_OBJECT_CREATED: return "object-created";
+    case BRAID_EV_OBJECT_DONE: return "object-done";
+    case BRAID_EV_OUTPUT: return "output";
+    default: return "other";
+    }
+}
+
+/* Names tasks "M" (main) and "C" (child) so the sequence reads. */
+static const char *
+who (uint64_t id)
+{
+  if (id && id == main_id)
+    return "M";
+  if (id && id == child_id)
+    return "C";
+  return id ? "?" : "-";
+}
+
+static void
+record (void *data, const braid_event *ev)
+{
+  if (ev->kind == BRAID_EV_TASK_CREATED)
+    {
+      if (strcmp (ev->str1, "main") == 0)
+        main_id = ev->task;
+      else
+        child_id = ev->task;
+      g_string_append_printf (events, "created:%s:%s:%s:%s ", ev->str1,
+                              ev->str2, who (ev->other),
+                              ev->line > 0 ? "site" : "nosite");
+      return;
+    }
+  if (ev->kind == BRAID_EV_POLL || ev->kind == BRAID_EV_LOOP_CREATED
+      || ev->kind == BRAID_EV_LOOP_CLOSED)
+    return;
+  g_string_append_printf (events, "%s", kind_name (ev->kind));
+  switch (ev->kind)
+    {
+    case BRAID_EV_TASK_RESUMED:
+    case BRAID_EV_TASK_COMPLETED:
+    case BRAID_EV_TASK_FREED:
+      g_string_append_printf (events, ":%s", who (ev->task));
+      break;
+    case BRAID_EV_TASK_SUSPENDED:
+      g_string_append_printf (events, ":%s:%u", who (ev->task), ev->reason);
+      break;
+    case BRAID_EV_TASK_WOKEN:
+      g_string_append_printf (events, ":%s:by-%s:%u", who (ev->task),
+                              who (ev->other), ev->reason);
+      break;
+    case BRAID_EV_TASK_FAILED:
+      g_string_append_printf (events, ":%s:%s:%s", who (ev->task), ev->str1,
+                              ev->str2);
+      break;
+    case BRAID_EV_ERROR_RETRIEVED:
+      g_string_append_printf (events, ":%s:by-%s", who (ev->object),
+                              who (ev->other));
+      break;
+    case BRAID_EV_OUTPUT:
+      g_string_append_printf (events, ":%s:%s:%d", who (ev->task), ev->str1,
+                              ev->line);
+      break;
+    default:
+      break;
+    }
+  g_string_append_c (events, ' ');
+}
+
+static void *
+child (void *arg)
+{
+  braid_yield ();
+  braid_raise (BRAID_VALUE_ERROR, "v");
+  return NULL;
+}
+
+static void *
+small_main (void *arg)
+{
+  braid_task *c = braid_spawn (child, NULL);
+  braid_print ("hello ");
+  braid_print ("world\n");
+  braid_await_task (c, NULL);
+  braid_error_clear ();
+  braid_task_unref (c);
+  return NULL;
+}
+
+static void
+test_small_program_event_sequence (void)
+{
+  if (g_test_subprocess ())
+    {
+      events = g_string_new (NULL);
+      g_assert_cmpint (braid_hooks_install (record, NULL), ==, 0);
+      g_assert_cmpint (braid_hooks_install (core_hook, NULL), ==, BRAID_EBUSY);
+      braid_error_clear ();
+      braid_loop *loop = braid_loop_new ();
+      braid_task *t = braid_loop_spawn (loop, "main", small_main, NULL);
+      braid_loop_run_until_complete (loop, braid_task_future (t), NULL);
+      braid_task_unref (t);
+      braid_loop_close (loop);
+      g_assert_cmpint (braid_hooks_uninstall (record), ==, 0);
+      fprintf (stderr, "%s\n", events->str);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("hello world\n");
+  g_test_trap_assert_stderr (
+    "created:main:small_main:-:site "
+    "iter resumed:M "
+    "created:Task-*:child:M:site "
+    "output:M:hello world:1 "
+    "suspended:M:3 "
+    "iter resumed:C suspended:C:1 "
+    "iter resumed:C failed:C:ValueError:v woken:M:by-C:3 "
+    "iter resumed:M retrieved:C:by-M freed:C completed:M "
+    "iter freed:M \n");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  core_log = g_string_new (NULL);
+  g_test_add_func ("/runtime/hooks/small-program-event-sequence",
+                   test_small_program_event_sequence);
+  return g_test_run ();
+}
