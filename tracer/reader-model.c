@@ -419,6 +419,8 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
                         b->steps)
             != 0)
           return -1;
+        if (task->parent < 0)
+          return 0; /* created outside any task: no arrow */
         return add_edge (b, BRAID_EDGE_SPAWN, task->parent, idx, t, 0);
       }
 

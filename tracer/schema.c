@@ -81,6 +81,7 @@ const char braid__views_sql[]
     "    AS woken_by"
     "  FROM events e"
     "  WHERE e.kind IN (5, 6, 7, 8, 9, 10, 11, 15) AND e.task IS NOT NULL"
+    "   AND NOT (e.kind = 8 AND e.reason = 1)"
     "  WINDOW w AS (PARTITION BY e.task ORDER BY e.seq)) s"
     "  LEFT JOIN wait_reasons r ON r.id = s.reason"
     " WHERE s.state IS NOT NULL;"
