@@ -1,7 +1,7 @@
 /* braid-render.c: draws a trace's timeline to a PNG, without a display.
  *
  *   braid-render FILE -o OUT.png [--width W] [--height H]
- *                [--axis time|steps] [--from X] [--to Y] [--no-legend]
+ *                [--axis time|steps|auto] [--from X] [--to Y] [--no-legend]
  *
  * `braid render` execs this program with its own arguments. It draws with
  * the same timeline library as the GTK viewer. Exit status: 0 on success,
@@ -18,7 +18,7 @@
 
 static const char usage[]
     = "usage: braid-render FILE -o OUT.png [--width W] [--height H]\n"
-      "                    [--axis time|steps] [--from X] [--to Y]"
+      "                    [--axis time|steps|auto] [--from X] [--to Y]"
       " [--no-legend]\n"
       "\n"
       "Draws the timeline of the braid trace FILE to the PNG OUT.png.\n"
@@ -27,8 +27,10 @@ static const char usage[]
       "  --width W             width in pixels (default 1200, 200..16384)\n"
       "  --height H            height in pixels (default: every lane, at\n"
       "                        most 8192)\n"
-      "  --axis time|steps     wall time (default) or loop steps, where\n"
-      "                        each resumption of a task is one step wide\n"
+      "  --axis time|steps|auto  wall time or loop steps, where each\n"
+      "                        resumption of a task is one step wide;\n"
+      "                        auto (default): steps when no time passed\n"
+      "                        (a virtual clock without sleeps), else time\n"
       "  --from X, --to Y      the window to draw: times such as 1.5ms,\n"
       "                        200us, 3s or 42 (ns), or step numbers with\n"
       "                        --axis steps (default: the whole trace)\n"
@@ -71,6 +73,7 @@ main (int argc, char **argv)
   int width = 1200, height = 0;
   bool legend = true;
   braid_timeline_axis axis = BRAID_TIMELINE_AXIS_TIME;
+  bool auto_axis = true;
 
   for (int i = 1; i < argc; i++)
     {
@@ -105,12 +108,15 @@ main (int argc, char **argv)
             }
           else if (strcmp (a, "--axis") == 0)
             {
+              auto_axis = false;
               if (strcmp (val, "time") == 0)
                 axis = BRAID_TIMELINE_AXIS_TIME;
               else if (strcmp (val, "steps") == 0)
                 axis = BRAID_TIMELINE_AXIS_STEPS;
+              else if (strcmp (val, "auto") == 0)
+                auto_axis = true;
               else
-                return fail ("bad --axis '%s' (time or steps)", val);
+                return fail ("bad --axis '%s' (time, steps or auto)", val);
             }
           else if (strcmp (a, "--from") == 0)
             from = val;
@@ -129,14 +135,6 @@ main (int argc, char **argv)
   if (!output)
     return fail ("%s", "no output given: use -o OUT.png");
 
-  double from_v = 0, to_v = 0;
-  if (from && braid_timeline_parse_value (axis, from, &from_v) != 0)
-    return fail ("bad --from '%s'", from);
-  if (to && braid_timeline_parse_value (axis, to, &to_v) != 0)
-    return fail ("bad --to '%s'", to);
-  if (from && to && !(to_v > from_v))
-    return fail ("%s", "--to must be after --from");
-
   braid_trace *trace = NULL;
   char *error = NULL;
   int rc = braid_trace_open (input, NULL, &trace, &error);
@@ -152,6 +150,26 @@ main (int argc, char **argv)
     {
       braid_trace_close (trace);
       return fail ("%s", "out of memory");
+    }
+  if (auto_axis)
+    axis = braid_timeline_model_preferred_axis (model);
+
+  /* --from/--to are read on the chosen axis. */
+  double from_v = 0, to_v = 0;
+  int bad = 0;
+  if (from && braid_timeline_parse_value (axis, from, &from_v) != 0)
+    bad = fail ("bad --from '%s' for the %s axis", from,
+                axis == BRAID_TIMELINE_AXIS_STEPS ? "steps" : "time");
+  else if (to && braid_timeline_parse_value (axis, to, &to_v) != 0)
+    bad = fail ("bad --to '%s' for the %s axis", to,
+                axis == BRAID_TIMELINE_AXIS_STEPS ? "steps" : "time");
+  else if (from && to && !(to_v > from_v))
+    bad = fail ("%s", "--to must be after --from");
+  if (bad)
+    {
+      braid_timeline_model_free (model);
+      braid_trace_close (trace);
+      return bad;
     }
 
   int legend_h = legend ? braid_timeline_legend_height (width) : 0;

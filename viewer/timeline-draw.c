@@ -70,7 +70,20 @@ draw_lane_slices (frame *f, int32_t task, double y)
   size_t first, n;
   braid__timeline_task_slices (m, task, &first, &n);
   size_t end = first + n;
-  size_t i = braid__timeline_lower_bound (m, first, n, axis, f->v0);
+  /* The first slice ending at or after the left edge: a zero-length slice
+   * right on the edge (a virtual clock) must still be drawn. */
+  size_t lo = first, hi = end;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      double s, e;
+      braid_timeline_slice_range (&m->slices[mid], axis, &s, &e);
+      if (e < f->v0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  size_t i = lo;
   braid_timeline_rgb running
       = braid_timeline_state_color (BRAID_STATE_RUNNING, 0);
 
@@ -235,7 +248,7 @@ draw_lane_marks_class (frame *f, int32_t task, double y, bool rare)
   while (lo < hi)
     {
       size_t mid = lo + (hi - lo) / 2;
-      if (braid__timeline_mark_pos (&m->marks[idx[mid]], v->axis) < from)
+      if (braid__timeline_mark_pos (m, idx[mid], v->axis) < from)
         lo = mid + 1;
       else
         hi = mid;
@@ -245,7 +258,7 @@ draw_lane_marks_class (frame *f, int32_t task, double y, bool rare)
   while (i < n)
     {
       const braid_trace_mark *mk = &m->marks[idx[i]];
-      double pos = braid__timeline_mark_pos (mk, v->axis);
+      double pos = braid__timeline_mark_pos (m, idx[i], v->axis);
       double x = braid_timeline_view_x_for (v, pos);
       if (x > f->right + 8)
         break;
@@ -281,7 +294,7 @@ draw_lane_marks_class (frame *f, int32_t task, double y, bool rare)
       while (a < b)
         {
           size_t mid = a + (b - a) / 2;
-          if (braid__timeline_mark_pos (&m->marks[idx[mid]], v->axis) < next)
+          if (braid__timeline_mark_pos (m, idx[mid], v->axis) < next)
             a = mid + 1;
           else
             b = mid;
@@ -419,8 +432,9 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
 static void
 nice_step (double units_per_100px, bool steps, double *step)
 {
+  /* Neither steps nor nanoseconds divide: ticks are whole units. */
   double raw = units_per_100px;
-  if (steps && raw < 1)
+  if (raw < 1)
     raw = 1;
   double p = pow (10, floor (log10 (raw)));
   double mant = raw / p;
@@ -445,7 +459,7 @@ draw_ruler (frame *f)
   bool steps = v->axis == BRAID_TIMELINE_AXIS_STEPS;
   double step;
   nice_step (v->scale * 100, steps, &step);
-  double minor = step / (steps && step < 5 ? step : 5);
+  double minor = step / (step < 5 ? step : 5);
   double first = floor (f->v0 / minor) * minor;
   cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
   int count = 0;

@@ -141,14 +141,44 @@ build_mark_index (braid_timeline_model *m)
         m->mark_index[fill[t]++] = (uint32_t) i;
     }
   free (fill);
+
+  m->mark_step_pos = malloc ((m->n_marks ? m->n_marks : 1)
+                             * sizeof *m->mark_step_pos);
+  if (!m->mark_step_pos)
+    return -1;
+  for (size_t i = 0; i < m->n_marks; i++)
+    m->mark_step_pos[i] = (double) m->marks[i].step + 0.5;
+  for (size_t t = 0; t < m->n_tasks; t++)
+    {
+      size_t a = m->mark_offset[t], end = m->mark_offset[t + 1];
+      while (a < end)
+        {
+          uint64_t step = m->marks[m->mark_index[a]].step;
+          size_t b = a;
+          while (b < end && m->marks[m->mark_index[b]].step == step)
+            b++;
+          for (size_t j = a; j < b; j++)
+            m->mark_step_pos[m->mark_index[j]]
+                = (double) step + (double) (j - a + 1) / (double) (b - a + 1);
+          a = b;
+        }
+    }
   return 0;
 }
 
 static int
 build_step_table (braid_timeline_model *m)
 {
+  /* The extent is what the lanes show: slices, marks and arrows. The
+   * trace's own duration may include loop events after the last task. */
   uint64_t max_step = 0;
-  int64_t max_time = m->meta ? m->meta->duration_ns : 0;
+  int64_t max_time = 0;
+  for (size_t i = 0; i < m->n_marks; i++)
+    if (m->marks[i].time_ns > max_time)
+      max_time = m->marks[i].time_ns;
+  for (size_t i = 0; i < m->n_edges; i++)
+    if (m->edges[i].time_ns > max_time)
+      max_time = m->edges[i].time_ns;
   for (size_t i = 0; i < m->n_slices; i++)
     {
       const braid_trace_slice *s = &m->slices[i];
@@ -252,6 +282,7 @@ braid_timeline_model_free (braid_timeline_model *m)
   free (m->run_prefix_count);
   free (m->mark_offset);
   free (m->mark_index);
+  free (m->mark_step_pos);
   free (m->step_time);
   free (m);
 }
@@ -373,6 +404,13 @@ braid_timeline_model_get_extent (const braid_timeline_model *m,
 {
   return axis == BRAID_TIMELINE_AXIS_STEPS ? m->extent_steps
                                            : m->extent_time;
+}
+
+braid_timeline_axis
+braid_timeline_model_preferred_axis (const braid_timeline_model *m)
+{
+  return m->extent_time <= 1.0 ? BRAID_TIMELINE_AXIS_STEPS
+                               : BRAID_TIMELINE_AXIS_TIME;
 }
 
 double

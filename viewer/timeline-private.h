@@ -45,6 +45,10 @@ struct braid_timeline_model
   /* Marks grouped by task, in time order within a task. */
   size_t *mark_offset; /* n_tasks + 1 */
   uint32_t *mark_index;
+  /* Each mark's position on the step axis: the marks of one task in one
+   * step are spread evenly across it, so five lines printed in a step
+   * read as five dots, not one. */
+  double *mark_step_pos;
 
   /* The time each step began (non-decreasing), for axis conversion. */
   int64_t *step_time;
@@ -60,10 +64,10 @@ void braid__timeline_task_slices (const braid_timeline_model *m,
 size_t braid__timeline_lower_bound (const braid_timeline_model *m,
                                     size_t first, size_t n,
                                     braid_timeline_axis axis, double value);
-/* A mark's or edge's position on an axis; step events sit in the middle
- * of their step. */
-double braid__timeline_mark_pos (const braid_trace_mark *mark,
-                                 braid_timeline_axis axis);
+/* A mark's position (see mark_step_pos), an edge's: the middle of its
+ * step. */
+double braid__timeline_mark_pos (const braid_timeline_model *m,
+                                 uint32_t mark, braid_timeline_axis axis);
 double braid__timeline_edge_pos (const braid_trace_edge *edge,
                                  braid_timeline_axis axis);
 

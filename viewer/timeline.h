@@ -81,6 +81,10 @@ bool braid_timeline_model_task_matches (const braid_timeline_model *model,
 /* The length of the trace on @axis (ns or steps), at least 1. */
 double braid_timeline_model_get_extent (const braid_timeline_model *model,
                                         braid_timeline_axis axis);
+/* The axis a trace reads best on: loop steps when no time passed at all
+ * (a virtual clock without sleeps), else wall time. */
+braid_timeline_axis braid_timeline_model_preferred_axis (
+    const braid_timeline_model *model);
 /* Converts a position between the axes: a time to the step running or
  * next to run at that time, a step to the time it began. */
 double braid_timeline_model_convert (const braid_timeline_model *model,

@@ -168,6 +168,13 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "trace");
   braid__window_update_actions (self);
+  /* A virtual-clock trace without sleeps took no time: show its steps. */
+  g_action_group_change_action_state (
+      G_ACTION_GROUP (self), "axis",
+      g_variant_new_string (braid_timeline_model_preferred_axis (self->model)
+                                    == BRAID_TIMELINE_AXIS_STEPS
+                                ? "steps"
+                                : "time"));
   gtk_widget_grab_focus (self->timeline);
 
   char *uri = g_file_get_uri (self->file);
