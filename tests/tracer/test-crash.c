@@ -1,0 +1,159 @@
+/* test-crash.c: a trace is valid after any exit. Killed with SIGKILL
+ * mid-run, the file opens, holds the committed events and says it is
+ * incomplete; SIGTERM and SIGINT flush everything and still end the
+ * process by the signal; exit() without braid_trace_stop flushes. */
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "trace-test-util.h"
+
+/* The child's body: records @n events (forever when 0), pausing now and
+ * then like a real program, then tells the parent through @fd and waits
+ * to be killed, or exits when @then_exit. */
+static void
+child_record (const char *path, uint64_t n, int fd, int then_exit)
+{
+  if (braid__trace_begin (path, 0, 0) != 0)
+    _exit (3);
+  feed (BRAID_EV_TASK_CREATED, 1, 1, 0, 0, 0, 0, 1, "main", "f", "x.c");
+  uint64_t i = 0;
+  while (n == 0 || i < n)
+    {
+      feed (BRAID_EV_OUTPUT, 2 + i, 1, 0, 0, 0, 4, 1, "tick", NULL, NULL);
+      i++;
+      if (n == 0 && i % 1000 == 0)
+        {
+          if (i == 20000 && write (fd, "r", 1) != 1)
+            _exit (4);
+          g_usleep (1000);
+        }
+    }
+  if (then_exit)
+    exit (0); /* atexit flushes */
+  if (write (fd, "r", 1) != 1)
+    _exit (4);
+  for (;;)
+    pause ();
+}
+
+static pid_t
+spawn_recorder (const char *path, uint64_t n, int then_exit)
+{
+  int fds[2];
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid_t pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      close (fds[0]);
+      child_record (path, n, fds[1], then_exit);
+      _exit (0);
+    }
+  close (fds[1]);
+  if (!then_exit)
+    {
+      char c;
+      g_assert_cmpint (read (fds[0], &c, 1), ==, 1);
+    }
+  close (fds[0]);
+  return pid;
+}
+
+static void
+test_kill_9_leaves_committed_events_marked_incomplete (void)
+{
+  char *path = test_trace_path ("killed.db");
+  pid_t pid = spawn_recorder (path, 0, 0);
+  /* Let a few commits happen (one at least every 100 ms). */
+  g_usleep (300000);
+  kill (pid, SIGKILL);
+  int status;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+
+  braid_trace *trace = open_or_fail (path);
+  const braid_trace_meta *m = braid_trace_get_meta (trace);
+  g_assert_false (m->complete);
+  g_test_message ("%llu events survived the kill",
+                  (unsigned long long) m->n_events);
+  g_assert_cmpuint (m->n_events, >=, 20000);
+  size_t n;
+  const braid_trace_problem *p = braid_trace_get_problems (trace, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (p[0].kind, ==, BRAID_PROBLEM_INCOMPLETE);
+  /* Every committed event is whole: the outputs are the ticks in order. */
+  const braid_trace_output *o = braid_trace_get_outputs (trace, &n);
+  g_assert_cmpuint (n, ==, m->n_events - 1);
+  g_assert_cmpstr (o[n - 1].text, ==, "tick");
+  g_assert_cmpint (o[n - 1].time_ns, ==, (int64_t) n);
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+}
+
+static void
+check_signal_flushes (int sig)
+{
+  char *path = test_trace_path ("signalled.db");
+  pid_t pid = spawn_recorder (path, 5000, 0);
+  kill (pid, sig);
+  int status;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  /* The process still ends by the signal, as without tracing. */
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, sig);
+  braid_trace *trace = open_or_fail (path);
+  const braid_trace_meta *m = braid_trace_get_meta (trace);
+  g_assert_true (m->complete);
+  g_assert_cmpuint (m->n_events, ==, 5001);
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+}
+
+static void
+test_sigterm_flushes_and_reraises (void)
+{
+  check_signal_flushes (SIGTERM);
+}
+
+static void
+test_sigint_flushes_and_reraises (void)
+{
+  check_signal_flushes (SIGINT);
+}
+
+static void
+test_exit_without_stop_flushes (void)
+{
+  char *path = test_trace_path ("exited.db");
+  pid_t pid = spawn_recorder (path, 3000, 1);
+  int status;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  braid_trace *trace = open_or_fail (path);
+  const braid_trace_meta *m = braid_trace_get_meta (trace);
+  g_assert_true (m->complete);
+  g_assert_cmpuint (m->n_events, ==, 3001);
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tracer/crash/kill-9-leaves-committed-events-marked-"
+                   "incomplete",
+                   test_kill_9_leaves_committed_events_marked_incomplete);
+  g_test_add_func ("/tracer/crash/sigterm-flushes-and-reraises",
+                   test_sigterm_flushes_and_reraises);
+  g_test_add_func ("/tracer/crash/sigint-flushes-and-reraises",
+                   test_sigint_flushes_and_reraises);
+  g_test_add_func ("/tracer/crash/exit-without-stop-flushes",
+                   test_exit_without_stop_flushes);
+  return g_test_run ();
+}
