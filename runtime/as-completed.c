@@ -19,7 +19,7 @@
  */
 #include <stdlib.h>
 
-#include "braid-internal.h"
+#include "combinator-private.h"
 
 typedef struct entry
 {
@@ -112,6 +112,7 @@ braid_as_completed_new (braid_future *const *futures, size_t n, double timeout)
 {
   braid_as_completed *it;
   uint64_t delay_ns;
+  bool *first;
   int rc = 0;
 
   if (n > 0 && !futures)
@@ -139,16 +140,18 @@ braid_as_completed_new (braid_future *const *futures, size_t n, double timeout)
   it->loop = n ? braid__future_loop (futures[0]) : braid_loop_current ();
 
   /* asyncio iterates set(fs): each distinct future once. */
-  for (size_t i = 0; i < n; i++)
+  first = malloc ((n ? n : 1) * sizeof *first);
+  if (!first || braid__dedup_futures (futures, n, first) == (size_t)-1)
     {
-      size_t j;
-      for (j = 0; j < it->nentries; j++)
-        if (it->entries[j].future == futures[i])
-          break;
-      if (j == it->nentries)
-        it->entries[it->nentries++]
-            = (entry){ it, braid_future_ref (futures[i]), true };
+      free (first);
+      free (it->fifo);
+      goto fail_it;
     }
+  for (size_t i = 0; i < n; i++)
+    if (first[i])
+      it->entries[it->nentries++]
+          = (entry){ it, braid_future_ref (futures[i]), true };
+  free (first);
   it->ntodo = it->remaining = it->nentries;
 
   it->id = braid__object_id_new ();

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "braid-internal.h"
+#include "combinator-private.h"
 
 typedef struct gather
 {
@@ -172,6 +172,7 @@ gather_new (braid_future *const *futures, size_t n, braid_gather_flags flags,
 {
   braid_loop *loop = NULL;
   braid_future *outer;
+  bool *first = NULL;
   gather *g;
 
   if (state)
@@ -223,18 +224,18 @@ gather_new (braid_future *const *futures, size_t n, braid_gather_flags flags,
   g->return_exceptions = (flags & BRAID_GATHER_RETURN_EXCEPTIONS) != 0;
   g->nargs = n;
 
-  /* De-duplicate: an argument seen before maps to the same child. Gathers
-   * are small, so a quadratic scan beats a hash table here. */
+  /* De-duplicate: a repeated argument is the same child (asyncio's
+   * arg_to_fut). */
+  first = malloc (n * sizeof *first);
+  if (!first || braid__dedup_futures (futures, n, first) == (size_t)-1)
+    goto fail_state;
   for (size_t i = 0; i < n; i++)
     {
-      size_t j;
-      for (j = 0; j < g->nfuts; j++)
-        if (g->children[j] == futures[i])
-          break;
-      if (j == g->nfuts)
+      if (first[i])
         g->children[g->nfuts++] = braid_future_ref (futures[i]);
-      g->args[i] = g->children[j];
+      g->args[i] = futures[i];
     }
+  free (first);
 
   g->id = braid__object_id_new ();
   braid__object_created (loop, g->id, BRAID_OBJ_GATHER, "gather");
@@ -254,6 +255,7 @@ gather_new (braid_future *const *futures, size_t n, braid_gather_flags flags,
   return outer;
 
 fail_state:
+  free (first);
   free (g->children);
   free (g->args);
   free (g);

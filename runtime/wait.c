@@ -18,7 +18,7 @@
  */
 #include <stdlib.h>
 
-#include "braid-internal.h"
+#include "combinator-private.h"
 
 typedef struct wait_state wait_state;
 
@@ -105,6 +105,7 @@ braid_wait (braid_future *const *futures, size_t n, double timeout,
   wait_state *w;
   uint64_t delay_ns, id;
   size_t ndone = 0;
+  bool *first;
   int rc = 0;
 
   if (!braid_task_current ())
@@ -136,16 +137,21 @@ braid_wait (braid_future *const *futures, size_t n, double timeout,
   w->refs = 1;
   w->when = when;
 
-  /* asyncio works on set(fs): each distinct future counts once. */
-  for (size_t i = 0; i < n; i++)
+  /* asyncio works on set(fs): each distinct future counts once. The
+   * done[] array doubles as the scratch space for it. */
+  first = done ? done : malloc (n * sizeof *first);
+  if (!first || braid__dedup_futures (futures, n, first) == (size_t)-1)
     {
-      size_t j;
-      for (j = 0; j < w->nentries; j++)
-        if (w->entries[j].future == futures[i])
-          break;
-      if (j == w->nentries)
-        w->entries[w->nentries++] = (wait_entry){ w, futures[i], false };
+      if (first != done)
+        free (first);
+      wait_unref (w);
+      return braid__raise_code (BRAID_ENOMEM, "braid_wait");
     }
+  for (size_t i = 0; i < n; i++)
+    if (first[i])
+      w->entries[w->nentries++] = (wait_entry){ w, futures[i], false };
+  if (first != done)
+    free (first);
   w->counter = w->nentries;
 
   id = braid__object_id_new ();

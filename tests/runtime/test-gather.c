@@ -284,6 +284,46 @@ test_awaiter_resumes_two_iterations_after_child (void)
              "tick0 tick1 complete-child tick2 tick3 resumed=7 tick4 tick5");
 }
 
+static void *
+identity (void *arg)
+{
+  braid_yield ();
+  return arg;
+}
+
+/* Past the small-input scan, de-duplication sorts: the results must still
+ * follow argument order, repeats included. */
+static void *
+many_children_with_duplicates (void *unused)
+{
+  enum
+  {
+    NTASKS = 20,
+    NARGS = 50
+  };
+  braid_task *tasks[NTASKS], *args[NARGS];
+  void *res[NARGS];
+  int wrong = 0;
+
+  for (int i = 0; i < NTASKS; i++)
+    tasks[i] = braid_spawn (identity, GINT_TO_POINTER (i));
+  for (int i = 0; i < NARGS; i++)
+    args[i] = tasks[(i * 7) % NTASKS];
+  g_assert_cmpint (braid_gather_tasks (args, NARGS, res, NULL, 0), ==, 0);
+  for (int i = 0; i < NARGS; i++)
+    wrong += GPOINTER_TO_INT (res[i]) != (i * 7) % NTASKS;
+  note ("wrong=%d", wrong);
+  for (int i = 0; i < NTASKS; i++)
+    braid_task_unref (tasks[i]);
+  return NULL;
+}
+
+static void
+test_many_children_with_duplicates (void)
+{
+  check_run (many_children_with_duplicates, "wrong=0");
+}
+
 /* A tracer sees the awaiter suspended as GATHER on a gather object. */
 static void
 test_suspends_as_gather_on_a_gather_object (void)
@@ -350,6 +390,8 @@ main (int argc, char **argv)
                    test_gather_future_cancel_cancels_children);
   g_test_add_func ("/runtime/gather/awaiter-resumes-two-iterations-after-child",
                    test_awaiter_resumes_two_iterations_after_child);
+  g_test_add_func ("/runtime/gather/many-children-with-duplicates",
+                   test_many_children_with_duplicates);
   g_test_add_func ("/runtime/gather/suspends-as-gather-on-a-gather-object",
                    test_suspends_as_gather_on_a_gather_object);
   return g_test_run ();
