@@ -6,7 +6,9 @@
  * (asyncio's _on_completion). wait never reads a result, never raises a
  * future's error into the caller and never cancels the futures (ORDERING.md
  * rule 18). As in asyncio, FIRST_EXCEPTION reads each finished future's
- * error, which marks it retrieved.
+ * error, which marks it retrieved. Like asyncio's set(fs), a future passed
+ * twice counts once: the return value is the number of distinct done
+ * futures, while done[] is filled for every argument.
  *
  * Lifetime: the state is reference counted because a done callback may
  * already sit in the ready queue when the caller returns (its future
