@@ -184,6 +184,10 @@ print_timeline (const braid_trace *trace, int axis, int width)
           int c1 = (int) ((b - 1e-9) / per_col);
           if (b <= a)
             c1 = c0; /* an instant still shows in its column */
+          if (c0 >= cols)
+            c0 = cols - 1; /* the very end belongs to the last column */
+          if (c1 >= cols)
+            c1 = cols - 1;
           for (int c = c0 < 0 ? 0 : c0; c <= c1 && c < cols; c++)
             if (state_rank (s->state) > rank[c])
               rank[c] = state_rank (s->state);
@@ -194,7 +198,9 @@ print_timeline (const braid_trace *trace, int axis, int width)
             double a = axis == AXIS_STEPS ? (double) outputs[k].step
                                           : (double) outputs[k].time_ns;
             int c = (int) (a / per_col);
-            if (c >= 0 && c < cols)
+            if (c >= cols)
+              c = cols - 1;
+            if (c >= 0)
               lines[c]++;
           }
       for (int c = 0; c < cols; c++)

@@ -99,6 +99,7 @@ struct braid__builder
   uint64_t steps;           /* resumptions so far */
   uint64_t iterations;
   int32_t running;          /* the task whose step runs, -1 if none */
+  int32_t last_ended;       /* the task that finished last, -1 if none */
   int64_t last_t;
 };
 
@@ -181,6 +182,7 @@ braid__builder_new (braid_trace *trace)
     return NULL;
   b->trace = trace;
   b->running = -1;
+  b->last_ended = -1;
   return b;
 }
 
@@ -338,6 +340,8 @@ end_task (braid__builder *b, int32_t idx, int64_t t,
   braid_trace_task *task = &b->tasks[idx];
   task->ended_ns = t;
   task->outcome = outcome;
+  if (outcome != BRAID_OUTCOME_DESTROYED_PENDING)
+    b->last_ended = idx;
   if (b->running == idx)
     b->running = -1;
 }
@@ -469,6 +473,15 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
           return -1;
         if (from < 0 && ev->other == 0)
           from = object_task (b, object);
+        /* The runtime wakes awaiters from done callbacks, outside any
+         * task, so `other` is 0 and the object is often an inner future
+         * rather than the task. The task whose end set that chain going
+         * is the one that ended last before the wake-up: callbacks run
+         * in the order their futures completed. */
+        if (from < 0 && ev->other == 0
+            && (reason == BRAID_WAIT_TASK || reason == BRAID_WAIT_GATHER
+                || reason == BRAID_WAIT_WAIT || reason == BRAID_WAIT_FUTURE))
+          from = b->last_ended;
         braid_trace_edge_kind kind = reason == BRAID_WAIT_GATHER
                                          || ev->reason == BRAID_WAIT_GATHER
                                        ? BRAID_EDGE_GATHER

@@ -269,11 +269,25 @@ braid__trace_hook (void *user_data, const braid_event *ev)
   uint32_t s2 = intern (s, p, ev->str2);
   uint32_t s3 = intern (s, p, ev->str3);
 
+  /* An event outside any loop of this thread (output after the loop
+   * closed) has no loop clock to read; the runtime stamps it with the
+   * monotonic clock, which on a virtual-clock trace would be a jump of
+   * hours. Keep it at the last loop time seen on this thread instead. */
+  uint64_t time_ns = ev->time_ns;
+  if (ev->kind == BRAID_EV_LOOP_CREATED)
+    p->open_loops++;
+  if (p->open_loops > 0 || p->last_time == 0)
+    p->last_time = time_ns;
+  else
+    time_ns = p->last_time;
+  if (ev->kind == BRAID_EV_LOOP_CLOSED && p->open_loops > 0)
+    p->open_loops--;
+
   uint64_t waited;
   braid__rec *r = ring_reserve (s, p, 2, &waited);
   if (r == NULL)
     return;
-  int64_t t = relative_time (s, ev->time_ns);
+  int64_t t = relative_time (s, time_ns);
   if (waited != 0)
     {
       /* The wait happened before this event: record it first. */

@@ -1,0 +1,117 @@
+/* test-lossless.c: recording loses nothing. Several threads (several
+ * loops) record at once into rings far too small for the writer to keep
+ * up: every event is stored once, in each thread's order, and each time a
+ * thread had to wait for the writer the wait itself is in the trace as an
+ * observer-wait event. */
+#include <sqlite3.h>
+
+#include "trace-test-util.h"
+
+#define PER_THREAD 40000
+#define THREADS 3
+
+static gpointer
+record_thread (gpointer data)
+{
+  uint64_t base = GPOINTER_TO_SIZE (data) * 1000000;
+  feed (BRAID_EV_TASK_CREATED, 1, base, 0, 0, 0, 0, 1, "t", "f", "x.c");
+  for (uint64_t i = 1; i < PER_THREAD; i++)
+    feed (BRAID_EV_OUTPUT, 1 + i, base, 0, 0, 0, (int64_t) i, 1, "x", NULL,
+          NULL);
+  return NULL;
+}
+
+static int64_t
+count (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  int64_t v = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  return v;
+}
+
+static void
+test_full_rings_make_threads_wait_and_say_so (void)
+{
+  char *path = test_trace_path ("lossless.db");
+  /* 64 records per ring: the writer is always behind. */
+  g_assert_cmpint (braid__trace_begin (path, 0, 64), ==, 0);
+  GThread *threads[THREADS];
+  for (size_t i = 0; i < THREADS; i++)
+    threads[i] = g_thread_new ("recorder", record_thread,
+                               GSIZE_TO_POINTER (i + 1));
+  for (size_t i = 0; i < THREADS; i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpint (braid_trace_stop (), ==, 0);
+
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  int64_t waits = count (db, "SELECT count(*) FROM events WHERE kind = 23");
+  g_test_message ("%lld observer waits", (long long) waits);
+  g_assert_cmpint (count (db, "SELECT count(*) FROM events WHERE kind <> 23"),
+                   ==, THREADS * PER_THREAD);
+  g_assert_cmpint (count (db, "SELECT value FROM meta"
+                              " WHERE key = 'observer_waits'"),
+                   ==, waits);
+  g_assert_cmpint (waits, >, 0);
+  g_assert_cmpint (count (db, "SELECT min(value) FROM events"
+                              " WHERE kind = 23"),
+                   >, 0);
+  /* Each thread's events are in its own order: value grows with seq. */
+  g_assert_cmpint (count (db, "SELECT count(*) FROM (SELECT value,"
+                              " LAG (value) OVER (PARTITION BY task"
+                              " ORDER BY seq) AS prev FROM events"
+                              " WHERE kind = 19) WHERE value <> prev + 1"),
+                   ==, 0);
+  /* Sequence numbers are unique and dense. */
+  g_assert_cmpint (count (db, "SELECT max(seq) - min(seq) + 1 - count(*)"
+                              " FROM events"),
+                   ==, 0);
+  sqlite3_close (db);
+
+  braid_trace *trace = open_or_fail (path);
+  size_t n;
+  braid_trace_get_tasks (trace, &n);
+  g_assert_cmpuint (n, ==, THREADS);
+  const braid_trace_mark *m = braid_trace_get_marks (trace, &n);
+  size_t observer = 0;
+  for (size_t i = 0; i < n; i++)
+    observer += m[i].kind == BRAID_MARK_OBSERVER_WAIT;
+  g_assert_cmpuint (observer, ==, (size_t) waits);
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+}
+
+static void
+test_a_second_session_starts_clean (void)
+{
+  for (int round = 0; round < 3; round++)
+    {
+      char *path = test_trace_path ("again.db");
+      g_assert_cmpint (braid__trace_begin (path, 0, 0), ==, 0);
+      g_assert_cmpint (braid__trace_begin (path, 0, 0), ==, -5010);
+      feed (BRAID_EV_TASK_CREATED, 5, 1, 0, 0, 0, 0, 1, "t", "f", "x.c");
+      g_assert_cmpint (braid_trace_stop (), ==, 0);
+      braid_trace *trace = open_or_fail (path);
+      g_assert_cmpuint (braid_trace_get_meta (trace)->n_events, ==, 1);
+      braid_trace_close (trace);
+      remove_trace (path);
+      g_free (path);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tracer/lossless/full-rings-make-threads-wait-and-say-so",
+                   test_full_rings_make_threads_wait_and_say_so);
+  g_test_add_func ("/tracer/lossless/a-second-session-starts-clean",
+                   test_a_second_session_starts_clean);
+  return g_test_run ();
+}

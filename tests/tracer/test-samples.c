@@ -1,0 +1,189 @@
+/* test-samples.c: real programs traced with `braid run` and the virtual
+ * clock, checked through the reader: print_numbers shows its blocks of
+ * five on the steps axis, never_retrieved's problem names the creation
+ * and raise sites, wake edges go from a finishing task to its awaiters. */
+#include "sample-trace-util.h"
+
+/* The lines each task printed in each of its steps, in step order. */
+static GString *
+lines_per_step (const braid_trace *trace, int32_t task)
+{
+  size_t n_outputs;
+  const braid_trace_output *o = braid_trace_get_outputs (trace, &n_outputs);
+  const braid_trace_task *t = &braid_trace_get_tasks (trace, NULL)[task];
+  const braid_trace_slice *s = braid_trace_get_slices (trace, NULL);
+  GString *text = g_string_new ("");
+  for (size_t k = t->first_slice; k < t->first_slice + t->n_slices; k++)
+    {
+      if (s[k].state != BRAID_STATE_RUNNING)
+        continue;
+      int lines = 0;
+      for (size_t i = 0; i < n_outputs; i++)
+        lines += o[i].task == task && o[i].step == s[k].start_step;
+      g_string_append_printf (text, "%s%d", text->len ? "," : "", lines);
+    }
+  return text;
+}
+
+static void
+test_print_numbers_shows_blocks_of_five_in_steps (void)
+{
+  char *path = trace_sample ("print_numbers");
+  if (path == NULL)
+    {
+      g_test_skip ("print_numbers is not built");
+      return;
+    }
+  braid_trace *trace = open_or_fail (path);
+  g_assert_cmpstr (braid_trace_get_meta (trace)->clock, ==, "virtual");
+  size_t n;
+  const braid_trace_task *t = braid_trace_get_tasks (trace, &n);
+  int32_t yielders[2] = { -1, -1 }, straight[2] = { -1, -1 };
+  for (size_t i = 0; i < n; i++)
+    {
+      int32_t *slot = NULL;
+      if (strcmp (t[i].function, "print_numbers_async2") == 0)
+        slot = yielders;
+      else if (strcmp (t[i].function, "print_numbers_async1") == 0)
+        slot = straight;
+      if (slot)
+        slot[slot[0] < 0 ? 0 : 1] = (int32_t) i;
+    }
+  g_assert_cmpint (yielders[1], >=, 0);
+  g_assert_cmpint (straight[1], >=, 0);
+  /* loop1's tasks never suspend: all ten lines in one step each. */
+  for (int k = 0; k < 2; k++)
+    {
+      GString *s = lines_per_step (trace, straight[k]);
+      g_assert_cmpstr (s->str, ==, "10");
+      g_string_free (s, TRUE);
+    }
+  /* loop2's tasks yield at 0 and 5: 1 line, then 5, then 4. */
+  for (int k = 0; k < 2; k++)
+    {
+      GString *s = lines_per_step (trace, yielders[k]);
+      g_assert_cmpstr (s->str, ==, "1,5,4");
+      g_string_free (s, TRUE);
+    }
+  /* And they take turns: their steps alternate. */
+  const braid_trace_slice *s = braid_trace_get_slices (trace, NULL);
+  GArray *steps[2];
+  for (int k = 0; k < 2; k++)
+    {
+      steps[k] = g_array_new (FALSE, FALSE, sizeof (uint64_t));
+      const braid_trace_task *tk = &t[yielders[k]];
+      for (size_t i = tk->first_slice; i < tk->first_slice + tk->n_slices;
+           i++)
+        if (s[i].state == BRAID_STATE_RUNNING)
+          g_array_append_val (steps[k], s[i].start_step);
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpuint (g_array_index (steps[0], uint64_t, i), <,
+                        g_array_index (steps[1], uint64_t, i));
+      if (i < 2)
+        g_assert_cmpuint (g_array_index (steps[1], uint64_t, i), <,
+                          g_array_index (steps[0], uint64_t, i + 1));
+    }
+  g_array_free (steps[0], TRUE);
+  g_array_free (steps[1], TRUE);
+  /* Each yield is a mark. */
+  const braid_trace_mark *m = braid_trace_get_marks (trace, &n);
+  int yields = 0;
+  for (size_t i = 0; i < n; i++)
+    yields += m[i].kind == BRAID_MARK_YIELD;
+  g_assert_cmpint (yields, ==, 4);
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+}
+
+static void
+test_never_retrieved_names_creation_and_raise_sites (void)
+{
+  char *path = trace_sample ("never_retrieved");
+  if (path == NULL)
+    {
+      g_test_skip ("never_retrieved is not built");
+      return;
+    }
+  braid_trace *trace = open_or_fail (path);
+  size_t n;
+  const braid_trace_problem *p = braid_trace_get_problems (trace, &n);
+  g_assert_cmpuint (n, >=, 1);
+  const braid_trace_problem *nr = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (p[i].kind == BRAID_PROBLEM_NEVER_RETRIEVED)
+      nr = &p[i];
+  g_assert_nonnull (nr);
+  g_test_message ("%s / %s", nr->summary, nr->detail);
+  g_assert_true (g_regex_match_simple (
+    "^created at \\S*never_retrieved\\.c:[0-9]+ by '[^']+'; raised at "
+    "\\S*never_retrieved\\.c:[0-9]+$",
+    nr->detail, 0, 0));
+  g_assert_cmpint (nr->task, >=, 0);
+  const braid_trace_task *t = &braid_trace_get_tasks (trace, NULL)[nr->task];
+  g_assert_cmpint (t->outcome, ==, BRAID_OUTCOME_FAILED);
+  g_assert_false (t->error_retrieved);
+  g_assert_cmpint (t->parent, >=, 0);
+  g_assert_nonnull (strstr (nr->summary, t->name));
+  g_assert_nonnull (strstr (nr->summary, t->error_message));
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+}
+
+static void
+check_wake_edges (const char *sample)
+{
+  char *path = trace_sample (sample);
+  if (path == NULL)
+    {
+      g_test_skip ("sample not built");
+      return;
+    }
+  braid_trace *trace = open_or_fail (path);
+  size_t n;
+  const braid_trace_edge *e = braid_trace_get_edges (trace, &n);
+  const braid_trace_task *t = braid_trace_get_tasks (trace, NULL);
+  int checked = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      if ((e[i].kind != BRAID_EDGE_WAKE && e[i].kind != BRAID_EDGE_GATHER)
+          || e[i].from < 0)
+        continue;
+      /* Woken by a task that had finished, never by itself. */
+      g_assert_cmpint (e[i].to, !=, e[i].from);
+      g_assert_cmpint (t[e[i].from].ended_ns, >=, 0);
+      g_assert_cmpint (t[e[i].from].ended_ns, <=, e[i].time_ns);
+      checked++;
+    }
+  g_test_message ("%s: %d wake edges from finished tasks", sample, checked);
+  g_assert_cmpint (checked, >, 0);
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+}
+
+static void
+test_wake_edges_point_from_finishing_task_to_awaiter (void)
+{
+  check_wake_edges ("coroutines_gather");
+  check_wake_edges ("wait_first_completed");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tracer/samples/print-numbers-shows-blocks-of-five-in-"
+                   "steps",
+                   test_print_numbers_shows_blocks_of_five_in_steps);
+  g_test_add_func ("/tracer/samples/never-retrieved-names-creation-and-"
+                   "raise-sites",
+                   test_never_retrieved_names_creation_and_raise_sites);
+  g_test_add_func ("/tracer/samples/wake-edges-point-from-finishing-task-"
+                   "to-awaiter",
+                   test_wake_edges_point_from_finishing_task_to_awaiter);
+  return g_test_run ();
+}
