@@ -275,8 +275,8 @@ braid__trace_hook (void *user_data, const braid_event *ev)
    * hours. Keep it at the last loop time seen on this thread instead. */
   uint64_t time_ns = ev->time_ns;
   if (ev->kind == BRAID_EV_LOOP_CREATED)
-    p->open_loops++;
-  if (p->open_loops > 0 || p->last_time == 0)
+    p->open_loops++, p->seen_loop = 1;
+  if (p->open_loops > 0 || !p->seen_loop)
     p->last_time = time_ns;
   else
     time_ns = p->last_time;

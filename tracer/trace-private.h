@@ -60,6 +60,7 @@ typedef struct braid__producer
   size_t n_slots, n_used;
   uint64_t running_task;       /* the task whose step runs on this thread */
   int open_loops;              /* loops created and not closed here */
+  int seen_loop;               /* a loop was ever created here */
   uint64_t last_time;          /* the last loop clock reading seen here */
   struct braid__producer *next; /* the session's list, under its mutex */
 } braid__producer;
