@@ -107,8 +107,11 @@ drive (BraidWindow *self)
                                   NULL);
   size_t n_problems;
   braid_trace_get_problems (self->trace, &n_problems);
-  printf ("self-test: problems page %d with %zu problems\n",
-          gtk_notebook_get_current_page (GTK_NOTEBOOK (self->side)),
+  GtkNotebook *side = GTK_NOTEBOOK (self->side);
+  printf ("self-test: showing %s with %zu problems\n",
+          gtk_notebook_get_tab_label_text (
+              side, gtk_notebook_get_nth_page (
+                        side, gtk_notebook_get_current_page (side))),
           n_problems);
   fflush (stdout);
   /* Give the window time to lay out and draw before the snapshot. */

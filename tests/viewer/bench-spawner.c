@@ -1,0 +1,72 @@
+/* bench-spawner.c: a sample-like program that makes a large trace for the
+ * viewer's benchmark: N tasks (named worker-<i>, padded to NAME_LEN
+ * characters) each yield Y times, printing a line every 10 yields, and
+ * main awaits them all.
+ *
+ *   bench-viewer-spawner [N [Y [NAME_LEN]]]   (defaults 10000 33 0)
+ *
+ * Run it with BRAID_TRACE=file.db: about 3 events per yield per task.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "braid.h"
+
+static int n_tasks = 10000, n_yields = 33, name_len = 0;
+
+static void *
+worker (void *arg)
+{
+  intptr_t id = (intptr_t) arg;
+  for (int i = 0; i < n_yields; i++)
+    {
+      if (i % 10 == 9)
+        braid_print ("worker %ld step %d\n", (long) id, i);
+      if (braid_yield () < 0)
+        return NULL;
+    }
+  return NULL;
+}
+
+static void *
+main_task (void *arg)
+{
+  braid_task **tasks = calloc ((size_t) n_tasks, sizeof *tasks);
+  char *name = malloc ((size_t) name_len + 32);
+  for (int i = 0; i < n_tasks; i++)
+    {
+      int len = snprintf (name, 32, "worker-%d", i);
+      /* Very long names test the labels' ellipsizing. */
+      while (len < name_len)
+        name[len++] = 'x';
+      name[len] = '\0';
+      tasks[i] = braid_spawn_named (name, worker, (void *) (intptr_t) i);
+    }
+  for (int i = 0; i < n_tasks; i++)
+    {
+      braid_await_task (tasks[i], NULL);
+      braid_task_unref (tasks[i]);
+    }
+  free (name);
+  free (tasks);
+  return NULL;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc > 1)
+    n_tasks = atoi (argv[1]);
+  if (argc > 2)
+    n_yields = atoi (argv[2]);
+  if (argc > 3)
+    name_len = atoi (argv[3]);
+  if (n_tasks < 1 || n_yields < 0 || name_len < 0)
+    {
+      fprintf (stderr, "usage: bench-viewer-spawner [N [Y [NAME_LEN]]]\n");
+      return 2;
+    }
+  return braid_run (main_task, NULL, NULL) == 0 ? 0 : 1;
+}

@@ -1,0 +1,307 @@
+/* test-render-pixels.c: braid-render draws real traces where they belong.
+ *
+ * Each test records a sample on the virtual clock, renders it with the
+ * real braid-render, and checks pixels of the PNG at positions computed
+ * from the trace through the timeline library's own view mapping (the
+ * same one braid-render uses), so a lane or an x that is off fails.
+ */
+#include <string.h>
+
+#include "viewer-test-util.h"
+
+#define W 800
+#define H 300
+
+/* The view braid-render sets up for --width W --height H --no-legend. */
+static void
+view_like_render (const braid_timeline_model *m, braid_timeline_axis axis,
+                  braid_timeline_view *v)
+{
+  braid_timeline_view_init (v, m, W, H);
+  if (axis != v->axis)
+    {
+      v->axis = axis;
+      braid_timeline_view_fit (v, m);
+    }
+}
+
+static cairo_surface_t *
+render (const char *db, const char *axis, const char *png_name)
+{
+  char *png = g_strdup_printf ("%s/%s", vt_tmpdir (), png_name);
+  const char *argv[] = { db, "-o", png, "--width", G_STRINGIFY (W),
+                         "--height", G_STRINGIFY (H), "--no-legend",
+                         "--axis", axis, NULL };
+  char *err = NULL;
+  int status = vt_render (argv, &err);
+  if (status != 0)
+    g_error ("braid-render failed (%d): %s", status, err);
+  g_free (err);
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (s), ==, W);
+  g_assert_cmpint (cairo_image_surface_get_height (s), ==, H);
+  g_free (png);
+  return s;
+}
+
+static void
+test_running_lane_has_running_colour_at_its_x (void)
+{
+  char *db = vt_record_sample ("print_numbers", NULL);
+  if (!db)
+    return;
+  cairo_surface_t *png = render (db, "steps", "running.png");
+  braid_trace *trace = vt_open (db);
+  braid_timeline_model *m = braid_timeline_model_new (trace);
+  braid_timeline_view v;
+  view_like_render (m, BRAID_TIMELINE_AXIS_STEPS, &v);
+
+  guint32 running = vt_rgb_hex (
+      braid_timeline_state_color (BRAID_STATE_RUNNING, 0));
+  guint32 ready
+      = vt_rgb_hex (braid_timeline_state_color (BRAID_STATE_READY, 0));
+  size_t n_tasks, n_slices;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
+  const braid_trace_slice *slices = braid_trace_get_slices (trace, &n_slices);
+  int checked_running = 0, checked_ready = 0, checked_outside = 0;
+  for (size_t t = 0; t < n_tasks; t++)
+    {
+      int64_t lane = braid_timeline_model_task_lane (m, (int32_t) t);
+      g_assert_cmpint (lane, >=, 0);
+      double y = braid_timeline_view_lane_y (&v, lane) + v.lane_height / 2.0;
+      if (y >= H)
+        continue;
+      for (size_t i = 0; i < tasks[t].n_slices; i++)
+        {
+          const braid_trace_slice *s = &slices[tasks[t].first_slice + i];
+          double x0 = braid_timeline_view_x_for (&v, (double) s->start_step);
+          double x1 = braid_timeline_view_x_for (&v, (double) s->end_step);
+          if (x1 - x0 < 4)
+            continue;
+          guint32 px = vt_pixel (png, (int) ((x0 + x1) / 2), (int) y);
+          if (s->state == BRAID_STATE_RUNNING)
+            {
+              g_assert_cmphex (px, ==, running);
+              checked_running++;
+            }
+          else if (s->state == BRAID_STATE_READY)
+            {
+              g_assert_cmphex (px, ==, ready);
+              checked_ready++;
+            }
+        }
+      /* Before the task's first step, its lane is not running. */
+      const braid_trace_slice *first = &slices[tasks[t].first_slice];
+      double xf = braid_timeline_view_x_for (&v, (double) first->start_step);
+      if (xf - v.label_width > 6)
+        {
+          g_assert_cmphex (vt_pixel (png, (int) xf - 3, (int) y), !=,
+                           running);
+          checked_outside++;
+        }
+    }
+  g_test_message ("checked %d running, %d ready slices, %d empty lane starts",
+                  checked_running, checked_ready, checked_outside);
+  g_assert_cmpint (checked_running, >=, 10);
+  g_assert_cmpint (checked_ready, >=, 3);
+  g_assert_cmpint (checked_outside, >=, 2);
+
+  braid_timeline_model_free (m);
+  braid_trace_close (trace);
+  cairo_surface_destroy (png);
+  g_free (db);
+}
+
+/* Counts runs of dark pixels (output dots) on row @y in [x0, x1). */
+static int
+count_dots (cairo_surface_t *png, int x0, int x1, int y)
+{
+  int runs = 0;
+  bool in = false;
+  for (int x = x0; x < x1; x++)
+    {
+      guint32 p = vt_pixel (png, x, y);
+      bool dark = (p >> 16 & 0xff) < 0x70 && (p >> 8 & 0xff) < 0x70
+                  && (p & 0xff) < 0x70;
+      if (dark && !in)
+        runs++;
+      in = dark;
+    }
+  return runs;
+}
+
+static void
+test_print_numbers_steps_alternate_in_blocks_of_five (void)
+{
+  char *db = vt_record_sample ("print_numbers", NULL);
+  if (!db)
+    return;
+  cairo_surface_t *png = render (db, "steps", "blocks.png");
+  braid_trace *trace = vt_open (db);
+  braid_timeline_model *m = braid_timeline_model_new (trace);
+  braid_timeline_view v;
+  view_like_render (m, BRAID_TIMELINE_AXIS_STEPS, &v);
+  guint32 running = vt_rgb_hex (
+      braid_timeline_state_color (BRAID_STATE_RUNNING, 0));
+
+  int32_t c[2] = { vt_task_writing (trace, "c1_2"),
+                   vt_task_writing (trace, "c2_2") };
+  g_assert_cmpint (c[0], >=, 0);
+  g_assert_cmpint (c[1], >=, 0);
+  double lane_top[2];
+  for (int k = 0; k < 2; k++)
+    lane_top[k] = braid_timeline_view_lane_y (
+        &v, braid_timeline_model_task_lane (m, c[k]));
+
+  /* Walk the steps: who of the two is running in each? */
+  GString *owners = g_string_new (NULL);
+  GArray *dots = g_array_new (FALSE, FALSE, sizeof (int));
+  double extent = braid_timeline_model_get_extent (m, v.axis);
+  for (double step = 0; step < extent; step++)
+    {
+      int x0 = (int) braid_timeline_view_x_for (&v, step);
+      int x1 = (int) braid_timeline_view_x_for (&v, step + 1);
+      int xm = (x0 + x1) / 2;
+      bool run[2];
+      for (int k = 0; k < 2; k++)
+        run[k] = vt_pixel (png, xm, (int) (lane_top[k] + v.lane_height / 2))
+                 == running;
+      g_assert_false (run[0] && run[1]); /* one task runs at a time */
+      for (int k = 0; k < 2; k++)
+        if (run[k])
+          {
+            g_string_append_c (owners, k ? 'B' : 'A');
+            /* Output dots sit near the bottom of the lane band. */
+            int n = count_dots (png, x0 + 1, x1 - 1,
+                                (int) lane_top[k] + v.lane_height - 4);
+            g_array_append_val (dots, n);
+          }
+    }
+  g_test_message ("owners %s", owners->str);
+  /* c1_2 and c2_2 take turns: A B A B A B. */
+  g_assert_cmpstr (owners->str, ==, "ABABAB");
+  /* Blocks of five: 1 line (i = 0), then 5 (1..5), then 4 (6..9). */
+  int expected[] = { 1, 1, 5, 5, 4, 4 };
+  g_assert_cmpuint (dots->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < dots->len; i++)
+    g_assert_cmpint (g_array_index (dots, int, i), ==, expected[i]);
+
+  g_array_free (dots, TRUE);
+  g_string_free (owners, TRUE);
+  braid_timeline_model_free (m);
+  braid_trace_close (trace);
+  cairo_surface_destroy (png);
+  g_free (db);
+}
+
+static gboolean
+region_has (cairo_surface_t *png, int x0, int x1, int y0, int y1,
+            guint32 colour)
+{
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      if (vt_pixel (png, x, y) == colour)
+        return TRUE;
+  return FALSE;
+}
+
+static void
+test_never_retrieved_sample_shows_its_mark (void)
+{
+  char *db = vt_record_sample ("never_retrieved", NULL);
+  if (!db)
+    return;
+  cairo_surface_t *png = render (db, "time", "never.png");
+  braid_trace *trace = vt_open (db);
+  braid_timeline_model *m = braid_timeline_model_new (trace);
+  braid_timeline_view v;
+  view_like_render (m, BRAID_TIMELINE_AXIS_TIME, &v);
+  guint32 magenta
+      = vt_rgb_hex (braid_timeline_mark_color (BRAID_MARK_NEVER_RETRIEVED));
+
+  size_t n_marks, n_tasks;
+  const braid_trace_mark *marks = braid_trace_get_marks (trace, &n_marks);
+  braid_trace_get_tasks (trace, &n_tasks);
+  int found = 0;
+  for (size_t i = 0; i < n_marks; i++)
+    {
+      if (marks[i].kind != BRAID_MARK_NEVER_RETRIEVED)
+        continue;
+      int64_t lane = braid_timeline_model_task_lane (m, marks[i].task);
+      int y = (int) braid_timeline_view_lane_y (&v, lane);
+      int x = (int) braid_timeline_view_x_for (&v, (double) marks[i].time_ns);
+      g_assert_true (region_has (png, x - 6, x + 7, y, y + v.lane_height,
+                                 magenta));
+      /* ...and only in its own lane. */
+      for (size_t t = 0; t < n_tasks; t++)
+        if ((int32_t) t != marks[i].task)
+          {
+            int yt = (int) braid_timeline_view_lane_y (
+                &v, braid_timeline_model_task_lane (m, (int32_t) t));
+            g_assert_false (region_has (png, x - 6, x + 7, yt + 3,
+                                        yt + v.lane_height - 3, magenta));
+          }
+      found++;
+    }
+  g_assert_cmpint (found, ==, 1);
+
+  braid_timeline_model_free (m);
+  braid_trace_close (trace);
+  cairo_surface_destroy (png);
+  g_free (db);
+}
+
+static void
+test_sleeping_lane_has_sleep_colour_on_the_time_axis (void)
+{
+  char *db = vt_record_sample ("wait_for_timeout", NULL);
+  if (!db)
+    return;
+  cairo_surface_t *png = render (db, "time", "sleep.png");
+  braid_trace *trace = vt_open (db);
+  braid_timeline_model *m = braid_timeline_model_new (trace);
+  braid_timeline_view v;
+  view_like_render (m, BRAID_TIMELINE_AXIS_TIME, &v);
+  size_t n;
+  const braid_trace_slice *slices = braid_trace_get_slices (trace, &n);
+  int checked = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      const braid_trace_slice *s = &slices[i];
+      double x0 = braid_timeline_view_x_for (&v, (double) s->start_ns);
+      double x1 = braid_timeline_view_x_for (&v, (double) s->end_ns);
+      if (s->state != BRAID_STATE_WAITING || x1 - x0 < 6)
+        continue;
+      int64_t lane = braid_timeline_model_task_lane (m, (int32_t) s->task);
+      int y = (int) (braid_timeline_view_lane_y (&v, lane)
+                     + v.lane_height / 2.0);
+      g_assert_cmphex (vt_pixel (png, (int) ((x0 + x1) / 2), y), ==,
+                       vt_rgb_hex (braid_timeline_state_color (
+                           s->state, s->wait_reason)));
+      checked++;
+    }
+  g_test_message ("checked %d waiting slices", checked);
+  g_assert_cmpint (checked, >=, 2);
+  braid_timeline_model_free (m);
+  braid_trace_close (trace);
+  cairo_surface_destroy (png);
+  g_free (db);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/viewer/render/running-lane-has-running-colour-at-its-x",
+                   test_running_lane_has_running_colour_at_its_x);
+  g_test_add_func (
+      "/viewer/render/print-numbers-steps-alternate-in-blocks-of-five",
+      test_print_numbers_steps_alternate_in_blocks_of_five);
+  g_test_add_func ("/viewer/render/never-retrieved-sample-shows-its-mark",
+                   test_never_retrieved_sample_shows_its_mark);
+  g_test_add_func (
+      "/viewer/render/sleeping-lane-has-sleep-colour-on-the-time-axis",
+      test_sleeping_lane_has_sleep_colour_on_the_time_axis);
+  return g_test_run ();
+}
