@@ -21,6 +21,12 @@
 
 #define BRAID_LIKELY(x) __builtin_expect (!!(x), 1)
 #define BRAID_UNLIKELY(x) __builtin_expect (!!(x), 0)
+#if defined(__SANITIZE_ADDRESS__)
+#define BRAID_ASAN_BUILD 1
+#else
+#define BRAID_ASAN_BUILD 0
+#endif
+
 #define BRAID_TLS __thread __attribute__ ((tls_model ("initial-exec")))
 #define BRAID_HIDDEN __attribute__ ((visibility ("hidden")))
 
@@ -216,7 +222,7 @@ struct braid_task
   char *parent_name;
   braid__timer sleep_timer;
   braid_task *prev, *next; /* the loop's list of tasks */
-  char name_buf[28];
+  char name_buf[32];
 };
 
 static inline braid_task *
@@ -276,6 +282,8 @@ struct braid_loop
   braid_task *tasks; /* every task not yet freed or detached */
   size_t ntasks;
   braid_task *finished; /* a task whose stack the loop must release */
+  braid_task *free_tasks; /* freed task memory kept for reuse */
+  unsigned nfree_tasks;
   uint64_t id;
   /* The slow-step watchdog (diagnostics.c). */
   uint64_t step_seq; /* bumped at every step (relaxed atomic stores) */
@@ -294,10 +302,6 @@ BRAID_HIDDEN void braid__emit_simple (braid_loop *loop, braid_event_kind kind,
                                       uint64_t object, int64_t value,
                                       uint32_t reason);
 
-/* Suspends the running task @t: its wake-up must already be arranged
- * (queued, registered on a future or armed on a timer). Switches straight
- * to the next ready task when it can, otherwise to the loop. Returns when
- * @t is resumed. */
 /* Diagnostics (diagnostics.c). */
 BRAID_HIDDEN void braid__report_never_retrieved (braid_future *f);
 BRAID_HIDDEN void braid__report_destroyed_pending (braid_task *t);
@@ -309,35 +313,74 @@ BRAID_HIDDEN void braid__watchdog_check (braid_loop *loop, braid_task *t);
 #define STEP_SEQ_BUMP(loop)                                                   \
   __atomic_store_n (&(loop)->step_seq, (loop)->step_seq + 1, __ATOMIC_RELAXED)
 
+/* Picks the next task to switch to directly from a task that suspends
+ * or ends: the head of the running iteration (starting a new iteration
+ * when the last one is done and no poll is due), if it is a task's step.
+ * Pops it and starts it if needed. Returns NULL when the loop must run
+ * (a callback or timer is next, a poll is due, the loop stops, or a task
+ * could not start). */
+static inline __attribute__ ((always_inline)) braid_task *
+braid__next_task (braid_loop *loop)
+{
+  if (BRAID_LIKELY (loop->remaining > 0)
+      || (loop->queue.len > 0 && loop->since_poll + 1 < BRAID_POLL_EVERY
+          && braid__loop_fast_iteration (loop)))
+    {
+      braid__entry *e = queue_peek (&loop->queue);
+      if (e->kind != ENTRY_RESUME)
+        return NULL;
+      braid_task *next = (braid_task *)e->a;
+      if (BRAID_UNLIKELY (!next->started) && next->must_cancel)
+        return NULL; /* the loop ends it without a stack */
+      queue_drop_head (&loop->queue);
+      loop->remaining--;
+      if (BRAID_UNLIKELY (!next->started) && !braid__task_start (loop, next))
+        return NULL;
+      STEP_SEQ_BUMP (loop);
+      if (BRAID_UNLIKELY (braid__hooks_active))
+        braid__emit_simple (loop, BRAID_EV_TASK_RESUMED, next->fut.id, 0, 0, 0,
+                            0);
+      return next;
+    }
+  return NULL;
+}
+
+/* Releases the stack of the task that ended with the last switch. */
 static inline void
+braid__reap_finished (braid_loop *loop)
+{
+  if (BRAID_UNLIKELY (loop->finished != NULL))
+    {
+      braid_task *done = loop->finished;
+      loop->finished = NULL;
+      braid__task_reap (loop, done);
+    }
+}
+
+/* Suspends the running task @t: its wake-up must already be arranged
+ * (queued, registered on a future or armed on a timer). Switches straight
+ * to the next ready task when it can, otherwise to the loop. Returns when
+ * @t is resumed. */
+static inline __attribute__ ((always_inline)) void
 braid__task_suspend (braid_loop *loop, braid_task *t)
 {
   if (BRAID_UNLIKELY (__atomic_load_n (&loop->slow_flag, __ATOMIC_RELAXED)))
     braid__watchdog_check (loop, t);
-  if (BRAID_LIKELY (loop->remaining > 0)
-      || braid__loop_fast_iteration (loop))
+  braid_task *next = braid__next_task (loop);
+  if (next == t)
+    return;
+  if (next)
     {
-      braid__entry *e = queue_peek (&loop->queue);
-      if (e->kind == ENTRY_RESUME && ((braid_task *)e->a)->started)
-        {
-          braid_task *next = (braid_task *)e->a;
-          queue_drop_head (&loop->queue);
-          loop->remaining--;
-          STEP_SEQ_BUMP (loop);
-          if (BRAID_UNLIKELY (braid__hooks_active))
-            braid__emit_simple (loop, BRAID_EV_TASK_RESUMED, next->fut.id, 0,
-                                0, 0, 0);
-          if (next == t)
-            return;
-          braid__tls_task = next;
-          braid__coro_switch (&t->co, &next->co);
-          return;
-        }
+      braid__tls_task = next;
+      braid__coro_switch (&t->co, &next->co);
     }
-  braid__tls_task = NULL;
-  braid__coro_switch (&t->co, &loop->main_ctx);
+  else
+    {
+      braid__tls_task = NULL;
+      braid__coro_switch (&t->co, &loop->main_ctx);
+    }
+  braid__reap_finished (loop);
 }
-
 
 /* Helpers. */
 BRAID_HIDDEN void *braid__xmalloc (size_t n);

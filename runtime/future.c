@@ -15,11 +15,19 @@
 #include "braid-private.h"
 
 static uint64_t next_object_id;
+/* Each thread takes ids in blocks, so creating an object costs no atomic
+ * operation. */
+static BRAID_TLS uint64_t id_next, id_end;
 
 uint64_t
 braid__object_id_new (void)
 {
-  return __atomic_add_fetch (&next_object_id, 1, __ATOMIC_RELAXED);
+  if (BRAID_UNLIKELY (id_next == id_end))
+    {
+      id_next = __atomic_fetch_add (&next_object_id, 1024, __ATOMIC_RELAXED) + 1;
+      id_end = id_next + 1024;
+    }
+  return id_next++;
 }
 
 void

@@ -167,12 +167,7 @@ dispatch (braid_loop *loop, braid__entry *e)
         braid__coro_switch (&loop->main_ctx, &t->co);
         braid__tls_task = NULL;
         __atomic_store_n (&loop->in_step, 0, __ATOMIC_RELAXED);
-        if (loop->finished)
-          {
-            braid_task *done = loop->finished;
-            loop->finished = NULL;
-            braid__task_reap (loop, done);
-          }
+        braid__reap_finished (loop);
         break;
       }
     case ENTRY_CALL:
@@ -466,6 +461,12 @@ braid_loop_close (braid_loop *loop)
   free (loop->pools);
   free (loop->queue.ring);
   free (loop->heap);
+  while (loop->free_tasks)
+    {
+      braid_task *t = loop->free_tasks;
+      loop->free_tasks = t->next;
+      free (t);
+    }
   if (BRAID_UNLIKELY (braid__hooks_active))
     braid__emit_simple (loop, BRAID_EV_LOOP_CLOSED, 0, 0, loop->id, 0, 0);
   free (loop);

@@ -9,6 +9,7 @@
  * at once (the loop does it right after the last switch).
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,23 +55,62 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
     braid__abort ("braid_spawn", "no running loop: use braid_loop_spawn");
   if (!fn)
     braid__abort ("braid_spawn", "NULL function");
-  braid_task *t = braid__xmalloc (sizeof *t);
-  braid__future_init (&t->fut, loop, braid__object_id_new (), true);
-  /* One reference for the caller, one for the loop while it is pending. */
-  t->fut.refcount = 2;
-  memset ((char *)t + sizeof t->fut, 0, sizeof *t - sizeof t->fut);
+  braid_task *t = loop->free_tasks;
+  if (t)
+    {
+      loop->free_tasks = t->next;
+      loop->nfree_tasks--;
+    }
+  else
+    t = braid__xmalloc (sizeof *t);
+  /* Field by field rather than one memset: a spawn touches only what it
+   * must (the coroutine is set up at the first step). */
+  braid_future *f = &t->fut;
+  f->refcount = 2; /* the caller's and the loop's (while pending) */
+  f->state = FUT_PENDING;
+  f->is_task = true;
+  f->retrieved = f->gathered = f->reported = false;
+  f->ncbs = 0;
+  f->capcbs = 1;
+  f->id = braid__object_id_new ();
+  f->loop = loop;
+  f->result = NULL;
+  f->error = NULL;
+  f->cbs = f->inline_cb;
+  f->cancel_fn = NULL;
   t->fn = fn;
   t->arg = arg;
+  t->error = NULL;
   t->loop = loop;
   t->fn_name = fn_name;
   t->file = file;
   t->line = line;
+  t->started = t->finished = t->must_cancel = t->wake_cancelled = false;
+  t->wait_kind = WAITK_NONE;
+  t->wait_reason = BRAID_WAIT_NONE;
+  t->cancel_requests = 0;
+  t->cancel_msg = NULL;
+  t->wake_cancel_msg = NULL;
+  t->cancel_requester = 0;
+  t->wait_object = 0;
+  t->waiting_on = NULL;
+  t->name_buf[0] = 0;
   if (name)
-    t->custom_name = braid__xstrdup (name);
+    {
+      t->custom_name = braid__xstrdup (name);
+      t->name_num = 0;
+    }
   else
-    t->name_num = __atomic_add_fetch (&task_name_counter, 1, __ATOMIC_RELAXED);
+    {
+      t->custom_name = NULL;
+      t->name_num
+        = __atomic_add_fetch (&task_name_counter, 1, __ATOMIC_RELAXED);
+    }
+  t->sleep_timer.state = TIMER_IDLE;
   t->sleep_timer.embedded = true;
   t->sleep_timer.data = t;
+  t->sleep_timer.id = 0;
+  t->parent_name = NULL;
   if (parent)
     {
       t->parent_id = parent->fut.id;
@@ -78,6 +118,8 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
       if (parent->custom_name)
         t->parent_name = braid__xstrdup (parent->custom_name);
     }
+  else
+    t->parent_id = t->parent_num = 0;
   task_list_add (loop, t);
 
   braid__entry *e = queue_push_slot (&loop->queue);
@@ -117,13 +159,29 @@ braid__task_free (braid_task *t)
     braid__emit_simple (t->loop, BRAID_EV_TASK_FREED, t->fut.id, 0, 0, 0, 0);
   if (t->loop)
     task_list_remove (t->loop, t);
-  braid__future_release_cbs (&t->fut);
-  braid_error_unref (t->fut.error);
-  braid_error_unref (t->error);
-  free (t->custom_name);
-  free (t->cancel_msg);
-  free (t->wake_cancel_msg);
-  free (t->parent_name);
+  if (t->fut.cbs != t->fut.inline_cb)
+    braid__future_release_cbs (&t->fut);
+  if (t->fut.error)
+    braid_error_unref (t->fut.error);
+  if (BRAID_UNLIKELY (t->error || t->custom_name || t->cancel_msg
+                      || t->wake_cancel_msg || t->parent_name))
+    {
+      braid_error_unref (t->error);
+      free (t->custom_name);
+      free (t->cancel_msg);
+      free (t->wake_cancel_msg);
+      free (t->parent_name);
+    }
+  braid_loop *loop = t->loop;
+  /* Keep the memory for the next spawn (not under ASan, which must see
+   * every use after free). */
+  if (loop && !BRAID_ASAN_BUILD && loop->nfree_tasks < 256)
+    {
+      t->next = loop->free_tasks;
+      loop->free_tasks = t;
+      loop->nfree_tasks++;
+      return;
+    }
   free (t);
 }
 
@@ -156,6 +214,53 @@ braid_task_id (const braid_task *t)
   return t->fut.id;
 }
 
+/* The last name formatted on this thread: names count up, so the next
+ * one is usually that one plus one, an increment of the decimal string. */
+static BRAID_TLS char last_name[32] = "Task-0";
+static BRAID_TLS uint64_t last_num;
+static BRAID_TLS size_t last_len = 6;
+
+/* Writes "Task-N" into @buf (at least 28 bytes) without snprintf (task
+ * starts are hot). */
+static void
+format_task_name (char *buf, uint64_t n)
+{
+  if (n == last_num + 1)
+    {
+      size_t i = last_len;
+      while (i > 5 && last_name[i - 1] == '9')
+        last_name[--i] = '0';
+      if (i > 5)
+        last_name[i - 1]++;
+      else
+        {
+          memmove (last_name + 6, last_name + 5, last_len - 5 + 1);
+          last_name[5] = '1';
+          last_len++;
+        }
+    }
+  else
+    {
+      char digits[24];
+      int k = 0;
+      uint64_t v = n;
+      do
+        {
+          digits[k++] = (char)('0' + v % 10);
+          v /= 10;
+        }
+      while (v);
+      size_t i = 5;
+      while (k)
+        last_name[i++] = digits[--k];
+      last_name[i] = 0;
+      last_len = i;
+    }
+  last_num = n;
+  /* Both buffers are 32 bytes: a fixed-size copy the compiler inlines. */
+  memcpy (buf, last_name, 32);
+}
+
 const char *
 braid_task_name (const braid_task *t)
 {
@@ -163,10 +268,10 @@ braid_task_name (const braid_task *t)
     braid__abort ("braid_task_name", "NULL task");
   if (t->custom_name)
     return t->custom_name;
-  /* Names are formatted lazily: spawning stays free of snprintf. */
+  /* Names are formatted lazily: spawning stays free of formatting. */
   braid_task *m = (braid_task *)t;
   if (!m->name_buf[0])
-    snprintf (m->name_buf, sizeof m->name_buf, "Task-%" PRIu64, t->name_num);
+    format_task_name (m->name_buf, t->name_num);
   return m->name_buf;
 }
 
@@ -345,12 +450,21 @@ static void
 task_entry (void *arg)
 {
   braid_task *t = arg;
-  void *result = t->fn (t->arg);
   braid_loop *loop = t->loop;
+  braid__reap_finished (loop);
+  void *result = t->fn (t->arg);
   if (BRAID_UNLIKELY (__atomic_load_n (&loop->slow_flag, __ATOMIC_RELAXED)))
     braid__watchdog_check (loop, t);
   task_finish (t, result);
+  /* The stack is released by whoever runs next (it cannot be while we
+   * run on it). */
   loop->finished = t;
+  braid_task *next = braid__next_task (loop);
+  if (next)
+    {
+      braid__tls_task = next;
+      braid__coro_switch_final (&t->co, &next->co);
+    }
   braid__tls_task = NULL;
   braid__coro_switch_final (&t->co, &loop->main_ctx);
 }
