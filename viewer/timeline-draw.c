@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Heights of the state bands as fractions of the lane: running is tall,
@@ -119,7 +120,7 @@ draw_lane_slices (frame *f, int32_t task, double y)
         j = i + 1;
       double col_start = braid_timeline_view_value_at (v, col);
       double units = col_end - col_start;
-      uint64_t run_count = m->run_prefix_count[j] - m->run_prefix_count[i];
+      uint32_t run_count = m->run_prefix_count[j] - m->run_prefix_count[i];
       double run_units
           = axis == BRAID_TIMELINE_AXIS_STEPS
                 ? (double) run_count
@@ -337,17 +338,60 @@ edge_color (braid_trace_edge_kind kind)
     }
 }
 
-static void
-draw_arrow (cairo_t *cr, double x0, double y0, double x1, double y1)
+/* Arrows are batched per edge kind: one stroke and one fill per kind per
+ * frame instead of one per arrow, which matters when thousands of spawn
+ * arrows cross the screen. */
+typedef struct arrow_batch
 {
-  cairo_move_to (cr, x0, y0);
-  cairo_line_to (cr, x1, y1);
+  double *xy; /* x, y0, y1 per arrow */
+  size_t n, cap;
+} arrow_batch;
+
+#define N_EDGE_KINDS 5
+
+static void
+batch_add (arrow_batch *b, double x, double y0, double y1)
+{
+  if (b->n == b->cap)
+    {
+      size_t cap = b->cap ? b->cap * 2 : 64;
+      double *xy = realloc (b->xy, cap * 3 * sizeof *xy);
+      if (!xy)
+        return;
+      b->xy = xy;
+      b->cap = cap;
+    }
+  b->xy[b->n * 3] = x;
+  b->xy[b->n * 3 + 1] = y0;
+  b->xy[b->n * 3 + 2] = y1;
+  b->n++;
+}
+
+static void
+batch_draw (cairo_t *cr, const arrow_batch *b, braid_timeline_rgb c)
+{
+  if (b->n == 0)
+    return;
+  cairo_set_source_rgba (cr, c.r, c.g, c.b, 0.85);
+  cairo_new_path (cr);
+  for (size_t i = 0; i < b->n; i++)
+    {
+      double x = round (b->xy[i * 3]) + 0.5;
+      cairo_move_to (cr, x, b->xy[i * 3 + 1]);
+      cairo_line_to (cr, x, b->xy[i * 3 + 2]);
+    }
   cairo_stroke (cr);
-  double a = atan2 (y1 - y0, x1 - x0);
-  cairo_move_to (cr, x1, y1);
-  cairo_line_to (cr, x1 - 6 * cos (a - 0.45), y1 - 6 * sin (a - 0.45));
-  cairo_line_to (cr, x1 - 6 * cos (a + 0.45), y1 - 6 * sin (a + 0.45));
-  cairo_close_path (cr);
+  for (size_t i = 0; i < b->n; i++)
+    {
+      /* A vertical arrow: the head points up or down. */
+      double x = round (b->xy[i * 3]) + 0.5;
+      double y0 = b->xy[i * 3 + 1], y1 = b->xy[i * 3 + 2];
+      double d = y1 >= y0 ? 1 : -1;
+      cairo_move_to (cr, x, y1);
+      cairo_line_to (cr, x - 3, y1 - 6 * d);
+      cairo_line_to (cr, x + 3, y1 - 6 * d);
+      cairo_close_path (cr);
+    }
   cairo_fill (cr);
 }
 
@@ -367,7 +411,7 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
       else
         hi = mid;
     }
-  cairo_set_line_width (f->cr, 1);
+  arrow_batch batches[N_EDGE_KINDS] = { { 0 } };
   double lh = v->lane_height;
   double last_col = -1e300;
   int in_col = 0;
@@ -414,18 +458,27 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
       if (bottom < first_lane || top > last_lane)
         continue;
       in_col++;
-      braid_timeline_rgb c = edge_color (e->kind);
-      cairo_set_source_rgba (f->cr, c.r, c.g, c.b, 0.85);
+      arrow_batch *b = &batches[(unsigned) e->kind < N_EDGE_KINDS
+                                    ? e->kind
+                                    : BRAID_EDGE_CANCEL];
       double yt = braid_timeline_view_lane_y (v, to);
       if (from < 0)
         {
           /* Woken by the loop (a timer, I/O): a short stub from above. */
-          draw_arrow (f->cr, x, yt - 2, x, yt + lh * 0.2);
+          batch_add (b, x, yt - 2, yt + lh * 0.2);
           continue;
         }
       double yf = braid_timeline_view_lane_y (v, from) + lh / 2;
       double yto = to > from ? yt + lh * 0.18 : yt + lh * 0.82;
-      draw_arrow (f->cr, x, yf, x, yto);
+      /* Clip long arrows to the screen so cairo does not walk them. */
+      yf = fmax (-10, fmin (yf, v->height + 10));
+      batch_add (b, x, yf, yto);
+    }
+  cairo_set_line_width (f->cr, 1);
+  for (int k = 0; k < N_EDGE_KINDS; k++)
+    {
+      batch_draw (f->cr, &batches[k], edge_color ((braid_trace_edge_kind) k));
+      free (batches[k].xy);
     }
 }
 

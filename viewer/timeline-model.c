@@ -96,7 +96,7 @@ static void
 build_prefix_sums (braid_timeline_model *m)
 {
   int64_t ns = 0;
-  uint64_t count = 0;
+  uint32_t count = 0;
   for (size_t i = 0; i < m->n_slices; i++)
     {
       m->run_prefix_ns[i] = ns;

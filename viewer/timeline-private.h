@@ -40,7 +40,7 @@ struct braid_timeline_model
    * entries): the running share of any run of a task's slices is a
    * difference of two entries. */
   int64_t *run_prefix_ns;
-  uint64_t *run_prefix_count;
+  uint32_t *run_prefix_count;
 
   /* Marks grouped by task, in time order within a task. */
   size_t *mark_offset; /* n_tasks + 1 */

@@ -1,6 +1,6 @@
 /* bench-timeline.c: the viewer on a large trace, measured.
  *
- * Records bench-viewer-spawner (default 10000 tasks x 33 yields, about a
+ * Records bench-viewer-spawner (default 10000 tasks x 46 yields, about a
  * million events) under tracing, then prints: the time to open the trace
  * and build the timeline model, resident memory against the file size,
  * the time of one frame (1600x900, offscreen cairo) at every zoom level
@@ -60,7 +60,7 @@ record (void)
   const char *yields = g_getenv ("BRAID_BENCH_YIELDS");
   char *db = g_build_filename (vt_tmpdir (), "bench.db", NULL);
   const char *argv[] = { spawner, tasks ? tasks : "10000",
-                         yields ? yields : "33", NULL };
+                         yields ? yields : "46", NULL };
   char **env = g_get_environ ();
   env = g_environ_setenv (env, "BRAID_TRACE", db, TRUE);
   int status;
@@ -167,6 +167,7 @@ main (int argc, char **argv)
       return 1;
     }
   gint64 t1 = g_get_monotonic_time ();
+  long rss_reader = rss_kb ("VmRSS:");
   braid_timeline_model *m = braid_timeline_model_new (trace);
   gint64 t2 = g_get_monotonic_time ();
   long rss1 = rss_kb ("VmRSS:");
@@ -182,9 +183,10 @@ main (int argc, char **argv)
   printf ("open     reader %.2f s (%d progress calls), model %.3f s, "
           "total %.2f s\n",
           (t1 - t0) / 1e6, progress_calls, (t2 - t1) / 1e6, (t2 - t0) / 1e6);
-  printf ("memory   resident +%.1f MB after loading (%.2fx the file), "
-          "peak %.1f MB\n",
+  printf ("memory   resident +%.1f MB after loading (%.2fx the file): "
+          "reader %.1f MB, timeline model %.1f MB; peak %.1f MB\n",
           (rss1 - rss0) / 1024.0, (rss1 - rss0) / 1024.0 / file_mb,
+          (rss_reader - rss0) / 1024.0, (rss1 - rss_reader) / 1024.0,
           rss_kb ("VmHWM:") / 1024.0);
 
   cairo_surface_t *surface
