@@ -174,7 +174,12 @@ typedef enum braid_clock_kind
   BRAID_CLOCK_MONOTONIC = 0, /* real time */
   BRAID_CLOCK_VIRTUAL = 1,   /* time jumps to the next timer when every
                                 task waits: sleeps cost nothing and a run is
-                                reproducible to the event */
+                                reproducible to the event. It starts at 0.
+                                While I/O is active (a libuv handle or
+                                request), it does not jump: it advances by
+                                the real time the loop spends blocked in the
+                                poll, so only programs without I/O are
+                                reproducible. */
 } braid_clock_kind;
 
 /* braid_loop_new:
@@ -198,7 +203,11 @@ int braid_loop_set_clock (braid_loop *loop, braid_clock_kind clock);
 braid_clock_kind braid_loop_get_clock (const braid_loop *loop);
 
 /* Sets the threshold above which a step is reported as holding the loop
- * (asyncio's slow_callback_duration; the time.sleep mistake). 0 disables. */
+ * (asyncio's slow_callback_duration; the time.sleep mistake). 0 disables.
+ * A watchdog thread samples the loop while it runs, so steps are not
+ * timed on the hot path; the report ("slow step: TASK ... held the loop
+ * for at least N ms") comes when the step ends. Takes effect at the next
+ * braid_loop_run_until_complete. */
 void braid_loop_set_slow_step_ns (braid_loop *loop, uint64_t ns);
 
 /* Sets the usable stack size of tasks created from now on (default 256
@@ -221,7 +230,12 @@ struct uv_loop_s *braid_loop_uv (braid_loop *loop);
  * Returns 0, or the code of the future's error, which becomes the calling
  * thread's current error; BRAID_EBUSY if the loop is already running;
  * BRAID_EDEADLK if the loop ran out of things to do before @future was done
- * (a deadlock: also reported on stderr). */
+ * (a deadlock: nothing ready, no timer, no active libuv handle or request;
+ * reported on stderr with every waiting task and what it waits on).
+ * BRAID_EBUSY also when called from a task or a callback of any loop on
+ * this thread; BRAID_EXLOOP if @future belongs to another loop. As in
+ * asyncio, the loop finishes the iteration in which @future's completion
+ * is seen, so at least one iteration runs even if @future is done. */
 int braid_loop_run_until_complete (braid_loop *loop, braid_future *future,
                                    void **result);
 
