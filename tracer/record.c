@@ -44,9 +44,10 @@ now_ns (void)
 static braid__producer *
 producer_new (braid__session *s)
 {
-  braid__producer *p = calloc (1, sizeof *p);
+  braid__producer *p = aligned_alloc (64, sizeof *p);
   if (p == NULL)
     return NULL;
+  memset (p, 0, sizeof *p);
   size_t cap = s->ring_capacity ? s->ring_capacity : DEFAULT_RING_CAPACITY;
   p->ring = malloc (cap * sizeof *p->ring);
   p->n_slots = 256;

@@ -50,9 +50,12 @@ typedef struct braid__rec
  * index & mask. */
 typedef struct braid__producer
 {
-  _Atomic uint64_t head;       /* written by the producer (release) */
-  _Atomic uint64_t tail;       /* written by the writer (release) */
-  uint64_t cached_tail;        /* producer's last read of tail */
+  /* head, tail and the producer's own fields sit on separate cache lines:
+   * the writer polls head and stores tail while the producer appends, and
+   * sharing a line would make every append a cache miss. */
+  _Alignas (64) _Atomic uint64_t head; /* written by the producer */
+  _Alignas (64) _Atomic uint64_t tail; /* written by the writer (release) */
+  _Alignas (64) uint64_t cached_tail;  /* producer's last read of tail */
   uint64_t mask;
   braid__rec *ring;
   /* The intern table: open addressing over (hash, id, text). */

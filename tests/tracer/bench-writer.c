@@ -1,0 +1,97 @@
+/* bench-writer.c: how fast events go into SQLite, and how small they are.
+ *
+ * Feeds synthetic events shaped like a sleep(0) ping-pong (resumed,
+ * suspended by a yield, woken, an iteration now and then, an output line
+ * every 16 steps) straight into the tracer's hook, as fast as one thread
+ * can, then stops the session, which waits for the writer to store
+ * everything. Prints the producer's rate, the sustained rate into SQLite
+ * (events / time until the last commit), and bytes per event on disk.
+ * Usage: bench-tracer-writer [EVENTS] (default 2,000,000).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "trace-test-util.h"
+
+static double
+now_s (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+int
+main (int argc, char **argv)
+{
+  uint64_t n = argc > 1 ? strtoull (argv[1], NULL, 10) : 2000000;
+  char *path = test_trace_path ("bench.db");
+  if (braid__trace_begin (path, 0, 0) != 0)
+    return 1;
+  feed (BRAID_EV_LOOP_CREATED, 1, 0, 0, 1, 0, 0, 0, "bench", NULL, NULL);
+  feed (BRAID_EV_TASK_CREATED, 1, 1, 0, 1, 0, 0, 10, "ping", "ping_fn",
+        "bench.c");
+  feed (BRAID_EV_TASK_CREATED, 1, 2, 0, 1, 0, 0, 11, "pong", "pong_fn",
+        "bench.c");
+  double t0 = now_s ();
+  uint64_t time_ns = 1000;
+  uint64_t fed = 3, step = 0;
+  char line[64];
+  while (fed < n)
+    {
+      uint64_t task = 1 + (step & 1);
+      time_ns += 150;
+      if ((step & 1) == 0)
+        {
+          feed (BRAID_EV_ITERATION_BEGIN, time_ns, 0, 2, 1, 0,
+                (int64_t) step / 2, 0, 0, 0, 0);
+          fed++;
+        }
+      feed (BRAID_EV_TASK_RESUMED, time_ns, task, 0, 0, 0, 0, 0, 0, 0, 0);
+      if ((step & 15) == 0)
+        {
+          snprintf (line, sizeof line, "step %llu",
+                    (unsigned long long) (step & 255));
+          feed (BRAID_EV_OUTPUT, time_ns + 20, task, 0, 0, 0, 8, 1, line,
+                NULL, NULL);
+          fed++;
+        }
+      feed (BRAID_EV_TASK_SUSPENDED, time_ns + 50, task, 0, 0,
+            BRAID_WAIT_YIELD, 0, 0, 0, 0, 0);
+      feed (BRAID_EV_TASK_WOKEN, time_ns + 50, task, task, 0,
+            BRAID_WAIT_YIELD, 0, 0, 0, 0, 0);
+      fed += 3;
+      step++;
+    }
+  double t1 = now_s ();
+  braid_trace_stop ();
+  double t2 = now_s ();
+  struct stat st;
+  stat (path, &st);
+
+  braid_trace *trace = NULL;
+  double t3 = now_s ();
+  int rc = braid_trace_open (path, NULL, &trace, NULL);
+  double t4 = now_s ();
+  uint64_t stored = rc == 0 ? braid_trace_get_meta (trace)->n_events : 0;
+  printf ("events fed:            %llu (%llu stored, %llu observer waits)\n",
+          (unsigned long long) fed, (unsigned long long) stored,
+          (unsigned long long) atomic_load (
+            &braid__the_session.n_observer_waits));
+  printf ("producer rate:         %.0f events/s (%.1f ns per event)\n",
+          (double) fed / (t1 - t0), (t1 - t0) * 1e9 / (double) fed);
+  printf ("sustained into SQLite: %.0f events/s (%.2f s to the last "
+          "commit)\n",
+          (double) stored / (t2 - t0), t2 - t0);
+  printf ("bytes per event:       %.1f (file %lld bytes)\n",
+          (double) st.st_size / (double) stored, (long long) st.st_size);
+  printf ("reader load:           %.2f s for %llu events (%.0f events/s)\n",
+          t4 - t3, (unsigned long long) stored,
+          (double) stored / (t4 - t3));
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+  return rc == 0 ? 0 : 1;
+}
