@@ -2,7 +2,7 @@
  *
  * Owns the arenas stacks are carved from, their guard pages, the map
  * budget that limits guard pages, the free list, and valgrind's stack
- * registrations. A pool belongs to one loop and is not thread-safe; the
+ * registrations (of the stacks in use). A pool belongs to one loop and is not thread-safe; the
  * map budget is process-wide and atomic.
  *
  * An arena is one mmap (MAP_NORESERVE, so only touched pages cost memory)
@@ -48,12 +48,6 @@
 /* Free stacks kept with their pages; the ones freed past this are
  * madvise'd. */
 #define WARM_STACKS 64
-
-enum
-{
-  SLOT_FRESH = 0,               /* never handed out */
-  SLOT_READY = 1                /* guard decided, registered */
-};
 
 typedef struct arena arena;
 struct arena
@@ -183,10 +177,6 @@ braid__stack_pool_free (braid__stack_pool *pool)
   while (a != NULL)
     {
       arena *next = a->next;
-#ifdef HAVE_VALGRIND_H
-      for (size_t i = 0; i < a->used; i++)
-        VALGRIND_STACK_DEREGISTER (a->slots[i].valgrind_id);
-#endif
       munmap (a->mem, a->count * pool->stride);
       atomic_fetch_sub (&maps_used, a->maps);
       free (a);
@@ -229,7 +219,7 @@ fail_free:
 }
 
 /* Prepares a slot the first time it is handed out: its guard page while
- * the budget allows, and its registration with valgrind. */
+ * the budget allows. */
 static void
 slot_prepare (braid__stack_pool *pool, arena *a, size_t i)
 {
@@ -253,10 +243,18 @@ slot_prepare (braid__stack_pool *pool, arena *a, size_t i)
       else
         atomic_fetch_sub (&maps_used, 2);
     }
+}
+
+/* Marks @s in use. valgrind knows only the stacks in use: it searches
+ * its list of stacks linearly, so a million idle ones would slow it to a
+ * crawl. Outside valgrind the requests are a few no-op instructions. */
+static inline void
+stack_take (struct braid__stack *s)
+{
+  s->in_use = true;
 #ifdef HAVE_VALGRIND_H
   s->valgrind_id = VALGRIND_STACK_REGISTER (s->base, s->base + s->size);
 #endif
-  s->state = SLOT_READY;
 }
 
 struct braid__stack *
@@ -268,7 +266,7 @@ braid__stack_acquire (braid__stack_pool *pool)
       pool->free_list = s->next_free;
       pool->n_free--;
       s->next_free = NULL;
-      s->in_use = true;
+      stack_take (s);
       return s;
     }
 
@@ -282,7 +280,7 @@ braid__stack_acquire (braid__stack_pool *pool)
   size_t i = a->used++;
   slot_prepare (pool, a, i);
   s = &a->slots[i];
-  s->in_use = true;
+  stack_take (s);
   return s;
 }
 
@@ -291,6 +289,9 @@ braid__stack_release (struct braid__stack *stack)
 {
   braid__stack_pool *pool = stack->pool;
   stack->in_use = false;
+#ifdef HAVE_VALGRIND_H
+  VALGRIND_STACK_DEREGISTER (stack->valgrind_id);
+#endif
   if (pool->n_free >= WARM_STACKS)
     {
       /* Beyond the warm cache: give the pages back but keep the range.

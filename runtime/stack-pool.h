@@ -22,7 +22,6 @@ struct braid__stack
   braid__stack_pool *pool;
   struct braid__stack *next_free;
   unsigned valgrind_id;         /* valgrind's stack id, when registered */
-  unsigned char state;          /* SLOT_* in stack-pool.c */
   bool guarded;                 /* a PROT_NONE page lies just below base */
   bool in_use;
 };

@@ -59,16 +59,24 @@ test_rounding_mode_is_per_coroutine (void)
   fesetround (FE_UPWARD);
   double upward = one_third ();
   fesetround (FE_TONEAREST);
-  g_assert_cmpfloat (nearest, !=, upward);
+  /* valgrind ignores the rounding mode in arithmetic: then only the
+   * mode itself can be checked. */
+  bool honoured = nearest != upward;
 
   g_assert_cmpint (braid__coro_init (&up_co, pool, up_entry, NULL, "up"), ==, 0);
   g_assert_cmpint (braid__coro_init (&near_co, pool, near_entry, NULL, "near"), ==, 0);
   braid__coro_switch (&main_co, &up_co);
 
   g_assert_cmpint (mode_in_near, ==, FE_TONEAREST);
-  g_assert_cmpfloat (third_in_near, ==, nearest);
   g_assert_cmpint (mode_in_up_after, ==, FE_UPWARD);
-  g_assert_cmpfloat (third_up_in_up, ==, upward);
+  if (honoured)
+    {
+      g_assert_cmpfloat (third_in_near, ==, nearest);
+      g_assert_cmpfloat (third_up_in_up, ==, upward);
+    }
+  else
+    g_test_message ("arithmetic ignores the rounding mode here; "
+                    "checked the modes only");
   /* The thread's own context never changed its mode either. */
   g_assert_cmpint (fegetround (), ==, FE_TONEAREST);
   braid__coro_release (&up_co);
@@ -103,6 +111,14 @@ test_new_coroutine_inherits_the_creators_mode (void)
 /* MXCSR's modes are per coroutine too: flush-to-zero and
  * denormals-are-zero set in one coroutine do not reach its peer. */
 static bool ftz_seen_by_peer, daz_seen_by_peer;
+static bool ftz_honoured;   /* false under valgrind */
+
+static bool
+denormal_flushed (void)
+{
+  volatile double tiny = DBL_MIN, two = 2.0;
+  return tiny / two == 0.0;
+}
 
 static void
 ftz_setter_entry (void *p)
@@ -113,8 +129,8 @@ ftz_setter_entry (void *p)
   g_assert_cmpuint (_MM_GET_FLUSH_ZERO_MODE (), ==, _MM_FLUSH_ZERO_ON);
   g_assert_cmpuint (_MM_GET_DENORMALS_ZERO_MODE (), ==, _MM_DENORMALS_ZERO_ON);
   /* A denormal result is flushed here... */
-  volatile double tiny = DBL_MIN, two = 2.0;
-  g_assert_cmpfloat (tiny / two, ==, 0.0);
+  if (ftz_honoured)
+    g_assert_true (denormal_flushed ());
   braid__coro_switch_final (&up_co, &main_co);
 }
 
@@ -124,8 +140,7 @@ ftz_peer_entry (void *p)
   ftz_seen_by_peer = _MM_GET_FLUSH_ZERO_MODE () == _MM_FLUSH_ZERO_ON;
   daz_seen_by_peer = _MM_GET_DENORMALS_ZERO_MODE () == _MM_DENORMALS_ZERO_ON;
   /* ...and not here. */
-  volatile double tiny = DBL_MIN, two = 2.0;
-  g_assert_cmpfloat (tiny / two, >, 0.0);
+  g_assert_false (denormal_flushed ());
   braid__coro_switch (&near_co, &up_co);
   g_assert_not_reached ();
 }
@@ -133,6 +148,17 @@ ftz_peer_entry (void *p)
 static void
 test_ftz_and_daz_are_per_coroutine (void)
 {
+  unsigned csr = _mm_getcsr ();
+  _MM_SET_FLUSH_ZERO_MODE (_MM_FLUSH_ZERO_ON);
+  _MM_SET_DENORMALS_ZERO_MODE (_MM_DENORMALS_ZERO_ON);
+  bool sticks = _mm_getcsr () == (csr | 0x8040);
+  ftz_honoured = denormal_flushed ();
+  _mm_setcsr (csr);
+  if (!sticks)
+    {
+      g_test_skip ("MXCSR does not keep FTZ/DAZ here (valgrind)");
+      return;
+    }
   g_assert_cmpint (braid__coro_init (&near_co, pool, ftz_peer_entry, NULL, "peer"), ==, 0);
   g_assert_cmpint (braid__coro_init (&up_co, pool, ftz_setter_entry, NULL, "ftz"), ==, 0);
   braid__coro_switch (&main_co, &up_co);
@@ -163,6 +189,15 @@ static void
 test_exception_flags_belong_to_the_thread (void)
 {
   _mm_setcsr (_mm_getcsr () & ~_MM_EXCEPT_MASK);
+  volatile double third = one_third ();
+  (void) third;
+  bool flagged = _mm_getcsr () & _MM_EXCEPT_INEXACT;
+  _mm_setcsr (_mm_getcsr () & ~_MM_EXCEPT_MASK);
+  if (!flagged)
+    {
+      g_test_skip ("arithmetic does not set MXCSR's flags here (valgrind)");
+      return;
+    }
   g_assert_cmpint (braid__coro_init (&up_co, pool, raiser_entry, NULL, "raiser"), ==, 0);
   braid__coro_switch (&main_co, &up_co);
   flags_seen_after_switch = _mm_getcsr () & _MM_EXCEPT_MASK;
@@ -200,6 +235,17 @@ x87_peer_entry (void *p)
 static void
 test_x87_control_word_is_per_coroutine (void)
 {
+  uint16_t saved, probe;
+  __asm__ volatile ("fnstcw %0" : "=m"(saved));
+  probe = (uint16_t) (saved & ~0x300);
+  __asm__ volatile ("fldcw %0" : : "m"(probe));
+  __asm__ volatile ("fnstcw %0" : "=m"(probe));
+  __asm__ volatile ("fldcw %0" : : "m"(saved));
+  if ((probe & 0x300) != 0)
+    {
+      g_test_skip ("the x87 precision control does not stick here (valgrind)");
+      return;
+    }
   g_assert_cmpint (braid__coro_init (&near_co, pool, x87_peer_entry, NULL, "peer"), ==, 0);
   g_assert_cmpint (braid__coro_init (&up_co, pool, x87_setter_entry, NULL, "x87"), ==, 0);
   braid__coro_switch (&main_co, &up_co);

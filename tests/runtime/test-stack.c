@@ -14,8 +14,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "braid-config.h"
 #include "coro.h"
 #include "stack-pool.h"
+
+#ifdef HAVE_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
 
 static braid__coro main_co;
 
@@ -155,7 +160,12 @@ test_resident_counts_touched_pages (void)
 static void
 test_a_million_live_stacks_fit (void)
 {
-  enum { N = 1000000 };
+  int N = 1000000;
+#ifdef HAVE_VALGRIND_H
+  /* valgrind reserves far less address space and runs this slowly. */
+  if (RUNNING_ON_VALGRIND)
+    N = 20000;
+#endif
   size_t before = braid__stack_maps_used ();
   braid__stack_set_map_budget (0);      /* back to the default */
   braid__stack_pool *p = braid__stack_pool_new (0);
@@ -170,7 +180,8 @@ test_a_million_live_stacks_fit (void)
   /* Guards are given until the budget (half of vm.max_map_count less
    * what the arenas use) runs out, then stacks rely on the canary. */
   g_assert_cmpuint (guarded, >, 1000);
-  g_assert_cmpuint (guarded, <, N);
+  if (N == 1000000)
+    g_assert_cmpuint (guarded, <, (size_t) N);
   g_assert_cmpuint (braid__stack_maps_used (), <, 65530 / 2 + 1);
   g_test_message ("%zu of %d stacks guarded, %zu mmaps, %zu map entries",
                   guarded, N, braid__stack_pool_mmap_count (p),
