@@ -2,6 +2,7 @@
  * with their fields; braid_print's output events; install/uninstall.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "braid-internal.h"
@@ -152,6 +153,41 @@ test_small_program_event_sequence (void)
     "iter freed:M \n");
 }
 
+/* BRAID_MODULES names modules to load at the first loop creation: one
+ * that is missing is reported when named explicitly; "" loads none. */
+static void
+test_modules_named_explicitly_are_reported_when_missing (void)
+{
+  if (g_test_subprocess ())
+    {
+      setenv ("BRAID_MODULES", "/nonexistent/braid-module.so", 1);
+      braid_loop *loop = braid_loop_new ();
+      braid_loop_close (loop);
+      loop = braid_loop_new (); /* loaded once per process */
+      braid_loop_close (loop);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("braid: cannot load module "
+                             "/nonexistent/braid-module.so: *\n");
+}
+
+static void
+test_empty_module_list_loads_nothing (void)
+{
+  if (g_test_subprocess ())
+    {
+      setenv ("BRAID_MODULES", "", 1);
+      braid_loop *loop = braid_loop_new ();
+      braid_loop_close (loop);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -159,5 +195,9 @@ main (int argc, char **argv)
   core_log = g_string_new (NULL);
   g_test_add_func ("/runtime/hooks/small-program-event-sequence",
                    test_small_program_event_sequence);
+  g_test_add_func ("/runtime/hooks/modules-named-explicitly-are-reported-when-missing",
+                   test_modules_named_explicitly_are_reported_when_missing);
+  g_test_add_func ("/runtime/hooks/empty-module-list-loads-nothing",
+                   test_empty_module_list_loads_nothing);
   return g_test_run ();
 }

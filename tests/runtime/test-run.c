@@ -102,6 +102,54 @@ test_explicit_loop_spawn_before_run (void)
   g_assert_cmpint (braid_loop_close (loop), ==, 0);
 }
 
+static void *
+noop (void *arg)
+{
+  return NULL;
+}
+
+/* Names count up across the process (through the carries of the decimal
+ * name), and a task given a name takes no number, as in asyncio. */
+static void
+test_task_names_count_up_across_the_process (void)
+{
+  if (g_test_subprocess ())
+    {
+      for (int round = 0; round < 2; round++)
+        {
+          braid_loop *loop = braid_loop_new ();
+          for (int i = 1; i <= 1005; i++)
+            {
+              int n = round * 1005 + i;
+              if (i == 500)
+                {
+                  braid_task *named = braid_loop_spawn (loop, "x", noop, NULL);
+                  g_assert_cmpstr (braid_task_name (named), ==, "x");
+                  braid_task_unref (named);
+                }
+              braid_task *t = braid_loop_spawn (loop, NULL, noop, NULL);
+              char want[32];
+              snprintf (want, sizeof want, "Task-%d", n);
+              if (i % 7 == 0 || i < 20 || (i > 95 && i < 105) || i > 995)
+                g_assert_cmpstr (braid_task_name (t), ==, want);
+              braid_task_unref (t);
+            }
+          braid_future *done = braid_future_new (loop);
+          braid_future_set_result (done, NULL);
+          g_assert_cmpint (braid_loop_run_until_complete (loop, done, NULL),
+                           ==, 0);
+          braid_future_unref (done);
+          braid_loop_close (loop);
+        }
+      printf ("ok\n");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("ok\n");
+  g_test_trap_assert_stderr ("");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -111,6 +159,8 @@ main (int argc, char **argv)
                    test_main_is_task_1_and_pending_tasks_are_cancelled);
   g_test_add_func ("/runtime/run/returns-the-main-tasks-error",
                    test_run_returns_the_main_tasks_error);
+  g_test_add_func ("/runtime/run/task-names-count-up-across-the-process",
+                   test_task_names_count_up_across_the_process);
   g_test_add_func ("/runtime/run/explicit-loop-spawn-before-run",
                    test_explicit_loop_spawn_before_run);
   return g_test_run ();
