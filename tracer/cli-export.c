@@ -127,6 +127,7 @@ write_chrome (FILE *out, const braid_trace *trace)
       ts (out, "ts", e->time_ns);
       fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\"}", name, name);
     }
+  size_t next_output = 0;
   for (size_t i = 0; i < n_marks; i++)
     {
       const braid_trace_mark *mk = &marks[i];
@@ -141,16 +142,15 @@ write_chrome (FILE *out, const braid_trace *trace)
                name, (unsigned long long) mk->step, (long long) mk->value);
       if (mk->kind == BRAID_MARK_OUTPUT)
         {
-          /* The text of the line, found by task and time. */
-          for (size_t k = 0; k < n_outputs; k++)
-            if (outputs[k].task == mk->task
-                && outputs[k].time_ns == mk->time_ns
-                && outputs[k].step == mk->step)
-              {
-                fprintf (out, ",\"text\":");
-                json_string (out, outputs[k].text);
-                break;
-              }
+          /* Output marks and the outputs of tasks come in the same
+           * order: the k-th mark is the k-th line written by a task. */
+          while (next_output < n_outputs && outputs[next_output].task < 0)
+            next_output++;
+          if (next_output < n_outputs)
+            {
+              fprintf (out, ",\"text\":");
+              json_string (out, outputs[next_output++].text);
+            }
         }
       fprintf (out, "}}");
     }
