@@ -103,9 +103,17 @@ draw_lane_slices (frame *f, int32_t task, double y)
           double a = fmax (round (x0), f->left);
           double b = fmin (round (x1), f->right);
           if (b > a)
-            fill_band (f->cr, a, b, y, lh, band_fraction (sl->state),
-                       braid_timeline_state_color (sl->state,
-                                                   sl->wait_reason));
+            {
+              fill_band (f->cr, a, b, y, lh, band_fraction (sl->state),
+                         braid_timeline_state_color (sl->state,
+                                                     sl->wait_reason));
+              /* Back-to-back steps stay two blocks: a light seam. */
+              if (sl->state == BRAID_STATE_RUNNING && b - a >= 6
+                  && round (x0) >= f->left)
+                fill_band (f->cr, a, a + 1, y, lh,
+                           band_fraction (sl->state),
+                           (braid_timeline_rgb){ 0.75, 0.9, 0.8 });
+            }
           i++;
           continue;
         }

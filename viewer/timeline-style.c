@@ -191,7 +191,7 @@ braid_timeline_legend_height (int width)
   return h;
 }
 
-void
+int
 braid_timeline_draw_legend (cairo_t *cr, double x, double y, int width)
 {
   cairo_save (cr);
@@ -208,6 +208,7 @@ braid_timeline_draw_legend (cairo_t *cr, double x, double y, int width)
   legend_layout (cr, layout, x, y, width);
   g_object_unref (layout);
   cairo_restore (cr);
+  return h;
 }
 
 /* ---------------------------------------------------------------------

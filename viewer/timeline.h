@@ -231,8 +231,10 @@ void braid_timeline_draw (const braid_timeline_model *model,
 
 /* The height the legend takes when drawn @width pixels wide. */
 int braid_timeline_legend_height (int width);
-/* Draws the legend of colours and marks at (@x, @y), @width wide. */
-void braid_timeline_draw_legend (cairo_t *cr, double x, double y, int width);
+/* Draws the legend of colours and marks at (@x, @y), @width wide, and
+ * returns the height it took (text measured on @cr's surface, which may
+ * differ slightly from braid_timeline_legend_height's estimate). */
+int braid_timeline_draw_legend (cairo_t *cr, double x, double y, int width);
 
 /* Formats an axis value for people: "1.25 ms", "step 42". Writes at most
  * @size bytes into @buf and returns it. */

@@ -15,6 +15,7 @@ struct _BraidApplication
   GtkApplication parent_instance;
   char *self_test_png;
   char *select_name;
+  char *show_page;
 };
 
 G_DEFINE_FINAL_TYPE (BraidApplication, braid_application,
@@ -75,7 +76,7 @@ braid_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (win));
   if (self->self_test_png)
     braid_window_run_self_test (win, NULL, 0, self->self_test_png,
-                                self->select_name);
+                                self->select_name, self->show_page);
 }
 
 static void
@@ -88,7 +89,7 @@ braid_application_open (GApplication *app, GFile **files, int n_files,
       BraidWindow *win = braid_window_new (GTK_APPLICATION (app));
       gtk_window_present (GTK_WINDOW (win));
       braid_window_run_self_test (win, files, n_files, self->self_test_png,
-                                  self->select_name);
+                                  self->select_name, self->show_page);
       return;
     }
   for (int i = 0; i < n_files; i++)
@@ -112,6 +113,7 @@ braid_application_handle_local_options (GApplication *app,
   BraidApplication *self = BRAID_APPLICATION (app);
   g_variant_dict_lookup (options, "self-test", "^ay", &self->self_test_png);
   g_variant_dict_lookup (options, "select", "s", &self->select_name);
+  g_variant_dict_lookup (options, "show", "s", &self->show_page);
   return -1; /* carry on with activate or open */
 }
 
@@ -121,6 +123,7 @@ braid_application_finalize (GObject *object)
   BraidApplication *self = BRAID_APPLICATION (object);
   g_free (self->self_test_png);
   g_free (self->select_name);
+  g_free (self->show_page);
   G_OBJECT_CLASS (braid_application_parent_class)->finalize (object);
 }
 
@@ -142,6 +145,9 @@ static const GOptionEntry options[] = {
     "PNG" },
   { "select", 0, 0, G_OPTION_ARG_STRING, NULL,
     "With --self-test: the name of the task to select", "NAME" },
+  { "show", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "With --self-test: the side page to end on (details, problems, output)",
+    "PAGE" },
   { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 

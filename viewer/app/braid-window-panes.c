@@ -67,8 +67,8 @@ setup_row (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_set_margin_top (label, 3);
-  gtk_widget_set_margin_bottom (label, 3);
+  gtk_widget_set_margin_top (label, 1);
+  gtk_widget_set_margin_bottom (label, 1);
   gtk_widget_set_margin_start (label, 6);
   gtk_widget_set_margin_end (label, 6);
   gtk_list_item_set_child (item, label);
@@ -118,14 +118,16 @@ on_output_activate (GtkListView *list, guint position, BraidWindow *self)
 }
 
 static GtkWidget *
-build_list (BraidWindow *self, GtkWidget **list_out, GCallback activate)
+build_list (BraidWindow *self, GtkWidget **list_out, GCallback activate,
+            gboolean rich)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
   GtkWidget *list = gtk_list_view_new (NULL, factory);
   gtk_list_view_set_single_click_activate (GTK_LIST_VIEW (list), TRUE);
-  gtk_widget_add_css_class (list, "rich-list");
+  if (rich)
+    gtk_widget_add_css_class (list, "rich-list");
   g_signal_connect (list, "activate", activate, self);
   GtkWidget *scroll = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll),
@@ -156,11 +158,14 @@ braid__window_build_side (BraidWindow *self)
   self->events_label = gtk_label_new ("");
   gtk_label_set_xalign (GTK_LABEL (self->events_label), 0);
   gtk_label_set_selectable (GTK_LABEL (self->events_label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (self->events_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->events_label),
+                           PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (self->events_label, "monospace");
   gtk_box_append (GTK_BOX (box), self->events_label);
   GtkWidget *scroll = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll),
-                                  GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), box);
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), scroll,
                             gtk_label_new ("Details"));
@@ -168,11 +173,12 @@ braid__window_build_side (BraidWindow *self)
   gtk_notebook_append_page (
       GTK_NOTEBOOK (notebook),
       build_list (self, &self->problems_list,
-                  G_CALLBACK (on_problem_activate)),
+                  G_CALLBACK (on_problem_activate), TRUE),
       gtk_label_new ("Problems"));
   gtk_notebook_append_page (
       GTK_NOTEBOOK (notebook),
-      build_list (self, &self->output_list, G_CALLBACK (on_output_activate)),
+      build_list (self, &self->output_list, G_CALLBACK (on_output_activate),
+                  FALSE),
       gtk_label_new ("Output"));
   return notebook;
 }
@@ -226,13 +232,12 @@ describe_slice (GString *s, const braid_trace *trace,
                 const braid_trace_slice *sl)
 {
   char d[32], a[32];
-  g_string_append_printf (s, "%-9s step %-6" G_GUINT64_FORMAT " %10s  %s",
+  g_string_append_printf (s, "%s · step %" G_GUINT64_FORMAT " · %s for %s",
                           braid_timeline_format_duration (sl->start_ns, a,
                                                           sizeof a),
-                          sl->start_step,
+                          sl->start_step, braid_trace_state_name (sl->state),
                           braid_timeline_format_duration (
-                              sl->end_ns - sl->start_ns, d, sizeof d),
-                          braid_trace_state_name (sl->state));
+                              sl->end_ns - sl->start_ns, d, sizeof d));
   if (sl->state != BRAID_STATE_RUNNING && sl->wait_reason)
     g_string_append_printf (s, " %s %s",
                             sl->state == BRAID_STATE_READY ? "after"
@@ -341,7 +346,7 @@ braid__window_show_details (BraidWindow *self)
         {
           const braid_trace_mark *mk = &marks[mi[j++]];
           g_string_append_printf (
-              ev, "%-9s step %-6" G_GUINT64_FORMAT "            ▸ %s\n",
+              ev, "%s · step %" G_GUINT64_FORMAT " · ▸ %s\n",
               braid_timeline_format_duration (mk->time_ns, d, sizeof d),
               mk->step, mark_name (mk->kind));
         }

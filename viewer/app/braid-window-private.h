@@ -53,6 +53,7 @@ struct _BraidWindow
   int test_index;
   char *test_png;
   char *test_select;
+  char *test_show;
   int test_status;
   /* Called when a load ends, with NULL or the error shown. */
   void (*loaded_hook) (BraidWindow *self, const char *error);

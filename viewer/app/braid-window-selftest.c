@@ -1,12 +1,13 @@
 /* braid-window-selftest.c: a scripted run of the real window, for tests.
  *
- *   braid-viewer --self-test=OUT.png [--select=NAME] FILE...
+ *   braid-viewer --self-test=OUT.png [--select=NAME] [--show=PAGE] FILE...
  *
  * Opens each FILE in turn in one window (so a bad file followed by a good
  * one shows that an error leaves the app usable), then, on the last trace,
  * selects a task (NAME, or the first child of the first root), switches
  * the axis to loop steps and opens the problems list, all through the
- * window's GActions as a user would. After the window has drawn, it
+ * window's GActions as a user would (then shows PAGE: details, problems or
+ * output, if given). After the window has drawn, it
  * renders the window to OUT.png and quits. It prints one "self-test:" line
  * per step on stdout. Exit status (see braid-viewer-main.c): 0 when the
  * last file loaded and the PNG was written, 1 otherwise.
@@ -113,6 +114,14 @@ drive (BraidWindow *self)
               side, gtk_notebook_get_nth_page (
                         side, gtk_notebook_get_current_page (side))),
           n_problems);
+  if (self->test_show)
+    {
+      /* Then end on another page if asked, for looking at it. */
+      int page = g_str_equal (self->test_show, "details")  ? 0
+                 : g_str_equal (self->test_show, "output") ? 2
+                                                           : 1;
+      gtk_notebook_set_current_page (side, page);
+    }
   fflush (stdout);
   /* Give the window time to lay out and draw before the snapshot. */
   g_timeout_add (600, snapshot_window, self);
@@ -152,8 +161,10 @@ on_loaded (BraidWindow *self, const char *error)
 
 void
 braid_window_run_self_test (BraidWindow *self, GFile **files, int n_files,
-                            const char *png, const char *select_name)
+                            const char *png, const char *select_name,
+                            const char *show_page)
 {
+  self->test_show = g_strdup (show_page);
   self->test_files = g_new (GFile *, n_files);
   for (int i = 0; i < n_files; i++)
     self->test_files[i] = g_object_ref (files[i]);

@@ -187,14 +187,9 @@ static void
 draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height,
              gpointer data)
 {
-  braid_timeline_draw_legend (cr, 0, 0, width);
-}
-
-static void
-on_legend_resize (GtkDrawingArea *area, int width, int height, gpointer data)
-{
-  /* The legend wraps: its height follows the width. */
-  int h = braid_timeline_legend_height (width);
+  /* The widget's fonts may wrap the legend differently from the
+   * estimate: follow what was drawn. */
+  int h = braid_timeline_draw_legend (cr, 0, 0, width);
   if (h != gtk_drawing_area_get_content_height (area))
     gtk_drawing_area_set_content_height (area, h);
 }
@@ -207,7 +202,6 @@ build_legend (void)
                                        braid_timeline_legend_height (800));
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_legend, NULL,
                                   NULL);
-  g_signal_connect (area, "resize", G_CALLBACK (on_legend_resize), NULL);
   return area;
 }
 
@@ -312,6 +306,7 @@ braid_window_finalize (GObject *object)
   g_free (self->test_files);
   g_free (self->test_png);
   g_free (self->test_select);
+  g_free (self->test_show);
   G_OBJECT_CLASS (braid_window_parent_class)->finalize (object);
 }
 

@@ -24,6 +24,7 @@ gboolean braid_window_is_empty (BraidWindow *self);
  * the script's status when done. */
 void braid_window_run_self_test (BraidWindow *self, GFile **files,
                                  int n_files, const char *png,
-                                 const char *select_name);
+                                 const char *select_name,
+                                 const char *show_page);
 
 G_END_DECLS
