@@ -95,20 +95,21 @@ report_overflow (const braid__coro *co)
   abort ();
 }
 
-/* The canary zone of a stack must read as zero: a legitimate frame never
- * reaches it, so anything else there was written by an overflow. One
- * cache line, one branch. */
+/* The canary zone below a stack without a guard page must read as zero:
+ * a legitimate frame never reaches it, so anything else there was written
+ * by an overflow. One cache line, one branch. */
 NO_ASAN static inline bool
-canary_intact (const struct braid__stack *s)
+canary_intact (const uint64_t *z)
 {
-  const uint64_t *z = (const uint64_t *) s->base;
   return (z[0] | z[1] | z[2] | z[3] | z[4] | z[5] | z[6] | z[7]) == 0;
 }
 
 static inline void
 check_canary (const braid__coro *from)
 {
-  if (from->stack != NULL && __builtin_expect (!canary_intact (from->stack), 0))
+  const struct braid__stack *s = from->stack;
+  if (s != NULL && s->canary != NULL
+      && __builtin_expect (!canary_intact (s->canary), 0))
     report_overflow (from);
 }
 

@@ -12,7 +12,8 @@
  * million tasks must fit. A slot gets its guard (an mprotect that splits
  * the arena's mapping, costing up to two map entries) the first time it
  * is handed out, while the pools' mappings stay within the budget, half of
- * max_map_count by default; slots past the budget rely on the canary zone.
+ * max_map_count by default; slots past the budget rely on a canary zone
+ * at the top of that page instead.
  *
  * Hot path: braid__stack_acquire and braid__stack_release on a warm pool,
  * which only pop and push the free list. Stacks released while more than
@@ -243,6 +244,8 @@ slot_prepare (braid__stack_pool *pool, arena *a, size_t i)
       else
         atomic_fetch_sub (&maps_used, 2);
     }
+  if (!s->guarded)
+    s->canary = (const uint64_t *) (s->base - BRAID__STACK_CANARY_BYTES);
 }
 
 /* Marks @s in use. valgrind knows only the stacks in use: it searches
@@ -294,8 +297,7 @@ braid__stack_release (struct braid__stack *stack)
 #endif
   if (pool->n_free >= WARM_STACKS)
     {
-      /* Beyond the warm cache: give the pages back but keep the range.
-       * The canary zone reads as zero again afterwards, as it must. */
+      /* Beyond the warm cache: give the pages back but keep the range. */
       madvise (stack->base, stack->size, MADV_DONTNEED);
     }
   stack->next_free = pool->free_list;

@@ -2,11 +2,12 @@
  * tests (internal, not installed).
  *
  * A stack is one slot of an arena: a page that is a PROT_NONE guard when
- * the map budget allows it, then the usable bytes. The lowest
- * BRAID__STACK_CANARY_BYTES of the usable bytes are a canary zone that no
- * legitimate frame touches: it stays zero (a fresh anonymous page reads as
- * zero without becoming resident), so a switch that finds it non-zero has
- * caught an overflow on a stack without a guard.
+ * the map budget allows it, then the usable bytes. When the page is not a
+ * guard, its top BRAID__STACK_CANARY_BYTES, just below the usable bytes,
+ * are a canary zone: no legitimate frame reaches it, so it stays zero (a
+ * fresh anonymous page reads as zero without costing memory), and a
+ * switch that finds it non-zero has caught an overflow. Being outside the
+ * usable range, the zone is not counted by braid__coro_stack_resident.
  */
 #ifndef BRAID_STACK_POOL_H
 #define BRAID_STACK_POOL_H
@@ -17,7 +18,9 @@
 
 struct braid__stack
 {
-  unsigned char *base;          /* lowest usable byte (the canary zone) */
+  unsigned char *base;          /* lowest usable byte */
+  const uint64_t *canary;       /* the canary zone below base, or NULL
+                                   when a guard page is there instead */
   size_t size;                  /* usable bytes, a multiple of the page */
   braid__stack_pool *pool;
   struct braid__stack *next_free;

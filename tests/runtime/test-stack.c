@@ -31,6 +31,15 @@ finish_entry (void *p)
   braid__coro_switch_final (self, &main_co);
 }
 
+/* Switches back once, then finishes. */
+static void
+pause_entry (void *p)
+{
+  braid__coro *self = p;
+  braid__coro_switch (self, &main_co);
+  braid__coro_switch_final (self, &main_co);
+}
+
 static void
 test_size_is_rounded_to_pages (void)
 {
@@ -117,8 +126,7 @@ test_cold_freed_stacks_give_memory_back (void)
   for (int i = 0; i < N; i++)
     {
       s[i] = braid__stack_acquire (p);
-      memset (s[i]->base + BRAID__STACK_CANARY_BYTES, 0xab,
-              s[i]->size - BRAID__STACK_CANARY_BYTES);
+      memset (s[i]->base, 0xab, s[i]->size);
       g_assert_cmpuint (resident_pages (s[i]), ==, 16);
     }
   for (int i = 0; i < N; i++)
@@ -142,9 +150,13 @@ test_resident_counts_touched_pages (void)
 {
   braid__stack_pool *p = braid__stack_pool_new (0);
   braid__coro co;
-  g_assert_cmpint (braid__coro_init (&co, p, finish_entry, &co, "r"), ==, 0);
+  g_assert_cmpint (braid__coro_init (&co, p, pause_entry, &co, "r"), ==, 0);
   size_t page = braid__stack_page_size ();
   /* A fresh coroutine has touched only the page of its first frame. */
+  g_assert_cmpuint (braid__coro_stack_resident (&co), <=, page);
+  /* So has one that ran and switched away (the canary check reads
+   * outside the usable range, if at all). */
+  braid__coro_switch (&main_co, &co);
   g_assert_cmpuint (braid__coro_stack_resident (&co), <=, page);
   /* Below the first frame, which sits in the top page. */
   memset (co.stack->base + co.stack->size - page - 100 * 1024, 1, 100 * 1024);
@@ -242,24 +254,27 @@ test_overflow_names_the_task (void)
                              " (stack of 262144 bytes)\n*test: aborted*");
 }
 
-/* Without a guard page, a coroutine that runs into the bottom of its
- * stack (but not past the unused guard slot below it, so the test is
- * safe) is caught by the canary at its next switch. */
+/* Without a guard page, a coroutine whose frame reaches below its stack
+ * (into the canary zone, but not past the unused guard page below it, so
+ * the test is safe) is caught at its next switch. The frame is an alloca
+ * sized to end 16 bytes below the zone's top, as a big local array would. */
 static __attribute__ ((noinline)) void
-recurse_to_bottom (const unsigned char *base)
+frame_below_bottom (const unsigned char *base)
 {
-  volatile unsigned char pad[256];
-  for (int i = 0; i < 256; i++)
-    pad[i] = 0x5a;
-  if ((const unsigned char *) pad > base + BRAID__STACK_CANARY_BYTES)
-    recurse_to_bottom (base);
+  const unsigned char *frame = __builtin_frame_address (0);
+  size_t n = (size_t) (frame - (base - 80));
+  volatile unsigned char *big = __builtin_alloca (n);
+  g_assert_true ((const unsigned char *) big <= base - 80);
+  g_assert_true ((const unsigned char *) big >= base - 4096);
+  for (size_t i = 0; i < n; i++)
+    big[i] = 0x5a;
 }
 
 static void
 bottom_entry (void *p)
 {
   braid__coro *self = p;
-  recurse_to_bottom (self->stack->base);
+  frame_below_bottom (self->stack->base);
   braid__coro_switch (self, &main_co);
   g_assert_not_reached ();
 }
