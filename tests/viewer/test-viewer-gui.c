@@ -136,6 +136,15 @@ test_viewer_survives_a_bad_file_then_shows_a_trace (void)
   g_assert_nonnull (strstr (out, sel_line));
   g_assert_nonnull (strstr (out, "self-test: axis steps"));
   g_assert_nonnull (strstr (out, "self-test: showing Problems ("));
+  g_assert_nonnull (strstr (
+      out, "self-test: zoom in ok, out ok, to selection ok, fit ok\n"));
+  char *filter_line = g_strdup_printf (
+      "self-test: filter '%s' leaves 2 lanes\n", select);
+  /* The task and its parent, for context. */
+  g_assert_nonnull (strstr (out, filter_line));
+  g_free (filter_line);
+  g_assert_nonnull (strstr (out, "(wrote it: yes)"));
+  g_assert_nonnull (strstr (out, "(its task: yes)"));
 
   cairo_surface_t *s = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);

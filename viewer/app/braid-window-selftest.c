@@ -7,7 +7,9 @@
  * selects a task (NAME, or the first child of the first root), switches
  * the axis to loop steps and opens the problems list, all through the
  * window's GActions as a user would (then shows PAGE: details, problems or
- * output, if given). After the window has drawn, it
+ * output, if given). Before that it zooms in, out, to the selection and to
+ * fit, filters by the task's name, and clicks an output line and the first
+ * problem, reporting what each did. After the window has drawn, it
  * renders the window to OUT.png and quits. It prints one "self-test:" line
  * per step on stdout. Exit status (see braid-viewer-main.c): 0 when the
  * last file loaded and the PNG was written, 1 otherwise.
@@ -77,11 +79,79 @@ pick_task (BraidWindow *self)
   return n > 0 ? 0 : -1;
 }
 
+static const char *
+task_name (BraidWindow *self, int32_t task)
+{
+  size_t n;
+  const braid_trace_task *tasks = braid_trace_get_tasks (self->trace, &n);
+  return task >= 0 && (size_t) task < n ? tasks[task].name : "(none)";
+}
+
+/* Exercises the zoom actions, the filter, and clicks in the output and
+ * problems lists, printing what each did. */
 static void
-drive (BraidWindow *self)
+exercise (BraidWindow *self, int32_t task)
 {
   BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  GActionGroup *group = G_ACTION_GROUP (self);
+  const braid_timeline_view *v = braid_timeline_get_view (tl);
+  double s0 = v->scale;
+  g_action_group_activate_action (group, "zoom-in", NULL);
+  double s1 = v->scale;
+  g_action_group_activate_action (group, "zoom-out", NULL);
+  double s2 = v->scale;
+  braid_timeline_select (tl, task, -1);
+  g_action_group_activate_action (group, "zoom-selection", NULL);
+  double s3 = v->scale;
+  g_action_group_activate_action (group, "zoom-fit", NULL);
+  printf ("self-test: zoom in %s, out %s, to selection %s, fit %s\n",
+          s1 < s0 ? "ok" : "no change", s2 > s1 ? "ok" : "no change",
+          s3 < s2 ? "ok" : "no change", v->scale == s0 ? "ok" : "differs");
+
+  g_action_group_activate_action (group, "search", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry),
+                         task_name (self, task));
+  /* search-changed is delayed; apply the filter now as it would. */
+  braid__window_apply_filter (self, task_name (self, task));
+  printf ("self-test: filter '%s' leaves %zu lanes\n", task_name (self, task),
+          braid_timeline_model_get_n_lanes (self->model));
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  braid__window_apply_filter (self, "");
+  g_action_group_activate_action (group, "search", NULL);
+
+  size_t n_outputs, n_problems;
+  const braid_trace_output *outputs
+      = braid_trace_get_outputs (self->trace, &n_outputs);
+  const braid_trace_problem *problems
+      = braid_trace_get_problems (self->trace, &n_problems);
+  if (n_outputs > 0)
+    {
+      guint k = (guint) (n_outputs / 2);
+      g_signal_emit_by_name (self->output_list, "activate", k);
+      printf ("self-test: output line %u selects %s (wrote it: %s)\n", k,
+              task_name (self, braid_timeline_get_selected_task (tl)),
+              outputs[k].task == braid_timeline_get_selected_task (tl)
+                  ? "yes"
+                  : "no");
+    }
+  if (n_problems > 0)
+    {
+      g_signal_emit_by_name (self->problems_list, "activate", 0u);
+      printf ("self-test: problem 0 selects %s (its task: %s)\n",
+              task_name (self, braid_timeline_get_selected_task (tl)),
+              problems[0].task == braid_timeline_get_selected_task (tl)
+                  ? "yes"
+                  : "no");
+    }
+}
+
+static gboolean
+drive (gpointer data)
+{
+  BraidWindow *self = data;
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
   int32_t task = pick_task (self);
+  exercise (self, task);
   if (task >= 0)
     {
       /* Select its first running slice, as a click on it would. */
@@ -125,6 +195,7 @@ drive (BraidWindow *self)
   fflush (stdout);
   /* Give the window time to lay out and draw before the snapshot. */
   g_timeout_add (600, snapshot_window, self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -156,7 +227,8 @@ on_loaded (BraidWindow *self, const char *error)
       g_timeout_add (600, snapshot_window, self);
       return;
     }
-  drive (self);
+  /* Let the trace page get its size before driving it. */
+  g_timeout_add (300, drive, self);
 }
 
 void
