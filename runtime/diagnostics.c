@@ -168,7 +168,6 @@ typedef struct watchdog
   pthread_cond_t cond;
   bool stop;
   braid_loop *loop;
-  uint64_t threshold;
 } watchdog;
 
 static void *
@@ -176,13 +175,15 @@ watchdog_main (void *arg)
 {
   watchdog *w = arg;
   braid_loop *loop = w->loop;
-  uint64_t period = w->threshold / 4;
-  if (period < 1000000)
-    period = 1000000;
   uint64_t last_seq = 0, since = 0, flagged_seq = 0;
   pthread_mutex_lock (&w->lock);
   while (!w->stop)
     {
+      uint64_t threshold
+        = __atomic_load_n (&loop->slow_step_ns, __ATOMIC_RELAXED);
+      uint64_t period = threshold ? threshold / 4 : 100000000;
+      if (period < 1000000)
+        period = 1000000;
       struct timespec ts;
       clock_gettime (CLOCK_MONOTONIC, &ts);
       uint64_t wake = (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec + period;
@@ -200,7 +201,7 @@ watchdog_main (void *arg)
           since = now;
           continue;
         }
-      if (now - since >= w->threshold && seq != flagged_seq)
+      if (threshold && now - since >= threshold && seq != flagged_seq)
         {
           flagged_seq = seq;
           __atomic_store_n (&loop->slow_since, since, __ATOMIC_RELAXED);
@@ -212,6 +213,9 @@ watchdog_main (void *arg)
   return NULL;
 }
 
+/* Starts the loop's watchdog at its first run (it lives until the loop
+ * closes, sleeping while the loop does not run a step). The threshold is
+ * read at each sample, so braid_loop_set_slow_step_ns applies at once. */
 void
 braid__watchdog_start (braid_loop *loop)
 {
@@ -219,7 +223,6 @@ braid__watchdog_start (braid_loop *loop)
     return;
   watchdog *w = braid__xcalloc (1, sizeof *w);
   w->loop = loop;
-  w->threshold = loop->slow_step_ns;
   pthread_mutex_init (&w->lock, NULL);
   pthread_condattr_t attr;
   pthread_condattr_init (&attr);

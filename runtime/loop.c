@@ -283,7 +283,7 @@ braid_loop_set_slow_step_ns (braid_loop *loop, uint64_t ns)
 {
   if (!loop)
     braid__abort ("braid_loop_set_slow_step_ns", "NULL loop");
-  loop->slow_step_ns = ns;
+  __atomic_store_n (&loop->slow_step_ns, ns, __ATOMIC_RELAXED);
 }
 
 void
@@ -350,7 +350,6 @@ braid_loop_run_until_complete (braid_loop *loop, braid_future *future,
   braid__tls_loop = loop;
   braid__watchdog_start (loop);
   int r = loop_run (loop);
-  braid__watchdog_stop (loop);
   braid__tls_loop = NULL;
   loop->running = false;
   loop->stopping = false;
@@ -403,6 +402,7 @@ braid_loop_close (braid_loop *loop)
     braid__abort ("braid_loop_close", "NULL loop");
   if (loop->running)
     return braid__raise_code (BRAID_EBUSY, "braid_loop_close");
+  braid__watchdog_stop (loop);
 
   /* Hold every task while reporting and detaching, so that releasing one
    * (which may drop the last reference to another) frees nothing under
