@@ -73,4 +73,26 @@ typedef bool (*braid__cancel_fn) (braid_future *future, const char *msg,
 void braid__future_set_cancel_fn (braid_future *future, braid__cancel_fn fn,
                                   void *data);
 
+/* Primitives (lock.c, queue.c, taskgroup.c, asyncgen.c, error-group.c). */
+
+/* braid__raise_as:
+ * Raises an error of @type with a printf-style message whose return code
+ * (braid_error_code, and what braid_reraise returns) is @code rather than
+ * the type's default. The current error becomes its cause. Returns @code.
+ * For the primitives' own codes (BRAID_EQUEUEFULL raising QueueFull). */
+#define braid__raise_as(type, code, ...) \
+  braid__raise_as_at ((type), (code), __FILE__, __LINE__, __func__, \
+                      __VA_ARGS__)
+int braid__raise_as_at (const braid_error_type *type, int code,
+                        const char *file, int line, const char *func,
+                        const char *fmt, ...)
+  __attribute__ ((format (printf, 6, 7)));
+
+/* braid__error_group_new:
+ * A new GroupError (not made current, no cause) with @message whose
+ * sub-errors, read with braid_error_group_count/get, are @errors (a
+ * reference is taken on each). New reference. */
+braid_error *braid__error_group_new (const char *message,
+                                     braid_error *const *errors, size_t n);
+
 #endif /* BRAID_INTERNAL_H */

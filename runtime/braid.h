@@ -486,6 +486,598 @@ int braid_printv (const char *fmt, va_list ap);
 int braid_eprint (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
 
+/* ---------------------------------------------------------------------
+ * Synchronization primitives: shared codes and error types
+ *
+ * asyncio's locks.py and queues.py, on futures, with CPython 3.11's
+ * ordering (ORDERING.md rules 8, 21-23): waiters are served in arrival
+ * order, a task woken by set/release/put resumes one iteration later, a
+ * waiter cancelled while waiting does not consume a wake-up (it is passed
+ * on), and an uncontended acquire, a wait on a set event, or a queue
+ * operation that can proceed never suspends. Every object is reported to
+ * the hooks when created (BRAID_OBJ_EVENT, _LOCK, ...) and a task waiting
+ * on one suspends with the matching reason (BRAID_WAIT_EVENT, _LOCK, ...)
+ * on the object's id. An object may be created outside a loop; it must
+ * be used by the tasks of one loop and not freed while tasks wait on it.
+ * ------------------------------------------------------------------ */
+enum
+{
+  BRAID_EQUEUEFULL = -5101,  /* raises QueueFull */
+  BRAID_EQUEUEEMPTY = -5102, /* raises QueueEmpty */
+  BRAID_ESTOP = -5103,       /* raises StopAsyncIteration */
+  BRAID_EGENEXIT = -5104,    /* raises GeneratorExit */
+};
+
+extern const braid_error_type braid_queue_full_type;       /* Exception */
+extern const braid_error_type braid_queue_empty_type;      /* Exception */
+extern const braid_error_type braid_stop_async_iteration_type; /* Exception */
+extern const braid_error_type braid_generator_exit_type; /* BaseException */
+#define BRAID_QUEUE_FULL (&braid_queue_full_type)
+#define BRAID_QUEUE_EMPTY (&braid_queue_empty_type)
+#define BRAID_STOP_ASYNC_ITERATION (&braid_stop_async_iteration_type)
+#define BRAID_GENERATOR_EXIT (&braid_generator_exit_type)
+
+/* ---------------------------------------------------------------------
+ * Events (asyncio.Event)
+ * ------------------------------------------------------------------ */
+
+/* The type is braid_async_event because braid_event names the hooks'
+ * event record (braid-hooks.h). */
+typedef struct braid_async_event braid_async_event;
+
+/* Creates an unset event. @loop (NULL: the current loop, if any) is only
+ * where the creation is reported: like every primitive here, the event
+ * works on the loop of the tasks that use it. Free it with
+ * braid_event_free(). Never NULL (aborts on OOM). */
+braid_async_event *braid_event_new (braid_loop *loop);
+/* Frees @event (accepts NULL). No task may be waiting on it. */
+void braid_event_free (braid_async_event *event);
+bool braid_event_is_set (const braid_async_event *event);
+/* braid_event_set:
+ * Sets the flag and wakes every waiter, in the order they began waiting
+ * (rule 22); each resumes in the next iteration. Setting a set event does
+ * nothing. Never suspends. */
+void braid_event_set (braid_async_event *event);
+/* Clears the flag: later waits suspend until the next set. */
+void braid_event_clear (braid_async_event *event);
+/* braid_event_wait:
+ * Returns at once if the flag is set (rule 8), otherwise suspends until
+ * braid_event_set. Returns 0; BRAID_ECANCELLED if the caller was
+ * cancelled while waiting; BRAID_ENOTASK outside a task. */
+int braid_event_wait (braid_async_event *event);
+
+/* ---------------------------------------------------------------------
+ * Locks (asyncio.Lock)
+ * ------------------------------------------------------------------ */
+
+typedef struct braid_lock braid_lock;
+
+/* Creates an unlocked lock on @loop (NULL: the current loop). */
+braid_lock *braid_lock_new (braid_loop *loop);
+/* Frees @lock (accepts NULL). No task may be waiting on it. */
+void braid_lock_free (braid_lock *lock);
+/* True while the lock is held. Right after a release it reads false even
+ * though the lock is promised to its first waiter (rule 21). */
+bool braid_lock_locked (const braid_lock *lock);
+/* braid_lock_acquire:
+ * Takes the lock. Without contention (unlocked and nobody queued) it
+ * returns at once; otherwise the caller queues behind the earlier waiters,
+ * a newcomer never jumping the queue. Returns 0; BRAID_ECANCELLED if the
+ * caller was cancelled while queued (the lock is then passed on to the
+ * next waiter if it was free); BRAID_ENOTASK outside a task. */
+int braid_lock_acquire (braid_lock *lock);
+/* braid_lock_release:
+ * Releases the lock and wakes the oldest waiter. Any task may release
+ * (asyncio does not check the owner). Returns 0, or BRAID_EFAILED with a
+ * RuntimeError ("Lock is not acquired.") if it was not locked. */
+int braid_lock_release (braid_lock *lock);
+
+/* BRAID_WITH_LOCK:
+ * `async with lock:` as a statement prefix:
+ *
+ *   int rc;
+ *   BRAID_WITH_LOCK (lock, rc)
+ *     {
+ *       ...the lock is held here...
+ *     }
+ *   if (rc < 0) ...acquiring failed (cancelled): the body did not run...
+ *
+ * Acquires the lock into @rc (an int lvalue); when that succeeds runs the
+ * body once and releases the lock when the body ends or `continue`s. The
+ * body must not leave by `break`, `return` or `goto`: those skip the
+ * release (use explicit braid_lock_acquire/release pairs then). The same
+ * holds for BRAID_WITH_SEMAPHORE and BRAID_WITH_CONDITION. */
+#define BRAID_WITH_LOCK(lock, rc)                                            \
+  for (int braid_with_once_ = ((rc) = braid_lock_acquire (lock)) == 0;      \
+       braid_with_once_; braid_with_once_ = 0, (void)braid_lock_release (lock))
+
+/* ---------------------------------------------------------------------
+ * Semaphores (asyncio.Semaphore, asyncio.BoundedSemaphore)
+ * ------------------------------------------------------------------ */
+
+typedef struct braid_semaphore braid_semaphore;
+
+/* Creates a semaphore with counter @value on @loop (NULL: the current
+ * loop). Returns NULL and raises ValueError if @value < 0. */
+braid_semaphore *braid_semaphore_new (braid_loop *loop, int value);
+/* The same, but a release that would raise the counter above @value is a
+ * ValueError. */
+braid_semaphore *braid_bounded_semaphore_new (braid_loop *loop, int value);
+/* Frees @sem (accepts NULL). No task may be waiting on it. */
+void braid_semaphore_free (braid_semaphore *sem);
+/* True if an acquire would suspend: the counter is 0 or some task is
+ * queued (not cancelled). */
+bool braid_semaphore_locked (const braid_semaphore *sem);
+/* The counter (slots promised to woken waiters are already taken off). */
+int braid_semaphore_value (const braid_semaphore *sem);
+/* braid_semaphore_acquire:
+ * Takes a slot; queues in arrival order when none is free. A release
+ * keeps its slot for the first waiter (rule 21). Returns 0;
+ * BRAID_ECANCELLED if cancelled while queued (a slot already handed to
+ * the caller goes to the next waiter); BRAID_ENOTASK outside a task. */
+int braid_semaphore_acquire (braid_semaphore *sem);
+/* braid_semaphore_release:
+ * Gives a slot back and hands it to the oldest waiter. Returns 0, or
+ * BRAID_EINVAL with a ValueError ("BoundedSemaphore released too many
+ * times") for a bounded semaphore already at its initial value. */
+int braid_semaphore_release (braid_semaphore *sem);
+
+/* `async with sem:`; see BRAID_WITH_LOCK for the rules of the body. */
+#define BRAID_WITH_SEMAPHORE(sem, rc)                                        \
+  for (int braid_with_once_ = ((rc) = braid_semaphore_acquire (sem)) == 0;  \
+       braid_with_once_;                                                    \
+       braid_with_once_ = 0, (void)braid_semaphore_release (sem))
+
+/* ---------------------------------------------------------------------
+ * Conditions (asyncio.Condition)
+ * ------------------------------------------------------------------ */
+
+typedef struct braid_condition braid_condition;
+
+/* Creates a condition on @lock (borrowed: it must outlive the condition),
+ * or on a lock of its own when @lock is NULL, on @loop (NULL: current). */
+braid_condition *braid_condition_new (braid_loop *loop, braid_lock *lock);
+/* Frees @cond and its own lock (accepts NULL). No task may wait on it. */
+void braid_condition_free (braid_condition *cond);
+/* The underlying lock (borrowed). */
+braid_lock *braid_condition_lock (braid_condition *cond);
+/* braid_lock_acquire/release/locked on the underlying lock. */
+int braid_condition_acquire (braid_condition *cond);
+int braid_condition_release (braid_condition *cond);
+bool braid_condition_locked (const braid_condition *cond);
+/* braid_condition_wait:
+ * Releases the lock, waits to be notified, then re-acquires the lock
+ * through its FIFO queue (rule 22), even when cancelled meanwhile: the
+ * lock is held again whatever this returns, except for BRAID_EFAILED.
+ * Returns 0; BRAID_ECANCELLED if the caller was cancelled (while waiting
+ * or while re-acquiring); BRAID_EFAILED with a RuntimeError ("cannot wait
+ * on un-acquired lock") if the lock is not held; BRAID_ENOTASK outside a
+ * task. */
+int braid_condition_wait (braid_condition *cond);
+/* braid_condition_wait_for:
+ * Waits until @predicate(@data) returns true, checking it first and after
+ * every wake-up (asyncio's wait_for). Returns as braid_condition_wait. */
+int braid_condition_wait_for (braid_condition *cond,
+                              bool (*predicate) (void *data), void *data);
+/* braid_condition_notify:
+ * Wakes the @n oldest waiters (each resumes only once it re-acquired the
+ * lock). Returns 0, or BRAID_EFAILED with a RuntimeError ("cannot notify
+ * on un-acquired lock") if the lock is not held. */
+int braid_condition_notify (braid_condition *cond, size_t n);
+/* Wakes every waiter; as braid_condition_notify. */
+int braid_condition_notify_all (braid_condition *cond);
+
+/* `async with cond:`; see BRAID_WITH_LOCK for the rules of the body. */
+#define BRAID_WITH_CONDITION(cond, rc)                                       \
+  for (int braid_with_once_ = ((rc) = braid_condition_acquire (cond)) == 0; \
+       braid_with_once_;                                                    \
+       braid_with_once_ = 0, (void)braid_condition_release (cond))
+
+/* ---------------------------------------------------------------------
+ * Queues (asyncio.Queue, LifoQueue, PriorityQueue)
+ * ------------------------------------------------------------------ */
+
+typedef struct braid_queue braid_queue;
+
+typedef enum braid_queue_kind
+{
+  BRAID_QUEUE_FIFO = 0,
+  BRAID_QUEUE_LIFO = 1,
+  BRAID_QUEUE_PRIORITY = 2, /* smallest first, by the compare function,
+                               with heapq's exact order among equals */
+} braid_queue_kind;
+
+/* Orders two items of a priority queue: negative if @a comes first. */
+typedef int (*braid_queue_compare_fn) (const void *a, const void *b);
+
+/* braid_queue_new:
+ * Creates a queue of pointers (not owned) holding at most @maxsize items
+ * (0 or less: unbounded) on @loop (NULL: the current loop). @compare is
+ * required for BRAID_QUEUE_PRIORITY and ignored otherwise. Returns NULL
+ * and raises ValueError for a priority queue without @compare. */
+braid_queue *braid_queue_new (braid_loop *loop, long maxsize,
+                              braid_queue_kind kind,
+                              braid_queue_compare_fn compare);
+/* Frees @queue (accepts NULL); the items still in it are not touched. No
+ * task may be waiting on it. */
+void braid_queue_free (braid_queue *queue);
+size_t braid_queue_qsize (const braid_queue *queue);
+long braid_queue_maxsize (const braid_queue *queue);
+bool braid_queue_empty (const braid_queue *queue);
+/* True if bounded and holding maxsize items. */
+bool braid_queue_full (const braid_queue *queue);
+/* braid_queue_put:
+ * Waits while the queue is full (in arrival order, rule 23), then adds
+ * @item, which wakes the oldest waiting getter. Returns 0;
+ * BRAID_ECANCELLED if cancelled while waiting (a wake-up it got is passed
+ * on to the next putter); BRAID_ENOTASK outside a task. */
+int braid_queue_put (braid_queue *queue, void *item);
+/* braid_queue_get:
+ * Waits while the queue is empty, then removes an item into @item (may be
+ * NULL), which wakes the oldest waiting putter. Returns 0;
+ * BRAID_ECANCELLED; BRAID_ENOTASK. */
+int braid_queue_get (braid_queue *queue, void **item);
+/* Adds @item without waiting. Returns 0, or BRAID_EQUEUEFULL (raising
+ * QueueFull) when full. */
+int braid_queue_put_nowait (braid_queue *queue, void *item);
+/* Removes an item without waiting. Returns 0, or BRAID_EQUEUEEMPTY
+ * (raising QueueEmpty) when empty. */
+int braid_queue_get_nowait (braid_queue *queue, void **item);
+/* braid_queue_task_done:
+ * Marks one item taken with get as processed; when every item ever put
+ * is, the tasks in braid_queue_join wake. Returns 0, or BRAID_EINVAL
+ * (ValueError "task_done() called too many times"). */
+int braid_queue_task_done (braid_queue *queue);
+/* braid_queue_join:
+ * Waits until every item put has been marked done (returns at once if
+ * so). Returns 0; BRAID_ECANCELLED; BRAID_ENOTASK. */
+int braid_queue_join (braid_queue *queue);
+
+/* ---------------------------------------------------------------------
+ * Task groups (asyncio.TaskGroup)
+ *
+ *   braid_task_group *g = braid_task_group_new ();   // async with ... as g:
+ *   braid_task_group_spawn (g, child, arg);          //   g.create_task(...)
+ *   int rc = body ();                                //   the body
+ *   rc = braid_task_group_wait (g, rc);              // the `async with` exit
+ *
+ * Rule 24: the first child failure cancels the other unfinished children
+ * and the parent (the task that created the group), so the body's current
+ * or next await returns BRAID_ECANCELLED; the exit waits for every child,
+ * then raises one GroupError whose sub-errors (braid_error_group_count /
+ * braid_error_group_get) are the children's errors in the order they
+ * finished, the body's own error (other than the cancellation) last; the
+ * parent is uncancelled. Cancelled children are not errors.
+ * ------------------------------------------------------------------ */
+
+typedef struct braid_task_group braid_task_group;
+
+/* Opens a group whose parent is the calling task. Returns NULL outside a
+ * task (and raises RuntimeError). */
+braid_task_group *braid_task_group_new (void);
+
+/* braid_task_group_spawn:
+ * Creates a child task (as braid_spawn; _named takes a name). Returns the
+ * task, borrowed: the group holds a reference until braid_task_group_wait
+ * returns (take your own with braid_task_ref to use it later). Returns
+ * NULL and raises RuntimeError if the group is shutting down (a child
+ * failed) or finished. */
+#define braid_task_group_spawn(group, fn, arg) \
+  braid_task_group_spawn_at ((group), NULL, (fn), #fn, (arg), __FILE__, \
+                             __LINE__)
+#define braid_task_group_spawn_named(group, name, fn, arg) \
+  braid_task_group_spawn_at ((group), (name), (fn), #fn, (arg), __FILE__, \
+                             __LINE__)
+braid_task *braid_task_group_spawn_at (braid_task_group *group,
+                                       const char *name, braid_task_fn fn,
+                                       const char *fn_name, void *arg,
+                                       const char *file, int line);
+
+/* braid_task_group_wait:
+ * The end of the `async with` block: @rc is what the body returned (its
+ * error, if negative, is current). Waits until every child is done (a
+ * body error first cancels the children), frees @group, and returns: 0;
+ * BRAID_EFAILED with a GroupError current ("unhandled errors in a
+ * TaskGroup (N sub-exceptions)") if any child or the body failed;
+ * BRAID_ECANCELLED if the parent was cancelled from outside (and no child
+ * failed). Must be called by the parent task (aborts otherwise). */
+int braid_task_group_wait (braid_task_group *group, int rc);
+
+/* The number of sub-errors of a GroupError (0 for any other error). */
+size_t braid_error_group_count (const braid_error *error);
+/* Sub-error @index of a GroupError, borrowed from it, or NULL. */
+braid_error *braid_error_group_get (const braid_error *error, size_t index);
+
+/* ---------------------------------------------------------------------
+ * Async generators
+ *
+ * A generator is a function with its own stack that yields values to
+ * the task consuming it. Its body runs inside the consumer's task (as
+ * Python's async generators do): it starts at the first next(), runs in
+ * the consumer's step until it yields, and when it awaits, the consumer
+ * suspends (rule 25). No loop iteration is spent between next() and the
+ * yield. Its cleanup (code after a failed yield) runs on exhaustion or
+ * close.
+ *
+ *   static void numbers (braid_agen *gen, void *arg)
+ *   {
+ *     for (intptr_t i = 0; i < 3; i++)
+ *       {
+ *         if (braid_sleep (1) < 0 || braid_agen_yield (gen, (void *)i) < 0)
+ *           return;             // cancelled, or closed: clean up here
+ *       }
+ *   }
+ *   ...
+ *   braid_agen *gen = braid_agen_new (numbers, NULL);
+ *   void *v;
+ *   while ((rc = braid_agen_next (gen, &v)) == 0)
+ *     use (v);
+ *   if (rc == BRAID_ESTOP) braid_error_clear ();  // StopAsyncIteration
+ *   braid_agen_free (gen);
+ * ------------------------------------------------------------------ */
+
+typedef struct braid_agen braid_agen;
+/* The generator's body. It ends by returning; if the current error is set
+ * then, the error propagates out of the braid_agen_next that resumed it. */
+typedef void (*braid_agen_fn) (braid_agen *gen, void *arg);
+
+/* Creates a generator that will run @fn(gen, @arg) on its own stack from
+ * the first braid_agen_next. Nothing runs yet. Never NULL (aborts on
+ * OOM). */
+braid_agen *braid_agen_new (braid_agen_fn fn, void *arg);
+/* braid_agen_next:
+ * Runs the body until it yields (storing the value in @value, may be
+ * NULL) or ends. Must be called from a task. Returns 0 with a value;
+ * BRAID_ESTOP (StopAsyncIteration raised) once the body has ended; the
+ * body's error code if it ended with an error (it is current);
+ * BRAID_EBUSY (RuntimeError) if the generator is already running;
+ * BRAID_ENOMEM if no stack could be mapped; BRAID_ENOTASK. */
+int braid_agen_next (braid_agen *gen, void **value);
+/* braid_agen_yield:
+ * Called by the body: hands @value to the consumer and suspends the body
+ * until the next braid_agen_next. Returns 0 when resumed by next(), or
+ * BRAID_EGENEXIT (GeneratorExit current) when the generator is being
+ * closed: the body should clean up and return without yielding again.
+ * BRAID_EINVALSTATE if called from outside the running body. */
+int braid_agen_yield (braid_agen *gen, void *value);
+/* braid_agen_close:
+ * asyncio's aclose(): if the body is suspended at a yield, resumes it with
+ * BRAID_EGENEXIT so that its cleanup runs (its awaits suspend the
+ * caller), and waits until it returns. A generator never started or
+ * already ended is just marked closed. Returns 0; the error the cleanup
+ * ended with; BRAID_EFAILED (RuntimeError "async generator ignored
+ * GeneratorExit") if the body yielded again; BRAID_EBUSY if it is
+ * running; BRAID_ENOTASK outside a task. */
+int braid_agen_close (braid_agen *gen);
+/* True once the body has ended or the generator was closed. */
+bool braid_agen_done (const braid_agen *gen);
+/* Frees @gen (accepts NULL). A generator suspended at a yield is closed
+ * first when called from a task; outside a task its stack is released
+ * without running the cleanup. Must be called before its loop closes. */
+void braid_agen_free (braid_agen *gen);
+
+
+/* ---------------------------------------------------------------------
+ * I/O (io-*.c): the thread pool, files, TCP, DNS, HTTP.
+ *
+ * Every call here must be made from a task (else BRAID_ENOTASK) and
+ * suspends it with BRAID_WAIT_IO (BRAID_WAIT_THREAD for braid_to_thread)
+ * on an I/O object reported to the hooks ("tcp 127.0.0.1:8080",
+ * "GET http://..."). libuv's negative codes pass through unchanged and
+ * raise OSError with uv_strerror's text; BRAID_ECANCELLED means the
+ * calling task was cancelled while waiting: the request was withdrawn (or,
+ * for work already running on a thread, awaited) and no callback touches
+ * the caller's memory afterwards. Every call also returns BRAID_ENOTASK
+ * and BRAID_EINVAL (NULL or out-of-range arguments) as said once here.
+ * ------------------------------------------------------------------ */
+
+#include <sys/types.h>
+
+/* A function for the thread pool: it runs on another thread, so it must
+ * not call braid functions. */
+typedef void *(*braid_thread_fn) (void *arg);
+
+/* braid_to_thread:
+ * asyncio.to_thread: runs @fn(@arg) on libuv's thread pool while the loop
+ * runs other tasks, and stores its return value in @result (may be NULL).
+ * Returns 0; BRAID_ECANCELLED if the caller was cancelled: work not yet
+ * started never runs; work already running cannot be stopped, so the
+ * caller stays suspended until it returns (its result is still stored in
+ * @result, to be released); a libuv code if the work could not be queued.
+ * The macro names the work after @fn in traces. */
+#define braid_to_thread(fn, arg, result) \
+  braid_to_thread_at (#fn, (fn), (arg), (result))
+int braid_to_thread_at (const char *name, braid_thread_fn fn, void *arg,
+                        void **result);
+
+/* Files, through libuv's asynchronous file requests (the thread pool). */
+typedef struct braid_file braid_file;
+
+typedef struct braid_stat
+{
+  uint64_t size;
+  uint64_t mode;    /* st_mode */
+  int64_t mtime_ns; /* since the epoch */
+} braid_stat;
+
+/* Opens @path with open(2) @flags and @mode; stores a new file in @file
+ * (close it with braid_file_close). Returns 0 or a libuv code (UV_ENOENT,
+ * UV_EACCES...), or BRAID_ECANCELLED (a descriptor opened meanwhile is
+ * closed). */
+int braid_file_open (const char *path, int flags, int mode,
+                     braid_file **file);
+/* Reads up to @len bytes at @offset (negative: the current position).
+ * Returns the number read (0 at the end of the file), a libuv code, or
+ * BRAID_ECANCELLED (a read already running finishes first: the bytes it
+ * read are dropped). */
+ssize_t braid_file_read (braid_file *file, void *buf, size_t len,
+                         int64_t offset);
+/* Writes all @len bytes at @offset (negative: the current position).
+ * Returns @len, a libuv code, or BRAID_ECANCELLED (part may be written). */
+ssize_t braid_file_write (braid_file *file, const void *buf, size_t len,
+                          int64_t offset);
+/* Closes and frees @file (NULL is accepted). Outside a task it closes
+ * synchronously. Returns 0 or a libuv code; @file is freed either way. */
+int braid_file_close (braid_file *file);
+/* stat(2). Returns 0 or a libuv code. */
+int braid_fs_stat (const char *path, braid_stat *st);
+/* unlink(2). Returns 0 or a libuv code. */
+int braid_fs_unlink (const char *path);
+/* Reads the whole of @path into a new NUL-terminated buffer (release with
+ * free) and its length in @len (may be NULL). Returns 0, a libuv code,
+ * BRAID_ENOMEM or BRAID_ECANCELLED. */
+int braid_fs_read_file (const char *path, char **data, size_t *len);
+/* Creates or truncates @path (mode 0644) and writes @len bytes. Returns 0,
+ * a libuv code or BRAID_ECANCELLED. */
+int braid_fs_write_file (const char *path, const void *data, size_t len);
+
+/* DNS. */
+
+/* braid_dns_resolve:
+ * Resolves @host with getaddrinfo on the thread pool. Stores a new
+ * NULL-terminated array of distinct numeric addresses (IPv4 and IPv6, in
+ * the resolver's order) in @addresses; release it with braid_dns_free.
+ * Returns the number of addresses (>= 0), a libuv code (UV_EAI_NONAME for
+ * an unknown name) or BRAID_ECANCELLED. */
+int braid_dns_resolve (const char *host, char ***addresses);
+void braid_dns_free (char **addresses); /* accepts NULL */
+
+/* TCP streams (asyncio's StreamReader and StreamWriter in one object).
+ * Only one task may read a stream at a time (else BRAID_EBUSY); writes
+ * from several tasks go out in call order. */
+typedef struct braid_stream braid_stream;
+typedef struct braid_tcp_server braid_tcp_server;
+
+/* braid_tcp_connect:
+ * Resolves @host and connects to @port, trying each address in turn.
+ * Stores a new stream in @stream (close it with braid_stream_close).
+ * Returns 0; the last address's libuv code (UV_ECONNREFUSED...) or the
+ * resolver's; BRAID_ECANCELLED. */
+int braid_tcp_connect (const char *host, int port, braid_stream **stream);
+
+/* Reads what is available, up to @len bytes, waiting if nothing is.
+ * Returns the number read (> 0), 0 at the end of the stream, a libuv
+ * code, BRAID_EBUSY (another task reads), BRAID_ECANCELLED (the stream
+ * stays usable; nothing is lost). A read pending when another task closes
+ * the stream returns UV_ECANCELED. */
+ssize_t braid_stream_read (braid_stream *stream, void *buf, size_t len);
+/* Reads exactly @len bytes. Returns 0; UV_EOF if the stream ends first
+ * (the partial bytes stay buffered for braid_stream_read); as
+ * braid_stream_read otherwise. */
+int braid_stream_read_exactly (braid_stream *stream, void *buf, size_t len);
+/* Reads up to and including the first @delim (@dlen bytes) into @buf (no
+ * NUL is added). Returns the length (> 0); at the end of the stream what
+ * is left without a delimiter (0 when nothing is, as readline()); UV_ENOBUFS
+ * if no delimiter appears within @cap bytes (nothing is consumed); as
+ * braid_stream_read otherwise. */
+ssize_t braid_stream_read_until (braid_stream *stream, const void *delim,
+                                 size_t dlen, void *buf, size_t cap);
+/* braid_stream_read_until with "\n". */
+ssize_t braid_stream_read_line (braid_stream *stream, char *buf, size_t cap);
+/* Writes all of @data (copied) and waits until it was handed to the
+ * kernel (write + drain). Returns 0, a libuv code (UV_EPIPE,
+ * UV_ECONNRESET, UV_EBADF once closed) or BRAID_ECANCELLED (the bytes may
+ * still go out). */
+int braid_stream_write (braid_stream *stream, const void *data, size_t len);
+int braid_stream_write_str (braid_stream *stream, const char *text);
+/* Shuts the writing side down (the peer reads the end of the stream) after
+ * the pending writes. Returns 0, a libuv code or BRAID_ECANCELLED. */
+int braid_stream_shutdown (braid_stream *stream);
+/* Closes @stream and releases the caller's reference; the memory goes
+ * after libuv's close callback. Accepts NULL; may be called outside a
+ * task. Closing twice aborts. */
+void braid_stream_close (braid_stream *stream);
+/* The stream's I/O object id (as in the hooks' events). */
+uint64_t braid_stream_id (const braid_stream *stream);
+
+/* A connection handler for braid_tcp_serve. It runs in its own task and
+ * owns @stream until it returns; the stream is then closed for it (the
+ * handler must not close it). Its return value is the task's result. */
+typedef void *(*braid_tcp_handler) (braid_stream *stream, void *arg);
+
+/* braid_tcp_listen:
+ * Listens on @host (resolved; "127.0.0.1", "::1", "0.0.0.0"...) and @port
+ * (0: an ephemeral port, see braid_tcp_server_port). Stores a new server
+ * in @server (close it with braid_tcp_server_close). Returns 0 or a libuv
+ * code (UV_EADDRINUSE...). */
+int braid_tcp_listen (const char *host, int port, braid_tcp_server **server);
+/* braid_tcp_serve:
+ * asyncio.start_server: braid_tcp_listen, then each connection runs
+ * @handler(stream, @arg) in a new task "Task-N". Returns as
+ * braid_tcp_listen. */
+int braid_tcp_serve (const char *host, int port, braid_tcp_handler handler,
+                     void *arg, braid_tcp_server **server);
+/* Waits for the next connection of a braid_tcp_listen server and stores a
+ * new stream in @stream. Returns 0; a libuv code (UV_EBADF once the server
+ * is closed); BRAID_EBUSY if another task accepts; BRAID_EINVAL for a
+ * braid_tcp_serve server; BRAID_ECANCELLED. */
+int braid_tcp_accept (braid_tcp_server *server, braid_stream **stream);
+/* The port the server listens on. */
+int braid_tcp_server_port (const braid_tcp_server *server);
+/* Stops listening and releases the caller's reference (connections
+ * already accepted go on). Accepts NULL; closing twice aborts. */
+void braid_tcp_server_close (braid_tcp_server *server);
+
+/* HTTP (libcurl's multi-socket API on the loop). */
+
+/* A client: a connection pool shared by its requests (aiohttp's
+ * ClientSession). Use one per loop, from that loop's tasks. */
+typedef struct braid_http_client braid_http_client;
+
+typedef struct braid_http_request
+{
+  const char *method;         /* NULL: "GET" */
+  const char *url;
+  const char *const *headers; /* "Name: value" strings, NULL-terminated;
+                                 may be NULL */
+  const void *body;           /* copied; may be NULL */
+  size_t body_len;
+  double timeout;             /* seconds for the whole transfer; <= 0:
+                                 none */
+  bool no_redirects;          /* do not follow 3xx redirects */
+} braid_http_request;
+
+typedef struct braid_http_response
+{
+  long status;         /* 200, 404... */
+  char *body;          /* NUL-terminated, owned */
+  size_t body_len;
+  char **header_names; /* the last response's headers, in order, owned */
+  char **header_values;
+  size_t nheaders;
+} braid_http_response;
+
+/* Creates a client on the current loop (inside a task or a callback).
+ * Returns NULL and raises outside a loop or if libcurl fails. */
+braid_http_client *braid_http_client_new (void);
+/* Releases the caller's reference: the pool is freed once the requests in
+ * flight are done (accepts NULL; closing twice aborts). */
+void braid_http_client_close (braid_http_client *client);
+
+/* braid_http_client_request:
+ * Performs @request and fills @response (cleared first; release it with
+ * braid_http_response_clear). Any HTTP status is a success: read
+ * response->status. Returns 0; BRAID_ECANCELLED (the transfer is
+ * abandoned at once); BRAID_ETIMEDOUT past request->timeout;
+ * UV_EAI_NONAME (unknown host), UV_ECONNREFUSED, UV_ECONNRESET (the
+ * server closed without answering); BRAID_EFAILED with an OSError naming
+ * libcurl's reason for other transfer failures; BRAID_EINVALSTATE for a
+ * closed client; BRAID_EXLOOP for a client of another loop. */
+int braid_http_client_request (braid_http_client *client,
+                               const braid_http_request *request,
+                               braid_http_response *response);
+/* A GET through @client; returns as braid_http_client_request. */
+int braid_http_client_get (braid_http_client *client, const char *url,
+                           braid_http_response *response);
+/* A GET through a client of its own (no connection reuse); returns as
+ * braid_http_client_request. */
+int braid_http_get (const char *url, braid_http_response *response);
+/* The first header called @name (any case), or NULL. Borrowed. */
+const char *braid_http_response_header (const braid_http_response *response,
+                                        const char *name);
+/* Frees what @response owns and zeroes it (accepts NULL). */
+void braid_http_response_clear (braid_http_response *response);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,236 @@
+/* asyncgen.c: async generators (braid_agen_*), the StopAsyncIteration
+ * and GeneratorExit error types.
+ *
+ * Owns the generator: its body, its own stack (taken from the loop's
+ * stack pool at the first next() and returned when the body ends), and
+ * its state. Python runs an async generator's body inside the consuming
+ * task's step, so next() costs no loop iteration and the body's awaits
+ * suspend the consumer (ORDERING.md rule 25). braid does the same without
+ * the loop: next() switches from the consumer's stack straight to the
+ * generator's, and yield switches back.
+ *
+ * The trick that makes the body's awaits suspend the consumer: while the
+ * body runs, the consuming task's saved context (task->co) *is* the
+ * generator's context. The core suspends a task by saving the running
+ * context into task->co and resumes it by switching to task->co, so a
+ * suspension inside the body saves the body's position, and the loop later
+ * resumes the body, all as "the task". On next(), the task's own context
+ * moves to gen->caller and task->co becomes the generator's; on yield (or
+ * the end of the body) the generator's context moves back to gen->co and
+ * the task's context is restored. The coroutine layer's ASan annotations
+ * record the bounds of the stack each context left, so they follow.
+ *
+ * This reads the core's private structs (braid_task.co, the loop's stack
+ * pools) and changes none of them beyond that swap.
+ *
+ * Hot path: braid_agen_next / braid_agen_yield: two context switches and
+ * two struct copies per value.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "braid-private.h"
+
+const braid_error_type braid_stop_async_iteration_type
+  = { "StopAsyncIteration", &braid_exception_type };
+const braid_error_type braid_generator_exit_type
+  = { "GeneratorExit", &braid_base_exception_type };
+
+typedef enum gen_state
+{
+  GEN_CREATED = 0, /* the body has not started */
+  GEN_SUSPENDED,   /* the body waits at a yield */
+  GEN_RUNNING,     /* the body runs (or its consumer waits inside it) */
+  GEN_DONE,        /* the body ended, or the generator was closed */
+} gen_state;
+
+struct braid_agen
+{
+  braid_agen_fn fn;
+  void *arg;
+  gen_state state;
+  bool closing;  /* close() resumed the body: yield raises GeneratorExit */
+  bool yielded;  /* the last resume ended at a yield, not at the end */
+  bool has_stack;
+  void *value;
+  braid_task *task;   /* the consumer while the body runs (borrowed) */
+  braid__coro co;     /* the body's context while it does not run */
+  braid__coro caller; /* the consumer's own context while the body runs */
+};
+
+braid_agen *
+braid_agen_new (braid_agen_fn fn, void *arg)
+{
+  braid_agen *gen;
+
+  if (!fn)
+    braid__abort ("braid_agen_new", "NULL function");
+  gen = braid__xcalloc (1, sizeof *gen);
+  gen->fn = fn;
+  gen->arg = arg;
+  return gen;
+}
+
+/* The first code on the generator's stack. */
+static void
+gen_entry (void *arg)
+{
+  braid_agen *gen = arg;
+
+  gen->fn (gen, gen->arg);
+  gen->yielded = false;
+  /* The task running the body now may not be the one that started it. */
+  braid__coro_switch_final (&gen->task->co, &gen->caller);
+}
+
+/* Runs the body on behalf of @t until it yields or ends. */
+static void
+resume (braid_agen *gen, braid_task *t)
+{
+  gen->task = t;
+  gen->state = GEN_RUNNING;
+  gen->yielded = false;
+  gen->caller = t->co;
+  t->co = gen->co;
+  braid__coro_switch (&gen->caller, &t->co);
+  /* Back on the consumer's stack. */
+  gen->co = t->co;
+  t->co = gen->caller;
+  gen->task = NULL;
+  if (gen->yielded)
+    gen->state = GEN_SUSPENDED;
+  else
+    {
+      gen->state = GEN_DONE;
+      braid__coro_release (&gen->co);
+      gen->has_stack = false;
+    }
+}
+
+int
+braid_agen_yield (braid_agen *gen, void *value)
+{
+  braid_task *t = braid__tls_task;
+
+  if (gen->state != GEN_RUNNING || !t || t != gen->task)
+    return braid__raise_as (BRAID_INVALID_STATE_ERROR, BRAID_EINVALSTATE,
+                            "braid_agen_yield: not called from the body of "
+                            "the running generator");
+  gen->value = value;
+  gen->yielded = true;
+  braid__coro_switch (&t->co, &gen->caller);
+  /* Resumed by next() or close(), maybe from another task. */
+  if (gen->closing)
+    return braid__raise_as (BRAID_GENERATOR_EXIT, BRAID_EGENEXIT, "%s", "");
+  return 0;
+}
+
+int
+braid_agen_next (braid_agen *gen, void **value)
+{
+  braid_task *t = braid__tls_task;
+  braid_error *before;
+
+  if (!t)
+    return braid__raise_code (BRAID_ENOTASK, "braid_agen_next");
+  if (gen->state == GEN_RUNNING)
+    return braid__raise_as (BRAID_RUNTIME_ERROR, BRAID_EBUSY,
+                            "anext(): asynchronous generator is already "
+                            "running");
+  if (gen->state == GEN_DONE)
+    return braid__raise_as (BRAID_STOP_ASYNC_ITERATION, BRAID_ESTOP, "%s",
+                            "");
+  if (gen->state == GEN_CREATED)
+    {
+      braid_loop *loop = t->loop;
+      if (braid__coro_init (&gen->co, loop->pools[loop->npools - 1],
+                            gen_entry, gen, "async generator")
+          < 0)
+        return braid__raise_code (BRAID_ENOMEM, "braid_agen_next");
+      gen->has_stack = true;
+    }
+  before = braid_error_current ();
+  resume (gen, t);
+  if (gen->yielded)
+    {
+      if (value)
+        *value = gen->value;
+      return 0;
+    }
+  {
+    braid_error *err = braid_error_current ();
+    if (err && err != before)
+      return braid_error_code (err);
+  }
+  return braid__raise_as (BRAID_STOP_ASYNC_ITERATION, BRAID_ESTOP, "%s", "");
+}
+
+int
+braid_agen_close (braid_agen *gen)
+{
+  braid_task *t = braid__tls_task;
+  braid_error *before, *err;
+
+  if (gen->state == GEN_CREATED || gen->state == GEN_DONE)
+    {
+      gen->state = GEN_DONE;
+      return 0;
+    }
+  if (gen->state == GEN_RUNNING)
+    return braid__raise_as (BRAID_RUNTIME_ERROR, BRAID_EBUSY,
+                            "aclose(): asynchronous generator is already "
+                            "running");
+  if (!t)
+    return braid__raise_code (BRAID_ENOTASK, "braid_agen_close");
+  gen->closing = true;
+  before = braid_error_current ();
+  resume (gen, t);
+  if (gen->yielded)
+    {
+      gen->closing = false;
+      return braid_raise (BRAID_RUNTIME_ERROR,
+                          "async generator ignored GeneratorExit");
+    }
+  err = braid_error_current ();
+  if (!err || err == before)
+    return 0;
+  err = braid_error_catch (BRAID_GENERATOR_EXIT);
+  if (err)
+    {
+      braid_error_unref (err);
+      return 0;
+    }
+  return braid_error_code (braid_error_current ());
+}
+
+bool
+braid_agen_done (const braid_agen *gen)
+{
+  return gen->state == GEN_DONE;
+}
+
+void
+braid_agen_free (braid_agen *gen)
+{
+  if (!gen)
+    return;
+  if (gen->state == GEN_SUSPENDED && braid__tls_task)
+    {
+      /* Run the cleanup; its outcome has nowhere to go but the current
+       * error, which must not change under the caller: keep it aside. */
+      braid_error *saved = braid_error_current ();
+      if (saved)
+        braid_error_ref (saved);
+      braid_error_clear ();
+      if (braid_agen_close (gen) < 0)
+        braid_error_clear ();
+      if (saved)
+        {
+          braid_reraise (saved);
+          braid_error_unref (saved);
+        }
+    }
+  if (gen->has_stack)
+    braid__coro_release (&gen->co);
+  free (gen);
+}
