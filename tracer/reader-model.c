@@ -47,6 +47,7 @@ typedef struct task_state
   int64_t start_ns;
   uint64_t start_step;
   uint32_t wait_reason;     /* the reason of the last WAITING slice */
+  size_t ended_at_wait;     /* n_ended when the task began waiting */
   uint64_t wait_object;
   int failed;
 } task_state;
@@ -100,6 +101,8 @@ struct braid__builder
   uint64_t iterations;
   int32_t running;          /* the task whose step runs, -1 if none */
   int32_t last_ended;       /* the task that finished last, -1 if none */
+  int32_t *ended;           /* tasks in the order they finished */
+  size_t n_ended, cap_ended;
   int64_t last_t;
 };
 
@@ -200,6 +203,7 @@ braid__builder_free (braid__builder *b)
   free (b->objects);
   free (b->problems);
   free (b->notes);
+  free (b->ended);
   free (b->deadlock.detail);
   free (b->keys);
   free (b->vals);
@@ -341,7 +345,11 @@ end_task (braid__builder *b, int32_t idx, int64_t t,
   task->ended_ns = t;
   task->outcome = outcome;
   if (outcome != BRAID_OUTCOME_DESTROYED_PENDING)
-    b->last_ended = idx;
+    {
+      b->last_ended = idx;
+      if (GROW (b->ended, b->n_ended, b->cap_ended) == 0)
+        b->ended[b->n_ended++] = idx;
+    }
   if (b->running == idx)
     b->running = -1;
 }
@@ -452,6 +460,7 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
           }
         s->wait_reason = ev->reason;
         s->wait_object = ev->object;
+        s->ended_at_wait = b->n_ended;
         return open_slice (b, idx, BRAID_STATE_WAITING, ev->reason,
                            ev->object, t, b->steps);
       }
@@ -486,7 +495,23 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
                                          || ev->reason == BRAID_WAIT_GATHER
                                        ? BRAID_EDGE_GATHER
                                        : BRAID_EDGE_WAKE;
-        return add_edge (b, kind, from, idx, t, object);
+        if (kind != BRAID_EDGE_GATHER)
+          return add_edge (b, kind, from, idx, t, object);
+        /* Gather fan-in: an arrow from every child of the waiting task
+         * that finished while it waited on the gather (the children a
+         * gather spawns are created by the task that gathers). */
+        int any = 0;
+        size_t first = b->states[idx].ended_at_wait;
+        for (size_t k = first; k < b->n_ended; k++)
+          {
+            int32_t child = b->ended[k];
+            if (b->tasks[child].parent != idx)
+              continue;
+            any = 1;
+            if (add_edge (b, BRAID_EDGE_GATHER, child, idx, t, object) != 0)
+              return -1;
+          }
+        return any ? 0 : add_edge (b, kind, from, idx, t, object);
       }
 
     case BRAID_EV_TASK_COMPLETED:

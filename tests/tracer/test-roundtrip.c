@@ -418,6 +418,52 @@ test_views_agree_with_the_reader (void)
   g_free (path);
 }
 
+/* main gathers two children; an unrelated task finishes meanwhile. */
+static void
+feed_gather_scenario (void)
+{
+  feed (BRAID_EV_TASK_CREATED, T0, 1, 0, 0, 0, 0, 1, "main", "m", "g.c");
+  feed (BRAID_EV_TASK_CREATED, T0, 4, 0, 0, 0, 0, 2, "other", "o", "g.c");
+  feed (BRAID_EV_TASK_RESUMED, T0 + 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+  feed (BRAID_EV_TASK_CREATED, T0 + 2, 2, 1, 0, 0, 0, 3, "c1", "c", "g.c");
+  feed (BRAID_EV_TASK_CREATED, T0 + 2, 3, 1, 0, 0, 0, 3, "c2", "c", "g.c");
+  feed (BRAID_EV_TASK_SUSPENDED, T0 + 3, 1, 0, 9, BRAID_WAIT_GATHER, 0, 0, 0,
+        0, 0);
+  feed (BRAID_EV_TASK_RESUMED, T0 + 4, 4, 0, 0, 0, 0, 0, 0, 0, 0);
+  feed (BRAID_EV_TASK_COMPLETED, T0 + 5, 4, 0, 0, 0, 0, 0, 0, 0, 0);
+  feed (BRAID_EV_TASK_RESUMED, T0 + 6, 2, 0, 0, 0, 0, 0, 0, 0, 0);
+  feed (BRAID_EV_TASK_COMPLETED, T0 + 7, 2, 0, 0, 0, 0, 0, 0, 0, 0);
+  feed (BRAID_EV_TASK_RESUMED, T0 + 8, 3, 0, 0, 0, 0, 0, 0, 0, 0);
+  feed (BRAID_EV_TASK_COMPLETED, T0 + 9, 3, 0, 0, 0, 0, 0, 0, 0, 0);
+  feed (BRAID_EV_TASK_WOKEN, T0 + 10, 1, 0, 9, BRAID_WAIT_GATHER, 0, 0, 0, 0,
+        0);
+  feed (BRAID_EV_TASK_RESUMED, T0 + 11, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+  feed (BRAID_EV_TASK_COMPLETED, T0 + 12, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+}
+
+static void
+test_gather_fans_in_from_each_child (void)
+{
+  char *path = record (feed_gather_scenario);
+  braid_trace *trace = open_or_fail (path);
+  size_t n;
+  const braid_trace_edge *e = braid_trace_get_edges (trace, &n);
+  int gathers = 0;
+  for (size_t i = 0; i < n; i++)
+    if (e[i].kind == BRAID_EDGE_GATHER)
+      {
+        gathers++;
+        g_assert_cmpint (e[i].to, ==, 0);
+        g_assert_cmpint (e[i].from, ==, gathers + 1); /* c1, then c2 */
+        g_assert_cmpint (e[i].time_ns, ==, 10);
+        g_assert_cmpuint (e[i].object, ==, 9);
+      }
+  g_assert_cmpint (gathers, ==, 2);
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -428,6 +474,8 @@ main (int argc, char **argv)
                    test_tasks_have_outcome_sites_and_totals);
   g_test_add_func ("/tracer/roundtrip/edges-marks-and-outputs-are-exact",
                    test_edges_marks_and_outputs_are_exact);
+  g_test_add_func ("/tracer/roundtrip/gather-fans-in-from-each-child",
+                   test_gather_fans_in_from_each_child);
   g_test_add_func ("/tracer/roundtrip/problems-name-tasks-and-sites",
                    test_problems_name_tasks_and_sites);
   g_test_add_func ("/tracer/roundtrip/time-window-keeps-tasks-alive-in-it",
