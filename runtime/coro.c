@@ -133,7 +133,8 @@ braid__coro_init_thread (braid__coro *self)
 {
   memset (self, 0, sizeof *self);
   self->name = "(thread)";
-  current_co = self;
+  /* current_co is left alone: this may run inside a coroutine (a loop
+   * created by a task), which is still the one running. */
   /* Every thread that runs coroutines needs its own alternate signal
    * stack for the overflow report. */
   braid__coro_install_overflow_handler ();
@@ -274,7 +275,21 @@ overflow_handler (int sig, siginfo_t *info, void *uctx)
       old->sa_handler (sig);
       return;
     }
-  signal (sig, SIG_DFL);
+  struct sigaction dfl;
+  memset (&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset (&dfl.sa_mask);
+  sigaction (sig, &dfl, NULL);
+}
+
+static size_t
+altstack_size (void)
+{
+  size_t size = (size_t) 64 * 1024;
+  long min = sysconf (_SC_MINSIGSTKSZ);
+  if (min > 0 && (size_t) min * 4 > size)
+    size = (size_t) min * 4;
+  return size;
 }
 
 static void
@@ -284,7 +299,7 @@ altstack_free (void *mem)
   stack_t cur;
   if (sigaltstack (NULL, &cur) == 0 && cur.ss_sp == mem)
     sigaltstack (&ss, NULL);
-  munmap (mem, (size_t) 64 * 1024);
+  munmap (mem, altstack_size ());
 }
 
 static void
@@ -313,10 +328,9 @@ ensure_altstack (void)
   stack_t cur;
   if (sigaltstack (NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE))
     return;
-  size_t size = (size_t) 64 * 1024;
-  long min = sysconf (_SC_MINSIGSTKSZ);
-  if (min > 0 && (size_t) min * 4 > size)
-    return;                     /* not expected on Linux; no altstack */
+  /* Room for the handler's few frames plus the signal frame, which holds
+   * the whole vector register state (large with AVX-512 or AMX). */
+  size_t size = altstack_size ();
   void *mem = mmap (NULL, size, PROT_READ | PROT_WRITE,
                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mem == MAP_FAILED)
