@@ -166,6 +166,27 @@ print_timeline (const braid_trace *trace, int axis, int width)
     }
   printf ("\n");
 
+  /* Group the output lines by task once (a counting sort), so each row
+   * reads only its own lines. */
+  size_t *first_output = calloc (n_tasks + 2, sizeof *first_output);
+  size_t *by_task = malloc ((n_outputs ? n_outputs : 1) * sizeof *by_task);
+  if (first_output == NULL || by_task == NULL)
+    {
+      free (first_output);
+      free (by_task);
+      free (row);
+      free (lines);
+      return;
+    }
+  for (size_t k = 0; k < n_outputs; k++)
+    if (outputs[k].task >= 0 && (size_t) outputs[k].task < n_tasks)
+      first_output[outputs[k].task + 2]++;
+  for (size_t i = 0; i < n_tasks; i++)
+    first_output[i + 2] += first_output[i + 1];
+  for (size_t k = 0; k < n_outputs; k++)
+    if (outputs[k].task >= 0 && (size_t) outputs[k].task < n_tasks)
+      by_task[first_output[outputs[k].task + 1]++] = k;
+
   for (size_t i = 0; i < n_tasks; i++)
     {
       const braid_trace_task *t = &tasks[i];
@@ -192,17 +213,18 @@ print_timeline (const braid_trace *trace, int axis, int width)
             if (state_rank (s->state) > rank[c])
               rank[c] = state_rank (s->state);
         }
-      for (size_t k = 0; k < n_outputs; k++)
-        if (outputs[k].task == (int32_t) i)
-          {
-            double a = axis == AXIS_STEPS ? (double) outputs[k].step
-                                          : (double) outputs[k].time_ns;
-            int c = (int) (a / per_col);
-            if (c >= cols)
-              c = cols - 1;
-            if (c >= 0)
-              lines[c]++;
-          }
+      /* This task's output lines: a contiguous run in by_task. */
+      for (size_t k = first_output[i]; k < first_output[i + 1]; k++)
+        {
+          const braid_trace_output *o = &outputs[by_task[k]];
+          double a = axis == AXIS_STEPS ? (double) o->step
+                                        : (double) o->time_ns;
+          int c = (int) (a / per_col);
+          if (c >= cols)
+            c = cols - 1;
+          if (c >= 0)
+            lines[c]++;
+        }
       for (int c = 0; c < cols; c++)
         {
           row[c] = state_char (rank[c]);
@@ -217,6 +239,8 @@ print_timeline (const braid_trace *trace, int axis, int width)
     }
   printf ("('#' running, 1-9 lines printed in the step, '.' ready, "
           "'-' waiting)\n");
+  free (first_output);
+  free (by_task);
   free (row);
   free (lines);
 }
