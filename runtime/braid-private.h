@@ -204,13 +204,13 @@ struct braid_task
   const char *file;
   int line;
   bool started;
-  bool finished;    /* its function returned (or never ran) */
-  bool must_cancel; /* deliver a CancelledError at the next step */
+  bool finished;       /* its function returned (or never ran) */
+  bool must_cancel;    /* deliver a CancelledError at the next step */
   bool wake_cancelled; /* its sleep was cancelled: raise on resume */
   uint8_t wait_kind;
   uint32_t wait_reason;
   int cancel_requests;
-  uint64_t name_num;  /* Task-N, or 0 with custom_name */
+  uint64_t name_num; /* Task-N, or 0 with custom_name */
   char *custom_name;
   char *cancel_msg;
   char *wake_cancel_msg;
@@ -237,8 +237,7 @@ BRAID_HIDDEN void braid__future_complete (braid_future *f, int state,
                                           void *result, braid_error *error);
 BRAID_HIDDEN void braid__future_add_waiter (braid_future *f, braid_task *t);
 BRAID_HIDDEN void braid__future_release_cbs (braid_future *f);
-BRAID_HIDDEN void braid__future_forget_waiter (braid_future *f,
-                                               braid_task *t);
+BRAID_HIDDEN void braid__future_forget_waiter (braid_future *f, braid_task *t);
 BRAID_HIDDEN bool braid__task_cancel_by (braid_task *t, const char *msg);
 BRAID_HIDDEN void braid__task_free (braid_task *t);
 BRAID_HIDDEN bool braid__task_start (braid_loop *loop, braid_task *t);
@@ -281,7 +280,7 @@ struct braid_loop
   size_t npools;
   braid_task *tasks; /* every task not yet freed or detached */
   size_t ntasks;
-  braid_task *finished; /* a task whose stack the loop must release */
+  braid_task *finished;   /* a task whose stack the loop must release */
   braid_task *free_tasks; /* freed task memory kept for reuse */
   unsigned nfree_tasks;
   uint64_t id;
@@ -310,7 +309,7 @@ BRAID_HIDDEN void braid__watchdog_start (braid_loop *loop);
 BRAID_HIDDEN void braid__watchdog_stop (braid_loop *loop);
 BRAID_HIDDEN void braid__watchdog_check (braid_loop *loop, braid_task *t);
 
-#define STEP_SEQ_BUMP(loop)                                                   \
+#define STEP_SEQ_BUMP(loop)                                                    \
   __atomic_store_n (&(loop)->step_seq, (loop)->step_seq + 1, __ATOMIC_RELAXED)
 
 /* Picks the next task to switch to directly from a task that suspends
@@ -387,6 +386,6 @@ BRAID_HIDDEN void *braid__xmalloc (size_t n);
 BRAID_HIDDEN void *braid__xcalloc (size_t n, size_t m);
 BRAID_HIDDEN char *braid__xstrdup (const char *s);
 BRAID_HIDDEN void braid__abort (const char *call, const char *what)
-  __attribute__ ((noreturn));
+    __attribute__ ((noreturn));
 
 #endif /* BRAID_PRIVATE_H */

@@ -180,7 +180,7 @@ watchdog_main (void *arg)
   while (!w->stop)
     {
       uint64_t threshold
-        = __atomic_load_n (&loop->slow_step_ns, __ATOMIC_RELAXED);
+          = __atomic_load_n (&loop->slow_step_ns, __ATOMIC_RELAXED);
       uint64_t period = threshold ? threshold / 4 : 100000000;
       if (period < 1000000)
         period = 1000000;

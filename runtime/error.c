@@ -14,23 +14,23 @@
 
 const braid_error_type braid_base_exception_type = { "BaseException", NULL };
 const braid_error_type braid_exception_type
-  = { "Exception", &braid_base_exception_type };
+    = { "Exception", &braid_base_exception_type };
 const braid_error_type braid_cancelled_error_type
-  = { "CancelledError", &braid_base_exception_type };
+    = { "CancelledError", &braid_base_exception_type };
 const braid_error_type braid_timeout_error_type
-  = { "TimeoutError", &braid_exception_type };
+    = { "TimeoutError", &braid_exception_type };
 const braid_error_type braid_invalid_state_error_type
-  = { "InvalidStateError", &braid_exception_type };
+    = { "InvalidStateError", &braid_exception_type };
 const braid_error_type braid_value_error_type
-  = { "ValueError", &braid_exception_type };
+    = { "ValueError", &braid_exception_type };
 const braid_error_type braid_runtime_error_type
-  = { "RuntimeError", &braid_exception_type };
+    = { "RuntimeError", &braid_exception_type };
 const braid_error_type braid_memory_error_type
-  = { "MemoryError", &braid_exception_type };
+    = { "MemoryError", &braid_exception_type };
 const braid_error_type braid_os_error_type
-  = { "OSError", &braid_exception_type };
+    = { "OSError", &braid_exception_type };
 const braid_error_type braid_group_error_type
-  = { "GroupError", &braid_exception_type };
+    = { "GroupError", &braid_exception_type };
 
 /* The current error outside tasks (the loop's thread between runs, or a
  * callback run by the loop). */

@@ -24,7 +24,8 @@ braid__object_id_new (void)
 {
   if (BRAID_UNLIKELY (id_next == id_end))
     {
-      id_next = __atomic_fetch_add (&next_object_id, 1024, __ATOMIC_RELAXED) + 1;
+      id_next
+          = __atomic_fetch_add (&next_object_id, 1024, __ATOMIC_RELAXED) + 1;
       id_end = id_next + 1024;
     }
   return id_next++;
@@ -229,7 +230,9 @@ braid__future_complete (braid_future *f, int state, void *result,
       braid_task *cur = braid__tls_task;
       braid__emit_simple (f->loop, BRAID_EV_OBJECT_DONE, cur ? cur->fut.id : 0,
                           cur ? cur->fut.id : 0, f->id,
-                          state == FUT_RESULT ? 0 : state == FUT_ERROR ? 1 : 2,
+                          state == FUT_RESULT  ? 0
+                          : state == FUT_ERROR ? 1
+                                               : 2,
                           0);
     }
   uint32_t n = f->ncbs;
@@ -393,8 +396,8 @@ braid__future_forget_waiter (braid_future *f, braid_task *t)
 }
 
 int
-braid__await_as (braid_future *f, braid_wait_reason reason,
-                 uint64_t object_id, void **result)
+braid__await_as (braid_future *f, braid_wait_reason reason, uint64_t object_id,
+                 void **result)
 {
   braid_task *t = braid__tls_task;
   if (!f)

@@ -90,7 +90,7 @@ load_module (const char *path, bool explicit_)
       return;
     }
   braid_module_init_fn init
-    = (braid_module_init_fn)dlsym (h, BRAID_MODULE_INIT_SYMBOL);
+      = (braid_module_init_fn)dlsym (h, BRAID_MODULE_INIT_SYMBOL);
   if (!init)
     {
       if (explicit_)
@@ -117,7 +117,8 @@ modules_load (void)
     return;
   char *copy = braid__xstrdup (list);
   char *save = NULL;
-  for (char *p = strtok_r (copy, ":", &save); p; p = strtok_r (NULL, ":", &save))
+  for (char *p = strtok_r (copy, ":", &save); p;
+       p = strtok_r (NULL, ":", &save))
     if (*p)
       load_module (p, explicit_);
   free (copy);

@@ -217,8 +217,10 @@ env_slow_step_ns (void)
   double ms = strtod (s, &end);
   if (errno || end == s || ms < 0 || ms != ms)
     {
-      fprintf (stderr, "braid: ignoring BRAID_SLOW_STEP_MS=%s (not a "
-                       "non-negative number of milliseconds)\n", s);
+      fprintf (stderr,
+               "braid: ignoring BRAID_SLOW_STEP_MS=%s (not a "
+               "non-negative number of milliseconds)\n",
+               s);
       return 100 * 1000000ull;
     }
   return (uint64_t)(ms * 1e6);
@@ -297,7 +299,7 @@ braid_loop_set_stack_size (braid_loop *loop, size_t bytes)
   if (!pool)
     return;
   braid__stack_pool **pools
-    = realloc (loop->pools, (loop->npools + 1) * sizeof *pools);
+      = realloc (loop->pools, (loop->npools + 1) * sizeof *pools);
   if (!pools)
     {
       braid__stack_pool_free (pool);

@@ -87,7 +87,7 @@ braid_run (braid_task_fn main_fn, void *arg, void **result)
       && info.dli_saddr == (void *)main_fn)
     fn_name = info.dli_sname;
   braid_task *main_task
-    = braid_spawn_at (loop, NULL, main_fn, fn_name, arg, "braid_run", 0);
+      = braid_spawn_at (loop, NULL, main_fn, fn_name, arg, "braid_run", 0);
   int rc = braid_loop_run_until_complete (loop, &main_task->fut, result);
   braid_error *err = rc < 0 ? braid__error_steal_current () : NULL;
   cancel_all (loop);

@@ -104,7 +104,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
     {
       t->custom_name = NULL;
       t->name_num
-        = __atomic_add_fetch (&task_name_counter, 1, __ATOMIC_RELAXED);
+          = __atomic_add_fetch (&task_name_counter, 1, __ATOMIC_RELAXED);
     }
   t->sleep_timer.state = TIMER_IDLE;
   t->sleep_timer.embedded = true;
@@ -538,9 +538,9 @@ void
 braid__wait_describe (const braid_task *t, char *buf, size_t size)
 {
   static const char *const names[] = {
-    "nothing",   "a yield", "a sleep",     "a task",      "a future",
-    "a gather",  "a wait",  "an event",    "a lock",      "a semaphore",
-    "a condition", "a queue", "I/O",       "a thread",    "something",
+    "nothing",     "a yield", "a sleep",  "a task",   "a future",
+    "a gather",    "a wait",  "an event", "a lock",   "a semaphore",
+    "a condition", "a queue", "I/O",      "a thread", "something",
   };
   if (!t->started && t->wait_kind == WAITK_NONE)
     {
@@ -549,8 +549,8 @@ braid__wait_describe (const braid_task *t, char *buf, size_t size)
     }
   uint32_t r = t->wait_reason;
   const char *what = r < BRAID_WAIT_REASON_COUNT ? names[r] : "something";
-  if (t->wait_kind == WAITK_FUTURE && t->waiting_on
-      && t->waiting_on->is_task && r == BRAID_WAIT_TASK)
+  if (t->wait_kind == WAITK_FUTURE && t->waiting_on && t->waiting_on->is_task
+      && r == BRAID_WAIT_TASK)
     snprintf (buf, size, "task %s (id %" PRIu64 ")",
               braid_task_name (future_as_task (t->waiting_on)),
               t->waiting_on->id);

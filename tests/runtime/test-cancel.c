@@ -82,8 +82,8 @@ cancel_before_start_main (void *arg)
 static void
 test_cancelled_before_first_step_never_runs_body (void)
 {
-  g_assert_cmpstr (run_logged (cancel_before_start_main, NULL, true, NULL),
-                   ==, "| | | cancelled |");
+  g_assert_cmpstr (run_logged (cancel_before_start_main, NULL, true, NULL), ==,
+                   "| | | cancelled |");
 }
 
 static void *
@@ -176,8 +176,9 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   core_test_init ();
-  g_test_add_func ("/runtime/cancel/wakes-the-waiter-next-iteration-with-message",
-                   test_cancel_wakes_the_waiter_next_iteration_with_message);
+  g_test_add_func (
+      "/runtime/cancel/wakes-the-waiter-next-iteration-with-message",
+      test_cancel_wakes_the_waiter_next_iteration_with_message);
   g_test_add_func ("/runtime/cancel/before-first-step-never-runs-the-body",
                    test_cancelled_before_first_step_never_runs_body);
   g_test_add_func ("/runtime/cancel/delivered-once-and-can-be-swallowed",

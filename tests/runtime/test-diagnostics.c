@@ -41,11 +41,11 @@ test_never_retrieved_when_last_reference_drops (void)
   g_test_trap_assert_passed ();
   g_test_trap_assert_stdout ("after\n");
   g_test_trap_assert_stderr (
-    "braid: Task exception was never retrieved\n"
-    "  task: Task-2 (function fails, created at *test-diagnostics.c:21 by "
-    "Task-1)\n"
-    "  error: ValueError: lost 7 (raised at *test-diagnostics.c:14 in "
-    "fails)\n");
+      "braid: Task exception was never retrieved\n"
+      "  task: Task-2 (function fails, created at *test-diagnostics.c:21 by "
+      "Task-1)\n"
+      "  error: ValueError: lost 7 (raised at *test-diagnostics.c:14 in "
+      "fails)\n");
 }
 
 static void *
@@ -149,9 +149,9 @@ test_destroyed_pending_at_loop_close (void)
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
   g_test_trap_assert_stderr (
-    "braid: Task was destroyed but it is pending!\n"
-    "  task: Task-* (function sleeps_long, created at "
-    "*test-diagnostics.c:* by the main program), waiting on a sleep\n");
+      "braid: Task was destroyed but it is pending!\n"
+      "  task: Task-* (function sleeps_long, created at "
+      "*test-diagnostics.c:* by the main program), waiting on a sleep\n");
 }
 
 static braid_future *never;
@@ -173,11 +173,11 @@ test_deadlock_is_reported_and_returned (void)
       braid_loop *loop = braid_loop_new ();
       never = braid_future_new (loop);
       braid_task *a = braid_loop_spawn (loop, "waiter", waits_forever, NULL);
-      int rc = braid_loop_run_until_complete (loop, braid_task_future (a),
-                                              NULL);
+      int rc
+          = braid_loop_run_until_complete (loop, braid_task_future (a), NULL);
       g_assert_cmpint (rc, ==, BRAID_EDEADLK);
-      g_assert_true (braid_error_is (braid_error_current (),
-                                     BRAID_RUNTIME_ERROR));
+      g_assert_true (
+          braid_error_is (braid_error_current (), BRAID_RUNTIME_ERROR));
       braid_error_clear ();
       braid_future_cancel (never, NULL);
       rc = braid_loop_run_until_complete (loop, braid_task_future (a), NULL);
@@ -191,10 +191,10 @@ test_deadlock_is_reported_and_returned (void)
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
   g_test_trap_assert_stderr (
-    "braid: deadlock: no task can run and nothing can wake any of them (1 "
-    "waiting)\n"
-    "  waiter (function waits_forever, created at *) waits on a future (id "
-    "*)\n");
+      "braid: deadlock: no task can run and nothing can wake any of them (1 "
+      "waiting)\n"
+      "  waiter (function waits_forever, created at *) waits on a future (id "
+      "*)\n");
 }
 
 static void *
@@ -230,8 +230,9 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   core_log = g_string_new (NULL);
-  g_test_add_func ("/runtime/diagnostics/never-retrieved-when-last-reference-drops",
-                   test_never_retrieved_when_last_reference_drops);
+  g_test_add_func (
+      "/runtime/diagnostics/never-retrieved-when-last-reference-drops",
+      test_never_retrieved_when_last_reference_drops);
   g_test_add_func ("/runtime/diagnostics/retrieved-errors-are-not-reported",
                    test_retrieved_errors_are_not_reported);
   g_test_add_func ("/runtime/diagnostics/never-retrieved-at-loop-close",

@@ -12,9 +12,9 @@ static void
 test_type_tree_follows_python (void)
 {
   const braid_error_type *under_exception[]
-    = { BRAID_TIMEOUT_ERROR, BRAID_INVALID_STATE_ERROR, BRAID_VALUE_ERROR,
-        BRAID_RUNTIME_ERROR, BRAID_MEMORY_ERROR,        BRAID_OS_ERROR,
-        BRAID_GROUP_ERROR };
+      = { BRAID_TIMEOUT_ERROR, BRAID_INVALID_STATE_ERROR, BRAID_VALUE_ERROR,
+          BRAID_RUNTIME_ERROR, BRAID_MEMORY_ERROR,        BRAID_OS_ERROR,
+          BRAID_GROUP_ERROR };
   for (size_t i = 0; i < G_N_ELEMENTS (under_exception); i++)
     {
       g_assert_true (under_exception[i]->base == BRAID_EXCEPTION);
@@ -70,15 +70,12 @@ test_codes_follow_the_type (void)
 {
   g_assert_cmpint (braid_raise (BRAID_CANCELLED_ERROR, "x"), ==,
                    BRAID_ECANCELLED);
-  g_assert_cmpint (braid_raise (BRAID_TIMEOUT_ERROR, "x"), ==,
-                   BRAID_ETIMEDOUT);
+  g_assert_cmpint (braid_raise (BRAID_TIMEOUT_ERROR, "x"), ==, BRAID_ETIMEDOUT);
   g_assert_cmpint (braid_error_code (braid_error_current ()), ==,
                    BRAID_ETIMEDOUT);
-  g_assert_cmpint (braid__raise_code (BRAID_EINVAL, "thing"), ==,
-                   BRAID_EINVAL);
+  g_assert_cmpint (braid__raise_code (BRAID_EINVAL, "thing"), ==, BRAID_EINVAL);
   g_assert_true (braid_error_is (braid_error_current (), BRAID_VALUE_ERROR));
-  g_assert_cmpint (braid_error_code (braid_error_current ()), ==,
-                   BRAID_EINVAL);
+  g_assert_cmpint (braid_error_code (braid_error_current ()), ==, BRAID_EINVAL);
   braid_error_clear ();
   g_assert_cmpstr (braid_strerror (BRAID_ETIMEDOUT), ==, "timed out");
   g_assert_cmpstr (braid_strerror (UV_ECONNREFUSED), ==,
@@ -105,8 +102,8 @@ test_print_shows_sites_and_causes (void)
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
   g_test_trap_assert_stdout (
-    "RuntimeError: outer (raised at b.c:9 in g)\n"
-    "  caused by ValueError: inner (raised at a.c:3 in f)\n");
+      "RuntimeError: outer (raised at b.c:9 in g)\n"
+      "  caused by ValueError: inner (raised at a.c:3 in f)\n");
 }
 
 static void *

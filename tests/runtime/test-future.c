@@ -84,17 +84,17 @@ invalid_state_main (void *arg)
   braid_future *f = braid_future_new (NULL);
   void *r;
   g_assert_cmpint (braid_future_result (f, &r), ==, BRAID_EINVALSTATE);
-  g_assert_true (braid_error_is (braid_error_current (),
-                                 BRAID_INVALID_STATE_ERROR));
+  g_assert_true (
+      braid_error_is (braid_error_current (), BRAID_INVALID_STATE_ERROR));
   braid_error_clear ();
   g_assert_null (braid_future_error (f));
-  g_assert_true (braid_error_is (braid_error_current (),
-                                 BRAID_INVALID_STATE_ERROR));
+  g_assert_true (
+      braid_error_is (braid_error_current (), BRAID_INVALID_STATE_ERROR));
   braid_error_clear ();
   g_assert_cmpint (braid_future_set_result (f, GINT_TO_POINTER (1)), ==, 0);
   g_assert_cmpint (braid_future_set_result (f, NULL), ==, BRAID_EINVALSTATE);
-  g_assert_true (braid_error_is (braid_error_current (),
-                                 BRAID_INVALID_STATE_ERROR));
+  g_assert_true (
+      braid_error_is (braid_error_current (), BRAID_INVALID_STATE_ERROR));
   braid_error_clear ();
   braid_raise (BRAID_VALUE_ERROR, "late");
   braid_error *e = braid_error_catch (BRAID_VALUE_ERROR);
@@ -165,10 +165,12 @@ main (int argc, char **argv)
   core_test_init ();
   g_test_add_func ("/runtime/future/callbacks-are-queued-in-registration-order",
                    test_callbacks_are_queued_in_registration_order);
-  g_test_add_func ("/runtime/future/awaiter-resumes-one-iteration-after-completion",
-                   test_awaiter_resumes_one_iteration_after_completion);
-  g_test_add_func ("/runtime/future/pending-read-and-double-completion-are-invalid-state",
-                   test_pending_read_and_double_completion_are_invalid_state);
+  g_test_add_func (
+      "/runtime/future/awaiter-resumes-one-iteration-after-completion",
+      test_awaiter_resumes_one_iteration_after_completion);
+  g_test_add_func (
+      "/runtime/future/pending-read-and-double-completion-are-invalid-state",
+      test_pending_read_and_double_completion_are_invalid_state);
   g_test_add_func ("/runtime/future/await-raises-the-futures-error",
                    test_await_raises_the_futures_error);
   return g_test_run ();

@@ -16,26 +16,46 @@ kind_name (braid_event_kind k)
 {
   switch (k)
     {
-    case BRAID_EV_LOOP_CREATED: return "loop-created";
-    case BRAID_EV_LOOP_CLOSED: return "loop-closed";
-    case BRAID_EV_ITERATION_BEGIN: return "iter";
-    case BRAID_EV_POLL: return "poll";
-    case BRAID_EV_TASK_CREATED: return "created";
-    case BRAID_EV_TASK_RESUMED: return "resumed";
-    case BRAID_EV_TASK_SUSPENDED: return "suspended";
-    case BRAID_EV_TASK_WOKEN: return "woken";
-    case BRAID_EV_TASK_COMPLETED: return "completed";
-    case BRAID_EV_TASK_FAILED: return "failed";
-    case BRAID_EV_TASK_CANCELLED: return "cancelled";
-    case BRAID_EV_CANCEL_REQUESTED: return "cancel-requested";
-    case BRAID_EV_ERROR_RETRIEVED: return "retrieved";
-    case BRAID_EV_ERROR_NEVER_RETRIEVED: return "never-retrieved";
-    case BRAID_EV_TASK_DESTROYED_PENDING: return "destroyed-pending";
-    case BRAID_EV_TASK_FREED: return "freed";
-    case BRAID_EV_OBJECT_CREATED: return "object-created";
-    case BRAID_EV_OBJECT_DONE: return "object-done";
-    case BRAID_EV_OUTPUT: return "output";
-    default: return "other";
+    case BRAID_EV_LOOP_CREATED:
+      return "loop-created";
+    case BRAID_EV_LOOP_CLOSED:
+      return "loop-closed";
+    case BRAID_EV_ITERATION_BEGIN:
+      return "iter";
+    case BRAID_EV_POLL:
+      return "poll";
+    case BRAID_EV_TASK_CREATED:
+      return "created";
+    case BRAID_EV_TASK_RESUMED:
+      return "resumed";
+    case BRAID_EV_TASK_SUSPENDED:
+      return "suspended";
+    case BRAID_EV_TASK_WOKEN:
+      return "woken";
+    case BRAID_EV_TASK_COMPLETED:
+      return "completed";
+    case BRAID_EV_TASK_FAILED:
+      return "failed";
+    case BRAID_EV_TASK_CANCELLED:
+      return "cancelled";
+    case BRAID_EV_CANCEL_REQUESTED:
+      return "cancel-requested";
+    case BRAID_EV_ERROR_RETRIEVED:
+      return "retrieved";
+    case BRAID_EV_ERROR_NEVER_RETRIEVED:
+      return "never-retrieved";
+    case BRAID_EV_TASK_DESTROYED_PENDING:
+      return "destroyed-pending";
+    case BRAID_EV_TASK_FREED:
+      return "freed";
+    case BRAID_EV_OBJECT_CREATED:
+      return "object-created";
+    case BRAID_EV_OBJECT_DONE:
+      return "object-done";
+    case BRAID_EV_OUTPUT:
+      return "output";
+    default:
+      return "other";
     }
 }
 
@@ -142,15 +162,15 @@ test_small_program_event_sequence (void)
   g_test_trap_assert_passed ();
   g_test_trap_assert_stdout ("hello world\n");
   g_test_trap_assert_stderr (
-    "created:main:small_main:-:site "
-    "iter resumed:M "
-    "created:Task-*:child:M:site "
-    "output:M:hello world:1 "
-    "suspended:M:3 "
-    "iter resumed:C suspended:C:1 "
-    "iter resumed:C failed:C:ValueError:v woken:M:by-C:3 "
-    "iter resumed:M retrieved:C:by-M freed:C completed:M "
-    "iter freed:M \n");
+      "created:main:small_main:-:site "
+      "iter resumed:M "
+      "created:Task-*:child:M:site "
+      "output:M:hello world:1 "
+      "suspended:M:3 "
+      "iter resumed:C suspended:C:1 "
+      "iter resumed:C failed:C:ValueError:v woken:M:by-C:3 "
+      "iter resumed:M retrieved:C:by-M freed:C completed:M "
+      "iter freed:M \n");
 }
 
 /* BRAID_MODULES names modules to load at the first loop creation: one
@@ -195,8 +215,9 @@ main (int argc, char **argv)
   core_log = g_string_new (NULL);
   g_test_add_func ("/runtime/hooks/small-program-event-sequence",
                    test_small_program_event_sequence);
-  g_test_add_func ("/runtime/hooks/modules-named-explicitly-are-reported-when-missing",
-                   test_modules_named_explicitly_are_reported_when_missing);
+  g_test_add_func (
+      "/runtime/hooks/modules-named-explicitly-are-reported-when-missing",
+      test_modules_named_explicitly_are_reported_when_missing);
   g_test_add_func ("/runtime/hooks/empty-module-list-loads-nothing",
                    test_empty_module_list_loads_nothing);
   return g_test_run ();

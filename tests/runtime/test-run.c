@@ -88,15 +88,15 @@ test_explicit_loop_spawn_before_run (void)
   braid_task *b = braid_loop_spawn (loop, NULL, add_one, (void *)1);
   g_assert_cmpstr (braid_task_name (a), ==, "first");
   void *r = NULL;
-  g_assert_cmpint (braid_loop_run_until_complete (loop, braid_task_future (a),
-                                                  &r), ==, 0);
+  g_assert_cmpint (
+      braid_loop_run_until_complete (loop, braid_task_future (a), &r), ==, 0);
   g_assert_cmpint ((intptr_t)r, ==, 42);
-  g_assert_cmpint (braid_loop_run_until_complete (loop, braid_task_future (b),
-                                                  &r), ==, 0);
+  g_assert_cmpint (
+      braid_loop_run_until_complete (loop, braid_task_future (b), &r), ==, 0);
   g_assert_cmpint ((intptr_t)r, ==, 2);
   /* A future that is already done still runs one iteration. */
-  g_assert_cmpint (braid_loop_run_until_complete (loop, braid_task_future (a),
-                                                  &r), ==, 0);
+  g_assert_cmpint (
+      braid_loop_run_until_complete (loop, braid_task_future (a), &r), ==, 0);
   braid_task_unref (a);
   braid_task_unref (b);
   g_assert_cmpint (braid_loop_close (loop), ==, 0);
@@ -136,8 +136,8 @@ test_task_names_count_up_across_the_process (void)
             }
           braid_future *done = braid_future_new (loop);
           braid_future_set_result (done, NULL);
-          g_assert_cmpint (braid_loop_run_until_complete (loop, done, NULL),
-                           ==, 0);
+          g_assert_cmpint (braid_loop_run_until_complete (loop, done, NULL), ==,
+                           0);
           braid_future_unref (done);
           braid_loop_close (loop);
         }
@@ -155,8 +155,9 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   core_log = g_string_new (NULL);
-  g_test_add_func ("/runtime/run/main-is-task-1-and-pending-tasks-are-cancelled",
-                   test_main_is_task_1_and_pending_tasks_are_cancelled);
+  g_test_add_func (
+      "/runtime/run/main-is-task-1-and-pending-tasks-are-cancelled",
+      test_main_is_task_1_and_pending_tasks_are_cancelled);
   g_test_add_func ("/runtime/run/returns-the-main-tasks-error",
                    test_run_returns_the_main_tasks_error);
   g_test_add_func ("/runtime/run/task-names-count-up-across-the-process",

@@ -81,8 +81,8 @@ test_env_selects_the_virtual_clock (void)
   g_assert_cmpint (braid_loop_get_clock (loop), ==, BRAID_CLOCK_VIRTUAL);
   g_assert_cmpuint (braid_loop_now_ns (loop), ==, 0);
   braid_task *t = braid_loop_spawn (loop, NULL, long_sleep, NULL);
-  g_assert_cmpint (braid_loop_run_until_complete (loop, braid_task_future (t),
-                                                  NULL), ==, 0);
+  g_assert_cmpint (
+      braid_loop_run_until_complete (loop, braid_task_future (t), NULL), ==, 0);
   /* The clock cannot change once the loop has run. */
   g_assert_cmpint (braid_loop_set_clock (loop, BRAID_CLOCK_MONOTONIC), ==,
                    BRAID_EBUSY);
@@ -101,8 +101,9 @@ main (int argc, char **argv)
   core_test_init ();
   g_test_add_func ("/runtime/virtual-clock/same-program-same-output-every-run",
                    test_same_program_same_output_every_run);
-  g_test_add_func ("/runtime/virtual-clock/thousand-second-sleep-takes-no-real-time",
-                   test_thousand_second_sleep_takes_no_real_time);
+  g_test_add_func (
+      "/runtime/virtual-clock/thousand-second-sleep-takes-no-real-time",
+      test_thousand_second_sleep_takes_no_real_time);
   g_test_add_func ("/runtime/virtual-clock/env-selects-the-virtual-clock",
                    test_env_selects_the_virtual_clock);
   return g_test_run ();
