@@ -62,7 +62,7 @@ parse_int (const char *text, int lo, int hi, int *out)
   long v = strtol (text, &end, 10);
   if (errno || end == text || *end || v < lo || v > hi)
     return -1;
-  *out = (int) v;
+  *out = (int)v;
   return 0;
 }
 
@@ -177,9 +177,9 @@ main (int argc, char **argv)
     {
       braid_timeline_view probe;
       braid_timeline_view_init (&probe, model, width, 100);
-      double lanes = (double) braid_timeline_model_get_n_lanes (model);
+      double lanes = (double)braid_timeline_model_get_n_lanes (model);
       double h = probe.ruler_height + lanes * probe.lane_height + legend_h;
-      height = h > 8192 ? 8192 : h < 60 ? 60 : (int) h;
+      height = h > 8192 ? 8192 : h < 60 ? 60 : (int)h;
     }
   int lanes_h = height - legend_h;
   if (lanes_h < 40)

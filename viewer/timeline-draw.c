@@ -104,14 +104,13 @@ draw_lane_slices (frame *f, int32_t task, double y)
           double b = fmin (round (x1), f->right);
           if (b > a)
             {
-              fill_band (f->cr, a, b, y, lh, band_fraction (sl->state),
-                         braid_timeline_state_color (sl->state,
-                                                     sl->wait_reason));
+              fill_band (
+                  f->cr, a, b, y, lh, band_fraction (sl->state),
+                  braid_timeline_state_color (sl->state, sl->wait_reason));
               /* Back-to-back steps stay two blocks: a light seam. */
               if (sl->state == BRAID_STATE_RUNNING && b - a >= 6
                   && round (x0) >= f->left)
-                fill_band (f->cr, a, a + 1, y, lh,
-                           band_fraction (sl->state),
+                fill_band (f->cr, a, a + 1, y, lh, band_fraction (sl->state),
                            (braid_timeline_rgb){ 0.75, 0.9, 0.8 });
             }
           i++;
@@ -131,8 +130,8 @@ draw_lane_slices (frame *f, int32_t task, double y)
       uint32_t run_count = m->run_prefix_count[j] - m->run_prefix_count[i];
       double run_units
           = axis == BRAID_TIMELINE_AXIS_STEPS
-                ? (double) run_count
-                : (double) (m->run_prefix_ns[j] - m->run_prefix_ns[i]);
+                ? (double)run_count
+                : (double)(m->run_prefix_ns[j] - m->run_prefix_ns[i]);
       /* The slice at the centre of the column gives the base colour. */
       size_t mid = braid__timeline_lower_bound (
           m, i, end - i, axis, braid_timeline_view_value_at (v, col + 0.5));
@@ -284,13 +283,12 @@ draw_lane_marks_class (frame *f, int32_t task, double y, bool rare)
               double w = v->axis == BRAID_TIMELINE_AXIS_TIME
                              ? mk->value / v->scale
                              : 1 / v->scale;
-              double x0 = v->axis == BRAID_TIMELINE_AXIS_TIME
-                              ? x - w
-                              : x - w / 2;
+              double x0
+                  = v->axis == BRAID_TIMELINE_AXIS_TIME ? x - w : x - w / 2;
               braid_timeline_rgb c = braid_timeline_mark_color (mk->kind);
               cairo_set_source_rgb (f->cr, c.r, c.g, c.b);
-              cairo_rectangle (f->cr, x0, y + v->lane_height - 3,
-                               fmax (w, 2), 2);
+              cairo_rectangle (f->cr, x0, y + v->lane_height - 3, fmax (w, 2),
+                               2);
               cairo_fill (f->cr);
             }
           braid__timeline_draw_mark_shape (f->cr, mk->kind, round (x) + 0.5,
@@ -452,10 +450,10 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
           last_col = col;
           in_col = 0;
         }
-      int64_t to = e->to >= 0 && (size_t) e->to < m->n_tasks
+      int64_t to = e->to >= 0 && (size_t)e->to < m->n_tasks
                        ? visible_lane (m, e->to)
                        : -1;
-      int64_t from = e->from >= 0 && (size_t) e->from < m->n_tasks
+      int64_t from = e->from >= 0 && (size_t)e->from < m->n_tasks
                          ? visible_lane (m, e->from)
                          : -1;
       if (to < 0 || from == to)
@@ -466,9 +464,9 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
       if (bottom < first_lane || top > last_lane)
         continue;
       in_col++;
-      arrow_batch *b = &batches[(unsigned) e->kind < N_EDGE_KINDS
-                                    ? e->kind
-                                    : BRAID_EDGE_CANCEL];
+      arrow_batch *b
+          = &batches[(unsigned)e->kind < N_EDGE_KINDS ? e->kind
+                                                      : BRAID_EDGE_CANCEL];
       double yt = braid_timeline_view_lane_y (v, to);
       if (from < 0)
         {
@@ -485,7 +483,7 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
   cairo_set_line_width (f->cr, 1);
   for (int k = 0; k < N_EDGE_KINDS; k++)
     {
-      batch_draw (f->cr, &batches[k], edge_color ((braid_trace_edge_kind) k));
+      batch_draw (f->cr, &batches[k], edge_color ((braid_trace_edge_kind)k));
       free (batches[k].xy);
     }
 }
@@ -539,7 +537,7 @@ draw_ruler (frame *f)
           if (steps)
             snprintf (buf, sizeof buf, "%.0f", t);
           else
-            braid_timeline_format_duration ((int64_t) llround (t), buf,
+            braid_timeline_format_duration ((int64_t)llround (t), buf,
                                             sizeof buf);
           pango_layout_set_text (f->layout, buf, -1);
           cairo_move_to (cr, x + 3, 3);
@@ -553,8 +551,7 @@ draw_ruler (frame *f)
       cairo_rectangle (cr, 0, 0, v->label_width, v->ruler_height - 1);
       cairo_fill (cr);
       cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
-      pango_layout_set_text (f->layout,
-                             steps ? "loop steps" : "wall time", -1);
+      pango_layout_set_text (f->layout, steps ? "loop steps" : "wall time", -1);
       cairo_move_to (cr, 6, 6);
       pango_cairo_show_layout (cr, f->layout);
     }
@@ -596,7 +593,7 @@ draw_labels (frame *f, int64_t first_lane, int64_t last_lane)
   pango_layout_set_ellipsize (f->layout, PANGO_ELLIPSIZE_END);
   for (int64_t lane = first_lane; lane <= last_lane; lane++)
     {
-      int32_t task = braid_timeline_model_lane_task (m, (size_t) lane);
+      int32_t task = braid_timeline_model_lane_task (m, (size_t)lane);
       const braid_trace_task *t = &m->tasks[task];
       double y = braid_timeline_view_lane_y (v, lane);
       if (task == v->selected_task)
@@ -633,13 +630,12 @@ draw_labels (frame *f, int64_t first_lane, int64_t last_lane)
       if (!name || !*name)
         {
           snprintf (fallback, sizeof fallback, "task %llu",
-                    (unsigned long long) t->id);
+                    (unsigned long long)t->id);
           name = fallback;
         }
       set_label_text (f->layout, name);
-      pango_layout_set_width (f->layout,
-                              (int) fmax (8, v->label_width - x - 4)
-                                  * PANGO_SCALE);
+      pango_layout_set_width (f->layout, (int)fmax (8, v->label_width - x - 4)
+                                             * PANGO_SCALE);
       if (m->filtering && !m->matches[task])
         cairo_set_source_rgb (cr, 0.6, 0.6, 0.6);
       else if (t->outcome == BRAID_OUTCOME_FAILED)
@@ -678,14 +674,13 @@ braid_timeline_draw (const braid_timeline_model *m,
   pango_font_description_free (font);
 
   size_t n_lanes = braid_timeline_model_get_n_lanes (m);
-  int64_t first_lane
-      = (int64_t) floor (v->scroll_y / v->lane_height);
-  int64_t last_lane = (int64_t) floor (
+  int64_t first_lane = (int64_t)floor (v->scroll_y / v->lane_height);
+  int64_t last_lane = (int64_t)floor (
       (v->scroll_y + v->height - v->ruler_height) / v->lane_height);
   if (first_lane < 0)
     first_lane = 0;
-  if (last_lane >= (int64_t) n_lanes)
-    last_lane = (int64_t) n_lanes - 1;
+  if (last_lane >= (int64_t)n_lanes)
+    last_lane = (int64_t)n_lanes - 1;
 
   /* The lanes, clipped below the ruler and right of the labels. */
   cairo_save (cr);
@@ -694,7 +689,7 @@ braid_timeline_draw (const braid_timeline_model *m,
   cairo_clip (cr);
   for (int64_t lane = first_lane; lane <= last_lane; lane++)
     {
-      int32_t task = braid_timeline_model_lane_task (m, (size_t) lane);
+      int32_t task = braid_timeline_model_lane_task (m, (size_t)lane);
       double y = braid_timeline_view_lane_y (v, lane);
       if (task == v->selected_task)
         cairo_set_source_rgb (cr, 0.86, 0.92, 0.99);
@@ -708,7 +703,7 @@ braid_timeline_draw (const braid_timeline_model *m,
       cairo_fill (cr);
       draw_lane_slices (&f, task, y);
       if (task == v->selected_task && v->selected_slice >= 0
-          && (size_t) v->selected_slice < m->n_slices)
+          && (size_t)v->selected_slice < m->n_slices)
         {
           double s, e;
           braid_timeline_slice_range (&m->slices[v->selected_slice], v->axis,
@@ -725,7 +720,7 @@ braid_timeline_draw (const braid_timeline_model *m,
     }
   for (int64_t lane = first_lane; lane <= last_lane; lane++)
     {
-      int32_t task = braid_timeline_model_lane_task (m, (size_t) lane);
+      int32_t task = braid_timeline_model_lane_task (m, (size_t)lane);
       double y = braid_timeline_view_lane_y (v, lane);
       draw_lane_marks_class (&f, task, y, false);
       draw_lane_marks_class (&f, task, y, true);

@@ -32,7 +32,7 @@ rebuild_lanes (braid_timeline_model *m)
       bool shown = m->shown[node];
       if (shown)
         {
-          m->task_lane[node] = (int64_t) n;
+          m->task_lane[node] = (int64_t)n;
           m->lanes[n++] = node;
         }
       if (shown && !m->collapsed[node] && m->first_child[node] >= 0)
@@ -68,24 +68,24 @@ build_tree (braid_timeline_model *m)
       int32_t p = m->tasks[t].parent;
       /* Untrusted input: a parent must come earlier, which also rules out
        * cycles. Anything else becomes a root. */
-      if (p < 0 || (size_t) p >= t)
+      if (p < 0 || (size_t)p >= t)
         p = -1;
       m->parent[t] = p;
       if (p < 0)
         {
           if (last_root < 0)
-            m->first_root = (int32_t) t;
+            m->first_root = (int32_t)t;
           else
-            m->next_sibling[last_root] = (int32_t) t;
-          last_root = (int32_t) t;
+            m->next_sibling[last_root] = (int32_t)t;
+          last_root = (int32_t)t;
         }
       else
         {
           if (last_child[p] < 0)
-            m->first_child[p] = (int32_t) t;
+            m->first_child[p] = (int32_t)t;
           else
-            m->next_sibling[last_child[p]] = (int32_t) t;
-          last_child[p] = (int32_t) t;
+            m->next_sibling[last_child[p]] = (int32_t)t;
+          last_child[p] = (int32_t)t;
         }
     }
   free (last_child);
@@ -117,15 +117,15 @@ static int
 build_mark_index (braid_timeline_model *m)
 {
   m->mark_offset = calloc (m->n_tasks + 1, sizeof *m->mark_offset);
-  m->mark_index = malloc ((m->n_marks ? m->n_marks : 1)
-                          * sizeof *m->mark_index);
+  m->mark_index
+      = malloc ((m->n_marks ? m->n_marks : 1) * sizeof *m->mark_index);
   if (!m->mark_offset || !m->mark_index)
     return -1;
   /* A stable counting sort by task keeps each task's marks in time order. */
   for (size_t i = 0; i < m->n_marks; i++)
     {
       int32_t t = m->marks[i].task;
-      if (t >= 0 && (size_t) t < m->n_tasks)
+      if (t >= 0 && (size_t)t < m->n_tasks)
         m->mark_offset[t + 1]++;
     }
   for (size_t t = 0; t < m->n_tasks; t++)
@@ -137,17 +137,17 @@ build_mark_index (braid_timeline_model *m)
   for (size_t i = 0; i < m->n_marks; i++)
     {
       int32_t t = m->marks[i].task;
-      if (t >= 0 && (size_t) t < m->n_tasks)
-        m->mark_index[fill[t]++] = (uint32_t) i;
+      if (t >= 0 && (size_t)t < m->n_tasks)
+        m->mark_index[fill[t]++] = (uint32_t)i;
     }
   free (fill);
 
-  m->mark_step_pos = malloc ((m->n_marks ? m->n_marks : 1)
-                             * sizeof *m->mark_step_pos);
+  m->mark_step_pos
+      = malloc ((m->n_marks ? m->n_marks : 1) * sizeof *m->mark_step_pos);
   if (!m->mark_step_pos)
     return -1;
   for (size_t i = 0; i < m->n_marks; i++)
-    m->mark_step_pos[i] = (double) m->marks[i].step + 0.5;
+    m->mark_step_pos[i] = (double)m->marks[i].step + 0.5;
   for (size_t t = 0; t < m->n_tasks; t++)
     {
       size_t a = m->mark_offset[t], end = m->mark_offset[t + 1];
@@ -159,7 +159,7 @@ build_mark_index (braid_timeline_model *m)
             b++;
           for (size_t j = a; j < b; j++)
             m->mark_step_pos[m->mark_index[j]]
-                = (double) step + (double) (j - a + 1) / (double) (b - a + 1);
+                = (double)step + (double)(j - a + 1) / (double)(b - a + 1);
           a = b;
         }
     }
@@ -187,17 +187,17 @@ build_step_table (braid_timeline_model *m)
       if (s->end_ns > max_time)
         max_time = s->end_ns;
     }
-  m->extent_time = max_time > 0 ? (double) max_time : 1.0;
-  m->extent_steps = max_step > 0 ? (double) max_step : 1.0;
+  m->extent_time = max_time > 0 ? (double)max_time : 1.0;
+  m->extent_steps = max_step > 0 ? (double)max_step : 1.0;
 
   /* Steps are dense in a well-formed trace; a hostile file with huge step
    * numbers gets a proportional conversion instead of a huge table. */
-  if (max_step > 2 * (uint64_t) m->n_slices + 16)
+  if (max_step > 2 * (uint64_t)m->n_slices + 16)
     {
       m->n_step_time = 0;
       return 0;
     }
-  m->n_step_time = (size_t) max_step + 1;
+  m->n_step_time = (size_t)max_step + 1;
   m->step_time = malloc (m->n_step_time * sizeof *m->step_time);
   if (!m->step_time)
     return -1;
@@ -308,7 +308,7 @@ braid_timeline_model_lane_task (const braid_timeline_model *m, size_t lane)
 int64_t
 braid_timeline_model_task_lane (const braid_timeline_model *m, int32_t task)
 {
-  if (task < 0 || (size_t) task >= m->n_tasks)
+  if (task < 0 || (size_t)task >= m->n_tasks)
     return -1;
   return m->task_lane[task];
 }
@@ -317,23 +317,20 @@ bool
 braid_timeline_model_task_has_children (const braid_timeline_model *m,
                                         int32_t task)
 {
-  return task >= 0 && (size_t) task < m->n_tasks
-         && m->first_child[task] >= 0;
+  return task >= 0 && (size_t)task < m->n_tasks && m->first_child[task] >= 0;
 }
 
 bool
-braid_timeline_model_get_collapsed (const braid_timeline_model *m,
-                                    int32_t task)
+braid_timeline_model_get_collapsed (const braid_timeline_model *m, int32_t task)
 {
-  return task >= 0 && (size_t) task < m->n_tasks && m->collapsed[task];
+  return task >= 0 && (size_t)task < m->n_tasks && m->collapsed[task];
 }
 
 void
 braid_timeline_model_set_collapsed (braid_timeline_model *m, int32_t task,
                                     bool collapsed)
 {
-  if (task < 0 || (size_t) task >= m->n_tasks
-      || m->collapsed[task] == collapsed)
+  if (task < 0 || (size_t)task >= m->n_tasks || m->collapsed[task] == collapsed)
     return;
   m->collapsed[task] = collapsed;
   rebuild_lanes (m);
@@ -342,7 +339,7 @@ braid_timeline_model_set_collapsed (braid_timeline_model *m, int32_t task,
 void
 braid_timeline_model_reveal (braid_timeline_model *m, int32_t task)
 {
-  if (task < 0 || (size_t) task >= m->n_tasks)
+  if (task < 0 || (size_t)task >= m->n_tasks)
     return;
   if (!m->shown[task])
     braid_timeline_model_set_filter (m, NULL);
@@ -383,7 +380,7 @@ braid_timeline_model_set_filter (braid_timeline_model *m, const char *text)
         continue;
       matched++;
       /* Walk up until an ancestor already shown: linear overall. */
-      for (int32_t p = (int32_t) t; p >= 0 && !m->shown[p]; p = m->parent[p])
+      for (int32_t p = (int32_t)t; p >= 0 && !m->shown[p]; p = m->parent[p])
         m->shown[p] = 1;
     }
   m->filtering = true;
@@ -392,18 +389,16 @@ braid_timeline_model_set_filter (braid_timeline_model *m, const char *text)
 }
 
 bool
-braid_timeline_model_task_matches (const braid_timeline_model *m,
-                                   int32_t task)
+braid_timeline_model_task_matches (const braid_timeline_model *m, int32_t task)
 {
-  return task >= 0 && (size_t) task < m->n_tasks && m->matches[task];
+  return task >= 0 && (size_t)task < m->n_tasks && m->matches[task];
 }
 
 double
 braid_timeline_model_get_extent (const braid_timeline_model *m,
                                  braid_timeline_axis axis)
 {
-  return axis == BRAID_TIMELINE_AXIS_STEPS ? m->extent_steps
-                                           : m->extent_time;
+  return axis == BRAID_TIMELINE_AXIS_STEPS ? m->extent_steps : m->extent_time;
 }
 
 braid_timeline_axis
@@ -428,12 +423,12 @@ braid_timeline_model_convert (const braid_timeline_model *m,
     {
       if (value <= 0)
         return 0;
-      size_t k = (size_t) value;
+      size_t k = (size_t)value;
       if (k >= m->n_step_time)
         return m->extent_time;
-      double frac = value - (double) k;
-      double t0 = (double) m->step_time[k];
-      double t1 = k + 1 < m->n_step_time ? (double) m->step_time[k + 1]
+      double frac = value - (double)k;
+      double t0 = (double)m->step_time[k];
+      double t1 = k + 1 < m->n_step_time ? (double)m->step_time[k + 1]
                                          : m->extent_time;
       return t0 + frac * (t1 - t0);
     }
@@ -442,12 +437,12 @@ braid_timeline_model_convert (const braid_timeline_model *m,
   while (lo < hi)
     {
       size_t mid = lo + (hi - lo) / 2;
-      if ((double) m->step_time[mid] <= value)
+      if ((double)m->step_time[mid] <= value)
         lo = mid + 1;
       else
         hi = mid;
     }
-  return lo > 0 ? (double) (lo - 1) : 0.0;
+  return lo > 0 ? (double)(lo - 1) : 0.0;
 }
 
 void
@@ -457,13 +452,13 @@ braid_timeline_slice_range (const braid_trace_slice *s,
 {
   if (axis == BRAID_TIMELINE_AXIS_STEPS)
     {
-      *start = (double) s->start_step;
-      *end = (double) s->end_step;
+      *start = (double)s->start_step;
+      *end = (double)s->end_step;
     }
   else
     {
-      *start = (double) s->start_ns;
-      *end = (double) s->end_ns;
+      *start = (double)s->start_ns;
+      *end = (double)s->end_ns;
     }
 }
 
@@ -484,8 +479,7 @@ braid__timeline_task_slices (const braid_timeline_model *m, int32_t task,
 
 size_t
 braid__timeline_lower_bound (const braid_timeline_model *m, size_t first,
-                             size_t n, braid_timeline_axis axis,
-                             double value)
+                             size_t n, braid_timeline_axis axis, double value)
 {
   /* The first slice in [first, first+n) that ends after @value. A task's
    * slices do not overlap and are sorted, so ends are sorted too. */
@@ -504,11 +498,10 @@ braid__timeline_lower_bound (const braid_timeline_model *m, size_t first,
 }
 
 int64_t
-braid_timeline_model_find_slice (const braid_timeline_model *m,
-                                 int32_t task, braid_timeline_axis axis,
-                                 double value)
+braid_timeline_model_find_slice (const braid_timeline_model *m, int32_t task,
+                                 braid_timeline_axis axis, double value)
 {
-  if (task < 0 || (size_t) task >= m->n_tasks)
+  if (task < 0 || (size_t)task >= m->n_tasks)
     return -1;
   size_t first, n;
   braid__timeline_task_slices (m, task, &first, &n);
@@ -517,14 +510,14 @@ braid_timeline_model_find_slice (const braid_timeline_model *m,
     return -1;
   double s, e;
   braid_timeline_slice_range (&m->slices[i], axis, &s, &e);
-  return s <= value ? (int64_t) i : -1;
+  return s <= value ? (int64_t)i : -1;
 }
 
 const uint32_t *
-braid_timeline_model_task_marks (const braid_timeline_model *m,
-                                 int32_t task, size_t *n)
+braid_timeline_model_task_marks (const braid_timeline_model *m, int32_t task,
+                                 size_t *n)
 {
-  if (task < 0 || (size_t) task >= m->n_tasks)
+  if (task < 0 || (size_t)task >= m->n_tasks)
     {
       *n = 0;
       return NULL;

@@ -58,16 +58,16 @@ struct braid_timeline_model
 };
 
 /* The clamped slice range of @task. */
-void braid__timeline_task_slices (const braid_timeline_model *m,
-                                  int32_t task, size_t *first, size_t *n);
+void braid__timeline_task_slices (const braid_timeline_model *m, int32_t task,
+                                  size_t *first, size_t *n);
 /* The first slice in [first, first+n) whose end is after @value. */
-size_t braid__timeline_lower_bound (const braid_timeline_model *m,
-                                    size_t first, size_t n,
-                                    braid_timeline_axis axis, double value);
+size_t braid__timeline_lower_bound (const braid_timeline_model *m, size_t first,
+                                    size_t n, braid_timeline_axis axis,
+                                    double value);
 /* A mark's position (see mark_step_pos), an edge's: the middle of its
  * step. */
-double braid__timeline_mark_pos (const braid_timeline_model *m,
-                                 uint32_t mark, braid_timeline_axis axis);
+double braid__timeline_mark_pos (const braid_timeline_model *m, uint32_t mark,
+                                 braid_timeline_axis axis);
 double braid__timeline_edge_pos (const braid_trace_edge *edge,
                                  braid_timeline_axis axis);
 

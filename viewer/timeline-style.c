@@ -17,9 +17,9 @@
 
 #include "braid-hooks.h"
 
-#define RGB(hex)                                                            \
-  ((braid_timeline_rgb){ ((hex) >> 16 & 0xff) / 255.0,                      \
-                         ((hex) >> 8 & 0xff) / 255.0, ((hex) &0xff) / 255.0 })
+#define RGB(hex)                                                               \
+  ((braid_timeline_rgb){ ((hex) >> 16 & 0xff) / 255.0,                         \
+                         ((hex) >> 8 & 0xff) / 255.0, ((hex)&0xff) / 255.0 })
 
 /* Waiting colours by braid_wait_reason: distinct hues, lighter than the
  * running green so that activity stands out. */
@@ -165,7 +165,7 @@ legend_layout (cairo_t *cr, PangoLayout *layout, double x0, double y0,
         }
       x += item_w;
     }
-  return (int) (y - y0) + LEGEND_ROW + LEGEND_PAD;
+  return (int)(y - y0) + LEGEND_ROW + LEGEND_PAD;
 }
 
 static PangoLayout *
@@ -218,7 +218,7 @@ braid_timeline_draw_legend (cairo_t *cr, double x, double y, int width)
 char *
 braid_timeline_format_duration (int64_t ns, char *buf, size_t size)
 {
-  double v = (double) ns;
+  double v = (double)ns;
   double a = fabs (v);
   if (a < 1e3)
     snprintf (buf, size, "%.0f ns", v);
@@ -232,13 +232,13 @@ braid_timeline_format_duration (int64_t ns, char *buf, size_t size)
 }
 
 char *
-braid_timeline_format_value (braid_timeline_axis axis, double value,
-                             char *buf, size_t size)
+braid_timeline_format_value (braid_timeline_axis axis, double value, char *buf,
+                             size_t size)
 {
   if (axis == BRAID_TIMELINE_AXIS_STEPS)
     snprintf (buf, size, "step %.0f", floor (value));
   else
-    braid_timeline_format_duration ((int64_t) llround (value), buf, size);
+    braid_timeline_format_duration ((int64_t)llround (value), buf, size);
   return buf;
 }
 

@@ -19,7 +19,7 @@ braid__timeline_mark_pos (const braid_timeline_model *m, uint32_t mark,
 {
   if (axis == BRAID_TIMELINE_AXIS_STEPS)
     return m->mark_step_pos[mark];
-  return (double) m->marks[mark].time_ns;
+  return (double)m->marks[mark].time_ns;
 }
 
 double
@@ -27,8 +27,8 @@ braid__timeline_edge_pos (const braid_trace_edge *edge,
                           braid_timeline_axis axis)
 {
   if (axis == BRAID_TIMELINE_AXIS_STEPS)
-    return (double) edge->step + 0.5;
-  return (double) edge->time_ns;
+    return (double)edge->step + 0.5;
+  return (double)edge->time_ns;
 }
 
 static double
@@ -45,9 +45,8 @@ lane_area_left (const braid_timeline_view *v)
 }
 
 void
-braid_timeline_view_init (braid_timeline_view *v,
-                          const braid_timeline_model *m, int width,
-                          int height)
+braid_timeline_view_init (braid_timeline_view *v, const braid_timeline_model *m,
+                          int width, int height)
 {
   v->axis = BRAID_TIMELINE_AXIS_TIME;
   v->origin = 0;
@@ -77,8 +76,7 @@ braid_timeline_view_resize (braid_timeline_view *v,
 }
 
 void
-braid_timeline_view_fit (braid_timeline_view *v,
-                         const braid_timeline_model *m)
+braid_timeline_view_fit (braid_timeline_view *v, const braid_timeline_model *m)
 {
   double extent = braid_timeline_model_get_extent (m, v->axis);
   /* A small margin on the right so the last slice's end is visible. */
@@ -118,9 +116,8 @@ braid_timeline_view_set_axis (braid_timeline_view *v,
 }
 
 void
-braid_timeline_view_zoom (braid_timeline_view *v,
-                          const braid_timeline_model *m, double factor,
-                          double anchor_x)
+braid_timeline_view_zoom (braid_timeline_view *v, const braid_timeline_model *m,
+                          double factor, double anchor_x)
 {
   if (!(factor > 0))
     return;
@@ -133,8 +130,8 @@ braid_timeline_view_zoom (braid_timeline_view *v,
 }
 
 void
-braid_timeline_view_pan (braid_timeline_view *v,
-                         const braid_timeline_model *m, double dx, double dy)
+braid_timeline_view_pan (braid_timeline_view *v, const braid_timeline_model *m,
+                         double dx, double dy)
 {
   v->origin += dx * v->scale;
   v->scroll_y += dy;
@@ -158,8 +155,8 @@ braid_timeline_view_clamp (braid_timeline_view *v,
   if (!(v->origin >= 0))
     v->origin = 0;
 
-  double lanes_h = (double) braid_timeline_model_get_n_lanes (m)
-                   * v->lane_height;
+  double lanes_h
+      = (double)braid_timeline_model_get_n_lanes (m) * v->lane_height;
   double area_h = v->height - v->ruler_height;
   if (v->scroll_y > lanes_h - area_h)
     v->scroll_y = lanes_h - area_h;
@@ -169,12 +166,11 @@ braid_timeline_view_clamp (braid_timeline_view *v,
 
 void
 braid_timeline_view_scroll_to_lane (braid_timeline_view *v,
-                                    const braid_timeline_model *m,
-                                    int64_t lane)
+                                    const braid_timeline_model *m, int64_t lane)
 {
   if (lane < 0)
     return;
-  double top = (double) lane * v->lane_height;
+  double top = (double)lane * v->lane_height;
   double area_h = v->height - v->ruler_height;
   if (top < v->scroll_y)
     v->scroll_y = top;
@@ -206,7 +202,7 @@ braid_timeline_view_value_at (const braid_timeline_view *v, double x)
 double
 braid_timeline_view_lane_y (const braid_timeline_view *v, int64_t lane)
 {
-  return v->ruler_height + (double) lane * v->lane_height - v->scroll_y;
+  return v->ruler_height + (double)lane * v->lane_height - v->scroll_y;
 }
 
 int64_t
@@ -216,14 +212,14 @@ braid_timeline_view_lane_at (const braid_timeline_view *v,
   if (y < v->ruler_height)
     return -1;
   double row = floor ((y - v->ruler_height + v->scroll_y) / v->lane_height);
-  if (row < 0 || row >= (double) braid_timeline_model_get_n_lanes (m))
+  if (row < 0 || row >= (double)braid_timeline_model_get_n_lanes (m))
     return -1;
-  return (int64_t) row;
+  return (int64_t)row;
 }
 
 static int64_t
-find_mark_near (const braid_timeline_model *m,
-                const braid_timeline_view *v, int32_t task, double x)
+find_mark_near (const braid_timeline_model *m, const braid_timeline_view *v,
+                int32_t task, double x)
 {
   size_t n;
   const uint32_t *idx = braid_timeline_model_task_marks (m, task, &n);
@@ -283,7 +279,7 @@ braid_timeline_hit_test (const braid_timeline_model *m,
   if (lane < 0)
     return false;
   hit->lane = lane;
-  hit->task = braid_timeline_model_lane_task (m, (size_t) lane);
+  hit->task = braid_timeline_model_lane_task (m, (size_t)lane);
   if (v->show_labels && x < v->label_width)
     {
       hit->area = BRAID_TIMELINE_AREA_LABEL;
@@ -296,8 +292,8 @@ braid_timeline_hit_test (const braid_timeline_model *m,
     }
   hit->area = BRAID_TIMELINE_AREA_LANE;
   hit->mark = find_mark_near (m, v, hit->task, x);
-  hit->slice = braid_timeline_model_find_slice (m, hit->task, v->axis,
-                                                hit->value);
+  hit->slice
+      = braid_timeline_model_find_slice (m, hit->task, v->axis, hit->value);
   /* A slice narrower than a pixel is still hit by its pixel. */
   if (hit->slice < 0)
     {

@@ -19,11 +19,11 @@ static int n_tasks = 10000, n_yields = 33, name_len = 0;
 static void *
 worker (void *arg)
 {
-  intptr_t id = (intptr_t) arg;
+  intptr_t id = (intptr_t)arg;
   for (int i = 0; i < n_yields; i++)
     {
       if (i % 10 == 9)
-        braid_print ("worker %ld step %d\n", (long) id, i);
+        braid_print ("worker %ld step %d\n", (long)id, i);
       if (braid_yield () < 0)
         return NULL;
     }
@@ -33,8 +33,8 @@ worker (void *arg)
 static void *
 main_task (void *arg)
 {
-  braid_task **tasks = calloc ((size_t) n_tasks, sizeof *tasks);
-  char *name = malloc ((size_t) name_len + 32);
+  braid_task **tasks = calloc ((size_t)n_tasks, sizeof *tasks);
+  char *name = malloc ((size_t)name_len + 32);
   for (int i = 0; i < n_tasks; i++)
     {
       int len = snprintf (name, 32, "worker-%d", i);
@@ -42,7 +42,7 @@ main_task (void *arg)
       while (len < name_len)
         name[len++] = 'x';
       name[len] = '\0';
-      tasks[i] = braid_spawn_named (name, worker, (void *) (intptr_t) i);
+      tasks[i] = braid_spawn_named (name, worker, (void *)(intptr_t)i);
     }
   for (int i = 0; i < n_tasks; i++)
     {

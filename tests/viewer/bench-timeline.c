@@ -59,14 +59,14 @@ record (void)
   const char *tasks = g_getenv ("BRAID_BENCH_TASKS");
   const char *yields = g_getenv ("BRAID_BENCH_YIELDS");
   char *db = g_build_filename (vt_tmpdir (), "bench.db", NULL);
-  const char *argv[] = { spawner, tasks ? tasks : "10000",
-                         yields ? yields : "46", NULL };
+  const char *argv[]
+      = { spawner, tasks ? tasks : "10000", yields ? yields : "46", NULL };
   char **env = g_get_environ ();
   env = g_environ_setenv (env, "BRAID_TRACE", db, TRUE);
   int status;
   gint64 t0 = g_get_monotonic_time ();
   GError *error = NULL;
-  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+  g_spawn_sync (NULL, (char **)argv, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
                 NULL, NULL, NULL, &status, &error);
   g_assert_no_error (error);
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
@@ -111,7 +111,7 @@ bench_axis (const braid_timeline_model *m, braid_timeline_axis axis,
   braid_timeline_view_set_axis (&v, m, axis);
   braid_timeline_view_fit (&v, m);
   double extent = braid_timeline_model_get_extent (m, axis);
-  double n_lanes = (double) braid_timeline_model_get_n_lanes (m);
+  double n_lanes = (double)braid_timeline_model_get_n_lanes (m);
   frame_stats all = { 0 };
   printf ("frames   axis %s, %dx%d, extent %.0f %s, %.0f lanes\n",
           axis == BRAID_TIMELINE_AXIS_STEPS ? "steps" : "time", FRAME_W,

@@ -10,7 +10,7 @@ static char *
 scratch (const char *name, const void *data, gsize len)
 {
   char *path = g_build_filename (vt_tmpdir (), name, NULL);
-  g_assert_true (g_file_set_contents (path, data, (gssize) len, NULL));
+  g_assert_true (g_file_set_contents (path, data, (gssize)len, NULL));
   return path;
 }
 
@@ -141,8 +141,8 @@ test_bad_arguments_are_refused (void)
   expect_refused (db, bad_width);
   const char *bad_axis[] = { "--axis", "sideways", NULL };
   expect_refused (db, bad_axis);
-  const char *bad_range[] = { "--axis", "steps", "--from", "5", "--to", "2",
-                              NULL };
+  const char *bad_range[]
+      = { "--axis", "steps", "--from", "5", "--to", "2", NULL };
   expect_refused (db, bad_range);
   const char *unknown[] = { "--colour", NULL };
   expect_refused (db, unknown);

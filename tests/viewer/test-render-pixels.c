@@ -29,9 +29,17 @@ static cairo_surface_t *
 render (const char *db, const char *axis, const char *png_name)
 {
   char *png = g_strdup_printf ("%s/%s", vt_tmpdir (), png_name);
-  const char *argv[] = { db, "-o", png, "--width", G_STRINGIFY (W),
-                         "--height", G_STRINGIFY (H), "--no-legend",
-                         "--axis", axis, NULL };
+  const char *argv[] = { db,
+                         "-o",
+                         png,
+                         "--width",
+                         G_STRINGIFY (W),
+                         "--height",
+                         G_STRINGIFY (H),
+                         "--no-legend",
+                         "--axis",
+                         axis,
+                         NULL };
   char *err = NULL;
   int status = vt_render (argv, &err);
   if (status != 0)
@@ -57,8 +65,8 @@ test_running_lane_has_running_colour_at_its_x (void)
   braid_timeline_view v;
   view_like_render (m, BRAID_TIMELINE_AXIS_STEPS, &v);
 
-  guint32 running = vt_rgb_hex (
-      braid_timeline_state_color (BRAID_STATE_RUNNING, 0));
+  guint32 running
+      = vt_rgb_hex (braid_timeline_state_color (BRAID_STATE_RUNNING, 0));
   guint32 ready
       = vt_rgb_hex (braid_timeline_state_color (BRAID_STATE_READY, 0));
   size_t n_tasks, n_slices;
@@ -67,7 +75,7 @@ test_running_lane_has_running_colour_at_its_x (void)
   int checked_running = 0, checked_ready = 0, checked_outside = 0;
   for (size_t t = 0; t < n_tasks; t++)
     {
-      int64_t lane = braid_timeline_model_task_lane (m, (int32_t) t);
+      int64_t lane = braid_timeline_model_task_lane (m, (int32_t)t);
       g_assert_cmpint (lane, >=, 0);
       double y = braid_timeline_view_lane_y (&v, lane) + v.lane_height / 2.0;
       if (y >= H)
@@ -75,11 +83,11 @@ test_running_lane_has_running_colour_at_its_x (void)
       for (size_t i = 0; i < tasks[t].n_slices; i++)
         {
           const braid_trace_slice *s = &slices[tasks[t].first_slice + i];
-          double x0 = braid_timeline_view_x_for (&v, (double) s->start_step);
-          double x1 = braid_timeline_view_x_for (&v, (double) s->end_step);
+          double x0 = braid_timeline_view_x_for (&v, (double)s->start_step);
+          double x1 = braid_timeline_view_x_for (&v, (double)s->end_step);
           if (x1 - x0 < 4)
             continue;
-          guint32 px = vt_pixel (png, (int) ((x0 + x1) / 2), (int) y);
+          guint32 px = vt_pixel (png, (int)((x0 + x1) / 2), (int)y);
           if (s->state == BRAID_STATE_RUNNING)
             {
               g_assert_cmphex (px, ==, running);
@@ -93,11 +101,10 @@ test_running_lane_has_running_colour_at_its_x (void)
         }
       /* Before the task's first step, its lane is not running. */
       const braid_trace_slice *first = &slices[tasks[t].first_slice];
-      double xf = braid_timeline_view_x_for (&v, (double) first->start_step);
+      double xf = braid_timeline_view_x_for (&v, (double)first->start_step);
       if (xf - v.label_width > 6)
         {
-          g_assert_cmphex (vt_pixel (png, (int) xf - 3, (int) y), !=,
-                           running);
+          g_assert_cmphex (vt_pixel (png, (int)xf - 3, (int)y), !=, running);
           checked_outside++;
         }
     }
@@ -142,11 +149,11 @@ test_print_numbers_steps_alternate_in_blocks_of_five (void)
   braid_timeline_model *m = braid_timeline_model_new (trace);
   braid_timeline_view v;
   view_like_render (m, BRAID_TIMELINE_AXIS_STEPS, &v);
-  guint32 running = vt_rgb_hex (
-      braid_timeline_state_color (BRAID_STATE_RUNNING, 0));
+  guint32 running
+      = vt_rgb_hex (braid_timeline_state_color (BRAID_STATE_RUNNING, 0));
 
-  int32_t c[2] = { vt_task_writing (trace, "c1_2"),
-                   vt_task_writing (trace, "c2_2") };
+  int32_t c[2]
+      = { vt_task_writing (trace, "c1_2"), vt_task_writing (trace, "c2_2") };
   g_assert_cmpint (c[0], >=, 0);
   g_assert_cmpint (c[1], >=, 0);
   double lane_top[2];
@@ -160,12 +167,12 @@ test_print_numbers_steps_alternate_in_blocks_of_five (void)
   double extent = braid_timeline_model_get_extent (m, v.axis);
   for (double step = 0; step < extent; step++)
     {
-      int x0 = (int) braid_timeline_view_x_for (&v, step);
-      int x1 = (int) braid_timeline_view_x_for (&v, step + 1);
+      int x0 = (int)braid_timeline_view_x_for (&v, step);
+      int x1 = (int)braid_timeline_view_x_for (&v, step + 1);
       int xm = (x0 + x1) / 2;
       bool run[2];
       for (int k = 0; k < 2; k++)
-        run[k] = vt_pixel (png, xm, (int) (lane_top[k] + v.lane_height / 2))
+        run[k] = vt_pixel (png, xm, (int)(lane_top[k] + v.lane_height / 2))
                  == running;
       g_assert_false (run[0] && run[1]); /* one task runs at a time */
       for (int k = 0; k < 2; k++)
@@ -174,7 +181,7 @@ test_print_numbers_steps_alternate_in_blocks_of_five (void)
             g_string_append_c (owners, k ? 'B' : 'A');
             /* Output dots sit near the bottom of the lane band. */
             int n = count_dots (png, x0 + 1, x1 - 1,
-                                (int) lane_top[k] + v.lane_height - 4);
+                                (int)lane_top[k] + v.lane_height - 4);
             g_array_append_val (dots, n);
           }
     }
@@ -229,16 +236,16 @@ test_never_retrieved_sample_shows_its_mark (void)
       if (marks[i].kind != BRAID_MARK_NEVER_RETRIEVED)
         continue;
       int64_t lane = braid_timeline_model_task_lane (m, marks[i].task);
-      int y = (int) braid_timeline_view_lane_y (&v, lane);
-      int x = (int) braid_timeline_view_x_for (&v, (double) marks[i].time_ns);
-      g_assert_true (region_has (png, x - 6, x + 7, y, y + v.lane_height,
-                                 magenta));
+      int y = (int)braid_timeline_view_lane_y (&v, lane);
+      int x = (int)braid_timeline_view_x_for (&v, (double)marks[i].time_ns);
+      g_assert_true (
+          region_has (png, x - 6, x + 7, y, y + v.lane_height, magenta));
       /* ...and only in its own lane. */
       for (size_t t = 0; t < n_tasks; t++)
-        if ((int32_t) t != marks[i].task)
+        if ((int32_t)t != marks[i].task)
           {
-            int yt = (int) braid_timeline_view_lane_y (
-                &v, braid_timeline_model_task_lane (m, (int32_t) t));
+            int yt = (int)braid_timeline_view_lane_y (
+                &v, braid_timeline_model_task_lane (m, (int32_t)t));
             g_assert_false (region_has (png, x - 6, x + 7, yt + 3,
                                         yt + v.lane_height - 3, magenta));
           }
@@ -269,16 +276,16 @@ test_sleeping_lane_has_sleep_colour_on_the_time_axis (void)
   for (size_t i = 0; i < n; i++)
     {
       const braid_trace_slice *s = &slices[i];
-      double x0 = braid_timeline_view_x_for (&v, (double) s->start_ns);
-      double x1 = braid_timeline_view_x_for (&v, (double) s->end_ns);
+      double x0 = braid_timeline_view_x_for (&v, (double)s->start_ns);
+      double x1 = braid_timeline_view_x_for (&v, (double)s->end_ns);
       if (s->state != BRAID_STATE_WAITING || x1 - x0 < 6)
         continue;
-      int64_t lane = braid_timeline_model_task_lane (m, (int32_t) s->task);
-      int y = (int) (braid_timeline_view_lane_y (&v, lane)
-                     + v.lane_height / 2.0);
-      g_assert_cmphex (vt_pixel (png, (int) ((x0 + x1) / 2), y), ==,
-                       vt_rgb_hex (braid_timeline_state_color (
-                           s->state, s->wait_reason)));
+      int64_t lane = braid_timeline_model_task_lane (m, (int32_t)s->task);
+      int y
+          = (int)(braid_timeline_view_lane_y (&v, lane) + v.lane_height / 2.0);
+      g_assert_cmphex (
+          vt_pixel (png, (int)((x0 + x1) / 2), y), ==,
+          vt_rgb_hex (braid_timeline_state_color (s->state, s->wait_reason)));
       checked++;
     }
   g_test_message ("checked %d waiting slices", checked);

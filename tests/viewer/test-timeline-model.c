@@ -44,23 +44,23 @@ test_children_follow_their_parent_and_collapse (void)
       {
         parent = tasks[t].parent;
         /* A child's lane comes after its parent's. */
-        g_assert_cmpint (braid_timeline_model_task_lane (model, (int32_t) t),
-                         >, braid_timeline_model_task_lane (model, parent));
+        g_assert_cmpint (braid_timeline_model_task_lane (model, (int32_t)t), >,
+                         braid_timeline_model_task_lane (model, parent));
       }
   g_assert_cmpint (parent, >=, 0);
   g_assert_true (braid_timeline_model_task_has_children (model, parent));
   braid_timeline_model_set_collapsed (model, parent, true);
   for (size_t t = 0; t < n; t++)
     if (tasks[t].parent == parent)
-      g_assert_cmpint (braid_timeline_model_task_lane (model, (int32_t) t),
-                       ==, -1);
+      g_assert_cmpint (braid_timeline_model_task_lane (model, (int32_t)t), ==,
+                       -1);
   /* Revealing a child expands its parent again. */
   for (size_t t = 0; t < n; t++)
     if (tasks[t].parent == parent)
       {
-        braid_timeline_model_reveal (model, (int32_t) t);
-        g_assert_cmpint (
-            braid_timeline_model_task_lane (model, (int32_t) t), >=, 0);
+        braid_timeline_model_reveal (model, (int32_t)t);
+        g_assert_cmpint (braid_timeline_model_task_lane (model, (int32_t)t), >=,
+                         0);
         break;
       }
   unload ();
@@ -76,18 +76,16 @@ test_filter_keeps_matches_and_their_ancestors (void)
   int32_t child = -1;
   for (size_t t = 0; t < n; t++)
     if (tasks[t].parent >= 0)
-      child = (int32_t) t;
+      child = (int32_t)t;
   g_assert_cmpint (child, >=, 0);
-  size_t matched
-      = braid_timeline_model_set_filter (model, tasks[child].name);
+  size_t matched = braid_timeline_model_set_filter (model, tasks[child].name);
   g_assert_cmpuint (matched, >=, 1);
   g_assert_cmpint (braid_timeline_model_task_lane (model, child), >=, 0);
-  g_assert_cmpint (
-      braid_timeline_model_task_lane (model, tasks[child].parent), >=, 0);
+  g_assert_cmpint (braid_timeline_model_task_lane (model, tasks[child].parent),
+                   >=, 0);
   g_assert_cmpuint (braid_timeline_model_get_n_lanes (model), <, n);
-  g_assert_cmpuint (braid_timeline_model_set_filter (model,
-                                                     "no task is named so"),
-                    ==, 0);
+  g_assert_cmpuint (
+      braid_timeline_model_set_filter (model, "no task is named so"), ==, 0);
   g_assert_cmpuint (braid_timeline_model_get_n_lanes (model), ==, 0);
   braid_timeline_model_set_filter (model, NULL);
   g_assert_cmpuint (braid_timeline_model_get_n_lanes (model), ==, n);
@@ -111,15 +109,15 @@ test_hit_test_finds_the_slice_under_the_pointer (void)
       const braid_trace_slice *s = &slices[i];
       if (s->end_step <= s->start_step)
         continue;
-      double x = braid_timeline_view_x_for (
-          &v, (s->start_step + s->end_step) / 2.0);
-      int64_t lane = braid_timeline_model_task_lane (model, (int32_t) s->task);
+      double x
+          = braid_timeline_view_x_for (&v, (s->start_step + s->end_step) / 2.0);
+      int64_t lane = braid_timeline_model_task_lane (model, (int32_t)s->task);
       double y = braid_timeline_view_lane_y (&v, lane) + v.lane_height / 2.0;
       braid_timeline_hit hit;
       g_assert_true (braid_timeline_hit_test (model, &v, x, y, &hit));
       g_assert_cmpint (hit.area, ==, BRAID_TIMELINE_AREA_LANE);
-      g_assert_cmpint (hit.task, ==, (int32_t) s->task);
-      g_assert_cmpint (hit.slice, ==, (int64_t) i);
+      g_assert_cmpint (hit.task, ==, (int32_t)s->task);
+      g_assert_cmpint (hit.slice, ==, (int64_t)i);
       hits++;
     }
   g_assert_cmpint (hits, >=, 10);

@@ -44,8 +44,8 @@ run_viewer (const char *png, const char *select, const char *const *files,
   int status = -1;
   char *err = NULL;
   GError *error = NULL;
-  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL,
-                NULL, out, &err, &status, &error);
+  g_spawn_sync (NULL, (char **)argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
+                out, &err, &status, &error);
   g_assert_no_error (error);
   g_test_message ("stdout:\n%s\nstderr:\n%s", *out, err);
   g_free (err);
@@ -81,8 +81,8 @@ count_near (cairo_surface_t *png, guint32 colour)
         gboolean near = TRUE;
         for (int shift = 0; shift < 24; shift += 8)
           near = near
-                 && ABS ((int) (p >> shift & 0xff)
-                         - (int) (colour >> shift & 0xff))
+                 && ABS ((int)(p >> shift & 0xff)
+                         - (int)(colour >> shift & 0xff))
                         <= 2;
         n += near;
       }
@@ -136,10 +136,10 @@ test_viewer_survives_a_bad_file_then_shows_a_trace (void)
   g_assert_nonnull (strstr (out, sel_line));
   g_assert_nonnull (strstr (out, "self-test: axis steps"));
   g_assert_nonnull (strstr (out, "self-test: showing Problems ("));
-  g_assert_nonnull (strstr (
-      out, "self-test: zoom in ok, out ok, to selection ok, fit ok\n"));
-  char *filter_line = g_strdup_printf (
-      "self-test: filter '%s' leaves 2 lanes\n", select);
+  g_assert_nonnull (
+      strstr (out, "self-test: zoom in ok, out ok, to selection ok, fit ok\n"));
+  char *filter_line
+      = g_strdup_printf ("self-test: filter '%s' leaves 2 lanes\n", select);
   /* The task and its parent, for context. */
   g_assert_nonnull (strstr (out, filter_line));
   g_free (filter_line);

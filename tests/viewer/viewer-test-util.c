@@ -64,19 +64,19 @@ vt_record_sample (const char *name, const char *const *args)
   char *db = g_strdup_printf ("%s/%s.db", vt_tmpdir (), name);
   g_unlink (db);
   GPtrArray *argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (char *) exe);
+  g_ptr_array_add (argv, (char *)exe);
   for (int i = 0; args && args[i]; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
+    g_ptr_array_add (argv, (char *)args[i]);
   g_ptr_array_add (argv, NULL);
   char **env = g_get_environ ();
   env = g_environ_setenv (env, "BRAID_TRACE", db, TRUE);
   env = g_environ_setenv (env, "BRAID_CLOCK", "virtual", TRUE);
   int status = -1;
   GError *error = NULL;
-  gboolean ok = g_spawn_sync (NULL, (char **) argv->pdata, env,
-                              G_SPAWN_STDOUT_TO_DEV_NULL
-                                  | G_SPAWN_STDERR_TO_DEV_NULL,
-                              NULL, NULL, NULL, NULL, &status, &error);
+  gboolean ok
+      = g_spawn_sync (NULL, (char **)argv->pdata, env,
+                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                      NULL, NULL, NULL, NULL, &status, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
   g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
@@ -91,16 +91,15 @@ vt_render (const char *const *args, char **err_out)
   const char *exe = vt_program ("BRAID_RENDER");
   g_assert_nonnull (exe);
   GPtrArray *argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (char *) exe);
+  g_ptr_array_add (argv, (char *)exe);
   for (int i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
+    g_ptr_array_add (argv, (char *)args[i]);
   g_ptr_array_add (argv, NULL);
   int status = -1;
   char *err = NULL;
   GError *error = NULL;
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL,
-                G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status,
-                &error);
+  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
   g_assert_no_error (error);
   g_ptr_array_free (argv, TRUE);
   if (err_out)
@@ -122,15 +121,15 @@ vt_pixel (cairo_surface_t *png, int x, int y)
   cairo_surface_flush (png);
   const unsigned char *data = cairo_image_surface_get_data (png);
   int stride = cairo_image_surface_get_stride (png);
-  guint32 px = *(const guint32 *) (data + (size_t) y * stride + x * 4);
+  guint32 px = *(const guint32 *)(data + (size_t)y * stride + x * 4);
   return px & 0xffffff;
 }
 
 guint32
 vt_rgb_hex (braid_timeline_rgb c)
 {
-  guint32 r = (guint32) (c.r * 255 + 0.5), g = (guint32) (c.g * 255 + 0.5),
-          b = (guint32) (c.b * 255 + 0.5);
+  guint32 r = (guint32)(c.r * 255 + 0.5), g = (guint32)(c.g * 255 + 0.5),
+          b = (guint32)(c.b * 255 + 0.5);
   return r << 16 | g << 8 | b;
 }
 

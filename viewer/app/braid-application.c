@@ -18,8 +18,7 @@ struct _BraidApplication
   char *show_page;
 };
 
-G_DEFINE_FINAL_TYPE (BraidApplication, braid_application,
-                     GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (BraidApplication, braid_application, GTK_TYPE_APPLICATION)
 
 static void
 quit_activated (GSimpleAction *action, GVariant *param, gpointer data)
@@ -40,8 +39,8 @@ static const struct
   { "win.open", { "<Control>o", NULL } },
   { "win.close", { "<Control>w", NULL } },
   { "win.search", { "<Control>f", NULL } },
-  { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add",
-                     NULL } },
+  { "win.zoom-in",
+    { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
   { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
   { "win.zoom-fit", { "<Control>0", NULL } },
   { "win.zoom-selection", { "<Control>e", NULL } },
@@ -58,8 +57,7 @@ braid_application_startup (GApplication *app)
                                    G_N_ELEMENTS (app_entries), app);
   for (size_t i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app),
-                                           accels[i].action,
-                                           accels[i].accels);
+                                           accels[i].action, accels[i].accels);
   GtkCssProvider *css = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (css, "/org/braid/Viewer/style.css");
   gtk_style_context_add_provider_for_display (
@@ -97,10 +95,11 @@ braid_application_open (GApplication *app, GFile **files, int n_files,
       /* Reuse the active window while it shows nothing. */
       GtkWindow *active
           = gtk_application_get_active_window (GTK_APPLICATION (app));
-      BraidWindow *win = active && BRAID_IS_WINDOW (active)
-                                 && braid_window_is_empty (BRAID_WINDOW (active))
-                             ? BRAID_WINDOW (active)
-                             : braid_window_new (GTK_APPLICATION (app));
+      BraidWindow *win
+          = active && BRAID_IS_WINDOW (active)
+                    && braid_window_is_empty (BRAID_WINDOW (active))
+                ? BRAID_WINDOW (active)
+                : braid_window_new (GTK_APPLICATION (app));
       gtk_window_present (GTK_WINDOW (win));
       braid_window_open (win, files[i]);
     }

@@ -6,8 +6,8 @@
 G_BEGIN_DECLS
 
 #define BRAID_TYPE_APPLICATION (braid_application_get_type ())
-G_DECLARE_FINAL_TYPE (BraidApplication, braid_application, BRAID,
-                      APPLICATION, GtkApplication)
+G_DECLARE_FINAL_TYPE (BraidApplication, braid_application, BRAID, APPLICATION,
+                      GtkApplication)
 
 BraidApplication *braid_application_new (void);
 

@@ -9,8 +9,7 @@
 G_BEGIN_DECLS
 
 #define BRAID_TYPE_LINE_LIST (braid_line_list_get_type ())
-G_DECLARE_FINAL_TYPE (BraidLineList, braid_line_list, BRAID, LINE_LIST,
-                      GObject)
+G_DECLARE_FINAL_TYPE (BraidLineList, braid_line_list, BRAID, LINE_LIST, GObject)
 
 /* Returns the text of line @index, newly allocated (g_free). */
 typedef char *(*BraidLineFunc) (guint index, gpointer user_data);

@@ -76,8 +76,8 @@ braid_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (!self->model || w <= 0 || h <= 0)
     return;
   ensure_view (self);
-  cairo_t *cr = gtk_snapshot_append_cairo (
-      snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  cairo_t *cr
+      = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   braid_timeline_draw (self->model, &self->view, cr);
   if (self->range_to != self->range_from)
     {
@@ -116,8 +116,8 @@ on_scroll (GtkEventControllerScroll *ctl, double dx, double dy,
   if (mods & GDK_CONTROL_MASK)
     {
       double x = self->view.width / 2.0;
-      GdkEvent *ev = gtk_event_controller_get_current_event (
-          GTK_EVENT_CONTROLLER (ctl));
+      GdkEvent *ev
+          = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (ctl));
       double ex, ey;
       if (ev && gdk_event_get_position (ev, &ex, &ey))
         x = ex;
@@ -132,8 +132,7 @@ on_scroll (GtkEventControllerScroll *ctl, double dx, double dy,
 }
 
 static void
-on_drag_begin (GtkGestureDrag *gesture, double x, double y,
-               BraidTimeline *self)
+on_drag_begin (GtkGestureDrag *gesture, double x, double y, BraidTimeline *self)
 {
   if (!self->model)
     return;
@@ -242,9 +241,9 @@ on_motion (GtkEventControllerMotion *ctl, double x, double y,
     return;
   ensure_view (self);
   int64_t lane = braid_timeline_view_lane_at (&self->view, self->model, y);
-  int32_t task = lane >= 0 ? braid_timeline_model_lane_task (
-                                 self->model, (size_t) lane)
-                           : -1;
+  int32_t task
+      = lane >= 0 ? braid_timeline_model_lane_task (self->model, (size_t)lane)
+                  : -1;
   if (task != self->view.hover_task)
     {
       self->view.hover_task = task;
@@ -280,31 +279,31 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
   g_free (name);
   if (hit.mark >= 0)
     {
-      const braid_trace_mark *mk
-          = &braid_trace_get_marks (trace, &n)[hit.mark];
-      static const char *const mark_names[]
-          = { "yield (sleep(0))", "error",        "cancelled",
-              "exception never retrieved",     "destroyed while pending",
-              "slow step",        "output line", "tracer made the run wait" };
+      const braid_trace_mark *mk = &braid_trace_get_marks (trace, &n)[hit.mark];
+      static const char *const mark_names[] = { "yield (sleep(0))",
+                                                "error",
+                                                "cancelled",
+                                                "exception never retrieved",
+                                                "destroyed while pending",
+                                                "slow step",
+                                                "output line",
+                                                "tracer made the run wait" };
       char d[32];
       g_string_append_printf (
           s, "\n%s at %s, step %" G_GUINT64_FORMAT,
-          (unsigned) mk->kind < G_N_ELEMENTS (mark_names)
-              ? mark_names[mk->kind]
-              : "mark",
-          braid_timeline_format_duration (mk->time_ns, d, sizeof d),
-          mk->step);
+          (unsigned)mk->kind < G_N_ELEMENTS (mark_names) ? mark_names[mk->kind]
+                                                         : "mark",
+          braid_timeline_format_duration (mk->time_ns, d, sizeof d), mk->step);
     }
   if (hit.slice >= 0)
     {
       const braid_trace_slice *sl
           = &braid_trace_get_slices (trace, &n)[hit.slice];
       char d[32], a[32];
-      g_string_append_printf (s, "\n%s",
-                              braid_trace_state_name (sl->state));
+      g_string_append_printf (s, "\n%s", braid_trace_state_name (sl->state));
       if (sl->state == BRAID_STATE_WAITING)
-        g_string_append_printf (s, " on %s", braid_trace_wait_reason_name (
-                                                 sl->wait_reason));
+        g_string_append_printf (s, " on %s",
+                                braid_trace_wait_reason_name (sl->wait_reason));
       const braid_trace_object *obj
           = sl->object ? braid_trace_find_object (trace, sl->object) : NULL;
       if (obj && *obj->name)
@@ -429,11 +428,10 @@ braid_timeline_zoom_to_selection (BraidTimeline *self)
       if (t->n_slices > 0 && t->first_slice + t->n_slices <= n)
         {
           double a, b, c, d;
-          braid_timeline_slice_range (&sl[t->first_slice], self->view.axis,
-                                      &a, &b);
-          braid_timeline_slice_range (
-              &sl[t->first_slice + t->n_slices - 1], self->view.axis, &c,
-              &d);
+          braid_timeline_slice_range (&sl[t->first_slice], self->view.axis, &a,
+                                      &b);
+          braid_timeline_slice_range (&sl[t->first_slice + t->n_slices - 1],
+                                      self->view.axis, &c, &d);
           from = a;
           to = d;
         }
@@ -484,8 +482,8 @@ braid_timeline_reveal_moment (BraidTimeline *self, int64_t time_ns,
   if (!self->model)
     return;
   ensure_view (self);
-  double v = self->view.axis == BRAID_TIMELINE_AXIS_STEPS ? (double) step + 0.5
-                                                          : (double) time_ns;
+  double v = self->view.axis == BRAID_TIMELINE_AXIS_STEPS ? (double)step + 0.5
+                                                          : (double)time_ns;
   braid_timeline_view_center_on (&self->view, self->model, v);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -516,9 +514,9 @@ braid_timeline_class_init (BraidTimelineClass *klass)
 
   /* BraidTimeline::selection-changed: the selected task or slice changed;
    * read it with braid_timeline_get_selected_task(). */
-  signals[SIGNAL_SELECTION_CHANGED] = g_signal_new (
-      "selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-      NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_SELECTION_CHANGED]
+      = g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass),
+                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -535,8 +533,8 @@ braid_timeline_init (BraidTimeline *self)
   self->view.hover_task = -1;
   self->view.show_edges = true;
 
-  GtkEventController *scroll = gtk_event_controller_scroll_new (
-      GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  GtkEventController *scroll
+      = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
   gtk_widget_add_controller (w, scroll);
 

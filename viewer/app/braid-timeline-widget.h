@@ -10,8 +10,7 @@
 G_BEGIN_DECLS
 
 #define BRAID_TYPE_TIMELINE (braid_timeline_get_type ())
-G_DECLARE_FINAL_TYPE (BraidTimeline, braid_timeline, BRAID, TIMELINE,
-                      GtkWidget)
+G_DECLARE_FINAL_TYPE (BraidTimeline, braid_timeline, BRAID, TIMELINE, GtkWidget)
 
 GtkWidget *braid_timeline_new (void);
 
@@ -33,8 +32,7 @@ void braid_timeline_zoom_to_selection (BraidTimeline *self);
 /* Selects @task (and @slice, a global slice index, or -1), expands its
  * ancestors and scrolls its lane into view. -1 clears the selection.
  * Emits "selection-changed". */
-void braid_timeline_select (BraidTimeline *self, int32_t task,
-                            int64_t slice);
+void braid_timeline_select (BraidTimeline *self, int32_t task, int64_t slice);
 int32_t braid_timeline_get_selected_task (BraidTimeline *self);
 int64_t braid_timeline_get_selected_slice (BraidTimeline *self);
 

@@ -27,8 +27,8 @@ open_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
   BraidWindow *self = data;
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
-      "Open a Trace", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-      "_Open", "_Cancel");
+      "Open a Trace", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, "_Open",
+      "_Cancel");
   GtkFileFilter *filter = gtk_file_filter_new ();
   gtk_file_filter_set_name (filter, "braid traces (*.db)");
   gtk_file_filter_add_pattern (filter, "*.db");
@@ -65,8 +65,9 @@ static void
 search_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
   GVariant *state = g_action_get_state (G_ACTION (action));
-  g_action_change_state (G_ACTION (action),
-                         g_variant_new_boolean (!g_variant_get_boolean (state)));
+  g_action_change_state (
+      G_ACTION (action),
+      g_variant_new_boolean (!g_variant_get_boolean (state)));
   g_variant_unref (state);
 }
 
@@ -97,8 +98,7 @@ zoom_in_activated (GSimpleAction *action, GVariant *param, gpointer data)
 static void
 zoom_out_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  braid_timeline_zoom (BRAID_TIMELINE (BRAID_WINDOW (data)->timeline),
-                       1 / 1.5);
+  braid_timeline_zoom (BRAID_TIMELINE (BRAID_WINDOW (data)->timeline), 1 / 1.5);
 }
 
 static void
@@ -108,8 +108,7 @@ zoom_fit_activated (GSimpleAction *action, GVariant *param, gpointer data)
 }
 
 static void
-zoom_selection_activated (GSimpleAction *action, GVariant *param,
-                          gpointer data)
+zoom_selection_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
   braid_timeline_zoom_to_selection (
       BRAID_TIMELINE (BRAID_WINDOW (data)->timeline));
@@ -121,7 +120,7 @@ arrows_change_state (GSimpleAction *action, GVariant *state, gpointer data)
   BraidWindow *self = data;
   g_simple_action_set_state (action, state);
   /* The view is plain data owned by the widget; arrows are a view flag. */
-  braid_timeline_view *view = (braid_timeline_view *) braid_timeline_get_view (
+  braid_timeline_view *view = (braid_timeline_view *)braid_timeline_get_view (
       BRAID_TIMELINE (self->timeline));
   view->show_edges = g_variant_get_boolean (state);
   gtk_widget_queue_draw (self->timeline);
@@ -131,14 +130,14 @@ static void
 toggle_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
   GVariant *state = g_action_get_state (G_ACTION (action));
-  g_action_change_state (G_ACTION (action),
-                         g_variant_new_boolean (!g_variant_get_boolean (state)));
+  g_action_change_state (
+      G_ACTION (action),
+      g_variant_new_boolean (!g_variant_get_boolean (state)));
   g_variant_unref (state);
 }
 
 static void
-show_problems_activated (GSimpleAction *action, GVariant *param,
-                         gpointer data)
+show_problems_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
   braid__window_show_problems (BRAID_WINDOW (data));
 }
@@ -152,8 +151,7 @@ static const GActionEntry win_entries[] = {
   { "zoom-out", zoom_out_activated, NULL, NULL, NULL, { 0 } },
   { "zoom-fit", zoom_fit_activated, NULL, NULL, NULL, { 0 } },
   { "zoom-selection", zoom_selection_activated, NULL, NULL, NULL, { 0 } },
-  { "show-arrows", toggle_activated, NULL, "true", arrows_change_state,
-    { 0 } },
+  { "show-arrows", toggle_activated, NULL, "true", arrows_change_state, { 0 } },
   { "show-problems", show_problems_activated, NULL, NULL, NULL, { 0 } },
 };
 
@@ -176,8 +174,8 @@ braid__window_update_actions (BraidWindow *self)
   gboolean have = self->model != NULL;
   for (size_t i = 0; i < G_N_ELEMENTS (trace_actions); i++)
     {
-      GAction *a = g_action_map_lookup_action (G_ACTION_MAP (self),
-                                               trace_actions[i]);
+      GAction *a
+          = g_action_map_lookup_action (G_ACTION_MAP (self), trace_actions[i]);
       g_simple_action_set_enabled (G_SIMPLE_ACTION (a), have);
     }
 }

@@ -17,7 +17,7 @@ typedef struct load_job
   guint generation;
   GCancellable *cancellable; /* borrowed from the GTask */
   int last_percent;
-  BraidWindow *window;       /* a reference, for progress messages */
+  BraidWindow *window; /* a reference, for progress messages */
   braid_trace *trace;
   braid_timeline_model *model;
   char *error;
@@ -61,7 +61,7 @@ on_progress (double fraction, void *data)
   load_job *job = data;
   if (g_cancellable_is_cancelled (job->cancellable))
     return false;
-  int percent = (int) (fraction * 100);
+  int percent = (int)(fraction * 100);
   if (percent != job->last_percent)
     {
       job->last_percent = percent;
@@ -139,8 +139,8 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
 
   if (job->error)
     {
-      gboolean cancelled = g_cancellable_is_cancelled (
-          g_task_get_cancellable (task));
+      gboolean cancelled
+          = g_cancellable_is_cancelled (g_task_get_cancellable (task));
       char *msg = cancelled ? g_strdup ("Loading was cancelled.")
                             : g_strdup (job->error);
       braid__window_show_error (self, msg);
@@ -192,8 +192,7 @@ braid_window_open (BraidWindow *self, GFile *file)
   if (!path)
     {
       char *uri = g_file_get_uri (file);
-      char *msg = g_strdup_printf ("%s: only local files can be opened",
-                                   uri);
+      char *msg = g_strdup_printf ("%s: only local files can be opened", uri);
       braid__window_show_error (self, msg);
       if (self->loaded_hook)
         self->loaded_hook (self, msg);
@@ -224,7 +223,7 @@ braid_window_open (BraidWindow *self, GFile *file)
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "loading");
 
   GTask *task = g_task_new (self, self->cancellable, load_done, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
+  g_task_set_task_data (task, job, (GDestroyNotify)load_job_free);
   g_task_run_in_thread (task, load_thread);
   g_object_unref (task);
 }
@@ -274,8 +273,8 @@ braid__window_fill_recent (BraidWindow *self)
       GtkWidget *b
           = gtk_button_new_with_label (gtk_recent_info_get_display_name (info));
       gtk_widget_add_css_class (b, "flat");
-      char *path = g_filename_from_uri (gtk_recent_info_get_uri (info), NULL,
-                                        NULL);
+      char *path
+          = g_filename_from_uri (gtk_recent_info_get_uri (info), NULL, NULL);
       gtk_widget_set_tooltip_text (b, path);
       g_free (path);
       g_object_set_data_full (G_OBJECT (b), "uri",
@@ -285,5 +284,5 @@ braid__window_fill_recent (BraidWindow *self)
       gtk_box_append (GTK_BOX (self->recent_box), b);
       shown++;
     }
-  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+  g_list_free_full (items, (GDestroyNotify)gtk_recent_info_unref);
 }

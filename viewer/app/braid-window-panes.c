@@ -20,7 +20,7 @@ task_at (BraidWindow *self, int32_t index)
 {
   size_t n;
   const braid_trace_task *tasks = braid_trace_get_tasks (self->trace, &n);
-  return index >= 0 && (size_t) index < n ? &tasks[index] : NULL;
+  return index >= 0 && (size_t)index < n ? &tasks[index] : NULL;
 }
 
 static char *
@@ -33,9 +33,9 @@ problem_line (guint index, gpointer data)
   if (!p || index >= n)
     return g_strdup ("");
   p += index;
-  char *s = g_strdup_printf ("%s\n%s%s%s",
-                             braid_trace_problem_kind_name (p->kind),
-                             p->summary, *p->detail ? "\n" : "", p->detail);
+  char *s
+      = g_strdup_printf ("%s\n%s%s%s", braid_trace_problem_kind_name (p->kind),
+                         p->summary, *p->detail ? "\n" : "", p->detail);
   char *valid = g_utf8_make_valid (s, -1);
   g_free (s);
   return valid;
@@ -90,10 +90,10 @@ jump_to (BraidWindow *self, int32_t task, int64_t time_ns, uint64_t step)
   if (task >= 0 && task_at (self, task))
     {
       braid_timeline_axis axis = braid_timeline_get_axis (tl);
-      double v = axis == BRAID_TIMELINE_AXIS_STEPS ? (double) step + 0.5
-                                                   : (double) time_ns;
-      int64_t slice = braid_timeline_model_find_slice (self->model, task,
-                                                       axis, v);
+      double v = axis == BRAID_TIMELINE_AXIS_STEPS ? (double)step + 0.5
+                                                   : (double)time_ns;
+      int64_t slice
+          = braid_timeline_model_find_slice (self->model, task, axis, v);
       braid_timeline_select (tl, task, slice);
     }
   braid_timeline_reveal_moment (tl, time_ns, step);
@@ -170,16 +170,14 @@ braid__window_build_side (BraidWindow *self)
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), scroll,
                             gtk_label_new ("Details"));
 
-  gtk_notebook_append_page (
-      GTK_NOTEBOOK (notebook),
-      build_list (self, &self->problems_list,
-                  G_CALLBACK (on_problem_activate), TRUE),
-      gtk_label_new ("Problems"));
-  gtk_notebook_append_page (
-      GTK_NOTEBOOK (notebook),
-      build_list (self, &self->output_list, G_CALLBACK (on_output_activate),
-                  FALSE),
-      gtk_label_new ("Output"));
+  gtk_notebook_append_page (GTK_NOTEBOOK (notebook),
+                            build_list (self, &self->problems_list,
+                                        G_CALLBACK (on_problem_activate), TRUE),
+                            gtk_label_new ("Problems"));
+  gtk_notebook_append_page (GTK_NOTEBOOK (notebook),
+                            build_list (self, &self->output_list,
+                                        G_CALLBACK (on_output_activate), FALSE),
+                            gtk_label_new ("Output"));
   return notebook;
 }
 
@@ -198,10 +196,10 @@ braid__window_panes_set_trace (BraidWindow *self)
   size_t n_problems = 0, n_outputs = 0;
   braid_trace_get_problems (self->trace, &n_problems);
   braid_trace_get_outputs (self->trace, &n_outputs);
-  set_list (self->problems_list, (guint) MIN (n_problems, G_MAXUINT),
+  set_list (self->problems_list, (guint)MIN (n_problems, G_MAXUINT),
             problem_line, self);
-  set_list (self->output_list, (guint) MIN (n_outputs, G_MAXUINT),
-            output_line, self);
+  set_list (self->output_list, (guint)MIN (n_outputs, G_MAXUINT), output_line,
+            self);
   char *label = g_strdup_printf ("Problems (%zu)", n_problems);
   gtk_notebook_set_tab_label_text (
       GTK_NOTEBOOK (self->side),
@@ -232,16 +230,14 @@ describe_slice (GString *s, const braid_trace *trace,
                 const braid_trace_slice *sl)
 {
   char d[32], a[32];
-  g_string_append_printf (s, "%s · step %" G_GUINT64_FORMAT " · %s for %s",
-                          braid_timeline_format_duration (sl->start_ns, a,
-                                                          sizeof a),
-                          sl->start_step, braid_trace_state_name (sl->state),
-                          braid_timeline_format_duration (
-                              sl->end_ns - sl->start_ns, d, sizeof d));
+  g_string_append_printf (
+      s, "%s · step %" G_GUINT64_FORMAT " · %s for %s",
+      braid_timeline_format_duration (sl->start_ns, a, sizeof a),
+      sl->start_step, braid_trace_state_name (sl->state),
+      braid_timeline_format_duration (sl->end_ns - sl->start_ns, d, sizeof d));
   if (sl->state != BRAID_STATE_RUNNING && sl->wait_reason)
     g_string_append_printf (s, " %s %s",
-                            sl->state == BRAID_STATE_READY ? "after"
-                                                           : "on",
+                            sl->state == BRAID_STATE_READY ? "after" : "on",
                             braid_trace_wait_reason_name (sl->wait_reason));
   const braid_trace_object *obj
       = sl->object ? braid_trace_find_object (trace, sl->object) : NULL;
@@ -252,10 +248,11 @@ describe_slice (GString *s, const braid_trace *trace,
 static const char *
 mark_name (braid_trace_mark_kind kind)
 {
-  static const char *const names[]
-      = { "yield",     "error",     "cancelled", "never retrieved",
-          "destroyed pending", "slow step", "output", "tracer wait" };
-  return (unsigned) kind < G_N_ELEMENTS (names) ? names[kind] : "mark";
+  static const char *const names[] = {
+    "yield",     "error",  "cancelled",  "never retrieved", "destroyed pending",
+    "slow step", "output", "tracer wait"
+  };
+  return (unsigned)kind < G_N_ELEMENTS (names) ? names[kind] : "mark";
 }
 
 void
@@ -302,10 +299,10 @@ braid__window_show_details (BraidWindow *self)
     }
   add_row (s, "Running",
            braid_timeline_format_duration (t->running_ns, d, sizeof d));
-  add_row (s, "Ready", braid_timeline_format_duration (t->ready_ns, d,
-                                                       sizeof d));
-  add_row (s, "Waiting", braid_timeline_format_duration (t->waiting_ns, d,
-                                                         sizeof d));
+  add_row (s, "Ready",
+           braid_timeline_format_duration (t->ready_ns, d, sizeof d));
+  add_row (s, "Waiting",
+           braid_timeline_format_duration (t->waiting_ns, d, sizeof d));
   g_snprintf (buf, sizeof buf, "%u", t->n_steps);
   add_row (s, "Steps", buf);
 
@@ -313,7 +310,7 @@ braid__window_show_details (BraidWindow *self)
   const braid_trace_slice *slices
       = braid_trace_get_slices (self->trace, &n_slices);
   int64_t sel = braid_timeline_get_selected_slice (tl);
-  if (sel >= 0 && (size_t) sel < n_slices)
+  if (sel >= 0 && (size_t)sel < n_slices)
     {
       GString *one = g_string_new (NULL);
       describe_slice (one, self->trace, &slices[sel]);
@@ -338,8 +335,7 @@ braid__window_show_details (BraidWindow *self)
     {
       bool take_mark
           = j < n_marks
-            && (i >= count
-                || marks[mi[j]].time_ns < slices[first + i].start_ns
+            && (i >= count || marks[mi[j]].time_ns < slices[first + i].start_ns
                 || (marks[mi[j]].time_ns == slices[first + i].start_ns
                     && marks[mi[j]].step < slices[first + i].start_step));
       if (take_mark)

@@ -41,7 +41,7 @@ struct _BraidWindow
   GtkWidget *search_entry;
   GtkWidget *filter_label;
   GtkWidget *timeline;
-  GtkWidget *side;          /* GtkNotebook: details, problems, output */
+  GtkWidget *side; /* GtkNotebook: details, problems, output */
   GtkWidget *details_label;
   GtkWidget *events_label;
   GtkWidget *problems_list; /* GtkListView */

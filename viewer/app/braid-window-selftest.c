@@ -19,8 +19,8 @@
 static void
 finish (BraidWindow *self, int status)
 {
-  GApplication *app = G_APPLICATION (gtk_window_get_application (
-      GTK_WINDOW (self)));
+  GApplication *app
+      = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   g_object_set_data (G_OBJECT (app), "braid-exit-status",
                      GINT_TO_POINTER (status));
   g_application_quit (app);
@@ -70,12 +70,12 @@ pick_task (BraidWindow *self)
     {
       for (size_t i = 0; i < n; i++)
         if (g_str_equal (tasks[i].name, self->test_select))
-          return (int32_t) i;
+          return (int32_t)i;
       printf ("self-test: no task named %s\n", self->test_select);
     }
   for (size_t i = 0; i < n; i++)
     if (tasks[i].depth == 1)
-      return (int32_t) i;
+      return (int32_t)i;
   return n > 0 ? 0 : -1;
 }
 
@@ -84,7 +84,7 @@ task_name (BraidWindow *self, int32_t task)
 {
   size_t n;
   const braid_trace_task *tasks = braid_trace_get_tasks (self->trace, &n);
-  return task >= 0 && (size_t) task < n ? tasks[task].name : "(none)";
+  return task >= 0 && (size_t)task < n ? tasks[task].name : "(none)";
 }
 
 /* Exercises the zoom actions, the filter, and clicks in the output and
@@ -126,22 +126,20 @@ exercise (BraidWindow *self, int32_t task)
       = braid_trace_get_problems (self->trace, &n_problems);
   if (n_outputs > 0)
     {
-      guint k = (guint) (n_outputs / 2);
+      guint k = (guint)(n_outputs / 2);
       g_signal_emit_by_name (self->output_list, "activate", k);
       printf ("self-test: output line %u selects %s (wrote it: %s)\n", k,
               task_name (self, braid_timeline_get_selected_task (tl)),
-              outputs[k].task == braid_timeline_get_selected_task (tl)
-                  ? "yes"
-                  : "no");
+              outputs[k].task == braid_timeline_get_selected_task (tl) ? "yes"
+                                                                       : "no");
     }
   if (n_problems > 0)
     {
       g_signal_emit_by_name (self->problems_list, "activate", 0u);
       printf ("self-test: problem 0 selects %s (its task: %s)\n",
               task_name (self, braid_timeline_get_selected_task (tl)),
-              problems[0].task == braid_timeline_get_selected_task (tl)
-                  ? "yes"
-                  : "no");
+              problems[0].task == braid_timeline_get_selected_task (tl) ? "yes"
+                                                                        : "no");
     }
 }
 
@@ -156,13 +154,15 @@ drive (gpointer data)
     {
       /* Select its first running slice, as a click on it would. */
       size_t n;
-      const braid_trace_task *t = &braid_trace_get_tasks (self->trace, &n)[task];
-      const braid_trace_slice *slices = braid_trace_get_slices (self->trace, &n);
+      const braid_trace_task *t
+          = &braid_trace_get_tasks (self->trace, &n)[task];
+      const braid_trace_slice *slices
+          = braid_trace_get_slices (self->trace, &n);
       int64_t slice = -1;
       for (size_t i = 0; i < t->n_slices && t->first_slice + i < n; i++)
         if (slices[t->first_slice + i].state == BRAID_STATE_RUNNING)
           {
-            slice = (int64_t) (t->first_slice + i);
+            slice = (int64_t)(t->first_slice + i);
             break;
           }
       braid_timeline_select (tl, task, slice);
@@ -171,11 +171,9 @@ drive (gpointer data)
   g_action_group_activate_action (G_ACTION_GROUP (self), "axis",
                                   g_variant_new_string ("steps"));
   printf ("self-test: axis %s\n",
-          braid_timeline_get_axis (tl) == BRAID_TIMELINE_AXIS_STEPS
-              ? "steps"
-              : "time");
-  g_action_group_activate_action (G_ACTION_GROUP (self), "show-problems",
-                                  NULL);
+          braid_timeline_get_axis (tl) == BRAID_TIMELINE_AXIS_STEPS ? "steps"
+                                                                    : "time");
+  g_action_group_activate_action (G_ACTION_GROUP (self), "show-problems", NULL);
   size_t n_problems;
   braid_trace_get_problems (self->trace, &n_problems);
   GtkNotebook *side = GTK_NOTEBOOK (self->side);

@@ -34,8 +34,7 @@ build_header (BraidWindow *self)
   self->subtitle = gtk_label_new ("");
   gtk_widget_add_css_class (self->subtitle, "subtitle");
   gtk_widget_add_css_class (self->subtitle, "dim-label");
-  gtk_label_set_ellipsize (GTK_LABEL (self->subtitle),
-                           PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_ellipsize (GTK_LABEL (self->subtitle), PANGO_ELLIPSIZE_MIDDLE);
   gtk_widget_set_visible (self->subtitle, FALSE);
   gtk_box_append (GTK_BOX (titles), self->title);
   gtk_box_append (GTK_BOX (titles), self->subtitle);
@@ -120,9 +119,8 @@ build_empty_page (BraidWindow *self)
   gtk_widget_add_css_class (icon, "dim-label");
   gtk_box_append (GTK_BOX (box), icon);
   GtkWidget *title = gtk_label_new (NULL);
-  gtk_label_set_markup (GTK_LABEL (title),
-                        "<span size='x-large' weight='bold'>"
-                        "Open a trace</span>");
+  gtk_label_set_markup (GTK_LABEL (title), "<span size='x-large' weight='bold'>"
+                                           "Open a trace</span>");
   gtk_box_append (GTK_BOX (box), title);
   GtkWidget *hint = gtk_label_new (
       "Record one with  braid run ./program  or  "

@@ -22,9 +22,8 @@ gboolean braid_window_is_empty (BraidWindow *self);
 /* Runs the self-test script on @files in order (see braid-window-selftest.c)
  * and writes a snapshot of the window to @png; quits the application with
  * the script's status when done. */
-void braid_window_run_self_test (BraidWindow *self, GFile **files,
-                                 int n_files, const char *png,
-                                 const char *select_name,
+void braid_window_run_self_test (BraidWindow *self, GFile **files, int n_files,
+                                 const char *png, const char *select_name,
                                  const char *show_page);
 
 G_END_DECLS
