@@ -5,7 +5,9 @@
  *     coroutine, then the assembly switch ending in an indirect jump);
  *   - braid__coro_swap alone, the assembly switch ending in `jmp`;
  *   - braid__coro_swap_ret, the same assembly ending in `ret`;
- *   - ucontext's swapcontext.
+ *   - ucontext's swapcontext;
+ * and the cost of a whole coroutine life (init, first switch, final
+ * switch, release) on a warm pool.
  * Each figure is the best of several rounds (the machine is shared).
  * Prints figures and ratios; asserts nothing about time.
  */
@@ -83,6 +85,31 @@ bench_bare (swap_fn fn, braid__stack_pool *pool)
   return ns;
 }
 
+/* A whole coroutine life on a warm pool: init, run to its end, release
+ * (what a spawn and await cost the machine layer). */
+static braid__coro life_co;
+
+static void
+life_entry (void *p)
+{
+  braid__coro_switch_final (&life_co, &main_co);
+}
+
+static double
+bench_life (braid__stack_pool *pool)
+{
+  long n = n_switches / 4;
+  uint64_t t0 = now_ns ();
+  for (long i = 0; i < n; i++)
+    {
+      if (braid__coro_init (&life_co, pool, life_entry, NULL, "life") != 0)
+        abort ();
+      braid__coro_switch (&main_co, &life_co);
+      braid__coro_release (&life_co);
+    }
+  return (double) (now_ns () - t0) / (double) n;
+}
+
 /* ucontext. */
 static ucontext_t main_uc, peer_uc;
 
@@ -135,19 +162,21 @@ main (int argc, char **argv)
       return 1;
     }
 
-  double coro = 1e9, jmp = 1e9, ret = 1e9, uc = 1e9;
+  double coro = 1e9, jmp = 1e9, ret = 1e9, uc = 1e9, life = 1e9;
   for (int r = 0; r < ROUNDS; r++)
     {
       coro = min_d (coro, bench_coro_switch ());
       jmp = min_d (jmp, bench_bare (braid__coro_swap, pool));
       ret = min_d (ret, bench_bare (braid__coro_swap_ret, pool));
       uc = min_d (uc, bench_ucontext ());
+      life = min_d (life, bench_life (pool));
     }
 
   printf ("switch: braid__coro_switch      %7.2f ns\n", coro);
   printf ("switch: asm ending in jmp       %7.2f ns\n", jmp);
   printf ("switch: asm ending in ret       %7.2f ns\n", ret);
   printf ("switch: ucontext swapcontext    %7.2f ns\n", uc);
+  printf ("coroutine life (init, run, release), warm pool: %.2f ns\n", life);
   printf ("ratio: ret / jmp                %7.2f\n", ret / jmp);
   printf ("ratio: swapcontext / jmp        %7.2f\n", uc / jmp);
   printf ("ratio: swapcontext / coro_switch %6.2f\n", uc / coro);

@@ -6,6 +6,7 @@
  * deep recursion within the stack limit, braid__coro_current, and a
  * coroutine's frame being the outermost one.
  */
+#include <execinfo.h>
 #include <glib.h>
 #include <stdint.h>
 
@@ -147,6 +148,32 @@ test_current_is_the_running_coroutine (void)
   braid__coro_switch (&main_co, &cor[0]);
   g_assert_true (seen_current == &cor[0]);
   g_assert_null (braid__coro_current ());
+  braid__coro_release (&cor[0]);
+}
+
+/* An unwinder walking a coroutine's stack stops at its first frame (the
+ * trampoline's return address is undefined in the CFI) instead of
+ * running off the top of the stack. */
+static int frames_seen;
+
+static void
+backtrace_entry (void *p)
+{
+  void *frames[64];
+  frames_seen = backtrace (frames, 64);
+  braid__coro_switch_final (&cor[0], &main_co);
+}
+
+static void
+test_backtrace_stops_at_the_coroutine_entry (void)
+{
+  g_assert_cmpint (braid__coro_init (&cor[0], pool, backtrace_entry, NULL,
+                                     "bt"), ==, 0);
+  braid__coro_switch (&main_co, &cor[0]);
+  /* backtrace_entry, coro_start, the trampoline; a little slack for
+   * builds that add frames. */
+  g_assert_cmpint (frames_seen, >=, 2);
+  g_assert_cmpint (frames_seen, <=, 6);
   braid__coro_release (&cor[0]);
 }
 
@@ -331,6 +358,8 @@ main (int argc, char **argv)
                    test_coroutines_switch_to_each_other);
   g_test_add_func ("/runtime/coro/current-is-the-running-coroutine",
                    test_current_is_the_running_coroutine);
+  g_test_add_func ("/runtime/coro/backtrace-stops-at-the-coroutine-entry",
+                   test_backtrace_stops_at_the_coroutine_entry);
   g_test_add_func ("/runtime/coro/deep-recursion-within-the-limit",
                    test_deep_recursion_within_the_limit);
 #if defined(__x86_64__) || defined(__aarch64__)

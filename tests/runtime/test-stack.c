@@ -8,6 +8,7 @@
  * subprocesses).
  */
 #include <glib.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -317,6 +318,41 @@ test_canary_catches_overflow_without_guard (void)
                              " (stack of 65536 bytes)\n*test: aborted*");
 }
 
+/* Each thread has its own alternate signal stack and running coroutine:
+ * an overflow on a second thread is reported with that thread's task. */
+static void *
+overflow_thread (void *p)
+{
+  braid__coro thread_co;
+  braid__coro_init_thread (&thread_co);
+  braid__stack_pool *pool = braid__stack_pool_new (128 * 1024);
+  braid__coro co;
+  g_assert_cmpint (braid__coro_init (&co, pool, overflow_entry, NULL,
+                                     "second-thread-task"), ==, 0);
+  g_assert_true (co.stack->guarded);
+  braid__coro_switch (&thread_co, &co);
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+test_overflow_on_a_second_thread_names_its_task (void)
+{
+  if (g_test_subprocess ())
+    {
+      signal (SIGABRT, on_abort);
+      pthread_t th;
+      g_assert_cmpint (pthread_create (&th, NULL, overflow_thread, NULL), ==, 0);
+      pthread_join (th, NULL);
+      g_assert_not_reached ();
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*braid: stack overflow in task "
+                             "'second-thread-task' (stack of 131072 bytes)\n"
+                             "*test: aborted*");
+}
+
 /* A fault that is not a stack overflow still crashes as a fault. */
 static void
 test_other_faults_are_not_reported_as_overflow (void)
@@ -355,6 +391,8 @@ main (int argc, char **argv)
                    test_overflow_names_the_task);
   g_test_add_func ("/runtime/coro/canary-catches-overflow-without-guard",
                    test_canary_catches_overflow_without_guard);
+  g_test_add_func ("/runtime/coro/overflow-on-a-second-thread-names-its-task",
+                   test_overflow_on_a_second_thread_names_its_task);
   g_test_add_func ("/runtime/coro/other-faults-are-not-reported-as-overflow",
                    test_other_faults_are_not_reported_as_overflow);
 
