@@ -3,11 +3,13 @@
  * step. Each case runs in a subprocess so its stderr can be checked.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "braid-internal.h"
 #include "test-core-util.h"
 
+static const int fails_raise_line = __LINE__ + 4;
 static void *
 fails (void *arg)
 {
@@ -15,6 +17,7 @@ fails (void *arg)
   return NULL;
 }
 
+static const int spawn_line = __LINE__ + 4;
 static void *
 fire_and_forget_main (void *arg)
 {
@@ -40,12 +43,15 @@ test_never_retrieved_when_last_reference_drops (void)
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
   g_test_trap_assert_stdout ("after\n");
-  g_test_trap_assert_stderr (
+  char *want = g_strdup_printf (
       "braid: Task exception was never retrieved\n"
-      "  task: Task-2 (function fails, created at *test-diagnostics.c:21 by "
+      "  task: Task-2 (function fails, created at *test-diagnostics.c:%d by "
       "Task-1)\n"
-      "  error: ValueError: lost 7 (raised at *test-diagnostics.c:14 in "
-      "fails)\n");
+      "  error: ValueError: lost 7 (raised at *test-diagnostics.c:%d in "
+      "fails)\n",
+      spawn_line, fails_raise_line);
+  g_test_trap_assert_stderr (want);
+  g_free (want);
 }
 
 static void *
@@ -225,6 +231,33 @@ test_slow_step_names_the_task (void)
                              "without suspending (threshold 30 ms)*");
 }
 
+static void
+run_blocker_with_env (const char *ms)
+{
+  setenv ("BRAID_SLOW_STEP_MS", ms, 1);
+  braid_loop *loop = braid_loop_new ();
+  braid_task *a = braid_loop_spawn (loop, "blocker", blocks, NULL);
+  braid_loop_run_until_complete (loop, braid_task_future (a), NULL);
+  braid_task_unref (a);
+  braid_loop_close (loop);
+}
+
+/* BRAID_SLOW_STEP_MS sets the threshold; 0 disables the report. */
+static void
+test_slow_step_threshold_from_the_environment (void)
+{
+  if (g_test_subprocess ())
+    {
+      run_blocker_with_env ("40");
+      run_blocker_with_env ("0");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("braid: slow step: blocker *(threshold 40 "
+                             "ms): a blocking call in a task?\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -243,5 +276,8 @@ main (int argc, char **argv)
                    test_deadlock_is_reported_and_returned);
   g_test_add_func ("/runtime/diagnostics/slow-step-names-the-task",
                    test_slow_step_names_the_task);
+  g_test_add_func (
+      "/runtime/diagnostics/slow-step-threshold-from-the-environment",
+      test_slow_step_threshold_from_the_environment);
   return g_test_run ();
 }

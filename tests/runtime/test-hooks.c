@@ -208,6 +208,123 @@ test_empty_module_list_loads_nothing (void)
   g_test_trap_assert_stderr ("");
 }
 
+static GString *kinds;
+
+static void
+record_kinds (void *data, const braid_event *ev)
+{
+  switch (ev->kind)
+    {
+    case BRAID_EV_OBJECT_CREATED:
+      g_string_append_printf (kinds, "object-created:%u ", ev->reason);
+      break;
+    case BRAID_EV_OBJECT_DONE:
+      g_string_append_printf (kinds, "object-done:%d ", (int)ev->value);
+      break;
+    case BRAID_EV_CANCEL_REQUESTED:
+      g_string_append_printf (kinds, "cancel-requested:%s ", ev->str2);
+      break;
+    case BRAID_EV_TASK_CANCELLED:
+      g_string_append_printf (kinds, "cancelled:%s ", ev->str2);
+      break;
+    case BRAID_EV_TASK_SUSPENDED:
+      g_string_append_printf (kinds, "suspended:%u:%lld ", ev->reason,
+                              (long long)ev->value);
+      break;
+    case BRAID_EV_ERROR_NEVER_RETRIEVED:
+      g_string_append_printf (kinds, "never-retrieved:%s ", ev->str1);
+      break;
+    case BRAID_EV_TASK_DESTROYED_PENDING:
+      g_string_append_printf (kinds, "destroyed-pending ");
+      break;
+    case BRAID_EV_DEADLOCK:
+      g_string_append_printf (kinds, "deadlock:%lld ", (long long)ev->value);
+      break;
+    case BRAID_EV_DEADLOCK_TASK:
+      g_string_append_printf (kinds, "deadlock-task:%u ", ev->reason);
+      break;
+    default:
+      break;
+    }
+}
+
+static braid_future *stuck;
+
+static void *
+sleeper (void *arg)
+{
+  braid_sleep (0.5);
+  return NULL;
+}
+
+static void *
+stuck_task (void *arg)
+{
+  braid_await (stuck, NULL);
+  return NULL;
+}
+
+static void *
+failer (void *arg)
+{
+  braid_raise (BRAID_RUNTIME_ERROR, "x");
+  return NULL;
+}
+
+static void *
+cancel_program (void *arg)
+{
+  braid_future *f = braid_future_new (NULL);
+  braid_future_set_result (f, NULL);
+  braid_future_unref (f);
+  braid_task *s = braid_spawn (sleeper, NULL);
+  braid_yield ();
+  braid_task_cancel (s, "enough");
+  braid_await_task (s, NULL);
+  braid_error_clear ();
+  braid_task_unref (s);
+  braid_task_unref (braid_spawn (failer, NULL));
+  braid_task *k = braid_spawn (stuck_task, NULL);
+  braid_task_unref (k);
+  braid_yield ();
+  braid_yield ();
+  return NULL;
+}
+
+/* The events around futures, cancellation and the diagnostics. */
+static void
+test_cancellation_and_diagnostic_events (void)
+{
+  if (g_test_subprocess ())
+    {
+      kinds = g_string_new (NULL);
+      braid_hooks_install (record_kinds, NULL);
+      braid_loop *loop = braid_loop_new ();
+      braid_loop_set_clock (loop, BRAID_CLOCK_VIRTUAL);
+      stuck = braid_future_new (loop);
+      braid_task *m = braid_loop_spawn (loop, "main", cancel_program, NULL);
+      braid_loop_run_until_complete (loop, braid_task_future (m), NULL);
+      braid_future *never = braid_future_new (loop);
+      braid_loop_run_until_complete (loop, never, NULL);
+      braid_error_clear ();
+      braid_future_unref (never);
+      braid_task_unref (m);
+      braid_loop_close (loop);
+      braid_future_unref (stuck);
+      printf ("%s\n", kinds->str);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout (
+      "object-created:3 object-created:3 object-done:0 suspended:1:0 "
+      "object-created:4 suspended:2:500000000 cancel-requested:enough "
+      "suspended:3:0 cancelled:enough suspended:1:0 "
+      "never-retrieved:RuntimeError suspended:4:0 suspended:1:0 "
+      "object-created:3 "
+      "deadlock:1 deadlock-task:4 destroyed-pending \n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -220,5 +337,7 @@ main (int argc, char **argv)
       test_modules_named_explicitly_are_reported_when_missing);
   g_test_add_func ("/runtime/hooks/empty-module-list-loads-nothing",
                    test_empty_module_list_loads_nothing);
+  g_test_add_func ("/runtime/hooks/cancellation-and-diagnostic-events",
+                   test_cancellation_and_diagnostic_events);
   return g_test_run ();
 }
