@@ -602,7 +602,7 @@ draw_labels (frame *f, int64_t first_lane, int64_t last_lane)
           cairo_rectangle (cr, 0, y, v->label_width - 1, lh);
           cairo_fill (cr);
         }
-      double x = 4 + t->depth * 12.0;
+      double x = 4 + braid__timeline_indent (t->depth);
       if (x > v->label_width / 2.0)
         x = v->label_width / 2.0;
       if (braid_timeline_model_task_has_children (m, task))

@@ -76,4 +76,12 @@ double braid__timeline_edge_pos (const braid_trace_edge *edge,
 void braid__timeline_draw_mark_shape (cairo_t *cr, braid_trace_mark_kind kind,
                                       double cx, double top, double h);
 
+/* The label indentation of a task at @depth; a hostile depth (negative
+ * or huge) stays on screen. */
+static inline double
+braid__timeline_indent (int32_t depth)
+{
+  return depth <= 0 ? 0 : depth > 64 ? 64 * 12.0 : depth * 12.0;
+}
+
 #endif /* BRAID_TIMELINE_PRIVATE_H */

@@ -283,7 +283,7 @@ braid_timeline_hit_test (const braid_timeline_model *m,
   if (v->show_labels && x < v->label_width)
     {
       hit->area = BRAID_TIMELINE_AREA_LABEL;
-      double ex = 4 + m->tasks[hit->task].depth * 12.0;
+      double ex = 4 + braid__timeline_indent (m->tasks[hit->task].depth);
       if (ex > v->label_width / 2.0)
         ex = v->label_width / 2.0;
       hit->on_expander = braid_timeline_model_task_has_children (m, hit->task)
