@@ -172,6 +172,42 @@ test_wake_edges_point_from_finishing_task_to_awaiter (void)
   check_wake_edges ("wait_first_completed");
 }
 
+static void
+test_braid_trace_variable_alone_records_a_program (void)
+{
+  const char *exe = sample_exe ("print_numbers");
+  if (exe == NULL)
+    {
+      g_test_skip ("print_numbers is not built");
+      return;
+    }
+  /* No braid run: the runtime loads the tracer module it was built with
+   * (BRAID_MODULES unset) and the module sees BRAID_TRACE. */
+  char *path = test_trace_path ("env.db");
+  char **env = g_get_environ ();
+  env = g_environ_unsetenv (env, "BRAID_MODULES");
+  env = g_environ_setenv (env, "BRAID_TRACE", path, TRUE);
+  env = g_environ_setenv (env, "BRAID_CLOCK", "virtual", TRUE);
+  const char *argv[] = { exe, NULL };
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env,
+                               G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                               NULL, &status, NULL));
+  g_strfreev (env);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  braid_trace *trace = open_or_fail (path);
+  const braid_trace_meta *m = braid_trace_get_meta (trace);
+  g_assert_true (m->complete);
+  g_assert_cmpstr (m->clock, ==, "virtual");
+  g_assert_true (g_str_has_suffix (m->program, "print_numbers"));
+  size_t n;
+  braid_trace_get_outputs (trace, &n);
+  g_assert_cmpuint (n, ==, 40);
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -185,5 +221,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tracer/samples/wake-edges-point-from-finishing-task-"
                    "to-awaiter",
                    test_wake_edges_point_from_finishing_task_to_awaiter);
+  g_test_add_func ("/tracer/samples/braid-trace-variable-alone-records-a-"
+                   "program",
+                   test_braid_trace_variable_alone_records_a_program);
   return g_test_run ();
 }
