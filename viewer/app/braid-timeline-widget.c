@@ -14,6 +14,17 @@
 
 #include <math.h>
 
+/* Escapes untrusted text (names from the trace file) for markup, making
+ * it valid UTF-8 first. */
+static char *
+escape_untrusted (const char *text)
+{
+  char *valid = g_utf8_make_valid (text, -1);
+  char *esc = g_markup_escape_text (valid, -1);
+  g_free (valid);
+  return esc;
+}
+
 struct _BraidTimeline
 {
   GtkWidget parent_instance;
@@ -274,7 +285,7 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
   size_t n;
   const braid_trace_task *t = &braid_trace_get_tasks (trace, &n)[hit.task];
   GString *s = g_string_new (NULL);
-  char *name = g_markup_escape_text (t->name, -1);
+  char *name = escape_untrusted (t->name);
   g_string_append_printf (s, "<b>%s</b>", *name ? name : "(unnamed)");
   g_free (name);
   if (hit.mark >= 0)
@@ -308,7 +319,7 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
           = sl->object ? braid_trace_find_object (trace, sl->object) : NULL;
       if (obj && *obj->name)
         {
-          char *on = g_markup_escape_text (obj->name, -1);
+          char *on = escape_untrusted (obj->name);
           g_string_append_printf (s, " (%s)", on);
           g_free (on);
         }

@@ -11,6 +11,10 @@
  */
 #include "braid-window-private.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 typedef struct load_job
 {
   char *path;
@@ -121,7 +125,10 @@ set_titles (BraidWindow *self)
       *meta->program ? meta->program : "program", n_tasks, meta->n_events,
       braid_timeline_format_duration (meta->duration_ns, d, sizeof d),
       meta->clock, meta->complete ? "" : " · incomplete");
-  gtk_label_set_text (GTK_LABEL (self->subtitle), sub);
+  /* The program name comes from the file: make it valid UTF-8. */
+  char *valid = g_utf8_make_valid (sub, -1);
+  gtk_label_set_text (GTK_LABEL (self->subtitle), valid);
+  g_free (valid);
   gtk_widget_set_visible (self->subtitle, TRUE);
   g_free (sub);
   g_free (base);
@@ -176,6 +183,12 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
                                 ? "steps"
                                 : "time"));
   gtk_widget_grab_focus (self->timeline);
+
+#ifdef __GLIBC__
+  /* Loading freed a lot in the worker thread's malloc arena (SQLite's
+   * cache, the reader's scratch); give it back to the system. */
+  malloc_trim (0);
+#endif
 
   char *uri = g_file_get_uri (self->file);
   gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);

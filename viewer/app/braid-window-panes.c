@@ -276,7 +276,9 @@ braid__window_show_details (BraidWindow *self)
       return;
     }
   GString *s = g_string_new (NULL);
-  char *name = g_markup_escape_text (*t->name ? t->name : "(unnamed)", -1);
+  char *valid_name = g_utf8_make_valid (*t->name ? t->name : "(unnamed)", -1);
+  char *name = g_markup_escape_text (valid_name, -1);
+  g_free (valid_name);
   g_string_append_printf (s, "<span size='large' weight='bold'>%s</span>\n",
                           name);
   g_free (name);

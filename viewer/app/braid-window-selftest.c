@@ -16,6 +16,9 @@
  */
 #include "braid-window-private.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static void
 finish (BraidWindow *self, int status)
 {
@@ -24,6 +27,22 @@ finish (BraidWindow *self, int status)
   g_object_set_data (G_OBJECT (app), "braid-exit-status",
                      GINT_TO_POINTER (status));
   g_application_quit (app);
+}
+
+/* Prints the process's resident memory now and at its peak, for the
+ * large-trace figures. */
+static void
+print_memory (void)
+{
+  char *status = NULL;
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return;
+  const char *rss = strstr (status, "VmRSS:");
+  const char *hwm = strstr (status, "VmHWM:");
+  if (rss && hwm)
+    printf ("self-test: memory resident %ld kB, peak %ld kB\n",
+            strtol (rss + 6, NULL, 10), strtol (hwm + 6, NULL, 10));
+  g_free (status);
 }
 
 static gboolean
@@ -46,6 +65,7 @@ snapshot_window (gpointer data)
         {
           printf ("self-test: wrote %s (%dx%d)\n", self->test_png, width,
                   height);
+          print_memory ();
           status = self->model ? 0 : 1;
         }
       else
