@@ -43,6 +43,10 @@ struct braid_error
   int line;
   const char *func;
   braid_error *cause;
+  /* Sub-errors of a GroupError (references, released with the error);
+   * NULL/0 for any other error. For error-group.c. */
+  braid_error **subs;
+  size_t nsubs;
 };
 
 /* A new error object that is not made current (refcount 1). */
@@ -61,7 +65,7 @@ BRAID_HIDDEN int braid__raise_cancelled (const char *msg);
 /* ------------------------------------------------------------------ */
 /* Hooks                                                               */
 
-extern int braid__hooks_active;
+extern BRAID_HIDDEN int braid__hooks_active;
 BRAID_HIDDEN void braid__hook_call (braid_event *event);
 BRAID_HIDDEN void braid__modules_load_once (void);
 
@@ -244,8 +248,9 @@ BRAID_HIDDEN bool braid__task_start (braid_loop *loop, braid_task *t);
 BRAID_HIDDEN void braid__task_reap (braid_loop *loop, braid_task *t);
 BRAID_HIDDEN void braid__task_detach (braid_task *t);
 BRAID_HIDDEN int braid__task_deliver_cancel (braid_task *t);
-BRAID_HIDDEN void braid__task_wake (braid_task *t, braid_task *waker,
-                                    uint64_t object);
+BRAID_HIDDEN void braid__emit_woken (braid_task *t, braid_task *waker,
+                                     uint64_t object);
+BRAID_HIDDEN uint64_t braid__id_new (void);
 BRAID_HIDDEN void braid__wait_describe (const braid_task *t, char *buf,
                                         size_t size);
 
@@ -295,11 +300,22 @@ struct braid_loop
 
 BRAID_HIDDEN uint64_t braid__clock_read (const braid_loop *loop);
 BRAID_HIDDEN uint64_t braid__monotonic_ns (void);
-BRAID_HIDDEN bool braid__loop_fast_iteration (braid_loop *loop);
+BRAID_HIDDEN void braid__emit_iteration (braid_loop *loop);
 BRAID_HIDDEN void braid__emit_simple (braid_loop *loop, braid_event_kind kind,
                                       uint64_t task, uint64_t other,
                                       uint64_t object, int64_t value,
                                       uint32_t reason);
+
+/* Wakes @t, waiting on @object: queues its next step. */
+static inline void
+braid__task_wake (braid_task *t, braid_task *waker, uint64_t object)
+{
+  braid__entry *e = queue_push_slot (&t->loop->queue);
+  e->kind = ENTRY_RESUME;
+  e->a = t;
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    braid__emit_woken (t, waker, object);
+}
 
 /* Diagnostics (diagnostics.c). */
 BRAID_HIDDEN void braid__report_never_retrieved (braid_future *f);
@@ -312,6 +328,25 @@ BRAID_HIDDEN void braid__watchdog_check (braid_loop *loop, braid_task *t);
 #define STEP_SEQ_BUMP(loop)                                                    \
   __atomic_store_n (&(loop)->step_seq, (loop)->step_seq + 1, __ATOMIC_RELAXED)
 
+/* Starts the next iteration from a task's context, when the last one is
+ * done: possible when something is ready, the loop is not stopping and no
+ * poll is due (the loop's own begin_iteration does the rest). */
+static inline __attribute__ ((always_inline)) bool
+braid__loop_fast_iteration (braid_loop *loop)
+{
+  if (loop->queue.len == 0 || loop->stopping
+      || loop->since_poll + 1 >= BRAID_POLL_EVERY)
+    return false;
+  loop->since_poll++;
+  if (loop->nheap)
+    braid__timers_move_due (loop, braid__clock_read (loop));
+  loop->iteration++;
+  loop->remaining = loop->queue.len;
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    braid__emit_iteration (loop);
+  return true;
+}
+
 /* Picks the next task to switch to directly from a task that suspends
  * or ends: the head of the running iteration (starting a new iteration
  * when the last one is done and no poll is due), if it is a task's step.
@@ -321,9 +356,7 @@ BRAID_HIDDEN void braid__watchdog_check (braid_loop *loop, braid_task *t);
 static inline __attribute__ ((always_inline)) braid_task *
 braid__next_task (braid_loop *loop)
 {
-  if (BRAID_LIKELY (loop->remaining > 0)
-      || (loop->queue.len > 0 && loop->since_poll + 1 < BRAID_POLL_EVERY
-          && braid__loop_fast_iteration (loop)))
+  if (BRAID_LIKELY (loop->remaining > 0) || braid__loop_fast_iteration (loop))
     {
       braid__entry *e = queue_peek (&loop->queue);
       if (e->kind != ENTRY_RESUME)

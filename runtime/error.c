@@ -321,6 +321,9 @@ braid_error_unref (braid_error *error)
   while (error && --error->refcount == 0)
     {
       braid_error *cause = error->cause;
+      for (size_t i = 0; i < error->nsubs; i++)
+        braid_error_unref (error->subs[i]);
+      free (error->subs);
       free (error->message);
       free (error);
       error = cause;

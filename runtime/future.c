@@ -22,6 +22,12 @@ static BRAID_TLS uint64_t id_next, id_end;
 uint64_t
 braid__object_id_new (void)
 {
+  return braid__id_new ();
+}
+
+uint64_t
+braid__id_new (void)
+{
   if (BRAID_UNLIKELY (id_next == id_end))
     {
       id_next
@@ -205,16 +211,11 @@ braid__future_add_waiter (braid_future *f, braid_task *t)
   push_callback (f, NULL, t);
 }
 
-/* Wakes @t, waiting on @object: queues its next step. */
 void
-braid__task_wake (braid_task *t, braid_task *waker, uint64_t object)
+braid__emit_woken (braid_task *t, braid_task *waker, uint64_t object)
 {
-  braid__entry *e = queue_push_slot (&t->loop->queue);
-  e->kind = ENTRY_RESUME;
-  e->a = t;
-  if (BRAID_UNLIKELY (braid__hooks_active))
-    braid__emit_simple (t->loop, BRAID_EV_TASK_WOKEN, t->fut.id,
-                        waker ? waker->fut.id : 0, object, 0, t->wait_reason);
+  braid__emit_simple (t->loop, BRAID_EV_TASK_WOKEN, t->fut.id,
+                      waker ? waker->fut.id : 0, object, 0, t->wait_reason);
 }
 
 void
@@ -414,7 +415,14 @@ braid__await_as (braid_future *f, braid_wait_reason reason, uint64_t object_id,
     return braid_future_result (f, result);
 
   braid_loop *loop = t->loop;
-  braid__future_add_waiter (f, t);
+  if (BRAID_LIKELY (f->ncbs < f->capcbs))
+    {
+      f->cbs[f->ncbs].fn = NULL;
+      f->cbs[f->ncbs].data = t;
+      f->ncbs++;
+    }
+  else
+    braid__future_add_waiter (f, t);
   /* The waiting task keeps @f alive until it has read it. */
   f->refcount++;
   t->waiting_on = f;
@@ -443,9 +451,18 @@ braid__await_as (braid_future *f, braid_wait_reason reason, uint64_t object_id,
       else
         rc = braid__raise_cancelled (t->cancel_msg);
     }
+  else if (BRAID_LIKELY (f->state == FUT_RESULT))
+    {
+      if (result)
+        *result = f->result;
+      rc = 0;
+    }
   else
     rc = braid_future_result (f, result);
-  braid_future_unref (f);
+  if (BRAID_LIKELY (f->refcount > 1))
+    f->refcount--;
+  else
+    braid_future_unref (f);
   return rc;
 }
 

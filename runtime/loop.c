@@ -35,27 +35,11 @@ braid__queue_grow (braid__queue *q)
   q->head = 0;
 }
 
-static void
-emit_iteration (braid_loop *loop)
+void
+braid__emit_iteration (braid_loop *loop)
 {
   braid__emit_simple (loop, BRAID_EV_ITERATION_BEGIN, 0, loop->queue.len,
                       loop->id, (int64_t)loop->iteration, 0);
-}
-
-bool
-braid__loop_fast_iteration (braid_loop *loop)
-{
-  if (loop->queue.len == 0 || loop->stopping
-      || loop->since_poll + 1 >= BRAID_POLL_EVERY)
-    return false;
-  loop->since_poll++;
-  if (loop->nheap)
-    braid__timers_move_due (loop, braid__clock_read (loop));
-  loop->iteration++;
-  loop->remaining = loop->queue.len;
-  if (BRAID_UNLIKELY (braid__hooks_active))
-    emit_iteration (loop);
-  return true;
 }
 
 static void
@@ -144,7 +128,7 @@ begin_iteration (braid_loop *loop)
   loop->iteration++;
   loop->remaining = loop->queue.len;
   if (BRAID_UNLIKELY (braid__hooks_active))
-    emit_iteration (loop);
+    braid__emit_iteration (loop);
   return 1;
 }
 

@@ -72,7 +72,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
   f->retrieved = f->gathered = f->reported = false;
   f->ncbs = 0;
   f->capcbs = 1;
-  f->id = braid__object_id_new ();
+  f->id = braid__id_new ();
   f->loop = loop;
   f->result = NULL;
   f->error = NULL;
@@ -215,14 +215,22 @@ braid_task_id (const braid_task *t)
 }
 
 /* The last name formatted on this thread: names count up, so the next
- * one is usually that one plus one, an increment of the decimal string. */
-static BRAID_TLS char last_name[32] = "Task-0";
-static BRAID_TLS uint64_t last_num;
-static BRAID_TLS size_t last_len = 6;
+ * one is usually that one plus one, an increment of the decimal string.
+ * One struct: one thread-local base address. */
+static BRAID_TLS struct
+{
+  char text[32];
+  uint64_t num;
+  size_t len;
+} last = { "Task-0", 0, 6 };
 
-/* Writes "Task-N" into @buf (at least 28 bytes) without snprintf (task
- * starts are hot). */
-static void
+#define last_name last.text
+#define last_num last.num
+#define last_len last.len
+
+/* Writes "Task-N" into @buf (32 bytes) without snprintf (task starts are
+ * hot). Out of line: braid_task_name's common paths stay small. */
+static __attribute__ ((noinline)) void
 format_task_name (char *buf, uint64_t n)
 {
   if (n == last_num + 1)
