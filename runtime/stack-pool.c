@@ -19,6 +19,10 @@
  * which only pop and push the free list. Stacks released while more than
  * WARM_STACKS are already free have their pages returned to the kernel
  * with madvise, so a burst of a million tasks does not stay resident.
+ * Tasks tend to end in the order they started, so neighbouring stacks are
+ * freed one after another: they are collected into one pending range and
+ * returned with one madvise per COLD_BATCH_BYTES (a system call per stack
+ * cost 3 us each, most of a million tasks' teardown).
  */
 #include "stack-pool.h"
 
@@ -48,7 +52,11 @@
 #define MAX_ARENA_SLOTS 1024
 /* Free stacks kept with their pages; the ones freed past this are
  * madvise'd. */
+#ifndef WARM_STACKS
 #define WARM_STACKS 64
+#endif
+/* The most address space gathered before one madvise. */
+#define COLD_BATCH_BYTES ((size_t) 64 * 1024 * 1024)
 
 typedef struct arena arena;
 struct arena
@@ -69,6 +77,10 @@ struct braid__stack_pool
                                    never-used slots */
   struct braid__stack *free_list;
   size_t n_free;
+  /* Freed cold stacks whose pages are still to be returned: the range
+   * [cold_lo, cold_hi) spans whole slots (guard page included, which
+   * madvise leaves as it is or keeps zero). */
+  unsigned char *cold_lo, *cold_hi;
   size_t next_arena_slots;
   size_t n_mmaps;
 };
@@ -260,12 +272,66 @@ stack_take (struct braid__stack *s)
 #endif
 }
 
+/* Returns the pending cold range's pages to the kernel. */
+static void
+cold_flush (braid__stack_pool *pool)
+{
+  if (pool->cold_lo != pool->cold_hi)
+    madvise (pool->cold_lo, (size_t) (pool->cold_hi - pool->cold_lo),
+             MADV_DONTNEED);
+  pool->cold_lo = pool->cold_hi = NULL;
+}
+
+/* Adds the slot [lo, hi) to the pending cold range, which grows at
+ * either end; a slot elsewhere, or a full batch, flushes it first. */
+static void
+cold_add (braid__stack_pool *pool, unsigned char *lo, unsigned char *hi)
+{
+  if (pool->cold_lo == pool->cold_hi)
+    {
+      pool->cold_lo = lo;
+      pool->cold_hi = hi;
+    }
+  else if (lo == pool->cold_hi)
+    pool->cold_hi = hi;
+  else if (hi == pool->cold_lo)
+    pool->cold_lo = lo;
+  else
+    {
+      cold_flush (pool);
+      pool->cold_lo = lo;
+      pool->cold_hi = hi;
+    }
+  if ((size_t) (pool->cold_hi - pool->cold_lo) >= COLD_BATCH_BYTES)
+    cold_flush (pool);
+}
+
+/* A stack taken back from the free list must leave the pending range
+ * (its pages would be zeroed under it). The list is LIFO, so it is
+ * usually at an end of the range, which then shrinks without a call. */
+static void
+cold_take (braid__stack_pool *pool, unsigned char *lo, unsigned char *hi)
+{
+  if (hi <= pool->cold_lo || lo >= pool->cold_hi)
+    return;
+  if (lo == pool->cold_lo)
+    pool->cold_lo = hi < pool->cold_hi ? hi : pool->cold_hi;
+  else if (hi == pool->cold_hi)
+    pool->cold_hi = lo;
+  else
+    cold_flush (pool);
+  if (pool->cold_lo >= pool->cold_hi)
+    pool->cold_lo = pool->cold_hi = NULL;
+}
+
 struct braid__stack *
 braid__stack_acquire (braid__stack_pool *pool)
 {
   struct braid__stack *s = pool->free_list;
   if (s != NULL)
     {
+      size_t page = braid__stack_page_size ();
+      cold_take (pool, s->base - page, s->base + s->size);
       pool->free_list = s->next_free;
       pool->n_free--;
       s->next_free = NULL;
@@ -298,11 +364,18 @@ braid__stack_release (struct braid__stack *stack)
   if (pool->n_free >= WARM_STACKS)
     {
       /* Beyond the warm cache: give the pages back but keep the range. */
-      madvise (stack->base, stack->size, MADV_DONTNEED);
+      size_t page = braid__stack_page_size ();
+      cold_add (pool, stack->base - page, stack->base + stack->size);
     }
   stack->next_free = pool->free_list;
   pool->free_list = stack;
   pool->n_free++;
+}
+
+void
+braid__stack_pool_trim (braid__stack_pool *pool)
+{
+  cold_flush (pool);
 }
 
 size_t

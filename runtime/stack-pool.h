@@ -35,8 +35,14 @@ struct braid__stack
 struct braid__stack *braid__stack_acquire (braid__stack_pool *pool);
 
 /* Gives @stack back to its pool. Past the pool's warm cache the stack's
- * pages are returned to the kernel (the address range stays reserved). */
+ * pages are returned to the kernel (the address range stays reserved),
+ * in batches of neighbouring stacks. */
 void braid__stack_release (struct braid__stack *stack);
+
+/* Returns to the kernel, now, the pages of the freed stacks past the warm
+ * cache that braid__stack_release batched (it does so by itself every
+ * 64 MiB of such stacks). For an idle loop, and for tests. */
+void braid__stack_pool_trim (braid__stack_pool *pool);
 
 /* The page size, read once. */
 size_t braid__stack_page_size (void);

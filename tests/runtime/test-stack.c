@@ -132,6 +132,7 @@ test_cold_freed_stacks_give_memory_back (void)
     }
   for (int i = 0; i < N; i++)
     braid__stack_release (s[i]);
+  braid__stack_pool_trim (p);
   size_t warm = 0, cold = 0;
   for (int i = 0; i < N; i++)
     {
@@ -143,6 +144,43 @@ test_cold_freed_stacks_give_memory_back (void)
     }
   g_assert_cmpuint (warm, ==, WARM);
   g_assert_cmpuint (cold, ==, N - WARM);
+  braid__stack_pool_free (p);
+}
+
+/* Cold stacks are returned in batches; one taken back from the free list
+ * before its batch went must not lose its contents when the batch goes. */
+static void
+test_reused_cold_stack_keeps_its_contents (void)
+{
+  braid__stack_pool *p = braid__stack_pool_new (64 * 1024);
+  enum { N = 100, WARM = 64, REUSED = 10 };
+  struct braid__stack *s[N], *again[REUSED];
+  for (int i = 0; i < N; i++)
+    s[i] = braid__stack_acquire (p);
+  for (int i = 0; i < N; i++)
+    {
+      memset (s[i]->base, 0xab, s[i]->size);
+      braid__stack_release (s[i]);
+    }
+  /* LIFO: these are the last freed, cold and not yet returned. */
+  for (int i = 0; i < REUSED; i++)
+    {
+      again[i] = braid__stack_acquire (p);
+      g_assert_true (again[i] == s[N - 1 - i]);
+      memset (again[i]->base, 0xcd, again[i]->size);
+    }
+  braid__stack_pool_trim (p);
+  for (int i = 0; i < REUSED; i++)
+    {
+      g_assert_cmpuint (resident_pages (again[i]), ==, 16);
+      g_assert_cmpuint (again[i]->base[0], ==, 0xcd);
+      g_assert_cmpuint (again[i]->base[again[i]->size - 1], ==, 0xcd);
+    }
+  /* The other cold ones were returned. */
+  for (int i = WARM; i < N - REUSED; i++)
+    g_assert_cmpuint (resident_pages (s[i]), ==, 0);
+  for (int i = 0; i < REUSED; i++)
+    braid__stack_release (again[i]);
   braid__stack_pool_free (p);
 }
 
@@ -383,6 +421,8 @@ main (int argc, char **argv)
                    test_guard_pages_stop_at_the_budget);
   g_test_add_func ("/runtime/stack/cold-freed-stacks-give-memory-back",
                    test_cold_freed_stacks_give_memory_back);
+  g_test_add_func ("/runtime/stack/reused-cold-stack-keeps-its-contents",
+                   test_reused_cold_stack_keeps_its_contents);
   g_test_add_func ("/runtime/stack/resident-counts-touched-pages",
                    test_resident_counts_touched_pages);
   g_test_add_func ("/runtime/stack/a-million-live-stacks-fit",
