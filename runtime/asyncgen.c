@@ -32,9 +32,9 @@
 #include "braid-private.h"
 
 const braid_error_type braid_stop_async_iteration_type
-  = { "StopAsyncIteration", &braid_exception_type };
+    = { "StopAsyncIteration", &braid_exception_type };
 const braid_error_type braid_generator_exit_type
-  = { "GeneratorExit", &braid_base_exception_type };
+    = { "GeneratorExit", &braid_base_exception_type };
 
 typedef enum gen_state
 {
@@ -49,8 +49,8 @@ struct braid_agen
   braid_agen_fn fn;
   void *arg;
   gen_state state;
-  bool closing;  /* close() resumed the body: yield raises GeneratorExit */
-  bool yielded;  /* the last resume ended at a yield, not at the end */
+  bool closing; /* close() resumed the body: yield raises GeneratorExit */
+  bool yielded; /* the last resume ended at a yield, not at the end */
   bool has_stack;
   void *value;
   braid_task *task;   /* the consumer while the body runs (borrowed) */
@@ -138,13 +138,12 @@ braid_agen_next (braid_agen *gen, void **value)
                             "anext(): asynchronous generator is already "
                             "running");
   if (gen->state == GEN_DONE)
-    return braid__raise_as (BRAID_STOP_ASYNC_ITERATION, BRAID_ESTOP, "%s",
-                            "");
+    return braid__raise_as (BRAID_STOP_ASYNC_ITERATION, BRAID_ESTOP, "%s", "");
   if (gen->state == GEN_CREATED)
     {
       braid_loop *loop = t->loop;
-      if (braid__coro_init (&gen->co, loop->pools[loop->npools - 1],
-                            gen_entry, gen, "async generator")
+      if (braid__coro_init (&gen->co, loop->pools[loop->npools - 1], gen_entry,
+                            gen, "async generator")
           < 0)
         return braid__raise_code (BRAID_ENOMEM, "braid_agen_next");
       gen->has_stack = true;

@@ -80,11 +80,9 @@ braid_condition_wait (braid_condition *cond)
   if (!braid_task_current ())
     return braid__raise_code (BRAID_ENOTASK, "braid_condition_wait");
   if (!braid_lock_locked (cond->lock))
-    return braid_raise (BRAID_RUNTIME_ERROR,
-                        "cannot wait on un-acquired lock");
+    return braid_raise (BRAID_RUNTIME_ERROR, "cannot wait on un-acquired lock");
   braid_lock_release (cond->lock);
-  rc = braid__waiter_wait (&cond->waiters, &w, BRAID_WAIT_CONDITION,
-                           cond->id);
+  rc = braid__waiter_wait (&cond->waiters, &w, BRAID_WAIT_CONDITION, cond->id);
   if (rc < 0)
     pending = braid_error_catch (BRAID_BASE_EXCEPTION);
 
@@ -121,8 +119,8 @@ braid_condition_wait (braid_condition *cond)
 }
 
 int
-braid_condition_wait_for (braid_condition *cond,
-                          bool (*predicate) (void *data), void *data)
+braid_condition_wait_for (braid_condition *cond, bool (*predicate) (void *data),
+                          void *data)
 {
   while (!predicate (data))
     {

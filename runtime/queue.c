@@ -18,9 +18,9 @@
 #include "waiters.h"
 
 const braid_error_type braid_queue_full_type
-  = { "QueueFull", &braid_exception_type };
+    = { "QueueFull", &braid_exception_type };
 const braid_error_type braid_queue_empty_type
-  = { "QueueEmpty", &braid_exception_type };
+    = { "QueueEmpty", &braid_exception_type };
 
 struct braid_queue
 {
@@ -51,8 +51,8 @@ braid_queue_new (braid_loop *loop, long maxsize, braid_queue_kind kind,
   if (kind != BRAID_QUEUE_FIFO && kind != BRAID_QUEUE_LIFO
       && kind != BRAID_QUEUE_PRIORITY)
     {
-      braid__raise_as (BRAID_VALUE_ERROR, BRAID_EINVAL,
-                       "unknown queue kind %d", (int)kind);
+      braid__raise_as (BRAID_VALUE_ERROR, BRAID_EINVAL, "unknown queue kind %d",
+                       (int)kind);
       return NULL;
     }
   q = calloc (1, sizeof *q);

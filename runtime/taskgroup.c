@@ -23,13 +23,13 @@
 
 struct braid_task_group
 {
-  uint64_t id; /* reported as a BRAID_OBJ_GATHER object "task group" */
+  uint64_t id;        /* reported as a BRAID_OBJ_GATHER object "task group" */
   braid_task *parent; /* reference */
   bool exiting, aborting, parent_cancel_requested, uncancelled;
   braid_task **tasks; /* references, spawn order */
   size_t ntasks, captasks;
-  size_t pending;        /* children whose done callback has not run */
-  braid_error **errors;  /* references, finishing order */
+  size_t pending;       /* children whose done callback has not run */
+  braid_error **errors; /* references, finishing order */
   size_t nerrors, caperrors;
   braid_future *on_completed;
 };

@@ -47,9 +47,8 @@ static void *
 notify_wakes_the_oldest_waiters (void *unused)
 {
   braid_condition *cond = braid_condition_new (NULL, NULL);
-  waiter_spec s[4] = {
-    { cond, "a" }, { cond, "b" }, { cond, "c" }, { cond, "n" }
-  };
+  waiter_spec s[4]
+      = { { cond, "a" }, { cond, "b" }, { cond, "c" }, { cond, "n" } };
   braid_task *t[4];
   int rc;
 
@@ -81,8 +80,7 @@ test_notify_wakes_the_oldest_waiters (void)
              "a-waits b-waits c-waits notified-2 a-woken a-leaves b-woken "
              "b-leaves n-waits notified-all c-woken c-leaves n-woken "
              "n-leaves");
-  g_assert_true (
-      saw_suspension_on (BRAID_WAIT_CONDITION, BRAID_OBJ_CONDITION));
+  g_assert_true (saw_suspension_on (BRAID_WAIT_CONDITION, BRAID_OBJ_CONDITION));
 }
 
 static void *
@@ -149,8 +147,7 @@ cancelled_wait_still_reacquires (void *unused)
   g_assert_cmpint (braid_condition_release (cond), ==, 0);
   gather_all ((braid_task *[]){ braid_task_ref (a) }, 1,
               BRAID_GATHER_RETURN_EXCEPTIONS);
-  note ("a-cancelled=%s locked=%s",
-        braid_task_cancelled (a) ? "True" : "False",
+  note ("a-cancelled=%s locked=%s", braid_task_cancelled (a) ? "True" : "False",
         braid_condition_locked (cond) ? "True" : "False");
   braid_task_unref (a);
   braid_condition_free (cond);

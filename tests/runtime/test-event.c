@@ -128,9 +128,9 @@ cancelled_waiter_does_not_stop_the_others (void *unused)
   braid_task_cancel (t[0], NULL);
   g_assert_cmpint (braid_yield (), ==, 0);
   braid_event_set (ev);
-  g_assert_cmpint (braid_gather_tasks (t, 2, NULL, NULL,
-                                       BRAID_GATHER_RETURN_EXCEPTIONS),
-                   ==, 0);
+  g_assert_cmpint (
+      braid_gather_tasks (t, 2, NULL, NULL, BRAID_GATHER_RETURN_EXCEPTIONS), ==,
+      0);
   g_assert_true (braid_task_cancelled (t[0]));
   braid_task_unref (t[0]);
   braid_task_unref (t[1]);
@@ -163,11 +163,10 @@ edge_hook (void *user_data, const braid_event *e)
       edge ed = { e->task, e->other, e->reason };
       g_array_append_val (edges, ed);
     }
-  else if (e->kind == BRAID_EV_OBJECT_CREATED
-           && e->reason == BRAID_OBJ_EVENT)
+  else if (e->kind == BRAID_EV_OBJECT_CREATED && e->reason == BRAID_OBJ_EVENT)
     event_object = e->object;
-  else if (e->kind == BRAID_EV_TASK_SUSPENDED
-           && e->reason == BRAID_WAIT_EVENT && e->object == event_object)
+  else if (e->kind == BRAID_EV_TASK_SUSPENDED && e->reason == BRAID_WAIT_EVENT
+           && e->object == event_object)
     suspended_on_event++;
 }
 

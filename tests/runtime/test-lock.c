@@ -35,9 +35,8 @@ static void *
 lock_hands_over_in_arrival_order (void *unused)
 {
   braid_lock *lock = braid_lock_new (NULL);
-  worker_spec s[4] = {
-    { lock, "a" }, { lock, "b" }, { lock, "c" }, { lock, "d" }
-  };
+  worker_spec s[4]
+      = { { lock, "a" }, { lock, "b" }, { lock, "c" }, { lock, "d" } };
   braid_task *t[5];
 
   g_assert_cmpint (braid_lock_acquire (lock), ==, 0);
@@ -104,9 +103,9 @@ cancelled_waiter_passes_the_lock_on (void *unused)
   g_assert_cmpint (braid_yield (), ==, 0);
   g_assert_cmpint (braid_lock_release (lock), ==, 0);
   braid_task_cancel (t[0], NULL);
-  g_assert_cmpint (braid_gather_tasks (t, 2, NULL, NULL,
-                                       BRAID_GATHER_RETURN_EXCEPTIONS),
-                   ==, 0);
+  g_assert_cmpint (
+      braid_gather_tasks (t, 2, NULL, NULL, BRAID_GATHER_RETURN_EXCEPTIONS), ==,
+      0);
   note ("a-cancelled=%s", braid_task_cancelled (t[0]) ? "True" : "False");
   braid_task_unref (t[0]);
   braid_task_unref (t[1]);
@@ -140,9 +139,9 @@ cancelled_while_queued_leaves_the_queue (void *unused)
   braid_task_cancel (t[0], NULL);
   g_assert_cmpint (braid_yield (), ==, 0);
   g_assert_cmpint (braid_lock_release (lock), ==, 0);
-  g_assert_cmpint (braid_gather_tasks (t, 2, NULL, NULL,
-                                       BRAID_GATHER_RETURN_EXCEPTIONS),
-                   ==, 0);
+  g_assert_cmpint (
+      braid_gather_tasks (t, 2, NULL, NULL, BRAID_GATHER_RETURN_EXCEPTIONS), ==,
+      0);
   braid_task_unref (t[0]);
   braid_task_unref (t[1]);
   braid_lock_free (lock);

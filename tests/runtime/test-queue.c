@@ -202,8 +202,8 @@ join_waits_for_every_task_done (void *unused)
   const int items[3] = { 3, 1, 2 };
 
   for (int i = 0; i < 3; i++)
-    g_assert_cmpint (braid_queue_put_nowait (q, (void *)(intptr_t)items[i]),
-                     ==, 0);
+    g_assert_cmpint (braid_queue_put_nowait (q, (void *)(intptr_t)items[i]), ==,
+                     0);
   t[0] = braid_spawn (join_worker, &s[0]);
   t[1] = braid_spawn (join_worker, &s[1]);
   g_assert_cmpint (braid_queue_join (q), ==, 0);
@@ -384,8 +384,7 @@ nowait_on_full_or_empty_raises (void *unused)
   note ("%s", braid_error_get_type (err)->name);
   braid_error_unref (err);
   g_assert_cmpint (braid_queue_put_nowait (q, (void *)1), ==, 0);
-  g_assert_cmpint (braid_queue_put_nowait (q, (void *)2), ==,
-                   BRAID_EQUEUEFULL);
+  g_assert_cmpint (braid_queue_put_nowait (q, (void *)2), ==, BRAID_EQUEUEFULL);
   err = braid_error_catch (BRAID_QUEUE_FULL);
   g_assert_nonnull (err);
   note ("%s", braid_error_get_type (err)->name);
@@ -414,8 +413,7 @@ test_fifo_ring_keeps_order_across_growth (void)
   for (int round = 0; round < 50; round++)
     {
       for (int i = 0; i < round % 7 + 1; i++)
-        g_assert_cmpint (braid_queue_put_nowait (q, (void *)next_in++), ==,
-                         0);
+        g_assert_cmpint (braid_queue_put_nowait (q, (void *)next_in++), ==, 0);
       for (int i = 0; i < round % 5 + 1 && !braid_queue_empty (q); i++)
         {
           void *v;

@@ -45,8 +45,11 @@ static void *
 semaphore_hands_over_in_arrival_order (void *unused)
 {
   braid_semaphore *sem = braid_semaphore_new (NULL, 2);
-  worker_spec s[5] = { { sem, "a", 2 }, { sem, "b", 2 }, { sem, "c", 2 },
-                       { sem, "d", 2 }, { sem, "e", 2 } };
+  worker_spec s[5] = { { sem, "a", 2 },
+                       { sem, "b", 2 },
+                       { sem, "c", 2 },
+                       { sem, "d", 2 },
+                       { sem, "e", 2 } };
   braid_task *t[5];
 
   for (int i = 0; i < 5; i++)
@@ -63,8 +66,7 @@ test_semaphore_hands_over_in_arrival_order (void)
              "a-wants a-has b-wants b-has c-wants d-wants e-wants "
              "a-releases b-releases c-has d-has c-releases d-releases e-has "
              "e-releases");
-  g_assert_true (
-      saw_suspension_on (BRAID_WAIT_SEMAPHORE, BRAID_OBJ_SEMAPHORE));
+  g_assert_true (saw_suspension_on (BRAID_WAIT_SEMAPHORE, BRAID_OBJ_SEMAPHORE));
 }
 
 /* python: released_slot_is_kept_for_the_first_waiter */
