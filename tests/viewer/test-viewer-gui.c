@@ -145,6 +145,7 @@ test_viewer_survives_a_bad_file_then_shows_a_trace (void)
   g_free (filter_line);
   g_assert_nonnull (strstr (out, "(wrote it: yes)"));
   g_assert_nonnull (strstr (out, "(its task: yes)"));
+  g_assert_nonnull (strstr (out, "self-test: shortcuts window yes\n"));
 
   cairo_surface_t *s = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
@@ -162,6 +163,13 @@ test_viewer_survives_a_bad_file_then_shows_a_trace (void)
                     >=, 10);
   cairo_surface_destroy (s);
   g_free (sel_line);
+  g_free (out);
+
+  /* Started again without a file, it offers that trace as recent. */
+  const char *none[] = { NULL };
+  status = run_viewer (png, NULL, none, &out);
+  g_assert_cmpint (status, ==, 1); /* no trace shown */
+  g_assert_nonnull (strstr (out, "self-test: empty page with 1 recent traces"));
   g_free (out);
   g_free (png);
   g_free (bad);

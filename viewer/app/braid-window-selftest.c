@@ -263,8 +263,23 @@ braid_window_run_self_test (BraidWindow *self, GFile **files, int n_files,
   self->test_png = g_strdup (png);
   self->test_select = g_strdup (select_name);
   self->loaded_hook = on_loaded;
+  printf (
+      "self-test: shortcuts window %s\n",
+      gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self))
+              && g_action_group_has_action (G_ACTION_GROUP (self),
+                                            "show-help-overlay")
+          ? "yes"
+          : "no");
   if (n_files == 0)
     {
+      /* The empty page: count the recent traces it offers (the heading
+       * is the first child). */
+      int n = 0;
+      for (GtkWidget *c = gtk_widget_get_first_child (self->recent_box); c;
+           c = gtk_widget_get_next_sibling (c))
+        n += GTK_IS_BUTTON (c);
+      printf ("self-test: empty page with %d recent traces\n", n);
+      fflush (stdout);
       g_timeout_add (600, snapshot_window, self);
       return;
     }
