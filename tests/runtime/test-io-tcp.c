@@ -275,6 +275,89 @@ test_dns_resolves_localhost (void)
   g_assert_cmpint (braid_run (dns_main, NULL, NULL), ==, 0);
 }
 
+/* The hooks see each I/O wait as BRAID_WAIT_IO (BRAID_WAIT_THREAD for the
+ * thread pool) on an object reported as BRAID_OBJ_IO with a useful name. */
+static GHashTable *io_names;    /* object id -> name */
+static GHashTable *io_waits;    /* object id -> wait reason */
+
+static void
+io_hook (void *data, const braid_event *ev)
+{
+  (void)data;
+  if (ev->kind == BRAID_EV_OBJECT_CREATED && ev->reason == BRAID_OBJ_IO)
+    g_hash_table_insert (io_names, GSIZE_TO_POINTER (ev->object),
+                         g_strdup (ev->str1 ? ev->str1 : ""));
+  else if (ev->kind == BRAID_EV_TASK_SUSPENDED
+           && (ev->reason == BRAID_WAIT_IO || ev->reason == BRAID_WAIT_THREAD))
+    g_hash_table_insert (io_waits, GSIZE_TO_POINTER (ev->object),
+                         GUINT_TO_POINTER (ev->reason));
+}
+
+static void *
+nap (void *arg)
+{
+  (void)arg;
+  return NULL;
+}
+
+static void *
+hooks_main (void *arg)
+{
+  uint64_t *ids = arg;
+  braid_tcp_server *srv = NULL;
+  g_assert_cmpint (braid_tcp_listen ("127.0.0.1", 0, &srv), ==, 0);
+  braid_stream *c = NULL, *s = NULL;
+  g_assert_cmpint (
+    braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c), ==, 0);
+  g_assert_cmpint (braid_tcp_accept (srv, &s), ==, 0);
+  g_assert_cmpint (braid_stream_write_str (c, "x"), ==, 0);
+  char b;
+  g_assert_cmpint (braid_stream_read (s, &b, 1), ==, 1);
+  g_assert_cmpint (braid_to_thread (nap, NULL, NULL), ==, 0);
+  ids[0] = braid_stream_id (c);
+  ids[1] = braid_stream_id (s);
+  braid_stream_close (c);
+  braid_stream_close (s);
+  braid_tcp_server_close (srv);
+  return NULL;
+}
+
+static void
+test_waits_are_reported_as_io_on_named_objects (void)
+{
+  io_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  io_waits = g_hash_table_new (NULL, NULL);
+  g_assert_cmpint (braid_hooks_install (io_hook, NULL), ==, 0);
+  uint64_t ids[2] = { 0 };
+  g_assert_cmpint (braid_run (hooks_main, ids, NULL), ==, 0);
+  braid_hooks_uninstall (io_hook);
+  /* The client's connect and the server's read waited on their streams. */
+  for (int i = 0; i < 2; i++)
+    {
+      const char *name
+        = g_hash_table_lookup (io_names, GSIZE_TO_POINTER (ids[i]));
+      g_assert_nonnull (name);
+      g_assert_true (g_str_has_prefix (name, "tcp 127.0.0.1:"));
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (
+                          io_waits, GSIZE_TO_POINTER (ids[i]))),
+                        ==, BRAID_WAIT_IO);
+    }
+  /* The thread-pool wait is named after the function. */
+  bool thread_seen = false;
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init (&it, io_waits);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    if (GPOINTER_TO_UINT (v) == BRAID_WAIT_THREAD)
+      {
+        g_assert_cmpstr (g_hash_table_lookup (io_names, k), ==, "thread nap");
+        thread_seen = true;
+      }
+  g_assert_true (thread_seen);
+  g_hash_table_destroy (io_names);
+  g_hash_table_destroy (io_waits);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -287,6 +370,8 @@ main (int argc, char **argv)
                    test_refused_connection_raises_os_error);
   g_test_add_func ("/runtime/io/tcp/cancelled-read-leaves-stream-usable",
                    test_cancelled_read_leaves_stream_usable);
+  g_test_add_func ("/runtime/io/tcp/waits-are-reported-as-io-on-named-objects",
+                   test_waits_are_reported_as_io_on_named_objects);
   g_test_add_func ("/runtime/io/dns/resolves-localhost",
                    test_dns_resolves_localhost);
   return g_test_run ();
