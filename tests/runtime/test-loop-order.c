@@ -57,10 +57,12 @@ test_iteration_runs_its_snapshot_only (void)
 }
 
 static void *
-sleeper_10ms (void *arg)
+sleeper_50ms (void *arg)
 {
   note ("s0");
-  braid_sleep (0.01);
+  /* Long enough not to be due two iterations later even under valgrind,
+   * short of the slow-step threshold. */
+  braid_sleep (0.05);
   note ("s1");
   return NULL;
 }
@@ -73,7 +75,7 @@ spinner_blocking (void *arg)
       note ("y%d", i);
       braid_yield ();
       if (i == 1)
-        usleep (20000); /* the timer becomes due while y2 is ready */
+        usleep (80000); /* the timer becomes due while y2 is ready */
     }
   return NULL;
 }
@@ -81,7 +83,7 @@ spinner_blocking (void *arg)
 static void *
 timers_after_ready_main (void *arg)
 {
-  braid_task *t1 = braid_spawn (sleeper_10ms, NULL);
+  braid_task *t1 = braid_spawn (sleeper_50ms, NULL);
   braid_task *t2 = braid_spawn (spinner_blocking, NULL);
   braid_await_task (t1, NULL);
   braid_await_task (t2, NULL);

@@ -73,7 +73,7 @@ async def snapshot():
 async def timers_after_ready():
     async def sleeper():
         note("s0")
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
         note("s1")
 
     async def spinner():
@@ -82,7 +82,7 @@ async def timers_after_ready():
             await asyncio.sleep(0)
             if i == 1:
                 import time
-                time.sleep(0.02)
+                time.sleep(0.08)
     t1 = asyncio.create_task(sleeper())
     t2 = asyncio.create_task(spinner())
     await t1
