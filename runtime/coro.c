@@ -243,15 +243,19 @@ static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
 static pthread_key_t altstack_key;
 static __thread bool altstack_done;
 
-/* True when @addr lies in the guard page of @co's stack. */
+/* True when @addr lies in the guard page of @co's stack or, since a
+ * frame bigger than a page can step over that one, of any stack of its
+ * pool: the running coroutine is the one that overflowed either way. */
 static bool
 in_guard (const braid__coro *co, uintptr_t addr)
 {
   const struct braid__stack *s = co->stack;
-  if (s == NULL || !s->guarded)
+  if (s == NULL)
     return false;
   uintptr_t base = (uintptr_t) s->base;
-  return addr < base && addr >= base - braid__stack_page_size ();
+  if (s->guarded && addr < base && addr >= base - braid__stack_page_size ())
+    return true;
+  return braid__stack_pool_is_guard (s->pool, (const void *) addr);
 }
 
 static void

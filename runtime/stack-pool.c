@@ -372,6 +372,23 @@ braid__stack_release (struct braid__stack *stack)
   pool->n_free++;
 }
 
+bool
+braid__stack_pool_is_guard (const braid__stack_pool *pool, const void *addr)
+{
+  uintptr_t a = (uintptr_t) addr;
+  size_t page = braid__stack_page_size ();
+  for (const arena *ar = pool->arenas; ar != NULL; ar = ar->next)
+    {
+      uintptr_t lo = (uintptr_t) ar->mem;
+      if (a < lo || a >= lo + ar->count * pool->stride)
+        continue;
+      size_t i = (a - lo) / pool->stride;
+      return i < ar->used && (a - lo) % pool->stride < page
+             && ar->slots[i].guarded;
+    }
+  return false;
+}
+
 void
 braid__stack_pool_trim (braid__stack_pool *pool)
 {

@@ -39,6 +39,11 @@ struct braid__stack *braid__stack_acquire (braid__stack_pool *pool);
  * in batches of neighbouring stacks. */
 void braid__stack_release (struct braid__stack *stack);
 
+/* True when @addr lies in the guard page of one of @pool's stacks. Only
+ * reads the pool, so the overflow handler may call it. */
+bool braid__stack_pool_is_guard (const braid__stack_pool *pool,
+                                 const void *addr);
+
 /* Returns to the kernel, now, the pages of the freed stacks past the warm
  * cache that braid__stack_release batched (it does so by itself every
  * 64 MiB of such stacks). For an idle loop, and for tests. */

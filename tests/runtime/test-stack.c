@@ -310,6 +310,54 @@ test_overflow_names_the_task (void)
                              " (stack of 262144 bytes)\n*test: aborted*");
 }
 
+/* A frame bigger than a page can step over its own guard page and the
+ * stack below it; when it then faults in that stack's guard, the running
+ * task is still reported. The slot below is the previous one of the same
+ * arena: [guard 0][stack 0][guard 1][stack 1]. */
+static const unsigned char *lower_guard;
+
+static __attribute__ ((noinline)) void
+frame_over_the_guard (void)
+{
+  const unsigned char *frame = __builtin_frame_address (0);
+  /* Aim at the middle of the guard page: alloca's rounding and the
+   * frame's own locals move the block by a few dozen bytes. */
+  size_t n = (size_t) (frame - (lower_guard + 2048));
+  volatile unsigned char *big = __builtin_alloca (n);
+  big[0] = 1;
+}
+
+static void
+over_guard_entry (void *p)
+{
+  frame_over_the_guard ();
+  g_assert_not_reached ();
+}
+
+static void
+test_frame_over_the_guard_names_the_task (void)
+{
+  if (g_test_subprocess ())
+    {
+      signal (SIGABRT, on_abort);
+      braid__stack_pool *p = braid__stack_pool_new (64 * 1024);
+      struct braid__stack *below = braid__stack_acquire (p);
+      braid__coro co;
+      g_assert_cmpint (braid__coro_init (&co, p, over_guard_entry, NULL,
+                                         "long-jumper"), ==, 0);
+      g_assert_true (below->guarded && co.stack->guarded);
+      g_assert_true (co.stack->base == below->base + below->size
+                                         + braid__stack_page_size ());
+      lower_guard = below->base - braid__stack_page_size ();
+      braid__coro_switch (&main_co, &co);
+      g_assert_not_reached ();
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*braid: stack overflow in task 'long-jumper'"
+                             " (stack of 65536 bytes)\n*test: aborted*");
+}
+
 /* Without a guard page, a coroutine whose frame reaches below its stack
  * (into the canary zone, but not past the unused guard page below it, so
  * the test is safe) is caught at its next switch. The frame is an alloca
@@ -429,6 +477,8 @@ main (int argc, char **argv)
                    test_a_million_live_stacks_fit);
   g_test_add_func ("/runtime/coro/overflow-names-the-task",
                    test_overflow_names_the_task);
+  g_test_add_func ("/runtime/coro/frame-over-the-guard-names-the-task",
+                   test_frame_over_the_guard_names_the_task);
   g_test_add_func ("/runtime/coro/canary-catches-overflow-without-guard",
                    test_canary_catches_overflow_without_guard);
   g_test_add_func ("/runtime/coro/overflow-on-a-second-thread-names-its-task",
