@@ -9,16 +9,18 @@
  * the loop: next() switches from the consumer's stack straight to the
  * generator's, and yield switches back.
  *
- * The trick that makes the body's awaits suspend the consumer: while the
- * body runs, the consuming task's saved context (task->co) *is* the
- * generator's context. The core suspends a task by saving the running
- * context into task->co and resumes it by switching to task->co, so a
- * suspension inside the body saves the body's position, and the loop later
- * resumes the body, all as "the task". On next(), the task's own context
- * moves to gen->caller and task->co becomes the generator's; on yield (or
- * the end of the body) the generator's context moves back to gen->co and
- * the task's context is restored. The coroutine layer's ASan annotations
- * record the bounds of the stack each context left, so they follow.
+ * Why the body's awaits suspend the consumer: the core suspends a task by
+ * saving whatever context is running into task->co and resumes it by
+ * switching to task->co. When the body awaits, the running context is the
+ * body's, so the loop later resumes the body, as "the task". next() keeps
+ * the task's own context aside in gen->caller (restored when the body
+ * yields or ends) and switches to gen->co; yield saves the body into
+ * gen->co, a struct of the generator's, never of a task: the next next()
+ * may come from another task, after the first one was freed. While the
+ * body runs, task->co names the generator's stack, so a suspension inside
+ * the body checks that stack's canary and the overflow handler names it.
+ * The coroutine layer's ASan annotations record the bounds of the stack
+ * each context left, so they follow.
  *
  * This reads the core's private structs (braid_task.co, the loop's stack
  * pools) and changes none of them beyond that swap.
@@ -79,8 +81,7 @@ gen_entry (void *arg)
 
   gen->fn (gen, gen->arg);
   gen->yielded = false;
-  /* The task running the body now may not be the one that started it. */
-  braid__coro_switch_final (&gen->task->co, &gen->caller);
+  braid__coro_switch_final (&gen->co, &gen->caller);
 }
 
 /* Runs the body on behalf of @t until it yields or ends. */
@@ -90,11 +91,14 @@ resume (braid_agen *gen, braid_task *t)
   gen->task = t;
   gen->state = GEN_RUNNING;
   gen->yielded = false;
+  /* The task's own context goes aside; while the body runs, the task's
+   * context names the generator's stack (for the overflow report and the
+   * canary check when the body suspends the task). */
   gen->caller = t->co;
-  t->co = gen->co;
-  braid__coro_switch (&gen->caller, &t->co);
+  t->co.stack = gen->co.stack;
+  t->co.name = gen->co.name;
+  braid__coro_switch (&gen->caller, &gen->co);
   /* Back on the consumer's stack. */
-  gen->co = t->co;
   t->co = gen->caller;
   gen->task = NULL;
   if (gen->yielded)
@@ -118,7 +122,9 @@ braid_agen_yield (braid_agen *gen, void *value)
                             "the running generator");
   gen->value = value;
   gen->yielded = true;
-  braid__coro_switch (&t->co, &gen->caller);
+  /* Saved into the generator's own context, which outlives the task that
+   * is consuming now (the next next() may come from another task). */
+  braid__coro_switch (&gen->co, &gen->caller);
   /* Resumed by next() or close(), maybe from another task. */
   if (gen->closing)
     return braid__raise_as (BRAID_GENERATOR_EXIT, BRAID_EGENEXIT, "%s", "");
