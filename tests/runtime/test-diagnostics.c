@@ -160,6 +160,30 @@ test_destroyed_pending_at_loop_close (void)
       "*test-diagnostics.c:* by the main program), waiting on a sleep\n");
 }
 
+/* A plain future's error nobody read is reported when it is freed. */
+static void
+test_future_exception_never_retrieved (void)
+{
+  if (g_test_subprocess ())
+    {
+      braid_loop *loop = braid_loop_new ();
+      braid_future *f = braid_future_new (loop);
+      braid_raise_at (BRAID_OS_ERROR, "io.c", 5, "read_all", "broken pipe");
+      braid_error *e = braid_error_catch (BRAID_OS_ERROR);
+      braid_future_set_error (f, e);
+      braid_error_unref (e);
+      braid_future_unref (f);
+      braid_loop_close (loop);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("braid: Future exception was never retrieved\n"
+                             "  future: id *\n"
+                             "  error: OSError: broken pipe (raised at "
+                             "io.c:5 in read_all)\n");
+}
+
 static braid_future *never;
 
 static void *
@@ -270,6 +294,8 @@ main (int argc, char **argv)
                    test_retrieved_errors_are_not_reported);
   g_test_add_func ("/runtime/diagnostics/never-retrieved-at-loop-close",
                    test_never_retrieved_at_loop_close);
+  g_test_add_func ("/runtime/diagnostics/future-exception-never-retrieved",
+                   test_future_exception_never_retrieved);
   g_test_add_func ("/runtime/diagnostics/destroyed-pending-at-loop-close",
                    test_destroyed_pending_at_loop_close);
   g_test_add_func ("/runtime/diagnostics/deadlock-is-reported-and-returned",
