@@ -29,7 +29,7 @@ void braid__coro_swap_ret (void **save_sp, void *to_sp);
  * @start(@co, @entry, @arg) with a 16-byte aligned stack, in a frame
  * that debuggers and unwinders see as the outermost one. The control
  * words are copied from the caller's, with the exception flags clear. */
-void *braid__coro_make_frame (void *top, braid__coro_start_fn start,
-                              void *co, void *entry, void *arg);
+void *braid__coro_make_frame (void *top, braid__coro_start_fn start, void *co,
+                              void *entry, void *arg);
 
 #endif /* BRAID_CORO_ARCH_H */

@@ -35,7 +35,7 @@ fallback_start (void)
 {
   first_frame *f = switch_target;
   f->start (f->co, f->entry, f->arg);
-  abort ();                     /* start never returns */
+  abort (); /* start never returns */
 }
 
 void
@@ -44,7 +44,7 @@ braid__coro_swap (void **save_sp, void *to_sp)
   ucontext_t here;
   *save_sp = &here;
   switch_target = to_sp;
-  if (swapcontext (&here, (ucontext_t *) to_sp) != 0)
+  if (swapcontext (&here, (ucontext_t *)to_sp) != 0)
     abort ();
 }
 
@@ -52,8 +52,8 @@ void *
 braid__coro_make_frame (void *top, braid__coro_start_fn start, void *co,
                         void *entry, void *arg)
 {
-  uintptr_t t = (uintptr_t) top & ~(uintptr_t) 15;
-  first_frame *f = (first_frame *) ((t - sizeof (first_frame)) & ~(uintptr_t) 63);
+  uintptr_t t = (uintptr_t)top & ~(uintptr_t)15;
+  first_frame *f = (first_frame *)((t - sizeof (first_frame)) & ~(uintptr_t)63);
   if (getcontext (&f->uc) != 0)
     abort ();
   f->start = start;
@@ -63,7 +63,7 @@ braid__coro_make_frame (void *top, braid__coro_start_fn start, void *co,
   /* makecontext starts the stack at ss_sp + ss_size, just below this
    * block; the stack's low end is not known here and does not matter to
    * makecontext, which never looks at it. */
-  f->uc.uc_stack.ss_sp = (char *) f - 4096;
+  f->uc.uc_stack.ss_sp = (char *)f - 4096;
   f->uc.uc_stack.ss_size = 4096;
   f->uc.uc_link = NULL;
   makecontext (&f->uc, fallback_start, 0);

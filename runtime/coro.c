@@ -45,7 +45,7 @@
 /* The context running on this thread (a coroutine or the thread's own).
  * initial-exec: read in the signal handler and on every switch. */
 static __thread braid__coro *current_co
-  __attribute__ ((tls_model ("initial-exec")));
+    __attribute__ ((tls_model ("initial-exec")));
 
 #ifdef BRAID_ASAN
 /* The context the last switch on this thread left, so the resumed side
@@ -68,7 +68,7 @@ write_str (const char *s)
       if (w <= 0)
         return;
       s += w;
-      n -= (size_t) w;
+      n -= (size_t)w;
     }
 }
 
@@ -78,11 +78,11 @@ report_overflow (const braid__coro *co)
 {
   char num[32];
   size_t v = co->stack != NULL ? co->stack->size : 0;
-  int i = (int) sizeof num - 1;
+  int i = (int)sizeof num - 1;
   num[i] = '\0';
   do
     {
-      num[--i] = (char) ('0' + v % 10);
+      num[--i] = (char)('0' + v % 10);
       v /= 10;
     }
   while (v != 0 && i > 0);
@@ -117,8 +117,8 @@ check_canary (const braid__coro *from)
 __attribute__ ((noreturn)) static void
 coro_start (void *co_, void *entry_, void *arg)
 {
-  braid__coro_entry entry = (braid__coro_entry) entry_;
-  (void) co_;
+  braid__coro_entry entry = (braid__coro_entry)entry_;
+  (void)co_;
 #ifdef BRAID_ASAN
   __sanitizer_finish_switch_fiber (NULL, &switched_from->asan_bottom,
                                    &switched_from->asan_size);
@@ -159,7 +159,7 @@ braid__coro_init (braid__coro *co, braid__stack_pool *pool,
   __asan_unpoison_memory_region (s->base, s->size);
 #endif
   co->sp = braid__coro_make_frame (s->base + s->size, coro_start, co,
-                                   (void *) entry, arg);
+                                   (void *)entry, arg);
   return 0;
 }
 
@@ -252,17 +252,17 @@ in_guard (const braid__coro *co, uintptr_t addr)
   const struct braid__stack *s = co->stack;
   if (s == NULL)
     return false;
-  uintptr_t base = (uintptr_t) s->base;
+  uintptr_t base = (uintptr_t)s->base;
   if (s->guarded && addr < base && addr >= base - braid__stack_page_size ())
     return true;
-  return braid__stack_pool_is_guard (s->pool, (const void *) addr);
+  return braid__stack_pool_is_guard (s->pool, (const void *)addr);
 }
 
 static void
 overflow_handler (int sig, siginfo_t *info, void *uctx)
 {
   const braid__coro *co = current_co;
-  if (co != NULL && in_guard (co, (uintptr_t) info->si_addr))
+  if (co != NULL && in_guard (co, (uintptr_t)info->si_addr))
     report_overflow (co);
 
   /* Not ours: hand the fault to whoever had it before, or let the default
@@ -289,10 +289,10 @@ overflow_handler (int sig, siginfo_t *info, void *uctx)
 static size_t
 altstack_size (void)
 {
-  size_t size = (size_t) 64 * 1024;
+  size_t size = (size_t)64 * 1024;
   long min = sysconf (_SC_MINSIGSTKSZ);
-  if (min > 0 && (size_t) min * 4 > size)
-    size = (size_t) min * 4;
+  if (min > 0 && (size_t)min * 4 > size)
+    size = (size_t)min * 4;
   return size;
 }
 

@@ -2,8 +2,8 @@
  *
  * Owns the arenas stacks are carved from, their guard pages, the map
  * budget that limits guard pages, the free list, and valgrind's stack
- * registrations (of the stacks in use). A pool belongs to one loop and is not thread-safe; the
- * map budget is process-wide and atomic.
+ * registrations (of the stacks in use). A pool belongs to one loop and is not
+ * thread-safe; the map budget is process-wide and atomic.
  *
  * An arena is one mmap (MAP_NORESERVE, so only touched pages cost memory)
  * of `count` slots of `stride` bytes: a guard page, then the usable stack.
@@ -56,25 +56,25 @@
 #define WARM_STACKS 64
 #endif
 /* The most address space gathered before one madvise. */
-#define COLD_BATCH_BYTES ((size_t) 64 * 1024 * 1024)
+#define COLD_BATCH_BYTES ((size_t)64 * 1024 * 1024)
 
 typedef struct arena arena;
 struct arena
 {
   arena *next;
   unsigned char *mem;
-  size_t count;                 /* slots */
-  size_t used;                  /* slots handed out at least once */
-  size_t maps;                  /* map entries accounted for this arena */
+  size_t count; /* slots */
+  size_t used;  /* slots handed out at least once */
+  size_t maps;  /* map entries accounted for this arena */
   struct braid__stack slots[];
 };
 
 struct braid__stack_pool
 {
-  size_t stack_size;            /* usable bytes */
-  size_t stride;                /* guard page + usable bytes */
-  arena *arenas;                /* newest first; only the newest has
-                                   never-used slots */
+  size_t stack_size; /* usable bytes */
+  size_t stride;     /* guard page + usable bytes */
+  arena *arenas;     /* newest first; only the newest has
+                        never-used slots */
   struct braid__stack *free_list;
   size_t n_free;
   /* Freed cold stacks whose pages are still to be returned: the range
@@ -86,7 +86,7 @@ struct braid__stack_pool
 };
 
 static size_t page_size;
-static _Atomic size_t map_budget;       /* 0 until first read */
+static _Atomic size_t map_budget; /* 0 until first read */
 static _Atomic size_t maps_used;
 
 size_t
@@ -95,7 +95,7 @@ braid__stack_page_size (void)
   if (page_size == 0)
     {
       long p = sysconf (_SC_PAGESIZE);
-      page_size = p > 0 ? (size_t) p : 4096;
+      page_size = p > 0 ? (size_t)p : 4096;
     }
   return page_size;
 }
@@ -120,7 +120,7 @@ get_map_budget (void)
           buf[n] = '\0';
           unsigned long long v = strtoull (buf, NULL, 10);
           if (v > 0)
-            max = (size_t) v;
+            max = (size_t)v;
         }
       close (fd);
     }
@@ -168,7 +168,7 @@ braid__stack_pool_new (size_t stack_size)
   size_t page = braid__stack_page_size ();
   if (stack_size == 0)
     stack_size = DEFAULT_STACK_SIZE;
-  if (stack_size > ((size_t) 1 << 40))
+  if (stack_size > ((size_t)1 << 40))
     return NULL;
   stack_size = (stack_size + page - 1) & ~(page - 1);
 
@@ -209,9 +209,9 @@ arena_new (braid__stack_pool *pool)
   arena *a = calloc (1, sizeof *a + count * sizeof a->slots[0]);
   if (a == NULL)
     return NULL;
-  void *mem = mmap (NULL, count * pool->stride, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
-                    -1, 0);
+  void *mem
+      = mmap (NULL, count * pool->stride, PROT_READ | PROT_WRITE,
+              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
   if (mem == MAP_FAILED)
     goto fail_free;
 
@@ -257,7 +257,7 @@ slot_prepare (braid__stack_pool *pool, arena *a, size_t i)
         atomic_fetch_sub (&maps_used, 2);
     }
   if (!s->guarded)
-    s->canary = (const uint64_t *) (s->base - BRAID__STACK_CANARY_BYTES);
+    s->canary = (const uint64_t *)(s->base - BRAID__STACK_CANARY_BYTES);
 }
 
 /* Marks @s in use. valgrind knows only the stacks in use: it searches
@@ -277,7 +277,7 @@ static void
 cold_flush (braid__stack_pool *pool)
 {
   if (pool->cold_lo != pool->cold_hi)
-    madvise (pool->cold_lo, (size_t) (pool->cold_hi - pool->cold_lo),
+    madvise (pool->cold_lo, (size_t)(pool->cold_hi - pool->cold_lo),
              MADV_DONTNEED);
   pool->cold_lo = pool->cold_hi = NULL;
 }
@@ -302,7 +302,7 @@ cold_add (braid__stack_pool *pool, unsigned char *lo, unsigned char *hi)
       pool->cold_lo = lo;
       pool->cold_hi = hi;
     }
-  if ((size_t) (pool->cold_hi - pool->cold_lo) >= COLD_BATCH_BYTES)
+  if ((size_t)(pool->cold_hi - pool->cold_lo) >= COLD_BATCH_BYTES)
     cold_flush (pool);
 }
 
@@ -375,11 +375,11 @@ braid__stack_release (struct braid__stack *stack)
 bool
 braid__stack_pool_is_guard (const braid__stack_pool *pool, const void *addr)
 {
-  uintptr_t a = (uintptr_t) addr;
+  uintptr_t a = (uintptr_t)addr;
   size_t page = braid__stack_page_size ();
   for (const arena *ar = pool->arenas; ar != NULL; ar = ar->next)
     {
-      uintptr_t lo = (uintptr_t) ar->mem;
+      uintptr_t lo = (uintptr_t)ar->mem;
       if (a < lo || a >= lo + ar->count * pool->stride)
         continue;
       size_t i = (a - lo) / pool->stride;

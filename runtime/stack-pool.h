@@ -18,14 +18,14 @@
 
 struct braid__stack
 {
-  unsigned char *base;          /* lowest usable byte */
-  const uint64_t *canary;       /* the canary zone below base, or NULL
-                                   when a guard page is there instead */
-  size_t size;                  /* usable bytes, a multiple of the page */
+  unsigned char *base;    /* lowest usable byte */
+  const uint64_t *canary; /* the canary zone below base, or NULL
+                             when a guard page is there instead */
+  size_t size;            /* usable bytes, a multiple of the page */
   braid__stack_pool *pool;
   struct braid__stack *next_free;
-  unsigned valgrind_id;         /* valgrind's stack id, when registered */
-  bool guarded;                 /* a PROT_NONE page lies just below base */
+  unsigned valgrind_id; /* valgrind's stack id, when registered */
+  bool guarded;         /* a PROT_NONE page lies just below base */
   bool in_use;
 };
 

@@ -31,7 +31,7 @@ now_ns (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* The runtime's switch. */
@@ -50,7 +50,7 @@ bench_coro_switch (void)
   uint64_t t0 = now_ns ();
   for (long i = 0; i < n_switches; i++)
     braid__coro_switch (&main_co, &peer_co);
-  return (double) (now_ns () - t0) / (2.0 * n_switches);
+  return (double)(now_ns () - t0) / (2.0 * n_switches);
 }
 
 /* The bare assembly, both endings: the peer is a coroutine whose first
@@ -80,7 +80,7 @@ bench_bare (swap_fn fn, braid__stack_pool *pool)
   uint64_t t0 = now_ns ();
   for (long i = 0; i < n_switches; i++)
     fn (&main_sp, peer_sp);
-  double ns = (double) (now_ns () - t0) / (2.0 * n_switches);
+  double ns = (double)(now_ns () - t0) / (2.0 * n_switches);
   braid__coro_release (&holder);
   return ns;
 }
@@ -107,7 +107,7 @@ bench_life (braid__stack_pool *pool)
       braid__coro_switch (&main_co, &life_co);
       braid__coro_release (&life_co);
     }
-  return (double) (now_ns () - t0) / (double) n;
+  return (double)(now_ns () - t0) / (double)n;
 }
 
 /* ucontext. */
@@ -129,11 +129,11 @@ bench_ucontext (void)
   peer_uc.uc_stack.ss_size = sizeof stack;
   peer_uc.uc_link = NULL;
   makecontext (&peer_uc, uc_entry, 0);
-  long n = n_switches / 10;     /* a system call each: slower */
+  long n = n_switches / 10; /* a system call each: slower */
   uint64_t t0 = now_ns ();
   for (long i = 0; i < n; i++)
     swapcontext (&main_uc, &peer_uc);
-  return (double) (now_ns () - t0) / (2.0 * n);
+  return (double)(now_ns () - t0) / (2.0 * n);
 }
 
 static double

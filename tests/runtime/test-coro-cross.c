@@ -29,16 +29,16 @@
 
 static int n_test, n_failed;
 
-#define CHECK(cond)                                                        \
-  do                                                                       \
-    {                                                                      \
-      if (!(cond))                                                         \
-        {                                                                  \
-          printf ("# %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-          fflush (stdout);                                                 \
-          return false;                                                    \
-        }                                                                  \
-    }                                                                      \
+#define CHECK(cond)                                                            \
+  do                                                                           \
+    {                                                                          \
+      if (!(cond))                                                             \
+        {                                                                      \
+          printf ("# %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
+          fflush (stdout);                                                     \
+          return false;                                                        \
+        }                                                                      \
+    }                                                                          \
   while (0)
 
 static void
@@ -64,12 +64,12 @@ static bool values_ok[3];
 static void
 ab_entry (void *p)
 {
-  long id = (long) p;
+  long id = (long)p;
   braid__coro *self = id == 1 ? &a_co : &b_co;
   braid__coro *next = id == 1 ? &b_co : &main_co;
-  uint64_t x1 = (uint64_t) id * 7, x2 = (uint64_t) id * 11,
-           x3 = (uint64_t) id * 13, x4 = (uint64_t) id * 17,
-           x5 = (uint64_t) id * 19, x6 = (uint64_t) id * 23;
+  uint64_t x1 = (uint64_t)id * 7, x2 = (uint64_t)id * 11,
+           x3 = (uint64_t)id * 13, x4 = (uint64_t)id * 17,
+           x5 = (uint64_t)id * 19, x6 = (uint64_t)id * 23;
   double d1 = id + 0.25, d2 = id + 0.5, d3 = id * 3.0, d4 = id * 5.0;
   for (int r = 0; r < 5; r++)
     {
@@ -78,7 +78,7 @@ ab_entry (void *p)
       x1++, x2++, x3++, x4++, x5++, x6++;
       d1 += 1, d2 += 1, d3 += 1, d4 += 1;
     }
-  uint64_t i = (uint64_t) id;
+  uint64_t i = (uint64_t)id;
   values_ok[id] = x1 == i * 7 + 5 && x2 == i * 11 + 5 && x3 == i * 13 + 5
                   && x4 == i * 17 + 5 && x5 == i * 19 + 5 && x6 == i * 23 + 5
                   && d1 == id + 5.25 && d2 == id + 5.5 && d3 == id * 3.0 + 5
@@ -90,8 +90,8 @@ static bool
 ping_pong_keeps_locals (void)
 {
   n_order = 0;
-  CHECK (braid__coro_init (&a_co, pool, ab_entry, (void *) 1L, "a") == 0);
-  CHECK (braid__coro_init (&b_co, pool, ab_entry, (void *) 2L, "b") == 0);
+  CHECK (braid__coro_init (&a_co, pool, ab_entry, (void *)1L, "a") == 0);
+  CHECK (braid__coro_init (&b_co, pool, ab_entry, (void *)2L, "b") == 0);
   for (int r = 0; r < 6; r++)
     braid__coro_switch (&main_co, &a_co);
   CHECK (n_order == 10);
@@ -122,7 +122,7 @@ callee_saved_registers_survive (void)
     {
       uint64_t mask = check_callee_saved (&main_co, &a_co);
       if (mask != 0)
-        printf ("# changed registers: mask %#llx\n", (unsigned long long) mask);
+        printf ("# changed registers: mask %#llx\n", (unsigned long long)mask);
       CHECK (mask == 0);
     }
   braid__coro_release (&a_co);
@@ -172,7 +172,7 @@ rounding_mode_is_per_coroutine (void)
   braid__coro_switch (&main_co, &a_co);
   CHECK (mode_in_near == FE_TONEAREST && mode_in_up == FE_UPWARD);
   CHECK (fegetround () == FE_TONEAREST);
-  if (nearest != upward)        /* valgrind ignores the mode in arithmetic */
+  if (nearest != upward) /* valgrind ignores the mode in arithmetic */
     CHECK (third_in_near == nearest && third_in_up == upward);
   braid__coro_release (&a_co);
   braid__coro_release (&b_co);
@@ -223,8 +223,8 @@ static __attribute__ ((noinline)) int
 recurse_forever (int depth)
 {
   volatile char pad[512];
-  pad[0] = (char) depth;
-  pad[511] = (char) depth;
+  pad[0] = (char)depth;
+  pad[511] = (char)depth;
   return recurse_forever (depth + 1) + pad[0] + pad[511];
 }
 
@@ -245,7 +245,8 @@ overflow_names_the_task (void)
   if (pid == 0)
     {
       dup2 (fds[1], STDERR_FILENO);
-      if (braid__coro_init (&a_co, pool, overflow_entry, NULL, "deep-diver") != 0
+      if (braid__coro_init (&a_co, pool, overflow_entry, NULL, "deep-diver")
+              != 0
           || !a_co.stack->guarded)
         _exit (3);
       braid__coro_switch (&main_co, &a_co);
@@ -257,13 +258,14 @@ overflow_names_the_task (void)
   ssize_t k;
   while (n < sizeof buf - 1
          && (k = read (fds[0], buf + n, sizeof buf - 1 - n)) > 0)
-    n += (size_t) k;
+    n += (size_t)k;
   close (fds[0]);
   int status;
   CHECK (waitpid (pid, &status, 0) == pid);
   CHECK (WIFSIGNALED (status) && WTERMSIG (status) == SIGABRT);
   CHECK (strstr (buf, "braid: stack overflow in task 'deep-diver' "
-                      "(stack of 262144 bytes)\n") != NULL);
+                      "(stack of 262144 bytes)\n")
+         != NULL);
   return true;
 }
 

@@ -28,7 +28,7 @@ static uint64_t progress[N_CORO];
 typedef struct
 {
   int id;
-  uint64_t sum;                 /* checked after the coroutine finishes */
+  uint64_t sum; /* checked after the coroutine finishes */
   bool done;
 } pp_arg;
 
@@ -38,7 +38,7 @@ ping_pong_entry (void *p)
   pp_arg *a = p;
   /* Many values live across each switch: at -O2 they sit in callee-saved
    * registers, which the switch must preserve. */
-  uint64_t x1 = (uint64_t) a->id * 1000003u + 1, x2 = x1 * 3, x3 = x1 * 5,
+  uint64_t x1 = (uint64_t)a->id * 1000003u + 1, x2 = x1 * 3, x3 = x1 * 5,
            x4 = x1 * 7, x5 = x1 * 11, x6 = x1 * 13;
   double d = a->id + 0.5;
   for (int r = 0; r < ROUNDS; r++)
@@ -53,7 +53,7 @@ ping_pong_entry (void *p)
       x6 += 13;
       d += 1.0;
     }
-  uint64_t base = (uint64_t) a->id * 1000003u + 1;
+  uint64_t base = (uint64_t)a->id * 1000003u + 1;
   a->sum = (x1 - base) + (x2 - base * 3) + (x3 - base * 5) + (x4 - base * 7)
            + (x5 - base * 11) + (x6 - base * 13);
   g_assert_cmpfloat (d, ==, a->id + 0.5 + ROUNDS);
@@ -69,8 +69,9 @@ test_ping_pong_keeps_locals (void)
     {
       args[i] = (pp_arg){ .id = i };
       progress[i] = 0;
-      g_assert_cmpint (braid__coro_init (&cor[i], pool, ping_pong_entry,
-                                         &args[i], "ping"), ==, 0);
+      g_assert_cmpint (
+          braid__coro_init (&cor[i], pool, ping_pong_entry, &args[i], "ping"),
+          ==, 0);
     }
   for (int r = 0; r <= ROUNDS; r++)
     for (int i = 0; i < N_CORO; i++)
@@ -78,12 +79,13 @@ test_ping_pong_keeps_locals (void)
         g_assert_false (args[i].done);
         braid__coro_switch (&main_co, &cor[i]);
         if (r < ROUNDS)
-          g_assert_cmpuint (progress[i], ==, (uint64_t) r + 1);
+          g_assert_cmpuint (progress[i], ==, (uint64_t)r + 1);
       }
   for (int i = 0; i < N_CORO; i++)
     {
       g_assert_true (args[i].done);
-      g_assert_cmpuint (args[i].sum, ==, (uint64_t) ROUNDS * (1 + 3 + 5 + 7 + 11 + 13));
+      g_assert_cmpuint (args[i].sum, ==,
+                        (uint64_t)ROUNDS * (1 + 3 + 5 + 7 + 11 + 13));
       braid__coro_release (&cor[i]);
     }
 }
@@ -96,7 +98,7 @@ static int ring_seen[N_CORO];
 static void
 ring_entry (void *p)
 {
-  int id = (int) (intptr_t) p;
+  int id = (int)(intptr_t)p;
   for (int r = 0; r < 100; r++)
     {
       g_assert_cmpint (ring_token, ==, r * N_CORO + id);
@@ -116,7 +118,8 @@ test_coroutines_switch_to_each_other (void)
     {
       ring_seen[i] = 0;
       g_assert_cmpint (braid__coro_init (&cor[i], pool, ring_entry,
-                                         (void *) (intptr_t) i, "ring"), ==, 0);
+                                         (void *)(intptr_t)i, "ring"),
+                       ==, 0);
     }
   for (int r = 0; r < 100; r++)
     braid__coro_switch (&main_co, &cor[0]);
@@ -144,8 +147,8 @@ static void
 test_current_is_the_running_coroutine (void)
 {
   g_assert_null (braid__coro_current ());
-  g_assert_cmpint (braid__coro_init (&cor[0], pool, current_entry, NULL,
-                                     "current"), ==, 0);
+  g_assert_cmpint (
+      braid__coro_init (&cor[0], pool, current_entry, NULL, "current"), ==, 0);
   braid__coro_switch (&main_co, &cor[0]);
   g_assert_true (seen_current == &cor[0]);
   g_assert_null (braid__coro_current ());
@@ -168,8 +171,8 @@ backtrace_entry (void *p)
 static void
 test_backtrace_stops_at_the_coroutine_entry (void)
 {
-  g_assert_cmpint (braid__coro_init (&cor[0], pool, backtrace_entry, NULL,
-                                     "bt"), ==, 0);
+  g_assert_cmpint (
+      braid__coro_init (&cor[0], pool, backtrace_entry, NULL, "bt"), ==, 0);
   braid__coro_switch (&main_co, &cor[0]);
   /* backtrace_entry, coro_start, the trampoline; a little slack for
    * builds that add frames. */
@@ -188,9 +191,9 @@ recurse (const char *limit, volatile char *prev)
   volatile char pad[200];
   pad[0] = 1;
   pad[199] = prev != NULL ? prev[0] : 1;
-  if ((const char *) __builtin_frame_address (0) < limit)
+  if ((const char *)__builtin_frame_address (0) < limit)
     return 1;
-  return recurse (limit, pad) + (uint64_t) pad[0] + (uint64_t) pad[199];
+  return recurse (limit, pad) + (uint64_t)pad[0] + (uint64_t)pad[199];
 }
 
 static uint64_t deep_result;
@@ -201,8 +204,8 @@ deep_entry (void *p)
 {
   braid__coro *self = p;
   /* Use 190 KiB of the 256 KiB. */
-  const char *limit = (const char *) self->stack->base + self->stack->size
-                      - 190 * 1024;
+  const char *limit
+      = (const char *)self->stack->base + self->stack->size - 190 * 1024;
   deep_result = recurse (limit, NULL);
   deep_resident = braid__coro_stack_resident (self);
   braid__coro_switch_final (self, &main_co);
@@ -211,8 +214,8 @@ deep_entry (void *p)
 static void
 test_deep_recursion_within_the_limit (void)
 {
-  g_assert_cmpint (braid__coro_init (&cor[0], pool, deep_entry, &cor[0],
-                                     "deep"), ==, 0);
+  g_assert_cmpint (
+      braid__coro_init (&cor[0], pool, deep_entry, &cor[0], "deep"), ==, 0);
   braid__coro_switch (&main_co, &cor[0]);
   /* Each frame adds 2, the last one returns 1: the result is odd and
    * shows hundreds of frames ran. */
@@ -239,8 +242,8 @@ clobber_entry (void *p)
 static void
 test_callee_saved_registers_survive (void)
 {
-  g_assert_cmpint (braid__coro_init (&cor[1], pool, clobber_entry, NULL,
-                                     "clobber"), ==, 0);
+  g_assert_cmpint (
+      braid__coro_init (&cor[1], pool, clobber_entry, NULL, "clobber"), ==, 0);
   for (int i = 0; i < 3; i++)
     g_assert_cmphex (check_callee_saved (&main_co, &cor[1]), ==, 0);
   /* The clobbering coroutine never ends; its stack can still go back,

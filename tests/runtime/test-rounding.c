@@ -63,8 +63,10 @@ test_rounding_mode_is_per_coroutine (void)
    * mode itself can be checked. */
   bool honoured = nearest != upward;
 
-  g_assert_cmpint (braid__coro_init (&up_co, pool, up_entry, NULL, "up"), ==, 0);
-  g_assert_cmpint (braid__coro_init (&near_co, pool, near_entry, NULL, "near"), ==, 0);
+  g_assert_cmpint (braid__coro_init (&up_co, pool, up_entry, NULL, "up"), ==,
+                   0);
+  g_assert_cmpint (braid__coro_init (&near_co, pool, near_entry, NULL, "near"),
+                   ==, 0);
   braid__coro_switch (&main_co, &up_co);
 
   g_assert_cmpint (mode_in_near, ==, FE_TONEAREST);
@@ -98,8 +100,9 @@ static void
 test_new_coroutine_inherits_the_creators_mode (void)
 {
   fesetround (FE_TOWARDZERO);
-  g_assert_cmpint (braid__coro_init (&up_co, pool, start_mode_entry, NULL,
-                                     "inherit"), ==, 0);
+  g_assert_cmpint (
+      braid__coro_init (&up_co, pool, start_mode_entry, NULL, "inherit"), ==,
+      0);
   fesetround (FE_TONEAREST);
   braid__coro_switch (&main_co, &up_co);
   g_assert_cmpint (mode_at_start, ==, FE_TOWARDZERO);
@@ -111,7 +114,7 @@ test_new_coroutine_inherits_the_creators_mode (void)
 /* MXCSR's modes are per coroutine too: flush-to-zero and
  * denormals-are-zero set in one coroutine do not reach its peer. */
 static bool ftz_seen_by_peer, daz_seen_by_peer;
-static bool ftz_honoured;   /* false under valgrind */
+static bool ftz_honoured; /* false under valgrind */
 
 static bool
 denormal_flushed (void)
@@ -159,8 +162,10 @@ test_ftz_and_daz_are_per_coroutine (void)
       g_test_skip ("MXCSR does not keep FTZ/DAZ here (valgrind)");
       return;
     }
-  g_assert_cmpint (braid__coro_init (&near_co, pool, ftz_peer_entry, NULL, "peer"), ==, 0);
-  g_assert_cmpint (braid__coro_init (&up_co, pool, ftz_setter_entry, NULL, "ftz"), ==, 0);
+  g_assert_cmpint (
+      braid__coro_init (&near_co, pool, ftz_peer_entry, NULL, "peer"), ==, 0);
+  g_assert_cmpint (
+      braid__coro_init (&up_co, pool, ftz_setter_entry, NULL, "ftz"), ==, 0);
   braid__coro_switch (&main_co, &up_co);
   g_assert_false (ftz_seen_by_peer);
   g_assert_false (daz_seen_by_peer);
@@ -181,7 +186,7 @@ static void
 raiser_entry (void *p)
 {
   volatile double third = one_third ();
-  (void) third;
+  (void)third;
   braid__coro_switch_final (&up_co, &main_co);
 }
 
@@ -190,7 +195,7 @@ test_exception_flags_belong_to_the_thread (void)
 {
   _mm_setcsr (_mm_getcsr () & ~_MM_EXCEPT_MASK);
   volatile double third = one_third ();
-  (void) third;
+  (void)third;
   bool flagged = _mm_getcsr () & _MM_EXCEPT_INEXACT;
   _mm_setcsr (_mm_getcsr () & ~_MM_EXCEPT_MASK);
   if (!flagged)
@@ -198,10 +203,12 @@ test_exception_flags_belong_to_the_thread (void)
       g_test_skip ("arithmetic does not set MXCSR's flags here (valgrind)");
       return;
     }
-  g_assert_cmpint (braid__coro_init (&up_co, pool, raiser_entry, NULL, "raiser"), ==, 0);
+  g_assert_cmpint (
+      braid__coro_init (&up_co, pool, raiser_entry, NULL, "raiser"), ==, 0);
   braid__coro_switch (&main_co, &up_co);
   flags_seen_after_switch = _mm_getcsr () & _MM_EXCEPT_MASK;
-  g_assert_cmphex (flags_seen_after_switch & _MM_EXCEPT_INEXACT, ==, _MM_EXCEPT_INEXACT);
+  g_assert_cmphex (flags_seen_after_switch & _MM_EXCEPT_INEXACT, ==,
+                   _MM_EXCEPT_INEXACT);
   braid__coro_release (&up_co);
 }
 #endif
@@ -214,12 +221,12 @@ static void
 x87_setter_entry (void *p)
 {
   uint16_t cw;
-  __asm__ volatile ("fnstcw %0" : "=m"(cw));
-  cw = (uint16_t) ((cw & ~0x300) | 0x000); /* single precision */
-  __asm__ volatile ("fldcw %0" : : "m"(cw));
+  __asm__ volatile("fnstcw %0" : "=m"(cw));
+  cw = (uint16_t)((cw & ~0x300) | 0x000); /* single precision */
+  __asm__ volatile("fldcw %0" : : "m"(cw));
   braid__coro_switch (&up_co, &near_co);
   uint16_t now;
-  __asm__ volatile ("fnstcw %0" : "=m"(now));
+  __asm__ volatile("fnstcw %0" : "=m"(now));
   g_assert_cmphex (now & 0x300, ==, 0);
   braid__coro_switch_final (&up_co, &main_co);
 }
@@ -227,7 +234,7 @@ x87_setter_entry (void *p)
 static void
 x87_peer_entry (void *p)
 {
-  __asm__ volatile ("fnstcw %0" : "=m"(x87_cw_in_peer));
+  __asm__ volatile("fnstcw %0" : "=m"(x87_cw_in_peer));
   braid__coro_switch (&near_co, &up_co);
   g_assert_not_reached ();
 }
@@ -236,18 +243,20 @@ static void
 test_x87_control_word_is_per_coroutine (void)
 {
   uint16_t saved, probe;
-  __asm__ volatile ("fnstcw %0" : "=m"(saved));
-  probe = (uint16_t) (saved & ~0x300);
-  __asm__ volatile ("fldcw %0" : : "m"(probe));
-  __asm__ volatile ("fnstcw %0" : "=m"(probe));
-  __asm__ volatile ("fldcw %0" : : "m"(saved));
+  __asm__ volatile("fnstcw %0" : "=m"(saved));
+  probe = (uint16_t)(saved & ~0x300);
+  __asm__ volatile("fldcw %0" : : "m"(probe));
+  __asm__ volatile("fnstcw %0" : "=m"(probe));
+  __asm__ volatile("fldcw %0" : : "m"(saved));
   if ((probe & 0x300) != 0)
     {
       g_test_skip ("the x87 precision control does not stick here (valgrind)");
       return;
     }
-  g_assert_cmpint (braid__coro_init (&near_co, pool, x87_peer_entry, NULL, "peer"), ==, 0);
-  g_assert_cmpint (braid__coro_init (&up_co, pool, x87_setter_entry, NULL, "x87"), ==, 0);
+  g_assert_cmpint (
+      braid__coro_init (&near_co, pool, x87_peer_entry, NULL, "peer"), ==, 0);
+  g_assert_cmpint (
+      braid__coro_init (&up_co, pool, x87_setter_entry, NULL, "x87"), ==, 0);
   braid__coro_switch (&main_co, &up_co);
   /* Default: extended precision (0x300). */
   g_assert_cmphex (x87_cw_in_peer & 0x300, ==, 0x300);

@@ -72,7 +72,8 @@ test_freed_stack_is_reused_without_mmap (void)
   /* A warm spawn-and-finish cycle takes the same stack every time. */
   for (int i = 0; i < 1000; i++)
     {
-      g_assert_cmpint (braid__coro_init (&co, p, finish_entry, &co, "b"), ==, 0);
+      g_assert_cmpint (braid__coro_init (&co, p, finish_entry, &co, "b"), ==,
+                       0);
       g_assert_true (co.stack->base == first);
       braid__coro_switch (&main_co, &co);
       braid__coro_release (&co);
@@ -122,7 +123,11 @@ static void
 test_cold_freed_stacks_give_memory_back (void)
 {
   braid__stack_pool *p = braid__stack_pool_new (64 * 1024);
-  enum { N = 100, WARM = 64 };
+  enum
+  {
+    N = 100,
+    WARM = 64
+  };
   struct braid__stack *s[N];
   for (int i = 0; i < N; i++)
     {
@@ -153,7 +158,12 @@ static void
 test_reused_cold_stack_keeps_its_contents (void)
 {
   braid__stack_pool *p = braid__stack_pool_new (64 * 1024);
-  enum { N = 100, WARM = 64, REUSED = 10 };
+  enum
+  {
+    N = 100,
+    WARM = 64,
+    REUSED = 10
+  };
   struct braid__stack *s[N], *again[REUSED];
   for (int i = 0; i < N; i++)
     s[i] = braid__stack_acquire (p);
@@ -231,7 +241,7 @@ test_a_million_live_stacks_fit (void)
     N = 20000;
 #endif
   size_t before = braid__stack_maps_used ();
-  braid__stack_set_map_budget (0);      /* back to the default */
+  braid__stack_set_map_budget (0); /* back to the default */
   braid__stack_pool *p = braid__stack_pool_new (0);
   struct braid__stack **s = g_new (struct braid__stack *, N);
   size_t guarded = 0;
@@ -245,7 +255,7 @@ test_a_million_live_stacks_fit (void)
    * what the arenas use) runs out, then stacks rely on the canary. */
   g_assert_cmpuint (guarded, >, 1000);
   if (N == 1000000)
-    g_assert_cmpuint (guarded, <, (size_t) N);
+    g_assert_cmpuint (guarded, <, (size_t)N);
   g_assert_cmpuint (braid__stack_maps_used (), <, 65530 / 2 + 1);
   /* The kernel's own count agrees: the process stays far from the limit. */
   size_t real = count_maps ();
@@ -267,7 +277,7 @@ static void
 on_abort (int sig)
 {
   static const char msg[] = "test: aborted\n";
-  (void) write (STDERR_FILENO, msg, sizeof msg - 1);
+  (void)write (STDERR_FILENO, msg, sizeof msg - 1);
   signal (SIGABRT, SIG_DFL);
   raise (SIGABRT);
 }
@@ -277,8 +287,8 @@ static __attribute__ ((noinline)) int
 recurse_forever (int depth)
 {
   volatile char pad[512];
-  pad[0] = (char) depth;
-  pad[511] = (char) depth;
+  pad[0] = (char)depth;
+  pad[511] = (char)depth;
   return recurse_forever (depth + 1) + pad[0] + pad[511];
 }
 
@@ -298,8 +308,8 @@ test_overflow_names_the_task (void)
       braid__coro_install_overflow_handler ();
       braid__stack_pool *p = braid__stack_pool_new (0);
       braid__coro co;
-      g_assert_cmpint (braid__coro_init (&co, p, overflow_entry, NULL,
-                                         "deep-diver"), ==, 0);
+      g_assert_cmpint (
+          braid__coro_init (&co, p, overflow_entry, NULL, "deep-diver"), ==, 0);
       g_assert_true (co.stack->guarded);
       braid__coro_switch (&main_co, &co);
       g_assert_not_reached ();
@@ -322,7 +332,7 @@ frame_over_the_guard (void)
   const unsigned char *frame = __builtin_frame_address (0);
   /* Aim at the middle of the guard page: alloca's rounding and the
    * frame's own locals move the block by a few dozen bytes. */
-  size_t n = (size_t) (frame - (lower_guard + 2048));
+  size_t n = (size_t)(frame - (lower_guard + 2048));
   volatile unsigned char *big = __builtin_alloca (n);
   big[0] = 1;
 }
@@ -343,11 +353,12 @@ test_frame_over_the_guard_names_the_task (void)
       braid__stack_pool *p = braid__stack_pool_new (64 * 1024);
       struct braid__stack *below = braid__stack_acquire (p);
       braid__coro co;
-      g_assert_cmpint (braid__coro_init (&co, p, over_guard_entry, NULL,
-                                         "long-jumper"), ==, 0);
+      g_assert_cmpint (
+          braid__coro_init (&co, p, over_guard_entry, NULL, "long-jumper"), ==,
+          0);
       g_assert_true (below->guarded && co.stack->guarded);
-      g_assert_true (co.stack->base == below->base + below->size
-                                         + braid__stack_page_size ());
+      g_assert_true (co.stack->base
+                     == below->base + below->size + braid__stack_page_size ());
       lower_guard = below->base - braid__stack_page_size ();
       braid__coro_switch (&main_co, &co);
       g_assert_not_reached ();
@@ -366,10 +377,10 @@ static __attribute__ ((noinline)) void
 frame_below_bottom (const unsigned char *base)
 {
   const unsigned char *frame = __builtin_frame_address (0);
-  size_t n = (size_t) (frame - (base - 80));
+  size_t n = (size_t)(frame - (base - 80));
   volatile unsigned char *big = __builtin_alloca (n);
-  g_assert_true ((const unsigned char *) big <= base - 80);
-  g_assert_true ((const unsigned char *) big >= base - 4096);
+  g_assert_true ((const unsigned char *)big <= base - 80);
+  g_assert_true ((const unsigned char *)big >= base - 4096);
   for (size_t i = 0; i < n; i++)
     big[i] = 0x5a;
 }
@@ -389,11 +400,11 @@ test_canary_catches_overflow_without_guard (void)
   if (g_test_subprocess ())
     {
       signal (SIGABRT, on_abort);
-      braid__stack_set_map_budget (1);  /* no room for any guard */
+      braid__stack_set_map_budget (1); /* no room for any guard */
       braid__stack_pool *p = braid__stack_pool_new (64 * 1024);
       braid__coro co;
-      g_assert_cmpint (braid__coro_init (&co, p, bottom_entry, &co,
-                                         "no-guard"), ==, 0);
+      g_assert_cmpint (braid__coro_init (&co, p, bottom_entry, &co, "no-guard"),
+                       ==, 0);
       g_assert_false (co.stack->guarded);
       braid__coro_switch (&main_co, &co);
       g_assert_not_reached ();
@@ -413,8 +424,9 @@ overflow_thread (void *p)
   braid__coro_init_thread (&thread_co);
   braid__stack_pool *pool = braid__stack_pool_new (128 * 1024);
   braid__coro co;
-  g_assert_cmpint (braid__coro_init (&co, pool, overflow_entry, NULL,
-                                     "second-thread-task"), ==, 0);
+  g_assert_cmpint (
+      braid__coro_init (&co, pool, overflow_entry, NULL, "second-thread-task"),
+      ==, 0);
   g_assert_true (co.stack->guarded);
   braid__coro_switch (&thread_co, &co);
   g_assert_not_reached ();
@@ -428,7 +440,8 @@ test_overflow_on_a_second_thread_names_its_task (void)
     {
       signal (SIGABRT, on_abort);
       pthread_t th;
-      g_assert_cmpint (pthread_create (&th, NULL, overflow_thread, NULL), ==, 0);
+      g_assert_cmpint (pthread_create (&th, NULL, overflow_thread, NULL), ==,
+                       0);
       pthread_join (th, NULL);
       g_assert_not_reached ();
     }
@@ -446,7 +459,7 @@ test_other_faults_are_not_reported_as_overflow (void)
   if (g_test_subprocess ())
     {
       braid__coro_install_overflow_handler ();
-      volatile int *volatile nowhere = (int *) 16;
+      volatile int *volatile nowhere = (int *)16;
       *nowhere = 1;
       g_assert_not_reached ();
     }
