@@ -260,7 +260,10 @@ extern BRAID_TLS braid_loop *braid__tls_loop;
 /* ------------------------------------------------------------------ */
 /* Loop                                                                */
 
-#define BRAID_POLL_EVERY 32 /* iterations between non-blocking polls */
+/* A non-blocking poll happens at least every BRAID_POLL_EVERY iterations
+ * and every BRAID_POLL_WORK ready entries, whichever comes first. */
+#define BRAID_POLL_EVERY 32
+#define BRAID_POLL_WORK 256
 
 struct braid_loop
 {
@@ -273,7 +276,8 @@ struct braid_loop
   size_t nheap, capheap;
   uint64_t timer_seq;
   uint64_t iteration;
-  unsigned since_poll;
+  unsigned since_poll;  /* iterations since the last poll */
+  size_t work_since_poll; /* entries run since the last poll */
   bool running;
   bool stopping;
   bool ever_ran;
@@ -335,13 +339,15 @@ static inline __attribute__ ((always_inline)) bool
 braid__loop_fast_iteration (braid_loop *loop)
 {
   if (loop->queue.len == 0 || loop->stopping
-      || loop->since_poll + 1 >= BRAID_POLL_EVERY)
+      || loop->since_poll + 1 >= BRAID_POLL_EVERY
+      || loop->work_since_poll >= BRAID_POLL_WORK)
     return false;
   loop->since_poll++;
   if (loop->nheap)
     braid__timers_move_due (loop, braid__clock_read (loop));
   loop->iteration++;
   loop->remaining = loop->queue.len;
+  loop->work_since_poll += loop->remaining;
   if (BRAID_UNLIKELY (braid__hooks_active))
     braid__emit_iteration (loop);
   return true;

@@ -6,7 +6,8 @@
  * nothing is ready), append the due timers in deadline order, then run
  * exactly the entries that were queued when it began (`remaining`). I/O is
  * polled when the queue is empty and otherwise every BRAID_POLL_EVERY
- * iterations, so a yield does not pay a uv_run.
+ * iterations or BRAID_POLL_WORK entries, so a yield does not pay a uv_run
+ * and a long iteration does not starve I/O.
  *
  * Hot path: braid__loop_fast_iteration, which lets a task that ends an
  * iteration start the next one itself and switch straight to the next
@@ -101,8 +102,10 @@ begin_iteration (braid_loop *loop)
         }
       polled = true;
       loop->since_poll = 0;
+      loop->work_since_poll = 0;
     }
-  else if (++loop->since_poll >= BRAID_POLL_EVERY)
+  else if (++loop->since_poll >= BRAID_POLL_EVERY
+           || loop->work_since_poll >= BRAID_POLL_WORK)
     {
       if (io)
         {
@@ -110,6 +113,7 @@ begin_iteration (braid_loop *loop)
           polled = true;
         }
       loop->since_poll = 0;
+      loop->work_since_poll = 0;
     }
   if (loop->nheap)
     braid__timers_move_due (loop, braid__clock_read (loop));
@@ -127,6 +131,7 @@ begin_iteration (braid_loop *loop)
     return 0;
   loop->iteration++;
   loop->remaining = loop->queue.len;
+  loop->work_since_poll += loop->remaining;
   if (BRAID_UNLIKELY (braid__hooks_active))
     braid__emit_iteration (loop);
   return 1;
