@@ -200,8 +200,8 @@ braid__stack_pool_free (braid__stack_pool *pool)
 
 /* Maps a new arena, with room for twice as many slots as the last one up
  * to MAX_ARENA_SLOTS, so small programs reserve little and big ones use
- * few mappings. The arena's own mapping is always allowed: the budget
- * only limits guards. */
+ * few mappings; half as many when the mapping fails. The arena's own
+ * mapping is always allowed: the budget only limits guards. */
 static arena *
 arena_new (braid__stack_pool *pool)
 {
@@ -209,11 +209,21 @@ arena_new (braid__stack_pool *pool)
   arena *a = calloc (1, sizeof *a + count * sizeof a->slots[0]);
   if (a == NULL)
     return NULL;
-  void *mem
-      = mmap (NULL, count * pool->stride, PROT_READ | PROT_WRITE,
-              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-  if (mem == MAP_FAILED)
-    goto fail_free;
+  void *mem;
+  for (;;)
+    {
+      mem = mmap (NULL, count * pool->stride, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
+                  -1, 0);
+      if (mem != MAP_FAILED)
+        break;
+      /* Address space is short (a ulimit -v, valgrind, a 32-bit
+       * process): settle for fewer stacks this time. */
+      if (count == 1)
+        goto fail_free;
+      count /= 2;
+      pool->next_arena_slots = count;
+    }
 
   pool->n_mmaps++;
   a->mem = mem;
