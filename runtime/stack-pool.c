@@ -213,8 +213,8 @@ arena_new (braid__stack_pool *pool)
   for (;;)
     {
       mem = mmap (NULL, count * pool->stride, PROT_READ | PROT_WRITE,
-                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
-                  -1, 0);
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1,
+                  0);
       if (mem != MAP_FAILED)
         break;
       /* Address space is short (a ulimit -v, valgrind, a 32-bit
