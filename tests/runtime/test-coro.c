@@ -155,6 +155,33 @@ test_current_is_the_running_coroutine (void)
   braid__coro_release (&cor[0]);
 }
 
+/* The entry function starts on a stack aligned as the ABI requires: its
+ * frame address (the canonical frame address less the return address and
+ * saved frame pointer, 16 bytes on both x86_64 and aarch64) is a multiple
+ * of 16. */
+static uintptr_t entry_frame;
+
+static void
+aligned_entry (void *p)
+{
+  entry_frame = (uintptr_t)__builtin_frame_address (0);
+  braid__coro_switch_final (&cor[0], &main_co);
+}
+
+static void
+test_entry_runs_on_an_aligned_stack (void)
+{
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_cmpint (
+          braid__coro_init (&cor[0], pool, aligned_entry, NULL, "aligned"), ==,
+          0);
+      braid__coro_switch (&main_co, &cor[0]);
+      g_assert_cmpuint (entry_frame % 16, ==, 0);
+      braid__coro_release (&cor[0]);
+    }
+}
+
 /* An unwinder walking a coroutine's stack stops at its first frame (the
  * trampoline's return address is undefined in the CFI) instead of
  * running off the top of the stack. */
@@ -265,6 +292,8 @@ main (int argc, char **argv)
                    test_coroutines_switch_to_each_other);
   g_test_add_func ("/runtime/coro/current-is-the-running-coroutine",
                    test_current_is_the_running_coroutine);
+  g_test_add_func ("/runtime/coro/entry-runs-on-an-aligned-stack",
+                   test_entry_runs_on_an_aligned_stack);
   g_test_add_func ("/runtime/coro/backtrace-stops-at-the-coroutine-entry",
                    test_backtrace_stops_at_the_coroutine_entry);
   g_test_add_func ("/runtime/coro/deep-recursion-within-the-limit",
