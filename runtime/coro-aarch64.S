@@ -111,12 +111,18 @@ braid__coro_swap_ret:
 /* The first code a new coroutine runs: braid__coro_make_frame left
  * start in x19, co in x20, entry in x21, arg in x22, x29 = 0 and a
  * 16-byte aligned sp. The return address is undefined in the CFI, so
- * unwinders and gdb's backtrace stop here. start never returns. */
+ * unwinders and gdb's backtrace stop here. start never returns.
+ *
+ * The resume address is .Ltrampoline_resume, one instruction in:
+ * unwinders look a caller's frame up at its return address less one,
+ * which must still fall inside this function's CFI. */
         .type   braid__coro_trampoline, %function
         .p2align 4
 braid__coro_trampoline:
         .cfi_startproc
         .cfi_undefined x30
+        nop
+.Ltrampoline_resume:
         hint    #36                     /* bti j */
         mov     x0, x20
         mov     x1, x21
@@ -144,7 +150,7 @@ braid__coro_make_frame:
         stp     xzr, xzr, [x9, #32]
         stp     xzr, xzr, [x9, #48]
         stp     xzr, xzr, [x9, #64]
-        adr     x10, braid__coro_trampoline
+        adr     x10, .Ltrampoline_resume
         stp     xzr, x10, [x9, #80]     /* x29 = 0, x30 = trampoline */
         stp     xzr, xzr, [x9, #96]
         stp     xzr, xzr, [x9, #112]

@@ -137,12 +137,19 @@ braid__coro_swap_ret:
  * start in r12, co in r13, entry in r14, arg in r15, and a 16-byte
  * aligned stack pointer. The return address is undefined in the CFI, so
  * unwinders and gdb's backtrace stop here; rbp is 0 for frame-pointer
- * walkers. start never returns. */
+ * walkers. start never returns.
+ *
+ * The resume address is .Ltrampoline_resume, one byte in: unwinders look
+ * a caller's frame up at its return address less one, which must still
+ * fall inside this function's CFI (a suspended new coroutine shows the
+ * trampoline as the caller of braid__coro_swap). */
         .type   braid__coro_trampoline, @function
         .p2align 4
 braid__coro_trampoline:
         .cfi_startproc
         .cfi_undefined %rip
+        nop
+.Ltrampoline_resume:
         endbr64
         movq    %r13, %rdi
         movq    %r14, %rsi
@@ -176,7 +183,7 @@ braid__coro_make_frame:
         movq    %rsi, 32(%rax)          /* r12 = start */
         movq    $0, 40(%rax)            /* rbx */
         movq    $0, 48(%rax)            /* rbp: end of the frame chain */
-        leaq    braid__coro_trampoline(%rip), %rcx
+        leaq    .Ltrampoline_resume(%rip), %rcx
         movq    %rcx, 56(%rax)          /* resume address */
         ret
         .cfi_endproc
