@@ -16,11 +16,12 @@
  * the task's own context aside in gen->caller (restored when the body
  * yields or ends) and switches to gen->co; yield saves the body into
  * gen->co, a struct of the generator's, never of a task: the next next()
- * may come from another task, after the first one was freed. While the
- * body runs, task->co names the generator's stack, so a suspension inside
- * the body checks that stack's canary and the overflow handler names it.
- * The coroutine layer's ASan annotations record the bounds of the stack
- * each context left, so they follow.
+ * may come from another task, after the first one was freed. The
+ * coroutine layer's ASan annotations record the bounds of the stack each
+ * context left, so they follow. Known limit: while the body is suspended
+ * inside an await and resumed by the loop, task->co still names the task's
+ * stack, so an overflow of the generator's stack from there is a plain
+ * SIGSEGV rather than the named overflow report.
  *
  * This reads the core's private structs (braid_task.co, the loop's stack
  * pools) and changes none of them beyond that swap.
@@ -91,12 +92,10 @@ resume (braid_agen *gen, braid_task *t)
   gen->task = t;
   gen->state = GEN_RUNNING;
   gen->yielded = false;
-  /* The task's own context goes aside; while the body runs, the task's
-   * context names the generator's stack (for the overflow report and the
-   * canary check when the body suspends the task). */
+  /* The task's own context goes aside. task->co keeps naming the task's
+   * stack: if the loop closes while the task is suspended inside the body,
+   * the core releases that stack, the right one. */
   gen->caller = t->co;
-  t->co.stack = gen->co.stack;
-  t->co.name = gen->co.name;
   braid__coro_switch (&gen->caller, &gen->co);
   /* Back on the consumer's stack. */
   t->co = gen->caller;
@@ -235,7 +234,10 @@ braid_agen_free (braid_agen *gen)
           braid_error_unref (saved);
         }
     }
-  if (gen->has_stack)
+  /* A generator still running here lost its consumer (a task destroyed
+   * while suspended inside the body, at loop close): its stack's pool may
+   * be gone with the loop, so the stack is left alone. */
+  if (gen->has_stack && gen->state != GEN_RUNNING)
     braid__coro_release (&gen->co);
   free (gen);
 }

@@ -417,6 +417,53 @@ test_next_outside_a_task (void)
   braid_agen_free (gen);
 }
 
+static void
+forever_body (braid_agen *gen, void *arg)
+{
+  if (braid_sleep (100) == 0)
+    braid_agen_yield (gen, NULL);
+}
+
+static void *
+forever_consumer (void *arg)
+{
+  void *v;
+
+  braid_agen_next (arg, &v);
+  return NULL;
+}
+
+static void *
+short_sleep (void *arg)
+{
+  braid_sleep (0.01);
+  return NULL;
+}
+
+/* A loop closed while a consumer is suspended inside a generator's body:
+ * the task is reported as destroyed pending, and freeing the generator
+ * afterwards is safe (its stack is left alone). */
+static void
+test_loop_closed_inside_the_body (void)
+{
+  braid_loop *loop = braid_loop_new ();
+  braid_agen *gen = braid_agen_new (forever_body, NULL);
+  braid_task *c, *s;
+
+  test_destroyed_pending = 0;
+  g_assert_cmpint (braid_loop_set_clock (loop, BRAID_CLOCK_VIRTUAL), ==, 0);
+  c = braid_loop_spawn (loop, "consumer", forever_consumer, gen);
+  s = braid_loop_spawn (loop, "short", short_sleep, NULL);
+  g_assert_cmpint (
+      braid_loop_run_until_complete (loop, braid_task_future (s), NULL), ==, 0);
+  g_assert_false (braid_agen_done (gen));
+  braid_task_unref (s);
+  braid_task_unref (c);
+  g_assert_cmpint (braid_loop_close (loop), ==, 0);
+  g_assert_cmpint (test_destroyed_pending, ==, 1);
+  braid_agen_free (gen);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -444,5 +491,7 @@ main (int argc, char **argv)
                    test_running_generator_refuses_next);
   g_test_add_func ("/runtime/asyncgen/next-outside-a-task",
                    test_next_outside_a_task);
+  g_test_add_func ("/runtime/asyncgen/loop-closed-inside-the-body",
+                   test_loop_closed_inside_the_body);
   return g_test_run ();
 }
