@@ -223,6 +223,83 @@ test_set_is_the_waker_of_each_waiter (void)
   g_array_free (edges, TRUE);
 }
 
+/* The same edges for a lock release and a queue put. */
+static braid_lock *edge_lock;
+static braid_queue *edge_queue;
+
+static void *
+lock_waiter (void *unused)
+{
+  g_assert_cmpint (braid_lock_acquire (edge_lock), ==, 0);
+  g_assert_cmpint (braid_lock_release (edge_lock), ==, 0);
+  return NULL;
+}
+
+static void *
+queue_waiter (void *unused)
+{
+  void *item;
+
+  g_assert_cmpint (braid_queue_get (edge_queue, &item), ==, 0);
+  return NULL;
+}
+
+static void *
+releaser (void *unused)
+{
+  setter_id = braid_task_id (braid_task_current ());
+  g_assert_cmpint (braid_lock_release (edge_lock), ==, 0);
+  g_assert_cmpint (braid_queue_put_nowait (edge_queue, NULL), ==, 0);
+  return NULL;
+}
+
+static void *
+release_main (void *unused)
+{
+  braid_task *t[3];
+
+  edge_lock = braid_lock_new (NULL);
+  edge_queue = braid_queue_new (NULL, 0, BRAID_QUEUE_FIFO, NULL);
+  g_assert_cmpint (braid_lock_acquire (edge_lock), ==, 0);
+  t[0] = braid_spawn (lock_waiter, NULL);
+  t[1] = braid_spawn (queue_waiter, NULL);
+  t[2] = braid_spawn (releaser, NULL);
+  g_assert_cmpint (braid_gather_tasks (t, 3, NULL, NULL, 0), ==, 0);
+  for (int i = 0; i < 3; i++)
+    braid_task_unref (t[i]);
+  braid_lock_free (edge_lock);
+  braid_queue_free (edge_queue);
+  return NULL;
+}
+
+static void
+test_release_and_put_are_the_wakers (void)
+{
+  int lock_edges = 0, queue_edges = 0;
+
+  edges = g_array_new (FALSE, FALSE, sizeof (edge));
+  g_assert_cmpint (braid_hooks_uninstall (count_hook), ==, 0);
+  g_assert_cmpint (braid_hooks_install (edge_hook, NULL), ==, 0);
+  g_assert_cmpint (run_main (release_main, NULL), ==, 0);
+  g_assert_cmpint (braid_hooks_uninstall (edge_hook), ==, 0);
+  g_assert_cmpint (braid_hooks_install (count_hook, NULL), ==, 0);
+  for (guint i = 0; i < edges->len; i++)
+    {
+      edge *ed = &g_array_index (edges, edge, i);
+      if (ed->reason == BRAID_WAIT_LOCK || ed->reason == BRAID_WAIT_QUEUE)
+        {
+          g_assert_cmpuint (ed->waker, ==, setter_id);
+          if (ed->reason == BRAID_WAIT_LOCK)
+            lock_edges++;
+          else
+            queue_edges++;
+        }
+    }
+  g_assert_cmpint (lock_edges, ==, 1);
+  g_assert_cmpint (queue_edges, ==, 1);
+  g_array_free (edges, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -238,5 +315,7 @@ main (int argc, char **argv)
                    test_cancelled_waiter_does_not_stop_the_others);
   g_test_add_func ("/runtime/event/set-is-the-waker-of-each-waiter",
                    test_set_is_the_waker_of_each_waiter);
+  g_test_add_func ("/runtime/event/release-and-put-are-the-wakers",
+                   test_release_and_put_are_the_wakers);
   return g_test_run ();
 }
