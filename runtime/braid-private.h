@@ -276,7 +276,7 @@ struct braid_loop
   size_t nheap, capheap;
   uint64_t timer_seq;
   uint64_t iteration;
-  unsigned since_poll;  /* iterations since the last poll */
+  unsigned since_poll;    /* iterations since the last poll */
   size_t work_since_poll; /* entries run since the last poll */
   bool running;
   bool stopping;
@@ -293,6 +293,7 @@ struct braid_loop
   braid_task *free_tasks; /* freed task memory kept for reuse */
   unsigned nfree_tasks;
   uint64_t id;
+  unsigned long owner; /* pthread_self () of the thread that created it */
   /* The slow-step watchdog (diagnostics.c). */
   uint64_t step_seq; /* bumped at every step (relaxed atomic stores) */
   int in_step;
@@ -419,6 +420,11 @@ braid__task_suspend (braid_loop *loop, braid_task *t)
     }
   braid__reap_finished (loop);
 }
+
+/* Aborts naming @call when @loop is used from a thread other than the
+ * one that created it (braid.h: a programming error). */
+BRAID_HIDDEN void braid__loop_check_thread (const braid_loop *loop,
+                                            const char *call);
 
 /* Helpers. */
 BRAID_HIDDEN void *braid__xmalloc (size_t n);

@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -243,6 +244,7 @@ braid_loop_new (void)
     loop->clock = BRAID_CLOCK_VIRTUAL;
   loop->slow_step_ns = env_slow_step_ns ();
   loop->id = braid__object_id_new ();
+  loop->owner = (unsigned long)pthread_self ();
   if (BRAID_UNLIKELY (braid__hooks_active))
     {
       extern char *program_invocation_name;
@@ -267,6 +269,13 @@ fail_uv:
 fail_free:
   free (loop);
   return NULL;
+}
+
+void
+braid__loop_check_thread (const braid_loop *loop, const char *call)
+{
+  if (BRAID_UNLIKELY (loop->owner != (unsigned long)pthread_self ()))
+    braid__abort (call, "the loop belongs to another thread");
 }
 
 void
@@ -328,6 +337,7 @@ braid_loop_run_until_complete (braid_loop *loop, braid_future *future,
     braid__abort ("braid_loop_run_until_complete", "NULL loop");
   if (!future)
     braid__abort ("braid_loop_run_until_complete", "NULL future");
+  braid__loop_check_thread (loop, "braid_loop_run_until_complete");
   if (braid__tls_task || loop->running || braid__tls_loop)
     return braid__raise_code (BRAID_EBUSY, "braid_loop_run_until_complete "
                                            "(the loop is already running)");
@@ -391,6 +401,7 @@ braid_loop_close (braid_loop *loop)
 {
   if (!loop)
     braid__abort ("braid_loop_close", "NULL loop");
+  braid__loop_check_thread (loop, "braid_loop_close");
   if (loop->running)
     return braid__raise_code (BRAID_EBUSY, "braid_loop_close");
   braid__watchdog_stop (loop);

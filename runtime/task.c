@@ -51,6 +51,8 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
   braid_task *parent = braid__tls_task;
   if (!loop)
     loop = braid__tls_loop;
+  else if (BRAID_UNLIKELY (loop != braid__tls_loop))
+    braid__loop_check_thread (loop, "braid_loop_spawn");
   if (!loop)
     braid__abort ("braid_spawn", "no running loop: use braid_loop_spawn");
   if (!fn)

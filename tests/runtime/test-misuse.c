@@ -108,6 +108,31 @@ test_spawn_outside_a_loop_aborts (void)
   g_test_trap_assert_stderr ("*braid_spawn: no running loop*");
 }
 
+static gpointer
+run_elsewhere (gpointer loop)
+{
+  braid_future *f = braid_future_new (loop);
+  braid_loop_run_until_complete (loop, f, NULL);
+  return NULL;
+}
+
+/* A loop is used by the thread that created it only. */
+static void
+test_loop_from_another_thread_aborts (void)
+{
+  if (g_test_subprocess ())
+    {
+      braid_loop *loop = braid_loop_new ();
+      GThread *th = g_thread_new ("other", run_elsewhere, loop);
+      g_thread_join (th);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*braid_loop_run_until_complete: the loop "
+                             "belongs to another thread*");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -123,5 +148,7 @@ main (int argc, char **argv)
                    test_null_task_aborts_naming_the_call);
   g_test_add_func ("/runtime/misuse/spawn-outside-a-loop-aborts",
                    test_spawn_outside_a_loop_aborts);
+  g_test_add_func ("/runtime/misuse/loop-from-another-thread-aborts",
+                   test_loop_from_another_thread_aborts);
   return g_test_run ();
 }
