@@ -587,9 +587,15 @@ int braid_lock_release (braid_lock *lock);
  * body must not leave by `break`, `return` or `goto`: those skip the
  * release (use explicit braid_lock_acquire/release pairs then). The same
  * holds for BRAID_WITH_SEMAPHORE and BRAID_WITH_CONDITION. */
+#define BRAID_WITH_(acquire, release, obj, rc)                               \
+  for (int BRAID_WITH_VAR_ (__LINE__) = ((rc) = acquire (obj)) == 0;        \
+       BRAID_WITH_VAR_ (__LINE__);                                          \
+       BRAID_WITH_VAR_ (__LINE__) = 0, (void)release (obj))
+/* A name per line, so that nested blocks do not shadow each other. */
+#define BRAID_WITH_CAT_(a, b) a##b
+#define BRAID_WITH_VAR_(line) BRAID_WITH_CAT_ (braid_with_once_, line)
 #define BRAID_WITH_LOCK(lock, rc)                                            \
-  for (int braid_with_once_ = ((rc) = braid_lock_acquire (lock)) == 0;      \
-       braid_with_once_; braid_with_once_ = 0, (void)braid_lock_release (lock))
+  BRAID_WITH_ (braid_lock_acquire, braid_lock_release, lock, rc)
 
 /* ---------------------------------------------------------------------
  * Semaphores (asyncio.Semaphore, asyncio.BoundedSemaphore)
@@ -624,9 +630,7 @@ int braid_semaphore_release (braid_semaphore *sem);
 
 /* `async with sem:`; see BRAID_WITH_LOCK for the rules of the body. */
 #define BRAID_WITH_SEMAPHORE(sem, rc)                                        \
-  for (int braid_with_once_ = ((rc) = braid_semaphore_acquire (sem)) == 0;  \
-       braid_with_once_;                                                    \
-       braid_with_once_ = 0, (void)braid_semaphore_release (sem))
+  BRAID_WITH_ (braid_semaphore_acquire, braid_semaphore_release, sem, rc)
 
 /* ---------------------------------------------------------------------
  * Conditions (asyncio.Condition)
@@ -669,9 +673,7 @@ int braid_condition_notify_all (braid_condition *cond);
 
 /* `async with cond:`; see BRAID_WITH_LOCK for the rules of the body. */
 #define BRAID_WITH_CONDITION(cond, rc)                                       \
-  for (int braid_with_once_ = ((rc) = braid_condition_acquire (cond)) == 0; \
-       braid_with_once_;                                                    \
-       braid_with_once_ = 0, (void)braid_condition_release (cond))
+  BRAID_WITH_ (braid_condition_acquire, braid_condition_release, cond, rc)
 
 /* ---------------------------------------------------------------------
  * Queues (asyncio.Queue, LifoQueue, PriorityQueue)
