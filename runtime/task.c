@@ -57,6 +57,12 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
     braid__abort ("braid_spawn", "no running loop: use braid_loop_spawn");
   if (!fn)
     braid__abort ("braid_spawn", "NULL function");
+  /* The atomic comes first: a locked instruction waits for the store
+   * buffer to drain, which is cheap before the task's fields are written
+   * and costly after. */
+  uint64_t name_num
+    = name ? 0
+           : __atomic_add_fetch (&task_name_counter, 1, __ATOMIC_RELAXED);
   braid_task *t = loop->free_tasks;
   if (t)
     {
@@ -97,17 +103,8 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
   t->wait_object = 0;
   t->waiting_on = NULL;
   t->name_buf[0] = 0;
-  if (name)
-    {
-      t->custom_name = braid__xstrdup (name);
-      t->name_num = 0;
-    }
-  else
-    {
-      t->custom_name = NULL;
-      t->name_num
-          = __atomic_add_fetch (&task_name_counter, 1, __ATOMIC_RELAXED);
-    }
+  t->custom_name = name ? braid__xstrdup (name) : NULL;
+  t->name_num = name_num;
   t->sleep_timer.state = TIMER_IDLE;
   t->sleep_timer.embedded = true;
   t->sleep_timer.data = t;
