@@ -227,24 +227,36 @@ static BRAID_TLS struct
 #define last_num last.num
 #define last_len last.len
 
+/* Adds one to the decimal number after "Task-" in @text (@len bytes). */
+static inline void
+increment_name (char *text, size_t *len)
+{
+  size_t i = *len;
+  while (i > 5 && text[i - 1] == '9')
+    text[--i] = '0';
+  if (i > 5)
+    text[i - 1]++;
+  else
+    {
+      memmove (text + 6, text + 5, *len - 5 + 1);
+      text[5] = '1';
+      (*len)++;
+    }
+}
+
 /* Writes "Task-N" into @buf (32 bytes) without snprintf (task starts are
- * hot). Out of line: braid_task_name's common paths stay small. */
+ * hot). Out of line: braid_task_name's common paths stay small. The wide
+ * copy reads the cached name before its bytes are changed: reading it
+ * right after a byte store would stall on store forwarding. */
 static __attribute__ ((noinline)) void
 format_task_name (char *buf, uint64_t n)
 {
   if (n == last_num + 1)
     {
-      size_t i = last_len;
-      while (i > 5 && last_name[i - 1] == '9')
-        last_name[--i] = '0';
-      if (i > 5)
-        last_name[i - 1]++;
-      else
-        {
-          memmove (last_name + 6, last_name + 5, last_len - 5 + 1);
-          last_name[5] = '1';
-          last_len++;
-        }
+      size_t len = last_len;
+      memcpy (buf, last_name, 32);
+      increment_name (buf, &len);
+      increment_name (last_name, &last_len);
     }
   else
     {
@@ -262,10 +274,9 @@ format_task_name (char *buf, uint64_t n)
         last_name[i++] = digits[--k];
       last_name[i] = 0;
       last_len = i;
+      memcpy (buf, last_name, i + 1);
     }
   last_num = n;
-  /* Both buffers are 32 bytes: a fixed-size copy the compiler inlines. */
-  memcpy (buf, last_name, 32);
 }
 
 const char *
