@@ -486,7 +486,8 @@ braid_tcp_connect (const char *host, int port, braid_stream **out)
       addr_name (a->ai_addr, name, sizeof name);
       braid_stream *s = stream_new (loop);
       s->id = braid__io_object_new (loop, "tcp %s", name);
-      braid_error_clear ();
+      if (a != res)
+        braid_error_clear (); /* the previous address's failure */
       write_op *w = req_new (loop, 0);
       w->req.connect.data = w;
       rc = uv_tcp_connect (&w->req.connect, &s->tcp, a->ai_addr, connect_cb);

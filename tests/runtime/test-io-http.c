@@ -152,6 +152,7 @@ typedef struct
   braid_http_client *c;
   char *url;
   int rc;
+  bool keep_error; /* end the task with the error instead of swallowing */
 } hang_arg;
 
 static void *
@@ -164,8 +165,9 @@ hanging_get (void *p)
     braid_http_response_clear (&r);
   else
     g_assert_null (r.body);
-  /* Swallow the error: the test checks the code. */
-  braid_error_clear ();
+  /* Swallow the error unless asked not to: the test checks the code. */
+  if (!a->keep_error)
+    braid_error_clear ();
   return NULL;
 }
 
@@ -175,7 +177,7 @@ cancel_main (void *arg)
   (void)arg;
   test_http_server_start (&server);
   braid_http_client *c = braid_http_client_new ();
-  hang_arg a = { c, test_http_url (&server, "/hang"), 1 };
+  hang_arg a = { c, test_http_url (&server, "/hang"), 1, false };
   braid_task *t = braid_spawn (hanging_get, &a);
   g_assert_cmpint (braid_sleep (0.05), ==, 0);
   g_assert_cmpint (server.requests, ==, 1);
@@ -192,9 +194,19 @@ cancel_main (void *arg)
   braid_http_response_clear (&r);
   g_free (url);
 
+  /* wait_for's timeout cancels the request task, which abandons the
+   * transfer. */
+  hang_arg w = { c, a.url, 1, true };
+  t = braid_spawn (hanging_get, &w);
+  g_assert_cmpint (braid_wait_for (braid_task_future (t), 0.05, NULL), ==,
+                   BRAID_ETIMEDOUT);
+  braid_error_clear ();
+  g_assert_cmpint (w.rc, ==, BRAID_ECANCELLED);
+  braid_task_unref (t);
+
   /* Closing the client while a request is in flight in another task: the
    * request still finishes, the pool goes afterwards. */
-  hang_arg b = { c, test_http_url (&server, "/delay/20"), 1 };
+  hang_arg b = { c, test_http_url (&server, "/delay/20"), 1, false };
   t = braid_spawn (hanging_get, &b);
   braid_yield ();
   braid_http_client_close (c);

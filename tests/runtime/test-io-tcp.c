@@ -358,6 +358,83 @@ test_waits_are_reported_as_io_on_named_objects (void)
   g_hash_table_destroy (io_waits);
 }
 
+static void *
+accept_waiter (void *arg)
+{
+  braid_stream *s = NULL;
+  if (braid_tcp_accept (arg, &s) == 0)
+    braid_stream_close (s);
+  return NULL;
+}
+
+/* A large transfer: the writer waits for the kernel (drain) while the
+ * reader drains the other end, chunk by chunk into the stream's buffer. */
+enum { BIG = 4 << 20 };
+
+static void *
+big_reader (void *arg)
+{
+  braid_stream *s = arg;
+  unsigned char *buf = g_malloc (BIG);
+  g_assert_cmpint (braid_stream_read_exactly (s, buf, BIG), ==, 0);
+  for (size_t i = 0; i < BIG; i++)
+    if (buf[i] != (unsigned char)(i * 7 + i / 4096))
+      g_error ("byte %zu differs", i);
+  g_free (buf);
+  return GINT_TO_POINTER (1);
+}
+
+static void *
+big_main (void *arg)
+{
+  (void)arg;
+  braid_tcp_server *srv = NULL;
+  g_assert_cmpint (braid_tcp_listen ("127.0.0.1", 0, &srv), ==, 0);
+  braid_stream *c = NULL, *s = NULL;
+  g_assert_cmpint (
+    braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c), ==, 0);
+  g_assert_cmpint (braid_tcp_accept (srv, &s), ==, 0);
+  braid_task *r = braid_spawn (big_reader, s);
+  unsigned char *data = g_malloc (BIG);
+  for (size_t i = 0; i < BIG; i++)
+    data[i] = (unsigned char)(i * 7 + i / 4096);
+  g_assert_cmpint (braid_stream_write (c, data, BIG), ==, 0);
+  g_free (data);
+  void *ok = NULL;
+  g_assert_cmpint (braid_await_task (r, &ok), ==, 0);
+  g_assert_cmpint (GPOINTER_TO_INT (ok), ==, 1);
+  braid_task_unref (r);
+
+  /* A pending accept is cancelled cleanly; the next accept works. */
+  braid_stream *never = NULL;
+  braid_task *acc = braid_spawn (accept_waiter, srv);
+  /* Yields, not a sleep: after the busy check above, a sleep would meet
+   * the stale libuv clock that test-io-timers.c checks. */
+  for (int i = 0; i < 3; i++)
+    braid_yield ();
+  braid_task_cancel (acc, NULL);
+  g_assert_cmpint (braid_await_task (acc, NULL), ==, BRAID_ECANCELLED);
+  braid_error_clear ();
+  braid_task_unref (acc);
+  braid_stream *c2 = NULL;
+  g_assert_cmpint (
+    braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c2), ==, 0);
+  g_assert_cmpint (braid_tcp_accept (srv, &never), ==, 0);
+  braid_stream_close (never);
+  braid_stream_close (c2);
+
+  braid_stream_close (c);
+  braid_stream_close (s);
+  braid_tcp_server_close (srv);
+  return NULL;
+}
+
+static void
+test_large_transfer_and_cancelled_accept (void)
+{
+  g_assert_cmpint (braid_run (big_main, NULL, NULL), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -372,6 +449,8 @@ main (int argc, char **argv)
                    test_cancelled_read_leaves_stream_usable);
   g_test_add_func ("/runtime/io/tcp/waits-are-reported-as-io-on-named-objects",
                    test_waits_are_reported_as_io_on_named_objects);
+  g_test_add_func ("/runtime/io/tcp/large-transfer-and-cancelled-accept",
+                   test_large_transfer_and_cancelled_accept);
   g_test_add_func ("/runtime/io/dns/resolves-localhost",
                    test_dns_resolves_localhost);
   return g_test_run ();

@@ -140,15 +140,91 @@ test_outside_a_task_is_refused (void)
   braid_error_clear ();
 }
 
+/* Work still queued when its caller is cancelled never runs. The pool has
+ * UV_THREADPOOL_SIZE threads (set to 2 in main), so two sleepers keep the
+ * third job queued. */
+static volatile int queued_ran;
+
+static void *
+sleeper (void *arg)
+{
+  (void)arg;
+  usleep (150 * 1000);
+  return NULL;
+}
+
+static void *
+mark_ran (void *arg)
+{
+  (void)arg;
+  queued_ran = 1;
+  return NULL;
+}
+
+static void *
+sleeper_task (void *arg)
+{
+  (void)arg;
+  braid_to_thread (sleeper, NULL, NULL);
+  return NULL;
+}
+
+static void *
+queued_task (void *arg)
+{
+  int *rc = arg;
+  void *r = (void *)1;
+  *rc = braid_to_thread (mark_ran, NULL, &r);
+  g_assert_null (r);
+  braid_error_clear ();
+  return NULL;
+}
+
+static void *
+queued_main (void *arg)
+{
+  (void)arg;
+  queued_ran = 0;
+  braid_task *s1 = braid_spawn (sleeper_task, NULL);
+  braid_task *s2 = braid_spawn (sleeper_task, NULL);
+  braid_yield ();
+  int rc = 1;
+  braid_task *q = braid_spawn (queued_task, &rc);
+  braid_yield ();
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_true (braid_task_cancel (q, NULL));
+  g_assert_cmpint (braid_await_task (q, NULL), ==, 0);
+  /* The wait ended at once, not after the sleepers. */
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 100 * 1000);
+  g_assert_cmpint (rc, ==, BRAID_ECANCELLED);
+  braid_await_task (s1, NULL);
+  braid_await_task (s2, NULL);
+  braid_sleep (0.02);
+  g_assert_cmpint (queued_ran, ==, 0);
+  braid_task_unref (q);
+  braid_task_unref (s1);
+  braid_task_unref (s2);
+  return NULL;
+}
+
+static void
+test_cancelled_queued_work_never_runs (void)
+{
+  g_assert_cmpint (braid_run (queued_main, NULL, NULL), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_setenv ("UV_THREADPOOL_SIZE", "2", TRUE);
   g_test_add_func ("/runtime/io/to-thread/runs-on-another-thread-while-the-"
                    "loop-runs",
                    test_runs_on_another_thread_while_loop_runs);
   g_test_add_func ("/runtime/io/to-thread/cancel-waits-for-running-work",
                    test_cancel_waits_for_running_work);
+  g_test_add_func ("/runtime/io/to-thread/cancelled-queued-work-never-runs",
+                   test_cancelled_queued_work_never_runs);
   g_test_add_func ("/runtime/io/to-thread/outside-a-task-is-refused",
                    test_outside_a_task_is_refused);
   return g_test_run ();
