@@ -92,6 +92,11 @@ begin_iteration (braid_loop *loop)
             {
               uint64_t wait = deadline - now;
               uint64_t ms = (wait + 999999) / 1000000;
+              /* libuv computes the due time from its cached clock, which
+               * only uv_run refreshes: after a long step it is stale, the
+               * wake timer would fire before the poll, and the poll would
+               * then block without a timeout while I/O handles are open. */
+              uv_update_time (&loop->uv);
               uv_timer_start (&loop->wake_timer, wake_timer_cb, ms, 0);
               blocked = poll_io (loop, UV_RUN_ONCE);
               uv_timer_stop (&loop->wake_timer);
