@@ -5,10 +5,10 @@
  * due time from its cached clock, which only uv_run refreshes; after a
  * long step the cache is stale, the wake timer is due at once, it fires
  * before the poll, and the poll then blocks with no timeout for as long as
- * any I/O handle (a listening server) stays open. A thread connects to the
- * server after 2 s to end such a hang, so the test fails instead of
- * hanging. Fix (runtime/loop.c, begin_iteration): uv_update_time
- * (&loop->uv) before uv_timer_start (&loop->wake_timer, ...).
+ * any I/O handle (a listening server) stays open. runtime/loop.c now
+ * refreshes libuv's clock before arming the wake timer; this test keeps it
+ * so. A thread connects to the server after 2 s to end such a hang, so a
+ * regression fails instead of hanging.
  */
 #include <arpa/inet.h>
 #include <glib.h>
