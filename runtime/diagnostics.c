@@ -29,6 +29,17 @@ describe_creator (const braid_task *t, char *buf, size_t size)
     snprintf (buf, size, "the main program");
 }
 
+/* "created at FILE:LINE", or "created by braid_run" for its main task
+ * (which has no site in the program). */
+static void
+describe_site (const braid_task *t, char *buf, size_t size)
+{
+  if (t->line > 0)
+    snprintf (buf, size, "created at %s:%d", t->file ? t->file : "?", t->line);
+  else
+    snprintf (buf, size, "created by %s", t->file ? t->file : "?");
+}
+
 static void
 emit_error_event (braid_event_kind kind, braid_future *f)
 {
@@ -65,13 +76,14 @@ braid__report_never_retrieved (braid_future *f)
   if (f->is_task)
     {
       braid_task *t = future_as_task (f);
-      char creator[64];
+      char creator[64], site[512];
       describe_creator (t, creator, sizeof creator);
+      describe_site (t, site, sizeof site);
       fprintf (stderr,
                "braid: Task exception was never retrieved\n"
-               "  task: %s (function %s, created at %s:%d by %s)\n",
-               braid_task_name (t), t->fn_name ? t->fn_name : "?",
-               t->file ? t->file : "?", t->line, creator);
+               "  task: %s (function %s, %s by %s)\n",
+               braid_task_name (t), t->fn_name ? t->fn_name : "?", site,
+               creator);
     }
   else
     fprintf (stderr,
@@ -99,14 +111,15 @@ braid__report_never_retrieved (braid_future *f)
 void
 braid__report_destroyed_pending (braid_task *t)
 {
-  char creator[64], what[128];
+  char creator[64], what[128], site[512];
   describe_creator (t, creator, sizeof creator);
+  describe_site (t, site, sizeof site);
   braid__wait_describe (t, what, sizeof what);
   fprintf (stderr,
            "braid: Task was destroyed but it is pending!\n"
-           "  task: %s (function %s, created at %s:%d by %s), waiting on %s\n",
-           braid_task_name (t), t->fn_name ? t->fn_name : "?",
-           t->file ? t->file : "?", t->line, creator, what);
+           "  task: %s (function %s, %s by %s), waiting on %s\n",
+           braid_task_name (t), t->fn_name ? t->fn_name : "?", site, creator,
+           what);
   fflush (stderr);
   if (BRAID_UNLIKELY (braid__hooks_active))
     {
@@ -146,11 +159,11 @@ braid__report_deadlock (braid_loop *loop)
     {
       if (t->fut.state != FUT_PENDING)
         continue;
-      char what[128];
+      char what[128], site[512];
       braid__wait_describe (t, what, sizeof what);
-      fprintf (stderr, "  %s (function %s, created at %s:%d) waits on %s\n",
-               braid_task_name (t), t->fn_name ? t->fn_name : "?",
-               t->file ? t->file : "?", t->line, what);
+      describe_site (t, site, sizeof site);
+      fprintf (stderr, "  %s (function %s, %s) waits on %s\n",
+               braid_task_name (t), t->fn_name ? t->fn_name : "?", site, what);
       if (BRAID_UNLIKELY (braid__hooks_active))
         braid__emit_simple (loop, BRAID_EV_DEADLOCK_TASK, t->fut.id, 0,
                             t->wait_object, 0, t->wait_reason);
@@ -270,12 +283,13 @@ braid__watchdog_check (braid_loop *loop, braid_task *t)
    * step lasted at least the threshold. */
   if (held < loop->slow_step_ns)
     held = loop->slow_step_ns;
+  char site[512];
+  describe_site (t, site, sizeof site);
   fprintf (stderr,
-           "braid: slow step: %s (function %s, created at %s:%d) held the "
-           "loop for at least %.0f ms without suspending (threshold %.0f "
-           "ms): a blocking call in a task?\n",
-           braid_task_name (t), t->fn_name ? t->fn_name : "?",
-           t->file ? t->file : "?", t->line, held / 1e6,
+           "braid: slow step: %s (function %s, %s) held the loop for at "
+           "least %.0f ms without suspending (threshold %.0f ms): a blocking "
+           "call in a task?\n",
+           braid_task_name (t), t->fn_name ? t->fn_name : "?", site, held / 1e6,
            loop->slow_step_ns / 1e6);
   fflush (stderr);
   if (BRAID_UNLIKELY (braid__hooks_active))
