@@ -1005,10 +1005,16 @@ typedef void *(*braid_tcp_handler) (braid_stream *stream, void *arg);
 int braid_tcp_listen (const char *host, int port, braid_tcp_server **server);
 /* braid_tcp_serve:
  * asyncio.start_server: braid_tcp_listen, then each connection runs
- * @handler(stream, @arg) in a new task "Task-N". Returns as
- * braid_tcp_listen. */
-int braid_tcp_serve (const char *host, int port, braid_tcp_handler handler,
-                     void *arg, braid_tcp_server **server);
+ * @handler(stream, @arg) in a new task "Task-N" (traces show it as created
+ * by @handler at the braid_tcp_serve call). Returns as braid_tcp_listen,
+ * or BRAID_EINVAL for a NULL handler. */
+#define braid_tcp_serve(host, port, handler, arg, server)                  \
+  braid_tcp_serve_at ((host), (port), (handler), #handler, (arg), (server), \
+                      __FILE__, __LINE__)
+int braid_tcp_serve_at (const char *host, int port, braid_tcp_handler handler,
+                        const char *handler_name, void *arg,
+                        braid_tcp_server **server, const char *file,
+                        int line);
 /* Waits for the next connection of a braid_tcp_listen server and stores a
  * new stream in @stream. Returns 0; a libuv code (UV_EBADF once the server
  * is closed); BRAID_EBUSY if another task accepts; BRAID_EINVAL for a

@@ -53,6 +53,9 @@ struct braid_tcp_server
   braid__io_op *acceptor; /* the pending accept, if any */
   braid_tcp_handler handler;
   void *handler_arg;
+  char *handler_name; /* for the tasks' creation site in traces */
+  char *file;
+  int line;
 };
 
 /* Streams and their lifetime. */
@@ -510,8 +513,11 @@ braid_tcp_connect (const char *host, int port, braid_stream **out)
 static void
 server_unref (braid_tcp_server *srv)
 {
-  if (--srv->refs == 0)
-    free (srv);
+  if (--srv->refs > 0)
+    return;
+  free (srv->handler_name);
+  free (srv->file);
+  free (srv);
 }
 
 static void
@@ -577,7 +583,9 @@ connection_cb (uv_stream_t *h, int status)
       ctx->s = s;
       ctx->handler = srv->handler;
       ctx->arg = srv->handler_arg;
-      braid_task *t = braid_loop_spawn (srv->loop, NULL, conn_main, ctx);
+      braid_task *t
+        = braid_spawn_at (srv->loop, NULL, conn_main, srv->handler_name, ctx,
+                          srv->file, srv->line);
       braid_task_unref (t);
       return;
     }
@@ -663,8 +671,9 @@ braid_tcp_listen (const char *host, int port, braid_tcp_server **out)
 }
 
 int
-braid_tcp_serve (const char *host, int port, braid_tcp_handler handler,
-                 void *arg, braid_tcp_server **out)
+braid_tcp_serve_at (const char *host, int port, braid_tcp_handler handler,
+                    const char *handler_name, void *arg,
+                    braid_tcp_server **out, const char *file, int line)
 {
   if (!handler)
     {
@@ -678,6 +687,9 @@ braid_tcp_serve (const char *host, int port, braid_tcp_handler handler,
     return rc;
   (*out)->handler = handler;
   (*out)->handler_arg = arg;
+  (*out)->handler_name = strdup (handler_name ? handler_name : "handler");
+  (*out)->file = strdup (file ? file : "?");
+  (*out)->line = line;
   return 0;
 }
 
