@@ -61,8 +61,8 @@ braid__io_getaddrinfo (const char *host, const char *service, int socktype,
   memset (&hints, 0, sizeof hints);
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = socktype;
-  int rc = uv_getaddrinfo (braid_loop_uv (loop), &o->req, dns_cb, host,
-                           service, &hints);
+  int rc = uv_getaddrinfo (braid_loop_uv (loop), &o->req, dns_cb, host, service,
+                           &hints);
   if (rc < 0)
     {
       braid__io_op_abandon (&o->op);

@@ -112,8 +112,7 @@ braid_file_open (const char *path, int flags, int mode, braid_file **file)
   if (!o)
     return BRAID_ENOTASK;
   uint64_t id = braid__io_object_new (loop, "file %s", path);
-  int rc = uv_fs_open (braid_loop_uv (loop), &o->req, path, flags, mode,
-                       fs_cb);
+  int rc = uv_fs_open (braid_loop_uv (loop), &o->req, path, flags, mode, fs_cb);
   int64_t fd = fs_finish (o, rc, id, "braid_file_open", NULL);
   if (fd < 0)
     return (int)fd;
@@ -135,16 +134,15 @@ braid_file_read (braid_file *file, void *buf, size_t len, int64_t offset)
   fs_op *o = fs_op_new ("braid_file_read", &loop);
   if (!o)
     return BRAID_ENOTASK;
-  uv_buf_t b = uv_buf_init (buf, (unsigned)(len > 0x40000000 ? 0x40000000
-                                                             : len));
-  int rc = uv_fs_read (braid_loop_uv (loop), &o->req, file->fd, &b, 1,
-                       offset, fs_cb);
+  uv_buf_t b
+      = uv_buf_init (buf, (unsigned)(len > 0x40000000 ? 0x40000000 : len));
+  int rc = uv_fs_read (braid_loop_uv (loop), &o->req, file->fd, &b, 1, offset,
+                       fs_cb);
   return fs_finish (o, rc, file->id, "braid_file_read", NULL);
 }
 
 ssize_t
-braid_file_write (braid_file *file, const void *buf, size_t len,
-                  int64_t offset)
+braid_file_write (braid_file *file, const void *buf, size_t len, int64_t offset)
 {
   if (!file || (!buf && len))
     return braid__raise_code (BRAID_EINVAL, "braid_file_write");
@@ -179,13 +177,12 @@ braid_file_close (braid_file *file)
     return 0;
   int rc = 0;
   braid_loop *loop;
-  fs_op *o = braid_task_current () ? fs_op_new ("braid_file_close", &loop)
-                                   : NULL;
+  fs_op *o
+      = braid_task_current () ? fs_op_new ("braid_file_close", &loop) : NULL;
   if (o)
-    rc = (int)fs_finish (o,
-                         uv_fs_close (braid_loop_uv (loop), &o->req, file->fd,
-                                      fs_cb),
-                         file->id, "braid_file_close", NULL);
+    rc = (int)fs_finish (
+        o, uv_fs_close (braid_loop_uv (loop), &o->req, file->fd, fs_cb),
+        file->id, "braid_file_close", NULL);
   else
     {
       /* Outside a task (cleanup code): close synchronously. */

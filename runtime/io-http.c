@@ -34,11 +34,11 @@ struct braid_http_client
   CURLM *multi;
   uv_timer_t timer;
   uint64_t id;
-  int refs;       /* the user's, the timer handle's, each request's */
-  int active;     /* requests in the multi handle */
-  bool closed;    /* braid_http_client_close was called */
-  bool finished;  /* the multi handle is cleaned up */
-  bool in_curl;   /* inside curl_multi_socket_action */
+  int refs;      /* the user's, the timer handle's, each request's */
+  int active;    /* requests in the multi handle */
+  bool closed;   /* braid_http_client_close was called */
+  bool finished; /* the multi handle is cleaned up */
+  bool in_curl;  /* inside curl_multi_socket_action */
   sock_ctx *socks;
 };
 
@@ -417,8 +417,8 @@ raise_curl (const braid_http_request *req, http_op *h)
   char what[512];
   snprintf (what, sizeof what, "%s %s", req->method ? req->method : "GET",
             req->url);
-  const char *detail = h->errbuf[0] ? h->errbuf
-                                    : curl_easy_strerror (h->result);
+  const char *detail
+      = h->errbuf[0] ? h->errbuf : curl_easy_strerror (h->result);
   switch (h->result)
     {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -555,8 +555,7 @@ braid_http_get (const char *url, braid_http_response *resp)
 }
 
 const char *
-braid_http_response_header (const braid_http_response *resp,
-                            const char *name)
+braid_http_response_header (const braid_http_response *resp, const char *name)
 {
   if (!resp || !name)
     return NULL;

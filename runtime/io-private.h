@@ -37,14 +37,14 @@ typedef void (*braid__io_free_fn) (braid__io_op *op);
 
 struct braid__io_op
 {
-  braid_future *fut;   /* the completer's reference; NULL once finished */
+  braid_future *fut; /* the completer's reference; NULL once finished */
   braid__io_cancel_fn cancel;
   braid__io_free_fn free;
-  int refs;            /* the waiting task's and the completer's */
-  bool cancelled;      /* a cancellation reached the op */
-  bool completed;      /* braid__io_op_complete ran */
-  char *cancel_msg;    /* kept while a cancellation is deferred */
-  int status;          /* 0 or a negative code, set by the completer */
+  int refs;         /* the waiting task's and the completer's */
+  bool cancelled;   /* a cancellation reached the op */
+  bool completed;   /* braid__io_op_complete ran */
+  char *cancel_msg; /* kept while a cancellation is deferred */
+  int status;       /* 0 or a negative code, set by the completer */
 };
 
 /* Sets up @op (zeroed by the caller) on @loop with two references (the
@@ -80,7 +80,7 @@ BRAID_IO_HIDDEN void *braid__xcalloc_io (size_t n, size_t size);
 
 /* Aborts with "braid: @call: @what" (a programming error). */
 BRAID_IO_HIDDEN void braid__abort_io (const char *call, const char *what)
-  __attribute__ ((noreturn));
+    __attribute__ ((noreturn));
 
 /* Raises OSError for the libuv code @status (uv_strerror's text prefixed
  * by @what, the call's name) and returns @status. */
@@ -90,7 +90,7 @@ BRAID_IO_HIDDEN int braid__io_raise_uv (int status, const char *what);
  * id. */
 BRAID_IO_HIDDEN uint64_t braid__io_object_new (braid_loop *loop,
                                                const char *fmt, ...)
-  __attribute__ ((format (printf, 2, 3)));
+    __attribute__ ((format (printf, 2, 3)));
 
 /* Resolves @host / @service (either may be NULL) on the thread pool for
  * the calling task. On success stores a list to release with

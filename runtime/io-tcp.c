@@ -31,9 +31,9 @@ struct braid_stream
   uv_tcp_t tcp;
   braid_loop *loop;
   uint64_t id;
-  int refs;             /* the user's, the handle's, each waiting op's */
-  bool closed;          /* braid_stream_close was called */
-  char *buf;            /* received bytes not yet read: [start, len) */
+  int refs;    /* the user's, the handle's, each waiting op's */
+  bool closed; /* braid_stream_close was called */
+  char *buf;   /* received bytes not yet read: [start, len) */
   size_t start, len, cap;
   bool eof;
   int read_error;
@@ -312,8 +312,8 @@ braid_stream_read_until (braid_stream *s, const void *delim, size_t dlen,
       const char *base = s->buf ? s->buf + s->start : NULL;
       if (have >= dlen)
         {
-          const char *hit = memmem (base + searched, have - searched, delim,
-                                    dlen);
+          const char *hit
+              = memmem (base + searched, have - searched, delim, dlen);
           if (hit)
             {
               size_t n = (size_t)(hit - base) + dlen;
@@ -457,8 +457,7 @@ braid_stream_shutdown (braid_stream *s)
     return braid__io_raise_uv (UV_EBADF, "braid_stream_shutdown");
   write_op *w = req_new (s->loop, 0);
   w->req.shutdown.data = w;
-  int rc = uv_shutdown (&w->req.shutdown, (uv_stream_t *)&s->tcp,
-                        shutdown_cb);
+  int rc = uv_shutdown (&w->req.shutdown, (uv_stream_t *)&s->tcp, shutdown_cb);
   return req_finish (w, rc, s->id, "braid_stream_shutdown");
 }
 
@@ -584,8 +583,8 @@ connection_cb (uv_stream_t *h, int status)
       ctx->handler = srv->handler;
       ctx->arg = srv->handler_arg;
       braid_task *t
-        = braid_spawn_at (srv->loop, NULL, conn_main, srv->handler_name, ctx,
-                          srv->file, srv->line);
+          = braid_spawn_at (srv->loop, NULL, conn_main, srv->handler_name, ctx,
+                            srv->file, srv->line);
       braid_task_unref (t);
       return;
     }
@@ -672,8 +671,8 @@ braid_tcp_listen (const char *host, int port, braid_tcp_server **out)
 
 int
 braid_tcp_serve_at (const char *host, int port, braid_tcp_handler handler,
-                    const char *handler_name, void *arg,
-                    braid_tcp_server **out, const char *file, int line)
+                    const char *handler_name, void *arg, braid_tcp_server **out,
+                    const char *file, int line)
 {
   if (!handler)
     {

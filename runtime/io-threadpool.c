@@ -72,8 +72,8 @@ braid_to_thread_at (const char *name, braid_thread_fn fn, void *arg,
   w->arg = arg;
   w->req.data = w;
   uint64_t id = braid__io_object_new (loop, "thread %s", name ? name : "?");
-  int rc = uv_queue_work (braid_loop_uv (loop), &w->req, work_cb,
-                          after_work_cb);
+  int rc
+      = uv_queue_work (braid_loop_uv (loop), &w->req, work_cb, after_work_cb);
   if (rc < 0)
     {
       braid__io_op_abandon (&w->op);

@@ -87,8 +87,8 @@ main_task (void *p)
   for (size_t i = 0; i < n; i++)
     {
       free (braid_task_done (tasks[i]) && !braid_task_error (tasks[i])
-              ? results[i]
-              : NULL);
+                ? results[i]
+                : NULL);
       braid_task_unref (tasks[i]);
       free (fetched[i]);
     }

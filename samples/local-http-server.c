@@ -43,8 +43,8 @@ serve_connection (braid_stream *s, void *arg)
   char req[8192];
   for (;;)
     {
-      ssize_t n = braid_stream_read_until (s, "\r\n\r\n", 4, req,
-                                           sizeof req - 1);
+      ssize_t n
+          = braid_stream_read_until (s, "\r\n\r\n", 4, req, sizeof req - 1);
       if (n <= 0 || req[n - 1] != '\n')
         break;
       req[n] = '\0';

@@ -14,9 +14,9 @@
 
 typedef struct local_page
 {
-  const char *url;   /* the article's URL the page stands for */
-  const char *body;  /* NULL: a fake HTML page naming the URL */
-  double delay;      /* seconds before the answer */
+  const char *url;  /* the article's URL the page stands for */
+  const char *body; /* NULL: a fake HTML page naming the URL */
+  double delay;     /* seconds before the answer */
 } local_page;
 
 typedef struct local_http_server local_http_server;
@@ -24,8 +24,7 @@ typedef struct local_http_server local_http_server;
 /* Starts serving @pages (borrowed, must outlive the server) on 127.0.0.1
  * with an ephemeral port, from a task. Returns NULL (error raised) on
  * failure. */
-local_http_server *local_http_server_start (const local_page *pages,
-                                            size_t n);
+local_http_server *local_http_server_start (const local_page *pages, size_t n);
 /* The local URL of page @i (static storage, overwritten by the next
  * call). */
 const char *local_http_server_url (local_http_server *server, size_t i);

@@ -33,8 +33,8 @@ test_http_conn (braid_stream *s, void *arg)
   char req[8192];
   for (;;)
     {
-      ssize_t n = braid_stream_read_until (s, "\r\n\r\n", 4, req,
-                                           sizeof req - 1);
+      ssize_t n
+          = braid_stream_read_until (s, "\r\n\r\n", 4, req, sizeof req - 1);
       if (n <= 0 || req[n - 1] != '\n')
         break;
       req[n] = '\0';
@@ -89,7 +89,7 @@ test_http_server_start (test_http_server *hs)
 {
   memset (hs, 0, sizeof *hs);
   g_assert_cmpint (
-    braid_tcp_serve ("127.0.0.1", 0, test_http_conn, hs, &hs->srv), ==, 0);
+      braid_tcp_serve ("127.0.0.1", 0, test_http_conn, hs, &hs->srv), ==, 0);
   hs->port = braid_tcp_server_port (hs->srv);
 }
 

@@ -27,8 +27,7 @@ get_main (void *arg)
   g_assert_cmpuint (r.body_len, ==, strlen ("hello from /index.html"));
   g_assert_cmpstr (braid_http_response_header (&r, "x-test-server"), ==,
                    "braid");
-  g_assert_cmpstr (braid_http_response_header (&r, "Content-Length"), ==,
-                   "22");
+  g_assert_cmpstr (braid_http_response_header (&r, "Content-Length"), ==, "22");
   g_assert_null (braid_http_response_header (&r, "X-Absent"));
   braid_http_response_clear (&r);
   g_free (url);
@@ -70,8 +69,8 @@ reuse_main (void *arg)
     }
   /* A POST with a body on the same connection. */
   char *url = test_http_url (&server, "/post");
-  braid_http_request req = { .method = "POST", .url = url, .body = "a=1",
-                             .body_len = 3 };
+  braid_http_request req
+      = { .method = "POST", .url = url, .body = "a=1", .body_len = 3 };
   const char *hdrs[] = { "X-Extra: 1", NULL };
   req.headers = hdrs;
   braid_http_response r;

@@ -83,7 +83,10 @@ echo_main (void *arg)
                    ==, 0);
   int port = braid_tcp_server_port (srv);
   g_assert_cmpint (port, >, 0);
-  enum { N = 5 };
+  enum
+  {
+    N = 5
+  };
   client_arg args[N];
   braid_task *t[N];
   for (int i = 0; i < N; i++)
@@ -113,7 +116,7 @@ accept_main (void *arg)
   g_assert_cmpint (braid_tcp_listen ("127.0.0.1", 0, &srv), ==, 0);
   braid_stream *c = NULL, *s = NULL;
   g_assert_cmpint (
-    braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c), ==, 0);
+      braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c), ==, 0);
   g_assert_cmpint (braid_tcp_accept (srv, &s), ==, 0);
   g_assert_cmpuint (braid_stream_id (s), !=, 0);
 
@@ -208,7 +211,7 @@ cancel_read_main (void *arg)
   g_assert_cmpint (braid_tcp_listen ("127.0.0.1", 0, &srv), ==, 0);
   braid_stream *c = NULL, *s = NULL;
   g_assert_cmpint (
-    braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c), ==, 0);
+      braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c), ==, 0);
   g_assert_cmpint (braid_tcp_accept (srv, &s), ==, 0);
 
   reader_arg a = { s, 1 };
@@ -256,8 +259,8 @@ dns_main (void *arg)
   g_assert_cmpint (n, >=, 1);
   bool loopback = false;
   for (int i = 0; i < n; i++)
-    loopback |= strcmp (addrs[i], "127.0.0.1") == 0
-                || strcmp (addrs[i], "::1") == 0;
+    loopback
+        |= strcmp (addrs[i], "127.0.0.1") == 0 || strcmp (addrs[i], "::1") == 0;
   g_assert_true (loopback);
   braid_dns_free (addrs);
 
@@ -277,8 +280,8 @@ test_dns_resolves_localhost (void)
 
 /* The hooks see each I/O wait as BRAID_WAIT_IO (BRAID_WAIT_THREAD for the
  * thread pool) on an object reported as BRAID_OBJ_IO with a useful name. */
-static GHashTable *io_names;    /* object id -> name */
-static GHashTable *io_waits;    /* object id -> wait reason */
+static GHashTable *io_names; /* object id -> name */
+static GHashTable *io_waits; /* object id -> wait reason */
 
 static void
 io_hook (void *data, const braid_event *ev)
@@ -308,7 +311,7 @@ hooks_main (void *arg)
   g_assert_cmpint (braid_tcp_listen ("127.0.0.1", 0, &srv), ==, 0);
   braid_stream *c = NULL, *s = NULL;
   g_assert_cmpint (
-    braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c), ==, 0);
+      braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c), ==, 0);
   g_assert_cmpint (braid_tcp_accept (srv, &s), ==, 0);
   g_assert_cmpint (braid_stream_write_str (c, "x"), ==, 0);
   char b;
@@ -335,11 +338,11 @@ test_waits_are_reported_as_io_on_named_objects (void)
   for (int i = 0; i < 2; i++)
     {
       const char *name
-        = g_hash_table_lookup (io_names, GSIZE_TO_POINTER (ids[i]));
+          = g_hash_table_lookup (io_names, GSIZE_TO_POINTER (ids[i]));
       g_assert_nonnull (name);
       g_assert_true (g_str_has_prefix (name, "tcp 127.0.0.1:"));
       g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (
-                          io_waits, GSIZE_TO_POINTER (ids[i]))),
+                            io_waits, GSIZE_TO_POINTER (ids[i]))),
                         ==, BRAID_WAIT_IO);
     }
   /* The thread-pool wait is named after the function. */
@@ -369,7 +372,10 @@ accept_waiter (void *arg)
 
 /* A large transfer: the writer waits for the kernel (drain) while the
  * reader drains the other end, chunk by chunk into the stream's buffer. */
-enum { BIG = 4 << 20 };
+enum
+{
+  BIG = 4 << 20
+};
 
 static void *
 big_reader (void *arg)
@@ -392,7 +398,7 @@ big_main (void *arg)
   g_assert_cmpint (braid_tcp_listen ("127.0.0.1", 0, &srv), ==, 0);
   braid_stream *c = NULL, *s = NULL;
   g_assert_cmpint (
-    braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c), ==, 0);
+      braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c), ==, 0);
   g_assert_cmpint (braid_tcp_accept (srv, &s), ==, 0);
   braid_task *r = braid_spawn (big_reader, s);
   unsigned char *data = g_malloc (BIG);
@@ -418,7 +424,7 @@ big_main (void *arg)
   braid_task_unref (acc);
   braid_stream *c2 = NULL;
   g_assert_cmpint (
-    braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c2), ==, 0);
+      braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (srv), &c2), ==, 0);
   g_assert_cmpint (braid_tcp_accept (srv, &never), ==, 0);
   braid_stream_close (never);
   braid_stream_close (c2);

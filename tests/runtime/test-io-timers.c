@@ -54,7 +54,7 @@ sleep_main (void *arg)
   gint64 *slept_us = arg;
   braid_tcp_server *srv = NULL;
   g_assert_cmpint (
-    braid_tcp_serve ("127.0.0.1", 0, ignore_connection, NULL, &srv), ==, 0);
+      braid_tcp_serve ("127.0.0.1", 0, ignore_connection, NULL, &srv), ==, 0);
   port = braid_tcp_server_port (srv);
   pthread_create (&rescuer_thread, NULL, rescuer, NULL);
   braid_yield ();
@@ -75,8 +75,7 @@ test_sleep_after_a_long_step_wakes_on_time_while_a_server_listens (void)
   gint64 slept_us = 0;
   g_assert_cmpint (braid_run (sleep_main, &slept_us, NULL), ==, 0);
   pthread_join (rescuer_thread, NULL);
-  g_test_message ("braid_sleep (0.01) took %" G_GINT64_FORMAT " us",
-                  slept_us);
+  g_test_message ("braid_sleep (0.01) took %" G_GINT64_FORMAT " us", slept_us);
   g_assert_cmpint (slept_us, <, 1000 * 1000);
 }
 
@@ -84,8 +83,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/runtime/io/timers/sleep-after-a-long-step-wakes-on-time-"
-                   "while-a-server-listens",
-                   test_sleep_after_a_long_step_wakes_on_time_while_a_server_listens);
+  g_test_add_func (
+      "/runtime/io/timers/sleep-after-a-long-step-wakes-on-time-"
+      "while-a-server-listens",
+      test_sleep_after_a_long_step_wakes_on_time_while_a_server_listens);
   return g_test_run ();
 }
