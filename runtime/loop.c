@@ -14,6 +14,7 @@
  * task (braid__task_suspend), and loop_run's dispatch of a RESUME entry.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -143,6 +144,28 @@ begin_iteration (braid_loop *loop)
   return 1;
 }
 
+/* After a callback run by the loop: an error it left current is reported
+ * (asyncio's "Exception in callback") and cleared, and the thread's error
+ * from before (@saved, owned) is put back. */
+static void
+callback_done (void *fn, braid_error *saved)
+{
+  braid_error *left = braid__error_steal_current ();
+  if (BRAID_UNLIKELY (left != NULL))
+    {
+      Dl_info info;
+      const char *name = NULL;
+      if (dladdr (fn, &info) && info.dli_sname && info.dli_saddr == fn)
+        name = info.dli_sname;
+      fprintf (stderr, "braid: error in callback %s: ", name ? name : "?");
+      braid_error_print (left, stderr);
+      fflush (stderr);
+      braid_error_unref (left);
+    }
+  if (saved)
+    braid__error_set_current (saved);
+}
+
 static void
 dispatch (braid_loop *loop, braid__entry *e)
 {
@@ -166,15 +189,29 @@ dispatch (braid_loop *loop, braid__entry *e)
         break;
       }
     case ENTRY_CALL:
-      ((void (*) (void *))e->fn) (e->a);
-      break;
+      {
+        braid_error *saved = braid__error_steal_current ();
+        ((void (*) (void *))e->fn) (e->a);
+        callback_done (e->fn, saved);
+        break;
+      }
     case ENTRY_DONE_CB:
-      ((braid_done_fn)e->fn) ((braid_future *)e->a, e->b);
-      braid_future_unref ((braid_future *)e->a);
-      break;
+      {
+        braid_error *saved = braid__error_steal_current ();
+        ((braid_done_fn)e->fn) ((braid_future *)e->a, e->b);
+        braid_future_unref ((braid_future *)e->a);
+        callback_done (e->fn, saved);
+        break;
+      }
     case ENTRY_TIMER:
-      braid__timer_dispatch ((braid__timer *)e->a);
-      break;
+      {
+        braid__timer *timer = e->a;
+        braid_error *saved = braid__error_steal_current ();
+        void *fn = (void *)timer->fn;
+        braid__timer_dispatch (timer);
+        callback_done (fn, saved);
+        break;
+      }
     }
 }
 

@@ -184,6 +184,39 @@ test_future_exception_never_retrieved (void)
                              "io.c:5 in read_all)\n");
 }
 
+static void
+raising_callback (braid_future *f, void *data)
+{
+  braid_raise (BRAID_VALUE_ERROR, "oops");
+}
+
+/* An error a callback leaves current is reported and cleared (asyncio's
+ * "Exception in callback"); the thread's own error is kept. */
+static void
+test_error_left_by_a_callback_is_reported (void)
+{
+  if (g_test_subprocess ())
+    {
+      braid_loop *loop = braid_loop_new ();
+      braid_future *f = braid_future_new (loop);
+      braid_future_add_done_callback (f, raising_callback, NULL);
+      braid_future_set_result (f, NULL);
+      braid_raise (BRAID_RUNTIME_ERROR, "the thread's own");
+      g_assert_cmpint (braid_loop_run_until_complete (loop, f, NULL), ==, 0);
+      g_assert_cmpstr (braid_error_message (braid_error_current ()), ==,
+                       "the thread's own");
+      braid_error_clear ();
+      braid_future_unref (f);
+      braid_loop_close (loop);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("braid: error in callback *: ValueError: oops "
+                             "(raised at *test-diagnostics.c:* in "
+                             "raising_callback)\n");
+}
+
 static braid_future *never;
 
 static void *
@@ -296,6 +329,8 @@ main (int argc, char **argv)
                    test_never_retrieved_at_loop_close);
   g_test_add_func ("/runtime/diagnostics/future-exception-never-retrieved",
                    test_future_exception_never_retrieved);
+  g_test_add_func ("/runtime/diagnostics/error-left-by-a-callback-is-reported",
+                   test_error_left_by_a_callback_is_reported);
   g_test_add_func ("/runtime/diagnostics/destroyed-pending-at-loop-close",
                    test_destroyed_pending_at_loop_close);
   g_test_add_func ("/runtime/diagnostics/deadlock-is-reported-and-returned",
