@@ -295,7 +295,9 @@ int braid_await (braid_future *future, void **result);
 
 typedef void (*braid_done_fn) (braid_future *future, void *data);
 /* Schedules @fn(@future, @data) when @future is done (scheduled through
- * the ready queue, in registration order, even if already done). */
+ * the ready queue, in registration order, even if already done). @fn runs
+ * outside any task (it must not await); an error it leaves current is
+ * reported on stderr ("braid: error in callback ...") and cleared. */
 int braid_future_add_done_callback (braid_future *future, braid_done_fn fn,
                                     void *data);
 /* Removes every registration of @fn with @data. Returns how many. */
