@@ -171,6 +171,97 @@ test_cancel_of_a_done_task_returns_false (void)
   run_logged (uncancel_main, NULL, true, NULL);
 }
 
+static void *
+inner_task (void *arg)
+{
+  int rc = braid_sleep (10);
+  note ("inner-cleanup");
+  /* Cleanup may await: the error stays current meanwhile. */
+  braid_error *e = braid_error_catch (BRAID_CANCELLED_ERROR);
+  braid_yield ();
+  note ("inner-done");
+  if (e)
+    {
+      braid_reraise (e);
+      braid_error_unref (e);
+    }
+  (void)rc;
+  return NULL;
+}
+
+static void *
+outer_task (void *arg)
+{
+  braid_task *t = braid_spawn (inner_task, NULL);
+  if (braid_await_task (t, NULL) == BRAID_ECANCELLED)
+    note ("outer-caught:%s", braid_task_cancelled (t) ? "True" : "False");
+  braid_task_unref (t);
+  return NULL;
+}
+
+static void *
+cancel_awaits_task_main (void *arg)
+{
+  braid_task *o = braid_spawn (outer_task, NULL);
+  braid_yield ();
+  braid_yield ();
+  braid_task_cancel (o, NULL);
+  note ("cancel");
+  if (braid_await_task (o, NULL) == BRAID_ECANCELLED)
+    note ("main");
+  braid_error_clear ();
+  braid_task_unref (o);
+  return NULL;
+}
+
+/* Rule 13: cancelling a task that awaits a task cancels the inner one; the
+ * outer one wakes once the inner one has finished cancelling. */
+static void
+test_cancel_reaches_the_awaited_task (void)
+{
+  g_assert_cmpstr (run_logged (cancel_awaits_task_main, NULL, true, NULL), ==,
+                   "| | | cancel | inner-cleanup | inner-done | "
+                   "outer-caught:True | main |");
+}
+
+static int
+level2 (void)
+{
+  int rc = braid_sleep (10);
+  note ("level2-cleanup");
+  return rc;
+}
+
+static void *
+level1 (void *arg)
+{
+  level2 ();
+  note ("level1-cleanup");
+  return NULL;
+}
+
+static void *
+cleanup_main (void *arg)
+{
+  braid_task *t = braid_spawn (level1, NULL);
+  braid_yield ();
+  braid_task_cancel (t, NULL);
+  if (braid_await_task (t, NULL) == BRAID_ECANCELLED)
+    note ("main");
+  braid_error_clear ();
+  braid_task_unref (t);
+  return NULL;
+}
+
+/* Rule 15: the error returns up the C calls, so cleanup runs innermost
+ * first. */
+static void
+test_cleanup_runs_innermost_first (void)
+{
+  g_assert_cmpstr (run_logged (cleanup_main, NULL, true, NULL), ==,
+                   "| | | level2-cleanup level1-cleanup | main |");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -185,5 +276,9 @@ main (int argc, char **argv)
                    test_cancel_is_delivered_once_and_can_be_swallowed);
   g_test_add_func ("/runtime/cancel/done-task-returns-false",
                    test_cancel_of_a_done_task_returns_false);
+  g_test_add_func ("/runtime/cancel/reaches-the-awaited-task",
+                   test_cancel_reaches_the_awaited_task);
+  g_test_add_func ("/runtime/cancel/cleanup-runs-innermost-first",
+                   test_cleanup_runs_innermost_first);
   return g_test_run ();
 }

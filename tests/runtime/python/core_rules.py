@@ -281,6 +281,57 @@ async def cancel_once():
         note(f"t2:{t2.cancelled()}")
 
 
+# Rule 13: cancelling a task that awaits a task cancels the inner one; the
+# outer one wakes after the inner one has finished cancelling.
+async def cancel_awaits_task():
+    async def inner():
+        try:
+            await asyncio.sleep(10)
+        finally:
+            note("inner-cleanup")
+            await asyncio.sleep(0)
+            note("inner-done")
+
+    async def outer():
+        t = asyncio.create_task(inner())
+        try:
+            await t
+        except asyncio.CancelledError:
+            note(f"outer-caught:{t.cancelled()}")
+            raise
+    o = asyncio.create_task(outer())
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    o.cancel()
+    note("cancel")
+    try:
+        await o
+    except asyncio.CancelledError:
+        note("main")
+
+
+# Rule 15: cleanup runs innermost first.
+async def cleanup_innermost_first():
+    async def level2():
+        try:
+            await asyncio.sleep(10)
+        finally:
+            note("level2-cleanup")
+
+    async def level1():
+        try:
+            await level2()
+        finally:
+            note("level1-cleanup")
+    t = asyncio.create_task(level1())
+    await asyncio.sleep(0)
+    t.cancel()
+    try:
+        await t
+    except asyncio.CancelledError:
+        note("main")
+
+
 # Rule 26: run names tasks Task-1.., cancels pending at the end.
 async def run_main():
     async def forever():
@@ -299,7 +350,8 @@ if __name__ == "__main__":
     for fn in (snapshot, timers_after_ready, deadline_order, creation_schedules,
                round_robin, waiting_not_ready, done_does_not_suspend,
                callbacks_queued, awaiter_one_iteration, cancel_waiting,
-               cancel_before_start, cancel_once):
+               cancel_before_start, cancel_once, cancel_awaits_task,
+               cleanup_innermost_first):
         print(f"{fn.__name__}: {run(fn)}")
     print(f"sleep_k_plus_1: {run(sleep_k_plus_1)}")
     LOG.clear()
