@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <uv.h>
 
 #include "braid-internal.h"
 #include "test-core-util.h"
@@ -94,6 +95,41 @@ test_env_selects_the_virtual_clock (void)
   braid_loop_close (loop);
 }
 
+static void
+never_fires (uv_timer_t *h)
+{
+  (void)h;
+}
+
+static void *
+sleep_with_io_active (void *arg)
+{
+  braid_loop *loop = braid_loop_current ();
+  uv_timer_t *io = arg;
+  uv_timer_init (braid_loop_uv (loop), io);
+  uv_timer_start (io, never_fires, 60 * 1000, 0); /* keeps I/O active */
+  gint64 real0 = g_get_monotonic_time ();
+  uint64_t virt0 = braid_loop_now_ns (loop);
+  g_assert_cmpint (braid_sleep (0.05), ==, 0);
+  gint64 real = g_get_monotonic_time () - real0;
+  uint64_t virt = braid_loop_now_ns (loop) - virt0;
+  /* No jump: the clock moved with the real time the poll was blocked. */
+  g_assert_cmpuint (virt, >=, 50000000);
+  g_assert_cmpint (real, >=, 40000);
+  uv_timer_stop (io);
+  uv_close ((uv_handle_t *)io, NULL);
+  return NULL;
+}
+
+/* With I/O active the virtual clock does not jump: a sleep takes its real
+ * time, and the clock advances by the time the loop blocked. */
+static void
+test_with_io_active_time_follows_the_poll (void)
+{
+  static uv_timer_t io;
+  run_logged (sleep_with_io_active, &io, true, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -106,5 +142,8 @@ main (int argc, char **argv)
       test_thousand_second_sleep_takes_no_real_time);
   g_test_add_func ("/runtime/virtual-clock/env-selects-the-virtual-clock",
                    test_env_selects_the_virtual_clock);
+  g_test_add_func (
+      "/runtime/virtual-clock/with-io-active-time-follows-the-poll",
+      test_with_io_active_time_follows_the_poll);
   return g_test_run ();
 }
