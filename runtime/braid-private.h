@@ -26,7 +26,7 @@
 #pragma GCC visibility push(hidden)
 void braid__coro_switch (braid__coro *from, braid__coro *to);
 void braid__coro_switch_final (braid__coro *from, braid__coro *to)
-  __attribute__ ((noreturn));
+    __attribute__ ((noreturn));
 int braid__coro_init (braid__coro *co, braid__stack_pool *pool,
                       braid__coro_entry entry, void *arg, const char *name);
 void braid__coro_release (braid__coro *co);

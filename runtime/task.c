@@ -61,8 +61,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
    * buffer to drain, which is cheap before the task's fields are written
    * and costly after. */
   uint64_t name_num
-    = name ? 0
-           : __atomic_add_fetch (&task_name_counter, 1, __ATOMIC_RELAXED);
+      = name ? 0 : __atomic_add_fetch (&task_name_counter, 1, __ATOMIC_RELAXED);
   braid_task *t = loop->free_tasks;
   if (t)
     {
