@@ -199,6 +199,10 @@ struct braid_future
   braid__callback inline_cb[1];
   braid__cancel_fn cancel_fn;
   void *cancel_data;
+  /* With hooks active: the task whose action completed this future (the
+   * running task, or the cause of the callback that completed it), so a
+   * wake-up through done callbacks still names who caused it. */
+  uint64_t completer;
 };
 
 enum
@@ -307,6 +311,10 @@ struct braid_loop
   unsigned nfree_tasks;
   uint64_t id;
   unsigned long owner; /* pthread_self () of the thread that created it */
+  /* With hooks active, while a done callback runs: the task that completed
+   * the callback's future (0 outside callbacks). Wake-ups the callback
+   * causes name it as their waker. */
+  uint64_t cause;
   /* The slow-step watchdog (diagnostics.c). */
   uint64_t step_seq; /* bumped at every step (relaxed atomic stores) */
   int in_step;

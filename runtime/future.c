@@ -214,8 +214,13 @@ braid__future_add_waiter (braid_future *f, braid_task *t)
 void
 braid__emit_woken (braid_task *t, braid_task *waker, uint64_t object)
 {
+  /* The object is the one the task said it waits on at its suspension
+   * (a gather, a wait...), not the private future behind it, so the
+   * suspension and its wake-up name the same object. */
   braid__emit_simple (t->loop, BRAID_EV_TASK_WOKEN, t->fut.id,
-                      waker ? waker->fut.id : 0, object, 0, t->wait_reason);
+                      waker ? waker->fut.id : t->loop->cause,
+                      t->wait_object ? t->wait_object : object, 0,
+                      t->wait_reason);
 }
 
 void
@@ -226,6 +231,11 @@ braid__future_complete (braid_future *f, int state, void *result,
   f->result = result;
   f->error = error;
   f->cancel_fn = NULL;
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    {
+      braid_task *cur = braid__tls_task;
+      f->completer = cur ? cur->fut.id : f->loop->cause;
+    }
   if (BRAID_UNLIKELY (braid__hooks_active) && !f->is_task)
     {
       braid_task *cur = braid__tls_task;

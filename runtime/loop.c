@@ -198,7 +198,10 @@ dispatch (braid_loop *loop, braid__entry *e)
     case ENTRY_DONE_CB:
       {
         braid_error *saved = braid__error_steal_current ();
+        if (BRAID_UNLIKELY (braid__hooks_active))
+          loop->cause = ((braid_future *)e->a)->completer;
         ((braid_done_fn)e->fn) ((braid_future *)e->a, e->b);
+        loop->cause = 0;
         braid_future_unref ((braid_future *)e->a);
         callback_done (e->fn, saved);
         break;

@@ -325,6 +325,63 @@ test_cancellation_and_diagnostic_events (void)
       "deadlock:1 deadlock-task:4 destroyed-pending \n");
 }
 
+/* A wake-up that travels through done callbacks (a gather's child
+ * completes the gather's future, whose callback wakes the awaiter) still
+ * names the child as the waker, and names the object the awaiter said it
+ * waited on at its suspension. */
+static uint64_t gather_waiter, gather_object, gather_waker, gather_woken_on;
+
+static void
+record_gather_wake (void *data, const braid_event *ev)
+{
+  if (ev->kind == BRAID_EV_TASK_SUSPENDED && ev->reason == BRAID_WAIT_GATHER)
+    {
+      gather_waiter = ev->task;
+      gather_object = ev->object;
+    }
+  else if (ev->kind == BRAID_EV_TASK_WOKEN && ev->task == gather_waiter
+           && ev->reason == BRAID_WAIT_GATHER)
+    {
+      gather_waker = ev->other;
+      gather_woken_on = ev->object;
+    }
+}
+
+static void *
+gathered_child (void *arg)
+{
+  braid_yield ();
+  return arg;
+}
+
+static uint64_t gathered_child_id;
+
+static void *
+gather_main (void *arg)
+{
+  braid_task *c = braid_spawn (gathered_child, NULL);
+  gathered_child_id = braid_task_id (c);
+  braid_gather_tasks (&c, 1, NULL, NULL, BRAID_GATHER_DEFAULT);
+  braid_task_unref (c);
+  return NULL;
+}
+
+static void
+test_wake_through_gather_names_the_child (void)
+{
+  g_assert_cmpint (braid_hooks_install (record_gather_wake, NULL), ==, 0);
+  braid_loop *loop = braid_loop_new ();
+  braid_task *t = braid_loop_spawn (loop, "main", gather_main, NULL);
+  braid_loop_run_until_complete (loop, braid_task_future (t), NULL);
+  braid_task_unref (t);
+  braid_loop_close (loop);
+  g_assert_cmpint (braid_hooks_uninstall (record_gather_wake), ==, 0);
+  g_assert_cmpuint (gather_waiter, !=, 0);
+  g_assert_cmpuint (gather_object, !=, 0);
+  g_assert_cmpuint (gather_waker, ==, gathered_child_id);
+  g_assert_cmpuint (gather_woken_on, ==, gather_object);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -339,5 +396,7 @@ main (int argc, char **argv)
                    test_empty_module_list_loads_nothing);
   g_test_add_func ("/runtime/hooks/cancellation-and-diagnostic-events",
                    test_cancellation_and_diagnostic_events);
+  g_test_add_func ("/runtime/hooks/wake-through-gather-names-the-child",
+                   test_wake_through_gather_names_the_child);
   return g_test_run ();
 }
