@@ -13,7 +13,8 @@
  * the caller's bytes into the request, so cancelling a write also ends the
  * wait at once (the bytes still go out). The stream and server structs are
  * reference counted (the user, the libuv handle, each waiting op) and
- * freed only after their close callback (libuv's rule). Not hot beyond
+ * freed only after their close callback (libuv's rule). Streams set
+ * TCP_NODELAY, as asyncio does. Not hot beyond
  * the memcpy of each chunk.
  */
 #define _GNU_SOURCE
@@ -496,6 +497,9 @@ braid_tcp_connect (const char *host, int port, braid_stream **out)
       rc = req_finish (w, rc, s->id, "braid_tcp_connect");
       if (rc == 0)
         {
+          /* As asyncio: small writes go out at once (no Nagle delay
+           * against the peer's delayed ACK). */
+          uv_tcp_nodelay (&s->tcp, 1);
           *out = s;
           break;
         }
@@ -556,6 +560,7 @@ accept_one (braid_tcp_server *srv, braid_stream **out)
       stream_unref (s);
       return rc;
     }
+  uv_tcp_nodelay (&s->tcp, 1); /* as asyncio, see braid_tcp_connect */
   struct sockaddr_storage peer;
   int len = sizeof peer;
   char name[80] = "?";
