@@ -229,6 +229,18 @@ cancel_read_main (void *arg)
   g_assert_cmpint (braid_stream_read_exactly (s, buf, 10), ==, 0);
   g_assert_cmpstr (buf, ==, "still here");
 
+  /* A timeout scope around a read: TimeoutError, and the stream still
+   * works. */
+  braid_timeout *scope = braid_timeout_enter (0.02);
+  g_assert_nonnull (scope);
+  ssize_t got = braid_stream_read (s, buf, sizeof buf);
+  g_assert_cmpint (braid_timeout_exit (scope, (int)got), ==, BRAID_ETIMEDOUT);
+  braid_error_clear ();
+  g_assert_cmpint (braid_stream_write_str (c, "again"), ==, 0);
+  memset (buf, 0, sizeof buf);
+  g_assert_cmpint (braid_stream_read_exactly (s, buf, 5), ==, 0);
+  g_assert_cmpstr (buf, ==, "again");
+
   /* A read pending while the stream is closed under it. */
   a.rc = 1;
   t = braid_spawn (blocked_reader, &a);
