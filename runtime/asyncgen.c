@@ -56,7 +56,9 @@ struct braid_agen
   bool yielded; /* the last resume ended at a yield, not at the end */
   bool has_stack;
   void *value;
-  braid_task *task;   /* the consumer while the body runs (borrowed) */
+  braid_task *task; /* the consumer while the body runs (borrowed) */
+  braid_loop *loop; /* set at the first next() */
+  braid_agen *live_prev, *live_next; /* the started, unfinished ones */
   braid__coro co;     /* the body's context while it does not run */
   braid__coro caller; /* the consumer's own context while the body runs */
 };
@@ -72,6 +74,38 @@ braid_agen_new (braid_agen_fn fn, void *arg)
   gen->fn = fn;
   gen->arg = arg;
   return gen;
+}
+
+/* The generators started and not finished on this thread, oldest first
+ * (asyncio's loop._asyncgens), for braid__agen_shutdown. */
+static BRAID_TLS braid_agen *live_head, *live_tail;
+
+static void
+live_add (braid_agen *gen)
+{
+  gen->live_prev = live_tail;
+  gen->live_next = NULL;
+  if (live_tail)
+    live_tail->live_next = gen;
+  else
+    live_head = gen;
+  live_tail = gen;
+}
+
+static void
+live_remove (braid_agen *gen)
+{
+  if (gen->live_prev)
+    gen->live_prev->live_next = gen->live_next;
+  else if (live_head == gen)
+    live_head = gen->live_next;
+  else
+    return; /* not in the list */
+  if (gen->live_next)
+    gen->live_next->live_prev = gen->live_prev;
+  else
+    live_tail = gen->live_prev;
+  gen->live_prev = gen->live_next = NULL;
 }
 
 /* The first code on the generator's stack. */
@@ -107,6 +141,7 @@ resume (braid_agen *gen, braid_task *t)
       gen->state = GEN_DONE;
       braid__coro_release (&gen->co);
       gen->has_stack = false;
+      live_remove (gen);
     }
 }
 
@@ -152,6 +187,8 @@ braid_agen_next (braid_agen *gen, void **value)
           < 0)
         return braid__raise_code (BRAID_ENOMEM, "braid_agen_next");
       gen->has_stack = true;
+      gen->loop = loop;
+      live_add (gen);
     }
   before = braid_error_current ();
   resume (gen, t);
@@ -239,5 +276,52 @@ braid_agen_free (braid_agen *gen)
    * be gone with the loop, so the stack is left alone. */
   if (gen->has_stack && gen->state != GEN_RUNNING)
     braid__coro_release (&gen->co);
+  live_remove (gen);
   free (gen);
+}
+
+/* A task closing one generator for braid__agen_shutdown. */
+static void *
+shutdown_one (void *arg)
+{
+  braid_agen *gen = arg;
+
+  if (braid_agen_close (gen) < 0)
+    {
+      /* asyncio's loop.call_exception_handler for aclose() errors. */
+      fprintf (stderr, "braid: an error occurred during closing of an "
+                       "asynchronous generator: ");
+      braid_error_print (braid_error_current (), stderr);
+      braid_error_clear ();
+    }
+  return NULL;
+}
+
+void
+braid__agen_shutdown (braid_loop *loop)
+{
+  size_t n = 0, i = 0;
+  braid_task **tasks;
+  braid_future **futs, *all;
+
+  for (braid_agen *g = live_head; g; g = g->live_next)
+    if (g->loop == loop && g->state == GEN_SUSPENDED)
+      n++;
+  if (n == 0)
+    return;
+  tasks = braid__xcalloc (n, sizeof *tasks);
+  for (braid_agen *g = live_head; g; g = g->live_next)
+    if (g->loop == loop && g->state == GEN_SUSPENDED)
+      tasks[i++] = braid_loop_spawn (loop, NULL, shutdown_one, g);
+  futs = braid__xcalloc (n, sizeof *futs);
+  for (i = 0; i < n; i++)
+    futs[i] = braid_task_future (tasks[i]);
+  all = braid_gather_future (futs, n, BRAID_GATHER_RETURN_EXCEPTIONS);
+  free (futs);
+  if (braid_loop_run_until_complete (loop, all, NULL) < 0)
+    braid_error_clear ();
+  braid_future_unref (all);
+  for (i = 0; i < n; i++)
+    braid_task_unref (tasks[i]);
+  free (tasks);
 }

@@ -95,4 +95,11 @@ int braid__raise_as_at (const braid_error_type *type, int code,
 braid_error *braid__error_group_new (const char *message,
                                      braid_error *const *errors, size_t n);
 
+/* braid__agen_shutdown:
+ * asyncio's loop.shutdown_asyncgens(), for braid_run: closes every
+ * generator of @loop suspended at a yield, each in a task of its own, and
+ * runs @loop until they are all closed (errors go to stderr). Call it
+ * outside any task, after the pending tasks were cancelled (rule 26). */
+void braid__agen_shutdown (braid_loop *loop);
+
 #endif /* BRAID_INTERNAL_H */

@@ -7,6 +7,7 @@
  */
 #include <stdint.h>
 
+#include "braid-internal.h"
 #include "combinator-test-util.h"
 
 typedef struct counter_spec
@@ -464,6 +465,49 @@ test_loop_closed_inside_the_body (void)
   braid_agen_free (gen);
 }
 
+static braid_agen *left_open;
+
+static void *
+leave_open (void *arg)
+{
+  static counter_spec s = { 3, 0 };
+  void *v;
+
+  left_open = braid_agen_new (counter, &s);
+  g_assert_cmpint (braid_agen_next (left_open, &v), ==, 0);
+  note ("v%d", (int)(intptr_t)v);
+  return NULL;
+}
+
+static int
+run_main_keep_open (void)
+{
+  braid_loop *loop = braid_loop_new ();
+  braid_task *t;
+  int rc;
+
+  g_string_truncate (test_log, 0);
+  g_assert_cmpint (braid_loop_set_clock (loop, BRAID_CLOCK_VIRTUAL), ==, 0);
+  t = braid_loop_spawn (loop, "main", leave_open, NULL);
+  rc = braid_loop_run_until_complete (loop, braid_task_future (t), NULL);
+  braid_task_unref (t);
+  note ("main-done");
+  braid__agen_shutdown (loop);
+  g_assert_true (braid_agen_done (left_open));
+  braid_agen_free (left_open);
+  g_assert_cmpint (braid_loop_close (loop), ==, 0);
+  g_assert_cmpstr (test_log->str, ==, "body-start v0 main-done cleanup");
+  return rc;
+}
+
+/* braid__agen_shutdown (rule 26, for braid_run): a generator left at a
+ * yield has its cleanup run in a task of its own. */
+static void
+test_shutdown_closes_open_generators (void)
+{
+  g_assert_cmpint (run_main_keep_open (), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -493,5 +537,7 @@ main (int argc, char **argv)
                    test_next_outside_a_task);
   g_test_add_func ("/runtime/asyncgen/loop-closed-inside-the-body",
                    test_loop_closed_inside_the_body);
+  g_test_add_func ("/runtime/asyncgen/shutdown-closes-open-generators",
+                   test_shutdown_closes_open_generators);
   return g_test_run ();
 }
