@@ -102,6 +102,14 @@ braid_strerror (int code)
       return "busy";
     case BRAID_ECLOSED:
       return "loop closed";
+    case BRAID_EQUEUEFULL:
+      return "queue full";
+    case BRAID_EQUEUEEMPTY:
+      return "queue empty";
+    case BRAID_ESTOP:
+      return "async iteration stopped";
+    case BRAID_EGENEXIT:
+      return "generator exit";
     default:
       if (code < 0 && code > -5000)
         return uv_strerror (code);

@@ -91,6 +91,9 @@ braid_run (braid_task_fn main_fn, void *arg, void **result)
   int rc = braid_loop_run_until_complete (loop, &main_task->fut, result);
   braid_error *err = rc < 0 ? braid__error_steal_current () : NULL;
   cancel_all (loop);
+  /* asyncio.run then closes the async generators left suspended at a
+   * yield, so their cleanup runs (rule 26). */
+  braid__agen_shutdown (loop);
   braid_error_clear ();
   braid_task_unref (main_task);
   braid_loop_close (loop);

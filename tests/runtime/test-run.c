@@ -51,6 +51,48 @@ test_main_is_task_1_and_pending_tasks_are_cancelled (void)
   g_test_trap_assert_stderr ("");
 }
 
+/* Rule 26: when main finishes, braid_run closes the async generators
+ * left suspended at a yield, so their cleanup runs before it returns. */
+static braid_agen *left_open;
+
+static void
+counting_generator (braid_agen *gen, void *arg)
+{
+  for (intptr_t i = 0;; i++)
+    if (braid_agen_yield (gen, (void *)i) < 0)
+      {
+        note ("generator-cleanup");
+        braid_error_clear ();
+        return;
+      }
+}
+
+static void *
+main_leaving_a_generator_open (void *arg)
+{
+  left_open = braid_agen_new (counting_generator, NULL);
+  void *v = NULL;
+  g_assert_cmpint (braid_agen_next (left_open, &v), ==, 0);
+  note ("main-end");
+  return NULL;
+}
+
+static void
+test_run_closes_generators_left_open (void)
+{
+  if (g_test_subprocess ())
+    {
+      int rc = braid_run (main_leaving_a_generator_open, NULL, NULL);
+      printf ("%s rc=%d done=%d\n", core_log->str, rc,
+              braid_agen_done (left_open));
+      braid_agen_free (left_open);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("main-end generator-cleanup rc=0 done=1\n");
+}
+
 static void *
 failing_main (void *arg)
 {
@@ -158,6 +200,8 @@ main (int argc, char **argv)
   g_test_add_func (
       "/runtime/run/main-is-task-1-and-pending-tasks-are-cancelled",
       test_main_is_task_1_and_pending_tasks_are_cancelled);
+  g_test_add_func ("/runtime/run/closes-generators-left-open",
+                   test_run_closes_generators_left_open);
   g_test_add_func ("/runtime/run/returns-the-main-tasks-error",
                    test_run_returns_the_main_tasks_error);
   g_test_add_func ("/runtime/run/task-names-count-up-across-the-process",
