@@ -60,8 +60,8 @@ blocking_sleep (double seconds)
 {
   struct timespec ts;
 
-  ts.tv_sec = (time_t) seconds;
-  ts.tv_nsec = (long) ((seconds - (double) ts.tv_sec) * 1e9);
+  ts.tv_sec = (time_t)seconds;
+  ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
   while (nanosleep (&ts, &ts) != 0 && errno == EINTR)
     ;
 }

@@ -26,7 +26,7 @@ static char messages[N_TASKS][64];
 static void *
 might_fail (void *arg)
 {
-  int delay = (int) (intptr_t) arg;
+  int delay = (int)(intptr_t)arg;
 
   if (braid_sleep (delay) < 0)
     return NULL;
@@ -52,7 +52,7 @@ main_task (void *arg)
   size_t len;
 
   for (int i = 0; i < N_TASKS; i++)
-    tasks[i] = braid_spawn (might_fail, (void *) (intptr_t) i);
+    tasks[i] = braid_spawn (might_fail, (void *)(intptr_t)i);
   it = braid_as_completed_new_tasks (tasks, N_TASKS, -1.0);
   for (int i = 0; i < N_TASKS; i++)
     braid_task_unref (tasks[i]);
@@ -81,10 +81,10 @@ main_task (void *arg)
   braid_as_completed_free (it);
 
   /* print(results): Python's repr of a list of strings. */
-  len = (size_t) snprintf (line, sizeof line, "[");
+  len = (size_t)snprintf (line, sizeof line, "[");
   for (size_t i = 0; i < n_results && len < sizeof line; i++)
-    len += (size_t) snprintf (line + len, sizeof line - len, "%s'%s'",
-                              i > 0 ? ", " : "", results[i]);
+    len += (size_t)snprintf (line + len, sizeof line - len, "%s'%s'",
+                             i > 0 ? ", " : "", results[i]);
   braid_print ("%s]\n", line);
   return NULL;
 }

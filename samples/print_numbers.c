@@ -75,8 +75,8 @@ static int
 run_loop (braid_loop *loop, braid_task **tasks)
 {
   braid_task *waiter = braid_loop_spawn (loop, NULL, wait_all, tasks);
-  int rc = braid_loop_run_until_complete (loop, braid_task_future (waiter),
-                                          NULL);
+  int rc
+      = braid_loop_run_until_complete (loop, braid_task_future (waiter), NULL);
 
   if (rc < 0)
     braid_error_print (braid_error_current (), stderr);

@@ -49,9 +49,8 @@ fetch_data (void *arg)
 static void *
 main_task (void *arg)
 {
-  static fetch fetches[N_TASKS] = {
-    { "fetch-0", 3, "" }, { "fetch-1", 1, "" }, { "fetch-2", 2, "" }
-  };
+  static fetch fetches[N_TASKS]
+      = { { "fetch-0", 3, "" }, { "fetch-1", 1, "" }, { "fetch-2", 2, "" } };
   braid_task *tasks[N_TASKS], *pending[N_TASKS];
   bool done[N_TASKS], pending_done[N_TASKS];
   size_t n_pending = 0;
@@ -71,8 +70,8 @@ main_task (void *arg)
 
         if (braid_task_result (tasks[i], &result) < 0)
           goto out;
-        braid_print ("first completed: %s -> %s\n",
-                     braid_task_name (tasks[i]), (const char *) result);
+        braid_print ("first completed: %s -> %s\n", braid_task_name (tasks[i]),
+                     (const char *)result);
       }
 
   /* Cancel the remaining tasks, in creation order. */

@@ -19,7 +19,7 @@ static void *
 long_operation (void *arg)
 {
   static char result[64];
-  int seconds = (int) (intptr_t) arg;
+  int seconds = (int)(intptr_t)arg;
 
   braid_print ("long_operation: working for %d s\n", seconds);
   if (braid_sleep (seconds) < 0)
@@ -39,7 +39,7 @@ long_operation (void *arg)
 static const char *
 run_with_timeout (int seconds)
 {
-  braid_task *op = braid_spawn (long_operation, (void *) (intptr_t) seconds);
+  braid_task *op = braid_spawn (long_operation, (void *)(intptr_t)seconds);
   void *result = NULL;
   int rc;
 

@@ -29,7 +29,7 @@ now_ns (void)
   struct timespec ts;
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* rss_bytes: the resident set size from /proc/self/statm, or -1. */
@@ -60,7 +60,7 @@ sleeper (void *arg)
 static void *
 main_task (void *arg)
 {
-  braid_task **tasks = malloc ((size_t) n_tasks * sizeof *tasks);
+  braid_task **tasks = malloc ((size_t)n_tasks * sizeof *tasks);
   uint64_t start = now_ns ();
   long spawned = 0;
 
@@ -77,12 +77,12 @@ main_task (void *arg)
    * task is asleep when the resident set is read. */
   if (braid_yield () < 0)
     goto out;
-  spawn_s = (double) (now_ns () - start) / 1e9;
+  spawn_s = (double)(now_ns () - start) / 1e9;
   rss_sleeping = rss_bytes ();
   for (long i = 0; i < spawned; i++)
     if (braid_await_task (tasks[i], NULL) < 0)
       goto out;
-  total_s = (double) (now_ns () - start) / 1e9;
+  total_s = (double)(now_ns () - start) / 1e9;
 
 out:
   for (long i = 0; i < spawned; i++)
@@ -113,8 +113,8 @@ main (int argc, char **argv)
   printf ("memory: %.0f bytes/task resident with %ld tasks asleep "
           "(+%.1f MiB; spawn and first steps %.2f s, all done in %.2f s; "
           "%ld/%ld completed)\n",
-          (double) (rss_sleeping - rss_before) / (double) n_tasks, n_tasks,
-          (double) (rss_sleeping - rss_before) / (1024.0 * 1024.0), spawn_s,
+          (double)(rss_sleeping - rss_before) / (double)n_tasks, n_tasks,
+          (double)(rss_sleeping - rss_before) / (1024.0 * 1024.0), spawn_s,
           total_s, completed, n_tasks);
   if (completed != n_tasks)
     {

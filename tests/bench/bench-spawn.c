@@ -25,7 +25,7 @@ now_ns (void)
   struct timespec ts;
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* trivial: counts itself and returns. */
@@ -62,7 +62,7 @@ main_task (void *arg)
   start = now_ns ();
   if (spawn_and_await (pairs) < 0)
     return NULL;
-  pair_ns = (double) (now_ns () - start) / (double) pairs;
+  pair_ns = (double)(now_ns () - start) / (double)pairs;
   return NULL;
 }
 
@@ -87,8 +87,8 @@ main (int argc, char **argv)
     }
   if (completed != pairs + 10000)
     {
-      fprintf (stderr, "bench-spawn: %ld of %ld tasks completed\n",
-               completed, pairs + 10000);
+      fprintf (stderr, "bench-spawn: %ld of %ld tasks completed\n", completed,
+               pairs + 10000);
       return 1;
     }
   printf ("spawn+await: %.1f ns/pair over %ld pairs (warm stack pool)\n",

@@ -25,7 +25,7 @@ now_ns (void)
   struct timespec ts;
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* pinger: yields @rounds times; stops at the first failure. */
@@ -48,7 +48,7 @@ main_task (void *arg)
   tasks[0] = braid_spawn (pinger, NULL);
   tasks[1] = braid_spawn (pinger, NULL);
   braid_gather_tasks (tasks, 2, NULL, NULL, BRAID_GATHER_DEFAULT);
-  braid_ns = (double) (now_ns () - start) / (2.0 * (double) rounds);
+  braid_ns = (double)(now_ns () - start) / (2.0 * (double)rounds);
   braid_task_unref (tasks[0]);
   braid_task_unref (tasks[1]);
   return NULL;
@@ -95,8 +95,8 @@ append_ratio (char *buf, size_t size, const char *what, double ns)
   size_t len = strlen (buf);
 
   if (ns <= 0)
-    snprintf (buf + len, size - len, "%s%s: not measured",
-              len > 0 ? "; " : "", what);
+    snprintf (buf + len, size - len, "%s%s: not measured", len > 0 ? "; " : "",
+              what);
   else if (ns >= braid_ns)
     snprintf (buf + len, size - len, "%s%s %.1f ns: %.1fx faster",
               len > 0 ? "; " : "", what, ns, ns / braid_ns);
@@ -143,12 +143,11 @@ main (int argc, char **argv)
 
   run_script ("python3", python_script, rounds / 50 > 0 ? rounds / 50 : 1,
               python_labels, &python_ns, 1);
-  run_script ("node", node_script, rounds / 5 > 0 ? rounds / 5 : 1,
-              node_labels, node_ns, 2);
+  run_script ("node", node_script, rounds / 5 > 0 ? rounds / 5 : 1, node_labels,
+              node_ns, 2);
   append_ratio (comparisons, sizeof comparisons, "python asyncio.sleep(0)",
                 python_ns);
-  append_ratio (comparisons, sizeof comparisons, "node await null",
-                node_ns[0]);
+  append_ratio (comparisons, sizeof comparisons, "node await null", node_ns[0]);
   append_ratio (comparisons, sizeof comparisons, "node setImmediate",
                 node_ns[1]);
   printf ("yield: %.1f ns/op over %ld rounds of 2 tasks (%s)\n", braid_ns,
