@@ -102,4 +102,23 @@ braid_error *braid__error_group_new (const char *message,
  * outside any task, after the pending tasks were cancelled (rule 26). */
 void braid__agen_shutdown (braid_loop *loop);
 
+/* Things braid_loop_close closes (I/O handles the program left open).
+ *
+ * An I/O object registers a braid__closer when it is created and removes it
+ * when the program closes it. braid_loop_close, after it has unwound the
+ * pending tasks (so no task still uses the object), calls @close for each
+ * one still registered (unregistered first, newest first), then runs the
+ * libuv loop until every close callback has run: @close must uv_close its
+ * handles with callbacks that free the object, and must not call back
+ * into a task. The caller's pointer to the object is dangling after the
+ * close. The struct is embedded in the object; both calls are O(1). */
+typedef struct braid__closer braid__closer;
+struct braid__closer
+{
+  void (*close) (braid__closer *closer);
+  braid__closer *prev, *next;
+};
+void braid__loop_add_closer (braid_loop *loop, braid__closer *closer);
+void braid__loop_remove_closer (braid_loop *loop, braid__closer *closer);
+
 #endif /* BRAID_INTERNAL_H */

@@ -228,6 +228,7 @@ struct braid_task
   bool finished;       /* its function returned (or never ran) */
   bool must_cancel;    /* deliver a CancelledError at the next step */
   bool wake_cancelled; /* its sleep was cancelled: raise on resume */
+  bool closing;        /* unwound by braid_loop_close: every await fails */
   uint8_t wait_kind;
   uint32_t wait_reason;
   int cancel_requests;
@@ -318,11 +319,28 @@ struct braid_loop
   /* The slow-step watchdog (diagnostics.c). */
   uint64_t step_seq; /* bumped at every step (relaxed atomic stores) */
   int in_step;
-  int slow_flag;
+  int slow_flag; /* SLOW_FLAG_* bits: the suspension's slow path */
   uint64_t slow_seq;
   uint64_t slow_since;
   void *watchdog;
+  /* The owner thread's braid__tls_task, read by the watchdog thread to
+   * name a step that is still running. */
+  braid_task *const *tls_task_addr;
+  /* braid_loop_close: unwinding the pending tasks (loop.c). */
+  bool closing;
+  unsigned close_fails; /* failed awaits of the task being unwound */
+  /* Things braid_loop_close closes (braid__loop_add_closer). */
+  braid__closer *closers;
 };
+
+/* slow_flag bits. */
+#define SLOW_FLAG_STEP 1    /* the watchdog flagged the running step */
+#define SLOW_FLAG_CLOSING 2 /* the loop is closing: suspensions fail */
+
+/* A task being unwound by braid_loop_close may fail this many awaits in a
+ * row (each returns at once) before the close aborts: such a task loops
+ * forever on a failing await, a bug in the program. */
+#define BRAID_CLOSE_MAX_FAILS 1000
 
 BRAID_HIDDEN uint64_t braid__clock_read (const braid_loop *loop);
 BRAID_HIDDEN uint64_t braid__monotonic_ns (void);
@@ -350,6 +368,11 @@ BRAID_HIDDEN void braid__report_deadlock (braid_loop *loop);
 BRAID_HIDDEN void braid__watchdog_start (braid_loop *loop);
 BRAID_HIDDEN void braid__watchdog_stop (braid_loop *loop);
 BRAID_HIDDEN void braid__watchdog_check (braid_loop *loop, braid_task *t);
+/* The slow path of a suspension, taken when slow_flag is set: reports a
+ * slow step, and returns true when @t must not suspend (the loop is
+ * closing: the caller's post-suspension path sees must_cancel and fails
+ * with the closing CancelledError). */
+BRAID_HIDDEN bool braid__suspend_attention (braid_loop *loop, braid_task *t);
 
 #define STEP_SEQ_BUMP(loop)                                                    \
   __atomic_store_n (&(loop)->step_seq, (loop)->step_seq + 1, __ATOMIC_RELAXED)
@@ -424,8 +447,9 @@ braid__reap_finished (braid_loop *loop)
 static inline __attribute__ ((always_inline)) void
 braid__task_suspend (braid_loop *loop, braid_task *t)
 {
-  if (BRAID_UNLIKELY (__atomic_load_n (&loop->slow_flag, __ATOMIC_RELAXED)))
-    braid__watchdog_check (loop, t);
+  if (BRAID_UNLIKELY (__atomic_load_n (&loop->slow_flag, __ATOMIC_RELAXED))
+      && braid__suspend_attention (loop, t))
+    return;
   braid_task *next = braid__next_task (loop);
   if (next == t)
     return;

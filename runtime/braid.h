@@ -192,10 +192,29 @@ braid_loop *braid_loop_new (void);
 
 /* braid_loop_close:
  * Closes @loop: every task still pending is reported as "Task was
- * destroyed but it is pending!" and released, every failed task whose error
- * was never read is reported, and the memory is freed. Must not be called
- * while the loop runs. Returns 0, or BRAID_EBUSY if it is running. */
+ * destroyed but it is pending!", every failed task whose error was never
+ * read is reported. Then each pending task that has started is unwound,
+ * newest first, as Python throws GeneratorExit into a destroyed
+ * coroutine: what it waits on is cancelled (so I/O and combinators stop
+ * their work) and its pending await returns BRAID_ECANCELLED with a
+ * CancelledError whose message is BRAID_LOOP_CLOSING_MESSAGE, so its C
+ * cleanup code runs. While it unwinds every further await, yield or sleep
+ * fails the same way at once, without suspending (awaiting a future that
+ * is already done still returns its result). Its end is recorded as for
+ * any task. A task that ignores the error and awaits again in a loop is a
+ * bug: after BRAID_CLOSE_MAX_FAILS (1000) failed awaits in a row the
+ * close aborts naming it. Callbacks queued meanwhile run; no I/O is
+ * polled and no timer fires. A task that never started never runs.
+ * Then I/O objects the program left open (streams, servers, HTTP clients)
+ * are closed and freed (pointers to them dangle afterwards), and the
+ * memory is freed. Must not be called while the loop runs. Returns 0, or
+ * BRAID_EBUSY if it is running. */
 int braid_loop_close (braid_loop *loop);
+
+/* The message of the CancelledError a task unwound by braid_loop_close
+ * receives. */
+#define BRAID_LOOP_CLOSING_MESSAGE "the loop is closing (braid_loop_close)"
+
 
 /* Sets the clock; only before the loop first runs. Returns 0 or
  * BRAID_EBUSY. */

@@ -219,7 +219,8 @@ watchdog_main (void *arg)
           flagged_seq = seq;
           __atomic_store_n (&loop->slow_since, since, __ATOMIC_RELAXED);
           __atomic_store_n (&loop->slow_seq, seq, __ATOMIC_RELAXED);
-          __atomic_store_n (&loop->slow_flag, 1, __ATOMIC_RELEASE);
+          __atomic_fetch_or (&loop->slow_flag, SLOW_FLAG_STEP,
+                             __ATOMIC_RELEASE);
         }
     }
   pthread_mutex_unlock (&w->lock);
@@ -272,9 +273,9 @@ braid__watchdog_stop (braid_loop *loop)
 void
 braid__watchdog_check (braid_loop *loop, braid_task *t)
 {
-  if (!__atomic_load_n (&loop->slow_flag, __ATOMIC_ACQUIRE))
+  if (!(__atomic_load_n (&loop->slow_flag, __ATOMIC_ACQUIRE) & SLOW_FLAG_STEP))
     return;
-  __atomic_store_n (&loop->slow_flag, 0, __ATOMIC_RELAXED);
+  __atomic_fetch_and (&loop->slow_flag, ~SLOW_FLAG_STEP, __ATOMIC_RELAXED);
   if (__atomic_load_n (&loop->slow_seq, __ATOMIC_RELAXED) != loop->step_seq)
     return; /* flagged a step that has already ended */
   uint64_t since = __atomic_load_n (&loop->slow_since, __ATOMIC_RELAXED);

@@ -439,7 +439,7 @@ braid__await_as (braid_future *f, braid_wait_reason reason, uint64_t object_id,
   t->wait_kind = WAITK_FUTURE;
   t->wait_reason = reason;
   t->wait_object = object_id ? object_id : f->id;
-  if (BRAID_UNLIKELY (t->must_cancel))
+  if (BRAID_UNLIKELY (t->must_cancel) && !t->closing)
     {
       /* asyncio's __step: a pending cancellation goes to what we wait on. */
       if (braid_future_cancel (f, t->cancel_msg))
@@ -456,7 +456,14 @@ braid__await_as (braid_future *f, braid_wait_reason reason, uint64_t object_id,
   if (BRAID_UNLIKELY (t->must_cancel))
     {
       t->must_cancel = false;
-      if (f->state == FUT_CANCELLED)
+      if (BRAID_UNLIKELY (t->closing))
+        {
+          /* braid_loop_close unwinds the task: the wait ends with the
+           * closing error whatever @f's state. */
+          braid__future_forget_waiter (f, t);
+          rc = braid__raise_cancelled (BRAID_LOOP_CLOSING_MESSAGE);
+        }
+      else if (f->state == FUT_CANCELLED)
         rc = braid_reraise (f->error);
       else
         rc = braid__raise_cancelled (t->cancel_msg);

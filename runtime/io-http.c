@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,6 +41,7 @@ struct braid_http_client
   bool finished; /* the multi handle is cleaned up */
   bool in_curl;  /* inside curl_multi_socket_action */
   sock_ctx *socks;
+  braid__closer closer; /* registered until braid_http_client_close */
 };
 
 struct sock_ctx
@@ -253,6 +255,25 @@ curl_timer_cb (CURLM *multi, long timeout_ms, void *userp)
   return 0;
 }
 
+/* Closes @c and drops the user's reference (registration already
+ * removed). The multi handle goes once no request is in flight (at loop
+ * close the pending requests' tasks were unwound first, which removed
+ * their transfers). */
+static void
+client_close (braid_http_client *c)
+{
+  c->closed = true;
+  client_maybe_finish (c);
+  client_unref (c);
+}
+
+static void
+client_close_at_loop_close (braid__closer *closer)
+{
+  client_close ((braid_http_client *)((char *)closer
+                                      - offsetof (braid_http_client, closer)));
+}
+
 braid_http_client *
 braid_http_client_new (void)
 {
@@ -287,6 +308,8 @@ braid_http_client_new (void)
   curl_multi_setopt (c->multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb);
   curl_multi_setopt (c->multi, CURLMOPT_TIMERDATA, c);
   c->id = braid__io_object_new (loop, "http client");
+  c->closer.close = client_close_at_loop_close;
+  braid__loop_add_closer (loop, &c->closer);
   return c;
 }
 
@@ -297,9 +320,8 @@ braid_http_client_close (braid_http_client *c)
     return;
   if (c->closed)
     braid__abort_io ("braid_http_client_close", "client closed twice");
-  c->closed = true;
-  client_maybe_finish (c);
-  client_unref (c);
+  braid__loop_remove_closer (c->loop, &c->closer);
+  client_close (c);
 }
 
 /* Requests. */

@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE
 #include <netdb.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ struct braid_stream
   bool eof;
   int read_error;
   braid__io_op *reader; /* the pending read, if any */
+  braid__closer closer; /* registered until braid_stream_close */
 };
 
 struct braid_tcp_server
@@ -57,6 +59,7 @@ struct braid_tcp_server
   char *handler_name; /* for the tasks' creation site in traces */
   char *file;
   int line;
+  braid__closer closer; /* registered until braid_tcp_server_close */
 };
 
 /* Streams and their lifetime. */
@@ -76,6 +79,8 @@ stream_close_cb (uv_handle_t *h)
   stream_unref (h->data);
 }
 
+static void stream_close_at_loop_close (braid__closer *c);
+
 static braid_stream *
 stream_new (braid_loop *loop)
 {
@@ -84,6 +89,8 @@ stream_new (braid_loop *loop)
   s->refs = 2; /* the user's and the handle's */
   uv_tcp_init (braid_loop_uv (loop), &s->tcp);
   s->tcp.data = s;
+  s->closer.close = stream_close_at_loop_close;
+  braid__loop_add_closer (loop, &s->closer);
   return s;
 }
 
@@ -109,13 +116,11 @@ addr_name (const struct sockaddr *sa, char *out, size_t size)
     snprintf (out, size, "?");
 }
 
-void
-braid_stream_close (braid_stream *s)
+/* Closes @s and drops the user's reference (registration already
+ * removed). */
+static void
+stream_close (braid_stream *s)
 {
-  if (!s)
-    return;
-  if (s->closed)
-    braid__abort_io ("braid_stream_close", "stream closed twice");
   s->closed = true;
   if (s->reader)
     {
@@ -127,6 +132,24 @@ braid_stream_close (braid_stream *s)
   if (!uv_is_closing ((uv_handle_t *)&s->tcp))
     uv_close ((uv_handle_t *)&s->tcp, stream_close_cb);
   stream_unref (s);
+}
+
+/* braid_loop_close: the program left @c's stream open. */
+static void
+stream_close_at_loop_close (braid__closer *c)
+{
+  stream_close ((braid_stream *)((char *)c - offsetof (braid_stream, closer)));
+}
+
+void
+braid_stream_close (braid_stream *s)
+{
+  if (!s)
+    return;
+  if (s->closed)
+    braid__abort_io ("braid_stream_close", "stream closed twice");
+  braid__loop_remove_closer (s->loop, &s->closer);
+  stream_close (s);
 }
 
 uint64_t
@@ -513,6 +536,8 @@ braid_tcp_connect (const char *host, int port, braid_stream **out)
 
 /* Servers. */
 
+static void server_close (braid_tcp_server *srv);
+
 static void
 server_unref (braid_tcp_server *srv)
 {
@@ -556,6 +581,7 @@ accept_one (braid_tcp_server *srv, braid_stream **out)
   if (rc < 0)
     {
       s->closed = true;
+      braid__loop_remove_closer (s->loop, &s->closer);
       uv_close ((uv_handle_t *)&s->tcp, stream_close_cb);
       stream_unref (s);
       return rc;
@@ -628,6 +654,13 @@ accept_free (braid__io_op *op)
   free (op);
 }
 
+static void
+server_close_at_loop_close (braid__closer *c)
+{
+  server_close (
+      (braid_tcp_server *)((char *)c - offsetof (braid_tcp_server, closer)));
+}
+
 int
 braid_tcp_listen (const char *host, int port, braid_tcp_server **out)
 {
@@ -670,6 +703,8 @@ braid_tcp_listen (const char *host, int port, braid_tcp_server **out)
       srv->port = ntohs (((struct sockaddr_in *)&addr)->sin_port);
     }
   srv->id = braid__io_object_new (loop, "tcp server %s", name);
+  srv->closer.close = server_close_at_loop_close;
+  braid__loop_add_closer (loop, &srv->closer);
   *out = srv;
   return 0;
 }
@@ -749,6 +784,15 @@ braid_tcp_server_close (braid_tcp_server *srv)
     return;
   if (srv->closed)
     braid__abort_io ("braid_tcp_server_close", "server closed twice");
+  braid__loop_remove_closer (srv->loop, &srv->closer);
+  server_close (srv);
+}
+
+/* Closes @srv and drops the user's reference (registration already
+ * removed). */
+static void
+server_close (braid_tcp_server *srv)
+{
   srv->closed = true;
   if (srv->acceptor)
     {

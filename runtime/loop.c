@@ -441,19 +441,119 @@ close_walk_cb (uv_handle_t *h, void *arg)
     uv_close (h, NULL);
 }
 
-int
-braid_loop_close (braid_loop *loop)
+/* Runs what is queued while a loop closes: callbacks, done callbacks and
+ * fired timers run (they release what combinators and I/O hold); a task's
+ * step is dropped (the close resumes each pending task itself, and a task
+ * that never started never runs). */
+static void
+close_run_queue (braid_loop *loop)
 {
-  if (!loop)
-    braid__abort ("braid_loop_close", "NULL loop");
-  braid__loop_check_thread (loop, "braid_loop_close");
-  if (loop->running)
-    return braid__raise_code (BRAID_EBUSY, "braid_loop_close");
-  braid__watchdog_stop (loop);
+  while (loop->queue.len)
+    {
+      braid__entry e = *queue_peek (&loop->queue);
+      queue_drop_head (&loop->queue);
+      if (e.kind != ENTRY_RESUME)
+        dispatch (loop, &e);
+    }
+  loop->remaining = 0;
+}
 
-  /* Hold every task while reporting and detaching, so that releasing one
-   * (which may drop the last reference to another) frees nothing under
-   * the walk. */
+/* Unwinds @t, a started pending task, during braid_loop_close: cancels
+ * what it waits on, then resumes it with its await failing with the
+ * closing CancelledError (braid__task_deliver_cancel, braid__await_as).
+ * Every further suspension fails at once (braid__suspend_attention), so
+ * the task runs to its end before this returns. */
+static void
+close_unwind_task (braid_loop *loop, braid_task *t)
+{
+  t->closing = true;
+  loop->close_fails = 0;
+  if (t->wait_kind == WAITK_FUTURE && t->waiting_on)
+    braid_future_cancel (t->waiting_on, BRAID_LOOP_CLOSING_MESSAGE);
+  else if (t->wait_kind == WAITK_SLEEP)
+    braid__timer_cancel (&t->sleep_timer);
+  /* Callbacks the cancellation queued (an I/O op's, a gather's) run
+   * before the task resumes, as they would in the loop. */
+  close_run_queue (loop);
+  if (t->fut.state != FUT_PENDING || !t->started)
+    return;
+  t->must_cancel = true;
+  t->wake_cancelled = false;
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    braid__emit_simple (loop, BRAID_EV_TASK_RESUMED, t->fut.id, 0, 0, 0, 0);
+  braid__tls_task = t;
+  braid__coro_switch (&loop->main_ctx, &t->co);
+  braid__tls_task = NULL;
+  braid__reap_finished (loop);
+  close_run_queue (loop);
+}
+
+/* Unwinds every started pending task, newest first (children before the
+ * tasks that wait on them, usually), with @tasks (@n, creation order)
+ * held by the caller. */
+static void
+close_unwind (braid_loop *loop, braid_task **tasks, size_t n)
+{
+  loop->closing = true;
+  loop->stopping = true;
+  __atomic_store_n (&loop->slow_flag, SLOW_FLAG_CLOSING, __ATOMIC_RELAXED);
+  braid_loop *saved_loop = braid__tls_loop;
+  braid__tls_loop = loop;
+  close_run_queue (loop);
+  for (size_t i = n; i-- > 0;)
+    {
+      braid_task *t = tasks[i];
+      if (t->fut.state == FUT_PENDING && t->started && !t->closing)
+        close_unwind_task (loop, t);
+    }
+  close_run_queue (loop);
+  braid__tls_loop = saved_loop;
+  __atomic_store_n (&loop->slow_flag, 0, __ATOMIC_RELAXED);
+}
+
+void
+braid__loop_add_closer (braid_loop *loop, braid__closer *c)
+{
+  c->prev = NULL;
+  c->next = loop->closers;
+  if (loop->closers)
+    loop->closers->prev = c;
+  loop->closers = c;
+}
+
+void
+braid__loop_remove_closer (braid_loop *loop, braid__closer *c)
+{
+  if (c->prev)
+    c->prev->next = c->next;
+  else if (loop->closers == c)
+    loop->closers = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  c->prev = c->next = NULL;
+}
+
+/* Closes the I/O objects the program left open, newest first, and runs
+ * libuv until their close callbacks (which free them) have run. */
+static void
+close_closers (braid_loop *loop)
+{
+  braid_loop *saved_loop = braid__tls_loop;
+  braid__tls_loop = loop;
+  while (loop->closers)
+    {
+      braid__closer *c = loop->closers;
+      braid__loop_remove_closer (loop, c);
+      c->close (c);
+      close_run_queue (loop);
+    }
+  braid__tls_loop = saved_loop;
+}
+
+/* Holds every task of @loop (a reference each), in creation order. */
+static braid_task **
+hold_tasks (braid_loop *loop, size_t *count)
+{
   size_t n = loop->ntasks, i = 0;
   braid_task **tasks = braid__xcalloc (n ? n : 1, sizeof *tasks);
   for (braid_task *t = loop->tasks; t; t = t->next)
@@ -468,7 +568,33 @@ braid_loop_close (braid_loop *loop)
       tasks[a] = tasks[b];
       tasks[b] = tmp;
     }
-  drain_queue (loop);
+  *count = n;
+  return tasks;
+}
+
+static void
+release_tasks (braid_task **tasks, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    braid_task_unref (tasks[i]);
+  free (tasks);
+}
+
+int
+braid_loop_close (braid_loop *loop)
+{
+  if (!loop)
+    braid__abort ("braid_loop_close", "NULL loop");
+  braid__loop_check_thread (loop, "braid_loop_close");
+  if (loop->running)
+    return braid__raise_code (BRAID_EBUSY, "braid_loop_close");
+  braid__watchdog_stop (loop);
+
+  /* Hold every task while reporting, unwinding and detaching, so that
+   * releasing one (which may drop the last reference to another) frees
+   * nothing under the walk. */
+  size_t n, i;
+  braid_task **tasks = hold_tasks (loop, &n);
   for (i = 0; i < n; i++)
     {
       braid_task *t = tasks[i];
@@ -481,6 +607,13 @@ braid_loop_close (braid_loop *loop)
                && !t->fut.reported)
         braid__report_never_retrieved (&t->fut);
     }
+  close_unwind (loop, tasks, n);
+  release_tasks (tasks, n);
+
+  /* What is left pending never started (or was spawned while closing):
+   * it has no stack to unwind. */
+  drain_queue (loop);
+  tasks = hold_tasks (loop, &n);
   for (i = 0; i < n; i++)
     {
       braid_task *t = tasks[i];
@@ -489,13 +622,17 @@ braid_loop_close (braid_loop *loop)
       if (pending)
         t->fut.refcount--; /* the loop's own reference */
     }
-  for (i = 0; i < n; i++)
-    braid_task_unref (tasks[i]);
-  free (tasks);
+  release_tasks (tasks, n);
+  drain_queue (loop);
+  close_closers (loop);
   drain_queue (loop);
   braid__timers_free_all (loop);
 
   uv_close ((uv_handle_t *)&loop->wake_timer, NULL);
+  /* libuv frees nothing itself: the closers' close callbacks free their
+   * objects. Handles nobody registered are closed next, and libuv runs
+   * until every close callback (and thread-pool work still finishing) has
+   * run. */
   uv_run (&loop->uv, UV_RUN_NOWAIT);
   if (uv_loop_close (&loop->uv) == UV_EBUSY)
     {

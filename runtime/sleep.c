@@ -98,7 +98,11 @@ braid_sleep_ns (uint64_t ns)
       return braid__raise_cancelled (t->wake_cancel_msg);
     }
   if (BRAID_UNLIKELY (t->must_cancel))
-    return braid__task_deliver_cancel (t);
+    {
+      if (t->closing)
+        braid__timer_cancel (timer); /* the loop closes: it never fires */
+      return braid__task_deliver_cancel (t);
+    }
   return 0;
 }
 

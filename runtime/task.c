@@ -93,6 +93,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
   t->file = file;
   t->line = line;
   t->started = t->finished = t->must_cancel = t->wake_cancelled = false;
+  t->closing = false;
   t->wait_kind = WAITK_NONE;
   t->wait_reason = BRAID_WAIT_NONE;
   t->cancel_requests = 0;
@@ -418,7 +419,37 @@ int
 braid__task_deliver_cancel (braid_task *t)
 {
   t->must_cancel = false;
+  if (BRAID_UNLIKELY (t->closing))
+    return braid__raise_cancelled (BRAID_LOOP_CLOSING_MESSAGE);
   return braid__raise_cancelled (t->cancel_msg);
+}
+
+bool
+braid__suspend_attention (braid_loop *loop, braid_task *t)
+{
+  if (BRAID_UNLIKELY (t->closing))
+    {
+      /* braid_loop_close unwinds @t: the await fails at once. */
+      if (++loop->close_fails > BRAID_CLOSE_MAX_FAILS)
+        {
+          char site[600];
+          snprintf (site, sizeof site,
+                    "task %s (function %s, created at %s:%d) awaited %u "
+                    "times after the loop began to close, each failing at "
+                    "once with CancelledError: it ignores the error in a "
+                    "loop",
+                    braid_task_name (t), t->fn_name ? t->fn_name : "?",
+                    t->file ? t->file : "?", t->line, BRAID_CLOSE_MAX_FAILS);
+          braid__abort ("braid_loop_close", site);
+        }
+      t->must_cancel = true;
+      if (BRAID_UNLIKELY (braid__hooks_active))
+        braid__emit_simple (loop, BRAID_EV_TASK_RESUMED, t->fut.id, 0, 0, 0,
+                            0);
+      return true;
+    }
+  braid__watchdog_check (loop, t);
+  return false;
 }
 
 /* Ends @t with its current error (if any) or @result. */
@@ -470,7 +501,8 @@ task_entry (void *arg)
   braid_loop *loop = t->loop;
   braid__reap_finished (loop);
   void *result = t->fn (t->arg);
-  if (BRAID_UNLIKELY (__atomic_load_n (&loop->slow_flag, __ATOMIC_RELAXED)))
+  if (BRAID_UNLIKELY (__atomic_load_n (&loop->slow_flag, __ATOMIC_RELAXED)
+                      & SLOW_FLAG_STEP))
     braid__watchdog_check (loop, t);
   task_finish (t, result);
   /* The stack is released by whoever runs next (it cannot be while we
