@@ -7,6 +7,9 @@
  * loop's step counter; a step that keeps the same counter for longer than
  * the threshold is flagged, and the task reports it when its step ends.
  * So the hot path reads no clock: it bumps a counter and tests one flag.
+ * A step still running at 10 times the threshold (1 s by default) is
+ * also reported once by the watchdog thread itself, while it runs: a step
+ * that never yields would otherwise never be reported at all.
  *
  * Hot path: none (braid__watchdog_check runs only when flagged).
  */
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "braid-private.h"
 
@@ -183,12 +187,50 @@ typedef struct watchdog
   braid_loop *loop;
 } watchdog;
 
+/* From the watchdog thread: reports that step @seq, begun @held ns ago,
+ * still runs. The running task is read through the loop thread's
+ * braid__tls_task, and only its fields that never change after the spawn
+ * (name number or custom name, function, site); the line is dropped if the
+ * step ended while it was formatted (the task may be gone), and goes out
+ * in one write(2), so it is never interleaved with stdio's buffers. */
+static void
+report_step_still_running (braid_loop *loop, uint64_t seq, uint64_t held)
+{
+  braid_task *const *addr = loop->tls_task_addr;
+  if (!addr)
+    return;
+  const braid_task *t = __atomic_load_n (addr, __ATOMIC_ACQUIRE);
+  if (!t)
+    return;
+  char name[40], site[512], line[1024];
+  if (t->custom_name)
+    snprintf (name, sizeof name, "%s", t->custom_name);
+  else
+    snprintf (name, sizeof name, "Task-%" PRIu64, t->name_num);
+  describe_site (t, site, sizeof site);
+  int n = snprintf (line, sizeof line,
+                    "braid: task '%s' (%s, %s) has held the loop for %.1f s "
+                    "without yielding\n",
+                    name, t->fn_name ? t->fn_name : "?", site, held / 1e9);
+  if (__atomic_load_n (&loop->step_seq, __ATOMIC_ACQUIRE) != seq)
+    return;
+  if (n < 0)
+    return;
+  if ((size_t)n >= sizeof line)
+    {
+      n = sizeof line - 1;
+      line[n - 1] = '\n';
+    }
+  ssize_t r = write (STDERR_FILENO, line, (size_t)n);
+  (void)r;
+}
+
 static void *
 watchdog_main (void *arg)
 {
   watchdog *w = arg;
   braid_loop *loop = w->loop;
-  uint64_t last_seq = 0, since = 0, flagged_seq = 0;
+  uint64_t last_seq = 0, since = 0, flagged_seq = 0, live_seq = 0;
   pthread_mutex_lock (&w->lock);
   while (!w->stop)
     {
@@ -222,6 +264,11 @@ watchdog_main (void *arg)
           __atomic_fetch_or (&loop->slow_flag, SLOW_FLAG_STEP,
                              __ATOMIC_RELEASE);
         }
+      if (threshold && now - since >= threshold * 10 && seq != live_seq)
+        {
+          live_seq = seq;
+          report_step_still_running (loop, seq, now - since);
+        }
     }
   pthread_mutex_unlock (&w->lock);
   return NULL;
@@ -235,6 +282,9 @@ braid__watchdog_start (braid_loop *loop)
 {
   if (loop->slow_step_ns == 0 || loop->watchdog)
     return;
+  /* The address of this (the loop's) thread's current task, for the
+   * watchdog thread to read. */
+  loop->tls_task_addr = &braid__tls_task;
   watchdog *w = braid__xcalloc (1, sizeof *w);
   w->loop = loop;
   pthread_mutex_init (&w->lock, NULL);

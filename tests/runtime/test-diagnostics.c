@@ -288,6 +288,39 @@ test_slow_step_names_the_task (void)
                              "without suspending (threshold 30 ms)*");
 }
 
+static void *
+never_yields (void *arg)
+{
+  (void)arg;
+  usleep (450 * 1000); /* a step that does not yield for a long while */
+  fprintf (stderr, "step ends\n");
+  return NULL;
+}
+
+/* A step still running at 10 times the threshold is reported by the
+ * watchdog thread while it runs, once, besides the report at its end. */
+static void
+test_step_still_running_is_reported_while_it_runs (void)
+{
+  if (g_test_subprocess ())
+    {
+      braid_loop *loop = braid_loop_new ();
+      braid_loop_set_slow_step_ns (loop, 20 * 1000000ull);
+      braid_task *a = braid_loop_spawn (loop, "spinner", never_yields, NULL);
+      braid_loop_run_until_complete (loop, braid_task_future (a), NULL);
+      braid_task_unref (a);
+      braid_loop_close (loop);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr (
+      "braid: task 'spinner' (never_yields, created at "
+      "*test-diagnostics.c:*) has held the loop for 0.* s without "
+      "yielding\nstep ends\nbraid: slow step: spinner *");
+  g_test_trap_assert_stderr_unmatched ("*has held*has held*");
+}
+
 static void
 run_blocker_with_env (const char *ms)
 {
@@ -337,6 +370,9 @@ main (int argc, char **argv)
                    test_deadlock_is_reported_and_returned);
   g_test_add_func ("/runtime/diagnostics/slow-step-names-the-task",
                    test_slow_step_names_the_task);
+  g_test_add_func (
+      "/runtime/diagnostics/step-still-running-is-reported-while-it-runs",
+      test_step_still_running_is_reported_while_it_runs);
   g_test_add_func (
       "/runtime/diagnostics/slow-step-threshold-from-the-environment",
       test_slow_step_threshold_from_the_environment);
