@@ -1,7 +1,8 @@
 /* braid-cli.c: the braid command line tool's entry point.
  *
  * Owns dispatching to the commands (one file each: cli-run.c,
- * cli-report.c, cli-problems.c, cli-export.c, cli-render.c), the global
+ * cli-report.c, cli-problems.c, cli-export.c, cli-render.c,
+ * cli-repair.c), the global
  * --help and --version, and the helpers the commands share. Nothing here
  * is hot.
  */
@@ -28,6 +29,8 @@ static const char usage[]
     "                                     tasks, slow steps, deadlocks\n"
     "  export --format chrome FILE -o OUT Chrome trace-event JSON (Perfetto)\n"
     "  render FILE -o OUT.png [options]   the viewer's timeline as a PNG\n"
+    "  repair FILE                        finalize a trace whose recording\n"
+    "                                     was killed (events table, views)\n"
     "\n"
     "  braid <command> --help    options of a command\n"
     "  braid --version           version and trace schema\n"
@@ -41,7 +44,7 @@ static const struct
 } commands[] = {
   { "run", braid__cli_run },         { "report", braid__cli_report },
   { "problems", braid__cli_problems }, { "export", braid__cli_export },
-  { "render", braid__cli_render },
+  { "render", braid__cli_render },   { "repair", braid__cli_repair },
 };
 
 int

@@ -7,7 +7,9 @@
  * and every failure becomes one line that names the file and the problem.
  * The hot path is the events loop in load_events: one prepared statement
  * stepping through the rowid order, each row handed to the model builder
- * (reader-model.c) without being kept.
+ * (reader-model.c) without being kept, then the events still packed in
+ * batches (a trace whose recording was killed), decoded by codec.c's
+ * braid__batches_load, the same path that finalization uses.
  */
 #include "trace-private.h"
 
@@ -416,7 +418,7 @@ load_events (braid_trace *trace, sqlite3 *db, const char *path,
         }
       n++;
       if ((n & 0xffff) == 0 && options != NULL && options->progress != NULL
-          && !options->progress (0.9 * (double) (ev.seq - first) / span,
+          && !options->progress (0.5 * (double) (ev.seq - first) / span,
                                  options->progress_data))
         {
           set_error (error, path, "loading cancelled");
@@ -427,6 +429,44 @@ load_events (braid_trace *trace, sqlite3 *db, const char *path,
   sqlite3_finalize (st);
   if (result == 0 && rc != SQLITE_DONE)
     result = sqlite_failure (error, path, db, rc);
+
+  /* Events still in batches: a recording that was killed before its
+   * clean end (or a file not yet repaired). They follow the rows. */
+  braid__ev *packed = NULL;
+  size_t n_packed = 0;
+  if (result == 0)
+    {
+      rc = braid__batches_load (db, (uint64_t) last + 1, &packed,
+                                &n_packed);
+      if (rc == SQLITE_CORRUPT)
+        {
+          set_error (error, path,
+                     "the file is corrupted (a batch of events is "
+                     "malformed)");
+          result = BRAID_EINVAL;
+        }
+      else if (rc != SQLITE_OK)
+        result = sqlite_failure (error, path, db, rc);
+    }
+  for (size_t i = 0; result == 0 && i < n_packed; i++)
+    {
+      if (braid__builder_add (b, &packed[i]) != 0)
+        {
+          set_error (error, path, "out of memory while loading the trace");
+          result = BRAID_ENOMEM;
+          break;
+        }
+      n++;
+      if ((i & 0xffff) == 0xffff && options != NULL
+          && options->progress != NULL
+          && !options->progress (0.5 + 0.4 * (double) i / (double) n_packed,
+                                 options->progress_data))
+        {
+          set_error (error, path, "loading cancelled");
+          result = BRAID_ECANCELLED;
+        }
+    }
+  free (packed);
   if (result != 0)
     {
       braid__builder_free (b);

@@ -28,7 +28,9 @@ static const int caught_signals[] = { SIGINT, SIGTERM };
 /* Flushes from inside a signal handler. pthread_join and the condition
  * variable are not async-signal-safe, so this only raises the stop flag
  * and polls until the writer says it is done (it wakes at least every 10
- * ms by itself). Gives up after 10 s so a broken disk cannot hang a kill. */
+ * ms by itself), which includes finalizing the file (about a second per
+ * million events). Gives up after 30 s so a broken disk cannot hang a
+ * kill: the committed batches then stay in the file, for braid repair. */
 static void
 flush_from_signal (void)
 {
@@ -38,7 +40,7 @@ flush_from_signal (void)
                                        BRAID__SESSION_STOPPING))
     return;
   atomic_store (&s->stop_requested, 1);
-  for (int i = 0; i < 10000; i++)
+  for (int i = 0; i < 30000; i++)
     {
       if (atomic_load_explicit (&s->writer_done, memory_order_acquire))
         return;

@@ -19,6 +19,8 @@
 #include <stdint.h>
 
 #include "braid-hooks.h"
+
+struct sqlite3;
 #include "braid-trace.h"
 
 /* ---------------------------------------------------------------------
@@ -29,12 +31,14 @@
  * events table: it becomes a row of the strings table). */
 #define BRAID__REC_STRING 0
 
-/* One event as the hook copies it: fixed size, no pointers except the
- * text of a string definition, which the producer's intern table owns
- * until the session ends. */
+/* One event as the hook copies it into a ring: fixed size (72 bytes), no
+ * pointers. A string definition (kind BRAID__REC_STRING) carries its id
+ * in s1 and its text, owned by the producer's intern table until the
+ * session ends, as a pointer in task. The same layout is the decoded form
+ * of a stored event (braid__ev). */
 typedef struct braid__rec
 {
-  uint64_t seq;     /* global order of events, 1-based */
+  uint64_t seq;     /* order of events, 1-based (see record.c) */
   int64_t t;        /* time_ns minus the session's time base */
   uint64_t task, other, object;
   int64_t value;
@@ -42,7 +46,6 @@ typedef struct braid__rec
   uint32_t reason;
   int32_t line;
   uint32_t s1, s2, s3; /* string ids, 0 for NULL; s1 of a definition */
-  const char *text; /* a definition's text, NULL otherwise */
 } braid__rec;
 
 /* The ring of one recording thread: single producer (the thread), single
@@ -55,18 +58,35 @@ typedef struct braid__producer
    * sharing a line would make every append a cache miss. */
   _Alignas (64) _Atomic uint64_t head; /* written by the producer */
   _Alignas (64) _Atomic uint64_t tail; /* written by the writer (release) */
-  _Alignas (64) uint64_t cached_tail;  /* producer's last read of tail */
+  /* The producer's own fields, read and written by its thread only. */
+  _Alignas (64) uint64_t local_head;   /* head, without the atomic */
+  uint64_t cached_tail;  /* producer's last read of tail */
   uint64_t mask;
   braid__rec *ring;
-  /* The intern table: open addressing over (hash, id, text). */
+  uint64_t last_seq;     /* seq of this producer's last event */
+  int64_t base;          /* the session's time base, once known */
+  int has_base;
+  uint64_t running_task; /* the task whose step runs on this thread */
+  int open_loops;        /* loops created and not closed here */
+  int seen_loop;         /* a loop was ever created here */
+  uint64_t last_time;    /* the last loop clock reading seen here */
+  uint32_t id;           /* 1 for the first producer of the session... */
+  /* The intern table: open addressing over (hash, id, text), and in
+   * front of it a direct-mapped cache keyed by the string's address. */
   struct braid__intern_slot *slots;
   size_t n_slots, n_used;
-  uint64_t running_task;       /* the task whose step runs on this thread */
-  int open_loops;              /* loops created and not closed here */
-  int seen_loop;               /* a loop was ever created here */
-  uint64_t last_time;          /* the last loop clock reading seen here */
+  struct braid__ptr_cache_slot *ptr_cache; /* BRAID__PTR_CACHE entries */
   struct braid__producer *next; /* the session's list, under its mutex */
 } braid__producer;
+
+#define BRAID__PTR_CACHE 256
+
+typedef struct braid__ptr_cache_slot
+{
+  const char *ptr;  /* the address the program passed */
+  const char *text; /* the interned copy, to check the bytes are the same */
+  uint32_t id;
+} braid__ptr_cache_slot;
 
 typedef struct braid__intern_slot
 {
@@ -84,7 +104,9 @@ typedef struct braid__session
   pthread_mutex_t mutex;        /* guards producers, the writer's sleep */
   pthread_cond_t wake;          /* wakes the writer */
   braid__producer *producers;
-  _Atomic uint64_t next_seq;
+  _Atomic uint64_t next_seq;    /* the last seq handed out (see record.c) */
+  _Atomic int multi_producer;   /* a second thread has recorded */
+  uint32_t n_producers;         /* under mutex */
   _Atomic uint32_t next_string;
   _Atomic int64_t time_base;    /* INT64_MIN until the first event */
   _Atomic int writer_sleeping;
@@ -134,6 +156,58 @@ void braid__writer_join (braid__session *s);
 /* Schema, schema.c. */
 extern const char braid__schema_sql[];
 extern const char braid__views_sql[];
+extern const char braid__indexes_sql[];
+
+/* ---------------------------------------------------------------------
+ * Batches: codec.c and finalize.c
+ * ------------------------------------------------------------------ */
+
+/* The largest encoded size of one record. */
+#define BRAID__MAX_ENCODED_REC 80
+
+/* braid__batch_encode:
+ * Appends the encoding of the event @r (never a string definition) to
+ * @out, given the previous event of the same batch in @prev (all zero
+ * for the first), and returns the number of bytes written (at most
+ * BRAID__MAX_ENCODED_REC). */
+size_t braid__batch_encode (uint8_t *out, const braid__rec *prev,
+                            const braid__rec *r);
+
+/* braid__batch_decode:
+ * Decodes up to @n events of the blob @data of @len bytes (untrusted),
+ * appending them to @out. Returns the number decoded, or (size_t) -1 if
+ * the blob is malformed or holds more or fewer than @n events. */
+size_t braid__batch_decode (const uint8_t *data, size_t len, size_t n,
+                            braid__rec *out);
+
+/* braid__batches_load:
+ * Decodes every row of the batches table of @db (when it has one) into
+ * one malloc'd array, in the order of events: sorted by (recorded seq,
+ * producer, position), then numbered from @first_seq. This is the one
+ * decoding path of the writer's finalization, `braid repair` and the
+ * reader. *out is NULL and *n 0 when there are none. Returns SQLITE_OK,
+ * SQLITE_NOMEM, SQLITE_CORRUPT for a malformed blob, or another SQLite
+ * error. */
+int braid__batches_load (struct sqlite3 *db, uint64_t first_seq,
+                         braid__rec **out, size_t *n);
+
+/* braid__finalize:
+ * Expands the batches of the writable @db into the events table, creates
+ * the indexes the views use, drops the batches and sets meta.finalized
+ * (and meta.complete when @clean_end), all in one transaction. Stores the
+ * total number of events in *n_events. Returns 0, or a negative code with
+ * a message in *error (malloc'd; may be NULL). */
+int braid__finalize (struct sqlite3 *db, int clean_end, uint64_t n_waits,
+                     uint64_t *n_events, char **error);
+
+/* braid__trace_repair:
+ * `braid repair`: checks the trace at @path with the reader, then
+ * finalizes it in place (a no-op on a finalized file but for its
+ * indexes). meta.complete stays as it is: a killed recording stays
+ * incomplete. Stores the number of events in *n_events. Returns 0, or a
+ * negative code with a message in *error (malloc'd). */
+int braid__trace_repair (const char *path, uint64_t *n_events,
+                         char **error);
 extern const char *const braid__event_kind_names[BRAID_EV_KIND_COUNT];
 
 /* ---------------------------------------------------------------------
@@ -171,16 +245,7 @@ struct braid_trace
 };
 
 /* A loaded event, as the reader keeps it while deriving the model. */
-typedef struct braid__ev
-{
-  uint64_t seq;
-  int64_t t;
-  uint64_t task, other, object;
-  int64_t value;
-  uint32_t kind, reason;
-  int32_t line;
-  uint32_t s1, s2, s3;
-} braid__ev;
+typedef braid__rec braid__ev;
 
 /* reader-arena.c: an append-only string arena. */
 typedef struct braid__arena braid__arena;

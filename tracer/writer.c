@@ -1,11 +1,14 @@
 /* writer.c: the thread that stores recorded events in SQLite.
  *
  * Owns the trace file while it is being written: creating the schema and
- * the meta rows, then a loop that drains every producer's ring into one
- * transaction per batch (WAL, synchronous=NORMAL, prepared statements that
- * insert 32 rows at a time), and finally marks the trace complete. The hot
- * path here is drain(): it bounds a batch so that a commit happens at least
- * every 100 ms, and it never holds a lock the runtime threads need.
+ * the meta rows, then a loop that drains every producer's ring, packing
+ * what it takes from one ring into ONE row of the batches table (codec.c:
+ * a few bytes per event), one transaction per drain (WAL,
+ * synchronous=NORMAL), and at the clean end the finalization
+ * (finalize.c) that expands the batches into the events table and marks
+ * the trace complete. The hot path here is drain(): it bounds a batch so
+ * that a commit happens at least every 100 ms, and it never holds a lock
+ * the runtime threads need.
  *
  * If SQLite fails (disk full...), the writer reports it once on stderr and
  * keeps draining the rings without storing, so the traced program is never
@@ -24,21 +27,17 @@
 
 #include "braid.h"
 
-#define ROWS_PER_INSERT 32
-#define COLUMNS 12
-/* At ~2 million events per second this is about 30 ms per transaction. */
+/* Events per drain: at 2 million events per second, 30 ms. */
 #define MAX_BATCH (1u << 16)
 #define IDLE_WAIT_MS 10
 
 typedef struct writer
 {
   sqlite3 *db;
-  sqlite3_stmt *insert_many; /* ROWS_PER_INSERT rows */
-  sqlite3_stmt *insert_one;
+  sqlite3_stmt *insert_batch;
   sqlite3_stmt *insert_string;
   sqlite3_stmt *set_meta;
-  braid__rec pending[ROWS_PER_INSERT];
-  int n_pending;
+  uint8_t *blob; /* MAX_BATCH * BRAID__MAX_ENCODED_REC bytes */
   int failed;
   int saw_clock;
   int saw_base;
@@ -144,13 +143,15 @@ create_file (writer *w, braid__session *s)
   /* Page size first: it only applies to a new, empty file. A large page
    * spends fewer bytes per event on page headers. */
   if (exec (w, "PRAGMA page_size = 16384;"
+               "PRAGMA auto_vacuum = INCREMENTAL;"
                "PRAGMA journal_mode = WAL;"
                "PRAGMA synchronous = NORMAL;"
                "PRAGMA cache_size = -16384;"
                "PRAGMA wal_autocheckpoint = 4096;")
         != 0
       || exec (w, "BEGIN") != 0 || exec (w, braid__schema_sql) != 0
-      || exec (w, braid__views_sql) != 0)
+      || exec (w, braid__views_sql) != 0
+      || exec (w, braid__indexes_sql) != 0)
     return BRAID_EINVAL;
 
   char sql[128];
@@ -207,22 +208,12 @@ create_file (writer *w, braid__session *s)
   if (w->failed || exec (w, "COMMIT") != 0)
     return BRAID_EINVAL;
 
-  /* The multi-row insert: one VDBE program per 32 events instead of 32. */
-  char many[ROWS_PER_INSERT * 32 + 64];
-  size_t off = (size_t) snprintf (many, sizeof many,
-                                  "INSERT INTO events VALUES ");
-  for (int i = 0; i < ROWS_PER_INSERT; i++)
-    off += (size_t) snprintf (many + off, sizeof many - off,
-                              "%s(?,?,?,?,?,?,?,?,?,?,?,?)", i ? "," : "");
-  if (sqlite3_prepare_v3 (w->db, many, -1, SQLITE_PREPARE_PERSISTENT,
-                          &w->insert_many, NULL)
+  if (sqlite3_prepare_v3 (w->db,
+                          "INSERT INTO batches (producer, first_seq,"
+                          " last_seq, n, data) VALUES (?, ?, ?, ?, ?)",
+                          -1, SQLITE_PREPARE_PERSISTENT, &w->insert_batch,
+                          NULL)
         != SQLITE_OK
-      || sqlite3_prepare_v3 (w->db,
-                             "INSERT INTO events VALUES "
-                             "(?,?,?,?,?,?,?,?,?,?,?,?)",
-                             -1, SQLITE_PREPARE_PERSISTENT, &w->insert_one,
-                             NULL)
-           != SQLITE_OK
       || sqlite3_prepare_v3 (w->db, "INSERT INTO strings VALUES (?, ?)", -1,
                              SQLITE_PREPARE_PERSISTENT, &w->insert_string,
                              NULL)
@@ -232,87 +223,71 @@ create_file (writer *w, braid__session *s)
                sqlite3_errmsg (w->db));
       return BRAID_EINVAL;
     }
+  w->blob = malloc ((size_t) MAX_BATCH * BRAID__MAX_ENCODED_REC);
+  if (w->blob == NULL)
+    return BRAID_ENOMEM;
   return 0;
 }
 
-static inline void
-bind_id (sqlite3_stmt *st, int col, uint64_t v)
-{
-  if (v == 0)
-    sqlite3_bind_null (st, col);
-  else
-    sqlite3_bind_int64 (st, col, (sqlite3_int64) v);
-}
-
 static void
-bind_rec (sqlite3_stmt *st, int base, const braid__rec *r)
+store_string (writer *w, const braid__rec *r)
 {
-  sqlite3_bind_int64 (st, base + 1, (sqlite3_int64) r->seq);
-  sqlite3_bind_int (st, base + 2, (int) r->kind);
-  sqlite3_bind_int64 (st, base + 3, r->t);
-  bind_id (st, base + 4, r->task);
-  bind_id (st, base + 5, r->other);
-  bind_id (st, base + 6, r->object);
-  sqlite3_bind_int64 (st, base + 7, r->value);
-  bind_id (st, base + 8, r->reason);
-  bind_id (st, base + 9, (uint64_t) (int64_t) r->line);
-  bind_id (st, base + 10, r->s1);
-  bind_id (st, base + 11, r->s2);
-  bind_id (st, base + 12, r->s3);
-}
-
-static void
-flush_pending (writer *w)
-{
-  if (w->n_pending == 0)
+  if (w->failed)
     return;
-  if (!w->failed)
-    {
-      if (w->n_pending == ROWS_PER_INSERT)
-        {
-          for (int i = 0; i < ROWS_PER_INSERT; i++)
-            bind_rec (w->insert_many, i * COLUMNS, &w->pending[i]);
-          if (sqlite3_step (w->insert_many) != SQLITE_DONE)
-            report_sqlite (w, "insert");
-          sqlite3_reset (w->insert_many);
-        }
-      else
-        for (int i = 0; i < w->n_pending; i++)
-          {
-            bind_rec (w->insert_one, 0, &w->pending[i]);
-            if (sqlite3_step (w->insert_one) != SQLITE_DONE)
-              report_sqlite (w, "insert");
-            sqlite3_reset (w->insert_one);
-          }
-    }
-  atomic_fetch_add (&braid__the_session.n_events, (uint64_t) w->n_pending);
-  w->n_pending = 0;
+  sqlite3_bind_int64 (w->insert_string, 1, r->s1);
+  sqlite3_bind_text (w->insert_string, 2,
+                     (const char *) (uintptr_t) r->task, -1, SQLITE_STATIC);
+  if (sqlite3_step (w->insert_string) != SQLITE_DONE)
+    report_sqlite (w, "insert string");
+  sqlite3_reset (w->insert_string);
 }
 
+/* Packs the records [tail, head) of @p (strings go to their table) into
+ * one row of batches. */
 static void
-store (writer *w, braid__session *s, const braid__rec *r)
+store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t head)
 {
-  if (r->kind == BRAID__REC_STRING)
+  braid__rec prev = { 0 };
+  uint64_t last_task = 0, first_seq = 0;
+  size_t len = 0, n = 0;
+  for (uint64_t i = tail; i < head; i++)
     {
-      if (w->failed)
-        return;
-      sqlite3_bind_int64 (w->insert_string, 1, r->s1);
-      sqlite3_bind_text (w->insert_string, 2, r->text, -1, SQLITE_STATIC);
-      if (sqlite3_step (w->insert_string) != SQLITE_DONE)
-        report_sqlite (w, "insert string");
-      sqlite3_reset (w->insert_string);
-      return;
+      const braid__rec *r = &p->ring[i & p->mask];
+      if (r->kind == BRAID__REC_STRING)
+        {
+          store_string (w, r);
+          continue;
+        }
+      if (r->kind == BRAID_EV_LOOP_CREATED && !w->saw_clock && !w->failed)
+        {
+          w->saw_clock = 1;
+          set_meta_text (w, "clock",
+                         r->value == BRAID_CLOCK_VIRTUAL ? "virtual"
+                                                         : "monotonic");
+        }
+      if (n == 0)
+        first_seq = r->seq;
+      len += braid__batch_encode (w->blob + len, &prev, r);
+      /* The codec's task difference is from the last task present. */
+      if (r->task != 0)
+        last_task = r->task;
+      prev = *r;
+      prev.task = last_task;
+      n++;
     }
-  if (r->kind == BRAID_EV_LOOP_CREATED && !w->saw_clock && !w->failed)
+  if (n != 0 && !w->failed)
     {
-      w->saw_clock = 1;
-      set_meta_text (w, "clock",
-                     r->value == BRAID_CLOCK_VIRTUAL ? "virtual"
-                                                     : "monotonic");
+      sqlite3_bind_int64 (w->insert_batch, 1, p->id);
+      sqlite3_bind_int64 (w->insert_batch, 2, (sqlite3_int64) first_seq);
+      sqlite3_bind_int64 (w->insert_batch, 3, (sqlite3_int64) prev.seq);
+      sqlite3_bind_int64 (w->insert_batch, 4, (sqlite3_int64) n);
+      sqlite3_bind_blob (w->insert_batch, 5, w->blob, (int) len,
+                         SQLITE_STATIC);
+      if (sqlite3_step (w->insert_batch) != SQLITE_DONE)
+        report_sqlite (w, "insert batch");
+      sqlite3_reset (w->insert_batch);
     }
-  w->pending[w->n_pending++] = *r;
-  if (w->n_pending == ROWS_PER_INSERT)
-    flush_pending (w);
+  atomic_fetch_add (&braid__the_session.n_events, (uint64_t) n);
 }
 
 /* Moves what the rings hold into one transaction. Returns the number of
@@ -343,9 +318,7 @@ drain (writer *w, braid__session *s)
             report_sqlite (w, "begin");
           in_txn = 1;
         }
-      for (uint64_t i = tail; i < head; i++)
-        store (w, s, &p->ring[i & p->mask]);
-      flush_pending (w);
+      store_batch (w, p, tail, head);
       taken += head - tail;
       atomic_store_explicit (&p->tail, head, memory_order_release);
     }
@@ -367,22 +340,38 @@ drain (writer *w, braid__session *s)
 }
 
 static void
-finish (writer *w, braid__session *s)
+release (writer *w)
 {
-  if (!w->failed)
-    {
-      sqlite3_exec (w->db, "BEGIN", NULL, NULL, NULL);
-      set_meta_int (w, "events", (int64_t) atomic_load (&s->n_events));
-      set_meta_int (w, "observer_waits",
-                    (int64_t) atomic_load (&s->n_observer_waits));
-      set_meta_int (w, "complete", 1);
-      if (sqlite3_exec (w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        report_sqlite (w, "commit");
-    }
-  sqlite3_finalize (w->insert_many);
-  sqlite3_finalize (w->insert_one);
+  sqlite3_finalize (w->insert_batch);
   sqlite3_finalize (w->insert_string);
   sqlite3_finalize (w->set_meta);
+  w->insert_batch = w->insert_string = w->set_meta = NULL;
+  free (w->blob);
+  w->blob = NULL;
+}
+
+/* The clean end: every ring is drained; expand the batches into the
+ * events table (finalize.c), mark the trace complete, and leave one
+ * self-contained file. */
+static void
+finish (writer *w, braid__session *s)
+{
+  release (w);
+  if (!w->failed && w->db != NULL)
+    {
+      char *error = NULL;
+      uint64_t n = 0;
+      if (braid__finalize (w->db, 1,
+                           atomic_load (&s->n_observer_waits), &n, &error)
+          != 0)
+        {
+          fprintf (stderr, "braid-trace: %s: cannot finalize: %s (the "
+                   "batches stay in the file: run braid repair)\n",
+                   s->path, error ? error : "?");
+          w->failed = 1;
+        }
+      free (error);
+    }
   /* Leave one self-contained file: fold the WAL back in and drop it, so a
    * read-only reader needs no -wal or -shm beside the trace. */
   if (!w->failed)
@@ -432,10 +421,7 @@ braid__writer_start (braid__session *s)
   int rc = create_file (w, s);
   if (rc != 0)
     {
-      sqlite3_finalize (w->insert_many);
-      sqlite3_finalize (w->insert_one);
-      sqlite3_finalize (w->insert_string);
-      sqlite3_finalize (w->set_meta);
+      release (w);
       sqlite3_close (w->db);
       w->db = NULL;
       return rc;
@@ -451,7 +437,9 @@ braid__writer_start (braid__session *s)
     {
       fprintf (stderr, "braid-trace: cannot start the writer thread: %s\n",
                strerror (err));
-      finish (w, s);
+      release (w);
+      sqlite3_close (w->db);
+      w->db = NULL;
       return BRAID_ENOMEM;
     }
   return 0;

@@ -1,8 +1,11 @@
 /* test-crash.c: a trace is valid after any exit. Killed with SIGKILL
- * mid-run, the file opens, holds the committed events and says it is
- * incomplete; SIGTERM and SIGINT flush everything and still end the
- * process by the signal; exit() without braid_trace_stop flushes. */
+ * mid-run, the file opens, holds the committed events (still packed in
+ * batches, which the reader decodes) and says it is incomplete, and
+ * `braid repair` turns it into the events table the views read; SIGTERM
+ * and SIGINT flush and finalize everything and still end the process by
+ * the signal; exit() without braid_trace_stop flushes. */
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,6 +99,111 @@ test_kill_9_leaves_committed_events_marked_incomplete (void)
   g_free (path);
 }
 
+static int64_t
+query_int (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  int64_t v = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  return v;
+}
+
+static void
+test_kill_9_batches_are_read_and_repair_makes_the_views (void)
+{
+  char *path = test_trace_path ("repaired.db");
+  pid_t pid = spawn_recorder (path, 0, 0);
+  g_usleep (300000);
+  kill (pid, SIGKILL);
+  int status;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+
+  /* Nothing was finalized: every committed event is in a batch. */
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM events"), ==, 0);
+  int64_t packed = query_int (path, "SELECT COALESCE (sum(n), 0) "
+                                    "FROM batches");
+  g_assert_cmpint (packed, >=, 20000);
+  braid_trace *trace = open_or_fail (path);
+  uint64_t read = braid_trace_get_meta (trace)->n_events;
+  g_assert_cmpuint (read, ==, (uint64_t) packed);
+  size_t n_outputs_before;
+  braid_trace_get_outputs (trace, &n_outputs_before);
+  braid_trace_close (trace);
+
+  /* braid repair expands them into events, once. */
+  const char *braid = g_getenv ("BRAID_EXE");
+  g_assert_nonnull (braid);
+  for (int round = 0; round < 2; round++)
+    {
+      char *out = NULL, *err = NULL;
+      int wait_status = 0;
+      char *argv[] = { (char *) braid, "repair", path, NULL };
+      g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL,
+                                   NULL, &out, &err, &wait_status, NULL));
+      g_assert_cmpint (wait_status, ==, 0);
+      char *expected = g_strdup_printf ("%llu events",
+                                        (unsigned long long) read);
+      g_assert_nonnull (strstr (out, expected));
+      g_free (expected);
+      g_free (out);
+      g_free (err);
+    }
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM events"), ==,
+                   (int64_t) read);
+  g_assert_cmpint (query_int (path, "SELECT max(seq) FROM events"), ==,
+                   (int64_t) read);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM batches"), ==, 0);
+  g_assert_cmpint (query_int (path, "SELECT value FROM meta"
+                                    " WHERE key = 'finalized'"),
+                   ==, 1);
+  g_assert_cmpint (query_int (path, "SELECT value FROM meta"
+                                    " WHERE key = 'complete'"),
+                   ==, 0);
+  /* The views answer, and agree with the reader. */
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM outputs"), ==,
+                   (int64_t) n_outputs_before);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM tasks"
+                                    " WHERE name = 'main'"),
+                   ==, 1);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM problems"
+                                    " WHERE kind = 'incomplete'"),
+                   ==, 1);
+  trace = open_or_fail (path);
+  g_assert_cmpuint (braid_trace_get_meta (trace)->n_events, ==, read);
+  g_assert_false (braid_trace_get_meta (trace)->complete);
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+}
+
+static void
+test_repair_refuses_what_is_not_a_trace (void)
+{
+  char *path = test_trace_path ("not-a-trace.db");
+  g_assert_true (g_file_set_contents (path, "hello", -1, NULL));
+  const char *braid = g_getenv ("BRAID_EXE");
+  g_assert_nonnull (braid);
+  char *err = NULL;
+  int wait_status = 0;
+  char *argv[] = { (char *) braid, "repair", path, NULL };
+  g_assert_true (g_spawn_sync (NULL, argv, NULL,
+                               G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                               &err, &wait_status, NULL));
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 2);
+  g_assert_nonnull (strstr (err, "not a braid trace"));
+  g_free (err);
+  remove_trace (path);
+  g_free (path);
+}
+
 static void
 check_signal_flushes (int sig)
 {
@@ -111,6 +219,9 @@ check_signal_flushes (int sig)
   const braid_trace_meta *m = braid_trace_get_meta (trace);
   g_assert_true (m->complete);
   g_assert_cmpuint (m->n_events, ==, 5001);
+  /* Finalized in the handler: the events table holds them all. */
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM events"), ==,
+                   5001);
   braid_trace_close (trace);
   remove_trace (path);
   g_free (path);
@@ -153,6 +264,11 @@ main (int argc, char **argv)
   g_test_add_func ("/tracer/crash/kill-9-leaves-committed-events-marked-"
                    "incomplete",
                    test_kill_9_leaves_committed_events_marked_incomplete);
+  g_test_add_func ("/tracer/crash/kill-9-batches-are-read-and-repair-"
+                   "makes-the-views",
+                   test_kill_9_batches_are_read_and_repair_makes_the_views);
+  g_test_add_func ("/tracer/crash/repair-refuses-what-is-not-a-trace",
+                   test_repair_refuses_what_is_not_a_trace);
   g_test_add_func ("/tracer/crash/sigterm-flushes-and-reraises",
                    test_sigterm_flushes_and_reraises);
   g_test_add_func ("/tracer/crash/sigint-flushes-and-reraises",

@@ -1,0 +1,58 @@
+/* cli-repair.c: `braid repair FILE`.
+ *
+ * A recording that was killed (kill -9, a crash) leaves its committed
+ * events packed in the batches table: the reader reads them, but the
+ * events table and the SQL views are empty until the file is finalized.
+ * This command does what the clean end would have done, in place
+ * (finalize.c). The trace stays marked incomplete: the program did not
+ * end cleanly, and the problems view still says so. Nothing here is hot.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace-private.h"
+
+static const char help[]
+  = "usage: braid repair FILE\n"
+    "\n"
+    "Finalizes a trace whose recording was killed before its clean end:\n"
+    "expands the committed batches into the events table, builds the\n"
+    "indexes, so that the SQL views (SCHEMA.md) answer. Keep the FILE-wal\n"
+    "file beside FILE: it holds the last committed batches. A finalized\n"
+    "trace is left as it is. The trace stays marked incomplete.\n";
+
+int
+braid__cli_repair (int argc, char **argv)
+{
+  const char *path = NULL;
+  for (int i = 1; i < argc; i++)
+    {
+      if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
+        {
+          fputs (help, stdout);
+          return 0;
+        }
+      if (argv[i][0] == '-' && argv[i][1] != '\0')
+        return braid__cli_usage_error ("repair", "unknown option '%s'",
+                                       argv[i]);
+      if (path != NULL)
+        return braid__cli_usage_error ("repair", "one FILE only");
+      path = argv[i];
+    }
+  if (path == NULL)
+    return braid__cli_usage_error ("repair", "no trace FILE given");
+  char *error = NULL;
+  uint64_t n = 0;
+  if (braid__trace_repair (path, &n, &error) != 0)
+    {
+      fprintf (stderr, "braid: %s\n", error ? error : "cannot repair");
+      free (error);
+      return CLI_EXIT_USAGE;
+    }
+  printf ("%s: %llu events in the events table\n", path,
+          (unsigned long long) n);
+  return 0;
+}

@@ -1,0 +1,315 @@
+/* codec.c: the packed form of a batch of events, and loading batches.
+ *
+ * Owns the byte format of batches.data (documented in SCHEMA.md) and
+ * braid__batches_load, the one path that turns stored batches back into
+ * events for the writer's finalization, `braid repair` and the reader.
+ * The writer encodes every event it drains (braid__batch_encode is its
+ * hot path: a few dozen instructions per event); decoding treats every
+ * blob as untrusted input and bounds every read.
+ *
+ * One event: a varint header, kind | fields << 5, where fields has a bit
+ * per field that is present (non-zero): bit 0 task, 1 reason, 2 other,
+ * 3 object, 4 value, 5 line, 6 s1, 7 s2, 8 s3, and bit 9 when seq is not
+ * the previous event's seq + 1. Then, in this order: the seq difference
+ * (zigzag, when bit 9), the time difference from the previous event
+ * (zigzag), and each present field: task as a zigzag difference from the
+ * last task of the batch, value and line zigzag, the others as plain
+ * varints. The first event of a batch is relative to zero.
+ */
+#include "trace-private.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A batch that claims more events than this is treated as corrupt. */
+#define MAX_BATCH_EVENTS (1u << 24)
+
+static inline uint64_t
+zigzag (int64_t v)
+{
+  return ((uint64_t) v << 1) ^ (uint64_t) (v >> 63);
+}
+
+static inline int64_t
+unzigzag (uint64_t v)
+{
+  return (int64_t) (v >> 1) ^ -(int64_t) (v & 1);
+}
+
+static inline uint8_t *
+put_varint (uint8_t *p, uint64_t v)
+{
+  while (v >= 0x80)
+    {
+      *p++ = (uint8_t) (v | 0x80);
+      v >>= 7;
+    }
+  *p++ = (uint8_t) v;
+  return p;
+}
+
+size_t
+braid__batch_encode (uint8_t *out, const braid__rec *prev,
+                     const braid__rec *r)
+{
+  uint32_t fields = (r->task != 0) | (r->reason != 0) << 1
+                    | (r->other != 0) << 2 | (r->object != 0) << 3
+                    | (r->value != 0) << 4 | (r->line != 0) << 5
+                    | (r->s1 != 0) << 6 | (r->s2 != 0) << 7
+                    | (r->s3 != 0) << 8 | (r->seq != prev->seq + 1) << 9;
+  uint8_t *p = put_varint (out, (uint64_t) r->kind | (uint64_t) fields << 5);
+  if (fields & (1u << 9))
+    p = put_varint (p, zigzag ((int64_t) (r->seq - prev->seq)));
+  p = put_varint (p, zigzag (r->t - prev->t));
+  if (fields & 1)
+    p = put_varint (p, zigzag ((int64_t) (r->task - prev->task)));
+  if (fields & 2)
+    p = put_varint (p, r->reason);
+  if (fields & 4)
+    p = put_varint (p, r->other);
+  if (fields & 8)
+    p = put_varint (p, r->object);
+  if (fields & 16)
+    p = put_varint (p, zigzag (r->value));
+  if (fields & 32)
+    p = put_varint (p, zigzag (r->line));
+  if (fields & 64)
+    p = put_varint (p, r->s1);
+  if (fields & 128)
+    p = put_varint (p, r->s2);
+  if (fields & 256)
+    p = put_varint (p, r->s3);
+  return (size_t) (p - out);
+}
+
+/* Reads a varint of at most 10 bytes; returns 0 at the end of the data
+ * or on an over-long one. */
+static inline int
+get_varint (const uint8_t **pp, const uint8_t *end, uint64_t *v)
+{
+  const uint8_t *p = *pp;
+  uint64_t x = 0;
+  for (unsigned shift = 0; shift < 70; shift += 7)
+    {
+      if (p == end)
+        return 0;
+      uint8_t b = *p++;
+      x |= (uint64_t) (b & 0x7f) << shift;
+      if (b < 0x80)
+        {
+          *v = x;
+          *pp = p;
+          return 1;
+        }
+    }
+  return 0;
+}
+
+size_t
+braid__batch_decode (const uint8_t *data, size_t len, size_t n,
+                     braid__rec *out)
+{
+  const uint8_t *p = data, *end = data + len;
+  braid__rec prev = { 0 };
+  size_t count = 0;
+  while (p < end)
+    {
+      if (count == n)
+        return (size_t) -1;
+      uint64_t head, v;
+      if (!get_varint (&p, end, &head))
+        return (size_t) -1;
+      braid__rec r = { 0 };
+      uint32_t fields = (uint32_t) (head >> 5);
+      r.kind = (uint32_t) (head & 31);
+      if (r.kind == BRAID__REC_STRING || r.kind >= BRAID_EV_KIND_COUNT
+          || fields >= (1u << 10))
+        return (size_t) -1;
+      r.seq = prev.seq + 1;
+      if (fields & (1u << 9))
+        {
+          if (!get_varint (&p, end, &v))
+            return (size_t) -1;
+          r.seq = prev.seq + (uint64_t) unzigzag (v);
+        }
+      if (!get_varint (&p, end, &v))
+        return (size_t) -1;
+      r.t = (int64_t) ((uint64_t) prev.t + (uint64_t) unzigzag (v));
+      r.task = prev.task;
+      if (fields & 1)
+        {
+          if (!get_varint (&p, end, &v))
+            return (size_t) -1;
+          r.task = prev.task + (uint64_t) unzigzag (v);
+        }
+      uint64_t f[8] = { 0 };
+      for (int i = 1; i < 9; i++)
+        if (fields & (1u << i))
+          {
+            if (!get_varint (&p, end, &v))
+              return (size_t) -1;
+            f[i - 1] = v;
+          }
+      r.reason = (uint32_t) f[0];
+      r.other = f[1];
+      r.object = f[2];
+      r.value = unzigzag (f[3]);
+      r.line = (int32_t) unzigzag (f[4]);
+      r.s1 = (uint32_t) f[5];
+      r.s2 = (uint32_t) f[6];
+      r.s3 = (uint32_t) f[7];
+      /* prev keeps the last task seen even when this event has none. */
+      braid__rec next_prev = r;
+      out[count] = r;
+      if (!(fields & 1))
+        out[count].task = 0;
+      count++;
+      prev = next_prev;
+    }
+  return count == n ? count : (size_t) -1;
+}
+
+typedef struct keyed
+{
+  uint64_t seq;
+  uint32_t producer;
+  size_t pos;
+} keyed;
+
+/* Orders by (recorded seq, producer, position). */
+static int
+cmp_keyed (const void *a, const void *b)
+{
+  const keyed *x = a, *y = b;
+  if (x->seq != y->seq)
+    return x->seq < y->seq ? -1 : 1;
+  if (x->producer != y->producer)
+    return x->producer < y->producer ? -1 : 1;
+  return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+int
+braid__batches_load (sqlite3 *db, uint64_t first_seq, braid__rec **out,
+                     size_t *n_out)
+{
+  *out = NULL;
+  *n_out = 0;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (db,
+                               "SELECT 1 FROM sqlite_schema WHERE type = "
+                               "'table' AND name = 'batches'",
+                               -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  rc = sqlite3_step (st);
+  sqlite3_finalize (st);
+  if (rc == SQLITE_DONE)
+    return SQLITE_OK; /* a file without batches */
+  if (rc != SQLITE_ROW)
+    return rc;
+
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT producer, n, data FROM batches "
+                           "ORDER BY id",
+                           -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  braid__rec *evs = NULL;
+  uint32_t *producers = NULL;
+  size_t n = 0, cap = 0;
+  int sorted = 1;
+  uint64_t last_seq = 0;
+  uint32_t last_producer = 0;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      int64_t producer = sqlite3_column_int64 (st, 0);
+      int64_t count = sqlite3_column_int64 (st, 1);
+      const uint8_t *data = sqlite3_column_blob (st, 2);
+      int len = sqlite3_column_bytes (st, 2);
+      /* An event takes two bytes at least: a count beyond that is a lie
+       * that must not size an allocation. */
+      if (count < 0 || count > MAX_BATCH_EVENTS || len < 0
+          || (data == NULL && len > 0) || count > len / 2)
+        {
+          rc = SQLITE_CORRUPT;
+          break;
+        }
+      if (n + (size_t) count > cap)
+        {
+          size_t ncap = cap ? cap * 2 : 65536;
+          while (ncap < n + (size_t) count)
+            ncap *= 2;
+          braid__rec *ne = realloc (evs, ncap * sizeof *evs);
+          if (ne == NULL)
+            {
+              rc = SQLITE_NOMEM;
+              break;
+            }
+          evs = ne;
+          uint32_t *np = realloc (producers, ncap * sizeof *producers);
+          if (np == NULL)
+            {
+              rc = SQLITE_NOMEM;
+              break;
+            }
+          producers = np;
+          cap = ncap;
+        }
+      size_t got = braid__batch_decode (data, (size_t) len, (size_t) count,
+                                        evs + n);
+      if (got != (size_t) count)
+        {
+          rc = SQLITE_CORRUPT;
+          break;
+        }
+      for (size_t i = n; i < n + got; i++)
+        {
+          producers[i] = (uint32_t) producer;
+          if (evs[i].seq < last_seq
+              || (evs[i].seq == last_seq && (uint32_t) producer
+                                              <= last_producer))
+            sorted = 0;
+          last_seq = evs[i].seq;
+          last_producer = (uint32_t) producer;
+        }
+      n += got;
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    {
+      free (evs);
+      free (producers);
+      return rc;
+    }
+
+  if (!sorted)
+    {
+      /* Several threads recorded: merge their streams by recorded seq
+       * (record.c says why seqs of two threads may tie). */
+      keyed *keys = malloc (n * sizeof *keys);
+      braid__rec *merged = malloc (n * sizeof *merged);
+      if (keys == NULL || merged == NULL)
+        {
+          free (keys);
+          free (merged);
+          free (evs);
+          free (producers);
+          return SQLITE_NOMEM;
+        }
+      for (size_t i = 0; i < n; i++)
+        keys[i] = (keyed) { evs[i].seq, producers[i], i };
+      qsort (keys, n, sizeof *keys, cmp_keyed);
+      for (size_t i = 0; i < n; i++)
+        merged[i] = evs[keys[i].pos];
+      free (keys);
+      free (evs);
+      evs = merged;
+    }
+  free (producers);
+  for (size_t i = 0; i < n; i++)
+    evs[i].seq = first_seq + i;
+  *out = evs;
+  *n_out = n;
+  return SQLITE_OK;
+}
