@@ -278,10 +278,19 @@ extern BRAID_TLS braid_loop *braid__tls_loop;
 /* ------------------------------------------------------------------ */
 /* Loop                                                                */
 
-/* A non-blocking poll happens at least every BRAID_POLL_EVERY iterations
- * and every BRAID_POLL_WORK ready entries, whichever comes first. */
+/* A non-blocking poll happens at least every BRAID_POLL_EVERY iterations,
+ * every BRAID_POLL_WORK ready entries, and once BRAID_POLL_NS passed since
+ * the last poll, whichever comes first, at an iteration's start. The clock
+ * is not read per entry: it is read when the entries run since the last
+ * poll reach `work_check`, which braid__poll_due then moves on by what
+ * the entries seen so far say is left until BRAID_POLL_NS (at least 1,
+ * at most BRAID_POLL_CHECK entries after a poll that was due by count).
+ * So short steps read the clock about once per poll and long steps about
+ * once per step. */
 #define BRAID_POLL_EVERY 32
 #define BRAID_POLL_WORK 256
+#define BRAID_POLL_NS 1000000
+#define BRAID_POLL_CHECK 16
 
 struct braid_loop
 {
@@ -296,6 +305,9 @@ struct braid_loop
   uint64_t iteration;
   unsigned since_poll;    /* iterations since the last poll */
   size_t work_since_poll; /* entries run since the last poll */
+  size_t work_check;      /* braid__poll_due when work_since_poll gets here */
+  size_t check_first;     /* work_check after a poll */
+  uint64_t last_poll_ns;  /* braid__monotonic_ns at the last poll */
   bool running;
   bool stopping;
   bool ever_ran;
@@ -345,6 +357,10 @@ struct braid_loop
 BRAID_HIDDEN uint64_t braid__clock_read (const braid_loop *loop);
 BRAID_HIDDEN uint64_t braid__monotonic_ns (void);
 BRAID_HIDDEN void braid__emit_iteration (braid_loop *loop);
+/* Called when loop->work_since_poll reached loop->work_check: reads the
+ * clock and returns true when a poll is due (BRAID_POLL_WORK entries or
+ * BRAID_POLL_NS since the last poll); otherwise sets the next work_check. */
+BRAID_HIDDEN bool braid__poll_due (braid_loop *loop);
 BRAID_HIDDEN void braid__emit_simple (braid_loop *loop, braid_event_kind kind,
                                       uint64_t task, uint64_t other,
                                       uint64_t object, int64_t value,
@@ -385,7 +401,8 @@ braid__loop_fast_iteration (braid_loop *loop)
 {
   if (loop->queue.len == 0 || loop->stopping
       || loop->since_poll + 1 >= BRAID_POLL_EVERY
-      || loop->work_since_poll >= BRAID_POLL_WORK)
+      || (BRAID_UNLIKELY (loop->work_since_poll >= loop->work_check)
+          && braid__poll_due (loop)))
     return false;
   loop->since_poll++;
   if (loop->nheap)

@@ -6,8 +6,8 @@
  * nothing is ready), append the due timers in deadline order, then run
  * exactly the entries that were queued when it began (`remaining`). I/O is
  * polled when the queue is empty and otherwise every BRAID_POLL_EVERY
- * iterations or BRAID_POLL_WORK entries, so a yield does not pay a uv_run
- * and a long iteration does not starve I/O.
+ * iterations, BRAID_POLL_WORK entries or BRAID_POLL_NS (1 ms), so a yield
+ * does not pay a uv_run and long steps do not starve I/O.
  *
  * Hot path: braid__loop_fast_iteration, which lets a task that ends an
  * iteration start the next one itself and switch straight to the next
@@ -60,6 +60,55 @@ poll_io (braid_loop *loop, uv_run_mode mode)
   return mode == UV_RUN_NOWAIT ? 0 : braid__monotonic_ns () - t0;
 }
 
+bool
+braid__poll_due (braid_loop *loop)
+{
+  size_t w = loop->work_since_poll;
+  if (w >= BRAID_POLL_WORK)
+    {
+      loop->check_first = BRAID_POLL_CHECK;
+      return true;
+    }
+  if (!uv_loop_alive (&loop->uv))
+    {
+      /* Nothing to poll: no need to read the clock until there is. */
+      loop->work_check = BRAID_POLL_WORK;
+      return false;
+    }
+  uint64_t e = braid__monotonic_ns () - loop->last_poll_ns;
+  if (e >= BRAID_POLL_NS)
+    {
+      /* The next interval, at this rate, reaches the bound after about
+       * w * BRAID_POLL_NS / e entries: check at half of that. */
+      uint64_t first = (uint64_t)w * BRAID_POLL_NS / e / 2;
+      loop->check_first = first < 1 ? 1
+                          : first > BRAID_POLL_CHECK ? BRAID_POLL_CHECK
+                                                     : (size_t)first;
+      return true;
+    }
+  /* Entries left until the bound at the rate seen so far: check again
+   * after half of them. */
+  uint64_t left = e ? (uint64_t)w * (BRAID_POLL_NS - e) / e / 2 : w;
+  if (left < 1)
+    left = 1;
+  if (left > BRAID_POLL_WORK - w)
+    left = BRAID_POLL_WORK - w;
+  loop->work_check = w + (size_t)left;
+  return false;
+}
+
+/* Starts counting towards the next poll (after a poll, or when there was
+ * nothing to poll). */
+static void
+poll_reset (braid_loop *loop, bool polled)
+{
+  loop->since_poll = 0;
+  loop->work_since_poll = 0;
+  loop->work_check = loop->check_first;
+  if (polled)
+    loop->last_poll_ns = braid__monotonic_ns ();
+}
+
 /* Begins an iteration in the loop's own context. Returns 1 when it began,
  * 0 when nothing became ready (try again), -1 when nothing ever can. */
 static int
@@ -108,19 +157,24 @@ begin_iteration (braid_loop *loop)
             poll_io (loop, UV_RUN_NOWAIT);
         }
       polled = true;
-      loop->since_poll = 0;
-      loop->work_since_poll = 0;
+      poll_reset (loop, true);
     }
-  else if (++loop->since_poll >= BRAID_POLL_EVERY
-           || loop->work_since_poll >= BRAID_POLL_WORK)
+  else
     {
-      if (io)
+      bool due = ++loop->since_poll >= BRAID_POLL_EVERY;
+      if (due)
+        loop->check_first = BRAID_POLL_CHECK; /* short steps */
+      else if (loop->work_since_poll >= loop->work_check)
+        due = braid__poll_due (loop);
+      if (due)
         {
-          poll_io (loop, UV_RUN_NOWAIT);
-          polled = true;
+          if (io)
+            {
+              poll_io (loop, UV_RUN_NOWAIT);
+              polled = true;
+            }
+          poll_reset (loop, polled);
         }
-      loop->since_poll = 0;
-      loop->work_since_poll = 0;
     }
   if (loop->nheap)
     braid__timers_move_due (loop, braid__clock_read (loop));
@@ -288,6 +342,7 @@ braid_loop_new (void)
   if (clock && strcmp (clock, "virtual") == 0)
     loop->clock = BRAID_CLOCK_VIRTUAL;
   loop->slow_step_ns = env_slow_step_ns ();
+  loop->check_first = loop->work_check = BRAID_POLL_CHECK;
   loop->id = braid__object_id_new ();
   loop->owner = (unsigned long)pthread_self ();
   if (BRAID_UNLIKELY (braid__hooks_active))
