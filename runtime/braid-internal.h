@@ -102,6 +102,14 @@ braid_error *braid__error_group_new (const char *message,
  * outside any task, after the pending tasks were cancelled (rule 26). */
 void braid__agen_shutdown (braid_loop *loop);
 
+/* braid__future_set_close_wait:
+ * Marks @future as completed from outside the loop's tasks (a libuv
+ * callback) by work that may still use a waiting task's memory after a
+ * cancellation (a thread running the caller's function, a read filling
+ * its buffer). braid_loop_close, unwinding a task that waits on it, runs
+ * libuv until it completes before resuming the task. For io-op.c. */
+void braid__future_set_close_wait (braid_future *future, bool on);
+
 /* Things braid_loop_close closes (I/O handles the program left open).
  *
  * An I/O object registers a braid__closer when it is created and removes it

@@ -189,6 +189,7 @@ struct braid_future
   bool retrieved;
   bool gathered;
   bool reported; /* never-retrieved already reported */
+  bool close_wait; /* braid__future_set_close_wait */
   uint32_t ncbs;
   uint32_t capcbs;
   uint64_t id;

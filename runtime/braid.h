@@ -196,7 +196,9 @@ braid_loop *braid_loop_new (void);
  * read is reported. Then each pending task that has started is unwound,
  * newest first, as Python throws GeneratorExit into a destroyed
  * coroutine: what it waits on is cancelled (so I/O and combinators stop
- * their work) and its pending await returns BRAID_ECANCELLED with a
+ * their work; thread-pool work or a file operation already running is
+ * waited for, since it may use the task's memory) and its pending await
+ * returns BRAID_ECANCELLED with a
  * CancelledError whose message is BRAID_LOOP_CLOSING_MESSAGE, so its C
  * cleanup code runs. While it unwinds every further await, yield or sleep
  * fails the same way at once, without suspending (awaiting a future that

@@ -168,6 +168,14 @@ braid__future_set_gathered (braid_future *f)
 }
 
 void
+braid__future_set_close_wait (braid_future *f, bool on)
+{
+  if (!f)
+    braid__abort ("braid__future_set_close_wait", "NULL future");
+  f->close_wait = on;
+}
+
+void
 braid__future_set_cancel_fn (braid_future *f, braid__cancel_fn fn, void *data)
 {
   if (!f)

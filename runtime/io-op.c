@@ -46,6 +46,9 @@ braid__io_op_init (braid__io_op *op, braid_loop *loop,
   op->free = free_fn;
   op->refs = 2;
   braid__future_set_cancel_fn (op->fut, op_cancel_fn, op);
+  /* A cancellation the op defers leaves work that may still use the
+   * caller's memory: a loop closing must wait for it. */
+  braid__future_set_close_wait (op->fut, true);
 }
 
 int

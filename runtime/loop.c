@@ -530,6 +530,16 @@ close_unwind_task (braid_loop *loop, braid_task *t)
   /* Callbacks the cancellation queued (an I/O op's, a gather's) run
    * before the task resumes, as they would in the loop. */
   close_run_queue (loop);
+  /* Work that could not be stopped (a thread running the task's
+   * function, a read into its buffer) may use the task's memory: wait
+   * for it before the task's stack unwinds. */
+  braid_future *w = t->wait_kind == WAITK_FUTURE ? t->waiting_on : NULL;
+  while (w && w->close_wait && w->state == FUT_PENDING
+         && uv_loop_alive (&loop->uv))
+    {
+      uv_run (&loop->uv, UV_RUN_ONCE);
+      close_run_queue (loop);
+    }
   if (t->fut.state != FUT_PENDING || !t->started)
     return;
   t->must_cancel = true;

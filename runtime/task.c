@@ -76,7 +76,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
   f->refcount = 2; /* the caller's and the loop's (while pending) */
   f->state = FUT_PENDING;
   f->is_task = true;
-  f->retrieved = f->gathered = f->reported = false;
+  f->retrieved = f->gathered = f->reported = f->close_wait = false;
   f->ncbs = 0;
   f->capcbs = 1;
   f->id = braid__id_new ();

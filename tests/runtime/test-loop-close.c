@@ -246,6 +246,163 @@ test_further_awaits_fail_at_once_and_the_end_is_recorded (void)
   braid_future_unref (never);
 }
 
+static bool gen_cleaned, consumer_cleaned;
+
+static void
+waiting_body (braid_agen *gen, void *arg)
+{
+  (void)arg;
+  char *buf = g_malloc (64);
+  braid_future *f = braid_future_new (NULL);
+  if (braid_await (f, NULL) == 0)
+    braid_agen_yield (gen, buf);
+  braid_future_unref (f);
+  g_free (buf);
+  gen_cleaned = true;
+}
+
+static void *
+consumer (void *arg)
+{
+  (void)arg;
+  braid_agen *gen = braid_agen_new (waiting_body, NULL);
+  int rc = braid_agen_next (gen, NULL);
+  g_assert_cmpint (rc, ==, BRAID_ECANCELLED);
+  braid_agen_free (gen);
+  consumer_cleaned = true;
+  return NULL;
+}
+
+/* A task suspended inside an async generator's body (on the generator's
+ * own stack) is unwound through it: the body's cleanup runs, then the
+ * consumer's. */
+static void
+test_a_task_inside_an_async_generator_is_unwound (void)
+{
+  braid_loop *loop = braid_loop_new ();
+  braid_task *c = braid_loop_spawn (loop, "consumer", consumer, NULL);
+  braid_task *k = braid_loop_spawn (loop, "kick", kick, NULL);
+  braid_loop_run_until_complete (loop, braid_task_future (k), NULL);
+  braid_loop_close (loop);
+  g_assert_true (gen_cleaned);
+  g_assert_true (consumer_cleaned);
+  braid_task_unref (c);
+  braid_task_unref (k);
+}
+
+static braid_lock *lock;
+static braid_async_event *event;
+static braid_queue *queue;
+static int unwound;
+
+static void *
+holds_lock (void *arg)
+{
+  (void)arg;
+  braid_lock_acquire (lock);
+  braid_sleep (1000); /* holds it while the close comes */
+  braid_lock_release (lock);
+  unwound++;
+  return NULL;
+}
+
+static void *
+wants_lock (void *arg)
+{
+  (void)arg;
+  if (braid_lock_acquire (lock) == 0)
+    braid_lock_release (lock);
+  unwound++;
+  return NULL;
+}
+
+static void *
+waits_event (void *arg)
+{
+  (void)arg;
+  braid_event_wait (event);
+  unwound++;
+  return NULL;
+}
+
+static void *
+waits_queue (void *arg)
+{
+  (void)arg;
+  void *item;
+  braid_queue_get (queue, &item);
+  unwound++;
+  return NULL;
+}
+
+static void *
+slow_work (void *arg)
+{
+  (void)arg;
+  g_usleep (100 * 1000);
+  return g_malloc (16); /* the caller frees it, if it reads it */
+}
+
+static void *
+waits_thread (void *arg)
+{
+  (void)arg;
+  void *r = NULL;
+  braid_to_thread (slow_work, NULL, &r);
+  /* The close waited for the work (it may use this task's memory) before
+   * unwinding the task, so its result was handed over. */
+  g_assert_nonnull (r);
+  g_free (r);
+  unwound++;
+  return NULL;
+}
+
+static void *
+waits_group (void *arg)
+{
+  (void)arg;
+  braid_task_group *g = braid_task_group_new ();
+  braid_task_group_spawn (g, sleeper, NULL);
+  braid_task_group_spawn (g, sleeper, NULL);
+  braid_task_group_wait (g, 0);
+  unwound++;
+  return NULL;
+}
+
+/* Tasks waiting on a lock, an event, a queue, a task group and the thread
+ * pool are unwound too; the work already running on a thread is waited
+ * for by the close (and, under LeakSanitizer, nothing leaks). */
+static void
+test_tasks_waiting_on_primitives_and_threads_are_unwound (void)
+{
+  if (g_test_subprocess ())
+    {
+      braid_loop *loop = braid_loop_new ();
+      lock = braid_lock_new (loop);
+      event = braid_event_new (loop);
+      queue = braid_queue_new (loop, 0, BRAID_QUEUE_FIFO, NULL);
+      braid_task *t[7];
+      t[0] = braid_loop_spawn (loop, "holds", holds_lock, NULL);
+      t[1] = braid_loop_spawn (loop, "wants", wants_lock, NULL);
+      t[2] = braid_loop_spawn (loop, "event", waits_event, NULL);
+      t[3] = braid_loop_spawn (loop, "queue", waits_queue, NULL);
+      t[4] = braid_loop_spawn (loop, "thread", waits_thread, NULL);
+      t[5] = braid_loop_spawn (loop, "group", waits_group, NULL);
+      t[6] = braid_loop_spawn (loop, "kick", kick, NULL);
+      braid_loop_run_until_complete (loop, braid_task_future (t[6]), NULL);
+      braid_loop_close (loop);
+      g_assert_cmpint (unwound, ==, 6);
+      for (int i = 0; i < 7; i++)
+        braid_task_unref (t[i]);
+      braid_lock_free (lock);
+      braid_event_free (event);
+      braid_queue_free (queue);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 static void *
 ignores_everything (void *arg)
 {
@@ -292,6 +449,12 @@ main (int argc, char **argv)
   g_test_add_func ("/runtime/close/further-awaits-fail-at-once-and-the-end-"
                    "is-recorded",
                    test_further_awaits_fail_at_once_and_the_end_is_recorded);
+  g_test_add_func ("/runtime/close/a-task-inside-an-async-generator-is-"
+                   "unwound",
+                   test_a_task_inside_an_async_generator_is_unwound);
+  g_test_add_func ("/runtime/close/tasks-waiting-on-primitives-and-threads-"
+                   "are-unwound",
+                   test_tasks_waiting_on_primitives_and_threads_are_unwound);
   g_test_add_func ("/runtime/close/a-task-looping-on-failing-awaits-aborts-"
                    "the-close",
                    test_a_task_looping_on_failing_awaits_aborts_the_close);
