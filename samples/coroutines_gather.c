@@ -45,8 +45,8 @@ main_task (void *arg)
 {
   braid_task *tasks[2];
 
-  tasks[0] = braid_spawn (coroutine_1, NULL);
-  tasks[1] = braid_spawn (coroutine_2, NULL);
+  tasks[0] = braid_spawn_named ("coroutine_1", coroutine_1, NULL);
+  tasks[1] = braid_spawn_named ("coroutine_2", coroutine_2, NULL);
   braid_gather_tasks (tasks, 2, NULL, NULL, BRAID_GATHER_DEFAULT);
   braid_task_unref (tasks[0]);
   braid_task_unref (tasks[1]);

@@ -42,8 +42,8 @@ main_task (void *arg)
   braid_async_event *event = braid_event_new (NULL);
   braid_task *tasks[2];
 
-  tasks[0] = braid_spawn (worker1, event);
-  tasks[1] = braid_spawn (worker2, event);
+  tasks[0] = braid_spawn_named ("worker1", worker1, event);
+  tasks[1] = braid_spawn_named ("worker2", worker2, event);
   braid_gather_tasks (tasks, 2, NULL, NULL, BRAID_GATHER_DEFAULT);
   braid_task_unref (tasks[0]);
   braid_task_unref (tasks[1]);

@@ -67,7 +67,9 @@ main_task (void *p)
       fa[i].shown = server ? pages[i].url : a->argv[i + 1];
       fa[i].url = strdup (server ? local_http_server_url (server, i)
                                  : a->argv[i + 1]);
-      tasks[i] = braid_spawn (fetch_data, &fa[i]);
+      char name[32];
+      snprintf (name, sizeof name, "fetch_data%d", fa[i].i);
+      tasks[i] = braid_spawn_named (name, fetch_data, &fa[i]);
     }
   braid_gather_tasks (tasks, n, NULL, NULL, BRAID_GATHER_DEFAULT);
   braid_error *e = braid_error_ref (braid_error_current ());

@@ -77,7 +77,9 @@ main_task (void *p)
       fetched[i] = strdup (server ? local_http_server_url (server, i)
                                   : a->argv[i + 1]);
       fa[i] = (fetch_arg){ session, fetched[i] };
-      tasks[i] = braid_spawn (fetch_url, &fa[i]);
+      char name[32];
+      snprintf (name, sizeof name, "fetch_url%zu", i + 1);
+      tasks[i] = braid_spawn_named (name, fetch_url, &fa[i]);
     }
   int rc = braid_gather_tasks (tasks, n, results, NULL, BRAID_GATHER_DEFAULT);
   if (rc == 0)

@@ -52,7 +52,11 @@ main_task (void *arg)
   size_t len;
 
   for (int i = 0; i < N_TASKS; i++)
-    tasks[i] = braid_spawn (might_fail, (void *)(intptr_t)i);
+    {
+      char name[32];
+      snprintf (name, sizeof name, "might_fail%d", i);
+      tasks[i] = braid_spawn_named (name, might_fail, (void *)(intptr_t)i);
+    }
   it = braid_as_completed_new_tasks (tasks, N_TASKS, -1.0);
   for (int i = 0; i < N_TASKS; i++)
     braid_task_unref (tasks[i]);

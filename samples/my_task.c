@@ -66,8 +66,8 @@ main (void)
       fprintf (stderr, "my_task: cannot create an event loop\n");
       return 1;
     }
-  tasks[0] = braid_loop_spawn (loop, NULL, my_task, NULL);
-  tasks[1] = braid_loop_spawn (loop, NULL, my_task, NULL);
+  tasks[0] = braid_loop_spawn (loop, "task1", my_task, NULL);
+  tasks[1] = braid_loop_spawn (loop, "task2", my_task, NULL);
   waiter = braid_loop_spawn (loop, NULL, wait_all, tasks);
   rc = braid_loop_run_until_complete (loop, braid_task_future (waiter), NULL);
   if (rc < 0)

@@ -34,9 +34,9 @@ fail (void *arg)
 static void *
 main_task (void *arg)
 {
-  braid_task *checked = braid_spawn (fail, "checked");
-  braid_task *inspected = braid_spawn (fail, "inspected");
-  braid_task *forgotten = braid_spawn (fail, "forgotten");
+  braid_task *checked = braid_spawn_named ("checked", fail, "checked");
+  braid_task *inspected = braid_spawn_named ("inspected", fail, "inspected");
+  braid_task *forgotten = braid_spawn_named ("forgotten", fail, "forgotten");
   braid_error *e;
 
   if (braid_sleep (0.5) < 0)

@@ -183,8 +183,8 @@ main (int argc, char **argv)
       fprintf (stderr, "%s: cannot create a loop\n", argv[0]);
       return 1;
     }
-  tasks[0] = braid_loop_spawn (loop, NULL, print_prime, &n_prime);
-  tasks[1] = braid_loop_spawn (loop, NULL, check_email, &email_arg);
+  tasks[0] = braid_loop_spawn (loop, "prime", print_prime, &n_prime);
+  tasks[1] = braid_loop_spawn (loop, "email", check_email, &email_arg);
   waiter = braid_loop_spawn (loop, NULL, wait_all, tasks);
   rc = braid_loop_run_until_complete (loop, braid_task_future (waiter), NULL);
   braid_task_unref (waiter);

@@ -101,8 +101,8 @@ main (void)
       fprintf (stderr, "print_numbers: cannot create an event loop\n");
       return 1;
     }
-  tasks[0] = braid_loop_spawn (loop1, NULL, print_numbers_async1, &c1_1);
-  tasks[1] = braid_loop_spawn (loop1, NULL, print_numbers_async1, &c2_1);
+  tasks[0] = braid_loop_spawn (loop1, "c1_1", print_numbers_async1, &c1_1);
+  tasks[1] = braid_loop_spawn (loop1, "c2_1", print_numbers_async1, &c2_1);
   if (run_loop (loop1, tasks) != 0)
     return 1;
 
@@ -113,7 +113,7 @@ main (void)
       return 1;
     }
   /* The article writes loop1.create_task here: see the header comment. */
-  tasks[0] = braid_loop_spawn (loop2, NULL, print_numbers_async2, &c1_2);
-  tasks[1] = braid_loop_spawn (loop2, NULL, print_numbers_async2, &c2_2);
+  tasks[0] = braid_loop_spawn (loop2, "c1_2", print_numbers_async2, &c1_2);
+  tasks[1] = braid_loop_spawn (loop2, "c2_2", print_numbers_async2, &c2_2);
   return run_loop (loop2, tasks);
 }

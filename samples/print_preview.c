@@ -130,7 +130,9 @@ main (int argc, char **argv)
     {
       urls[i] = strdup (r.server ? local_http_server_url (r.server, i)
                                  : argv[i + 1]);
-      r.tasks[i] = braid_loop_spawn (loop, NULL, print_preview, urls[i]);
+      char name[48];
+      snprintf (name, sizeof name, "print_preview%zu", i + 1);
+      r.tasks[i] = braid_loop_spawn (loop, name, print_preview, urls[i]);
     }
   if (run_task (loop, wait_all, &r) < 0)
     status = 1;

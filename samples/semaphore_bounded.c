@@ -51,7 +51,11 @@ main_task (void *arg)
 
   sem = braid_semaphore_new (NULL, 3); /* Limit concurrent operations */
   for (intptr_t i = 0; i < N_OPERATIONS; i++)
-    tasks[i] = braid_spawn (bounded_operation, (void *)i);
+    {
+      char name[32];
+      snprintf (name, sizeof name, "bounded_operation%d", (int)i);
+      tasks[i] = braid_spawn_named (name, bounded_operation, (void *)i);
+    }
   rc = braid_gather_tasks (tasks, N_OPERATIONS, results, NULL,
                            BRAID_GATHER_DEFAULT);
   for (int i = 0; i < N_OPERATIONS; i++)

@@ -54,8 +54,8 @@ static void *
 main_task (void *arg)
 {
   (void)arg;
-  braid_task *tasks[2]
-      = { braid_spawn (fetch_data, NULL), braid_spawn (heartbeat, NULL) };
+  braid_task *tasks[2] = { braid_spawn_named ("fetch_data", fetch_data, NULL),
+                           braid_spawn_named ("heartbeat", heartbeat, NULL) };
   void *results[2] = { NULL, NULL };
   int rc = braid_gather_tasks (tasks, 2, results, NULL, BRAID_GATHER_DEFAULT);
   braid_task_unref (tasks[0]);

@@ -39,7 +39,8 @@ long_operation (void *arg)
 static const char *
 run_with_timeout (int seconds)
 {
-  braid_task *op = braid_spawn (long_operation, (void *)(intptr_t)seconds);
+  braid_task *op = braid_spawn_named ("long_operation", long_operation,
+                                      (void *)(intptr_t)seconds);
   void *result = NULL;
   int rc;
 

@@ -3,7 +3,10 @@ article on asyncio fundamentals (seed 001). time.sleep blocks the whole
 thread; asyncio.sleep pauses only coroutine_1, so coroutine_2 runs meanwhile.
 
 The optional argument is the length of the blocking sleep in seconds (the
-article's 2 by default; the tests pass 0)."""
+article's 2 by default; the tests pass 0).
+
+The tasks are named as in the C program (create_task(..., name=...))
+so that traces read well; the output is unchanged."""
 import asyncio
 import sys
 import time
@@ -26,7 +29,9 @@ async def coroutine_2():
 
 
 async def main():
-    await asyncio.gather(coroutine_1(), coroutine_2())
+    await asyncio.gather(
+        asyncio.create_task(coroutine_1(), name="coroutine_1"),
+        asyncio.create_task(coroutine_2(), name="coroutine_2"))
 
 print("**** Asynchronous sleep ****")
 asyncio.run(main())

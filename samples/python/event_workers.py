@@ -1,5 +1,8 @@
 """event_workers: "Working with Asyncio Events" from the article on Python
-asyncio (seed 000): worker2 waits on an Event until worker1 sets it."""
+asyncio (seed 000): worker2 waits on an Event until worker1 sets it.
+
+The tasks are named as in the C program (create_task(..., name=...))
+so that traces read well; the output is unchanged."""
 import asyncio
 
 
@@ -18,7 +21,9 @@ async def worker2(event):
 
 async def main():
     event = asyncio.Event()
-    await asyncio.gather(worker1(event), worker2(event))
+    await asyncio.gather(
+        asyncio.create_task(worker1(event), name="worker1"),
+        asyncio.create_task(worker2(event), name="worker2"))
 
 if __name__ == "__main__":
     asyncio.run(main())

@@ -1,6 +1,9 @@
 """might_fail: handling each task's exception as it completes, from
 "Asynchronous Programming in Python" (seed 000): as_completed over four
-tasks that sleep 0..3 s; the one that sleeps 3 s raises."""
+tasks that sleep 0..3 s; the one that sleeps 3 s raises.
+
+The tasks are named as in the C program (create_task(..., name=...))
+so that traces read well; the output is unchanged."""
 import asyncio
 
 
@@ -12,7 +15,8 @@ async def might_fail(delay):
 
 
 async def main():
-    tasks = [might_fail(i) for i in range(4)]
+    tasks = [asyncio.create_task(might_fail(i), name=f"might_fail{i}")
+             for i in range(4)]
     results = []
     for task in asyncio.as_completed(tasks):
         try:

@@ -6,7 +6,10 @@ it on stderr when the task is freed (in CPython: when main's frame releases
 it, as asyncio.run finishes).
 
 The article's snippet writes `catch Exception:`, which is not Python; this
-uses `except Exception`."""
+uses `except Exception`.
+
+The tasks are named as in the C program (create_task(..., name=...))
+so that traces read well; the output is unchanged."""
 import asyncio
 
 
@@ -16,9 +19,9 @@ async def fail(name):
 
 
 async def main():
-    checked = asyncio.create_task(fail("checked"))
-    inspected = asyncio.create_task(fail("inspected"))
-    forgotten = asyncio.create_task(fail("forgotten"))
+    checked = asyncio.create_task(fail("checked"), name="checked")
+    inspected = asyncio.create_task(fail("inspected"), name="inspected")
+    forgotten = asyncio.create_task(fail("forgotten"), name="forgotten")
     await asyncio.sleep(0.5)
     try:
         # this will raise the exception raised during the coroutine execution

@@ -8,7 +8,9 @@ loop1.close(), which CPython rejects with "RuntimeError: Event loop is
 closed") and uses print_numbers_async1 for them although its text describes
 print_numbers_async2. This version does what the text says: loop2's tasks run
 print_numbers_async2 on loop2.
-"""
+
+The tasks are named as in the C program (create_task(..., name=...))
+so that traces read well; the output is unchanged."""
 import asyncio
 
 
@@ -25,13 +27,17 @@ async def print_numbers_async2(n, prefix):
 
 
 loop1 = asyncio.new_event_loop()
-count1_1 = loop1.create_task(print_numbers_async1(10, 'c1_1'))
-count2_1 = loop1.create_task(print_numbers_async1(10, 'c2_1'))
+count1_1 = loop1.create_task(print_numbers_async1(10, 'c1_1'),
+                               name='c1_1')
+count2_1 = loop1.create_task(print_numbers_async1(10, 'c2_1'),
+                               name='c2_1')
 loop1.run_until_complete(asyncio.wait([count1_1, count2_1]))
 loop1.close()
 
 loop2 = asyncio.new_event_loop()
-count1_2 = loop2.create_task(print_numbers_async2(10, 'c1_2'))
-count2_2 = loop2.create_task(print_numbers_async2(10, 'c2_2'))
+count1_2 = loop2.create_task(print_numbers_async2(10, 'c1_2'),
+                               name='c1_2')
+count2_2 = loop2.create_task(print_numbers_async2(10, 'c2_2'),
+                               name='c2_2')
 loop2.run_until_complete(asyncio.wait([count1_2, count2_2]))
 loop2.close()

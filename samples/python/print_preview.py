@@ -1,6 +1,9 @@
 """print_preview: the "Real world example" of seed 002, on a new event
 loop run until asyncio.wait() of the tasks, with the textfiles.com pages
-served on loopback (local_http.py) as samples/print_preview.c does."""
+served on loopback (local_http.py) as samples/print_preview.c does.
+
+The tasks are named as in the C program (create_task(..., name=...))
+so that traces read well; the output is unchanged."""
 import asyncio
 
 from local_http import LocalServer, http_get
@@ -35,8 +38,9 @@ def print_all_pages():
     server = loop.run_until_complete(LocalServer(PAGES).start())
     pages = [server.url(i) for i in range(len(PAGES))]
     tasks = []
-    for page in pages:
-        tasks.append(loop.create_task(print_preview(page)))
+    for i, page in enumerate(pages):
+        tasks.append(loop.create_task(print_preview(page),
+                                      name=f"print_preview{i + 1}"))
     loop.run_until_complete(asyncio.wait(tasks))
     loop.run_until_complete(server.stop())
     loop.close()

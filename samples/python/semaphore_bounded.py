@@ -2,7 +2,10 @@
 (seed 003): ten bounded operations through Semaphore(3), so at most three
 run at once. The guide leaves operation() undefined: here operation i sleeps
 0.05 * (i + 1) s (distinct deadlines, so the order never rests on a tie)
-and returns i * i; each start and end is printed with how many run."""
+and returns i * i; each start and end is printed with how many run.
+
+The tasks are named as in the C program (create_task(..., name=...))
+so that traces read well; the output is unchanged."""
 import asyncio
 
 running = 0
@@ -26,7 +29,9 @@ async def main():
         async with sem:
             return await operation(i)
 
-    tasks = [bounded_operation(i) for i in range(10)]
+    tasks = [asyncio.create_task(bounded_operation(i),
+                                 name=f"bounded_operation{i}")
+             for i in range(10)]
     return await asyncio.gather(*tasks)
 
 if __name__ == "__main__":

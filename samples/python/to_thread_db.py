@@ -1,6 +1,9 @@
 """to_thread_db: seed 003's "Database Operations" without a database
 server: the blocking query runs in a thread with asyncio.to_thread while
-another task runs, as samples/to_thread_db.c does with braid_to_thread."""
+another task runs, as samples/to_thread_db.c does with braid_to_thread.
+
+The tasks are named as in the C program (create_task(..., name=...))
+so that traces read well; the output is unchanged."""
 import asyncio
 import time
 
@@ -22,7 +25,9 @@ async def heartbeat():
 
 
 async def main():
-    rows, _ = await asyncio.gather(fetch_data(), heartbeat())
+    rows, _ = await asyncio.gather(
+        asyncio.create_task(fetch_data(), name="fetch_data"),
+        asyncio.create_task(heartbeat(), name="heartbeat"))
     for row in rows:
         print(row)
 

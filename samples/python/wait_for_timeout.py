@@ -1,6 +1,9 @@
 """wait_for_timeout: the "Timeouts" pattern of the guide (seed 003):
 wait_for gives an operation 5 s; one that takes 1 s returns its result, one
-that takes 10 s is cancelled and the caller gets TimeoutError."""
+that takes 10 s is cancelled and the caller gets TimeoutError.
+
+The tasks are named as in the C program (create_task(..., name=...))
+so that traces read well; the output is unchanged."""
 import asyncio
 
 
@@ -18,7 +21,8 @@ async def run_with_timeout(seconds):
     try:
         # Set timeout for operation
         result = await asyncio.wait_for(
-            long_operation(seconds),
+            asyncio.create_task(long_operation(seconds),
+                                name="long_operation"),
             timeout=5.0
         )
         return result
