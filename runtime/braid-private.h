@@ -188,7 +188,7 @@ struct braid_future
   bool is_task;
   bool retrieved;
   bool gathered;
-  bool reported; /* never-retrieved already reported */
+  bool reported;   /* never-retrieved already reported */
   bool close_wait; /* braid__future_set_close_wait */
   uint32_t ncbs;
   uint32_t capcbs;

@@ -81,7 +81,7 @@ braid__poll_due (braid_loop *loop)
       /* The next interval, at this rate, reaches the bound after about
        * w * BRAID_POLL_NS / e entries: check at half of that. */
       uint64_t first = (uint64_t)w * BRAID_POLL_NS / e / 2;
-      loop->check_first = first < 1 ? 1
+      loop->check_first = first < 1                  ? 1
                           : first > BRAID_POLL_CHECK ? BRAID_POLL_CHECK
                                                      : (size_t)first;
       return true;

@@ -444,8 +444,7 @@ braid__suspend_attention (braid_loop *loop, braid_task *t)
         }
       t->must_cancel = true;
       if (BRAID_UNLIKELY (braid__hooks_active))
-        braid__emit_simple (loop, BRAID_EV_TASK_RESUMED, t->fut.id, 0, 0, 0,
-                            0);
+        braid__emit_simple (loop, BRAID_EV_TASK_RESUMED, t->fut.id, 0, 0, 0, 0);
       return true;
     }
   braid__watchdog_check (loop, t);

@@ -47,8 +47,8 @@ gather_waiter (void *arg)
 {
   (void)arg;
   char *buf = g_malloc (100);
-  braid_task *kids[2] = { braid_spawn (sleeper, NULL),
-                          braid_spawn (sleeper, NULL) };
+  braid_task *kids[2]
+      = { braid_spawn (sleeper, NULL), braid_spawn (sleeper, NULL) };
   int rc = braid_gather_tasks (kids, 2, NULL, NULL, 0);
   record (&gathered, rc);
   braid_task_unref (kids[0]);
@@ -122,14 +122,14 @@ setup (void *arg)
 {
   (void)arg;
   braid_tcp_server *srv = NULL;
-  g_assert_cmpint (
-      braid_tcp_serve ("127.0.0.1", 0, silent_handler, NULL, &srv), ==, 0);
+  g_assert_cmpint (braid_tcp_serve ("127.0.0.1", 0, silent_handler, NULL, &srv),
+                   ==, 0);
   test_http_server_start (&http_server);
   hang_url = test_http_url (&http_server, "/hang");
   braid_task_unref (braid_spawn (gather_waiter, NULL));
   braid_task_unref (braid_spawn (wait_for_waiter, NULL));
-  braid_task_unref (braid_spawn (
-      tcp_reader, GINT_TO_POINTER (braid_tcp_server_port (srv))));
+  braid_task_unref (
+      braid_spawn (tcp_reader, GINT_TO_POINTER (braid_tcp_server_port (srv))));
   braid_task_unref (braid_spawn (http_requester, hang_url));
   /* Long enough for the connections and the request to be in flight. */
   braid_sleep (0.2);
@@ -157,8 +157,8 @@ test_pending_tasks_are_unwound_and_open_io_is_freed (void)
       braid_loop *loop = braid_loop_new ();
       braid_task *m = braid_loop_spawn (loop, "setup", setup, NULL);
       g_assert_cmpint (
-          braid_loop_run_until_complete (loop, braid_task_future (m), NULL),
-          ==, 0);
+          braid_loop_run_until_complete (loop, braid_task_future (m), NULL), ==,
+          0);
       braid_task_unref (m);
       g_assert_false (gathered.cleaned);
       braid_loop_close (loop);
@@ -229,8 +229,7 @@ test_further_awaits_fail_at_once_and_the_end_is_recorded (void)
   braid_task *s = braid_loop_spawn (loop, "stubborn", stubborn, NULL);
   braid_task *k = braid_loop_spawn (loop, "kick", kick, NULL);
   g_assert_cmpint (
-      braid_loop_run_until_complete (loop, braid_task_future (k), NULL), ==,
-      0);
+      braid_loop_run_until_complete (loop, braid_task_future (k), NULL), ==, 0);
   g_assert_false (braid_task_done (s));
   braid_loop_close (loop);
   g_assert_cmpint (after_count, ==, 1);

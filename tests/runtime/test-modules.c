@@ -26,12 +26,10 @@ test_module_hook_sees_the_loop_events (void)
       /* A second loop loads nothing again. */
       braid_loop *loop = braid_loop_new ();
       braid_loop_close (loop);
-      const char *(*log) (void)
-          = (const char *(*)(void))dlsym (RTLD_DEFAULT,
-                                          "braid_test_module_log");
-      int (*calls) (void)
-          = (int (*) (void))dlsym (RTLD_DEFAULT,
-                                   "braid_test_module_init_calls");
+      const char *(*log) (void) = (const char *(*)(void))dlsym (
+          RTLD_DEFAULT, "braid_test_module_log");
+      int (*calls) (void) = (int (*) (void))dlsym (
+          RTLD_DEFAULT, "braid_test_module_init_calls");
       g_assert_nonnull (log);
       g_assert_nonnull (calls);
       g_assert_cmpint (calls (), ==, 1);
