@@ -19,9 +19,6 @@
 #include <string.h>
 
 #include "braid.h"
-#include <time.h>
-static double tnow(void){struct timespec ts;clock_gettime(CLOCK_MONOTONIC,&ts);return ts.tv_sec+ts.tv_nsec/1e9;}
-#define TP(x) if(getenv("BRAID_TRACE_TIMING"))fprintf(stderr,"%s %.3f\n",x,tnow()-t0)
 
 /* The events being finalized, as an eponymous virtual table that
  * `INSERT INTO events SELECT ... FROM braid_pending` reads: SQLite then
@@ -229,7 +226,6 @@ braid__finalize (sqlite3 *db, int clean_end, uint64_t n_waits,
 {
   if (error != NULL)
     *error = NULL;
-  double t0=tnow();
   /* Sorting for the indexes in memory, with a cache that holds them,
    * is several times faster than spilling to temporary files. */
   sqlite3_exec (db, "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144",
@@ -253,7 +249,6 @@ braid__finalize (sqlite3 *db, int clean_end, uint64_t n_waits,
       return fail (db, error, "batches");
     }
 
-  TP("decoded");
   pending p = { evs, n };
   rc = sqlite3_create_module_v2 (db, "braid_pending", &pending_module, &p,
                                  NULL);
@@ -268,10 +263,8 @@ braid__finalize (sqlite3 *db, int clean_end, uint64_t n_waits,
   free (evs);
   if (rc != SQLITE_OK)
     return fail (db, error, "insert events");
-  TP("inserted");
   if (sqlite3_exec (db, braid__indexes_sql, NULL, NULL, NULL) != SQLITE_OK)
     return fail (db, error, "indexes");
-  TP("indexed");
   if (sqlite3_exec (db, "DELETE FROM batches", NULL, NULL, NULL)
       != SQLITE_OK)
     return fail (db, error, "batches");
@@ -285,13 +278,10 @@ braid__finalize (sqlite3 *db, int clean_end, uint64_t n_waits,
       && (set_meta (db, "observer_waits", (int64_t) n_waits) != SQLITE_OK
           || set_meta (db, "complete", 1) != SQLITE_OK))
     return fail (db, error, "meta");
-  TP("deleted");
   if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     return fail (db, error, "commit");
-  TP("committed");
   /* Give back the pages the batches held (auto_vacuum = INCREMENTAL). */
   sqlite3_exec (db, "PRAGMA incremental_vacuum", NULL, NULL, NULL);
-  TP("vacuumed");
   if (n_events != NULL)
     *n_events = (uint64_t) total;
   return 0;

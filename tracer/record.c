@@ -32,6 +32,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #define DEFAULT_RING_CAPACITY (1u << 15)
@@ -53,6 +54,10 @@ typedef struct tls_state
 static __thread tls_state tls
   __attribute__ ((tls_model ("initial-exec")));
 static _Atomic uint64_t session_generation = 1;
+/* session_generation while a session is active, 0 otherwise: the fast
+ * path's one check that both the session and this thread's producer are
+ * current. */
+static _Atomic uint64_t active_generation;
 
 #define LIKELY(x) __builtin_expect (!!(x), 1)
 #define UNLIKELY(x) __builtin_expect (!!(x), 0)
@@ -76,13 +81,20 @@ producer_new (braid__session *s)
     return NULL;
   memset (p, 0, sizeof *p);
   size_t cap = s->ring_capacity ? s->ring_capacity : DEFAULT_RING_CAPACITY;
-  p->ring = malloc (cap * sizeof *p->ring);
+  /* The ring's pages are mapped now, not at the first write of each: a
+   * page fault on the hot path costs as much as a hundred events. */
+  p->ring_bytes = cap * sizeof *p->ring;
+  p->ring = mmap (NULL, p->ring_bytes, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (p->ring == MAP_FAILED)
+    p->ring = NULL;
   p->n_slots = 256;
   p->slots = calloc (p->n_slots, sizeof *p->slots);
   p->ptr_cache = calloc (BRAID__PTR_CACHE, sizeof *p->ptr_cache);
   if (p->ring == NULL || p->slots == NULL || p->ptr_cache == NULL)
     {
-      free (p->ring);
+      if (p->ring != NULL)
+        munmap (p->ring, p->ring_bytes);
       free (p->slots);
       free (p->ptr_cache);
       free (p);
@@ -123,10 +135,17 @@ braid__producers_free (braid__session *s)
         free (p->slots[i].text);
       free (p->slots);
       free (p->ptr_cache);
-      free (p->ring);
+      munmap (p->ring, p->ring_bytes);
       free (p);
       p = next;
     }
+}
+
+void
+braid__record_set_active (int active)
+{
+  atomic_store (&active_generation,
+                active ? atomic_load (&session_generation) : 0);
 }
 
 static void
@@ -344,6 +363,9 @@ learn_base (braid__session *s, braid__producer *p, uint64_t time_ns)
 static __attribute__ ((noinline)) void
 record_slow (braid__session *s, const braid_event *ev)
 {
+  if (atomic_load_explicit (&s->state, memory_order_acquire)
+      != BRAID__SESSION_ACTIVE)
+    return;
   braid__producer *p = tls.producer;
   uint64_t gen = atomic_load_explicit (&session_generation,
                                        memory_order_relaxed);
@@ -432,17 +454,14 @@ void
 braid__trace_hook (void *user_data, const braid_event *ev)
 {
   braid__session *s = &braid__the_session;
-  if (UNLIKELY (atomic_load_explicit (&s->state, memory_order_acquire)
-                != BRAID__SESSION_ACTIVE))
-    return;
   braid__producer *p = tls.producer;
-  /* The fast path: this thread's producer of this session, an event
-   * without strings inside an open loop, room in the ring. Everything
-   * else goes through record_slow, which records the same fields. */
-  if (UNLIKELY (p == NULL
-                || tls.generation
-                     != atomic_load_explicit (&session_generation,
-                                              memory_order_relaxed)
+  /* The fast path: an active session, this thread's producer of it (the
+   * generation says both), an event without strings inside an open loop,
+   * room in the ring. Everything else goes through record_slow, which
+   * records the same fields. */
+  if (UNLIKELY (tls.generation
+                  != atomic_load_explicit (&active_generation,
+                                           memory_order_acquire)
                 || ((uintptr_t) ev->str1 | (uintptr_t) ev->str2
                     | (uintptr_t) ev->str3)
                      != 0

@@ -39,6 +39,7 @@ flush_from_signal (void)
   if (!atomic_compare_exchange_strong (&s->state, &expected,
                                        BRAID__SESSION_STOPPING))
     return;
+  braid__record_set_active (0);
   atomic_store (&s->stop_requested, 1);
   for (int i = 0; i < 30000; i++)
     {
@@ -77,6 +78,7 @@ static void
 on_fork_child (void)
 {
   atomic_store (&braid__the_session.state, BRAID__SESSION_OFF);
+  braid__record_set_active (0);
 }
 
 static void
@@ -161,6 +163,7 @@ braid__trace_begin (const char *path, int install_hooks,
       return rc;
     }
   atomic_store (&s->state, BRAID__SESSION_ACTIVE);
+  braid__record_set_active (1);
   s->hooks_installed = 0;
   if (install_hooks)
     {
@@ -197,6 +200,7 @@ braid_trace_stop (void)
       pthread_mutex_unlock (&control);
       return 0;
     }
+  braid__record_set_active (0);
   if (s->hooks_installed)
     {
       braid_hooks_uninstall (braid__trace_hook);

@@ -63,6 +63,7 @@ typedef struct braid__producer
   uint64_t cached_tail;  /* producer's last read of tail */
   uint64_t mask;
   braid__rec *ring;
+  size_t ring_bytes;
   uint64_t last_seq;     /* seq of this producer's last event */
   int64_t base;          /* the session's time base, once known */
   int has_base;
@@ -145,6 +146,9 @@ int braid__trace_begin (const char *path, int install_hooks,
 
 /* Producer side, record.c. */
 void braid__producers_free (braid__session *s);
+/* Tells the hook's fast path whether the session is active: call after
+ * every change of the session's state (the slow path reads the state). */
+void braid__record_set_active (int active);
 
 /* Writer side, writer.c. Opens the file, creates the schema and the
  * meta rows, then starts the thread. Returns 0 or a negative code with a
