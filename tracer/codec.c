@@ -225,12 +225,15 @@ braid__batches_load (sqlite3 *db, uint64_t first_seq, braid__rec **out,
     {
       int64_t producer = sqlite3_column_int64 (st, 0);
       int64_t count = sqlite3_column_int64 (st, 1);
+      /* The type first: it is undefined after a conversion. */
+      int is_blob = sqlite3_column_type (st, 2) == SQLITE_BLOB;
       const uint8_t *data = sqlite3_column_blob (st, 2);
       int len = sqlite3_column_bytes (st, 2);
       /* An event takes two bytes at least: a count beyond that is a lie
        * that must not size an allocation. */
       if (count < 0 || count > MAX_BATCH_EVENTS || len < 0
-          || (data == NULL && len > 0) || count > len / 2)
+          || (data == NULL && len > 0) || count > len / 2
+          || !is_blob)
         {
           rc = SQLITE_CORRUPT;
           break;

@@ -195,6 +195,40 @@ test_corrupted_pages (void)
   g_free (path);
 }
 
+/* Batches are decoded from untrusted blobs: each lie is refused with a
+ * message, without a crash or an allocation sized by the lie. */
+static void
+test_malformed_batches_are_rejected (void)
+{
+  static const char *const lies[] = {
+    /* A varint that never ends. */
+    "INSERT INTO batches (producer, first_seq, last_seq, n, data)"
+    " VALUES (1, 1, 1, 1, x'ffffffffffffffffffffffff')",
+    /* A count far beyond what the bytes can hold. */
+    "INSERT INTO batches (producer, first_seq, last_seq, n, data)"
+    " VALUES (1, 1, 1, 16000000, x'0600')",
+    /* An event kind that does not exist (31), and kind 0. */
+    "INSERT INTO batches (producer, first_seq, last_seq, n, data)"
+    " VALUES (1, 1, 1, 1, x'1f00')",
+    "INSERT INTO batches (producer, first_seq, last_seq, n, data)"
+    " VALUES (1, 1, 1, 1, x'0000')",
+    /* Fewer events than announced. */
+    "INSERT INTO batches (producer, first_seq, last_seq, n, data)"
+    " VALUES (1, 1, 2, 2, x'0600')",
+    /* Not a blob at all. */
+    "INSERT INTO batches (producer, first_seq, last_seq, n, data)"
+    " VALUES (1, 1, 1, 1, 'text')",
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (lies); i++)
+    {
+      char *path = copy_of_good ("batches.db");
+      alter (path, lies[i]);
+      assert_rejected (path, "malformed");
+      remove_trace (path);
+      g_free (path);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,6 +247,8 @@ main (int argc, char **argv)
                    test_truncated_copy_of_a_trace);
   g_test_add_func ("/tracer/bad-files/corrupted-pages",
                    test_corrupted_pages);
+  g_test_add_func ("/tracer/bad-files/malformed-batches-are-rejected",
+                   test_malformed_batches_are_rejected);
   int rc = g_test_run ();
   remove_trace (good_trace);
   g_free (good_trace);
