@@ -48,7 +48,13 @@ braid__emit_iteration (braid_loop *loop)
 static void
 wake_timer_cb (uv_timer_t *handle)
 {
-  (void)handle;
+  /* uv_run (UV_RUN_ONCE) runs due timers before it computes the poll's
+   * timeout. If the thread was preempted between arming this timer and
+   * uv_run for longer than the timer's delay, it fires there, no timer is
+   * left, and with an I/O handle open the poll would block without a
+   * timeout. Stopping the loop makes libuv compute a timeout of 0, so the
+   * poll returns at once and the due braid timer runs. */
+  uv_stop (handle->loop);
 }
 
 /* Runs libuv once in @mode; returns the nanoseconds it spent. */
