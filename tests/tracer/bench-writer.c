@@ -15,6 +15,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -78,13 +79,25 @@ main (int argc, char **argv)
     g_usleep (200);
   double t_stored = now_s ();
   g_usleep (20000); /* let the last commit land before measuring size */
-  struct stat st, wal;
-  char *wal_path = g_strconcat (path, "-wal", NULL);
-  stat (path, &st);
-  long long recording_bytes = (long long) st.st_size;
-  if (stat (wal_path, &wal) == 0)
-    recording_bytes += (long long) wal.st_size;
-  g_free (wal_path);
+  /* The size of the database as a reader sees it (pages in use, the
+   * file and its WAL together), before finalization. */
+  struct stat st;
+  long long recording_bytes = 0;
+  sqlite3 *db = NULL;
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+    {
+      sqlite3_stmt *q = NULL;
+      if (sqlite3_prepare_v2 (db,
+                              "SELECT (page_count - freelist_count)"
+                              " * page_size FROM pragma_page_count,"
+                              " pragma_freelist_count, pragma_page_size",
+                              -1, &q, NULL)
+            == SQLITE_OK
+          && sqlite3_step (q) == SQLITE_ROW)
+        recording_bytes = sqlite3_column_int64 (q, 0);
+      sqlite3_finalize (q);
+    }
+  sqlite3_close (db);
   double t_stop = now_s ();
   braid_trace_stop ();
   double t2 = now_s ();
@@ -104,8 +117,8 @@ main (int argc, char **argv)
   printf ("into the file:         %.0f events/s (%.2f s to the last "
           "batch committed; target >= 2,000,000)\n",
           (double) stored / (t_stored - t0), t_stored - t0);
-  printf ("bytes per event:       %.1f while recording (file + wal %lld "
-          "bytes; target <= 32)\n",
+  printf ("bytes per event:       %.1f while recording (%lld bytes of "
+          "pages in use; target <= 32)\n",
           (double) recording_bytes / (double) stored, recording_bytes);
   printf ("finalization:          %.2f s (%.0f events/s into the events "
           "table and its indexes)\n",
