@@ -37,8 +37,8 @@ unzigzag (uint64_t v)
   return (int64_t) (v >> 1) ^ -(int64_t) (v & 1);
 }
 
-static inline uint8_t *
-put_varint (uint8_t *p, uint64_t v)
+static __attribute__ ((noinline)) uint8_t *
+put_varint_long (uint8_t *p, uint64_t v)
 {
   while (v >= 0x80)
     {
@@ -49,37 +49,62 @@ put_varint (uint8_t *p, uint64_t v)
   return p;
 }
 
+/* Most values fit in one byte: that case is a store and a compare. */
+static inline __attribute__ ((always_inline)) uint8_t *
+put_varint (uint8_t *p, uint64_t v)
+{
+  if (__builtin_expect (v < 0x80, 1))
+    {
+      *p = (uint8_t) v;
+      return p + 1;
+    }
+  if (v < 0x4000)
+    {
+      p[0] = (uint8_t) (v | 0x80);
+      p[1] = (uint8_t) (v >> 7);
+      return p + 2;
+    }
+  return put_varint_long (p, v);
+}
+
 size_t
-braid__batch_encode (uint8_t *out, const braid__rec *prev,
-                     const braid__rec *r)
+braid__batch_encode (uint8_t *out, braid__enc_state *st, const braid__rec *r)
 {
   uint32_t fields = (r->task != 0) | (r->reason != 0) << 1
                     | (r->other != 0) << 2 | (r->object != 0) << 3
                     | (r->value != 0) << 4 | (r->line != 0) << 5
                     | (r->s1 != 0) << 6 | (r->s2 != 0) << 7
-                    | (r->s3 != 0) << 8 | (r->seq != prev->seq + 1) << 9;
+                    | (r->s3 != 0) << 8 | (r->seq != st->seq + 1) << 9;
   uint8_t *p = put_varint (out, (uint64_t) r->kind | (uint64_t) fields << 5);
-  if (fields & (1u << 9))
-    p = put_varint (p, zigzag ((int64_t) (r->seq - prev->seq)));
-  p = put_varint (p, zigzag (r->t - prev->t));
+  if (__builtin_expect (fields & (1u << 9), 0))
+    p = put_varint (p, zigzag ((int64_t) (r->seq - st->seq)));
+  p = put_varint (p, zigzag (r->t - st->t));
+  st->seq = r->seq;
+  st->t = r->t;
   if (fields & 1)
-    p = put_varint (p, zigzag ((int64_t) (r->task - prev->task)));
+    {
+      p = put_varint (p, zigzag ((int64_t) (r->task - st->task)));
+      st->task = r->task;
+    }
   if (fields & 2)
     p = put_varint (p, r->reason);
-  if (fields & 4)
-    p = put_varint (p, r->other);
-  if (fields & 8)
-    p = put_varint (p, r->object);
-  if (fields & 16)
-    p = put_varint (p, zigzag (r->value));
-  if (fields & 32)
-    p = put_varint (p, zigzag (r->line));
-  if (fields & 64)
-    p = put_varint (p, r->s1);
-  if (fields & 128)
-    p = put_varint (p, r->s2);
-  if (fields & 256)
-    p = put_varint (p, r->s3);
+  if (__builtin_expect (fields & ~3u, 0))
+    {
+      if (fields & 4)
+        p = put_varint (p, r->other);
+      if (fields & 8)
+        p = put_varint (p, r->object);
+      if (fields & 16)
+        p = put_varint (p, zigzag (r->value));
+      if (fields & 32)
+        p = put_varint (p, zigzag (r->line));
+      if (fields & 64)
+        p = put_varint (p, r->s1);
+      if (fields & 128)
+        p = put_varint (p, r->s2);
+      if (fields & 256)
+        p = put_varint (p, r->s3);
+    }
   return (size_t) (p - out);
 }
 

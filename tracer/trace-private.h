@@ -169,12 +169,20 @@ extern const char braid__indexes_sql[];
 /* The largest encoded size of one record. */
 #define BRAID__MAX_ENCODED_REC 80
 
+/* What an event's encoding is relative to: the previous event's seq and
+ * t, and the last task present, in the same batch (all 0 at its start). */
+typedef struct braid__enc_state
+{
+  uint64_t seq;
+  int64_t t;
+  uint64_t task;
+} braid__enc_state;
+
 /* braid__batch_encode:
  * Appends the encoding of the event @r (never a string definition) to
- * @out, given the previous event of the same batch in @prev (all zero
- * for the first), and returns the number of bytes written (at most
- * BRAID__MAX_ENCODED_REC). */
-size_t braid__batch_encode (uint8_t *out, const braid__rec *prev,
+ * @out, relative to @st, which it advances, and returns the number of
+ * bytes written (at most BRAID__MAX_ENCODED_REC). */
+size_t braid__batch_encode (uint8_t *out, braid__enc_state *st,
                             const braid__rec *r);
 
 /* braid__batch_decode:

@@ -247,39 +247,37 @@ store_string (writer *w, const braid__rec *r)
 static void
 store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t head)
 {
-  braid__rec prev = { 0 };
-  uint64_t last_task = 0, first_seq = 0;
+  braid__enc_state st = { 0 };
+  uint64_t first_seq = 0;
   size_t len = 0, n = 0;
   for (uint64_t i = tail; i < head; i++)
     {
       const braid__rec *r = &p->ring[i & p->mask];
-      if (r->kind == BRAID__REC_STRING)
+      if (__builtin_expect (r->kind <= BRAID_EV_LOOP_CREATED, 0))
         {
-          store_string (w, r);
-          continue;
-        }
-      if (r->kind == BRAID_EV_LOOP_CREATED && !w->saw_clock && !w->failed)
-        {
-          w->saw_clock = 1;
-          set_meta_text (w, "clock",
-                         r->value == BRAID_CLOCK_VIRTUAL ? "virtual"
-                                                         : "monotonic");
+          if (r->kind == BRAID__REC_STRING)
+            {
+              store_string (w, r);
+              continue;
+            }
+          if (!w->saw_clock && !w->failed)
+            {
+              w->saw_clock = 1;
+              set_meta_text (w, "clock",
+                             r->value == BRAID_CLOCK_VIRTUAL ? "virtual"
+                                                             : "monotonic");
+            }
         }
       if (n == 0)
         first_seq = r->seq;
-      len += braid__batch_encode (w->blob + len, &prev, r);
-      /* The codec's task difference is from the last task present. */
-      if (r->task != 0)
-        last_task = r->task;
-      prev = *r;
-      prev.task = last_task;
+      len += braid__batch_encode (w->blob + len, &st, r);
       n++;
     }
   if (n != 0 && !w->failed)
     {
       sqlite3_bind_int64 (w->insert_batch, 1, p->id);
       sqlite3_bind_int64 (w->insert_batch, 2, (sqlite3_int64) first_seq);
-      sqlite3_bind_int64 (w->insert_batch, 3, (sqlite3_int64) prev.seq);
+      sqlite3_bind_int64 (w->insert_batch, 3, (sqlite3_int64) st.seq);
       sqlite3_bind_int64 (w->insert_batch, 4, (sqlite3_int64) n);
       sqlite3_bind_blob (w->insert_batch, 5, w->blob, (int) len,
                          SQLITE_STATIC);
