@@ -141,7 +141,7 @@ braid__trace_begin (const char *path, int install_hooks,
       pthread_mutex_unlock (&control);
       return BRAID_ENOMEM;
     }
-  atomic_store (&s->next_seq, 1);
+  atomic_store (&s->next_seq, 0); /* the last seq handed out */
   atomic_store (&s->next_string, 1);
   atomic_store (&s->time_base, INT64_MIN);
   atomic_store (&s->stop_requested, 0);
