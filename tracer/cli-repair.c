@@ -16,13 +16,13 @@
 #include "trace-private.h"
 
 static const char help[]
-  = "usage: braid repair FILE\n"
-    "\n"
-    "Finalizes a trace whose recording was killed before its clean end:\n"
-    "expands the committed batches into the events table, builds the\n"
-    "indexes, so that the SQL views (SCHEMA.md) answer. Keep the FILE-wal\n"
-    "file beside FILE: it holds the last committed batches. A finalized\n"
-    "trace is left as it is. The trace stays marked incomplete.\n";
+    = "usage: braid repair FILE\n"
+      "\n"
+      "Finalizes a trace whose recording was killed before its clean end:\n"
+      "expands the committed batches into the events table, builds the\n"
+      "indexes, so that the SQL views (SCHEMA.md) answer. Keep the FILE-wal\n"
+      "file beside FILE: it holds the last committed batches. A finalized\n"
+      "trace is left as it is. The trace stays marked incomplete.\n";
 
 int
 braid__cli_repair (int argc, char **argv)
@@ -52,7 +52,6 @@ braid__cli_repair (int argc, char **argv)
       free (error);
       return CLI_EXIT_USAGE;
     }
-  printf ("%s: %llu events in the events table\n", path,
-          (unsigned long long) n);
+  printf ("%s: %llu events in the events table\n", path, (unsigned long long)n);
   return 0;
 }

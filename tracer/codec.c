@@ -28,13 +28,13 @@
 static inline uint64_t
 zigzag (int64_t v)
 {
-  return ((uint64_t) v << 1) ^ (uint64_t) (v >> 63);
+  return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
 }
 
 static inline int64_t
 unzigzag (uint64_t v)
 {
-  return (int64_t) (v >> 1) ^ -(int64_t) (v & 1);
+  return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
 static __attribute__ ((noinline)) uint8_t *
@@ -42,10 +42,10 @@ put_varint_long (uint8_t *p, uint64_t v)
 {
   while (v >= 0x80)
     {
-      *p++ = (uint8_t) (v | 0x80);
+      *p++ = (uint8_t)(v | 0x80);
       v >>= 7;
     }
-  *p++ = (uint8_t) v;
+  *p++ = (uint8_t)v;
   return p;
 }
 
@@ -55,13 +55,13 @@ put_varint (uint8_t *p, uint64_t v)
 {
   if (__builtin_expect (v < 0x80, 1))
     {
-      *p = (uint8_t) v;
+      *p = (uint8_t)v;
       return p + 1;
     }
   if (v < 0x4000)
     {
-      p[0] = (uint8_t) (v | 0x80);
-      p[1] = (uint8_t) (v >> 7);
+      p[0] = (uint8_t)(v | 0x80);
+      p[1] = (uint8_t)(v >> 7);
       return p + 2;
     }
   return put_varint_long (p, v);
@@ -73,17 +73,17 @@ braid__batch_encode (uint8_t *out, braid__enc_state *st, const braid__rec *r)
   uint32_t fields = (r->task != 0) | (r->reason != 0) << 1
                     | (r->other != 0) << 2 | (r->object != 0) << 3
                     | (r->value != 0) << 4 | (r->line != 0) << 5
-                    | (r->s1 != 0) << 6 | (r->s2 != 0) << 7
-                    | (r->s3 != 0) << 8 | (r->seq != st->seq + 1) << 9;
-  uint8_t *p = put_varint (out, (uint64_t) r->kind | (uint64_t) fields << 5);
+                    | (r->s1 != 0) << 6 | (r->s2 != 0) << 7 | (r->s3 != 0) << 8
+                    | (r->seq != st->seq + 1) << 9;
+  uint8_t *p = put_varint (out, (uint64_t)r->kind | (uint64_t)fields << 5);
   if (__builtin_expect (fields & (1u << 9), 0))
-    p = put_varint (p, zigzag ((int64_t) (r->seq - st->seq)));
-  p = put_varint (p, zigzag (r->t - st->t));
+    p = put_varint (p, zigzag ((int64_t)(r->seq - st->seq)));
+  p = put_varint (p, zigzag ((int64_t)((uint64_t)r->t - (uint64_t)st->t)));
   st->seq = r->seq;
   st->t = r->t;
   if (fields & 1)
     {
-      p = put_varint (p, zigzag ((int64_t) (r->task - st->task)));
+      p = put_varint (p, zigzag ((int64_t)(r->task - st->task)));
       st->task = r->task;
     }
   if (fields & 2)
@@ -105,7 +105,7 @@ braid__batch_encode (uint8_t *out, braid__enc_state *st, const braid__rec *r)
       if (fields & 256)
         p = put_varint (p, r->s3);
     }
-  return (size_t) (p - out);
+  return (size_t)(p - out);
 }
 
 /* Reads a varint of at most 10 bytes; returns 0 at the end of the data
@@ -120,7 +120,7 @@ get_varint (const uint8_t **pp, const uint8_t *end, uint64_t *v)
       if (p == end)
         return 0;
       uint8_t b = *p++;
-      x |= (uint64_t) (b & 0x7f) << shift;
+      x |= (uint64_t)(b & 0x7f) << shift;
       if (b < 0x80)
         {
           *v = x;
@@ -132,8 +132,7 @@ get_varint (const uint8_t **pp, const uint8_t *end, uint64_t *v)
 }
 
 size_t
-braid__batch_decode (const uint8_t *data, size_t len, size_t n,
-                     braid__rec *out)
+braid__batch_decode (const uint8_t *data, size_t len, size_t n, braid__rec *out)
 {
   const uint8_t *p = data, *end = data + len;
   braid__rec prev = { 0 };
@@ -141,49 +140,49 @@ braid__batch_decode (const uint8_t *data, size_t len, size_t n,
   while (p < end)
     {
       if (count == n)
-        return (size_t) -1;
+        return (size_t)-1;
       uint64_t head, v;
       if (!get_varint (&p, end, &head))
-        return (size_t) -1;
+        return (size_t)-1;
       braid__rec r = { 0 };
-      uint32_t fields = (uint32_t) (head >> 5);
-      r.kind = (uint32_t) (head & 31);
+      uint32_t fields = (uint32_t)(head >> 5);
+      r.kind = (uint32_t)(head & 31);
       if (r.kind == BRAID__REC_STRING || r.kind >= BRAID_EV_KIND_COUNT
           || fields >= (1u << 10))
-        return (size_t) -1;
+        return (size_t)-1;
       r.seq = prev.seq + 1;
       if (fields & (1u << 9))
         {
           if (!get_varint (&p, end, &v))
-            return (size_t) -1;
-          r.seq = prev.seq + (uint64_t) unzigzag (v);
+            return (size_t)-1;
+          r.seq = prev.seq + (uint64_t)unzigzag (v);
         }
       if (!get_varint (&p, end, &v))
-        return (size_t) -1;
-      r.t = (int64_t) ((uint64_t) prev.t + (uint64_t) unzigzag (v));
+        return (size_t)-1;
+      r.t = (int64_t)((uint64_t)prev.t + (uint64_t)unzigzag (v));
       r.task = prev.task;
       if (fields & 1)
         {
           if (!get_varint (&p, end, &v))
-            return (size_t) -1;
-          r.task = prev.task + (uint64_t) unzigzag (v);
+            return (size_t)-1;
+          r.task = prev.task + (uint64_t)unzigzag (v);
         }
       uint64_t f[8] = { 0 };
       for (int i = 1; i < 9; i++)
         if (fields & (1u << i))
           {
             if (!get_varint (&p, end, &v))
-              return (size_t) -1;
+              return (size_t)-1;
             f[i - 1] = v;
           }
-      r.reason = (uint32_t) f[0];
+      r.reason = (uint32_t)f[0];
       r.other = f[1];
       r.object = f[2];
       r.value = unzigzag (f[3]);
-      r.line = (int32_t) unzigzag (f[4]);
-      r.s1 = (uint32_t) f[5];
-      r.s2 = (uint32_t) f[6];
-      r.s3 = (uint32_t) f[7];
+      r.line = (int32_t)unzigzag (f[4]);
+      r.s1 = (uint32_t)f[5];
+      r.s2 = (uint32_t)f[6];
+      r.s3 = (uint32_t)f[7];
       /* prev keeps the last task seen even when this event has none. */
       braid__rec next_prev = r;
       out[count] = r;
@@ -192,7 +191,7 @@ braid__batch_decode (const uint8_t *data, size_t len, size_t n,
       count++;
       prev = next_prev;
     }
-  return count == n ? count : (size_t) -1;
+  return count == n ? count : (size_t)-1;
 }
 
 typedef struct keyed
@@ -257,16 +256,15 @@ braid__batches_load (sqlite3 *db, uint64_t first_seq, braid__rec **out,
       /* An event takes two bytes at least: a count beyond that is a lie
        * that must not size an allocation. */
       if (count < 0 || count > MAX_BATCH_EVENTS || len < 0
-          || (data == NULL && len > 0) || count > len / 2
-          || !is_blob)
+          || (data == NULL && len > 0) || count > len / 2 || !is_blob)
         {
           rc = SQLITE_CORRUPT;
           break;
         }
-      if (n + (size_t) count > cap)
+      if (n + (size_t)count > cap)
         {
           size_t ncap = cap ? cap * 2 : 65536;
-          while (ncap < n + (size_t) count)
+          while (ncap < n + (size_t)count)
             ncap *= 2;
           braid__rec *ne = realloc (evs, ncap * sizeof *evs);
           if (ne == NULL)
@@ -284,22 +282,22 @@ braid__batches_load (sqlite3 *db, uint64_t first_seq, braid__rec **out,
           producers = np;
           cap = ncap;
         }
-      size_t got = braid__batch_decode (data, (size_t) len, (size_t) count,
-                                        evs + n);
-      if (got != (size_t) count)
+      size_t got
+          = braid__batch_decode (data, (size_t)len, (size_t)count, evs + n);
+      if (got != (size_t)count)
         {
           rc = SQLITE_CORRUPT;
           break;
         }
       for (size_t i = n; i < n + got; i++)
         {
-          producers[i] = (uint32_t) producer;
+          producers[i] = (uint32_t)producer;
           if (evs[i].seq < last_seq
-              || (evs[i].seq == last_seq && (uint32_t) producer
-                                              <= last_producer))
+              || (evs[i].seq == last_seq
+                  && (uint32_t)producer <= last_producer))
             sorted = 0;
           last_seq = evs[i].seq;
-          last_producer = (uint32_t) producer;
+          last_producer = (uint32_t)producer;
         }
       n += got;
     }
@@ -326,7 +324,7 @@ braid__batches_load (sqlite3 *db, uint64_t first_seq, braid__rec **out,
           return SQLITE_NOMEM;
         }
       for (size_t i = 0; i < n; i++)
-        keys[i] = (keyed) { evs[i].seq, producers[i], i };
+        keys[i] = (keyed){ evs[i].seq, producers[i], i };
       qsort (keys, n, sizeof *keys, cmp_keyed);
       for (size_t i = 0; i < n; i++)
         merged[i] = evs[keys[i].pos];

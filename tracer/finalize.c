@@ -5,9 +5,9 @@
  * rows of events numbered after any already there (the file was created
  * with the views' partial indexes, which fill as rows go in; IF NOT
  * EXISTS creates any that is missing), the batches are dropped, and meta
- * says the file is finalized (and complete, after a clean end). The writer thread runs
- * it when a session ends cleanly; `braid repair` runs it on a file whose
- * recording was killed. Not hot for the traced program (it runs after the
+ * says the file is finalized (and complete, after a clean end). The writer
+ * thread runs it when a session ends cleanly; `braid repair` runs it on a file
+ * whose recording was killed. Not hot for the traced program (it runs after the
  * program's last event), but it is the cost of a clean end: one INSERT
  * ... SELECT from a virtual table over the decoded events.
  */
@@ -48,9 +48,9 @@ static int
 pending_connect (sqlite3 *db, void *aux, int argc, const char *const *argv,
                  sqlite3_vtab **out, char **err)
 {
-  int rc = sqlite3_declare_vtab (db,
-                                 "CREATE TABLE x (seq, kind, t, task, other,"
-                                 " object, value, reason, line, s1, s2, s3)");
+  int rc
+      = sqlite3_declare_vtab (db, "CREATE TABLE x (seq, kind, t, task, other,"
+                                  " object, value, reason, line, s1, s2, s3)");
   if (rc != SQLITE_OK)
     return rc;
   pending_vtab *v = sqlite3_malloc (sizeof *v);
@@ -83,7 +83,7 @@ pending_open (sqlite3_vtab *v, sqlite3_vtab_cursor **out)
   if (c == NULL)
     return SQLITE_NOMEM;
   memset (c, 0, sizeof *c);
-  c->p = ((pending_vtab *) v)->p;
+  c->p = ((pending_vtab *)v)->p;
   *out = &c->base;
   return SQLITE_OK;
 }
@@ -96,24 +96,24 @@ pending_close (sqlite3_vtab_cursor *c)
 }
 
 static int
-pending_filter (sqlite3_vtab_cursor *c, int idx, const char *idx_str,
-                int argc, sqlite3_value **argv)
+pending_filter (sqlite3_vtab_cursor *c, int idx, const char *idx_str, int argc,
+                sqlite3_value **argv)
 {
-  ((pending_cursor *) c)->i = 0;
+  ((pending_cursor *)c)->i = 0;
   return SQLITE_OK;
 }
 
 static int
 pending_next (sqlite3_vtab_cursor *c)
 {
-  ((pending_cursor *) c)->i++;
+  ((pending_cursor *)c)->i++;
   return SQLITE_OK;
 }
 
 static int
 pending_eof (sqlite3_vtab_cursor *cur)
 {
-  pending_cursor *c = (pending_cursor *) cur;
+  pending_cursor *c = (pending_cursor *)cur;
   return c->p == NULL || c->i >= c->p->n;
 }
 
@@ -123,28 +123,52 @@ result_id (sqlite3_context *ctx, uint64_t v)
   if (v == 0)
     sqlite3_result_null (ctx);
   else
-    sqlite3_result_int64 (ctx, (sqlite3_int64) v);
+    sqlite3_result_int64 (ctx, (sqlite3_int64)v);
 }
 
 static int
 pending_column (sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
-  pending_cursor *c = (pending_cursor *) cur;
+  pending_cursor *c = (pending_cursor *)cur;
   const braid__rec *r = &c->p->evs[c->i];
   switch (col)
     {
-    case 0: sqlite3_result_int64 (ctx, (sqlite3_int64) r->seq); break;
-    case 1: sqlite3_result_int (ctx, (int) r->kind); break;
-    case 2: sqlite3_result_int64 (ctx, r->t); break;
-    case 3: result_id (ctx, r->task); break;
-    case 4: result_id (ctx, r->other); break;
-    case 5: result_id (ctx, r->object); break;
-    case 6: sqlite3_result_int64 (ctx, r->value); break;
-    case 7: result_id (ctx, r->reason); break;
-    case 8: result_id (ctx, (uint64_t) (int64_t) r->line); break;
-    case 9: result_id (ctx, r->s1); break;
-    case 10: result_id (ctx, r->s2); break;
-    default: result_id (ctx, r->s3); break;
+    case 0:
+      sqlite3_result_int64 (ctx, (sqlite3_int64)r->seq);
+      break;
+    case 1:
+      sqlite3_result_int (ctx, (int)r->kind);
+      break;
+    case 2:
+      sqlite3_result_int64 (ctx, r->t);
+      break;
+    case 3:
+      result_id (ctx, r->task);
+      break;
+    case 4:
+      result_id (ctx, r->other);
+      break;
+    case 5:
+      result_id (ctx, r->object);
+      break;
+    case 6:
+      sqlite3_result_int64 (ctx, r->value);
+      break;
+    case 7:
+      result_id (ctx, r->reason);
+      break;
+    case 8:
+      result_id (ctx, (uint64_t)(int64_t)r->line);
+      break;
+    case 9:
+      result_id (ctx, r->s1);
+      break;
+    case 10:
+      result_id (ctx, r->s2);
+      break;
+    default:
+      result_id (ctx, r->s3);
+      break;
     }
   return SQLITE_OK;
 }
@@ -152,7 +176,7 @@ pending_column (sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 static int
 pending_rowid (sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
 {
-  *rowid = (sqlite3_int64) ((pending_cursor *) cur)->i;
+  *rowid = (sqlite3_int64)((pending_cursor *)cur)->i;
   return SQLITE_OK;
 }
 
@@ -233,14 +257,14 @@ braid__finalize (sqlite3 *db, int clean_end, uint64_t n_waits,
   if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     return fail (db, error, "begin");
   int ok;
-  int64_t last = query_int (db, "SELECT COALESCE (max(seq), 0) FROM events",
-                            &ok);
+  int64_t last
+      = query_int (db, "SELECT COALESCE (max(seq), 0) FROM events", &ok);
   if (!ok)
     return fail (db, error, "events");
 
   braid__rec *evs = NULL;
   size_t n = 0;
-  int rc = braid__batches_load (db, (uint64_t) last + 1, &evs, &n);
+  int rc = braid__batches_load (db, (uint64_t)last + 1, &evs, &n);
   if (rc != SQLITE_OK)
     {
       free (evs);
@@ -265,8 +289,7 @@ braid__finalize (sqlite3 *db, int clean_end, uint64_t n_waits,
     return fail (db, error, "insert events");
   if (sqlite3_exec (db, braid__indexes_sql, NULL, NULL, NULL) != SQLITE_OK)
     return fail (db, error, "indexes");
-  if (sqlite3_exec (db, "DELETE FROM batches", NULL, NULL, NULL)
-      != SQLITE_OK)
+  if (sqlite3_exec (db, "DELETE FROM batches", NULL, NULL, NULL) != SQLITE_OK)
     return fail (db, error, "batches");
   int64_t total = query_int (db, "SELECT count(*) FROM events", &ok);
   if (!ok)
@@ -275,7 +298,7 @@ braid__finalize (sqlite3 *db, int clean_end, uint64_t n_waits,
       || set_meta (db, "finalized", 1) != SQLITE_OK)
     return fail (db, error, "meta");
   if (clean_end
-      && (set_meta (db, "observer_waits", (int64_t) n_waits) != SQLITE_OK
+      && (set_meta (db, "observer_waits", (int64_t)n_waits) != SQLITE_OK
           || set_meta (db, "complete", 1) != SQLITE_OK))
     return fail (db, error, "meta");
   if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -283,7 +306,7 @@ braid__finalize (sqlite3 *db, int clean_end, uint64_t n_waits,
   /* Give back the pages the batches held (auto_vacuum = INCREMENTAL). */
   sqlite3_exec (db, "PRAGMA incremental_vacuum", NULL, NULL, NULL);
   if (n_events != NULL)
-    *n_events = (uint64_t) total;
+    *n_events = (uint64_t)total;
   return 0;
 }
 

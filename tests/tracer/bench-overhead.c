@@ -11,8 +11,8 @@
  * Same process, same loop code; runs alternate so that the load of the
  * shared machine hits both alike. For the I/O runs the CPU time of the
  * loop's thread is printed too: wall time on a loaded 2-core machine
- * varies by more than the effect measured. Prints figures only (targets: sleep(0)
- * traced/untraced <= 2x, I/O overhead <= 2 %), and the load average.
+ * varies by more than the effect measured. Prints figures only (targets:
+ * sleep(0) traced/untraced <= 2x, I/O overhead <= 2 %), and the load average.
  * Usage: bench-tracer-overhead [YIELDS PER TASK] [ECHO ROUND TRIPS]
  * (defaults 500,000 and 20,000).
  */
@@ -33,7 +33,7 @@ now_s (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void *
@@ -78,8 +78,7 @@ echo_main (void *arg)
       exit (1);
     }
   braid_stream *stream = NULL;
-  if (braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (server),
-                         &stream)
+  if (braid_tcp_connect ("127.0.0.1", braid_tcp_server_port (server), &stream)
       != 0)
     {
       fprintf (stderr, "cannot connect to the echo server\n");
@@ -104,8 +103,8 @@ thread_cpu_s (void)
 {
   struct rusage ru;
   getrusage (RUSAGE_THREAD, &ru);
-  return (double) (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
-         + (double) (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
+         + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 /* The loop thread's CPU time of the last timed_run. */
@@ -186,14 +185,12 @@ print_traced (const char *label, traced r, double switches, double untraced,
   printf ("%s\n", label);
   printf ("  traced:     %.1f ns per switch (%.3f s, %llu events, %.2f per "
           "switch, %llu observer waits)\n",
-          r.run_s * 1e9 / switches, r.run_s, (unsigned long long) r.events,
-          (double) r.events / switches, (unsigned long long) r.waits);
+          r.run_s * 1e9 / switches, r.run_s, (unsigned long long)r.events,
+          (double)r.events / switches, (unsigned long long)r.waits);
   printf ("  ratio:      %.2fx traced/untraced (target <= 2x); the "
           "tracer's own share: %.1f ns per event over the null hook\n",
-          r.run_s / untraced,
-          (r.run_s - null_hooked) * 1e9 / (double) r.events);
-  printf ("  stop:       %.3f s to store the rest and finalize\n",
-          r.drain_s);
+          r.run_s / untraced, (r.run_s - null_hooked) * 1e9 / (double)r.events);
+  printf ("  stop:       %.3f s to store the rest and finalize\n", r.drain_s);
 }
 
 int
@@ -207,7 +204,7 @@ main (int argc, char **argv)
    * hook itself, the writer catching up afterwards. Runs alternate, best
    * of five of each. */
   yields_per_task = 100000;
-  switches = 2.0 * (double) yields_per_task;
+  switches = 2.0 * (double)yields_per_task;
   timed_run (ping_pong); /* warm up: stacks, pages, caches */
   double untraced = 1e9, null_hooked = 1e9;
   traced burst = { .run_s = 1e9 };
@@ -215,7 +212,7 @@ main (int argc, char **argv)
     {
       untraced = min_of (untraced, timed_run (ping_pong));
       null_hooked = min_of (null_hooked, null_hook_run (ping_pong));
-      traced t = traced_run (ping_pong, (size_t) 1 << 20);
+      traced t = traced_run (ping_pong, (size_t)1 << 20);
       if (t.run_s < burst.run_s)
         burst = t;
     }
@@ -225,25 +222,24 @@ main (int argc, char **argv)
   printf ("  null hook:  %.1f ns per switch (%.2fx: the runtime's own cost "
           "of reporting %.1f ns per event)\n",
           null_hooked * 1e9 / switches, null_hooked / untraced,
-          (null_hooked - untraced) * 1e9 / (double) burst.events);
-  print_traced ("burst (fits in a 1M-record ring):", burst, switches,
-                untraced, null_hooked);
+          (null_hooked - untraced) * 1e9 / (double)burst.events);
+  print_traced ("burst (fits in a 1M-record ring):", burst, switches, untraced,
+                null_hooked);
 
   /* Sustained: far more events than a default ring holds, so the run
    * goes at the pace of the writer (lossless). */
   yields_per_task = sustained;
-  switches = 2.0 * (double) yields_per_task;
+  switches = 2.0 * (double)yields_per_task;
   untraced = timed_run (ping_pong);
   null_hooked = null_hook_run (ping_pong);
   traced sus = traced_run (ping_pong, 0);
   printf ("sleep(0) ping-pong, %ld yields per task\n", yields_per_task);
   printf ("  untraced:   %.1f ns per switch\n", untraced * 1e9 / switches);
-  printf ("  null hook:  %.1f ns per switch\n",
-          null_hooked * 1e9 / switches);
-  print_traced ("sustained (default ring, lossless):", sus, switches,
-                untraced, null_hooked);
+  printf ("  null hook:  %.1f ns per switch\n", null_hooked * 1e9 / switches);
+  print_traced ("sustained (default ring, lossless):", sus, switches, untraced,
+                null_hooked);
   printf ("  into the file: %.0f events/s during the run\n",
-          (double) sus.events / sus.run_s);
+          (double)sus.events / sus.run_s);
 
   /* I/O: alternate untraced and traced runs, keep the best of each. */
   double io_untraced = 1e9, io_null = 1e9, io_traced = 1e9;
@@ -265,23 +261,23 @@ main (int argc, char **argv)
           "3)\n",
           round_trips);
   printf ("  untraced:   %.2f us per round trip\n",
-          io_untraced * 1e6 / (double) round_trips);
+          io_untraced * 1e6 / (double)round_trips);
   printf ("  null hook:  %.2f us per round trip (%+.1f %%)\n",
-          io_null * 1e6 / (double) round_trips,
+          io_null * 1e6 / (double)round_trips,
           (io_null / io_untraced - 1.0) * 100.0);
   printf ("  traced:     %.2f us per round trip (%.1f events per round "
           "trip)\n",
-          io_traced * 1e6 / (double) round_trips,
-          (double) io_events / (double) round_trips);
+          io_traced * 1e6 / (double)round_trips,
+          (double)io_events / (double)round_trips);
   printf ("  overhead:   %+.1f %% wall (target <= 2 %%)\n",
           (io_traced / io_untraced - 1.0) * 100.0);
   printf ("  loop thread CPU: untraced %.2f us, null hook %.2f us (%+.1f "
           "%%), traced %.2f us (%+.1f %%; the tracer's own share %+.1f "
           "%%)\n",
-          cpu_untraced * 1e6 / (double) round_trips,
-          cpu_null * 1e6 / (double) round_trips,
+          cpu_untraced * 1e6 / (double)round_trips,
+          cpu_null * 1e6 / (double)round_trips,
           (cpu_null / cpu_untraced - 1.0) * 100.0,
-          cpu_traced * 1e6 / (double) round_trips,
+          cpu_traced * 1e6 / (double)round_trips,
           (cpu_traced / cpu_untraced - 1.0) * 100.0,
           (cpu_traced - cpu_null) / cpu_untraced * 100.0);
 
