@@ -70,11 +70,17 @@ put_varint (uint8_t *p, uint64_t v)
 size_t
 braid__batch_encode (uint8_t *out, braid__enc_state *st, const braid__rec *r)
 {
+  /* Most events carry a task and maybe a reason only: test the other
+   * seven fields at once before testing each. */
   uint32_t fields = (r->task != 0) | (r->reason != 0) << 1
-                    | (r->other != 0) << 2 | (r->object != 0) << 3
-                    | (r->value != 0) << 4 | (r->line != 0) << 5
-                    | (r->s1 != 0) << 6 | (r->s2 != 0) << 7 | (r->s3 != 0) << 8
                     | (r->seq != st->seq + 1) << 9;
+  if (__builtin_expect ((r->other | r->object | (uint64_t)r->value
+                         | (uint32_t)r->line | r->s1 | r->s2 | r->s3)
+                            != 0,
+                        0))
+    fields |= (r->other != 0) << 2 | (r->object != 0) << 3
+              | (r->value != 0) << 4 | (r->line != 0) << 5
+              | (r->s1 != 0) << 6 | (r->s2 != 0) << 7 | (r->s3 != 0) << 8;
   uint8_t *p = put_varint (out, (uint64_t)r->kind | (uint64_t)fields << 5);
   if (__builtin_expect (fields & (1u << 9), 0))
     p = put_varint (p, zigzag ((int64_t)(r->seq - st->seq)));

@@ -9,9 +9,10 @@
  * fallen a whole ring behind (lossless recording), in which case the wait
  * is recorded as a BRAID_EV_OBSERVER_WAIT event.
  *
- * What a recorded event costs (callgrind: about 40 instructions for an
- * event without strings): two loads to find the session and the thread's
- * producer (initial-exec TLS, no call), the copy of the event into the
+ * What a recorded event costs (callgrind, sleep(0) ping-pong: 76
+ * instructions per event, against 206 before batches): one load and
+ * compare to know that the session is active and the thread's producer
+ * current (initial-exec TLS, no call), the copy of the event into the
  * ring, and a release store of the ring's head. No clock is read (the
  * runtime's event carries the loop's clock), no string is hashed unless
  * it is new at its address, and there is no atomic read-modify-write
@@ -148,7 +149,7 @@ braid__record_set_active (int active)
                 active ? atomic_load (&session_generation) : 0);
 }
 
-static void
+static __attribute__ ((noinline, cold)) void
 wake_writer (braid__session *s)
 {
   if (atomic_load_explicit (&s->writer_sleeping, memory_order_relaxed))

@@ -14,7 +14,8 @@
  * varies by more than the effect measured. Prints figures only (targets:
  * sleep(0) traced/untraced <= 2x, I/O overhead <= 2 %), and the load average.
  * Usage: bench-tracer-overhead [YIELDS PER TASK] [ECHO ROUND TRIPS]
- * (defaults 500,000 and 20,000).
+ * [BURST YIELDS PER TASK] (defaults 500,000, 20,000 and 100,000; small
+ * figures for callgrind).
  */
 #define _GNU_SOURCE /* RUSAGE_THREAD */
 #include <stdio.h>
@@ -198,12 +199,13 @@ main (int argc, char **argv)
 {
   long sustained = argc > 1 ? atol (argv[1]) : 500000;
   round_trips = argc > 2 ? atol (argv[2]) : 20000;
+  long burst_yields = argc > 3 ? atol (argv[3]) : 100000;
   double switches;
 
   /* Burst: the whole run fits in the ring, so this is the cost of the
    * hook itself, the writer catching up afterwards. Runs alternate, best
    * of five of each. */
-  yields_per_task = 100000;
+  yields_per_task = burst_yields;
   switches = 2.0 * (double)yields_per_task;
   timed_run (ping_pong); /* warm up: stacks, pages, caches */
   double untraced = 1e9, null_hooked = 1e9;
