@@ -9,7 +9,7 @@
  * fallen a whole ring behind (lossless recording), in which case the wait
  * is recorded as a BRAID_EV_OBSERVER_WAIT event.
  *
- * What a recorded event costs (callgrind, sleep(0) ping-pong: 76
+ * What a recorded event costs (callgrind, sleep(0) ping-pong: 72
  * instructions per event, against 206 before batches): one load and
  * compare to know that the session is active and the thread's producer
  * current (initial-exec TLS, no call), the copy of the event into the

@@ -30,6 +30,14 @@
 /* Events per drain: at 2 million events per second, 30 ms. */
 #define MAX_BATCH (1u << 16)
 #define IDLE_WAIT_MS 10
+/* A drain smaller than this means the writer has caught up: it pauses
+ * BUSY_WAIT_MS instead of polling the rings again at once. Polling right
+ * behind the producer would pull every cache line of the ring (and the
+ * line of its head) over to the writer's core as soon as it is written,
+ * which the recording thread pays for at its next store; the producer
+ * wakes the writer every half ring anyway. */
+#define MIN_DRAIN 4096
+#define BUSY_WAIT_MS 1
 
 typedef struct writer
 {
@@ -387,7 +395,7 @@ writer_main (void *arg)
     {
       int stop = atomic_load (&s->stop_requested);
       size_t n = drain (w, s);
-      if (n != 0)
+      if (n >= MIN_DRAIN || (stop && n != 0))
         continue;
       if (stop)
         break;
@@ -395,7 +403,7 @@ writer_main (void *arg)
       atomic_store (&s->writer_sleeping, 1);
       struct timespec until;
       clock_gettime (CLOCK_REALTIME, &until);
-      until.tv_nsec += IDLE_WAIT_MS * 1000000L;
+      until.tv_nsec += (n != 0 ? BUSY_WAIT_MS : IDLE_WAIT_MS) * 1000000L;
       if (until.tv_nsec >= 1000000000L)
         {
           until.tv_sec++;
