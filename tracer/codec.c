@@ -345,3 +345,138 @@ braid__batches_load (sqlite3 *db, uint64_t first_seq, braid__rec **out,
   *n_out = n;
   return SQLITE_OK;
 }
+
+/* One pass over the batches in id order, decoding each into @buf (grown
+ * as needed). With @fn NULL it only checks: every blob well-formed, and
+ * whether the events come in (seq, producer) order (*sorted). With @fn
+ * it hands each event over, numbered from @first_seq. */
+static int
+batches_pass (sqlite3 *db, uint64_t first_seq, braid__rec **buf, size_t *cap,
+              int *sorted, size_t *n_total,
+              int (*fn) (void *data, const braid__rec *ev, size_t i, size_t n),
+              void *data)
+{
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (db,
+                               "SELECT producer, n, data FROM batches "
+                               "ORDER BY id",
+                               -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  size_t n = 0;
+  uint64_t last_seq = 0;
+  uint32_t last_producer = 0;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      int64_t producer = sqlite3_column_int64 (st, 0);
+      int64_t count = sqlite3_column_int64 (st, 1);
+      int is_blob = sqlite3_column_type (st, 2) == SQLITE_BLOB;
+      const uint8_t *blob = sqlite3_column_blob (st, 2);
+      int len = sqlite3_column_bytes (st, 2);
+      if (count < 0 || count > MAX_BATCH_EVENTS || len < 0
+          || (blob == NULL && len > 0) || count > len / 2 || !is_blob)
+        {
+          rc = SQLITE_CORRUPT;
+          break;
+        }
+      if ((size_t)count > *cap)
+        {
+          size_t ncap = *cap ? *cap : 4096;
+          while (ncap < (size_t)count)
+            ncap *= 2;
+          braid__rec *nb = realloc (*buf, ncap * sizeof *nb);
+          if (nb == NULL)
+            {
+              rc = SQLITE_NOMEM;
+              break;
+            }
+          *buf = nb;
+          *cap = ncap;
+        }
+      size_t got = braid__batch_decode (blob, (size_t)len, (size_t)count, *buf);
+      if (got != (size_t)count)
+        {
+          rc = SQLITE_CORRUPT;
+          break;
+        }
+      for (size_t i = 0; i < got; i++)
+        {
+          braid__rec *ev = &(*buf)[i];
+          if (fn == NULL)
+            {
+              if (ev->seq < last_seq
+                  || (ev->seq == last_seq
+                      && (uint32_t)producer <= last_producer))
+                *sorted = 0;
+              last_seq = ev->seq;
+              last_producer = (uint32_t)producer;
+              continue;
+            }
+          ev->seq = first_seq + n + i;
+          if (fn (data, ev, n + i, *n_total) != 0)
+            {
+              rc = SQLITE_ABORT;
+              break;
+            }
+        }
+      n += got;
+      if (rc == SQLITE_ABORT)
+        break;
+    }
+  sqlite3_finalize (st);
+  if (fn == NULL)
+    *n_total = n;
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int
+braid__batches_each (sqlite3 *db, uint64_t first_seq,
+                     int (*fn) (void *data, const braid__rec *ev, size_t i,
+                                size_t n),
+                     void *data, size_t *n_out)
+{
+  *n_out = 0;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (db,
+                               "SELECT 1 FROM sqlite_schema WHERE type = "
+                               "'table' AND name = 'batches'",
+                               -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  rc = sqlite3_step (st);
+  sqlite3_finalize (st);
+  if (rc == SQLITE_DONE)
+    return SQLITE_OK; /* a file without batches */
+  if (rc != SQLITE_ROW)
+    return rc;
+
+  /* A first pass checks every blob before any event is handed over, as
+   * the materializing path does, and finds out whether the stored order
+   * is already the order of events (one recording thread). */
+  braid__rec *buf = NULL;
+  size_t cap = 0, n = 0;
+  int sorted = 1;
+  rc = batches_pass (db, first_seq, &buf, &cap, &sorted, &n, NULL, NULL);
+  if (rc == SQLITE_OK && sorted)
+    {
+      rc = batches_pass (db, first_seq, &buf, &cap, &sorted, &n, fn, data);
+      free (buf);
+      if (rc == SQLITE_OK)
+        *n_out = n;
+      return rc;
+    }
+  free (buf);
+  if (rc != SQLITE_OK)
+    return rc;
+  /* Several threads recorded: their streams are merged by sorting the
+   * whole set, as finalization does. */
+  braid__rec *evs = NULL;
+  rc = braid__batches_load (db, first_seq, &evs, &n);
+  for (size_t i = 0; rc == SQLITE_OK && i < n; i++)
+    if (fn (data, &evs[i], i, n) != 0)
+      rc = SQLITE_ABORT;
+  free (evs);
+  if (rc == SQLITE_OK)
+    *n_out = n;
+  return rc;
+}

@@ -17,6 +17,8 @@
 #include "trace-private.h"
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +26,13 @@
 
 #define GROW(arr, n, cap)                                                    \
   ((n) < (cap) ? 0 : grow ((void **) &(arr), &(cap), sizeof *(arr)))
+
+/* Room for one more element in a large array (see braid__big_reserve). */
+#define BIG_GROW(arr, n, bytes)                                              \
+  (((n) + 1) * sizeof *(arr) <= (bytes)                                      \
+     ? 0                                                                     \
+     : braid__big_reserve ((void **) &(arr), &(bytes),                      \
+                           ((n) + 1) * sizeof *(arr)))
 
 static int
 grow (void **arr, size_t *cap, size_t size)
@@ -35,6 +44,17 @@ grow (void **arr, size_t *cap, size_t size)
   *arr = p;
   *cap = ncap;
   return 0;
+}
+
+/* Gives back the room that doubling left past the last element: the
+ * arrays live as long as the trace. A failed shrink keeps the block. */
+static void *
+shrink (void *arr, size_t n, size_t size)
+{
+  if (arr == NULL || n == 0)
+    return arr;
+  void *p = realloc (arr, n * size);
+  return p ? p : arr;
 }
 
 /* What the builder keeps per task while events stream by. */
@@ -78,13 +98,13 @@ struct braid__builder
   task_state *states;
   size_t n_tasks, cap_tasks, cap_states;
   braid_trace_slice *slices;
-  size_t n_slices, cap_slices;
+  size_t n_slices, slices_bytes; /* a braid__big_* mapping */
   braid_trace_edge *edges;
-  size_t n_edges, cap_edges;
+  size_t n_edges, edges_bytes; /* a braid__big_* mapping */
   braid_trace_mark *marks;
-  size_t n_marks, cap_marks;
+  size_t n_marks, marks_bytes; /* a braid__big_* mapping */
   braid_trace_output *outputs;
-  size_t n_outputs, cap_outputs;
+  size_t n_outputs, outputs_bytes; /* a braid__big_* mapping */
   braid_trace_object *objects;
   size_t n_objects, cap_objects;
   braid_trace_problem *problems;
@@ -196,10 +216,10 @@ braid__builder_free (braid__builder *b)
     return;
   free (b->tasks);
   free (b->states);
-  free (b->slices);
-  free (b->edges);
-  free (b->marks);
-  free (b->outputs);
+  braid__big_free (b->slices, b->slices_bytes);
+  braid__big_free (b->edges, b->edges_bytes);
+  braid__big_free (b->marks, b->marks_bytes);
+  braid__big_free (b->outputs, b->outputs_bytes);
   free (b->objects);
   free (b->problems);
   free (b->notes);
@@ -245,10 +265,10 @@ task_index (braid__builder *b, uint64_t id, int64_t t)
   memset (task, 0, sizeof *task);
   task->id = id;
   task->parent = -1;
-  task->name = braid__arena_printf (b->trace->arena, "task %llu",
-                                    (unsigned long long) id);
-  if (task->name == NULL)
-    return -2;
+  /* The placeholder name "task <id>" is written at finish for the tasks
+   * whose creation never came: most tasks are seen first in their
+   * creation event, which names them. */
+  task->name = NULL;
   task->function = task->file = "";
   task->error_type = task->error_message = task->error_file = "";
   task->created_ns = t;
@@ -266,7 +286,7 @@ close_slice (braid__builder *b, int32_t idx, int64_t t)
   if (!s->open)
     return 0;
   s->open = 0;
-  if (GROW (b->slices, b->n_slices, b->cap_slices) != 0)
+  if (BIG_GROW (b->slices, b->n_slices, b->slices_bytes) != 0)
     return -1;
   braid_trace_slice *sl = &b->slices[b->n_slices++];
   sl->task = (uint32_t) idx;
@@ -302,7 +322,7 @@ add_edge (braid__builder *b, braid_trace_edge_kind kind, int32_t from,
 {
   if (to < 0 || from == to)
     return 0;
-  if (GROW (b->edges, b->n_edges, b->cap_edges) != 0)
+  if (BIG_GROW (b->edges, b->n_edges, b->edges_bytes) != 0)
     return -1;
   b->edges[b->n_edges++] = (braid_trace_edge) {
     .kind = kind, .from = from, .to = to, .time_ns = t,
@@ -315,7 +335,7 @@ static int
 add_mark (braid__builder *b, braid_trace_mark_kind kind, int32_t task,
           int64_t t, uint64_t step, int64_t value)
 {
-  if (GROW (b->marks, b->n_marks, b->cap_marks) != 0)
+  if (BIG_GROW (b->marks, b->n_marks, b->marks_bytes) != 0)
     return -1;
   b->marks[b->n_marks++] = (braid_trace_mark) {
     .kind = kind, .task = task, .time_ns = t, .step = step, .value = value,
@@ -647,7 +667,7 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
         int32_t task = task_index (b, ev->task, t);
         if (task == -2)
           return -1;
-        if (GROW (b->outputs, b->n_outputs, b->cap_outputs) != 0)
+        if (BIG_GROW (b->outputs, b->n_outputs, b->outputs_bytes) != 0)
           return -1;
         b->outputs[b->n_outputs++] = (braid_trace_output) {
           .task = task, .stream = ev->line == 2 ? 2 : 1, .time_ns = t,
@@ -702,7 +722,14 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
         if (task == -2)
           return -1;
         char text[512];
+        char placeholder[32];
         const char *name = task >= 0 ? b->tasks[task].name : "?";
+        if (name == NULL)
+          {
+            snprintf (placeholder, sizeof placeholder, "task %llu",
+                      (unsigned long long) b->tasks[task].id);
+            name = placeholder;
+          }
         if (ev->object != 0)
           snprintf (text, sizeof text, "'%s' waits on %s (object %llu)",
                     name, braid_trace_wait_reason_name (ev->reason),
@@ -894,20 +921,18 @@ sort_by_time (void *base, size_t n, size_t size, size_t offset)
 
 /* Groups the slices by task, keeping each task's in time order (they
  * were appended in event order), and fills first_slice, n_slices and the
- * totals. */
+ * totals. The slices are moved in place, following the cycles of the
+ * permutation, so the peak is the slices plus 4 bytes each for their
+ * destinations rather than two copies of the largest array of the model
+ * (56 bytes a slice, about one slice per event). */
 static int
 group_slices (braid__builder *b)
 {
+  size_t n = b->n_slices;
   size_t *start = calloc (b->n_tasks + 1, sizeof *start);
-  braid_trace_slice *out = malloc ((b->n_slices ? b->n_slices : 1)
-                                   * sizeof *out);
-  if (start == NULL || out == NULL)
-    {
-      free (start);
-      free (out);
-      return -1;
-    }
-  for (size_t i = 0; i < b->n_slices; i++)
+  if (start == NULL)
+    return -1;
+  for (size_t i = 0; i < n; i++)
     start[b->slices[i].task + 1]++;
   for (size_t i = 0; i < b->n_tasks; i++)
     {
@@ -915,10 +940,9 @@ group_slices (braid__builder *b)
       start[i + 1] += start[i];
       b->tasks[i].first_slice = start[i];
     }
-  for (size_t i = 0; i < b->n_slices; i++)
+  for (size_t i = 0; i < n; i++)
     {
       const braid_trace_slice *sl = &b->slices[i];
-      out[start[sl->task]++] = *sl;
       braid_trace_task *task = &b->tasks[sl->task];
       int64_t d = sl->end_ns - sl->start_ns;
       if (sl->state == BRAID_STATE_RUNNING)
@@ -928,11 +952,39 @@ group_slices (braid__builder *b)
       else
         task->waiting_ns += d;
     }
+  if (n < UINT32_MAX)
+    {
+      /* dest[i]: where slice i goes. Each swap puts one slice at its
+       * final place, so the loop is O(n). */
+      uint32_t *dest = malloc ((n ? n : 1) * sizeof *dest);
+      if (dest == NULL)
+        {
+          free (start);
+          return -1;
+        }
+      int sorted = 1;
+      for (size_t i = 0; i < n; i++)
+        {
+          dest[i] = (uint32_t) start[b->slices[i].task]++;
+          sorted &= dest[i] == i;
+        }
+      for (size_t i = 0; i < n && !sorted; i++)
+        while (dest[i] != i)
+          {
+            uint32_t j = dest[i];
+            braid_trace_slice tmp = b->slices[j];
+            b->slices[j] = b->slices[i];
+            b->slices[i] = tmp;
+            dest[i] = dest[j];
+            dest[j] = j;
+          }
+      free (dest);
+      free (start);
+      return 0;
+    }
+  /* Four billion slices would take 224 GB: not a trace this loads. */
   free (start);
-  free (b->slices);
-  b->slices = out;
-  b->cap_slices = b->n_slices;
-  return 0;
+  return -1;
 }
 
 /* Keeps what lies in [start, end) and the tasks alive in it, renumbering
@@ -1034,6 +1086,14 @@ braid__builder_finish (braid__builder *b,
   for (size_t i = 0; i < b->n_tasks; i++)
     if (close_slice (b, (int32_t) i, b->last_t) != 0)
       goto fail;
+  for (size_t i = 0; i < b->n_tasks; i++)
+    if (b->tasks[i].name == NULL)
+      {
+        b->tasks[i].name = braid__arena_printf (
+          trace->arena, "task %llu", (unsigned long long) b->tasks[i].id);
+        if (b->tasks[i].name == NULL)
+          goto fail;
+      }
   /* Depth in the spawn tree. A parent normally has a smaller index; one
    * that does not (a placeholder, an untrusted file) makes a root. */
   for (size_t i = 0; i < b->n_tasks; i++)
@@ -1090,6 +1150,23 @@ braid__builder_finish (braid__builder *b,
   trace->meta.duration_ns = b->last_t;
   trace->meta.n_steps = b->steps;
   trace->meta.n_iterations = b->iterations;
+#define SHRINK(arr, n) ((arr) = shrink ((arr), (n), sizeof *(arr)))
+  SHRINK (b->tasks, b->n_tasks);
+#define BIG_SHRINK(a)                                                        \
+  braid__big_shrink ((void **) &b->a, &b->a##_bytes, b->n_##a * sizeof *b->a)
+  BIG_SHRINK (slices);
+  BIG_SHRINK (edges);
+  BIG_SHRINK (marks);
+  BIG_SHRINK (outputs);
+#undef BIG_SHRINK
+  SHRINK (b->objects, b->n_objects);
+  SHRINK (b->problems, b->n_problems);
+#undef SHRINK
+  /* The per-task build state goes before the id maps are built. */
+  free (b->states), b->states = NULL;
+  free (b->ended), b->ended = NULL;
+  free (b->keys), b->keys = NULL;
+  free (b->vals), b->vals = NULL;
   trace->tasks = b->tasks, trace->n_tasks = b->n_tasks;
   trace->slices = b->slices, trace->n_slices = b->n_slices;
   trace->edges = b->edges, trace->n_edges = b->n_edges;
@@ -1097,6 +1174,10 @@ braid__builder_finish (braid__builder *b,
   trace->outputs = b->outputs, trace->n_outputs = b->n_outputs;
   trace->objects = b->objects, trace->n_objects = b->n_objects;
   trace->problems = b->problems, trace->n_problems = b->n_problems;
+  trace->slices_bytes = b->slices_bytes;
+  trace->edges_bytes = b->edges_bytes;
+  trace->marks_bytes = b->marks_bytes;
+  trace->outputs_bytes = b->outputs_bytes;
   b->tasks = NULL, b->slices = NULL, b->edges = NULL, b->marks = NULL;
   b->outputs = NULL, b->objects = NULL, b->problems = NULL;
 

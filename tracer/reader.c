@@ -9,12 +9,17 @@
  * stepping through the rowid order, each row handed to the model builder
  * (reader-model.c) without being kept, then the events still packed in
  * batches (a trace whose recording was killed), decoded by codec.c's
- * braid__batches_load, the same path that finalization uses.
+ * braid__batches_each a batch at a time and handed over the same way, so
+ * no copy of the events is ever held: the model's arrays are the memory
+ * of a load.
  */
 #include "trace-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -358,6 +363,36 @@ braid__trace_string (const braid_trace *trace, uint64_t id)
   return trace->strings[id];
 }
 
+/* What feed_packed needs: the builder and the progress callback. */
+typedef struct packed_feed
+{
+  braid__builder *b;
+  const braid_trace_load_options *options;
+  int result;
+} packed_feed;
+
+/* braid__batches_each's callback: one decoded event into the builder.
+ * Returns non-zero, with the reason in feed->result, to stop. */
+static int
+feed_packed (void *data, const braid__ev *ev, size_t i, size_t n)
+{
+  packed_feed *feed = data;
+  if (braid__builder_add (feed->b, ev) != 0)
+    {
+      feed->result = BRAID_ENOMEM;
+      return 1;
+    }
+  const braid_trace_load_options *options = feed->options;
+  if ((i & 0xffff) == 0xffff && options != NULL && options->progress != NULL
+      && !options->progress (0.5 + 0.4 * (double) i / (double) n,
+                             options->progress_data))
+    {
+      feed->result = BRAID_ECANCELLED;
+      return 1;
+    }
+  return 0;
+}
+
 static int
 load_events (braid_trace *trace, sqlite3 *db, const char *path,
              const braid_trace_load_options *options, char **error)
@@ -431,14 +466,26 @@ load_events (braid_trace *trace, sqlite3 *db, const char *path,
     result = sqlite_failure (error, path, db, rc);
 
   /* Events still in batches: a recording that was killed before its
-   * clean end (or a file not yet repaired). They follow the rows. */
-  braid__ev *packed = NULL;
-  size_t n_packed = 0;
+   * clean end (or a file not yet repaired). They follow the rows, and
+   * stream into the builder a batch at a time. */
   if (result == 0)
     {
-      rc = braid__batches_load (db, (uint64_t) last + 1, &packed,
+      packed_feed feed = { b, options, 0 };
+      size_t n_packed = 0;
+      rc = braid__batches_each (db, (uint64_t) last + 1, feed_packed, &feed,
                                 &n_packed);
-      if (rc == SQLITE_CORRUPT)
+      n += n_packed;
+      if (rc == SQLITE_ABORT && feed.result == BRAID_ECANCELLED)
+        {
+          set_error (error, path, "loading cancelled");
+          result = BRAID_ECANCELLED;
+        }
+      else if (rc == SQLITE_ABORT || rc == SQLITE_NOMEM)
+        {
+          set_error (error, path, "out of memory while loading the trace");
+          result = BRAID_ENOMEM;
+        }
+      else if (rc == SQLITE_CORRUPT)
         {
           set_error (error, path,
                      "the file is corrupted (a batch of events is "
@@ -448,25 +495,6 @@ load_events (braid_trace *trace, sqlite3 *db, const char *path,
       else if (rc != SQLITE_OK)
         result = sqlite_failure (error, path, db, rc);
     }
-  for (size_t i = 0; result == 0 && i < n_packed; i++)
-    {
-      if (braid__builder_add (b, &packed[i]) != 0)
-        {
-          set_error (error, path, "out of memory while loading the trace");
-          result = BRAID_ENOMEM;
-          break;
-        }
-      n++;
-      if ((i & 0xffff) == 0xffff && options != NULL
-          && options->progress != NULL
-          && !options->progress (0.5 + 0.4 * (double) i / (double) n_packed,
-                                 options->progress_data))
-        {
-          set_error (error, path, "loading cancelled");
-          result = BRAID_ECANCELLED;
-        }
-    }
-  free (packed);
   if (result != 0)
     {
       braid__builder_free (b);
@@ -537,6 +565,12 @@ braid_trace_open (const char *path, const braid_trace_load_options *options,
   if (rc != 0)
     goto fail;
   sqlite3_close (db);
+#ifdef __GLIBC__
+  /* SQLite's page cache and the builder's per-task state were freed in
+   * the middle of the heap, under the model's arrays: hand those pages
+   * back, or they stay resident for as long as the trace is open. */
+  malloc_trim (0);
+#endif
   *out = trace;
   return 0;
 
@@ -552,10 +586,10 @@ braid_trace_close (braid_trace *trace)
   if (trace == NULL)
     return;
   free (trace->tasks);
-  free (trace->slices);
-  free (trace->edges);
-  free (trace->marks);
-  free (trace->outputs);
+  braid__big_free (trace->slices, trace->slices_bytes);
+  braid__big_free (trace->edges, trace->edges_bytes);
+  braid__big_free (trace->marks, trace->marks_bytes);
+  braid__big_free (trace->outputs, trace->outputs_bytes);
   free (trace->objects);
   free (trace->problems);
   free (trace->strings);

@@ -203,6 +203,18 @@ size_t braid__batch_decode (const uint8_t *data, size_t len, size_t n,
 int braid__batches_load (struct sqlite3 *db, uint64_t first_seq,
                          braid__rec **out, size_t *n);
 
+/* braid__batches_each:
+ * The reader's form of braid__batches_load: calls @fn for each event, in
+ * the same order and numbering, without keeping them all (one batch at a
+ * time when a single thread recorded, which is what a killed run
+ * leaves). Every blob is checked before the first call. @fn gets the
+ * event's index and the total and returns non-zero to stop (the result
+ * is then SQLITE_ABORT). *n is the number of events handed over. */
+int braid__batches_each (struct sqlite3 *db, uint64_t first_seq,
+                         int (*fn) (void *data, const braid__rec *ev,
+                                    size_t i, size_t n),
+                         void *data, size_t *n);
+
 /* braid__finalize:
  * Expands the batches of the writable @db into the events table, creates
  * the indexes the views use, drops the batches and sets meta.finalized
@@ -243,6 +255,8 @@ struct braid_trace
   size_t n_objects;
   braid_trace_problem *problems;
   size_t n_problems;
+  /* The mapped sizes of the arrays that braid__big_* hold. */
+  size_t slices_bytes, edges_bytes, marks_bytes, outputs_bytes;
   /* Every string of the model lives in this arena. */
   char **strings;               /* string id -> text ("" when unknown) */
   size_t n_strings;
@@ -268,6 +282,15 @@ char *braid__arena_strndup (braid__arena *arena, const char *text,
                             size_t len);
 char *braid__arena_printf (braid__arena *arena, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
+
+/* reader-arena.c: the model's large arrays, as mappings of their own.
+ * braid__big_reserve grows the block *arr of *bytes bytes (NULL and 0 at
+ * first) to at least @need bytes, doubling, without copying; returns 0 or
+ * -1. braid__big_shrink gives back what lies past @need (all of it for
+ * 0). braid__big_free releases a block of @bytes bytes. */
+int braid__big_reserve (void **arr, size_t *bytes, size_t need);
+void braid__big_shrink (void **arr, size_t *bytes, size_t need);
+void braid__big_free (void *arr, size_t bytes);
 
 /* reader-model.c: derives tasks, slices, edges, marks, outputs, objects
  * and problems from the events, fed one at a time in seq order. */

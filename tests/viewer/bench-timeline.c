@@ -1,14 +1,23 @@
-/* bench-timeline.c: the viewer on a large trace, measured.
+/* bench-timeline.c: the viewer on large traces, measured.
  *
- * Records bench-viewer-spawner (default 10000 tasks x 46 yields, about a
- * million events) under tracing, then prints: the time to open the trace
- * and build the timeline model, resident memory against the file size,
- * the time of one frame (1600x900, offscreen cairo) at every zoom level
- * from the whole trace to the deepest zoom on both axes while panning,
- * and the cost of a hit test. Figures only: a benchmark never fails on
- * time. BRAID_BENCH_TASKS / BRAID_BENCH_YIELDS change the size;
- * BRAID_BENCH_TRACE reuses an existing trace.
+ * Records bench-viewer-spawner under tracing at two sizes, about one
+ * million events (10000 tasks x 46 yields) and about ten million (20000
+ * tasks x 230 yields), and for each prints: the time to open the trace
+ * and build the timeline model, resident memory against the file size
+ * (after loading, and the peak while loading, per array of the reader
+ * model), the time of one frame (1600x900, offscreen cairo) at every
+ * zoom level from the whole trace to the deepest zoom on both axes while
+ * panning, and the cost of a hit test. For the first size it also loads
+ * the same run left in the batch form of a killed recording, whose file
+ * is four times smaller, and reports the memory against that file.
+ *
+ * Figures only: a benchmark never fails on time. Traces are recorded
+ * once into BRAID_BENCH_CACHE (the build dir under meson) and reused
+ * while they are newer than the spawner. BRAID_BENCH_TASKS /
+ * BRAID_BENCH_YIELDS replace the sizes with one; BRAID_BENCH_10M=0 skips
+ * the large one; BRAID_BENCH_TRACE measures an existing trace only.
  */
+#include <malloc.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <time.h>
@@ -46,40 +55,192 @@ on_progress (double fraction, void *data)
   return true;
 }
 
-static char *
-record (void)
+/* Resets the peak resident size (VmHWM) to the current one, so that the
+ * peak of one load can be read; false where the kernel refuses. */
+static bool
+reset_peak (void)
 {
-  const char *reuse = g_getenv ("BRAID_BENCH_TRACE");
-  if (reuse)
-    return g_strdup (reuse);
+  FILE *f = fopen ("/proc/self/clear_refs", "w");
+  if (!f)
+    return false;
+  bool ok = fputs ("5", f) >= 0;
+  return fclose (f) == 0 && ok;
+}
+
+/* Bytes the allocator hands out now (small blocks and mmapped ones). */
+static double
+heap_mb (void)
+{
+  struct mallinfo2 mi = mallinfo2 ();
+  return (double)(mi.uordblks + mi.hblkhd) / 1048576.0;
+}
+
+/* Records the spawner with @tasks and @yields into @db. With @killed the
+ * spawner kills itself once its events are stored, leaving the batches
+ * of an interrupted recording instead of a finalized trace. */
+static bool
+record_into (const char *db, const char *tasks, const char *yields, bool killed)
+{
+  const char *spawner = g_getenv ("BRAID_BENCH_SPAWNER");
+  const char *argv[]
+      = { spawner, tasks, yields, "0", killed ? "kill" : NULL, NULL };
+  char **env = g_get_environ ();
+  env = g_environ_setenv (env, "BRAID_TRACE", db, TRUE);
+  int status;
+  gint64 t0 = g_get_monotonic_time ();
+  GError *error = NULL;
+  for (const char *suffix = ""; suffix; suffix = *suffix ? NULL : "-wal")
+    {
+      char *file = g_strconcat (db, suffix, NULL);
+      g_unlink (file);
+      g_free (file);
+    }
+  g_spawn_sync (NULL, (char **)argv, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                NULL, NULL, NULL, &status, &error);
+  g_strfreev (env);
+  g_assert_no_error (error);
+  bool ok = killed ? WIFSIGNALED (status)
+                   : WIFEXITED (status) && WEXITSTATUS (status) == 0;
+  if (!ok)
+    {
+      fprintf (stderr, "the spawner failed (status %d)\n", status);
+      return false;
+    }
+  printf ("record   %s tasks x %s yields under tracing%s: %.2f s\n", tasks,
+          yields, killed ? ", killed before finalization" : "",
+          (g_get_monotonic_time () - t0) / 1e6);
+  return true;
+}
+
+/* The path of a trace of @tasks x @yields, recorded now unless the cache
+ * holds one newer than the spawner. NULL if recording failed. */
+static char *
+cached_trace (const char *tasks, const char *yields, bool killed)
+{
   const char *spawner = g_getenv ("BRAID_BENCH_SPAWNER");
   if (!spawner)
     {
       fprintf (stderr, "BRAID_BENCH_SPAWNER is not set: run meson bench\n");
       exit (77);
     }
-  const char *tasks = g_getenv ("BRAID_BENCH_TASKS");
-  const char *yields = g_getenv ("BRAID_BENCH_YIELDS");
-  char *db = g_build_filename (vt_tmpdir (), "bench.db", NULL);
-  const char *argv[]
-      = { spawner, tasks ? tasks : "10000", yields ? yields : "46", NULL };
-  char **env = g_get_environ ();
-  env = g_environ_setenv (env, "BRAID_TRACE", db, TRUE);
-  int status;
-  gint64 t0 = g_get_monotonic_time ();
-  GError *error = NULL;
-  g_spawn_sync (NULL, (char **)argv, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
-                NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+  const char *dir = g_getenv ("BRAID_BENCH_CACHE");
+  char *name = g_strdup_printf ("bench-trace-%sx%s%s.db", tasks, yields,
+                                killed ? "-killed" : "");
+  char *db = g_build_filename (dir ? dir : vt_tmpdir (), name, NULL);
+  g_free (name);
+  GStatBuf trace_st, exe_st;
+  if (g_stat (db, &trace_st) == 0 && g_stat (spawner, &exe_st) == 0
+      && trace_st.st_mtime > exe_st.st_mtime && trace_st.st_size > 0)
     {
-      fprintf (stderr, "the spawner failed (status %d)\n", status);
-      exit (1);
+      printf ("record   reusing %s\n", db);
+      return db;
     }
-  printf ("record   %s tasks x %s yields under tracing: %.2f s\n", argv[1],
-          argv[2], (g_get_monotonic_time () - t0) / 1e6);
-  g_strfreev (env);
+  if (!record_into (db, tasks, yields, killed))
+    {
+      g_free (db);
+      return NULL;
+    }
   return db;
+}
+
+typedef struct load_figures
+{
+  double file_mb, open_s, model_s;
+  double reader_mb, model_mb, peak_reader_mb, peak_mb;
+} load_figures;
+
+/* Opens @db, builds the model (unless @model_out is NULL) and prints
+ * the time and memory figures. Returns the trace. */
+static braid_trace *
+load (const char *db, const char *label, braid_timeline_model **model_out)
+{
+  GStatBuf sb;
+  g_assert_cmpint (g_stat (db, &sb), ==, 0);
+  load_figures f = { 0 };
+  /* A killed recording leaves its last pages in the write-ahead log:
+   * they are part of the trace. */
+  char *wal = g_strconcat (db, "-wal", NULL);
+  GStatBuf wal_sb;
+  if (g_stat (wal, &wal_sb) == 0)
+    sb.st_size += wal_sb.st_size;
+  g_free (wal);
+  f.file_mb = sb.st_size / 1048576.0;
+
+  malloc_trim (0);
+  long rss0 = rss_kb ("VmRSS:");
+  bool peak_ok = reset_peak ();
+  double heap0 = heap_mb ();
+  braid_trace_load_options opts = { 0 };
+  opts.progress = on_progress;
+  progress_calls = 0;
+  braid_trace *trace = NULL;
+  char *error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  if (braid_trace_open (db, &opts, &trace, &error) != 0)
+    {
+      fprintf (stderr, "cannot open %s: %s\n", db, error);
+      free (error);
+      return NULL;
+    }
+  gint64 t1 = g_get_monotonic_time ();
+  long rss_reader = rss_kb ("VmRSS:");
+  long hwm_reader = rss_kb ("VmHWM:");
+  double heap_reader = heap_mb () - heap0;
+  braid_timeline_model *m = NULL;
+  if (model_out)
+    *model_out = m = braid_timeline_model_new (trace);
+  gint64 t2 = g_get_monotonic_time ();
+  long rss1 = rss_kb ("VmRSS:");
+  long hwm = rss_kb ("VmHWM:");
+
+  const braid_trace_meta *meta = braid_trace_get_meta (trace);
+  size_t n_tasks, n_slices, n_marks, n_edges, n_outputs, n_objects, n_problems;
+  braid_trace_get_tasks (trace, &n_tasks);
+  braid_trace_get_slices (trace, &n_slices);
+  braid_trace_get_marks (trace, &n_marks);
+  braid_trace_get_edges (trace, &n_edges);
+  braid_trace_get_outputs (trace, &n_outputs);
+  braid_trace_get_objects (trace, &n_objects);
+  braid_trace_get_problems (trace, &n_problems);
+  printf ("trace    %s: %.1f MB (%.1f bytes/event), %" G_GUINT64_FORMAT
+          " events, %zu tasks, %zu slices, %zu marks, %zu edges\n",
+          label, f.file_mb, sb.st_size / (double)MAX (meta->n_events, 1),
+          meta->n_events, n_tasks, n_slices, n_marks, n_edges);
+  printf ("open     reader %.2f s (%d progress calls), model %.3f s, "
+          "total %.2f s\n",
+          (t1 - t0) / 1e6, progress_calls, (t2 - t1) / 1e6, (t2 - t0) / 1e6);
+#define MB(n, type) ((double)(n) * sizeof (type) / 1048576.0)
+  printf ("arrays   slices %.1f MB (%zu B each), marks %.1f, tasks %.1f, "
+          "edges %.1f, outputs %.1f, objects %.2f, problems %.2f; "
+          "malloc heap in use %.1f MB (tasks, objects, problems, strings, "
+          "id maps)\n",
+          MB (n_slices, braid_trace_slice), sizeof (braid_trace_slice),
+          MB (n_marks, braid_trace_mark), MB (n_tasks, braid_trace_task),
+          MB (n_edges, braid_trace_edge), MB (n_outputs, braid_trace_output),
+          MB (n_objects, braid_trace_object),
+          MB (n_problems, braid_trace_problem), heap_reader);
+#undef MB
+  double reader = (rss_reader - rss0) / 1024.0;
+  double model = (rss1 - rss_reader) / 1024.0;
+  double peak_reader = (hwm_reader - rss0) / 1024.0;
+  double peak = (hwm - rss0) / 1024.0;
+  if (model_out)
+    printf ("memory   resident +%.1f MB after loading (%.2fx the file): "
+            "reader %.1f MB, timeline model %.1f MB\n",
+            reader + model, (reader + model) / f.file_mb, reader, model);
+  else
+    printf ("memory   resident +%.1f MB after loading (%.2fx the file)\n",
+            reader, reader / f.file_mb);
+  if (peak_ok)
+    printf ("peak     resident +%.1f MB while opening (%.2fx the file)%s\n",
+            model_out ? peak : peak_reader,
+            (model_out ? peak : peak_reader) / f.file_mb,
+            model_out ? ", reader and model" : "");
+  else
+    printf ("peak     unknown (/proc/self/clear_refs refused); process "
+            "peak %.1f MB\n",
+            hwm / 1024.0);
+  return trace;
 }
 
 typedef struct frame_stats
@@ -171,48 +332,11 @@ bench_axis (const braid_timeline_model *m, braid_timeline_axis axis,
           all.sum_cpu / all.n, all.max_cpu, all.cpu_over_16);
 }
 
-int
-main (int argc, char **argv)
+/* Draws every zoom level of @trace's model on both axes and times the
+ * hit test. */
+static void
+bench_frames (braid_timeline_model *m)
 {
-  char *db = record ();
-  GStatBuf sb;
-  g_assert_cmpint (g_stat (db, &sb), ==, 0);
-  double file_mb = sb.st_size / 1048576.0;
-
-  long rss0 = rss_kb ("VmRSS:");
-  braid_trace_load_options opts = { 0 };
-  opts.progress = on_progress;
-  braid_trace *trace = NULL;
-  char *error = NULL;
-  gint64 t0 = g_get_monotonic_time ();
-  if (braid_trace_open (db, &opts, &trace, &error) != 0)
-    {
-      fprintf (stderr, "cannot open %s: %s\n", db, error);
-      return 1;
-    }
-  gint64 t1 = g_get_monotonic_time ();
-  long rss_reader = rss_kb ("VmRSS:");
-  braid_timeline_model *m = braid_timeline_model_new (trace);
-  gint64 t2 = g_get_monotonic_time ();
-  long rss1 = rss_kb ("VmRSS:");
-  const braid_trace_meta *meta = braid_trace_get_meta (trace);
-  size_t n_tasks, n_slices, n_marks, n_edges;
-  braid_trace_get_tasks (trace, &n_tasks);
-  braid_trace_get_slices (trace, &n_slices);
-  braid_trace_get_marks (trace, &n_marks);
-  braid_trace_get_edges (trace, &n_edges);
-  printf ("trace    %.1f MB, %" G_GUINT64_FORMAT " events, %zu tasks, "
-          "%zu slices, %zu marks, %zu edges\n",
-          file_mb, meta->n_events, n_tasks, n_slices, n_marks, n_edges);
-  printf ("open     reader %.2f s (%d progress calls), model %.3f s, "
-          "total %.2f s\n",
-          (t1 - t0) / 1e6, progress_calls, (t2 - t1) / 1e6, (t2 - t0) / 1e6);
-  printf ("memory   resident +%.1f MB after loading (%.2fx the file): "
-          "reader %.1f MB, timeline model %.1f MB; peak %.1f MB\n",
-          (rss1 - rss0) / 1024.0, (rss1 - rss0) / 1024.0 / file_mb,
-          (rss_reader - rss0) / 1024.0, (rss1 - rss_reader) / 1024.0,
-          rss_kb ("VmHWM:") / 1024.0);
-
   cairo_surface_t *surface
       = cairo_image_surface_create (CAIRO_FORMAT_RGB24, FRAME_W, FRAME_H);
   cairo_t *cr = cairo_create (surface);
@@ -235,11 +359,78 @@ main (int argc, char **argv)
   printf ("hit test %.2f us each (100000 points, %d on a slice)\n",
           (g_get_monotonic_time () - h0) / 100000.0, hits);
   g_rand_free (rand);
-
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
+}
+
+/* The whole benchmark on one trace. */
+static int
+bench_trace (const char *db, const char *label)
+{
+  braid_timeline_model *m = NULL;
+  braid_trace *trace = load (db, label, &m);
+  if (!trace || !m)
+    return 1;
+  bench_frames (m);
   braid_timeline_model_free (m);
   braid_trace_close (trace);
-  g_free (db);
   return 0;
+}
+
+static double
+load_average (void)
+{
+  double avg[1] = { -1 };
+  FILE *f = fopen ("/proc/loadavg", "r");
+  if (f)
+    {
+      if (fscanf (f, "%lf", &avg[0]) != 1)
+        avg[0] = -1;
+      fclose (f);
+    }
+  return avg[0];
+}
+
+int
+main (int argc, char **argv)
+{
+  printf ("load     average %.2f at start\n", load_average ());
+  const char *reuse = g_getenv ("BRAID_BENCH_TRACE");
+  if (reuse)
+    return bench_trace (reuse, "given trace");
+
+  const char *tasks = g_getenv ("BRAID_BENCH_TASKS");
+  const char *yields = g_getenv ("BRAID_BENCH_YIELDS");
+  int failed = 0;
+  if (tasks || yields)
+    {
+      char *db = cached_trace (tasks ? tasks : "10000", yields ? yields : "46",
+                               false);
+      return db ? bench_trace (db, "finalized") : 1;
+    }
+
+  /* About a million events: finalized, then the same program's batches
+   * as a killed run leaves them (memory only). */
+  printf ("== about 1,000,000 events\n");
+  char *db = cached_trace ("10000", "46", false);
+  failed |= db ? bench_trace (db, "finalized") : 1;
+  g_free (db);
+  db = cached_trace ("10000", "46", true);
+  if (db)
+    {
+      braid_trace *trace = load (db, "batches of a killed run", NULL);
+      failed |= trace == NULL;
+      braid_trace_close (trace);
+      g_free (db);
+    }
+
+  const char *big = g_getenv ("BRAID_BENCH_10M");
+  if (big && strcmp (big, "0") == 0)
+    return failed;
+  printf ("== about 10,000,000 events\n");
+  db = cached_trace ("20000", "230", false);
+  failed |= db ? bench_trace (db, "finalized") : 1;
+  g_free (db);
+  printf ("load     average %.2f at the end\n", load_average ());
+  return failed;
 }
