@@ -82,6 +82,26 @@ extern BRAID_HIDDEN int braid__hooks_active;
 BRAID_HIDDEN void braid__hook_call (braid_event *event);
 BRAID_HIDDEN void braid__modules_load_once (void);
 
+/* The emitters of the frequent events (hooks.c). Each is out of line, so
+ * that a transition's untraced path keeps only its branch on
+ * braid__hooks_active, but not cold: with a hook installed they are the
+ * hot path, and cold code is compiled for size (braid__event_time would
+ * not be inlined). Each builds its event field by field (no block
+ * zeroing) and stamps it with braid__event_time or the loop's shared
+ * reading (see braid__event_time_shared). */
+struct braid_loop;
+struct braid_task;
+/* TASK_SUSPENDED of @t, waiting on @object for @reason; @value: the
+ * delay of a sleep. Opens a shared-reading window (the switch). */
+BRAID_HIDDEN void braid__emit_suspended (struct braid_task *t, uint32_t reason,
+                                         uint64_t object, int64_t value)
+    __attribute__ ((noinline));
+/* TASK_RESUMED of @t switched to directly from a task (the switch's
+ * window) when @direct, or by the loop. Closes the window. */
+BRAID_HIDDEN void braid__emit_resumed (struct braid_loop *loop,
+                                       struct braid_task *t, bool direct)
+    __attribute__ ((noinline));
+
 /* ------------------------------------------------------------------ */
 /* Ready queue                                                         */
 
@@ -268,7 +288,8 @@ BRAID_HIDDEN void braid__task_reap (braid_loop *loop, braid_task *t);
 BRAID_HIDDEN void braid__task_detach (braid_task *t);
 BRAID_HIDDEN int braid__task_deliver_cancel (braid_task *t);
 BRAID_HIDDEN void braid__emit_woken (braid_task *t, braid_task *waker,
-                                     uint64_t object);
+                                     uint64_t object)
+    __attribute__ ((noinline));
 BRAID_HIDDEN uint64_t braid__id_new (void);
 BRAID_HIDDEN void braid__wait_describe (const braid_task *t, char *buf,
                                         size_t size);
@@ -344,6 +365,20 @@ struct braid_loop
   unsigned close_fails; /* failed awaits of the task being unwound */
   /* Things braid_loop_close closes (braid__loop_add_closer). */
   braid__closer *closers;
+  /* Event timestamps (clock.c, braid__event_time): the last time handed
+   * to an event (they never go backwards), the counter reading and
+   * monotonic time of the last anchor, the calibration's origin, the
+   * counter-to-ns multiplier (32 fraction bits; 0 until calibrated) and
+   * how many ticks after the anchor the next re-anchoring is due (0: no
+   * usable counter, every event reads the monotonic clock). */
+  uint64_t ev_last;
+  uint64_t ev_anchor_cyc, ev_anchor_ns;
+  uint64_t ev_origin_cyc, ev_origin_ns;
+  uint64_t ev_mult;
+  uint64_t ev_limit;
+  /* A shared-reading window is open: ev_last may stamp the next events
+   * (braid__event_time_shared). */
+  bool ev_held;
 };
 
 /* slow_flag bits. */
@@ -357,15 +392,123 @@ struct braid_loop
 
 BRAID_HIDDEN uint64_t braid__clock_read (const braid_loop *loop);
 BRAID_HIDDEN uint64_t braid__monotonic_ns (void);
-BRAID_HIDDEN void braid__emit_iteration (braid_loop *loop);
+
+/* ------------------------------------------------------------------ */
+/* Event timestamps (clock.c)                                          */
+
+/* A free-running counter at a constant rate, when the CPU has one that
+ * is cheap to read from user space: the invariant TSC on x86-64, the
+ * virtual counter on AArch64. BRAID_HAVE_CYCLES is 0 elsewhere. */
+#if defined(__x86_64__)
+#define BRAID_HAVE_CYCLES 1
+static inline uint64_t
+braid__cycles (void)
+{
+  uint32_t lo, hi;
+  __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+  return (uint64_t)hi << 32 | lo;
+}
+#elif defined(__aarch64__)
+#define BRAID_HAVE_CYCLES 1
+static inline uint64_t
+braid__cycles (void)
+{
+  uint64_t v;
+  __asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(v));
+  return v;
+}
+#else
+#define BRAID_HAVE_CYCLES 0
+static inline uint64_t
+braid__cycles (void)
+{
+  return 0;
+}
+#endif
+
+/* The slow path of braid__event_time: reads the monotonic clock,
+ * re-anchors (and refines) the counter's conversion, and returns the
+ * reading (never below loop->ev_last, which it updates). */
+BRAID_HIDDEN uint64_t braid__event_time_slow (braid_loop *loop)
+    __attribute__ ((noinline, cold));
+
+/* braid__event_time:
+ * The time stamped on an event of @loop (braid-hooks.h, time_ns): the
+ * virtual time with the virtual clock; otherwise CLOCK_MONOTONIC as
+ * extrapolated from the last anchor by the CPU's counter (a few ns to
+ * read instead of a vDSO call), re-anchored on the real clock every
+ * millisecond or so, and never below the previous event's time. */
+static inline __attribute__ ((always_inline)) uint64_t
+braid__event_time (braid_loop *loop)
+{
+  if (loop->clock == BRAID_CLOCK_VIRTUAL)
+    return loop->virtual_now;
+  if (BRAID_HAVE_CYCLES && BRAID_LIKELY (loop->ev_limit != 0))
+    {
+      /* Unsigned: a counter below the anchor (it cannot go backwards on
+       * one thread, but be safe) is a huge delta, hence the slow path. */
+      uint64_t d = braid__cycles () - loop->ev_anchor_cyc;
+      if (BRAID_LIKELY (d < loop->ev_limit))
+        {
+          uint64_t ns = loop->ev_anchor_ns + ((d * loop->ev_mult) >> 32);
+          if (BRAID_UNLIKELY (ns < loop->ev_last))
+            ns = loop->ev_last;
+          loop->ev_last = ns;
+          return ns;
+        }
+    }
+  return braid__event_time_slow (loop);
+}
+
+/* braid__event_time_shared:
+ * The time for an event emitted a few instructions after the previous
+ * one of the same transition: the previous event's time while a window
+ * is open (loop->ev_held: from a task's SUSPENDED or end event to the
+ * RESUMED of the task switched to, or among the wake-ups of one
+ * completion), a fresh braid__event_time otherwise. */
+static inline __attribute__ ((always_inline)) uint64_t
+braid__event_time_shared (braid_loop *loop)
+{
+  if (loop->clock == BRAID_CLOCK_VIRTUAL)
+    return loop->virtual_now;
+  if (loop->ev_held)
+    return loop->ev_last;
+  return braid__event_time (loop);
+}
+BRAID_HIDDEN void braid__emit_iteration (braid_loop *loop)
+    __attribute__ ((noinline));
 /* Called when loop->work_since_poll reached loop->work_check: reads the
  * clock and returns true when a poll is due (BRAID_POLL_WORK entries or
  * BRAID_POLL_NS since the last poll); otherwise sets the next work_check. */
 BRAID_HIDDEN bool braid__poll_due (braid_loop *loop);
+/* Emits an event of @kind with the fields given, every other field 0,
+ * stamped with a fresh braid__event_time (the monotonic clock when @loop
+ * is NULL). Closes any shared-reading window. */
 BRAID_HIDDEN void braid__emit_simple (braid_loop *loop, braid_event_kind kind,
                                       uint64_t task, uint64_t other,
                                       uint64_t object, int64_t value,
-                                      uint32_t reason);
+                                      uint32_t reason)
+    __attribute__ ((noinline));
+
+/* Sets every field of @ev: @kind and @time_ns, the rest 0 / NULL. Field
+ * by field: an initializer `= { 0 }` of the whole struct compiles to a
+ * `rep stos`, slower than the few stores an emitter needs. */
+static inline __attribute__ ((always_inline)) void
+braid__event_init (braid_event *ev, braid_event_kind kind, uint64_t time_ns)
+{
+  ev->kind = kind;
+  ev->reason = 0;
+  ev->time_ns = time_ns;
+  ev->task = 0;
+  ev->other = 0;
+  ev->object = 0;
+  ev->value = 0;
+  ev->line = 0;
+  ev->str1 = NULL;
+  ev->str2 = NULL;
+  ev->str3 = NULL;
+  ev->error = NULL;
+}
 
 /* Wakes @t, waiting on @object: queues its next step. */
 static inline void
@@ -439,8 +582,7 @@ braid__next_task (braid_loop *loop)
         return NULL;
       STEP_SEQ_BUMP (loop);
       if (BRAID_UNLIKELY (braid__hooks_active))
-        braid__emit_simple (loop, BRAID_EV_TASK_RESUMED, next->fut.id, 0, 0, 0,
-                            0);
+        braid__emit_resumed (loop, next, true);
       return next;
     }
   return NULL;
@@ -478,6 +620,9 @@ braid__task_suspend (braid_loop *loop, braid_task *t)
     }
   else
     {
+      /* The loop may block or run callbacks before the next event: no
+       * event after this point shares the suspension's reading. */
+      loop->ev_held = false;
       braid__tls_task = NULL;
       braid__coro_switch (&t->co, &loop->main_ctx);
     }

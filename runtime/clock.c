@@ -1,11 +1,22 @@
 /* clock.c: the loop's clock, monotonic (real time) or virtual (time that
  * only moves when the loop jumps it to the next timer deadline, or by the
- * real time the loop spent blocked waiting for I/O).
+ * real time the loop spent blocked waiting for I/O), and the timestamps
+ * of events (braid__event_time).
  *
  * Hot path: braid__clock_read, called only when the timer heap is not
- * empty, by sleep(d > 0), or for a hook event.
+ * empty, by sleep(d > 0), or by the poll bookkeeping. With a hook
+ * installed, braid__event_time (inline in braid-private.h) for every
+ * event that does not share its transition's reading: a counter read, a
+ * multiply and a shift. Its slow path here reads CLOCK_MONOTONIC about
+ * once per millisecond of events to re-anchor the conversion.
  */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 #include "braid-private.h"
 
@@ -15,6 +26,96 @@ braid__monotonic_ns (void)
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The counter's conversion is re-anchored on CLOCK_MONOTONIC when this
+ * much time passed since the last anchor: with the rate measured over the
+ * whole run, the error between anchors stays far below a microsecond. */
+#define EV_REANCHOR_NS 1000000u
+/* The rate is first measured once this much time passed since the first
+ * event; until then every event reads CLOCK_MONOTONIC (as without a
+ * counter), so no loop pays a calibration wait. */
+#define EV_CALIBRATE_NS 1000000u
+/* A (counter, clock, counter) triple read further apart than this (the
+ * thread was preempted in between) is not used as an anchor. */
+#define EV_MAX_GAP_NS 2000u
+
+static int cycles_usable;
+
+/* Whether braid__cycles counts at a constant rate, on every CPU, in every
+ * power state: the invariant TSC on x86-64 (CPUID 0x80000007, EDX bit 8),
+ * always on AArch64 (the generic timer's virtual counter). The variable
+ * BRAID_EVENT_CLOCK=monotonic turns the counter off (every event then
+ * reads CLOCK_MONOTONIC). */
+static void
+cycles_probe (void)
+{
+  const char *env = getenv ("BRAID_EVENT_CLOCK");
+  if (env && strcmp (env, "monotonic") == 0)
+    return;
+#if defined(__x86_64__)
+  unsigned a, b, c, d;
+  if (__get_cpuid (0x80000000, &a, &b, &c, &d) && a >= 0x80000007
+      && __get_cpuid (0x80000007, &a, &b, &c, &d) && (d & (1u << 8)))
+    cycles_usable = 1;
+#elif defined(__aarch64__)
+  cycles_usable = 1;
+#endif
+}
+
+/* Records an anchor read as @c0, @ns, @c1 (counter, clock, counter);
+ * measures the counter's rate once the run is long enough. */
+static void
+anchor (braid_loop *loop, uint64_t c0, uint64_t ns, uint64_t c1)
+{
+  uint64_t gap = c1 - c0;
+  uint64_t c = c0 + gap / 2;
+  if (loop->ev_origin_ns == 0 || c <= loop->ev_origin_cyc)
+    {
+      loop->ev_origin_cyc = loop->ev_anchor_cyc = c;
+      loop->ev_origin_ns = loop->ev_anchor_ns = ns;
+      return;
+    }
+  if (loop->ev_mult
+      && (uint64_t)(((unsigned __int128)gap * loop->ev_mult) >> 32)
+             > EV_MAX_GAP_NS)
+    return;
+  uint64_t span_ns = ns - loop->ev_origin_ns;
+  if (span_ns >= EV_CALIBRATE_NS)
+    {
+      /* The rate over the whole run since the origin: its error (that of
+       * two readings over the span) shrinks as the run goes on. */
+      uint64_t mult = (uint64_t)(((unsigned __int128)span_ns << 32)
+                                 / (c - loop->ev_origin_cyc));
+      if (mult == 0 || mult >= (uint64_t)1 << 40)
+        return; /* not a sensible rate (a counter slower than 4 MHz) */
+      loop->ev_mult = mult;
+      loop->ev_limit
+          = (uint64_t)(((unsigned __int128)EV_REANCHOR_NS << 32) / mult);
+    }
+  loop->ev_anchor_cyc = c;
+  loop->ev_anchor_ns = ns;
+}
+
+uint64_t
+braid__event_time_slow (braid_loop *loop)
+{
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once (&once, cycles_probe);
+  uint64_t ns;
+  if (BRAID_HAVE_CYCLES && cycles_usable)
+    {
+      uint64_t c0 = braid__cycles ();
+      ns = braid__monotonic_ns ();
+      uint64_t c1 = braid__cycles ();
+      anchor (loop, c0, ns, c1);
+    }
+  else
+    ns = braid__monotonic_ns ();
+  if (ns < loop->ev_last)
+    ns = loop->ev_last;
+  loop->ev_last = ns;
+  return ns;
 }
 
 uint64_t

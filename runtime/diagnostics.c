@@ -47,10 +47,11 @@ describe_site (const braid_task *t, char *buf, size_t size)
 static void
 emit_error_event (braid_event_kind kind, braid_future *f)
 {
-  braid_event ev = { 0 };
+  braid_event ev;
   braid_error *e = f->error;
-  ev.kind = kind;
-  ev.time_ns = f->loop ? braid__clock_read (f->loop) : braid__monotonic_ns ();
+  braid__event_init (&ev, kind,
+                     f->loop ? braid__event_time (f->loop)
+                             : braid__monotonic_ns ());
   ev.task = f->is_task ? f->id : 0;
   ev.object = f->id;
   ev.error = e;
@@ -127,9 +128,9 @@ braid__report_destroyed_pending (braid_task *t)
   fflush (stderr);
   if (BRAID_UNLIKELY (braid__hooks_active))
     {
-      braid_event ev = { 0 };
-      ev.kind = BRAID_EV_TASK_DESTROYED_PENDING;
-      ev.time_ns = braid__clock_read (t->loop);
+      braid_event ev;
+      braid__event_init (&ev, BRAID_EV_TASK_DESTROYED_PENDING,
+                         braid__event_time (t->loop));
       ev.task = t->fut.id;
       ev.reason = t->wait_reason;
       ev.object = t->wait_object;

@@ -46,9 +46,9 @@ braid__object_created (braid_loop *loop, uint64_t id, braid_object_kind kind,
   braid_task *cur = braid__tls_task;
   if (!loop)
     loop = braid__tls_loop;
-  braid_event ev = { 0 };
-  ev.kind = BRAID_EV_OBJECT_CREATED;
-  ev.time_ns = loop ? braid__clock_read (loop) : braid__monotonic_ns ();
+  braid_event ev;
+  braid__event_init (&ev, BRAID_EV_OBJECT_CREATED,
+                     loop ? braid__event_time (loop) : braid__monotonic_ns ());
   ev.task = cur ? cur->fut.id : 0;
   ev.other = ev.task;
   ev.object = id;
@@ -219,41 +219,11 @@ braid__future_add_waiter (braid_future *f, braid_task *t)
   push_callback (f, NULL, t);
 }
 
-void
-braid__emit_woken (braid_task *t, braid_task *waker, uint64_t object)
+/* Wakes the tasks waiting on the completed @f and queues its done
+ * callbacks, in registration order. */
+static inline __attribute__ ((always_inline)) void
+run_waiters (braid_future *f)
 {
-  /* The object is the one the task said it waits on at its suspension
-   * (a gather, a wait...), not the private future behind it, so the
-   * suspension and its wake-up name the same object. */
-  braid__emit_simple (t->loop, BRAID_EV_TASK_WOKEN, t->fut.id,
-                      waker ? waker->fut.id : t->loop->cause,
-                      t->wait_object ? t->wait_object : object, 0,
-                      t->wait_reason);
-}
-
-void
-braid__future_complete (braid_future *f, int state, void *result,
-                        braid_error *error)
-{
-  f->state = (uint8_t)state;
-  f->result = result;
-  f->error = error;
-  f->cancel_fn = NULL;
-  if (BRAID_UNLIKELY (braid__hooks_active))
-    {
-      braid_task *cur = braid__tls_task;
-      f->completer = cur ? cur->fut.id : f->loop->cause;
-    }
-  if (BRAID_UNLIKELY (braid__hooks_active) && !f->is_task)
-    {
-      braid_task *cur = braid__tls_task;
-      braid__emit_simple (f->loop, BRAID_EV_OBJECT_DONE, cur ? cur->fut.id : 0,
-                          cur ? cur->fut.id : 0, f->id,
-                          state == FUT_RESULT  ? 0
-                          : state == FUT_ERROR ? 1
-                                               : 2,
-                          0);
-    }
   uint32_t n = f->ncbs;
   if (n == 0)
     return;
@@ -267,6 +237,51 @@ braid__future_complete (braid_future *f, int state, void *result,
         queue_done_callback (f, cb.fn, cb.data);
     }
   braid__future_release_cbs (f);
+}
+
+/* braid__future_complete with a hook installed: records the completer,
+ * reports OBJECT_DONE for a plain future, and wakes the waiters with one
+ * shared reading for all their WOKEN events (a task's end event already
+ * opened the window; otherwise this reading is OBJECT_DONE's, or a fresh
+ * one). The window is put back as it was: a task's end keeps it open
+ * for the switch that follows. */
+static __attribute__ ((noinline)) void
+complete_observed (braid_future *f, int state)
+{
+  braid_loop *loop = f->loop;
+  braid_task *cur = braid__tls_task;
+  f->completer = cur ? cur->fut.id : loop->cause;
+  if (!f->is_task)
+    braid__emit_simple (loop, BRAID_EV_OBJECT_DONE, cur ? cur->fut.id : 0,
+                        cur ? cur->fut.id : 0, f->id,
+                        state == FUT_RESULT  ? 0
+                        : state == FUT_ERROR ? 1
+                                             : 2,
+                        0);
+  if (f->ncbs == 0)
+    return;
+  bool held = loop->ev_held;
+  if (!held && f->is_task)
+    braid__event_time (loop);
+  loop->ev_held = true;
+  run_waiters (f);
+  loop->ev_held = held;
+}
+
+void
+braid__future_complete (braid_future *f, int state, void *result,
+                        braid_error *error)
+{
+  f->state = (uint8_t)state;
+  f->result = result;
+  f->error = error;
+  f->cancel_fn = NULL;
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    {
+      complete_observed (f, state);
+      return;
+    }
+  run_waiters (f);
 }
 
 int
@@ -454,8 +469,7 @@ braid__await_as (braid_future *f, braid_wait_reason reason, uint64_t object_id,
         t->must_cancel = false;
     }
   if (BRAID_UNLIKELY (braid__hooks_active))
-    braid__emit_simple (loop, BRAID_EV_TASK_SUSPENDED, t->fut.id, 0,
-                        t->wait_object, 0, reason);
+    braid__emit_suspended (t, reason, t->wait_object, 0);
   braid__task_suspend (loop, t);
 
   t->waiting_on = NULL;

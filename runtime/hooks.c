@@ -3,6 +3,10 @@
  *
  * Hot path: braid__hooks_active, read by every transition; it is 0 unless
  * a hook is installed, so the runtime's branches on it are predictable.
+ * With a hook installed, the emitters of the frequent events (suspended,
+ * resumed, woken, iteration) are the hot path: each costs a timestamp
+ * (braid__event_time, a counter read, or none within a shared-reading
+ * window), a dozen stores and the indirect call.
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -56,9 +60,19 @@ braid_hooks_emit (braid_event *event)
   if (event->time_ns == 0)
     {
       braid_loop *loop = braid__tls_loop;
-      event->time_ns = loop ? braid__clock_read (loop) : braid__monotonic_ns ();
+      event->time_ns = loop ? braid__event_time (loop) : braid__monotonic_ns ();
     }
   braid__hook_call (event);
+}
+
+/* Passes @ev to the hook. Inline in the emitters below: one load of the
+ * hook instead of a call to braid__hook_call. */
+static inline __attribute__ ((always_inline)) void
+call_hook (braid_event *ev)
+{
+  braid_hook_fn fn = hook_fn;
+  if (BRAID_LIKELY (fn != NULL))
+    fn (hook_data, ev);
 }
 
 void
@@ -66,15 +80,83 @@ braid__emit_simple (braid_loop *loop, braid_event_kind kind, uint64_t task,
                     uint64_t other, uint64_t object, int64_t value,
                     uint32_t reason)
 {
-  braid_event ev = { 0 };
-  ev.kind = kind;
-  ev.time_ns = loop ? braid__clock_read (loop) : braid__monotonic_ns ();
+  braid_event ev;
+  uint64_t now;
+  if (loop)
+    {
+      now = braid__event_time (loop);
+      loop->ev_held = false;
+    }
+  else
+    now = braid__monotonic_ns ();
+  braid__event_init (&ev, kind, now);
   ev.task = task;
   ev.other = other;
   ev.object = object;
   ev.value = value;
   ev.reason = reason;
-  braid__hook_call (&ev);
+  call_hook (&ev);
+}
+
+void
+braid__emit_suspended (braid_task *t, uint32_t reason, uint64_t object,
+                       int64_t value)
+{
+  braid_loop *loop = t->loop;
+  braid_event ev;
+  braid__event_init (&ev, BRAID_EV_TASK_SUSPENDED, braid__event_time (loop));
+  /* The switch that follows (the next task's RESUMED, an iteration's
+   * start, wake-ups by due timers) happens within a few hundred
+   * instructions: its events reuse this reading. */
+  loop->ev_held = true;
+  ev.task = t->fut.id;
+  ev.object = object;
+  ev.value = value;
+  ev.reason = reason;
+  call_hook (&ev);
+}
+
+void
+braid__emit_resumed (braid_loop *loop, braid_task *t, bool direct)
+{
+  braid_event ev;
+  /* A task's first step (wait_kind still WAITK_NONE) follows the set-up
+   * of its stack, which may map memory: a fresh reading then. */
+  uint64_t now = direct && t->wait_kind != WAITK_NONE
+                     ? braid__event_time_shared (loop)
+                     : braid__event_time (loop);
+  loop->ev_held = false;
+  braid__event_init (&ev, BRAID_EV_TASK_RESUMED, now);
+  ev.task = t->fut.id;
+  call_hook (&ev);
+}
+
+void
+braid__emit_woken (braid_task *t, braid_task *waker, uint64_t object)
+{
+  braid_loop *loop = t->loop;
+  braid_event ev;
+  braid__event_init (&ev, BRAID_EV_TASK_WOKEN, braid__event_time_shared (loop));
+  ev.task = t->fut.id;
+  ev.other = waker ? waker->fut.id : loop->cause;
+  /* The object is the one the task said it waits on at its suspension
+   * (a gather, a wait...), not the private future behind it, so the
+   * suspension and its wake-up name the same object. */
+  ev.object = t->wait_object ? t->wait_object : object;
+  ev.reason = t->wait_reason;
+  call_hook (&ev);
+}
+
+void
+braid__emit_iteration (braid_loop *loop)
+{
+  braid_event ev;
+  braid__event_init (&ev, BRAID_EV_ITERATION_BEGIN,
+                     braid__event_time_shared (loop));
+  ev.other = loop->queue.len;
+  ev.object = loop->id;
+  ev.value = (int64_t)loop->iteration;
+  call_hook (&ev);
 }
 
 /* Loads one module; @explicit_ says the user named it (warn when missing). */

@@ -38,13 +38,6 @@ braid__queue_grow (braid__queue *q)
   q->head = 0;
 }
 
-void
-braid__emit_iteration (braid_loop *loop)
-{
-  braid__emit_simple (loop, BRAID_EV_ITERATION_BEGIN, 0, loop->queue.len,
-                      loop->id, (int64_t)loop->iteration, 0);
-}
-
 static void
 wake_timer_cb (uv_timer_t *handle)
 {
@@ -113,6 +106,28 @@ poll_reset (braid_loop *loop, bool polled)
   loop->work_check = loop->check_first;
   if (polled)
     loop->last_poll_ns = braid__monotonic_ns ();
+}
+
+/* Reports the poll that just ended (poll_reset read the clock after it):
+ * stamped with that reading, which the iteration's start, a few
+ * instructions later, shares when one begins. */
+static __attribute__ ((noinline)) void
+emit_poll (braid_loop *loop, uint64_t blocked, bool jumped)
+{
+  uint64_t now = loop->virtual_now;
+  if (loop->clock != BRAID_CLOCK_VIRTUAL)
+    {
+      now = loop->last_poll_ns > loop->ev_last ? loop->last_poll_ns
+                                               : loop->ev_last;
+      loop->ev_last = now;
+    }
+  loop->ev_held = loop->queue.len != 0;
+  braid_event ev;
+  braid__event_init (&ev, BRAID_EV_POLL, now);
+  ev.object = loop->id;
+  ev.value = (int64_t)blocked;
+  ev.other = jumped;
+  braid__hook_call (&ev);
 }
 
 /* Begins an iteration in the loop's own context. Returns 1 when it began,
@@ -185,22 +200,17 @@ begin_iteration (braid_loop *loop)
   if (loop->nheap)
     braid__timers_move_due (loop, braid__clock_read (loop));
   if (BRAID_UNLIKELY (braid__hooks_active) && polled)
-    {
-      braid_event ev = { 0 };
-      ev.kind = BRAID_EV_POLL;
-      ev.time_ns = braid__clock_read (loop);
-      ev.object = loop->id;
-      ev.value = (int64_t)blocked;
-      ev.other = jumped;
-      braid__hook_call (&ev);
-    }
+    emit_poll (loop, blocked, jumped);
   if (loop->queue.len == 0)
     return 0;
   loop->iteration++;
   loop->remaining = loop->queue.len;
   loop->work_since_poll += loop->remaining;
   if (BRAID_UNLIKELY (braid__hooks_active))
-    braid__emit_iteration (loop);
+    {
+      braid__emit_iteration (loop);
+      loop->ev_held = false;
+    }
   return 1;
 }
 
@@ -239,8 +249,7 @@ dispatch (braid_loop *loop, braid__entry *e)
         STEP_SEQ_BUMP (loop);
         __atomic_store_n (&loop->in_step, 1, __ATOMIC_RELAXED);
         if (BRAID_UNLIKELY (braid__hooks_active))
-          braid__emit_simple (loop, BRAID_EV_TASK_RESUMED, t->fut.id, 0, 0, 0,
-                              0);
+          braid__emit_resumed (loop, t, false);
         braid__tls_task = t;
         braid__coro_switch (&loop->main_ctx, &t->co);
         braid__tls_task = NULL;
@@ -354,9 +363,8 @@ braid_loop_new (void)
   if (BRAID_UNLIKELY (braid__hooks_active))
     {
       extern char *program_invocation_name;
-      braid_event ev = { 0 };
-      ev.kind = BRAID_EV_LOOP_CREATED;
-      ev.time_ns = braid__clock_read (loop);
+      braid_event ev;
+      braid__event_init (&ev, BRAID_EV_LOOP_CREATED, braid__event_time (loop));
       ev.object = loop->id;
       ev.value = loop->clock;
       ev.str1 = program_invocation_name;
@@ -551,7 +559,7 @@ close_unwind_task (braid_loop *loop, braid_task *t)
   t->must_cancel = true;
   t->wake_cancelled = false;
   if (BRAID_UNLIKELY (braid__hooks_active))
-    braid__emit_simple (loop, BRAID_EV_TASK_RESUMED, t->fut.id, 0, 0, 0, 0);
+    braid__emit_resumed (loop, t, false);
   braid__tls_task = t;
   braid__coro_switch (&loop->main_ctx, &t->co);
   braid__tls_task = NULL;

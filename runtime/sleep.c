@@ -27,8 +27,7 @@ braid_yield (void)
   t->wait_reason = BRAID_WAIT_YIELD;
   t->wait_object = 0;
   if (BRAID_UNLIKELY (braid__hooks_active))
-    braid__emit_simple (loop, BRAID_EV_TASK_SUSPENDED, t->fut.id, 0, 0, 0,
-                        BRAID_WAIT_YIELD);
+    braid__emit_suspended (t, BRAID_WAIT_YIELD, 0, 0);
   braid__task_suspend (loop, t);
   t->wait_kind = WAITK_NONE;
   if (BRAID_UNLIKELY (t->must_cancel))
@@ -66,14 +65,7 @@ braid_sleep_ns (uint64_t ns)
     {
       t->wait_object = braid__timer_id (timer);
       braid__object_created (loop, timer->id, BRAID_OBJ_TIMER, NULL);
-      braid_event ev = { 0 };
-      ev.kind = BRAID_EV_TASK_SUSPENDED;
-      ev.time_ns = now;
-      ev.task = t->fut.id;
-      ev.object = timer->id;
-      ev.reason = BRAID_WAIT_SLEEP;
-      ev.value = (int64_t)ns;
-      braid__hook_call (&ev);
+      braid__emit_suspended (t, BRAID_WAIT_SLEEP, timer->id, (int64_t)ns);
     }
   else
     t->wait_object = 0;

@@ -127,9 +127,8 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
 
   if (BRAID_UNLIKELY (braid__hooks_active))
     {
-      braid_event ev = { 0 };
-      ev.kind = BRAID_EV_TASK_CREATED;
-      ev.time_ns = braid__clock_read (loop);
+      braid_event ev;
+      braid__event_init (&ev, BRAID_EV_TASK_CREATED, braid__event_time (loop));
       ev.task = t->fut.id;
       ev.other = t->parent_id;
       ev.object = loop->id;
@@ -382,9 +381,9 @@ braid__task_cancel_by (braid_task *t, const char *msg)
   t->cancel_requester = by ? by->fut.id : 0;
   if (BRAID_UNLIKELY (braid__hooks_active))
     {
-      braid_event ev = { 0 };
-      ev.kind = BRAID_EV_CANCEL_REQUESTED;
-      ev.time_ns = braid__clock_read (t->loop);
+      braid_event ev;
+      braid__event_init (&ev, BRAID_EV_CANCEL_REQUESTED,
+                         braid__event_time (t->loop));
       ev.task = t->fut.id;
       ev.other = t->cancel_requester;
       ev.str2 = msg;
@@ -444,11 +443,41 @@ braid__suspend_attention (braid_loop *loop, braid_task *t)
         }
       t->must_cancel = true;
       if (BRAID_UNLIKELY (braid__hooks_active))
-        braid__emit_simple (loop, BRAID_EV_TASK_RESUMED, t->fut.id, 0, 0, 0, 0);
+        braid__emit_resumed (loop, t, false);
       return true;
     }
   braid__watchdog_check (loop, t);
   return false;
+}
+
+/* Reports the end of @t in @state with @err (hooks installed). */
+static __attribute__ ((noinline)) void
+emit_task_end (braid_task *t, int state, braid_error *err)
+{
+  braid_loop *loop = t->loop;
+  braid_event ev;
+  braid__event_init (&ev, BRAID_EV_TASK_COMPLETED, braid__event_time (loop));
+  /* The wake-ups of its awaiters and the switch to the next task follow
+   * within a few hundred instructions: they reuse this reading
+   * (start_failed and the switch to the loop close the window). */
+  loop->ev_held = true;
+  ev.task = t->fut.id;
+  if (state == FUT_CANCELLED)
+    {
+      ev.kind = BRAID_EV_TASK_CANCELLED;
+      ev.str2 = err->message;
+      ev.other = t->cancel_requester;
+    }
+  else if (state == FUT_ERROR)
+    {
+      ev.kind = BRAID_EV_TASK_FAILED;
+      ev.error = err;
+      ev.str1 = err->type->name;
+      ev.str2 = err->message;
+      ev.str3 = err->file;
+      ev.line = err->line;
+    }
+  braid__hook_call (&ev);
 }
 
 /* Ends @t with its current error (if any) or @result. */
@@ -458,7 +487,6 @@ task_finish (braid_task *t, void *result)
   braid_error *err = t->error;
   t->error = NULL;
   t->finished = true;
-  braid_loop *loop = t->loop;
   int state = FUT_RESULT;
   if (err)
     {
@@ -467,29 +495,7 @@ task_finish (braid_task *t, void *result)
       result = NULL;
     }
   if (BRAID_UNLIKELY (braid__hooks_active))
-    {
-      braid_event ev = { 0 };
-      ev.time_ns = braid__clock_read (loop);
-      ev.task = t->fut.id;
-      if (state == FUT_RESULT)
-        ev.kind = BRAID_EV_TASK_COMPLETED;
-      else if (state == FUT_CANCELLED)
-        {
-          ev.kind = BRAID_EV_TASK_CANCELLED;
-          ev.str2 = err->message;
-          ev.other = t->cancel_requester;
-        }
-      else
-        {
-          ev.kind = BRAID_EV_TASK_FAILED;
-          ev.error = err;
-          ev.str1 = err->type->name;
-          ev.str2 = err->message;
-          ev.str3 = err->file;
-          ev.line = err->line;
-        }
-      braid__hook_call (&ev);
-    }
+    emit_task_end (t, state, err);
   braid__future_complete (&t->fut, state, result, err);
 }
 
@@ -513,8 +519,23 @@ task_entry (void *arg)
       braid__tls_task = next;
       braid__coro_switch_final (&t->co, &next->co);
     }
+  loop->ev_held = false; /* the loop runs next: the window closes */
   braid__tls_task = NULL;
   braid__coro_switch_final (&t->co, &loop->main_ctx);
+}
+
+/* Ends @t, which could not start, with @error (owned). Out of line: the
+ * start's common path keeps its registers. */
+static __attribute__ ((noinline, cold)) bool
+start_failed (braid_loop *loop, braid_task *t, braid_error *error)
+{
+  t->error = error;
+  task_finish (t, NULL);
+  braid__task_reap (loop, t);
+  /* Whoever called may run something long before the next event: the
+   * end event's reading is not shared on. */
+  loop->ev_held = false;
+  return false;
 }
 
 bool
@@ -524,22 +545,18 @@ braid__task_start (braid_loop *loop, braid_task *t)
     {
       /* Rule 14: the body never runs. */
       t->must_cancel = false;
-      t->error = braid__error_new (BRAID_CANCELLED_ERROR, BRAID_ECANCELLED,
-                                   NULL, 0, NULL, t->cancel_msg);
-      task_finish (t, NULL);
-      braid__task_reap (loop, t);
-      return false;
+      return start_failed (loop, t,
+                           braid__error_new (BRAID_CANCELLED_ERROR,
+                                             BRAID_ECANCELLED, NULL, 0, NULL,
+                                             t->cancel_msg));
     }
   braid__stack_pool *pool = loop->pools[loop->npools - 1];
   if (braid__coro_init (&t->co, pool, task_entry, t, braid_task_name (t)) < 0)
-    {
-      t->error = braid__error_new (BRAID_MEMORY_ERROR, BRAID_ENOMEM, NULL, 0,
-                                   "braid_spawn",
-                                   "no stack could be mapped for the task");
-      task_finish (t, NULL);
-      braid__task_reap (loop, t);
-      return false;
-    }
+    return start_failed (loop, t,
+                         braid__error_new (BRAID_MEMORY_ERROR, BRAID_ENOMEM,
+                                           NULL, 0, "braid_spawn",
+                                           "no stack could be mapped for the "
+                                           "task"));
   t->started = true;
   return true;
 }
