@@ -193,6 +193,20 @@ braid__big_shrink (void **arr, size_t *bytes, size_t need)
 }
 
 void
+braid__big_discard (void *arr, size_t from, size_t to)
+{
+#ifdef __linux__
+  size_t page = 4096;
+  from = page_round (from);
+  to = to / page * page;
+  if (arr != NULL && to > from)
+    madvise ((char *) arr + from, to - from, MADV_DONTNEED);
+#else
+  (void) arr, (void) from, (void) to;
+#endif
+}
+
+void
 braid__big_free (void *arr, size_t bytes)
 {
   if (arr == NULL)

@@ -921,10 +921,17 @@ sort_by_time (void *base, size_t n, size_t size, size_t offset)
 
 /* Groups the slices by task, keeping each task's in time order (they
  * were appended in event order), and fills first_slice, n_slices and the
- * totals. The slices are moved in place, following the cycles of the
- * permutation, so the peak is the slices plus 4 bytes each for their
- * destinations rather than two copies of the largest array of the model
- * (56 bytes a slice, about one slice per event). */
+ * totals.
+ *
+ * The slices are the largest array of the model (56 bytes each, about
+ * one per event), so they are never held twice. They move in rounds,
+ * each taking a range of tasks: one pass over what is left of the event
+ * order array copies the round's slices to their places in the grouped
+ * array and closes up the rest, and the pages left behind are handed
+ * back as the pass goes. The reads are sequential and the writes go to
+ * one cursor per task of the round, so the pass runs at memory speed;
+ * the cost of a few passes is what keeps the peak at one copy plus the
+ * last touched page of each task of a round. */
 static int
 group_slices (braid__builder *b)
 {
@@ -940,6 +947,7 @@ group_slices (braid__builder *b)
       start[i + 1] += start[i];
       b->tasks[i].first_slice = start[i];
     }
+  int sorted = 1;
   for (size_t i = 0; i < n; i++)
     {
       const braid_trace_slice *sl = &b->slices[i];
@@ -951,40 +959,57 @@ group_slices (braid__builder *b)
         task->ready_ns += d;
       else
         task->waiting_ns += d;
+      sorted &= start[sl->task]++ == i;
     }
-  if (n < UINT32_MAX)
+  if (sorted)
     {
-      /* dest[i]: where slice i goes. Each swap puts one slice at its
-       * final place, so the loop is O(n). */
-      uint32_t *dest = malloc ((n ? n : 1) * sizeof *dest);
-      if (dest == NULL)
-        {
-          free (start);
-          return -1;
-        }
-      int sorted = 1;
-      for (size_t i = 0; i < n; i++)
-        {
-          dest[i] = (uint32_t) start[b->slices[i].task]++;
-          sorted &= dest[i] == i;
-        }
-      for (size_t i = 0; i < n && !sorted; i++)
-        while (dest[i] != i)
-          {
-            uint32_t j = dest[i];
-            braid_trace_slice tmp = b->slices[j];
-            b->slices[j] = b->slices[i];
-            b->slices[i] = tmp;
-            dest[i] = dest[j];
-            dest[j] = j;
-          }
-      free (dest);
       free (start);
       return 0;
     }
-  /* Four billion slices would take 224 GB: not a trace this loads. */
+  for (size_t i = 0; i < b->n_tasks; i++)
+    start[i] = b->tasks[i].first_slice; /* the write cursors */
+
+  braid_trace_slice *out = NULL;
+  size_t out_bytes = 0;
+  if (braid__big_reserve ((void **) &out, &out_bytes, n * sizeof *out) != 0)
+    {
+      free (start);
+      return -1;
+    }
+  /* A round's open pages cost up to a page per task: a round takes at
+   * most one task per 1024 slices (a 6% overhead), and a quarter of the
+   * slices, so that there are a handful of passes. */
+  const size_t max_tasks = n / 1024 > 64 ? n / 1024 : 64;
+  const size_t max_slices = n / 4 > 65536 ? n / 4 : 65536;
+  const size_t discard_every = 16384;
+  braid_trace_slice *in = b->slices;
+  size_t left = n; /* live slices at the front of in */
+  for (size_t t0 = 0; t0 < b->n_tasks;)
+    {
+      size_t t1 = t0, count = 0;
+      while (t1 < b->n_tasks && t1 - t0 < max_tasks
+             && (count == 0 || count + b->tasks[t1].n_slices <= max_slices))
+        count += b->tasks[t1++].n_slices;
+      size_t w = 0;
+      for (size_t r = 0; r < left; r++)
+        {
+          braid_trace_slice sl = in[r];
+          if (sl.task >= t0 && sl.task < t1)
+            out[start[sl.task]++] = sl;
+          else
+            in[w++] = sl;
+          if ((r & (discard_every - 1)) == discard_every - 1)
+            braid__big_discard (in, w * sizeof *in, (r + 1) * sizeof *in);
+        }
+      braid__big_discard (in, w * sizeof *in, left * sizeof *in);
+      left = w;
+      t0 = t1;
+    }
   free (start);
-  return -1;
+  braid__big_free (b->slices, b->slices_bytes);
+  b->slices = out;
+  b->slices_bytes = out_bytes;
+  return 0;
 }
 
 /* Keeps what lies in [start, end) and the tasks alive in it, renumbering

@@ -291,6 +291,10 @@ char *braid__arena_printf (braid__arena *arena, const char *fmt, ...)
 int braid__big_reserve (void **arr, size_t *bytes, size_t need);
 void braid__big_shrink (void **arr, size_t *bytes, size_t need);
 void braid__big_free (void *arr, size_t bytes);
+/* Hands the whole pages between byte offsets @from and @to of a block
+ * back to the system: their contents are dead, and read as zeros if
+ * touched again. */
+void braid__big_discard (void *arr, size_t from, size_t to);
 
 /* reader-model.c: derives tasks, slices, edges, marks, outputs, objects
  * and problems from the events, fed one at a time in seq order. */

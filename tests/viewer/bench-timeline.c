@@ -231,11 +231,13 @@ load (const char *db, const char *label, braid_timeline_model **model_out)
   else
     printf ("memory   resident +%.1f MB after loading (%.2fx the file)\n",
             reader, reader / f.file_mb);
-  if (peak_ok)
-    printf ("peak     resident +%.1f MB while opening (%.2fx the file)%s\n",
-            model_out ? peak : peak_reader,
-            (model_out ? peak : peak_reader) / f.file_mb,
-            model_out ? ", reader and model" : "");
+  if (peak_ok && model_out)
+    printf ("peak     resident +%.1f MB while opening (%.2fx the file); "
+            "reader alone +%.1f MB (%.2fx)\n",
+            peak, peak / f.file_mb, peak_reader, peak_reader / f.file_mb);
+  else if (peak_ok)
+    printf ("peak     resident +%.1f MB while opening (%.2fx the file)\n",
+            peak_reader, peak_reader / f.file_mb);
   else
     printf ("peak     unknown (/proc/self/clear_refs refused); process "
             "peak %.1f MB\n",
