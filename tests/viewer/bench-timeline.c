@@ -112,8 +112,28 @@ record_into (const char *db, const char *tasks, const char *yields, bool killed)
   return true;
 }
 
+/* Whether the file @db is newer than the spawner and every file named in
+ * BRAID_BENCH_INPUTS (colon separated: the runtime and tracer libraries,
+ * which record it). */
+static bool
+is_fresh (const char *db, const char *spawner)
+{
+  GStatBuf trace_st, st;
+  if (g_stat (db, &trace_st) != 0 || trace_st.st_size == 0
+      || g_stat (spawner, &st) != 0 || st.st_mtime >= trace_st.st_mtime)
+    return false;
+  const char *inputs = g_getenv ("BRAID_BENCH_INPUTS");
+  char **paths = g_strsplit (inputs ? inputs : "", ":", -1);
+  bool fresh = true;
+  for (char **p = paths; fresh && *p; p++)
+    if (**p && g_stat (*p, &st) == 0 && st.st_mtime >= trace_st.st_mtime)
+      fresh = false;
+  g_strfreev (paths);
+  return fresh;
+}
+
 /* The path of a trace of @tasks x @yields, recorded now unless the cache
- * holds one newer than the spawner. NULL if recording failed. */
+ * holds a fresh one. NULL if recording failed. */
 static char *
 cached_trace (const char *tasks, const char *yields, bool killed)
 {
@@ -128,9 +148,7 @@ cached_trace (const char *tasks, const char *yields, bool killed)
                                 killed ? "-killed" : "");
   char *db = g_build_filename (dir ? dir : vt_tmpdir (), name, NULL);
   g_free (name);
-  GStatBuf trace_st, exe_st;
-  if (g_stat (db, &trace_st) == 0 && g_stat (spawner, &exe_st) == 0
-      && trace_st.st_mtime > exe_st.st_mtime && trace_st.st_size > 0)
+  if (is_fresh (db, spawner))
     {
       printf ("record   reusing %s\n", db);
       return db;
@@ -143,12 +161,6 @@ cached_trace (const char *tasks, const char *yields, bool killed)
   return db;
 }
 
-typedef struct load_figures
-{
-  double file_mb, open_s, model_s;
-  double reader_mb, model_mb, peak_reader_mb, peak_mb;
-} load_figures;
-
 /* Opens @db, builds the model (unless @model_out is NULL) and prints
  * the time and memory figures. Returns the trace. */
 static braid_trace *
@@ -156,7 +168,7 @@ load (const char *db, const char *label, braid_timeline_model **model_out)
 {
   GStatBuf sb;
   g_assert_cmpint (g_stat (db, &sb), ==, 0);
-  load_figures f = { 0 };
+  double file_mb;
   /* A killed recording leaves its last pages in the write-ahead log:
    * they are part of the trace. */
   char *wal = g_strconcat (db, "-wal", NULL);
@@ -164,7 +176,7 @@ load (const char *db, const char *label, braid_timeline_model **model_out)
   if (g_stat (wal, &wal_sb) == 0)
     sb.st_size += wal_sb.st_size;
   g_free (wal);
-  f.file_mb = sb.st_size / 1048576.0;
+  file_mb = sb.st_size / 1048576.0;
 
   malloc_trim (0);
   long rss0 = rss_kb ("VmRSS:");
@@ -204,7 +216,7 @@ load (const char *db, const char *label, braid_timeline_model **model_out)
   braid_trace_get_problems (trace, &n_problems);
   printf ("trace    %s: %.1f MB (%.1f bytes/event), %" G_GUINT64_FORMAT
           " events, %zu tasks, %zu slices, %zu marks, %zu edges\n",
-          label, f.file_mb, sb.st_size / (double)MAX (meta->n_events, 1),
+          label, file_mb, sb.st_size / (double)MAX (meta->n_events, 1),
           meta->n_events, n_tasks, n_slices, n_marks, n_edges);
   printf ("open     reader %.2f s (%d progress calls), model %.3f s, "
           "total %.2f s\n",
@@ -227,17 +239,17 @@ load (const char *db, const char *label, braid_timeline_model **model_out)
   if (model_out)
     printf ("memory   resident +%.1f MB after loading (%.2fx the file): "
             "reader %.1f MB, timeline model %.1f MB\n",
-            reader + model, (reader + model) / f.file_mb, reader, model);
+            reader + model, (reader + model) / file_mb, reader, model);
   else
     printf ("memory   resident +%.1f MB after loading (%.2fx the file)\n",
-            reader, reader / f.file_mb);
+            reader, reader / file_mb);
   if (peak_ok && model_out)
     printf ("peak     resident +%.1f MB while opening (%.2fx the file); "
             "reader alone +%.1f MB (%.2fx)\n",
-            peak, peak / f.file_mb, peak_reader, peak_reader / f.file_mb);
+            peak, peak / file_mb, peak_reader, peak_reader / file_mb);
   else if (peak_ok)
     printf ("peak     resident +%.1f MB while opening (%.2fx the file)\n",
-            peak_reader, peak_reader / f.file_mb);
+            peak_reader, peak_reader / file_mb);
   else
     printf ("peak     unknown (/proc/self/clear_refs refused); process "
             "peak %.1f MB\n",
