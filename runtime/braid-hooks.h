@@ -55,7 +55,9 @@ extern "C" {
  *   awaiters, the ITERATION_BEGIN and the RESUMED of the task the switch
  *   goes to directly (not a task's first step, which follows its stack's
  *   set-up); a future's OBJECT_DONE with its waiters' WOKEN; the wake-ups
- *   of one completion; a POLL with the ITERATION_BEGIN that follows it.
+ *   of one completion; a POLL with the ITERATION_BEGIN that follows it,
+ *   and with the RESUMED of the iteration's first entry when that is a
+ *   task's step.
  *   Their order is the order of emission (the tracer's sequence
  *   numbers); the time between them, which includes what the hook itself
  *   spends on the first, is not shown. A switch that goes through the

@@ -96,10 +96,12 @@ struct braid_task;
 BRAID_HIDDEN void braid__emit_suspended (struct braid_task *t, uint32_t reason,
                                          uint64_t object, int64_t value)
     __attribute__ ((noinline));
-/* TASK_RESUMED of @t switched to directly from a task (the switch's
- * window) when @direct, or by the loop. Closes the window. */
+/* TASK_RESUMED of @t. With @may_share, the reading of an open window is
+ * used (the switch from a task, or the loop's first entry after its
+ * ITERATION_BEGIN), except for a task's first step; without, a fresh
+ * one. Closes the window. */
 BRAID_HIDDEN void braid__emit_resumed (struct braid_loop *loop,
-                                       struct braid_task *t, bool direct)
+                                       struct braid_task *t, bool may_share)
     __attribute__ ((noinline));
 
 /* ------------------------------------------------------------------ */

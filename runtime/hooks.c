@@ -117,12 +117,12 @@ braid__emit_suspended (braid_task *t, uint32_t reason, uint64_t object,
 }
 
 void
-braid__emit_resumed (braid_loop *loop, braid_task *t, bool direct)
+braid__emit_resumed (braid_loop *loop, braid_task *t, bool may_share)
 {
   braid_event ev;
   /* A task's first step (wait_kind still WAITK_NONE) follows the set-up
    * of its stack, which may map memory: a fresh reading then. */
-  uint64_t now = direct && t->wait_kind != WAITK_NONE
+  uint64_t now = may_share && t->wait_kind != WAITK_NONE
                      ? braid__event_time_shared (loop)
                      : braid__event_time (loop);
   loop->ev_held = false;

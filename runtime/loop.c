@@ -209,7 +209,10 @@ begin_iteration (braid_loop *loop)
   if (BRAID_UNLIKELY (braid__hooks_active))
     {
       braid__emit_iteration (loop);
-      loop->ev_held = false;
+      /* The first entry is dispatched right away: when it is a task's
+       * step, its RESUMED shares this reading; a callback may run long
+       * and reads the clock for its events. */
+      loop->ev_held = queue_peek (&loop->queue)->kind == ENTRY_RESUME;
     }
   return 1;
 }
@@ -249,7 +252,7 @@ dispatch (braid_loop *loop, braid__entry *e)
         STEP_SEQ_BUMP (loop);
         __atomic_store_n (&loop->in_step, 1, __ATOMIC_RELAXED);
         if (BRAID_UNLIKELY (braid__hooks_active))
-          braid__emit_resumed (loop, t, false);
+          braid__emit_resumed (loop, t, true);
         braid__tls_task = t;
         braid__coro_switch (&loop->main_ctx, &t->co);
         braid__tls_task = NULL;
