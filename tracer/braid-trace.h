@@ -209,7 +209,38 @@ typedef struct braid_trace_load_options
    * loading (braid_trace_open then returns BRAID_ECANCELLED). */
   braid_trace_progress_fn progress;
   void *progress_data;
+  /* Compact mode (added after the fields above; zero keeps the full
+   * model). When true the slices are kept only as 24-byte
+   * braid_trace_compact_slice records (braid_trace_get_compact_slices)
+   * instead of 56-byte braid_trace_slice ones: braid_trace_get_slices
+   * then returns NULL and stores 0 in *n, while tasks' first_slice and
+   * n_slices index the compact array exactly as they would the full one.
+   * Everything else is the same. The viewer opens traces this way; the
+   * `braid` CLI keeps the full mode. If a trace's slices cannot be
+   * represented compactly (a step or object id beyond 32 bits, slices of a task that
+   * are not back to back), the full model is kept and
+   * braid_trace_get_compact_slices returns NULL. */
+  bool compact;
 } braid_trace_load_options;
+
+/* A slice in compact mode. Its end time is not stored: a task's slices
+ * are back to back, so a slice ends where the next slice of its task
+ * starts, and the task's last slice ends at
+ * braid_trace_get_compact_ends()[task].end_ns. */
+typedef struct braid_trace_compact_slice
+{
+  int64_t start_ns;
+  uint32_t start_step, end_step;
+  uint32_t object;      /* the object id (0 if none) */
+  uint16_t state;       /* braid_trace_state */
+  uint16_t wait_reason; /* braid_wait_reason */
+} braid_trace_compact_slice;
+
+/* Per task, in compact mode: where the task's last slice ends. */
+typedef struct braid_trace_compact_end
+{
+  int64_t end_ns;
+} braid_trace_compact_end;
 
 /* braid_trace_open:
  * Opens @path read-only (SQLite defensive mode, untrusted input) and loads
@@ -238,6 +269,14 @@ const braid_trace_object *braid_trace_get_objects (const braid_trace *trace,
                                                    size_t *n);
 const braid_trace_problem *braid_trace_get_problems (const braid_trace *trace,
                                                      size_t *n);
+
+/* Compact mode (see braid_trace_load_options.compact): the slices, and
+ * one end per task (n is the number of tasks). Both return NULL and store
+ * 0 in *n when the trace was loaded in full mode. */
+const braid_trace_compact_slice *braid_trace_get_compact_slices (
+  const braid_trace *trace, size_t *n);
+const braid_trace_compact_end *braid_trace_get_compact_ends (
+  const braid_trace *trace, size_t *n);
 
 /* Index of the task with runtime id @id, or -1. */
 int32_t braid_trace_find_task (const braid_trace *trace, uint64_t id);

@@ -511,6 +511,69 @@ load_events (braid_trace *trace, sqlite3 *db, const char *path,
   return 0;
 }
 
+/* Turns the loaded 56-byte slices into 24-byte compact ones, in place in
+ * their mapping (record i is read before anything is written over it, and
+ * compact record i lies below full record i), then gives the rest of the
+ * mapping back. Leaves the full model when a slice does not fit: a step
+ * or an object id beyond 32 bits, or slices of a task
+ * that are not back to back (the compact form derives ends from the next
+ * start). Returns 0, or -1 when out of memory. */
+static int
+compact_slices (braid_trace *trace)
+{
+  size_t nt = trace->n_tasks, ns = trace->n_slices;
+  const braid_trace_slice *full = trace->slices;
+  for (size_t t = 0; t < nt; t++)
+    {
+      const braid_trace_task *task = &trace->tasks[t];
+      if (task->first_slice > ns || task->n_slices > ns - task->first_slice)
+        return 0;
+      for (size_t i = 0; i < task->n_slices; i++)
+        {
+          const braid_trace_slice *sl = &full[task->first_slice + i];
+          if (sl->end_step > UINT32_MAX || sl->task != t
+              || sl->wait_reason > UINT16_MAX
+              || (unsigned) sl->state > UINT16_MAX
+              || sl->object > UINT32_MAX
+              || (i + 1 < task->n_slices
+                  && sl->end_ns != (sl[1].start_ns > sl->start_ns
+                                      ? sl[1].start_ns
+                                      : sl->start_ns)))
+            return 0;
+        }
+    }
+  braid_trace_compact_end *ends
+    = malloc ((nt ? nt : 1) * sizeof *ends);
+  if (ends == NULL)
+    return -1;
+  for (size_t t = 0; t < nt; t++)
+    {
+      const braid_trace_task *task = &trace->tasks[t];
+      ends[t].end_ns
+        = task->n_slices > 0
+            ? full[task->first_slice + task->n_slices - 1].end_ns
+            : 0;
+    }
+  braid_trace_compact_slice *out = (braid_trace_compact_slice *) trace->slices;
+  for (size_t i = 0; i < ns; i++)
+    {
+      braid_trace_slice sl = full[i];
+      out[i] = (braid_trace_compact_slice) {
+        .start_ns = sl.start_ns,
+        .start_step = (uint32_t) sl.start_step,
+        .end_step = (uint32_t) sl.end_step,
+        .object = (uint32_t) sl.object,
+        .state = (uint16_t) sl.state,
+        .wait_reason = (uint16_t) sl.wait_reason,
+      };
+    }
+  braid__big_shrink ((void **) &trace->slices, &trace->slices_bytes,
+                     ns * sizeof *out);
+  trace->compact = true;
+  trace->compact_ends = ends;
+  return 0;
+}
+
 int
 braid_trace_open (const char *path, const braid_trace_load_options *options,
                   braid_trace **out, char **error)
@@ -571,11 +634,18 @@ braid_trace_open (const char *path, const braid_trace_load_options *options,
    * back, or they stay resident for as long as the trace is open. */
   malloc_trim (0);
 #endif
+  if (options != NULL && options->compact && compact_slices (trace) != 0)
+    {
+      set_error (error, path, "out of memory while loading the trace");
+      rc = BRAID_ENOMEM;
+      goto fail_closed;
+    }
   *out = trace;
   return 0;
 
 fail:
   sqlite3_close (db);
+fail_closed:
   braid_trace_close (trace);
   return rc;
 }
@@ -597,6 +667,7 @@ braid_trace_close (braid_trace *trace)
   free (trace->task_vals);
   free (trace->obj_keys);
   free (trace->obj_vals);
+  free (trace->compact_ends);
   braid__arena_free (trace->arena);
   free (trace);
 }
@@ -616,7 +687,31 @@ braid_trace_get_meta (const braid_trace *trace)
   }
 
 ACCESSOR (braid_trace_task, tasks, tasks)
-ACCESSOR (braid_trace_slice, slices, slices)
+
+const braid_trace_slice *
+braid_trace_get_slices (const braid_trace *trace, size_t *n)
+{
+  if (n != NULL)
+    *n = trace->compact ? 0 : trace->n_slices;
+  return trace->compact ? NULL : trace->slices;
+}
+
+const braid_trace_compact_slice *
+braid_trace_get_compact_slices (const braid_trace *trace, size_t *n)
+{
+  if (n != NULL)
+    *n = trace->compact ? trace->n_slices : 0;
+  return trace->compact ? (const braid_trace_compact_slice *) trace->slices
+                        : NULL;
+}
+
+const braid_trace_compact_end *
+braid_trace_get_compact_ends (const braid_trace *trace, size_t *n)
+{
+  if (n != NULL)
+    *n = trace->compact ? trace->n_tasks : 0;
+  return trace->compact ? trace->compact_ends : NULL;
+}
 ACCESSOR (braid_trace_edge, edges, edges)
 ACCESSOR (braid_trace_mark, marks, marks)
 ACCESSOR (braid_trace_output, outputs, outputs)

@@ -268,6 +268,11 @@ struct braid_trace
   uint64_t *obj_keys;
   int32_t *obj_vals;
   size_t obj_mask;
+  /* Compact mode (reader.c): trace->slices then holds n_slices
+   * braid_trace_compact_slice records in its mapping, and compact_ends
+   * one end per task. */
+  bool compact;
+  braid_trace_compact_end *compact_ends;
 };
 
 /* A loaded event, as the reader keeps it while deriving the model. */

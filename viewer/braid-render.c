@@ -137,7 +137,9 @@ main (int argc, char **argv)
 
   braid_trace *trace = NULL;
   char *error = NULL;
-  int rc = braid_trace_open (input, NULL, &trace, &error);
+  /* Compact mode: the timeline needs no more (braid-trace.h). */
+  braid_trace_load_options options = { .compact = true };
+  int rc = braid_trace_open (input, &options, &trace, &error);
   if (rc != 0)
     {
       /* The reader's message already names the file and the problem. */

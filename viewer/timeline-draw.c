@@ -33,6 +33,22 @@ band_fraction (braid_trace_state state)
     }
 }
 
+/* The frame's rectangles, batched by colour and band height: one cairo
+ * path and one fill per colour per frame instead of one per run of
+ * columns. A zoomed-out frame is thousands of one-pixel columns in a
+ * handful of colours, and cairo's cost is per fill call and per
+ * anti-aliased edge, so all rectangles are pixel-aligned and filled
+ * without anti-aliasing. Batches are filled in the order their colour
+ * first appeared, which keeps a seam above the block it marks. */
+typedef struct rect_batch
+{
+  braid_timeline_rgb c;
+  double *xywh;
+  size_t n, cap;
+} rect_batch;
+
+#define MAX_BATCHES 128
+
 typedef struct frame
 {
   const braid_timeline_model *m;
@@ -41,22 +57,88 @@ typedef struct frame
   double left, right; /* the lane area, pixels */
   double v0, v1;      /* its axis values */
   PangoLayout *layout;
+  rect_batch batches[MAX_BATCHES];
+  int n_batches, last_batch;
 } frame;
 
 static void
-fill_band (cairo_t *cr, double x0, double x1, double lane_y, double lane_h,
+batch_flush_all (frame *f)
+{
+  cairo_t *cr = f->cr;
+  cairo_save (cr);
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+  cairo_new_path (cr);
+  for (int k = 0; k < f->n_batches; k++)
+    {
+      rect_batch *b = &f->batches[k];
+      if (b->n == 0)
+        continue;
+      for (size_t i = 0; i < b->n; i++)
+        cairo_rectangle (cr, b->xywh[4 * i], b->xywh[4 * i + 1],
+                         b->xywh[4 * i + 2], b->xywh[4 * i + 3]);
+      cairo_set_source_rgb (cr, b->c.r, b->c.g, b->c.b);
+      cairo_fill (cr);
+      b->n = 0;
+    }
+  cairo_restore (cr);
+}
+
+static void
+batch_free_all (frame *f)
+{
+  for (int k = 0; k < f->n_batches; k++)
+    free (f->batches[k].xywh);
+  f->n_batches = 0;
+}
+
+static void
+fill_band (frame *f, double x0, double x1, double lane_y, double lane_h,
            double fraction, braid_timeline_rgb c)
 {
-  double h = lane_h * fraction;
-  double y = lane_y + (lane_h - h) / 2;
-  cairo_set_source_rgb (cr, c.r, c.g, c.b);
-  cairo_rectangle (cr, x0, round (y), x1 - x0, round (h));
-  cairo_fill (cr);
+  double h = round (lane_h * fraction);
+  double y = round (lane_y + (lane_h - lane_h * fraction) / 2);
+  /* Find the colour's batch: usually the one used last. */
+  int k = f->last_batch;
+  if (k >= f->n_batches || f->batches[k].c.r != c.r
+      || f->batches[k].c.g != c.g || f->batches[k].c.b != c.b)
+    {
+      for (k = 0; k < f->n_batches; k++)
+        if (f->batches[k].c.r == c.r && f->batches[k].c.g == c.g
+            && f->batches[k].c.b == c.b)
+          break;
+      if (k == f->n_batches)
+        {
+          if (k == MAX_BATCHES)
+            {
+              /* Too many shades: empty the batches and start over. */
+              batch_flush_all (f);
+              batch_free_all (f);
+              k = 0;
+            }
+          f->batches[k] = (rect_batch){ .c = c };
+          f->n_batches = k + 1;
+        }
+      f->last_batch = k;
+    }
+  rect_batch *b = &f->batches[k];
+  if (b->n == b->cap)
+    {
+      size_t cap = b->cap ? b->cap * 2 : 256;
+      double *xywh = realloc (b->xywh, cap * 4 * sizeof *xywh);
+      if (!xywh)
+        return;
+      b->xywh = xywh;
+      b->cap = cap;
+    }
+  double *r = &b->xywh[4 * b->n++];
+  r[0] = round (x0);
+  r[1] = y;
+  r[2] = round (x1) - round (x0);
+  r[3] = h;
 }
 
 /* Consecutive bands of the same colour and height are merged into one
- * rectangle: a zoomed-out lane is mostly runs of equal columns, and one
- * cairo fill per run instead of per column halves the frame time. */
+ * rectangle: a zoomed-out lane is mostly runs of equal columns. */
 typedef struct band_run
 {
   bool active;
@@ -65,16 +147,16 @@ typedef struct band_run
 } band_run;
 
 static void
-band_flush (cairo_t *cr, band_run *run)
+band_flush (frame *f, band_run *run)
 {
   if (run->active)
-    fill_band (cr, run->x0, run->x1, run->y, run->lane_h, run->fraction,
+    fill_band (f, run->x0, run->x1, run->y, run->lane_h, run->fraction,
                run->c);
   run->active = false;
 }
 
 static void
-band_push (cairo_t *cr, band_run *run, double x0, double x1, double y,
+band_push (frame *f, band_run *run, double x0, double x1, double y,
            double lane_h, double fraction, braid_timeline_rgb c)
 {
   if (run->active && run->fraction == fraction && run->c.r == c.r
@@ -85,7 +167,7 @@ band_push (cairo_t *cr, band_run *run, double x0, double x1, double y,
         run->x1 = x1;
       return;
     }
-  band_flush (cr, run);
+  band_flush (f, run);
   *run = (band_run){ true, x0, x1, y, lane_h, fraction, c };
 }
 
@@ -113,7 +195,7 @@ draw_lane_slices (frame *f, int32_t task, double y)
     {
       size_t mid = lo + (hi - lo) / 2;
       double s, e;
-      braid_timeline_slice_range (&m->slices[mid], axis, &s, &e);
+      braid__timeline_range (m, task, end, mid, axis, &s, &e);
       if (e < f->v0)
         lo = mid + 1;
       else
@@ -126,11 +208,11 @@ draw_lane_slices (frame *f, int32_t task, double y)
 
   while (i < end)
     {
-      const braid_trace_slice *sl = &m->slices[i];
       double s, e;
-      braid_timeline_slice_range (sl, axis, &s, &e);
+      braid__timeline_range (m, task, end, i, axis, &s, &e);
       if (s >= f->v1)
         break;
+      braid_trace_state state = braid__timeline_state (m, i);
       double x0 = braid_timeline_view_x_for (v, s);
       double x1 = braid_timeline_view_x_for (v, e);
       if (x1 - x0 >= 1.0)
@@ -140,14 +222,13 @@ draw_lane_slices (frame *f, int32_t task, double y)
           double b = fmin (round (x1), f->right);
           if (b > a)
             {
-              band_push (
-                  f->cr, &run, a, b, y, lh, band_fraction (sl->state),
-                  braid_timeline_state_color (sl->state, sl->wait_reason));
+              band_push (f, &run, a, b, y, lh, band_fraction (state),
+                         braid_timeline_state_color (
+                             state, braid__timeline_reason (m, i)));
               /* Back-to-back steps stay two blocks: a light seam. */
-              if (sl->state == BRAID_STATE_RUNNING && b - a >= 6
+              if (state == BRAID_STATE_RUNNING && b - a >= 6
                   && round (x0) >= f->left)
-                band_push (f->cr, &run, a, a + 1, y, lh,
-                           band_fraction (sl->state),
+                band_push (f, &run, a, a + 1, y, lh, band_fraction (state),
                            (braid_timeline_rgb){ 0.75, 0.9, 0.8 });
             }
           i++;
@@ -159,26 +240,29 @@ draw_lane_slices (frame *f, int32_t task, double y)
       if (col < f->left)
         col = f->left;
       double col_end = braid_timeline_view_value_at (v, col + 1);
-      size_t j = braid__timeline_lower_bound (m, i, end - i, axis, col_end);
+      size_t j = braid__timeline_lower_bound (m, task, end, i, end, axis,
+                                              col_end);
       if (j == i)
         j = i + 1;
       double col_start = braid_timeline_view_value_at (v, col);
       double units = col_end - col_start;
-      uint32_t run_count = m->run_prefix_count[j] - m->run_prefix_count[i];
-      double run_units
-          = axis == BRAID_TIMELINE_AXIS_STEPS
-                ? (double)run_count
-                : (double)(m->run_prefix_ns[j] - m->run_prefix_ns[i]);
+      int64_t run_ns;
+      uint32_t run_count;
+      braid__timeline_running (m, task, first, end, i, j, &run_ns,
+                               &run_count);
+      double run_units = axis == BRAID_TIMELINE_AXIS_STEPS ? (double)run_count
+                                                           : (double)run_ns;
       /* The slice at the centre of the column gives the base colour. */
       size_t mid = braid__timeline_lower_bound (
-          m, i, end - i, axis, braid_timeline_view_value_at (v, col + 0.5));
+          m, task, end, i, end, axis,
+          braid_timeline_view_value_at (v, col + 0.5));
       if (mid >= end)
         mid = end - 1;
-      const braid_trace_slice *ms = &m->slices[mid];
+      braid_trace_state ms = braid__timeline_state (m, mid);
       braid_timeline_rgb c
-          = braid_timeline_state_color (ms->state, ms->wait_reason);
-      double frac = band_fraction (ms->state);
-      if (run_count > 0 && ms->state != BRAID_STATE_RUNNING)
+          = braid_timeline_state_color (ms, braid__timeline_reason (m, mid));
+      double frac = band_fraction (ms);
+      if (run_count > 0 && ms != BRAID_STATE_RUNNING)
         {
           /* Work in the column must never vanish, even when it took no
            * time on a virtual clock: at least half running colour. */
@@ -189,10 +273,10 @@ draw_lane_slices (frame *f, int32_t task, double y)
           c = mix (c, running, share);
           frac = band_fraction (BRAID_STATE_RUNNING);
         }
-      band_push (f->cr, &run, col, col + 1, y, lh, frac, c);
+      band_push (f, &run, col, col + 1, y, lh, frac, c);
       i = j;
     }
-  band_flush (f->cr, &run);
+  band_flush (f, &run);
 }
 
 void
@@ -296,7 +380,7 @@ draw_lane_marks_class (frame *f, int32_t task, double y, bool rare)
   while (lo < hi)
     {
       size_t mid = lo + (hi - lo) / 2;
-      if (braid__timeline_mark_pos (m, idx[mid], v->axis) < from)
+      if (braid__timeline_mark_pos (m, idx, n, mid, v->axis) < from)
         lo = mid + 1;
       else
         hi = mid;
@@ -306,7 +390,7 @@ draw_lane_marks_class (frame *f, int32_t task, double y, bool rare)
   while (i < n)
     {
       const braid_trace_mark *mk = &m->marks[idx[i]];
-      double pos = braid__timeline_mark_pos (m, idx[i], v->axis);
+      double pos = braid__timeline_mark_pos (m, idx, n, i, v->axis);
       double x = braid_timeline_view_x_for (v, pos);
       if (x > f->right + 8)
         break;
@@ -341,7 +425,7 @@ draw_lane_marks_class (frame *f, int32_t task, double y, bool rare)
       while (a < b)
         {
           size_t mid = a + (b - a) / 2;
-          if (braid__timeline_mark_pos (m, idx[mid], v->axis) < next)
+          if (braid__timeline_mark_pos (m, idx, n, mid, v->axis) < next)
             a = mid + 1;
           else
             b = mid;
@@ -742,21 +826,26 @@ braid_timeline_draw (const braid_timeline_model *m,
       cairo_rectangle (cr, f.left, y, f.right - f.left, v->lane_height);
       cairo_fill (cr);
       draw_lane_slices (&f, task, y);
-      if (task == v->selected_task && v->selected_slice >= 0
-          && (size_t)v->selected_slice < m->n_slices)
-        {
-          double s, e;
-          braid_timeline_slice_range (&m->slices[v->selected_slice], v->axis,
-                                      &s, &e);
-          double x0 = round (braid_timeline_view_x_for (v, s));
-          double x1 = round (braid_timeline_view_x_for (v, e));
-          cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-          cairo_set_line_width (cr, 1.5);
-          cairo_rectangle (cr, fmax (x0, f.left - 2) + 0.75, y + 1.75,
-                           fmax (1, fmin (x1, f.right + 2) - x0 - 1.5),
-                           v->lane_height - 3.5);
-          cairo_stroke (cr);
-        }
+    }
+  batch_flush_all (&f);
+  batch_free_all (&f);
+  int64_t sel_lane = braid_timeline_model_task_lane (m, v->selected_task);
+  braid_trace_slice sel;
+  if (sel_lane >= first_lane && sel_lane <= last_lane
+      && v->selected_slice >= 0
+      && braid_timeline_model_get_slice (m, v->selected_slice, &sel))
+    {
+      double y = braid_timeline_view_lane_y (v, sel_lane);
+      double s, e;
+      braid_timeline_slice_range (&sel, v->axis, &s, &e);
+      double x0 = round (braid_timeline_view_x_for (v, s));
+      double x1 = round (braid_timeline_view_x_for (v, e));
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      cairo_set_line_width (cr, 1.5);
+      cairo_rectangle (cr, fmax (x0, f.left - 2) + 0.75, y + 1.75,
+                       fmax (1, fmin (x1, f.right + 2) - x0 - 1.5),
+                       v->lane_height - 3.5);
+      cairo_stroke (cr);
     }
   for (int64_t lane = first_lane; lane <= last_lane; lane++)
     {

@@ -92,25 +92,90 @@ build_tree (braid_timeline_model *m)
   return 0;
 }
 
-static void
+#define RUN_SAMPLE 8
+
+static int
 build_prefix_sums (braid_timeline_model *m)
 {
-  int64_t ns = 0;
-  uint32_t count = 0;
-  for (size_t i = 0; i < m->n_slices; i++)
+  size_t nt = m->n_tasks;
+  m->run_sample_offset = malloc ((nt + 1) * sizeof *m->run_sample_offset);
+  if (!m->run_sample_offset)
+    return -1;
+  size_t total = 0;
+  for (size_t t = 0; t < nt; t++)
     {
-      m->run_prefix_ns[i] = ns;
-      m->run_prefix_count[i] = count;
-      const braid_trace_slice *s = &m->slices[i];
-      if (s->state == BRAID_STATE_RUNNING)
+      size_t first, n;
+      braid__timeline_task_slices (m, (int32_t)t, &first, &n);
+      m->run_sample_offset[t] = total;
+      total += n / RUN_SAMPLE + 1;
+    }
+  m->run_sample_offset[nt] = total;
+  m->run_sample_ns = malloc ((total ? total : 1) * sizeof *m->run_sample_ns);
+  m->run_sample_count
+      = malloc ((total ? total : 1) * sizeof *m->run_sample_count);
+  if (!m->run_sample_ns || !m->run_sample_count)
+    return -1;
+  for (size_t t = 0; t < nt; t++)
+    {
+      size_t first, n;
+      braid__timeline_task_slices (m, (int32_t)t, &first, &n);
+      size_t end = first + n, at = m->run_sample_offset[t];
+      int64_t ns = 0;
+      uint32_t count = 0;
+      for (size_t k = 0; k < n; k++)
         {
-          if (s->end_ns > s->start_ns)
-            ns += s->end_ns - s->start_ns;
-          count++;
+          if (k % RUN_SAMPLE == 0)
+            {
+              m->run_sample_ns[at] = ns;
+              m->run_sample_count[at++] = count;
+            }
+          size_t i = first + k;
+          if (braid__timeline_state (m, i) == BRAID_STATE_RUNNING)
+            {
+              ns += braid__timeline_end_ns (m, (int32_t)t, end, i)
+                    - braid__timeline_start_ns (m, i);
+              count++;
+            }
+        }
+      if (n % RUN_SAMPLE == 0)
+        {
+          m->run_sample_ns[at] = ns;
+          m->run_sample_count[at] = count;
         }
     }
-  m->run_prefix_ns[m->n_slices] = ns;
-  m->run_prefix_count[m->n_slices] = count;
+  return 0;
+}
+
+/* Running time and count of @task's slices before local index @k. */
+static void
+run_prefix (const braid_timeline_model *m, int32_t task, size_t first,
+            size_t end, size_t k, int64_t *ns, uint32_t *count)
+{
+  size_t at = m->run_sample_offset[task] + k / RUN_SAMPLE;
+  int64_t s = m->run_sample_ns[at];
+  uint32_t c = m->run_sample_count[at];
+  for (size_t i = first + k / RUN_SAMPLE * RUN_SAMPLE; i < first + k; i++)
+    if (braid__timeline_state (m, i) == BRAID_STATE_RUNNING)
+      {
+        s += braid__timeline_end_ns (m, task, end, i)
+             - braid__timeline_start_ns (m, i);
+        c++;
+      }
+  *ns = s;
+  *count = c;
+}
+
+void
+braid__timeline_running (const braid_timeline_model *m, int32_t task,
+                         size_t task_first, size_t task_end, size_t i,
+                         size_t j, int64_t *ns, uint32_t *count)
+{
+  int64_t a_ns, b_ns;
+  uint32_t a_c, b_c;
+  run_prefix (m, task, task_first, task_end, i - task_first, &a_ns, &a_c);
+  run_prefix (m, task, task_first, task_end, j - task_first, &b_ns, &b_c);
+  *ns = b_ns - a_ns;
+  *count = b_c - a_c;
 }
 
 static int
@@ -142,27 +207,6 @@ build_mark_index (braid_timeline_model *m)
     }
   free (fill);
 
-  m->mark_step_pos
-      = malloc ((m->n_marks ? m->n_marks : 1) * sizeof *m->mark_step_pos);
-  if (!m->mark_step_pos)
-    return -1;
-  for (size_t i = 0; i < m->n_marks; i++)
-    m->mark_step_pos[i] = (double)m->marks[i].step + 0.5;
-  for (size_t t = 0; t < m->n_tasks; t++)
-    {
-      size_t a = m->mark_offset[t], end = m->mark_offset[t + 1];
-      while (a < end)
-        {
-          uint64_t step = m->marks[m->mark_index[a]].step;
-          size_t b = a;
-          while (b < end && m->marks[m->mark_index[b]].step == step)
-            b++;
-          for (size_t j = a; j < b; j++)
-            m->mark_step_pos[m->mark_index[j]]
-                = (double)step + (double)(j - a + 1) / (double)(b - a + 1);
-          a = b;
-        }
-    }
   return 0;
 }
 
@@ -179,13 +223,25 @@ build_step_table (braid_timeline_model *m)
   for (size_t i = 0; i < m->n_edges; i++)
     if (m->edges[i].time_ns > max_time)
       max_time = m->edges[i].time_ns;
-  for (size_t i = 0; i < m->n_slices; i++)
+  for (size_t t = 0; t < m->n_tasks; t++)
     {
-      const braid_trace_slice *s = &m->slices[i];
-      if (s->end_step > max_step)
-        max_step = s->end_step;
-      if (s->end_ns > max_time)
-        max_time = s->end_ns;
+      size_t first, n;
+      braid__timeline_task_slices (m, (int32_t)t, &first, &n);
+      for (size_t i = first; i < first + n; i++)
+        {
+          double s, e;
+          braid__timeline_range (m, (int32_t)t, first + n, i,
+                                 BRAID_TIMELINE_AXIS_STEPS, &s, &e);
+          if (e > (double)max_step)
+            max_step = (uint64_t)e;
+        }
+      if (n > 0)
+        {
+          int64_t e = braid__timeline_end_ns (m, (int32_t)t, first + n,
+                                              first + n - 1);
+          if (e > max_time)
+            max_time = e;
+        }
     }
   m->extent_time = max_time > 0 ? (double)max_time : 1.0;
   m->extent_steps = max_step > 0 ? (double)max_step : 1.0;
@@ -205,9 +261,15 @@ build_step_table (braid_timeline_model *m)
     m->step_time[k] = -1;
   for (size_t i = 0; i < m->n_slices; i++)
     {
-      const braid_trace_slice *s = &m->slices[i];
-      if (s->state == BRAID_STATE_RUNNING && s->start_step < m->n_step_time)
-        m->step_time[s->start_step] = s->start_ns;
+      double s, e;
+      /* Any task: the start step does not need the end. */
+      if (braid__timeline_state (m, i) != BRAID_STATE_RUNNING)
+        continue;
+      s = m->cslices ? (double)m->cslices[i].start_step
+                     : (double)m->slices[i].start_step;
+      (void)e;
+      if (s < (double)m->n_step_time)
+        m->step_time[(size_t)s] = braid__timeline_start_ns (m, i);
     }
   /* Fill the gaps so the table is non-decreasing and binary-searchable. */
   int64_t last = 0;
@@ -229,7 +291,14 @@ braid_timeline_model_new (const braid_trace *trace)
   m->trace = trace;
   m->meta = braid_trace_get_meta (trace);
   m->tasks = braid_trace_get_tasks (trace, &m->n_tasks);
-  m->slices = braid_trace_get_slices (trace, &m->n_slices);
+  m->cslices = braid_trace_get_compact_slices (trace, &m->n_slices);
+  if (m->cslices)
+    {
+      size_t n_ends;
+      m->cends = braid_trace_get_compact_ends (trace, &n_ends);
+    }
+  else
+    m->slices = braid_trace_get_slices (trace, &m->n_slices);
   m->marks = braid_trace_get_marks (trace, &m->n_marks);
   m->edges = braid_trace_get_edges (trace, &m->n_edges);
   if (m->n_tasks > INT32_MAX)
@@ -244,19 +313,15 @@ braid_timeline_model_new (const braid_trace *trace)
   m->shown = malloc (nt);
   m->lanes = malloc (nt * sizeof *m->lanes);
   m->task_lane = malloc (nt * sizeof *m->task_lane);
-  m->run_prefix_ns = malloc ((m->n_slices + 1) * sizeof *m->run_prefix_ns);
-  m->run_prefix_count
-      = malloc ((m->n_slices + 1) * sizeof *m->run_prefix_count);
   if (!m->parent || !m->first_child || !m->next_sibling || !m->collapsed
       || !m->matches || !m->shown || !m->lanes || !m->task_lane
-      || !m->run_prefix_ns || !m->run_prefix_count)
+)
     goto fail;
   memset (m->matches, 1, nt);
   memset (m->shown, 1, nt);
   if (build_tree (m) != 0 || build_mark_index (m) != 0
-      || build_step_table (m) != 0)
+      || build_step_table (m) != 0 || build_prefix_sums (m) != 0)
     goto fail;
-  build_prefix_sums (m);
   rebuild_lanes (m);
   return m;
 
@@ -278,11 +343,11 @@ braid_timeline_model_free (braid_timeline_model *m)
   free (m->shown);
   free (m->lanes);
   free (m->task_lane);
-  free (m->run_prefix_ns);
-  free (m->run_prefix_count);
+  free (m->run_sample_offset);
+  free (m->run_sample_ns);
+  free (m->run_sample_count);
   free (m->mark_offset);
   free (m->mark_index);
-  free (m->mark_step_pos);
   free (m->step_time);
   free (m);
 }
@@ -478,17 +543,18 @@ braid__timeline_task_slices (const braid_timeline_model *m, int32_t task,
 }
 
 size_t
-braid__timeline_lower_bound (const braid_timeline_model *m, size_t first,
-                             size_t n, braid_timeline_axis axis, double value)
+braid__timeline_lower_bound (const braid_timeline_model *m, int32_t task,
+                             size_t task_end, size_t first, size_t end,
+                             braid_timeline_axis axis, double value)
 {
-  /* The first slice in [first, first+n) that ends after @value. A task's
+  /* The first slice in [first, end) that ends after @value. A task's
    * slices do not overlap and are sorted, so ends are sorted too. */
-  size_t lo = first, hi = first + n;
+  size_t lo = first, hi = end;
   while (lo < hi)
     {
       size_t mid = lo + (hi - lo) / 2;
       double s, e;
-      braid_timeline_slice_range (&m->slices[mid], axis, &s, &e);
+      braid__timeline_range (m, task, task_end, mid, axis, &s, &e);
       if (e <= value)
         lo = mid + 1;
       else
@@ -505,12 +571,116 @@ braid_timeline_model_find_slice (const braid_timeline_model *m, int32_t task,
     return -1;
   size_t first, n;
   braid__timeline_task_slices (m, task, &first, &n);
-  size_t i = braid__timeline_lower_bound (m, first, n, axis, value);
+  size_t i = braid__timeline_lower_bound (m, task, first + n, first,
+                                          first + n, axis, value);
   if (i >= first + n)
     return -1;
   double s, e;
-  braid_timeline_slice_range (&m->slices[i], axis, &s, &e);
+  braid__timeline_range (m, task, first + n, i, axis, &s, &e);
   return s <= value ? (int64_t)i : -1;
+}
+
+int32_t
+braid_timeline_model_slice_task (const braid_timeline_model *m, int64_t slice)
+{
+  if (slice < 0 || (size_t)slice >= m->n_slices)
+    return -1;
+  /* Tasks' slice ranges are in task order: the last task starting at or
+   * before @slice with a non-empty range holds it. */
+  size_t lo = 0, hi = m->n_tasks;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (m->tasks[mid].first_slice <= (size_t)slice)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (size_t t = lo; t-- > 0;)
+    {
+      size_t first, n;
+      braid__timeline_task_slices (m, (int32_t)t, &first, &n);
+      if ((size_t)slice >= first && (size_t)slice < first + n)
+        return (int32_t)t;
+      if (first + n <= (size_t)slice && n > 0)
+        break;
+    }
+  return -1;
+}
+
+bool
+braid_timeline_model_get_slice (const braid_timeline_model *m, int64_t slice,
+                                braid_trace_slice *out)
+{
+  if (slice < 0 || (size_t)slice >= m->n_slices)
+    return false;
+  if (!m->cslices)
+    {
+      *out = m->slices[slice];
+      return true;
+    }
+  int32_t task = braid_timeline_model_slice_task (m, slice);
+  if (task < 0)
+    return false;
+  size_t first, n;
+  braid__timeline_task_slices (m, task, &first, &n);
+  const braid_trace_compact_slice *c = &m->cslices[slice];
+  *out = (braid_trace_slice){
+    .task = (uint32_t)task,
+    .state = (braid_trace_state)c->state,
+    .wait_reason = c->wait_reason,
+    .object = c->object,
+    .start_ns = c->start_ns,
+    .end_ns = braid__timeline_end_ns (m, task, first + n, (size_t)slice),
+    .start_step = c->start_step,
+    .end_step = c->end_step,
+  };
+  return true;
+}
+
+double
+braid__timeline_mark_pos (const braid_timeline_model *m, const uint32_t *idx,
+                          size_t n, size_t i, braid_timeline_axis axis)
+{
+  const braid_trace_mark *mk = &m->marks[idx[i]];
+  if (axis != BRAID_TIMELINE_AXIS_STEPS)
+    return (double)mk->time_ns;
+  /* The task's marks in this step: a few neighbours are looked at one by
+   * one, a long run by binary search (steps never decrease along a
+   * task's marks, which are in time order). */
+  uint64_t step = mk->step;
+  size_t a = i, b = i + 1;
+  for (int k = 0; k < 4 && a > 0 && m->marks[idx[a - 1]].step == step; k++)
+    a--;
+  if (a > 0 && m->marks[idx[a - 1]].step == step)
+    {
+      size_t lo = 0, hi = a;
+      while (lo < hi)
+        {
+          size_t mid = lo + (hi - lo) / 2;
+          if (m->marks[idx[mid]].step < step)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      a = lo;
+    }
+  for (int k = 0; k < 4 && b < n && m->marks[idx[b]].step == step; k++)
+    b++;
+  if (b < n && m->marks[idx[b]].step == step)
+    {
+      size_t lo = b, hi = n;
+      while (lo < hi)
+        {
+          size_t mid = lo + (hi - lo) / 2;
+          if (m->marks[idx[mid]].step <= step)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      b = lo;
+    }
+  return (double)step + (double)(i - a + 1) / (double)(b - a + 1);
 }
 
 const uint32_t *

@@ -12,7 +12,12 @@ struct braid_timeline_model
   const braid_trace_meta *meta;
   const braid_trace_task *tasks;
   size_t n_tasks;
+  /* The slices: the reader's compact ones (cslices, with one end per
+   * task in cends) when the trace was loaded in compact mode, else the
+   * full ones. Go through braid__timeline_range() and friends. */
   const braid_trace_slice *slices;
+  const braid_trace_compact_slice *cslices;
+  const braid_trace_compact_end *cends;
   size_t n_slices;
   const braid_trace_mark *marks;
   size_t n_marks;
@@ -36,19 +41,18 @@ struct braid_timeline_model
   size_t n_lanes;
   int64_t *task_lane;
 
-  /* Running time and running-slice count before slice i (n_slices + 1
-   * entries): the running share of any run of a task's slices is a
-   * difference of two entries. */
-  int64_t *run_prefix_ns;
-  uint32_t *run_prefix_count;
+  /* Running time and running-slice count of a task's slices before its
+   * local slice 8k, sampled (task t's samples start at
+   * run_sample_offset[t]): a prefix is a sample plus at most 7 slices,
+   * and the running share of a run of slices is a difference of two
+   * prefixes. 12 bytes per 8 slices instead of 12 per slice. */
+  size_t *run_sample_offset; /* n_tasks + 1 */
+  int64_t *run_sample_ns;
+  uint32_t *run_sample_count;
 
   /* Marks grouped by task, in time order within a task. */
   size_t *mark_offset; /* n_tasks + 1 */
   uint32_t *mark_index;
-  /* Each mark's position on the step axis: the marks of one task in one
-   * step are spread evenly across it, so five lines printed in a step
-   * read as five dots, not one. */
-  double *mark_step_pos;
 
   /* The time each step began (non-decreasing), for axis conversion. */
   int64_t *step_time;
@@ -60,16 +64,84 @@ struct braid_timeline_model
 /* The clamped slice range of @task. */
 void braid__timeline_task_slices (const braid_timeline_model *m, int32_t task,
                                   size_t *first, size_t *n);
-/* The first slice in [first, first+n) whose end is after @value. */
-size_t braid__timeline_lower_bound (const braid_timeline_model *m, size_t first,
-                                    size_t n, braid_timeline_axis axis,
-                                    double value);
-/* A mark's position (see mark_step_pos), an edge's: the middle of its
- * step. */
-double braid__timeline_mark_pos (const braid_timeline_model *m, uint32_t mark,
+/* The first slice in [first, end) whose end is after @value; @task's
+ * slices end at @task_end. */
+size_t braid__timeline_lower_bound (const braid_timeline_model *m,
+                                    int32_t task, size_t task_end,
+                                    size_t first, size_t end,
+                                    braid_timeline_axis axis, double value);
+/* Running time and count of @task's slices in [i, j) (task_first <= i <=
+ * j <= task_end). */
+void braid__timeline_running (const braid_timeline_model *m, int32_t task,
+                              size_t task_first, size_t task_end, size_t i,
+                              size_t j, int64_t *ns, uint32_t *count);
+/* A mark's position: its time, or on the step axis its step with the
+ * marks of one task in one step spread evenly across it (so five lines
+ * printed in a step read as five dots, not one). @idx is the task's mark
+ * list (n long) and @i the mark's place in it. An edge's: the middle of
+ * its step. */
+double braid__timeline_mark_pos (const braid_timeline_model *m,
+                                 const uint32_t *idx, size_t n, size_t i,
                                  braid_timeline_axis axis);
 double braid__timeline_edge_pos (const braid_trace_edge *edge,
                                  braid_timeline_axis axis);
+
+/* Slice fields in either mode. @task_end is the end of @task's slice
+ * range (braid__timeline_task_slices); the compact form derives a
+ * slice's end from the next slice's start. */
+static inline int64_t
+braid__timeline_start_ns (const braid_timeline_model *m, size_t i)
+{
+  return m->cslices ? m->cslices[i].start_ns : m->slices[i].start_ns;
+}
+
+static inline int64_t
+braid__timeline_end_ns (const braid_timeline_model *m, int32_t task,
+                        size_t task_end, size_t i)
+{
+  if (!m->cslices)
+    return m->slices[i].end_ns;
+  int64_t s = m->cslices[i].start_ns;
+  int64_t e = i + 1 < task_end ? m->cslices[i + 1].start_ns
+                               : m->cends[task].end_ns;
+  return e > s ? e : s;
+}
+
+static inline braid_trace_state
+braid__timeline_state (const braid_timeline_model *m, size_t i)
+{
+  return m->cslices ? (braid_trace_state)m->cslices[i].state
+                    : m->slices[i].state;
+}
+
+static inline uint32_t
+braid__timeline_reason (const braid_timeline_model *m, size_t i)
+{
+  return m->cslices ? m->cslices[i].wait_reason : m->slices[i].wait_reason;
+}
+
+static inline void
+braid__timeline_range (const braid_timeline_model *m, int32_t task,
+                       size_t task_end, size_t i, braid_timeline_axis axis,
+                       double *start, double *end)
+{
+  if (!m->cslices)
+    {
+      braid_timeline_slice_range (&m->slices[i], axis, start, end);
+      return;
+    }
+  const braid_trace_compact_slice *c = &m->cslices[i];
+  if (axis == BRAID_TIMELINE_AXIS_STEPS)
+    {
+      *start = (double)c->start_step;
+      *end = (double)c->end_step;
+    }
+  else
+    {
+      *start = (double)c->start_ns;
+      *end = (double)braid__timeline_end_ns (m, task, task_end, i);
+    }
+}
 
 /* Draws the symbol of a mark kind centred on @cx, in a lane whose drawing
  * band starts at @top and is @h pixels high. */

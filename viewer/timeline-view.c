@@ -14,15 +14,6 @@
 #define MIN_SCALE 0.01
 
 double
-braid__timeline_mark_pos (const braid_timeline_model *m, uint32_t mark,
-                          braid_timeline_axis axis)
-{
-  if (axis == BRAID_TIMELINE_AXIS_STEPS)
-    return m->mark_step_pos[mark];
-  return (double)m->marks[mark].time_ns;
-}
-
-double
 braid__timeline_edge_pos (const braid_trace_edge *edge,
                           braid_timeline_axis axis)
 {
@@ -231,7 +222,7 @@ find_mark_near (const braid_timeline_model *m, const braid_timeline_view *v,
   while (lo < hi)
     {
       size_t mid = lo + (hi - lo) / 2;
-      if (braid__timeline_mark_pos (m, idx[mid], v->axis) < lo_v)
+      if (braid__timeline_mark_pos (m, idx, n, mid, v->axis) < lo_v)
         lo = mid + 1;
       else
         hi = mid;
@@ -242,7 +233,7 @@ find_mark_near (const braid_timeline_model *m, const braid_timeline_view *v,
     {
       const braid_trace_mark *mk = &m->marks[idx[i]];
       double mx = braid_timeline_view_x_for (
-          v, braid__timeline_mark_pos (m, idx[i], v->axis));
+          v, braid__timeline_mark_pos (m, idx, n, i, v->axis));
       if (mx > x + 4)
         break;
       /* Output marks are drawn faintly; prefer the others. */

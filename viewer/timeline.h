@@ -102,6 +102,15 @@ int64_t braid_timeline_model_find_slice (const braid_timeline_model *model,
                                          braid_timeline_axis axis,
                                          double value);
 
+/* The slice at index @slice (a task's first_slice + k, hit.slice,
+ * find_slice's answer) as a full record, whether the trace was loaded in
+ * full or compact mode. Returns false when @slice is out of range. */
+bool braid_timeline_model_get_slice (const braid_timeline_model *model,
+                                     int64_t slice, braid_trace_slice *out);
+/* The task owning slice @slice, or -1. Binary search. */
+int32_t braid_timeline_model_slice_task (const braid_timeline_model *model,
+                                         int64_t slice);
+
 /* The marks of @task in time order: indexes into the trace's mark array. */
 const uint32_t *braid_timeline_model_task_marks (
     const braid_timeline_model *model, int32_t task, size_t *n);

@@ -184,6 +184,7 @@ load (const char *db, const char *label, braid_timeline_model **model_out)
   double heap0 = heap_mb ();
   braid_trace_load_options opts = { 0 };
   opts.progress = on_progress;
+  opts.compact = g_strcmp0 (g_getenv ("BRAID_BENCH_FULL"), "1") != 0;
   progress_calls = 0;
   braid_trace *trace = NULL;
   char *error = NULL;
@@ -208,7 +209,12 @@ load (const char *db, const char *label, braid_timeline_model **model_out)
   const braid_trace_meta *meta = braid_trace_get_meta (trace);
   size_t n_tasks, n_slices, n_marks, n_edges, n_outputs, n_objects, n_problems;
   braid_trace_get_tasks (trace, &n_tasks);
+  size_t n_compact;
+  braid_trace_get_compact_slices (trace, &n_compact);
   braid_trace_get_slices (trace, &n_slices);
+  bool compact = n_compact > 0;
+  if (compact)
+    n_slices = n_compact;
   braid_trace_get_marks (trace, &n_marks);
   braid_trace_get_edges (trace, &n_edges);
   braid_trace_get_outputs (trace, &n_outputs);
@@ -226,7 +232,10 @@ load (const char *db, const char *label, braid_timeline_model **model_out)
           "edges %.1f, outputs %.1f, objects %.2f, problems %.2f; "
           "malloc heap in use %.1f MB (tasks, objects, problems, strings, "
           "id maps)\n",
-          MB (n_slices, braid_trace_slice), sizeof (braid_trace_slice),
+          compact ? MB (n_slices, braid_trace_compact_slice)
+                  : MB (n_slices, braid_trace_slice),
+          compact ? sizeof (braid_trace_compact_slice)
+                  : sizeof (braid_trace_slice),
           MB (n_marks, braid_trace_mark), MB (n_tasks, braid_trace_task),
           MB (n_edges, braid_trace_edge), MB (n_outputs, braid_trace_output),
           MB (n_objects, braid_trace_object),

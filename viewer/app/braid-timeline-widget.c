@@ -308,8 +308,9 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
     }
   if (hit.slice >= 0)
     {
-      const braid_trace_slice *sl
-          = &braid_trace_get_slices (trace, &n)[hit.slice];
+      braid_trace_slice one;
+      braid_timeline_model_get_slice (self->model, hit.slice, &one);
+      const braid_trace_slice *sl = &one;
       char d[32], a[32];
       g_string_append_printf (s, "\n%s", braid_trace_state_name (sl->state));
       if (sl->state == BRAID_STATE_WAITING)
@@ -428,21 +429,26 @@ braid_timeline_zoom_to_selection (BraidTimeline *self)
       self->range_from = self->range_to = 0;
     }
   else if (self->view.selected_slice >= 0)
-    braid_timeline_slice_range (
-        &braid_trace_get_slices (trace, &n)[self->view.selected_slice],
-        self->view.axis, &from, &to);
+    {
+      braid_trace_slice one;
+      if (braid_timeline_model_get_slice (self->model,
+                                          self->view.selected_slice, &one))
+        braid_timeline_slice_range (&one, self->view.axis, &from, &to);
+    }
   else if (self->view.selected_task >= 0)
     {
       const braid_trace_task *t
           = &braid_trace_get_tasks (trace, &n)[self->view.selected_task];
-      const braid_trace_slice *sl = braid_trace_get_slices (trace, &n);
-      if (t->n_slices > 0 && t->first_slice + t->n_slices <= n)
+      braid_trace_slice s0, s1;
+      if (t->n_slices > 0
+          && braid_timeline_model_get_slice (self->model,
+                                             (int64_t)t->first_slice, &s0)
+          && braid_timeline_model_get_slice (
+              self->model, (int64_t)(t->first_slice + t->n_slices - 1), &s1))
         {
           double a, b, c, d;
-          braid_timeline_slice_range (&sl[t->first_slice], self->view.axis, &a,
-                                      &b);
-          braid_timeline_slice_range (&sl[t->first_slice + t->n_slices - 1],
-                                      self->view.axis, &c, &d);
+          braid_timeline_slice_range (&s0, self->view.axis, &a, &b);
+          braid_timeline_slice_range (&s1, self->view.axis, &c, &d);
           from = a;
           to = d;
         }

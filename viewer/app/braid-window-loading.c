@@ -86,6 +86,8 @@ load_thread (GTask *task, gpointer source, gpointer data,
   braid_trace_load_options options = { 0 };
   options.progress = on_progress;
   options.progress_data = job;
+  /* The viewer keeps 24-byte slices, not the CLI's 56-byte ones. */
+  options.compact = true;
   char *error = NULL;
   int rc = braid_trace_open (job->path, &options, &job->trace, &error);
   if (rc != 0)

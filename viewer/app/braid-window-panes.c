@@ -308,14 +308,13 @@ braid__window_show_details (BraidWindow *self)
   g_snprintf (buf, sizeof buf, "%u", t->n_steps);
   add_row (s, "Steps", buf);
 
-  size_t n_slices;
-  const braid_trace_slice *slices
-      = braid_trace_get_slices (self->trace, &n_slices);
   int64_t sel = braid_timeline_get_selected_slice (tl);
-  if (sel >= 0 && (size_t)sel < n_slices)
+  braid_trace_slice sel_slice;
+  if (sel >= 0
+      && braid_timeline_model_get_slice (self->model, sel, &sel_slice))
     {
       GString *one = g_string_new (NULL);
-      describe_slice (one, self->trace, &slices[sel]);
+      describe_slice (one, self->trace, &sel_slice);
       add_row (s, "Selected", one->str);
       g_string_free (one, TRUE);
     }
@@ -325,8 +324,15 @@ braid__window_show_details (BraidWindow *self)
 
   /* Its events in order: slices and marks merged by time. */
   GString *ev = g_string_new ("Events\n");
-  size_t first = MIN (t->first_slice, n_slices);
-  size_t count = MIN (t->n_slices, n_slices - first);
+  /* Slices through the model: the trace may be in compact mode. */
+  size_t first = t->first_slice, count = 0;
+  braid_trace_slice cur;
+  while (count < t->n_slices
+         && braid_timeline_model_get_slice (self->model,
+                                            (int64_t)(first + count), &cur))
+    count++;
+  if (count > 0)
+    braid_timeline_model_get_slice (self->model, (int64_t)first, &cur);
   size_t n_marks, n_all_marks;
   const uint32_t *mi
       = braid_timeline_model_task_marks (self->model, index, &n_marks);
@@ -337,9 +343,9 @@ braid__window_show_details (BraidWindow *self)
     {
       bool take_mark
           = j < n_marks
-            && (i >= count || marks[mi[j]].time_ns < slices[first + i].start_ns
-                || (marks[mi[j]].time_ns == slices[first + i].start_ns
-                    && marks[mi[j]].step < slices[first + i].start_step));
+            && (i >= count || marks[mi[j]].time_ns < cur.start_ns
+                || (marks[mi[j]].time_ns == cur.start_ns
+                    && marks[mi[j]].step < cur.start_step));
       if (take_mark)
         {
           const braid_trace_mark *mk = &marks[mi[j++]];
@@ -350,8 +356,11 @@ braid__window_show_details (BraidWindow *self)
         }
       else
         {
-          describe_slice (ev, self->trace, &slices[first + i++]);
+          describe_slice (ev, self->trace, &cur);
           g_string_append_c (ev, '\n');
+          if (++i < count)
+            braid_timeline_model_get_slice (self->model,
+                                            (int64_t)(first + i), &cur);
         }
       lines++;
     }

@@ -176,11 +176,14 @@ drive (gpointer data)
       size_t n;
       const braid_trace_task *t
           = &braid_trace_get_tasks (self->trace, &n)[task];
-      const braid_trace_slice *slices
-          = braid_trace_get_slices (self->trace, &n);
       int64_t slice = -1;
-      for (size_t i = 0; i < t->n_slices && t->first_slice + i < n; i++)
-        if (slices[t->first_slice + i].state == BRAID_STATE_RUNNING)
+      braid_trace_slice one;
+      for (size_t i = 0;
+           i < t->n_slices
+           && braid_timeline_model_get_slice (
+               self->model, (int64_t)(t->first_slice + i), &one);
+           i++)
+        if (one.state == BRAID_STATE_RUNNING)
           {
             slice = (int64_t)(t->first_slice + i);
             break;
