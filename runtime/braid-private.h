@@ -337,6 +337,11 @@ struct braid_loop
   bool ever_ran;
   uint8_t clock;
   uint64_t virtual_now;
+  /* Added to the virtual time on event stamps only: the last stamp taken
+   * on the monotonic clock when the loop was switched to the virtual one
+   * (braid_loop_set_clock), so a trace never goes backwards while the
+   * program still sees virtual time start at 0. */
+  uint64_t virtual_stamp_base;
   uint64_t slow_step_ns;
   size_t stack_size;
   braid__stack_pool **pools; /* the last one is in use */
@@ -444,7 +449,7 @@ static inline __attribute__ ((always_inline)) uint64_t
 braid__event_time (braid_loop *loop)
 {
   if (loop->clock == BRAID_CLOCK_VIRTUAL)
-    return loop->virtual_now;
+    return loop->virtual_now + loop->virtual_stamp_base;
   if (BRAID_HAVE_CYCLES && BRAID_LIKELY (loop->ev_limit != 0))
     {
       /* Unsigned: a counter below the anchor (it cannot go backwards on
@@ -472,7 +477,7 @@ static inline __attribute__ ((always_inline)) uint64_t
 braid__event_time_shared (braid_loop *loop)
 {
   if (loop->clock == BRAID_CLOCK_VIRTUAL)
-    return loop->virtual_now;
+    return loop->virtual_now + loop->virtual_stamp_base;
   if (loop->ev_held)
     return loop->ev_last;
   return braid__event_time (loop);

@@ -143,6 +143,13 @@ braid_loop_set_clock (braid_loop *loop, braid_clock_kind clock)
     return braid__raise_code (BRAID_EBUSY, "braid_loop_set_clock");
   if (clock != BRAID_CLOCK_MONOTONIC && clock != BRAID_CLOCK_VIRTUAL)
     return braid__raise_code (BRAID_EINVAL, "braid_loop_set_clock");
+  /* Events already stamped on this loop (its creation, tasks spawned
+   * before it runs) carry the monotonic clock's time: later stamps add the
+   * last of them to the virtual time, so a trace never goes backwards,
+   * while braid_loop_now_ns still starts at 0 (a run prints the same with
+   * and without tracing). */
+  if (clock == BRAID_CLOCK_VIRTUAL && loop->clock != BRAID_CLOCK_VIRTUAL)
+    loop->virtual_stamp_base = loop->ev_last;
   loop->clock = (uint8_t)clock;
   return 0;
 }

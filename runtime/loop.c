@@ -114,7 +114,7 @@ poll_reset (braid_loop *loop, bool polled)
 static __attribute__ ((noinline)) void
 emit_poll (braid_loop *loop, uint64_t blocked, bool jumped)
 {
-  uint64_t now = loop->virtual_now;
+  uint64_t now = loop->virtual_now + loop->virtual_stamp_base;
   if (loop->clock != BRAID_CLOCK_VIRTUAL)
     {
       now = loop->last_poll_ns > loop->ev_last ? loop->last_poll_ns

@@ -27,7 +27,7 @@ emit_line (int stream, const char *text, size_t len)
   braid_loop *loop = braid__tls_loop;
   braid_event ev = { 0 };
   ev.kind = BRAID_EV_OUTPUT;
-  ev.time_ns = loop ? braid__clock_read (loop) : braid__monotonic_ns ();
+  ev.time_ns = loop ? braid__event_time (loop) : braid__monotonic_ns ();
   ev.task = t ? t->fut.id : 0;
   ev.str1 = text;
   ev.value = (int64_t)len;
