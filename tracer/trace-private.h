@@ -1,7 +1,7 @@
 /* trace-private.h: what the files of libbraid-trace share.
  *
  * The recorder is split in three: record.c (the hook: the hot path that
- * turns a braid_event into a fixed-size braid__rec in a per-thread ring),
+ * turns a braid_event into a 32-byte braid__slot in a per-thread ring),
  * writer.c (the thread that drains the rings into SQLite) and session.c
  * (start, stop, environment, exit and signal handling). schema.c holds the
  * SQL of the file format, which both the writer and the reader use. The
@@ -31,11 +31,9 @@ struct sqlite3;
  * events table: it becomes a row of the strings table). */
 #define BRAID__REC_STRING 0
 
-/* One event as the hook copies it into a ring: fixed size (72 bytes), no
- * pointers. A string definition (kind BRAID__REC_STRING) carries its id
- * in s1 and its text, owned by the producer's intern table until the
- * session ends, as a pointer in task. The same layout is the decoded form
- * of a stored event (braid__ev). */
+/* One event with every field: what the writer hands to the encoder, and
+ * the decoded form of a stored event (braid__ev). In a ring it only
+ * appears inside a wide record (see braid__slot). */
 typedef struct braid__rec
 {
   uint64_t seq;     /* order of events, 1-based (see record.c) */
@@ -48,6 +46,36 @@ typedef struct braid__rec
   uint32_t s1, s2, s3; /* string ids, 0 for NULL; s1 of a definition */
 } braid__rec;
 
+/* The ring's unit: 32 bytes, half a cache line, so that the common events
+ * (resumed, suspended, woken, iteration begin, completed...) move 32
+ * bytes from the recording core to the writer's instead of 72.
+ *
+ * A compact record is one slot: kind (a braid_event_kind), and seq and t
+ * as differences from the previous event of the same ring (the writer
+ * keeps the running values: w_seq and w_t), task, other and object in 32
+ * bits, value in a signed 32 bits, no strings. Four words, so that the
+ * hook fills it with four stores:
+ *   w[0] = kind | reason << 16 | dseq << 32   (reason < 2^16)
+ *   w[1] = dt | (uint32_t) line << 32
+ *   w[2] = task | other << 32
+ *   w[3] = object | (uint32_t) value << 32
+ * An event whose fields do not fit, or that carries strings, is a wide
+ * record: a slot whose w[0] is BRAID__SLOT_WIDE followed by two more, the
+ * three holding a whole braid__rec at byte offset BRAID__WIDE_OFFSET
+ * (BRAID__WIDE_SLOTS slots in all, written contiguously: the ring has
+ * that many spare slots past its end so a wide record never wraps). A
+ * string definition is one slot with kind BRAID__REC_STRING, its id in
+ * the high half of w[0] and the text's address in w[2] (the text is owned
+ * by the producer's intern table until the session ends). */
+typedef struct braid__slot
+{
+  uint64_t w[4];
+} braid__slot;
+
+#define BRAID__SLOT_WIDE 255
+#define BRAID__WIDE_SLOTS 3
+#define BRAID__WIDE_OFFSET 8
+
 /* The ring of one recording thread: single producer (the thread), single
  * consumer (the writer). head and tail count records forever; the slot is
  * index & mask. */
@@ -58,13 +86,18 @@ typedef struct braid__producer
    * sharing a line would make every append a cache miss. */
   _Alignas (64) _Atomic uint64_t head; /* written by the producer */
   _Alignas (64) _Atomic uint64_t tail; /* written by the writer (release) */
+  /* The writer's running values of the ring's compact records: the seq
+   * and t of the last event it took from this ring. */
+  uint64_t w_seq;
+  int64_t w_t;
   /* The producer's own fields, read and written by its thread only. */
   _Alignas (64) uint64_t local_head;   /* head, without the atomic */
   uint64_t cached_tail;  /* producer's last read of tail */
   uint64_t mask;
-  braid__rec *ring;
+  braid__slot *ring;     /* mask + 1 + BRAID__WIDE_SLOTS slots */
   size_t ring_bytes;
   uint64_t last_seq;     /* seq of this producer's last event */
+  int64_t ring_t;        /* t of this producer's last event */
   int64_t base;          /* the session's time base, once known */
   int has_base;
   uint64_t running_task; /* the task whose step runs on this thread */
@@ -117,7 +150,7 @@ typedef struct braid__session
   _Atomic uint64_t n_observer_waits;
   pthread_t writer;
   int hooks_installed;
-  size_t ring_capacity;         /* records per producer ring */
+  size_t ring_capacity;         /* slots per producer ring */
   /* Filled by the writer when it sees LOOP_CREATED. */
   int clock_kind;
 } braid__session;
@@ -140,7 +173,7 @@ void braid__trace_hook (void *user_data, const braid_event *event);
 /* braid__trace_begin:
  * Starts a session writing @path without installing the runtime's hooks
  * when @install_hooks is 0 (tests). @ring_capacity is the number of
- * records per thread ring (a power of two; 0 for the default). */
+ * 32-byte slots per thread ring (a power of two; 0 for the default). */
 int braid__trace_begin (const char *path, int install_hooks,
                         size_t ring_capacity);
 

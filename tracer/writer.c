@@ -238,36 +238,71 @@ create_file (writer *w, braid__session *s)
 }
 
 static void
-store_string (writer *w, const braid__rec *r)
+store_string (writer *w, const braid__slot *r)
 {
   if (w->failed)
     return;
-  sqlite3_bind_int64 (w->insert_string, 1, r->s1);
-  sqlite3_bind_text (w->insert_string, 2,
-                     (const char *) (uintptr_t) r->task, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (w->insert_string, 1, (sqlite3_int64) (r->w[0] >> 32));
+  sqlite3_bind_text (w->insert_string, 2, (const char *) (uintptr_t) r->w[2],
+                     -1, SQLITE_STATIC);
   if (sqlite3_step (w->insert_string) != SQLITE_DONE)
     report_sqlite (w, "insert string");
   sqlite3_reset (w->insert_string);
 }
 
-/* Packs the records [tail, head) of @p (strings go to their table) into
- * one row of batches. */
-static void
-store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t head)
+/* Packs the records of @p from @tail up to @limit (strings go to their
+ * table) into one row of batches. A wide record that starts before
+ * @limit is taken whole (the producer publishes whole records, so it is
+ * there). Returns the ring position after the last record taken. */
+static uint64_t
+store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t limit)
 {
   braid__enc_state st = { 0 };
   uint64_t first_seq = 0;
   size_t len = 0, n = 0;
-  for (uint64_t i = tail; i < head; i++)
+  uint64_t seq = p->w_seq;
+  int64_t t = p->w_t;
+  uint64_t i = tail;
+  while (i < limit)
     {
-      const braid__rec *r = &p->ring[i & p->mask];
-      if (__builtin_expect (r->kind <= BRAID_EV_LOOP_CREATED, 0))
+      const braid__slot *slot = &p->ring[i & p->mask];
+      braid__rec rec;
+      uint64_t w0 = slot->w[0];
+      uint32_t kind = (uint32_t) (w0 & 0xff);
+      if (__builtin_expect (kind != BRAID__SLOT_WIDE, 1))
         {
-          if (r->kind == BRAID__REC_STRING)
+          if (__builtin_expect (kind == BRAID__REC_STRING, 0))
             {
-              store_string (w, r);
+              store_string (w, slot);
+              i++;
               continue;
             }
+          uint64_t w1 = slot->w[1], w2 = slot->w[2], w3 = slot->w[3];
+          seq += w0 >> 32;
+          t = (int64_t) ((uint64_t) t + (uint32_t) w1);
+          rec = (braid__rec) {
+            .seq = seq,
+            .t = t,
+            .task = (uint32_t) w2,
+            .other = w2 >> 32,
+            .object = (uint32_t) w3,
+            .value = (int32_t) (uint32_t) (w3 >> 32),
+            .kind = kind,
+            .reason = (uint32_t) (w0 >> 16) & 0xffff,
+            .line = (int32_t) (uint32_t) (w1 >> 32),
+          };
+          i++;
+        }
+      else
+        {
+          memcpy (&rec, (const char *) slot + BRAID__WIDE_OFFSET, sizeof rec);
+          seq = rec.seq;
+          t = rec.t;
+          i += BRAID__WIDE_SLOTS;
+        }
+      const braid__rec *r = &rec;
+      if (__builtin_expect (r->kind <= BRAID_EV_LOOP_CREATED, 0))
+        {
           if (!w->saw_clock && !w->failed)
             {
               w->saw_clock = 1;
@@ -293,7 +328,10 @@ store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t head)
         report_sqlite (w, "insert batch");
       sqlite3_reset (w->insert_batch);
     }
+  p->w_seq = seq;
+  p->w_t = t;
   atomic_fetch_add (&braid__the_session.n_events, (uint64_t) n);
+  return i;
 }
 
 /* Moves what the rings hold into one transaction. Returns the number of
@@ -324,7 +362,7 @@ drain (writer *w, braid__session *s)
             report_sqlite (w, "begin");
           in_txn = 1;
         }
-      store_batch (w, p, tail, head);
+      head = store_batch (w, p, tail, head);
       taken += head - tail;
       atomic_store_explicit (&p->tail, head, memory_order_release);
     }
