@@ -33,21 +33,13 @@ band_fraction (braid_trace_state state)
     }
 }
 
-/* The frame's rectangles, batched by colour and band height: one cairo
- * path and one fill per colour per frame instead of one per run of
- * columns. A zoomed-out frame is thousands of one-pixel columns in a
- * handful of colours, and cairo's cost is per fill call and per
- * anti-aliased edge, so all rectangles are pixel-aligned and filled
- * without anti-aliasing. Batches are filled in the order their colour
- * first appeared, which keeps a seam above the block it marks. */
+/* A batch of frequent marks of one kind: x, band top and height (and a
+ * spare) per mark. */
 typedef struct rect_batch
 {
-  braid_timeline_rgb c;
   double *xywh;
   size_t n, cap;
 } rect_batch;
-
-#define MAX_BATCHES 128
 
 typedef struct frame
 {
@@ -57,38 +49,328 @@ typedef struct frame
   double left, right; /* the lane area, pixels */
   double v0, v1;      /* its axis values */
   PangoLayout *layout;
-  rect_batch batches[MAX_BATCHES];
-  int n_batches, last_batch;
+  /* The frequent marks (yields, output lines), batched per kind: x and
+   * the lane's band top and height per mark. */
+  rect_batch yield_marks, output_marks;
+  struct layer *layer; /* NULL: cairo draws the lanes */
 } frame;
 
-static void
-batch_flush_all (frame *f)
+/* Adds a frequent mark to its batch; returns false when out of memory. */
+static bool
+mark_batch_add (rect_batch *b, double cx, double top, double h)
 {
-  cairo_t *cr = f->cr;
-  cairo_save (cr);
-  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
-  cairo_new_path (cr);
-  for (int k = 0; k < f->n_batches; k++)
+  if (b->n == b->cap)
     {
-      rect_batch *b = &f->batches[k];
-      if (b->n == 0)
-        continue;
-      for (size_t i = 0; i < b->n; i++)
-        cairo_rectangle (cr, b->xywh[4 * i], b->xywh[4 * i + 1],
-                         b->xywh[4 * i + 2], b->xywh[4 * i + 3]);
-      cairo_set_source_rgb (cr, b->c.r, b->c.g, b->c.b);
-      cairo_fill (cr);
-      b->n = 0;
+      size_t cap = b->cap ? b->cap * 2 : 256;
+      double *xywh = realloc (b->xywh, cap * 4 * sizeof *xywh);
+      if (!xywh)
+        return false;
+      b->xywh = xywh;
+      b->cap = cap;
     }
-  cairo_restore (cr);
+  double *r = &b->xywh[4 * b->n++];
+  r[0] = cx;
+  r[1] = top;
+  r[2] = h;
+  r[3] = 0;
+  return true;
+}
+
+/* Above this many marks of a kind in a frame, the marks are stamped
+ * (into the frame's layer, or into one mask) instead of being filled as
+ * one path: cairo rasterises a path of tens of thousands of small
+ * anti-aliased shapes in tens of milliseconds, while stamping a
+ * pre-rasterised copy (every mark of a kind has the same shape and,
+ * lanes being whole pixels apart, the same sub-pixel offset) costs a few
+ * bytes each. */
+#define STAMP_THRESHOLD 1000
+
+static void
+mark_path (cairo_t *cr, braid_trace_mark_kind kind, double cx, double top,
+           double h)
+{
+  if (kind == BRAID_MARK_YIELD)
+    {
+      cairo_move_to (cr, cx - 3, top);
+      cairo_line_to (cr, cx + 3, top);
+      cairo_line_to (cr, cx, top + 5);
+      cairo_close_path (cr);
+    }
+  else
+    {
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, cx, top + h - 3, 1.8, 0, 2 * M_PI);
+    }
+}
+
+/* The coverage of one mark of @kind whose centre and top have the
+ * sub-pixel offsets @fx, @fy, rasterised by cairo: the mark at (cx, top)
+ * covers sprite pixel (c, r) at (floor (cx) - 8 + c, floor (top) - 4 + r).
+ * Only rows r0..r1 and columns c0..c1 hold coverage. */
+typedef struct sprite
+{
+  cairo_surface_t *surface;
+  const unsigned char *data;
+  int stride, r0, r1, c0, c1;
+} sprite;
+
+static bool
+sprite_make (sprite *sp, braid_trace_mark_kind kind, double fx, double fy,
+             double h)
+{
+  int sw = 16, sh = (int)ceil (h) + 8;
+  sp->surface = cairo_image_surface_create (CAIRO_FORMAT_A8, sw, sh);
+  if (cairo_surface_status (sp->surface) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (sp->surface);
+      return false;
+    }
+  cairo_t *sc = cairo_create (sp->surface);
+  mark_path (sc, kind, 8 + fx, 4 + fy, h);
+  cairo_fill (sc);
+  cairo_destroy (sc);
+  cairo_surface_flush (sp->surface);
+  sp->data = cairo_image_surface_get_data (sp->surface);
+  sp->stride = cairo_image_surface_get_stride (sp->surface);
+  sp->r0 = sh, sp->r1 = 0, sp->c0 = sw, sp->c1 = 0;
+  for (int r = 0; r < sh; r++)
+    for (int c = 0; c < sw; c++)
+      if (sp->data[r * sp->stride + c])
+        {
+          sp->r0 = r < sp->r0 ? r : sp->r0;
+          sp->r1 = r + 1 > sp->r1 ? r + 1 : sp->r1;
+          sp->c0 = c < sp->c0 ? c : sp->c0;
+          sp->c1 = c + 1 > sp->c1 ? c + 1 : sp->c1;
+        }
+  return true;
+}
+
+/* Stamps every mark of @b into the A8 @mask (@w x @h, @stride), keeping
+ * the larger coverage where marks overlap: close to what one path of
+ * all of them would give. Mark positions are offset by (-@ox, -@oy).
+ * Grows *@y0..*@y1 to the rows touched. */
+static void
+sprite_stamp (const sprite *sp, const rect_batch *b, unsigned char *mask,
+              int w, int h, int stride, double ox, double oy, int *y0,
+              int *y1)
+{
+  for (size_t i = 0; i < b->n; i++)
+    {
+      int x = (int)floor (b->xywh[4 * i] - ox) - 8;
+      int y = (int)floor (b->xywh[4 * i + 1] - oy) - 4;
+      for (int r = sp->r0; r < sp->r1; r++)
+        {
+          int my = y + r;
+          if (my < 0 || my >= h)
+            continue;
+          *y0 = my < *y0 ? my : *y0;
+          *y1 = my + 1 > *y1 ? my + 1 : *y1;
+          unsigned char *row = mask + (size_t)my * stride;
+          const unsigned char *srow = sp->data + r * sp->stride;
+          for (int c = sp->c0; c < sp->c1; c++)
+            {
+              int mx = x + c;
+              if (mx >= 0 && mx < w && srow[c] > row[mx])
+                row[mx] = srow[c];
+            }
+        }
+    }
+}
+
+/* The frame's lane area as pixels of our own, when the target is drawn
+ * at one device pixel per unit: lane stripes, slices and frequent marks
+ * are written straight into it and it is painted once, which costs a
+ * few milliseconds at any zoom instead of cairo's per-rectangle and
+ * per-edge work. */
+typedef struct layer
+{
+  cairo_surface_t *surface;
+  uint32_t *px;
+  int w, h, stride; /* stride in pixels */
+  double ox, oy;    /* user coordinates of pixel (0, 0) */
+  unsigned char *mask; /* w x h coverage, for the marks */
+} layer;
+
+static uint32_t
+rgb_pixel (braid_timeline_rgb c)
+{
+  /* As cairo rounds a colour: to 16 bits, then the top 8. */
+  unsigned r = (unsigned)(c.r * 65535 + 0.5) >> 8,
+           g = (unsigned)(c.g * 65535 + 0.5) >> 8,
+           b = (unsigned)(c.b * 65535 + 0.5) >> 8;
+  return 0xff000000u | r << 16 | g << 8 | b;
 }
 
 static void
-batch_free_all (frame *f)
+layer_fill (layer *ly, double x0, double y0, double x1, double y1,
+            braid_timeline_rgb c)
 {
-  for (int k = 0; k < f->n_batches; k++)
-    free (f->batches[k].xywh);
-  f->n_batches = 0;
+  int a = (int)floor (x0 - ly->ox + 0.5), b = (int)floor (x1 - ly->ox + 0.5);
+  int t = (int)floor (y0 - ly->oy + 0.5), u = (int)floor (y1 - ly->oy + 0.5);
+  a = a < 0 ? 0 : a, b = b > ly->w ? ly->w : b;
+  t = t < 0 ? 0 : t, u = u > ly->h ? ly->h : u;
+  if (a >= b || t >= u)
+    return;
+  uint32_t p = rgb_pixel (c);
+  for (int y = t; y < u; y++)
+    {
+      uint32_t *row = ly->px + (size_t)y * ly->stride;
+      for (int x = a; x < b; x++)
+        row[x] = p;
+    }
+}
+
+/* Blends colour @c into the layer by the coverage in its mask, over rows
+ * y0..y1, and clears those rows of the mask. */
+static void
+layer_blend_mask (layer *ly, braid_timeline_rgb c, int y0, int y1)
+{
+  uint32_t p = rgb_pixel (c);
+  unsigned cr = p >> 16 & 0xff, cg = p >> 8 & 0xff, cb = p & 0xff;
+  for (int y = y0; y < y1; y++)
+    {
+      unsigned char *m = ly->mask + (size_t)y * ly->w;
+      uint32_t *row = ly->px + (size_t)y * ly->stride;
+      for (int x = 0; x < ly->w; x++)
+        {
+          /* Most of a row is uncovered: skip it eight bytes at a time. */
+          if ((x & 7) == 0 && x + 8 <= ly->w)
+            {
+              uint64_t word;
+              memcpy (&word, m + x, sizeof word);
+              if (word == 0)
+                {
+                  x += 7;
+                  continue;
+                }
+            }
+          unsigned a = m[x];
+          if (!a)
+            continue;
+          m[x] = 0;
+          uint32_t d = row[x];
+          unsigned dr = d >> 16 & 0xff, dg = d >> 8 & 0xff, db = d & 0xff;
+          dr = (cr * a + dr * (255 - a) + 127) / 255;
+          dg = (cg * a + dg * (255 - a) + 127) / 255;
+          db = (cb * a + db * (255 - a) + 127) / 255;
+          row[x] = 0xff000000u | dr << 16 | dg << 8 | db;
+        }
+    }
+}
+
+static void
+stamp_marks (frame *f, layer *ly, rect_batch *b, braid_trace_mark_kind kind)
+{
+  double fx = b->xywh[0] - floor (b->xywh[0]);
+  double fy = b->xywh[1] - floor (b->xywh[1]);
+  sprite sp;
+  if (!sprite_make (&sp, kind, fx, fy, b->xywh[2]))
+    return;
+  braid_timeline_rgb c = braid_timeline_mark_color (kind);
+  int y0 = INT32_MAX, y1 = 0;
+  if (ly)
+    {
+      sprite_stamp (&sp, b, ly->mask, ly->w, ly->h, ly->w, ly->ox, ly->oy,
+                    &y0, &y1);
+      layer_blend_mask (ly, c, y0, y1);
+    }
+  else
+    {
+      const braid_timeline_view *v = f->v;
+      cairo_surface_t *mask
+          = cairo_image_surface_create (CAIRO_FORMAT_A8, v->width, v->height);
+      if (cairo_surface_status (mask) == CAIRO_STATUS_SUCCESS)
+        {
+          cairo_surface_flush (mask);
+          sprite_stamp (&sp, b, cairo_image_surface_get_data (mask),
+                        v->width, v->height,
+                        cairo_image_surface_get_stride (mask), 0, 0, &y0,
+                        &y1);
+          cairo_surface_mark_dirty (mask);
+          cairo_set_source_rgb (f->cr, c.r, c.g, c.b);
+          cairo_mask_surface (f->cr, mask, 0, 0);
+        }
+      cairo_surface_destroy (mask);
+    }
+  cairo_surface_destroy (sp.surface);
+}
+
+/* Draws the batched frequent marks: the same shapes
+ * braid__timeline_draw_mark_shape draws one by one, as one path per kind,
+ * or stamped when there are many or the frame has a layer. */
+static void
+mark_batches_flush (frame *f, layer *ly)
+{
+  cairo_t *cr = f->cr;
+  rect_batch *batches[2] = { &f->yield_marks, &f->output_marks };
+  braid_trace_mark_kind kinds[2] = { BRAID_MARK_YIELD, BRAID_MARK_OUTPUT };
+  for (int k = 0; k < 2; k++)
+    {
+      rect_batch *b = batches[k];
+      if (b->n == 0)
+        continue;
+      if (ly || b->n > STAMP_THRESHOLD)
+        {
+          stamp_marks (f, ly, b, kinds[k]);
+          continue;
+        }
+      braid_timeline_rgb c = braid_timeline_mark_color (kinds[k]);
+      cairo_set_source_rgb (cr, c.r, c.g, c.b);
+      cairo_new_path (cr);
+      for (size_t i = 0; i < b->n; i++)
+        mark_path (cr, kinds[k], b->xywh[4 * i], b->xywh[4 * i + 1],
+                   b->xywh[4 * i + 2]);
+      cairo_fill (cr);
+    }
+  free (f->yield_marks.xywh);
+  free (f->output_marks.xywh);
+  f->yield_marks = f->output_marks = (rect_batch){ 0 };
+}
+
+/* A layer for the lane area of @f, or false when the target is scaled,
+ * rotated or at a fractional offset (then cairo draws everything). */
+static bool
+layer_init (layer *ly, frame *f, double top)
+{
+  cairo_matrix_t mx;
+  cairo_get_matrix (f->cr, &mx);
+  double sx = 1, sy = 1;
+  cairo_surface_get_device_scale (cairo_get_target (f->cr), &sx, &sy);
+  if (mx.xx != 1 || mx.yy != 1 || mx.xy != 0 || mx.yx != 0
+      || mx.x0 != floor (mx.x0) || mx.y0 != floor (mx.y0) || sx != 1
+      || sy != 1 || getenv ("BRAID_TIMELINE_NO_LAYER"))
+    return false;
+  ly->ox = f->left;
+  ly->oy = top;
+  ly->w = (int)(f->right - f->left);
+  ly->h = (int)(f->v->height - top);
+  if (ly->w <= 0 || ly->h <= 0)
+    return false;
+  ly->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, ly->w, ly->h);
+  ly->mask = calloc ((size_t)ly->w * ly->h, 1);
+  if (cairo_surface_status (ly->surface) != CAIRO_STATUS_SUCCESS
+      || !ly->mask)
+    {
+      cairo_surface_destroy (ly->surface);
+      free (ly->mask);
+      return false;
+    }
+  cairo_surface_flush (ly->surface);
+  ly->px = (uint32_t *)cairo_image_surface_get_data (ly->surface);
+  ly->stride = cairo_image_surface_get_stride (ly->surface) / 4;
+  /* White, as the frame's background. */
+  memset (ly->px, 0xff, (size_t)ly->stride * 4 * ly->h);
+  return true;
+}
+
+static void
+layer_paint (layer *ly, cairo_t *cr)
+{
+  cairo_surface_mark_dirty (ly->surface);
+  cairo_set_source_surface (cr, ly->surface, ly->ox, ly->oy);
+  cairo_paint (cr);
+  cairo_surface_destroy (ly->surface);
+  free (ly->mask);
 }
 
 static void
@@ -97,44 +379,14 @@ fill_band (frame *f, double x0, double x1, double lane_y, double lane_h,
 {
   double h = round (lane_h * fraction);
   double y = round (lane_y + (lane_h - lane_h * fraction) / 2);
-  /* Find the colour's batch: usually the one used last. */
-  int k = f->last_batch;
-  if (k >= f->n_batches || f->batches[k].c.r != c.r
-      || f->batches[k].c.g != c.g || f->batches[k].c.b != c.b)
+  if (f->layer)
     {
-      for (k = 0; k < f->n_batches; k++)
-        if (f->batches[k].c.r == c.r && f->batches[k].c.g == c.g
-            && f->batches[k].c.b == c.b)
-          break;
-      if (k == f->n_batches)
-        {
-          if (k == MAX_BATCHES)
-            {
-              /* Too many shades: empty the batches and start over. */
-              batch_flush_all (f);
-              batch_free_all (f);
-              k = 0;
-            }
-          f->batches[k] = (rect_batch){ .c = c };
-          f->n_batches = k + 1;
-        }
-      f->last_batch = k;
+      layer_fill (f->layer, round (x0), y, round (x1), y + h, c);
+      return;
     }
-  rect_batch *b = &f->batches[k];
-  if (b->n == b->cap)
-    {
-      size_t cap = b->cap ? b->cap * 2 : 256;
-      double *xywh = realloc (b->xywh, cap * 4 * sizeof *xywh);
-      if (!xywh)
-        return;
-      b->xywh = xywh;
-      b->cap = cap;
-    }
-  double *r = &b->xywh[4 * b->n++];
-  r[0] = round (x0);
-  r[1] = y;
-  r[2] = round (x1) - round (x0);
-  r[3] = h;
+  cairo_set_source_rgb (f->cr, c.r, c.g, c.b);
+  cairo_rectangle (f->cr, round (x0), y, round (x1) - round (x0), h);
+  cairo_fill (f->cr);
 }
 
 /* Consecutive bands of the same colour and height are merged into one
@@ -415,8 +667,18 @@ draw_lane_marks_class (frame *f, int32_t task, double y, bool rare)
                                2);
               cairo_fill (f->cr);
             }
-          braid__timeline_draw_mark_shape (f->cr, mk->kind, round (x) + 0.5,
-                                           y + 1, v->lane_height - 2);
+          double cx = round (x) + 0.5;
+          if (mk->kind == BRAID_MARK_YIELD
+              && mark_batch_add (&f->yield_marks, cx, y + 1,
+                                 v->lane_height - 2))
+            ;
+          else if (mk->kind == BRAID_MARK_OUTPUT
+                   && mark_batch_add (&f->output_marks, cx, y + 1,
+                                      v->lane_height - 2))
+            ;
+          else
+            braid__timeline_draw_mark_shape (f->cr, mk->kind, cx, y + 1,
+                                             v->lane_height - 2);
         }
       skipped = 0;
       /* Jump to the first mark in the next pixel column. */
@@ -811,24 +1073,47 @@ braid_timeline_draw (const braid_timeline_model *m,
   cairo_rectangle (cr, f.left, v->ruler_height, f.right - f.left,
                    v->height - v->ruler_height);
   cairo_clip (cr);
+  layer ly;
+  if (layer_init (&ly, &f, v->ruler_height))
+    f.layer = &ly;
+  /* Without a layer, cairo fills whole-pixel rectangles: no
+   * anti-aliasing to compute. */
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   for (int64_t lane = first_lane; lane <= last_lane; lane++)
     {
       int32_t task = braid_timeline_model_lane_task (m, (size_t)lane);
       double y = braid_timeline_view_lane_y (v, lane);
+      braid_timeline_rgb bg = { 1, 1, 1 };
       if (task == v->selected_task)
-        cairo_set_source_rgb (cr, 0.86, 0.92, 0.99);
+        bg = (braid_timeline_rgb){ 0.86, 0.92, 0.99 };
       else if (task == v->hover_task)
-        cairo_set_source_rgb (cr, 0.95, 0.95, 0.97);
+        bg = (braid_timeline_rgb){ 0.95, 0.95, 0.97 };
       else if (lane % 2)
-        cairo_set_source_rgb (cr, 0.975, 0.975, 0.975);
+        bg = (braid_timeline_rgb){ 0.975, 0.975, 0.975 };
+      if (f.layer)
+        layer_fill (f.layer, f.left, y, f.right, y + v->lane_height, bg);
       else
-        cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_rectangle (cr, f.left, y, f.right - f.left, v->lane_height);
-      cairo_fill (cr);
+        {
+          cairo_set_source_rgb (cr, bg.r, bg.g, bg.b);
+          cairo_rectangle (cr, f.left, y, f.right - f.left, v->lane_height);
+          cairo_fill (cr);
+        }
       draw_lane_slices (&f, task, y);
     }
-  batch_flush_all (&f);
-  batch_free_all (&f);
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
+  /* The frequent marks of every lane, then the rare ones above them. */
+  for (int64_t lane = first_lane; lane <= last_lane; lane++)
+    {
+      int32_t task = braid_timeline_model_lane_task (m, (size_t)lane);
+      double y = braid_timeline_view_lane_y (v, lane);
+      draw_lane_marks_class (&f, task, y, false);
+    }
+  mark_batches_flush (&f, f.layer);
+  if (f.layer)
+    {
+      layer_paint (f.layer, cr);
+      f.layer = NULL;
+    }
   int64_t sel_lane = braid_timeline_model_task_lane (m, v->selected_task);
   braid_trace_slice sel;
   if (sel_lane >= first_lane && sel_lane <= last_lane
@@ -851,7 +1136,6 @@ braid_timeline_draw (const braid_timeline_model *m,
     {
       int32_t task = braid_timeline_model_lane_task (m, (size_t)lane);
       double y = braid_timeline_view_lane_y (v, lane);
-      draw_lane_marks_class (&f, task, y, false);
       draw_lane_marks_class (&f, task, y, true);
     }
   if (v->show_edges)
