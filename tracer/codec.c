@@ -114,6 +114,51 @@ braid__batch_encode (uint8_t *out, braid__enc_state *st, const braid__rec *r)
   return (size_t)(p - out);
 }
 
+size_t
+braid__batch_encode_slot (uint8_t *out, braid__enc_state *st,
+                          const braid__slot *slot)
+{
+  /* The same bytes as braid__batch_encode of the event the slot stands
+   * for: seq and t are the slot's differences themselves, since st holds
+   * the ring's previous event. */
+  uint64_t w0 = slot->w[0], w1 = slot->w[1], w2 = slot->w[2],
+           w3 = slot->w[3];
+  uint64_t dseq = w0 >> 32;
+  uint64_t task = (uint32_t)w2;
+  uint32_t reason = (uint32_t)(w0 >> 16) & 0xffff;
+  uint32_t fields = (task != 0) | (reason != 0) << 1 | (dseq != 1) << 9;
+  /* other, object, value and line (a compact slot has no strings). */
+  if (__builtin_expect (((w1 >> 32) | (w2 >> 32) | w3) != 0, 0))
+    fields |= ((w2 >> 32) != 0) << 2 | ((uint32_t)w3 != 0) << 3
+              | ((w3 >> 32) != 0) << 4 | ((w1 >> 32) != 0) << 5;
+  uint8_t *p = put_varint (out, (w0 & 0xff) | (uint64_t)fields << 5);
+  if (__builtin_expect (fields & (1u << 9), 0))
+    p = put_varint (p, zigzag ((int64_t)dseq));
+  /* dt is below 2^32: its zigzag is twice it. */
+  p = put_varint (p, (uint64_t)(uint32_t)w1 << 1);
+  st->seq += dseq;
+  st->t = (int64_t)((uint64_t)st->t + (uint32_t)w1);
+  if (fields & 1)
+    {
+      p = put_varint (p, zigzag ((int64_t)(task - st->task)));
+      st->task = task;
+    }
+  if (fields & 2)
+    p = put_varint (p, reason);
+  if (__builtin_expect (fields & ~3u & ~(1u << 9), 0))
+    {
+      if (fields & 4)
+        p = put_varint (p, w2 >> 32);
+      if (fields & 8)
+        p = put_varint (p, (uint32_t)w3);
+      if (fields & 16)
+        p = put_varint (p, zigzag ((int32_t)(uint32_t)(w3 >> 32)));
+      if (fields & 32)
+        p = put_varint (p, zigzag ((int32_t)(uint32_t)(w1 >> 32)));
+    }
+  return (size_t)(p - out);
+}
+
 /* Reads a varint of at most 10 bytes; returns 0 at the end of the data
  * or on an over-long one. */
 static inline int

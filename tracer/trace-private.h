@@ -218,6 +218,13 @@ typedef struct braid__enc_state
 size_t braid__batch_encode (uint8_t *out, braid__enc_state *st,
                             const braid__rec *r);
 
+/* braid__batch_encode_slot:
+ * The same for the compact ring record @slot (see braid__slot), whose
+ * event follows, in the same ring, the last event encoded with @st (so
+ * never the first of a batch). */
+size_t braid__batch_encode_slot (uint8_t *out, braid__enc_state *st,
+                                 const braid__slot *slot);
+
 /* braid__batch_decode:
  * Decodes up to @n events of the blob @data of @len bytes (untrusted),
  * appending them to @out. Returns the number decoded, or (size_t) -1 if

@@ -269,20 +269,28 @@ store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t limit)
       braid__rec rec;
       uint64_t w0 = slot->w[0];
       uint32_t kind = (uint32_t) (w0 & 0xff);
-      if (__builtin_expect (kind != BRAID__SLOT_WIDE, 1))
+      if (__builtin_expect (kind > BRAID_EV_LOOP_CREATED
+                              && kind != BRAID__SLOT_WIDE && n != 0,
+                            1))
         {
-          if (__builtin_expect (kind == BRAID__REC_STRING, 0))
+          /* The common case: encoded straight from the slot. */
+          len += braid__batch_encode_slot (w->blob + len, &st, slot);
+          n++;
+          i++;
+          continue;
+        }
+      if (kind != BRAID__SLOT_WIDE)
+        {
+          if (kind == BRAID__REC_STRING)
             {
               store_string (w, slot);
               i++;
               continue;
             }
           uint64_t w1 = slot->w[1], w2 = slot->w[2], w3 = slot->w[3];
-          seq += w0 >> 32;
-          t = (int64_t) ((uint64_t) t + (uint32_t) w1);
           rec = (braid__rec) {
-            .seq = seq,
-            .t = t,
+            .seq = st.seq + (w0 >> 32),
+            .t = (int64_t) ((uint64_t) st.t + (uint32_t) w1),
             .task = (uint32_t) w2,
             .other = w2 >> 32,
             .object = (uint32_t) w3,
@@ -291,30 +299,37 @@ store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t limit)
             .reason = (uint32_t) (w0 >> 16) & 0xffff,
             .line = (int32_t) (uint32_t) (w1 >> 32),
           };
+          if (n == 0)
+            {
+              /* st starts at zero: the ring's previous event is in
+               * the running values. */
+              rec.seq = seq + (w0 >> 32);
+              rec.t = (int64_t) ((uint64_t) t + (uint32_t) w1);
+            }
           i++;
         }
       else
         {
           memcpy (&rec, (const char *) slot + BRAID__WIDE_OFFSET, sizeof rec);
-          seq = rec.seq;
-          t = rec.t;
           i += BRAID__WIDE_SLOTS;
         }
       const braid__rec *r = &rec;
-      if (__builtin_expect (r->kind <= BRAID_EV_LOOP_CREATED, 0))
+      if (r->kind == BRAID_EV_LOOP_CREATED && !w->saw_clock && !w->failed)
         {
-          if (!w->saw_clock && !w->failed)
-            {
-              w->saw_clock = 1;
-              set_meta_text (w, "clock",
-                             r->value == BRAID_CLOCK_VIRTUAL ? "virtual"
-                                                             : "monotonic");
-            }
+          w->saw_clock = 1;
+          set_meta_text (w, "clock",
+                         r->value == BRAID_CLOCK_VIRTUAL ? "virtual"
+                                                         : "monotonic");
         }
       if (n == 0)
         first_seq = r->seq;
       len += braid__batch_encode (w->blob + len, &st, r);
       n++;
+    }
+  if (n != 0)
+    {
+      seq = st.seq;
+      t = st.t;
     }
   if (n != 0 && !w->failed)
     {
