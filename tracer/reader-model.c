@@ -70,7 +70,20 @@ typedef struct task_state
   size_t ended_at_wait;     /* n_ended when the task began waiting */
   uint64_t wait_object;
   int failed;
+  int has_slice;            /* a slice of the task was closed */
+  int64_t last_end;         /* where the last closed slice ended */
 } task_state;
+
+/* A slice as the builder appends it in compact mode (see
+ * braid_trace_load_options.compact): 28 bytes in event order, the start
+ * time split so that the record packs without padding. Its end is the
+ * start of the task's next slice, or the task's last_end. */
+typedef struct build_slice
+{
+  uint32_t start_lo, start_hi;
+  uint32_t task, start_step, end_step, object;
+  uint16_t state, reason;
+} build_slice;
 
 /* What a problem's text needs beyond the task: the raise site of a
  * never-retrieved error, what a destroyed task waited on. */
@@ -99,6 +112,12 @@ struct braid__builder
   size_t n_tasks, cap_tasks, cap_states;
   braid_trace_slice *slices;
   size_t n_slices, slices_bytes; /* a braid__big_* mapping */
+  /* Compact mode: the slices are appended here instead (n_slices of
+   * them, in a mapping of slices_bytes), and grouped into the trace's
+   * compact array at finish. Cleared (and the records turned into full
+   * slices) when a slice does not fit the compact form. */
+  int compact;
+  build_slice *bslices;
   braid_trace_edge *edges;
   size_t n_edges, edges_bytes; /* a braid__big_* mapping */
   braid_trace_mark *marks;
@@ -206,6 +225,10 @@ braid__builder_new (braid_trace *trace)
   b->trace = trace;
   b->running = -1;
   b->last_ended = -1;
+  /* The reader asks for compact mode through the trace; the builder says
+   * at finish whether it delivered it. */
+  b->compact = trace->compact;
+  trace->compact = false;
   return b;
 }
 
@@ -217,6 +240,7 @@ braid__builder_free (braid__builder *b)
   free (b->tasks);
   free (b->states);
   braid__big_free (b->slices, b->slices_bytes);
+  braid__big_free (b->bslices, b->slices_bytes);
   braid__big_free (b->edges, b->edges_bytes);
   braid__big_free (b->marks, b->marks_bytes);
   braid__big_free (b->outputs, b->outputs_bytes);
@@ -279,6 +303,56 @@ task_index (braid__builder *b, uint64_t id, int64_t t)
   return idx;
 }
 
+/* Leaves compact mode: turns the records appended so far into full
+ * slices. A record's end is the next record's start of the same task (a
+ * slice is closed where the next one opens), and the task's last_end for
+ * its last record. Returns 0 or -1. */
+static int
+decompact (braid__builder *b)
+{
+  size_t n = b->n_slices;
+  braid_trace_slice *full = NULL;
+  size_t full_bytes = 0;
+  int64_t *last = malloc ((b->n_tasks ? b->n_tasks : 1) * sizeof *last);
+  if (last == NULL
+      || braid__big_reserve ((void **) &full, &full_bytes,
+                             (n ? n : 1) * sizeof *full)
+           != 0)
+    {
+      free (last);
+      return -1;
+    }
+  for (size_t i = 0; i < b->n_tasks; i++)
+    last[i] = -1;
+  for (size_t r = 0; r < n; r++)
+    {
+      const build_slice *bs = &b->bslices[r];
+      int64_t start = (int64_t) ((uint64_t) bs->start_hi << 32 | bs->start_lo);
+      if (last[bs->task] >= 0)
+        {
+          braid_trace_slice *prev = &full[last[bs->task]];
+          prev->end_ns = start > prev->start_ns ? start : prev->start_ns;
+        }
+      full[r] = (braid_trace_slice) {
+        .task = bs->task, .state = (braid_trace_state) bs->state,
+        .wait_reason = bs->reason, .object = bs->object,
+        .start_ns = start, .end_ns = start,
+        .start_step = bs->start_step, .end_step = bs->end_step,
+      };
+      last[bs->task] = (int64_t) r;
+    }
+  for (size_t i = 0; i < b->n_tasks; i++)
+    if (last[i] >= 0)
+      full[last[i]].end_ns = b->states[i].last_end;
+  free (last);
+  braid__big_free (b->bslices, b->slices_bytes);
+  b->bslices = NULL;
+  b->slices = full;
+  b->slices_bytes = full_bytes;
+  b->compact = 0;
+  return 0;
+}
+
 static int
 close_slice (braid__builder *b, int32_t idx, int64_t t)
 {
@@ -286,6 +360,31 @@ close_slice (braid__builder *b, int32_t idx, int64_t t)
   if (!s->open)
     return 0;
   s->open = 0;
+  int64_t end_ns = t > s->start_ns ? t : s->start_ns;
+  uint64_t end_step = b->steps > s->start_step ? b->steps : s->start_step;
+  if (b->compact
+      && (end_step > UINT32_MAX || s->object > UINT32_MAX
+          || s->reason > UINT16_MAX || (unsigned) s->state > UINT16_MAX)
+      && decompact (b) != 0)
+    return -1;
+  s->has_slice = 1;
+  s->last_end = end_ns;
+  if (b->compact)
+    {
+      if (BIG_GROW (b->bslices, b->n_slices, b->slices_bytes) != 0)
+        return -1;
+      b->bslices[b->n_slices++] = (build_slice) {
+        .start_lo = (uint32_t) (uint64_t) s->start_ns,
+        .start_hi = (uint32_t) ((uint64_t) s->start_ns >> 32),
+        .task = (uint32_t) idx,
+        .start_step = (uint32_t) s->start_step,
+        .end_step = (uint32_t) end_step,
+        .object = (uint32_t) s->object,
+        .state = (uint16_t) s->state,
+        .reason = (uint16_t) s->reason,
+      };
+      return 0;
+    }
   if (BIG_GROW (b->slices, b->n_slices, b->slices_bytes) != 0)
     return -1;
   braid_trace_slice *sl = &b->slices[b->n_slices++];
@@ -294,9 +393,9 @@ close_slice (braid__builder *b, int32_t idx, int64_t t)
   sl->wait_reason = s->reason;
   sl->object = s->object;
   sl->start_ns = s->start_ns;
-  sl->end_ns = t > s->start_ns ? t : s->start_ns;
+  sl->end_ns = end_ns;
   sl->start_step = s->start_step;
-  sl->end_step = b->steps > s->start_step ? b->steps : s->start_step;
+  sl->end_step = end_step;
   return 0;
 }
 
@@ -304,9 +403,16 @@ static int
 open_slice (braid__builder *b, int32_t idx, braid_trace_state state,
             uint32_t reason, uint64_t object, int64_t t, uint64_t step)
 {
+  task_state *s = &b->states[idx];
+  /* Compact mode derives a slice's end from the next start: a task whose
+   * last slice closed at another time than this one opens (an untrusted
+   * file) needs the full form. */
+  if (b->compact && !s->open && s->has_slice && s->last_end != t
+      && decompact (b) != 0)
+    return -1;
   if (close_slice (b, idx, t) != 0)
     return -1;
-  task_state *s = &b->states[idx];
+  s = &b->states[idx];
   s->open = 1;
   s->state = state;
   s->reason = reason;
@@ -1012,6 +1118,133 @@ group_slices (braid__builder *b)
   return 0;
 }
 
+/* group_slices for compact mode: groups the 28-byte records by task into
+ * the trace's 24-byte compact slices (in rounds, as group_slices does,
+ * so that the records and the result are never both whole in memory),
+ * then fills the totals from the derived ends and builds the per-task
+ * ends. The result replaces b->slices (as braid_trace_compact_slice
+ * records) and *ends_out gets the ends. Returns 0 or -1. */
+static braid_trace_compact_slice
+compact_of (const build_slice *bs)
+{
+  return (braid_trace_compact_slice) {
+    .start_ns = (int64_t) ((uint64_t) bs->start_hi << 32 | bs->start_lo),
+    .start_step = bs->start_step,
+    .end_step = bs->end_step,
+    .object = bs->object,
+    .state = bs->state,
+    .wait_reason = bs->reason,
+  };
+}
+
+static int
+group_cslices (braid__builder *b, braid_trace_compact_end **ends_out)
+{
+  size_t n = b->n_slices;
+  size_t *start = calloc (b->n_tasks + 1, sizeof *start);
+  braid_trace_compact_end *ends
+    = calloc (b->n_tasks ? b->n_tasks : 1, sizeof *ends);
+  if (start == NULL || ends == NULL)
+    {
+      free (start);
+      free (ends);
+      return -1;
+    }
+  for (size_t i = 0; i < n; i++)
+    start[b->bslices[i].task + 1]++;
+  for (size_t i = 0; i < b->n_tasks; i++)
+    {
+      b->tasks[i].n_slices = start[i + 1];
+      start[i + 1] += start[i];
+      b->tasks[i].first_slice = start[i];
+    }
+  int sorted = 1;
+  for (size_t i = 0; i < n; i++)
+    sorted &= start[b->bslices[i].task]++ == i;
+  for (size_t i = 0; i < b->n_tasks; i++)
+    start[i] = b->tasks[i].first_slice; /* the write cursors */
+
+  braid_trace_compact_slice *out = NULL;
+  size_t out_bytes = 0;
+  if (sorted)
+    {
+      /* In place: record i is read before anything is written over it,
+       * and compact slice i lies below it. */
+      out = (braid_trace_compact_slice *) b->bslices;
+      out_bytes = b->slices_bytes;
+      for (size_t i = 0; i < n; i++)
+        {
+          build_slice bs = b->bslices[i];
+          out[i] = compact_of (&bs);
+        }
+      b->bslices = NULL;
+    }
+  else
+    {
+      if (braid__big_reserve ((void **) &out, &out_bytes,
+                              (n ? n : 1) * sizeof *out)
+          != 0)
+        {
+          free (start);
+          free (ends);
+          return -1;
+        }
+      const size_t max_tasks = n / 1024 > 64 ? n / 1024 : 64;
+      const size_t max_slices = n / 4 > 65536 ? n / 4 : 65536;
+      const size_t discard_every = 16384;
+      build_slice *in = b->bslices;
+      size_t left = n;
+      for (size_t t0 = 0; t0 < b->n_tasks;)
+        {
+          size_t t1 = t0, count = 0;
+          while (t1 < b->n_tasks && t1 - t0 < max_tasks
+                 && (count == 0
+                     || count + b->tasks[t1].n_slices <= max_slices))
+            count += b->tasks[t1++].n_slices;
+          size_t w = 0;
+          for (size_t r = 0; r < left; r++)
+            {
+              build_slice bs = in[r];
+              if (bs.task >= t0 && bs.task < t1)
+                out[start[bs.task]++] = compact_of (&bs);
+              else
+                in[w++] = bs;
+              if ((r & (discard_every - 1)) == discard_every - 1)
+                braid__big_discard (in, w * sizeof *in,
+                                    (r + 1) * sizeof *in);
+            }
+          braid__big_discard (in, w * sizeof *in, left * sizeof *in);
+          left = w;
+          t0 = t1;
+        }
+      braid__big_free (b->bslices, b->slices_bytes);
+      b->bslices = NULL;
+    }
+  free (start);
+  /* Totals and ends: a slice ends where the next of its task starts. */
+  for (size_t t = 0; t < b->n_tasks; t++)
+    {
+      braid_trace_task *task = &b->tasks[t];
+      ends[t].end_ns = b->states[t].has_slice ? b->states[t].last_end : 0;
+      for (size_t k = 0; k < task->n_slices; k++)
+        {
+          const braid_trace_compact_slice *c = &out[task->first_slice + k];
+          int64_t e = k + 1 < task->n_slices ? c[1].start_ns : ends[t].end_ns;
+          int64_t d = e > c->start_ns ? e - c->start_ns : 0;
+          if (c->state == BRAID_STATE_RUNNING)
+            task->running_ns += d;
+          else if (c->state == BRAID_STATE_READY)
+            task->ready_ns += d;
+          else
+            task->waiting_ns += d;
+        }
+    }
+  b->slices = (braid_trace_slice *) out;
+  b->slices_bytes = out_bytes;
+  *ends_out = ends;
+  return 0;
+}
+
 /* Keeps what lies in [start, end) and the tasks alive in it, renumbering
  * task indexes everywhere. */
 static int
@@ -1132,7 +1365,15 @@ braid__builder_finish (braid__builder *b,
   if (compose_problems (b) != 0)
     goto fail;
   /* Totals cover each task whole, before any window clips its slices. */
-  if (group_slices (b) != 0)
+  /* A window clips full slices; the reader asks for none in compact
+   * mode, and the builder goes back to the full form if it gets one. */
+  if (b->compact && options != NULL
+      && (options->start_ns != 0 || options->end_ns != 0)
+      && decompact (b) != 0)
+    goto fail;
+  int compact = b->compact;
+  if (compact ? group_cslices (b, &trace->compact_ends) != 0
+              : group_slices (b) != 0)
     goto fail;
   if (options != NULL && (options->start_ns != 0 || options->end_ns != 0))
     {
@@ -1179,7 +1420,11 @@ braid__builder_finish (braid__builder *b,
   SHRINK (b->tasks, b->n_tasks);
 #define BIG_SHRINK(a)                                                        \
   braid__big_shrink ((void **) &b->a, &b->a##_bytes, b->n_##a * sizeof *b->a)
-  BIG_SHRINK (slices);
+  if (compact)
+    braid__big_shrink ((void **) &b->slices, &b->slices_bytes,
+                       b->n_slices * sizeof (braid_trace_compact_slice));
+  else
+    BIG_SHRINK (slices);
   BIG_SHRINK (edges);
   BIG_SHRINK (marks);
   BIG_SHRINK (outputs);
@@ -1187,6 +1432,7 @@ braid__builder_finish (braid__builder *b,
   SHRINK (b->objects, b->n_objects);
   SHRINK (b->problems, b->n_problems);
 #undef SHRINK
+  trace->compact = compact;
   /* The per-task build state goes before the id maps are built. */
   free (b->states), b->states = NULL;
   free (b->ended), b->ended = NULL;

@@ -511,7 +511,8 @@ load_events (braid_trace *trace, sqlite3 *db, const char *path,
   return 0;
 }
 
-/* Turns the loaded 56-byte slices into 24-byte compact ones, in place in
+/* After a windowed load, or when the builder had to leave compact mode:
+ * turns the loaded 56-byte slices into 24-byte compact ones, in place in
  * their mapping (record i is read before anything is written over it, and
  * compact record i lies below full record i), then gives the rest of the
  * mapping back. Leaves the full model when a slice does not fit: a step
@@ -624,6 +625,11 @@ braid_trace_open (const char *path, const braid_trace_load_options *options,
   rc = load_strings (trace, db, path, error);
   if (rc != 0)
     goto fail;
+  /* Compact mode is asked of the builder through the trace; it builds
+   * the compact slices as events stream by, so that the full ones are
+   * never all in memory (a window needs the full form first). */
+  trace->compact = options != NULL && options->compact
+                   && options->start_ns == 0 && options->end_ns == 0;
   rc = load_events (trace, db, path, options, error);
   if (rc != 0)
     goto fail;
@@ -634,7 +640,8 @@ braid_trace_open (const char *path, const braid_trace_load_options *options,
    * back, or they stay resident for as long as the trace is open. */
   malloc_trim (0);
 #endif
-  if (options != NULL && options->compact && compact_slices (trace) != 0)
+  if (options != NULL && options->compact && !trace->compact
+      && compact_slices (trace) != 0)
     {
       set_error (error, path, "out of memory while loading the trace");
       rc = BRAID_ENOMEM;
