@@ -151,28 +151,27 @@ sprite_make (sprite *sp, braid_trace_mark_kind kind, double fx, double fy,
  * Grows *@y0..*@y1 to the rows touched. */
 static void
 sprite_stamp (const sprite *sp, const rect_batch *b, unsigned char *mask,
-              int w, int h, int stride, double ox, double oy, int *y0,
-              int *y1)
+              int w, int h, int stride, double ox, double oy,
+              unsigned char *rows)
 {
   for (size_t i = 0; i < b->n; i++)
     {
       int x = (int)floor (b->xywh[4 * i] - ox) - 8;
       int y = (int)floor (b->xywh[4 * i + 1] - oy) - 4;
+      int c0 = x + sp->c0 < 0 ? -x : sp->c0;
+      int c1 = x + sp->c1 > w ? w - x : sp->c1;
       for (int r = sp->r0; r < sp->r1; r++)
         {
           int my = y + r;
           if (my < 0 || my >= h)
             continue;
-          *y0 = my < *y0 ? my : *y0;
-          *y1 = my + 1 > *y1 ? my + 1 : *y1;
-          unsigned char *row = mask + (size_t)my * stride;
+          if (rows)
+            rows[my] = 1;
+          unsigned char *row = mask + (size_t)my * stride + x;
           const unsigned char *srow = sp->data + r * sp->stride;
-          for (int c = sp->c0; c < sp->c1; c++)
-            {
-              int mx = x + c;
-              if (mx >= 0 && mx < w && srow[c] > row[mx])
-                row[mx] = srow[c];
-            }
+          for (int c = c0; c < c1; c++)
+            if (srow[c] > row[c])
+              row[c] = srow[c];
         }
     }
 }
@@ -189,6 +188,7 @@ typedef struct layer
   int w, h, stride; /* stride in pixels */
   double ox, oy;    /* user coordinates of pixel (0, 0) */
   unsigned char *mask; /* w x h coverage, for the marks */
+  unsigned char *rows; /* h flags: rows of mask holding coverage */
 } layer;
 
 static uint32_t
@@ -220,15 +220,18 @@ layer_fill (layer *ly, double x0, double y0, double x1, double y1,
     }
 }
 
-/* Blends colour @c into the layer by the coverage in its mask, over rows
- * y0..y1, and clears those rows of the mask. */
+/* Blends colour @c into the layer by the coverage in its mask, over the
+ * rows flagged in @rows, and clears those rows and flags. */
 static void
-layer_blend_mask (layer *ly, braid_timeline_rgb c, int y0, int y1)
+layer_blend_mask (layer *ly, braid_timeline_rgb c, unsigned char *rows)
 {
   uint32_t p = rgb_pixel (c);
   unsigned cr = p >> 16 & 0xff, cg = p >> 8 & 0xff, cb = p & 0xff;
-  for (int y = y0; y < y1; y++)
+  for (int y = 0; y < ly->h; y++)
     {
+      if (!rows[y])
+        continue;
+      rows[y] = 0;
       unsigned char *m = ly->mask + (size_t)y * ly->w;
       uint32_t *row = ly->px + (size_t)y * ly->stride;
       for (int x = 0; x < ly->w; x++)
@@ -267,12 +270,11 @@ stamp_marks (frame *f, layer *ly, rect_batch *b, braid_trace_mark_kind kind)
   if (!sprite_make (&sp, kind, fx, fy, b->xywh[2]))
     return;
   braid_timeline_rgb c = braid_timeline_mark_color (kind);
-  int y0 = INT32_MAX, y1 = 0;
   if (ly)
     {
       sprite_stamp (&sp, b, ly->mask, ly->w, ly->h, ly->w, ly->ox, ly->oy,
-                    &y0, &y1);
-      layer_blend_mask (ly, c, y0, y1);
+                    ly->rows);
+      layer_blend_mask (ly, c, ly->rows);
     }
   else
     {
@@ -284,8 +286,7 @@ stamp_marks (frame *f, layer *ly, rect_batch *b, braid_trace_mark_kind kind)
           cairo_surface_flush (mask);
           sprite_stamp (&sp, b, cairo_image_surface_get_data (mask),
                         v->width, v->height,
-                        cairo_image_surface_get_stride (mask), 0, 0, &y0,
-                        &y1);
+                        cairo_image_surface_get_stride (mask), 0, 0, NULL);
           cairo_surface_mark_dirty (mask);
           cairo_set_source_rgb (f->cr, c.r, c.g, c.b);
           cairo_mask_surface (f->cr, mask, 0, 0);
@@ -348,19 +349,33 @@ layer_init (layer *ly, frame *f, double top)
     return false;
   ly->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, ly->w, ly->h);
   ly->mask = calloc ((size_t)ly->w * ly->h, 1);
+  ly->rows = calloc ((size_t)ly->h, 1);
   if (cairo_surface_status (ly->surface) != CAIRO_STATUS_SUCCESS
-      || !ly->mask)
+      || !ly->mask || !ly->rows)
     {
       cairo_surface_destroy (ly->surface);
       free (ly->mask);
+      free (ly->rows);
       return false;
     }
   cairo_surface_flush (ly->surface);
   ly->px = (uint32_t *)cairo_image_surface_get_data (ly->surface);
   ly->stride = cairo_image_surface_get_stride (ly->surface) / 4;
-  /* White, as the frame's background. */
-  memset (ly->px, 0xff, (size_t)ly->stride * 4 * ly->h);
+  /* The lanes' stripes cover their rows; what lies below the last lane
+   * is made white (the frame's background) by layer_finish_rows. */
   return true;
+}
+
+/* Whitens the layer's rows from user y @from down: those no lane
+ * covered. */
+static void
+layer_clear_below (layer *ly, double from)
+{
+  int t = (int)floor (from - ly->oy + 0.5);
+  if (t < 0)
+    t = 0;
+  for (int y = t; y < ly->h; y++)
+    memset (ly->px + (size_t)y * ly->stride, 0xff, (size_t)ly->w * 4);
 }
 
 static void
@@ -371,6 +386,7 @@ layer_paint (layer *ly, cairo_t *cr)
   cairo_paint (cr);
   cairo_surface_destroy (ly->surface);
   free (ly->mask);
+  free (ly->rows);
 }
 
 static void
@@ -505,8 +521,9 @@ draw_lane_slices (frame *f, int32_t task, double y)
       double run_units = axis == BRAID_TIMELINE_AXIS_STEPS ? (double)run_count
                                                            : (double)run_ns;
       /* The slice at the centre of the column gives the base colour. */
+      /* It lies between i and j: the column's slices end by col_end. */
       size_t mid = braid__timeline_lower_bound (
-          m, task, end, i, end, axis,
+          m, task, end, i, j < end ? j + 1 : end, axis,
           braid_timeline_view_value_at (v, col + 0.5));
       if (mid >= end)
         mid = end - 1;
@@ -1101,6 +1118,12 @@ braid_timeline_draw (const braid_timeline_model *m,
       draw_lane_slices (&f, task, y);
     }
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
+  if (f.layer)
+    layer_clear_below (f.layer,
+                       last_lane >= first_lane
+                           ? braid_timeline_view_lane_y (v, last_lane)
+                                 + v->lane_height
+                           : v->ruler_height);
   /* The frequent marks of every lane, then the rare ones above them. */
   for (int64_t lane = first_lane; lane <= last_lane; lane++)
     {
