@@ -339,13 +339,15 @@ layer_init (layer *ly, frame *f, double top)
   cairo_surface_get_device_scale (cairo_get_target (f->cr), &sx, &sy);
   if (mx.xx != 1 || mx.yy != 1 || mx.xy != 0 || mx.yx != 0
       || mx.x0 != floor (mx.x0) || mx.y0 != floor (mx.y0) || sx != 1
-      || sy != 1 || getenv ("BRAID_TIMELINE_NO_LAYER"))
+      || sy != 1 || f->v->device_scale > 1)
     return false;
   ly->ox = f->left;
   ly->oy = top;
   ly->w = (int)(f->right - f->left);
   ly->h = (int)(f->v->height - top);
-  if (ly->w <= 0 || ly->h <= 0)
+  /* A poster-sized picture (braid-render allows 16384 x 8192) would
+   * double its memory: cairo draws those. */
+  if (ly->w <= 0 || ly->h <= 0 || (double)ly->w * ly->h > 4096.0 * 4096.0)
     return false;
   ly->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, ly->w, ly->h);
   ly->mask = calloc ((size_t)ly->w * ly->h, 1);

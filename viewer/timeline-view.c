@@ -53,6 +53,7 @@ braid_timeline_view_init (braid_timeline_view *v, const braid_timeline_model *m,
   v->hover_task = -1;
   v->show_edges = true;
   v->show_labels = true;
+  v->device_scale = 1;
   braid_timeline_view_fit (v, m);
 }
 

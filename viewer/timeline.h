@@ -135,6 +135,10 @@ typedef struct braid_timeline_view
   int32_t hover_task;      /* -1 for none */
   bool show_edges;
   bool show_labels;
+  /* Device pixels per unit of the target (a widget's scale factor), 1 by
+   * default. At 1 the lanes are drawn into a pixel layer of their own
+   * (fast at any zoom); above, cairo draws them at full resolution. */
+  int device_scale;
 } braid_timeline_view;
 
 /* Fills @view with defaults for a @width x @height drawing of @model

@@ -2,7 +2,8 @@
  * same slices as the full mode (the CLI's), read back through the
  * timeline model, with the same task totals; the full accessor is empty
  * in compact mode; a windowed compact load agrees with a windowed full
- * one; and the model draws the same picture from either.
+ * one; the model draws the same picture from either; and the drawing's
+ * pixel layer agrees with cairo.
  */
 #include "viewer-test-util.h"
 
@@ -100,15 +101,17 @@ test_a_windowed_compact_load_equals_the_full_one (void)
   g_free (db);
 }
 
-/* The pixels of a frame of @trace's model. */
+/* The pixels of a frame of @trace's model; @device_scale 2 makes cairo
+ * draw the lanes instead of the pixel layer. */
 static cairo_surface_t *
-draw (braid_trace *trace, braid_timeline_axis axis)
+draw_scaled (braid_trace *trace, braid_timeline_axis axis, int device_scale)
 {
   braid_timeline_model *m = braid_timeline_model_new (trace);
   braid_timeline_view v;
   braid_timeline_view_init (&v, m, 900, 300);
   braid_timeline_view_set_axis (&v, m, axis);
   braid_timeline_view_fit (&v, m);
+  v.device_scale = device_scale;
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 900,
                                                    300);
   cairo_t *cr = cairo_create (s);
@@ -117,6 +120,12 @@ draw (braid_trace *trace, braid_timeline_axis axis)
   cairo_surface_flush (s);
   braid_timeline_model_free (m);
   return s;
+}
+
+static cairo_surface_t *
+draw (braid_trace *trace, braid_timeline_axis axis)
+{
+  return draw_scaled (trace, axis, 1);
 }
 
 static void
@@ -143,6 +152,45 @@ test_both_modes_draw_the_same_pixels (void)
   g_free (db);
 }
 
+/* The pixel layer and cairo draw the same lanes: rectangles exactly,
+ * the stamped marks within anti-aliasing. */
+static void
+test_the_layer_draws_what_cairo_draws (void)
+{
+  const char *samples[] = { "print_numbers", "might_fail" };
+  for (size_t k = 0; k < G_N_ELEMENTS (samples); k++)
+    {
+      char *db = vt_record_sample (samples[k], NULL);
+      if (!db)
+        return;
+      braid_trace *trace = open_mode (db, true, 0, 0);
+      for (int axis = 0; axis < 2; axis++)
+        {
+          cairo_surface_t *a = draw_scaled (trace, axis, 1);
+          cairo_surface_t *b = draw_scaled (trace, axis, 2);
+          int far = 0, differ = 0;
+          for (int y = 0; y < 300; y++)
+            for (int x = 0; x < 900; x++)
+              {
+                guint32 p = vt_pixel (a, x, y), q = vt_pixel (b, x, y);
+                int d = 0;
+                for (int c = 0; c < 24; c += 8)
+                  d = MAX (d, ABS ((int)(p >> c & 0xff)
+                                   - (int)(q >> c & 0xff)));
+                differ += d > 0;
+                far += d > 48;
+              }
+          g_test_message ("%s axis %d: %d pixels differ, %d by more than 48",
+                          samples[k], axis, differ, far);
+          g_assert_cmpint (far, ==, 0);
+          cairo_surface_destroy (a);
+          cairo_surface_destroy (b);
+        }
+      braid_trace_close (trace);
+      g_free (db);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -153,5 +201,7 @@ main (int argc, char **argv)
                    test_a_windowed_compact_load_equals_the_full_one);
   g_test_add_func ("/viewer/compact/both-modes-draw-the-same-pixels",
                    test_both_modes_draw_the_same_pixels);
+  g_test_add_func ("/viewer/compact/the-layer-draws-what-cairo-draws",
+                   test_the_layer_draws_what_cairo_draws);
   return g_test_run ();
 }

@@ -89,6 +89,9 @@ braid_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   ensure_view (self);
   cairo_t *cr
       = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  /* A cairo node is replayed at the display's scale: the timeline must
+   * know it to draw sharp lanes. */
+  self->view.device_scale = gtk_widget_get_scale_factor (widget);
   braid_timeline_draw (self->model, &self->view, cr);
   if (self->range_to != self->range_from)
     {
