@@ -9,6 +9,16 @@
  * running share) and the slice at the column's centre, found by binary
  * search. Marks and arrows likewise draw a bounded number per column and
  * jump over the rest.
+ *
+ * Pixels: a zoomed-out frame is tens of thousands of one-pixel columns
+ * and marks, and cairo's cost is per fill and per anti-aliased edge. So
+ * when the target is drawn at one device pixel per unit, the lane area is
+ * a pixel layer of our own: stripes and slice bands (whole-pixel
+ * rectangles) are written into it in drawing order, the frequent marks
+ * (yields, output dots) are stamped from one cairo-rasterised copy per
+ * kind, and the layer is painted once. Otherwise (HiDPI, a transformed
+ * or poster-sized target) cairo fills the same rectangles without
+ * anti-aliasing and fills the frequent marks as one path per kind.
  */
 #include "timeline-private.h"
 

@@ -2,10 +2,15 @@
  * path.
  *
  * Owns the task tree (first child / next sibling links in creation order),
- * the collapse and filter state, the list of visible lanes, per-slice
- * prefix sums of running time (so a pixel column can tell how much of it a
- * task ran without visiting its slices), per-task mark lists and the
- * step -> time table that converts between the two axes.
+ * the collapse and filter state, the list of visible lanes, prefix sums
+ * of running time sampled every 8 slices of a task (so a pixel column can
+ * tell how much of it a task ran visiting at most 14 slices), per-task
+ * mark lists and the step -> time table that converts between the two
+ * axes. Slices are read from the reader's compact form when the trace was
+ * loaded in compact mode (as the viewer does: 24 bytes a slice instead of
+ * 56), else from the full one, through the accessors of
+ * timeline-private.h. Marks' step-axis positions are computed when asked
+ * (braid__timeline_mark_pos), not stored.
  *
  * Hot path: braid_timeline_model_find_slice() (a binary search) is called
  * per pixel column by the drawing; everything else runs on load or when
