@@ -119,24 +119,22 @@ braid__batch_encode_slot (uint8_t *out, braid__enc_state *st,
                           const braid__slot *slot)
 {
   /* The same bytes as braid__batch_encode of the event the slot stands
-   * for: seq and t are the slot's differences themselves, since st holds
-   * the ring's previous event. */
+   * for: since st holds the ring's previous event, the seq difference is
+   * 1 and the time difference is the slot's dt. */
   uint64_t w0 = slot->w[0], w1 = slot->w[1], w2 = slot->w[2],
            w3 = slot->w[3];
-  uint64_t dseq = w0 >> 32;
   uint64_t task = (uint32_t)w2;
-  uint32_t reason = (uint32_t)(w0 >> 16) & 0xffff;
-  uint32_t fields = (task != 0) | (reason != 0) << 1 | (dseq != 1) << 9;
+  uint32_t reason = (uint32_t)(w0 >> 32);
+  /* A compact slot's seq is the previous one + 1: no seq difference. */
+  uint32_t fields = (task != 0) | (reason != 0) << 1;
   /* other, object, value and line (a compact slot has no strings). */
   if (__builtin_expect (((w1 >> 32) | (w2 >> 32) | w3) != 0, 0))
     fields |= ((w2 >> 32) != 0) << 2 | ((uint32_t)w3 != 0) << 3
               | ((w3 >> 32) != 0) << 4 | ((w1 >> 32) != 0) << 5;
-  uint8_t *p = put_varint (out, (w0 & 0xff) | (uint64_t)fields << 5);
-  if (__builtin_expect (fields & (1u << 9), 0))
-    p = put_varint (p, zigzag ((int64_t)dseq));
+  uint8_t *p = put_varint (out, (uint32_t)w0 | (uint64_t)fields << 5);
   /* dt is below 2^32: its zigzag is twice it. */
   p = put_varint (p, (uint64_t)(uint32_t)w1 << 1);
-  st->seq += dseq;
+  st->seq++;
   st->t = (int64_t)((uint64_t)st->t + (uint32_t)w1);
   if (fields & 1)
     {
@@ -145,7 +143,7 @@ braid__batch_encode_slot (uint8_t *out, braid__enc_state *st,
     }
   if (fields & 2)
     p = put_varint (p, reason);
-  if (__builtin_expect (fields & ~3u & ~(1u << 9), 0))
+  if (__builtin_expect (fields & ~3u, 0))
     {
       if (fields & 4)
         p = put_varint (p, w2 >> 32);

@@ -12,15 +12,15 @@
  * What a recorded event costs: one load and compare to know that the
  * session is active and the thread's producer current (initial-exec TLS,
  * no call), one OR of the fields to know that they fit a compact record,
- * four 8-byte stores into the ring (32 bytes, half a cache line: the
+ * eight 4-byte stores into the ring (32 bytes, half a cache line: the
  * lines written are what the writer's core pulls over and what a burst
  * streams to memory, so their size is the cost), and a release store of
  * the ring's head. No clock is read (the runtime's event carries the
  * loop's clock), no string is hashed unless it is new at its address, and
  * there is no atomic read-modify-write while one thread records. The
  * 72-byte record this replaced took 72 instructions per event against
- * about 105 now (callgrind), but 24-34 ns per event on a sleep(0)
- * ping-pong burst against 13-19 ns now: the bytes, not the
+ * 89 now (callgrind), but 24-34 ns per event on a sleep(0) ping-pong
+ * burst against 12-22 ns now (2 shared cores): the bytes, not the
  * instructions, are what costs.
  *
  * Order across threads: while only one thread has recorded, seq is a
@@ -31,7 +31,9 @@
  * more seqs from its own counter before it sees the switch: those events
  * are concurrent with the new thread's first ones, and ties are broken by
  * producer when the batches are merged (codec.c), which is a valid order
- * of what happened.
+ * of what happened. A compact record's seq is implicitly its ring's
+ * previous seq + 1, so once several threads record, their events take
+ * the slow path and, when seqs do not follow, wide records.
  */
 #include "trace-private.h"
 
@@ -276,47 +278,45 @@ put_wide (braid__session *s, braid__producer *p, const braid_event *ev,
   };
   braid__slot *slot = &p->ring[p->local_head & p->mask];
   memset (slot, 0, BRAID__WIDE_SLOTS * sizeof *slot);
-  slot->w[0] = BRAID__SLOT_WIDE;
+  slot->c.kind = BRAID__SLOT_WIDE;
   memcpy ((char *) slot + BRAID__WIDE_OFFSET, &r, sizeof r);
   p->ring_t = t;
   ring_publish (s, p, BRAID__WIDE_SLOTS);
 }
 
-/* Appends the event @ev (strings as ids @s1..@s3) with the next seq and
- * the time @t as a compact record when its fields fit one, as a wide one
+/* Appends the event @ev (strings as ids @s1..@s3) of seq @seq (taken
+ * already; @follows says it is one above the producer's previous event)
+ * and time @t as a compact record when its fields fit one, as a wide one
  * otherwise. BRAID__WIDE_SLOTS slots must be free. @head and @mask are
  * p->local_head and p->mask, which the fast path has already loaded. */
 static inline __attribute__ ((always_inline)) void
 put_event (braid__session *s, braid__producer *p, uint64_t head,
-           uint64_t mask, const braid_event *ev, int64_t t, uint32_t s1,
-           uint32_t s2, uint32_t s3)
+           uint64_t mask, const braid_event *ev, int64_t t, uint64_t seq,
+           int follows, uint32_t s1, uint32_t s2, uint32_t s3)
 {
-  uint64_t prev_seq = p->last_seq;
-  uint64_t seq = next_seq (s, p);
-  uint64_t dseq = seq - prev_seq;
   uint64_t dt = (uint64_t) t - (uint64_t) p->ring_t;
-  /* Every field that must fit 32 bits, ORed: one test. reason must fit
-   * 16 bits, value a signed 32 (the bias makes that an unsigned test). */
-  uint64_t wide = dseq | dt | ev->task | ev->other | ev->object
-                  | ((uint64_t) ev->value + 0x80000000u)
-                  | (uint64_t) ev->reason << 16;
-  if (UNLIKELY ((wide >> 32) != 0 || (s1 | s2 | s3) != 0))
+  uint64_t task = ev->task, other = ev->other, object = ev->object;
+  int64_t value = ev->value;
+  /* Every field that must fit 32 bits, ORed: one test (value a signed
+   * 32: the bias makes that an unsigned test). */
+  uint64_t wide = dt | task | other | object
+                  | ((uint64_t) value + 0x80000000u);
+  if (UNLIKELY ((wide >> 32) != 0 || !follows || (s1 | s2 | s3) != 0))
     {
       put_wide (s, p, ev, seq, t, s1, s2, s3);
       return;
     }
-  /* Fields read once into locals, then four word stores: nothing stored
-   * through a char type, so the producer's fields stay in registers. */
-  uint64_t w0 = (uint64_t) ev->kind | (uint64_t) ev->reason << 16
-                | dseq << 32;
-  uint64_t w1 = dt | (uint64_t) (uint32_t) ev->line << 32;
-  uint64_t w2 = ev->task | ev->other << 32;
-  uint64_t w3 = ev->object | (uint64_t) ev->value << 32;
+  /* Eight 32-bit stores: nothing stored through a char type or as a
+   * uint64_t, so the producer's fields stay in registers. */
   braid__slot *slot = &p->ring[head & mask];
-  slot->w[0] = w0;
-  slot->w[1] = w1;
-  slot->w[2] = w2;
-  slot->w[3] = w3;
+  slot->c.kind = (uint32_t) ev->kind;
+  slot->c.reason = ev->reason;
+  slot->c.dt = (uint32_t) dt;
+  slot->c.line = ev->line;
+  slot->c.task = (uint32_t) task;
+  slot->c.other = (uint32_t) other;
+  slot->c.object = (uint32_t) object;
+  slot->c.value = (int32_t) value;
   p->ring_t = t;
   p->local_head = head + 1;
   atomic_store_explicit (&p->head, head + 1, memory_order_release);
@@ -404,7 +404,8 @@ intern_content (braid__session *s, braid__producer *p, const char *text,
     return 0;
   braid__slot *r = &p->ring[p->local_head & p->mask];
   memset (r, 0, sizeof *r);
-  r->w[0] = BRAID__REC_STRING | (uint64_t) id << 32;
+  r->c.kind = BRAID__REC_STRING;
+  r->c.reason = id;
   r->w[2] = (uint64_t) (uintptr_t) copy;
   ring_publish (s, p, 1);
   *copy_out = copy;
@@ -496,10 +497,16 @@ record_slow (braid__session *s, const braid_event *ev)
         .task = p->running_task,
         .value = (int64_t) waited,
       };
-      put_event (s, p, p->local_head, p->mask, &w, t, 0, 0, 0);
+      uint64_t prev = p->last_seq;
+      uint64_t seq = next_seq (s, p);
+      put_event (s, p, p->local_head, p->mask, &w, t, seq, seq == prev + 1,
+                 0, 0, 0);
       atomic_fetch_add (&s->n_observer_waits, 1);
     }
-  put_event (s, p, p->local_head, p->mask, ev, t, s1, s2, s3);
+  uint64_t prev = p->last_seq;
+  uint64_t seq = next_seq (s, p);
+  put_event (s, p, p->local_head, p->mask, ev, t, seq, seq == prev + 1, s1,
+             s2, s3);
 
   switch (ev->kind)
     {
@@ -525,7 +532,8 @@ braid__trace_hook (void *user_data, const braid_event *ev)
   braid__producer *p = tls.producer;
   /* The fast path: an active session, this thread's producer of it (the
    * generation says both), an event without strings inside an open loop,
-   * room in the ring. Everything else goes through record_slow, which
+   * one thread recording (with several, seqs rarely follow each other in
+   * a ring, so records are wide anyway), room in the ring. Everything else goes through record_slow, which
    * records the same fields. */
   if (UNLIKELY (tls.generation
                   != atomic_load_explicit (&active_generation,
@@ -533,7 +541,9 @@ braid__trace_hook (void *user_data, const braid_event *ev)
                 || ((uintptr_t) ev->str1 | (uintptr_t) ev->str2
                     | (uintptr_t) ev->str3)
                      != 0
-                || p->open_loops <= 0 || ev->kind <= BRAID_EV_LOOP_CLOSED))
+                || p->open_loops <= 0 || ev->kind <= BRAID_EV_LOOP_CLOSED
+                || atomic_load_explicit (&s->multi_producer,
+                                         memory_order_relaxed)))
     {
       record_slow (s, ev);
       return;
@@ -546,13 +556,19 @@ braid__trace_hook (void *user_data, const braid_event *ev)
     }
   braid_event_kind kind = ev->kind;
   uint64_t task = ev->task;
-  uint64_t time_ns = ev->time_ns;
-  p->last_time = time_ns;
-  put_event (s, p, head, mask, ev, (int64_t) time_ns - p->base, 0, 0, 0);
-  /* running_task only feeds observer-wait events: keep it exact. */
+  /* running_task only feeds observer-wait events: keep it exact. Updated
+   * first so that nothing is live across put_event's calls. */
   if (kind == BRAID_EV_TASK_RESUMED)
     p->running_task = task;
   else if (kind >= BRAID_EV_TASK_SUSPENDED && kind <= BRAID_EV_TASK_CANCELLED
            && kind != BRAID_EV_TASK_WOKEN && p->running_task == task)
     p->running_task = 0;
+  uint64_t time_ns = ev->time_ns;
+  p->last_time = time_ns;
+  /* One thread records: seq is its own counter (see next_seq). */
+  uint64_t seq = p->last_seq + 1;
+  p->last_seq = seq;
+  atomic_store_explicit (&s->next_seq, seq, memory_order_relaxed);
+  put_event (s, p, head, mask, ev, (int64_t) time_ns - p->base, seq, 1, 0,
+             0, 0);
 }

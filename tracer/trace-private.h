@@ -50,27 +50,39 @@ typedef struct braid__rec
  * (resumed, suspended, woken, iteration begin, completed...) move 32
  * bytes from the recording core to the writer's instead of 72.
  *
- * A compact record is one slot: kind (a braid_event_kind), and seq and t
- * as differences from the previous event of the same ring (the writer
- * keeps the running values: w_seq and w_t), task, other and object in 32
- * bits, value in a signed 32 bits, no strings. Four words, so that the
- * hook fills it with four stores:
- *   w[0] = kind | reason << 16 | dseq << 32   (reason < 2^16)
+ * A compact record is one slot, c: the event's kind and reason, t as the
+ * difference from the previous event of the same ring, task, other and
+ * object in 32 bits, value in a signed 32 bits, no strings, and a seq one
+ * above the ring's previous event (the writer keeps the running seq and t
+ * of each ring: w_seq and w_t). The hook fills it with eight 32-bit
+ * stores; the writer reads it as four words (little-endian):
+ *   w[0] = kind | reason << 32
  *   w[1] = dt | (uint32_t) line << 32
  *   w[2] = task | other << 32
  *   w[3] = object | (uint32_t) value << 32
- * An event whose fields do not fit, or that carries strings, is a wide
- * record: a slot whose w[0] is BRAID__SLOT_WIDE followed by two more, the
- * three holding a whole braid__rec at byte offset BRAID__WIDE_OFFSET
- * (BRAID__WIDE_SLOTS slots in all, written contiguously: the ring has
- * that many spare slots past its end so a wide record never wraps). A
- * string definition is one slot with kind BRAID__REC_STRING, its id in
- * the high half of w[0] and the text's address in w[2] (the text is owned
- * by the producer's intern table until the session ends). */
-typedef struct braid__slot
+ * An event whose fields do not fit, whose seq is not the next one (several
+ * threads recording), or that carries strings, is a wide record: a slot
+ * whose kind is BRAID__SLOT_WIDE followed by two more, the three holding
+ * a whole braid__rec at byte offset BRAID__WIDE_OFFSET (BRAID__WIDE_SLOTS
+ * slots in all, written contiguously: the ring has that many spare slots
+ * past its end so a wide record never wraps). A string definition is one
+ * slot with kind BRAID__REC_STRING, its id in the reason and the text's
+ * address in w[2] (the text is owned by the producer's intern table until
+ * the session ends). */
+typedef union braid__slot
 {
   uint64_t w[4];
+  struct
+  {
+    uint32_t kind, reason, dt;
+    int32_t line;
+    uint32_t task, other, object;
+    int32_t value;
+  } c;
 } braid__slot;
+
+_Static_assert (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+                "braid__slot's words are read little-endian");
 
 #define BRAID__SLOT_WIDE 255
 #define BRAID__WIDE_SLOTS 3

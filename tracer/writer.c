@@ -242,7 +242,7 @@ store_string (writer *w, const braid__slot *r)
 {
   if (w->failed)
     return;
-  sqlite3_bind_int64 (w->insert_string, 1, (sqlite3_int64) (r->w[0] >> 32));
+  sqlite3_bind_int64 (w->insert_string, 1, r->c.reason);
   sqlite3_bind_text (w->insert_string, 2, (const char *) (uintptr_t) r->w[2],
                      -1, SQLITE_STATIC);
   if (sqlite3_step (w->insert_string) != SQLITE_DONE)
@@ -268,7 +268,7 @@ store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t limit)
       const braid__slot *slot = &p->ring[i & p->mask];
       braid__rec rec;
       uint64_t w0 = slot->w[0];
-      uint32_t kind = (uint32_t) (w0 & 0xff);
+      uint32_t kind = (uint32_t) w0;
       if (__builtin_expect (kind > BRAID_EV_LOOP_CREATED
                               && kind != BRAID__SLOT_WIDE && n != 0,
                             1))
@@ -289,21 +289,21 @@ store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t limit)
             }
           uint64_t w1 = slot->w[1], w2 = slot->w[2], w3 = slot->w[3];
           rec = (braid__rec) {
-            .seq = st.seq + (w0 >> 32),
+            .seq = st.seq + 1,
             .t = (int64_t) ((uint64_t) st.t + (uint32_t) w1),
             .task = (uint32_t) w2,
             .other = w2 >> 32,
             .object = (uint32_t) w3,
             .value = (int32_t) (uint32_t) (w3 >> 32),
             .kind = kind,
-            .reason = (uint32_t) (w0 >> 16) & 0xffff,
+            .reason = (uint32_t) (w0 >> 32),
             .line = (int32_t) (uint32_t) (w1 >> 32),
           };
           if (n == 0)
             {
               /* st starts at zero: the ring's previous event is in
                * the running values. */
-              rec.seq = seq + (w0 >> 32);
+              rec.seq = seq + 1;
               rec.t = (int64_t) ((uint64_t) t + (uint32_t) w1);
             }
           i++;
