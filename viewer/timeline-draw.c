@@ -222,12 +222,13 @@ layer_fill (layer *ly, double x0, double y0, double x1, double y1,
   if (a >= b || t >= u)
     return;
   uint32_t p = rgb_pixel (c);
-  for (int y = t; y < u; y++)
-    {
-      uint32_t *row = ly->px + (size_t)y * ly->stride;
-      for (int x = a; x < b; x++)
-        row[x] = p;
-    }
+  uint32_t *first = ly->px + (size_t)t * ly->stride;
+  for (int x = a; x < b; x++)
+    first[x] = p;
+  /* The other rows are copies of the first, at memcpy's speed. */
+  for (int y = t + 1; y < u; y++)
+    memcpy (ly->px + (size_t)y * ly->stride + a, first + a,
+            (size_t)(b - a) * sizeof *first);
 }
 
 /* Blends colour @c into the layer by the coverage in its mask, over the
@@ -639,6 +640,24 @@ braid__timeline_draw_mark_shape (cairo_t *cr, braid_trace_mark_kind kind,
     }
 }
 
+/* Whether mark @i of a task's list @idx lies before @value: on the step
+ * axis a mark lies inside (step, step + 1), so only a mark of the step
+ * holding @value needs its exact position. */
+static bool
+mark_before (const braid_timeline_model *m, const uint32_t *idx, size_t n,
+             size_t i, braid_timeline_axis axis, double value)
+{
+  if (axis == BRAID_TIMELINE_AXIS_STEPS)
+    {
+      double step = (double)m->marks[idx[i]].step;
+      if (step + 1 <= value)
+        return true;
+      if (step >= value)
+        return false;
+    }
+  return braid__timeline_mark_pos (m, idx, n, i, axis) < value;
+}
+
 static bool
 mark_is_rare (braid_trace_mark_kind kind)
 {
@@ -661,7 +680,7 @@ draw_lane_marks_class (frame *f, int32_t task, double y, bool rare)
   while (lo < hi)
     {
       size_t mid = lo + (hi - lo) / 2;
-      if (braid__timeline_mark_pos (m, idx, n, mid, v->axis) < from)
+      if (mark_before (m, idx, n, mid, v->axis, from))
         lo = mid + 1;
       else
         hi = mid;
@@ -716,7 +735,7 @@ draw_lane_marks_class (frame *f, int32_t task, double y, bool rare)
       while (a < b)
         {
           size_t mid = a + (b - a) / 2;
-          if (braid__timeline_mark_pos (m, idx, n, mid, v->axis) < next)
+          if (mark_before (m, idx, n, mid, v->axis, next))
             a = mid + 1;
           else
             b = mid;
