@@ -230,12 +230,17 @@ typedef struct braid__enc_state
 size_t braid__batch_encode (uint8_t *out, braid__enc_state *st,
                             const braid__rec *r);
 
-/* braid__batch_encode_slot:
- * The same for the compact ring record @slot (see braid__slot), whose
- * event follows, in the same ring, the last event encoded with @st (so
- * never the first of a batch). */
-size_t braid__batch_encode_slot (uint8_t *out, braid__enc_state *st,
-                                 const braid__slot *slot);
+/* braid__batch_encode_run:
+ * The same for the compact ring records (see braid__slot) of @ring (of
+ * mask @mask) from *pos on, up to @limit or the first record that is
+ * not a compact event (a string, a wide record, a loop's creation). The
+ * first event must follow, in the same ring, the last event encoded with
+ * @st (so it is never the first of a batch). Advances *pos past the
+ * records encoded, adds their number to *n, and returns the number of
+ * bytes written (at most BRAID__MAX_ENCODED_REC per record). */
+size_t braid__batch_encode_run (uint8_t *out, braid__enc_state *st,
+                                const braid__slot *ring, uint64_t mask,
+                                uint64_t *pos, uint64_t limit, size_t *n);
 
 /* braid__batch_decode:
  * Decodes up to @n events of the blob @data of @len bytes (untrusted),

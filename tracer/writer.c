@@ -265,20 +265,19 @@ store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t limit)
   uint64_t i = tail;
   while (i < limit)
     {
+      if (n != 0)
+        {
+          /* The common case: a run of compact records, encoded straight
+           * from the ring. */
+          len += braid__batch_encode_run (w->blob + len, &st, p->ring,
+                                          p->mask, &i, limit, &n);
+          if (i >= limit)
+            break;
+        }
       const braid__slot *slot = &p->ring[i & p->mask];
       braid__rec rec;
       uint64_t w0 = slot->w[0];
       uint32_t kind = (uint32_t) w0;
-      if (__builtin_expect (kind > BRAID_EV_LOOP_CREATED
-                              && kind != BRAID__SLOT_WIDE && n != 0,
-                            1))
-        {
-          /* The common case: encoded straight from the slot. */
-          len += braid__batch_encode_slot (w->blob + len, &st, slot);
-          n++;
-          i++;
-          continue;
-        }
       if (kind != BRAID__SLOT_WIDE)
         {
           if (kind == BRAID__REC_STRING)
