@@ -177,4 +177,32 @@ catch_message (const braid_error_type *type)
   return buf;
 }
 
+/* A child task for the combinator tests: logs NAME-start, sleeps DELAY,
+ * then either raises ValueError(NAME) (logging NAME-raise) or returns NAME
+ * (logging NAME-done). */
+typedef struct sleeping_child_spec
+{
+  const char *name;
+  double delay;
+  bool fail;
+} sleeping_child_spec;
+
+static G_GNUC_UNUSED void *
+sleeping_child (void *arg)
+{
+  const sleeping_child_spec *s = arg;
+
+  note ("%s-start", s->name);
+  if (braid_sleep (s->delay) < 0)
+    return NULL;
+  if (s->fail)
+    {
+      note ("%s-raise", s->name);
+      braid_raise (BRAID_VALUE_ERROR, "%s", s->name);
+      return NULL;
+    }
+  note ("%s-done", s->name);
+  return (void *)s->name;
+}
+
 #endif /* COMBINATOR_TEST_UTIL_H */

@@ -6,44 +6,20 @@
 
 #include "combinator-test-util.h"
 
-typedef struct child_spec
-{
-  const char *name;
-  double delay;
-  bool fail;
-} child_spec;
-
-static void *
-child (void *arg)
-{
-  const child_spec *s = arg;
-
-  note ("%s-start", s->name);
-  if (braid_sleep (s->delay) < 0)
-    return NULL;
-  if (s->fail)
-    {
-      note ("%s-raise", s->name);
-      braid_raise (BRAID_VALUE_ERROR, "%s", s->name);
-      return NULL;
-    }
-  note ("%s-done", s->name);
-  return (void *)s->name;
-}
 
 /* python: yields_in_completion_order */
 static void *
 yields_in_completion_order (void *unused)
 {
-  child_spec sa = { "a", 0.03, false };
-  child_spec sb = { "b", 0.01, false };
-  child_spec sc = { "c", 0.02, true };
+  sleeping_child_spec sa = { "a", 0.03, false };
+  sleeping_child_spec sb = { "b", 0.01, false };
+  sleeping_child_spec sc = { "c", 0.02, true };
   braid_task *t[3];
   braid_as_completed *it;
 
-  t[0] = braid_spawn (child, &sa);
-  t[1] = braid_spawn (child, &sb);
-  t[2] = braid_spawn (child, &sc);
+  t[0] = braid_spawn (sleeping_child, &sa);
+  t[1] = braid_spawn (sleeping_child, &sb);
+  t[2] = braid_spawn (sleeping_child, &sc);
   it = braid_as_completed_new_tasks (t, 3, -1);
   g_assert_nonnull (it);
   while (braid_as_completed_remaining (it) > 0)
@@ -79,16 +55,16 @@ test_yields_in_completion_order (void)
 static void *
 timeout_leaves_tasks_running (void *unused)
 {
-  child_spec sa = { "a", 0.01, false };
-  child_spec sb = { "b", 0.05, false };
-  child_spec sc = { "c", 0.06, false };
+  sleeping_child_spec sa = { "a", 0.01, false };
+  sleeping_child_spec sb = { "b", 0.05, false };
+  sleeping_child_spec sc = { "c", 0.06, false };
   braid_task *t[3];
   braid_as_completed *it;
   void *res;
 
-  t[0] = braid_spawn (child, &sa);
-  t[1] = braid_spawn (child, &sb);
-  t[2] = braid_spawn (child, &sc);
+  t[0] = braid_spawn (sleeping_child, &sa);
+  t[1] = braid_spawn (sleeping_child, &sb);
+  t[2] = braid_spawn (sleeping_child, &sc);
   it = braid_as_completed_new_tasks (t, 3, 0.02);
   while (braid_as_completed_remaining (it) > 0)
     {
@@ -175,8 +151,8 @@ test_next_resumes_two_iterations_after_completion (void)
 static void *
 free_early_leaves_futures_running (void *unused)
 {
-  child_spec sa = { "a", 0.01, false };
-  braid_task *a = braid_spawn (child, &sa);
+  sleeping_child_spec sa = { "a", 0.01, false };
+  braid_task *a = braid_spawn (sleeping_child, &sa);
   braid_as_completed *it = braid_as_completed_new_tasks (&a, 1, 0.5);
 
   braid_as_completed_free (it);

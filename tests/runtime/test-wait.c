@@ -6,30 +6,6 @@
 
 #include "combinator-test-util.h"
 
-typedef struct child_spec
-{
-  const char *name;
-  double delay;
-  bool fail;
-} child_spec;
-
-static void *
-child (void *arg)
-{
-  const child_spec *s = arg;
-
-  note ("%s-start", s->name);
-  if (braid_sleep (s->delay) < 0)
-    return NULL;
-  if (s->fail)
-    {
-      note ("%s-raise", s->name);
-      braid_raise (BRAID_VALUE_ERROR, "%s", s->name);
-      return NULL;
-    }
-  note ("%s-done", s->name);
-  return (void *)s->name;
-}
 
 /* "D" for done, "P" for pending, in argument order. */
 static const char *
@@ -47,16 +23,16 @@ flags (const bool *done, size_t n)
 static void *
 first_completed_returns_done_and_pending (void *unused)
 {
-  child_spec sa = { "a", 0.02, false };
-  child_spec sb = { "b", 0.01, true };
-  child_spec sc = { "c", 0.03, false };
+  sleeping_child_spec sa = { "a", 0.02, false };
+  sleeping_child_spec sb = { "b", 0.01, true };
+  sleeping_child_spec sc = { "c", 0.03, false };
   braid_task *t[3];
   bool done[3];
   int n;
 
-  t[0] = braid_spawn (child, &sa);
-  t[1] = braid_spawn (child, &sb);
-  t[2] = braid_spawn (child, &sc);
+  t[0] = braid_spawn (sleeping_child, &sa);
+  t[1] = braid_spawn (sleeping_child, &sb);
+  t[2] = braid_spawn (sleeping_child, &sc);
   n = braid_wait_tasks (t, 3, -1, BRAID_FIRST_COMPLETED, done);
   /* wait never raises the tasks' errors. */
   g_assert_null (braid_error_current ());
@@ -81,16 +57,16 @@ test_first_completed_returns_done_and_pending (void)
 static void *
 first_exception_returns_after_the_failure (void *unused)
 {
-  child_spec sa = { "a", 0.01, false };
-  child_spec sb = { "b", 0.02, true };
-  child_spec sc = { "c", 0.03, false };
+  sleeping_child_spec sa = { "a", 0.01, false };
+  sleeping_child_spec sb = { "b", 0.02, true };
+  sleeping_child_spec sc = { "c", 0.03, false };
   braid_task *t[3];
   bool done[3];
   int n;
 
-  t[0] = braid_spawn (child, &sa);
-  t[1] = braid_spawn (child, &sb);
-  t[2] = braid_spawn (child, &sc);
+  t[0] = braid_spawn (sleeping_child, &sa);
+  t[1] = braid_spawn (sleeping_child, &sb);
+  t[2] = braid_spawn (sleeping_child, &sc);
   n = braid_wait_tasks (t, 3, -1, BRAID_FIRST_EXCEPTION, done);
   g_assert_null (braid_error_current ());
   note ("first-exception=%s:%d", flags (done, 3), n);
@@ -114,8 +90,8 @@ test_first_exception_returns_after_the_failure (void)
 static void *
 timeout_returns_pending_without_cancelling (void *unused)
 {
-  child_spec sa = { "a", 0.05, false };
-  braid_task *a = braid_spawn (child, &sa);
+  sleeping_child_spec sa = { "a", 0.05, false };
+  braid_task *a = braid_spawn (sleeping_child, &sa);
   void *res = NULL;
   bool done[1];
   int n;
