@@ -1,8 +1,9 @@
-# Checks that every expected log in the combinator tests is what its Python
+# Checks that every expected log in a group of C tests is what its Python
 # twin prints under CPython's asyncio. Run from anywhere:
-#   python3 tests/runtime/python/check_twins.py
+#   python3 tests/runtime/python/check_twins.py combinators|primitives
 # Exits non-zero and names the case when a twin's output is not among the
-# expected logs of its C test.
+# expected logs of its C test. (The core's twins have their own checker,
+# check_core_twins.py: core_rules.py prints all its rules in one run.)
 import os
 import re
 import subprocess
@@ -10,12 +11,34 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
-PAIRS = {"gather": "gather", "wait": "wait", "as-completed": "as_completed",
-         "wait-for": "wait_for", "timeout": "timeout", "shield": "shield"}
-HELPERS = {"cancel_scenario", "quick"}
+
+# Per group: C test (test-NAME.c) -> Python twin (NAME.py); the async
+# functions of the twins that are helpers, not cases; and which async
+# functions count as cases (the combinators' cases take no argument).
+GROUPS = {
+    "combinators": {
+        "pairs": {"gather": "gather", "wait": "wait",
+                  "as-completed": "as_completed", "wait-for": "wait_for",
+                  "timeout": "timeout", "shield": "shield"},
+        "helpers": {"cancel_scenario", "quick"},
+        "case": r"^async def ([a-z_]+)\(\):",
+    },
+    "primitives": {
+        "pairs": {"event": "event", "lock": "lock", "semaphore": "semaphore",
+                  "condition": "condition", "queue": "queues",
+                  "taskgroup": "taskgroup", "asyncgen": "asyncgen"},
+        "helpers": {"ticker", "waiter", "getter", "putter", "child",
+                    "counter", "slow_cleanup", "failing", "sleepy"},
+        "case": r"^async def ([a-z_]+)\(",
+    },
+}
+
+if len(sys.argv) != 2 or sys.argv[1] not in GROUPS:
+    sys.exit(f"usage: {sys.argv[0]} {'|'.join(GROUPS)}")
+group = GROUPS[sys.argv[1]]
 
 failed = 0
-for c_name, py_name in PAIRS.items():
+for c_name, py_name in group["pairs"].items():
     with open(os.path.join(TESTS, f"test-{c_name}.c")) as f:
         src = f.read()
     expected = set()
@@ -24,9 +47,9 @@ for c_name, py_name in PAIRS.items():
         expected.add("".join(re.findall(r'"([^"]*)"', m.group(1))))
     py = os.path.join(HERE, f"{py_name}.py")
     with open(py) as f:
-        cases = re.findall(r"^async def ([a-z_]+)\(\):", f.read(), re.M)
+        cases = re.findall(group["case"], f.read(), re.M)
     for case in cases:
-        if case in HELPERS:
+        if case in group["helpers"]:
             continue
         out = subprocess.run([sys.executable, py, case], capture_output=True,
                              text=True).stdout.strip()
