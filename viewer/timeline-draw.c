@@ -904,7 +904,8 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
       double yt = braid_timeline_view_lane_y (v, to);
       if (from < 0)
         {
-          /* Woken by the loop (a timer, I/O): a short stub from above. */
+          /* Woken by the loop (a timer, I/O): no task to start from, so a short
+           * arrow comes down into the lane from just above it. */
           batch_add (b, x, yt - 2, yt + lh * 0.2);
           continue;
         }
