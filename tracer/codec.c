@@ -289,6 +289,43 @@ cmp_keyed (const void *a, const void *b)
   return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/* The statement every reader of the batches table steps through. */
+#define BATCHES_QUERY "SELECT producer, n, data FROM batches ORDER BY id"
+
+/* batch_row:
+ * Reads the current row of BATCHES_QUERY: its producer, its count of
+ * events and its blob. Returns SQLITE_OK, or SQLITE_CORRUPT when the row
+ * cannot be a batch: an event takes two bytes at least, so a count beyond
+ * that is a lie that must not size an allocation. */
+static int
+batch_row (sqlite3_stmt *st, int64_t *producer, int64_t *count,
+           const uint8_t **data, int *len)
+{
+  *producer = sqlite3_column_int64 (st, 0);
+  *count = sqlite3_column_int64 (st, 1);
+  /* The type first: it is undefined after a conversion. */
+  int is_blob = sqlite3_column_type (st, 2) == SQLITE_BLOB;
+  *data = sqlite3_column_blob (st, 2);
+  *len = sqlite3_column_bytes (st, 2);
+  if (*count < 0 || *count > MAX_BATCH_EVENTS || *len < 0
+      || (*data == NULL && *len > 0) || *count > *len / 2 || !is_blob)
+    return SQLITE_CORRUPT;
+  return SQLITE_OK;
+}
+
+/* Whether an event (@seq, @producer) comes after the previous one in
+ * (seq, producer) order, which it then becomes. */
+static bool
+in_recorded_order (uint64_t seq, uint32_t producer, uint64_t *last_seq,
+                   uint32_t *last_producer)
+{
+  bool in_order = seq > *last_seq
+                  || (seq == *last_seq && producer > *last_producer);
+  *last_seq = seq;
+  *last_producer = producer;
+  return in_order;
+}
+
 int
 braid__batches_load (sqlite3 *db, uint64_t first_seq, braid__rec **out,
                      size_t *n_out)
@@ -310,8 +347,7 @@ braid__batches_load (sqlite3 *db, uint64_t first_seq, braid__rec **out,
     return rc;
 
   rc = sqlite3_prepare_v2 (db,
-                           "SELECT producer, n, data FROM batches "
-                           "ORDER BY id",
+                           BATCHES_QUERY,
                            -1, &st, NULL);
   if (rc != SQLITE_OK)
     return rc;
@@ -323,20 +359,11 @@ braid__batches_load (sqlite3 *db, uint64_t first_seq, braid__rec **out,
   uint32_t last_producer = 0;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
-      int64_t producer = sqlite3_column_int64 (st, 0);
-      int64_t count = sqlite3_column_int64 (st, 1);
-      /* The type first: it is undefined after a conversion. */
-      int is_blob = sqlite3_column_type (st, 2) == SQLITE_BLOB;
-      const uint8_t *data = sqlite3_column_blob (st, 2);
-      int len = sqlite3_column_bytes (st, 2);
-      /* An event takes two bytes at least: a count beyond that is a lie
-       * that must not size an allocation. */
-      if (count < 0 || count > MAX_BATCH_EVENTS || len < 0
-          || (data == NULL && len > 0) || count > len / 2 || !is_blob)
-        {
-          rc = SQLITE_CORRUPT;
-          break;
-        }
+      int64_t producer, count;
+      const uint8_t *data;
+      int len;
+      if ((rc = batch_row (st, &producer, &count, &data, &len)) != SQLITE_OK)
+        break;
       if (n + (size_t)count > cap)
         {
           size_t ncap = cap ? cap * 2 : 65536;
@@ -368,12 +395,9 @@ braid__batches_load (sqlite3 *db, uint64_t first_seq, braid__rec **out,
       for (size_t i = n; i < n + got; i++)
         {
           producers[i] = (uint32_t)producer;
-          if (evs[i].seq < last_seq
-              || (evs[i].seq == last_seq
-                  && (uint32_t)producer <= last_producer))
+          if (!in_recorded_order (evs[i].seq, (uint32_t)producer, &last_seq,
+                                  &last_producer))
             sorted = 0;
-          last_seq = evs[i].seq;
-          last_producer = (uint32_t)producer;
         }
       n += got;
     }
@@ -428,8 +452,7 @@ batches_pass (sqlite3 *db, uint64_t first_seq, braid__rec **buf, size_t *cap,
 {
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2 (db,
-                               "SELECT producer, n, data FROM batches "
-                               "ORDER BY id",
+                               BATCHES_QUERY,
                                -1, &st, NULL);
   if (rc != SQLITE_OK)
     return rc;
@@ -438,17 +461,11 @@ batches_pass (sqlite3 *db, uint64_t first_seq, braid__rec **buf, size_t *cap,
   uint32_t last_producer = 0;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
-      int64_t producer = sqlite3_column_int64 (st, 0);
-      int64_t count = sqlite3_column_int64 (st, 1);
-      int is_blob = sqlite3_column_type (st, 2) == SQLITE_BLOB;
-      const uint8_t *blob = sqlite3_column_blob (st, 2);
-      int len = sqlite3_column_bytes (st, 2);
-      if (count < 0 || count > MAX_BATCH_EVENTS || len < 0
-          || (blob == NULL && len > 0) || count > len / 2 || !is_blob)
-        {
-          rc = SQLITE_CORRUPT;
-          break;
-        }
+      int64_t producer, count;
+      const uint8_t *blob;
+      int len;
+      if ((rc = batch_row (st, &producer, &count, &blob, &len)) != SQLITE_OK)
+        break;
       if ((size_t)count > *cap)
         {
           size_t ncap = *cap ? *cap : 4096;
@@ -474,12 +491,9 @@ batches_pass (sqlite3 *db, uint64_t first_seq, braid__rec **buf, size_t *cap,
           braid__rec *ev = &(*buf)[i];
           if (fn == NULL)
             {
-              if (ev->seq < last_seq
-                  || (ev->seq == last_seq
-                      && (uint32_t)producer <= last_producer))
+              if (!in_recorded_order (ev->seq, (uint32_t)producer,
+                                      &last_seq, &last_producer))
                 *sorted = 0;
-              last_seq = ev->seq;
-              last_producer = (uint32_t)producer;
               continue;
             }
           ev->seq = first_seq + n + i;
