@@ -236,7 +236,7 @@ braid_as_completed_next (braid_as_completed *it, braid_future **which,
   while (it->head == it->tail)
     {
       int rc;
-      braid_future *getter = braid_future_new (it->loop);
+      braid_future *getter = braid__future_new_private (it->loop);
       if (!getter)
         return braid__raise_code (BRAID_ENOMEM, "braid_as_completed_next");
       it->getter = getter;

@@ -212,6 +212,10 @@ struct braid_future
   bool gathered;
   bool reported;   /* never-retrieved already reported */
   bool close_wait; /* braid__future_set_close_wait */
+  /* The runtime's own future behind a wait that names another object
+   * (an I/O handle, a primitive, a wait): observers are not told of its
+   * creation or completion, only of the wait on that object. */
+  bool is_private;
   uint32_t ncbs;
   uint32_t capcbs;
   uint64_t id;

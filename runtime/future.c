@@ -70,17 +70,34 @@ braid__future_init (braid_future *f, braid_loop *loop, uint64_t id,
   f->capcbs = 1;
 }
 
-braid_future *
-braid_future_new (braid_loop *loop)
+/* A plain future of @loop (the running one when NULL); @call names the
+ * caller in the abort when there is no loop. */
+static braid_future *
+future_alloc (braid_loop *loop, const char *call)
 {
   if (!loop)
     loop = braid__tls_loop;
   if (!loop)
-    braid__abort ("braid_future_new", "no loop (pass one outside a task)");
+    braid__abort (call, "no loop (pass one outside a task)");
   braid_future *f = braid__xmalloc (sizeof *f);
   braid__future_init (f, loop, braid__object_id_new (), false);
+  return f;
+}
+
+braid_future *
+braid_future_new (braid_loop *loop)
+{
+  braid_future *f = future_alloc (loop, "braid_future_new");
   if (BRAID_UNLIKELY (braid__hooks_active))
-    braid__object_created (loop, f->id, BRAID_OBJ_FUTURE, NULL);
+    braid__object_created (f->loop, f->id, BRAID_OBJ_FUTURE, NULL);
+  return f;
+}
+
+braid_future *
+braid__future_new_private (braid_loop *loop)
+{
+  braid_future *f = future_alloc (loop, "braid__future_new_private");
+  f->is_private = true;
   return f;
 }
 
@@ -251,7 +268,7 @@ complete_observed (braid_future *f, int state)
   braid_loop *loop = f->loop;
   braid_task *cur = braid__tls_task;
   f->completer = cur ? cur->fut.id : loop->cause;
-  if (!f->is_task)
+  if (!f->is_task && !f->is_private)
     braid__emit_simple (loop, BRAID_EV_OBJECT_DONE, cur ? cur->fut.id : 0,
                         cur ? cur->fut.id : 0, f->id,
                         state == FUT_RESULT  ? 0

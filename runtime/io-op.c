@@ -41,7 +41,7 @@ void
 braid__io_op_init (braid__io_op *op, braid_loop *loop,
                    braid__io_cancel_fn cancel, braid__io_free_fn free_fn)
 {
-  op->fut = braid_future_new (loop);
+  op->fut = braid__future_new_private (loop);
   op->cancel = cancel;
   op->free = free_fn;
   op->refs = 2;

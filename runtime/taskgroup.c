@@ -185,7 +185,7 @@ braid_task_group_wait (braid_task_group *g, int rc)
     {
       int wrc;
       if (!g->on_completed)
-        g->on_completed = braid_future_new (NULL);
+        g->on_completed = braid__future_new_private (NULL);
       wrc = braid__await_as (g->on_completed, BRAID_WAIT_GATHER, g->id, NULL);
       if (wrc < 0)
         {

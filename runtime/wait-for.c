@@ -75,7 +75,7 @@ waiter_new (braid_future *future)
 
   if (!w)
     goto fail;
-  w->waiter = braid_future_new (braid__future_loop (future));
+  w->waiter = braid__future_new_private (braid__future_loop (future));
   if (!w->waiter)
     goto fail_w;
   w->future = future;

@@ -130,7 +130,7 @@ braid_wait (braid_future *const *futures, size_t n, double timeout,
   if (!w)
     return braid__raise_code (BRAID_ENOMEM, "braid_wait");
   loop = braid__future_loop (futures[0]);
-  w->waiter = braid_future_new (loop);
+  w->waiter = braid__future_new_private (loop);
   if (!w->waiter)
     {
       free (w);

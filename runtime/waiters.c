@@ -11,7 +11,7 @@ braid__waiter_wait (braid__waiters *list, braid__waiter *w,
 {
   int rc;
 
-  w->fut = braid_future_new (NULL);
+  w->fut = braid__future_new_private (NULL);
   w->fut_cancelled = false;
   braid__waiters_push (list, w);
   rc = braid__await_as (w->fut, reason, object_id, NULL);
