@@ -6,16 +6,21 @@
  *    fills a braid_event and reads its clock for each), and traced into a
  *    file: a burst that fits in the ring (the hook's own cost) and a
  *    sustained run of many rings (the writer's pace, lossless).
- * 2. A TCP echo ping-pong over loopback with the runtime's streams
- *    (braid_tcp_*): an I/O-bound program, untraced and traced.
+ * 2. An I/O sample: samples/fetch_urls's work (three pages fetched
+ *    concurrently with gather through one HTTP client, from the local
+ *    server on loopback), repeated, untraced, with the null hook and
+ *    traced, nine runs of each in turn.
+ * 3. The worst case for I/O: a TCP echo ping-pong of 64-byte messages
+ *    over loopback with the runtime's streams (braid_tcp_*), where a
+ *    round trip is a few microseconds of system calls and 16 events.
  * Same process, same loop code; runs alternate so that the load of the
  * shared machine hits both alike. For the I/O runs the CPU time of the
  * loop's thread is printed too: wall time on a loaded 2-core machine
  * varies by more than the effect measured. Prints figures only (targets:
  * sleep(0) traced/untraced <= 2x, I/O overhead <= 2 %), and the load average.
  * Usage: bench-tracer-overhead [YIELDS PER TASK] [ECHO ROUND TRIPS]
- * [BURST YIELDS PER TASK] (defaults 500,000, 20,000 and 100,000; small
- * figures for callgrind).
+ * [BURST YIELDS PER TASK] [FETCH ROUNDS] (defaults 500,000, 20,000,
+ * 100,000 and 1,000; small figures for callgrind).
  */
 #define _GNU_SOURCE /* RUSAGE_THREAD */
 #include <stdio.h>
@@ -24,6 +29,7 @@
 #include <time.h>
 
 #include "braid.h"
+#include "local-http-server.h"
 #include "trace-test-util.h"
 
 static long yields_per_task;
@@ -98,6 +104,71 @@ echo_main (void *arg)
   return NULL;
 }
 
+/* The fetch_urls sample's pages, answered without delay. */
+static const local_page fetch_pages[] = {
+  { "https://www.example.com", NULL, 0 },
+  { "https://www.python.org", NULL, 0 },
+  { "https://www.google.com", NULL, 0 },
+};
+enum { N_FETCH_PAGES = sizeof fetch_pages / sizeof fetch_pages[0] };
+static long fetch_rounds;
+
+typedef struct fetch_arg
+{
+  braid_http_client *session;
+  char *url;
+} fetch_arg;
+
+static void *
+fetch_url (void *p)
+{
+  fetch_arg *a = p;
+  braid_http_response r;
+  if (braid_http_client_get (a->session, a->url, &r) < 0)
+    {
+      fprintf (stderr, "fetch of %s failed\n", a->url);
+      exit (1);
+    }
+  braid_http_response_clear (&r);
+  return NULL;
+}
+
+/* fetch_urls's main task, its gather of three fetches done @fetch_rounds
+ * times over one client (keep-alive connections). */
+static void *
+fetch_main (void *arg)
+{
+  local_http_server *server
+      = local_http_server_start (fetch_pages, N_FETCH_PAGES);
+  if (!server)
+    {
+      fprintf (stderr, "cannot start the local HTTP server\n");
+      exit (1);
+    }
+  braid_http_client *session = braid_http_client_new ();
+  fetch_arg args[N_FETCH_PAGES];
+  for (int i = 0; i < N_FETCH_PAGES; i++)
+    args[i] = (fetch_arg){ session,
+                           strdup (local_http_server_url (server, i)) };
+  for (long round = 0; round < fetch_rounds; round++)
+    {
+      braid_task *tasks[N_FETCH_PAGES];
+      for (int i = 0; i < N_FETCH_PAGES; i++)
+        tasks[i] = braid_spawn_named ("fetch_url", fetch_url, &args[i]);
+      if (braid_gather_tasks (tasks, N_FETCH_PAGES, NULL, NULL,
+                              BRAID_GATHER_DEFAULT)
+          != 0)
+        exit (1);
+      for (int i = 0; i < N_FETCH_PAGES; i++)
+        braid_task_unref (tasks[i]);
+    }
+  braid_http_client_close (session);
+  local_http_server_stop (server);
+  for (int i = 0; i < N_FETCH_PAGES; i++)
+    free (args[i].url);
+  return NULL;
+}
+
 /* CPU time of the calling thread (the loop's), in seconds. */
 static double
 thread_cpu_s (void)
@@ -145,6 +216,7 @@ typedef struct traced
 {
   double run_s, cpu_s, drain_s;
   uint64_t events, waits;
+  uint32_t producers; /* threads that recorded: 1 keeps the fast path */
 } traced;
 
 /* Runs @fn traced with rings of @ring records per thread (0: default). */
@@ -168,6 +240,7 @@ traced_run (braid_task_fn fn, size_t ring)
   r.drain_s = now_s () - t0;
   r.events = atomic_load (&braid__the_session.n_events);
   r.waits = atomic_load (&braid__the_session.n_observer_waits);
+  r.producers = braid__the_session.n_producers;
   remove_trace (path);
   g_free (path);
   return r;
@@ -177,6 +250,13 @@ static double
 min_of (double a, double b)
 {
   return a < b ? a : b;
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
 }
 
 static void
@@ -194,12 +274,83 @@ print_traced (const char *label, traced r, double switches, double untraced,
   printf ("  stop:       %.3f s to store the rest and finalize\n", r.drain_s);
 }
 
+/* Runs @fn untraced, with the null hook and traced, IO_RUNS rounds of
+ * one run of each, back to back. The machine is shared: its speed drifts
+ * by more than the effect measured, from one run to the next as much as
+ * over a whole benchmark. Runs of one round are close in time, so each
+ * round gives a ratio (traced / untraced, null hook / untraced) in which
+ * the drift mostly cancels, and the figure is the median of those ratios,
+ * with its quartiles. @units is the number of @unit (a round trip...)
+ * that one run of @fn does. */
+static void
+compare_io (const char *label, braid_task_fn fn, long units, const char *unit)
+{
+  enum { IO_RUNS = 15 };
+  double wall[3][IO_RUNS], cpu[3][IO_RUNS];
+  double traced_ratio[IO_RUNS], null_ratio[IO_RUNS], cpu_ratio[IO_RUNS];
+  uint64_t events = 0;
+  uint32_t producers = 0;
+  timed_run (fn); /* warm up */
+  /* The mode that runs first changes from one round to the next: a run
+   * right after a traced one shares the machine with the kernel writing
+   * that trace back to disk. */
+  for (int i = 0; i < IO_RUNS; i++)
+    {
+      for (int k = 0; k < 3; k++)
+        {
+          int m = (i + k) % 3;
+          if (m == 0)
+            wall[0][i] = timed_run (fn);
+          else if (m == 1)
+            wall[1][i] = null_hook_run (fn);
+          else
+            {
+              traced t = traced_run (fn, 0);
+              wall[2][i] = t.run_s;
+              last_cpu_s = t.cpu_s;
+              events = t.events;
+              producers = t.producers;
+            }
+          cpu[m][i] = last_cpu_s;
+        }
+      traced_ratio[i] = wall[2][i] / wall[0][i];
+      null_ratio[i] = wall[1][i] / wall[0][i];
+      cpu_ratio[i] = cpu[2][i] / cpu[0][i];
+    }
+  qsort (wall[0], IO_RUNS, sizeof (double), compare_doubles);
+  qsort (traced_ratio, IO_RUNS, sizeof (double), compare_doubles);
+  qsort (null_ratio, IO_RUNS, sizeof (double), compare_doubles);
+  qsort (cpu_ratio, IO_RUNS, sizeof (double), compare_doubles);
+  int q1 = IO_RUNS / 4, q2 = IO_RUNS / 2, q3 = IO_RUNS - 1 - IO_RUNS / 4;
+  double per = 1e6 / (double)units;
+  printf ("%s: %ld per run, %d rounds of one run of each mode\n", label,
+          units, IO_RUNS);
+  printf ("  untraced:   %.2f us per %s (median run; best %.2f)\n",
+          wall[0][q2] * per, unit, wall[0][0] * per);
+  printf ("  traced:     %.1f events per %s, recorded by %u thread%s\n",
+          (double)events / (double)units, unit, producers,
+          producers == 1 ? "" : "s");
+  printf ("  null hook:  %+.1f %% wall (median of the rounds' ratios; "
+          "quartiles %+.1f %%, %+.1f %%)\n",
+          (null_ratio[q2] - 1.0) * 100.0, (null_ratio[q1] - 1.0) * 100.0,
+          (null_ratio[q3] - 1.0) * 100.0);
+  printf ("  overhead:   %+.1f %% wall (median of the rounds' ratios; "
+          "quartiles %+.1f %%, %+.1f %%; target <= 2 %%)\n",
+          (traced_ratio[q2] - 1.0) * 100.0, (traced_ratio[q1] - 1.0) * 100.0,
+          (traced_ratio[q3] - 1.0) * 100.0);
+  printf ("  loop thread CPU, traced / untraced: %+.1f %% (median; "
+          "quartiles %+.1f %%, %+.1f %%)\n",
+          (cpu_ratio[q2] - 1.0) * 100.0, (cpu_ratio[q1] - 1.0) * 100.0,
+          (cpu_ratio[q3] - 1.0) * 100.0);
+}
+
 int
 main (int argc, char **argv)
 {
   long sustained = argc > 1 ? atol (argv[1]) : 500000;
   round_trips = argc > 2 ? atol (argv[2]) : 20000;
   long burst_yields = argc > 3 ? atol (argv[3]) : 100000;
+  long fetch_rounds_arg = argc > 4 ? atol (argv[4]) : 1000;
   double switches;
 
   /* Burst: the whole run fits in the ring, so this is the cost of the
@@ -243,45 +394,12 @@ main (int argc, char **argv)
   printf ("  into the file: %.0f events/s during the run\n",
           (double)sus.events / sus.run_s);
 
-  /* I/O: alternate untraced and traced runs, keep the best of each. */
-  double io_untraced = 1e9, io_null = 1e9, io_traced = 1e9;
-  double cpu_untraced = 1e9, cpu_null = 1e9, cpu_traced = 1e9;
-  uint64_t io_events = 0;
-  timed_run (echo_main); /* warm up */
-  for (int i = 0; i < 3; i++)
-    {
-      io_untraced = min_of (io_untraced, timed_run (echo_main));
-      cpu_untraced = min_of (cpu_untraced, last_cpu_s);
-      io_null = min_of (io_null, null_hook_run (echo_main));
-      cpu_null = min_of (cpu_null, last_cpu_s);
-      traced t = traced_run (echo_main, 0);
-      io_traced = min_of (io_traced, t.run_s);
-      cpu_traced = min_of (cpu_traced, t.cpu_s);
-      io_events = t.events;
-    }
-  printf ("TCP echo over loopback, %ld round trips of 64 bytes (best of "
-          "3)\n",
-          round_trips);
-  printf ("  untraced:   %.2f us per round trip\n",
-          io_untraced * 1e6 / (double)round_trips);
-  printf ("  null hook:  %.2f us per round trip (%+.1f %%)\n",
-          io_null * 1e6 / (double)round_trips,
-          (io_null / io_untraced - 1.0) * 100.0);
-  printf ("  traced:     %.2f us per round trip (%.1f events per round "
-          "trip)\n",
-          io_traced * 1e6 / (double)round_trips,
-          (double)io_events / (double)round_trips);
-  printf ("  overhead:   %+.1f %% wall (target <= 2 %%)\n",
-          (io_traced / io_untraced - 1.0) * 100.0);
-  printf ("  loop thread CPU: untraced %.2f us, null hook %.2f us (%+.1f "
-          "%%), traced %.2f us (%+.1f %%; the tracer's own share %+.1f "
-          "%%)\n",
-          cpu_untraced * 1e6 / (double)round_trips,
-          cpu_null * 1e6 / (double)round_trips,
-          (cpu_null / cpu_untraced - 1.0) * 100.0,
-          cpu_traced * 1e6 / (double)round_trips,
-          (cpu_traced / cpu_untraced - 1.0) * 100.0,
-          (cpu_traced - cpu_null) / cpu_untraced * 100.0);
+  fetch_rounds = fetch_rounds_arg;
+  compare_io ("I/O sample: fetch_urls's three concurrent fetches from the "
+              "local HTTP server",
+              fetch_main, fetch_rounds, "round");
+  compare_io ("TCP echo over loopback, 64-byte messages (the worst case)",
+              echo_main, round_trips, "round trip");
 
   double load[3];
   if (getloadavg (load, 3) == 3)
