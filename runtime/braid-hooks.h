@@ -116,7 +116,11 @@ typedef enum braid_event_kind
   BRAID_EV_TASK_FREED,
 
   /* An object was created. object: its id; reason: braid_object_kind;
-   * other: the task that created it; str1: its name (may be NULL). */
+   * other: the task that created it; str1: its name (may be NULL). The
+   * futures the runtime makes for itself behind a wait on another object
+   * (an I/O operation on a stream, a wait on a lock, a queue, an event,
+   * braid_wait...) are not reported, here or in OBJECT_DONE: the wait's
+   * SUSPENDED and WOKEN name that object. */
   BRAID_EV_OBJECT_CREATED,
   /* A future or other object completed or was signalled. object: its id;
    * value: 0 result, 1 error, 2 cancelled (futures); other: the task. */
