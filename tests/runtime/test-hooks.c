@@ -385,6 +385,74 @@ test_wake_through_gather_names_the_child (void)
   g_assert_cmpuint (gather_woken_on, ==, gather_object);
 }
 
+/* The runtime's own future behind a wait on a lock is not reported as an
+ * object: the waiter's suspension and wake-up name the lock, and only the
+ * program's own future appears as a future (created and done). */
+static uint64_t lock_object, lock_suspended_on, lock_woken_on;
+static uint64_t user_future_id;
+static int futures_created, objects_done, user_future_done;
+
+static void
+record_lock_wait (void *data, const braid_event *ev)
+{
+  if (ev->kind == BRAID_EV_OBJECT_CREATED && ev->reason == BRAID_OBJ_LOCK)
+    lock_object = ev->object;
+  else if (ev->kind == BRAID_EV_OBJECT_CREATED
+           && ev->reason == BRAID_OBJ_FUTURE)
+    futures_created++;
+  else if (ev->kind == BRAID_EV_OBJECT_DONE)
+    {
+      objects_done++;
+      user_future_done += ev->object == user_future_id;
+    }
+  else if (ev->kind == BRAID_EV_TASK_SUSPENDED
+           && ev->reason == BRAID_WAIT_LOCK)
+    lock_suspended_on = ev->object;
+  else if (ev->kind == BRAID_EV_TASK_WOKEN && ev->reason == BRAID_WAIT_LOCK)
+    lock_woken_on = ev->object;
+}
+
+static void *
+lock_waiter (void *arg)
+{
+  braid_lock *lock = arg;
+  if (braid_lock_acquire (lock) == 0)
+    braid_lock_release (lock);
+  return NULL;
+}
+
+static void *
+lock_main (void *arg)
+{
+  braid_lock *lock = braid_lock_new (NULL);
+  braid_future *mine = braid_future_new (NULL);
+  user_future_id = braid_future_id (mine);
+  g_assert_cmpint (braid_lock_acquire (lock), ==, 0);
+  braid_task *w = braid_spawn (lock_waiter, lock);
+  braid_yield (); /* the waiter now waits on the lock */
+  braid_lock_release (lock);
+  braid_await_task (w, NULL);
+  braid_task_unref (w);
+  braid_future_set_result (mine, NULL);
+  braid_future_unref (mine);
+  braid_lock_free (lock);
+  return NULL;
+}
+
+static void
+test_private_futures_are_not_objects (void)
+{
+  g_assert_cmpint (braid_hooks_install (record_lock_wait, NULL), ==, 0);
+  g_assert_cmpint (braid_run (lock_main, NULL, NULL), ==, 0);
+  g_assert_cmpint (braid_hooks_uninstall (record_lock_wait), ==, 0);
+  g_assert_cmpuint (lock_object, !=, 0);
+  g_assert_cmpuint (lock_suspended_on, ==, lock_object);
+  g_assert_cmpuint (lock_woken_on, ==, lock_object);
+  g_assert_cmpint (futures_created, ==, 1);
+  g_assert_cmpint (objects_done, ==, 1);
+  g_assert_cmpint (user_future_done, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -401,5 +469,7 @@ main (int argc, char **argv)
                    test_cancellation_and_diagnostic_events);
   g_test_add_func ("/runtime/hooks/wake-through-gather-names-the-child",
                    test_wake_through_gather_names_the_child);
+  g_test_add_func ("/runtime/hooks/private-futures-are-not-objects",
+                   test_private_futures_are_not_objects);
   return g_test_run ();
 }
