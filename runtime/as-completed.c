@@ -237,8 +237,6 @@ braid_as_completed_next (braid_as_completed *it, braid_future **which,
     {
       int rc;
       braid_future *getter = braid__future_new_private (it->loop);
-      if (!getter)
-        return braid__raise_code (BRAID_ENOMEM, "braid_as_completed_next");
       it->getter = getter;
       rc = braid__await_as (getter, BRAID_WAIT_WAIT, it->id, NULL);
       it->getter = NULL;

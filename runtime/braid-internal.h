@@ -13,9 +13,10 @@
 
 /* braid__future_new_private:
  * A future for the runtime's own use behind a wait on another object
- * (struct braid_future, is_private): like braid_future_new, without the OBJECT_CREATED and
- * OBJECT_DONE events. Its waiters must name that object (braid__await_as
- * with a non-zero object id). */
+ * (struct braid_future, is_private): like braid_future_new (it never
+ * returns NULL), without the OBJECT_CREATED and OBJECT_DONE events. Its
+ * waiters must name that object (braid__await_as with a non-zero object
+ * id). */
 braid_future *braid__future_new_private (braid_loop *loop);
 
 /* braid__await_as:

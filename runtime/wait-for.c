@@ -76,16 +76,12 @@ waiter_new (braid_future *future)
   if (!w)
     goto fail;
   w->waiter = braid__future_new_private (braid__future_loop (future));
-  if (!w->waiter)
-    goto fail_w;
   w->future = future;
   w->refs = 2;
   w->registered = true;
   braid_future_add_done_callback (future, on_done, w);
   return w;
 
-fail_w:
-  free (w);
 fail:
   braid__raise_code (BRAID_ENOMEM, "braid_wait_for");
   return NULL;

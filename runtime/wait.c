@@ -131,11 +131,6 @@ braid_wait (braid_future *const *futures, size_t n, double timeout,
     return braid__raise_code (BRAID_ENOMEM, "braid_wait");
   loop = braid__future_loop (futures[0]);
   w->waiter = braid__future_new_private (loop);
-  if (!w->waiter)
-    {
-      free (w);
-      return braid__raise_code (BRAID_ENOMEM, "braid_wait");
-    }
   w->refs = 1;
   w->when = when;
 
