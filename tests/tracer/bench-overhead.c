@@ -300,6 +300,18 @@ print_traced (const char *label, traced r, double switches, double untraced,
   printf ("  stop:       %.3f s to store the rest and finalize\n", r.drain_s);
 }
 
+/* Prints @label and the median of the @n ratios @r (sorted here) as a
+ * change in percent, with its quartiles. */
+static void
+print_ratio (const char *label, double *r, int n)
+{
+  qsort (r, n, sizeof (double), compare_doubles);
+  printf ("  %s%+.1f %% (median of the rounds' ratios; quartiles %+.1f %%, "
+          "%+.1f %%)\n",
+          label, (r[n / 2] - 1.0) * 100.0, (r[n / 4] - 1.0) * 100.0,
+          (r[n - 1 - n / 4] - 1.0) * 100.0);
+}
+
 /* Runs @fn untraced, with the null hook and traced, IO_RUNS rounds of
  * one run of each, back to back. The machine is shared: its speed drifts
  * by more than the effect measured, from one run to the next as much as
@@ -332,8 +344,7 @@ compare_io (const char *label, braid_task_fn fn, long units, const char *unit)
           else
             {
               traced t = traced_run (fn, 0);
-              wall[2][i] = t.run_s;
-              last_cpu_s = t.cpu_s;
+              wall[2][i] = t.run_s; /* last_cpu_s is the traced run's */
               events = t.events;
               producers = t.producers;
             }
@@ -344,30 +355,17 @@ compare_io (const char *label, braid_task_fn fn, long units, const char *unit)
       cpu_ratio[i] = cpu[2][i] / cpu[0][i];
     }
   qsort (wall[0], IO_RUNS, sizeof (double), compare_doubles);
-  qsort (traced_ratio, IO_RUNS, sizeof (double), compare_doubles);
-  qsort (null_ratio, IO_RUNS, sizeof (double), compare_doubles);
-  qsort (cpu_ratio, IO_RUNS, sizeof (double), compare_doubles);
-  int q1 = IO_RUNS / 4, q2 = IO_RUNS / 2, q3 = IO_RUNS - 1 - IO_RUNS / 4;
   double per = 1e6 / (double)units;
   printf ("%s: %ld per run, %d rounds of one run of each mode\n", label,
           units, IO_RUNS);
   printf ("  untraced:   %.2f us per %s (median run; best %.2f)\n",
-          wall[0][q2] * per, unit, wall[0][0] * per);
+          wall[0][IO_RUNS / 2] * per, unit, wall[0][0] * per);
   printf ("  traced:     %.1f events per %s, recorded by %u thread%s\n",
           (double)events / (double)units, unit, producers,
           producers == 1 ? "" : "s");
-  printf ("  null hook:  %+.1f %% wall (median of the rounds' ratios; "
-          "quartiles %+.1f %%, %+.1f %%)\n",
-          (null_ratio[q2] - 1.0) * 100.0, (null_ratio[q1] - 1.0) * 100.0,
-          (null_ratio[q3] - 1.0) * 100.0);
-  printf ("  overhead:   %+.1f %% wall (median of the rounds' ratios; "
-          "quartiles %+.1f %%, %+.1f %%; target <= 2 %%)\n",
-          (traced_ratio[q2] - 1.0) * 100.0, (traced_ratio[q1] - 1.0) * 100.0,
-          (traced_ratio[q3] - 1.0) * 100.0);
-  printf ("  loop thread CPU, traced / untraced: %+.1f %% (median; "
-          "quartiles %+.1f %%, %+.1f %%)\n",
-          (cpu_ratio[q2] - 1.0) * 100.0, (cpu_ratio[q1] - 1.0) * 100.0,
-          (cpu_ratio[q3] - 1.0) * 100.0);
+  print_ratio ("null hook:  wall ", null_ratio, IO_RUNS);
+  print_ratio ("overhead:   wall (target <= 2 %) ", traced_ratio, IO_RUNS);
+  print_ratio ("loop thread CPU, traced / untraced: ", cpu_ratio, IO_RUNS);
 }
 
 int
@@ -376,7 +374,7 @@ main (int argc, char **argv)
   long sustained = argc > 1 ? atol (argv[1]) : 500000;
   round_trips = argc > 2 ? atol (argv[2]) : 20000;
   long burst_yields = argc > 3 ? atol (argv[3]) : 100000;
-  long fetch_rounds_arg = argc > 4 ? atol (argv[4]) : 1000;
+  fetch_rounds = argc > 4 ? atol (argv[4]) : 1000;
   double switches;
 
   /* Burst: the whole run fits in the ring, so this is the cost of the
@@ -423,7 +421,6 @@ main (int argc, char **argv)
   printf ("  into the file: %.0f events/s during the run\n",
           (double)sus.events / sus.run_s);
 
-  fetch_rounds = fetch_rounds_arg;
   compare_io ("I/O sample: fetch_urls's three concurrent fetches from the "
               "local HTTP server",
               fetch_main, fetch_rounds, "round");
