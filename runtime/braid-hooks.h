@@ -10,7 +10,8 @@
  * runtime calls an out-of-line emitter that stamps the event (see
  * braid_event_kind on time_ns: a counter read at most, none within a
  * transition), fills a braid_event on its stack field by field and makes
- * one indirect call, passing the event by pointer. The
+ * one indirect call, passing the event by pointer. A direct switch
+ * from one task to the next is one event, BRAID_EV_TASK_SWITCHED. The
  * hook runs on the loop's thread, inside the transition: it must not call
  * back into the runtime (no awaits, no spawns), and it must copy what it
  * keeps, since every pointer in the event is borrowed for the call only.
@@ -142,6 +143,21 @@ typedef enum braid_event_kind
    * braid_hooks_emit so the wait is recorded like any other event. */
   BRAID_EV_OBSERVER_WAIT,
 
+  /* A task suspended and the loop switched straight to another task
+   * (or back to the same one) at the same reading: the TASK_SUSPENDED
+   * and TASK_RESUMED of a direct switch, folded into one event so that
+   * a switch costs the observer one call. task: the task resumed;
+   * other: the task that suspended; reason: its wait reason.
+   * - line 0: object and value are the suspension's (as in SUSPENDED).
+   * - line > 0: an iteration began between the two (a suspension with
+   *   no object and no value, such as a yield, is folded with it):
+   *   object is the loop id, value the iteration number and line the
+   *   number of entries in its ready snapshot (ITERATION_BEGIN's other).
+   * braid_event_expand turns it back into the two or three events it
+   * stands for, in their order, all at time_ns; an observer that wants
+   * only the plain kinds above calls it on every event. */
+  BRAID_EV_TASK_SWITCHED,
+
   BRAID_EV_KIND_COUNT
 } braid_event_kind;
 
@@ -217,6 +233,13 @@ int braid_hooks_install (braid_hook_fn fn, void *user_data);
  * Removes the hook installed with @fn. Returns 0, or BRAID_EINVAL when
  * @fn is not the installed hook. */
 int braid_hooks_uninstall (braid_hook_fn fn);
+
+/* braid_event_expand:
+ * Writes into @out the plain events that @event stands for, in their
+ * order: the two or three of a BRAID_EV_TASK_SWITCHED (SUSPENDED, maybe
+ * ITERATION_BEGIN, RESUMED), a copy of @event for any other kind.
+ * Returns: how many (1 to 3). */
+int braid_event_expand (const braid_event *event, braid_event out[3]);
 
 /* braid_hooks_emit:
  * Passes @event to the installed hook, if any, filling time_ns with the

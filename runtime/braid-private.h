@@ -92,7 +92,10 @@ BRAID_HIDDEN void braid__modules_load_once (void);
 struct braid_loop;
 struct braid_task;
 /* TASK_SUSPENDED of @t, waiting on @object for @reason; @value: the
- * delay of a sleep. Opens a shared-reading window (the switch). */
+ * delay of a sleep. Opens a shared-reading window (the switch). The
+ * event is held back, to be reported with the RESUMED of a direct
+ * switch as one TASK_SWITCHED, or alone before any other event, or at
+ * braid__hooks_flush. */
 BRAID_HIDDEN void braid__emit_suspended (struct braid_task *t, uint32_t reason,
                                          uint64_t object, int64_t value)
     __attribute__ ((noinline));
@@ -103,6 +106,9 @@ BRAID_HIDDEN void braid__emit_suspended (struct braid_task *t, uint32_t reason,
 BRAID_HIDDEN void braid__emit_resumed (struct braid_loop *loop,
                                        struct braid_task *t, bool may_share)
     __attribute__ ((noinline));
+/* Reports a suspension still held back (see braid__emit_suspended):
+ * called before a switch to the loop, which may run anything next. */
+BRAID_HIDDEN void braid__hooks_flush (void);
 
 /* ------------------------------------------------------------------ */
 /* Ready queue                                                         */
@@ -634,6 +640,8 @@ braid__task_suspend (braid_loop *loop, braid_task *t)
       /* The loop may block or run callbacks before the next event: no
        * event after this point shares the suspension's reading. */
       loop->ev_held = false;
+      if (BRAID_UNLIKELY (braid__hooks_active))
+        braid__hooks_flush ();
       braid__tls_task = NULL;
       braid__coro_switch (&t->co, &loop->main_ctx);
     }

@@ -6,7 +6,11 @@
  * With a hook installed, the emitters of the frequent events (suspended,
  * resumed, woken, iteration) are the hot path: each costs a timestamp
  * (braid__event_time, a counter read, or none within a shared-reading
- * window), a dozen stores and the indirect call.
+ * window), a dozen stores and the indirect call. A direct switch from
+ * one task to the next makes one call, not two or three: the suspension
+ * (and the iteration that may begin before the next task) is held back
+ * and reported with the next task's resumption as one TASK_SWITCHED
+ * (braid_event_expand undoes the fold).
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -19,6 +23,16 @@
 int braid__hooks_active;
 static braid_hook_fn hook_fn;
 static void *hook_data;
+
+/* The suspension of this thread's running task, held back until the
+ * switch that follows shows whether it folds into a TASK_SWITCHED (the
+ * next event is the RESUMED of a task at the same reading, maybe after
+ * an ITERATION_BEGIN, which folds in too) or must be reported alone
+ * (any other event, or the switch to the loop: flush_held). A
+ * TASK_SWITCHED under construction: time, other, reason, object, value,
+ * and line once an iteration folded in; task is set when it is sent. */
+static BRAID_TLS braid_event held = { .kind = BRAID_EV_TASK_SWITCHED };
+static BRAID_TLS bool held_active;
 
 int
 braid_hooks_install (braid_hook_fn fn, void *user_data)
@@ -39,14 +53,71 @@ braid_hooks_uninstall (braid_hook_fn fn)
   if (!fn || fn != hook_fn)
     return braid__raise_code (BRAID_EINVAL, "braid_hooks_uninstall");
   braid__hooks_active = 0;
+  held_active = false;
   hook_fn = NULL;
   hook_data = NULL;
   return 0;
 }
 
+int
+braid_event_expand (const braid_event *event, braid_event out[3])
+{
+  if (event->kind != BRAID_EV_TASK_SWITCHED)
+    {
+      out[0] = *event;
+      return 1;
+    }
+  int n = 0;
+  braid_event *suspended = &out[n++];
+  braid__event_init (suspended, BRAID_EV_TASK_SUSPENDED, event->time_ns);
+  suspended->task = event->other;
+  suspended->reason = event->reason;
+  if (event->line == 0)
+    {
+      suspended->object = event->object;
+      suspended->value = event->value;
+    }
+  else
+    {
+      braid_event *iteration = &out[n++];
+      braid__event_init (iteration, BRAID_EV_ITERATION_BEGIN, event->time_ns);
+      iteration->other = (uint64_t)event->line;
+      iteration->object = event->object;
+      iteration->value = event->value;
+    }
+  braid_event *resumed = &out[n++];
+  braid__event_init (resumed, BRAID_EV_TASK_RESUMED, event->time_ns);
+  resumed->task = event->task;
+  return n;
+}
+
+/* Reports the held suspension (and the iteration folded into it) as the
+ * plain events it stands for: what came next does not fold. */
+static __attribute__ ((noinline)) void
+flush_held (void)
+{
+  held_active = false;
+  braid_hook_fn fn = hook_fn;
+  if (!fn)
+    return;
+  braid_event plain[3];
+  int n = braid_event_expand (&held, plain);
+  for (int i = 0; i < n - 1; i++) /* not the RESUMED: none happened */
+    fn (hook_data, &plain[i]);
+}
+
+void
+braid__hooks_flush (void)
+{
+  if (held_active)
+    flush_held ();
+}
+
 void
 braid__hook_call (braid_event *event)
 {
+  if (BRAID_UNLIKELY (held_active))
+    flush_held ();
   braid_hook_fn fn = hook_fn;
   if (fn)
     fn (hook_data, event);
@@ -65,11 +136,14 @@ braid_hooks_emit (braid_event *event)
   braid__hook_call (event);
 }
 
-/* Passes @ev to the hook. Inline in the emitters below: one load of the
- * hook instead of a call to braid__hook_call. */
+/* Passes @ev to the hook, after the held suspension if there is one.
+ * Inline in the emitters below: one load of the hook instead of a call
+ * to braid__hook_call. */
 static inline __attribute__ ((always_inline)) void
 call_hook (braid_event *ev)
 {
+  if (BRAID_UNLIKELY (held_active))
+    flush_held ();
   braid_hook_fn fn = hook_fn;
   if (BRAID_LIKELY (fn != NULL))
     fn (hook_data, ev);
@@ -103,17 +177,21 @@ braid__emit_suspended (braid_task *t, uint32_t reason, uint64_t object,
                        int64_t value)
 {
   braid_loop *loop = t->loop;
-  braid_event ev;
-  braid__event_init (&ev, BRAID_EV_TASK_SUSPENDED, braid__event_time (loop));
+  uint64_t now = braid__event_time (loop);
   /* The switch that follows (the next task's RESUMED, an iteration's
    * start, wake-ups by due timers) happens within a few hundred
    * instructions: its events reuse this reading. */
   loop->ev_held = true;
-  ev.task = t->fut.id;
-  ev.object = object;
-  ev.value = value;
-  ev.reason = reason;
-  call_hook (&ev);
+  if (BRAID_UNLIKELY (held_active))
+    flush_held ();
+  /* Held, not reported: see held. */
+  held.time_ns = now;
+  held.other = t->fut.id;
+  held.object = object;
+  held.value = value;
+  held.reason = reason;
+  held.line = 0;
+  held_active = true;
 }
 
 void
@@ -126,6 +204,16 @@ braid__emit_resumed (braid_loop *loop, braid_task *t, bool may_share)
                      ? braid__event_time_shared (loop)
                      : braid__event_time (loop);
   loop->ev_held = false;
+  if (BRAID_LIKELY (held_active) && now == held.time_ns)
+    {
+      /* A direct switch: one TASK_SWITCHED. */
+      held_active = false;
+      held.task = t->fut.id;
+      braid_hook_fn fn = hook_fn;
+      if (BRAID_LIKELY (fn != NULL))
+        fn (hook_data, &held);
+      return;
+    }
   braid__event_init (&ev, BRAID_EV_TASK_RESUMED, now);
   ev.task = t->fut.id;
   call_hook (&ev);
@@ -150,9 +238,20 @@ braid__emit_woken (braid_task *t, braid_task *waker, uint64_t object)
 void
 braid__emit_iteration (braid_loop *loop)
 {
+  uint64_t now = braid__event_time_shared (loop);
+  if (held_active && held.line == 0 && held.object == 0 && held.value == 0
+      && now == held.time_ns && loop->queue.len - 1 < INT32_MAX)
+    {
+      /* A suspension that names nothing (a yield) carries the
+       * iteration's fields in the TASK_SWITCHED it may become; the
+       * ready count (at least 1) in line marks it. */
+      held.object = loop->id;
+      held.value = (int64_t)loop->iteration;
+      held.line = (int32_t)loop->queue.len;
+      return;
+    }
   braid_event ev;
-  braid__event_init (&ev, BRAID_EV_ITERATION_BEGIN,
-                     braid__event_time_shared (loop));
+  braid__event_init (&ev, BRAID_EV_ITERATION_BEGIN, now);
   ev.other = loop->queue.len;
   ev.object = loop->id;
   ev.value = (int64_t)loop->iteration;

@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* The schema version this library writes and the newest it reads. */
-#define BRAID_TRACE_SCHEMA_VERSION 1
+#define BRAID_TRACE_SCHEMA_VERSION 2
 
 /* ---------------------------------------------------------------------
  * Recording

@@ -16,6 +16,11 @@
  * (zigzag), and each present field: task as a zigzag difference from the
  * last task of the batch, value and line zigzag, the others as plain
  * varints. The first event of a batch is relative to zero.
+ *
+ * A TASK_SWITCHED (one record for a direct switch) is stored as it was
+ * recorded and takes two or three seqs (braid__rec_span); decoding
+ * expands it into its SUSPENDED, ITERATION_BEGIN and RESUMED, so nothing
+ * past this file sees the fold.
  */
 #include "trace-private.h"
 
@@ -86,7 +91,7 @@ braid__batch_encode (uint8_t *out, braid__enc_state *st, const braid__rec *r)
   if (__builtin_expect (fields & (1u << 9), 0))
     p = put_varint (p, zigzag ((int64_t)(r->seq - st->seq)));
   p = put_varint (p, zigzag ((int64_t)((uint64_t)r->t - (uint64_t)st->t)));
-  st->seq = r->seq;
+  st->seq = r->seq + braid__rec_span (r->kind, r->line) - 1;
   st->t = r->t;
   if (fields & 1)
     {
@@ -137,7 +142,7 @@ encode_slot (uint8_t *p, braid__enc_state *st, const braid__slot *slot)
   p = put_varint (p, (uint32_t)w0 | (uint64_t)fields << 5);
   /* dt is below 2^32: its zigzag is twice it. */
   p = put_varint (p, (uint64_t)(uint32_t)w1 << 1);
-  st->seq++;
+  st->seq += braid__rec_span ((uint32_t)w0, (int32_t)(uint32_t)(w1 >> 32));
   st->t = (int64_t)((uint64_t)st->t + (uint32_t)w1);
   if (fields & 1)
     {
@@ -168,7 +173,6 @@ braid__batch_encode_run (uint8_t *out, braid__enc_state *st,
   braid__enc_state s = *st;
   uint8_t *p = out;
   uint64_t i = *pos;
-  size_t count = 0;
   for (; i < limit; i++)
     {
       const braid__slot *slot = &ring[i & mask];
@@ -176,11 +180,11 @@ braid__batch_encode_run (uint8_t *out, braid__enc_state *st,
       if (kind <= BRAID_EV_LOOP_CREATED || kind >= BRAID_EV_KIND_COUNT)
         break;
       p = encode_slot (p, &s, slot);
-      count++;
     }
+  /* Each record took its span of seqs: their sum is the events'. */
+  *n += (size_t)(s.seq - st->seq);
   *st = s;
   *pos = i;
-  *n += count;
   return (size_t)(p - out);
 }
 
@@ -207,6 +211,43 @@ get_varint (const uint8_t **pp, const uint8_t *end, uint64_t *v)
   return 0;
 }
 
+/* Writes the events that the decoded record @r stands for to @out: @r
+ * itself, or the plain events of a TASK_SWITCHED (braid_event_expand),
+ * numbered from r's seq. Returns how many (braid__rec_span). */
+static size_t
+put_decoded (const braid__rec *r, braid__rec *out)
+{
+  if (r->kind != BRAID_EV_TASK_SWITCHED)
+    {
+      out[0] = *r;
+      return 1;
+    }
+  braid_event switched = {
+    .kind = BRAID_EV_TASK_SWITCHED,
+    .reason = r->reason,
+    .task = r->task,
+    .other = r->other,
+    .object = r->object,
+    .value = r->value,
+    .line = r->line,
+  };
+  braid_event plain[3];
+  int n = braid_event_expand (&switched, plain);
+  for (int i = 0; i < n; i++)
+    out[i] = (braid__rec){
+      .seq = r->seq + (uint64_t)i,
+      .t = r->t,
+      .task = plain[i].task,
+      .other = plain[i].other,
+      .object = plain[i].object,
+      .value = plain[i].value,
+      .kind = (uint32_t)plain[i].kind,
+      .reason = plain[i].reason,
+      .line = plain[i].line,
+    };
+  return (size_t)n;
+}
+
 size_t
 braid__batch_decode (const uint8_t *data, size_t len, size_t n, braid__rec *out)
 {
@@ -215,8 +256,6 @@ braid__batch_decode (const uint8_t *data, size_t len, size_t n, braid__rec *out)
   size_t count = 0;
   while (p < end)
     {
-      if (count == n)
-        return (size_t)-1;
       uint64_t head, v;
       if (!get_varint (&p, end, &head))
         return (size_t)-1;
@@ -259,13 +298,16 @@ braid__batch_decode (const uint8_t *data, size_t len, size_t n, braid__rec *out)
       r.s1 = (uint32_t)f[5];
       r.s2 = (uint32_t)f[6];
       r.s3 = (uint32_t)f[7];
-      /* prev keeps the last task seen even when this event has none. */
-      braid__rec next_prev = r;
-      out[count] = r;
+      uint64_t span = braid__rec_span (r.kind, r.line);
+      if (span > n - count)
+        return (size_t)-1;
+      /* prev keeps the last task seen even when this event has none, and
+       * the last seq the record took. */
+      prev = r;
+      prev.seq = r.seq + span - 1;
       if (!(fields & 1))
-        out[count].task = 0;
-      count++;
-      prev = next_prev;
+        r.task = 0;
+      count += put_decoded (&r, out + count);
     }
   return count == n ? count : (size_t)-1;
 }

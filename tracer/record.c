@@ -31,9 +31,14 @@
  * more seqs from its own counter before it sees the switch: those events
  * are concurrent with the new thread's first ones, and ties are broken by
  * producer when the batches are merged (codec.c), which is a valid order
- * of what happened. A compact record's seq is implicitly its ring's
- * previous seq + 1, so once several threads record, their events take
- * the slow path and, when seqs do not follow, wide records.
+ * of what happened. A compact record's seq is implicitly one above the
+ * last seq of its ring's previous record, so once several threads
+ * record, their events take the slow path and, when seqs do not follow,
+ * wide records.
+ *
+ * A TASK_SWITCHED (the runtime's one event for a direct switch) is one
+ * record that takes two or three seqs (braid__rec_span), the events it
+ * stands for, which codec.c gives back when it decodes.
  */
 #include "trace-private.h"
 
@@ -233,25 +238,28 @@ ring_publish (braid__session *s, braid__producer *p, uint64_t n)
     wake_writer (s);
 }
 
-/* The seq of the next event of @p (see the file comment). */
+/* The seq of the next record of @p, which takes @span seqs from it
+ * (braid__rec_span; see the file comment). */
 static inline uint64_t
-next_seq (braid__session *s, braid__producer *p)
+next_seq (braid__session *s, braid__producer *p, uint64_t span)
 {
   uint64_t seq;
   if (LIKELY (!atomic_load_explicit (&s->multi_producer,
                                      memory_order_relaxed)))
     {
       seq = p->last_seq + 1;
-      atomic_store_explicit (&s->next_seq, seq, memory_order_relaxed);
+      atomic_store_explicit (&s->next_seq, seq + span - 1,
+                             memory_order_relaxed);
     }
   else
     {
-      seq = atomic_fetch_add_explicit (&s->next_seq, 1, memory_order_relaxed)
+      seq = atomic_fetch_add_explicit (&s->next_seq, span,
+                                       memory_order_relaxed)
             + 1;
       if (seq <= p->last_seq)
         seq = p->last_seq + 1;
     }
-  p->last_seq = seq;
+  p->last_seq = seq + span - 1;
   return seq;
 }
 
@@ -498,19 +506,20 @@ record_slow (braid__session *s, const braid_event *ev)
         .value = (int64_t) waited,
       };
       uint64_t prev = p->last_seq;
-      uint64_t seq = next_seq (s, p);
+      uint64_t seq = next_seq (s, p, 1);
       put_event (s, p, p->local_head, p->mask, &w, t, seq, seq == prev + 1,
                  0, 0, 0);
       atomic_fetch_add (&s->n_observer_waits, 1);
     }
   uint64_t prev = p->last_seq;
-  uint64_t seq = next_seq (s, p);
+  uint64_t seq = next_seq (s, p, braid__rec_span (ev->kind, ev->line));
   put_event (s, p, p->local_head, p->mask, ev, t, seq, seq == prev + 1, s1,
              s2, s3);
 
   switch (ev->kind)
     {
     case BRAID_EV_TASK_RESUMED:
+    case BRAID_EV_TASK_SWITCHED:
       p->running_task = ev->task;
       break;
     case BRAID_EV_TASK_SUSPENDED:
@@ -558,7 +567,7 @@ braid__trace_hook (void *user_data, const braid_event *ev)
   uint64_t task = ev->task;
   /* running_task only feeds observer-wait events: keep it exact. Updated
    * first so that nothing is live across put_event's calls. */
-  if (kind == BRAID_EV_TASK_RESUMED)
+  if (kind == BRAID_EV_TASK_RESUMED || kind == BRAID_EV_TASK_SWITCHED)
     p->running_task = task;
   else if (kind >= BRAID_EV_TASK_SUSPENDED && kind <= BRAID_EV_TASK_CANCELLED
            && kind != BRAID_EV_TASK_WOKEN && p->running_task == task)
@@ -567,8 +576,9 @@ braid__trace_hook (void *user_data, const braid_event *ev)
   p->last_time = time_ns;
   /* One thread records: seq is its own counter (see next_seq). */
   uint64_t seq = p->last_seq + 1;
-  p->last_seq = seq;
-  atomic_store_explicit (&s->next_seq, seq, memory_order_relaxed);
+  uint64_t last = seq + braid__rec_span (kind, ev->line) - 1;
+  p->last_seq = last;
+  atomic_store_explicit (&s->next_seq, last, memory_order_relaxed);
   put_event (s, p, head, mask, ev, (int64_t) time_ns - p->base, seq, 1, 0,
              0, 0);
 }

@@ -1,4 +1,4 @@
-/* schema.c: the SQL of the trace file format, version 1.
+/* schema.c: the SQL of the trace file format, version 2.
  *
  * Owns the text of the tables and views that tracer/SCHEMA.md documents,
  * and the names of the stored enums. The writer runs it on a new file; the
@@ -242,6 +242,7 @@ const char *const braid__event_kind_names[BRAID_EV_KIND_COUNT] = {
   [BRAID_EV_DEADLOCK] = "deadlock",
   [BRAID_EV_DEADLOCK_TASK] = "deadlock-task",
   [BRAID_EV_OBSERVER_WAIT] = "observer-wait",
+  [BRAID_EV_TASK_SWITCHED] = "task-switched",
 };
 
 /* The views above name kinds by number: keep them in step with the enum. */

@@ -46,6 +46,16 @@ typedef struct braid__rec
   uint32_t s1, s2, s3; /* string ids, 0 for NULL; s1 of a definition */
 } braid__rec;
 
+/* How many events a record of @kind with @line stands for, and so how
+ * many seqs it takes (from its own): a TASK_SWITCHED is two or three
+ * (braid_event_expand), until braid__batch_decode expands it; any other
+ * record is one. */
+static inline uint64_t
+braid__rec_span (uint32_t kind, int32_t line)
+{
+  return kind == BRAID_EV_TASK_SWITCHED ? 2u + (line != 0) : 1u;
+}
+
 /* The ring's unit: 32 bytes, half a cache line, so that the common events
  * (resumed, suspended, woken, iteration begin, completed...) move 32
  * bytes from the recording core to the writer's instead of 72.
@@ -244,8 +254,9 @@ size_t braid__batch_encode_run (uint8_t *out, braid__enc_state *st,
 
 /* braid__batch_decode:
  * Decodes up to @n events of the blob @data of @len bytes (untrusted),
- * appending them to @out. Returns the number decoded, or (size_t) -1 if
- * the blob is malformed or holds more or fewer than @n events. */
+ * appending them to @out, a TASK_SWITCHED as the plain events it stands
+ * for. Returns the number decoded, or (size_t) -1 if the blob is
+ * malformed or holds more or fewer than @n events. */
 size_t braid__batch_decode (const uint8_t *data, size_t len, size_t n,
                             braid__rec *out);
 

@@ -182,6 +182,8 @@ create_file (writer *w, braid__session *s)
                              : BRAID_OBJ_KIND_COUNT;
       for (int i = tab == 1 ? 0 : 1; i < count; i++)
         {
+          if (tab == 0 && i == BRAID_EV_TASK_SWITCHED)
+            continue; /* expanded when decoded: never in events */
           const char *name = tab == 0   ? braid__event_kind_names[i]
                              : tab == 1 ? braid_trace_wait_reason_name (i)
                                         : braid__object_kind_name (i);
@@ -323,7 +325,7 @@ store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t limit)
       if (n == 0)
         first_seq = r->seq;
       len += braid__batch_encode (w->blob + len, &st, r);
-      n++;
+      n += braid__rec_span (r->kind, r->line);
     }
   if (n != 0)
     {

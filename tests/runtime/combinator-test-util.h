@@ -14,6 +14,7 @@
 #include <stdarg.h>
 
 #include "braid.h"
+#include "plain-hook.h"
 
 /* Each test program uses a subset of these helpers. */
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -48,7 +49,7 @@ note (const char *fmt, ...)
 }
 
 static void
-count_hook (void *user_data, const braid_event *event)
+count_hook_plain (void *user_data, const braid_event *event)
 {
   seen_event seen = { event->object, event->reason };
 
@@ -61,6 +62,7 @@ count_hook (void *user_data, const braid_event *event)
   else if (event->kind == BRAID_EV_TASK_SUSPENDED)
     g_array_append_val (test_suspended, seen);
 }
+PLAIN_HOOK (count_hook, count_hook_plain)
 
 /* True if some task suspended with @reason on an object created with
  * @kind during the last run. */

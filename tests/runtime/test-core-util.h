@@ -13,6 +13,7 @@
 #include <stdarg.h>
 
 #include "braid.h"
+#include "plain-hook.h"
 
 #pragma GCC diagnostic ignored "-Wunused-function"
 
@@ -38,7 +39,7 @@ note (const char *fmt, ...)
 }
 
 static void
-core_hook (void *user_data, const braid_event *ev)
+core_hook_plain (void *user_data, const braid_event *ev)
 {
   (void)user_data;
   if (ev->kind == BRAID_EV_ITERATION_BEGIN && core_mark_iterations)
@@ -48,6 +49,7 @@ core_hook (void *user_data, const braid_event *ev)
   else if (ev->kind == BRAID_EV_TASK_DESTROYED_PENDING)
     core_count_destroyed_pending++;
 }
+PLAIN_HOOK (core_hook, core_hook_plain)
 
 /* Call from main() after g_test_init. */
 static void

@@ -7,6 +7,7 @@
 
 #include "braid.h"
 #include <glib.h>
+#include "plain-hook.h"
 
 static uint64_t first_ns, last_ns, n_events, n_backwards, worst_ahead_ns;
 
@@ -19,7 +20,7 @@ monotonic_ns (void)
 }
 
 static void
-check_time (void *data, const braid_event *ev)
+check_time_plain (void *data, const braid_event *ev)
 {
   bool real_clock = data != NULL;
   if (n_events == 0)
@@ -38,6 +39,7 @@ check_time (void *data, const braid_event *ev)
         worst_ahead_ns = ev->time_ns - now;
     }
 }
+PLAIN_HOOK (check_time, check_time_plain)
 
 static void *
 pinger (void *arg)

@@ -4,6 +4,7 @@
  * Python twin prints: python3 tests/runtime/python/event.py <case>.
  */
 #include "combinator-test-util.h"
+#include "plain-hook.h"
 
 typedef struct waiter_spec
 {
@@ -156,7 +157,7 @@ static uint64_t event_object;
 static int suspended_on_event;
 
 static void
-edge_hook (void *user_data, const braid_event *e)
+edge_hook_plain (void *user_data, const braid_event *e)
 {
   if (e->kind == BRAID_EV_TASK_WOKEN)
     {
@@ -169,6 +170,7 @@ edge_hook (void *user_data, const braid_event *e)
            && e->object == event_object)
     suspended_on_event++;
 }
+PLAIN_HOOK (edge_hook, edge_hook_plain)
 
 static uint64_t setter_id;
 

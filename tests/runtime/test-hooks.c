@@ -1,12 +1,14 @@
 /* test-hooks.c: the instrumentation events of a small program, in order,
  * with their fields; braid_print's output events; install/uninstall.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "braid-internal.h"
 #include "test-core-util.h"
+#include "plain-hook.h"
 
 static GString *events;
 static uint64_t main_id, child_id;
@@ -71,7 +73,7 @@ who (uint64_t id)
 }
 
 static void
-record (void *data, const braid_event *ev)
+record_plain (void *data, const braid_event *ev)
 {
   if (ev->kind == BRAID_EV_TASK_CREATED)
     {
@@ -119,6 +121,7 @@ record (void *data, const braid_event *ev)
     }
   g_string_append_c (events, ' ');
 }
+PLAIN_HOOK (record, record_plain)
 
 static void *
 child (void *arg)
@@ -211,7 +214,7 @@ test_empty_module_list_loads_nothing (void)
 static GString *kinds;
 
 static void
-record_kinds (void *data, const braid_event *ev)
+record_kinds_plain (void *data, const braid_event *ev)
 {
   switch (ev->kind)
     {
@@ -247,6 +250,7 @@ record_kinds (void *data, const braid_event *ev)
       break;
     }
 }
+PLAIN_HOOK (record_kinds, record_kinds_plain)
 
 static braid_future *stuck;
 
@@ -335,7 +339,7 @@ test_cancellation_and_diagnostic_events (void)
 static uint64_t gather_waiter, gather_object, gather_waker, gather_woken_on;
 
 static void
-record_gather_wake (void *data, const braid_event *ev)
+record_gather_wake_plain (void *data, const braid_event *ev)
 {
   if (ev->kind == BRAID_EV_TASK_SUSPENDED && ev->reason == BRAID_WAIT_GATHER)
     {
@@ -349,6 +353,7 @@ record_gather_wake (void *data, const braid_event *ev)
       gather_woken_on = ev->object;
     }
 }
+PLAIN_HOOK (record_gather_wake, record_gather_wake_plain)
 
 static void *
 gathered_child (void *arg)
@@ -393,7 +398,7 @@ static uint64_t user_future_id;
 static int futures_created, objects_done, user_future_done;
 
 static void
-record_lock_wait (void *data, const braid_event *ev)
+record_lock_wait_plain (void *data, const braid_event *ev)
 {
   if (ev->kind == BRAID_EV_OBJECT_CREATED && ev->reason == BRAID_OBJ_LOCK)
     lock_object = ev->object;
@@ -411,6 +416,7 @@ record_lock_wait (void *data, const braid_event *ev)
   else if (ev->kind == BRAID_EV_TASK_WOKEN && ev->reason == BRAID_WAIT_LOCK)
     lock_woken_on = ev->object;
 }
+PLAIN_HOOK (record_lock_wait, record_lock_wait_plain)
 
 static void *
 lock_waiter (void *arg)
@@ -453,6 +459,119 @@ test_private_futures_are_not_objects (void)
   g_assert_cmpint (user_future_done, ==, 1);
 }
 
+/* The events as the hook receives them, tasks named by their names:
+ * "sw:A>B" for a TASK_SWITCHED from A to B, "sw:A>B:iter2" when an
+ * iteration with 2 ready entries began between; the plain kinds as
+ * kind:task. And, through braid_event_expand, the plain sequence. */
+static GString *raw_events, *expanded_events;
+static GHashTable *task_names;
+
+static const char *
+task_name (uint64_t id)
+{
+  const char *name = g_hash_table_lookup (task_names, GSIZE_TO_POINTER (id));
+  return name ? name : "-";
+}
+
+static void
+append_plain (GString *out, const braid_event *ev)
+{
+  if (ev->kind == BRAID_EV_ITERATION_BEGIN)
+    g_string_append_printf (out, "iter%" PRId64 ":%" PRIu64 " ", ev->value,
+                            ev->other);
+  else if (ev->kind == BRAID_EV_TASK_SUSPENDED)
+    g_string_append_printf (out, "suspended:%s:%u ", task_name (ev->task),
+                            ev->reason);
+  else if (ev->kind == BRAID_EV_TASK_RESUMED)
+    g_string_append_printf (out, "resumed:%s ", task_name (ev->task));
+  else if (ev->kind == BRAID_EV_TASK_COMPLETED)
+    g_string_append_printf (out, "completed:%s ", task_name (ev->task));
+}
+
+static void
+record_switches (void *data, const braid_event *ev)
+{
+  if (ev->kind == BRAID_EV_TASK_CREATED)
+    g_hash_table_insert (task_names, GSIZE_TO_POINTER (ev->task),
+                         g_strdup (ev->str1));
+  if (ev->kind == BRAID_EV_TASK_SWITCHED)
+    {
+      g_string_append_printf (raw_events, "sw:%s>%s", task_name (ev->other),
+                              task_name (ev->task));
+      if (ev->line != 0)
+        g_string_append_printf (raw_events, ":iter%d", ev->line);
+      g_string_append_c (raw_events, ' ');
+    }
+  else
+    append_plain (raw_events, ev);
+  braid_event plain[3];
+  int n = braid_event_expand (ev, plain);
+  for (int i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (plain[i].time_ns, ==, ev->time_ns);
+      append_plain (expanded_events, &plain[i]);
+    }
+}
+
+static void *
+yield_twice (void *arg)
+{
+  braid_yield ();
+  braid_yield ();
+  return NULL;
+}
+
+static void *
+two_yielders_main (void *arg)
+{
+  braid_task *a = braid_spawn_named ("A", yield_twice, NULL);
+  braid_task *b = braid_spawn_named ("B", yield_twice, NULL);
+  braid_await_task (a, NULL);
+  braid_await_task (b, NULL);
+  braid_task_unref (a);
+  braid_task_unref (b);
+  return NULL;
+}
+
+/* A switch from a task straight to the next one is one TASK_SWITCHED
+ * (with the iteration that began between, after a yield); a switch
+ * through the loop, or to a task's first step, stays plain. Expanded,
+ * the events are asyncio's sequence. */
+static void
+test_direct_switch_is_one_event (void)
+{
+  raw_events = g_string_new (NULL);
+  expanded_events = g_string_new (NULL);
+  task_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_assert_cmpint (braid_hooks_install (record_switches, NULL), ==, 0);
+  braid_loop *loop = braid_loop_new ();
+  braid_task *t = braid_loop_spawn (loop, "M", two_yielders_main, NULL);
+  braid_loop_run_until_complete (loop, braid_task_future (t), NULL);
+  braid_task_unref (t);
+  braid_loop_close (loop);
+  g_assert_cmpint (braid_hooks_uninstall (record_switches), ==, 0);
+  /* M awaits A (an object: the iteration does not fold in), B's first
+   * step is a fresh reading (its stack is set up first), an end event
+   * is not held back; every other switch is one event. */
+  g_assert_cmpstr (raw_events->str, ==,
+                   "iter1:1 resumed:M suspended:M:3 iter2:2 resumed:A "
+                   "suspended:A:1 resumed:B "
+                   "sw:B>A:iter2 sw:A>B sw:B>A:iter2 "
+                   "completed:A resumed:B completed:B "
+                   "iter5:1 resumed:M completed:M iter6:1 ");
+  g_assert_cmpstr (expanded_events->str, ==,
+                   "iter1:1 resumed:M suspended:M:3 iter2:2 resumed:A "
+                   "suspended:A:1 resumed:B "
+                   "suspended:B:1 iter3:2 resumed:A "
+                   "suspended:A:1 resumed:B "
+                   "suspended:B:1 iter4:2 resumed:A "
+                   "completed:A resumed:B completed:B "
+                   "iter5:1 resumed:M completed:M iter6:1 ");
+  g_string_free (raw_events, TRUE);
+  g_string_free (expanded_events, TRUE);
+  g_hash_table_destroy (task_names);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -471,5 +590,7 @@ main (int argc, char **argv)
                    test_wake_through_gather_names_the_child);
   g_test_add_func ("/runtime/hooks/private-futures-are-not-objects",
                    test_private_futures_are_not_objects);
+  g_test_add_func ("/runtime/hooks/direct-switch-is-one-event",
+                   test_direct_switch_is_one_event);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "braid.h"
+#include "plain-hook.h"
 
 /* The echo protocol: each line comes back prefixed with "echo: "; "bye\n"
  * ends the connection. */
@@ -296,7 +297,7 @@ static GHashTable *io_names; /* object id -> name */
 static GHashTable *io_waits; /* object id -> wait reason */
 
 static void
-io_hook (void *data, const braid_event *ev)
+io_hook_plain (void *data, const braid_event *ev)
 {
   (void)data;
   if (ev->kind == BRAID_EV_OBJECT_CREATED && ev->reason == BRAID_OBJ_IO)
@@ -307,6 +308,7 @@ io_hook (void *data, const braid_event *ev)
     g_hash_table_insert (io_waits, GSIZE_TO_POINTER (ev->object),
                          GUINT_TO_POINTER (ev->reason));
 }
+PLAIN_HOOK (io_hook, io_hook_plain)
 
 static void *
 nap (void *arg)

@@ -9,6 +9,7 @@
 
 #include "braid-hooks.h"
 #include "braid.h"
+#include "plain-hook.h"
 
 #define EXPORT __attribute__ ((visibility ("default")))
 
@@ -27,7 +28,7 @@ append (const char *text)
 }
 
 static void
-hook (void *data, const braid_event *ev)
+hook_plain (void *data, const braid_event *ev)
 {
   (void)data;
   char buf[128];
@@ -50,6 +51,7 @@ hook (void *data, const braid_event *ev)
       break;
     }
 }
+PLAIN_HOOK (hook, hook_plain)
 
 /* What the hook saw so far. */
 EXPORT const char *

@@ -138,8 +138,37 @@ static void
 test_newer_schema_version_is_rejected (void)
 {
   char *path = copy_of_good ("newer.db");
-  alter (path, "PRAGMA user_version = 2");
-  assert_rejected (path, "schema version 2, newer than this braid reads (1)");
+  char *sql = g_strdup_printf ("PRAGMA user_version = %d",
+                               BRAID_TRACE_SCHEMA_VERSION + 1);
+  char *words = g_strdup_printf ("schema version %d, newer than this braid "
+                                 "reads (%d)",
+                                 BRAID_TRACE_SCHEMA_VERSION + 1,
+                                 BRAID_TRACE_SCHEMA_VERSION);
+  alter (path, sql);
+  assert_rejected (path, words);
+  g_free (sql);
+  g_free (words);
+  remove_trace (path);
+  g_free (path);
+}
+
+/* Version 1 stored the same tables (version 2 only added a packed kind
+ * to the batches): such a file still opens, and says its version. */
+static void
+test_version_1_is_still_read (void)
+{
+  char *path = copy_of_good ("version1.db");
+  alter (path, "PRAGMA user_version = 1;"
+               "UPDATE meta SET value = 1 WHERE key = 'schema_version'");
+  braid_trace *trace = NULL;
+  char *error = NULL;
+  g_assert_cmpint (braid_trace_open (path, NULL, &trace, &error), ==, 0);
+  g_assert_null (error);
+  g_assert_cmpint (braid_trace_get_meta (trace)->schema_version, ==, 1);
+  size_t n = 0;
+  braid_trace_get_tasks (trace, &n);
+  g_assert_cmpuint (n, ==, 1);
+  braid_trace_close (trace);
   remove_trace (path);
   g_free (path);
 }
@@ -241,6 +270,8 @@ main (int argc, char **argv)
                    test_sqlite_of_another_application);
   g_test_add_func ("/tracer/bad-files/newer-schema-version-is-rejected",
                    test_newer_schema_version_is_rejected);
+  g_test_add_func ("/tracer/bad-files/version-1-is-still-read",
+                   test_version_1_is_still_read);
   g_test_add_func ("/tracer/bad-files/missing-column-is-rejected",
                    test_missing_column_is_rejected);
   g_test_add_func ("/tracer/bad-files/truncated-copy-of-a-trace",

@@ -107,6 +107,61 @@ test_ping_pong_events_take_a_few_bytes (void)
     }
 }
 
+/* A direct switch is packed as one TASK_SWITCHED that takes two or three
+ * seqs; decoding gives back the plain events it stands for, numbered on
+ * from its seq, and the events after it keep their seqs. */
+static void
+test_switched_expands_into_its_events (void)
+{
+  braid__rec in[] = {
+    { .seq = 1, .t = 10, .task = 1, .kind = BRAID_EV_TASK_RESUMED },
+    /* Task 1 yields, task 2 runs in the same iteration: seqs 2, 3. */
+    { .seq = 2, .t = 50, .task = 2, .other = 1,
+      .kind = BRAID_EV_TASK_SWITCHED, .reason = BRAID_WAIT_YIELD },
+    /* Task 2 yields, iteration 5 of loop 7 begins with 2 entries, task 1
+     * runs: seqs 4, 5, 6. */
+    { .seq = 4, .t = 90, .task = 1, .other = 2, .object = 7, .value = 5,
+      .line = 2, .kind = BRAID_EV_TASK_SWITCHED,
+      .reason = BRAID_WAIT_YIELD },
+    /* Task 1 awaits future 11, task 2 runs: seqs 7, 8. */
+    { .seq = 7, .t = 95, .task = 2, .other = 1, .object = 11,
+      .kind = BRAID_EV_TASK_SWITCHED, .reason = BRAID_WAIT_FUTURE },
+    { .seq = 9, .t = 99, .task = 2, .kind = BRAID_EV_TASK_COMPLETED },
+  };
+  const braid__rec want[] = {
+    { .seq = 1, .t = 10, .task = 1, .kind = BRAID_EV_TASK_RESUMED },
+    { .seq = 2, .t = 50, .task = 1, .kind = BRAID_EV_TASK_SUSPENDED,
+      .reason = BRAID_WAIT_YIELD },
+    { .seq = 3, .t = 50, .task = 2, .kind = BRAID_EV_TASK_RESUMED },
+    { .seq = 4, .t = 90, .task = 2, .kind = BRAID_EV_TASK_SUSPENDED,
+      .reason = BRAID_WAIT_YIELD },
+    { .seq = 5, .t = 90, .other = 2, .object = 7, .value = 5,
+      .kind = BRAID_EV_ITERATION_BEGIN },
+    { .seq = 6, .t = 90, .task = 1, .kind = BRAID_EV_TASK_RESUMED },
+    { .seq = 7, .t = 95, .task = 1, .object = 11,
+      .kind = BRAID_EV_TASK_SUSPENDED, .reason = BRAID_WAIT_FUTURE },
+    { .seq = 8, .t = 95, .task = 2, .kind = BRAID_EV_TASK_RESUMED },
+    { .seq = 9, .t = 99, .task = 2, .kind = BRAID_EV_TASK_COMPLETED },
+  };
+  size_t n = G_N_ELEMENTS (want);
+  uint8_t buf[G_N_ELEMENTS (in) * BRAID__MAX_ENCODED_REC];
+  braid__enc_state st = { 0 };
+  size_t len = 0;
+  for (size_t i = 0; i < G_N_ELEMENTS (in); i++)
+    len += braid__batch_encode (buf + len, &st, &in[i]);
+  /* The packed seqs follow each other: no seq difference is stored. */
+  g_assert_cmpuint (st.seq, ==, 9);
+  braid__rec out[G_N_ELEMENTS (want) + 1];
+  g_assert_cmpuint (braid__batch_decode (buf, len, n, out), ==, n);
+  for (size_t i = 0; i < n; i++)
+    g_assert_cmpmem (&want[i], sizeof want[i], &out[i], sizeof out[i]);
+  /* A count that cuts a switch in two, or one too many: refused. */
+  g_assert_cmpuint (braid__batch_decode (buf, len, n - 2, out), ==,
+                    (size_t)-1);
+  g_assert_cmpuint (braid__batch_decode (buf, len, n + 1, out), ==,
+                    (size_t)-1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -115,5 +170,7 @@ main (int argc, char **argv)
                    test_extreme_values_round_trip);
   g_test_add_func ("/tracer/codec/ping-pong-events-take-a-few-bytes",
                    test_ping_pong_events_take_a_few_bytes);
+  g_test_add_func ("/tracer/codec/switched-expands-into-its-events",
+                   test_switched_expands_into_its_events);
   return g_test_run ();
 }

@@ -370,7 +370,8 @@ test_views_agree_with_the_reader (void)
   sqlite3 *db = NULL;
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL),
                    ==, SQLITE_OK);
-  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==,
+                   BRAID_TRACE_SCHEMA_VERSION);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM run_slices"), ==, 4);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM slices"), ==, 9);
   g_assert_cmpint (query_int (db, "SELECT task FROM resume_order"
