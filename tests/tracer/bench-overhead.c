@@ -6,10 +6,11 @@
  *    (what the runtime itself spends reporting events: it reads its
  *    clock and fills a braid_event per switch), and traced into a file:
  *    a burst that fits in the ring (the hook's own cost) and a sustained
- *    run of many rings (the writer's pace, lossless), each the best of
- *    several runs. The burst is run again with the virtual clock, which
- *    stamps events without reading a clock, to show what the one counter
- *    reading per switch costs.
+ *    run of many rings (the writer's pace, lossless). Each over several
+ *    rounds of one run per mode: the best run of each mode, and the
+ *    median of the rounds' ratios. The burst is run again with the
+ *    virtual clock, which stamps events without reading a clock, to show
+ *    what the one counter reading per switch costs.
  * 2. An I/O sample: samples/fetch_urls's work (three pages fetched
  *    concurrently with gather through one HTTP client, from the local
  *    server on loopback), repeated, untraced, with the null hook and
@@ -256,26 +257,61 @@ min_of (double a, double b)
   return a < b ? a : b;
 }
 
-/* The best of @runs runs of the ping-pong in each mode, in turn, traced
- * with rings of @ring records (0: the default). */
-enum { BURST_RUNS = 15, SUSTAINED_RUNS = 5 };
+enum { UNTRACED, NULL_HOOKED, TRACED, N_MODES };
+
+/* Round @round of a comparison: one run of @fn in each mode, traced with
+ * rings of @ring records (0: the default). Fills @wall and @cpu (the
+ * loop thread's) per mode, and *@t with the traced run's figures. The
+ * mode that runs first changes from one round to the next: a run right
+ * after a traced one shares the machine with the kernel writing that
+ * trace back to disk. */
+static void
+run_round (braid_task_fn fn, int round, size_t ring, double wall[N_MODES],
+           double cpu[N_MODES], traced *t)
+{
+  for (int k = 0; k < N_MODES; k++)
+    {
+      int m = (round + k) % N_MODES;
+      if (m == UNTRACED)
+        wall[m] = timed_run (fn);
+      else if (m == NULL_HOOKED)
+        wall[m] = null_hook_run (fn);
+      else
+        {
+          *t = traced_run (fn, ring);
+          wall[m] = t->run_s; /* last_cpu_s is the traced run's */
+        }
+      cpu[m] = last_cpu_s;
+    }
+}
+
+/* The ping-pong compared over @runs rounds (run_round): the best run of
+ * each mode, and each round's ratios to its untraced run, in which the
+ * drift of the shared machine's speed mostly cancels. */
+enum { BURST_RUNS = 15, SUSTAINED_RUNS = 7, MAX_RUNS = 15 };
 typedef struct best_figures
 {
   double untraced, null_hooked;
   traced traced;
+  double traced_ratio[MAX_RUNS], null_ratio[MAX_RUNS];
 } best_figures;
 
 static best_figures
 measure_best (int runs, size_t ring)
 {
-  best_figures b = { 1e9, 1e9, { .run_s = 1e9 } };
+  best_figures b
+      = { .untraced = 1e9, .null_hooked = 1e9, .traced = { .run_s = 1e9 } };
   for (int i = 0; i < runs; i++)
     {
-      b.untraced = min_of (b.untraced, timed_run (ping_pong));
-      b.null_hooked = min_of (b.null_hooked, null_hook_run (ping_pong));
-      traced t = traced_run (ping_pong, ring);
+      double wall[N_MODES], cpu[N_MODES];
+      traced t;
+      run_round (ping_pong, i, ring, wall, cpu, &t);
+      b.untraced = min_of (b.untraced, wall[UNTRACED]);
+      b.null_hooked = min_of (b.null_hooked, wall[NULL_HOOKED]);
       if (t.run_s < b.traced.run_s)
         b.traced = t;
+      b.traced_ratio[i] = wall[TRACED] / wall[UNTRACED];
+      b.null_ratio[i] = wall[NULL_HOOKED] / wall[UNTRACED];
     }
   return b;
 }
@@ -287,31 +323,56 @@ compare_doubles (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-static void
-print_traced (const char *label, traced r, double switches, double untraced,
-              double null_hooked)
+/* Writes the ratio @r into @buf (16 bytes) as a factor (2.00x) when
+ * @as_factor, otherwise as a change in percent (+2.0 %). */
+static const char *
+format_ratio (char *buf, double r, bool as_factor)
 {
-  printf ("%s\n", label);
-  printf ("  traced:     %.1f ns per switch (%.3f s, %llu events, %.2f per "
-          "switch, %llu observer waits)\n",
-          r.run_s * 1e9 / switches, r.run_s, (unsigned long long)r.events,
-          (double)r.events / switches, (unsigned long long)r.waits);
-  printf ("  ratio:      %.2fx traced/untraced (target <= 2x); the "
-          "tracer's own share: %.1f ns per switch over the null hook\n",
-          r.run_s / untraced, (r.run_s - null_hooked) * 1e9 / switches);
-  printf ("  stop:       %.3f s to store the rest and finalize\n", r.drain_s);
+  if (as_factor)
+    snprintf (buf, 16, "%.2fx", r);
+  else
+    snprintf (buf, 16, "%+.1f %%", (r - 1.0) * 100.0);
+  return buf;
 }
 
-/* Prints @label and the median of the @n ratios @r (sorted here) as a
- * change in percent, with its quartiles. */
+/* Prints @label and the median of the @n ratios @r (sorted here), with
+ * its quartiles (see format_ratio). */
 static void
-print_ratio (const char *label, double *r, int n)
+print_ratio (const char *label, double *r, int n, bool as_factor)
 {
+  char median[16], low[16], high[16];
   qsort (r, n, sizeof (double), compare_doubles);
-  printf ("  %s%+.1f %% (median of the rounds' ratios; quartiles %+.1f %%, "
-          "%+.1f %%)\n",
-          label, (r[n / 2] - 1.0) * 100.0, (r[n / 4] - 1.0) * 100.0,
-          (r[n - 1 - n / 4] - 1.0) * 100.0);
+  printf ("  %s%s (median of the rounds' ratios; quartiles %s, %s)\n", label,
+          format_ratio (median, r[n / 2], as_factor),
+          format_ratio (low, r[n / 4], as_factor),
+          format_ratio (high, r[n - 1 - n / 4], as_factor));
+}
+
+/* Prints the ping-pong figures @b of @runs rounds of @switches switches:
+ * the best run of each mode and their ratios, then the rounds' ratios
+ * (the figure that the drift of the machine's speed disturbs least). */
+static void
+print_ping_pong (const char *label, best_figures *b, int runs,
+                 double switches)
+{
+  traced r = b->traced;
+  printf ("%s (best of %d rounds)\n", label, runs);
+  printf ("  untraced:   %.1f ns per switch\n", b->untraced * 1e9 / switches);
+  printf ("  null hook:  %.1f ns per switch (%.2fx: the runtime's own cost "
+          "of reporting, %.1f ns per switch)\n",
+          b->null_hooked * 1e9 / switches, b->null_hooked / b->untraced,
+          (b->null_hooked - b->untraced) * 1e9 / switches);
+  printf ("  traced:     %.1f ns per switch (%.2fx; %.3f s, %llu events, "
+          "%.2f per switch, %llu observer waits); the tracer's own share: "
+          "%.1f ns per switch over the null hook\n",
+          r.run_s * 1e9 / switches, r.run_s / b->untraced, r.run_s,
+          (unsigned long long)r.events, (double)r.events / switches,
+          (unsigned long long)r.waits,
+          (r.run_s - b->null_hooked) * 1e9 / switches);
+  print_ratio ("null hook / untraced: ", b->null_ratio, runs, true);
+  print_ratio ("traced / untraced (target <= 2x): ", b->traced_ratio, runs,
+               true);
+  printf ("  stop:       %.3f s to store the rest and finalize\n", r.drain_s);
 }
 
 /* Runs @fn untraced, with the null hook and traced, IO_RUNS rounds of
@@ -326,48 +387,37 @@ static void
 compare_io (const char *label, braid_task_fn fn, long units, const char *unit)
 {
   enum { IO_RUNS = 15 };
-  double wall[3][IO_RUNS], cpu[3][IO_RUNS];
+  double untraced[IO_RUNS];
   double traced_ratio[IO_RUNS], null_ratio[IO_RUNS], cpu_ratio[IO_RUNS];
   uint64_t events = 0;
   uint32_t producers = 0;
   timed_run (fn); /* warm up */
-  /* The mode that runs first changes from one round to the next: a run
-   * right after a traced one shares the machine with the kernel writing
-   * that trace back to disk. */
   for (int i = 0; i < IO_RUNS; i++)
     {
-      for (int k = 0; k < 3; k++)
-        {
-          int m = (i + k) % 3;
-          if (m == 0)
-            wall[0][i] = timed_run (fn);
-          else if (m == 1)
-            wall[1][i] = null_hook_run (fn);
-          else
-            {
-              traced t = traced_run (fn, 0);
-              wall[2][i] = t.run_s; /* last_cpu_s is the traced run's */
-              events = t.events;
-              producers = t.producers;
-            }
-          cpu[m][i] = last_cpu_s;
-        }
-      traced_ratio[i] = wall[2][i] / wall[0][i];
-      null_ratio[i] = wall[1][i] / wall[0][i];
-      cpu_ratio[i] = cpu[2][i] / cpu[0][i];
+      double w[N_MODES], c[N_MODES];
+      traced t;
+      run_round (fn, i, 0, w, c, &t);
+      events = t.events;
+      producers = t.producers;
+      untraced[i] = w[UNTRACED];
+      traced_ratio[i] = w[TRACED] / w[UNTRACED];
+      null_ratio[i] = w[NULL_HOOKED] / w[UNTRACED];
+      cpu_ratio[i] = c[TRACED] / c[UNTRACED];
     }
-  qsort (wall[0], IO_RUNS, sizeof (double), compare_doubles);
+  qsort (untraced, IO_RUNS, sizeof (double), compare_doubles);
   double per = 1e6 / (double)units;
   printf ("%s: %ld per run, %d rounds of one run of each mode\n", label,
           units, IO_RUNS);
   printf ("  untraced:   %.2f us per %s (median run; best %.2f)\n",
-          wall[0][IO_RUNS / 2] * per, unit, wall[0][0] * per);
+          untraced[IO_RUNS / 2] * per, unit, untraced[0] * per);
   printf ("  traced:     %.1f events per %s, recorded by %u thread%s\n",
           (double)events / (double)units, unit, producers,
           producers == 1 ? "" : "s");
-  print_ratio ("null hook:  wall ", null_ratio, IO_RUNS);
-  print_ratio ("overhead:   wall (target <= 2 %) ", traced_ratio, IO_RUNS);
-  print_ratio ("loop thread CPU, traced / untraced: ", cpu_ratio, IO_RUNS);
+  print_ratio ("null hook:  wall ", null_ratio, IO_RUNS, false);
+  print_ratio ("overhead:   wall (target <= 2 %) ", traced_ratio, IO_RUNS,
+               false);
+  print_ratio ("loop thread CPU, traced / untraced: ", cpu_ratio, IO_RUNS,
+               false);
 }
 
 int
@@ -385,15 +435,12 @@ main (int argc, char **argv)
   switches = 2.0 * (double)yields_per_task;
   timed_run (ping_pong); /* warm up: stacks, pages, caches */
   best_figures b = measure_best (BURST_RUNS, (size_t)1 << 20);
-  printf ("sleep(0) ping-pong, %ld yields per task (best of %d)\n",
-          yields_per_task, BURST_RUNS);
-  printf ("  untraced:   %.1f ns per switch\n", b.untraced * 1e9 / switches);
-  printf ("  null hook:  %.1f ns per switch (%.2fx: the runtime's own cost "
-          "of reporting, %.1f ns per switch)\n",
-          b.null_hooked * 1e9 / switches, b.null_hooked / b.untraced,
-          (b.null_hooked - b.untraced) * 1e9 / switches);
-  print_traced ("burst (fits in a 1M-record ring):", b.traced, switches,
-                b.untraced, b.null_hooked);
+  char label[160];
+  snprintf (label, sizeof label,
+            "sleep(0) ping-pong, %ld yields per task, burst (fits in a "
+            "1M-record ring)",
+            yields_per_task);
+  print_ping_pong (label, &b, BURST_RUNS, switches);
 
   /* The same with the virtual clock, which stamps events without reading
    * any clock: the difference is what reading the CPU's counter once per
@@ -407,19 +454,19 @@ main (int argc, char **argv)
           v.untraced * 1e9 / switches, v.null_hooked * 1e9 / switches,
           v.traced.run_s * 1e9 / switches, v.traced.run_s / v.untraced,
           (b.null_hooked - v.null_hooked) * 1e9 / switches);
+  print_ratio ("virtual clock, traced / untraced: ", v.traced_ratio,
+               BURST_RUNS, true);
 
   /* Sustained: far more events than a default ring holds, so the run
    * goes at the pace of the writer (lossless). */
   yields_per_task = sustained;
   switches = 2.0 * (double)yields_per_task;
   best_figures sus = measure_best (SUSTAINED_RUNS, 0);
-  printf ("sleep(0) ping-pong, %ld yields per task (best of %d)\n",
-          yields_per_task, SUSTAINED_RUNS);
-  printf ("  untraced:   %.1f ns per switch\n", sus.untraced * 1e9 / switches);
-  printf ("  null hook:  %.1f ns per switch\n",
-          sus.null_hooked * 1e9 / switches);
-  print_traced ("sustained (default ring, lossless):", sus.traced, switches,
-                sus.untraced, sus.null_hooked);
+  snprintf (label, sizeof label,
+            "sleep(0) ping-pong, %ld yields per task, sustained (default "
+            "ring, lossless)",
+            yields_per_task);
+  print_ping_pong (label, &sus, SUSTAINED_RUNS, switches);
   printf ("  into the file: %.0f events/s during the run\n",
           (double)sus.traced.events / sus.traced.run_s);
 
