@@ -268,7 +268,8 @@ complete_observed (braid_future *f, int state)
   braid_loop *loop = f->loop;
   braid_task *cur = braid__tls_task;
   f->completer = cur ? cur->fut.id : loop->cause;
-  if (!f->is_task && !f->is_private)
+  bool reported = !f->is_task && !f->is_private;
+  if (reported)
     braid__emit_simple (loop, BRAID_EV_OBJECT_DONE, cur ? cur->fut.id : 0,
                         cur ? cur->fut.id : 0, f->id,
                         state == FUT_RESULT  ? 0
@@ -277,8 +278,11 @@ complete_observed (braid_future *f, int state)
                         0);
   if (f->ncbs == 0)
     return;
+  /* The wake-ups share one reading: OBJECT_DONE's, the task's end
+   * event's (held), or else a fresh one (a private future completed by
+   * the loop, after a poll: the last reading may be from before it). */
   bool held = loop->ev_held;
-  if (!held && f->is_task)
+  if (!held && !reported)
     braid__event_time (loop);
   loop->ev_held = true;
   run_waiters (f);

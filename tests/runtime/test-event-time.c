@@ -106,6 +106,52 @@ test_event_times_are_virtual_time_on_the_virtual_clock (void)
   g_assert_cmpuint (last_ns - first_ns, ==, 8000000);
 }
 
+/* The times of the one wait on the thread pool of the run. */
+static uint64_t thread_suspended_ns, thread_woken_ns;
+
+static void
+record_thread_wait_plain (void *data, const braid_event *ev)
+{
+  if (ev->reason != BRAID_WAIT_THREAD)
+    return;
+  if (ev->kind == BRAID_EV_TASK_SUSPENDED)
+    thread_suspended_ns = ev->time_ns;
+  else if (ev->kind == BRAID_EV_TASK_WOKEN)
+    thread_woken_ns = ev->time_ns;
+}
+PLAIN_HOOK (record_thread_wait, record_thread_wait_plain)
+
+static void *
+sleep_20_ms (void *arg)
+{
+  struct timespec ts = { 0, 20000000 };
+  nanosleep (&ts, NULL);
+  return NULL;
+}
+
+static void *
+await_thread_work (void *arg)
+{
+  g_assert_cmpint (braid_to_thread (sleep_20_ms, NULL, NULL), ==, 0);
+  return NULL;
+}
+
+/* A wake-up by a completion the loop learns of in a poll (here the
+ * thread pool's, the same path as a socket's) is stamped when the loop
+ * learns of it, not with the last reading before the poll (the waiting
+ * task's suspension): nothing else happens in between that would read
+ * the clock. */
+static void
+test_wake_after_a_poll_is_stamped_after_it (void)
+{
+  thread_suspended_ns = thread_woken_ns = 0;
+  g_assert_cmpint (braid_hooks_install (record_thread_wait, NULL), ==, 0);
+  g_assert_cmpint (braid_run (await_thread_work, NULL, NULL), ==, 0);
+  g_assert_cmpint (braid_hooks_uninstall (record_thread_wait), ==, 0);
+  g_assert_cmpuint (thread_suspended_ns, !=, 0);
+  g_assert_cmpuint (thread_woken_ns, >=, thread_suspended_ns + 20000000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -114,5 +160,7 @@ main (int argc, char **argv)
                    test_event_times_never_go_backwards_on_the_real_clock);
   g_test_add_func ("/runtime/event-time/virtual-time-on-the-virtual-clock",
                    test_event_times_are_virtual_time_on_the_virtual_clock);
+  g_test_add_func ("/runtime/event-time/wake-after-a-poll-is-stamped-after-it",
+                   test_wake_after_a_poll_is_stamped_after_it);
   return g_test_run ();
 }
