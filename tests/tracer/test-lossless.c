@@ -1,8 +1,8 @@
 /* test-lossless.c: recording loses nothing. Several threads (several
  * loops) record at once into rings far too small for the writer to keep
- * up: every event is stored once, in each thread's order, and each time a
- * thread had to wait for the writer the wait itself is in the trace as an
- * observer-wait event. */
+ * up: every event is stored once, in each thread's order (a direct switch
+ * as the events it stands for), and each time a thread had to wait for
+ * the writer the wait itself is in the trace as an observer-wait event. */
 #include <sqlite3.h>
 
 #include "trace-test-util.h"
@@ -10,14 +10,34 @@
 #define PER_THREAD 40000
 #define THREADS 3
 
+/* After every fourth output line a thread also records a direct switch
+ * of its task to itself, every other one with an iteration folded in:
+ * records that take two or three seqs each. */
+static bool
+switch_after (uint64_t i)
+{
+  return i % 4 == 0;
+}
+
+static int32_t
+switch_iteration_ready (uint64_t i)
+{
+  return i % 8 == 0 ? 1 : 0;
+}
+
 static gpointer
 record_thread (gpointer data)
 {
   uint64_t base = GPOINTER_TO_SIZE (data) * 1000000;
   feed (BRAID_EV_TASK_CREATED, 1, base, 0, 0, 0, 0, 1, "t", "f", "x.c");
   for (uint64_t i = 1; i < PER_THREAD; i++)
-    feed (BRAID_EV_OUTPUT, 1 + i, base, 0, 0, 0, (int64_t) i, 1, "x", NULL,
-          NULL);
+    {
+      feed (BRAID_EV_OUTPUT, 1 + i, base, 0, 0, 0, (int64_t) i, 1, "x", NULL,
+            NULL);
+      if (switch_after (i))
+        feed (BRAID_EV_TASK_SWITCHED, 1 + i, base, base, 7, BRAID_WAIT_YIELD,
+              (int64_t) i, switch_iteration_ready (i), NULL, NULL, NULL);
+    }
   return NULL;
 }
 
@@ -52,8 +72,23 @@ test_full_rings_make_threads_wait_and_say_so (void)
                    ==, SQLITE_OK);
   int64_t waits = count (db, "SELECT count(*) FROM events WHERE kind = 23");
   g_test_message ("%lld observer waits", (long long) waits);
+  int64_t switches = 0, iterations = 0;
+  for (uint64_t i = 1; i < PER_THREAD; i++)
+    if (switch_after (i))
+      {
+        switches++;
+        iterations += switch_iteration_ready (i);
+      }
+  /* Each switch is stored as the plain events it stands for. */
   g_assert_cmpint (count (db, "SELECT count(*) FROM events WHERE kind <> 23"),
-                   ==, THREADS * PER_THREAD);
+                   ==, THREADS * (PER_THREAD + 2 * switches + iterations));
+  g_assert_cmpint (count (db, "SELECT count(*) FROM events WHERE kind = 7"),
+                   ==, THREADS * switches);
+  g_assert_cmpint (count (db, "SELECT count(*) FROM events WHERE kind = 3"
+                              " AND object = 7 AND other = 1"),
+                   ==, THREADS * iterations);
+  g_assert_cmpint (count (db, "SELECT count(*) FROM events WHERE kind = 24"),
+                   ==, 0);
   g_assert_cmpint (count (db, "SELECT value FROM meta"
                               " WHERE key = 'observer_waits'"),
                    ==, waits);
