@@ -67,10 +67,15 @@ typedef struct tls_state
 static __thread tls_state tls
   __attribute__ ((tls_model ("initial-exec")));
 static _Atomic uint64_t session_generation = 1;
-/* session_generation while a session is active, 0 otherwise: the fast
- * path's one check that both the session and this thread's producer are
- * current. */
-static _Atomic uint64_t active_generation;
+/* What active_generation holds while no session is active: a value no
+ * thread's generation ever takes (a thread that never recorded has 0,
+ * and session_generation starts at 1 and never wraps), so the fast path
+ * never takes a producer that does not exist. */
+#define INACTIVE_GENERATION UINT64_MAX
+/* session_generation while a session is active, INACTIVE_GENERATION
+ * otherwise: the fast path's one check that both the session and this
+ * thread's producer are current. */
+static _Atomic uint64_t active_generation = INACTIVE_GENERATION;
 
 #define LIKELY(x) __builtin_expect (!!(x), 1)
 #define UNLIKELY(x) __builtin_expect (!!(x), 0)
@@ -163,7 +168,8 @@ void
 braid__record_set_active (int active)
 {
   atomic_store (&active_generation,
-                active ? atomic_load (&session_generation) : 0);
+                active ? atomic_load (&session_generation)
+                       : INACTIVE_GENERATION);
 }
 
 static __attribute__ ((noinline, cold)) void

@@ -2,7 +2,8 @@
  * loops) record at once into rings far too small for the writer to keep
  * up: every event is stored once, in each thread's order (a direct switch
  * as the events it stands for), and each time a thread had to wait for
- * the writer the wait itself is in the trace as an observer-wait event. */
+ * the writer the wait itself is in the trace as an observer-wait event.
+ * And the hook, called while no session records, records nothing. */
 #include <sqlite3.h>
 
 #include "trace-test-util.h"
@@ -140,10 +141,65 @@ test_a_second_session_starts_clean (void)
     }
 }
 
+/* Feeds an event without strings (one the hook's fast path may take)
+ * from the thread it runs on, a thread that has never recorded. */
+static gpointer
+feed_from_new_thread (gpointer data)
+{
+  feed (BRAID_EV_TASK_RESUMED, 9, GPOINTER_TO_SIZE (data), 0, 0, 0, 0, 0,
+        NULL, NULL, NULL);
+  return NULL;
+}
+
+static void
+feed_once_from_new_thread (uint64_t task)
+{
+  g_thread_join (g_thread_new ("late", feed_from_new_thread,
+                               GSIZE_TO_POINTER (task)));
+}
+
+/* The hook may be called while no session records: before the first one
+ * or after one stopped, from a thread that never recorded. It records
+ * nothing, and nothing of it shows up in the next session. */
+static void
+test_no_session_records_nothing (void)
+{
+  feed_once_from_new_thread (1);
+  char *path = test_trace_path ("inactive.db");
+  g_assert_cmpint (braid__trace_begin (path, 0, 0), ==, 0);
+  feed (BRAID_EV_TASK_CREATED, 5, 2, 0, 0, 0, 0, 1, "t", "f", "x.c");
+  g_assert_cmpint (braid_trace_stop (), ==, 0);
+  feed_once_from_new_thread (3);
+  feed (BRAID_EV_TASK_CREATED, 6, 4, 0, 0, 0, 0, 1, "t", "f", "x.c");
+  braid_trace *trace = open_or_fail (path);
+  g_assert_cmpuint (braid_trace_get_meta (trace)->n_events, ==, 1);
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+
+  path = test_trace_path ("after.db");
+  g_assert_cmpint (braid__trace_begin (path, 0, 0), ==, 0);
+  feed (BRAID_EV_TASK_CREATED, 7, 5, 0, 0, 0, 0, 1, "t", "f", "x.c");
+  g_assert_cmpint (braid_trace_stop (), ==, 0);
+  feed_once_from_new_thread (6);
+  trace = open_or_fail (path);
+  g_assert_cmpuint (braid_trace_get_meta (trace)->n_events, ==, 1);
+  size_t n;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (tasks[0].id, ==, 5);
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* First: it needs a process where no session has run yet. */
+  g_test_add_func ("/tracer/lossless/no-session-records-nothing",
+                   test_no_session_records_nothing);
   g_test_add_func ("/tracer/lossless/full-rings-make-threads-wait-and-say-so",
                    test_full_rings_make_threads_wait_and_say_so);
   g_test_add_func ("/tracer/lossless/a-second-session-starts-clean",
