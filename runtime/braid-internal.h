@@ -137,4 +137,16 @@ struct braid__closer
 void braid__loop_add_closer (braid_loop *loop, braid__closer *closer);
 void braid__loop_remove_closer (braid_loop *loop, braid__closer *closer);
 
+/* Helpers (error.c), for every file of runtime/. Allocations that abort
+ * with "braid: <call>: out of memory" when memory runs out, so they never
+ * return NULL; braid__xstrdup (NULL) returns NULL. braid__abort prints
+ * "braid: @call: @what" and aborts (a programming error). */
+__attribute__ ((visibility ("hidden"))) void *braid__xmalloc (size_t n);
+__attribute__ ((visibility ("hidden"))) void *braid__xcalloc (size_t n,
+                                                              size_t m);
+__attribute__ ((visibility ("hidden"))) char *braid__xstrdup (const char *s);
+__attribute__ ((visibility ("hidden"))) void braid__abort (const char *call,
+                                                           const char *what)
+    __attribute__ ((noreturn));
+
 #endif /* BRAID_INTERNAL_H */

@@ -653,11 +653,8 @@ braid__task_suspend (braid_loop *loop, braid_task *t)
 BRAID_HIDDEN void braid__loop_check_thread (const braid_loop *loop,
                                             const char *call);
 
-/* Helpers. */
-BRAID_HIDDEN void *braid__xmalloc (size_t n);
-BRAID_HIDDEN void *braid__xcalloc (size_t n, size_t m);
-BRAID_HIDDEN char *braid__xstrdup (const char *s);
-BRAID_HIDDEN void braid__abort (const char *call, const char *what)
-    __attribute__ ((noreturn));
+/* The allocation helpers (braid__xmalloc, braid__xcalloc, braid__xstrdup)
+ * and braid__abort are declared in braid-internal.h: the I/O files use
+ * them too. */
 
 #endif /* BRAID_PRIVATE_H */

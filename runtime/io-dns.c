@@ -53,7 +53,7 @@ braid__io_getaddrinfo (const char *host, const char *service, int socktype,
   if (!braid_task_current ())
     return braid__raise_code (BRAID_ENOTASK, "braid_dns_resolve");
   braid_loop *loop = braid_loop_current ();
-  dns_op *o = braid__xcalloc_io (1, sizeof *o);
+  dns_op *o = braid__xcalloc (1, sizeof *o);
   braid__io_op_init (&o->op, loop, dns_cancel, dns_free);
   o->req.data = o;
   uint64_t id = braid__io_object_new (loop, "dns %s", host ? host : "");
@@ -99,7 +99,7 @@ braid_dns_resolve (const char *host, char ***addresses)
   size_t n = 0;
   for (struct addrinfo *a = res; a; a = a->ai_next)
     n++;
-  char **list = braid__xcalloc_io (n + 1, sizeof *list);
+  char **list = braid__xcalloc (n + 1, sizeof *list);
   size_t k = 0;
   for (struct addrinfo *a = res; a; a = a->ai_next)
     {

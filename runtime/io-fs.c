@@ -67,7 +67,7 @@ fs_op_new (const char *what, braid_loop **loop)
       return NULL;
     }
   *loop = braid_loop_current ();
-  fs_op *o = braid__xcalloc_io (1, sizeof *o);
+  fs_op *o = braid__xcalloc (1, sizeof *o);
   braid__io_op_init (&o->op, *loop, fs_cancel, fs_free);
   o->req.data = o;
   return o;
@@ -116,7 +116,7 @@ braid_file_open (const char *path, int flags, int mode, braid_file **file)
   int64_t fd = fs_finish (o, rc, id, "braid_file_open", NULL);
   if (fd < 0)
     return (int)fd;
-  braid_file *f = braid__xcalloc_io (1, sizeof *f);
+  braid_file *f = braid__xcalloc (1, sizeof *f);
   f->loop = loop;
   f->fd = (uv_file)fd;
   f->id = id;

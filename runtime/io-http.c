@@ -217,7 +217,7 @@ curl_socket_cb (CURL *easy, curl_socket_t fd, int what, void *userp,
     }
   if (!ctx)
     {
-      ctx = braid__xcalloc_io (1, sizeof *ctx);
+      ctx = braid__xcalloc (1, sizeof *ctx);
       ctx->fd = fd;
       ctx->c = c;
       if (uv_poll_init_socket (braid_loop_uv (c->loop), &ctx->poll, fd) < 0)
@@ -290,7 +290,7 @@ braid_http_client_new (void)
                    curl_easy_strerror (global_rc));
       return NULL;
     }
-  braid_http_client *c = braid__xcalloc_io (1, sizeof *c);
+  braid_http_client *c = braid__xcalloc (1, sizeof *c);
   c->multi = curl_multi_init ();
   if (!c->multi)
     {
@@ -319,7 +319,7 @@ braid_http_client_close (braid_http_client *c)
   if (!c)
     return;
   if (c->closed)
-    braid__abort_io ("braid_http_client_close", "client closed twice");
+    braid__abort ("braid_http_client_close", "client closed twice");
   braid__loop_remove_closer (c->loop, &c->closer);
   client_close (c);
 }
@@ -475,7 +475,7 @@ braid_http_client_request (braid_http_client *c, const braid_http_request *req,
     return braid__raise_code (BRAID_ENOTASK, "braid_http_request");
   if (braid_loop_current () != c->loop)
     return braid__raise_code (BRAID_EXLOOP, "braid_http_request");
-  http_op *h = braid__xcalloc_io (1, sizeof *h);
+  http_op *h = braid__xcalloc (1, sizeof *h);
   braid__io_op_init (&h->op, c->loop, http_cancel, http_free);
   h->c = c;
   c->refs++;
@@ -536,7 +536,7 @@ braid_http_client_request (braid_http_client *c, const braid_http_request *req,
     {
       resp->status = h->status;
       if (!h->body)
-        h->body = braid__xcalloc_io (1, 1);
+        h->body = braid__xcalloc (1, 1);
       resp->body = h->body;
       resp->body_len = h->body_len;
       resp->header_names = h->names;

@@ -128,22 +128,3 @@ braid__io_object_new (braid_loop *loop, const char *fmt, ...)
   braid__object_created (loop, id, BRAID_OBJ_IO, name);
   return id;
 }
-
-void *
-braid__xcalloc_io (size_t n, size_t size)
-{
-  void *p = calloc (n ? n : 1, size ? size : 1);
-  if (!p)
-    {
-      fprintf (stderr, "braid: out of memory in the I/O layer\n");
-      abort ();
-    }
-  return p;
-}
-
-void
-braid__abort_io (const char *call, const char *what)
-{
-  fprintf (stderr, "braid: %s: %s\n", call, what);
-  abort ();
-}

@@ -74,14 +74,6 @@ BRAID_IO_HIDDEN void braid__io_op_unref (braid__io_op *op);
  * run, so its reference is dropped here (and the future with it). */
 BRAID_IO_HIDDEN void braid__io_op_abandon (braid__io_op *op);
 
-/* calloc that aborts with a message when memory runs out (as the core's
- * braid__xcalloc). */
-BRAID_IO_HIDDEN void *braid__xcalloc_io (size_t n, size_t size);
-
-/* Aborts with "braid: @call: @what" (a programming error). */
-BRAID_IO_HIDDEN void braid__abort_io (const char *call, const char *what)
-    __attribute__ ((noreturn));
-
 /* Raises OSError for the libuv code @status (uv_strerror's text prefixed
  * by @what, the call's name) and returns @status. */
 BRAID_IO_HIDDEN int braid__io_raise_uv (int status, const char *what);

@@ -84,7 +84,7 @@ static void stream_close_at_loop_close (braid__closer *c);
 static braid_stream *
 stream_new (braid_loop *loop)
 {
-  braid_stream *s = braid__xcalloc_io (1, sizeof *s);
+  braid_stream *s = braid__xcalloc (1, sizeof *s);
   s->loop = loop;
   s->refs = 2; /* the user's and the handle's */
   uv_tcp_init (braid_loop_uv (loop), &s->tcp);
@@ -147,7 +147,7 @@ braid_stream_close (braid_stream *s)
   if (!s)
     return;
   if (s->closed)
-    braid__abort_io ("braid_stream_close", "stream closed twice");
+    braid__abort ("braid_stream_close", "stream closed twice");
   braid__loop_remove_closer (s->loop, &s->closer);
   stream_close (s);
 }
@@ -253,7 +253,7 @@ wait_data (braid_stream *s, const char *what)
     return braid__raise_code (BRAID_EBUSY, what);
   if (!braid_task_current ())
     return braid__raise_code (BRAID_ENOTASK, what);
-  read_op *r = braid__xcalloc_io (1, sizeof *r);
+  read_op *r = braid__xcalloc (1, sizeof *r);
   braid__io_op_init (&r->op, s->loop, read_cancel, read_free);
   r->s = s;
   s->refs++;
@@ -420,7 +420,7 @@ req_free (braid__io_op *op)
 static write_op *
 req_new (braid_loop *loop, size_t extra)
 {
-  write_op *w = braid__xcalloc_io (1, sizeof *w + extra);
+  write_op *w = braid__xcalloc (1, sizeof *w + extra);
   braid__io_op_init (&w->op, loop, req_cancel, req_free);
   w->req.write.data = w;
   return w;
@@ -609,7 +609,7 @@ connection_cb (uv_stream_t *h, int status)
       braid_stream *s;
       if (accept_one (srv, &s) < 0)
         return;
-      conn_ctx *ctx = braid__xcalloc_io (1, sizeof *ctx);
+      conn_ctx *ctx = braid__xcalloc (1, sizeof *ctx);
       ctx->s = s;
       ctx->handler = srv->handler;
       ctx->arg = srv->handler_arg;
@@ -677,7 +677,7 @@ braid_tcp_listen (const char *host, int port, braid_tcp_server **out)
   int rc = braid__io_getaddrinfo (host, service, SOCK_STREAM, &res);
   if (rc < 0)
     return rc;
-  braid_tcp_server *srv = braid__xcalloc_io (1, sizeof *srv);
+  braid_tcp_server *srv = braid__xcalloc (1, sizeof *srv);
   srv->loop = loop;
   srv->refs = 2;
   uv_tcp_init (braid_loop_uv (loop), &srv->tcp);
@@ -765,7 +765,7 @@ braid_tcp_accept (braid_tcp_server *srv, braid_stream **out)
         }
       if (srv->acceptor)
         return braid__raise_code (BRAID_EBUSY, "braid_tcp_accept");
-      accept_op *a = braid__xcalloc_io (1, sizeof *a);
+      accept_op *a = braid__xcalloc (1, sizeof *a);
       braid__io_op_init (&a->op, srv->loop, accept_cancel, accept_free);
       a->srv = srv;
       srv->refs++;
@@ -783,7 +783,7 @@ braid_tcp_server_close (braid_tcp_server *srv)
   if (!srv)
     return;
   if (srv->closed)
-    braid__abort_io ("braid_tcp_server_close", "server closed twice");
+    braid__abort ("braid_tcp_server_close", "server closed twice");
   braid__loop_remove_closer (srv->loop, &srv->closer);
   server_close (srv);
 }
