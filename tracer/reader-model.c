@@ -145,15 +145,6 @@ struct braid__builder
   int64_t last_t;
 };
 
-static size_t
-hash_id (uint64_t id)
-{
-  id ^= id >> 33;
-  id *= 0xff51afd7ed558ccdu;
-  id ^= id >> 33;
-  return (size_t) id;
-}
-
 static int
 map_grow (uint64_t **keys, int32_t **vals, size_t *mask)
 {
@@ -170,7 +161,7 @@ map_grow (uint64_t **keys, int32_t **vals, size_t *mask)
   for (size_t i = 0; i < old_n; i++)
     if ((*keys)[i] != 0)
       {
-        size_t j = hash_id ((*keys)[i]) & (n - 1);
+        size_t j = braid__id_hash ((*keys)[i]) & (n - 1);
         while (nk[j] != 0)
           j = (j + 1) & (n - 1);
         nk[j] = (*keys)[i];
@@ -184,21 +175,6 @@ map_grow (uint64_t **keys, int32_t **vals, size_t *mask)
   return 0;
 }
 
-static int32_t
-map_find (const uint64_t *keys, const int32_t *vals, size_t mask,
-          uint64_t id)
-{
-  if (keys == NULL || id == 0)
-    return -1;
-  for (size_t i = hash_id (id) & mask;; i = (i + 1) & mask)
-    {
-      if (keys[i] == id)
-        return vals[i];
-      if (keys[i] == 0)
-        return -1;
-    }
-}
-
 static int
 map_put (uint64_t **keys, int32_t **vals, size_t *mask, size_t *used,
          uint64_t id, int32_t val)
@@ -206,7 +182,7 @@ map_put (uint64_t **keys, int32_t **vals, size_t *mask, size_t *used,
   if (*keys == NULL || (*used + 1) * 2 > *mask + 1)
     if (map_grow (keys, vals, mask) != 0)
       return -1;
-  size_t i = hash_id (id) & *mask;
+  size_t i = braid__id_hash (id) & *mask;
   while ((*keys)[i] != 0 && (*keys)[i] != id)
     i = (i + 1) & *mask;
   if ((*keys)[i] == 0)
@@ -276,7 +252,7 @@ task_index (braid__builder *b, uint64_t id, int64_t t)
 {
   if (id == 0)
     return -1;
-  int32_t idx = map_find (b->keys, b->vals, b->mask, id);
+  int32_t idx = braid__id_map_find (b->keys, b->vals, b->mask, id);
   if (idx >= 0)
     return idx;
   if (b->n_tasks >= INT32_MAX - 1)
@@ -484,7 +460,7 @@ end_task (braid__builder *b, int32_t idx, int64_t t,
 static int32_t
 object_task (braid__builder *b, uint64_t object)
 {
-  return map_find (b->keys, b->vals, b->mask, object);
+  return braid__id_map_find (b->keys, b->vals, b->mask, object);
 }
 
 static int
@@ -697,7 +673,7 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
       {
         int32_t task = object_task (b, ev->object);
         if (task < 0)
-          task = map_find (b->keys, b->vals, b->mask, ev->task);
+          task = braid__id_map_find (b->keys, b->vals, b->mask, ev->task);
         if (task >= 0)
           {
             braid_trace_task *tk = &b->tasks[task];

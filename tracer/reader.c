@@ -725,41 +725,17 @@ ACCESSOR (braid_trace_output, outputs, outputs)
 ACCESSOR (braid_trace_object, objects, objects)
 ACCESSOR (braid_trace_problem, problems, problems)
 
-static size_t
-hash_id (uint64_t id)
-{
-  id ^= id >> 33;
-  id *= 0xff51afd7ed558ccdu;
-  id ^= id >> 33;
-  return (size_t) id;
-}
-
 int32_t
 braid_trace_find_task (const braid_trace *trace, uint64_t id)
 {
-  if (id == 0 || trace->task_keys == NULL)
-    return -1;
-  for (size_t i = hash_id (id) & trace->task_mask;;
-       i = (i + 1) & trace->task_mask)
-    {
-      if (trace->task_keys[i] == id)
-        return trace->task_vals[i];
-      if (trace->task_keys[i] == 0)
-        return -1;
-    }
+  return braid__id_map_find (trace->task_keys, trace->task_vals,
+                             trace->task_mask, id);
 }
 
 const braid_trace_object *
 braid_trace_find_object (const braid_trace *trace, uint64_t id)
 {
-  if (id == 0 || trace->obj_keys == NULL)
-    return NULL;
-  for (size_t i = hash_id (id) & trace->obj_mask;;
-       i = (i + 1) & trace->obj_mask)
-    {
-      if (trace->obj_keys[i] == id)
-        return &trace->objects[trace->obj_vals[i]];
-      if (trace->obj_keys[i] == 0)
-        return NULL;
-    }
+  int32_t i = braid__id_map_find (trace->obj_keys, trace->obj_vals,
+                                  trace->obj_mask, id);
+  return i < 0 ? NULL : &trace->objects[i];
 }

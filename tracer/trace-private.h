@@ -343,6 +343,37 @@ struct braid_trace
   braid_trace_compact_end *compact_ends;
 };
 
+/* The reader's id maps (task id -> index, object id -> index): open
+ * addressing with linear probing over @mask + 1 slots, key 0 for an
+ * empty slot, so id 0 is never a key. reader-model.c fills them and looks
+ * tasks up for every event, reader.c answers braid_trace_find_*: inline
+ * here so that both share one definition at no call's cost. */
+static inline size_t
+braid__id_hash (uint64_t id)
+{
+  id ^= id >> 33;
+  id *= 0xff51afd7ed558ccdu;
+  id ^= id >> 33;
+  return (size_t) id;
+}
+
+/* The value of @id in the map @keys/@vals, -1 when absent, when @id is 0
+ * or when the map is empty (@keys NULL). */
+static inline int32_t
+braid__id_map_find (const uint64_t *keys, const int32_t *vals, size_t mask,
+                    uint64_t id)
+{
+  if (keys == NULL || id == 0)
+    return -1;
+  for (size_t i = braid__id_hash (id) & mask;; i = (i + 1) & mask)
+    {
+      if (keys[i] == id)
+        return vals[i];
+      if (keys[i] == 0)
+        return -1;
+    }
+}
+
 /* A loaded event, as the reader keeps it while deriving the model. */
 typedef braid__rec braid__ev;
 
