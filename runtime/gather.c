@@ -51,16 +51,6 @@ gather_unref (gather *g)
   free (g);
 }
 
-/* Cancels @future the way asyncio's child.cancel() does: a task's future
- * is cancelled as a task (a request delivered at its suspension point). */
-static bool
-cancel_child (braid_future *future, const char *msg)
-{
-  braid_task *task = braid_future_task (future);
-  return task ? braid_task_cancel (task, msg)
-              : braid_future_cancel (future, msg);
-}
-
 /* Makes a CancelledError with @msg without leaving it current. */
 static braid_error *
 new_cancelled_error (const char *msg)
@@ -137,16 +127,19 @@ out:
 }
 
 /* asyncio's _GatheringFuture.cancel: passes the request on to every child,
- * in argument order (duplicates included, as asyncio iterates them). */
+ * in argument order (duplicates included, as asyncio iterates them). A
+ * task's future is cancelled as a task by braid_future_cancel (a request
+ * delivered at its suspension point), as asyncio's child.cancel(). Only
+ * called through the outer future's cancel override, which
+ * braid_future_cancel runs while the outer future is pending. */
 static bool
 gather_cancel (gather *g, const char *msg)
 {
   bool ret = false;
 
-  if (braid_future_done (g->outer))
-    return false;
   for (size_t i = 0; i < g->nargs; i++)
-    if (!braid_future_done (g->args[i]) && cancel_child (g->args[i], msg))
+    if (!braid_future_done (g->args[i])
+        && braid_future_cancel (g->args[i], msg))
       ret = true;
   if (ret)
     {

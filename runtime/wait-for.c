@@ -109,14 +109,6 @@ waiter_finish (waiter *w)
   waiter_release (w, drop);
 }
 
-static bool
-cancel_future (braid_future *future)
-{
-  braid_task *task = braid_future_task (future);
-  return task ? braid_task_cancel (task, NULL)
-              : braid_future_cancel (future, NULL);
-}
-
 /* asyncio's _cancel_and_wait: cancel @future and wait on a private waiter
  * until it is done, so this wait itself stays cancellable. Returns 0, or
  * the code of the caller's own cancellation. */
@@ -128,7 +120,7 @@ cancel_and_wait (braid_future *future, uint64_t id)
 
   if (!w)
     return BRAID_ENOMEM;
-  cancel_future (future);
+  braid_future_cancel (future, NULL);
   rc = braid__await_as (w->waiter, BRAID_WAIT_WAIT, id, NULL);
   waiter_finish (w);
   return rc;
