@@ -258,7 +258,6 @@ struct braid_task
   const char *file;
   int line;
   bool started;
-  bool finished;       /* its function returned (or never ran) */
   bool must_cancel;    /* deliver a CancelledError at the next step */
   bool wake_cancelled; /* its sleep was cancelled: raise on resume */
   bool closing;        /* unwound by braid_loop_close: every await fails */
@@ -302,7 +301,6 @@ BRAID_HIDDEN int braid__task_deliver_cancel (braid_task *t);
 BRAID_HIDDEN void braid__emit_woken (braid_task *t, braid_task *waker,
                                      uint64_t object)
     __attribute__ ((noinline));
-BRAID_HIDDEN uint64_t braid__id_new (void);
 BRAID_HIDDEN void braid__wait_describe (const braid_task *t, char *buf,
                                         size_t size);
 

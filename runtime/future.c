@@ -22,12 +22,6 @@ static BRAID_TLS uint64_t id_next, id_end;
 uint64_t
 braid__object_id_new (void)
 {
-  return braid__id_new ();
-}
-
-uint64_t
-braid__id_new (void)
-{
   if (BRAID_UNLIKELY (id_next == id_end))
     {
       id_next

@@ -12,16 +12,13 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "io-private.h"
 
 struct braid_file
 {
-  braid_loop *loop;
   uv_file fd;
   uint64_t id;
-  char *path;
 };
 
 typedef struct fs_op
@@ -117,10 +114,8 @@ braid_file_open (const char *path, int flags, int mode, braid_file **file)
   if (fd < 0)
     return (int)fd;
   braid_file *f = braid__xcalloc (1, sizeof *f);
-  f->loop = loop;
   f->fd = (uv_file)fd;
   f->id = id;
-  f->path = strdup (path);
   *file = f;
   return 0;
 }
@@ -193,7 +188,6 @@ braid_file_close (braid_file *file)
       if (rc < 0)
         rc = braid__io_raise_uv (rc, "braid_file_close");
     }
-  free (file->path);
   free (file);
   return rc;
 }

@@ -270,13 +270,13 @@ slot_prepare (braid__stack_pool *pool, arena *a, size_t i)
     s->canary = (const uint64_t *)(s->base - BRAID__STACK_CANARY_BYTES);
 }
 
-/* Marks @s in use. valgrind knows only the stacks in use: it searches
- * its list of stacks linearly, so a million idle ones would slow it to a
- * crawl. Outside valgrind the requests are a few no-op instructions. */
+/* Registers @s, now in use, with valgrind, which is told only of the
+ * stacks in use: it searches its list of stacks linearly, so a million
+ * idle ones would slow it to a crawl. Outside valgrind the requests are a
+ * few no-op instructions. */
 static inline void
 stack_take (struct braid__stack *s)
 {
-  s->in_use = true;
 #ifdef HAVE_VALGRIND_H
   s->valgrind_id = VALGRIND_STACK_REGISTER (s->base, s->base + s->size);
 #endif
@@ -367,7 +367,6 @@ void
 braid__stack_release (struct braid__stack *stack)
 {
   braid__stack_pool *pool = stack->pool;
-  stack->in_use = false;
 #ifdef HAVE_VALGRIND_H
   VALGRIND_STACK_DEREGISTER (stack->valgrind_id);
 #endif

@@ -26,7 +26,6 @@ struct braid__stack
   struct braid__stack *next_free;
   unsigned valgrind_id; /* valgrind's stack id, when registered */
   bool guarded;         /* a PROT_NONE page lies just below base */
-  bool in_use;
 };
 
 /* Takes a stack from @pool: the most recently freed one, else a new slot

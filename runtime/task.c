@@ -79,7 +79,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
   f->retrieved = f->gathered = f->reported = f->close_wait = false;
   f->ncbs = 0;
   f->capcbs = 1;
-  f->id = braid__id_new ();
+  f->id = braid__object_id_new ();
   f->loop = loop;
   f->result = NULL;
   f->error = NULL;
@@ -92,7 +92,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
   t->fn_name = fn_name;
   t->file = file;
   t->line = line;
-  t->started = t->finished = t->must_cancel = t->wake_cancelled = false;
+  t->started = t->must_cancel = t->wake_cancelled = false;
   t->closing = false;
   t->wait_kind = WAITK_NONE;
   t->wait_reason = BRAID_WAIT_NONE;
@@ -486,7 +486,6 @@ task_finish (braid_task *t, void *result)
 {
   braid_error *err = t->error;
   t->error = NULL;
-  t->finished = true;
   int state = FUT_RESULT;
   if (err)
     {
