@@ -1340,13 +1340,9 @@ braid__builder_finish (braid__builder *b,
     }
   if (compose_problems (b) != 0)
     goto fail;
-  /* Totals cover each task whole, before any window clips its slices. */
-  /* A window clips full slices; the reader asks for none in compact
-   * mode, and the builder goes back to the full form if it gets one. */
-  if (b->compact && options != NULL
-      && (options->start_ns != 0 || options->end_ns != 0)
-      && decompact (b) != 0)
-    goto fail;
+  /* Totals cover each task whole, before any window clips its slices.
+   * A window clips full slices: compact mode comes with none (reader.c
+   * asks for it only without one). */
   int compact = b->compact;
   if (compact ? group_cslices (b, &trace->compact_ends) != 0
               : group_slices (b) != 0)

@@ -274,7 +274,6 @@ load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
                                NULL);
   if (rc != SQLITE_OK)
     return sqlite_failure (error, path, db, rc);
-  int saw_complete = 0;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       const char *key = (const char *) sqlite3_column_text (st, 0);
@@ -294,18 +293,13 @@ load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
       else if (strcmp (key, "start_unix_ns") == 0)
         m->start_unix_ns = num;
       else if (strcmp (key, "complete") == 0)
-        {
-          saw_complete = 1;
-          m->complete = num == 1;
-        }
+        m->complete = num == 1;
       else if (strcmp (key, "schema_version") == 0)
         m->schema_version = (int) num;
     }
   sqlite3_finalize (st);
   if (rc != SQLITE_DONE)
     return sqlite_failure (error, path, db, rc);
-  if (!saw_complete)
-    m->complete = false;
   return 0;
 }
 

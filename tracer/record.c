@@ -98,11 +98,11 @@ producer_new (braid__session *s)
   if (p == NULL)
     return NULL;
   memset (p, 0, sizeof *p);
+  /* A power of two of at least 64 slots (session.c rounds up): room for
+   * an observer wait and a wide event. */
   size_t cap = s->ring_capacity ? s->ring_capacity : DEFAULT_RING_CAPACITY;
   /* The ring's pages are mapped now, not at the first write of each: a
    * page fault on the hot path costs as much as a hundred events. */
-  if (cap < 16)
-    cap = 16; /* room for an observer wait and a wide event */
   p->ring_bytes = (cap + BRAID__WIDE_SLOTS) * sizeof *p->ring;
   p->ring = mmap (NULL, p->ring_bytes, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -579,7 +579,6 @@ braid__trace_hook (void *user_data, const braid_event *ev)
            && kind != BRAID_EV_TASK_WOKEN && p->running_task == task)
     p->running_task = 0;
   uint64_t time_ns = ev->time_ns;
-  p->last_time = time_ns;
   /* One thread records: seq is its own counter (see next_seq). */
   uint64_t seq = p->last_seq + 1;
   uint64_t last = seq + braid__rec_span (kind, ev->line) - 1;

@@ -107,6 +107,9 @@ install_exit_handlers (void)
     }
 }
 
+/* A ring's capacity for @n slots asked: a power of two (the ring indexes
+ * with a mask) and at least 64, room for an observer wait and a wide
+ * event, which record.c counts on. */
 static size_t
 round_up_pow2 (size_t n)
 {

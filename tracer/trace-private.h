@@ -125,7 +125,10 @@ typedef struct braid__producer
   uint64_t running_task; /* the task whose step runs on this thread */
   int open_loops;        /* loops created and not closed here */
   int seen_loop;         /* a loop was ever created here */
-  uint64_t last_time;    /* the last loop clock reading seen here */
+  /* The time of the last event record_slow saw here inside a loop; read
+   * only once every loop is closed, and the LOOP_CLOSED that closed the
+   * last one set it, so the fast path need not. */
+  uint64_t last_time;
   uint32_t id;           /* 1 for the first producer of the session... */
   /* The intern table: open addressing over (hash, id, text), and in
    * front of it a direct-mapped cache keyed by the string's address. */
@@ -173,8 +176,6 @@ typedef struct braid__session
   pthread_t writer;
   int hooks_installed;
   size_t ring_capacity;         /* slots per producer ring */
-  /* Filled by the writer when it sees LOOP_CREATED. */
-  int clock_kind;
 } braid__session;
 
 enum
@@ -409,8 +410,9 @@ braid__builder *braid__builder_new (struct braid_trace *trace);
 /* Adds the next event. Returns 0 or BRAID_ENOMEM. */
 int braid__builder_add (braid__builder *b, const braid__ev *ev);
 /* Closes what is open at the end of the trace, applies the time window
- * of @options (may be NULL), sorts, and stores the arrays in the trace.
- * Frees @b. Returns 0 or BRAID_ENOMEM. */
+ * of @options (may be NULL; a window only for a trace not in compact
+ * mode), sorts, and stores the arrays in the trace. Frees @b. Returns 0
+ * or BRAID_ENOMEM. */
 int braid__builder_finish (braid__builder *b,
                            const braid_trace_load_options *options);
 void braid__builder_free (braid__builder *b); /* accepts NULL */
