@@ -580,10 +580,7 @@ accept_one (braid_tcp_server *srv, braid_stream **out)
   int rc = uv_accept ((uv_stream_t *)&srv->tcp, (uv_stream_t *)&s->tcp);
   if (rc < 0)
     {
-      s->closed = true;
-      braid__loop_remove_closer (s->loop, &s->closer);
-      uv_close ((uv_handle_t *)&s->tcp, stream_close_cb);
-      stream_unref (s);
+      braid_stream_close (s);
       return rc;
     }
   uv_tcp_nodelay (&s->tcp, 1); /* as asyncio, see braid_tcp_connect */
