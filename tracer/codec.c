@@ -374,23 +374,12 @@ braid__batches_load (sqlite3 *db, uint64_t first_seq, braid__rec **out,
 {
   *out = NULL;
   *n_out = 0;
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2 (db,
-                               "SELECT 1 FROM sqlite_schema WHERE type = "
-                               "'table' AND name = 'batches'",
-                               -1, &st, NULL);
-  if (rc != SQLITE_OK)
-    return rc;
-  rc = sqlite3_step (st);
-  sqlite3_finalize (st);
-  if (rc == SQLITE_DONE)
-    return SQLITE_OK; /* a file without batches */
-  if (rc != SQLITE_ROW)
-    return rc;
+  int rc;
+  if (!braid__has_table (db, "batches", &rc))
+    return rc; /* SQLITE_OK for a file without batches */
 
-  rc = sqlite3_prepare_v2 (db,
-                           BATCHES_QUERY,
-                           -1, &st, NULL);
+  sqlite3_stmt *st = NULL;
+  rc = sqlite3_prepare_v2 (db, BATCHES_QUERY, -1, &st, NULL);
   if (rc != SQLITE_OK)
     return rc;
   braid__rec *evs = NULL;
@@ -562,19 +551,9 @@ braid__batches_each (sqlite3 *db, uint64_t first_seq,
                      void *data, size_t *n_out)
 {
   *n_out = 0;
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2 (db,
-                               "SELECT 1 FROM sqlite_schema WHERE type = "
-                               "'table' AND name = 'batches'",
-                               -1, &st, NULL);
-  if (rc != SQLITE_OK)
-    return rc;
-  rc = sqlite3_step (st);
-  sqlite3_finalize (st);
-  if (rc == SQLITE_DONE)
-    return SQLITE_OK; /* a file without batches */
-  if (rc != SQLITE_ROW)
-    return rc;
+  int rc;
+  if (!braid__has_table (db, "batches", &rc))
+    return rc; /* SQLITE_OK for a file without batches */
 
   /* A first pass checks every blob before any event is handed over, as
    * the materializing path does, and finds out whether the stored order

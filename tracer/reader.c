@@ -118,28 +118,6 @@ check_file (const char *path, char **error)
   return 0;
 }
 
-static int
-has_table (sqlite3 *db, const char *name, int *rc_out)
-{
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2 (db,
-                               "SELECT 1 FROM sqlite_schema "
-                               "WHERE type = 'table' AND name = ?",
-                               -1, &st, NULL);
-  int found = 0;
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_text (st, 1, name, -1, SQLITE_STATIC);
-      rc = sqlite3_step (st);
-      found = rc == SQLITE_ROW;
-      if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-        rc = SQLITE_OK;
-    }
-  sqlite3_finalize (st);
-  *rc_out = rc;
-  return found;
-}
-
 /* Checks that table @name has every column of the NULL-terminated
  * @columns. Returns 0, or fills @missing with the first one missing. */
 static int
@@ -193,7 +171,7 @@ check_schema (sqlite3 *db, const char *path, char **error)
   if (rc != SQLITE_OK)
     return sqlite_failure (error, path, db, rc);
 
-  int has_meta = has_table (db, "meta", &rc);
+  int has_meta = braid__has_table (db, "meta", &rc);
   if (rc != SQLITE_OK)
     return sqlite_failure (error, path, db, rc);
   if (version == 0 && !has_meta)
@@ -231,7 +209,7 @@ check_schema (sqlite3 *db, const char *path, char **error)
                  { "events", event_cols } };
   for (size_t i = 0; i < 3; i++)
     {
-      if (!has_table (db, tables[i].name, &rc))
+      if (!braid__has_table (db, tables[i].name, &rc))
         {
           if (rc != SQLITE_OK)
             return sqlite_failure (error, path, db, rc);

@@ -5,9 +5,12 @@
  * reader checks a file against the table and column names listed here. A
  * change to anything stored is a new schema version: bump
  * BRAID_TRACE_SCHEMA_VERSION, keep reading the old one, and update
- * SCHEMA.md in the same commit.
+ * SCHEMA.md in the same commit. Also owns the one query of whether a file
+ * has a table, which the reader and the batch decoder ask.
  */
 #include "trace-private.h"
+
+#include <sqlite3.h>
 
 /* Tables. While recording, events stay packed in batches (one row per
  * drain of a thread's ring, codec.c); finalization (finalize.c) expands
@@ -254,3 +257,25 @@ _Static_assert (BRAID_EV_TASK_CREATED == 5 && BRAID_EV_TASK_WOKEN == 8
                   && BRAID_EV_SLOW_STEP == 20 && BRAID_EV_DEADLOCK == 21
                   && BRAID_EV_OBSERVER_WAIT == 23,
                 "schema.c's views assume these stored kind numbers");
+
+int
+braid__has_table (sqlite3 *db, const char *name, int *rc_out)
+{
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (db,
+                               "SELECT 1 FROM sqlite_schema "
+                               "WHERE type = 'table' AND name = ?",
+                               -1, &st, NULL);
+  int found = 0;
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (st, 1, name, -1, SQLITE_STATIC);
+      rc = sqlite3_step (st);
+      found = rc == SQLITE_ROW;
+      if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  sqlite3_finalize (st);
+  *rc_out = rc;
+  return found;
+}

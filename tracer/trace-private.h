@@ -217,6 +217,10 @@ void braid__writer_join (braid__session *s);
 extern const char braid__schema_sql[];
 extern const char braid__views_sql[];
 extern const char braid__indexes_sql[];
+/* braid__has_table:
+ * Whether @db has a table named @name: 1 or 0. *rc_out gets SQLITE_OK,
+ * or the SQLite error of the query (the result is then 0). */
+int braid__has_table (struct sqlite3 *db, const char *name, int *rc_out);
 
 /* ---------------------------------------------------------------------
  * Batches: codec.c and finalize.c
