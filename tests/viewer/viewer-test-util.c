@@ -79,6 +79,10 @@ vt_record_sample (const char *name, const char *const *args)
                       NULL, NULL, NULL, NULL, &status, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
+  /* Every sample exits 0 (tests/samples checks it too): a trace left by
+   * a sample that failed or crashed is not the one the test expects. */
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
   g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
   g_strfreev (env);
   g_ptr_array_free (argv, TRUE);

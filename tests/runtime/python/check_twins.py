@@ -48,6 +48,14 @@ for c_name, py_name in group["pairs"].items():
     py = os.path.join(HERE, f"{py_name}.py")
     with open(py) as f:
         cases = re.findall(group["case"], f.read(), re.M)
+    # A twin whose cases the pattern misses, or a C test whose expected
+    # logs it misses, would otherwise check nothing and pass.
+    if not expected:
+        print(f"NO EXPECTED LOGS found in test-{c_name}.c")
+        failed += 1
+    if not [c for c in cases if c not in group["helpers"]]:
+        print(f"NO CASES found in {py_name}.py")
+        failed += 1
     for case in cases:
         if case in group["helpers"]:
             continue
