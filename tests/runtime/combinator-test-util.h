@@ -12,6 +12,7 @@
 
 #include <glib.h>
 #include <stdarg.h>
+#include <stdint.h>
 
 #include "braid.h"
 #include "plain-hook.h"
@@ -205,6 +206,39 @@ sleeping_child (void *arg)
     }
   note ("%s-done", s->name);
   return (void *)s->name;
+}
+
+/* Gathers the @n tasks @t with @flags, checks the gather succeeded, and
+ * drops the references to the tasks. */
+static void
+gather_all (braid_task **t, int n, braid_gather_flags flags)
+{
+  g_assert_cmpint (braid_gather_tasks (t, n, NULL, NULL, flags), ==, 0);
+  for (int i = 0; i < n; i++)
+    braid_task_unref (t[i]);
+}
+
+/* A task that yields @yields times, logs @word, then completes @future
+ * with @result: the tests of "a waiter resumes two iterations after the
+ * completion" use it with a ticker beside. */
+typedef struct waker_args
+{
+  braid_future *future;
+  int yields;
+  const char *word;
+  intptr_t result;
+} waker_args;
+
+static void *
+waker (void *arg)
+{
+  waker_args *w = arg;
+
+  for (int i = 0; i < w->yields; i++)
+    braid_yield ();
+  note ("%s", w->word);
+  braid_future_set_result (w->future, (void *)w->result);
+  return NULL;
 }
 
 #endif /* COMBINATOR_TEST_UTIL_H */

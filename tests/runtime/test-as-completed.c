@@ -99,30 +99,12 @@ test_timeout_leaves_tasks_running (void)
   g_assert_true (saw_suspension_on (BRAID_WAIT_WAIT, BRAID_OBJ_WAIT));
 }
 
-typedef struct waker_args
-{
-  braid_future *future;
-  int yields;
-} waker_args;
-
-static void *
-waker (void *arg)
-{
-  waker_args *w = arg;
-
-  for (int i = 0; i < w->yields; i++)
-    braid_yield ();
-  note ("complete");
-  braid_future_set_result (w->future, (void *)(intptr_t)5);
-  return NULL;
-}
-
 /* python: next_resumes_two_iterations_after_completion */
 static void *
 next_resumes_two_iterations_after_completion (void *unused)
 {
   braid_future *fut = braid_future_new (NULL);
-  waker_args w = { fut, 1 };
+  waker_args w = { fut, 1, "complete", 5 };
   braid_as_completed *it = braid_as_completed_new (&fut, 1, -1);
   braid_task *t1, *t2;
   void *res = NULL;

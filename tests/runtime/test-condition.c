@@ -34,14 +34,6 @@ waiter (void *arg)
   return NULL;
 }
 
-static void
-gather_all (braid_task **t, int n, braid_gather_flags flags)
-{
-  g_assert_cmpint (braid_gather_tasks (t, n, NULL, NULL, flags), ==, 0);
-  for (int i = 0; i < n; i++)
-    braid_task_unref (t[i]);
-}
-
 /* python: notify_wakes_the_oldest_waiters */
 static void *
 notify_wakes_the_oldest_waiters (void *unused)

@@ -239,30 +239,12 @@ test_cancel_with_return_exceptions_waits_for_all (void)
   g_assert_cmpint (test_never_retrieved, ==, 0);
 }
 
-typedef struct waker_args
-{
-  braid_future *future;
-  int yields;
-} waker_args;
-
-static void *
-waker (void *arg)
-{
-  waker_args *w = arg;
-
-  for (int i = 0; i < w->yields; i++)
-    braid_yield ();
-  note ("complete-child");
-  braid_future_set_result (w->future, (void *)(intptr_t)7);
-  return NULL;
-}
-
 /* python: awaiter_resumes_two_iterations_after_child */
 static void *
 awaiter_resumes_two_iterations_after_child (void *unused)
 {
   braid_future *fut = braid_future_new (NULL);
-  waker_args w = { fut, 1 };
+  waker_args w = { fut, 1, "complete-child", 7 };
   braid_task *t1, *t2;
   void *res[1];
 

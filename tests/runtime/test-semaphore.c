@@ -32,14 +32,6 @@ logged_worker (void *arg)
   return NULL;
 }
 
-static void
-gather_all (braid_task **t, int n, braid_gather_flags flags)
-{
-  g_assert_cmpint (braid_gather_tasks (t, n, NULL, NULL, flags), ==, 0);
-  for (int i = 0; i < n; i++)
-    braid_task_unref (t[i]);
-}
-
 /* python: semaphore_hands_over_in_arrival_order */
 static void *
 semaphore_hands_over_in_arrival_order (void *unused)

@@ -75,7 +75,7 @@ test_outer_cancel_leaves_inner_running (void)
              "inner-done inner=5");
 }
 
-/* python: outer_cancel_then_inner_error_is_retrieved. As in asyncio, once
+/* python: outer_cancel_then_inner_error_is_reported. As in asyncio, once
  * the outer future is cancelled the shield stops listening to the inner
  * task, so nobody reads its later error: it is reported once. */
 static void *
@@ -133,30 +133,12 @@ test_inner_cancel_cancels_outer (void)
              "inner-start cancel-inner outer-cancelled=True");
 }
 
-typedef struct waker_args
-{
-  braid_future *future;
-  int yields;
-} waker_args;
-
-static void *
-waker (void *arg)
-{
-  waker_args *w = arg;
-
-  for (int i = 0; i < w->yields; i++)
-    braid_yield ();
-  note ("complete");
-  braid_future_set_result (w->future, (void *)(intptr_t)9);
-  return NULL;
-}
-
 /* python: awaiter_resumes_two_iterations_after_inner */
 static void *
 awaiter_resumes_two_iterations_after_inner (void *unused)
 {
   braid_future *fut = braid_future_new (NULL);
-  waker_args w = { fut, 1 };
+  waker_args w = { fut, 1, "complete", 9 };
   braid_task *t1 = braid_spawn (ticker, GINT_TO_POINTER (6));
   braid_task *t2 = braid_spawn (waker, &w);
   braid_future *outer = braid_shield (fut);

@@ -112,31 +112,13 @@ test_timeout_returns_pending_without_cancelling (void)
              "a-start timeout=P:0 cancelled=False a-done a=a");
 }
 
-typedef struct waker_args
-{
-  braid_future *future;
-  int yields;
-} waker_args;
-
-static void *
-waker (void *arg)
-{
-  waker_args *w = arg;
-
-  for (int i = 0; i < w->yields; i++)
-    braid_yield ();
-  note ("complete");
-  braid_future_set_result (w->future, NULL);
-  return NULL;
-}
-
 /* python: waiter_resumes_two_iterations_after_completion. Even a future
  * already done goes through its queued callback. */
 static void *
 waiter_resumes_two_iterations_after_completion (void *unused)
 {
   braid_future *fut = braid_future_new (NULL);
-  waker_args w = { fut, 1 };
+  waker_args w = { fut, 1, "complete", 0 };
   braid_task *t1, *t2;
 
   t1 = braid_spawn (ticker, GINT_TO_POINTER (6));

@@ -99,22 +99,6 @@ test_kill_9_leaves_committed_events_marked_incomplete (void)
   g_free (path);
 }
 
-static int64_t
-query_int (const char *path, const char *sql)
-{
-  sqlite3 *db = NULL;
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_stmt *st = NULL;
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
-  int64_t v = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
-  sqlite3_close (db);
-  return v;
-}
-
 static void
 test_kill_9_batches_are_read_and_repair_makes_the_views (void)
 {
@@ -126,9 +110,9 @@ test_kill_9_batches_are_read_and_repair_makes_the_views (void)
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
 
   /* Nothing was finalized: every committed event is in a batch. */
-  g_assert_cmpint (query_int (path, "SELECT count(*) FROM events"), ==, 0);
-  int64_t packed = query_int (path, "SELECT COALESCE (sum(n), 0) "
-                                    "FROM batches");
+  g_assert_cmpint (query_int_at (path, "SELECT count(*) FROM events"), ==, 0);
+  int64_t packed = query_int_at (path, "SELECT COALESCE (sum(n), 0) "
+                                       "FROM batches");
   g_assert_cmpint (packed, >=, 20000);
   braid_trace *trace = open_or_fail (path);
   uint64_t read = braid_trace_get_meta (trace)->n_events;
@@ -155,25 +139,25 @@ test_kill_9_batches_are_read_and_repair_makes_the_views (void)
       g_free (out);
       g_free (err);
     }
-  g_assert_cmpint (query_int (path, "SELECT count(*) FROM events"), ==,
+  g_assert_cmpint (query_int_at (path, "SELECT count(*) FROM events"), ==,
                    (int64_t) read);
-  g_assert_cmpint (query_int (path, "SELECT max(seq) FROM events"), ==,
+  g_assert_cmpint (query_int_at (path, "SELECT max(seq) FROM events"), ==,
                    (int64_t) read);
-  g_assert_cmpint (query_int (path, "SELECT count(*) FROM batches"), ==, 0);
-  g_assert_cmpint (query_int (path, "SELECT value FROM meta"
-                                    " WHERE key = 'finalized'"),
+  g_assert_cmpint (query_int_at (path, "SELECT count(*) FROM batches"), ==, 0);
+  g_assert_cmpint (query_int_at (path, "SELECT value FROM meta"
+                                       " WHERE key = 'finalized'"),
                    ==, 1);
-  g_assert_cmpint (query_int (path, "SELECT value FROM meta"
-                                    " WHERE key = 'complete'"),
+  g_assert_cmpint (query_int_at (path, "SELECT value FROM meta"
+                                       " WHERE key = 'complete'"),
                    ==, 0);
   /* The views answer, and agree with the reader. */
-  g_assert_cmpint (query_int (path, "SELECT count(*) FROM outputs"), ==,
+  g_assert_cmpint (query_int_at (path, "SELECT count(*) FROM outputs"), ==,
                    (int64_t) n_outputs_before);
-  g_assert_cmpint (query_int (path, "SELECT count(*) FROM tasks"
-                                    " WHERE name = 'main'"),
+  g_assert_cmpint (query_int_at (path, "SELECT count(*) FROM tasks"
+                                       " WHERE name = 'main'"),
                    ==, 1);
-  g_assert_cmpint (query_int (path, "SELECT count(*) FROM problems"
-                                    " WHERE kind = 'incomplete'"),
+  g_assert_cmpint (query_int_at (path, "SELECT count(*) FROM problems"
+                                       " WHERE kind = 'incomplete'"),
                    ==, 1);
   trace = open_or_fail (path);
   g_assert_cmpuint (braid_trace_get_meta (trace)->n_events, ==, read);
@@ -220,7 +204,7 @@ check_signal_flushes (int sig)
   g_assert_true (m->complete);
   g_assert_cmpuint (m->n_events, ==, 5001);
   /* Finalized in the handler: the events table holds them all. */
-  g_assert_cmpint (query_int (path, "SELECT count(*) FROM events"), ==,
+  g_assert_cmpint (query_int_at (path, "SELECT count(*) FROM events"), ==,
                    5001);
   braid_trace_close (trace);
   remove_trace (path);

@@ -64,16 +64,6 @@ feed_big_object_scenario (void)
   feed (BRAID_EV_TASK_COMPLETED, T0 + 60, 30, 0, 0, 0, 0, 0, 0, 0, 0);
 }
 
-static char *
-record (void (*scenario) (void))
-{
-  char *path = test_trace_path ("trace.db");
-  g_assert_cmpint (braid__trace_begin (path, 0, 0), ==, 0);
-  scenario ();
-  g_assert_cmpint (braid_trace_stop (), ==, 0);
-  return path;
-}
-
 static braid_trace *
 open_compact (const char *path)
 {

@@ -4,18 +4,6 @@
 
 #include "trace-test-util.h"
 
-static int64_t
-count (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
-  int64_t v = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
-  return v;
-}
-
 static void
 test_repeated_strings_are_stored_once (void)
 {
@@ -38,12 +26,12 @@ test_repeated_strings_are_stored_once (void)
   sqlite3 *db = NULL;
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL),
                    ==, SQLITE_OK);
-  g_assert_cmpint (count (db, "SELECT count(*) FROM events"), ==, 2000);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM events"), ==, 2000);
   /* 10 names + function + file + the output line. */
-  g_assert_cmpint (count (db, "SELECT count(*) FROM strings"), ==, 13);
-  g_assert_cmpint (count (db, "SELECT count(DISTINCT text) FROM strings"),
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM strings"), ==, 13);
+  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT text) FROM strings"),
                    ==, 13);
-  g_assert_cmpint (count (db, "SELECT count(DISTINCT s3) FROM events"
+  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT s3) FROM events"
                               " WHERE kind = 5"),
                    ==, 1);
   sqlite3_close (db);
@@ -73,7 +61,7 @@ test_null_and_empty_strings_differ (void)
   sqlite3 *db = NULL;
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL),
                    ==, SQLITE_OK);
-  g_assert_cmpint (count (db, "SELECT s1 IS NOT NULL AND s2 IS NULL"
+  g_assert_cmpint (query_int (db, "SELECT s1 IS NOT NULL AND s2 IS NULL"
                               " FROM events WHERE kind = 5"),
                    ==, 1);
   sqlite3_close (db);

@@ -1,15 +1,17 @@
 /* trace-test-util.h: helpers shared by the tracer tests.
  *
  * Feeding synthetic events straight into the tracer's hook (no runtime
- * involved), temporary trace paths, and opening a trace with the reader
- * while failing the test with the reader's message. Header-only: each
- * test is one executable.
+ * involved), temporary trace paths, recording a scenario of such
+ * events, opening a trace with the reader while failing the test with the
+ * reader's message, and reading one number from a trace with SQL.
+ * Header-only: each test is one executable.
  */
 #ifndef TRACE_TEST_UTIL_H
 #define TRACE_TEST_UTIL_H
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "braid-hooks.h"
@@ -51,6 +53,44 @@ open_or_fail (const char *path)
     g_error ("cannot open %s: %s", path, error ? error : "?");
   g_assert_nonnull (trace);
   return trace;
+}
+
+/* Records @scenario (a function that feeds synthetic events) into a new
+ * trace and returns the trace's path (g_free; remove_trace). */
+static inline char *
+record (void (*scenario) (void))
+{
+  char *path = test_trace_path ("trace.db");
+  g_assert_cmpint (braid__trace_begin (path, 0, 0), ==, 0);
+  scenario ();
+  g_assert_cmpint (braid_trace_stop (), ==, 0);
+  return path;
+}
+
+/* The first column of the first row of @sql on @db, as an integer; fails
+ * the test when the query is wrong or returns no row. */
+static inline int64_t
+query_int (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  int64_t v = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  return v;
+}
+
+/* query_int on the trace file at @path, opened read-only for the query. */
+static inline int64_t
+query_int_at (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  int64_t v = query_int (db, sql);
+  sqlite3_close (db);
+  return v;
 }
 
 /* Removes a trace and its directory. */

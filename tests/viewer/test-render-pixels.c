@@ -53,17 +53,54 @@ render (const char *db, const char *axis, const char *png_name)
   return s;
 }
 
+/* One sample's trace rendered by braid-render, opened with the reader,
+ * and laid out as braid-render laid it out. */
+typedef struct
+{
+  char *db;
+  cairo_surface_t *png;
+  braid_trace *trace;
+  braid_timeline_model *m;
+  braid_timeline_view v;
+} rendered;
+
+/* Records the sample @name, renders it on @axis into @png_name and opens
+ * it. Returns false (the test is skipped) when the sample is not built. */
+static bool
+rendered_open (rendered *r, const char *name, braid_timeline_axis axis,
+               const char *png_name)
+{
+  r->db = vt_record_sample (name, NULL);
+  if (!r->db)
+    return false;
+  r->png = render (r->db, axis == BRAID_TIMELINE_AXIS_STEPS ? "steps" : "time",
+                   png_name);
+  r->trace = vt_open (r->db);
+  r->m = braid_timeline_model_new (r->trace);
+  view_like_render (r->m, axis, &r->v);
+  return true;
+}
+
+static void
+rendered_close (rendered *r)
+{
+  braid_timeline_model_free (r->m);
+  braid_trace_close (r->trace);
+  cairo_surface_destroy (r->png);
+  g_free (r->db);
+}
+
 static void
 test_running_lane_has_running_colour_at_its_x (void)
 {
-  char *db = vt_record_sample ("print_numbers", NULL);
-  if (!db)
+  rendered r;
+  if (!rendered_open (&r, "print_numbers", BRAID_TIMELINE_AXIS_STEPS,
+                      "running.png"))
     return;
-  cairo_surface_t *png = render (db, "steps", "running.png");
-  braid_trace *trace = vt_open (db);
-  braid_timeline_model *m = braid_timeline_model_new (trace);
-  braid_timeline_view v;
-  view_like_render (m, BRAID_TIMELINE_AXIS_STEPS, &v);
+  cairo_surface_t *png = r.png;
+  braid_trace *trace = r.trace;
+  braid_timeline_model *m = r.m;
+  braid_timeline_view v = r.v;
 
   guint32 running
       = vt_rgb_hex (braid_timeline_state_color (BRAID_STATE_RUNNING, 0));
@@ -114,10 +151,7 @@ test_running_lane_has_running_colour_at_its_x (void)
   g_assert_cmpint (checked_ready, >=, 3);
   g_assert_cmpint (checked_outside, >=, 2);
 
-  braid_timeline_model_free (m);
-  braid_trace_close (trace);
-  cairo_surface_destroy (png);
-  g_free (db);
+  rendered_close (&r);
 }
 
 /* Counts runs of dark pixels (output dots) on row @y in [x0, x1). */
@@ -141,14 +175,14 @@ count_dots (cairo_surface_t *png, int x0, int x1, int y)
 static void
 test_print_numbers_steps_alternate_in_blocks_of_five (void)
 {
-  char *db = vt_record_sample ("print_numbers", NULL);
-  if (!db)
+  rendered r;
+  if (!rendered_open (&r, "print_numbers", BRAID_TIMELINE_AXIS_STEPS,
+                      "blocks.png"))
     return;
-  cairo_surface_t *png = render (db, "steps", "blocks.png");
-  braid_trace *trace = vt_open (db);
-  braid_timeline_model *m = braid_timeline_model_new (trace);
-  braid_timeline_view v;
-  view_like_render (m, BRAID_TIMELINE_AXIS_STEPS, &v);
+  cairo_surface_t *png = r.png;
+  braid_trace *trace = r.trace;
+  braid_timeline_model *m = r.m;
+  braid_timeline_view v = r.v;
   guint32 running
       = vt_rgb_hex (braid_timeline_state_color (BRAID_STATE_RUNNING, 0));
 
@@ -196,10 +230,7 @@ test_print_numbers_steps_alternate_in_blocks_of_five (void)
 
   g_array_free (dots, TRUE);
   g_string_free (owners, TRUE);
-  braid_timeline_model_free (m);
-  braid_trace_close (trace);
-  cairo_surface_destroy (png);
-  g_free (db);
+  rendered_close (&r);
 }
 
 static gboolean
@@ -216,14 +247,14 @@ region_has (cairo_surface_t *png, int x0, int x1, int y0, int y1,
 static void
 test_never_retrieved_sample_shows_its_mark (void)
 {
-  char *db = vt_record_sample ("never_retrieved", NULL);
-  if (!db)
+  rendered r;
+  if (!rendered_open (&r, "never_retrieved", BRAID_TIMELINE_AXIS_TIME,
+                      "never.png"))
     return;
-  cairo_surface_t *png = render (db, "time", "never.png");
-  braid_trace *trace = vt_open (db);
-  braid_timeline_model *m = braid_timeline_model_new (trace);
-  braid_timeline_view v;
-  view_like_render (m, BRAID_TIMELINE_AXIS_TIME, &v);
+  cairo_surface_t *png = r.png;
+  braid_trace *trace = r.trace;
+  braid_timeline_model *m = r.m;
+  braid_timeline_view v = r.v;
   guint32 magenta
       = vt_rgb_hex (braid_timeline_mark_color (BRAID_MARK_NEVER_RETRIEVED));
 
@@ -253,23 +284,20 @@ test_never_retrieved_sample_shows_its_mark (void)
     }
   g_assert_cmpint (found, ==, 1);
 
-  braid_timeline_model_free (m);
-  braid_trace_close (trace);
-  cairo_surface_destroy (png);
-  g_free (db);
+  rendered_close (&r);
 }
 
 static void
 test_sleeping_lane_has_sleep_colour_on_the_time_axis (void)
 {
-  char *db = vt_record_sample ("wait_for_timeout", NULL);
-  if (!db)
+  rendered r;
+  if (!rendered_open (&r, "wait_for_timeout", BRAID_TIMELINE_AXIS_TIME,
+                      "sleep.png"))
     return;
-  cairo_surface_t *png = render (db, "time", "sleep.png");
-  braid_trace *trace = vt_open (db);
-  braid_timeline_model *m = braid_timeline_model_new (trace);
-  braid_timeline_view v;
-  view_like_render (m, BRAID_TIMELINE_AXIS_TIME, &v);
+  cairo_surface_t *png = r.png;
+  braid_trace *trace = r.trace;
+  braid_timeline_model *m = r.m;
+  braid_timeline_view v = r.v;
   size_t n;
   const braid_trace_slice *slices = braid_trace_get_slices (trace, &n);
   int checked = 0;
@@ -290,10 +318,7 @@ test_sleeping_lane_has_sleep_colour_on_the_time_axis (void)
     }
   g_test_message ("checked %d waiting slices", checked);
   g_assert_cmpint (checked, >=, 2);
-  braid_timeline_model_free (m);
-  braid_trace_close (trace);
-  cairo_surface_destroy (png);
-  g_free (db);
+  rendered_close (&r);
 }
 
 int
