@@ -6,8 +6,8 @@
  * One task spawns N tasks (default 1,000,000) that each sleep 1 s, yields
  * once so that every one of them runs its first step and is asleep, reads
  * the resident set size, then awaits them all and checks that every one
- * completed. Prints the growth of the resident set divided by N, the
- * default stack size and the times taken. This is a benchmark: it prints
+ * completed. Prints the growth of the resident set divided by N (and in
+ * all), the times taken and how many tasks completed. This is a benchmark: it prints
  * figures and asserts nothing about time or memory; it fails only if a
  * task did not complete.
  */

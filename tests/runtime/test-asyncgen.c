@@ -36,7 +36,8 @@ cleanup:
   note ("cleanup");
 }
 
-/* Consumes @gen to the end like `async for`, logging "v<value>". */
+/* Consumes @gen to the end like `async for`, logging each value after
+ * @prefix ("v0 v1 ..."), and checks it ended with StopAsyncIteration. */
 static void
 consume (braid_agen *gen, const char *prefix)
 {

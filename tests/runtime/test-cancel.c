@@ -174,7 +174,7 @@ test_cancel_of_a_done_task_returns_false (void)
 static void *
 inner_task (void *arg)
 {
-  int rc = braid_sleep (10);
+  braid_sleep (10);
   note ("inner-cleanup");
   /* Cleanup may await: the error stays current meanwhile. */
   braid_error *e = braid_error_catch (BRAID_CANCELLED_ERROR);
@@ -185,7 +185,6 @@ inner_task (void *arg)
       braid_reraise (e);
       braid_error_unref (e);
     }
-  (void)rc;
   return NULL;
 }
 

@@ -2,9 +2,10 @@
  *
  * Ping-pong between several coroutines and the thread's context, with
  * values live across switches (the compiler keeps them in callee-saved
- * registers), an assembly check of each callee-saved register on x86_64,
- * deep recursion within the stack limit, braid__coro_current, and a
- * coroutine's frame being the outermost one.
+ * registers), coroutines switching to each other, an assembly check of
+ * each callee-saved register on x86_64 and aarch64, deep recursion within
+ * the stack limit, braid__coro_current, an aligned stack at the entry, and
+ * a coroutine's frame being the outermost one.
  */
 #include <execinfo.h>
 #include <glib.h>
@@ -17,8 +18,8 @@
 static braid__coro main_co;
 static braid__stack_pool *pool;
 
-/* Ping-pong: N coroutines each add their id to a running log, then switch
- * back to the thread, which resumes them round-robin. */
+/* Ping-pong: N coroutines each count their round in progress[], then
+ * switch back to the thread, which resumes them round-robin. */
 #define N_CORO 4
 #define ROUNDS 1000
 

@@ -251,7 +251,7 @@ cancel_read_main (void *arg)
   g_assert_cmpint (a.rc, ==, UV_ECANCELED);
   braid_task_unref (t);
 
-  /* A pending accept cancelled. */
+  /* The server end was closed above; the client and the server remain. */
   braid_stream_close (c);
   braid_tcp_server_close (srv);
   return NULL;
@@ -428,8 +428,8 @@ big_main (void *arg)
   /* A pending accept is cancelled cleanly; the next accept works. */
   braid_stream *never = NULL;
   braid_task *acc = braid_spawn (accept_waiter, srv);
-  /* Yields, not a sleep: after the busy check above, a sleep would meet
-   * the stale libuv clock that test-io-timers.c checks. */
+  /* A few iterations let the accept start waiting before it is
+   * cancelled. */
   for (int i = 0; i < 3; i++)
     braid_yield ();
   braid_task_cancel (acc, NULL);

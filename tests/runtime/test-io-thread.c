@@ -14,7 +14,6 @@ typedef struct
   pthread_t caller;
   pthread_t worker;
   int ticks_seen_by_worker_end;
-  volatile int *ticks;
   int value;
 } job;
 

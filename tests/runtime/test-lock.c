@@ -10,7 +10,9 @@ typedef struct worker_spec
   const char *name;
 } worker_spec;
 
-/* async with lock: log, yield once, log. Logs its cancellation. */
+/* async with lock: log, yield once, log. Logs its cancellation, and
+ * returns NULL with the error current, so the task ends cancelled, as the
+ * Python worker re-raises. */
 static void *
 worker (void *arg)
 {
@@ -120,9 +122,6 @@ test_cancelled_waiter_passes_the_lock_on (void)
   check_run (cancelled_waiter_passes_the_lock_on,
              "a-wants b-wants a-cancelled b-has b-releases a-cancelled=True");
 }
-
-/* The worker's body returns NULL after a cancellation with the error
- * current, so the task ends cancelled, as the Python worker re-raises. */
 
 /* python: cancelled_while_queued_leaves_the_queue */
 static void *

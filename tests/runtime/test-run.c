@@ -196,6 +196,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* The subprocesses print core_log even when no task noted anything. */
   core_log = g_string_new (NULL);
   g_test_add_func (
       "/runtime/run/main-is-task-1-and-pending-tasks-are-cancelled",

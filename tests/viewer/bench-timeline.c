@@ -166,7 +166,8 @@ cached_trace (const char *tasks, const char *yields, bool killed)
   const char *spawner = g_getenv ("BRAID_BENCH_SPAWNER");
   if (!spawner)
     {
-      fprintf (stderr, "BRAID_BENCH_SPAWNER is not set: run meson bench\n");
+      fprintf (stderr, "BRAID_BENCH_SPAWNER is not set: run "
+                       "meson test -C build --benchmark\n");
       exit (77);
     }
   const char *dir = g_getenv ("BRAID_BENCH_CACHE");

@@ -1,7 +1,7 @@
 /* test-timeline-model.c: the timeline model and view on a real trace:
  * lanes nest under parents, collapsing hides descendants, the filter keeps
- * ancestors, hit-testing finds the slice under a pixel, and the two axes
- * convert into each other.
+ * ancestors, hit-testing finds the slice under a pixel, and zooming keeps
+ * the value under the pointer in place.
  */
 #include "viewer-test-util.h"
 

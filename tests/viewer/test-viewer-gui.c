@@ -1,4 +1,5 @@
-/* test-viewer-gui.c: the real braid-viewer, driven under xvfb-run.
+/* test-viewer-gui.c: the real braid-viewer, driven on an Xvfb server
+ * the test starts itself (Xvfb -displayfd).
  *
  * Starts braid-viewer --self-test on a bad file then a recorded trace: the
  * window must show the error and then load the trace (the app stays
