@@ -3,8 +3,9 @@
  *
  * The core (loop.c, task.c, future.c, timer.c, ...) implements these; the
  * combinators (gather.c, wait.c, as-completed.c, wait-for.c, timeout.c,
- * shield.c) and later the primitives build on them plus the public API, so
- * they never touch the core's structs directly. Not installed.
+ * shield.c), most primitives and the I/O files build on them plus the
+ * public API, so they never touch the core's structs directly. Not
+ * installed.
  */
 #ifndef BRAID_INTERNAL_H
 #define BRAID_INTERNAL_H
@@ -75,7 +76,7 @@ int braid__raise_code (int code, const char *what);
  * cancel the core makes when a task waiting on @future is cancelled (so the
  * task stays suspended until @future completes, as for asyncio's
  * fut_waiter). @fn NULL removes the override. A future that is done ignores
- * it. Used by gather.c. */
+ * it. Used by gather.c and io-op.c. */
 typedef bool (*braid__cancel_fn) (braid_future *future, const char *msg,
                                   void *data);
 void braid__future_set_cancel_fn (braid_future *future, braid__cancel_fn fn,

@@ -1,7 +1,8 @@
 /* braid-private.h: the structs the runtime core's files share (loop.c,
  * task.c, future.c, timer.c, sleep.c, error.c, hooks.c, diagnostics.c,
- * print.c, run.c, clock.c). Not installed; the combinators use
- * braid-internal.h instead and never see these fields.
+ * print.c, run.c, clock.c), which two primitives read too (asyncgen.c,
+ * error-group.c). Not installed; the combinators, the other primitives and
+ * the I/O files use braid-internal.h instead and never see these fields.
  *
  * Hot path: the ready queue (a power-of-two ring of 32-byte entries) and
  * the task switch are inline here so that braid_yield and braid_await do

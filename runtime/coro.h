@@ -78,8 +78,9 @@ void braid__coro_switch (braid__coro *from, braid__coro *to);
 void braid__coro_switch_final (braid__coro *from, braid__coro *to)
   __attribute__ ((noreturn));
 
-/* Bytes of @co's stack that were ever touched, rounded to pages (for the
- * memory benchmark and diagnostics); 0 for the thread's context. */
+/* Bytes of @co's stack resident in memory now (mincore), whole pages: the
+ * pages touched since the stack's pages were last given back to the
+ * kernel. 0 for the thread's context. Only the tests call it. */
 size_t braid__coro_stack_resident (const braid__coro *co);
 
 /* Installs, once per process, the SIGSEGV/SIGBUS handler on an alternate

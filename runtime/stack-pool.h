@@ -45,7 +45,7 @@ bool braid__stack_pool_is_guard (const braid__stack_pool *pool,
 
 /* Returns to the kernel, now, the pages of the freed stacks past the warm
  * cache that braid__stack_release batched (it does so by itself every
- * 64 MiB of such stacks). For an idle loop, and for tests. */
+ * 64 MiB of such stacks). Only the tests call it. */
 void braid__stack_pool_trim (braid__stack_pool *pool);
 
 /* The page size, read once. */
