@@ -75,7 +75,7 @@ typedef struct braid_trace_meta
   const char *arguments;     /* space separated, as recorded */
   const char *braid_version;
   const char *clock;         /* "monotonic" or "virtual" */
-  int64_t start_unix_ns;     /* wall-clock time of the first event */
+  int64_t start_unix_ns;     /* wall-clock time recording started */
   bool complete;             /* false after a kill or a crash */
   uint64_t n_events;
   int64_t duration_ns;       /* last event time */

@@ -1,8 +1,11 @@
 /* codec.c: the packed form of a batch of events, and loading batches.
  *
- * Owns the byte format of batches.data (documented in SCHEMA.md) and
- * braid__batches_load, the one path that turns stored batches back into
- * events for the writer's finalization, `braid repair` and the reader.
+ * Owns the byte format of batches.data (documented in SCHEMA.md) and the
+ * paths that turn stored batches back into events: braid__batches_load,
+ * one array of them all, for the writer's finalization and `braid
+ * repair`, and braid__batches_each, the reader's, which hands them over
+ * in the same order a batch at a time when one thread recorded (several
+ * threads' batches are merged through braid__batches_load).
  * The writer encodes every event it drains (braid__batch_encode_run, on
  * the ring's compact records, is its hot path: about 80 instructions per
  * event; braid__batch_encode takes the others); decoding treats every

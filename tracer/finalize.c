@@ -1,7 +1,8 @@
 /* finalize.c: turning a recorded file into the documented events table.
  *
  * Owns braid__finalize: in one transaction, the batches (decoded by
- * codec.c's braid__batches_load, the same path the reader uses) become
+ * codec.c's braid__batches_load, in the order and numbering the reader's
+ * braid__batches_each gives them) become
  * rows of events numbered after any already there (the file was created
  * with the views' partial indexes, which fill as rows go in; IF NOT
  * EXISTS creates any that is missing), the batches are dropped, and meta
@@ -24,7 +25,8 @@
  * `INSERT INTO events SELECT ... FROM braid_pending` reads: SQLite then
  * runs one statement over all rows instead of binding twelve values per
  * row, which halves the time of finalization. Unused fields read as NULL,
- * as the schema says. seq is left to SQLite: the events are numbered from
+ * as the schema says, but for value, stored as it is (0 when unused, as
+ * cheap as a NULL). seq is left to SQLite: the events are numbered from
  * max(seq) + 1 without gaps, which is the rowid SQLite picks, and letting
  * it pick appends each row without searching the b-tree for a clash
  * (a third of the time of an insert with explicit rowids). */

@@ -9,9 +9,11 @@
  * stepping through the rowid order, each row handed to the model builder
  * (reader-model.c) without being kept, then the events still packed in
  * batches (a trace whose recording was killed), decoded by codec.c's
- * braid__batches_each a batch at a time and handed over the same way, so
- * no copy of the events is ever held: the model's arrays are the memory
- * of a load.
+ * braid__batches_each and handed over the same way. When one thread
+ * recorded, batches are decoded one at a time, so no copy of the events
+ * is held and the model's arrays are the memory of a load; the batches
+ * of several threads are merged by decoding and sorting them all, which
+ * holds one copy of those events while they are handed over.
  */
 #include "trace-private.h"
 

@@ -15,8 +15,9 @@
 /* Tables. While recording, events stay packed in batches (one row per
  * drain of a thread's ring, codec.c); finalization (finalize.c) expands
  * them into events, the one big table: its rowid is the event's sequence
- * number, so it costs no separate key, and every column but kind and t is
- * NULL when unused (a NULL costs one header byte and no data). */
+ * number, so it costs no separate key, and every column but kind, t and
+ * value is NULL when unused (value is 0 then; a NULL or a 0 costs one
+ * header byte and no data). */
 const char braid__schema_sql[]
   = "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value)"
     "  WITHOUT ROWID;"

@@ -268,9 +268,10 @@ size_t braid__batch_decode (const uint8_t *data, size_t len, size_t n,
 /* braid__batches_load:
  * Decodes every row of the batches table of @db (when it has one) into
  * one malloc'd array, in the order of events: sorted by (recorded seq,
- * producer, position), then numbered from @first_seq. This is the one
- * decoding path of the writer's finalization, `braid repair` and the
- * reader. *out is NULL and *n 0 when there are none. Returns SQLITE_OK,
+ * producer, position), then numbered from @first_seq. This is the
+ * decoding path of the writer's finalization and `braid repair`; the
+ * reader's is braid__batches_each, which gives the same events in the
+ * same order. *out is NULL and *n 0 when there are none. Returns SQLITE_OK,
  * SQLITE_NOMEM, SQLITE_CORRUPT for a malformed blob, or another SQLite
  * error. */
 int braid__batches_load (struct sqlite3 *db, uint64_t first_seq,
