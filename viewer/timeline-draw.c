@@ -95,6 +95,9 @@ mark_batch_add (rect_batch *b, double cx, double top, double h)
  * bytes each. */
 #define STAMP_THRESHOLD 1000
 
+/* Adds the shape of a frequent mark to @cr's path without filling it (a
+ * yield's downward triangle on the top edge, else an output's dot near
+ * the bottom), so that a batch of them is filled at once. */
 static void
 mark_path (cairo_t *cr, braid_trace_mark_kind kind, double cx, double top,
            double h)
@@ -158,7 +161,7 @@ sprite_make (sprite *sp, braid_trace_mark_kind kind, double fx, double fy,
 /* Stamps every mark of @b into the A8 @mask (@w x @h, @stride), keeping
  * the larger coverage where marks overlap: close to what one path of
  * all of them would give. Mark positions are offset by (-@ox, -@oy).
- * Grows *@y0..*@y1 to the rows touched. */
+ * Sets @rows[y] (when @rows is not NULL) for each mask row touched. */
 static void
 sprite_stamp (const sprite *sp, const rect_batch *b, unsigned char *mask,
               int w, int h, int stride, double ox, double oy,
@@ -375,7 +378,7 @@ layer_init (layer *ly, frame *f, double top)
   ly->px = (uint32_t *)cairo_image_surface_get_data (ly->surface);
   ly->stride = cairo_image_surface_get_stride (ly->surface) / 4;
   /* The lanes' stripes cover their rows; what lies below the last lane
-   * is made white (the frame's background) by layer_finish_rows. */
+   * is made white (the frame's background) by layer_clear_below. */
   return true;
 }
 
@@ -574,11 +577,10 @@ braid__timeline_draw_mark_shape (cairo_t *cr, braid_trace_mark_kind kind,
   switch (kind)
     {
     case BRAID_MARK_YIELD:
-      /* A small downward triangle on the top edge. */
-      cairo_move_to (cr, cx - 3, top);
-      cairo_line_to (cr, cx + 3, top);
-      cairo_line_to (cr, cx, top + 5);
-      cairo_close_path (cr);
+    case BRAID_MARK_OUTPUT:
+      /* The frequent marks, whose shape the batches share: a small
+       * downward triangle on the top edge, a dot near the bottom. */
+      mark_path (cr, kind, cx, top, h);
       cairo_fill (cr);
       break;
     case BRAID_MARK_ERROR:
@@ -626,10 +628,6 @@ braid__timeline_draw_mark_shape (cairo_t *cr, braid_trace_mark_kind kind,
       cairo_line_to (cr, cx + 4, top + h);
       cairo_line_to (cr, cx, top + h - 6);
       cairo_close_path (cr);
-      cairo_fill (cr);
-      break;
-    case BRAID_MARK_OUTPUT:
-      cairo_arc (cr, cx, top + h - 3, 1.8, 0, 2 * M_PI);
       cairo_fill (cr);
       break;
     case BRAID_MARK_OBSERVER_WAIT:
@@ -923,17 +921,20 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
     }
 }
 
-static void
-nice_step (double units_per_100px, bool steps, double *step)
+/* The ruler's labelled tick spacing: the smallest 1, 2 or 5 times a
+ * power of ten that is at least @units_per_100px (and at least 1). */
+static double
+nice_step (double units_per_100px)
 {
-  /* Neither steps nor nanoseconds divide: ticks are whole units. */
+  /* Neither steps nor nanoseconds divide: ticks are whole units on both
+   * axes, so the axis does not matter here. */
   double raw = units_per_100px;
   if (raw < 1)
     raw = 1;
   double p = pow (10, floor (log10 (raw)));
   double mant = raw / p;
   double nice = mant <= 1 ? 1 : mant <= 2 ? 2 : mant <= 5 ? 5 : 10;
-  *step = nice * p;
+  return nice * p;
 }
 
 static void
@@ -951,8 +952,7 @@ draw_ruler (frame *f)
   cairo_stroke (cr);
 
   bool steps = v->axis == BRAID_TIMELINE_AXIS_STEPS;
-  double step;
-  nice_step (v->scale * 100, steps, &step);
+  double step = nice_step (v->scale * 100);
   double minor = step / (step < 5 ? step : 5);
   double first = floor (f->v0 / minor) * minor;
   cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
@@ -1037,9 +1037,7 @@ draw_labels (frame *f, int64_t first_lane, int64_t last_lane)
           cairo_rectangle (cr, 0, y, v->label_width - 1, lh);
           cairo_fill (cr);
         }
-      double x = 4 + braid__timeline_indent (t->depth);
-      if (x > v->label_width / 2.0)
-        x = v->label_width / 2.0;
+      double x = braid__timeline_expander_x (t->depth, v->label_width);
       if (braid_timeline_model_task_has_children (m, task))
         {
           cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
@@ -1071,7 +1069,7 @@ draw_labels (frame *f, int64_t first_lane, int64_t last_lane)
       set_label_text (f->layout, name);
       pango_layout_set_width (f->layout, (int)fmax (8, v->label_width - x - 4)
                                              * PANGO_SCALE);
-      if (m->filtering && !m->matches[task])
+      if (!braid_timeline_model_task_matches (m, task))
         cairo_set_source_rgb (cr, 0.6, 0.6, 0.6);
       else if (t->outcome == BRAID_OUTCOME_FAILED)
         cairo_set_source_rgb (cr, 0.75, 0.08, 0.1);

@@ -12,9 +12,11 @@
  * timeline-private.h. Marks' step-axis positions are computed when asked
  * (braid__timeline_mark_pos), not stored.
  *
- * Hot path: braid_timeline_model_find_slice() (a binary search) is called
- * per pixel column by the drawing; everything else runs on load or when
- * the user collapses or filters.
+ * Hot path: braid__timeline_lower_bound() (a binary search) and
+ * braid__timeline_running() (a prefix-sum difference) are called per
+ * pixel column by the drawing, braid_timeline_model_find_slice() per
+ * hit test; everything else runs on load or when the user collapses or
+ * filters.
  */
 #include "timeline-private.h"
 
@@ -266,13 +268,11 @@ build_step_table (braid_timeline_model *m)
     m->step_time[k] = -1;
   for (size_t i = 0; i < m->n_slices; i++)
     {
-      double s, e;
       /* Any task: the start step does not need the end. */
       if (braid__timeline_state (m, i) != BRAID_STATE_RUNNING)
         continue;
-      s = m->cslices ? (double)m->cslices[i].start_step
-                     : (double)m->slices[i].start_step;
-      (void)e;
+      double s = m->cslices ? (double)m->cslices[i].start_step
+                            : (double)m->slices[i].start_step;
       if (s < (double)m->n_step_time)
         m->step_time[(size_t)s] = braid__timeline_start_ns (m, i);
     }
@@ -294,7 +294,6 @@ braid_timeline_model_new (const braid_trace *trace)
   if (!m)
     return NULL;
   m->trace = trace;
-  m->meta = braid_trace_get_meta (trace);
   m->tasks = braid_trace_get_tasks (trace, &m->n_tasks);
   m->cslices = braid_trace_get_compact_slices (trace, &m->n_slices);
   if (m->cslices)
@@ -437,7 +436,6 @@ braid_timeline_model_set_filter (braid_timeline_model *m, const char *text)
     {
       memset (m->matches, 1, nt);
       memset (m->shown, 1, nt);
-      m->filtering = false;
       rebuild_lanes (m);
       return nt;
     }
@@ -453,7 +451,6 @@ braid_timeline_model_set_filter (braid_timeline_model *m, const char *text)
       for (int32_t p = (int32_t)t; p >= 0 && !m->shown[p]; p = m->parent[p])
         m->shown[p] = 1;
     }
-  m->filtering = true;
   rebuild_lanes (m);
   return matched;
 }
@@ -566,6 +563,19 @@ braid__timeline_lower_bound (const braid_timeline_model *m, int32_t task,
         hi = mid;
     }
   return lo;
+}
+
+bool
+braid_timeline_model_task_slices (const braid_timeline_model *m,
+                                  int32_t task, size_t *first, size_t *n)
+{
+  if (task < 0 || (size_t)task >= m->n_tasks)
+    {
+      *first = *n = 0;
+      return false;
+    }
+  braid__timeline_task_slices (m, task, first, n);
+  return true;
 }
 
 int64_t

@@ -9,7 +9,6 @@
 struct braid_timeline_model
 {
   const braid_trace *trace;
-  const braid_trace_meta *meta;
   const braid_trace_task *tasks;
   size_t n_tasks;
   /* The slices: the reader's compact ones (cslices, with one end per
@@ -32,9 +31,8 @@ struct braid_timeline_model
 
   /* Collapse and filter state, one byte per task. */
   uint8_t *collapsed;
-  uint8_t *matches; /* matches the filter */
+  uint8_t *matches; /* matches the filter (all 1 without one) */
   uint8_t *shown;   /* matches, or an ancestor of a match */
-  bool filtering;
 
   /* The visible lanes and their inverse. */
   int32_t *lanes;
@@ -154,6 +152,17 @@ static inline double
 braid__timeline_indent (int32_t depth)
 {
   return depth <= 0 ? 0 : depth > 64 ? 64 * 12.0 : depth * 12.0;
+}
+
+/* The left edge of the collapse triangle of a task's label at @depth:
+ * after the indentation, but never past the middle of a @label_width
+ * gutter (so a deep task's name keeps some room). Drawing and
+ * hit-testing both use it. */
+static inline double
+braid__timeline_expander_x (int32_t depth, int label_width)
+{
+  double x = 4 + braid__timeline_indent (depth);
+  return x > label_width / 2.0 ? label_width / 2.0 : x;
 }
 
 #endif /* BRAID_TIMELINE_PRIVATE_H */

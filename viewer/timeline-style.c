@@ -2,8 +2,8 @@
  *
  * Owns the one palette of the timeline: a colour per task state and, for
  * waiting tasks, per wait reason (so "waiting on a lock" and "waiting on a
- * queue" read differently at a glance), a colour per mark kind, and the
- * legend that explains them. Also the formatting and parsing of axis
+ * queue" read differently at a glance), a colour and a short name per
+ * mark kind, and the legend that explains them. Also the formatting and parsing of axis
  * values shared by the ruler, tooltips and braid-render's --from/--to.
  * Nothing here is hot.
  */
@@ -86,13 +86,26 @@ braid_timeline_mark_color (braid_trace_mark_kind kind)
     }
 }
 
+const char *
+braid_timeline_mark_name (braid_trace_mark_kind kind)
+{
+  /* By braid_trace_mark_kind; the legend and the viewer's event list
+   * both print these. */
+  static const char *const names[] = {
+    "yield",     "error",  "cancelled",  "never retrieved", "destroyed pending",
+    "slow step", "output", "tracer wait"
+  };
+  return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind]
+                                                         : "mark";
+}
+
 /* ---------------------------------------------------------------------
  * Legend
  * ------------------------------------------------------------------ */
 
 typedef struct legend_item
 {
-  const char *label;
+  const char *label; /* NULL for a mark: braid_timeline_mark_name's */
   int kind; /* 0: state swatch, 1: mark */
   braid_trace_state state;
   uint32_t reason;
@@ -115,13 +128,13 @@ static const legend_item legend_items[] = {
   { "I/O", 0, BRAID_STATE_WAITING, BRAID_WAIT_IO, 0 },
   { "thread", 0, BRAID_STATE_WAITING, BRAID_WAIT_THREAD, 0 },
   { "other", 0, BRAID_STATE_WAITING, BRAID_WAIT_OTHER, 0 },
-  { "yield", 1, 0, 0, BRAID_MARK_YIELD },
-  { "error", 1, 0, 0, BRAID_MARK_ERROR },
-  { "cancelled", 1, 0, 0, BRAID_MARK_CANCELLED },
-  { "never retrieved", 1, 0, 0, BRAID_MARK_NEVER_RETRIEVED },
-  { "destroyed pending", 1, 0, 0, BRAID_MARK_DESTROYED_PENDING },
-  { "slow step", 1, 0, 0, BRAID_MARK_SLOW_STEP },
-  { "output", 1, 0, 0, BRAID_MARK_OUTPUT },
+  { NULL, 1, 0, 0, BRAID_MARK_YIELD },
+  { NULL, 1, 0, 0, BRAID_MARK_ERROR },
+  { NULL, 1, 0, 0, BRAID_MARK_CANCELLED },
+  { NULL, 1, 0, 0, BRAID_MARK_NEVER_RETRIEVED },
+  { NULL, 1, 0, 0, BRAID_MARK_DESTROYED_PENDING },
+  { NULL, 1, 0, 0, BRAID_MARK_SLOW_STEP },
+  { NULL, 1, 0, 0, BRAID_MARK_OUTPUT },
 };
 
 #define N_LEGEND (sizeof legend_items / sizeof legend_items[0])
@@ -139,7 +152,9 @@ legend_layout (cairo_t *cr, PangoLayout *layout, double x0, double y0,
     {
       const legend_item *it = &legend_items[i];
       int tw, th;
-      pango_layout_set_text (layout, it->label, -1);
+      pango_layout_set_text (
+          layout, it->label ? it->label : braid_timeline_mark_name (it->mark),
+          -1);
       pango_layout_get_pixel_size (layout, &tw, &th);
       double item_w = 16 + tw + 14;
       if (x + item_w > x0 + width && x > x0 + LEGEND_PAD)
@@ -228,17 +243,6 @@ braid_timeline_format_duration (int64_t ns, char *buf, size_t size)
     snprintf (buf, size, "%.4g ms", v / 1e6);
   else
     snprintf (buf, size, "%.4g s", v / 1e9);
-  return buf;
-}
-
-char *
-braid_timeline_format_value (braid_timeline_axis axis, double value, char *buf,
-                             size_t size)
-{
-  if (axis == BRAID_TIMELINE_AXIS_STEPS)
-    snprintf (buf, size, "step %.0f", floor (value));
-  else
-    braid_timeline_format_duration ((int64_t)llround (value), buf, size);
   return buf;
 }
 

@@ -275,9 +275,8 @@ braid_timeline_hit_test (const braid_timeline_model *m,
   if (v->show_labels && x < v->label_width)
     {
       hit->area = BRAID_TIMELINE_AREA_LABEL;
-      double ex = 4 + braid__timeline_indent (m->tasks[hit->task].depth);
-      if (ex > v->label_width / 2.0)
-        ex = v->label_width / 2.0;
+      double ex = braid__timeline_expander_x (m->tasks[hit->task].depth,
+                                              v->label_width);
       hit->on_expander = braid_timeline_model_task_has_children (m, hit->task)
                          && x >= ex - 2 && x < ex + 12;
       return true;

@@ -6,11 +6,11 @@
  * the cairo/pango drawing of lanes, marks, arrows, ruler, labels and the
  * legend. It reads traces only through the reader's model (braid-trace.h).
  *
- * Hot path: braid_timeline_draw() and braid_timeline_hit(). Both work from
- * indexes built once by braid_timeline_model_new(): a frame costs
- * O(visible lanes x pixel columns x log n), whatever the zoom, because what
- * is smaller than a pixel is aggregated per column by binary search and
- * prefix sums, never by scanning.
+ * Hot path: braid_timeline_draw() and braid_timeline_hit_test(). Both
+ * work from indexes built once by braid_timeline_model_new(): a frame
+ * costs O(visible lanes x pixel columns x log n), whatever the zoom,
+ * because what is smaller than a pixel is aggregated per column by binary
+ * search and prefix sums, never by scanning.
  */
 #ifndef BRAID_TIMELINE_H
 #define BRAID_TIMELINE_H
@@ -95,6 +95,13 @@ void braid_timeline_slice_range (const braid_trace_slice *slice,
                                  braid_timeline_axis axis, double *start,
                                  double *end);
 
+/* The slices of @task: global indexes [*@first, *@first + *@n), clamped
+ * to the slice array. Returns false (and an empty range) when @task is
+ * out of range. */
+bool braid_timeline_model_task_slices (const braid_timeline_model *model,
+                                       int32_t task, size_t *first,
+                                       size_t *n);
+
 /* The index of the slice of @task covering @value on @axis (the last one
  * starting at or before it), or -1. Binary search. */
 int64_t braid_timeline_model_find_slice (const braid_timeline_model *model,
@@ -157,7 +164,9 @@ void braid_timeline_view_fit (braid_timeline_view *view,
 void braid_timeline_view_show_range (braid_timeline_view *view,
                                      const braid_timeline_model *model,
                                      double from, double to);
-/* Switches axis keeping the moment at the centre of the view centred. */
+/* Switches axis showing the same stretch of the trace: the left and right
+ * edges are converted to the new axis (the whole trace is fitted when they
+ * convert to an empty range). */
 void braid_timeline_view_set_axis (braid_timeline_view *view,
                                    const braid_timeline_model *model,
                                    braid_timeline_axis axis);
@@ -235,6 +244,9 @@ typedef struct braid_timeline_rgb
 braid_timeline_rgb braid_timeline_state_color (braid_trace_state state,
                                                uint32_t reason);
 braid_timeline_rgb braid_timeline_mark_color (braid_trace_mark_kind kind);
+/* The short name of a mark kind as the legend shows it ("yield", "slow
+ * step"); "mark" for a kind this build does not know. */
+const char *braid_timeline_mark_name (braid_trace_mark_kind kind);
 
 /* braid_timeline_draw:
  * Draws the whole timeline of @view (background, lanes, marks, arrows,
@@ -249,10 +261,6 @@ int braid_timeline_legend_height (int width);
  * differ slightly from braid_timeline_legend_height's estimate). */
 int braid_timeline_draw_legend (cairo_t *cr, double x, double y, int width);
 
-/* Formats an axis value for people: "1.25 ms", "step 42". Writes at most
- * @size bytes into @buf and returns it. */
-char *braid_timeline_format_value (braid_timeline_axis axis, double value,
-                                   char *buf, size_t size);
 /* Formats a duration in ns: "12.5 µs". */
 char *braid_timeline_format_duration (int64_t ns, char *buf, size_t size);
 /* Parses "1.5ms", "200us", "3s", "42" (ns) for time, or a step number.
