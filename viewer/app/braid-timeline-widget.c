@@ -361,12 +361,6 @@ braid_timeline_set_model (BraidTimeline *self, braid_timeline_model *model)
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
 }
 
-braid_timeline_model *
-braid_timeline_get_model (BraidTimeline *self)
-{
-  return self->model;
-}
-
 void
 braid_timeline_set_axis (BraidTimeline *self, braid_timeline_axis axis)
 {
@@ -422,9 +416,7 @@ braid_timeline_zoom_to_selection (BraidTimeline *self)
   if (!self->model)
     return;
   ensure_view (self);
-  const braid_trace *trace = braid_timeline_model_get_trace (self->model);
   double from = 0, to = 0;
-  size_t n;
   if (self->range_from != self->range_to)
     {
       from = fmin (self->range_from, self->range_to);
@@ -440,14 +432,15 @@ braid_timeline_zoom_to_selection (BraidTimeline *self)
     }
   else if (self->view.selected_task >= 0)
     {
-      const braid_trace_task *t
-          = &braid_trace_get_tasks (trace, &n)[self->view.selected_task];
+      size_t first, n;
       braid_trace_slice s0, s1;
-      if (t->n_slices > 0
-          && braid_timeline_model_get_slice (self->model,
-                                             (int64_t)t->first_slice, &s0)
+      if (braid_timeline_model_task_slices (
+              self->model, self->view.selected_task, &first, &n)
+          && n > 0
+          && braid_timeline_model_get_slice (self->model, (int64_t)first,
+                                             &s0)
           && braid_timeline_model_get_slice (
-              self->model, (int64_t)(t->first_slice + t->n_slices - 1), &s1))
+              self->model, (int64_t)(first + n - 1), &s1))
         {
           double a, b, c, d;
           braid_timeline_slice_range (&s0, self->view.axis, &a, &b);
@@ -513,6 +506,15 @@ braid_timeline_model_changed (BraidTimeline *self)
 {
   if (self->model)
     braid_timeline_view_clamp (&self->view, self->model);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+braid_timeline_set_show_edges (BraidTimeline *self, bool show)
+{
+  g_return_if_fail (BRAID_IS_TIMELINE (self));
+  ensure_view (self);
+  self->view.show_edges = show;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

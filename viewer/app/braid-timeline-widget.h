@@ -18,7 +18,6 @@ GtkWidget *braid_timeline_new (void);
  * view and clears the selection. */
 void braid_timeline_set_model (BraidTimeline *self,
                                braid_timeline_model *model);
-braid_timeline_model *braid_timeline_get_model (BraidTimeline *self);
 
 void braid_timeline_set_axis (BraidTimeline *self, braid_timeline_axis axis);
 braid_timeline_axis braid_timeline_get_axis (BraidTimeline *self);
@@ -42,6 +41,9 @@ void braid_timeline_reveal_moment (BraidTimeline *self, int64_t time_ns,
 
 /* Call after changing the model's filter or collapse state. */
 void braid_timeline_model_changed (BraidTimeline *self);
+
+/* Shows or hides the causal arrows between lanes. */
+void braid_timeline_set_show_edges (BraidTimeline *self, bool show);
 
 /* The view, for tests and the self-test script. */
 const braid_timeline_view *braid_timeline_get_view (BraidTimeline *self);

@@ -119,11 +119,8 @@ arrows_change_state (GSimpleAction *action, GVariant *state, gpointer data)
 {
   BraidWindow *self = data;
   g_simple_action_set_state (action, state);
-  /* The view is plain data owned by the widget; arrows are a view flag. */
-  braid_timeline_view *view = (braid_timeline_view *)braid_timeline_get_view (
-      BRAID_TIMELINE (self->timeline));
-  view->show_edges = g_variant_get_boolean (state);
-  gtk_widget_queue_draw (self->timeline);
+  braid_timeline_set_show_edges (BRAID_TIMELINE (self->timeline),
+                                 g_variant_get_boolean (state));
 }
 
 static void

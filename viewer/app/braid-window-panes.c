@@ -245,16 +245,6 @@ describe_slice (GString *s, const braid_trace *trace,
     g_string_append_printf (s, " (%s)", obj->name);
 }
 
-static const char *
-mark_name (braid_trace_mark_kind kind)
-{
-  static const char *const names[] = {
-    "yield",     "error",  "cancelled",  "never retrieved", "destroyed pending",
-    "slow step", "output", "tracer wait"
-  };
-  return (unsigned)kind < G_N_ELEMENTS (names) ? names[kind] : "mark";
-}
-
 void
 braid__window_show_details (BraidWindow *self)
 {
@@ -325,12 +315,9 @@ braid__window_show_details (BraidWindow *self)
   /* Its events in order: slices and marks merged by time. */
   GString *ev = g_string_new ("Events\n");
   /* Slices through the model: the trace may be in compact mode. */
-  size_t first = t->first_slice, count = 0;
+  size_t first, count;
+  braid_timeline_model_task_slices (self->model, index, &first, &count);
   braid_trace_slice cur;
-  while (count < t->n_slices
-         && braid_timeline_model_get_slice (self->model,
-                                            (int64_t)(first + count), &cur))
-    count++;
   if (count > 0)
     braid_timeline_model_get_slice (self->model, (int64_t)first, &cur);
   size_t n_marks, n_all_marks;
@@ -352,7 +339,7 @@ braid__window_show_details (BraidWindow *self)
           g_string_append_printf (
               ev, "%s · step %" G_GUINT64_FORMAT " · ▸ %s\n",
               braid_timeline_format_duration (mk->time_ns, d, sizeof d),
-              mk->step, mark_name (mk->kind));
+              mk->step, braid_timeline_mark_name (mk->kind));
         }
       else
         {

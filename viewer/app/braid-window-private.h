@@ -54,7 +54,6 @@ struct _BraidWindow
   char *test_png;
   char *test_select;
   char *test_show;
-  int test_status;
   /* Called when a load ends, with NULL or the error shown. */
   void (*loaded_hook) (BraidWindow *self, const char *error);
 };

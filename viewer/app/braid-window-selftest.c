@@ -177,15 +177,17 @@ drive (gpointer data)
       const braid_trace_task *t
           = &braid_trace_get_tasks (self->trace, &n)[task];
       int64_t slice = -1;
+      size_t first, n_slices;
       braid_trace_slice one;
+      braid_timeline_model_task_slices (self->model, task, &first, &n_slices);
       for (size_t i = 0;
-           i < t->n_slices
-           && braid_timeline_model_get_slice (
-               self->model, (int64_t)(t->first_slice + i), &one);
+           i < n_slices
+           && braid_timeline_model_get_slice (self->model,
+                                              (int64_t)(first + i), &one);
            i++)
         if (one.state == BRAID_STATE_RUNNING)
           {
-            slice = (int64_t)(t->first_slice + i);
+            slice = (int64_t)(first + i);
             break;
           }
       braid_timeline_select (tl, task, slice);

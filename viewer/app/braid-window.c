@@ -341,7 +341,6 @@ braid_window_init (BraidWindow *self)
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
-  self->test_status = 0;
   braid__window_init_actions (self);
   braid__window_fill_recent (self);
 }
