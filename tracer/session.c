@@ -107,14 +107,18 @@ install_exit_handlers (void)
     }
 }
 
+/* The largest ring: 2^24 slots of 32 bytes, 512 MiB per recording
+ * thread. A larger request (BRAID_TRACE_RING) gets this one. */
+#define MAX_RING_CAPACITY ((size_t)1 << 24)
+
 /* A ring's capacity for @n slots asked: a power of two (the ring indexes
- * with a mask) and at least 64, room for an observer wait and a wide
- * event, which record.c counts on. */
+ * with a mask), at least 64, room for an observer wait and a wide event,
+ * which record.c counts on, and at most MAX_RING_CAPACITY. */
 static size_t
 round_up_pow2 (size_t n)
 {
   size_t p = 64;
-  while (p < n)
+  while (p < n && p < MAX_RING_CAPACITY)
     p <<= 1;
   return p;
 }
