@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 static braid_queue *queue;
 static braid_lock *lock;

@@ -11,7 +11,7 @@
  */
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* any_async_task: sleeps 1 s. */
 static void *

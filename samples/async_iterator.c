@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 static int calls;
 

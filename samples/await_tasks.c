@@ -11,7 +11,7 @@
  */
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* my_coroutine: Starting, a 1 s sleep, Finished. */
 static void *

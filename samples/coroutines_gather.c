@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* coroutine_1: prints, sleeps 1 s without blocking the loop, prints. */
 static void *

@@ -16,7 +16,7 @@
  */
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* stop_database: prints, sleeps 0.1 s, prints. Returns 0 or the sleep's
  * code (cancelled). */

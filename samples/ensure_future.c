@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* my_task: prints that it runs and returns @arg * 2 (integers in the
  * pointers). Never suspends. */

@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* worker1: sleeps 2 s, then signals completion. */
 static void *

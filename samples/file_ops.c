@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* read_file: `async with aiofiles.open(filename, mode='r') as f: return
  * await f.read()`. Returns the text (to free) or NULL with the error set. */

@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* main_task: the guide's main(). */
 static void *

@@ -10,7 +10,7 @@
 #ifndef LOCAL_HTTP_SERVER_H
 #define LOCAL_HTTP_SERVER_H
 
-#include "braid.h"
+#include <braid/braid.h>
 
 typedef struct local_page
 {

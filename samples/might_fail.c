@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 #define N_TASKS 4
 

@@ -8,7 +8,7 @@
  */
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* my_coroutine: Start, a 2 s sleep, End. Returns early with the
  * cancellation current if the sleep is cancelled. */

@@ -13,7 +13,7 @@
  */
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* my_coroutine: sleeps 1 s and returns a static string. */
 static void *

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* my_task: the article's `async def my_task(args): pass`. */
 static void *

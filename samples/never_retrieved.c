@@ -15,7 +15,7 @@
  */
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* fail: sleeps 0.1 s, then raises Exception("NAME went wrong!"). */
 static void *

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 static uint64_t state = 8;
 

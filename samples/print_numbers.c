@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* The arguments of print_numbers_async1/2: print @n numbers after @prefix. */
 typedef struct count_args

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 #include "local-http-server.h"
 
 static const local_page pages[] = {

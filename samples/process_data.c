@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 #define N_TASKS 3
 

@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 #define MAX_SIZE 5
 

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* risky_operation: sleeps 0.1 s, then raises ValueError if @fail, else
  * returns a static string. Returns NULL with the error current on

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 #define N_OPERATIONS 10
 

@@ -11,7 +11,7 @@
  */
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* task1: sleeps 1 s, then prints. */
 static void *

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 typedef struct row
 {

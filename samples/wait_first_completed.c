@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 #define N_TASKS 3
 

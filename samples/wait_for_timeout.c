@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* long_operation: works (sleeps) @arg seconds, an integer in the pointer,
  * and returns a static string. When cancelled, says so and ends cancelled

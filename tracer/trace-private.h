@@ -18,10 +18,10 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "braid-hooks.h"
+#include <braid/braid-hooks.h>
 
 struct sqlite3;
-#include "braid-trace.h"
+#include <braid/braid-trace.h>
 
 /* ---------------------------------------------------------------------
  * Recording
@@ -298,14 +298,6 @@ int braid__batches_each (struct sqlite3 *db, uint64_t first_seq,
 int braid__finalize (struct sqlite3 *db, int clean_end, uint64_t n_waits,
                      uint64_t *n_events, char **error);
 
-/* braid__trace_repair:
- * `braid repair`: checks the trace at @path with the reader, then
- * finalizes it in place (a no-op on a finalized file but for its
- * indexes). meta.complete stays as it is: a killed recording stays
- * incomplete. Stores the number of events in *n_events. Returns 0, or a
- * negative code with a message in *error (malloc'd). */
-int braid__trace_repair (const char *path, uint64_t *n_events,
-                         char **error);
 extern const char *const braid__event_kind_names[BRAID_EV_KIND_COUNT];
 
 /* ---------------------------------------------------------------------

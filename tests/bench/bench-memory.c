@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 static long n_tasks = 1000000;
 static long completed;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 static long pairs = 2000000;
 static double pair_ns;

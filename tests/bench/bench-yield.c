@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 static long rounds = 5000000;
 static double braid_ns;

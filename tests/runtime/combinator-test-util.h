@@ -14,7 +14,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 #include "plain-hook.h"
 
 /* Each test program uses a subset of these helpers. */

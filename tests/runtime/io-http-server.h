@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 typedef struct
 {

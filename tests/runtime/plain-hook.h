@@ -7,7 +7,7 @@
 #ifndef PLAIN_HOOK_H
 #define PLAIN_HOOK_H
 
-#include "braid-hooks.h"
+#include <braid/braid-hooks.h>
 
 #define PLAIN_HOOK(hook, on_event)                                             \
   static void hook (void *user_data, const braid_event *event)                 \

@@ -12,7 +12,7 @@
 #include <glib.h>
 #include <stdarg.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 #include "plain-hook.h"
 
 #pragma GCC diagnostic ignored "-Wunused-function"

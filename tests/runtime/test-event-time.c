@@ -5,7 +5,7 @@
  */
 #include <time.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 #include <glib.h>
 #include "plain-hook.h"
 

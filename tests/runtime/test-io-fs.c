@@ -7,7 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 static char *tmpdir;
 

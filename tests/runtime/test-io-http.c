@@ -9,7 +9,7 @@
 #include <string.h>
 #include <uv.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 #include "io-http-server.h"
 
 static test_http_server server;

@@ -9,7 +9,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 #define STEP_US 300
 #define ROUNDS 5

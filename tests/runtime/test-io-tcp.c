@@ -9,7 +9,7 @@
 
 #include <uv.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 #include "plain-hook.h"
 
 /* The echo protocol: each line comes back prefixed with "echo: "; "bye\n"

@@ -7,7 +7,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 typedef struct
 {

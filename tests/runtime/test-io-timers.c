@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 static int port;
 static pthread_t rescuer_thread;

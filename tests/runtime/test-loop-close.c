@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 #include "io-http-server.h"
 
 /* What each waiting task saw when its wait ended. */

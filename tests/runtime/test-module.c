@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "braid-hooks.h"
-#include "braid.h"
+#include <braid/braid-hooks.h>
+#include <braid/braid.h>
 #include "plain-hook.h"
 
 #define EXPORT __attribute__ ((visibility ("default")))

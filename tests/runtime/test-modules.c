@@ -8,7 +8,7 @@
 #include <glib.h>
 #include <stdlib.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 static void *
 hello (void *arg)

@@ -33,7 +33,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 #include "local-http-server.h"
 #include "trace-test-util.h"
 

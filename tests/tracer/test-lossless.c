@@ -6,7 +6,7 @@
  * And the hook, called while no session records, records nothing. */
 #include <sqlite3.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 #include "trace-test-util.h"
 
 #define PER_THREAD 40000

@@ -181,11 +181,14 @@ test_braid_trace_variable_alone_records_a_program (void)
       g_test_skip ("print_numbers is not built");
       return;
     }
-  /* No braid run: the runtime loads the tracer module it was built with
-   * (BRAID_MODULES unset) and the module sees BRAID_TRACE. */
+  /* No braid run: the runtime loads the tracer module named by
+   * BRAID_MODULES, as `meson devenv` sets it in a build tree (an installed
+   * runtime finds it beside itself: tests/install) and the module sees
+   * BRAID_TRACE. */
   char *path = test_trace_path ("env.db");
   char **env = g_get_environ ();
-  env = g_environ_unsetenv (env, "BRAID_MODULES");
+  env = g_environ_setenv (env, "BRAID_MODULES",
+                          g_getenv ("BRAID_TRACE_MODULE"), TRUE);
   env = g_environ_setenv (env, "BRAID_TRACE", path, TRUE);
   env = g_environ_setenv (env, "BRAID_CLOCK", "virtual", TRUE);
   const char *argv[] = { exe, NULL };
@@ -208,6 +211,55 @@ test_braid_trace_variable_alone_records_a_program (void)
   g_free (path);
 }
 
+static void
+test_missing_tracer_is_reported_and_the_program_runs (void)
+{
+  const char *exe = sample_exe ("print_numbers");
+  if (exe == NULL)
+    {
+      g_test_skip ("print_numbers is not built");
+      return;
+    }
+  /* BRAID_MODULES unset: the build-tree runtime looks for the tracer
+   * beside itself (not there: the tracer is in tracer/) and in the
+   * configured libdir (not there either unless braid was installed). */
+  char *path = test_trace_path ("missing.db");
+  char **env = g_get_environ ();
+  env = g_environ_unsetenv (env, "BRAID_MODULES");
+  env = g_environ_setenv (env, "BRAID_TRACE", path, TRUE);
+  env = g_environ_setenv (env, "BRAID_CLOCK", "virtual", TRUE);
+  const char *argv[] = { exe, NULL };
+  int status = 0;
+  char *out = NULL, *err = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, 0, NULL, NULL,
+                               &out, &err, &status, NULL));
+  g_strfreev (env);
+  if (strstr (err, "is not installed beside libbraid") == NULL
+      && g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("a tracer is installed in the configured libdir");
+      remove_trace (path);
+      g_free (path);
+      g_free (out);
+      g_free (err);
+      return;
+    }
+  /* The program ran and printed its 40 lines; one line said why nothing
+   * was recorded; no file claims to be a trace. */
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  size_t lines = 0;
+  for (const char *c = out; *c; c++)
+    lines += *c == '\n';
+  g_assert_cmpuint (lines, ==, 40);
+  g_assert_true (g_str_has_prefix (err, "braid: BRAID_TRACE is set but "
+                                        "the tracer"));
+  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_free (out);
+  g_free (err);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -224,5 +276,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tracer/samples/braid-trace-variable-alone-records-a-"
                    "program",
                    test_braid_trace_variable_alone_records_a_program);
+  g_test_add_func ("/tracer/samples/missing-tracer-is-reported-and-the-"
+                   "program-runs",
+                   test_missing_tracer_is_reported_and_the_program_runs);
   return g_test_run ();
 }

@@ -14,8 +14,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "braid-hooks.h"
-#include "braid-trace.h"
+#include <braid/braid-hooks.h>
+#include <braid/braid-trace.h>
 #include "trace-private.h"
 
 /* A fresh path in a new temporary directory (freed with g_free). */

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 static int n_tasks = 10000, n_yields = 33, name_len = 0;
 

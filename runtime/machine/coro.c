@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "braid-config.h"
-#include "braid.h"
+#include <braid/braid.h>
 #include "coro-arch.h"
 #include "stack-pool.h"
 

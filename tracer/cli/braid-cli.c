@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 static const char usage[]
   = "usage: braid <command> [options]\n"

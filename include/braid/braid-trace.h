@@ -25,6 +25,10 @@
 extern "C" {
 #endif
 
+/* Everything declared here is exported from the library; the rest of
+ * the library is built with hidden visibility. */
+#pragma GCC visibility push(default)
+
 /* The schema version this library writes and the newest it reads. */
 #define BRAID_TRACE_SCHEMA_VERSION 2
 
@@ -45,6 +49,15 @@ int braid_trace_start (const char *path);
  * Runs by itself at exit() and on SIGINT/SIGTERM. Returns 0 or a negative
  * code. */
 int braid_trace_stop (void);
+
+/* braid_trace_repair:
+ * What `braid repair` does: checks the trace at @path with the reader,
+ * then finalizes it in place (expands its batches into the events table;
+ * on a finalized file only its indexes are made again). meta.complete
+ * stays as it is: a killed recording stays incomplete. Stores the number
+ * of events in *n_events. Returns 0, or a negative code with a message in
+ * *error (malloc'd, release with free()). */
+int braid_trace_repair (const char *path, uint64_t *n_events, char **error);
 
 /* ---------------------------------------------------------------------
  * Reading
@@ -289,6 +302,8 @@ const char *braid_trace_state_name (braid_trace_state state);
 const char *braid_trace_wait_reason_name (uint32_t reason);
 const char *braid_trace_outcome_name (braid_trace_outcome outcome);
 const char *braid_trace_problem_kind_name (braid_trace_problem_kind kind);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

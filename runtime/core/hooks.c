@@ -1,5 +1,5 @@
 /* hooks.c: the one installed observer of runtime events, braid_hooks_emit,
- * and the loading of modules (BRAID_MODULES) at the first loop creation.
+ * (The loading of modules is modules.c's.)
  *
  * Hot path: braid__hooks_active, read by every transition; it is 0 unless
  * a hook is installed, so the runtime's branches on it are predictable.
@@ -12,12 +12,10 @@
  * and reported with the next task's resumption as one TASK_SWITCHED
  * (braid_event_expand undoes the fold).
  */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "braid-config.h"
 #include "braid-private.h"
 
 int braid__hooks_active;
@@ -258,56 +256,3 @@ braid__emit_iteration (braid_loop *loop)
   call_hook (&ev);
 }
 
-/* Loads one module; @explicit_ says the user named it (warn when missing). */
-static void
-load_module (const char *path, bool explicit_)
-{
-  void *h = dlopen (path, RTLD_NOW | RTLD_GLOBAL);
-  if (!h)
-    {
-      if (explicit_)
-        fprintf (stderr, "braid: cannot load module %s: %s\n", path,
-                 dlerror ());
-      return;
-    }
-  braid_module_init_fn init
-      = (braid_module_init_fn)dlsym (h, BRAID_MODULE_INIT_SYMBOL);
-  if (!init)
-    {
-      if (explicit_)
-        fprintf (stderr, "braid: module %s has no %s\n", path,
-                 BRAID_MODULE_INIT_SYMBOL);
-      return;
-    }
-  int rc = init ();
-  if (rc < 0)
-    {
-      fprintf (stderr, "braid: module %s failed to initialise: %s\n", path,
-               braid_strerror (rc));
-      braid_error_clear ();
-    }
-}
-
-static void
-modules_load (void)
-{
-  const char *env = getenv ("BRAID_MODULES");
-  bool explicit_ = env != NULL;
-  const char *list = env ? env : BRAID_DEFAULT_MODULES;
-  if (!list || !*list)
-    return;
-  char *copy = braid__xstrdup (list);
-  char *save = NULL;
-  for (char *p = strtok_r (copy, ":", &save); p;
-       p = strtok_r (NULL, ":", &save))
-    if (*p)
-      load_module (p, explicit_);
-  free (copy);
-}
-
-void
-braid__modules_load_once (void)
-{
-  static pthread_once_t once = PTHREAD_ONCE_INIT;
-  pthread_once (&once, modules_load);
-}

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 #define GROW(arr, n, cap)                                                    \
   ((n) < (cap) ? 0 : grow ((void **) &(arr), &(cap), sizeof *(arr)))

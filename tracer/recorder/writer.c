@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* Events per drain: at 2 million events per second, 30 ms. */
 #define MAX_BATCH (1u << 16)

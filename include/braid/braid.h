@@ -37,13 +37,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "braid-hooks.h"
+#include <braid/braid-hooks.h>
+#include <braid/braid-version.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define BRAID_VERSION_STRING "0.1.0"
+/* Everything declared here is exported from the library; the rest of
+ * the library is built with hidden visibility. */
+#pragma GCC visibility push(default)
+
+/* braid_version:
+ * The version of the libbraid loaded at run time ("0.2.0"), which may be
+ * newer than BRAID_VERSION_STRING, the headers' version. Static string. */
+const char *braid_version (void);
 
 /* ---------------------------------------------------------------------
  * Return codes. libuv's codes (negative errno values above -5000) pass
@@ -1108,6 +1116,8 @@ const char *braid_http_response_header (const braid_http_response *response,
                                         const char *name);
 /* Frees what @response owns and zeroes it (accepts NULL). */
 void braid_http_response_clear (braid_http_response *response);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

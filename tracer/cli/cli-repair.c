@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace-private.h"
 
 static const char help[]
     = "usage: braid repair FILE\n"
@@ -46,7 +45,7 @@ braid__cli_repair (int argc, char **argv)
     return braid__cli_usage_error ("repair", "no trace FILE given");
   char *error = NULL;
   uint64_t n = 0;
-  if (braid__trace_repair (path, &n, &error) != 0)
+  if (braid_trace_repair (path, &n, &error) != 0)
     {
       fprintf (stderr, "braid: %s\n", error ? error : "cannot repair");
       free (error);

@@ -34,6 +34,10 @@
 extern "C" {
 #endif
 
+/* Everything declared here is exported from the library; the rest of
+ * the library is built with hidden visibility. */
+#pragma GCC visibility push(default)
+
 /* What an event says happened. The field use per kind is listed here; a
  * field not listed is 0 / NULL. `task` is always the task the event is
  * about (0 when none), `time_ns` always the time on the loop's clock:
@@ -251,6 +255,8 @@ void braid_hooks_emit (braid_event *event);
  * runtime reports on stderr (the program still runs). */
 typedef int (*braid_module_init_fn) (void);
 #define BRAID_MODULE_INIT_SYMBOL "braid_module_init"
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

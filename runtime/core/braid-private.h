@@ -17,7 +17,7 @@
 #include <uv.h>
 
 #include "braid-internal.h"
-#include "braid.h"
+#include <braid/braid.h>
 #include "coro.h"
 
 /* The coroutine layer is internal to libbraid: calling it without the

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* Serialises start and stop between threads (never taken by the hook). */
 static pthread_mutex_t control = PTHREAD_MUTEX_INITIALIZER;
@@ -221,11 +221,12 @@ braid_trace_stop (void)
 
 /* braid_module_init:
  * The entry point the runtime calls when it loads this library as a
- * module (BRAID_MODULES, or the default list of the build). Starts
- * recording when BRAID_TRACE names a file; otherwise does nothing, so
- * loading the tracer costs an untraced program nothing.
+ * module (BRAID_MODULES, or the default module found beside libbraid).
+ * Starts recording when BRAID_TRACE names a file; otherwise does nothing,
+ * so loading the tracer costs an untraced program nothing. Exported (the
+ * library is built with hidden visibility) for the runtime's dlsym.
  * Returns 0, or the negative code of braid_trace_start. */
-int braid_module_init (void);
+__attribute__ ((visibility ("default"))) int braid_module_init (void);
 
 int
 braid_module_init (void)

@@ -1,10 +1,11 @@
 /* cli-render.c: `braid render FILE -o OUT.png [options]`.
  *
  * The renderer belongs to the viewer (it needs cairo and pango); braid
- * only finds the braid-render executable beside itself, as git finds its
- * subcommands, and runs it with the same arguments, so the tracer never
- * links the viewer. In a build tree braid lives in tracer/ and
- * braid-render in viewer/, so that place is tried too.
+ * finds the braid-render executable and runs it with the same arguments,
+ * as git runs its subcommands, so the tracer never links the viewer. It
+ * looks at BRAID_RENDER (an uninstalled build sets it: meson devenv, the
+ * tests), then beside itself, then in the bindir braid was configured
+ * with.
  */
 #include "cli.h"
 
@@ -25,15 +26,16 @@ int
 braid__cli_render (int argc, char **argv)
 {
   char dir[4096];
-  char candidates[2][4200];
+  char candidates[3][4200];
   int n = 0;
+  const char *env = getenv ("BRAID_RENDER");
+  if (env && *env)
+    snprintf (candidates[n++], sizeof candidates[0], "%s", env);
   if (braid__cli_self_dir (dir, sizeof dir) == 0)
-    {
-      snprintf (candidates[n++], sizeof candidates[0], "%s/braid-render",
-                dir);
-      snprintf (candidates[n++], sizeof candidates[0],
-                "%s/../viewer/braid-render", dir);
-    }
+    snprintf (candidates[n++], sizeof candidates[0], "%s/braid-render",
+              dir);
+  snprintf (candidates[n++], sizeof candidates[0], "%s/braid-render",
+            BRAID_BINDIR);
   for (int i = 0; i < n; i++)
     if (access (candidates[i], X_OK) == 0)
       {

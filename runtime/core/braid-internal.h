@@ -10,7 +10,7 @@
 #ifndef BRAID_INTERNAL_H
 #define BRAID_INTERNAL_H
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* braid__future_new_private:
  * A future for the runtime's own use behind a wait on another object

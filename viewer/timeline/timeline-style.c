@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "braid-hooks.h"
+#include <braid/braid-hooks.h>
 
 #define RGB(hex)                                                               \
   ((braid_timeline_rgb){ ((hex) >> 16 & 0xff) / 255.0,                         \

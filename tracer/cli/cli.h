@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "braid-trace.h"
+#include <braid/braid-trace.h>
 
 #define CLI_EXIT_USAGE 2
 

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* The events being finalized, as an eponymous virtual table that
  * `INSERT INTO events SELECT ... FROM braid_pending` reads: SQLite then
@@ -317,7 +317,7 @@ braid__finalize (sqlite3 *db, int clean_end, uint64_t n_waits,
 }
 
 int
-braid__trace_repair (const char *path, uint64_t *n_events, char **error)
+braid_trace_repair (const char *path, uint64_t *n_events, char **error)
 {
   if (error != NULL)
     *error = NULL;

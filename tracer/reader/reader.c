@@ -30,7 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "braid.h"
+#include <braid/braid.h>
 
 /* String ids above this are treated as corrupt rather than allocated. */
 #define MAX_STRING_ID (64u * 1024 * 1024)

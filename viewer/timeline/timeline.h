@@ -21,7 +21,7 @@
 
 #include <cairo.h>
 
-#include "braid-trace.h"
+#include <braid/braid-trace.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -3,13 +3,14 @@
  * Runs a program with tracing switched on from outside: it sets
  * BRAID_TRACE to the output file and, when the tracer module is not
  * already on the runtime's module list, points BRAID_MODULES at the
- * libbraid-trace.so beside the braid executable. The exit status is the
+ * libbraid-trace that braid itself runs with. The exit status is the
  * program's (128 + N when it died of signal N); 2 when braid could not run
  * it at all.
  */
-#define _GNU_SOURCE /* pipe2 */
+#define _GNU_SOURCE /* pipe2, dladdr */
 #include "cli.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -41,19 +42,29 @@ forward_signal (int sig)
     kill (child_pid, sig);
 }
 
-/* Makes sure the runtime will load the tracer module: BRAID_MODULES
- * unset means the runtime's built-in list, which in a build tree already
- * names the tracer, but an installed runtime may not; so point at the
- * module beside braid when one is there. */
+/* The path of the libbraid-trace this braid runs with (dladdr on one of
+ * its functions), into @buf. Returns 0, or -1 when it is not known. */
+static int
+tracer_path (char *buf, size_t size)
+{
+  Dl_info info;
+  if (!dladdr ((void *)braid_trace_open, &info) || !info.dli_fname
+      || info.dli_fname[0] != '/' || strlen (info.dli_fname) >= size)
+    return -1;
+  strcpy (buf, info.dli_fname);
+  return 0;
+}
+
+/* Makes sure the program will load the same tracer as braid itself, the
+ * one whose format this braid reads: appended to BRAID_MODULES when that
+ * is set (and names no tracer), else set as its only entry. Wherever
+ * braid is (installed in any prefix, or in a build tree), its tracer is
+ * found. */
 static void
 setup_modules (void)
 {
-  char dir[4096];
-  if (braid__cli_self_dir (dir, sizeof dir) != 0)
-    return;
-  char module[4200];
-  snprintf (module, sizeof module, "%s/libbraid-trace.so", dir);
-  if (access (module, R_OK) != 0)
+  char module[4096];
+  if (tracer_path (module, sizeof module) != 0)
     return;
   const char *current = getenv ("BRAID_MODULES");
   if (current == NULL || current[0] == '\0')
