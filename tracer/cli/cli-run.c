@@ -5,7 +5,8 @@
  * already on the runtime's module list, points BRAID_MODULES at the
  * libbraid-trace that braid itself runs with. The exit status is the
  * program's (128 + N when it died of signal N); 2 when braid could not run
- * it at all.
+ * it at all, or when no trace was written (an unwritable path, a program
+ * that did not load the tracer): the program still runs in both cases.
  */
 #define _GNU_SOURCE /* pipe2, dladdr */
 #include "cli.h"
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +33,7 @@ static const char help[]
     "  -h, --help          this help\n"
     "\n"
     "Exit status: PROGRAM's own (128+N if it died of signal N); 2 if it\n"
-    "could not be started.\n";
+    "could not be started or no trace was written (the reason is said).\n";
 
 static pid_t child_pid;
 
@@ -81,6 +83,26 @@ setup_modules (void)
   snprintf (list, n, "%s:%s", current, module);
   setenv ("BRAID_MODULES", list, 1);
   free (list);
+}
+
+/* Whether the trace @path can be created: tried by creating it (and
+ * removing it again) so that every reason (a missing folder, no write
+ * permission, a read-only file system) is found and said in one line. */
+static bool
+trace_path_writable (const char *path)
+{
+  int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      fprintf (stderr,
+               "braid: cannot write the trace %s: %s (the program runs "
+               "untraced)\n",
+               path, strerror (errno));
+      return false;
+    }
+  close (fd);
+  unlink (path);
+  return true;
 }
 
 static void
@@ -135,7 +157,13 @@ braid__cli_run (int argc, char **argv)
     return braid__cli_usage_error ("run", "empty output file name");
 
   remove_trace (output);
-  setenv ("BRAID_TRACE", output, 1);
+  /* A trace path that cannot be written is said before the program runs,
+   * which then runs untraced; braid run still fails at the end. */
+  bool writable = trace_path_writable (output);
+  if (writable)
+    setenv ("BRAID_TRACE", output, 1);
+  else
+    unsetenv ("BRAID_TRACE");
   setup_modules ();
 
   /* A close-on-exec pipe tells the parent whether exec failed. */
@@ -193,11 +221,17 @@ braid__cli_run (int argc, char **argv)
       return CLI_EXIT_USAGE;
     }
   struct stat st;
+  if (!writable)
+    return CLI_EXIT_USAGE;
   if (stat (output, &st) != 0)
-    fprintf (stderr,
-             "braid: %s wrote no trace to %s (is it linked with libbraid, "
-             "and does it create a loop?)\n",
-             argv[i], output);
+    {
+      fprintf (stderr,
+               "braid: no trace was written to %s: %s did not load the "
+               "tracer (is it linked with libbraid, and does it create a "
+               "loop?)\n",
+               output, argv[i]);
+      return CLI_EXIT_USAGE;
+    }
   if (WIFSIGNALED (status))
     return 128 + WTERMSIG (status);
   return WEXITSTATUS (status);
