@@ -8,9 +8,10 @@
  * gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, qemu-user):
  *
  *   printf '#pragma once\n' > /tmp/braid-config.h
- *   aarch64-linux-gnu-gcc -O2 -I/tmp -Iruntime -Itests/runtime \
- *     tests/runtime/test-coro-cross.c runtime/coro.c runtime/stack-pool.c \
- *     runtime/coro-aarch64.S -lpthread -lm -o /tmp/test-coro-aarch64
+ *   aarch64-linux-gnu-gcc -O2 -I/tmp -Iinclude -Iruntime/machine -Iruntime/core \
+ *     -Itests/runtime \
+ *     tests/runtime/test-coro-cross.c runtime/machine/coro.c runtime/machine/stack-pool.c \
+ *     runtime/machine/coro-aarch64.S -lpthread -lm -o /tmp/test-coro-aarch64
  *   qemu-aarch64 -L /usr/aarch64-linux-gnu /tmp/test-coro-aarch64
  */
 #include <fenv.h>

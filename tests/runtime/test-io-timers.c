@@ -5,7 +5,7 @@
  * due time from its cached clock, which only uv_run refreshes; after a
  * long step the cache is stale, the wake timer is due at once, it fires
  * before the poll, and the poll then blocks with no timeout for as long as
- * any I/O handle (a listening server) stays open. runtime/loop.c now
+ * any I/O handle (a listening server) stays open. runtime/core/loop.c now
  * refreshes libuv's clock before arming the wake timer; this test keeps it
  * so. A thread connects to the server after 2 s to end such a hang, so a
  * regression fails instead of hanging.
