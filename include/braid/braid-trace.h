@@ -32,6 +32,12 @@ extern "C" {
 /* The schema version this library writes and the newest it reads. */
 #define BRAID_TRACE_SCHEMA_VERSION 2
 
+/* The SQLite application id of every trace this library writes (PRAGMA
+ * application_id, the big-endian 32-bit word at offset 68 of the file):
+ * "BRAD" in ASCII. Traces written before it was set have 0; a file with
+ * any other id belongs to another application. */
+#define BRAID_TRACE_APPLICATION_ID 0x42524144
+
 /* ---------------------------------------------------------------------
  * Recording
  * ------------------------------------------------------------------ */

@@ -1,9 +1,10 @@
 /* test-bad-files.c: every file that is not a valid braid trace gets one
  * clear error line naming the file and the problem, from the reader and
  * from the braid tool (exit status 2), and never a crash: a missing file,
- * an empty one, random bytes, another application's SQLite database, a
- * newer schema version, a table without its columns, a truncated copy of
- * a real trace, and a trace with corrupted pages. */
+ * an empty one, random bytes, another application's SQLite database (by
+ * its tables or by its application id), a newer schema version, a table
+ * without its columns, a truncated copy of a real trace, and a trace with
+ * corrupted pages. */
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -152,6 +153,22 @@ test_newer_schema_version_is_rejected (void)
   g_free (path);
 }
 
+/* Asserts that the copy of the good trace at @path opens, with its one
+ * task, and says schema version @version. */
+static void
+assert_opens (const char *path, int version)
+{
+  braid_trace *trace = NULL;
+  char *error = NULL;
+  g_assert_cmpint (braid_trace_open (path, NULL, &trace, &error), ==, 0);
+  g_assert_null (error);
+  g_assert_cmpint (braid_trace_get_meta (trace)->schema_version, ==, version);
+  size_t n = 0;
+  braid_trace_get_tasks (trace, &n);
+  g_assert_cmpuint (n, ==, 1);
+  braid_trace_close (trace);
+}
+
 /* Version 1 stored the same tables (version 2 only added a packed kind
  * to the batches): such a file still opens, and says its version. */
 static void
@@ -160,15 +177,7 @@ test_version_1_is_still_read (void)
   char *path = copy_of_good ("version1.db");
   alter (path, "PRAGMA user_version = 1;"
                "UPDATE meta SET value = 1 WHERE key = 'schema_version'");
-  braid_trace *trace = NULL;
-  char *error = NULL;
-  g_assert_cmpint (braid_trace_open (path, NULL, &trace, &error), ==, 0);
-  g_assert_null (error);
-  g_assert_cmpint (braid_trace_get_meta (trace)->schema_version, ==, 1);
-  size_t n = 0;
-  braid_trace_get_tasks (trace, &n);
-  g_assert_cmpuint (n, ==, 1);
-  braid_trace_close (trace);
+  assert_opens (path, 1);
   remove_trace (path);
   g_free (path);
 }
@@ -183,6 +192,50 @@ test_missing_column_is_rejected (void)
                "DROP VIEW slices; DROP VIEW objects; DROP VIEW task_ends;"
                "DROP VIEW tasks; ALTER TABLE events DROP COLUMN s3");
   assert_rejected (path, "table events has no column s3");
+  remove_trace (path);
+  g_free (path);
+}
+
+/* The big-endian word at offset 68 of the file, where SQLite keeps the
+ * application id and where file type sniffers read it. */
+static guint32
+header_application_id (const char *path)
+{
+  char *data = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  g_assert_cmpuint (len, >=, 100);
+  const guchar *p = (const guchar *) data + 68;
+  guint32 id = (guint32) p[0] << 24 | (guint32) p[1] << 16
+               | (guint32) p[2] << 8 | p[3];
+  g_free (data);
+  return id;
+}
+
+/* A trace carries braid's application id in its header; a trace written
+ * before braid set one (id 0) still opens. */
+static void
+test_application_id_is_braids_or_0 (void)
+{
+  g_assert_cmphex (header_application_id (good_trace), ==,
+                   BRAID_TRACE_APPLICATION_ID);
+  char *path = copy_of_good ("appid0.db");
+  alter (path, "PRAGMA application_id = 0");
+  g_assert_cmphex (header_application_id (path), ==, 0);
+  assert_opens (path, BRAID_TRACE_SCHEMA_VERSION);
+  remove_trace (path);
+  g_free (path);
+}
+
+/* A file with braid's tables but another application's id is that
+ * application's, whatever its tables say. */
+static void
+test_another_application_id_is_rejected (void)
+{
+  char *path = copy_of_good ("otherid.db");
+  alter (path, "PRAGMA application_id = 0x12345678");
+  assert_rejected (path, "another application: application id 0x12345678, "
+                         "braid's is 0x42524144");
   remove_trace (path);
   g_free (path);
 }
@@ -272,6 +325,10 @@ main (int argc, char **argv)
                    test_newer_schema_version_is_rejected);
   g_test_add_func ("/tracer/bad-files/version-1-is-still-read",
                    test_version_1_is_still_read);
+  g_test_add_func ("/tracer/bad-files/application-id-is-braids-or-0",
+                   test_application_id_is_braids_or_0);
+  g_test_add_func ("/tracer/bad-files/another-application-id-is-rejected",
+                   test_another_application_id_is_rejected);
   g_test_add_func ("/tracer/bad-files/missing-column-is-rejected",
                    test_missing_column_is_rejected);
   g_test_add_func ("/tracer/bad-files/truncated-copy-of-a-trace",

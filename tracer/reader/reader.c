@@ -2,9 +2,10 @@
  *
  * Owns braid_trace_open and the accessors of the reader model. Every file
  * is untrusted input: it is opened read-only in SQLite's defensive mode
- * with untrusted schema, checked (SQLite header, user_version, the meta,
- * events and strings tables and their columns) before any row is read,
- * and every failure becomes one line that names the file and the problem.
+ * with untrusted schema, checked (SQLite header, application_id,
+ * user_version, the meta, events and strings tables and their columns)
+ * before any row is read, and every failure becomes one line that names
+ * the file and the problem.
  * The hot path is the events loop in load_events: one prepared statement
  * stepping through the rowid order, each row handed to the model builder
  * (reader-model.c) without being kept, then the events still packed in
@@ -155,22 +156,44 @@ check_columns (sqlite3 *db, const char *name, const char *const *columns,
 }
 
 static int
-check_schema (sqlite3 *db, const char *path, char **error)
+pragma_int (sqlite3 *db, const char *sql, int *value)
 {
   sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &st, NULL);
-  int version = 0;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &st, NULL);
+  *value = 0;
   if (rc == SQLITE_OK)
     {
       rc = sqlite3_step (st);
       if (rc == SQLITE_ROW)
         {
-          version = sqlite3_column_int (st, 0);
+          *value = sqlite3_column_int (st, 0);
           rc = SQLITE_OK;
         }
     }
   sqlite3_finalize (st);
   if (rc != SQLITE_OK)
+  return rc;
+}
+
+static int
+check_schema (sqlite3 *db, const char *path, char **error)
+{
+  /* Traces written before braid set its application id have 0. */
+  int app_id = 0;
+  int rc = pragma_int (db, "PRAGMA application_id", &app_id);
+  if (rc != SQLITE_OK)
+    return sqlite_failure (error, path, db, rc);
+  if (app_id != 0 && app_id != BRAID_TRACE_APPLICATION_ID)
+    {
+      set_error (error, path,
+                 "not a braid trace (a SQLite database of another "
+                 "application: application id 0x%08x, braid's is 0x%08x)",
+                 (unsigned) app_id, (unsigned) BRAID_TRACE_APPLICATION_ID);
+      return BRAID_EINVAL;
+    }
+
+  int version = 0;
+  rc = pragma_int (db, "PRAGMA user_version", &version);
     return sqlite_failure (error, path, db, rc);
 
   int has_meta = braid__has_table (db, "meta", &rc);

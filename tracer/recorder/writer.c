@@ -149,14 +149,21 @@ create_file (writer *w, braid__session *s)
       return BRAID_EINVAL;
     }
   /* Page size first: it only applies to a new, empty file. A large page
-   * spends fewer bytes per event on page headers. */
-  if (exec (w, "PRAGMA page_size = 16384;"
-               "PRAGMA auto_vacuum = INCREMENTAL;"
-               "PRAGMA journal_mode = WAL;"
-               "PRAGMA synchronous = NORMAL;"
-               "PRAGMA cache_size = -16384;"
-               "PRAGMA wal_autocheckpoint = 4096;")
-        != 0
+   * spends fewer bytes per event on page headers. The application id
+   * (SCHEMA.md, "Recognising a trace") before WAL mode: it is the first
+   * write, so the file's own header carries it even when the recording
+   * is killed before any checkpoint. */
+  char pragmas[512];
+  snprintf (pragmas, sizeof pragmas,
+            "PRAGMA page_size = 16384;"
+            "PRAGMA auto_vacuum = INCREMENTAL;"
+            "PRAGMA application_id = %d;"
+            "PRAGMA journal_mode = WAL;"
+            "PRAGMA synchronous = NORMAL;"
+            "PRAGMA cache_size = -16384;"
+            "PRAGMA wal_autocheckpoint = 4096;",
+            BRAID_TRACE_APPLICATION_ID);
+  if (exec (w, pragmas) != 0
       || exec (w, "BEGIN") != 0 || exec (w, braid__schema_sql) != 0
       || exec (w, braid__views_sql) != 0
       || exec (w, braid__indexes_sql) != 0)
