@@ -155,6 +155,7 @@ check_columns (sqlite3 *db, const char *name, const char *const *columns,
   return 0;
 }
 
+/* Runs the PRAGMA @sql, which answers one integer, into @value. */
 static int
 pragma_int (sqlite3 *db, const char *sql, int *value)
 {
@@ -171,7 +172,6 @@ pragma_int (sqlite3 *db, const char *sql, int *value)
         }
     }
   sqlite3_finalize (st);
-  if (rc != SQLITE_OK)
   return rc;
 }
 
@@ -194,6 +194,7 @@ check_schema (sqlite3 *db, const char *path, char **error)
 
   int version = 0;
   rc = pragma_int (db, "PRAGMA user_version", &version);
+  if (rc != SQLITE_OK)
     return sqlite_failure (error, path, db, rc);
 
   int has_meta = braid__has_table (db, "meta", &rc);
