@@ -3,11 +3,13 @@
  * Owns dispatching to the commands (one file each: cli-run.c,
  * cli-report.c, cli-problems.c, cli-export.c, cli-render.c,
  * cli-repair.c), the global
- * --help and --version, and the helpers the commands share. Nothing here
- * is hot.
+ * --help and --version, and the helpers the commands share. Options are
+ * parsed with getopt_long, the global ones up to the command's name, the
+ * command's own from there on. Nothing here is hot.
  */
 #include "cli.h"
 
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +25,9 @@ static const char usage[]
     "Trace asynchronous programs built on braid, and read their traces.\n"
     "\n"
     "commands:\n"
-    "  run -o FILE -- PROGRAM [ARGS...]   run PROGRAM, recording a trace\n"
+    "  run [-o FILE] [--] PROGRAM [ARGS...]\n"
+    "                                     run PROGRAM, recording a trace\n"
+    "                                     (default trace.braid)\n"
     "  report FILE [--axis steps|time]    summary, per-task times, timeline\n"
     "  problems FILE                      never-retrieved errors, pending\n"
     "                                     tasks, slow steps, deadlocks\n"
@@ -33,9 +37,24 @@ static const char usage[]
     "                                     was killed (events table, views)\n"
     "\n"
     "  braid <command> --help    options of a command\n"
+    "  braid -h, --help          this help\n"
     "  braid --version           version and trace schema\n"
     "\n"
+    "A trace is an SQLite file; braid names it FILE.braid, but any name\n"
+    "works.\n"
+    "\n"
     "Exit status: the command's result; 2 for usage or input errors.\n";
+
+enum
+{
+  OPT_VERSION = CLI_LONG_ONLY,
+};
+
+static const struct option options[] = {
+  { "help", no_argument, NULL, 'h' },
+  { "version", no_argument, NULL, OPT_VERSION },
+  { NULL, 0, NULL, 0 },
+};
 
 static const struct
 {
@@ -47,38 +66,71 @@ static const struct
   { "render", braid__cli_render },   { "repair", braid__cli_repair },
 };
 
+static void
+print_version (void)
+{
+  printf ("braid %s (trace schema version %d)\n", BRAID_VERSION_STRING,
+          BRAID_TRACE_SCHEMA_VERSION);
+}
+
 int
 main (int argc, char **argv)
 {
-  if (argc < 2)
+  /* "+": the global options end at the command's name, whose own options
+   * its function parses. */
+  opterr = 0;
+  int c;
+  while ((c = getopt_long (argc, argv, "+:h", options, NULL)) != -1)
+    switch (c)
+      {
+      case 'h':
+        fputs (usage, stdout);
+        return 0;
+      case OPT_VERSION:
+        print_version ();
+        return 0;
+      default:
+        {
+          char problem[256];
+          braid__cli_option_problem (c, argv, options, problem,
+                                     sizeof problem);
+          fprintf (stderr, "braid: %s\n(see 'braid --help')\n", problem);
+          return CLI_EXIT_USAGE;
+        }
+      }
+  if (optind >= argc)
     {
       fputs (usage, stderr);
       return CLI_EXIT_USAGE;
     }
-  const char *cmd = argv[1];
-  if (strcmp (cmd, "--help") == 0 || strcmp (cmd, "-h") == 0
-      || strcmp (cmd, "help") == 0)
+  const char *cmd = argv[optind];
+  int cmd_argc = argc - optind;
+  char **cmd_argv = argv + optind;
+  /* A command parses its arguments from the start again (optind 0 also
+   * makes glibc read the command's own "+" or not). */
+  optind = 0;
+  if (strcmp (cmd, "help") == 0)
     {
-      if (strcmp (cmd, "help") == 0 && argc > 2)
+      if (cmd_argc > 1)
         {
-          char *args[] = { argv[2], "--help", NULL };
+          char *args[] = { cmd_argv[1], "--help", NULL };
           for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-            if (strcmp (argv[2], commands[i].name) == 0)
+            if (strcmp (cmd_argv[1], commands[i].name) == 0)
               return commands[i].fn (2, args);
         }
       fputs (usage, stdout);
       return 0;
     }
-  if (strcmp (cmd, "--version") == 0 || strcmp (cmd, "version") == 0)
+  if (strcmp (cmd, "version") == 0)
     {
-      printf ("braid %s (trace schema version %d)\n", BRAID_VERSION_STRING,
-              BRAID_TRACE_SCHEMA_VERSION);
+      print_version ();
       return 0;
     }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp (cmd, commands[i].name) == 0)
-      return commands[i].fn (argc - 1, argv + 1);
-  fprintf (stderr, "braid: unknown command '%s'\n\n%s", cmd, usage);
+      return commands[i].fn (cmd_argc, cmd_argv);
+  fprintf (stderr, "braid: unknown command '%s'\n(see 'braid --help')\n",
+           cmd);
   return CLI_EXIT_USAGE;
 }
 
@@ -126,6 +178,53 @@ braid__cli_self_dir (char *buf, size_t size)
     return -1;
   *slash = '\0';
   return 0;
+}
+
+int
+braid__cli_getopt (int argc, char **argv, const char *optstring,
+                   const struct option *longopts)
+{
+  opterr = 0;
+  int c = getopt_long (argc, argv, optstring, longopts, NULL);
+  if (c == '?' || c == ':')
+    {
+      char problem[256];
+      braid__cli_option_problem (c, argv, longopts, problem, sizeof problem);
+      braid__cli_usage_error (argv[0], "%s", problem);
+      return '?';
+    }
+  return c;
+}
+
+const char *
+braid__cli_trace_arg (int argc, char **argv)
+{
+  if (argc - optind > 1)
+    {
+      braid__cli_usage_error (argv[0], "one trace file only");
+      return NULL;
+    }
+  if (optind >= argc)
+    {
+      braid__cli_usage_error (argv[0], "no trace file given");
+      return NULL;
+    }
+  return argv[optind];
+}
+
+const char *
+braid__cli_file_only (int argc, char **argv, const char *help, int *status)
+{
+  static const struct option help_only[] = {
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  /* -h is the only option, so the first answer settles it. */
+  int c = braid__cli_getopt (argc, argv, ":h", help_only);
+  *status = c == 'h' ? 0 : CLI_EXIT_USAGE;
+  if (c == 'h')
+    fputs (help, stdout);
+  return c == -1 ? braid__cli_trace_arg (argc, argv) : NULL;
 }
 
 int

@@ -18,7 +18,19 @@ static const char help[]
     "Writes the trace as Chrome trace-event JSON (open it in Perfetto or\n"
     "chrome://tracing): a track per task, slices for running, ready and\n"
     "waiting, arrows for spawns and wake-ups, instants for marks.\n"
-    "Without -o, or with -o -, the JSON goes to standard output.\n";
+    "\n"
+    "  -f, --format FORMAT   the format to write: chrome (the default, and\n"
+    "                        the only one)\n"
+    "  -o, --output FILE     where to write it; without -o, or with -o -,\n"
+    "                        the JSON goes to standard output\n"
+    "  -h, --help            this help\n";
+
+static const struct option options[] = {
+  { "format", required_argument, NULL, 'f' },
+  { "output", required_argument, NULL, 'o' },
+  { "help", no_argument, NULL, 'h' },
+  { NULL, 0, NULL, 0 },
+};
 
 static void
 json_string (FILE *out, const char *s)
@@ -160,48 +172,32 @@ write_chrome (FILE *out, const braid_trace *trace)
 int
 braid__cli_export (int argc, char **argv)
 {
-  const char *path = NULL, *output = NULL, *format = NULL;
-  for (int i = 1; i < argc; i++)
-    {
-      const char *a = argv[i];
-      if (strcmp (a, "-h") == 0 || strcmp (a, "--help") == 0)
-        {
-          fputs (help, stdout);
-          return 0;
-        }
-      if (strcmp (a, "--format") == 0 || strcmp (a, "-f") == 0)
-        {
-          if (i + 1 >= argc)
-            return braid__cli_usage_error ("export", "%s needs a format", a);
-          format = argv[++i];
-          continue;
-        }
-      if (strncmp (a, "--format=", 9) == 0)
-        {
-          format = a + 9;
-          continue;
-        }
-      if (strcmp (a, "-o") == 0 || strcmp (a, "--output") == 0)
-        {
-          if (i + 1 >= argc)
-            return braid__cli_usage_error ("export", "%s needs a file", a);
-          output = argv[++i];
-          continue;
-        }
-      if (a[0] == '-' && a[1] != '\0')
-        return braid__cli_usage_error ("export", "unknown option '%s'", a);
-      if (path != NULL)
-        return braid__cli_usage_error ("export", "one trace file only");
-      path = a;
-    }
+  const char *output = NULL, *format = NULL;
+  int c;
+  while ((c = braid__cli_getopt (argc, argv, ":hf:o:", options)) != -1)
+    switch (c)
+      {
+      case 'h':
+        fputs (help, stdout);
+        return 0;
+      case 'f':
+        format = optarg;
+        break;
+      case 'o':
+        output = optarg;
+        break;
+      default:
+        return CLI_EXIT_USAGE;
+      }
   if (format == NULL)
     format = "chrome";
   if (strcmp (format, "chrome") != 0)
     return braid__cli_usage_error ("export",
                                    "unknown format '%s' (known: chrome)",
                                    format);
+  const char *path = braid__cli_trace_arg (argc, argv);
   if (path == NULL)
-    return braid__cli_usage_error ("export", "no trace file given");
+    return CLI_EXIT_USAGE;
   braid_trace *trace = braid__cli_open (path);
   if (trace == NULL)
     return CLI_EXIT_USAGE;

@@ -18,29 +18,18 @@ static const char help[]
     "task was created and where it raised), tasks destroyed while pending,\n"
     "steps that held the loop too long, deadlocks, an incomplete trace.\n"
     "\n"
+    "  -h, --help   this help\n"
+    "\n"
     "Exit status: 1 if there is any problem, 0 if none, 2 if FILE cannot\n"
     "be read.\n";
 
 int
 braid__cli_problems (int argc, char **argv)
 {
-  const char *path = NULL;
-  for (int i = 1; i < argc; i++)
-    {
-      if (strcmp (argv[i], "-h") == 0 || strcmp (argv[i], "--help") == 0)
-        {
-          fputs (help, stdout);
-          return 0;
-        }
-      if (argv[i][0] == '-' && argv[i][1] != '\0')
-        return braid__cli_usage_error ("problems", "unknown option '%s'",
-                                       argv[i]);
-      if (path != NULL)
-        return braid__cli_usage_error ("problems", "one trace file only");
-      path = argv[i];
-    }
+  int status;
+  const char *path = braid__cli_file_only (argc, argv, help, &status);
   if (path == NULL)
-    return braid__cli_usage_error ("problems", "no trace file given");
+    return status;
   braid_trace *trace = braid__cli_open (path);
   if (trace == NULL)
     return CLI_EXIT_USAGE;

@@ -21,28 +21,17 @@ static const char help[]
       "expands the committed batches into the events table, builds the\n"
       "indexes, so that the SQL views (SCHEMA.md) answer. Keep the FILE-wal\n"
       "file beside FILE: it holds the last committed batches. A finalized\n"
-      "trace is left as it is. The trace stays marked incomplete.\n";
+      "trace is left as it is. The trace stays marked incomplete.\n"
+      "\n"
+      "  -h, --help   this help\n";
 
 int
 braid__cli_repair (int argc, char **argv)
 {
-  const char *path = NULL;
-  for (int i = 1; i < argc; i++)
-    {
-      if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
-        {
-          fputs (help, stdout);
-          return 0;
-        }
-      if (argv[i][0] == '-' && argv[i][1] != '\0')
-        return braid__cli_usage_error ("repair", "unknown option '%s'",
-                                       argv[i]);
-      if (path != NULL)
-        return braid__cli_usage_error ("repair", "one FILE only");
-      path = argv[i];
-    }
+  int status;
+  const char *path = braid__cli_file_only (argc, argv, help, &status);
   if (path == NULL)
-    return braid__cli_usage_error ("repair", "no trace FILE given");
+    return status;
   char *error = NULL;
   uint64_t n = 0;
   if (braid_trace_repair (path, &n, &error) != 0)

@@ -23,6 +23,7 @@ static const char help[]
     "                 default, shows sleep(0) interleavings\n"
     "  --axis time    columns of equal wall (or virtual) time\n"
     "  --width N      at most N timeline columns (default 100)\n"
+    "  -h, --help     this help\n"
     "\n"
     "Timeline cells: '#' running (1-9: lines printed in that step), '.'\n"
     "ready, '-' waiting, blank: not alive.\n";
@@ -31,6 +32,19 @@ enum
 {
   AXIS_STEPS,
   AXIS_TIME
+};
+
+enum
+{
+  OPT_AXIS = CLI_LONG_ONLY,
+  OPT_WIDTH,
+};
+
+static const struct option options[] = {
+  { "axis", required_argument, NULL, OPT_AXIS },
+  { "width", required_argument, NULL, OPT_WIDTH },
+  { "help", no_argument, NULL, 'h' },
+  { NULL, 0, NULL, 0 },
 };
 
 static const char *
@@ -248,56 +262,42 @@ print_timeline (const braid_trace *trace, int axis, int width)
 int
 braid__cli_report (int argc, char **argv)
 {
-  const char *path = NULL;
   int axis = AXIS_STEPS;
   int width = 100;
-  for (int i = 1; i < argc; i++)
-    {
-      const char *a = argv[i];
-      if (strcmp (a, "-h") == 0 || strcmp (a, "--help") == 0)
+  int c;
+  while ((c = braid__cli_getopt (argc, argv, ":h", options)) != -1)
+    switch (c)
+      {
+      case 'h':
+        fputs (help, stdout);
+        return 0;
+      case OPT_AXIS:
+        if (strcmp (optarg, "steps") == 0)
+          axis = AXIS_STEPS;
+        else if (strcmp (optarg, "time") == 0)
+          axis = AXIS_TIME;
+        else
+          return braid__cli_usage_error ("report",
+                                         "unknown axis '%s' (steps or time)",
+                                         optarg);
+        break;
+      case OPT_WIDTH:
         {
-          fputs (help, stdout);
-          return 0;
-        }
-      if (strcmp (a, "--axis") == 0 || strncmp (a, "--axis=", 7) == 0)
-        {
-          const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i]
-                                                              : NULL);
-          if (v == NULL)
-            return braid__cli_usage_error ("report", "--axis needs steps "
-                                                     "or time");
-          if (strcmp (v, "steps") == 0)
-            axis = AXIS_STEPS;
-          else if (strcmp (v, "time") == 0)
-            axis = AXIS_TIME;
-          else
-            return braid__cli_usage_error ("report",
-                                           "unknown axis '%s' (steps or "
-                                           "time)",
-                                           v);
-          continue;
-        }
-      if (strcmp (a, "--width") == 0 || strncmp (a, "--width=", 8) == 0)
-        {
-          const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i]
-                                                              : NULL);
           char *end = NULL;
-          long w = v ? strtol (v, &end, 10) : 0;
-          if (v == NULL || *end != '\0' || w < 10 || w > 10000)
+          long w = strtol (optarg, &end, 10);
+          if (end == optarg || *end != '\0' || w < 10 || w > 10000)
             return braid__cli_usage_error ("report",
                                            "--width needs a number from 10 "
                                            "to 10000");
           width = (int) w;
-          continue;
+          break;
         }
-      if (a[0] == '-' && a[1] != '\0')
-        return braid__cli_usage_error ("report", "unknown option '%s'", a);
-      if (path != NULL)
-        return braid__cli_usage_error ("report", "one trace file only");
-      path = a;
-    }
+      default:
+        return CLI_EXIT_USAGE;
+      }
+  const char *path = braid__cli_trace_arg (argc, argv);
   if (path == NULL)
-    return braid__cli_usage_error ("report", "no trace file given");
+    return CLI_EXIT_USAGE;
   braid_trace *trace = braid__cli_open (path);
   if (trace == NULL)
     return CLI_EXIT_USAGE;

@@ -1,4 +1,4 @@
-/* cli-run.c: `braid run -o FILE -- PROGRAM ARGS...`.
+/* cli-run.c: `braid run [-o FILE] [--] PROGRAM ARGS...`.
  *
  * Runs a program with tracing switched on from outside: it sets
  * BRAID_TRACE to the output file and, when the tracer module is not
@@ -27,13 +27,20 @@ static const char help[]
   = "usage: braid run [-o FILE] [--] PROGRAM [ARGS...]\n"
     "\n"
     "Runs PROGRAM (any program linked with libbraid) and records every task\n"
-    "event into the trace FILE (default trace.db), replacing it.\n"
+    "event into the trace FILE (default trace.braid), replacing it.\n"
     "\n"
-    "  -o, --output FILE   the trace to write\n"
+    "  -o, --output FILE   the trace to write (an SQLite file; .braid is\n"
+    "                      its usual extension)\n"
     "  -h, --help          this help\n"
     "\n"
     "Exit status: PROGRAM's own (128+N if it died of signal N); 2 if it\n"
     "could not be started or no trace was written (the reason is said).\n";
+
+static const struct option options[] = {
+  { "output", required_argument, NULL, 'o' },
+  { "help", no_argument, NULL, 'h' },
+  { NULL, 0, NULL, 0 },
+};
 
 static pid_t child_pid;
 
@@ -120,37 +127,22 @@ remove_trace (const char *path)
 int
 braid__cli_run (int argc, char **argv)
 {
-  const char *output = "trace.db";
-  int i = 1;
-  for (; i < argc; i++)
-    {
-      const char *a = argv[i];
-      if (strcmp (a, "--") == 0)
-        {
-          i++;
-          break;
-        }
-      if (strcmp (a, "-h") == 0 || strcmp (a, "--help") == 0)
-        {
-          fputs (help, stdout);
-          return 0;
-        }
-      if (strcmp (a, "-o") == 0 || strcmp (a, "--output") == 0)
-        {
-          if (i + 1 >= argc)
-            return braid__cli_usage_error ("run", "%s needs a file name", a);
-          output = argv[++i];
-          continue;
-        }
-      if (strncmp (a, "--output=", 9) == 0)
-        {
-          output = a + 9;
-          continue;
-        }
-      if (a[0] == '-')
-        return braid__cli_usage_error ("run", "unknown option '%s'", a);
-      break;
-    }
+  const char *output = "trace.braid";
+  /* "+": braid's options end at PROGRAM, whose own options are its. */
+  int c;
+  while ((c = braid__cli_getopt (argc, argv, "+:ho:", options)) != -1)
+    switch (c)
+      {
+      case 'h':
+        fputs (help, stdout);
+        return 0;
+      case 'o':
+        output = optarg;
+        break;
+      default:
+        return CLI_EXIT_USAGE;
+      }
+  int i = optind;
   if (i >= argc)
     return braid__cli_usage_error ("run", "no program to run");
   if (output[0] == '\0')

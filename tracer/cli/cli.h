@@ -12,6 +12,8 @@
 
 #include <braid/braid-trace.h>
 
+#include "cli-options.h"
+
 #define CLI_EXIT_USAGE 2
 
 int braid__cli_run (int argc, char **argv);
@@ -31,6 +33,24 @@ const char *braid__cli_duration (int64_t ns, char *buf, size_t size);
 /* The directory of the running braid executable (/proc/self/exe), into
  * @buf. Returns 0 or -1. */
 int braid__cli_self_dir (char *buf, size_t size);
+
+/* getopt_long for a command, whose name is @argv[0]: returns the next
+ * option as getopt_long does, or -1 after the last; on an unknown option
+ * or a missing value it prints the problem as braid__cli_usage_error()
+ * does and returns '?' (the command then returns CLI_EXIT_USAGE). main()
+ * resets optind before it calls a command. */
+int braid__cli_getopt (int argc, char **argv, const char *optstring,
+                       const struct option *longopts);
+
+/* After a command's options: the one operand left, its trace FILE; or
+ * NULL after a usage error (none, or more than one). */
+const char *braid__cli_trace_arg (int argc, char **argv);
+
+/* The arguments of a command whose only option is -h, --help and which
+ * takes one trace FILE: returns FILE; or NULL with *@status set to 0
+ * after printing @help, or to CLI_EXIT_USAGE after a usage error. */
+const char *braid__cli_file_only (int argc, char **argv, const char *help,
+                                  int *status);
 
 /* Prints "braid: <msg>" and a hint to see `braid <cmd> --help`, returns
  * CLI_EXIT_USAGE. */

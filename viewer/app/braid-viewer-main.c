@@ -1,7 +1,11 @@
 /* braid-viewer-main.c: the braid-viewer program.
  *
- *   braid-viewer [TRACE.db...]
- *   braid-viewer --self-test=OUT.png [--select=NAME] TRACE.db...
+ *   braid-viewer [TRACE.braid...]
+ *   braid-viewer --version
+ *   braid-viewer --self-test=OUT.png [--select=NAME] TRACE.braid...
+ *
+ * The options are GOptionEntries of BraidApplication
+ * (braid-application.c); the self-test ones are hidden from --help.
  *
  * Exit status: the application's, or with --self-test the script's (0 on
  * success, 1 on failure; see braid-window-selftest.c).

@@ -30,7 +30,8 @@ open_activated (GSimpleAction *action, GVariant *param, gpointer data)
       "Open a Trace", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, "_Open",
       "_Cancel");
   GtkFileFilter *filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "braid traces (*.db)");
+  gtk_file_filter_set_name (filter, "braid traces (*.braid, *.db)");
+  gtk_file_filter_add_pattern (filter, "*.braid");
   gtk_file_filter_add_pattern (filter, "*.db");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   g_object_unref (filter);

@@ -124,8 +124,8 @@ build_empty_page (BraidWindow *self)
   gtk_box_append (GTK_BOX (box), title);
   GtkWidget *hint = gtk_label_new (
       "Record one with  braid run ./program  or  "
-      "BRAID_TRACE=trace.db ./program,\n"
-      "then press Ctrl+O, or drop the .db file on this window.");
+      "BRAID_TRACE=trace.braid ./program,\n"
+      "then press Ctrl+O, or drop the .braid file on this window.");
   gtk_label_set_justify (GTK_LABEL (hint), GTK_JUSTIFY_CENTER);
   gtk_widget_add_css_class (hint, "dim-label");
   gtk_box_append (GTK_BOX (box), hint);

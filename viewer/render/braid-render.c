@@ -3,17 +3,24 @@
  *   braid-render FILE -o OUT.png [--width W] [--height H]
  *                [--axis time|steps|auto] [--from X] [--to Y] [--no-legend]
  *
+ * Options are parsed with getopt_long (--width=W, -oOUT.png, -- before a
+ * FILE that starts with '-'), and refused in the words of
+ * tracer/cli/cli-options.c, which braid uses too.
  * `braid render` execs this program with its own arguments. It draws with
  * the same timeline library as the GTK viewer. Exit status: 0 on success,
  * 2 with one line on stderr for bad arguments or a bad trace file.
  * Nothing here is hot; the drawing is timeline-draw.c's.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <braid/braid-version.h>
+
+#include "cli-options.h"
 #include "timeline.h"
 
 static const char usage[]
@@ -35,9 +42,35 @@ static const char usage[]
       "                        200us, 3s or 42 (ns), or step numbers with\n"
       "                        --axis steps (default: the whole trace)\n"
       "  --no-legend           leave out the legend below the lanes\n"
+      "  -h, --help            this help\n"
+      "  --version             the version of braid-render\n"
       "\n"
       "Exit status: 0 on success, 2 with one line on stderr on bad\n"
       "arguments or a file that is not a readable braid trace.\n";
+
+enum
+{
+  OPT_WIDTH = CLI_LONG_ONLY,
+  OPT_HEIGHT,
+  OPT_AXIS,
+  OPT_FROM,
+  OPT_TO,
+  OPT_NO_LEGEND,
+  OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+  { "output", required_argument, NULL, 'o' },
+  { "width", required_argument, NULL, OPT_WIDTH },
+  { "height", required_argument, NULL, OPT_HEIGHT },
+  { "axis", required_argument, NULL, OPT_AXIS },
+  { "from", required_argument, NULL, OPT_FROM },
+  { "to", required_argument, NULL, OPT_TO },
+  { "no-legend", no_argument, NULL, OPT_NO_LEGEND },
+  { "help", no_argument, NULL, 'h' },
+  { "version", no_argument, NULL, OPT_VERSION },
+  { NULL, 0, NULL, 0 },
+};
 
 static int fail (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
@@ -75,61 +108,60 @@ main (int argc, char **argv)
   braid_timeline_axis axis = BRAID_TIMELINE_AXIS_TIME;
   bool auto_axis = true;
 
-  for (int i = 1; i < argc; i++)
-    {
-      const char *a = argv[i];
-      const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-      if (strcmp (a, "-h") == 0 || strcmp (a, "--help") == 0)
-        {
-          fputs (usage, stdout);
-          return 0;
-        }
-      else if (strcmp (a, "--no-legend") == 0)
+  opterr = 0;
+  int c;
+  while ((c = getopt_long (argc, argv, ":ho:", long_options, NULL)) != -1)
+    switch (c)
+      {
+      case 'h':
+        fputs (usage, stdout);
+        return 0;
+      case OPT_VERSION:
+        printf ("braid-render %s\n", BRAID_VERSION_STRING);
+        return 0;
+      case OPT_NO_LEGEND:
         legend = false;
-      else if (strcmp (a, "-o") == 0 || strcmp (a, "--output") == 0
-               || strcmp (a, "--width") == 0 || strcmp (a, "--height") == 0
-               || strcmp (a, "--axis") == 0 || strcmp (a, "--from") == 0
-               || strcmp (a, "--to") == 0)
+        break;
+      case 'o':
+        output = optarg;
+        break;
+      case OPT_WIDTH:
+        if (parse_int (optarg, 200, 16384, &width) != 0)
+          return fail ("bad --width '%s' (200..16384)", optarg);
+        break;
+      case OPT_HEIGHT:
+        if (parse_int (optarg, 60, 16384, &height) != 0)
+          return fail ("bad --height '%s' (60..16384)", optarg);
+        break;
+      case OPT_AXIS:
+        auto_axis = false;
+        if (strcmp (optarg, "time") == 0)
+          axis = BRAID_TIMELINE_AXIS_TIME;
+        else if (strcmp (optarg, "steps") == 0)
+          axis = BRAID_TIMELINE_AXIS_STEPS;
+        else if (strcmp (optarg, "auto") == 0)
+          auto_axis = true;
+        else
+          return fail ("bad --axis '%s' (time, steps or auto)", optarg);
+        break;
+      case OPT_FROM:
+        from = optarg;
+        break;
+      case OPT_TO:
+        to = optarg;
+        break;
+      default:
         {
-          if (!val)
-            return fail ("%s needs a value (see --help)", a);
-          i++;
-          if (a[1] == 'o' || strcmp (a, "--output") == 0)
-            output = val;
-          else if (strcmp (a, "--width") == 0)
-            {
-              if (parse_int (val, 200, 16384, &width) != 0)
-                return fail ("bad --width '%s' (200..16384)", val);
-            }
-          else if (strcmp (a, "--height") == 0)
-            {
-              if (parse_int (val, 60, 16384, &height) != 0)
-                return fail ("bad --height '%s' (60..16384)", val);
-            }
-          else if (strcmp (a, "--axis") == 0)
-            {
-              auto_axis = false;
-              if (strcmp (val, "time") == 0)
-                axis = BRAID_TIMELINE_AXIS_TIME;
-              else if (strcmp (val, "steps") == 0)
-                axis = BRAID_TIMELINE_AXIS_STEPS;
-              else if (strcmp (val, "auto") == 0)
-                auto_axis = true;
-              else
-                return fail ("bad --axis '%s' (time, steps or auto)", val);
-            }
-          else if (strcmp (a, "--from") == 0)
-            from = val;
-          else
-            to = val;
+          char problem[256];
+          braid__cli_option_problem (c, argv, long_options, problem,
+                                     sizeof problem);
+          return fail ("%s (see --help)", problem);
         }
-      else if (a[0] == '-' && a[1])
-        return fail ("unknown option '%s' (see --help)", a);
-      else if (!input)
-        input = a;
-      else
-        return fail ("one trace file only, got '%s' too", a);
-    }
+      }
+  if (optind < argc)
+    input = argv[optind];
+  if (argc - optind > 1)
+    return fail ("one trace file only, got '%s' too", argv[optind + 1]);
   if (!input)
     return fail ("%s", "no trace file given (see --help)");
   if (!output)
