@@ -4,8 +4,10 @@
  * Starts braid-viewer --self-test on a bad file then a recorded trace: the
  * window must show the error and then load the trace (the app stays
  * usable), select a task, switch to loop steps and open the problems list
- * through its actions, and write a snapshot of itself. The test checks the
- * script's report and the snapshot's pixels, on an Xvfb server of its own.
+ * through its actions, and write a snapshot of itself; started again
+ * without a file, it must offer that trace as recent and show the About
+ * dialog with the app's logo. The test checks the script's report and the
+ * snapshots' pixels, on an Xvfb server of its own.
  * Skipped (a TAP plan of 0) without Xvfb.
  */
 #include <unistd.h>
@@ -15,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+
+#include <braid/braid-version.h>
 
 #include "viewer-test-util.h"
 
@@ -243,6 +247,24 @@ test_viewer_survives_a_bad_file_then_shows_a_trace (void)
   status = run_viewer (png, NULL, none, &out);
   g_assert_cmpint (status, ==, 1); /* no trace shown */
   g_assert_nonnull (strstr (out, "self-test: empty page with 1 recent traces"));
+  /* The About dialog that app.about opens, and the app's icon: found in
+   * the icon theme (from the resources: nothing is installed here) and
+   * drawn as the dialog's logo. */
+  g_assert_nonnull (strstr (out, "self-test: default icon org.braidtrace.Viewer"
+                                 " (in the icon theme: yes)\n"));
+  g_assert_nonnull (strstr (
+      out, "self-test: about dialog shown: braid viewer " BRAID_VERSION_STRING
+           ", logo org.braidtrace.Viewer (in the icon theme: yes), licence "
+           "MIT, https://braidtrace.org/\n"));
+  char *about_png = g_build_filename (vt_tmpdir (), "viewer-about.png", NULL);
+  s = cairo_image_surface_create_from_png (about_png);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  /* The logo's three strands: green, blue and orange. */
+  g_assert_cmpuint (count_near (s, 0x33d17a), >=, 100);
+  g_assert_cmpuint (count_near (s, 0x62a0ea), >=, 100);
+  g_assert_cmpuint (count_near (s, 0xffa348), >=, 100);
+  cairo_surface_destroy (s);
+  g_free (about_png);
   g_free (out);
   g_free (png);
   g_free (bad);

@@ -2,7 +2,8 @@
  *
  * Owns the application-wide pieces: command-line options (--version;
  * --self-test, --select and --show, hidden from --help), app.quit, every accelerator of the app and its windows in
- * one table, the style sheet, and which window a file opens in. The
+ * one table, the style sheet, the windows' icon, app.about (the dialog is
+ * braid-about.c's), and which window a file opens in. The
  * shortcuts window comes from gtk/help-overlay.ui in the resources, which
  * GtkApplication wires to win.show-help-overlay (Ctrl+?).
  */
@@ -10,6 +11,7 @@
 
 #include <braid/braid-version.h>
 
+#include "braid-about.h"
 #include "braid-window.h"
 
 struct _BraidApplication
@@ -28,8 +30,16 @@ quit_activated (GSimpleAction *action, GVariant *param, gpointer data)
   g_application_quit (G_APPLICATION (data));
 }
 
+static void
+about_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  GtkApplication *app = GTK_APPLICATION (data);
+  braid_show_about (gtk_application_get_active_window (app));
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
+  { "about", about_activated, NULL, NULL, NULL, { 0 } },
 };
 
 static const struct
@@ -55,13 +65,16 @@ static void
 braid_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (braid_application_parent_class)->startup (app);
+  /* Every window's icon: the app's own, from the icon theme (installed
+   * in hicolor, and in the resources for an uninstalled build). */
+  gtk_window_set_default_icon_name (BRAID_VIEWER_APP_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_entries,
                                    G_N_ELEMENTS (app_entries), app);
   for (size_t i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app),
                                            accels[i].action, accels[i].accels);
   GtkCssProvider *css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, "/org/braid/Viewer/style.css");
+  gtk_css_provider_load_from_resource (css, "/org/braidtrace/Viewer/style.css");
   gtk_style_context_add_provider_for_display (
       gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
       GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
@@ -177,7 +190,7 @@ BraidApplication *
 braid_application_new (void)
 {
   return g_object_new (BRAID_TYPE_APPLICATION, "application-id",
-                       "org.braid.Viewer", "flags",
+                       BRAID_VIEWER_APP_ID, "flags",
                        G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
-                       "resource-base-path", "/org/braid/Viewer", NULL);
+                       "resource-base-path", "/org/braidtrace/Viewer", NULL);
 }

@@ -33,6 +33,9 @@ open_activated (GSimpleAction *action, GVariant *param, gpointer data)
   gtk_file_filter_set_name (filter, "braid traces (*.braid, *.db)");
   gtk_file_filter_add_pattern (filter, "*.braid");
   gtk_file_filter_add_pattern (filter, "*.db");
+  /* A trace under any name, where the MIME database knows braid's type
+   * (data/org.braidtrace.Viewer.mime.xml). */
+  gtk_file_filter_add_mime_type (filter, "application/x-braid-trace");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   g_object_unref (filter);
   filter = gtk_file_filter_new ();

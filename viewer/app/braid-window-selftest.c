@@ -10,11 +10,16 @@
  * output, if given). Before that it zooms in, out, to the selection and to
  * fit, filters by the task's name, and clicks an output line and the first
  * problem, reporting what each did. After the window has drawn, it
- * renders the window to OUT.png and quits. It prints one "self-test:" line
- * per step on stdout. Exit status (see braid-viewer-main.c): 0 when the
- * last file loaded and the PNG was written, 1 otherwise.
+ * renders the window to OUT.png and quits. Without a FILE it counts the
+ * recent traces of the empty page, opens the About dialog through
+ * app.about, reports it and the windows' icon, and renders the dialog to
+ * OUT-about.png before the window to OUT.png. It prints one "self-test:"
+ * line per step on stdout. Exit status (see braid-viewer-main.c): 0 when
+ * the last file loaded and the PNG was written, 1 otherwise.
  */
 #include "braid-window-private.h"
+
+#include "braid-about.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,40 +50,90 @@ print_memory (void)
   g_free (status);
 }
 
+/* Renders the window @w as it is drawn now into @png, and says so.
+ * Returns TRUE when the file was written. */
 static gboolean
-snapshot_window (gpointer data)
+save_png (GtkWidget *w, const char *png)
 {
-  BraidWindow *self = data;
-  GtkWidget *w = GTK_WIDGET (self);
   int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
   GdkPaintable *paintable = gtk_widget_paintable_new (w);
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
-  int status = 1;
+  gboolean written = FALSE;
   if (node)
     {
-      GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (self));
+      GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (w));
       GdkTexture *texture = gsk_renderer_render_texture (
           renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-      if (texture && gdk_texture_save_to_png (texture, self->test_png))
-        {
-          printf ("self-test: wrote %s (%dx%d)\n", self->test_png, width,
-                  height);
-          print_memory ();
-          status = self->model ? 0 : 1;
-        }
+      written = texture && gdk_texture_save_to_png (texture, png);
+      if (written)
+        printf ("self-test: wrote %s (%dx%d)\n", png, width, height);
       else
-        printf ("self-test: could not write %s\n", self->test_png);
+        printf ("self-test: could not write %s\n", png);
       g_clear_object (&texture);
       gsk_render_node_unref (node);
     }
   else
     printf ("self-test: the window drew nothing\n");
   g_object_unref (paintable);
+  return written;
+}
+
+static gboolean
+snapshot_window (gpointer data)
+{
+  BraidWindow *self = data;
+  int status = 1;
+  if (save_png (GTK_WIDGET (self), self->test_png))
+    {
+      print_memory ();
+      status = self->model ? 0 : 1;
+    }
   fflush (stdout);
   finish (self, status);
   return G_SOURCE_REMOVE;
+}
+
+/* Reports the About dialog that app.about opened and the windows' icon,
+ * writes the dialog to OUT-about.png beside OUT.png, closes it, and then
+ * snapshots the window. */
+static gboolean
+check_about (gpointer data)
+{
+  BraidWindow *self = data;
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (
+      gtk_widget_get_display (GTK_WIDGET (self)));
+  const char *icon = gtk_window_get_default_icon_name ();
+  printf ("self-test: default icon %s (in the icon theme: %s)\n",
+          icon ? icon : "(none)",
+          icon && gtk_icon_theme_has_icon (theme, icon) ? "yes" : "no");
+  GtkAboutDialog *about = braid_find_about (GTK_WINDOW (self));
+  if (!about)
+    printf ("self-test: no about dialog\n");
+  else
+    {
+      const char *logo = gtk_about_dialog_get_logo_icon_name (about);
+      printf ("self-test: about dialog %s: %s %s, logo %s (in the icon "
+              "theme: %s), licence %s, %s\n",
+              gtk_widget_get_mapped (GTK_WIDGET (about)) ? "shown" : "hidden",
+              gtk_about_dialog_get_program_name (about),
+              gtk_about_dialog_get_version (about), logo ? logo : "(none)",
+              logo && gtk_icon_theme_has_icon (theme, logo) ? "yes" : "no",
+              gtk_about_dialog_get_license_type (about) == GTK_LICENSE_MIT_X11
+                  ? "MIT"
+                  : "other",
+              gtk_about_dialog_get_website (about));
+      size_t len = strlen (self->test_png);
+      if (g_str_has_suffix (self->test_png, ".png"))
+        len -= 4;
+      char *png = g_strdup_printf ("%.*s-about.png", (int)len, self->test_png);
+      save_png (GTK_WIDGET (about), png);
+      g_free (png);
+      gtk_window_close (GTK_WINDOW (about));
+    }
+  fflush (stdout);
+  return snapshot_window (self);
 }
 
 static int32_t
@@ -285,7 +340,11 @@ braid_window_run_self_test (BraidWindow *self, GFile **files, int n_files,
         n += GTK_IS_BUTTON (c);
       printf ("self-test: empty page with %d recent traces\n", n);
       fflush (stdout);
-      g_timeout_add (600, snapshot_window, self);
+      /* Then the About dialog, through app.about as its menu item. */
+      g_action_group_activate_action (
+          G_ACTION_GROUP (gtk_window_get_application (GTK_WINDOW (self))),
+          "about", NULL);
+      g_timeout_add (600, check_about, self);
       return;
     }
   braid_window_open (self, files[0]);

@@ -78,6 +78,7 @@ build_header (BraidWindow *self)
   g_object_unref (section);
   section = g_menu_new ();
   g_menu_append (section, "_Keyboard Shortcuts", "win.show-help-overlay");
+  g_menu_append (section, "_About braid viewer", "app.about");
   g_menu_append (section, "_Quit", "app.quit");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_object_unref (section);
