@@ -321,8 +321,11 @@ struct braid_trace
   size_t n_objects;
   braid_trace_problem *problems;
   size_t n_problems;
+  braid_trace_iteration *iterations;
+  size_t n_iterations;
   /* The mapped sizes of the arrays that braid__big_* hold. */
   size_t slices_bytes, edges_bytes, marks_bytes, outputs_bytes;
+  size_t iterations_bytes;
   /* Every string of the model lives in this arena. */
   char **strings;               /* string id -> text ("" when unknown) */
   size_t n_strings;
@@ -398,8 +401,8 @@ void braid__big_free (void *arr, size_t bytes);
  * touched again. */
 void braid__big_discard (void *arr, size_t from, size_t to);
 
-/* reader-model.c: derives tasks, slices, edges, marks, outputs, objects
- * and problems from the events, fed one at a time in seq order. */
+/* reader-model.c: derives tasks, slices, edges, marks, outputs, objects,
+ * problems and iterations from the events, fed one at a time in seq order. */
 typedef struct braid__builder braid__builder;
 /* Returns a builder that fills @trace (whose strings must be loaded), or
  * NULL when out of memory. */

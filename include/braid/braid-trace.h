@@ -99,7 +99,7 @@ typedef struct braid_trace_meta
   uint64_t n_events;
   int64_t duration_ns;       /* last event time */
   uint64_t n_steps;          /* number of resumptions */
-  uint64_t n_iterations;     /* loop iterations */
+  uint64_t n_iterations;     /* loop iterations (braid_trace_get_iterations) */
 } braid_trace_meta;
 
 typedef struct braid_trace_task
@@ -217,6 +217,23 @@ typedef struct braid_trace_problem
   const char *detail;        /* sites: created at..., raised at... */
 } braid_trace_problem;
 
+/* A loop iteration (BRAID_EV_ITERATION_BEGIN): the steps that began
+ * after it and before the next iteration began are its steps, first_step
+ * up to the next iteration's first_step (meta.n_steps for the last); an
+ * iteration that ran only callbacks has none. Sorted by first_step, the
+ * order in which iterations began. With several loops running at once on
+ * several threads their iterations interleave, and this grouping follows
+ * the order of events. A time window keeps every iteration, as it keeps
+ * the step numbers of the whole trace. */
+typedef struct braid_trace_iteration
+{
+  uint64_t first_step;
+  int64_t time_ns;           /* when it began */
+  uint32_t loop;             /* which loop: 0 for the first loop created in
+                                the trace, 1 for the next one... */
+  uint32_t number;           /* the loop's own count, from 1 */
+} braid_trace_iteration;
+
 typedef bool (*braid_trace_progress_fn) (double fraction, void *user_data);
 
 typedef struct braid_trace_load_options
@@ -288,6 +305,15 @@ const braid_trace_object *braid_trace_get_objects (const braid_trace *trace,
                                                    size_t *n);
 const braid_trace_problem *braid_trace_get_problems (const braid_trace *trace,
                                                      size_t *n);
+const braid_trace_iteration *braid_trace_get_iterations (
+  const braid_trace *trace, size_t *n);
+
+/* braid_trace_step_iteration:
+ * The index in braid_trace_get_iterations() of the iteration in which step
+ * @step ran, found by binary search: the last iteration that began at or
+ * before it. Returns -1 when the step began before the first iteration
+ * (a trace without iteration events) or is not a step of the trace. */
+int64_t braid_trace_step_iteration (const braid_trace *trace, uint64_t step);
 
 /* Compact mode (see braid_trace_load_options.compact): the slices, and
  * one end per task (n is the number of tasks). Both return NULL and store

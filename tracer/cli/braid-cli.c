@@ -2,7 +2,7 @@
  *
  * Owns dispatching to the commands (one file each: cli-run.c,
  * cli-report.c, cli-problems.c, cli-export.c, cli-render.c,
- * cli-repair.c), the global
+ * cli-repair.c, cli-diff.c), the global
  * --help and --version, and the helpers the commands share. Options are
  * parsed with getopt_long, the global ones up to the command's name, the
  * command's own from there on. Nothing here is hot.
@@ -31,6 +31,8 @@ static const char usage[]
     "  report FILE [--axis steps|time]    summary, per-task times, timeline\n"
     "  problems FILE                      never-retrieved errors, pending\n"
     "                                     tasks, slow steps, deadlocks\n"
+    "  diff [options] A B                 compare two traces' schedules step\n"
+    "                                     by step: first divergence, tasks\n"
     "  export --format chrome FILE -o OUT Chrome trace-event JSON (Perfetto)\n"
     "  render FILE -o OUT.png [options]   the viewer's timeline as a PNG\n"
     "  repair FILE                        finalize a trace whose recording\n"
@@ -64,6 +66,7 @@ static const struct
   { "run", braid__cli_run },         { "report", braid__cli_report },
   { "problems", braid__cli_problems }, { "export", braid__cli_export },
   { "render", braid__cli_render },   { "repair", braid__cli_repair },
+  { "diff", braid__cli_diff },
 };
 
 static void

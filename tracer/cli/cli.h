@@ -22,6 +22,7 @@ int braid__cli_problems (int argc, char **argv);
 int braid__cli_export (int argc, char **argv);
 int braid__cli_render (int argc, char **argv);
 int braid__cli_repair (int argc, char **argv);
+int braid__cli_diff (int argc, char **argv);
 
 /* Opens @path with the reader; on failure prints the reader's one-line
  * message as "braid: <file>: <problem>" and returns NULL. */

@@ -3,8 +3,8 @@
  * Owns the derivation of everything braid-trace.h promises: the tasks with
  * their outcome and totals, the state slices (running between resume and
  * suspend, ready between created/woken and resume, waiting between suspend
- * and woken), steps, causal edges, marks, output lines, objects and
- * problems. Events arrive one at a time in seq order (braid__builder_add,
+ * and woken), steps, loop iterations, causal edges, marks, output lines,
+ * objects and problems. Events arrive one at a time in seq order (braid__builder_add,
  * the hot path: a hash lookup and a few appends per event); finish closes
  * what is still open, applies the time window, groups slices by task and
  * sorts the point arrays by time.
@@ -132,12 +132,17 @@ struct braid__builder
   problem_note *notes;
   size_t n_notes, cap_notes;
   deadlock_note deadlock;
+  braid_trace_iteration *iterations;
+  size_t n_iterations, iterations_bytes; /* a braid__big_* mapping */
+  /* Loop ids in the order their loops were created: an iteration's loop
+   * is its index here. */
+  uint64_t *loops;
+  size_t n_loops, cap_loops;
   /* task id -> index */
   uint64_t *keys;
   int32_t *vals;
   size_t mask, used;
   uint64_t steps;           /* resumptions so far */
-  uint64_t iterations;
   int32_t running;          /* the task whose step runs, -1 if none */
   int32_t last_ended;       /* the task that finished last, -1 if none */
   int32_t *ended;           /* tasks in the order they finished */
@@ -220,6 +225,8 @@ braid__builder_free (braid__builder *b)
   braid__big_free (b->edges, b->edges_bytes);
   braid__big_free (b->marks, b->marks_bytes);
   braid__big_free (b->outputs, b->outputs_bytes);
+  braid__big_free (b->iterations, b->iterations_bytes);
+  free (b->loops);
   free (b->objects);
   free (b->problems);
   free (b->notes);
@@ -242,6 +249,23 @@ static uint64_t
 point_step (braid__builder *b)
 {
   return b->running >= 0 && b->steps > 0 ? b->steps - 1 : b->steps;
+}
+
+/* The index of loop @id in the order loops were created, adding it when
+ * it is new (an iteration of a loop whose creation the trace lacks).
+ * Returns -1 when out of memory. A process makes a handful of loops, so
+ * a scan is enough. */
+static int64_t
+loop_index (braid__builder *b, uint64_t id)
+{
+  for (size_t i = 0; i < b->n_loops; i++)
+    if (b->loops[i] == id)
+      return (int64_t) i;
+  if (b->n_loops >= UINT32_MAX
+      || GROW (b->loops, b->n_loops, b->cap_loops) != 0)
+    return -1;
+  b->loops[b->n_loops] = id;
+  return (int64_t) b->n_loops++;
 }
 
 /* Index of task @id, creating a placeholder the first time an id is seen
@@ -512,9 +536,28 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
 
   switch (ev->kind)
     {
+    case BRAID_EV_LOOP_CREATED:
+      return loop_index (b, ev->object) < 0 ? -1 : 0;
+
     case BRAID_EV_ITERATION_BEGIN:
-      b->iterations++;
-      return 0;
+      {
+        int64_t loop = loop_index (b, ev->object);
+        if (loop < 0
+            || BIG_GROW (b->iterations, b->n_iterations,
+                         b->iterations_bytes)
+                 != 0)
+          return -1;
+        /* The number is the runtime's count from 1; a file's may be
+         * anything, and is clamped to what the record holds. */
+        int64_t number = ev->value;
+        b->iterations[b->n_iterations++] = (braid_trace_iteration) {
+          .first_step = b->steps, .time_ns = t, .loop = (uint32_t) loop,
+          .number = number < 0            ? 0
+                    : number > UINT32_MAX ? UINT32_MAX
+                                          : (uint32_t) number,
+        };
+        return 0;
+      }
 
     case BRAID_EV_TASK_CREATED:
       {
@@ -1387,7 +1430,7 @@ braid__builder_finish (braid__builder *b,
    * numbering. */
   trace->meta.duration_ns = b->last_t;
   trace->meta.n_steps = b->steps;
-  trace->meta.n_iterations = b->iterations;
+  trace->meta.n_iterations = b->n_iterations;
 #define SHRINK(arr, n) ((arr) = shrink ((arr), (n), sizeof *(arr)))
   SHRINK (b->tasks, b->n_tasks);
 #define BIG_SHRINK(a)                                                        \
@@ -1400,6 +1443,7 @@ braid__builder_finish (braid__builder *b,
   BIG_SHRINK (edges);
   BIG_SHRINK (marks);
   BIG_SHRINK (outputs);
+  BIG_SHRINK (iterations);
 #undef BIG_SHRINK
   SHRINK (b->objects, b->n_objects);
   SHRINK (b->problems, b->n_problems);
@@ -1410,6 +1454,7 @@ braid__builder_finish (braid__builder *b,
   free (b->ended), b->ended = NULL;
   free (b->keys), b->keys = NULL;
   free (b->vals), b->vals = NULL;
+  free (b->loops), b->loops = NULL;
   trace->tasks = b->tasks, trace->n_tasks = b->n_tasks;
   trace->slices = b->slices, trace->n_slices = b->n_slices;
   trace->edges = b->edges, trace->n_edges = b->n_edges;
@@ -1417,12 +1462,15 @@ braid__builder_finish (braid__builder *b,
   trace->outputs = b->outputs, trace->n_outputs = b->n_outputs;
   trace->objects = b->objects, trace->n_objects = b->n_objects;
   trace->problems = b->problems, trace->n_problems = b->n_problems;
+  trace->iterations = b->iterations, trace->n_iterations = b->n_iterations;
+  trace->iterations_bytes = b->iterations_bytes;
   trace->slices_bytes = b->slices_bytes;
   trace->edges_bytes = b->edges_bytes;
   trace->marks_bytes = b->marks_bytes;
   trace->outputs_bytes = b->outputs_bytes;
   b->tasks = NULL, b->slices = NULL, b->edges = NULL, b->marks = NULL;
   b->outputs = NULL, b->objects = NULL, b->problems = NULL;
+  b->iterations = NULL;
 
   size_t used = 0;
   for (size_t i = 0; i < trace->n_tasks; i++)

@@ -665,6 +665,7 @@ braid_trace_close (braid_trace *trace)
   braid__big_free (trace->edges, trace->edges_bytes);
   braid__big_free (trace->marks, trace->marks_bytes);
   braid__big_free (trace->outputs, trace->outputs_bytes);
+  braid__big_free (trace->iterations, trace->iterations_bytes);
   free (trace->objects);
   free (trace->problems);
   free (trace->strings);
@@ -722,6 +723,25 @@ ACCESSOR (braid_trace_mark, marks, marks)
 ACCESSOR (braid_trace_output, outputs, outputs)
 ACCESSOR (braid_trace_object, objects, objects)
 ACCESSOR (braid_trace_problem, problems, problems)
+ACCESSOR (braid_trace_iteration, iterations, iterations)
+
+int64_t
+braid_trace_step_iteration (const braid_trace *trace, uint64_t step)
+{
+  if (step >= trace->meta.n_steps)
+    return -1;
+  /* The last iteration whose first step is at or before @step. */
+  size_t lo = 0, hi = trace->n_iterations;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (trace->iterations[mid].first_step <= step)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return (int64_t) lo - 1;
+}
 
 int32_t
 braid_trace_find_task (const braid_trace *trace, uint64_t id)
