@@ -1,12 +1,20 @@
 /* test-cli.c: the braid tool's contract: --help per command and
- * --version exit 0; usage errors exit 2; `braid run` exits with the
- * program's status (128+N for signal N, 2 when it cannot start); export
+ * --version exit 0; usage errors exit 2 with one line and a hint; options
+ * take the getopt_long forms (-oFILE, --output=FILE, --, abbreviations),
+ * and `braid run` leaves the program's options to the program; `braid
+ * run` writes trace.braid by default and exits with the program's status
+ * (128+N for signal N, 2 when it cannot start or wrote no trace); export
  * writes Chrome trace-event JSON with tracks, slices, flows and instants;
  * render without braid-render fails clearly. */
+#include <braid/braid-version.h>
+
 #include "sample-trace-util.h"
 
+/* Runs braid with @args in the folder @cwd (NULL: this one); returns its
+ * exit status, its stdout and stderr in *@out and *@err (g_free) when
+ * they are not NULL. */
 static int
-braid (const char *const *args, char **out, char **err)
+braid_in (const char *cwd, const char *const *args, char **out, char **err)
 {
   const char *exe = g_getenv ("BRAID_EXE");
   g_assert_nonnull (exe);
@@ -17,7 +25,7 @@ braid (const char *const *args, char **out, char **err)
   g_ptr_array_add (argv, NULL);
   int status = 0;
   char *o = NULL, *e = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
+  g_assert_true (g_spawn_sync (cwd, (char **) argv->pdata, NULL,
                                G_SPAWN_DEFAULT, NULL, NULL, &o, &e, &status,
                                NULL));
   g_ptr_array_free (argv, TRUE);
@@ -32,6 +40,12 @@ braid (const char *const *args, char **out, char **err)
   return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }
 
+static int
+braid (const char *const *args, char **out, char **err)
+{
+  return braid_in (NULL, args, out, err);
+}
+
 static void
 test_help_and_version_exit_0 (void)
 {
@@ -41,23 +55,37 @@ test_help_and_version_exit_0 (void)
   char *schema = g_strdup_printf ("schema version %d",
                                   BRAID_TRACE_SCHEMA_VERSION);
   g_assert_nonnull (strstr (out, schema));
+  /* "NAME VERSION" first, as every braid program prints it. */
+  g_assert_true (g_str_has_prefix (out, "braid " BRAID_VERSION_STRING " ("));
   g_free (schema);
   g_free (out);
   const char *commands[] = { "run", "report", "problems", "export",
-                             "render" };
+                             "render", "repair" };
   for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       const char *args[] = { commands[i], "--help", NULL };
       g_assert_cmpint (braid (args, &out, NULL), ==, 0);
       char *want = g_strdup_printf ("usage: braid %s", commands[i]);
       if (strcmp (commands[i], "render") != 0)
-        g_assert_true (g_str_has_prefix (out, want));
+        {
+          g_assert_true (g_str_has_prefix (out, want));
+          /* --version is braid's, said once, at the top level. */
+          g_assert_null (strstr (out, "--version"));
+        }
+      /* `braid help CMD` is `braid CMD --help`. */
+      char *again = NULL;
+      const char *help_cmd[] = { "help", commands[i], NULL };
+      g_assert_cmpint (braid (help_cmd, &again, NULL), ==, 0);
+      g_assert_cmpstr (again, ==, out);
+      g_free (again);
       g_free (want);
       g_free (out);
     }
   const char *help[] = { "--help", NULL };
   g_assert_cmpint (braid (help, &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "export"));
+  g_assert_nonnull (strstr (out, "--version"));
+  g_assert_nonnull (strstr (out, "trace.braid"));
   g_free (out);
 }
 
@@ -75,13 +103,55 @@ test_usage_errors_exit_2 (void)
     { "run", "-o", NULL },
     { "run", "-o", "x.db", "--", NULL },
     { "run", "--bogus", NULL },
+    { "run", "--output", NULL },
+    { "--bogus", "report", NULL },
+    { "report", "--axis=sideways", "x.db", NULL },
+    { "report", "--width", NULL },
+    { "export", "--help=x", NULL },
+    { "export", "-x", "x.db", NULL },
+    { "repair", "a.db", "b.db", NULL },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       char *err = NULL;
       g_assert_cmpint (braid (cases[i], NULL, &err), ==, 2);
-      g_assert_true (g_str_has_prefix (err, "braid: ")
-                     || g_str_has_prefix (err, "usage: braid"));
+      g_test_message ("%s: %s", cases[i][0] ? cases[i][0] : "-", err);
+      if (g_str_has_prefix (err, "usage: braid"))
+        {
+          /* braid alone: the usage. */
+          g_assert_null (cases[i][0]);
+          g_free (err);
+          continue;
+        }
+      /* One line saying what is wrong, then where to look. */
+      g_assert_true (g_str_has_prefix (err, "braid: "));
+      char **lines = g_strsplit (err, "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, 3);
+      g_assert_true (g_str_has_prefix (lines[1], "(see 'braid "));
+      g_assert_cmpstr (lines[2], ==, "");
+      g_strfreev (lines);
+      g_free (err);
+    }
+  /* getopt_long's refusals, in braid's words. */
+  const struct
+  {
+    const char *args[4];
+    const char *first_line;
+  } words[] = {
+    { { "run", "--output", NULL }, "braid: --output needs a value" },
+    { { "run", "-o", NULL }, "braid: -o needs a value" },
+    { { "report", "--bogus", "x.db", NULL },
+      "braid: unknown option '--bogus'" },
+    { { "export", "-x", "x.db", NULL }, "braid: unknown option '-x'" },
+    { { "export", "--help=x", NULL }, "braid: --help takes no value" },
+    { { "frobnicate", NULL }, "braid: unknown command 'frobnicate'" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      char *err = NULL;
+      g_assert_cmpint (braid (words[i].args, NULL, &err), ==, 2);
+      g_assert_true (g_str_has_prefix (err, words[i].first_line));
+      g_assert_cmpint (err[strlen (words[i].first_line)], ==, '\n');
       g_free (err);
     }
 }
@@ -89,17 +159,30 @@ test_usage_errors_exit_2 (void)
 static void
 test_run_exits_with_the_program_status (void)
 {
-  char *path = test_trace_path ("status.db");
+  /* A shell runs a traced sample, then exits its own way: the trace is
+   * written, and braid exits as the shell did. */
+  const char *exe = sample_exe ("print_numbers");
+  if (exe == NULL)
+    {
+      g_test_skip ("print_numbers is not built");
+      return;
+    }
+  char *path = test_trace_path ("status.braid");
   const char *seven[] = { "run", "-o", path, "--", "/bin/sh", "-c",
-                          "exit 7", NULL };
+                          "\"$0\" >/dev/null; exit 7", exe, NULL };
   char *err = NULL;
-  g_assert_cmpint (braid (seven, NULL, &err), ==, 7);
-  /* A program without libbraid writes no trace, and braid says so. */
-  g_assert_nonnull (strstr (err, "wrote no trace"));
-  g_free (err);
+  g_assert_cmpint (braid (seven, NULL, NULL), ==, 7);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
   const char *killed[] = { "run", "-o", path, "--", "/bin/sh", "-c",
-                           "kill -TERM $$", NULL };
+                           "\"$0\" >/dev/null; kill -TERM $$", exe, NULL };
   g_assert_cmpint (braid (killed, NULL, NULL), ==, 128 + 15);
+  /* A program without libbraid writes no trace: braid says so, and
+   * fails whatever the program's status. */
+  const char *untraced[] = { "run", "-o", path, "--", "/bin/sh", "-c",
+                             "exit 7", NULL };
+  g_assert_cmpint (braid (untraced, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "no trace was written"));
+  g_free (err);
   const char *missing[] = { "run", "-o", path, "--",
                             "/nonexistent/program", NULL };
   g_assert_cmpint (braid (missing, NULL, &err), ==, 2);
@@ -107,6 +190,115 @@ test_run_exits_with_the_program_status (void)
   g_free (err);
   remove_trace (path);
   g_free (path);
+}
+
+/* Whether @path is a Chrome trace-event file that braid export wrote. */
+static gboolean
+is_chrome_json (const char *path)
+{
+  char *text = NULL;
+  gboolean ok = g_file_get_contents (path, &text, NULL, NULL)
+                && g_str_has_prefix (text, "{\"displayTimeUnit\"")
+                && g_str_has_suffix (text, "]}\n");
+  g_free (text);
+  return ok;
+}
+
+static void
+test_options_take_getopt_forms (void)
+{
+  const char *exe = sample_exe ("print_numbers");
+  if (exe == NULL)
+    {
+      g_test_skip ("print_numbers is not built");
+      return;
+    }
+  char *dir = g_dir_make_tmp ("braid-cli-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  char *trace = g_build_filename (dir, "glued.braid", NULL);
+
+  /* braid run -oFILE; braid's options end at the program, whose own
+   * options (sh -c) are the program's. */
+  char *glued = g_strconcat ("-o", trace, NULL);
+  const char *run_glued[] = { "run", glued, "/bin/sh", "-c",
+                              "\"$0\" >/dev/null; exit 5", exe, NULL };
+  g_assert_cmpint (braid (run_glued, NULL, NULL), ==, 5);
+  g_assert_true (g_file_test (trace, G_FILE_TEST_EXISTS));
+
+  /* --output=FILE, abbreviated, and no -- before the program. */
+  char *second = g_build_filename (dir, "second.braid", NULL);
+  char *eq = g_strconcat ("--out=", second, NULL);
+  const char *run_eq[] = { "run", eq, exe, NULL };
+  g_assert_cmpint (braid (run_eq, NULL, NULL), ==, 0);
+  g_assert_true (g_file_test (second, G_FILE_TEST_EXISTS));
+
+  /* Without -o, trace.braid in the current folder. */
+  const char *run_default[] = { "run", "--", exe, NULL };
+  g_assert_cmpint (braid_in (dir, run_default, NULL, NULL), ==, 0);
+  char *fallback = g_build_filename (dir, "trace.braid", NULL);
+  g_assert_true (g_file_test (fallback, G_FILE_TEST_EXISTS));
+
+  /* export -oFILE -fFORMAT, and --output=FILE --format=FORMAT after the
+   * trace. */
+  char *json = g_build_filename (dir, "glued.json", NULL);
+  char *json_glued = g_strconcat ("-o", json, NULL);
+  const char *export_glued[] = { "export", "-fchrome", json_glued, trace,
+                                 NULL };
+  g_assert_cmpint (braid (export_glued, NULL, NULL), ==, 0);
+  g_assert_true (is_chrome_json (json));
+  g_unlink (json);
+  char *json_eq = g_strconcat ("--output=", json, NULL);
+  const char *export_eq[] = { "export", trace, json_eq, "--format=chrome",
+                              NULL };
+  g_assert_cmpint (braid (export_eq, NULL, NULL), ==, 0);
+  g_assert_true (is_chrome_json (json));
+
+  /* report --axis=time --width=N, and -- before the trace. */
+  char *out = NULL;
+  const char *report[] = { "report", "--axis=time", "--width=20", "--",
+                           fallback, NULL };
+  g_assert_cmpint (braid (report, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "timeline (axis: time"));
+  g_free (out);
+
+  /* render -oFILE and --output=FILE, when braid-render is built. */
+  if (g_getenv ("BRAID_RENDER") != NULL)
+    {
+      char *png = g_build_filename (dir, "t.png", NULL);
+      char *png_glued = g_strconcat ("-o", png, NULL);
+      const char *render_glued[] = { "render", trace, png_glued, NULL };
+      g_assert_cmpint (braid (render_glued, NULL, NULL), ==, 0);
+      g_assert_true (g_file_test (png, G_FILE_TEST_EXISTS));
+      g_unlink (png);
+      char *png_eq = g_strconcat ("--output=", png, NULL);
+      const char *render_eq[] = { "render", png_eq, "--width=300", trace,
+                                  NULL };
+      g_assert_cmpint (braid (render_eq, NULL, NULL), ==, 0);
+      g_assert_true (g_file_test (png, G_FILE_TEST_EXISTS));
+      g_unlink (png);
+      const char *render_version[] = { "render", "--version", NULL };
+      g_assert_cmpint (braid (render_version, &out, NULL), ==, 0);
+      g_assert_cmpstr (out, ==, "braid-render " BRAID_VERSION_STRING "\n");
+      g_free (out);
+      g_free (png_eq);
+      g_free (png_glued);
+      g_free (png);
+    }
+
+  g_unlink (json);
+  remove_trace (trace);
+  remove_trace (second);
+  remove_trace (fallback);
+  g_rmdir (dir);
+  g_free (json_eq);
+  g_free (json_glued);
+  g_free (json);
+  g_free (fallback);
+  g_free (eq);
+  g_free (second);
+  g_free (glued);
+  g_free (trace);
+  g_free (dir);
 }
 
 static void
@@ -186,6 +378,8 @@ main (int argc, char **argv)
                    test_usage_errors_exit_2);
   g_test_add_func ("/tracer/cli/run-exits-with-the-program-status",
                    test_run_exits_with_the_program_status);
+  g_test_add_func ("/tracer/cli/options-take-getopt-forms",
+                   test_options_take_getopt_forms);
   g_test_add_func ("/tracer/cli/export-writes-chrome-trace-events",
                    test_export_writes_chrome_trace_events);
   g_test_add_func ("/tracer/cli/render-without-braid-render-fails-clearly",
