@@ -14,6 +14,7 @@ only the installed copy, as a user would:
   its tasks, outputs and error;
 - `braid render` (braid-render from the prefix) draws a PNG, and the
   installed braid-viewer and braid-render start (--version);
+- the installed desktop file and metainfo validate;
 - bad input: an unwritable trace path and a path in a missing folder give
   one line on stderr and exit 2 while the program still runs.
 
@@ -180,6 +181,25 @@ try:
         check(r.returncode == 0 and "0." in r.stdout,
               f"the installed {tool} starts (--version)",
               r.stdout + r.stderr)
+
+    # The desktop files as installed (the viewer's test checks them in
+    # the build tree, with the MIME database).
+    desktop = [p for p in installed if p.endswith(".desktop")]
+    metainfo = [p for p in installed if p.endswith(".metainfo.xml")]
+    mime = [p for p in installed if "/mime/packages/" in p]
+    if os.path.exists(os.path.join(bindir, "braid-viewer")):
+        check(len(desktop) == 1 and len(metainfo) == 1 and len(mime) == 1,
+              "the desktop file, metainfo and MIME type are installed",
+              "\n".join(installed))
+        for path in desktop:
+            r = run(["desktop-file-validate", path])
+            check(r.returncode == 0 and r.stdout.strip() == "",
+                  "desktop-file-validate passes on the installed file",
+                  r.stdout + r.stderr)
+        for path in metainfo:
+            r = run(["appstreamcli", "validate", "--no-net", path])
+            check(r.returncode == 0, "appstreamcli validate passes on the "
+                  "installed metainfo", r.stdout + r.stderr)
 
     # Bad input: the program still runs; one line says why nothing was
     # recorded; braid run exits 2.
