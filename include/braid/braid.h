@@ -26,7 +26,14 @@
  * matching _unref(); "borrowed" means valid while the owner lives.
  * Programming errors the API cannot report (a NULL task where a task is
  * required, a loop used from another thread) abort with a message that
- * names the call.
+ * names the call ("braid: braid_lock_acquire: NULL lock"). So do the
+ * uses of freed objects that a cheap check can catch (closing a loop
+ * twice, a second braid_task_group_wait, unref past zero, a freed lock,
+ * event, semaphore, condition, queue or generator, exactly in ASan
+ * builds, otherwise until the memory is reused) and freeing an object
+ * while tasks wait on it. Where a pointer argument may be NULL, its
+ * comment says so; tests/runtime/misuse-null-cases.h lists what each call
+ * does with NULL in each pointer argument.
  */
 #ifndef BRAID_H
 #define BRAID_H
@@ -114,14 +121,18 @@ extern const braid_error_type braid_group_error_type;     /* task groups */
 
 /* An error: a type, a message, the site that raised it, an optional cause
  * (the error that was current when it was raised), and for OS errors the
- * code. Reference counted; immutable once raised. */
+ * code. Reference counted; immutable once raised. It owns copies of its
+ * message, file and function name, so it stays valid and printable after
+ * whatever raised it is gone (a buffer on the raising task's stack, the
+ * task, its loop). */
 typedef struct braid_error braid_error;
 
 /* braid_raise:
  * Raises a new error of @type with a printf-style message, recording the
  * calling file, line and function. The previously current error, if any,
  * becomes its cause. Returns the code for the type: BRAID_ECANCELLED,
- * BRAID_ETIMEDOUT, or BRAID_EFAILED. */
+ * BRAID_ETIMEDOUT, or BRAID_EFAILED. A NULL @type is Exception, a NULL
+ * @fmt an empty message; @file and @func may be NULL (unknown). */
 #define braid_raise(type, ...) \
   braid_raise_at ((type), __FILE__, __LINE__, __func__, __VA_ARGS__)
 int braid_raise_at (const braid_error_type *type, const char *file, int line,
@@ -140,8 +151,9 @@ int braid_reraise (braid_error *error);
 braid_error *braid_error_current (void);
 
 /* braid_error_catch:
- * If the current error is of @type or a descendant, clears it and returns
- * it (new reference). Otherwise returns NULL and leaves it set. */
+ * If the current error is of @type or a descendant (any error when @type
+ * is NULL), clears it and returns it (new reference). Otherwise returns
+ * NULL and leaves it set. */
 braid_error *braid_error_catch (const braid_error_type *type);
 
 /* Clears the current error, if any. */
@@ -150,7 +162,9 @@ void braid_error_clear (void);
 braid_error *braid_error_ref (braid_error *error);
 void braid_error_unref (braid_error *error); /* accepts NULL */
 
-/* True if @error's type is @type or descends from it. */
+/* The accessors below accept a NULL @error (false, NULL or 0). */
+/* True if @error's type is @type or descends from it (any type when
+ * @type is NULL). */
 bool braid_error_is (const braid_error *error, const braid_error_type *type);
 const braid_error_type *braid_error_get_type (const braid_error *error);
 const char *braid_error_message (const braid_error *error);
@@ -161,7 +175,8 @@ const char *braid_error_function (const braid_error *error);
 braid_error *braid_error_cause (const braid_error *error);
 /* The return code that matches the error's type. */
 int braid_error_code (const braid_error *error);
-/* Prints "Type: message (raised at file:line in func)" and the chain of
+/* Prints "Type: message (raised at file:line in func)" (or "(raised by
+ * CALL)" for an error raised by a braid call) and the chain of
  * causes to @out. */
 void braid_error_print (const braid_error *error, FILE *out);
 
@@ -218,7 +233,9 @@ braid_loop *braid_loop_new (void);
  * Then I/O objects the program left open (streams, servers, HTTP clients)
  * are closed and freed (pointers to them dangle afterwards), and the
  * memory is freed. Must not be called while the loop runs. Returns 0, or
- * BRAID_EBUSY if it is running. */
+ * BRAID_EBUSY if it is running (or closing). Closing a closed loop aborts
+ * naming the call (the list of open loops tells, without reading the
+ * freed loop). */
 int braid_loop_close (braid_loop *loop);
 
 /* The message of the CancelledError a task unwound by braid_loop_close
@@ -239,9 +256,15 @@ braid_clock_kind braid_loop_get_clock (const braid_loop *loop);
  * braid_loop_run_until_complete. */
 void braid_loop_set_slow_step_ns (braid_loop *loop, uint64_t ns);
 
-/* Sets the usable stack size of tasks created from now on (default 256
- * KiB, only touched pages are resident). */
-void braid_loop_set_stack_size (braid_loop *loop, size_t bytes);
+/* braid_loop_set_stack_size:
+ * Sets the usable stack size of tasks created from now on (0: the default,
+ * BRAID_STACK_SIZE_DEFAULT; only touched pages are resident). Returns 0;
+ * BRAID_EINVAL (ValueError) for a size outside BRAID_STACK_SIZE_MIN to
+ * BRAID_STACK_SIZE_MAX, which leaves the size unchanged; BRAID_ENOMEM. */
+int braid_loop_set_stack_size (braid_loop *loop, size_t bytes);
+#define BRAID_STACK_SIZE_DEFAULT (256 * 1024)
+#define BRAID_STACK_SIZE_MIN (16 * 1024)
+#define BRAID_STACK_SIZE_MAX ((size_t)1 << 30)
 
 /* The loop's clock in nanoseconds (monotonic or virtual). */
 uint64_t braid_loop_now_ns (const braid_loop *loop);
@@ -323,12 +346,22 @@ braid_error *braid_future_error (braid_future *future);
 int braid_await (braid_future *future, void **result);
 
 typedef void (*braid_done_fn) (braid_future *future, void *data);
-/* Schedules @fn(@future, @data) when @future is done (scheduled through
+/* braid_future_add_done_callback:
+ * Schedules @fn(@future, @data) when @future is done (scheduled through
  * the ready queue, in registration order, even if already done). @fn runs
  * outside any task (it must not await); an error it leaves current is
- * reported on stderr ("braid: error in callback ...") and cleared. */
-int braid_future_add_done_callback (braid_future *future, braid_done_fn fn,
-                                    void *data);
+ * reported on stderr ("braid: error in callback FN (added at FILE:LINE):
+ * ...") and cleared. Returns 0. The macro records @fn's name and the
+ * call's site for that report; the function of the same name (for
+ * function pointers) names @fn by its symbol, when it has one. */
+#define braid_future_add_done_callback(future, fn, data)                       \
+  braid_future_add_done_callback_at ((future), (fn), (data), #fn, __FILE__,    \
+                                     __LINE__)
+int braid_future_add_done_callback_at (braid_future *future, braid_done_fn fn,
+                                       void *data, const char *fn_name,
+                                       const char *file, int line);
+int (braid_future_add_done_callback) (braid_future *future, braid_done_fn fn,
+                                      void *data);
 /* Removes every registration of @fn with @data. Returns how many. */
 int braid_future_remove_done_callback (braid_future *future, braid_done_fn fn,
                                        void *data);
@@ -561,7 +594,7 @@ typedef struct braid_async_event braid_async_event;
  * works on the loop of the tasks that use it. Free it with
  * braid_event_free(). Never NULL (aborts on OOM). */
 braid_async_event *braid_event_new (braid_loop *loop);
-/* Frees @event (accepts NULL). No task may be waiting on it. */
+/* Frees @event (accepts NULL). No task may be waiting on it (aborts). */
 void braid_event_free (braid_async_event *event);
 bool braid_event_is_set (const braid_async_event *event);
 /* braid_event_set:
@@ -585,7 +618,8 @@ typedef struct braid_lock braid_lock;
 
 /* Creates an unlocked lock on @loop (NULL: the current loop). */
 braid_lock *braid_lock_new (braid_loop *loop);
-/* Frees @lock (accepts NULL). No task may be waiting on it. */
+/* Frees @lock (accepts NULL). No task may be waiting on it (aborts),
+ * including one woken by a release that has not run yet. */
 void braid_lock_free (braid_lock *lock);
 /* True while the lock is held. Right after a release it reads false even
  * though the lock is promised to its first waiter (rule 21). */
@@ -640,7 +674,7 @@ braid_semaphore *braid_semaphore_new (braid_loop *loop, int value);
 /* The same, but a release that would raise the counter above @value is a
  * ValueError. */
 braid_semaphore *braid_bounded_semaphore_new (braid_loop *loop, int value);
-/* Frees @sem (accepts NULL). No task may be waiting on it. */
+/* Frees @sem (accepts NULL). No task may be waiting on it (aborts). */
 void braid_semaphore_free (braid_semaphore *sem);
 /* True if an acquire would suspend: the counter is 0 or some task is
  * queued (not cancelled). */
@@ -672,7 +706,8 @@ typedef struct braid_condition braid_condition;
 /* Creates a condition on @lock (borrowed: it must outlive the condition),
  * or on a lock of its own when @lock is NULL, on @loop (NULL: current). */
 braid_condition *braid_condition_new (braid_loop *loop, braid_lock *lock);
-/* Frees @cond and its own lock (accepts NULL). No task may wait on it. */
+/* Frees @cond and its own lock (accepts NULL). No task may wait on it
+ * (aborts). */
 void braid_condition_free (braid_condition *cond);
 /* The underlying lock (borrowed). */
 braid_lock *braid_condition_lock (braid_condition *cond);
@@ -732,7 +767,7 @@ braid_queue *braid_queue_new (braid_loop *loop, long maxsize,
                               braid_queue_kind kind,
                               braid_queue_compare_fn compare);
 /* Frees @queue (accepts NULL); the items still in it are not touched. No
- * task may be waiting on it. */
+ * task may be waiting on it (aborts). */
 void braid_queue_free (braid_queue *queue);
 size_t braid_queue_qsize (const braid_queue *queue);
 long braid_queue_maxsize (const braid_queue *queue);
@@ -886,7 +921,9 @@ int braid_agen_close (braid_agen *gen);
 bool braid_agen_done (const braid_agen *gen);
 /* Frees @gen (accepts NULL). A generator suspended at a yield is closed
  * first when called from a task; outside a task its stack is released
- * without running the cleanup. Must be called before its loop closes. */
+ * without running the cleanup. Must be called before its loop closes.
+ * Aborts when called from the generator's own body, or from a task while
+ * the body runs (its consumer is suspended inside it). */
 void braid_agen_free (braid_agen *gen);
 
 
@@ -1071,8 +1108,10 @@ typedef struct braid_http_request
                                  may be NULL */
   const void *body;           /* copied; may be NULL */
   size_t body_len;
-  double timeout;             /* seconds for the whole transfer; <= 0:
-                                 none */
+  double timeout;             /* seconds for the whole transfer (a
+                                 fraction of a millisecond rounds up);
+                                 0: the client's (default 300 s);
+                                 negative: none */
   bool no_redirects;          /* do not follow 3xx redirects */
 } braid_http_request;
 
@@ -1087,8 +1126,36 @@ typedef struct braid_http_response
 } braid_http_response;
 
 /* Creates a client on the current loop (inside a task or a callback).
- * Returns NULL and raises outside a loop or if libcurl fails. */
+ * Returns NULL and raises outside a loop or if libcurl fails.
+ *
+ * A new client is safe by default: its requests and the redirects they
+ * follow may use http and https only (a file://, dict:// or gopher:// URL
+ * or redirect fails with an OSError), at most 10 redirects are followed
+ * (then OSError), a connection must be made within 30 s and a whole
+ * transfer end within 300 s (then TimeoutError), and response headers
+ * larger than 256 KiB in all fail the request (OSError). The setters below
+ * widen or narrow this, for every later request of the client. */
 braid_http_client *braid_http_client_new (void);
+/* braid_http_client_set_protocols:
+ * Sets the protocols requests and their redirects may use, as a
+ * comma-separated list of libcurl's names ("http,https,ftp"; "all" for
+ * every protocol libcurl knows, which includes file:// and should not be
+ * given untrusted URLs); NULL restores "http,https". Returns 0, or
+ * BRAID_EINVAL (ValueError) for a list libcurl rejects (unchanged
+ * then). */
+int braid_http_client_set_protocols (braid_http_client *client,
+                                     const char *protocols);
+/* Sets how many redirects a request follows before it fails (0: none is
+ * followed, a 3xx response fails with an OSError; default 10). Returns 0
+ * or BRAID_EINVAL for a negative count. */
+int braid_http_client_set_max_redirects (braid_http_client *client, long max);
+/* braid_http_client_set_timeouts:
+ * Sets the connect timeout and the default whole-transfer timeout (used
+ * by requests whose timeout is 0), in seconds: 0 restores the default (30
+ * s, 300 s), a negative value means none, a fraction of a millisecond
+ * rounds up. Returns 0 or BRAID_EINVAL for NaN. */
+int braid_http_client_set_timeouts (braid_http_client *client, double connect,
+                                    double total);
 /* Releases the caller's reference: the pool is freed once the requests in
  * flight are done (accepts NULL; closing twice aborts). */
 void braid_http_client_close (braid_http_client *client);
@@ -1097,11 +1164,14 @@ void braid_http_client_close (braid_http_client *client);
  * Performs @request and fills @response (cleared first; release it with
  * braid_http_response_clear). Any HTTP status is a success: read
  * response->status. Returns 0; BRAID_ECANCELLED (the transfer is
- * abandoned at once); BRAID_ETIMEDOUT past request->timeout;
- * UV_EAI_NONAME (unknown host), UV_ECONNREFUSED, UV_ECONNRESET (the
- * server closed without answering); BRAID_EFAILED with an OSError naming
- * libcurl's reason for other transfer failures; BRAID_EINVALSTATE for a
- * closed client; BRAID_EXLOOP for a client of another loop. */
+ * abandoned at once); BRAID_ETIMEDOUT past the connect timeout or the
+ * request's timeout; UV_EAI_NONAME (unknown host), UV_ECONNREFUSED,
+ * UV_ECONNRESET (the server closed without answering); BRAID_ENOMEM;
+ * BRAID_EFAILED with an OSError naming libcurl's reason for other
+ * transfer failures (a protocol the client does not allow, too many
+ * redirects, a malformed response); BRAID_EINVALSTATE for a closed
+ * client; BRAID_EXLOOP for a client of another loop. The error's message
+ * names the request ("GET http://...: connection refused"). */
 int braid_http_client_request (braid_http_client *client,
                                const braid_http_request *request,
                                braid_http_response *response);

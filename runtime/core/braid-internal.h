@@ -11,6 +11,9 @@
 #define BRAID_INTERNAL_H
 
 #include <braid/braid.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 /* braid__future_new_private:
  * A future for the runtime's own use behind a wait on another object
@@ -67,6 +70,13 @@ braid_loop *braid__future_loop (const braid_future *future);
 /* Raises a RuntimeError/ValueError/... for a misuse code (BRAID_EINVAL,
  * BRAID_ENOTASK, ...) with @what naming the call, and returns @code. */
 int braid__raise_code (int code, const char *what);
+
+/* braid__raise_code_on:
+ * braid__raise_code for a call on something the message must name (a
+ * file's path, "GET <url>"): the message reads "@subject: <text>" and
+ * the error is raised by @call (the public call's name). Both strings
+ * are copied: they may live in a buffer on the caller's stack. */
+int braid__raise_code_on (int code, const char *call, const char *subject);
 
 /* braid__future_set_cancel_fn:
  * Gives @future a cancel override, as asyncio's _GatheringFuture.cancel():
@@ -149,5 +159,74 @@ __attribute__ ((visibility ("hidden"))) char *braid__xstrdup (const char *s);
 __attribute__ ((visibility ("hidden"))) void braid__abort (const char *call,
                                                            const char *what)
     __attribute__ ((noreturn));
+
+/* Checks of the public calls' arguments. braid.h promises that a
+ * programming error the API cannot report (a NULL object, an object used
+ * after it was freed) aborts with a message naming the call; every
+ * public call of runtime/ checks its arguments with these two, so the
+ * messages read alike: "braid: braid_lock_acquire: NULL lock". */
+
+/* braid__freed:
+ * True when @obj is known to point into freed memory. ASan builds ask
+ * ASan, which poisons every freed block (and keeps it in quarantine), so
+ * the answer is exact there; other builds cannot tell and return false,
+ * leaving the caller to test a field its release cleared. */
+static inline bool
+braid__freed (const void *obj)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  return __asan_address_is_poisoned (obj) != 0;
+#else
+  (void)obj;
+  return false;
+#endif
+}
+
+/* braid__check_arg:
+ * Aborts with "braid: @call: NULL @noun" when @p is NULL. @noun is a
+ * string literal ("lock"). */
+#define braid__check_arg(p, call, noun)                                        \
+  do                                                                           \
+    {                                                                          \
+      if (__builtin_expect ((p) == NULL, 0))                                   \
+        braid__abort ((call), "NULL " noun);                                   \
+    }                                                                          \
+  while (0)
+
+/* braid__check_object:
+ * braid__check_arg, then aborts with "braid: @call: @noun used after it
+ * was freed" when @p was freed: ASan builds know (braid__freed, tested
+ * before any field is read); the others evaluate @alive, a test of a
+ * field that the object's release clears (a magic number, a reference
+ * count), which is reliable until the memory is reused. Such fields sit
+ * after the first 16 bytes of the object, which glibc's free list
+ * overwrites. One compare on the fast path. */
+#define braid__check_object(p, call, noun, alive)                              \
+  do                                                                           \
+    {                                                                          \
+      braid__check_arg (p, call, noun);                                        \
+      if (__builtin_expect (braid__freed (p) || !(alive), 0))                  \
+        braid__abort ((call), noun " used after it was freed");                \
+    }                                                                          \
+  while (0)
+
+/* braid__forget:
+ * Clears @field (a magic number, a reference count) of an object about to
+ * be freed, for braid__check_object. Through a volatile access: a plain
+ * store right before free() is a dead store the compiler removes. */
+#define braid__forget(field) (*(volatile __typeof__ (field) *)&(field) = 0)
+
+/* The magic numbers of braid__check_object, one per kind of object that
+ * has no reference count (set at creation, cleared by the free). */
+enum
+{
+  BRAID__MAGIC_EVENT = 0x62457674,     /* "bEvt" */
+  BRAID__MAGIC_LOCK = 0x624c636b,      /* "bLck" */
+  BRAID__MAGIC_SEMAPHORE = 0x6253656d, /* "bSem" */
+  BRAID__MAGIC_CONDITION = 0x62436e64, /* "bCnd" */
+  BRAID__MAGIC_QUEUE = 0x62517565,     /* "bQue" */
+  BRAID__MAGIC_GROUP = 0x62477270,     /* "bGrp" */
+  BRAID__MAGIC_AGEN = 0x6241676e,      /* "bAgn" */
+};
 
 #endif /* BRAID_INTERNAL_H */

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <uv.h>
 
@@ -49,11 +50,17 @@ void braid__coro_release (braid__coro *co);
 
 struct braid_error
 {
+  const braid_error_type *type;
+  char *message; /* owned */
+  /* After the two pointers: glibc's free list overwrites the first 16
+   * bytes of a freed block, so a released error still reads 0 here until
+   * its memory is reused, which braid_error_unref checks. */
   int refcount;
   int code; /* the return code raising it produced */
-  const braid_error_type *type;
-  char *message;
-  const char *file; /* static strings (__FILE__, __func__) */
+  /* Copies owned by the error (one block, file first; NULL when both are
+   * NULL): an error outlives the stack buffer, the task and the loop
+   * that raised it, so it keeps nothing it does not own. */
+  const char *file;
   int line;
   const char *func;
   braid_error *cause;
@@ -212,6 +219,11 @@ typedef struct braid__callback
 
 struct braid_future
 {
+  uint64_t id;
+  braid_loop *loop;
+  /* After 16 bytes: glibc's free list overwrites the first 16 bytes of a
+   * freed block, so a released future still reads 0 here until its
+   * memory is reused, which braid_future_unref checks. */
   int refcount;
   uint8_t state;
   bool is_task;
@@ -225,8 +237,6 @@ struct braid_future
   bool is_private;
   uint32_t ncbs;
   uint32_t capcbs;
-  uint64_t id;
-  braid_loop *loop;
   void *result;
   braid_error *error; /* FUT_ERROR, FUT_CANCELLED */
   braid__callback *cbs;
@@ -395,7 +405,34 @@ struct braid_loop
   /* A shared-reading window is open: ev_last may stamp the next events
    * (braid__event_time_shared). */
   bool ev_held;
+  /* The list of loops not yet closed (loop.c, braid__loop_check). */
+  braid_loop *live_next;
+  /* Where each done callback function was registered, to name it in
+   * "braid: error in callback" (diagnostics.c): an open-addressing table
+   * keyed by the function, a power of two in size, at most half full. */
+  struct braid__callback_site *cb_sites;
+  size_t ncb_sites, capcb_sites;
 };
+
+/* A done callback's name and registration site (static strings from
+ * braid_future_add_done_callback's macro). */
+typedef struct braid__callback_site
+{
+  const void *fn; /* NULL: a free slot */
+  const char *name;
+  const char *file;
+  int line;
+} braid__callback_site;
+
+/* Records that @fn, called @name in the program, was registered at
+ * @file:@line (the first registration of each function is kept). */
+BRAID_HIDDEN void braid__callback_site_note (braid_loop *loop, const void *fn,
+                                             const char *name, const char *file,
+                                             int line);
+/* Prints the name of the callback @fn for "braid: error in callback
+ * NAME": its registered name and site, or its symbol, or its address. */
+BRAID_HIDDEN void braid__callback_print_name (const braid_loop *loop,
+                                              const void *fn, FILE *out);
 
 /* slow_flag bits. */
 #define SLOW_FLAG_STEP 1    /* the watchdog flagged the running step */
@@ -646,6 +683,12 @@ braid__task_suspend (braid_loop *loop, braid_task *t)
     }
   braid__reap_finished (loop);
 }
+
+/* Aborts naming @call when @loop is NULL or not a loop that exists (it
+ * was closed): checked against the list of open loops, so a closed
+ * loop's memory is never read. For the calls on a loop that are rare
+ * (close, run, the setters). */
+BRAID_HIDDEN void braid__loop_check (const braid_loop *loop, const char *call);
 
 /* Aborts naming @call when @loop is used from a thread other than the
  * one that created it (braid.h: a programming error). */

@@ -137,8 +137,7 @@ braid_loop_now_ns (const braid_loop *loop)
 int
 braid_loop_set_clock (braid_loop *loop, braid_clock_kind clock)
 {
-  if (!loop)
-    braid__abort ("braid_loop_set_clock", "NULL loop");
+  braid__loop_check (loop, "braid_loop_set_clock");
   if (loop->ever_ran || loop->running)
     return braid__raise_code (BRAID_EBUSY, "braid_loop_set_clock");
   if (clock != BRAID_CLOCK_MONOTONIC && clock != BRAID_CLOCK_VIRTUAL)

@@ -13,6 +13,8 @@
  *
  * Hot path: none (braid__watchdog_check runs only when flagged).
  */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -347,4 +349,74 @@ braid__watchdog_check (braid_loop *loop, braid_task *t)
   if (BRAID_UNLIKELY (braid__hooks_active))
     braid__emit_simple (loop, BRAID_EV_SLOW_STEP, t->fut.id, 0, 0,
                         (int64_t)held, 0);
+}
+
+/* Done callback names. */
+
+static size_t
+site_slot (const braid__callback_site *sites, size_t cap, const void *fn)
+{
+  /* Functions are at least 16-byte aligned: the low bits carry nothing. */
+  size_t i = (size_t)(((uintptr_t)fn >> 4) * 0x9e3779b97f4a7c15ull);
+  for (;; i++)
+    {
+      i &= cap - 1;
+      if (sites[i].fn == fn || sites[i].fn == NULL)
+        return i;
+    }
+}
+
+void
+braid__callback_site_note (braid_loop *loop, const void *fn, const char *name,
+                           const char *file, int line)
+{
+  if (loop->capcb_sites
+      && loop->cb_sites[site_slot (loop->cb_sites, loop->capcb_sites, fn)].fn
+             == fn)
+    return;
+  if (2 * (loop->ncb_sites + 1) > loop->capcb_sites)
+    {
+      size_t cap = loop->capcb_sites ? 2 * loop->capcb_sites : 16;
+      braid__callback_site *sites = braid__xcalloc (cap, sizeof *sites);
+      for (size_t i = 0; i < loop->capcb_sites; i++)
+        if (loop->cb_sites[i].fn)
+          sites[site_slot (sites, cap, loop->cb_sites[i].fn)]
+              = loop->cb_sites[i];
+      free (loop->cb_sites);
+      loop->cb_sites = sites;
+      loop->capcb_sites = cap;
+    }
+  braid__callback_site *s
+      = &loop->cb_sites[site_slot (loop->cb_sites, loop->capcb_sites, fn)];
+  s->fn = fn;
+  s->name = name;
+  s->file = file;
+  s->line = line;
+  loop->ncb_sites++;
+}
+
+void
+braid__callback_print_name (const braid_loop *loop, const void *fn, FILE *out)
+{
+  if (loop->capcb_sites)
+    {
+      const braid__callback_site *s
+          = &loop->cb_sites[site_slot (loop->cb_sites, loop->capcb_sites, fn)];
+      if (s->fn == fn)
+        {
+          fprintf (out, "%s (added at %s:%d)", s->name ? s->name : "?",
+                   s->file ? s->file : "?", s->line);
+          return;
+        }
+    }
+  /* Not a done callback registered through the macro: its dynamic
+   * symbol if it has one, else where it is in which object. */
+  Dl_info info;
+  if (dladdr (fn, &info) && info.dli_sname && info.dli_saddr == fn)
+    fputs (info.dli_sname, out);
+  else if (dladdr (fn, &info) && info.dli_fname)
+    fprintf (out, "%p (%s+%#tx)", fn, info.dli_fname,
+             (const char *)fn - (const char *)info.dli_fbase);
+  else
+    fprintf (out, "%p", fn);
 }

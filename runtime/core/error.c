@@ -137,19 +137,58 @@ code_for_type (const braid_error_type *type)
   return BRAID_EFAILED;
 }
 
-braid_error *
-braid__error_new (const braid_error_type *type, int code, const char *file,
-                  int line, const char *func, const char *message)
+/* Copies @file and @func into one block owned by @e (file first), so the
+ * error stays printable after whatever they pointed into is gone: a
+ * stack buffer of the raising call, a task's stack, a loop, a module
+ * that was unloaded. */
+static void
+set_site (braid_error *e, const char *file, int line, const char *func)
+{
+  size_t lf = file ? strlen (file) + 1 : 0;
+  size_t lg = func ? strlen (func) + 1 : 0;
+  e->line = line;
+  if (lf + lg == 0)
+    return;
+  char *block = braid__xmalloc (lf + lg);
+  if (file)
+    {
+      memcpy (block, file, lf);
+      e->file = block;
+    }
+  if (func)
+    {
+      memcpy (block + lf, func, lg);
+      e->func = block + lf;
+    }
+}
+
+static void
+free_site (braid_error *e)
+{
+  free ((char *)(e->file ? e->file : e->func));
+}
+
+/* A new error (refcount 1, not current) that takes ownership of
+ * @message. */
+static braid_error *
+error_alloc (const braid_error_type *type, int code, const char *file, int line,
+             const char *func, char *message)
 {
   braid_error *e = braid__xcalloc (1, sizeof *e);
   e->refcount = 1;
   e->type = type ? type : BRAID_EXCEPTION;
   e->code = code ? code : code_for_type (e->type);
-  e->message = braid__xstrdup (message ? message : "");
-  e->file = file;
-  e->line = line;
-  e->func = func;
+  e->message = message;
+  set_site (e, file, line, func);
   return e;
+}
+
+braid_error *
+braid__error_new (const braid_error_type *type, int code, const char *file,
+                  int line, const char *func, const char *message)
+{
+  return error_alloc (type, code, file, line, func,
+                      braid__xstrdup (message ? message : ""));
 }
 
 int
@@ -175,15 +214,8 @@ static int
 raise_with_code (const braid_error_type *type, int code, const char *file,
                  int line, const char *func, char *message)
 {
-  braid_error *e = braid__xcalloc (1, sizeof *e);
+  braid_error *e = error_alloc (type, code, file, line, func, message);
   braid_error **slot = current_slot ();
-  e->refcount = 1;
-  e->type = type ? type : BRAID_EXCEPTION;
-  e->code = code ? code : code_for_type (e->type);
-  e->message = message;
-  e->file = file;
-  e->line = line;
-  e->func = func;
   /* The error that was current becomes the cause: its reference moves. */
   e->cause = *slot;
   *slot = e;
@@ -219,7 +251,7 @@ braid__raise_cancelled (const char *msg)
 }
 
 int
-braid__raise_code (int code, const char *what)
+braid__raise_code_on (int code, const char *call, const char *subject)
 {
   const braid_error_type *type;
   const char *text;
@@ -278,17 +310,23 @@ braid__raise_code (int code, const char *what)
         }
       break;
     }
+  const char *about = subject ? subject : call ? call : "braid";
   char *msg = NULL;
-  if (asprintf (&msg, "%s: %s", what ? what : "braid", text) < 0)
+  if (asprintf (&msg, "%s: %s", about, text) < 0)
     msg = braid__xstrdup (text);
-  return raise_with_code (type, code, NULL, 0, what, msg);
+  return raise_with_code (type, code, NULL, 0, call, msg);
+}
+
+int
+braid__raise_code (int code, const char *what)
+{
+  return braid__raise_code_on (code, what, NULL);
 }
 
 int
 braid_reraise (braid_error *error)
 {
-  if (!error)
-    braid__abort ("braid_reraise", "NULL error");
+  braid__check_object (error, "braid_reraise", "error", error->refcount > 0);
   return braid__error_set_current (braid_error_ref (error));
 }
 
@@ -319,20 +357,30 @@ braid_error *
 braid_error_ref (braid_error *error)
 {
   if (error)
-    error->refcount++;
+    {
+      braid__check_object (error, "braid_error_ref", "error",
+                           error->refcount > 0);
+      error->refcount++;
+    }
   return error;
 }
 
 void
 braid_error_unref (braid_error *error)
 {
-  while (error && --error->refcount == 0)
+  while (error)
     {
+      braid__check_object (error, "braid_error_unref", "error",
+                           error->refcount > 0);
+      if (--error->refcount > 0)
+        return;
       braid_error *cause = error->cause;
       for (size_t i = 0; i < error->nsubs; i++)
         braid_error_unref (error->subs[i]);
       free (error->subs);
       free (error->message);
+      free_site (error);
+      braid__forget (error->refcount);
       free (error);
       error = cause;
     }
@@ -408,6 +456,7 @@ print_one (const braid_error *e, FILE *out)
 void
 braid_error_print (const braid_error *error, FILE *out)
 {
+  braid__check_arg (out, "braid_error_print", "stream");
   if (!error)
     return;
   print_one (error, out);

@@ -98,8 +98,7 @@ braid__future_new_private (braid_loop *loop)
 braid_future *
 braid_future_ref (braid_future *f)
 {
-  if (!f)
-    braid__abort ("braid_future_ref", "NULL future");
+  braid__check_object (f, "braid_future_ref", "future", f->refcount > 0);
   f->refcount++;
   return f;
 }
@@ -119,6 +118,7 @@ braid_future_unref (braid_future *f)
 {
   if (!f)
     return;
+  braid__check_object (f, "braid_future_unref", "future", f->refcount > 0);
   if (f->is_task)
     {
       braid_task_unref (future_as_task (f));
@@ -130,6 +130,7 @@ braid_future_unref (braid_future *f)
     braid__report_never_retrieved (f);
   braid__future_release_cbs (f);
   braid_error_unref (f->error);
+  braid__forget (f->refcount);
   free (f);
 }
 
@@ -394,12 +395,25 @@ braid_future_error (braid_future *f)
 }
 
 int
-braid_future_add_done_callback (braid_future *f, braid_done_fn fn, void *data)
+braid_future_add_done_callback_at (braid_future *f, braid_done_fn fn,
+                                   void *data, const char *fn_name,
+                                   const char *file, int line)
 {
-  if (!f)
-    braid__abort ("braid_future_add_done_callback", "NULL future");
-  if (!fn)
-    braid__abort ("braid_future_add_done_callback", "NULL callback");
+  braid__check_arg (f, "braid_future_add_done_callback", "future");
+  braid__check_arg (fn, "braid_future_add_done_callback", "callback");
+  if (fn_name)
+    braid__callback_site_note (f->loop, (const void *)fn, fn_name, file, line);
+  return (braid_future_add_done_callback)(f, fn, data);
+}
+
+/* The function behind the macro, for callers without the macro (a
+ * function pointer, another language): its callbacks are named by their
+ * symbol when they have one. */
+int (braid_future_add_done_callback) (braid_future *f, braid_done_fn fn,
+                                      void *data)
+{
+  braid__check_arg (f, "braid_future_add_done_callback", "future");
+  braid__check_arg (fn, "braid_future_add_done_callback", "callback");
   if (f->state != FUT_PENDING)
     queue_done_callback (f, fn, data);
   else

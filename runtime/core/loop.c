@@ -14,7 +14,6 @@
  * task (braid__task_suspend), and loop_run's dispatch of a RESUME entry.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -221,17 +220,17 @@ begin_iteration (braid_loop *loop)
  * (asyncio's "Exception in callback") and cleared, and the thread's error
  * from before (@saved, owned) is put back. */
 static void
-callback_done (void *fn, braid_error *saved)
+callback_done (braid_loop *loop, void *fn, braid_error *saved)
 {
   braid_error *left = braid__error_steal_current ();
   if (BRAID_UNLIKELY (left != NULL))
     {
-      Dl_info info;
-      const char *name = NULL;
-      if (dladdr (fn, &info) && info.dli_sname && info.dli_saddr == fn)
-        name = info.dli_sname;
-      fprintf (stderr, "braid: error in callback %s: ", name ? name : "?");
+      flockfile (stderr);
+      fputs ("braid: error in callback ", stderr);
+      braid__callback_print_name (loop, fn, stderr);
+      fputs (": ", stderr);
       braid_error_print (left, stderr);
+      funlockfile (stderr);
       fflush (stderr);
       braid_error_unref (left);
     }
@@ -264,7 +263,7 @@ dispatch (braid_loop *loop, braid__entry *e)
       {
         braid_error *saved = braid__error_steal_current ();
         ((void (*) (void *))e->fn) (e->a);
-        callback_done (e->fn, saved);
+        callback_done (loop, e->fn, saved);
         break;
       }
     case ENTRY_DONE_CB:
@@ -275,7 +274,7 @@ dispatch (braid_loop *loop, braid__entry *e)
         ((braid_done_fn)e->fn) ((braid_future *)e->a, e->b);
         loop->cause = 0;
         braid_future_unref ((braid_future *)e->a);
-        callback_done (e->fn, saved);
+        callback_done (loop, e->fn, saved);
         break;
       }
     case ENTRY_TIMER:
@@ -284,7 +283,7 @@ dispatch (braid_loop *loop, braid__entry *e)
         braid_error *saved = braid__error_steal_current ();
         void *fn = (void *)timer->fn;
         braid__timer_dispatch (timer);
-        callback_done (fn, saved);
+        callback_done (loop, fn, saved);
         break;
       }
     }
@@ -333,6 +332,50 @@ env_slow_step_ns (void)
   return (uint64_t)(ms * 1e6);
 }
 
+/* Every loop not yet closed. A call on a closed loop (closing it twice)
+ * must abort naming the call without reading the freed loop, which a
+ * field of the loop cannot tell: the list can. Loops are few and the
+ * calls that check it rare (close, run, setters), so a list under a
+ * mutex does. */
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static braid_loop *live_loops;
+
+static void
+live_add (braid_loop *loop)
+{
+  pthread_mutex_lock (&live_lock);
+  loop->live_next = live_loops;
+  live_loops = loop;
+  pthread_mutex_unlock (&live_lock);
+}
+
+static bool
+live_remove (braid_loop *loop)
+{
+  pthread_mutex_lock (&live_lock);
+  braid_loop **p = &live_loops;
+  while (*p && *p != loop)
+    p = &(*p)->live_next;
+  bool found = *p != NULL;
+  if (found)
+    *p = loop->live_next;
+  pthread_mutex_unlock (&live_lock);
+  return found;
+}
+
+void
+braid__loop_check (const braid_loop *loop, const char *call)
+{
+  braid__check_arg (loop, call, "loop");
+  pthread_mutex_lock (&live_lock);
+  const braid_loop *l = live_loops;
+  while (l && l != loop)
+    l = l->live_next;
+  pthread_mutex_unlock (&live_lock);
+  if (!l)
+    braid__abort (call, "the loop was closed (or is not a loop)");
+}
+
 braid_loop *
 braid_loop_new (void)
 {
@@ -373,6 +416,7 @@ braid_loop_new (void)
       ev.str1 = program_invocation_name;
       braid__hook_call (&ev);
     }
+  live_add (loop);
   return loop;
 
 fail_pools:
@@ -398,31 +442,39 @@ braid__loop_check_thread (const braid_loop *loop, const char *call)
 void
 braid_loop_set_slow_step_ns (braid_loop *loop, uint64_t ns)
 {
-  if (!loop)
-    braid__abort ("braid_loop_set_slow_step_ns", "NULL loop");
+  braid__loop_check (loop, "braid_loop_set_slow_step_ns");
   __atomic_store_n (&loop->slow_step_ns, ns, __ATOMIC_RELAXED);
 }
 
-void
+int
 braid_loop_set_stack_size (braid_loop *loop, size_t bytes)
 {
-  if (!loop)
-    braid__abort ("braid_loop_set_stack_size", "NULL loop");
+  braid__loop_check (loop, "braid_loop_set_stack_size");
+  braid__loop_check_thread (loop, "braid_loop_set_stack_size");
+  if (bytes == 0)
+    bytes = BRAID_STACK_SIZE_DEFAULT;
+  if (bytes < BRAID_STACK_SIZE_MIN || bytes > BRAID_STACK_SIZE_MAX)
+    return braid__raise_as (BRAID_VALUE_ERROR, BRAID_EINVAL,
+                            "braid_loop_set_stack_size: %zu bytes is out of "
+                            "range (%d to %ld)",
+                            bytes, BRAID_STACK_SIZE_MIN,
+                            (long)BRAID_STACK_SIZE_MAX);
   if (bytes == loop->stack_size)
-    return;
+    return 0;
   braid__stack_pool *pool = braid__stack_pool_new (bytes);
   if (!pool)
-    return;
+    return braid__raise_code (BRAID_ENOMEM, "braid_loop_set_stack_size");
   braid__stack_pool **pools
       = realloc (loop->pools, (loop->npools + 1) * sizeof *pools);
   if (!pools)
     {
       braid__stack_pool_free (pool);
-      return;
+      return braid__raise_code (BRAID_ENOMEM, "braid_loop_set_stack_size");
     }
   loop->pools = pools;
   loop->pools[loop->npools++] = pool;
   loop->stack_size = bytes;
+  return 0;
 }
 
 braid_loop *
@@ -450,10 +502,8 @@ int
 braid_loop_run_until_complete (braid_loop *loop, braid_future *future,
                                void **result)
 {
-  if (!loop)
-    braid__abort ("braid_loop_run_until_complete", "NULL loop");
-  if (!future)
-    braid__abort ("braid_loop_run_until_complete", "NULL future");
+  braid__loop_check (loop, "braid_loop_run_until_complete");
+  braid__check_arg (future, "braid_loop_run_until_complete", "future");
   braid__loop_check_thread (loop, "braid_loop_run_until_complete");
   if (braid__tls_task || loop->running || braid__tls_loop)
     return braid__raise_code (BRAID_EBUSY, "braid_loop_run_until_complete "
@@ -665,10 +715,9 @@ release_tasks (braid_task **tasks, size_t n)
 int
 braid_loop_close (braid_loop *loop)
 {
-  if (!loop)
-    braid__abort ("braid_loop_close", "NULL loop");
+  braid__loop_check (loop, "braid_loop_close");
   braid__loop_check_thread (loop, "braid_loop_close");
-  if (loop->running)
+  if (loop->running || loop->closing)
     return braid__raise_code (BRAID_EBUSY, "braid_loop_close");
   braid__watchdog_stop (loop);
 
@@ -727,6 +776,7 @@ braid_loop_close (braid_loop *loop)
   free (loop->pools);
   free (loop->queue.ring);
   free (loop->heap);
+  free (loop->cb_sites);
   while (loop->free_tasks)
     {
       braid_task *t = loop->free_tasks;
@@ -735,6 +785,10 @@ braid_loop_close (braid_loop *loop)
     }
   if (BRAID_UNLIKELY (braid__hooks_active))
     braid__emit_simple (loop, BRAID_EV_LOOP_CLOSED, 0, 0, loop->id, 0, 0);
+  /* The thread's running context is the loop's main context since the
+   * loop last ran: the overflow handler must not read it once freed. */
+  braid__coro_forget_thread (&loop->main_ctx);
+  live_remove (loop);
   free (loop);
   return 0;
 }

@@ -97,11 +97,11 @@ report_lines (int stream, const char *text, size_t n)
     }
 }
 
+/* Prints to stdout (@stream 1) or stderr (2) for @call. */
 static int
-vprint (int stream, const char *fmt, va_list ap)
+vprint (const char *call, int stream, const char *fmt, va_list ap)
 {
-  if (!fmt)
-    braid__abort (stream == 1 ? "braid_print" : "braid_eprint", "NULL format");
+  braid__check_arg (fmt, call, "format");
   char stackbuf[512];
   va_list ap2;
   va_copy (ap2, ap);
@@ -132,7 +132,7 @@ vprint (int stream, const char *fmt, va_list ap)
 int
 braid_printv (const char *fmt, va_list ap)
 {
-  return vprint (1, fmt, ap);
+  return vprint ("braid_printv", 1, fmt, ap);
 }
 
 int
@@ -140,7 +140,7 @@ braid_print (const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
-  int n = vprint (1, fmt, ap);
+  int n = vprint ("braid_print", 1, fmt, ap);
   va_end (ap);
   return n;
 }
@@ -150,7 +150,7 @@ braid_eprint (const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
-  int n = vprint (2, fmt, ap);
+  int n = vprint ("braid_eprint", 2, fmt, ap);
   va_end (ap);
   return n;
 }

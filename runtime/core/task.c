@@ -144,8 +144,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
 braid_task *
 braid_task_ref (braid_task *t)
 {
-  if (!t)
-    braid__abort ("braid_task_ref", "NULL task");
+  braid__check_object (t, "braid_task_ref", "task", t->fut.refcount > 0);
   t->fut.refcount++;
   return t;
 }
@@ -180,6 +179,7 @@ braid__task_free (braid_task *t)
       loop->nfree_tasks++;
       return;
     }
+  braid__forget (t->fut.refcount);
   free (t);
 }
 
@@ -188,6 +188,7 @@ braid_task_unref (braid_task *t)
 {
   if (!t)
     return;
+  braid__check_object (t, "braid_task_unref", "task", t->fut.refcount > 0);
   if (--t->fut.refcount > 0)
     return;
   /* Rule 27: nobody can read this error any more. */

@@ -19,6 +19,7 @@ struct braid_file
 {
   uv_file fd;
   uint64_t id;
+  char *path; /* for the errors of reads, writes and the close */
 };
 
 typedef struct fs_op
@@ -71,17 +72,18 @@ fs_op_new (const char *what, braid_loop **loop)
 }
 
 /* Waits for @o after a submission that returned @submitted. Returns the
- * request's result (>= 0) or a negative code (raised as @what). Releases
+ * request's result (>= 0) or a negative code, raised by @call with a
+ * message that names @path ("PATH: no such file or directory"). Releases
  * the task's reference. *@stat (may be NULL) receives the stat buffer. */
 static int64_t
-fs_finish (fs_op *o, int submitted, uint64_t id, const char *what,
-           uv_stat_t *stat)
+fs_finish (fs_op *o, int submitted, uint64_t id, const char *call,
+           const char *path, uv_stat_t *stat)
 {
   if (submitted < 0)
     {
       braid__io_op_abandon (&o->op);
       braid__io_op_unref (&o->op);
-      return braid__io_raise_uv (submitted, what);
+      return braid__raise_code_on (submitted, call, path);
     }
   int rc = braid__io_op_wait (&o->op, BRAID_WAIT_IO, id);
   int64_t result = rc;
@@ -89,7 +91,7 @@ fs_finish (fs_op *o, int submitted, uint64_t id, const char *what,
     {
       result = o->req.result;
       if (result < 0)
-        result = braid__io_raise_uv ((int)result, what);
+        result = braid__raise_code_on ((int)result, call, path);
       else if (stat)
         *stat = o->req.statbuf;
     }
@@ -110,12 +112,13 @@ braid_file_open (const char *path, int flags, int mode, braid_file **file)
     return BRAID_ENOTASK;
   uint64_t id = braid__io_object_new (loop, "file %s", path);
   int rc = uv_fs_open (braid_loop_uv (loop), &o->req, path, flags, mode, fs_cb);
-  int64_t fd = fs_finish (o, rc, id, "braid_file_open", NULL);
+  int64_t fd = fs_finish (o, rc, id, "braid_file_open", path, NULL);
   if (fd < 0)
     return (int)fd;
   braid_file *f = braid__xcalloc (1, sizeof *f);
   f->fd = (uv_file)fd;
   f->id = id;
+  f->path = braid__xstrdup (path);
   *file = f;
   return 0;
 }
@@ -133,7 +136,7 @@ braid_file_read (braid_file *file, void *buf, size_t len, int64_t offset)
       = uv_buf_init (buf, (unsigned)(len > 0x40000000 ? 0x40000000 : len));
   int rc = uv_fs_read (braid_loop_uv (loop), &o->req, file->fd, &b, 1, offset,
                        fs_cb);
-  return fs_finish (o, rc, file->id, "braid_file_read", NULL);
+  return fs_finish (o, rc, file->id, "braid_file_read", file->path, NULL);
 }
 
 ssize_t
@@ -154,11 +157,13 @@ braid_file_write (braid_file *file, const void *buf, size_t len, int64_t offset)
       uv_buf_t b = uv_buf_init ((char *)buf + done, (unsigned)chunk);
       int rc = uv_fs_write (braid_loop_uv (loop), &o->req, file->fd, &b, 1,
                             offset < 0 ? -1 : offset + (int64_t)done, fs_cb);
-      int64_t n = fs_finish (o, rc, file->id, "braid_file_write", NULL);
+      int64_t n
+          = fs_finish (o, rc, file->id, "braid_file_write", file->path, NULL);
       if (n < 0)
         return n;
       if (n == 0 && chunk > 0)
-        return braid__io_raise_uv (UV_EIO, "braid_file_write (no progress)");
+        /* No progress and no error: report it as an I/O error. */
+        return braid__raise_code_on (UV_EIO, "braid_file_write", file->path);
       done += (size_t)n;
     }
   while (done < len);
@@ -177,7 +182,7 @@ braid_file_close (braid_file *file)
   if (o)
     rc = (int)fs_finish (
         o, uv_fs_close (braid_loop_uv (loop), &o->req, file->fd, fs_cb),
-        file->id, "braid_file_close", NULL);
+        file->id, "braid_file_close", file->path, NULL);
   else
     {
       /* Outside a task (cleanup code): close synchronously. */
@@ -186,8 +191,9 @@ braid_file_close (braid_file *file)
       rc = uv_fs_close (NULL, &req, file->fd, NULL);
       uv_fs_req_cleanup (&req);
       if (rc < 0)
-        rc = braid__io_raise_uv (rc, "braid_file_close");
+        rc = braid__raise_code_on (rc, "braid_file_close", file->path);
     }
+  free (file->path);
   free (file);
   return rc;
 }
@@ -204,7 +210,7 @@ braid_fs_stat (const char *path, braid_stat *st)
   uint64_t id = braid__io_object_new (loop, "stat %s", path);
   uv_stat_t s;
   int rc = uv_fs_stat (braid_loop_uv (loop), &o->req, path, fs_cb);
-  int64_t r = fs_finish (o, rc, id, "braid_fs_stat", &s);
+  int64_t r = fs_finish (o, rc, id, "braid_fs_stat", path, &s);
   if (r < 0)
     return (int)r;
   st->size = s.st_size;
@@ -224,7 +230,7 @@ braid_fs_unlink (const char *path)
     return BRAID_ENOTASK;
   uint64_t id = braid__io_object_new (loop, "unlink %s", path);
   int rc = uv_fs_unlink (braid_loop_uv (loop), &o->req, path, fs_cb);
-  return (int)fs_finish (o, rc, id, "braid_fs_unlink", NULL);
+  return (int)fs_finish (o, rc, id, "braid_fs_unlink", path, NULL);
 }
 
 int

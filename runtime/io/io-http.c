@@ -19,6 +19,8 @@
  */
 #define _GNU_SOURCE
 #include <curl/curl.h>
+#include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -42,6 +44,14 @@ struct braid_http_client
   bool in_curl;  /* inside curl_multi_socket_action */
   sock_ctx *socks;
   braid__closer closer; /* registered until braid_http_client_close */
+  /* What every request of the client may do (braid_http_client_set_*):
+   * the protocols of the URL and of redirects (libcurl's names, owned),
+   * the redirects followed, the connect and whole-transfer timeouts in
+   * milliseconds (0: none). */
+  char *protocols;
+  long max_redirects;
+  long connect_timeout_ms;
+  long timeout_ms;
 };
 
 struct sock_ctx
@@ -63,10 +73,25 @@ typedef struct http_op
   size_t body_len, body_cap;
   char **names, **values;
   size_t nheaders, headers_cap;
+  size_t header_bytes; /* of the responses so far, redirects included */
+  bool headers_too_large;
+  bool out_of_memory; /* a callback failed to allocate */
   CURLcode result;
   long status;
   char errbuf[CURL_ERROR_SIZE];
 } http_op;
+
+/* The defaults of a new client: the web's protocols only, as many
+ * redirects as browsers' loop detection allows in practice, and
+ * aiohttp's timeouts (30 s to connect, 300 s for the whole transfer). */
+#define DEFAULT_PROTOCOLS "http,https"
+#define DEFAULT_MAX_REDIRECTS 10L
+#define DEFAULT_CONNECT_TIMEOUT_MS 30000L
+#define DEFAULT_TIMEOUT_MS 300000L
+/* Response headers beyond this many bytes (all responses of a request,
+ * redirects included) fail the request instead of growing without
+ * bound. */
+#define MAX_HEADER_BYTES ((size_t)256 * 1024)
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc;
@@ -83,7 +108,10 @@ static void
 client_unref (braid_http_client *c)
 {
   if (--c->refs == 0)
-    free (c);
+    {
+      free (c->protocols);
+      free (c);
+    }
 }
 
 static void
@@ -300,6 +328,10 @@ braid_http_client_new (void)
     }
   c->loop = loop;
   c->refs = 2; /* the user's and the timer's */
+  c->protocols = braid__xstrdup (DEFAULT_PROTOCOLS);
+  c->max_redirects = DEFAULT_MAX_REDIRECTS;
+  c->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+  c->timeout_ms = DEFAULT_TIMEOUT_MS;
   uv_timer_init (braid_loop_uv (loop), &c->timer);
   c->timer.data = c;
   uv_unref ((uv_handle_t *)&c->timer);
@@ -324,6 +356,73 @@ braid_http_client_close (braid_http_client *c)
   client_close (c);
 }
 
+/* Converts a timeout in seconds to libcurl's milliseconds: negative is
+ * none (0), a fraction of a millisecond rounds up (0 would mean none),
+ * and anything past LONG_MAX ms is LONG_MAX. NaN sets *@rc. */
+static long
+timeout_ms (double seconds, int *rc)
+{
+  if (seconds != seconds)
+    {
+      *rc = BRAID_EINVAL;
+      return 0;
+    }
+  if (seconds <= 0)
+    return 0;
+  double ms = ceil (seconds * 1000.0);
+  return ms >= (double)LONG_MAX ? LONG_MAX : (long)ms;
+}
+
+int
+braid_http_client_set_timeouts (braid_http_client *c, double connect,
+                                double total)
+{
+  int rc = 0;
+  braid__check_arg (c, "braid_http_client_set_timeouts", "client");
+  long connect_ms
+      = connect == 0 ? DEFAULT_CONNECT_TIMEOUT_MS : timeout_ms (connect, &rc);
+  long total_ms = total == 0 ? DEFAULT_TIMEOUT_MS : timeout_ms (total, &rc);
+  if (rc < 0)
+    return braid__raise_code (BRAID_EINVAL,
+                              "braid_http_client_set_timeouts (NaN)");
+  c->connect_timeout_ms = connect_ms;
+  c->timeout_ms = total_ms;
+  return 0;
+}
+
+int
+braid_http_client_set_protocols (braid_http_client *c, const char *protocols)
+{
+  braid__check_arg (c, "braid_http_client_set_protocols", "client");
+  if (!protocols)
+    protocols = DEFAULT_PROTOCOLS;
+  /* Let libcurl judge the list now rather than fail each request. */
+  CURL *probe = curl_easy_init ();
+  if (!probe)
+    return braid__raise_code (BRAID_ENOMEM, "braid_http_client_set_protocols");
+  CURLcode cc = curl_easy_setopt (probe, CURLOPT_PROTOCOLS_STR, protocols);
+  curl_easy_cleanup (probe);
+  if (cc != CURLE_OK)
+    return braid__raise_as (BRAID_VALUE_ERROR, BRAID_EINVAL,
+                            "braid_http_client_set_protocols: \"%s\": %s",
+                            protocols, curl_easy_strerror (cc));
+  free (c->protocols);
+  c->protocols = braid__xstrdup (protocols);
+  return 0;
+}
+
+int
+braid_http_client_set_max_redirects (braid_http_client *c, long max)
+{
+  braid__check_arg (c, "braid_http_client_set_max_redirects", "client");
+  if (max < 0)
+    return braid__raise_code (BRAID_EINVAL,
+                              "braid_http_client_set_max_redirects "
+                              "(negative)");
+  c->max_redirects = max;
+  return 0;
+}
+
 /* Requests. */
 
 static size_t
@@ -338,7 +437,11 @@ write_cb (char *data, size_t size, size_t n, void *userp)
         cap *= 2;
       char *nb = realloc (h->body, cap);
       if (!nb)
-        return 0; /* libcurl fails the transfer with CURLE_WRITE_ERROR */
+        {
+          /* libcurl fails the transfer with CURLE_WRITE_ERROR. */
+          h->out_of_memory = true;
+          return 0;
+        }
       h->body = nb;
       h->body_cap = cap;
     }
@@ -364,6 +467,12 @@ header_cb (char *data, size_t size, size_t n, void *userp)
 {
   http_op *h = userp;
   size_t len = size * n;
+  h->header_bytes += len;
+  if (h->header_bytes > MAX_HEADER_BYTES)
+    {
+      h->headers_too_large = true;
+      return 0;
+    }
   /* A status line starts a new response (after a redirect or a 100
    * Continue): only the last response's headers are kept. */
   if (len >= 5 && memcmp (data, "HTTP/", 5) == 0)
@@ -384,17 +493,28 @@ header_cb (char *data, size_t size, size_t n, void *userp)
     {
       size_t cap = h->headers_cap ? h->headers_cap * 2 : 16;
       char **nn = realloc (h->names, cap * sizeof *nn);
-      if (!nn)
-        return 0;
-      h->names = nn;
-      char **nv = realloc (h->values, cap * sizeof *nv);
+      if (nn)
+        h->names = nn;
+      char **nv = nn ? realloc (h->values, cap * sizeof *nv) : NULL;
       if (!nv)
-        return 0;
+        {
+          h->out_of_memory = true;
+          return 0;
+        }
       h->values = nv;
       h->headers_cap = cap;
     }
-  h->names[h->nheaders] = strndup (data, (size_t)(colon - data));
-  h->values[h->nheaders] = strndup (v, (size_t)(data + end - v));
+  char *name = strndup (data, (size_t)(colon - data));
+  char *value = strndup (v, (size_t)(data + end - v));
+  if (!name || !value)
+    {
+      free (name);
+      free (value);
+      h->out_of_memory = true;
+      return 0;
+    }
+  h->names[h->nheaders] = name;
+  h->values[h->nheaders] = value;
   h->nheaders++;
   return len;
 }
@@ -432,28 +552,39 @@ http_free (braid__io_op *op)
   client_unref (c);
 }
 
-/* Raises the error for a failed transfer of @req. */
+/* Raises the error for a failed transfer of @req: raised by
+ * braid_http_client_request, its message names the request ("GET <url>:
+ * connection refused"). */
 static int
 raise_curl (const braid_http_request *req, http_op *h)
 {
+  static const char call[] = "braid_http_client_request";
   char what[512];
   snprintf (what, sizeof what, "%s %s", req->method ? req->method : "GET",
             req->url);
   const char *detail
       = h->errbuf[0] ? h->errbuf : curl_easy_strerror (h->result);
+  if (h->out_of_memory)
+    return braid__raise_code_on (BRAID_ENOMEM, call, what);
+  if (h->headers_too_large)
+    {
+      braid_raise (BRAID_OS_ERROR, "%s: the response headers exceed %zu bytes",
+                   what, MAX_HEADER_BYTES);
+      return BRAID_EFAILED;
+    }
   switch (h->result)
     {
     case CURLE_COULDNT_RESOLVE_HOST:
-      return braid__io_raise_uv (UV_EAI_NONAME, what);
+      return braid__raise_code_on (UV_EAI_NONAME, call, what);
     case CURLE_COULDNT_CONNECT:
-      return braid__io_raise_uv (UV_ECONNREFUSED, what);
+      return braid__raise_code_on (UV_ECONNREFUSED, call, what);
     case CURLE_OPERATION_TIMEDOUT:
-      return braid__raise_code (BRAID_ETIMEDOUT, what);
+      return braid__raise_code_on (BRAID_ETIMEDOUT, call, what);
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
-      return braid__io_raise_uv (UV_ECONNRESET, what);
+      return braid__raise_code_on (UV_ECONNRESET, call, what);
     case CURLE_OUT_OF_MEMORY:
-      return braid__raise_code (BRAID_ENOMEM, what);
+      return braid__raise_code_on (BRAID_ENOMEM, call, what);
     default:
       braid_raise (BRAID_OS_ERROR, "%s: %s", what, detail);
       return BRAID_EFAILED;
@@ -467,14 +598,19 @@ braid_http_client_request (braid_http_client *c, const braid_http_request *req,
   if (resp)
     memset (resp, 0, sizeof *resp);
   if (!c || !req || !req->url || !resp || (!req->body && req->body_len))
-    return braid__raise_code (BRAID_EINVAL, "braid_http_request");
+    return braid__raise_code (BRAID_EINVAL, "braid_http_client_request");
+  int bad = 0;
+  if (req->timeout != req->timeout)
+    return braid__raise_code (BRAID_EINVAL, "braid_http_client_request (NaN "
+                                            "timeout)");
   if (c->closed)
-    return braid__raise_code (BRAID_EINVALSTATE, "braid_http_request (the "
-                                                 "client is closed)");
+    return braid__raise_code (BRAID_EINVALSTATE,
+                              "braid_http_client_request (the "
+                              "client is closed)");
   if (!braid_task_current ())
-    return braid__raise_code (BRAID_ENOTASK, "braid_http_request");
+    return braid__raise_code (BRAID_ENOTASK, "braid_http_client_request");
   if (braid_loop_current () != c->loop)
-    return braid__raise_code (BRAID_EXLOOP, "braid_http_request");
+    return braid__raise_code (BRAID_EXLOOP, "braid_http_client_request");
   http_op *h = braid__xcalloc (1, sizeof *h);
   braid__io_op_init (&h->op, c->loop, http_cancel, http_free);
   h->c = c;
@@ -484,7 +620,7 @@ braid_http_client_request (braid_http_client *c, const braid_http_request *req,
     {
       braid__io_op_abandon (&h->op);
       braid__io_op_unref (&h->op);
-      return braid__raise_code (BRAID_ENOMEM, "braid_http_request");
+      return braid__raise_code (BRAID_ENOMEM, "braid_http_client_request");
     }
   const char *method = req->method ? req->method : "GET";
   CURL *e = h->easy;
@@ -498,8 +634,15 @@ braid_http_client_request (braid_http_client *c, const braid_http_request *req,
   curl_easy_setopt (e, CURLOPT_HEADERDATA, h);
   curl_easy_setopt (e, CURLOPT_FOLLOWLOCATION, req->no_redirects ? 0L : 1L);
   curl_easy_setopt (e, CURLOPT_USERAGENT, "braid/" BRAID_VERSION_STRING);
-  if (req->timeout > 0)
-    curl_easy_setopt (e, CURLOPT_TIMEOUT_MS, (long)(req->timeout * 1000));
+  /* Only what the client allows: a URL or a redirect to file://, dict://
+   * or gopher:// fails, and a redirect loop ends. */
+  curl_easy_setopt (e, CURLOPT_PROTOCOLS_STR, c->protocols);
+  curl_easy_setopt (e, CURLOPT_REDIR_PROTOCOLS_STR, c->protocols);
+  curl_easy_setopt (e, CURLOPT_MAXREDIRS, c->max_redirects);
+  curl_easy_setopt (e, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
+  curl_easy_setopt (e, CURLOPT_TIMEOUT_MS,
+                    req->timeout == 0 ? c->timeout_ms
+                                      : timeout_ms (req->timeout, &bad));
   if (strcmp (method, "GET") != 0)
     curl_easy_setopt (e, CURLOPT_CUSTOMREQUEST, method);
   if (strcmp (method, "HEAD") == 0)

@@ -368,6 +368,8 @@ braid_stream_read_until (braid_stream *s, const void *delim, size_t dlen,
 ssize_t
 braid_stream_read_line (braid_stream *s, char *buf, size_t cap)
 {
+  if (!s || (!buf && cap))
+    return braid__raise_code (BRAID_EINVAL, "braid_stream_read_line");
   return braid_stream_read_until (s, "\n", 1, buf, cap);
 }
 
@@ -465,7 +467,7 @@ braid_stream_write (braid_stream *s, const void *data, size_t len)
 int
 braid_stream_write_str (braid_stream *s, const char *text)
 {
-  if (!text)
+  if (!s || !text)
     return braid__raise_code (BRAID_EINVAL, "braid_stream_write_str");
   return braid_stream_write (s, text, strlen (text));
 }

@@ -140,6 +140,17 @@ braid__coro_init_thread (braid__coro *self)
   braid__coro_install_overflow_handler ();
 }
 
+void
+braid__coro_forget_thread (braid__coro *self)
+{
+  if (current_co == self)
+    current_co = NULL;
+#ifdef BRAID_ASAN
+  if (switched_from == self)
+    switched_from = NULL;
+#endif
+}
+
 int
 braid__coro_init (braid__coro *co, braid__stack_pool *pool,
                   braid__coro_entry entry, void *arg, const char *name)

@@ -55,6 +55,13 @@ void braid__stack_pool_free (braid__stack_pool *pool);
 /* Prepares the thread's own context (the one the loop runs on). */
 void braid__coro_init_thread (braid__coro *self);
 
+/* braid__coro_forget_thread:
+ * Says that @self, a context made by braid__coro_init_thread, is about to
+ * be freed (its loop is closing): if it is the thread's running context,
+ * the thread runs on no recorded context from now on, so the overflow
+ * handler of a later fault reads nothing of the freed memory. */
+void braid__coro_forget_thread (braid__coro *self);
+
 /* braid__coro_init:
  * Takes a stack from @pool and prepares @co so that the first switch to it
  * calls @entry(@arg) on that stack. @entry must never return: it ends by

@@ -61,16 +61,22 @@ struct braid_agen
   braid_agen *live_prev, *live_next; /* the started, unfinished ones */
   braid__coro co;     /* the body's context while it does not run */
   braid__coro caller; /* the consumer's own context while the body runs */
+  uint32_t magic;     /* BRAID__MAGIC_AGEN until freed */
 };
+
+/* Aborts naming @call for a NULL or freed generator. */
+#define check_gen(gen, call)                                                   \
+  braid__check_object (gen, call, "generator",                                 \
+                       (gen)->magic == BRAID__MAGIC_AGEN)
 
 braid_agen *
 braid_agen_new (braid_agen_fn fn, void *arg)
 {
   braid_agen *gen;
 
-  if (!fn)
-    braid__abort ("braid_agen_new", "NULL function");
+  braid__check_arg (fn, "braid_agen_new", "function");
   gen = braid__xcalloc (1, sizeof *gen);
+  gen->magic = BRAID__MAGIC_AGEN;
   gen->fn = fn;
   gen->arg = arg;
   return gen;
@@ -150,6 +156,7 @@ braid_agen_yield (braid_agen *gen, void *value)
 {
   braid_task *t = braid__tls_task;
 
+  check_gen (gen, "braid_agen_yield");
   if (gen->state != GEN_RUNNING || !t || t != gen->task)
     return braid__raise_as (BRAID_INVALID_STATE_ERROR, BRAID_EINVALSTATE,
                             "braid_agen_yield: not called from the body of "
@@ -171,6 +178,7 @@ braid_agen_next (braid_agen *gen, void **value)
   braid_task *t = braid__tls_task;
   braid_error *before;
 
+  check_gen (gen, "braid_agen_next");
   if (!t)
     return braid__raise_code (BRAID_ENOTASK, "braid_agen_next");
   if (gen->state == GEN_RUNNING)
@@ -212,6 +220,7 @@ braid_agen_close (braid_agen *gen)
   braid_task *t = braid__tls_task;
   braid_error *before, *err;
 
+  check_gen (gen, "braid_agen_close");
   if (gen->state == GEN_CREATED || gen->state == GEN_DONE)
     {
       gen->state = GEN_DONE;
@@ -247,6 +256,7 @@ braid_agen_close (braid_agen *gen)
 bool
 braid_agen_done (const braid_agen *gen)
 {
+  check_gen (gen, "braid_agen_done");
   return gen->state == GEN_DONE;
 }
 
@@ -255,6 +265,16 @@ braid_agen_free (braid_agen *gen)
 {
   if (!gen)
     return;
+  check_gen (gen, "braid_agen_free");
+  /* The body runs on the generator's stack, and its consumer is inside
+   * it: freeing it now would pull the stack from under the body. */
+  if (gen->state == GEN_RUNNING && braid__tls_task
+      && gen->task == braid__tls_task)
+    braid__abort ("braid_agen_free", "called from the generator's own body");
+  if (gen->state == GEN_RUNNING && braid__tls_task
+      && gen->loop == braid__tls_loop)
+    braid__abort ("braid_agen_free", "the generator is running (its consumer "
+                                     "is suspended inside its body)");
   if (gen->state == GEN_SUSPENDED && braid__tls_task)
     {
       /* Run the cleanup; its outcome has nowhere to go but the current
@@ -277,6 +297,7 @@ braid_agen_free (braid_agen *gen)
   if (gen->has_stack && gen->state != GEN_RUNNING)
     braid__coro_release (&gen->co);
   live_remove (gen);
+  braid__forget (gen->magic);
   free (gen);
 }
 

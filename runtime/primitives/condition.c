@@ -19,15 +19,20 @@ struct braid_condition
   braid_lock *lock;
   bool own_lock;
   braid__waiters waiters;
+  uint32_t magic; /* BRAID__MAGIC_CONDITION until freed */
 };
+
+/* Aborts naming @call for a NULL or freed condition. */
+#define check_cond(cond, call)                                                 \
+  braid__check_object (cond, call, "condition",                                \
+                       (cond)->magic == BRAID__MAGIC_CONDITION)
 
 braid_condition *
 braid_condition_new (braid_loop *loop, braid_lock *lock)
 {
-  braid_condition *cond = calloc (1, sizeof *cond);
+  braid_condition *cond = braid__xcalloc (1, sizeof *cond);
 
-  if (!cond)
-    abort ();
+  cond->magic = BRAID__MAGIC_CONDITION;
   cond->own_lock = lock == NULL;
   cond->lock = lock ? lock : braid_lock_new (loop);
   cond->id = braid__object_id_new ();
@@ -40,32 +45,40 @@ braid_condition_free (braid_condition *cond)
 {
   if (!cond)
     return;
+  check_cond (cond, "braid_condition_free");
+  if (cond->waiters.n > 0)
+    braid__abort ("braid_condition_free", "tasks are waiting on the condition");
   if (cond->own_lock)
     braid_lock_free (cond->lock);
+  braid__forget (cond->magic);
   free (cond);
 }
 
 braid_lock *
 braid_condition_lock (braid_condition *cond)
 {
+  check_cond (cond, "braid_condition_lock");
   return cond->lock;
 }
 
 int
 braid_condition_acquire (braid_condition *cond)
 {
+  check_cond (cond, "braid_condition_acquire");
   return braid_lock_acquire (cond->lock);
 }
 
 int
 braid_condition_release (braid_condition *cond)
 {
+  check_cond (cond, "braid_condition_release");
   return braid_lock_release (cond->lock);
 }
 
 bool
 braid_condition_locked (const braid_condition *cond)
 {
+  check_cond (cond, "braid_condition_locked");
   return braid_lock_locked (cond->lock);
 }
 
@@ -77,6 +90,7 @@ braid_condition_wait (braid_condition *cond)
   bool cancelled = false;
   int rc;
 
+  check_cond (cond, "braid_condition_wait");
   if (!braid_task_current ())
     return braid__raise_code (BRAID_ENOTASK, "braid_condition_wait");
   if (!braid_lock_locked (cond->lock))
@@ -122,6 +136,8 @@ int
 braid_condition_wait_for (braid_condition *cond, bool (*predicate) (void *data),
                           void *data)
 {
+  check_cond (cond, "braid_condition_wait_for");
+  braid__check_arg (predicate, "braid_condition_wait_for", "predicate");
   while (!predicate (data))
     {
       int rc = braid_condition_wait (cond);
@@ -136,6 +152,7 @@ braid_condition_notify (braid_condition *cond, size_t n)
 {
   size_t idx = 0;
 
+  check_cond (cond, "braid_condition_notify");
   if (!braid_lock_locked (cond->lock))
     return braid_raise (BRAID_RUNTIME_ERROR,
                         "cannot notify on un-acquired lock");
@@ -148,5 +165,6 @@ braid_condition_notify (braid_condition *cond, size_t n)
 int
 braid_condition_notify_all (braid_condition *cond)
 {
+  check_cond (cond, "braid_condition_notify_all");
   return braid_condition_notify (cond, cond->waiters.n);
 }

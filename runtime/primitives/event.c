@@ -17,15 +17,19 @@ struct braid_async_event
   uint64_t id; /* the BRAID_OBJ_EVENT object */
   bool value;
   braid__waiters waiters;
+  uint32_t magic; /* BRAID__MAGIC_EVENT until freed */
 };
+
+/* Aborts naming @call for a NULL or freed event. */
+#define check_event(ev, call)                                                  \
+  braid__check_object (ev, call, "event", (ev)->magic == BRAID__MAGIC_EVENT)
 
 braid_async_event *
 braid_event_new (braid_loop *loop)
 {
-  braid_async_event *ev = calloc (1, sizeof *ev);
+  braid_async_event *ev = braid__xcalloc (1, sizeof *ev);
 
-  if (!ev)
-    abort ();
+  ev->magic = BRAID__MAGIC_EVENT;
   ev->id = braid__object_id_new ();
   braid__object_created (loop, ev->id, BRAID_OBJ_EVENT, "event");
   return ev;
@@ -34,18 +38,26 @@ braid_event_new (braid_loop *loop)
 void
 braid_event_free (braid_async_event *ev)
 {
+  if (!ev)
+    return;
+  check_event (ev, "braid_event_free");
+  if (ev->waiters.n > 0)
+    braid__abort ("braid_event_free", "tasks are waiting on the event");
+  braid__forget (ev->magic);
   free (ev);
 }
 
 bool
 braid_event_is_set (const braid_async_event *ev)
 {
+  check_event (ev, "braid_event_is_set");
   return ev->value;
 }
 
 void
 braid_event_set (braid_async_event *ev)
 {
+  check_event (ev, "braid_event_set");
   if (ev->value)
     return;
   ev->value = true;
@@ -56,6 +68,7 @@ braid_event_set (braid_async_event *ev)
 void
 braid_event_clear (braid_async_event *ev)
 {
+  check_event (ev, "braid_event_clear");
   ev->value = false;
 }
 
@@ -64,6 +77,7 @@ braid_event_wait (braid_async_event *ev)
 {
   braid__waiter w;
 
+  check_event (ev, "braid_event_wait");
   if (ev->value)
     return 0;
   if (!braid_task_current ())

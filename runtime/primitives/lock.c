@@ -17,15 +17,19 @@ struct braid_lock
   uint64_t id; /* the BRAID_OBJ_LOCK object */
   bool locked;
   braid__waiters waiters;
+  uint32_t magic; /* BRAID__MAGIC_LOCK until freed */
 };
+
+/* Aborts naming @call for a NULL or freed lock. */
+#define check_lock(lock, call)                                                 \
+  braid__check_object (lock, call, "lock", (lock)->magic == BRAID__MAGIC_LOCK)
 
 braid_lock *
 braid_lock_new (braid_loop *loop)
 {
-  braid_lock *lock = calloc (1, sizeof *lock);
+  braid_lock *lock = braid__xcalloc (1, sizeof *lock);
 
-  if (!lock)
-    abort ();
+  lock->magic = BRAID__MAGIC_LOCK;
   lock->id = braid__object_id_new ();
   braid__object_created (loop, lock->id, BRAID_OBJ_LOCK, "lock");
   return lock;
@@ -34,12 +38,19 @@ braid_lock_new (braid_loop *loop)
 void
 braid_lock_free (braid_lock *lock)
 {
+  if (!lock)
+    return;
+  check_lock (lock, "braid_lock_free");
+  if (lock->waiters.n > 0)
+    braid__abort ("braid_lock_free", "tasks are waiting on the lock");
+  braid__forget (lock->magic);
   free (lock);
 }
 
 bool
 braid_lock_locked (const braid_lock *lock)
 {
+  check_lock (lock, "braid_lock_locked");
   return lock->locked;
 }
 
@@ -69,6 +80,7 @@ braid_lock_acquire (braid_lock *lock)
   braid__waiter w;
   int rc;
 
+  check_lock (lock, "braid_lock_acquire");
   if (!lock->locked && all_waiters_cancelled (lock))
     {
       lock->locked = true;
@@ -92,6 +104,7 @@ braid_lock_acquire (braid_lock *lock)
 int
 braid_lock_release (braid_lock *lock)
 {
+  check_lock (lock, "braid_lock_release");
   if (!lock->locked)
     return braid_raise (BRAID_RUNTIME_ERROR, "Lock is not acquired.");
   lock->locked = false;

@@ -34,7 +34,12 @@ struct braid_queue
   size_t unfinished;
   bool finished; /* asyncio's _finished event */
   braid__waiters joiners;
+  uint32_t magic; /* BRAID__MAGIC_QUEUE until freed */
 };
+
+/* Aborts naming @call for a NULL or freed queue. */
+#define check_queue(q, call)                                                   \
+  braid__check_object (q, call, "queue", (q)->magic == BRAID__MAGIC_QUEUE)
 
 braid_queue *
 braid_queue_new (braid_loop *loop, long maxsize, braid_queue_kind kind,
@@ -55,9 +60,8 @@ braid_queue_new (braid_loop *loop, long maxsize, braid_queue_kind kind,
                        (int)kind);
       return NULL;
     }
-  q = calloc (1, sizeof *q);
-  if (!q)
-    abort ();
+  q = braid__xcalloc (1, sizeof *q);
+  q->magic = BRAID__MAGIC_QUEUE;
   q->maxsize = maxsize;
   q->kind = kind;
   q->compare = compare;
@@ -75,6 +79,10 @@ braid_queue_free (braid_queue *q)
 {
   if (!q)
     return;
+  check_queue (q, "braid_queue_free");
+  if (q->getters.n + q->putters.n + q->joiners.n > 0)
+    braid__abort ("braid_queue_free", "tasks are waiting on the queue");
+  braid__forget (q->magic);
   free (q->items);
   free (q);
 }
@@ -82,24 +90,28 @@ braid_queue_free (braid_queue *q)
 size_t
 braid_queue_qsize (const braid_queue *q)
 {
+  check_queue (q, "braid_queue_qsize");
   return q->n;
 }
 
 long
 braid_queue_maxsize (const braid_queue *q)
 {
+  check_queue (q, "braid_queue_maxsize");
   return q->maxsize;
 }
 
 bool
 braid_queue_empty (const braid_queue *q)
 {
+  check_queue (q, "braid_queue_empty");
   return q->n == 0;
 }
 
 bool
 braid_queue_full (const braid_queue *q)
 {
+  check_queue (q, "braid_queue_full");
   return q->maxsize > 0 && q->n >= (size_t)q->maxsize;
 }
 
@@ -230,6 +242,7 @@ wakeup_next (braid__waiters *list)
 int
 braid_queue_put_nowait (braid_queue *q, void *item)
 {
+  check_queue (q, "braid_queue_put_nowait");
   if (braid_queue_full (q))
     return braid__raise_as (BRAID_QUEUE_FULL, BRAID_EQUEUEFULL, "%s", "");
   put_item (q, item);
@@ -244,6 +257,7 @@ braid_queue_get_nowait (braid_queue *q, void **item)
 {
   void *it;
 
+  check_queue (q, "braid_queue_get_nowait");
   if (q->n == 0)
     return braid__raise_as (BRAID_QUEUE_EMPTY, BRAID_EQUEUEEMPTY, "%s", "");
   it = get_item (q);
@@ -256,6 +270,7 @@ braid_queue_get_nowait (braid_queue *q, void **item)
 int
 braid_queue_put (braid_queue *q, void *item)
 {
+  check_queue (q, "braid_queue_put");
   while (braid_queue_full (q))
     {
       braid__waiter w;
@@ -277,6 +292,7 @@ braid_queue_put (braid_queue *q, void *item)
 int
 braid_queue_get (braid_queue *q, void **item)
 {
+  check_queue (q, "braid_queue_get");
   while (q->n == 0)
     {
       braid__waiter w;
@@ -298,6 +314,7 @@ braid_queue_get (braid_queue *q, void **item)
 int
 braid_queue_task_done (braid_queue *q)
 {
+  check_queue (q, "braid_queue_task_done");
   if (q->unfinished == 0)
     return braid__raise_as (BRAID_VALUE_ERROR, BRAID_EINVAL,
                             "task_done() called too many times");
@@ -316,6 +333,7 @@ braid_queue_join (braid_queue *q)
 {
   braid__waiter w;
 
+  check_queue (q, "braid_queue_join");
   if (q->unfinished == 0 || q->finished)
     return 0;
   if (!braid_task_current ())

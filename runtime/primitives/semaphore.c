@@ -19,7 +19,13 @@ struct braid_semaphore
   int value;
   int bound; /* -1: unbounded */
   braid__waiters waiters;
+  uint32_t magic; /* BRAID__MAGIC_SEMAPHORE until freed */
 };
+
+/* Aborts naming @call for a NULL or freed semaphore. */
+#define check_sem(sem, call)                                                   \
+  braid__check_object (sem, call, "semaphore",                                 \
+                       (sem)->magic == BRAID__MAGIC_SEMAPHORE)
 
 static braid_semaphore *
 semaphore_new (braid_loop *loop, int value, int bound)
@@ -32,9 +38,8 @@ semaphore_new (braid_loop *loop, int value, int bound)
                        "Semaphore initial value must be >= 0");
       return NULL;
     }
-  sem = calloc (1, sizeof *sem);
-  if (!sem)
-    abort ();
+  sem = braid__xcalloc (1, sizeof *sem);
+  sem->magic = BRAID__MAGIC_SEMAPHORE;
   sem->value = value;
   sem->bound = bound;
   sem->id = braid__object_id_new ();
@@ -58,11 +63,18 @@ braid_bounded_semaphore_new (braid_loop *loop, int value)
 void
 braid_semaphore_free (braid_semaphore *sem)
 {
+  if (!sem)
+    return;
+  check_sem (sem, "braid_semaphore_free");
+  if (sem->waiters.n > 0)
+    braid__abort ("braid_semaphore_free", "tasks are waiting on the semaphore");
+  braid__forget (sem->magic);
   free (sem);
 }
 
-bool
-braid_semaphore_locked (const braid_semaphore *sem)
+/* braid_semaphore_locked without the check, for the other calls. */
+static bool
+sem_locked (const braid_semaphore *sem)
 {
   if (sem->value == 0)
     return true;
@@ -72,9 +84,17 @@ braid_semaphore_locked (const braid_semaphore *sem)
   return false;
 }
 
+bool
+braid_semaphore_locked (const braid_semaphore *sem)
+{
+  check_sem (sem, "braid_semaphore_locked");
+  return sem_locked (sem);
+}
+
 int
 braid_semaphore_value (const braid_semaphore *sem)
 {
+  check_sem (sem, "braid_semaphore_value");
   return sem->value;
 }
 
@@ -98,7 +118,8 @@ braid_semaphore_acquire (braid_semaphore *sem)
   braid__waiter w;
   int rc;
 
-  if (!braid_semaphore_locked (sem))
+  check_sem (sem, "braid_semaphore_acquire");
+  if (!sem_locked (sem))
     {
       sem->value--;
       return 0;
@@ -124,6 +145,7 @@ braid_semaphore_acquire (braid_semaphore *sem)
 int
 braid_semaphore_release (braid_semaphore *sem)
 {
+  check_sem (sem, "braid_semaphore_release");
   if (sem->bound >= 0 && sem->value >= sem->bound)
     return braid__raise_as (BRAID_VALUE_ERROR, BRAID_EINVAL,
                             "BoundedSemaphore released too many times");

@@ -32,7 +32,13 @@ struct braid_task_group
   braid_error **errors; /* references, finishing order */
   size_t nerrors, caperrors;
   braid_future *on_completed;
+  uint32_t magic; /* BRAID__MAGIC_GROUP until braid_task_group_wait */
 };
+
+/* Aborts naming @call for a NULL group or one already waited for (and
+ * so freed). */
+#define check_group(g, call)                                                   \
+  braid__check_object (g, call, "task group", (g)->magic == BRAID__MAGIC_GROUP)
 
 braid_task_group *
 braid_task_group_new (void)
@@ -46,9 +52,8 @@ braid_task_group_new (void)
                    "TaskGroup cannot determine the parent task");
       return NULL;
     }
-  g = calloc (1, sizeof *g);
-  if (!g)
-    abort ();
+  g = braid__xcalloc (1, sizeof *g);
+  g->magic = BRAID__MAGIC_GROUP;
   g->parent = braid_task_ref (parent);
   g->id = braid__object_id_new ();
   braid__object_created (NULL, g->id, BRAID_OBJ_GATHER, "task group");
@@ -112,6 +117,8 @@ braid_task_group_spawn_at (braid_task_group *g, const char *name,
 {
   braid_task *t;
 
+  check_group (g, "braid_task_group_spawn");
+  braid__check_arg (fn, "braid_task_group_spawn", "function");
   if (g->exiting && g->pending == 0)
     {
       braid_raise (BRAID_RUNTIME_ERROR, "TaskGroup is finished");
@@ -147,6 +154,7 @@ group_free (braid_task_group *g)
   free (g->errors);
   braid_future_unref (g->on_completed);
   braid_task_unref (g->parent);
+  braid__forget (g->magic);
   free (g);
 }
 
@@ -156,14 +164,12 @@ braid_task_group_wait (braid_task_group *g, int rc)
   braid_error *body_err = NULL, *propagate = NULL;
   int out = 0;
 
+  check_group (g, "braid_task_group_wait");
+  /* Only the parent can close the block it opened; the children's
+   * callbacks still point at the group, so it cannot be freed. */
   if (braid_task_current () != g->parent)
-    {
-      /* Only the parent can close the block it opened; the children's
-       * callbacks still point at the group, so it cannot be freed. */
-      fprintf (stderr, "braid: braid_task_group_wait: not called by the "
-                       "task that created the group\n");
-      abort ();
-    }
+    braid__abort ("braid_task_group_wait",
+                  "not called by the task that created the group");
   g->exiting = true;
   if (rc < 0)
     body_err = braid_error_catch (BRAID_BASE_EXCEPTION);
