@@ -257,33 +257,73 @@ size_t braid__batch_encode_run (uint8_t *out, braid__enc_state *st,
                                 const braid__slot *ring, uint64_t mask,
                                 uint64_t *pos, uint64_t limit, size_t *n);
 
+/* A batch being decoded one event at a time: what braid__batch_decode,
+ * the first pass over the batches and each stream of the merge use, so
+ * that no whole batch of decoded events is ever held (a 16 MiB blob of
+ * two-byte events would be 600 MiB of records). */
+typedef struct braid__batch_decoder
+{
+  const uint8_t *p, *end; /* the bytes not decoded yet */
+  size_t left;            /* events the batch still owes */
+  braid__rec prev;        /* what the next record is relative to */
+  braid__rec pending[3];  /* the plain events of a TASK_SWITCHED */
+  unsigned n_pending, at_pending;
+} braid__batch_decoder;
+
+/* braid__batch_decoder_init:
+ * Starts decoding the blob @data of @len bytes (untrusted; it must stay
+ * valid while @d is used), which claims @n events. */
+void braid__batch_decoder_init (braid__batch_decoder *d, const uint8_t *data,
+                                size_t len, size_t n);
+
+/* braid__batch_decoder_next:
+ * Decodes the next event into *out, a TASK_SWITCHED as the plain events
+ * it stands for, one per call. Returns 1 with an event, 0 at the end of a
+ * well-formed blob that held exactly its @n events, or -1 if the blob is
+ * malformed or holds more or fewer. */
+int braid__batch_decoder_next (braid__batch_decoder *d, braid__rec *out);
+
 /* braid__batch_decode:
- * Decodes up to @n events of the blob @data of @len bytes (untrusted),
- * appending them to @out, a TASK_SWITCHED as the plain events it stands
- * for. Returns the number decoded, or (size_t) -1 if the blob is
+ * Decodes all of a blob (as braid__batch_decoder_next) into @out, room for
+ * @n events. Returns the number decoded, or (size_t) -1 if the blob is
  * malformed or holds more or fewer than @n events. */
 size_t braid__batch_decode (const uint8_t *data, size_t len, size_t n,
                             braid__rec *out);
 
-/* braid__batches_load:
- * Decodes every row of the batches table of @db (when it has one) into
- * one malloc'd array, in the order of events: sorted by (recorded seq,
- * producer, position), then numbered from @first_seq. This is the
- * decoding path of the writer's finalization and `braid repair`; the
- * reader's is braid__batches_each, which gives the same events in the
- * same order. *out is NULL and *n 0 when there are none. Returns SQLITE_OK,
- * SQLITE_NOMEM, SQLITE_CORRUPT for a malformed blob, or another SQLite
- * error. */
-int braid__batches_load (struct sqlite3 *db, uint64_t first_seq,
-                         braid__rec **out, size_t *n);
+/* The events of a file's batches table, in the order of events: merged
+ * by (recorded seq, producer) from one stream per producer, each in the
+ * order its batches were stored, and numbered from a first seq. What
+ * finalization, `braid repair` and the reader all read, so that they
+ * give the same events the same numbers. It holds the current batch of
+ * each producer and a 16-byte note per batch, never the decoded events:
+ * its memory does not grow with the number of events. */
+typedef struct braid__batches braid__batches;
+
+/* braid__batches_open:
+ * Checks every row of the batches table of @db (when it has one): its
+ * count, and its blob decoded in full. Then opens the merge, whose events
+ * are numbered from @first_seq. *out is NULL when the file has no batches
+ * table; *n_total is the number of events. Returns SQLITE_OK,
+ * SQLITE_NOMEM, SQLITE_CORRUPT for a malformed batch, or another SQLite
+ * error. The reads use @db: run it inside a transaction when the file may
+ * change (a live recording), and close the merge before @db. */
+int braid__batches_open (struct sqlite3 *db, uint64_t first_seq,
+                         braid__batches **out, size_t *n_total);
+
+/* braid__batches_next:
+ * The next event into *ev. Returns SQLITE_ROW, SQLITE_DONE after the
+ * last, or an error (which every later call returns too). */
+int braid__batches_next (braid__batches *it, braid__rec *ev);
+
+/* Accepts NULL. */
+void braid__batches_close (braid__batches *it);
 
 /* braid__batches_each:
- * The reader's form of braid__batches_load: calls @fn for each event, in
- * the same order and numbering, without keeping them all (one batch at a
- * time when a single thread recorded, which is what a killed run
- * leaves). Every blob is checked before the first call. @fn gets the
- * event's index and the total and returns non-zero to stop (the result
- * is then SQLITE_ABORT). *n is the number of events handed over. */
+ * The reader's form: calls @fn for each event of braid__batches_open's
+ * merge. @fn gets the event's index and the total and returns non-zero to
+ * stop (the result is then SQLITE_ABORT). *n is the number of events
+ * handed over. Returns SQLITE_OK (also without a batches table) or an
+ * error as braid__batches_open. */
 int braid__batches_each (struct sqlite3 *db, uint64_t first_seq,
                          int (*fn) (void *data, const braid__rec *ev,
                                     size_t i, size_t n),
@@ -327,8 +367,11 @@ struct braid_trace
   size_t slices_bytes, edges_bytes, marks_bytes, outputs_bytes;
   size_t iterations_bytes;
   /* Every string of the model lives in this arena. */
-  char **strings;               /* string id -> text ("" when unknown) */
+  char **strings;               /* string id -> text (NULL when unknown) */
   size_t n_strings;
+  /* NULL when strings is indexed by id; else the sorted ids of a sparse
+   * table, strings[i] the text of string_ids[i] (reader.c). */
+  uint32_t *string_ids;
   struct braid__arena *arena;
   /* task id -> index, open addressing. */
   uint64_t *task_keys;
@@ -416,6 +459,18 @@ int braid__builder_add (braid__builder *b, const braid__ev *ev);
 int braid__builder_finish (braid__builder *b,
                            const braid_trace_load_options *options);
 void braid__builder_free (braid__builder *b); /* accepts NULL */
+
+/* The largest string or blob that the reader, and `braid repair`, let
+ * SQLite load from a file (SQLITE_LIMIT_LENGTH): a batch the writer
+ * stores is a few hundred KiB at most. */
+#define BRAID__MAX_VALUE_BYTES (16 * 1024 * 1024)
+
+/* braid__trace_check:
+ * The checks braid_trace_open makes before it reads any event: the file
+ * is a regular SQLite file with braid's schema, of a version this braid
+ * reads. Loads nothing. Returns 0, or a negative code with a one-line
+ * message in *error (malloc'd; may be NULL), as braid_trace_open. */
+int braid__trace_check (const char *path, char **error);
 
 /* The string of id @id of a loaded trace: "" when unknown. */
 const char *braid__trace_string (const struct braid_trace *trace,

@@ -71,6 +71,14 @@ int braid_trace_repair (const char *path, uint64_t *n_events, char **error);
 
 typedef struct braid_trace braid_trace;
 
+/* Every time of the reader model (the *_ns fields; start_unix_ns aside)
+ * and every duration lies within BRAID_TRACE_TIME_LIMIT_NS (2^61 ns, 73
+ * years) of 0: the reader clamps a file's times into that range. So the
+ * difference of two times, and the sum of a task's slices (which do not
+ * overlap), fit in an int64_t. start_unix_ns lies in [0, 2^62]. Strings
+ * are as recorded, untrusted bytes: print them through an escape. */
+#define BRAID_TRACE_TIME_LIMIT_NS ((int64_t) 1 << 61)
+
 typedef enum braid_trace_state
 {
   BRAID_STATE_RUNNING = 0, /* a step of the task is executing */

@@ -1,12 +1,11 @@
 /* bench-writer.c: how fast events go into SQLite, and how small they are.
  *
- * Feeds synthetic events shaped like a sleep(0) ping-pong (resumed,
- * suspended by a yield, woken, an iteration now and then, an output line
- * every 16 steps) straight into the tracer's hook, as fast as one thread
- * can (far more than the ring holds, so this is the writer's sustained
- * pace, lossless), waits until the writer has committed every event as
- * batches, then stops the session, which finalizes the file (expands the
- * batches into the events table and builds its indexes). Prints the
+ * Feeds synthetic events shaped like a sleep(0) ping-pong
+ * (recording-util.h) straight into the tracer's hook, as fast as one
+ * thread can (the writer's sustained pace, lossless), waits until the
+ * writer has committed every event as batches, then stops the session,
+ * which finalizes the file (expands the batches into the events table
+ * and builds its indexes). Prints the
  * producer's rate, the rate into the file (events / time until the last
  * batch is committed), bytes per event on disk while recording and after
  * finalization, the finalization's time, and the reader's.
@@ -19,7 +18,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "trace-test-util.h"
+#include "recording-util.h"
 
 static double
 now_s (void)
@@ -36,47 +35,10 @@ main (int argc, char **argv)
   char *path = test_trace_path ("bench.db");
   if (braid__trace_begin (path, 0, 0) != 0)
     return 1;
-  feed (BRAID_EV_LOOP_CREATED, 1, 0, 0, 1, 0, 0, 0, "bench", NULL, NULL);
-  feed (BRAID_EV_TASK_CREATED, 1, 1, 0, 1, 0, 0, 10, "ping", "ping_fn",
-        "bench.c");
-  feed (BRAID_EV_TASK_CREATED, 1, 2, 0, 1, 0, 0, 11, "pong", "pong_fn",
-        "bench.c");
   double t0 = now_s ();
-  uint64_t time_ns = 1000;
-  uint64_t fed = 3, step = 0;
-  char line[64];
-  while (fed < n)
-    {
-      uint64_t task = 1 + (step & 1);
-      time_ns += 150;
-      if ((step & 1) == 0)
-        {
-          feed (BRAID_EV_ITERATION_BEGIN, time_ns, 0, 2, 1, 0,
-                (int64_t) step / 2, 0, 0, 0, 0);
-          fed++;
-        }
-      feed (BRAID_EV_TASK_RESUMED, time_ns, task, 0, 0, 0, 0, 0, 0, 0, 0);
-      if ((step & 15) == 0)
-        {
-          snprintf (line, sizeof line, "step %llu",
-                    (unsigned long long) (step & 255));
-          feed (BRAID_EV_OUTPUT, time_ns + 20, task, 0, 0, 0, 8, 1, line,
-                NULL, NULL);
-          fed++;
-        }
-      feed (BRAID_EV_TASK_SUSPENDED, time_ns + 50, task, 0, 0,
-            BRAID_WAIT_YIELD, 0, 0, 0, 0, 0);
-      feed (BRAID_EV_TASK_WOKEN, time_ns + 50, task, task, 0,
-            BRAID_WAIT_YIELD, 0, 0, 0, 0, 0);
-      fed += 3;
-      step++;
-    }
+  uint64_t fed = feed_ping_pong (n);
   double t1 = now_s ();
-  /* The writer has stored everything when it has counted every event
-   * (it counts after the batch's row is inserted, commits right after). */
-  while (atomic_load (&braid__the_session.n_events)
-         < fed + atomic_load (&braid__the_session.n_observer_waits))
-    g_usleep (200);
+  wait_until_stored (fed);
   double t_stored = now_s ();
   g_usleep (20000); /* let the last commit land before measuring size */
   /* The size of the database as a reader sees it (pages in use, the

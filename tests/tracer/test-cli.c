@@ -10,48 +10,12 @@
 
 #include "sample-trace-util.h"
 
-/* Runs braid with @args in the folder @cwd (NULL: this one); returns its
- * exit status, its stdout and stderr in *@out and *@err (g_free) when
- * they are not NULL. */
-static int
-braid_in (const char *cwd, const char *const *args, char **out, char **err)
-{
-  const char *exe = g_getenv ("BRAID_EXE");
-  g_assert_nonnull (exe);
-  GPtrArray *argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (char *) exe);
-  for (const char *const *a = args; *a; a++)
-    g_ptr_array_add (argv, (char *) *a);
-  g_ptr_array_add (argv, NULL);
-  int status = 0;
-  char *o = NULL, *e = NULL;
-  g_assert_true (g_spawn_sync (cwd, (char **) argv->pdata, NULL,
-                               G_SPAWN_DEFAULT, NULL, NULL, &o, &e, &status,
-                               NULL));
-  g_ptr_array_free (argv, TRUE);
-  if (out)
-    *out = o;
-  else
-    g_free (o);
-  if (err)
-    *err = e;
-  else
-    g_free (e);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-}
-
-static int
-braid (const char *const *args, char **out, char **err)
-{
-  return braid_in (NULL, args, out, err);
-}
-
 static void
 test_help_and_version_exit_0 (void)
 {
   char *out = NULL;
   const char *version[] = { "--version", NULL };
-  g_assert_cmpint (braid (version, &out, NULL), ==, 0);
+  g_assert_cmpint (spawn_braid (version, &out, NULL), ==, 0);
   char *schema = g_strdup_printf ("schema version %d",
                                   BRAID_TRACE_SCHEMA_VERSION);
   g_assert_nonnull (strstr (out, schema));
@@ -64,7 +28,7 @@ test_help_and_version_exit_0 (void)
   for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       const char *args[] = { commands[i], "--help", NULL };
-      g_assert_cmpint (braid (args, &out, NULL), ==, 0);
+      g_assert_cmpint (spawn_braid (args, &out, NULL), ==, 0);
       char *want = g_strdup_printf ("usage: braid %s", commands[i]);
       if (strcmp (commands[i], "render") != 0)
         {
@@ -75,14 +39,14 @@ test_help_and_version_exit_0 (void)
       /* `braid help CMD` is `braid CMD --help`. */
       char *again = NULL;
       const char *help_cmd[] = { "help", commands[i], NULL };
-      g_assert_cmpint (braid (help_cmd, &again, NULL), ==, 0);
+      g_assert_cmpint (spawn_braid (help_cmd, &again, NULL), ==, 0);
       g_assert_cmpstr (again, ==, out);
       g_free (again);
       g_free (want);
       g_free (out);
     }
   const char *help[] = { "--help", NULL };
-  g_assert_cmpint (braid (help, &out, NULL), ==, 0);
+  g_assert_cmpint (spawn_braid (help, &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "export"));
   g_assert_nonnull (strstr (out, "--version"));
   g_assert_nonnull (strstr (out, "trace.braid"));
@@ -114,7 +78,7 @@ test_usage_errors_exit_2 (void)
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       char *err = NULL;
-      g_assert_cmpint (braid (cases[i], NULL, &err), ==, 2);
+      g_assert_cmpint (spawn_braid (cases[i], NULL, &err), ==, 2);
       g_test_message ("%s: %s", cases[i][0] ? cases[i][0] : "-", err);
       if (g_str_has_prefix (err, "usage: braid"))
         {
@@ -149,7 +113,7 @@ test_usage_errors_exit_2 (void)
   for (size_t i = 0; i < G_N_ELEMENTS (words); i++)
     {
       char *err = NULL;
-      g_assert_cmpint (braid (words[i].args, NULL, &err), ==, 2);
+      g_assert_cmpint (spawn_braid (words[i].args, NULL, &err), ==, 2);
       g_assert_true (g_str_has_prefix (err, words[i].first_line));
       g_assert_cmpint (err[strlen (words[i].first_line)], ==, '\n');
       g_free (err);
@@ -171,21 +135,21 @@ test_run_exits_with_the_program_status (void)
   const char *seven[] = { "run", "-o", path, "--", "/bin/sh", "-c",
                           "\"$0\" >/dev/null; exit 7", exe, NULL };
   char *err = NULL;
-  g_assert_cmpint (braid (seven, NULL, NULL), ==, 7);
+  g_assert_cmpint (spawn_braid (seven, NULL, NULL), ==, 7);
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
   const char *killed[] = { "run", "-o", path, "--", "/bin/sh", "-c",
                            "\"$0\" >/dev/null; kill -TERM $$", exe, NULL };
-  g_assert_cmpint (braid (killed, NULL, NULL), ==, 128 + 15);
+  g_assert_cmpint (spawn_braid (killed, NULL, NULL), ==, 128 + 15);
   /* A program without libbraid writes no trace: braid says so, and
    * fails whatever the program's status. */
   const char *untraced[] = { "run", "-o", path, "--", "/bin/sh", "-c",
                              "exit 7", NULL };
-  g_assert_cmpint (braid (untraced, NULL, &err), ==, 2);
+  g_assert_cmpint (spawn_braid (untraced, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "no trace was written"));
   g_free (err);
   const char *missing[] = { "run", "-o", path, "--",
                             "/nonexistent/program", NULL };
-  g_assert_cmpint (braid (missing, NULL, &err), ==, 2);
+  g_assert_cmpint (spawn_braid (missing, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "cannot run /nonexistent/program"));
   g_free (err);
   remove_trace (path);
@@ -222,19 +186,19 @@ test_options_take_getopt_forms (void)
   char *glued = g_strconcat ("-o", trace, NULL);
   const char *run_glued[] = { "run", glued, "/bin/sh", "-c",
                               "\"$0\" >/dev/null; exit 5", exe, NULL };
-  g_assert_cmpint (braid (run_glued, NULL, NULL), ==, 5);
+  g_assert_cmpint (spawn_braid (run_glued, NULL, NULL), ==, 5);
   g_assert_true (g_file_test (trace, G_FILE_TEST_EXISTS));
 
   /* --output=FILE, abbreviated, and no -- before the program. */
   char *second = g_build_filename (dir, "second.braid", NULL);
   char *eq = g_strconcat ("--out=", second, NULL);
   const char *run_eq[] = { "run", eq, exe, NULL };
-  g_assert_cmpint (braid (run_eq, NULL, NULL), ==, 0);
+  g_assert_cmpint (spawn_braid (run_eq, NULL, NULL), ==, 0);
   g_assert_true (g_file_test (second, G_FILE_TEST_EXISTS));
 
   /* Without -o, trace.braid in the current folder. */
   const char *run_default[] = { "run", "--", exe, NULL };
-  g_assert_cmpint (braid_in (dir, run_default, NULL, NULL), ==, 0);
+  g_assert_cmpint (spawn_braid_in (dir, run_default, NULL, NULL), ==, 0);
   char *fallback = g_build_filename (dir, "trace.braid", NULL);
   g_assert_true (g_file_test (fallback, G_FILE_TEST_EXISTS));
 
@@ -244,20 +208,20 @@ test_options_take_getopt_forms (void)
   char *json_glued = g_strconcat ("-o", json, NULL);
   const char *export_glued[] = { "export", "-fchrome", json_glued, trace,
                                  NULL };
-  g_assert_cmpint (braid (export_glued, NULL, NULL), ==, 0);
+  g_assert_cmpint (spawn_braid (export_glued, NULL, NULL), ==, 0);
   g_assert_true (is_chrome_json (json));
   g_unlink (json);
   char *json_eq = g_strconcat ("--output=", json, NULL);
   const char *export_eq[] = { "export", trace, json_eq, "--format=chrome",
                               NULL };
-  g_assert_cmpint (braid (export_eq, NULL, NULL), ==, 0);
+  g_assert_cmpint (spawn_braid (export_eq, NULL, NULL), ==, 0);
   g_assert_true (is_chrome_json (json));
 
   /* report --axis=time --width=N, and -- before the trace. */
   char *out = NULL;
   const char *report[] = { "report", "--axis=time", "--width=20", "--",
                            fallback, NULL };
-  g_assert_cmpint (braid (report, &out, NULL), ==, 0);
+  g_assert_cmpint (spawn_braid (report, &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "timeline (axis: time"));
   g_free (out);
 
@@ -267,17 +231,17 @@ test_options_take_getopt_forms (void)
       char *png = g_build_filename (dir, "t.png", NULL);
       char *png_glued = g_strconcat ("-o", png, NULL);
       const char *render_glued[] = { "render", trace, png_glued, NULL };
-      g_assert_cmpint (braid (render_glued, NULL, NULL), ==, 0);
+      g_assert_cmpint (spawn_braid (render_glued, NULL, NULL), ==, 0);
       g_assert_true (g_file_test (png, G_FILE_TEST_EXISTS));
       g_unlink (png);
       char *png_eq = g_strconcat ("--output=", png, NULL);
       const char *render_eq[] = { "render", png_eq, "--width=300", trace,
                                   NULL };
-      g_assert_cmpint (braid (render_eq, NULL, NULL), ==, 0);
+      g_assert_cmpint (spawn_braid (render_eq, NULL, NULL), ==, 0);
       g_assert_true (g_file_test (png, G_FILE_TEST_EXISTS));
       g_unlink (png);
       const char *render_version[] = { "render", "--version", NULL };
-      g_assert_cmpint (braid (render_version, &out, NULL), ==, 0);
+      g_assert_cmpint (spawn_braid (render_version, &out, NULL), ==, 0);
       g_assert_cmpstr (out, ==, "braid-render " BRAID_VERSION_STRING "\n");
       g_free (out);
       g_free (png_eq);
@@ -313,7 +277,7 @@ test_export_writes_chrome_trace_events (void)
   char *json = g_strconcat (path, ".json", NULL);
   const char *args[] = { "export", "--format", "chrome", path, "-o", json,
                          NULL };
-  g_assert_cmpint (braid (args, NULL, NULL), ==, 0);
+  g_assert_cmpint (spawn_braid (args, NULL, NULL), ==, 0);
   char *text = NULL;
   g_assert_true (g_file_get_contents (json, &text, NULL, NULL));
   g_assert_true (g_str_has_prefix (text, "{\"displayTimeUnit\""));
@@ -363,7 +327,7 @@ test_render_without_braid_render_fails_clearly (void)
     }
   const char *args[] = { "render", "x.db", "-o", "x.png", NULL };
   char *err = NULL;
-  g_assert_cmpint (braid (args, NULL, &err), ==, 2);
+  g_assert_cmpint (spawn_braid (args, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "braid-render, which is not built"));
   g_free (err);
 }

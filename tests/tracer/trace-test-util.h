@@ -3,7 +3,8 @@
  * Feeding synthetic events straight into the tracer's hook (no runtime
  * involved), temporary trace paths, recording a scenario of such
  * events, opening a trace with the reader while failing the test with the
- * reader's message, and reading one number from a trace with SQL.
+ * reader's message, reading one number from a trace with SQL, and running
+ * the braid tool.
  * Header-only: each test is one executable.
  */
 #ifndef TRACE_TEST_UTIL_H
@@ -13,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <braid/braid-hooks.h>
 #include <braid/braid-trace.h>
@@ -91,6 +93,43 @@ query_int_at (const char *path, const char *sql)
   int64_t v = query_int (db, sql);
   sqlite3_close (db);
   return v;
+}
+
+/* Runs the braid tool (BRAID_EXE) with @args in the folder @cwd (NULL: this one); returns its
+ * exit status, its stdout and stderr in *@out and *@err (g_free) when
+ * they are not NULL. */
+static inline int
+spawn_braid_in (const char *cwd, const char *const *args, char **out, char **err)
+{
+  const char *exe = g_getenv ("BRAID_EXE");
+  g_assert_nonnull (exe);
+  GPtrArray *argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) exe);
+  for (const char *const *a = args; *a; a++)
+    g_ptr_array_add (argv, (char *) *a);
+  g_ptr_array_add (argv, NULL);
+  int status = 0;
+  char *o = NULL, *e = NULL;
+  g_assert_true (g_spawn_sync (cwd, (char **) argv->pdata, NULL,
+                               G_SPAWN_DEFAULT, NULL, NULL, &o, &e, &status,
+                               NULL));
+  g_ptr_array_free (argv, TRUE);
+  if (out)
+    *out = o;
+  else
+    g_free (o);
+  if (err)
+    *err = e;
+  else
+    g_free (e);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+/* spawn_braid_in in this folder. */
+static inline int
+spawn_braid (const char *const *args, char **out, char **err)
+{
+  return spawn_braid_in (NULL, args, out, err);
 }
 
 /* Removes a trace and its directory. */

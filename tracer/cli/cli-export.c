@@ -5,9 +5,13 @@
  * by a thread_name metadata event), each state slice a complete event
  * (ph X), spawns and wake-ups as flow events (ph s / f, bound to the
  * enclosing slices), and marks as instant events (ph i). Times are
- * microseconds with nanosecond decimals.
+ * microseconds with nanosecond decimals. Every string of the trace goes
+ * through braid__json_string (safe-text.c), so the output is valid UTF-8
+ * JSON whatever bytes the program recorded; times need no check here,
+ * since the reader keeps every time within +-2^61 ns (braid-trace.h).
  */
 #include "cli.h"
+#include "safe-text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -32,27 +36,19 @@ static const struct option options[] = {
   { NULL, 0, NULL, 0 },
 };
 
-static void
-json_string (FILE *out, const char *s)
-{
-  fputc ('"', out);
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        fprintf (out, "\\%c", *p);
-      else if (*p < 0x20)
-        fprintf (out, "\\u%04x", *p);
-      else
-        fputc (*p, out);
-    }
-  fputc ('"', out);
-}
+/* A task's track is named "NAME (task ID)", NAME cut to this many bytes
+ * on a character boundary: Perfetto shows a track's name on one line. */
+#define MAX_TRACK_NAME 255
 
+/* Writes "KEY":@ns as microseconds with three decimals. The sign is
+ * written apart from the magnitude, so that -500 ns reads -0.500. */
 static void
 ts (FILE *out, const char *key, int64_t ns)
 {
-  fprintf (out, "\"%s\":%lld.%03lld", key, (long long) (ns / 1000),
-           (long long) ((ns < 0 ? -ns : ns) % 1000));
+  uint64_t mag = ns < 0 ? -(uint64_t) ns : (uint64_t) ns;
+  fprintf (out, "\"%s\":%s%llu.%03llu", key, ns < 0 ? "-" : "",
+           (unsigned long long) (mag / 1000),
+           (unsigned long long) (mag % 1000));
 }
 
 static const char *const mark_names[] = {
@@ -77,30 +73,28 @@ write_chrome (FILE *out, const braid_trace *trace)
   const braid_trace_meta *m = braid_trace_get_meta (trace);
 
   fprintf (out, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"program\":");
-  json_string (out, m->program);
+  braid__json_string (out, m->program);
   fprintf (out, ",\"clock\":");
-  json_string (out, m->clock);
+  braid__json_string (out, m->clock);
   fprintf (out, ",\"complete\":%s},\n\"traceEvents\":[\n",
            m->complete ? "true" : "false");
   fprintf (out, "{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\","
                 "\"args\":{\"name\":");
-  json_string (out, m->program);
+  braid__json_string (out, m->program);
   fprintf (out, "}}");
   /* The loop's own track, for what no task did. */
   fprintf (out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":"
                 "\"thread_name\",\"args\":{\"name\":\"loop\"}}");
   for (size_t i = 0; i < n_tasks; i++)
     {
-      char label[256];
-      snprintf (label, sizeof label, "%s (task %llu)", tasks[i].name,
-                (unsigned long long) tasks[i].id);
       fprintf (out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"name\":"
-                    "\"thread_name\",\"args\":{\"name\":",
+                    "\"thread_name\",\"args\":{\"name\":\"",
                i + 1);
-      json_string (out, label);
-      fprintf (out, "}},\n{\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"name\":"
-                    "\"thread_sort_index\",\"args\":{\"sort_index\":%zu}}",
-               i + 1, i + 1);
+      braid__json_chars (out, tasks[i].name, MAX_TRACK_NAME);
+      fprintf (out, " (task %llu)\"}},\n{\"ph\":\"M\",\"pid\":1,\"tid\":%zu,"
+                    "\"name\":\"thread_sort_index\",\"args\":{"
+                    "\"sort_index\":%zu}}",
+               (unsigned long long) tasks[i].id, i + 1, i + 1);
     }
   for (size_t i = 0; i < n_slices; i++)
     {
@@ -161,7 +155,7 @@ write_chrome (FILE *out, const braid_trace *trace)
           if (next_output < n_outputs)
             {
               fprintf (out, ",\"text\":");
-              json_string (out, outputs[next_output++].text);
+              braid__json_string (out, outputs[next_output++].text);
             }
         }
       fprintf (out, "}}");

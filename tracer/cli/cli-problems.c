@@ -4,9 +4,12 @@
  * errors with their creation and raise sites, tasks destroyed while
  * pending, steps that held the loop, deadlocks, an incomplete trace), one
  * summary line and one detail line each. Exit status 1 when there is any
- * problem, 0 when there is none, 2 when the file cannot be read.
+ * problem, 0 when there is none, 2 when the file cannot be read. The
+ * summaries quote task names and error messages, printed through
+ * safe-text.c, which escapes control characters.
  */
 #include "cli.h"
+#include "safe-text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,10 +43,15 @@ braid__cli_problems (int argc, char **argv)
     {
       const braid_trace_problem *p = &problems[i];
       char when[32];
-      printf ("%s: %s\n", braid_trace_problem_kind_name (p->kind),
-              p->summary);
+      printf ("%s: ", braid_trace_problem_kind_name (p->kind));
+      braid__text_fputs_terminal (p->summary, stdout);
+      putchar ('\n');
       if (p->detail[0] != '\0')
-        printf ("    %s\n", p->detail);
+        {
+          fputs ("    ", stdout);
+          braid__text_fputs_terminal (p->detail, stdout);
+          putchar ('\n');
+        }
       printf ("    at step %llu, t = %s\n", (unsigned long long) p->step,
               braid__cli_duration (p->time_ns, when, sizeof when));
     }

@@ -6,8 +6,11 @@
  * This command does what the clean end would have done, in place
  * (finalize.c). The trace stays marked incomplete: the program did not
  * end cleanly, and the problems view still says so. Nothing here is hot.
+ * Its messages can quote the file (SQLite's errors name its tables), so
+ * they are printed through safe-text.c.
  */
 #include "cli.h"
+#include "safe-text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +39,13 @@ braid__cli_repair (int argc, char **argv)
   uint64_t n = 0;
   if (braid_trace_repair (path, &n, &error) != 0)
     {
-      fprintf (stderr, "braid: %s\n", error ? error : "cannot repair");
+      fputs ("braid: ", stderr);
+      braid__text_fputs_terminal (error ? error : "cannot repair", stderr);
+      fputc ('\n', stderr);
       free (error);
       return CLI_EXIT_USAGE;
     }
-  printf ("%s: %llu events in the events table\n", path, (unsigned long long)n);
+  braid__text_fputs_terminal (path, stdout);
+  printf (": %llu events in the events table\n", (unsigned long long) n);
   return 0;
 }

@@ -6,8 +6,11 @@
  * per task. On the steps axis each column is one resumption of a task, so
  * a sleep(0) interleaving, invisible on a wall clock, reads plainly; a
  * running cell shows how many lines the task printed in that step.
+ * Every string of the trace is printed through safe-text.c, which
+ * escapes control characters: a name cannot drive the terminal.
  */
 #include "cli.h"
+#include "safe-text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +57,31 @@ base_name (const char *path)
   return slash ? slash + 1 : path;
 }
 
+/* The width of the task column of the table and of the timeline. */
+#define NAME_COLS 20
+
+/* Writes @t's name into @buf (at least NAME_COLS * 8 bytes), indented by
+ * its depth, safe for a terminal, and cut or padded to exactly NAME_COLS
+ * columns. Returns @buf. */
+static const char *
+task_column (const braid_trace_task *t, char *buf, size_t size)
+{
+  size_t indent = t->depth > 0 ? (size_t) t->depth * 2 : 0;
+  if (indent > NAME_COLS)
+    indent = NAME_COLS;
+  memset (buf, ' ', indent);
+  size_t cols = 0;
+  /* The name takes at most 4 bytes a column; NAME_COLS bytes are kept
+   * for the padding. */
+  braid__text_terminal (t->name, NAME_COLS - indent, buf + indent,
+                        size - indent - NAME_COLS, &cols);
+  size_t len = strlen (buf);
+  for (size_t c = indent + cols; c < NAME_COLS; c++)
+    buf[len++] = ' ';
+  buf[len] = '\0';
+  return buf;
+}
+
 static void
 print_summary (const braid_trace *trace)
 {
@@ -66,9 +94,16 @@ print_summary (const braid_trace *trace)
     if (tasks[i].outcome <= BRAID_OUTCOME_DESTROYED_PENDING)
       by_outcome[tasks[i].outcome]++;
   char dur[32];
-  printf ("program     %s%s%s\n", base_name (m->program),
-          m->arguments[0] ? " " : "", m->arguments);
-  printf ("clock       %s, trace %s\n", m->clock,
+  fputs ("program     ", stdout);
+  braid__text_fputs_terminal (base_name (m->program), stdout);
+  if (m->arguments[0])
+    {
+      putchar (' ');
+      braid__text_fputs_terminal (m->arguments, stdout);
+    }
+  fputs ("\nclock       ", stdout);
+  braid__text_fputs_terminal (m->clock, stdout);
+  printf (", trace %s\n",
           m->complete ? "complete" : "INCOMPLETE (killed or crashed)");
   printf ("events      %llu, %llu steps, %llu loop iterations, %s\n",
           (unsigned long long) m->n_events, (unsigned long long) m->n_steps,
@@ -99,15 +134,15 @@ print_tasks (const braid_trace *trace)
   for (size_t i = 0; i < n; i++)
     {
       const braid_trace_task *t = &tasks[i];
-      char r[32], rd[32], w[32], name[64];
-      snprintf (name, sizeof name, "%*s%s", t->depth * 2, "", t->name);
-      printf ("%-4llu %-20.20s %-17s %5u %10s %10s %10s  %s:%d\n",
-              (unsigned long long) t->id, name,
+      char r[32], rd[32], w[32], name[NAME_COLS * 8];
+      printf ("%-4llu %s %-17s %5u %10s %10s %10s  ",
+              (unsigned long long) t->id, task_column (t, name, sizeof name),
               braid_trace_outcome_name (t->outcome), t->n_steps,
               braid__cli_duration (t->running_ns, r, sizeof r),
               braid__cli_duration (t->ready_ns, rd, sizeof rd),
-              braid__cli_duration (t->waiting_ns, w, sizeof w),
-              base_name (t->file), t->line);
+              braid__cli_duration (t->waiting_ns, w, sizeof w));
+      braid__text_fputs_terminal (base_name (t->file), stdout);
+      printf (":%d\n", t->line);
     }
 }
 
@@ -121,6 +156,19 @@ static char
 state_char (int rank)
 {
   return rank == 3 ? '#' : rank == 2 ? '.' : rank == 1 ? '-' : ' ';
+}
+
+/* The column of position @x (a step or a time) when each column is
+ * @per_col wide, as (int) (x / per_col) but kept within [-1, @cols]: a
+ * time far before the start (the reader allows 73 years) would not fit
+ * an int. */
+static int
+column_of (double x, double per_col, int cols)
+{
+  double q = x / per_col;
+  if (!(q >= -1.0))
+    return -1;
+  return q > (double) cols ? cols : (int) q;
 }
 
 static void
@@ -215,8 +263,8 @@ print_timeline (const braid_trace *trace, int axis, int width)
                                         : (double) s->start_ns;
           double b = axis == AXIS_STEPS ? (double) s->end_step
                                         : (double) s->end_ns;
-          int c0 = (int) (a / per_col);
-          int c1 = (int) ((b - 1e-9) / per_col);
+          int c0 = column_of (a, per_col, cols);
+          int c1 = column_of (b - 1e-9, per_col, cols);
           if (b <= a)
             c1 = c0; /* an instant still shows in its column */
           if (c0 >= cols)
@@ -233,7 +281,7 @@ print_timeline (const braid_trace *trace, int axis, int width)
           const braid_trace_output *o = &outputs[by_task[k]];
           double a = axis == AXIS_STEPS ? (double) o->step
                                         : (double) o->time_ns;
-          int c = (int) (a / per_col);
+          int c = column_of (a, per_col, cols);
           if (c >= cols)
             c = cols - 1;
           if (c >= 0)
@@ -246,9 +294,8 @@ print_timeline (const braid_trace *trace, int axis, int width)
             row[c] = lines[c] > 9 ? '+' : (char) ('0' + lines[c]);
         }
       row[cols] = '\0';
-      char name[64];
-      snprintf (name, sizeof name, "%*s%s", t->depth * 2, "", t->name);
-      printf ("%-20.20s |%s|\n", name, row);
+      char name[NAME_COLS * 8];
+      printf ("%s |%s|\n", task_column (t, name, sizeof name), row);
       free (rank);
     }
   printf ("('#' running, 1-9 lines printed in the step, '.' ready, "

@@ -1,11 +1,13 @@
-/* codec.c: the packed form of a batch of events, and loading batches.
+/* codec.c: the packed form of a batch of events, and reading batches.
  *
  * Owns the byte format of batches.data (documented in SCHEMA.md) and the
- * paths that turn stored batches back into events: braid__batches_load,
- * one array of them all, for the writer's finalization and `braid
- * repair`, and braid__batches_each, the reader's, which hands them over
- * in the same order a batch at a time when one thread recorded (several
- * threads' batches are merged through braid__batches_load).
+ * one path that turns stored batches back into events, braid__batches_*:
+ * finalization, `braid repair` and the reader all read a file's batches
+ * through it, so they number the same events the same way. It merges one
+ * stream per recording thread (one, unless several threads recorded) and
+ * decodes each a batch at a time, one event per call
+ * (braid__batch_decoder): its memory is a batch per thread and a note per
+ * batch, whatever the number of events.
  * The writer encodes every event it drains (braid__batch_encode_run, on
  * the ring's compact records, is its hot path: about 80 instructions per
  * event; braid__batch_encode takes the others); decoding treats every
@@ -217,7 +219,7 @@ get_varint (const uint8_t **pp, const uint8_t *end, uint64_t *v)
 /* Writes the events that the decoded record @r stands for to @out: @r
  * itself, or the plain events of a TASK_SWITCHED (braid_event_expand),
  * numbered from r's seq. Returns how many (braid__rec_span). */
-static size_t
+static unsigned
 put_decoded (const braid__rec *r, braid__rec *out)
 {
   if (r->kind != BRAID_EV_TASK_SWITCHED)
@@ -248,303 +250,425 @@ put_decoded (const braid__rec *r, braid__rec *out)
       .reason = plain[i].reason,
       .line = plain[i].line,
     };
-  return (size_t)n;
+  return (unsigned)n;
+}
+
+void
+braid__batch_decoder_init (braid__batch_decoder *d, const uint8_t *data,
+                           size_t len, size_t n)
+{
+  *d = (braid__batch_decoder){
+    .p = data, .end = data + len, .left = n,
+  };
+}
+
+/* Decodes the next record of @d into @r and advances the decoder's
+ * running values. Returns 1, or -1 when the bytes are not a record or the
+ * record's events are more than the batch still owes. */
+static int
+decode_record (braid__batch_decoder *d, braid__rec *r)
+{
+  const uint8_t *p = d->p, *end = d->end;
+  const braid__rec *prev = &d->prev;
+  uint64_t head, v;
+  if (!get_varint (&p, end, &head))
+    return -1;
+  *r = (braid__rec){ 0 };
+  uint32_t fields = (uint32_t)(head >> 5);
+  r->kind = (uint32_t)(head & 31);
+  if (r->kind == BRAID__REC_STRING || r->kind >= BRAID_EV_KIND_COUNT
+      || fields >= (1u << 10))
+    return -1;
+  r->seq = prev->seq + 1;
+  if (fields & (1u << 9))
+    {
+      if (!get_varint (&p, end, &v))
+        return -1;
+      r->seq = prev->seq + (uint64_t)unzigzag (v);
+    }
+  if (!get_varint (&p, end, &v))
+    return -1;
+  r->t = (int64_t)((uint64_t)prev->t + (uint64_t)unzigzag (v));
+  r->task = prev->task;
+  if (fields & 1)
+    {
+      if (!get_varint (&p, end, &v))
+        return -1;
+      r->task = prev->task + (uint64_t)unzigzag (v);
+    }
+  uint64_t f[8] = { 0 };
+  for (int i = 1; i < 9; i++)
+    if (fields & (1u << i))
+      {
+        if (!get_varint (&p, end, &v))
+          return -1;
+        f[i - 1] = v;
+      }
+  r->reason = (uint32_t)f[0];
+  r->other = f[1];
+  r->object = f[2];
+  r->value = unzigzag (f[3]);
+  r->line = (int32_t)unzigzag (f[4]);
+  r->s1 = (uint32_t)f[5];
+  r->s2 = (uint32_t)f[6];
+  r->s3 = (uint32_t)f[7];
+  uint64_t span = braid__rec_span (r->kind, r->line);
+  if (span > d->left)
+    return -1;
+  d->left -= span;
+  d->p = p;
+  /* prev keeps the last task seen even when this event has none, and
+   * the last seq the record took. */
+  d->prev = *r;
+  d->prev.seq = r->seq + span - 1;
+  if (!(fields & 1))
+    r->task = 0;
+  return 1;
+}
+
+int
+braid__batch_decoder_next (braid__batch_decoder *d, braid__rec *out)
+{
+  if (d->at_pending < d->n_pending)
+    {
+      *out = d->pending[d->at_pending++];
+      return 1;
+    }
+  if (d->p == d->end)
+    return d->left == 0 ? 0 : -1;
+  braid__rec r;
+  if (decode_record (d, &r) < 0)
+    return -1;
+  if (r.kind != BRAID_EV_TASK_SWITCHED)
+    {
+      *out = r;
+      return 1;
+    }
+  /* A direct switch: hand over its first plain event now, keep the rest. */
+  d->n_pending = put_decoded (&r, d->pending);
+  d->at_pending = 1;
+  *out = d->pending[0];
+  return 1;
 }
 
 size_t
 braid__batch_decode (const uint8_t *data, size_t len, size_t n, braid__rec *out)
 {
-  const uint8_t *p = data, *end = data + len;
-  braid__rec prev = { 0 };
+  braid__batch_decoder d;
+  braid__batch_decoder_init (&d, data, len, n);
   size_t count = 0;
-  while (p < end)
-    {
-      uint64_t head, v;
-      if (!get_varint (&p, end, &head))
-        return (size_t)-1;
-      braid__rec r = { 0 };
-      uint32_t fields = (uint32_t)(head >> 5);
-      r.kind = (uint32_t)(head & 31);
-      if (r.kind == BRAID__REC_STRING || r.kind >= BRAID_EV_KIND_COUNT
-          || fields >= (1u << 10))
-        return (size_t)-1;
-      r.seq = prev.seq + 1;
-      if (fields & (1u << 9))
-        {
-          if (!get_varint (&p, end, &v))
-            return (size_t)-1;
-          r.seq = prev.seq + (uint64_t)unzigzag (v);
-        }
-      if (!get_varint (&p, end, &v))
-        return (size_t)-1;
-      r.t = (int64_t)((uint64_t)prev.t + (uint64_t)unzigzag (v));
-      r.task = prev.task;
-      if (fields & 1)
-        {
-          if (!get_varint (&p, end, &v))
-            return (size_t)-1;
-          r.task = prev.task + (uint64_t)unzigzag (v);
-        }
-      uint64_t f[8] = { 0 };
-      for (int i = 1; i < 9; i++)
-        if (fields & (1u << i))
-          {
-            if (!get_varint (&p, end, &v))
-              return (size_t)-1;
-            f[i - 1] = v;
-          }
-      r.reason = (uint32_t)f[0];
-      r.other = f[1];
-      r.object = f[2];
-      r.value = unzigzag (f[3]);
-      r.line = (int32_t)unzigzag (f[4]);
-      r.s1 = (uint32_t)f[5];
-      r.s2 = (uint32_t)f[6];
-      r.s3 = (uint32_t)f[7];
-      uint64_t span = braid__rec_span (r.kind, r.line);
-      if (span > n - count)
-        return (size_t)-1;
-      /* prev keeps the last task seen even when this event has none, and
-       * the last seq the record took. */
-      prev = r;
-      prev.seq = r.seq + span - 1;
-      if (!(fields & 1))
-        r.task = 0;
-      count += put_decoded (&r, out + count);
-    }
-  return count == n ? count : (size_t)-1;
+  int rc;
+  while ((rc = braid__batch_decoder_next (&d, &out[count])) == 1)
+    count++;
+  return rc == 0 ? count : (size_t)-1;
 }
 
-typedef struct keyed
-{
-  uint64_t seq;
-  uint32_t producer;
-  size_t pos;
-} keyed;
-
-/* Orders by (recorded seq, producer, position). */
-static int
-cmp_keyed (const void *a, const void *b)
-{
-  const keyed *x = a, *y = b;
-  if (x->seq != y->seq)
-    return x->seq < y->seq ? -1 : 1;
-  if (x->producer != y->producer)
-    return x->producer < y->producer ? -1 : 1;
-  return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
-/* The statement every reader of the batches table steps through. */
-#define BATCHES_QUERY "SELECT producer, n, data FROM batches ORDER BY id"
+/* The statement the first pass steps through: every batch in the order it
+ * was stored. */
+#define BATCHES_QUERY "SELECT id, producer, n, data FROM batches ORDER BY id"
+/* The statement that fetches one batch's blob when its stream needs it. */
+#define BLOB_QUERY "SELECT n, data FROM batches WHERE id = ?"
 
 /* batch_row:
- * Reads the current row of BATCHES_QUERY: its producer, its count of
- * events and its blob. Returns SQLITE_OK, or SQLITE_CORRUPT when the row
+ * Checks a row's count of events @count and blob (@data, @len bytes, of
+ * SQLite type @type). Returns SQLITE_OK, or SQLITE_CORRUPT when the row
  * cannot be a batch: an event takes two bytes at least, so a count beyond
- * that is a lie that must not size an allocation. */
+ * that is a lie. */
 static int
-batch_row (sqlite3_stmt *st, int64_t *producer, int64_t *count,
-           const uint8_t **data, int *len)
+batch_row (int64_t count, int type, const uint8_t *data, int len)
 {
-  *producer = sqlite3_column_int64 (st, 0);
-  *count = sqlite3_column_int64 (st, 1);
-  /* The type first: it is undefined after a conversion. */
-  int is_blob = sqlite3_column_type (st, 2) == SQLITE_BLOB;
-  *data = sqlite3_column_blob (st, 2);
-  *len = sqlite3_column_bytes (st, 2);
-  if (*count < 0 || *count > MAX_BATCH_EVENTS || *len < 0
-      || (*data == NULL && *len > 0) || *count > *len / 2 || !is_blob)
+  if (count < 0 || count > MAX_BATCH_EVENTS || len < 0
+      || (data == NULL && len > 0) || count > len / 2 || type != SQLITE_BLOB)
     return SQLITE_CORRUPT;
   return SQLITE_OK;
 }
 
-/* Whether an event (@seq, @producer) comes after the previous one in
- * (seq, producer) order, which it then becomes. */
-static bool
-in_recorded_order (uint64_t seq, uint32_t producer, uint64_t *last_seq,
-                   uint32_t *last_producer)
+/* One stored batch, as the first pass found it. */
+typedef struct batch_ref
 {
-  bool in_order = seq > *last_seq
-                  || (seq == *last_seq && producer > *last_producer);
-  *last_seq = seq;
-  *last_producer = producer;
-  return in_order;
+  int64_t id;
+  uint32_t producer;
+  uint32_t n;
+} batch_ref;
+
+/* The events of one producer: its batches in the order they were stored,
+ * decoded one at a time from a copy of the current one's blob. */
+typedef struct stream
+{
+  size_t next_batch; /* index in the iterator's refs of the next batch */
+  size_t end_batch;  /* one past this producer's last batch */
+  uint32_t producer;
+  uint8_t *blob;     /* the current batch's bytes */
+  size_t blob_cap;
+  braid__batch_decoder dec;
+  braid__rec head;   /* the stream's next event */
+} stream;
+
+struct braid__batches
+{
+  sqlite3 *db;
+  sqlite3_stmt *blob_query; /* BLOB_QUERY */
+  batch_ref *refs;          /* every batch, by (producer, id) */
+  size_t n_refs;
+  stream *streams;
+  size_t n_streams;
+  size_t *heap;             /* streams with a head, least (seq, producer) first */
+  size_t n_heap;
+  uint64_t next_seq;        /* the number of the next event handed over */
+  int failed;               /* the error of the last next(), if any */
+};
+
+/* Orders batches by (producer, id): each producer's batches in order. */
+static int
+cmp_ref (const void *a, const void *b)
+{
+  const batch_ref *x = a, *y = b;
+  if (x->producer != y->producer)
+    return x->producer < y->producer ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Loads the next batch of @s into its decoder. Returns SQLITE_OK,
+ * SQLITE_DONE when the stream has no batch left, or an error. */
+static int
+stream_load (braid__batches *it, stream *s)
+{
+  if (s->next_batch == s->end_batch)
+    return SQLITE_DONE;
+  const batch_ref *ref = &it->refs[s->next_batch++];
+  sqlite3_stmt *st = it->blob_query;
+  sqlite3_bind_int64 (st, 1, ref->id);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      /* The first pass checked this row: it must still say the same. */
+      int type = sqlite3_column_type (st, 1);
+      const uint8_t *data = sqlite3_column_blob (st, 1);
+      int len = sqlite3_column_bytes (st, 1);
+      rc = sqlite3_column_int64 (st, 0) == ref->n
+               ? batch_row (ref->n, type, data, len)
+               : SQLITE_CORRUPT;
+      if (rc == SQLITE_OK && (size_t)len > s->blob_cap)
+        {
+          uint8_t *nb = realloc (s->blob, (size_t)len);
+          if (nb == NULL)
+            rc = SQLITE_NOMEM;
+          else
+            {
+              s->blob = nb;
+              s->blob_cap = (size_t)len;
+            }
+        }
+      if (rc == SQLITE_OK)
+        {
+          if (len > 0)
+            memcpy (s->blob, data, (size_t)len);
+          braid__batch_decoder_init (&s->dec, s->blob, (size_t)len, ref->n);
+        }
+    }
+  else if (rc == SQLITE_DONE)
+    rc = SQLITE_CORRUPT; /* the row went away */
+  sqlite3_reset (st);
+  return rc;
+}
+
+/* Decodes the next event of @s into s->head. Returns SQLITE_ROW,
+ * SQLITE_DONE at the end of the stream, or an error. */
+static int
+stream_advance (braid__batches *it, stream *s)
+{
+  for (;;)
+    {
+      int r = braid__batch_decoder_next (&s->dec, &s->head);
+      if (r > 0)
+        return SQLITE_ROW;
+      if (r < 0)
+        return SQLITE_CORRUPT;
+      int rc = stream_load (it, s);
+      if (rc != SQLITE_OK)
+        return rc;
+    }
+}
+
+/* Whether the head of stream @a comes before the head of stream @b in
+ * (recorded seq, producer) order. */
+static bool
+head_before (const braid__batches *it, size_t a, size_t b)
+{
+  const stream *x = &it->streams[a], *y = &it->streams[b];
+  if (x->head.seq != y->head.seq)
+    return x->head.seq < y->head.seq;
+  return x->producer < y->producer;
+}
+
+static void
+heap_down (braid__batches *it, size_t i)
+{
+  size_t *h = it->heap, n = it->n_heap;
+  for (;;)
+    {
+      size_t l = 2 * i + 1, m = i;
+      if (l < n && head_before (it, h[l], h[m]))
+        m = l;
+      if (l + 1 < n && head_before (it, h[l + 1], h[m]))
+        m = l + 1;
+      if (m == i)
+        return;
+      size_t tmp = h[i];
+      h[i] = h[m];
+      h[m] = tmp;
+      i = m;
+    }
+}
+
+void
+braid__batches_close (braid__batches *it)
+{
+  if (it == NULL)
+    return;
+  sqlite3_finalize (it->blob_query);
+  for (size_t i = 0; i < it->n_streams; i++)
+    free (it->streams[i].blob);
+  free (it->streams);
+  free (it->heap);
+  free (it->refs);
+  free (it);
+}
+
+/* The first pass: every row of the batches table checked and decoded,
+ * its place noted in it->refs. Sets *n_total. */
+static int
+check_batches (braid__batches *it, size_t *n_total)
+{
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (it->db, BATCHES_QUERY, -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  size_t cap = 0, total = 0;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      int64_t count = sqlite3_column_int64 (st, 2);
+      /* The type first: it is undefined after a conversion. */
+      int type = sqlite3_column_type (st, 3);
+      const uint8_t *data = sqlite3_column_blob (st, 3);
+      int len = sqlite3_column_bytes (st, 3);
+      if ((rc = batch_row (count, type, data, len)) != SQLITE_OK)
+        break;
+      braid__batch_decoder d;
+      braid__batch_decoder_init (&d, data, (size_t)len, (size_t)count);
+      braid__rec ev;
+      int r;
+      while ((r = braid__batch_decoder_next (&d, &ev)) > 0)
+        ;
+      if (r < 0)
+        {
+          rc = SQLITE_CORRUPT;
+          break;
+        }
+      if (it->n_refs == cap)
+        {
+          size_t ncap = cap ? cap * 2 : 64;
+          batch_ref *nr = realloc (it->refs, ncap * sizeof *nr);
+          if (nr == NULL)
+            {
+              rc = SQLITE_NOMEM;
+              break;
+            }
+          it->refs = nr;
+          cap = ncap;
+        }
+      it->refs[it->n_refs++] = (batch_ref){
+        .id = sqlite3_column_int64 (st, 0),
+        .producer = (uint32_t)sqlite3_column_int64 (st, 1),
+        .n = (uint32_t)count,
+      };
+      total += (size_t)count;
+    }
+  sqlite3_finalize (st);
+  *n_total = total;
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 int
-braid__batches_load (sqlite3 *db, uint64_t first_seq, braid__rec **out,
-                     size_t *n_out)
+braid__batches_open (sqlite3 *db, uint64_t first_seq, braid__batches **out,
+                     size_t *n_total)
 {
   *out = NULL;
-  *n_out = 0;
+  *n_total = 0;
   int rc;
   if (!braid__has_table (db, "batches", &rc))
     return rc; /* SQLITE_OK for a file without batches */
-
-  sqlite3_stmt *st = NULL;
-  rc = sqlite3_prepare_v2 (db, BATCHES_QUERY, -1, &st, NULL);
+  braid__batches *it = calloc (1, sizeof *it);
+  if (it == NULL)
+    return SQLITE_NOMEM;
+  it->db = db;
+  it->next_seq = first_seq;
+  rc = check_batches (it, n_total);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, BLOB_QUERY, -1, &it->blob_query, NULL);
   if (rc != SQLITE_OK)
-    return rc;
-  braid__rec *evs = NULL;
-  uint32_t *producers = NULL;
-  size_t n = 0, cap = 0;
-  int sorted = 1;
-  uint64_t last_seq = 0;
-  uint32_t last_producer = 0;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      int64_t producer, count;
-      const uint8_t *data;
-      int len;
-      if ((rc = batch_row (st, &producer, &count, &data, &len)) != SQLITE_OK)
-        break;
-      if (n + (size_t)count > cap)
-        {
-          size_t ncap = cap ? cap * 2 : 65536;
-          while (ncap < n + (size_t)count)
-            ncap *= 2;
-          braid__rec *ne = realloc (evs, ncap * sizeof *evs);
-          if (ne == NULL)
-            {
-              rc = SQLITE_NOMEM;
-              break;
-            }
-          evs = ne;
-          uint32_t *np = realloc (producers, ncap * sizeof *producers);
-          if (np == NULL)
-            {
-              rc = SQLITE_NOMEM;
-              break;
-            }
-          producers = np;
-          cap = ncap;
-        }
-      size_t got
-          = braid__batch_decode (data, (size_t)len, (size_t)count, evs + n);
-      if (got != (size_t)count)
-        {
-          rc = SQLITE_CORRUPT;
-          break;
-        }
-      for (size_t i = n; i < n + got; i++)
-        {
-          producers[i] = (uint32_t)producer;
-          if (!in_recorded_order (evs[i].seq, (uint32_t)producer, &last_seq,
-                                  &last_producer))
-            sorted = 0;
-        }
-      n += got;
-    }
-  sqlite3_finalize (st);
-  if (rc != SQLITE_DONE)
-    {
-      free (evs);
-      free (producers);
-      return rc;
-    }
+    goto fail;
 
-  if (!sorted)
+  /* One stream per producer; ids are unique, so the order is total. */
+  qsort (it->refs, it->n_refs, sizeof *it->refs, cmp_ref);
+  size_t n_streams = 0;
+  for (size_t i = 0; i < it->n_refs; i++)
+    n_streams += i == 0 || it->refs[i].producer != it->refs[i - 1].producer;
+  it->streams = calloc (n_streams ? n_streams : 1, sizeof *it->streams);
+  it->heap = malloc ((n_streams ? n_streams : 1) * sizeof *it->heap);
+  if (it->streams == NULL || it->heap == NULL)
     {
-      /* Several threads recorded: merge their streams by recorded seq
-       * (record.c says why seqs of two threads may tie). */
-      keyed *keys = malloc (n * sizeof *keys);
-      braid__rec *merged = malloc (n * sizeof *merged);
-      if (keys == NULL || merged == NULL)
-        {
-          free (keys);
-          free (merged);
-          free (evs);
-          free (producers);
-          return SQLITE_NOMEM;
-        }
-      for (size_t i = 0; i < n; i++)
-        keys[i] = (keyed){ evs[i].seq, producers[i], i };
-      qsort (keys, n, sizeof *keys, cmp_keyed);
-      for (size_t i = 0; i < n; i++)
-        merged[i] = evs[keys[i].pos];
-      free (keys);
-      free (evs);
-      evs = merged;
+      rc = SQLITE_NOMEM;
+      goto fail;
     }
-  free (producers);
-  for (size_t i = 0; i < n; i++)
-    evs[i].seq = first_seq + i;
-  *out = evs;
-  *n_out = n;
+  for (size_t i = 0; i < it->n_refs; i++)
+    {
+      if (i > 0 && it->refs[i].producer == it->refs[i - 1].producer)
+        continue;
+      stream *s = &it->streams[it->n_streams++];
+      s->producer = it->refs[i].producer;
+      s->next_batch = s->end_batch = i;
+      while (s->end_batch < it->n_refs
+             && it->refs[s->end_batch].producer == s->producer)
+        s->end_batch++;
+    }
+  for (size_t i = 0; i < it->n_streams; i++)
+    {
+      rc = stream_advance (it, &it->streams[i]);
+      if (rc == SQLITE_ROW)
+        it->heap[it->n_heap++] = i;
+      else if (rc != SQLITE_DONE)
+        goto fail;
+    }
+  for (size_t i = it->n_heap / 2; i-- > 0;)
+    heap_down (it, i);
+  *out = it;
   return SQLITE_OK;
+
+fail:
+  braid__batches_close (it);
+  *n_total = 0;
+  return rc;
 }
 
-/* One pass over the batches in id order, decoding each into @buf (grown
- * as needed). With @fn NULL it only checks: every blob well-formed, and
- * whether the events come in (seq, producer) order (*sorted). With @fn
- * it hands each event over, numbered from @first_seq. */
-static int
-batches_pass (sqlite3 *db, uint64_t first_seq, braid__rec **buf, size_t *cap,
-              int *sorted, size_t *n_total,
-              int (*fn) (void *data, const braid__rec *ev, size_t i, size_t n),
-              void *data)
+int
+braid__batches_next (braid__batches *it, braid__rec *ev)
 {
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2 (db,
-                               BATCHES_QUERY,
-                               -1, &st, NULL);
-  if (rc != SQLITE_OK)
-    return rc;
-  size_t n = 0;
-  uint64_t last_seq = 0;
-  uint32_t last_producer = 0;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      int64_t producer, count;
-      const uint8_t *blob;
-      int len;
-      if ((rc = batch_row (st, &producer, &count, &blob, &len)) != SQLITE_OK)
-        break;
-      if ((size_t)count > *cap)
-        {
-          size_t ncap = *cap ? *cap : 4096;
-          while (ncap < (size_t)count)
-            ncap *= 2;
-          braid__rec *nb = realloc (*buf, ncap * sizeof *nb);
-          if (nb == NULL)
-            {
-              rc = SQLITE_NOMEM;
-              break;
-            }
-          *buf = nb;
-          *cap = ncap;
-        }
-      size_t got = braid__batch_decode (blob, (size_t)len, (size_t)count, *buf);
-      if (got != (size_t)count)
-        {
-          rc = SQLITE_CORRUPT;
-          break;
-        }
-      for (size_t i = 0; i < got; i++)
-        {
-          braid__rec *ev = &(*buf)[i];
-          if (fn == NULL)
-            {
-              if (!in_recorded_order (ev->seq, (uint32_t)producer,
-                                      &last_seq, &last_producer))
-                *sorted = 0;
-              continue;
-            }
-          ev->seq = first_seq + n + i;
-          if (fn (data, ev, n + i, *n_total) != 0)
-            {
-              rc = SQLITE_ABORT;
-              break;
-            }
-        }
-      n += got;
-      if (rc == SQLITE_ABORT)
-        break;
-    }
-  sqlite3_finalize (st);
-  if (fn == NULL)
-    *n_total = n;
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  if (it->failed)
+    return it->failed;
+  if (it->n_heap == 0)
+    return SQLITE_DONE;
+  stream *s = &it->streams[it->heap[0]];
+  *ev = s->head;
+  ev->seq = it->next_seq++;
+  int rc = stream_advance (it, s);
+  if (rc == SQLITE_DONE)
+    it->heap[0] = it->heap[--it->n_heap];
+  else if (rc != SQLITE_ROW)
+    return it->failed = rc;
+  if (it->n_heap > 1)
+    heap_down (it, 0);
+  return SQLITE_ROW;
 }
 
 int
@@ -554,37 +678,22 @@ braid__batches_each (sqlite3 *db, uint64_t first_seq,
                      void *data, size_t *n_out)
 {
   *n_out = 0;
-  int rc;
-  if (!braid__has_table (db, "batches", &rc))
-    return rc; /* SQLITE_OK for a file without batches */
-
-  /* A first pass checks every blob before any event is handed over, as
-   * the materializing path does, and finds out whether the stored order
-   * is already the order of events (one recording thread). */
-  braid__rec *buf = NULL;
-  size_t cap = 0, n = 0;
-  int sorted = 1;
-  rc = batches_pass (db, first_seq, &buf, &cap, &sorted, &n, NULL, NULL);
-  if (rc == SQLITE_OK && sorted)
-    {
-      rc = batches_pass (db, first_seq, &buf, &cap, &sorted, &n, fn, data);
-      free (buf);
-      if (rc == SQLITE_OK)
-        *n_out = n;
-      return rc;
-    }
-  free (buf);
-  if (rc != SQLITE_OK)
+  braid__batches *it = NULL;
+  size_t n = 0;
+  int rc = braid__batches_open (db, first_seq, &it, &n);
+  if (rc != SQLITE_OK || it == NULL)
     return rc;
-  /* Several threads recorded: their streams are merged by sorting the
-   * whole set, as finalization does. */
-  braid__rec *evs = NULL;
-  rc = braid__batches_load (db, first_seq, &evs, &n);
-  for (size_t i = 0; rc == SQLITE_OK && i < n; i++)
-    if (fn (data, &evs[i], i, n) != 0)
-      rc = SQLITE_ABORT;
-  free (evs);
-  if (rc == SQLITE_OK)
-    *n_out = n;
-  return rc;
+  braid__rec ev;
+  size_t i = 0;
+  while ((rc = braid__batches_next (it, &ev)) == SQLITE_ROW)
+    if (fn (data, &ev, i++, n) != 0)
+      {
+        rc = SQLITE_ABORT;
+        break;
+      }
+  braid__batches_close (it);
+  if (rc != SQLITE_DONE)
+    return rc;
+  *n_out = i;
+  return SQLITE_OK;
 }

@@ -1,18 +1,21 @@
 /* finalize.c: turning a recorded file into the documented events table.
  *
- * Owns braid__finalize: in one transaction, the batches (decoded by
- * codec.c's braid__batches_load, in the order and numbering the reader's
- * braid__batches_each gives them) become
- * rows of events numbered after any already there (the file was created
- * with the views' partial indexes, which fill as rows go in; IF NOT
- * EXISTS creates any that is missing), the batches are dropped, and meta
- * says the file is finalized (and complete, after a clean end). The writer
- * thread runs it when a session ends cleanly; `braid repair` runs it on a file
- * whose recording was killed. Not hot for the traced program (it runs after the
- * program's last event), but it is the cost of a clean end: one INSERT
- * ... SELECT from a virtual table over the decoded events.
+ * Owns braid__finalize: in one transaction, the batches (read through
+ * codec.c's braid__batches_*, in the order and numbering the reader gives
+ * them) become rows of events numbered after any already there (the file
+ * was created with the views' partial indexes, which fill as rows go in;
+ * IF NOT EXISTS creates any that is missing), the batches are dropped,
+ * and meta says the file is finalized (and complete, after a clean end).
+ * The writer thread runs it when a session ends cleanly; `braid repair`
+ * runs it on a file whose recording was killed. Not hot for the traced
+ * program (it runs after the program's last event), but it is the cost
+ * of a clean end: one INSERT ... SELECT from a virtual table that decodes
+ * the events as SQLite asks for them. Its memory is bounded whatever the
+ * length of the recording: the batches are decoded a batch at a time,
+ * never all held, and SQLite's page cache has a fixed size.
  */
 #include "trace-private.h"
+#include "safe-text.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -22,9 +25,10 @@
 #include <braid/braid.h>
 
 /* The events being finalized, as an eponymous virtual table that
- * `INSERT INTO events SELECT ... FROM braid_pending` reads: SQLite then
- * runs one statement over all rows instead of binding twelve values per
- * row, which halves the time of finalization. Unused fields read as NULL,
+ * `INSERT INTO events SELECT ... FROM braid_pending` reads, one event
+ * decoded per row as the statement steps: SQLite then runs one statement
+ * over all rows instead of binding twelve values per row, which halves
+ * the time of finalization. Unused fields read as NULL,
  * as the schema says, but for value, stored as it is (0 when unused, as
  * cheap as a NULL). seq is left to SQLite: the events are numbered from
  * max(seq) + 1 without gaps, which is the rowid SQLite picks, and letting
@@ -32,21 +36,23 @@
  * (a third of the time of an insert with explicit rowids). */
 typedef struct pending
 {
-  const braid__rec *evs;
-  size_t n;
+  braid__batches *it; /* the merge of the batches, NULL without any */
+  int started;        /* the one scan it allows has begun */
 } pending;
 
 typedef struct pending_cursor
 {
   sqlite3_vtab_cursor base;
-  const pending *p;
+  pending *p;
+  braid__rec ev;      /* the current row */
   size_t i;
+  int eof;
 } pending_cursor;
 
 typedef struct pending_vtab
 {
   sqlite3_vtab base;
-  const pending *p;
+  pending *p;
 } pending_vtab;
 
 static int
@@ -100,26 +106,51 @@ pending_close (sqlite3_vtab_cursor *c)
   return SQLITE_OK;
 }
 
+/* Decodes the next event into the cursor's row. A malformed batch (the
+ * file changed under the merge) or a failed allocation ends the statement
+ * with that error. */
 static int
-pending_filter (sqlite3_vtab_cursor *c, int idx, const char *idx_str, int argc,
-                sqlite3_value **argv)
+pending_step (pending_cursor *c)
 {
-  ((pending_cursor *)c)->i = 0;
-  return SQLITE_OK;
+  int rc = c->p->it ? braid__batches_next (c->p->it, &c->ev) : SQLITE_DONE;
+  if (rc == SQLITE_ROW)
+    return SQLITE_OK;
+  c->eof = 1;
+  if (rc == SQLITE_DONE)
+    return SQLITE_OK;
+  sqlite3_vtab *v = c->base.pVtab;
+  sqlite3_free (v->zErrMsg);
+  v->zErrMsg = sqlite3_mprintf ("%s", rc == SQLITE_CORRUPT
+                                          ? "a batch of events is malformed"
+                                          : sqlite3_errstr (rc));
+  return rc;
 }
 
 static int
-pending_next (sqlite3_vtab_cursor *c)
+pending_filter (sqlite3_vtab_cursor *cur, int idx, const char *idx_str,
+                int argc, sqlite3_value **argv)
 {
-  ((pending_cursor *)c)->i++;
-  return SQLITE_OK;
+  pending_cursor *c = (pending_cursor *)cur;
+  /* The merge reads the batches once: a second scan would find nothing. */
+  if (c->p->started)
+    return SQLITE_MISUSE;
+  c->p->started = 1;
+  c->i = 0;
+  return pending_step (c);
+}
+
+static int
+pending_next (sqlite3_vtab_cursor *cur)
+{
+  pending_cursor *c = (pending_cursor *)cur;
+  c->i++;
+  return pending_step (c);
 }
 
 static int
 pending_eof (sqlite3_vtab_cursor *cur)
 {
-  pending_cursor *c = (pending_cursor *)cur;
-  return c->p == NULL || c->i >= c->p->n;
+  return ((pending_cursor *)cur)->eof;
 }
 
 static inline void
@@ -135,7 +166,7 @@ static int
 pending_column (sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
   pending_cursor *c = (pending_cursor *)cur;
-  const braid__rec *r = &c->p->evs[c->i];
+  const braid__rec *r = &c->ev;
   switch (col)
     {
     case 0:
@@ -201,20 +232,39 @@ static const sqlite3_module pending_module = {
   .xRowid = pending_rowid,
 };
 
+/* Rolls the transaction back and words the failure of step @what, whose
+ * result was @rc, into *error (may be NULL): @msg when given, "out of
+ * memory" when an allocation failed (braid's own or SQLite's; SQLite's
+ * message would say "not an error" after one of braid's), else SQLite's
+ * message, which can quote the file and so is made safe for a terminal.
+ * Returns BRAID_ENOMEM or BRAID_EINVAL. */
 static int
-fail (sqlite3 *db, char **error, const char *what)
+fail (sqlite3 *db, int rc, char **error, const char *what, const char *msg)
 {
+  int nomem = (rc & 0xff) == SQLITE_NOMEM;
   if (error != NULL && *error == NULL)
     {
-      const char *msg = db ? sqlite3_errmsg (db) : "out of memory";
+      if (msg == NULL)
+        msg = nomem || db == NULL ? "out of memory" : sqlite3_errmsg (db);
       size_t n = strlen (what) + strlen (msg) + 3;
-      *error = malloc (n);
-      if (*error != NULL)
-        snprintf (*error, n, "%s: %s", what, msg);
+      char *raw = malloc (n);
+      if (raw != NULL)
+        {
+          snprintf (raw, n, "%s: %s", what, msg);
+          *error = braid__text_terminal_dup (raw);
+          free (raw);
+        }
     }
   if (db != NULL)
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  return BRAID_EINVAL;
+  return nomem ? BRAID_ENOMEM : BRAID_EINVAL;
+}
+
+/* fail() for the last SQLite call on @db. */
+static int
+fail_sqlite (sqlite3 *db, char **error, const char *what)
+{
+  return fail (db, sqlite3_errcode (db), error, what, NULL);
 }
 
 static int
@@ -255,30 +305,28 @@ braid__finalize (sqlite3 *db, int clean_end, uint64_t n_waits,
 {
   if (error != NULL)
     *error = NULL;
-  /* Sorting for the indexes in memory, with a cache that holds them,
-   * is several times faster than spilling to temporary files. */
-  sqlite3_exec (db, "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144",
-                NULL, NULL, NULL);
+  /* A page cache of a fixed 32 MiB: the rows go in at the end of the
+   * events table and the views' indexes are partial and small, so a cache
+   * that held the whole file (this was 256 MiB) saved a third of the time
+   * at the price of memory that grew with the recording. Temporary files
+   * (an index made here for a file that lacks one) stay on disk, for the
+   * same reason. */
+  sqlite3_exec (db, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
   if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return fail (db, error, "begin");
+    return fail_sqlite (db, error, "begin");
   int ok;
   int64_t last
       = query_int (db, "SELECT COALESCE (max(seq), 0) FROM events", &ok);
   if (!ok)
-    return fail (db, error, "events");
+    return fail_sqlite (db, error, "events");
 
-  braid__rec *evs = NULL;
+  pending p = { NULL, 0 };
   size_t n = 0;
-  int rc = braid__batches_load (db, (uint64_t)last + 1, &evs, &n);
+  int rc = braid__batches_open (db, (uint64_t)last + 1, &p.it, &n);
   if (rc != SQLITE_OK)
-    {
-      free (evs);
-      if (rc == SQLITE_CORRUPT && error != NULL)
-        *error = strdup ("a batch of events is malformed");
-      return fail (db, error, "batches");
-    }
-
-  pending p = { evs, n };
+    return fail (db, rc, error, "batches",
+                 rc == SQLITE_CORRUPT ? "a batch of events is malformed"
+                                      : NULL);
   rc = sqlite3_create_module_v2 (db, "braid_pending", &pending_module, &p,
                                  NULL);
   if (rc == SQLITE_OK)
@@ -288,27 +336,36 @@ braid__finalize (sqlite3 *db, int clean_end, uint64_t n_waits,
                        " SELECT kind, t, task, other, object, value,"
                        " reason, line, s1, s2, s3 FROM braid_pending",
                        NULL, NULL, NULL);
+  /* The statement's message first: unregistering resets it. */
+  if (rc != SQLITE_OK)
+    {
+      char *msg = sqlite3_mprintf ("%s", sqlite3_errmsg (db));
+      sqlite3_create_module_v2 (db, "braid_pending", NULL, NULL, NULL);
+      braid__batches_close (p.it);
+      rc = fail (db, rc, error, "insert events",
+                 (rc & 0xff) == SQLITE_NOMEM ? NULL : msg);
+      sqlite3_free (msg);
+      return rc;
+    }
   /* Unregister: p lives on this stack frame only. */
   sqlite3_create_module_v2 (db, "braid_pending", NULL, NULL, NULL);
-  free (evs);
-  if (rc != SQLITE_OK)
-    return fail (db, error, "insert events");
+  braid__batches_close (p.it);
   if (sqlite3_exec (db, braid__indexes_sql, NULL, NULL, NULL) != SQLITE_OK)
-    return fail (db, error, "indexes");
+    return fail_sqlite (db, error, "indexes");
   if (sqlite3_exec (db, "DELETE FROM batches", NULL, NULL, NULL) != SQLITE_OK)
-    return fail (db, error, "batches");
+    return fail_sqlite (db, error, "batches");
   int64_t total = query_int (db, "SELECT count(*) FROM events", &ok);
   if (!ok)
-    return fail (db, error, "events");
+    return fail_sqlite (db, error, "events");
   if (set_meta (db, "events", total) != SQLITE_OK
       || set_meta (db, "finalized", 1) != SQLITE_OK)
-    return fail (db, error, "meta");
+    return fail_sqlite (db, error, "meta");
   if (clean_end
       && (set_meta (db, "observer_waits", (int64_t)n_waits) != SQLITE_OK
           || set_meta (db, "complete", 1) != SQLITE_OK))
-    return fail (db, error, "meta");
+    return fail_sqlite (db, error, "meta");
   if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    return fail (db, error, "commit");
+    return fail_sqlite (db, error, "commit");
   /* Give back the pages the batches held (auto_vacuum = INCREMENTAL). */
   sqlite3_exec (db, "PRAGMA incremental_vacuum", NULL, NULL, NULL);
   if (n_events != NULL)
@@ -321,22 +378,24 @@ braid_trace_repair (const char *path, uint64_t *n_events, char **error)
 {
   if (error != NULL)
     *error = NULL;
-  /* The reader checks the file first: schema, version, every batch. */
-  braid_trace *trace = NULL;
-  int rc = braid_trace_open (path, NULL, &trace, error);
+  /* The reader's checks first: a SQLite file, braid's schema, a version
+   * this braid reads. Every batch is checked by braid__finalize, before
+   * it writes anything; loading the trace as a whole would take memory
+   * in proportion to its events. */
+  int rc = braid__trace_check (path, error);
   if (rc != 0)
     return rc;
-  braid_trace_close (trace);
 
   sqlite3 *db = NULL;
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
     {
-      rc = fail (db, error, "cannot open for writing");
+      rc = fail_sqlite (db, error, "cannot open for writing");
       sqlite3_close (db);
       return rc;
     }
   sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
   sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+  sqlite3_limit (db, SQLITE_LIMIT_LENGTH, BRAID__MAX_VALUE_BYTES);
   sqlite3_busy_timeout (db, 2000);
   rc = braid__finalize (db, 0, 0, n_events, error);
   /* Fold the WAL back in, as a clean end does. */

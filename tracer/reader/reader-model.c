@@ -11,8 +11,12 @@
  *
  * The input is untrusted: ids, kinds and reasons may be anything, times
  * may go backwards. Nothing here trusts them beyond bounds checks: unknown
- * kinds are skipped, unknown tasks get a placeholder, and a slice never
- * ends before it starts.
+ * kinds are skipped, unknown tasks get a placeholder, a slice never ends
+ * before it starts nor opens before its task's previous slice ended, and
+ * every time and duration is clamped, as it comes in, to within
+ * BRAID_TRACE_TIME_LIMIT_NS of 0 (clamp_time). That is what lets every
+ * user of the model (totals here, the CLI, the viewer) subtract two
+ * times or add up a task's slices without overflow.
  */
 #include "trace-private.h"
 
@@ -97,11 +101,16 @@ typedef struct problem_note
   const char *type, *message;
 } problem_note;
 
+/* The detail of a deadlock lists the tasks that wait, up to this many
+ * bytes; the others are counted ("and N more"). A file may name millions. */
+#define MAX_DEADLOCK_DETAIL 65536
+
 typedef struct deadlock_note
 {
-  size_t problem;           /* index of the DEADLOCK problem */
+  size_t problem;           /* 1 + index of the open DEADLOCK problem, or 0 */
   char *detail;             /* grows with each DEADLOCK_TASK, malloc'd */
-  size_t len;
+  size_t len, cap;
+  uint64_t more;            /* tasks left out of detail */
 } deadlock_note;
 
 struct braid__builder
@@ -404,6 +413,14 @@ open_slice (braid__builder *b, int32_t idx, braid_trace_state state,
             uint32_t reason, uint64_t object, int64_t t, uint64_t step)
 {
   task_state *s = &b->states[idx];
+  /* A task's slices do not overlap (braid-trace.h): when a file's time
+   * goes back, the new slice opens where the task's last one began or
+   * ended. The sum of a task's slices then stays within the span of the
+   * trace's times. */
+  if (s->open && t < s->start_ns)
+    t = s->start_ns;
+  else if (!s->open && s->has_slice && t < s->last_end)
+    t = s->last_end;
   /* Compact mode derives a slice's end from the next start: a task whose
    * last slice closed at another time than this one opens (an untrusted
    * file) needs the full form. */
@@ -468,7 +485,9 @@ end_task (braid__builder *b, int32_t idx, int64_t t,
           braid_trace_outcome outcome)
 {
   braid_trace_task *task = &b->tasks[idx];
-  task->ended_ns = t;
+  /* Not before its last slice, which close_slice ended at t or later. */
+  const task_state *s = &b->states[idx];
+  task->ended_ns = s->has_slice && s->last_end > t ? s->last_end : t;
   task->outcome = outcome;
   if (outcome != BRAID_OUTCOME_DESTROYED_PENDING)
     {
@@ -487,15 +506,29 @@ object_task (braid__builder *b, uint64_t object)
   return braid__id_map_find (b->keys, b->vals, b->mask, object);
 }
 
+/* Adds one waiting task's @text to the open deadlock's detail (doubling
+ * its buffer: a deadlock may list many tasks). Returns 0 or -1. */
 static int
 deadlock_append (braid__builder *b, const char *text)
 {
   deadlock_note *d = &b->deadlock;
   size_t n = strlen (text);
-  char *p = realloc (d->detail, d->len + n + 3);
-  if (p == NULL)
-    return -1;
-  d->detail = p;
+  if (d->len + n + 2 > MAX_DEADLOCK_DETAIL)
+    {
+      d->more++;
+      return 0;
+    }
+  if (d->len + n + 3 > d->cap)
+    {
+      size_t cap = d->cap ? d->cap * 2 : 256;
+      while (cap < d->len + n + 3)
+        cap *= 2;
+      char *p = realloc (d->detail, cap);
+      if (p == NULL)
+        return -1;
+      d->detail = p;
+      d->cap = cap;
+    }
   if (d->len > 0)
     {
       memcpy (d->detail + d->len, "; ", 2);
@@ -506,10 +539,56 @@ deadlock_append (braid__builder *b, const char *text)
   return 0;
 }
 
+/* Gives the open deadlock (if any) its detail, copied into the arena
+ * once, when its list of tasks is complete: at the next deadlock and at
+ * the end. Returns 0 or -1. */
+static int
+deadlock_close (braid__builder *b)
+{
+  deadlock_note *d = &b->deadlock;
+  if (d->problem != 0 && (d->len > 0 || d->more > 0))
+    {
+      braid_trace_problem *p = &b->problems[d->problem - 1];
+      p->detail = d->more == 0
+                    ? braid__arena_strndup (b->trace->arena, d->detail,
+                                            d->len)
+                    : braid__arena_printf (b->trace->arena,
+                                           "%.*s; and %llu more", (int) d->len,
+                                           d->len ? d->detail : "",
+                                           (unsigned long long) d->more);
+      if (p->detail == NULL)
+        return -1;
+    }
+  d->problem = 0;
+  d->len = 0;
+  d->more = 0;
+  return 0;
+}
+
+/* @v clamped to [-BRAID_TRACE_TIME_LIMIT_NS, BRAID_TRACE_TIME_LIMIT_NS]:
+ * 73 years either side of the start of the trace, far beyond any real
+ * run, and small enough that the difference of two such times, or the
+ * sum of a task's back-to-back slices, fits in an int64_t. */
+static int64_t
+clamp_time (int64_t v)
+{
+  return v < -BRAID_TRACE_TIME_LIMIT_NS  ? -BRAID_TRACE_TIME_LIMIT_NS
+         : v > BRAID_TRACE_TIME_LIMIT_NS ? BRAID_TRACE_TIME_LIMIT_NS
+                                         : v;
+}
+
+/* A duration an event carries (a slow step's, a wait for the writer's):
+ * clamped to [0, BRAID_TRACE_TIME_LIMIT_NS]. */
+static int64_t
+clamp_duration (int64_t v)
+{
+  return v < 0 ? 0 : clamp_time (v);
+}
+
 int
 braid__builder_add (braid__builder *b, const braid__ev *ev)
 {
-  int64_t t = ev->t;
+  int64_t t = clamp_time (ev->t);
   if (t > b->last_t)
     b->last_t = t;
   int32_t idx = -1;
@@ -808,20 +887,23 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
         int32_t task = task_index (b, ev->task, t);
         if (task == -2)
           return -1;
+        int64_t duration = clamp_duration (ev->value);
         if (add_mark (b, BRAID_MARK_SLOW_STEP, task, t, point_step (b),
-                      ev->value)
+                      duration)
             != 0)
           return -1;
         braid_trace_problem *p
           = add_problem (b, BRAID_PROBLEM_SLOW_STEP, task, t);
         if (p == NULL)
           return -1;
-        p->duration_ns = ev->value;
+        p->duration_ns = duration;
         return 0;
       }
 
     case BRAID_EV_DEADLOCK:
       {
+        if (deadlock_close (b) != 0)
+          return -1;
         braid_trace_problem *p
           = add_problem (b, BRAID_PROBLEM_DEADLOCK, -1, t);
         if (p == NULL)
@@ -832,9 +914,6 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
           (long long) ev->value);
         if (p->summary == NULL)
           return -1;
-        free (b->deadlock.detail);
-        b->deadlock.detail = NULL;
-        b->deadlock.len = 0;
         b->deadlock.problem = b->n_problems;
         return 0;
       }
@@ -867,9 +946,7 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
         braid_trace_problem *p = &b->problems[b->deadlock.problem - 1];
         if (p->task < 0)
           p->task = task;
-        p->detail = braid__arena_strndup (b->trace->arena, b->deadlock.detail,
-                                          b->deadlock.len);
-        return p->detail == NULL ? -1 : 0;
+        return 0;
       }
 
     case BRAID_EV_OBSERVER_WAIT:
@@ -880,7 +957,7 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
         if (task < 0)
           task = b->running;
         return add_mark (b, BRAID_MARK_OBSERVER_WAIT, task, t,
-                         point_step (b), ev->value);
+                         point_step (b), clamp_duration (ev->value));
       }
 
     default:
@@ -911,6 +988,8 @@ static int
 compose_problems (braid__builder *b)
 {
   braid__arena *a = b->trace->arena;
+  if (deadlock_close (b) != 0)
+    return -1;
   for (size_t i = 0; i < b->n_notes; i++)
     {
       const problem_note *note = &b->notes[i];

@@ -17,6 +17,7 @@
  * holds one copy of those events while they are handed over.
  */
 #include "trace-private.h"
+#include "format/safe-text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,8 +34,13 @@
 
 #include <braid/braid.h>
 
-/* String ids above this are treated as corrupt rather than allocated. */
-#define MAX_STRING_ID (64u * 1024 * 1024)
+/* A strings table whose largest id is at most this many times its number
+ * of rows (plus some) is indexed by id; a sparser one (a hostile file:
+ * the recorder numbers strings from 1 without gaps) is kept sorted by id
+ * and searched, so that one row with id 2^32 - 1 cannot make the reader
+ * allocate 32 GiB of index. */
+#define STRINGS_DENSE_FACTOR 2
+#define STRINGS_DENSE_SLACK 4096
 
 static void
 set_error (char **error, const char *path, const char *fmt, ...)
@@ -51,9 +57,15 @@ set_error (char **error, const char *path, const char *fmt, ...)
   vsnprintf (msg, sizeof msg, fmt, ap);
   va_end (ap);
   size_t n = strlen (path) + strlen (msg) + 3;
-  *error = malloc (n);
-  if (*error != NULL)
-    snprintf (*error, n, "%s: %s", path, msg);
+  char *raw = malloc (n);
+  if (raw == NULL)
+    return;
+  snprintf (raw, n, "%s: %s", path, msg);
+  /* SQLite's messages can quote the file (names from its schema), and the
+   * path is the caller's bytes: whoever prints the message gets it safe
+   * for a terminal (safe-text.c), with its control characters escaped. */
+  *error = braid__text_terminal_dup (raw);
+  free (raw);
 }
 
 /* The message for a failed SQLite call on a file that passed the header
@@ -295,7 +307,11 @@ load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
       else if (strcmp (key, "clock") == 0)
         m->clock = arena_text (trace, text, len);
       else if (strcmp (key, "start_unix_ns") == 0)
-        m->start_unix_ns = num;
+        /* A wall-clock base: clamped to [0, 2^62] (braid-trace.h), so
+         * that it plus any time of the trace fits. */
+        m->start_unix_ns = num < 0                      ? 0
+                           : num > (int64_t) 1 << 62 ? (int64_t) 1 << 62
+                                                     : num;
       else if (strcmp (key, "complete") == 0)
         m->complete = num == 1;
       else if (strcmp (key, "schema_version") == 0)
@@ -307,58 +323,96 @@ load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
   return 0;
 }
 
+/* Loads the strings table, indexed by id when its ids are dense enough
+ * (STRINGS_DENSE_FACTOR) and sorted by id otherwise (trace->string_ids).
+ * Ids that no event can name (0, negative, above UINT32_MAX: events store
+ * them in 32 bits) are skipped. The memory is proportional to the rows the
+ * file holds, never to a number it claims. */
 static int
 load_strings (braid_trace *trace, sqlite3 *db, const char *path,
               char **error)
 {
   sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2 (db, "SELECT max(id) FROM strings", -1, &st,
-                               NULL);
-  int64_t max_id = 0;
+  int rc = sqlite3_prepare_v2 (db,
+                               "SELECT count(*), max(id) FROM strings"
+                               " WHERE id > 0 AND id <= 4294967295",
+                               -1, &st, NULL);
+  int64_t count = 0, max_id = 0;
   if (rc == SQLITE_OK && (rc = sqlite3_step (st)) == SQLITE_ROW)
     {
-      max_id = sqlite3_column_int64 (st, 0);
+      count = sqlite3_column_int64 (st, 0);
+      max_id = sqlite3_column_int64 (st, 1);
       rc = SQLITE_OK;
     }
   sqlite3_finalize (st);
   if (rc != SQLITE_OK)
     return sqlite_failure (error, path, db, rc);
-  if (max_id < 0)
-    max_id = 0;
-  if (max_id > MAX_STRING_ID)
-    max_id = MAX_STRING_ID;
-  trace->n_strings = (size_t) max_id + 1;
-  trace->strings = calloc (trace->n_strings, sizeof *trace->strings);
-  if (trace->strings == NULL)
+  if (count <= 0 || max_id <= 0)
+    return 0; /* no strings: every id reads "" */
+  bool dense = max_id <= count * STRINGS_DENSE_FACTOR + STRINGS_DENSE_SLACK;
+  size_t slots = dense ? (size_t) max_id + 1 : (size_t) count;
+  trace->strings = calloc (slots, sizeof *trace->strings);
+  if (!dense)
+    trace->string_ids = malloc (slots * sizeof *trace->string_ids);
+  if (trace->strings == NULL || (!dense && trace->string_ids == NULL))
     {
       set_error (error, path, "out of memory while loading the trace");
       return BRAID_ENOMEM;
     }
-  rc = sqlite3_prepare_v2 (db, "SELECT id, text FROM strings", -1, &st,
-                           NULL);
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT id, text FROM strings"
+                           " WHERE id > 0 AND id <= 4294967295 ORDER BY id",
+                           -1, &st, NULL);
   if (rc != SQLITE_OK)
     return sqlite_failure (error, path, db, rc);
+  size_t n = 0;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       int64_t id = sqlite3_column_int64 (st, 0);
-      if (id <= 0 || id > max_id)
-        continue; /* untrusted: an id we did not size for is dropped */
+      /* The counts were taken in this transaction; still, never write
+       * past what was sized. */
+      if (dense ? id > max_id : n == slots)
+        continue;
       const unsigned char *text = sqlite3_column_text (st, 1);
       int len = sqlite3_column_bytes (st, 1);
-      trace->strings[id] = (char *) arena_text (trace, text, len);
+      const char *copy = arena_text (trace, text, len);
+      if (dense)
+        trace->strings[id] = (char *) copy;
+      else
+        {
+          trace->string_ids[n] = (uint32_t) id;
+          trace->strings[n++] = (char *) copy;
+        }
     }
   sqlite3_finalize (st);
   if (rc != SQLITE_DONE)
     return sqlite_failure (error, path, db, rc);
+  trace->n_strings = dense ? slots : n;
   return 0;
 }
 
 const char *
 braid__trace_string (const braid_trace *trace, uint64_t id)
 {
-  if (id == 0 || id >= trace->n_strings || trace->strings[id] == NULL)
+  if (id == 0)
     return "";
-  return trace->strings[id];
+  if (trace->string_ids == NULL)
+    return id < trace->n_strings && trace->strings[id] != NULL
+             ? trace->strings[id]
+             : "";
+  /* Sparse: string_ids is sorted (ORDER BY id, and ids are unique). */
+  size_t lo = 0, hi = trace->n_strings;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (trace->string_ids[mid] < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < trace->n_strings && trace->string_ids[lo] == id
+           ? trace->strings[lo]
+           : "";
 }
 
 /* What feed_packed needs: the builder and the progress callback. */
@@ -573,6 +627,58 @@ compact_slices (braid_trace *trace)
   return 0;
 }
 
+/* Checks the file (check_file), opens it read-only as untrusted input
+ * and checks its schema (check_schema), inside a read transaction: a
+ * recording that is still running (or ending: finalization moves the
+ * batches into events) is read as one snapshot, never half before and
+ * half after a commit. Returns 0 with the connection in *db, or a code
+ * with the message in *error (*db is then NULL). */
+static int
+open_checked (const char *path, sqlite3 **out, char **error)
+{
+  *out = NULL;
+  int rc = check_file (path, error);
+  if (rc != 0)
+    return rc;
+  sqlite3 *db = NULL;
+  int src = sqlite3_open_v2 (path, &db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+  if (src != SQLITE_OK)
+    {
+      rc = sqlite_failure (error, path, db, src);
+      sqlite3_close (db);
+      return rc;
+    }
+  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+#ifdef SQLITE_DBCONFIG_TRUSTED_SCHEMA
+  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+#endif
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+  sqlite3_limit (db, SQLITE_LIMIT_LENGTH, BRAID__MAX_VALUE_BYTES);
+  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  rc = check_schema (db, path, error);
+  if (rc != 0)
+    {
+      sqlite3_close (db);
+      return rc;
+    }
+  *out = db;
+  return 0;
+}
+
+int
+braid__trace_check (const char *path, char **error)
+{
+  if (error != NULL)
+    *error = NULL;
+  sqlite3 *db = NULL;
+  int rc = open_checked (path, &db, error);
+  sqlite3_close (db);
+  return rc;
+}
+
 int
 braid_trace_open (const char *path, const braid_trace_load_options *options,
                   braid_trace **out, char **error)
@@ -586,10 +692,6 @@ braid_trace_open (const char *path, const braid_trace_load_options *options,
       set_error (error, path ? path : "(null)", "no trace file given");
       return BRAID_EINVAL;
     }
-  int rc = check_file (path, error);
-  if (rc != 0)
-    return rc;
-
   braid_trace *trace = calloc (1, sizeof *trace);
   if (trace == NULL || (trace->arena = braid__arena_new ()) == NULL)
     {
@@ -598,23 +700,7 @@ braid_trace_open (const char *path, const braid_trace_load_options *options,
       return BRAID_ENOMEM;
     }
   sqlite3 *db = NULL;
-  int src = sqlite3_open_v2 (path, &db,
-                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                             NULL);
-  if (src != SQLITE_OK)
-    {
-      rc = sqlite_failure (error, path, db, src);
-      goto fail;
-    }
-  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-#ifdef SQLITE_DBCONFIG_TRUSTED_SCHEMA
-  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-#endif
-  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
-  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
-  sqlite3_limit (db, SQLITE_LIMIT_LENGTH, 16 * 1024 * 1024);
-
-  rc = check_schema (db, path, error);
+  int rc = open_checked (path, &db, error);
   if (rc != 0)
     goto fail;
   rc = load_meta (trace, db, path, error);
@@ -669,6 +755,7 @@ braid_trace_close (braid_trace *trace)
   free (trace->objects);
   free (trace->problems);
   free (trace->strings);
+  free (trace->string_ids);
   free (trace->task_keys);
   free (trace->task_vals);
   free (trace->obj_keys);

@@ -435,6 +435,16 @@ finish (writer *w, braid__session *s)
           fprintf (stderr, "braid-trace: %s: cannot finalize: %s (the "
                    "batches stay in the file: run braid repair)\n",
                    s->path, error ? error : "?");
+          /* The run still ended cleanly and every event is in the
+           * batches: the trace is complete, only not finalized. Without
+           * this the reader would report a clean run as killed. */
+          char sql[160];
+          snprintf (sql, sizeof sql,
+                    "INSERT OR REPLACE INTO meta VALUES ('complete', 1);"
+                    "INSERT OR REPLACE INTO meta VALUES"
+                    " ('observer_waits', %llu)",
+                    (unsigned long long) atomic_load (&s->n_observer_waits));
+          sqlite3_exec (w->db, sql, NULL, NULL, NULL);
           w->failed = 1;
         }
       free (error);

@@ -1,0 +1,118 @@
+/* bench-finalize.c: finalization's time and peak memory, at two lengths.
+ *
+ * For each length (1M and 4M events by default), a child process records
+ * a synthetic ping-pong (recording-util.h) and dies without its clean end
+ * once the writer has committed every batch, as a killed program does.
+ * Then a fresh process (this executable, run again with --repair) runs
+ * braid_trace_repair on the file, which checks it and finalizes it: the
+ * batches become the events table. The parent times that process and
+ * reads its peak resident memory from wait4. Prints, per length:
+ *
+ *   bench finalize-s-per-million@<N>M VALUE s
+ *   bench finalize-peak-rss-mb@<N>M VALUE MB
+ *
+ * Finalization streams the batches into the table a batch at a time, so
+ * the peak should not grow with the length: the two peaks should be
+ * close (it was about 83 bytes per event when every event was held).
+ * Usage: bench-tracer-finalize [EVENTS...].
+ */
+#include <errno.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "recording-util.h"
+
+static double
+now_s (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+/* Runs @argv to its end; returns its exit status (-1 when it could not
+ * run) and its peak resident memory in *maxrss_kb. */
+static int
+run_measured (char *const *argv, long *maxrss_kb)
+{
+  pid_t pid = fork ();
+  if (pid < 0)
+    return -1;
+  if (pid == 0)
+    {
+      execv (argv[0], argv);
+      _exit (127);
+    }
+  int status = 0;
+  struct rusage ru;
+  pid_t got;
+  while ((got = wait4 (pid, &status, 0, &ru)) < 0 && errno == EINTR)
+    ;
+  if (got != pid)
+    return -1;
+  *maxrss_kb = ru.ru_maxrss;
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* Records and finalizes @n events, and prints the two figures. Returns 0
+ * or 1. */
+static int
+bench_length (const char *self, uint64_t n)
+{
+  char *path = test_trace_path ("finalize.db");
+  if (record_and_die (path, ping_pong_scenario, &n) != 0)
+    {
+      fprintf (stderr, "bench-finalize: the recording failed\n");
+      return 1;
+    }
+  uint64_t stored = (uint64_t) query_int_at (
+    path, "SELECT COALESCE (sum (n), 0) FROM batches");
+  char *argv[] = { (char *) self, "--repair", path, NULL };
+  long maxrss_kb = 0;
+  double t0 = now_s ();
+  int rc = run_measured (argv, &maxrss_kb);
+  double t1 = now_s ();
+  uint64_t rows
+    = rc == 0 ? (uint64_t) query_int_at (path, "SELECT count(*) FROM events")
+              : 0;
+  remove_trace (path);
+  g_free (path);
+  if (rc != 0 || rows != stored)
+    {
+      fprintf (stderr, "bench-finalize: repair failed (%d, %llu of %llu "
+               "events)\n", rc, (unsigned long long) rows,
+               (unsigned long long) stored);
+      return 1;
+    }
+  double millions = (double) stored / 1e6;
+  unsigned label = (unsigned) (n / 1000000);
+  printf ("%llu events finalized in %.2f s, peak %ld KiB\n",
+          (unsigned long long) stored, t1 - t0, maxrss_kb);
+  printf ("bench finalize-s-per-million@%uM %.3f s\n", label,
+          (t1 - t0) / millions);
+  printf ("bench finalize-peak-rss-mb@%uM %.1f MB\n", label,
+          (double) maxrss_kb * 1024 / 1e6);
+  fflush (stdout);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc == 3 && strcmp (argv[1], "--repair") == 0)
+    return repair_quietly (argv[2], 0);
+  char self[4096];
+  ssize_t len = readlink ("/proc/self/exe", self, sizeof self - 1);
+  if (len <= 0)
+    return 1;
+  self[len] = '\0';
+  uint64_t defaults[] = { 1000000, 4000000 };
+  int failed = 0;
+  if (argc > 1)
+    for (int i = 1; i < argc; i++)
+      failed |= bench_length (self, strtoull (argv[i], NULL, 10));
+  else
+    for (size_t i = 0; i < G_N_ELEMENTS (defaults); i++)
+      failed |= bench_length (self, defaults[i]);
+  return failed;
+}
