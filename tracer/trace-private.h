@@ -176,6 +176,9 @@ typedef struct braid__session
   pthread_t writer;
   int hooks_installed;
   size_t ring_capacity;         /* slots per producer ring */
+  /* meta.program and meta.arguments when the starter named them
+   * (braid_trace_start_with), NULL for the process's own command line. */
+  char *program, *arguments;
 } braid__session;
 
 enum

@@ -56,6 +56,41 @@ int braid_trace_start (const char *path);
  * code. */
 int braid_trace_stop (void);
 
+/* What braid_trace_start_with() takes besides the path. A zeroed struct
+ * (or NULL) starts recording as braid_trace_start() does. */
+typedef struct braid_trace_start_options
+{
+  /* meta.program and meta.arguments of the trace. NULL: argv[0] of the
+   * process and the rest of its command line. A runtime that runs the
+   * traced program inside an interpreter (python3 -m braid prog.py)
+   * names the program itself here. */
+  const char *program;
+  const char *arguments;
+  /* true: libbraid's hooks are left alone, and the caller records every
+   * event itself with braid_trace_record(). For a runtime other than
+   * libbraid (the braid Python module). */
+  bool foreign;
+} braid_trace_start_options;
+
+/* braid_trace_start_with:
+ * braid_trace_start() with @options (may be NULL). Returns the same. */
+int braid_trace_start_with (const char *path,
+                            const braid_trace_start_options *options);
+
+struct braid_event;
+
+/* braid_trace_record:
+ * Records @event (see braid-hooks.h for every kind and its fields) into
+ * the active recording, exactly as libbraid's hook would: it is the
+ * entry point of a runtime other than libbraid. The event's time_ns is
+ * stored as given, on the caller's loop clock: it must never decrease
+ * on one thread, and every thread's events must use one clock. Strings
+ * are copied; nothing else is kept. Call it on the thread the event
+ * happened on (each thread records into its own buffer, in order) with
+ * a BRAID_EV_LOOP_CREATED before the first event of each loop. Does
+ * nothing when no recording is active. Safe from any thread. */
+void braid_trace_record (const struct braid_event *event);
+
 /* braid_trace_repair:
  * What `braid repair` does: checks the trace at @path with the reader,
  * then finalizes it in place (expands its batches into the events table;

@@ -158,6 +158,12 @@ braid__cli_run (int argc, char **argv)
     unsetenv ("BRAID_TRACE");
   setup_modules ();
 
+  /* A Python program runs under the braid Python module. */
+  char **python = NULL;
+  if (braid__cli_run_python (argv + i, &python) != 0)
+    return CLI_EXIT_USAGE;
+  char **run = python ? python : argv + i;
+
   /* A close-on-exec pipe tells the parent whether exec failed. */
   int fds[2];
   if (pipe2 (fds, O_CLOEXEC) != 0)
@@ -175,7 +181,7 @@ braid__cli_run (int argc, char **argv)
   if (pid == 0)
     {
       close (fds[0]);
-      execvp (argv[i], argv + i);
+      execvp (run[0], run);
       int err = errno;
       if (write (fds[1], &err, sizeof err) < 0)
         _exit (127);
@@ -215,13 +221,19 @@ braid__cli_run (int argc, char **argv)
   struct stat st;
   if (!writable)
     return CLI_EXIT_USAGE;
+  /* The braid Python module says itself why it did not start (status
+   * 2): a missing file, a syntax error... */
+  bool said = python != NULL && WIFEXITED (status)
+              && WEXITSTATUS (status) == CLI_EXIT_USAGE;
+  free (python);
   if (stat (output, &st) != 0)
     {
-      fprintf (stderr,
-               "braid: no trace was written to %s: %s did not load the "
-               "tracer (is it linked with libbraid, and does it create a "
-               "loop?)\n",
-               output, argv[i]);
+      if (!said)
+        fprintf (stderr,
+                 "braid: no trace was written to %s: %s did not load the "
+                 "tracer (is it linked with libbraid, and does it create a "
+                 "loop?)\n",
+                 output, argv[i]);
       return CLI_EXIT_USAGE;
     }
   if (WIFSIGNALED (status))

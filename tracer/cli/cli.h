@@ -24,6 +24,14 @@ int braid__cli_render (int argc, char **argv);
 int braid__cli_repair (int argc, char **argv);
 int braid__cli_diff (int argc, char **argv);
 
+/* cli-run-python.c: when the NULL-terminated @argv that braid run runs is
+ * a Python program (a python interpreter and its arguments, or a .py
+ * file), stores in *out a new argv (malloc'd array of borrowed words)
+ * that runs it under the braid Python module, with PYTHONPATH set to
+ * find it; *out is NULL for any other program. Returns 0, or -1 after
+ * saying on stderr why a Python program cannot be traced. */
+int braid__cli_run_python (char **argv, char ***out);
+
 /* Opens @path with the reader; on failure prints the reader's one-line
  * message as "braid: <file>: <problem>" and returns NULL. */
 braid_trace *braid__cli_open (const char *path);

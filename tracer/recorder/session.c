@@ -123,9 +123,11 @@ round_up_pow2 (size_t n)
   return p;
 }
 
-int
-braid__trace_begin (const char *path, int install_hooks,
-                    size_t ring_capacity)
+/* Starts a session: braid__trace_begin with the meta.program and
+ * meta.arguments of braid_trace_start_with (NULL: the command line). */
+static int
+begin (const char *path, int install_hooks, size_t ring_capacity,
+       const char *program, const char *arguments)
 {
   braid__session *s = &braid__the_session;
   if (path == NULL || path[0] == '\0')
@@ -143,7 +145,12 @@ braid__trace_begin (const char *path, int install_hooks,
   braid__producers_free (s);
   free (s->path);
   s->path = strdup (path);
-  if (s->path == NULL)
+  free (s->program);
+  free (s->arguments);
+  s->program = program ? strdup (program) : NULL;
+  s->arguments = program ? strdup (arguments ? arguments : "") : NULL;
+  if (s->path == NULL || (program != NULL && s->arguments == NULL)
+      || (program != NULL && s->program == NULL))
     {
       pthread_mutex_unlock (&control);
       return BRAID_ENOMEM;
@@ -189,9 +196,34 @@ braid__trace_begin (const char *path, int install_hooks,
 }
 
 int
+braid__trace_begin (const char *path, int install_hooks,
+                    size_t ring_capacity)
+{
+  return begin (path, install_hooks, ring_capacity, NULL, NULL);
+}
+
+int
 braid_trace_start (const char *path)
 {
-  return braid__trace_begin (path, 1, 0);
+  return begin (path, 1, 0, NULL, NULL);
+}
+
+int
+braid_trace_start_with (const char *path,
+                        const braid_trace_start_options *options)
+{
+  braid_trace_start_options none = { 0 };
+  if (options == NULL)
+    options = &none;
+  return begin (path, !options->foreign, 0, options->program,
+                options->arguments);
+}
+
+void
+braid_trace_record (const braid_event *event)
+{
+  if (event != NULL)
+    braid__trace_hook (NULL, event);
 }
 
 int

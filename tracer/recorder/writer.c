@@ -209,6 +209,14 @@ create_file (writer *w, braid__session *s)
     return BRAID_EINVAL;
   char *program, *arguments;
   read_cmdline (&program, &arguments);
+  if (s->program != NULL)
+    {
+      /* The starter named the program (an interpreter's script). */
+      free (program);
+      free (arguments);
+      program = strdup (s->program);
+      arguments = strdup (s->arguments ? s->arguments : "");
+    }
   struct timespec now;
   clock_gettime (CLOCK_REALTIME, &now);
   set_meta_int (w, "schema_version", BRAID_TRACE_SCHEMA_VERSION);

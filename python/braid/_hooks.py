@@ -1,0 +1,249 @@
+"""_hooks.py: where braid hooks asyncio, and the table of what waits mean.
+
+install() patches asyncio's event loop classes once, before the program
+runs (python/DESIGN.md says why these places):
+
+- BaseEventLoop.create_task runs each new coroutine inside a
+  braid._recorder.Task, which sees every step of the (unchanged, C) Task;
+- BaseSelectorEventLoop.__init__ gives each loop its recorder
+  (braid._recorder.Loop), which is also its selector's select: iterations,
+  polls, the virtual clock;
+- BaseEventLoop.call_soon (in C) sees futures wake their tasks;
+- BaseEventLoop.close, run_forever, run_in_executor, call_exception_handler
+  and, under the virtual clock, time;
+- sys.stdout and sys.stderr become braid._recorder.Output wrappers.
+
+Everything else of asyncio is left as it is: the same Task and Future
+classes run the program, in the same order.
+"""
+import asyncio
+import collections.abc
+import os
+import sys
+import types
+
+from asyncio import base_events, coroutines, locks, queues, selector_events
+from asyncio import streams, tasks, threads
+
+from . import _recorder
+
+# braid_wait_reason (include/braid/braid-hooks.h): stable numbers.
+SLEEP, TASK, FUTURE, GATHER, WAIT = 2, 3, 4, 5, 6
+EVENT, LOCK, SEMAPHORE, CONDITION, QUEUE, IO, THREAD = 7, 8, 9, 10, 11, 12, 13
+# How the recorder finds the object of the wait (python/recorder/recorder.h).
+HOW_FUTURE, HOW_SELF, HOW_SLEEP = 0, 1, 2
+
+_installed = False
+
+
+def _code_objects(func):
+    """The code of @func and of the functions defined inside it."""
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return []
+    found, todo = [], [code]
+    while todo:
+        c = todo.pop()
+        found.append(c)
+        todo.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    return found
+
+
+def _coroutine_functions(namespace):
+    """Every coroutine function of a module or class (not inherited)."""
+    for value in vars(namespace).values():
+        if isinstance(value, (staticmethod, classmethod)):
+            value = value.__func__
+        if isinstance(value, type) and value.__module__ == namespace.__name__:
+            yield from _coroutine_functions(value)
+        elif (isinstance(value, types.FunctionType)
+              and value.__code__.co_flags & 0x80):  # CO_COROUTINE
+            yield value
+
+
+def reasons_table():
+    """Code object -> reason | how << 8: a task whose chain of awaits goes
+    through that code waits for that reason. The outermost such frame
+    names the wait (a Condition's wait on its lock is a Condition wait)."""
+    table = {}
+
+    def add(func, reason, how=HOW_FUTURE, nested=False):
+        codes = _code_objects(func) if nested else [func.__code__]
+        for code in codes:
+            table.setdefault(code, reason | how << 8)
+
+    add(tasks.sleep, SLEEP, HOW_SLEEP)
+    for f in (tasks.wait, tasks._wait, tasks.wait_for,
+              getattr(tasks, "_cancel_and_wait", None)):
+        if f is not None:
+            add(f, WAIT)
+    add(tasks.as_completed, WAIT, nested=True)
+    add(locks.Event.wait, EVENT, HOW_SELF)
+    add(locks.Lock.acquire, LOCK, HOW_SELF)
+    add(locks.Semaphore.acquire, SEMAPHORE, HOW_SELF)
+    add(locks.Condition.wait, CONDITION, HOW_SELF)
+    add(locks.Condition.wait_for, CONDITION, HOW_SELF)
+    for name in ("get", "put", "join"):
+        add(getattr(queues.Queue, name), QUEUE, HOW_SELF)
+    add(threads.to_thread, THREAD)
+    taskgroups = getattr(asyncio, "taskgroups", None)
+    if taskgroups is not None:
+        add(taskgroups.TaskGroup.__aexit__, GATHER, HOW_SELF)
+    # Sockets and streams: the stream (self) when there is one.
+    for f in _coroutine_functions(streams):
+        add(f, IO, HOW_SELF if f.__qualname__.startswith("Stream") else
+            HOW_FUTURE)
+    for module in (selector_events, base_events):
+        for f in _coroutine_functions(module):
+            if f.__name__ not in ("shutdown_asyncgens",
+                                  "shutdown_default_executor"):
+                add(f, IO)
+    return table
+
+
+def _housekeeping_codes():
+    """asyncio.run's own clean-up coroutines: not the program's tasks, and
+    not recorded (braid's runtime does this clean-up without tasks)."""
+    names = ("shutdown_asyncgens", "shutdown_default_executor")
+    return {getattr(base_events.BaseEventLoop, n).__code__
+            for n in names if hasattr(base_events.BaseEventLoop, n)}
+
+
+def install(program, virtual=False, slow_ms=100.0):
+    """Patches asyncio for recording (once) and tells the recorder how.
+    @program names the loops' program; @virtual switches on the virtual
+    clock; a step longer than @slow_ms is a slow step."""
+    global _installed
+    BaseEventLoop = base_events.BaseEventLoop
+    Selector = selector_events.BaseSelectorEventLoop
+    if _installed:
+        return
+    _installed = True
+
+    orig_call_soon = BaseEventLoop.call_soon
+    lib_dirs = tuple(os.path.dirname(os.path.abspath(m.__file__)) + os.sep
+                     for m in (asyncio, sys.modules[__package__]))
+    _recorder.configure(
+        virtual=virtual, slow_ms=slow_ms, reasons=reasons_table(),
+        task_type=asyncio.Task, gathering_type=tasks._GatheringFuture,
+        cancelled_type=asyncio.CancelledError, call_soon=orig_call_soon,
+        lib_dirs=lib_dirs)
+    # asyncio accepts any collections.abc.Coroutine as a task's coroutine.
+    collections.abc.Coroutine.register(_recorder.Task)
+    housekeeping = _housekeeping_codes()
+    wrap = _recorder.wrap
+    task_created = _recorder.task_created
+
+    orig_create_task = BaseEventLoop.create_task
+
+    def create_task(self, coro, *args, **kwargs):
+        if (coroutines.iscoroutine(coro)
+                and getattr(coro, "cr_code", None) not in housekeeping):
+            wrapped = wrap(coro)
+        else:
+            wrapped = coro
+        task = orig_create_task(self, wrapped, *args, **kwargs)
+        if wrapped is not coro:
+            task_created(wrapped, task, self)
+        return task
+
+    orig_init = Selector.__init__
+
+    def __init__(self, *args, **kwargs):
+        orig_init(self, *args, **kwargs)
+        if not _recorder.recording():
+            return
+        recorder = _recorder.Loop(self, program)
+        self._braid = recorder
+        # An instance attribute: _run_once's self._selector.select(...)
+        # calls the recorder, which calls the selector's own select.
+        self._selector.select = recorder
+
+    orig_close = BaseEventLoop.close
+
+    def close(self):
+        was_closed = self.is_closed()
+        orig_close(self)
+        recorder = self.__dict__.get("_braid")
+        if recorder is not None and not was_closed:
+            recorder.closed()
+
+    orig_run_forever = BaseEventLoop.run_forever
+
+    def run_forever(self):
+        recorder = self.__dict__.get("_braid")
+        if recorder is not None:
+            recorder.run_begin()
+        try:
+            return orig_run_forever(self)
+        finally:
+            if recorder is not None:
+                recorder.run_end()
+
+    orig_run_in_executor = BaseEventLoop.run_in_executor
+
+    def run_in_executor(self, executor, func, *args):
+        fut = orig_run_in_executor(self, executor, func, *args)
+        recorder = self.__dict__.get("_braid")
+        if recorder is not None:
+            recorder.executor_future(fut)
+        return fut
+
+    orig_call_exception_handler = BaseEventLoop.call_exception_handler
+    never_retrieved = ("Task exception was never retrieved",
+                       "Future exception was never retrieved")
+
+    # Bound here, not looked up in the module: asyncio reports tasks freed
+    # while the interpreter shuts down, when module globals are gone.
+    recording = _recorder.recording
+    report_never_retrieved = _recorder.never_retrieved
+    report_destroyed = _recorder.destroyed_pending
+    set_quiet = _recorder.quiet
+
+    def call_exception_handler(self, context):
+        quiet = False
+        try:
+            message = context.get("message")
+            if recording():
+                if message in never_retrieved and "exception" in context:
+                    report_never_retrieved(context.get("future"),
+                                           context["exception"])
+                    quiet = True
+                elif (message == "Task was destroyed but it is pending!"
+                      and context.get("task") is not None):
+                    report_destroyed(context["task"])
+                    quiet = True
+        except Exception:
+            pass  # the recorder never stands in the way of asyncio's report
+        # What asyncio prints about a problem the trace records as one is
+        # not the program's output.
+        if quiet:
+            set_quiet(True)
+        try:
+            return orig_call_exception_handler(self, context)
+        finally:
+            if quiet:
+                set_quiet(False)
+
+    BaseEventLoop.create_task = create_task
+    BaseEventLoop.call_soon = _recorder.instancemethod(_recorder.call_soon)
+    BaseEventLoop.close = close
+    BaseEventLoop.run_forever = run_forever
+    BaseEventLoop.run_in_executor = run_in_executor
+    BaseEventLoop.call_exception_handler = call_exception_handler
+    Selector.__init__ = __init__
+    if virtual:
+        orig_time = BaseEventLoop.time
+
+        def time(self):
+            recorder = self.__dict__.get("_braid")
+            if recorder is None:
+                return orig_time(self)
+            return recorder.time()
+
+        BaseEventLoop.time = time
+
+    if sys.stdout is not None:
+        sys.stdout = _recorder.Output(sys.stdout, 1)
+    if sys.stderr is not None:
+        sys.stderr = _recorder.Output(sys.stderr, 2)
