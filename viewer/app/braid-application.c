@@ -1,11 +1,12 @@
 /* braid-application.c: BraidApplication.
  *
  * Owns the application-wide pieces: command-line options (--version;
- * --self-test, --select and --show, hidden from --help), app.quit, every accelerator of the app and its windows in
- * one table, the style sheet, the windows' icon, app.about (the dialog is
- * braid-about.c's), and which window a file opens in. The
- * shortcuts window comes from gtk/help-overlay.ui in the resources, which
- * GtkApplication wires to win.show-help-overlay (Ctrl+?).
+ * --self-test, --select and --show, hidden from --help), app.quit, every
+ * accelerator of the app and its windows in one table, the style sheet,
+ * the windows' icon, app.about (the dialog is braid-about.c's), and which
+ * window a file opens in. The shortcuts window comes from
+ * gtk/help-overlay.ui in the resources, which GtkApplication wires to
+ * win.show-help-overlay (Ctrl+?).
  */
 #include "braid-application.h"
 
