@@ -140,9 +140,16 @@ main (int argc, char **argv)
 braid_trace *
 braid__cli_open (const char *path)
 {
+  return braid__cli_open_with (path, NULL);
+}
+
+braid_trace *
+braid__cli_open_with (const char *path,
+                      const braid_trace_load_options *load)
+{
   braid_trace *trace = NULL;
   char *error = NULL;
-  if (braid_trace_open (path, NULL, &trace, &error) != 0)
+  if (braid_trace_open (path, load, &trace, &error) != 0)
     {
       fprintf (stderr, "braid: %s\n",
                error ? error : "cannot load the trace");

@@ -29,6 +29,7 @@
  * Nothing here is hot: a trace is read once, each step described once.
  */
 #include "cli.h"
+#include "safe-text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -97,30 +98,40 @@ typedef enum
 {
   BEGAN_CREATED, /* the task's first step; `by` is its creator */
   BEGAN_YIELD,   /* after its own sleep(0) */
-  BEGAN_WOKEN,   /* woken from `reason` by `by` (-1: the loop) */
+  BEGAN_WOKEN,   /* woken from began_reason by `by` (-1: the loop) */
   BEGAN_UNKNOWN, /* the trace does not say (a window, a cut trace) */
 } began_kind;
 
 /* How a step ended. */
 typedef enum
 {
-  ENDED_WAIT,    /* suspended on `reason` (BRAID_WAIT_YIELD for sleep(0)) */
-  ENDED_OUTCOME, /* the task ended: `outcome` */
+  ENDED_WAIT,    /* suspended on ended_reason (BRAID_WAIT_YIELD: sleep(0)) */
+  ENDED_OUTCOME, /* the task ended: ended_reason is its outcome */
   ENDED_RUNNING, /* still running when the trace ended */
 } ended_kind;
 
+/* One step of a compared task: 32 bytes, as a trace may hold tens of
+ * millions. */
 typedef struct step
 {
-  uint64_t step;     /* the trace's step number */
-  int64_t iteration; /* index in the trace's iterations, -1 if none */
+  uint64_t step; /* the trace's step number */
   int64_t start_ns;
   uint32_t task;
-  began_kind began;
-  uint32_t began_reason; /* braid_wait_reason woken from */
   int32_t by;            /* creator or waker task index; -1: the loop */
-  ended_kind ended;
-  uint32_t ended_reason; /* braid_wait_reason, or braid_trace_outcome */
+  uint16_t began_reason; /* braid_wait_reason woken from */
+  uint16_t ended_reason; /* braid_wait_reason, or braid_trace_outcome */
+  uint8_t began;         /* began_kind */
+  uint8_t ended;         /* ended_kind */
 } step;
+
+/* What the diff reads of a slice, from the full or the compact model. */
+typedef struct slice_view
+{
+  braid_trace_state state;
+  uint32_t wait_reason;
+  uint64_t start_step;
+  int64_t start_ns;
+} slice_view;
 
 /* What the diff keeps of one trace. */
 typedef struct side
@@ -131,13 +142,17 @@ typedef struct side
   size_t n_tasks;
   const braid_trace_iteration *iterations;
   size_t n_iterations;
-  size_t n_loops;
+  /* The slices: compact when the reader could keep them so (a third of
+   * the memory), else full. */
+  const braid_trace_compact_slice *cslices;
+  const braid_trace_slice *slices;
   /* Per task: its matching key (a name, or "" for an unnamed task, and
    * the task's rank among the tasks of that key, from 1), the name to
    * print, whether it is left out as the runtime's, whether it is
    * compared, and its partner in the other trace (-1: none). */
   const char **key;
   uint32_t *rank;
+  bool *rank_shown; /* the label says the rank (name#K) */
   char **label;
   bool *internal;
   bool *compared;
@@ -230,26 +245,36 @@ name_tasks (side *s)
       bool same = j > 0 && strcmp (s->key[idx[j - 1]], s->key[i]) == 0;
       s->rank[i] = same ? s->rank[idx[j - 1]] + 1 : 1;
     }
+  /* A name that several tasks share gets its rank; the runtime's tasks
+   * and the unnamed ones keep their own name. Names are the program's
+   * bytes: escaped for the terminal. */
   for (size_t j = 0; j < m; j++)
     {
       size_t i = idx[j];
-      bool shared
-          = (j > 0 && strcmp (s->key[idx[j - 1]], s->key[i]) == 0)
-            || (j + 1 < m && strcmp (s->key[idx[j + 1]], s->key[i]) == 0);
-      const char *name = s->tasks[i].name;
-      size_t len = strlen (name) + 16;
-      s->label[i] = malloc (len);
-      if (s->label[i] == NULL)
-        {
-          free (idx);
-          return -1;
-        }
-      if (shared && s->key[i][0] != '\0')
-        snprintf (s->label[i], len, "%s#%u", name, s->rank[i]);
-      else
-        snprintf (s->label[i], len, "%s", name);
+      if (s->key[i][0] != '\0'
+          && ((j > 0 && strcmp (s->key[idx[j - 1]], s->key[i]) == 0)
+              || (j + 1 < m && strcmp (s->key[idx[j + 1]], s->key[i]) == 0)))
+        s->rank_shown[i] = true;
     }
   free (idx);
+  for (size_t i = 0; i < n; i++)
+    {
+      char *name = braid__text_terminal_dup (s->tasks[i].name);
+      if (name == NULL)
+        return -1;
+      if (!s->rank_shown[i])
+        {
+          s->label[i] = name;
+          continue;
+        }
+      size_t len = strlen (name) + 16;
+      s->label[i] = malloc (len);
+      if (s->label[i] != NULL)
+        snprintf (s->label[i], len, "%s#%u", name, s->rank[i]);
+      free (name);
+      if (s->label[i] == NULL)
+        return -1;
+    }
   return 0;
 }
 
@@ -318,6 +343,78 @@ by_step (const void *pa, const void *pb)
   return a->step < b->step ? -1 : a->step > b->step;
 }
 
+static slice_view
+slice_at (const side *s, size_t i)
+{
+  if (s->cslices != NULL)
+    {
+      const braid_trace_compact_slice *c = &s->cslices[i];
+      return (slice_view){ (braid_trace_state)c->state, c->wait_reason,
+                           c->start_step, c->start_ns };
+    }
+  const braid_trace_slice *f = &s->slices[i];
+  return (slice_view){ f->state, f->wait_reason, f->start_step, f->start_ns };
+}
+
+/* A wait reason or outcome as a step keeps it: a file's may be anything,
+ * and one beyond 16 bits reads as unknown rather than as another. */
+static uint16_t
+small_reason (uint32_t reason)
+{
+  return reason > UINT16_MAX ? UINT16_MAX : (uint16_t)reason;
+}
+
+static bool
+is_wake_edge (const braid_trace_edge *e)
+{
+  return (e->kind == BRAID_EDGE_WAKE || e->kind == BRAID_EDGE_GATHER)
+         && e->to >= 0;
+}
+
+/* Fills @st (its step, time and task set) with how the step of task @i
+ * whose running slice is @k began and ended. @waker is the task that
+ * last woke the task before this step (-2: none). */
+static void
+describe_slices (const side *s, size_t i, size_t k, int32_t waker, step *st)
+{
+  const braid_trace_task *task = &s->tasks[i];
+  st->began = BEGAN_UNKNOWN;
+  st->by = -1;
+  if (k > 0)
+    {
+      slice_view prev = slice_at (s, task->first_slice + k - 1);
+      if (prev.state == BRAID_STATE_READY
+          && prev.wait_reason == BRAID_WAIT_YIELD)
+        st->began = BEGAN_YIELD;
+      else if (k == 1 && prev.state == BRAID_STATE_READY
+               && prev.wait_reason == BRAID_WAIT_NONE)
+        {
+          st->began = BEGAN_CREATED;
+          st->by = task->parent;
+        }
+      else if (prev.state == BRAID_STATE_READY)
+        {
+          st->began = BEGAN_WOKEN;
+          st->began_reason = small_reason (prev.wait_reason);
+          if (waker != -2)
+            st->by = waker;
+        }
+    }
+  if (k + 1 < task->n_slices)
+    {
+      st->ended = ENDED_WAIT;
+      st->ended_reason
+          = small_reason (slice_at (s, task->first_slice + k + 1).wait_reason);
+    }
+  else if (task->ended_ns >= 0)
+    {
+      st->ended = ENDED_OUTCOME;
+      st->ended_reason = small_reason (task->outcome);
+    }
+  else
+    st->ended = ENDED_RUNNING;
+}
+
 /* Collects the steps of the compared tasks of @s with how each began and
  * ended. The waker of a step comes from the wake edges into its task:
  * edges appear in event order, each wake-up's edges (several for a
@@ -328,40 +425,41 @@ by_step (const void *pa, const void *pb)
 static int
 collect_steps (side *s)
 {
-  size_t n_slices, n_edges;
-  const braid_trace_slice *slices
-      = braid_trace_get_slices (s->trace, &n_slices);
+  size_t n_edges;
   const braid_trace_edge *edges = braid_trace_get_edges (s->trace, &n_edges);
+  /* The running slices are the steps (one per resumption); counted
+   * rather than taken from n_steps, so that the array fits them
+   * whatever the file says. */
   size_t total = 0;
   for (size_t i = 0; i < s->n_tasks; i++)
     if (s->compared[i])
-      total += s->tasks[i].n_steps;
+      for (size_t k = 0; k < s->tasks[i].n_slices; k++)
+        total += slice_at (s, s->tasks[i].first_slice + k).state
+                 == BRAID_STATE_RUNNING;
   /* Wake edges grouped by the task they wake, in their order. */
   size_t *wake_first = calloc (s->n_tasks + 1, sizeof *wake_first);
   size_t *wake = malloc ((n_edges ? n_edges : 1) * sizeof *wake);
+  size_t *cursor = malloc ((s->n_tasks ? s->n_tasks : 1) * sizeof *cursor);
   s->steps = malloc ((total ? total : 1) * sizeof *s->steps);
   s->order = malloc ((total ? total : 1) * sizeof *s->order);
-  if (wake_first == NULL || wake == NULL || s->steps == NULL
+  if (wake_first == NULL || wake == NULL || cursor == NULL || s->steps == NULL
       || s->order == NULL)
-    goto fail;
+    {
+      free (wake_first);
+      free (wake);
+      free (cursor);
+      return -1;
+    }
   for (size_t e = 0; e < n_edges; e++)
-    if ((edges[e].kind == BRAID_EDGE_WAKE || edges[e].kind == BRAID_EDGE_GATHER)
-        && edges[e].to >= 0)
+    if (is_wake_edge (&edges[e]))
       wake_first[edges[e].to + 1]++;
   for (size_t i = 0; i < s->n_tasks; i++)
     wake_first[i + 1] += wake_first[i];
-  {
-    size_t *cursor = malloc ((s->n_tasks ? s->n_tasks : 1) * sizeof *cursor);
-    if (cursor == NULL)
-      goto fail;
-    memcpy (cursor, wake_first, s->n_tasks * sizeof *cursor);
-    for (size_t e = 0; e < n_edges; e++)
-      if ((edges[e].kind == BRAID_EDGE_WAKE
-           || edges[e].kind == BRAID_EDGE_GATHER)
-          && edges[e].to >= 0)
-        wake[cursor[edges[e].to]++] = e;
-    free (cursor);
-  }
+  memcpy (cursor, wake_first, s->n_tasks * sizeof *cursor);
+  for (size_t e = 0; e < n_edges; e++)
+    if (is_wake_edge (&edges[e]))
+      wake[cursor[edges[e].to]++] = e;
+  free (cursor);
 
   size_t n = 0;
   for (size_t i = 0; i < s->n_tasks; i++)
@@ -371,58 +469,22 @@ collect_steps (side *s)
       if (!s->compared[i])
         continue;
       const braid_trace_task *task = &s->tasks[i];
-      const braid_trace_slice *sl = slices + task->first_slice;
       size_t w = wake_first[i], w_end = wake_first[i + 1];
-      for (size_t k = 0; k < task->n_slices && n < total; k++)
+      for (size_t k = 0; k < task->n_slices; k++)
         {
-          if (sl[k].state != BRAID_STATE_RUNNING)
+          slice_view sl = slice_at (s, task->first_slice + k);
+          if (sl.state != BRAID_STATE_RUNNING)
             continue;
           step *st = &s->steps[n];
-          *st = (step){
-            .step = sl[k].start_step,
-            .iteration
-            = braid_trace_step_iteration (s->trace, sl[k].start_step),
-            .start_ns = sl[k].start_ns,
-            .task = (uint32_t)i,
-            .began = BEGAN_UNKNOWN,
-            .by = -1,
-          };
-          const braid_trace_slice *prev = k > 0 ? &sl[k - 1] : NULL;
-          if (prev != NULL && prev->state == BRAID_STATE_READY
-              && prev->wait_reason == BRAID_WAIT_YIELD)
-            st->began = BEGAN_YIELD;
-          else if (prev != NULL && k == 1 && prev->state == BRAID_STATE_READY
-                   && prev->wait_reason == BRAID_WAIT_NONE)
-            {
-              st->began = BEGAN_CREATED;
-              st->by = task->parent;
-            }
-          else if (prev != NULL && prev->state == BRAID_STATE_READY)
-            {
-              st->began = BEGAN_WOKEN;
-              st->began_reason = prev->wait_reason;
-            }
+          *st = (step){ .step = sl.start_step,
+                        .start_ns = sl.start_ns,
+                        .task = (uint32_t)i };
           /* The wake-ups that came before this step: the last one woke
            * it. */
           int32_t waker = -2;
           while (w < w_end && edges[wake[w]].step <= st->step)
             waker = edges[wake[w++]].from;
-          if (st->began == BEGAN_WOKEN && waker != -2)
-            st->by = waker;
-          const braid_trace_slice *next
-              = k + 1 < task->n_slices ? &sl[k + 1] : NULL;
-          if (next != NULL)
-            {
-              st->ended = ENDED_WAIT;
-              st->ended_reason = next->wait_reason;
-            }
-          else if (task->ended_ns >= 0)
-            {
-              st->ended = ENDED_OUTCOME;
-              st->ended_reason = task->outcome;
-            }
-          else
-            st->ended = ENDED_RUNNING;
+          describe_slices (s, i, k, waker, st);
           s->n_task_steps[i]++;
           n++;
         }
@@ -435,11 +497,6 @@ collect_steps (side *s)
   free (wake_first);
   free (wake);
   return 0;
-
-fail:
-  free (wake_first);
-  free (wake);
-  return -1;
 }
 
 /* -------------------------------------------------------------------- */
@@ -557,9 +614,10 @@ step_difference (const side *a, const step *x, const side *b, const step *y,
 static const char *
 step_place (const side *s, const step *st, char *buf, size_t size)
 {
-  if (st->iteration >= 0)
+  int64_t i = braid_trace_step_iteration (s->trace, st->step);
+  if (i >= 0)
     {
-      const braid_trace_iteration *it = &s->iterations[st->iteration];
+      const braid_trace_iteration *it = &s->iterations[i];
       snprintf (buf, size, "loop %u, iteration %u, step %llu", it->loop + 1,
                 it->number, (unsigned long long)st->step);
     }
@@ -590,13 +648,17 @@ print_step_line (const char *tag, const side *s, const step *st, bool show_time)
 }
 
 /* The position of the step after @at in @s's step order: the end of its
- * iteration's run of steps. */
+ * iteration's run of steps, the steps before the next iteration began. */
 static size_t
 round_end (const side *s, size_t at)
 {
+  int64_t it
+      = braid_trace_step_iteration (s->trace, s->steps[s->order[at]].step);
+  size_t next = (size_t)(it + 1);
+  uint64_t bound
+      = next < s->n_iterations ? s->iterations[next].first_step : UINT64_MAX;
   size_t e = at;
-  int64_t it = s->steps[s->order[at]].iteration;
-  while (e < s->n_steps && s->steps[s->order[e]].iteration == it)
+  while (e < s->n_steps && s->steps[s->order[e]].step < bound)
     e++;
   return e;
 }
@@ -820,6 +882,7 @@ side_free (side *s)
       free (s->label[i]);
   free (s->key);
   free (s->rank);
+  free (s->rank_shown);
   free (s->label);
   free (s->internal);
   free (s->compared);
@@ -836,23 +899,29 @@ side_free (side *s)
 static int
 side_open (side *s)
 {
-  s->trace = braid__cli_open (s->path);
+  /* Compact slices hold what a step needs (state, reason, step, start),
+   * and are what lets two large traces fit in memory at once. */
+  braid_trace_load_options load = { .compact = true };
+  s->trace = braid__cli_open_with (s->path, &load);
   if (s->trace == NULL)
     return CLI_EXIT_USAGE;
+  s->cslices = braid_trace_get_compact_slices (s->trace, NULL);
+  s->slices = braid_trace_get_slices (s->trace, NULL);
   s->tasks = braid_trace_get_tasks (s->trace, &s->n_tasks);
   s->iterations = braid_trace_get_iterations (s->trace, &s->n_iterations);
   size_t n = s->n_tasks ? s->n_tasks : 1;
   s->key = calloc (n, sizeof *s->key);
   s->rank = calloc (n, sizeof *s->rank);
+  s->rank_shown = calloc (n, sizeof *s->rank_shown);
   s->label = calloc (n, sizeof *s->label);
   s->internal = calloc (n, sizeof *s->internal);
   s->compared = calloc (n, sizeof *s->compared);
   s->match = malloc (n * sizeof *s->match);
   s->first_step = calloc (n, sizeof *s->first_step);
   s->n_task_steps = calloc (n, sizeof *s->n_task_steps);
-  if (s->key == NULL || s->rank == NULL || s->label == NULL
-      || s->internal == NULL || s->compared == NULL || s->match == NULL
-      || s->first_step == NULL || s->n_task_steps == NULL
+  if (s->key == NULL || s->rank == NULL || s->rank_shown == NULL
+      || s->label == NULL || s->internal == NULL || s->compared == NULL
+      || s->match == NULL || s->first_step == NULL || s->n_task_steps == NULL
       || name_tasks (s) != 0)
     {
       fprintf (stderr, "braid: diff: out of memory\n");
@@ -916,10 +985,18 @@ print_header (const char *tag, const side *s)
   size_t compared = 0;
   for (size_t i = 0; i < s->n_tasks; i++)
     compared += s->compared[i];
-  printf ("%s  %s: %s%s%s, %zu compared step%s, %zu compared task%s%s\n", tag,
-          s->path, m->program, m->arguments[0] ? " " : "", m->arguments,
-          s->n_steps, s->n_steps == 1 ? "" : "s", compared,
-          compared == 1 ? "" : "s", m->complete ? "" : " (incomplete trace)");
+  printf ("%s  ", tag);
+  braid__text_fputs_terminal (s->path, stdout);
+  fputs (": ", stdout);
+  braid__text_fputs_terminal (m->program, stdout);
+  if (m->arguments[0] != '\0')
+    {
+      putchar (' ');
+      braid__text_fputs_terminal (m->arguments, stdout);
+    }
+  printf (", %zu compared step%s, %zu compared task%s%s\n", s->n_steps,
+          s->n_steps == 1 ? "" : "s", compared, compared == 1 ? "" : "s",
+          m->complete ? "" : " (incomplete trace)");
 }
 
 int
@@ -1011,8 +1088,14 @@ braid__cli_diff (int argc, char **argv)
               found = task_selected (sides[s], i, names + k, 1);
           if (!found)
             {
-              usage_error ("no task named '%s' in %s or %s", names[k], a.path,
-                           b.path);
+              char *name = braid__text_terminal_dup (names[k]);
+              char *pa = braid__text_terminal_dup (a.path);
+              char *pb = braid__text_terminal_dup (b.path);
+              usage_error ("no task named '%s' in %s or %s", name ? name : "?",
+                           pa ? pa : "A", pb ? pb : "B");
+              free (name);
+              free (pa);
+              free (pb);
               goto out;
             }
         }

@@ -35,6 +35,9 @@ int braid__cli_run_python (char **argv, char ***out);
 /* Opens @path with the reader; on failure prints the reader's one-line
  * message as "braid: <file>: <problem>" and returns NULL. */
 braid_trace *braid__cli_open (const char *path);
+/* braid__cli_open with the load options @load (may be NULL). */
+braid_trace *braid__cli_open_with (const char *path,
+                                   const braid_trace_load_options *load);
 
 /* Formats @ns as a short human duration ("12.3 ms") into @buf. */
 const char *braid__cli_duration (int64_t ns, char *buf, size_t size);
