@@ -166,7 +166,7 @@ test_extreme_times_are_clamped (void)
     "UPDATE events SET t = 9223372036854775807 WHERE seq % 3 = 1",
     "UPDATE events SET t = 9223372036854775807 - seq * 7",
     "UPDATE events SET t = -9223372036854775808 + seq",
-    "UPDATE events SET value = -9223372036854775808 WHERE kind = 17;"
+    "UPDATE events SET value = -9223372036854775808 WHERE kind = 20;"
     "UPDATE events SET t = 4611686018427387904 * (seq % 2)",
   };
   char *good = record (three_tasks);

@@ -609,8 +609,10 @@ braid__batches_open (sqlite3 *db, uint64_t first_seq, braid__batches **out,
   if (rc != SQLITE_OK)
     goto fail;
 
-  /* One stream per producer; ids are unique, so the order is total. */
-  qsort (it->refs, it->n_refs, sizeof *it->refs, cmp_ref);
+  /* One stream per producer; ids are unique, so the order is total.
+   * (No batches: refs is NULL, which qsort may not be given.) */
+  if (it->n_refs > 1)
+    qsort (it->refs, it->n_refs, sizeof *it->refs, cmp_ref);
   size_t n_streams = 0;
   for (size_t i = 0; i < it->n_refs; i++)
     n_streams += i == 0 || it->refs[i].producer != it->refs[i - 1].producer;
