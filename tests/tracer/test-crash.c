@@ -241,6 +241,63 @@ test_exit_without_stop_flushes (void)
   g_free (path);
 }
 
+/* When finalization fails at a clean end (here SQLite runs out of memory,
+ * under sqlite3_hard_heap_limit64), the writer says why in words ("out of
+ * memory", not SQLite's "not an error"), leaves the batches for braid
+ * repair, and keeps the trace marked complete: the run did end cleanly,
+ * and the reader must not call it killed. */
+static void
+test_a_failed_finalization_keeps_a_clean_run_complete (void)
+{
+  char *path = test_trace_path ("nomem.db");
+  if (g_test_subprocess ())
+    {
+      path = g_strdup (g_getenv ("BRAID_TEST_TRACE"));
+      g_assert_cmpint (braid__trace_begin (path, 0, 0), ==, 0);
+      feed (BRAID_EV_TASK_CREATED, 1, 1, 0, 0, 0, 0, 1, "main", "f", "x.c");
+      for (uint64_t i = 0; i < 20000; i++)
+        feed (BRAID_EV_OUTPUT, 2 + i, 1, 0, 0, 0, 4, 1, "tick", NULL, NULL);
+      while (atomic_load (&braid__the_session.n_events) < 20001)
+        g_usleep (1000);
+      g_usleep (20000); /* the commit */
+      sqlite3_hard_heap_limit64 (sqlite3_memory_used () + 16384);
+      braid_trace_stop ();
+      return;
+    }
+  g_setenv ("BRAID_TEST_TRACE", path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*cannot finalize*out of memory*run braid "
+                             "repair*");
+  g_test_trap_assert_stderr_unmatched ("*not an error*");
+
+  g_assert_cmpint (query_int_at (path, "SELECT value FROM meta"
+                                       " WHERE key = 'complete'"),
+                   ==, 1);
+  g_assert_cmpint (query_int_at (path, "SELECT count(*) FROM meta"
+                                       " WHERE key = 'finalized'"),
+                   ==, 0);
+  /* Every event is still in a batch (the ticks, and any wait for the
+   * writer that the full ring caused). */
+  uint64_t packed = (uint64_t) query_int_at (path, "SELECT sum(n) FROM"
+                                                   " batches");
+  g_assert_cmpuint (packed, >=, 20001);
+  braid_trace *trace = open_or_fail (path);
+  const braid_trace_meta *m = braid_trace_get_meta (trace);
+  g_assert_true (m->complete);
+  g_assert_cmpuint (m->n_events, ==, packed);
+  size_t n;
+  braid_trace_get_problems (trace, &n);
+  g_assert_cmpuint (n, ==, 0);
+  braid_trace_close (trace);
+  uint64_t stored = 0;
+  char *error = NULL;
+  g_assert_cmpint (braid_trace_repair (path, &stored, &error), ==, 0);
+  g_assert_cmpuint (stored, ==, packed);
+  remove_trace (path);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -259,5 +316,8 @@ main (int argc, char **argv)
                    test_sigint_flushes_and_reraises);
   g_test_add_func ("/tracer/crash/exit-without-stop-flushes",
                    test_exit_without_stop_flushes);
+  g_test_add_func ("/tracer/crash/a-failed-finalization-keeps-a-clean-run-"
+                   "complete",
+                   test_a_failed_finalization_keeps_a_clean_run_complete);
   return g_test_run ();
 }

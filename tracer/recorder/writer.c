@@ -445,7 +445,9 @@ finish (writer *w, braid__session *s)
                    s->path, error ? error : "?");
           /* The run still ended cleanly and every event is in the
            * batches: the trace is complete, only not finalized. Without
-           * this the reader would report a clean run as killed. */
+           * this the reader would report a clean run as killed. The
+           * page cache goes first, in case memory is what ran out. */
+          sqlite3_db_release_memory (w->db);
           char sql[160];
           snprintf (sql, sizeof sql,
                     "INSERT OR REPLACE INTO meta VALUES ('complete', 1);"
