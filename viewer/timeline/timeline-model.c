@@ -101,6 +101,11 @@ build_tree (braid_timeline_model *m)
 
 #define RUN_SAMPLE 8
 
+/* The running sums cannot overflow: the reader keeps every time within
+ * BRAID_TRACE_TIME_LIMIT_NS of 0 and a task's slices apart (braid-trace.h),
+ * so a task's running time is at most 2^62 ns, whatever the file says.
+ * tests/fuzz/fuzz-trace.c builds this model from hostile files under
+ * UBSan. */
 static int
 build_prefix_sums (braid_timeline_model *m)
 {
