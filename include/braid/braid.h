@@ -1014,7 +1014,10 @@ void braid_dns_free (char **addresses); /* accepts NULL */
 
 /* TCP streams (asyncio's StreamReader and StreamWriter in one object).
  * Only one task may read a stream at a time (else BRAID_EBUSY); writes
- * from several tasks go out in call order. */
+ * from several tasks go out in call order. The first stream sets SIGPIPE
+ * to be ignored, as CPython does at startup, unless the program installed
+ * a handler of its own: a write to a peer that has gone then fails with
+ * UV_EPIPE instead of killing the process. */
 typedef struct braid_stream braid_stream;
 typedef struct braid_tcp_server braid_tcp_server;
 

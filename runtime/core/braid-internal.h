@@ -216,8 +216,9 @@ braid__freed (const void *obj)
  * store right before free() is a dead store the compiler removes. */
 #define braid__forget(field) (*(volatile __typeof__ (field) *)&(field) = 0)
 
-/* The magic numbers of braid__check_object, one per kind of object that
- * has no reference count (set at creation, cleared by the free). */
+/* The magic numbers of braid__check_object, one per kind of object (set
+ * at creation, cleared by the free; no two bytes alike, so a block filled
+ * with one byte never reads as one). */
 enum
 {
   BRAID__MAGIC_EVENT = 0x62457674,     /* "bEvt" */
@@ -227,6 +228,11 @@ enum
   BRAID__MAGIC_QUEUE = 0x62517565,     /* "bQue" */
   BRAID__MAGIC_GROUP = 0x62477270,     /* "bGrp" */
   BRAID__MAGIC_AGEN = 0x6241676e,      /* "bAgn" */
+  /* Reference-counted objects have one too: a reference count alone
+   * does not survive MALLOC_PERTURB_, which fills freed blocks with a
+   * byte that reads as a large count. */
+  BRAID__MAGIC_ERROR = 0x62457272,  /* "bErr" */
+  BRAID__MAGIC_FUTURE = 0x62467574, /* "bFut" (tasks too) */
 };
 
 #endif /* BRAID_INTERNAL_H */

@@ -56,7 +56,8 @@ struct braid_error
    * bytes of a freed block, so a released error still reads 0 here until
    * its memory is reused, which braid_error_unref checks. */
   int refcount;
-  int code; /* the return code raising it produced */
+  int code;       /* the return code raising it produced */
+  uint32_t magic; /* BRAID__MAGIC_ERROR until freed */
   /* Copies owned by the error (one block, file first; NULL when both are
    * NULL): an error outlives the stack buffer, the task and the loop
    * that raised it, so it keeps nothing it does not own. */
@@ -69,6 +70,9 @@ struct braid_error
   braid_error **subs;
   size_t nsubs;
 };
+
+/* For braid__check_object: @e (an error) was not freed. */
+#define ERROR_ALIVE(e) ((e)->magic == BRAID__MAGIC_ERROR && (e)->refcount > 0)
 
 /* A new error object that is not made current (refcount 1). */
 BRAID_HIDDEN braid_error *braid__error_new (const braid_error_type *type,
@@ -222,8 +226,8 @@ struct braid_future
   uint64_t id;
   braid_loop *loop;
   /* After 16 bytes: glibc's free list overwrites the first 16 bytes of a
-   * freed block, so a released future still reads 0 here until its
-   * memory is reused, which braid_future_unref checks. */
+   * freed block, so a released future still reads 0 here (and magic, below,
+   * 0) until its memory is reused, which braid_future_unref checks. */
   int refcount;
   uint8_t state;
   bool is_task;
@@ -237,6 +241,7 @@ struct braid_future
   bool is_private;
   uint32_t ncbs;
   uint32_t capcbs;
+  uint32_t magic; /* BRAID__MAGIC_FUTURE until freed (braid_future_unref) */
   void *result;
   braid_error *error; /* FUT_ERROR, FUT_CANCELLED */
   braid__callback *cbs;
@@ -248,6 +253,9 @@ struct braid_future
    * wake-up through done callbacks still names who caused it. */
   uint64_t completer;
 };
+
+/* For braid__check_object: @f (a future or a task's) was not freed. */
+#define FUTURE_ALIVE(f) ((f)->magic == BRAID__MAGIC_FUTURE && (f)->refcount > 0)
 
 enum
 {

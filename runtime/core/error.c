@@ -176,6 +176,7 @@ error_alloc (const braid_error_type *type, int code, const char *file, int line,
 {
   braid_error *e = braid__xcalloc (1, sizeof *e);
   e->refcount = 1;
+  e->magic = BRAID__MAGIC_ERROR;
   e->type = type ? type : BRAID_EXCEPTION;
   e->code = code ? code : code_for_type (e->type);
   e->message = message;
@@ -326,7 +327,7 @@ braid__raise_code (int code, const char *what)
 int
 braid_reraise (braid_error *error)
 {
-  braid__check_object (error, "braid_reraise", "error", error->refcount > 0);
+  braid__check_object (error, "braid_reraise", "error", ERROR_ALIVE (error));
   return braid__error_set_current (braid_error_ref (error));
 }
 
@@ -359,7 +360,7 @@ braid_error_ref (braid_error *error)
   if (error)
     {
       braid__check_object (error, "braid_error_ref", "error",
-                           error->refcount > 0);
+                           ERROR_ALIVE (error));
       error->refcount++;
     }
   return error;
@@ -371,7 +372,7 @@ braid_error_unref (braid_error *error)
   while (error)
     {
       braid__check_object (error, "braid_error_unref", "error",
-                           error->refcount > 0);
+                           ERROR_ALIVE (error));
       if (--error->refcount > 0)
         return;
       braid_error *cause = error->cause;
@@ -380,7 +381,7 @@ braid_error_unref (braid_error *error)
       free (error->subs);
       free (error->message);
       free_site (error);
-      braid__forget (error->refcount);
+      braid__forget (error->magic);
       free (error);
       error = cause;
     }

@@ -57,6 +57,7 @@ braid__future_init (braid_future *f, braid_loop *loop, uint64_t id,
 {
   memset (f, 0, sizeof *f);
   f->refcount = 1;
+  f->magic = BRAID__MAGIC_FUTURE;
   f->loop = loop;
   f->id = id;
   f->is_task = is_task;
@@ -98,7 +99,7 @@ braid__future_new_private (braid_loop *loop)
 braid_future *
 braid_future_ref (braid_future *f)
 {
-  braid__check_object (f, "braid_future_ref", "future", f->refcount > 0);
+  braid__check_object (f, "braid_future_ref", "future", FUTURE_ALIVE (f));
   f->refcount++;
   return f;
 }
@@ -118,7 +119,7 @@ braid_future_unref (braid_future *f)
 {
   if (!f)
     return;
-  braid__check_object (f, "braid_future_unref", "future", f->refcount > 0);
+  braid__check_object (f, "braid_future_unref", "future", FUTURE_ALIVE (f));
   if (f->is_task)
     {
       braid_task_unref (future_as_task (f));
@@ -130,7 +131,7 @@ braid_future_unref (braid_future *f)
     braid__report_never_retrieved (f);
   braid__future_release_cbs (f);
   braid_error_unref (f->error);
-  braid__forget (f->refcount);
+  braid__forget (f->magic);
   free (f);
 }
 

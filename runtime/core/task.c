@@ -74,6 +74,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
    * must (the coroutine is set up at the first step). */
   braid_future *f = &t->fut;
   f->refcount = 2; /* the caller's and the loop's (while pending) */
+  f->magic = BRAID__MAGIC_FUTURE;
   f->state = FUT_PENDING;
   f->is_task = true;
   f->retrieved = f->gathered = f->reported = f->close_wait = false;
@@ -144,7 +145,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
 braid_task *
 braid_task_ref (braid_task *t)
 {
-  braid__check_object (t, "braid_task_ref", "task", t->fut.refcount > 0);
+  braid__check_object (t, "braid_task_ref", "task", FUTURE_ALIVE (&t->fut));
   t->fut.refcount++;
   return t;
 }
@@ -172,6 +173,7 @@ braid__task_free (braid_task *t)
   braid_loop *loop = t->loop;
   /* Keep the memory for the next spawn (not under ASan, which must see
    * every use after free). */
+  braid__forget (t->fut.magic);
   if (loop && !BRAID_ASAN_BUILD && loop->nfree_tasks < 256)
     {
       t->next = loop->free_tasks;
@@ -179,7 +181,6 @@ braid__task_free (braid_task *t)
       loop->nfree_tasks++;
       return;
     }
-  braid__forget (t->fut.refcount);
   free (t);
 }
 
@@ -188,7 +189,7 @@ braid_task_unref (braid_task *t)
 {
   if (!t)
     return;
-  braid__check_object (t, "braid_task_unref", "task", t->fut.refcount > 0);
+  braid__check_object (t, "braid_task_unref", "task", FUTURE_ALIVE (&t->fut));
   if (--t->fut.refcount > 0)
     return;
   /* Rule 27: nobody can read this error any more. */

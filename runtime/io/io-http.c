@@ -567,28 +567,49 @@ raise_curl (const braid_http_request *req, http_op *h)
   if (h->out_of_memory)
     return braid__raise_code_on (BRAID_ENOMEM, call, what);
   if (h->headers_too_large)
-    {
-      braid_raise (BRAID_OS_ERROR, "%s: the response headers exceed %zu bytes",
-                   what, MAX_HEADER_BYTES);
-      return BRAID_EFAILED;
-    }
+    return braid__raise_as_at (BRAID_OS_ERROR, BRAID_EFAILED, NULL, 0, call,
+                               "%s: the response headers exceed %zu bytes",
+                               what, MAX_HEADER_BYTES);
+  int code = 0;
   switch (h->result)
     {
     case CURLE_COULDNT_RESOLVE_HOST:
-      return braid__raise_code_on (UV_EAI_NONAME, call, what);
+      code = UV_EAI_NONAME;
+      break;
     case CURLE_COULDNT_CONNECT:
-      return braid__raise_code_on (UV_ECONNREFUSED, call, what);
-    case CURLE_OPERATION_TIMEDOUT:
-      return braid__raise_code_on (BRAID_ETIMEDOUT, call, what);
-    case CURLE_RECV_ERROR:
+      code = UV_ECONNREFUSED;
+      break;
     case CURLE_GOT_NOTHING:
-      return braid__raise_code_on (UV_ECONNRESET, call, what);
+      code = UV_ECONNRESET;
+      break;
+    case CURLE_RECV_ERROR:
+      /* Also a malformed response (bad chunked framing): only a reset is
+       * one. */
+      if (!h->errbuf[0] || strstr (h->errbuf, "reset"))
+        code = UV_ECONNRESET;
+      break;
+    case CURLE_OPERATION_TIMEDOUT:
+      return braid__raise_as_at (BRAID_TIMEOUT_ERROR, BRAID_ETIMEDOUT, NULL, 0,
+                                 call, "%s: timed out (%s)", what, detail);
     case CURLE_OUT_OF_MEMORY:
-      return braid__raise_code_on (BRAID_ENOMEM, call, what);
+      /* libcurl 7.88 fails a response header line longer than its limit
+       * (CURL_MAX_HTTP_HEADER, 100 KiB) with this code too, without a
+       * message: far likelier than memory running out, and the server's
+       * doing, so an OSError that says both. */
+      if (!h->errbuf[0])
+        detail = "a response header line longer than 100 KiB (or libcurl "
+                 "ran out of memory)";
+      break;
     default:
-      braid_raise (BRAID_OS_ERROR, "%s: %s", what, detail);
-      return BRAID_EFAILED;
+      break;
     }
+  /* libuv's code where there is one, so callers can test for a refused
+   * connection; libcurl's reason in the message either way. */
+  if (code)
+    return braid__raise_as_at (BRAID_OS_ERROR, code, NULL, 0, call,
+                               "%s: %s (%s)", what, uv_strerror (code), detail);
+  return braid__raise_as_at (BRAID_OS_ERROR, BRAID_EFAILED, NULL, 0, call,
+                             "%s: %s", what, detail);
 }
 
 int

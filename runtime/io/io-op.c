@@ -71,6 +71,12 @@ braid__io_op_complete (braid__io_op *op, int status)
   braid_future *f = op->fut;
   if (f)
     {
+      /* This runs inside uv_run. A completion from a libuv timer (a
+       * libcurl timeout, a transfer libcurl fails in its timer callback)
+       * comes before libuv computes its poll timeout: with another
+       * handle open, the poll would then block although the woken task
+       * is ready. Stopping the loop makes that poll return at once. */
+      uv_stop (braid_loop_uv (braid__future_loop (f)));
       op->fut = NULL;
       braid__future_set_cancel_fn (f, NULL, NULL);
       if (op->cancelled)

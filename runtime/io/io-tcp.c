@@ -14,11 +14,14 @@
  * wait at once (the bytes still go out). The stream and server structs are
  * reference counted (the user, the libuv handle, each waiting op) and
  * freed only after their close callback (libuv's rule). Streams set
- * TCP_NODELAY, as asyncio does. Not hot beyond
+ * TCP_NODELAY, as asyncio does, and the first one sets SIGPIPE to be
+ * ignored (a closed peer is then UV_EPIPE, not death). Not hot beyond
  * the memcpy of each chunk.
  */
 #define _GNU_SOURCE
 #include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,9 +84,26 @@ stream_close_cb (uv_handle_t *h)
 
 static void stream_close_at_loop_close (braid__closer *c);
 
+/* A write to a peer that has gone raises SIGPIPE, whose default action
+ * kills the process: a server would die of any client that disconnects
+ * early. As CPython does at startup (asyncio then sees EPIPE), the first
+ * stream ignores SIGPIPE, unless the program installed a handler of its
+ * own. A write then fails with UV_EPIPE. */
+static pthread_once_t sigpipe_once = PTHREAD_ONCE_INIT;
+
+static void
+ignore_sigpipe (void)
+{
+  struct sigaction old;
+  if (sigaction (SIGPIPE, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO)
+      && old.sa_handler == SIG_DFL)
+    signal (SIGPIPE, SIG_IGN);
+}
+
 static braid_stream *
 stream_new (braid_loop *loop)
 {
+  pthread_once (&sigpipe_once, ignore_sigpipe);
   braid_stream *s = braid__xcalloc (1, sizeof *s);
   s->loop = loop;
   s->refs = 2; /* the user's and the handle's */

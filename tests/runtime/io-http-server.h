@@ -1,10 +1,22 @@
 /* io-http-server.h: a tiny HTTP/1.1 server on braid's own TCP server, for
- * the HTTP client's tests: keep-alive connections, Content-Length bodies,
- * and a few paths:
+ * the HTTP client's tests and the samples' failure tests
+ * (tests/samples/bad-http-server.c): keep-alive connections,
+ * Content-Length bodies, and a few paths:
  *   /delay/<ms>  answers "slept <ms>" after sleeping that long;
- *   /hang        never answers (for cancellation);
+ *   /hang        never answers (for cancellation and timeouts);
  *   /missing     404;
  *   anything else 200 "hello from <path>".
+ * and the ways a server misbehaves, each of which a client must turn into
+ * a clean error:
+ *   /close          closes the connection without answering;
+ *   /huge-header    sends one header line of 1 MiB;
+ *   /many-headers   sends 5000 headers of 100 bytes;
+ *   /bad-chunked    announces chunked encoding and sends a chunk size
+ *                   that is not hexadecimal;
+ *   /truncated      promises 1000 bytes of body, sends 10 and closes;
+ *   /garbage        answers with something that is not HTTP;
+ *   /redirect-loop  redirects to itself, forever;
+ *   /redirect-file  redirects to file:///etc/os-release.
  * It counts connections and requests so tests can check reuse.
  */
 #ifndef IO_HTTP_SERVER_H
@@ -25,6 +37,81 @@ typedef struct
   int requests;
 } test_http_server;
 
+/* Writes @n bytes of @c to @s, a chunk at a time. */
+static int
+test_http_write_fill (braid_stream *s, char c, size_t n)
+{
+  char chunk[4096];
+  memset (chunk, c, sizeof chunk);
+  while (n > 0)
+    {
+      size_t k = n < sizeof chunk ? n : sizeof chunk;
+      if (braid_stream_write (s, chunk, k) < 0)
+        return -1;
+      n -= k;
+    }
+  return 0;
+}
+
+/* Answers the misbehaving paths. Returns 0 when @path is not one, 1 when
+ * the connection may go on, -1 when it must close. */
+static int
+test_http_misbehave (braid_stream *s, const char *path)
+{
+  if (strcmp (path, "/close") == 0)
+    return -1;
+  if (strcmp (path, "/huge-header") == 0)
+    {
+      braid_stream_write_str (s, "HTTP/1.1 200 OK\r\nX-Huge: ");
+      test_http_write_fill (s, 'h', (size_t)1 << 20);
+      braid_stream_write_str (s, "\r\nContent-Length: 0\r\n\r\n");
+      return -1;
+    }
+  if (strcmp (path, "/many-headers") == 0)
+    {
+      braid_stream_write_str (s, "HTTP/1.1 200 OK\r\n");
+      for (int i = 0; i < 5000; i++)
+        {
+          char line[128];
+          snprintf (line, sizeof line, "X-Header-%04d: %0*d\r\n", i, 83, i);
+          if (braid_stream_write_str (s, line) < 0)
+            return -1;
+        }
+      braid_stream_write_str (s, "Content-Length: 0\r\n\r\n");
+      return -1;
+    }
+  if (strcmp (path, "/bad-chunked") == 0)
+    {
+      braid_stream_write_str (s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: "
+                                 "chunked\r\n\r\nzz-not-hex\r\nbody\r\n");
+      return -1;
+    }
+  if (strcmp (path, "/truncated") == 0)
+    {
+      braid_stream_write_str (s, "HTTP/1.1 200 OK\r\nContent-Length: 1000"
+                                 "\r\n\r\n0123456789");
+      return -1;
+    }
+  if (strcmp (path, "/garbage") == 0)
+    {
+      braid_stream_write_str (s, "this is not HTTP\r\n\r\n");
+      return -1;
+    }
+  if (strcmp (path, "/redirect-loop") == 0
+      || strcmp (path, "/redirect-file") == 0)
+    {
+      char head[256];
+      snprintf (head, sizeof head,
+                "HTTP/1.1 302 Found\r\nLocation: %s\r\n"
+                "Content-Length: 0\r\n\r\n",
+                strcmp (path, "/redirect-loop") == 0
+                    ? "/redirect-loop"
+                    : "file:///etc/os-release");
+      return braid_stream_write_str (s, head) < 0 ? -1 : 1;
+    }
+  return 0;
+}
+
 static void *
 test_http_conn (braid_stream *s, void *arg)
 {
@@ -44,6 +131,11 @@ test_http_conn (braid_stream *s, void *arg)
         break;
       int status = 200;
       char body[1200];
+      int bad = test_http_misbehave (s, path);
+      if (bad < 0)
+        break;
+      if (bad > 0)
+        continue;
       if (strncmp (path, "/delay/", 7) == 0)
         {
           int ms = atoi (path + 7);

@@ -3,6 +3,8 @@
  * error set failing with it.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <uv.h>
 
 #include "braid-internal.h"
@@ -152,6 +154,54 @@ test_task_returning_with_current_error_fails_with_it (void)
   g_assert_cmpint (core_count_never_retrieved, ==, 0);
 }
 
+/* Raises as the I/O calls do, with the function name and message made
+ * in a buffer on this task's stack. */
+static void *
+raises_from_a_stack_buffer (void *arg)
+{
+  char what[64];
+  snprintf (what, sizeof what, "GET http://example.invalid/%d", 7);
+  braid__raise_code_on (UV_ECONNREFUSED, what, what);
+  memset (what, 'X', sizeof what - 1);
+  return NULL;
+}
+
+/* An error owns everything it prints: read after the buffer was
+ * overwritten, and after braid_run closed the loop and freed the task's
+ * stack. */
+static void
+test_error_outlives_its_loop_and_buffers (void)
+{
+  g_assert_cmpint (braid_run (raises_from_a_stack_buffer, NULL, NULL), ==,
+                   UV_ECONNREFUSED);
+  braid_error *e = braid_error_catch (BRAID_OS_ERROR);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (braid_error_function (e), ==,
+                   "GET http://example.invalid/7");
+  g_assert_cmpstr (braid_error_message (e), ==,
+                   "GET http://example.invalid/7: connection refused");
+  char *printed = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream (&printed, &len);
+  braid_error_print (e, out);
+  fclose (out);
+  g_assert_cmpstr (printed, ==,
+                   "OSError: GET http://example.invalid/7: connection "
+                   "refused (raised by GET http://example.invalid/7)\n");
+  free (printed);
+  braid_error_unref (e);
+
+  /* The site of braid_raise_at is copied too. */
+  char file[16] = "x.c", func[16] = "fn";
+  braid_raise_at (BRAID_VALUE_ERROR, file, 3, func, "%s", "m");
+  memset (file, 0, sizeof file);
+  memset (func, 0, sizeof func);
+  e = braid_error_catch (NULL);
+  g_assert_cmpstr (braid_error_file (e), ==, "x.c");
+  g_assert_cmpstr (braid_error_function (e), ==, "fn");
+  braid_error_unref (e);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -165,6 +215,8 @@ main (int argc, char **argv)
                    test_codes_follow_the_type);
   g_test_add_func ("/runtime/error/print-shows-sites-and-causes",
                    test_print_shows_sites_and_causes);
+  g_test_add_func ("/runtime/error/error-outlives-its-loop-and-buffers",
+                   test_error_outlives_its_loop_and_buffers);
   g_test_add_func ("/runtime/error/task-returning-with-error-fails-with-it",
                    test_task_returning_with_current_error_fails_with_it);
   return g_test_run ();

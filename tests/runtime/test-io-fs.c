@@ -67,8 +67,40 @@ missing_main (void *arg)
   g_assert_nonnull (e);
   g_assert_cmpint (braid_error_code (e), ==, -ENOENT);
   g_assert_nonnull (strstr (braid_error_message (e), "no such file"));
+  /* The message names the file, the error the call. */
+  g_assert_nonnull (strstr (braid_error_message (e), path));
+  g_assert_cmpstr (braid_error_function (e), ==, "braid_file_open");
   braid_error_unref (e);
+
+  /* So do stat, unlink and writes into a directory that is not there. */
+  braid_stat st;
+  g_assert_cmpint (braid_fs_stat (path, &st), ==, -ENOENT);
+  e = braid_error_catch (BRAID_OS_ERROR);
+  g_assert_nonnull (strstr (braid_error_message (e), path));
+  g_assert_cmpstr (braid_error_function (e), ==, "braid_fs_stat");
+  braid_error_unref (e);
+  g_assert_cmpint (braid_fs_unlink (path), ==, -ENOENT);
+  e = braid_error_catch (BRAID_OS_ERROR);
+  g_assert_nonnull (strstr (braid_error_message (e), path));
+  braid_error_unref (e);
+  char *deep = g_build_filename (path, "child", NULL);
+  g_assert_cmpint (braid_fs_write_file (deep, "x", 1), ==, -ENOENT);
+  e = braid_error_catch (BRAID_OS_ERROR);
+  g_assert_nonnull (strstr (braid_error_message (e), deep));
+  braid_error_unref (e);
+  g_free (deep);
   g_free (path);
+
+  /* A read error names the file that was opened. */
+  braid_file *f = NULL;
+  g_assert_cmpint (braid_file_open (tmpdir, O_RDONLY, 0, &f), ==, 0);
+  char buf[8];
+  g_assert_cmpint (braid_file_read (f, buf, sizeof buf, 0), ==, -EISDIR);
+  e = braid_error_catch (BRAID_OS_ERROR);
+  g_assert_nonnull (strstr (braid_error_message (e), tmpdir));
+  g_assert_cmpstr (braid_error_function (e), ==, "braid_file_read");
+  braid_error_unref (e);
+  g_assert_cmpint (braid_file_close (f), ==, 0);
   return NULL;
 }
 

@@ -2,11 +2,18 @@
  * against a real HTTP/1.1 server on loopback written with braid's TCP
  * server (io-http-server.h): status, headers and body; connection reuse
  * through one client; concurrent requests overlap; a cancelled request is
- * abandoned cleanly; transport failures raise.
+ * abandoned cleanly; transport failures raise. And what a client must
+ * refuse: schemes other than http and https (in the URL or a redirect)
+ * unless widened, redirect loops past the cap, sub-millisecond timeouts
+ * that would mean none, and each way a server can misbehave, whose errors
+ * must name the request and stay printable after the loop is closed.
  */
 #define _GNU_SOURCE
 #include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include <braid/braid.h>
@@ -260,6 +267,212 @@ test_timeouts_and_refusals_raise (void)
   g_assert_cmpint (braid_run (timeout_main, NULL, NULL), ==, 0);
 }
 
+/* Requests @url through @c and expects it to fail with @code; returns
+ * the error (a new reference). */
+static braid_error *
+expect_failure (braid_http_client *c, const char *url, int code)
+{
+  braid_http_response r;
+  int rc = braid_http_client_get (c, url, &r);
+  if (rc != code)
+    g_error ("GET %s returned %d (%s), not %d", url, rc, braid_strerror (rc),
+             code);
+  g_assert_null (r.body);
+  braid_error *e = braid_error_catch (NULL);
+  g_assert_nonnull (e);
+  return e;
+}
+
+static void *
+schemes_main (void *arg)
+{
+  (void)arg;
+  test_http_server_start (&server);
+  braid_http_client *c = braid_http_client_new ();
+  /* The URL and a redirect alike. */
+  braid_error *e = expect_failure (c, "file:///etc/os-release", BRAID_EFAILED);
+  g_assert_true (braid_error_is (e, BRAID_OS_ERROR));
+  g_assert_nonnull (strstr (braid_error_message (e), "file:///etc/os-release"));
+  braid_error_unref (e);
+  char *url = test_http_url (&server, "/redirect-file");
+  e = expect_failure (c, url, BRAID_EFAILED);
+  g_assert_true (braid_error_is (e, BRAID_OS_ERROR));
+  braid_error_unref (e);
+  g_free (url);
+  braid_error_unref (expect_failure (c, "gopher://127.0.0.1/", BRAID_EFAILED));
+
+  /* Widened explicitly, file:// reads a file. */
+  char *path
+      = g_build_filename (g_get_tmp_dir (), "braid-http-file-XXXXXX", NULL);
+  int fd = g_mkstemp (path);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "local", 5), ==, 5);
+  close (fd);
+  g_assert_cmpint (braid_http_client_set_protocols (c, "http,https,file"), ==,
+                   0);
+  url = g_strdup_printf ("file://%s", path);
+  braid_http_response r;
+  g_assert_cmpint (braid_http_client_get (c, url, &r), ==, 0);
+  g_assert_cmpstr (r.body, ==, "local");
+  braid_http_response_clear (&r);
+  /* Narrowed again to the default. */
+  g_assert_cmpint (braid_http_client_set_protocols (c, NULL), ==, 0);
+  braid_error_unref (expect_failure (c, url, BRAID_EFAILED));
+  g_free (url);
+  g_unlink (path);
+  g_free (path);
+  /* A list libcurl does not know is refused, and changes nothing. */
+  g_assert_cmpint (braid_http_client_set_protocols (c, "http,nonsense"), ==,
+                   BRAID_EINVAL);
+  braid_error_clear ();
+  braid_http_client_close (c);
+  braid_tcp_server_close (server.srv);
+  return NULL;
+}
+
+static void
+test_only_http_and_https_unless_widened (void)
+{
+  g_assert_cmpint (braid_run (schemes_main, NULL, NULL), ==, 0);
+}
+
+static void *
+redirects_main (void *arg)
+{
+  (void)arg;
+  test_http_server_start (&server);
+  braid_http_client *c = braid_http_client_new ();
+  char *url = test_http_url (&server, "/redirect-loop");
+  braid_error *e = expect_failure (c, url, BRAID_EFAILED);
+  g_assert_nonnull (strstr (braid_error_message (e), "edirect"));
+  braid_error_unref (e);
+  /* The first request and 10 redirects. */
+  g_assert_cmpint (server.requests, ==, 11);
+
+  g_assert_cmpint (braid_http_client_set_max_redirects (c, 2), ==, 0);
+  server.requests = 0;
+  braid_error_unref (expect_failure (c, url, BRAID_EFAILED));
+  g_assert_cmpint (server.requests, ==, 3);
+  g_assert_cmpint (braid_http_client_set_max_redirects (c, -1), ==,
+                   BRAID_EINVAL);
+  braid_error_clear ();
+  g_free (url);
+  braid_http_client_close (c);
+  braid_tcp_server_close (server.srv);
+  return NULL;
+}
+
+static void
+test_redirect_loops_stop_at_the_cap (void)
+{
+  g_assert_cmpint (braid_run (redirects_main, NULL, NULL), ==, 0);
+}
+
+static void *
+tiny_timeout_main (void *arg)
+{
+  (void)arg;
+  test_http_server_start (&server);
+  braid_http_client *c = braid_http_client_new ();
+  char *url = test_http_url (&server, "/hang");
+  /* 0.1 ms: (long)(0.0001 * 1000) is 0, which libcurl reads as none. */
+  braid_http_request req = { .url = url, .timeout = 0.0001 };
+  braid_http_response r;
+  g_assert_cmpint (braid_http_client_request (c, &req, &r), ==,
+                   BRAID_ETIMEDOUT);
+  braid_error_clear ();
+  /* The client's own timeouts: requests with timeout 0 use them. */
+  g_assert_cmpint (braid_http_client_set_timeouts (c, 1, 0.05), ==, 0);
+  req.timeout = 0;
+  g_assert_cmpint (braid_http_client_request (c, &req, &r), ==,
+                   BRAID_ETIMEDOUT);
+  braid_error_clear ();
+  g_assert_cmpint (braid_http_client_set_timeouts (c, NAN, 1), ==,
+                   BRAID_EINVAL);
+  braid_error_clear ();
+  req.timeout = NAN;
+  g_assert_cmpint (braid_http_client_request (c, &req, &r), ==, BRAID_EINVAL);
+  braid_error_clear ();
+  g_free (url);
+  braid_http_client_close (c);
+  braid_tcp_server_close (server.srv);
+  return NULL;
+}
+
+static void
+test_sub_millisecond_timeouts_round_up (void)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_assert_cmpint (braid_run (tiny_timeout_main, NULL, NULL), ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
+}
+
+/* Each misbehaving path, the code it must fail with. */
+static const struct
+{
+  const char *path;
+  int code;
+} bad_paths[] = {
+  { "/close", UV_ECONNRESET },        { "/huge-header", BRAID_EFAILED },
+  { "/many-headers", BRAID_EFAILED }, { "/bad-chunked", BRAID_EFAILED },
+  { "/truncated", BRAID_EFAILED },    { "/garbage", BRAID_EFAILED },
+};
+
+static braid_error *bad_errors[G_N_ELEMENTS (bad_paths)];
+
+static void *
+misbehaving_main (void *arg)
+{
+  (void)arg;
+  test_http_server_start (&server);
+  braid_http_client *c = braid_http_client_new ();
+  for (size_t i = 0; i < G_N_ELEMENTS (bad_paths); i++)
+    {
+      char *url = test_http_url (&server, bad_paths[i].path);
+      bad_errors[i] = expect_failure (c, url, bad_paths[i].code);
+      g_free (url);
+    }
+  /* The client still works after all that. */
+  char *url = test_http_url (&server, "/fine");
+  braid_http_response r;
+  g_assert_cmpint (braid_http_client_get (c, url, &r), ==, 0);
+  g_assert_cmpstr (r.body, ==, "hello from /fine");
+  braid_http_response_clear (&r);
+  g_free (url);
+  braid_http_client_close (c);
+  braid_tcp_server_close (server.srv);
+  return NULL;
+}
+
+/* The errors are read after braid_run closed the loop, whose tasks'
+ * stacks held the buffers the messages were made in. */
+static void
+test_misbehaving_servers_fail_cleanly (void)
+{
+  g_assert_cmpint (braid_run (misbehaving_main, NULL, NULL), ==, 0);
+  for (size_t i = 0; i < G_N_ELEMENTS (bad_paths); i++)
+    {
+      braid_error *e = bad_errors[i];
+      char *printed = NULL;
+      size_t len = 0;
+      FILE *out = open_memstream (&printed, &len);
+      braid_error_print (e, out);
+      fclose (out);
+      g_test_message ("%s: %s", bad_paths[i].path, printed);
+      char *want = g_strdup_printf ("GET http://127.0.0.1:%d%s: ", server.port,
+                                    bad_paths[i].path);
+      g_assert_true (g_str_has_prefix (braid_error_message (e), want));
+      g_assert_cmpstr (braid_error_function (e), ==,
+                       "braid_http_client_request");
+      g_assert_nonnull (strstr (printed, "(raised by "
+                                         "braid_http_client_request)\n"));
+      g_assert_true (g_utf8_validate (printed, -1, NULL));
+      g_free (want);
+      free (printed);
+      braid_error_unref (e);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -274,5 +487,13 @@ main (int argc, char **argv)
                    test_cancelled_request_is_abandoned_cleanly);
   g_test_add_func ("/runtime/io/http/timeouts-and-refusals-raise",
                    test_timeouts_and_refusals_raise);
+  g_test_add_func ("/runtime/io/http/only-http-and-https-unless-widened",
+                   test_only_http_and_https_unless_widened);
+  g_test_add_func ("/runtime/io/http/redirect-loops-stop-at-the-cap",
+                   test_redirect_loops_stop_at_the_cap);
+  g_test_add_func ("/runtime/io/http/sub-millisecond-timeouts-round-up",
+                   test_sub_millisecond_timeouts_round_up);
+  g_test_add_func ("/runtime/io/http/misbehaving-servers-fail-cleanly",
+                   test_misbehaving_servers_fail_cleanly);
   return g_test_run ();
 }

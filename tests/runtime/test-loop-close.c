@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <braid/braid.h>
+#include "coro.h"
 #include "io-http-server.h"
 
 /* What each waiting task saw when its wait ended. */
@@ -438,6 +439,55 @@ test_a_task_looping_on_failing_awaits_aborts_the_close (void)
                              "began to close*");
 }
 
+static void *
+returns_at_once (void *arg)
+{
+  return arg;
+}
+
+/* The loop's main context was the thread's running context while the loop
+ * ran: once the loop is closed, the coroutine layer (and its overflow
+ * handler) must not point into it. Under ASan, reading it is a
+ * heap-use-after-free; elsewhere the handler of a later fault would read
+ * whatever reused the memory. */
+static void
+test_a_closed_loop_leaves_no_running_context (void)
+{
+  g_assert_cmpint (braid_run (returns_at_once, NULL, NULL), ==, 0);
+  g_assert_null (braid__coro_current ());
+  braid_loop *loop = braid_loop_new ();
+  braid_task *t = braid_loop_spawn (loop, NULL, returns_at_once, NULL);
+  g_assert_cmpint (
+      braid_loop_run_until_complete (loop, braid_task_future (t), NULL), ==, 0);
+  braid_task_unref (t);
+  g_assert_cmpint (braid_loop_close (loop), ==, 0);
+  g_assert_null (braid__coro_current ());
+}
+
+/* An address that faults (in the first page, never mapped), through a
+ * variable so that the compiler sees no constant out-of-bounds store. */
+static volatile int *volatile fault_address = (volatile int *)16;
+
+/* A fault after braid_run returned is a plain fault: the handler does not
+ * report a stack overflow of a task, nor trip on the freed loop. */
+static void
+test_a_fault_after_close_is_not_an_overflow (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_assert_cmpint (braid_run (returns_at_once, NULL, NULL), ==, 0);
+      /* Fill freed memory with bytes that are no valid stack. */
+      for (int i = 0; i < 64; i++)
+        memset (malloc (4096), 0xab, 4096);
+      *fault_address = 1;
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr_unmatched ("*stack overflow in task*");
+  g_test_trap_assert_stderr_unmatched ("*use-after-free*");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -457,5 +507,9 @@ main (int argc, char **argv)
   g_test_add_func ("/runtime/close/a-task-looping-on-failing-awaits-aborts-"
                    "the-close",
                    test_a_task_looping_on_failing_awaits_aborts_the_close);
+  g_test_add_func ("/runtime/close/a-closed-loop-leaves-no-running-context",
+                   test_a_closed_loop_leaves_no_running_context);
+  g_test_add_func ("/runtime/close/a-fault-after-close-is-not-an-overflow",
+                   test_a_fault_after_close_is_not_an_overflow);
   return g_test_run ();
 }
