@@ -249,10 +249,9 @@ test_exit_without_stop_flushes (void)
 static void
 test_a_failed_finalization_keeps_a_clean_run_complete (void)
 {
-  char *path = test_trace_path ("nomem.db");
   if (g_test_subprocess ())
     {
-      path = g_strdup (g_getenv ("BRAID_TEST_TRACE"));
+      const char *path = g_getenv ("BRAID_TEST_TRACE");
       g_assert_cmpint (braid__trace_begin (path, 0, 0), ==, 0);
       feed (BRAID_EV_TASK_CREATED, 1, 1, 0, 0, 0, 0, 1, "main", "f", "x.c");
       for (uint64_t i = 0; i < 20000; i++)
@@ -264,6 +263,7 @@ test_a_failed_finalization_keeps_a_clean_run_complete (void)
       braid_trace_stop ();
       return;
     }
+  char *path = test_trace_path ("nomem.db");
   g_setenv ("BRAID_TEST_TRACE", path, TRUE);
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
