@@ -5,16 +5,16 @@
  * with untrusted schema, checked (SQLite header, application_id,
  * user_version, the meta, events and strings tables and their columns)
  * before any row is read, and every failure becomes one line that names
- * the file and the problem.
+ * the file and the problem, with its control characters escaped
+ * (safe-text.c: SQLite's messages can quote the file). No number in the
+ * file sizes an allocation beyond what its rows hold.
  * The hot path is the events loop in load_events: one prepared statement
  * stepping through the rowid order, each row handed to the model builder
  * (reader-model.c) without being kept, then the events still packed in
  * batches (a trace whose recording was killed), decoded by codec.c's
- * braid__batches_each and handed over the same way. When one thread
- * recorded, batches are decoded one at a time, so no copy of the events
- * is held and the model's arrays are the memory of a load; the batches
- * of several threads are merged by decoding and sorting them all, which
- * holds one copy of those events while they are handed over.
+ * braid__batches_each and handed over the same way, one event at a time:
+ * whatever the number of events or threads, no copy of them is held, and
+ * the model's arrays are the memory of a load.
  */
 #include "trace-private.h"
 #include "format/safe-text.h"
