@@ -37,8 +37,15 @@ fetch_data (void *p)
 {
   fetch_arg *a = p;
   braid_print ("Starting %d %s\n", a->i, a->shown);
+  /* A session of its own, with timeouts: a server that never answers
+   * ends the run with a TimeoutError instead of hanging it. */
+  braid_http_client *session = local_http_client_new ();
+  if (!session)
+    return NULL;
   braid_http_response r;
-  if (braid_http_get (a->url, &r) < 0)
+  int rc = braid_http_client_get (session, a->url, &r);
+  braid_http_client_close (session);
+  if (rc < 0)
     return NULL;
   braid_http_response_clear (&r);
   braid_print ("Finished %d %s\n", a->i, a->shown);

@@ -58,11 +58,6 @@ main_task (void *p)
 {
   args *a = p;
   size_t n = a->argc > 1 ? (size_t)a->argc - 1 : 3;
-  const char **shown = calloc (n, sizeof *shown);
-  fetch_arg *fa = calloc (n, sizeof *fa);
-  braid_task **tasks = calloc (n, sizeof *tasks);
-  void **results = calloc (n, sizeof *results);
-  char **fetched = calloc (n, sizeof *fetched);
   local_http_server *server = NULL;
   if (a->argc <= 1)
     {
@@ -70,8 +65,15 @@ main_task (void *p)
       if (!server)
         return NULL;
     }
-  braid_http_client *session = braid_http_client_new ();
-  for (size_t i = 0; i < n; i++)
+  const char **shown = calloc (n, sizeof *shown);
+  fetch_arg *fa = calloc (n, sizeof *fa);
+  braid_task **tasks = calloc (n, sizeof *tasks);
+  void **results = calloc (n, sizeof *results);
+  char **fetched = calloc (n, sizeof *fetched);
+  /* With timeouts: a server that never answers ends the run with a
+   * TimeoutError instead of hanging it. */
+  braid_http_client *session = local_http_client_new ();
+  for (size_t i = 0; session && i < n; i++)
     {
       shown[i] = server ? pages[i].url : a->argv[i + 1];
       fetched[i] = strdup (server ? local_http_server_url (server, i)
@@ -81,12 +83,14 @@ main_task (void *p)
       snprintf (name, sizeof name, "fetch_url%zu", i + 1);
       tasks[i] = braid_spawn_named (name, fetch_url, &fa[i]);
     }
-  int rc = braid_gather_tasks (tasks, n, results, NULL, BRAID_GATHER_DEFAULT);
+  int rc = session ? braid_gather_tasks (tasks, n, results, NULL,
+                                         BRAID_GATHER_DEFAULT)
+                   : BRAID_EFAILED;
   if (rc == 0)
     for (size_t i = 0; i < n; i++)
       braid_print ("Content from %s: %.100s...\n", shown[i],
                    (char *)results[i]);
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n && tasks[i]; i++)
     {
       free (braid_task_done (tasks[i]) && !braid_task_error (tasks[i])
                 ? results[i]

@@ -1,5 +1,6 @@
-/* local-http-server.c: the samples' loopback HTTP/1.1 server (see
- * local-http-server.h). Not hot: a handful of requests per run.
+/* local-http-server.c: the samples' loopback HTTP/1.1 server and their
+ * client settings (see local-http-server.h). Not hot: a handful of
+ * requests per run.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -89,7 +90,10 @@ local_http_server_start (const local_page *pages, size_t n)
 {
   local_http_server *srv = calloc (1, sizeof *srv);
   if (!srv)
-    return NULL;
+    {
+      braid_raise (BRAID_MEMORY_ERROR, "local_http_server_start");
+      return NULL;
+    }
   srv->pages = pages;
   srv->n = n;
   if (braid_tcp_serve ("127.0.0.1", 0, serve_connection, srv, &srv->tcp) < 0)
@@ -121,4 +125,28 @@ local_http_server_stop (local_http_server *srv)
       break;
   if (srv->active == 0)
     free (srv); /* else a connection still uses it: leave it */
+}
+
+double
+local_http_timeout (void)
+{
+  const char *env = getenv ("SAMPLE_HTTP_TIMEOUT");
+  char *end = NULL;
+  double t = env ? strtod (env, &end) : 0;
+  return env && end != env && t > 0 ? t : LOCAL_HTTP_TIMEOUT_S;
+}
+
+braid_http_client *
+local_http_client_new (void)
+{
+  braid_http_client *client = braid_http_client_new ();
+  if (client
+      && braid_http_client_set_timeouts (client, LOCAL_HTTP_CONNECT_TIMEOUT_S,
+                                         local_http_timeout ())
+             < 0)
+    {
+      braid_http_client_close (client);
+      return NULL;
+    }
+  return client;
 }

@@ -5,7 +5,8 @@
  * GET /<index> with a fixed fake body after a fixed delay, so the order in
  * which concurrent fetches finish is set by the delays, not the network.
  * Written with braid's own TCP server (braid_tcp_serve): one task per
- * connection, keep-alive, Content-Length bodies.
+ * connection, keep-alive, Content-Length bodies. Also the client settings
+ * the three HTTP samples share (their timeouts).
  */
 #ifndef LOCAL_HTTP_SERVER_H
 #define LOCAL_HTTP_SERVER_H
@@ -36,5 +37,18 @@ void local_http_server_stop (local_http_server *server);
 /* The fake body served for @url when a page has none (new string, to
  * free). */
 char *local_http_fake_body (const char *url);
+
+/* The timeouts the HTTP samples give their client: 10 s to connect, and
+ * 30 s for a whole request or the number of seconds in the environment
+ * variable SAMPLE_HTTP_TIMEOUT (the failure tests use a short one). A
+ * sample must end, with an error, on a server that never answers. */
+#define LOCAL_HTTP_CONNECT_TIMEOUT_S 10.0
+#define LOCAL_HTTP_TIMEOUT_S 30.0
+double local_http_timeout (void);
+
+/* A new client with those timeouts (braid_http_client_new's other
+ * defaults: http and https only, 10 redirects at most). NULL with the
+ * error raised if it cannot be made. */
+braid_http_client *local_http_client_new (void);
 
 #endif /* LOCAL_HTTP_SERVER_H */

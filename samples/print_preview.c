@@ -41,8 +41,15 @@ static void *
 print_preview (void *p)
 {
   const char *url = p;
+  /* A session of its own, with timeouts: a server that never answers
+   * ends the run with a TimeoutError instead of hanging it. */
+  braid_http_client *session = local_http_client_new ();
+  if (!session)
+    return NULL;
   braid_http_response r;
-  if (braid_http_get (url, &r) < 0)
+  int rc = braid_http_client_get (session, url, &r);
+  braid_http_client_close (session);
+  if (rc < 0)
     return NULL;
   /* print first 3 not empty lines (Python's filter(len(x) > 0) over
    * split('\n'): lines of spaces count as not empty). */
