@@ -84,6 +84,18 @@ def judge(rc, out, err, must_name, success_mark=None, secret=None):
     return problems
 
 
+def report(what, problems, out, err):
+    """Prints the case's line (and its output when it failed); returns 1
+    if it failed, else 0."""
+    if not problems:
+        print(f"ok: {what}: " + err.splitlines()[0])
+        return 0
+    print(f"not ok: {what}: " + "; ".join(problems))
+    print("  stdout: " + out.replace("\n", "\n          "))
+    print("  stderr: " + err.replace("\n", "\n          "))
+    return 1
+
+
 def http_cases(port):
     base = f"http://127.0.0.1:{port}"
     cases = [
@@ -124,15 +136,8 @@ def check_http(server, name, exe):
             # fetches that worked.
             mark = SUCCESS_MARK.get(name) if len(urls) == 1 else None
             problems = judge(rc, out, err, must_name or url, mark, secret)
-            if problems:
-                failed += 1
-                print(f"not ok: {name} {' '.join(urls)} ({label}): "
-                      + "; ".join(problems))
-                print("  stdout: " + out.replace("\n", "\n          "))
-                print("  stderr: " + err.replace("\n", "\n          "))
-            else:
-                print(f"ok: {name} {' '.join(urls)} ({label}): "
-                      + err.splitlines()[0])
+            failed += report(f"{name} {' '.join(urls)} ({label})", problems,
+                             out, err)
     finally:
         srv.kill()
         srv.wait()
@@ -152,14 +157,8 @@ def check_files(exe):
             problems = judge(rc, out, err, arg)
             if "Read back" in out:
                 problems.append("stdout shows a success")
-            if problems:
-                failed += 1
-                print(f"not ok: file_ops {arg} ({label}): "
-                      + "; ".join(problems))
-                print("  stdout: " + out.replace("\n", "\n          "))
-                print("  stderr: " + err.replace("\n", "\n          "))
-            else:
-                print(f"ok: file_ops ({label}): " + err.splitlines()[0])
+            failed += report(f"file_ops {arg} ({label})", problems, out,
+                             err)
     return failed
 
 
