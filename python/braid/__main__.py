@@ -123,6 +123,8 @@ def report_and_reraise(exc):
     tb = exc.__traceback__
     while tb is not None and is_braid_frame(tb):
         tb = tb.tb_next
+    # The traceback printed is the exception's own.
+    exc.__traceback__ = tb
     sys.excepthook(type(exc), exc, tb)
     sys.excepthook = lambda *args: None
     raise exc

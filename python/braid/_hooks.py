@@ -9,8 +9,9 @@ runs (python/DESIGN.md says why these places):
   (braid._recorder.Loop), which is also its selector's select: iterations,
   polls, the virtual clock;
 - BaseEventLoop.call_soon (in C) sees futures wake their tasks;
-- BaseEventLoop.close, run_forever, run_in_executor, call_exception_handler
-  and, under the virtual clock, time;
+- BaseEventLoop.close, run_forever, call_later (asyncio.sleep's timers),
+  run_in_executor, call_exception_handler and, under the virtual clock,
+  time;
 - sys.stdout and sys.stderr become braid._recorder.Output wrappers.
 
 Everything else of asyncio is left as it is: the same Task and Future
@@ -22,7 +23,8 @@ import os
 import sys
 import types
 
-from asyncio import base_events, coroutines, locks, queues, selector_events
+from asyncio import base_events, coroutines, events, futures, locks, queues
+from asyncio import selector_events
 from asyncio import streams, tasks, threads
 
 from . import _recorder
@@ -121,13 +123,19 @@ def install(program, virtual=False, slow_ms=100.0):
     _installed = True
 
     orig_call_soon = BaseEventLoop.call_soon
-    lib_dirs = tuple(os.path.dirname(os.path.abspath(m.__file__)) + os.sep
-                     for m in (asyncio, sys.modules[__package__]))
+    def directory(module):
+        return os.path.dirname(os.path.abspath(module.__file__)) + os.sep
+
+    # Sites (where a task was created, where an error was raised) are the
+    # program's frames: asyncio's only when asyncio itself made the task,
+    # braid's never.
     _recorder.configure(
         virtual=virtual, slow_ms=slow_ms, reasons=reasons_table(),
         task_type=asyncio.Task, gathering_type=tasks._GatheringFuture,
         cancelled_type=asyncio.CancelledError, call_soon=orig_call_soon,
-        lib_dirs=lib_dirs)
+        lib_dirs=(directory(asyncio),),
+        hidden_dirs=(directory(sys.modules[__package__]),),
+        boundaries=(events.Handle._run.__code__,))
     # asyncio accepts any collections.abc.Coroutine as a task's coroutine.
     collections.abc.Coroutine.register(_recorder.Task)
     housekeeping = _housekeeping_codes()
@@ -164,14 +172,19 @@ def install(program, virtual=False, slow_ms=100.0):
     def close(self):
         was_closed = self.is_closed()
         orig_close(self)
-        recorder = self.__dict__.get("_braid")
+        recorder = getattr(self, "_braid", None)
         if recorder is not None and not was_closed:
             recorder.closed()
 
+    # The loop's recorder is read with getattr, never through the loop's
+    # __dict__: reading __dict__ makes CPython 3.11+ keep the instance's
+    # attributes in a real dict from then on, and every attribute read of
+    # the loop (_run_once, call_soon...) slower (15% on a sleep(0)
+    # ping-pong).
     orig_run_forever = BaseEventLoop.run_forever
 
     def run_forever(self):
-        recorder = self.__dict__.get("_braid")
+        recorder = getattr(self, "_braid", None)
         if recorder is not None:
             recorder.run_begin()
         try:
@@ -180,11 +193,23 @@ def install(program, virtual=False, slow_ms=100.0):
             if recorder is not None:
                 recorder.run_end()
 
+    orig_call_later = BaseEventLoop.call_later
+    set_result_unless_cancelled = futures._set_result_unless_cancelled
+    mark_sleep = _recorder.mark_sleep
+
+    def call_later(self, delay, callback, *args, context=None):
+        # asyncio.sleep's timer: the future it sets is a sleep's, which
+        # says what a task waits on when no coroutine in the chain of its
+        # awaits does (an async generator's sleep).
+        if callback is set_result_unless_cancelled and args:
+            mark_sleep(args[0], delay)
+        return orig_call_later(self, delay, callback, *args, context=context)
+
     orig_run_in_executor = BaseEventLoop.run_in_executor
 
     def run_in_executor(self, executor, func, *args):
         fut = orig_run_in_executor(self, executor, func, *args)
-        recorder = self.__dict__.get("_braid")
+        recorder = getattr(self, "_braid", None)
         if recorder is not None:
             recorder.executor_future(fut)
         return fut
@@ -229,6 +254,7 @@ def install(program, virtual=False, slow_ms=100.0):
     BaseEventLoop.call_soon = _recorder.instancemethod(_recorder.call_soon)
     BaseEventLoop.close = close
     BaseEventLoop.run_forever = run_forever
+    BaseEventLoop.call_later = call_later
     BaseEventLoop.run_in_executor = run_in_executor
     BaseEventLoop.call_exception_handler = call_exception_handler
     Selector.__init__ = __init__
@@ -236,7 +262,7 @@ def install(program, virtual=False, slow_ms=100.0):
         orig_time = BaseEventLoop.time
 
         def time(self):
-            recorder = self.__dict__.get("_braid")
+            recorder = getattr(self, "_braid", None)
             if recorder is None:
                 return orig_time(self)
             return recorder.time()

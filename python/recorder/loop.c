@@ -40,7 +40,7 @@ rec_loop_of (PyObject *loop)
 {
   if (loop == NULL || loop == Py_None)
     return NULL;
-  PyObject *l = PyObject_GetAttrString (loop, "_braid");
+  PyObject *l = PyObject_GetAttr (loop, REC_ID ("_braid"));
   if (l == NULL)
     {
       PyErr_Clear ();
@@ -65,32 +65,12 @@ set_thread_loop (rec_loop *l)
   Py_XDECREF (old);
 }
 
-void
-rec_loop_end_iteration (rec_loop *l)
-{
-  if (!l->in_iteration)
-    return;
-  l->in_iteration = false;
-  uint64_t held = rec_monotonic_ns () - l->iter_start;
-  held = held > l->iter_steps ? held - l->iter_steps : 0;
-  if (held >= rec.slow_ns && rec.active)
-    {
-      /* The iteration's callbacks, not its task steps (each is timed on
-       * its own), held the loop: asyncio's slow callback. */
-      braid_event ev = {
-        .kind = BRAID_EV_SLOW_STEP,
-        .value = (int64_t) held,
-      };
-      rec_emit (&ev);
-    }
-}
-
 /* Whether the loop watches any file descriptor besides its self-pipe:
  * sockets, pipes, a server. */
 static int
 io_alive (rec_loop *l)
 {
-  PyObject *map = PyObject_CallMethod (l->selector, "get_map", NULL);
+  PyObject *map = PyObject_CallMethodNoArgs (l->selector, REC_ID ("get_map"));
   if (map == NULL)
     {
       PyErr_Clear ();
@@ -120,7 +100,7 @@ threads_pending (rec_loop *l)
       int done = 1;
       if (fut != NULL && fut != Py_None)
         {
-          PyObject *r = PyObject_CallMethod (fut, "done", NULL);
+          PyObject *r = PyObject_CallMethodNoArgs (fut, REC_ID ("done"));
           done = r == NULL || PyObject_IsTrue (r) != 0;
           Py_XDECREF (r);
         }
@@ -139,7 +119,7 @@ check_deadlock (rec_loop *l, PyObject *loop)
 {
   if (l->deadlock_said || io_alive (l) || threads_pending (l) > 0)
     return;
-  PyObject *handlers = PyObject_GetAttrString (loop, "_signal_handlers");
+  PyObject *handlers = PyObject_GetAttr (loop, REC_ID ("_signal_handlers"));
   int has_handlers = handlers != NULL && PyObject_IsTrue (handlers) > 0;
   Py_XDECREF (handlers);
   PyErr_Clear ();
@@ -147,7 +127,7 @@ check_deadlock (rec_loop *l, PyObject *loop)
     return;
   PyObject *threading = PyImport_ImportModule ("threading");
   PyObject *count = threading
-                      ? PyObject_CallMethod (threading, "active_count", NULL)
+                      ? PyObject_CallMethodNoArgs (threading, REC_ID ("active_count"))
                       : NULL;
   long threads = count ? PyLong_AsLong (count) : 2;
   Py_XDECREF (threading);
@@ -201,7 +181,7 @@ ready_count (rec_loop *l, PyObject *loop, PyObject *events, double end)
     n = 0;
   if (events != NULL && PyList_Check (events))
     n += PyList_GET_SIZE (events);
-  PyObject *heap = PyObject_GetAttrString (loop, "_scheduled");
+  PyObject *heap = PyObject_GetAttr (loop, REC_ID ("_scheduled"));
   if (heap != NULL && PyList_Check (heap) && PyList_GET_SIZE (heap) > 0)
     {
       Py_ssize_t size = PyList_GET_SIZE (heap);
@@ -212,8 +192,8 @@ ready_count (rec_loop *l, PyObject *loop, PyObject *events, double end)
       while (top > 0)
         {
           Py_ssize_t i = stack[--top];
-          PyObject *when = PyObject_GetAttrString (PyList_GET_ITEM (heap, i),
-                                                   "_when");
+          PyObject *when
+            = PyObject_GetAttr (PyList_GET_ITEM (heap, i), REC_ID ("_when"));
           double w = when ? PyFloat_AsDouble (when) : INFINITY;
           Py_XDECREF (when);
           if (!(w < end))
@@ -231,41 +211,73 @@ ready_count (rec_loop *l, PyObject *loop, PyObject *events, double end)
   return n;
 }
 
+/* rec_loop_end_iteration with the iteration's end already read. */
+static void
+end_iteration_at (rec_loop *l, uint64_t now)
+{
+  if (!l->in_iteration)
+    return;
+  l->in_iteration = false;
+  uint64_t held = now > l->iter_start ? now - l->iter_start : 0;
+  held = held > l->iter_steps ? held - l->iter_steps : 0;
+  if (held >= rec.slow_ns && rec.active)
+    {
+      /* The iteration's callbacks, not its task steps (each is timed on
+       * its own), held the loop: asyncio's slow callback. */
+      braid_event ev = {
+        .kind = BRAID_EV_SLOW_STEP,
+        .value = (int64_t) held,
+      };
+      rec_emit (&ev);
+    }
+}
+
+void
+rec_loop_end_iteration (rec_loop *l)
+{
+  if (l->in_iteration)
+    end_iteration_at (l, rec_monotonic_ns ());
+}
+
 /* select(timeout): the selector's select, recording the poll and the
- * iteration that follows, and running the virtual clock. */
+ * iteration that follows, and running the virtual clock. A vectorcall:
+ * asyncio calls it once per iteration. */
 static PyObject *
-loop_select (PyObject *self, PyObject *args, PyObject *kw)
+loop_select (PyObject *self, PyObject *const *args, size_t nargsf,
+             PyObject *kwnames)
 {
   rec_loop *l = (rec_loop *) self;
   PyObject *loop = loop_asyncio (l);
   if (!rec.active || loop == NULL)
-    return PyObject_Call (l->select, args, kw);
-  static char *names[] = { "timeout", NULL };
-  PyObject *timeout = Py_None;
-  if (!PyArg_ParseTupleAndKeywords (args, kw, "|O:select", names, &timeout))
-    return NULL;
-  Py_INCREF (loop);
-  set_thread_loop (l);
-  rec_loop_end_iteration (l);
+    return PyObject_Vectorcall (l->select, args, nargsf, kwnames);
+  Py_ssize_t nargs = PyVectorcall_NARGS (nargsf);
+  PyObject *timeout = nargs > 0 ? args[0] : Py_None;
+  if (kwnames != NULL && PyTuple_GET_SIZE (kwnames) == 1 && nargs == 0
+      && PyUnicode_CompareWithASCIIString (PyTuple_GET_ITEM (kwnames, 0),
+                                           "timeout")
+           == 0)
+    timeout = args[0];
   double wait = -1; /* forever */
   if (timeout != Py_None)
     {
       wait = PyFloat_AsDouble (timeout);
       if (wait == -1 && PyErr_Occurred ())
-        {
-          Py_DECREF (loop);
-          return NULL;
-        }
+        return NULL;
       if (wait < 0)
         wait = 0;
     }
+  Py_INCREF (loop);
+  set_thread_loop (l);
 
   uint64_t start = rec_monotonic_ns ();
+  end_iteration_at (l, start);
   int jumped = 0;
   PyObject *events = NULL;
   if (l->is_virtual && wait != 0)
     {
-      events = PyObject_CallFunction (l->select, "i", 0);
+      PyObject *zero = PyLong_FromLong (0);
+      events = zero ? PyObject_CallOneArg (l->select, zero) : NULL;
+      Py_XDECREF (zero);
       if (events != NULL && PyObject_Size (events) == 0)
         {
           if (wait > 0 && !io_alive (l) && threads_pending (l) == 0)
@@ -279,7 +291,7 @@ loop_select (PyObject *self, PyObject *args, PyObject *kw)
               if (wait < 0)
                 check_deadlock (l, loop);
               Py_DECREF (events);
-              events = PyObject_Call (l->select, args, kw);
+              events = PyObject_Vectorcall (l->select, args, nargsf, kwnames);
               double waited = (rec_monotonic_ns () - start) / 1e9;
               l->vnow += wait >= 0 && waited > wait ? wait : waited;
             }
@@ -289,7 +301,7 @@ loop_select (PyObject *self, PyObject *args, PyObject *kw)
     {
       if (wait < 0)
         check_deadlock (l, loop);
-      events = PyObject_Call (l->select, args, kw);
+      events = PyObject_Vectorcall (l->select, args, nargsf, kwnames);
     }
   if (events == NULL)
     {
@@ -339,15 +351,16 @@ loop_new (PyTypeObject *type, PyObject *args, PyObject *kw)
   rec_loop *l = (rec_loop *) type->tp_alloc (type, 0);
   if (l == NULL)
     return NULL;
+  l->vectorcall = loop_select;
   l->id = rec_new_id ();
   l->is_virtual = rec.is_virtual;
   l->stamp_base = rec_tls.last_stamp;
   l->clock_resolution = 1e-9;
   l->loop_ref = PyWeakref_NewRef (loop, NULL);
-  l->selector = PyObject_GetAttrString (loop, "_selector");
-  l->select = l->selector ? PyObject_GetAttrString (l->selector, "select")
+  l->selector = PyObject_GetAttr (loop, REC_ID ("_selector"));
+  l->select = l->selector ? PyObject_GetAttr (l->selector, REC_ID ("select"))
                           : NULL;
-  l->ready = PyObject_GetAttrString (loop, "_ready");
+  l->ready = PyObject_GetAttr (loop, REC_ID ("_ready"));
   l->threads = PyList_New (0);
   if (l->loop_ref == NULL || l->select == NULL || l->ready == NULL
       || l->threads == NULL)
@@ -355,7 +368,7 @@ loop_new (PyTypeObject *type, PyObject *args, PyObject *kw)
       Py_DECREF (l);
       return NULL;
     }
-  PyObject *res = PyObject_GetAttrString (loop, "_clock_resolution");
+  PyObject *res = PyObject_GetAttr (loop, REC_ID ("_clock_resolution"));
   if (res != NULL)
     l->clock_resolution = PyFloat_AsDouble (res);
   Py_XDECREF (res);
@@ -435,7 +448,7 @@ loop_executor_future (PyObject *self, PyObject *fut)
   Py_DECREF (ref);
   if (rc != 0)
     return NULL;
-  rec_object_mark (fut, BRAID_OBJ_FUTURE, BRAID_WAIT_THREAD);
+  rec_object_mark (fut, BRAID_OBJ_FUTURE, (rec_mark) { BRAID_WAIT_THREAD, 0 });
   Py_RETURN_NONE;
 }
 
@@ -501,9 +514,11 @@ PyTypeObject rec_loop_type = {
   .tp_doc = "Loop(loop, program): the recorder of an asyncio event loop; "
             "calling it is the loop's selector's select.",
   .tp_basicsize = sizeof (rec_loop),
-  .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+  .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC
+              | Py_TPFLAGS_HAVE_VECTORCALL,
+  .tp_vectorcall_offset = offsetof (rec_loop, vectorcall),
   .tp_new = loop_new,
-  .tp_call = loop_select,
+  .tp_call = PyVectorcall_Call,
   .tp_dealloc = loop_dealloc,
   .tp_traverse = loop_traverse,
   .tp_clear = loop_clear,
@@ -547,7 +562,7 @@ rec_call_soon (PyObject *module, PyObject *const *args, Py_ssize_t nargs,
       if (t != NULL && !t->ended)
         {
           PyObject *fut = args[2];
-          PyObject *c = PyObject_CallMethod (fut, "cancelled", NULL);
+          PyObject *c = PyObject_CallMethodNoArgs (fut, REC_ID ("cancelled"));
           int cancelled = c != NULL && PyObject_IsTrue (c) > 0;
           Py_XDECREF (c);
           PyErr_Clear ();

@@ -156,13 +156,13 @@ objects_prune (void)
   rec.objects_prune = 2 * PyDict_GET_SIZE (rec.objects) + 1024;
 }
 
-/* rec_object_id with a reason to mark a new entry with. */
+/* rec_object_id, giving a new entry the mark @mark. */
 static uint64_t
-object_id_mark (PyObject *obj, uint32_t kind, uint32_t mark,
-                uint32_t *reason_hint)
+object_id_mark (PyObject *obj, uint32_t kind, rec_mark mark,
+                rec_mark *mark_out)
 {
-  if (reason_hint != NULL)
-    *reason_hint = 0;
+  if (mark_out != NULL)
+    *mark_out = (rec_mark) { 0, 0 };
   PyObject *key = PyLong_FromVoidPtr (obj);
   if (key == NULL)
     {
@@ -174,9 +174,12 @@ object_id_mark (PyObject *obj, uint32_t kind, uint32_t mark,
       && PyWeakref_GetObject (PyTuple_GET_ITEM (entry, 0)) == obj)
     {
       Py_DECREF (key);
-      if (reason_hint != NULL)
-        *reason_hint = (uint32_t) PyLong_AsUnsignedLong (
-          PyTuple_GET_ITEM (entry, 2));
+      if (mark_out != NULL)
+        {
+          mark_out->reason = (uint32_t) PyLong_AsUnsignedLong (
+            PyTuple_GET_ITEM (entry, 2));
+          mark_out->value = PyLong_AsLongLong (PyTuple_GET_ITEM (entry, 3));
+        }
       return PyLong_AsUnsignedLongLong (PyTuple_GET_ITEM (entry, 1));
     }
   PyErr_Clear ();
@@ -184,8 +187,9 @@ object_id_mark (PyObject *obj, uint32_t kind, uint32_t mark,
   PyObject *ref = PyWeakref_NewRef (obj, NULL);
   if (ref != NULL)
     {
-      PyObject *value = Py_BuildValue ("(NKI)", ref, (unsigned long long) id,
-                                       (unsigned int) mark);
+      PyObject *value
+        = Py_BuildValue ("(NKIL)", ref, (unsigned long long) id,
+                         (unsigned int) mark.reason, (long long) mark.value);
       if (value == NULL || PyDict_SetItem (rec.objects, key, value) != 0)
         PyErr_Clear ();
       Py_XDECREF (value);
@@ -195,8 +199,8 @@ object_id_mark (PyObject *obj, uint32_t kind, uint32_t mark,
   else
     PyErr_Clear (); /* not weakly referenceable: a new id each time */
   Py_DECREF (key);
-  if (reason_hint != NULL)
-    *reason_hint = mark;
+  if (mark_out != NULL)
+    *mark_out = mark;
   braid_event ev = {
     .kind = BRAID_EV_OBJECT_CREATED,
     .object = id,
@@ -208,21 +212,40 @@ object_id_mark (PyObject *obj, uint32_t kind, uint32_t mark,
 }
 
 uint64_t
-rec_object_id (PyObject *obj, uint32_t kind, uint32_t *reason_hint)
+rec_object_id (PyObject *obj, uint32_t kind, rec_mark *mark)
 {
-  return object_id_mark (obj, kind, 0, reason_hint);
+  return object_id_mark (obj, kind, (rec_mark) { 0, 0 }, mark);
 }
 
 uint64_t
-rec_object_mark (PyObject *obj, uint32_t kind, uint32_t reason)
+rec_object_mark (PyObject *obj, uint32_t kind, rec_mark mark)
 {
-  return object_id_mark (obj, kind, reason, NULL);
+  return object_id_mark (obj, kind, mark, NULL);
+}
+
+/* mark_sleep(future, delay): @future is what asyncio.sleep(@delay)
+ * waits on (its timer calls _set_result_unless_cancelled on it): a
+ * wait on it is a sleep, whatever chain of awaits leads there. */
+static PyObject *
+mod_mark_sleep (PyObject *module, PyObject *args)
+{
+  PyObject *fut;
+  double delay;
+  if (!PyArg_ParseTuple (args, "Od:mark_sleep", &fut, &delay))
+    return NULL;
+  if (rec.active)
+    rec_object_mark (fut, BRAID_OBJ_TIMER,
+                     (rec_mark) { BRAID_WAIT_SLEEP,
+                                  delay > 0 && delay < 1e9
+                                    ? (int64_t) llround (delay * 1e9)
+                                    : 0 });
+  Py_RETURN_NONE;
 }
 
 rec_task *
 rec_task_of (PyObject *task)
 {
-  PyObject *coro = PyObject_GetAttrString (task, "_coro");
+  PyObject *coro = PyObject_GetAttr (task, REC_ID ("_coro"));
   if (coro == NULL)
     {
       PyErr_Clear ();
@@ -287,7 +310,7 @@ rec_check_retrieved (void)
           failed_remove (i);
           continue;
         }
-      PyObject *flag = PyObject_GetAttrString (task, "_log_traceback");
+      PyObject *flag = PyObject_GetAttr (task, REC_ID ("_log_traceback"));
       int set = flag ? PyObject_IsTrue (flag) : -1;
       Py_XDECREF (flag);
       if (set < 0)
@@ -328,35 +351,49 @@ failed_forget (uint64_t id)
  * Sites
  * ------------------------------------------------------------------ */
 
-/* Whether frames of @code are the library's (asyncio, braid) rather
- * than the program's: cached per code object. */
+/* What a frame of @code is to the search for the program's site:
+ * SITE_PROGRAM, SITE_LIBRARY (asyncio's or braid's files), or
+ * SITE_BOUNDARY (asyncio's Handle._run: the loop calling a callback or
+ * a task's step, above which the frames are the loop's caller, not what
+ * made the call). Cached per code object. */
+enum
+{
+  SITE_PROGRAM = 0,
+  SITE_LIBRARY = 1,
+  SITE_BOUNDARY = 2,
+  SITE_HIDDEN = 3, /* braid's own frames: never a site */
+};
+
 static int
-is_library_code (PyCodeObject *code)
+site_kind (PyCodeObject *code)
 {
   PyObject *cached = PyDict_GetItemWithError (rec.site_skip, (PyObject *) code);
   if (cached != NULL)
-    return cached == Py_True;
+    return (int) PyLong_AsLong (cached);
   PyErr_Clear ();
-  int skip = 0;
+  int kind = SITE_PROGRAM;
   PyObject *file = code->co_filename;
-  Py_ssize_t n = rec.lib_dirs ? PyTuple_GET_SIZE (rec.lib_dirs) : 0;
-  for (Py_ssize_t i = 0; i < n && !skip; i++)
-    {
-      Py_ssize_t r = PyUnicode_Tailmatch (file, PyTuple_GET_ITEM (rec.lib_dirs, i),
-                                          0, PY_SSIZE_T_MAX, -1);
-      skip = r > 0;
-    }
+  PyObject *dirs[2] = { rec.lib_dirs, rec.hidden_dirs };
+  for (int d = 0; d < 2; d++)
+    for (Py_ssize_t i = 0; dirs[d] && i < PyTuple_GET_SIZE (dirs[d]); i++)
+      if (PyUnicode_Tailmatch (file, PyTuple_GET_ITEM (dirs[d], i), 0,
+                               PY_SSIZE_T_MAX, -1)
+          > 0)
+        kind = d == 0 ? SITE_LIBRARY : SITE_HIDDEN;
   PyErr_Clear ();
-  if (PyDict_SetItem (rec.site_skip, (PyObject *) code,
-                      skip ? Py_True : Py_False)
-      != 0)
+  PyObject *value = PyLong_FromLong (kind);
+  if (value == NULL
+      || PyDict_SetItem (rec.site_skip, (PyObject *) code, value) != 0)
     PyErr_Clear ();
-  return skip;
+  Py_XDECREF (value);
+  return kind;
 }
 
-/* The program's frame that called into asyncio: the innermost frame not
- * in a library. *file gets a new reference to its file name (NULL when
- * none was found), *line its line. */
+/* The site of a call into asyncio (a task's creation): the innermost
+ * frame of the program, searched up to the loop's call of the running
+ * callback or step; when there is none (asyncio made the task in a
+ * callback of its own), the innermost frame. *file gets a new reference
+ * to its file name (NULL when there are no frames), *line its line. */
 static void
 caller_site (PyObject **file, int *line)
 {
@@ -364,20 +401,23 @@ caller_site (PyObject **file, int *line)
   *line = 0;
   PyFrameObject *f = PyEval_GetFrame ();
   Py_XINCREF (f);
-  int depth = 0;
-  while (f != NULL && depth++ < 256)
+  for (int depth = 0; f != NULL && depth < 256; depth++)
     {
       PyCodeObject *code = PyFrame_GetCode (f);
-      int lib = is_library_code (code);
-      if (!lib)
+      int kind = site_kind (code);
+      if (kind == SITE_BOUNDARY)
         {
-          *file = Py_NewRef (code->co_filename);
-          *line = PyFrame_GetLineNumber (f);
           Py_DECREF (code);
-          Py_DECREF (f);
-          return;
+          break;
+        }
+      if (kind == SITE_PROGRAM || (kind == SITE_LIBRARY && *file == NULL))
+        {
+          Py_XSETREF (*file, Py_NewRef (code->co_filename));
+          *line = PyFrame_GetLineNumber (f);
         }
       Py_DECREF (code);
+      if (kind == SITE_PROGRAM)
+        break;
       PyFrameObject *back = PyFrame_GetBack (f);
       Py_DECREF (f);
       f = back;
@@ -393,24 +433,28 @@ raise_site (PyObject *exc, PyObject **file, int *line)
 {
   *file = NULL;
   *line = 0;
+  int found_program = 0;
   PyObject *tb = PyException_GetTraceback (exc);
   for (int depth = 0; tb != NULL && tb != Py_None && depth < 1024; depth++)
     {
-      PyObject *frame = PyObject_GetAttrString (tb, "tb_frame");
-      PyObject *lineno = PyObject_GetAttrString (tb, "tb_lineno");
+      PyObject *frame = PyObject_GetAttr (tb, REC_ID ("tb_frame"));
+      PyObject *lineno = PyObject_GetAttr (tb, REC_ID ("tb_lineno"));
       if (frame != NULL && lineno != NULL && PyFrame_Check (frame))
         {
           PyCodeObject *code = PyFrame_GetCode ((PyFrameObject *) frame);
-          if (*file == NULL || !is_library_code (code))
+          int kind = site_kind (code);
+          int program = kind == SITE_PROGRAM;
+          if (program || (kind == SITE_LIBRARY && !found_program))
             {
               Py_XSETREF (*file, Py_NewRef (code->co_filename));
               *line = (int) PyLong_AsLong (lineno);
+              found_program |= program;
             }
           Py_DECREF (code);
         }
       Py_XDECREF (frame);
       Py_XDECREF (lineno);
-      PyObject *next = PyObject_GetAttrString (tb, "tb_next");
+      PyObject *next = PyObject_GetAttr (tb, REC_ID ("tb_next"));
       Py_DECREF (tb);
       tb = next;
     }
@@ -448,16 +492,17 @@ mod_configure (PyObject *module, PyObject *args, PyObject *kw)
 {
   static char *names[] = { "virtual",   "slow_ms",    "reasons",
                            "task_type", "gathering_type", "cancelled_type",
-                           "call_soon", "lib_dirs",   NULL };
+                           "call_soon", "lib_dirs",   "hidden_dirs",
+                           "boundaries", NULL };
   int is_virtual;
   double slow_ms;
   PyObject *reasons, *task_type, *gathering_type, *cancelled_type,
-    *call_soon, *lib_dirs;
-  if (!PyArg_ParseTupleAndKeywords (args, kw, "pdO!OOOOO!:configure", names,
-                                    &is_virtual, &slow_ms, &PyDict_Type,
-                                    &reasons, &task_type, &gathering_type,
-                                    &cancelled_type, &call_soon,
-                                    &PyTuple_Type, &lib_dirs))
+    *call_soon, *lib_dirs, *hidden_dirs, *boundaries;
+  if (!PyArg_ParseTupleAndKeywords (
+        args, kw, "pdO!OOOOO!O!O!:configure", names, &is_virtual, &slow_ms,
+        &PyDict_Type, &reasons, &task_type, &gathering_type, &cancelled_type,
+        &call_soon, &PyTuple_Type, &lib_dirs, &PyTuple_Type, &hidden_dirs,
+        &PyTuple_Type, &boundaries))
     return NULL;
   rec.is_virtual = is_virtual;
   rec.slow_ns = slow_ms > 0 ? (uint64_t) (slow_ms * 1e6) : UINT64_MAX;
@@ -467,8 +512,21 @@ mod_configure (PyObject *module, PyObject *args, PyObject *kw)
   Py_XSETREF (rec.cancelled_type, Py_NewRef (cancelled_type));
   Py_XSETREF (rec.orig_call_soon, Py_NewRef (call_soon));
   Py_XSETREF (rec.lib_dirs, Py_NewRef (lib_dirs));
+  Py_XSETREF (rec.hidden_dirs, Py_NewRef (hidden_dirs));
   if (rec.site_skip == NULL && (rec.site_skip = PyDict_New ()) == NULL)
     return NULL;
+  PyObject *boundary = PyLong_FromLong (SITE_BOUNDARY);
+  if (boundary == NULL)
+    return NULL;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (boundaries); i++)
+    if (PyDict_SetItem (rec.site_skip, PyTuple_GET_ITEM (boundaries, i),
+                        boundary)
+        != 0)
+      {
+        Py_DECREF (boundary);
+        return NULL;
+      }
+  Py_DECREF (boundary);
   if (rec.objects == NULL && (rec.objects = PyDict_New ()) == NULL)
     return NULL;
   rec.objects_prune = 1024;
@@ -610,7 +668,7 @@ rec_flush_created (void)
   PyObject *name = NULL;
   PyObject *task = t->task_ref ? PyWeakref_GetObject (t->task_ref) : NULL;
   if (task != NULL && task != Py_None)
-    name = PyObject_CallMethod (task, "get_name", NULL);
+    name = PyObject_CallMethodNoArgs (task, REC_ID ("get_name"));
   PyErr_Clear ();
   braid_event ev = {
     .kind = BRAID_EV_TASK_CREATED,
@@ -642,10 +700,10 @@ rec_task_created (rec_task *t, PyObject *task, rec_loop *l)
   Py_XSETREF (t->task_ref, PyWeakref_NewRef (task, NULL));
   if (t->task_ref == NULL)
     return -1;
-  held.name = PyObject_CallMethod (task, "get_name", NULL);
+  held.name = PyObject_CallMethodNoArgs (task, REC_ID ("get_name"));
   if (held.name == NULL)
     PyErr_Clear ();
-  held.function = PyObject_GetAttrString (t->coro, "__qualname__");
+  held.function = PyObject_GetAttr (t->coro, REC_ID ("__qualname__"));
   if (held.function == NULL)
     PyErr_Clear ();
   caller_site (&held.file, &held.line);
@@ -737,8 +795,9 @@ static PyMethodDef module_methods[] = {
   { "configure", (PyCFunction) (void (*) (void)) mod_configure,
     METH_VARARGS | METH_KEYWORDS,
     "configure(virtual, slow_ms, reasons, task_type, gathering_type, "
-    "cancelled_type, call_soon, lib_dirs): what the hooks tell the "
-    "recorder once, before start()." },
+    "cancelled_type, call_soon, lib_dirs, hidden_dirs, boundaries): what "
+    "the hooks tell "
+    "the recorder once, before start()." },
   { "start", mod_start, METH_VARARGS,
     "start(path, program, arguments): starts recording into the trace "
     "at path." },
@@ -752,6 +811,8 @@ static PyMethodDef module_methods[] = {
     "wrap(coro): the coroutine a traced Task runs instead of coro." },
   { "task_created", mod_task_created, METH_VARARGS,
     "task_created(wrapper, task, loop): records a new task." },
+  { "mark_sleep", mod_mark_sleep, METH_VARARGS,
+    "mark_sleep(future, delay): future is what a sleep waits on." },
   { "never_retrieved", mod_never_retrieved, METH_VARARGS,
     "never_retrieved(future, exc): asyncio reports an unread error." },
   { "destroyed_pending", mod_destroyed_pending, METH_O,

@@ -96,7 +96,7 @@ static PyObject *
 output_write (PyObject *self, PyObject *text)
 {
   rec_output *o = (rec_output *) self;
-  PyObject *r = PyObject_CallMethod (o->stream, "write", "O", text);
+  PyObject *r = PyObject_CallMethodOneArg (o->stream, REC_ID ("write"), text);
   if (r == NULL)
     return NULL;
   if (rec.active && !rec_tls.quiet && PyUnicode_Check (text))

@@ -30,6 +30,7 @@
 typedef struct rec_loop
 {
   PyObject_HEAD
+  vectorcallfunc vectorcall; /* the select wrapper (loop.c) */
   uint64_t id;
   bool is_virtual;
   bool closed;
@@ -87,8 +88,9 @@ typedef struct rec_state
   PyObject *gathering_type; /* asyncio.tasks._GatheringFuture */
   PyObject *cancelled_type; /* asyncio.CancelledError */
   PyObject *orig_call_soon; /* BaseEventLoop.call_soon as asyncio has it */
-  PyObject *lib_dirs;       /* tuple of str: frames skipped for sites */
-  PyObject *site_skip;      /* dict: code object -> bool (cache) */
+  PyObject *lib_dirs;       /* tuple of str: asyncio's directory */
+  PyObject *hidden_dirs;    /* tuple of str: braid's, never a site */
+  PyObject *site_skip;      /* dict: code object -> site kind (cache) */
   PyObject *objects;        /* dict: address -> (weakref, id, reason) */
   Py_ssize_t objects_prune; /* prune dead entries past this size */
   PyObject *failed;         /* list of [weakref task, id, armed] */
@@ -96,6 +98,18 @@ typedef struct rec_state
 } rec_state;
 
 extern rec_state rec;
+
+/* An interned str of the C string @literal, made at the first use of
+ * each call site and kept: attribute names on hot paths are not made
+ * again at every lookup. NULL (with an error) only if that allocation
+ * failed. */
+#define REC_ID(literal)                                                      \
+  ({                                                                         \
+    static PyObject *rec_id_;                                                \
+    if (rec_id_ == NULL)                                                     \
+      rec_id_ = PyUnicode_InternFromString (literal);                        \
+    rec_id_;                                                                 \
+  })
 
 /* How the reasons table says to find the object of a wait (bits 8-15). */
 enum
@@ -117,15 +131,23 @@ uint64_t rec_monotonic_ns (void);
 /* Records @ev, stamping it when its time_ns is 0 and the clock is not
  * virtual (a virtual time 0 is a time). Call only when rec.active. */
 void rec_emit (braid_event *ev);
+/* What an object was marked with when it got its id: a wait on it is
+ * a wait of @reason (0: none), with @value (a sleep's delay in ns). */
+typedef struct rec_mark
+{
+  uint32_t reason;
+  int64_t value;
+} rec_mark;
+
 /* The id of @obj in the object table, recording its OBJECT_CREATED of
- * kind @kind (a braid_object_kind) the first time; *reason_hint gets
- * the wait reason the object was marked with (0: none). An object that
- * cannot be weakly referenced gets a new id each time. 0 on error (the
- * Python error is cleared). */
-uint64_t rec_object_id (PyObject *obj, uint32_t kind, uint32_t *reason_hint);
-/* Gives @obj its id now, marked with the wait reason @reason: a wait on
- * it is that kind of wait (a thread's future). Returns the id. */
-uint64_t rec_object_mark (PyObject *obj, uint32_t kind, uint32_t reason);
+ * kind @kind (a braid_object_kind) the first time; *mark (may be NULL)
+ * gets what it was marked with. An object that cannot be weakly
+ * referenced gets a new id each time. 0 on error (the Python error is
+ * cleared). */
+uint64_t rec_object_id (PyObject *obj, uint32_t kind, rec_mark *mark);
+/* Gives @obj its id now, marked with @mark (a thread's future, a sleep's
+ * future). Returns the id. */
+uint64_t rec_object_mark (PyObject *obj, uint32_t kind, rec_mark mark);
 /* The wrapper of a Task (its _coro), borrowed; NULL when the task is not
  * traced. Clears any error. */
 rec_task *rec_task_of (PyObject *task);

@@ -58,8 +58,10 @@ kind_of_reason (uint32_t reason)
 static PyObject *
 frame_local (PyObject *coro, const char *name)
 {
-  PyObject *frame = PyObject_GetAttrString (
-    coro, PyCoro_CheckExact (coro) ? "cr_frame" : "gi_frame");
+  PyObject *frame = PyObject_GetAttr (
+    coro, PyCoro_CheckExact (coro)       ? REC_ID ("cr_frame")
+          : PyAsyncGen_CheckExact (coro) ? REC_ID ("ag_frame")
+                                         : REC_ID ("gi_frame"));
   if (frame == NULL || !PyFrame_Check (frame))
     {
       Py_XDECREF (frame);
@@ -80,10 +82,11 @@ frame_local (PyObject *coro, const char *name)
   return value;
 }
 
-/* The id of the task or future @fut as an object of a wait of @reason;
- * *reason may change to what @fut was marked with (a thread's future). */
+/* The id of the task or future @fut as an object of a wait of *reason;
+ * a future marked as a sleep's or a thread's (rec_object_mark) makes a
+ * plain future wait that kind of wait, and gives *value. */
 static uint64_t
-future_id (PyObject *fut, uint32_t *reason)
+future_id (PyObject *fut, uint32_t *reason, int64_t *value)
 {
   if (rec.task_type && PyObject_TypeCheck (fut, (PyTypeObject *) rec.task_type))
     {
@@ -91,11 +94,50 @@ future_id (PyObject *fut, uint32_t *reason)
       if (t != NULL)
         return t->id;
     }
-  uint32_t hint = 0;
-  uint64_t id = rec_object_id (fut, kind_of_reason (*reason), &hint);
-  if (hint != 0 && *reason == BRAID_WAIT_FUTURE)
-    *reason = hint;
+  rec_mark mark;
+  uint64_t id = rec_object_id (fut, kind_of_reason (*reason), &mark);
+  if (mark.reason != 0
+      && (*reason == BRAID_WAIT_FUTURE || *reason == mark.reason))
+    {
+      *reason = mark.reason;
+      *value = mark.value;
+    }
   return id;
+}
+
+/* The next object down a chain of awaits from @cur (a new reference,
+ * NULL at the end), and the code of @cur in *code (new reference, NULL
+ * when it has none): a coroutine's cr_await, a generator's gi_yieldfrom,
+ * an async generator's ag_await. An async generator's asend object (what
+ * `async for` and an asynccontextmanager await) leads to its generator;
+ * it shows no attribute for it, so its first field is read, as CPython
+ * lays the object out (checked to be an async generator). */
+static PyObject *
+await_next (PyObject *cur, PyObject **code)
+{
+  *code = NULL;
+  if (Py_IS_TYPE (cur, &_PyAsyncGenASend_Type))
+    {
+      PyObject *gen = *(PyObject **) ((char *) cur + sizeof (PyObject));
+      if (gen != NULL && PyAsyncGen_CheckExact (gen))
+        return Py_NewRef (gen);
+      return NULL;
+    }
+  PyObject *code_name, *next_name;
+  if (PyCoro_CheckExact (cur))
+    code_name = REC_ID ("cr_code"), next_name = REC_ID ("cr_await");
+  else if (PyGen_CheckExact (cur))
+    code_name = REC_ID ("gi_code"), next_name = REC_ID ("gi_yieldfrom");
+  else if (PyAsyncGen_CheckExact (cur))
+    code_name = REC_ID ("ag_code"), next_name = REC_ID ("ag_await");
+  else
+    return NULL;
+  *code = PyObject_GetAttr (cur, code_name);
+  PyObject *next = PyObject_GetAttr (cur, next_name);
+  if (next == Py_None)
+    Py_CLEAR (next);
+  PyErr_Clear ();
+  return next;
 }
 
 /* What a task that yielded @fut waits on: *reason, *object, *value (a
@@ -104,7 +146,7 @@ future_id (PyObject *fut, uint32_t *reason)
  * reasons table knows (asyncio.sleep, Event.wait, Queue.get, a stream's
  * read...) names the wait, so that a Condition's wait on its Lock is a
  * wait on the Condition. Without one, the future itself says: a Task, a
- * gather, a thread's future, or a plain future. */
+ * gather, a sleep's or a thread's future, or a plain future. */
 static void
 classify (rec_task *t, PyObject *fut, uint32_t *reason, uint64_t *object,
           int64_t *value)
@@ -115,30 +157,22 @@ classify (rec_task *t, PyObject *fut, uint32_t *reason, uint64_t *object,
   PyObject *cur = Py_NewRef (t->coro);
   PyObject *hit_coro = NULL;
   long hit = -1;
-  for (int depth = 0; depth < 64; depth++)
+  for (int depth = 0; cur != NULL && depth < 64; depth++)
     {
-      int is_coro = PyCoro_CheckExact (cur);
-      if (!is_coro && !PyGen_CheckExact (cur))
-        break;
-      PyObject *code = PyObject_GetAttrString (cur, is_coro ? "cr_code"
-                                                             : "gi_code");
-      if (code == NULL)
-        break;
-      PyObject *v = PyDict_GetItemWithError (rec.reasons, code);
-      Py_DECREF (code);
+      PyObject *code;
+      PyObject *next = await_next (cur, &code);
+      PyObject *v = code ? PyDict_GetItemWithError (rec.reasons, code) : NULL;
+      Py_XDECREF (code);
       if (v != NULL)
         {
           hit = PyLong_AsLong (v);
           hit_coro = cur;
+          Py_XDECREF (next);
           cur = NULL;
           break;
         }
-      PyObject *next = PyObject_GetAttrString (cur, is_coro ? "cr_await"
-                                                             : "gi_yieldfrom");
       Py_DECREF (cur);
       cur = next;
-      if (cur == NULL || cur == Py_None)
-        break;
     }
   Py_XDECREF (cur);
   PyErr_Clear ();
@@ -147,33 +181,26 @@ classify (rec_task *t, PyObject *fut, uint32_t *reason, uint64_t *object,
     {
       *reason = (uint32_t) (hit & 0xff);
       int how = (int) (hit >> 8);
-      if (how == REC_HOW_SLEEP)
-        {
-          PyObject *delay = frame_local (hit_coro, "delay");
-          double d = delay ? PyFloat_AsDouble (delay) : 0;
-          Py_XDECREF (delay);
-          PyErr_Clear ();
-          if (d > 0 && isfinite (d))
-            *value = (int64_t) llround (d * 1e9);
-          *object = rec_new_id ();
-          braid_event ev = {
-            .kind = BRAID_EV_OBJECT_CREATED,
-            .object = *object,
-            .reason = BRAID_OBJ_TIMER,
-            .other = t->id,
-          };
-          rec_emit (&ev);
-        }
-      else if (how == REC_HOW_SELF)
+      if (how == REC_HOW_SELF)
         {
           PyObject *self = frame_local (hit_coro, "self");
           if (self != NULL)
             *object = rec_object_id (self, kind_of_reason (*reason), NULL);
           Py_XDECREF (self);
         }
-      Py_DECREF (hit_coro);
       if (*object == 0)
-        *object = future_id (fut, reason);
+        *object = future_id (fut, reason, value);
+      if (how == REC_HOW_SLEEP && *value == 0)
+        {
+          /* A sleep whose timer the hooks did not see: its delay. */
+          PyObject *delay = frame_local (hit_coro, "delay");
+          double d = delay ? PyFloat_AsDouble (delay) : 0;
+          Py_XDECREF (delay);
+          PyErr_Clear ();
+          if (d > 0 && d < 1e9)
+            *value = (int64_t) llround (d * 1e9);
+        }
+      Py_DECREF (hit_coro);
       return;
     }
   if (rec.task_type
@@ -181,7 +208,7 @@ classify (rec_task *t, PyObject *fut, uint32_t *reason, uint64_t *object,
     *reason = BRAID_WAIT_TASK;
   else if ((PyObject *) Py_TYPE (fut) == rec.gathering_type)
     *reason = BRAID_WAIT_GATHER;
-  *object = future_id (fut, reason);
+  *object = future_id (fut, reason, value);
 }
 
 /* Starts a step of @t. Returns the monotonic time it began. */
@@ -206,7 +233,7 @@ step_begin (rec_task *t)
 static PyObject *
 cancel_message (PyObject *exc)
 {
-  PyObject *args = PyObject_GetAttrString (exc, "args");
+  PyObject *args = PyObject_GetAttr (exc, REC_ID ("args"));
   PyObject *msg = NULL;
   if (args != NULL && PyTuple_Check (args) && PyTuple_GET_SIZE (args) > 0)
     msg = PyObject_Str (PyTuple_GET_ITEM (args, 0));
@@ -271,12 +298,12 @@ step_end (rec_task *t, PySendResult status, PyObject *yielded,
       int must_cancel = 0;
       if (task != NULL && task != Py_None)
         {
-          PyObject *flag = PyObject_GetAttrString (task, "_must_cancel");
+          PyObject *flag = PyObject_GetAttr (task, REC_ID ("_must_cancel"));
           must_cancel = flag != NULL && PyObject_IsTrue (flag) > 0;
           Py_XDECREF (flag);
           if (must_cancel)
             {
-              PyObject *msg = PyObject_GetAttrString (task, "_cancel_message");
+              PyObject *msg = PyObject_GetAttr (task, REC_ID ("_cancel_message"));
               if (msg != NULL && msg != Py_None)
                 keep = PyObject_Str (msg);
               Py_XDECREF (msg);
@@ -361,7 +388,7 @@ static PyObject *
 task_throw (PyObject *self, PyObject *args)
 {
   rec_task *t = (rec_task *) self;
-  PyObject *method = PyObject_GetAttrString (t->coro, "throw");
+  PyObject *method = PyObject_GetAttr (t->coro, REC_ID ("throw"));
   if (method == NULL)
     return NULL;
   if (!rec.active || !t->created)
@@ -382,7 +409,7 @@ task_throw (PyObject *self, PyObject *args)
 static PyObject *
 task_close (PyObject *self, PyObject *unused)
 {
-  return PyObject_CallMethod (((rec_task *) self)->coro, "close", NULL);
+  return PyObject_CallMethodNoArgs (((rec_task *) self)->coro, REC_ID ("close"));
 }
 
 static PyObject *
