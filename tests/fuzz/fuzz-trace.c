@@ -45,7 +45,19 @@ static char file_path[4096];
     }                                                                        \
   while (0)
 
-/* The temporary file every input is written to, made once. */
+static void
+remove_sidecars (const char *path);
+
+/* Removes the temporary file and what SQLite left beside it (atexit). */
+static void
+remove_input (void)
+{
+  remove_sidecars (file_path);
+  unlink (file_path);
+}
+
+/* The temporary file every input is written to, made once and removed at
+ * exit. */
 static const char *
 input_path (void)
 {
@@ -58,6 +70,7 @@ input_path (void)
   int fd = mkstemp (file_path);
   CHECK (fd >= 0);
   close (fd);
+  atexit (remove_input);
   return file_path;
 }
 
