@@ -5,6 +5,7 @@
  * from the trace through the timeline library's own view mapping (the
  * same one braid-render uses), so a lane or an x that is off fails.
  */
+#include <math.h>
 #include <string.h>
 
 #include "viewer-test-util.h"
@@ -321,6 +322,103 @@ test_sleeping_lane_has_sleep_colour_on_the_time_axis (void)
   rendered_close (&r);
 }
 
+/* Whether a pixel within 1 of (@x, @y) is within @tol per channel of
+ * @colour: arrows are anti-aliased and drawn at 90% opacity. */
+static bool
+near_colour (cairo_surface_t *png, double x, double y, guint32 colour,
+             int tol)
+{
+  for (int dy = -1; dy <= 1; dy++)
+    for (int dx = -1; dx <= 1; dx++)
+      {
+        int px = (int)x + dx, py = (int)y + dy;
+        if (px < 0 || py < 0 || px >= W || py >= H)
+          continue;
+        guint32 p = vt_pixel (png, px, py);
+        bool near = true;
+        for (int shift = 0; shift < 24; shift += 8)
+          near = near
+                 && ABS ((int)(p >> shift & 0xff)
+                         - (int)(colour >> shift & 0xff))
+                        <= tol;
+        if (near)
+          return true;
+      }
+  return false;
+}
+
+/* fetch_urls gathers three children: the three gather arrows into the
+ * parent are each drawn, from three different places to its resumption,
+ * in the gather arrows' colour, and each is found under the pointer at
+ * its middle. A wake by the loop starts at a ring in its own colour. */
+static void
+test_gather_fan_in_shows_every_arrow (void)
+{
+  rendered r;
+  if (!rendered_open (&r, "fetch_urls", BRAID_TIMELINE_AXIS_STEPS,
+                      "fan-in.png"))
+    return;
+  size_t n_edges;
+  const braid_trace_edge *edges = braid_trace_get_edges (r.trace, &n_edges);
+  guint32 gather = vt_rgb_hex (
+      braid_timeline_edge_color (BRAID_EDGE_GATHER, false));
+  guint32 loop = vt_rgb_hex (braid_timeline_edge_color (BRAID_EDGE_WAKE, true));
+  int n_gather = 0, n_loop = 0;
+  int32_t parent = -1;
+  double starts[3][2];
+  for (size_t i = 0; i < n_edges; i++)
+    {
+      double x0, y0, x1, y1;
+      if (!braid_timeline_edge_points (r.m, &r.v, (int64_t)i, &x0, &y0, &x1,
+                                       &y1))
+        continue;
+      if (edges[i].kind == BRAID_EDGE_GATHER)
+        {
+          if (parent < 0)
+            parent = edges[i].to;
+          g_assert_cmpint (edges[i].to, ==, parent);
+          g_assert_cmpint (n_gather, <, 3);
+          starts[n_gather][0] = x0;
+          starts[n_gather][1] = y0;
+          /* It ends where the parent resumed: on the parent's lane. */
+          int64_t lane = braid_timeline_model_task_lane (r.m, parent);
+          double top = braid_timeline_view_lane_y (&r.v, lane);
+          g_assert_cmpfloat (y1, >=, top);
+          g_assert_cmpfloat (y1, <=, top + r.v.lane_height);
+          /* Drawn along its length. */
+          int seen = 0;
+          for (int k = 1; k <= 5; k++)
+            {
+              double t = 0.25 + 0.1 * k;
+              seen += near_colour (r.png, x0 + t * (x1 - x0),
+                                   y0 + t * (y1 - y0), gather, 40);
+            }
+          g_assert_cmpint (seen, >=, 4);
+          /* And found under the pointer at its middle. */
+          int64_t hit = braid_timeline_edge_at (r.m, &r.v, (x0 + x1) / 2,
+                                                (y0 + y1) / 2);
+          g_assert_cmpint (hit, ==, (int64_t)i);
+          n_gather++;
+        }
+      else if (edges[i].from < 0 && n_loop < 3
+               && y0 > r.v.ruler_height + 4)
+        {
+          /* The ring at its start, in the loop's colour. */
+          g_assert_true (near_colour (r.png, x0 + 2.5, y0, loop, 60)
+                         || near_colour (r.png, x0 - 2.5, y0, loop, 60));
+          n_loop++;
+        }
+    }
+  g_assert_cmpint (n_gather, ==, 3);
+  g_assert_cmpint (n_loop, >=, 1);
+  /* Three different starting points, one per child. */
+  for (int a = 0; a < 3; a++)
+    for (int b = a + 1; b < 3; b++)
+      g_assert_true (fabs (starts[a][0] - starts[b][0]) > 3
+                     || fabs (starts[a][1] - starts[b][1]) > 3);
+  rendered_close (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -335,5 +433,7 @@ main (int argc, char **argv)
   g_test_add_func (
       "/viewer/render/sleeping-lane-has-sleep-colour-on-the-time-axis",
       test_sleeping_lane_has_sleep_colour_on_the_time_axis);
+  g_test_add_func ("/viewer/render/gather-fan-in-shows-every-arrow",
+                   test_gather_fan_in_shows_every_arrow);
   return g_test_run ();
 }

@@ -743,10 +743,14 @@ draw_lane_marks_class (frame *f, int32_t task, double y, bool rare)
 }
 
 /* The lane an arrow end attaches to: the task's own, or its nearest
- * visible ancestor's when collapsed. -1 when none is visible. */
+ * visible ancestor's when collapsed. -1 when none is visible, and when
+ * the filter hides the task itself: an arrow drawn from its ancestor
+ * would seem to come from another task. */
 static int64_t
 visible_lane (const braid_timeline_model *m, int32_t task)
 {
+  if (task >= 0 && !m->shown[task])
+    return -1;
   for (int hops = 0; task >= 0 && hops < 64; hops++)
     {
       int64_t lane = braid_timeline_model_task_lane (m, task);
@@ -757,80 +761,189 @@ visible_lane (const braid_timeline_model *m, int32_t task)
   return -1;
 }
 
-static braid_timeline_rgb
-edge_color (braid_trace_edge_kind kind)
-{
-  switch (kind)
-    {
-    case BRAID_EDGE_SPAWN:
-      return (braid_timeline_rgb){ 0.45, 0.45, 0.50 };
-    case BRAID_EDGE_WAKE:
-      return (braid_timeline_rgb){ 0.10, 0.37, 0.71 };
-    case BRAID_EDGE_GATHER:
-      return (braid_timeline_rgb){ 0.49, 0.36, 0.78 };
-    case BRAID_EDGE_ERROR:
-      return (braid_timeline_rgb){ 0.88, 0.11, 0.14 };
-    case BRAID_EDGE_CANCEL:
-    default:
-      return (braid_timeline_rgb){ 0.90, 0.38, 0.0 };
-    }
-}
-
-/* Arrows are batched per edge kind: one stroke and one fill per kind per
- * frame instead of one per arrow, which matters when thousands of spawn
- * arrows cross the screen. */
+/* Arrows are batched per style (the five edge kinds, then wakes by the
+ * loop): one stroke and one fill per style per frame instead of one per
+ * arrow, which matters when thousands of spawn arrows cross the screen. */
 typedef struct arrow_batch
 {
-  double *xy; /* x, y0, y1 per arrow */
+  double *xy; /* x0, y0, x1, y1 per arrow */
   size_t n, cap;
 } arrow_batch;
 
 #define N_EDGE_KINDS 5
+#define LOOP_BATCH N_EDGE_KINDS
+#define N_ARROW_BATCHES (N_EDGE_KINDS + 1)
 
 static void
-batch_add (arrow_batch *b, double x, double y0, double y1)
+batch_add (arrow_batch *b, double x0, double y0, double x1, double y1)
 {
   if (b->n == b->cap)
     {
       size_t cap = b->cap ? b->cap * 2 : 64;
-      double *xy = realloc (b->xy, cap * 3 * sizeof *xy);
+      double *xy = realloc (b->xy, cap * 4 * sizeof *xy);
       if (!xy)
         return;
       b->xy = xy;
       b->cap = cap;
     }
-  b->xy[b->n * 3] = x;
-  b->xy[b->n * 3 + 1] = y0;
-  b->xy[b->n * 3 + 2] = y1;
+  double *p = &b->xy[b->n * 4];
+  p[0] = x0;
+  p[1] = y0;
+  p[2] = x1;
+  p[3] = y1;
   b->n++;
 }
 
+/* Strokes the arrows of @b and fills their heads; a wake by the loop is
+ * dashed and starts at a small ring (a clock's face), so that it cannot
+ * be taken for a wake by the task in the lane above. */
 static void
-batch_draw (cairo_t *cr, const arrow_batch *b, braid_timeline_rgb c)
+batch_draw (cairo_t *cr, const arrow_batch *b, braid_timeline_rgb c,
+            bool by_loop)
 {
   if (b->n == 0)
     return;
-  cairo_set_source_rgba (cr, c.r, c.g, c.b, 0.85);
+  cairo_set_source_rgba (cr, c.r, c.g, c.b, 0.9);
   cairo_new_path (cr);
+  if (by_loop)
+    {
+      static const double dash[] = { 3, 2 };
+      cairo_set_dash (cr, dash, 2, 0);
+    }
   for (size_t i = 0; i < b->n; i++)
     {
-      double x = round (b->xy[i * 3]) + 0.5;
-      cairo_move_to (cr, x, b->xy[i * 3 + 1]);
-      cairo_line_to (cr, x, b->xy[i * 3 + 2]);
+      const double *p = &b->xy[i * 4];
+      cairo_move_to (cr, p[0], p[1]);
+      cairo_line_to (cr, p[2], p[3]);
     }
   cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  if (by_loop)
+    {
+      for (size_t i = 0; i < b->n; i++)
+        {
+          const double *p = &b->xy[i * 4];
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, p[0], p[1], 2.5, 0, 2 * G_PI);
+        }
+      cairo_stroke (cr);
+    }
   for (size_t i = 0; i < b->n; i++)
     {
-      /* A vertical arrow: the head points up or down. */
-      double x = round (b->xy[i * 3]) + 0.5;
-      double y0 = b->xy[i * 3 + 1], y1 = b->xy[i * 3 + 2];
-      double d = y1 >= y0 ? 1 : -1;
-      cairo_move_to (cr, x, y1);
-      cairo_line_to (cr, x - 3, y1 - 6 * d);
-      cairo_line_to (cr, x + 3, y1 - 6 * d);
+      /* The head points along the arrow, at its end. */
+      const double *p = &b->xy[i * 4];
+      double dx = p[2] - p[0], dy = p[3] - p[1];
+      double len = hypot (dx, dy);
+      if (len < 1)
+        continue;
+      dx /= len;
+      dy /= len;
+      cairo_move_to (cr, p[2], p[3]);
+      cairo_line_to (cr, p[2] - 6 * dx - 3 * dy, p[3] - 6 * dy + 3 * dx);
+      cairo_line_to (cr, p[2] - 6 * dx + 3 * dy, p[3] - 6 * dy - 3 * dx);
       cairo_close_path (cr);
     }
   cairo_fill (cr);
+}
+
+/* Pulls the end (@x1, @y1) of a segment back along it so that its x stays
+ * within [@lo, @hi]: cairo walks a line far off screen otherwise. */
+static void
+clip_end_x (double x0, double y0, double *x1, double *y1, double lo,
+            double hi)
+{
+  double x = *x1 < lo ? lo : *x1 > hi ? hi : *x1;
+  if (x == *x1 || *x1 == x0)
+    return;
+  *y1 = y0 + (*y1 - y0) * (x - x0) / (*x1 - x0);
+  *x1 = x;
+}
+
+void
+braid__timeline_edge_geometry (const braid_timeline_model *m,
+                               const braid_timeline_view *v,
+                               const braid_trace_edge *e, int spread,
+                               double *x0, double *y0, double *x1,
+                               double *y1, int64_t *from_lane,
+                               int64_t *to_lane)
+{
+  double lh = v->lane_height;
+  *from_lane = e->from >= 0 && (size_t)e->from < m->n_tasks
+                   ? visible_lane (m, e->from)
+                   : -1;
+  *to_lane = e->to >= 0 && (size_t)e->to < m->n_tasks ? visible_lane (m, e->to)
+                                                       : -1;
+  bool steps = v->axis == BRAID_TIMELINE_AXIS_STEPS;
+  /* The start: the waker's step, the last running slice of the waker at
+   * or before the edge (a gathered child's last step, a worker's step
+   * that set an event), at its middle on the step axis and its end on
+   * wall time. A wake by the loop, or a waker whose step is not found,
+   * starts at the edge's moment: on the step axis the boundary before
+   * the step it names, since the loop woke it between steps. */
+  double start_v = steps ? (double)e->step : (double)e->time_ns;
+  if (e->from >= 0 && (size_t)e->from < m->n_tasks)
+    {
+      size_t first, n;
+      braid__timeline_task_slices (m, e->from, &first, &n);
+      size_t i = braid__timeline_lower_bound (
+          m, e->from, first + n, first, first + n, BRAID_TIMELINE_AXIS_STEPS,
+          (double)e->step);
+      if (i >= first + n && n > 0)
+        i = first + n - 1;
+      for (size_t k = 0; i >= first && i < first + n && k < 4; i--, k++)
+        {
+          double s, en;
+          braid__timeline_range (m, e->from, first + n, i,
+                                 BRAID_TIMELINE_AXIS_STEPS, &s, &en);
+          if (s > (double)e->step)
+            continue;
+          if (braid__timeline_state (m, i) == BRAID_STATE_RUNNING)
+            {
+              start_v
+                  = steps ? s + 0.5
+                          : (double)braid__timeline_end_ns (m, e->from,
+                                                            first + n, i);
+              break;
+            }
+          if (i == first)
+            break;
+        }
+    }
+  *x0 = braid_timeline_view_x_for (v, start_v);
+  /* The end: where the woken (or created) task resumed, else the edge's
+   * own moment. */
+  double end_v = braid__timeline_edge_pos (e, v->axis);
+  int64_t r = *to_lane >= 0
+                  ? braid_timeline_model_resumption (m, e->to, e->time_ns,
+                                                     e->step)
+                  : -1;
+  if (r >= 0)
+    {
+      size_t first, n;
+      braid__timeline_task_slices (m, e->to, &first, &n);
+      double s, en;
+      braid__timeline_range (m, e->to, first + n, (size_t)r, v->axis, &s,
+                             &en);
+      end_v = s;
+    }
+  *x1 = braid_timeline_view_x_for (v, end_v);
+  /* Arrows leaving one pixel column are spread a few pixels apart, so
+   * that a fan-in (three gathered children waking their parent at once)
+   * shows three arrows, not one. */
+  *x0 += 2 * spread;
+  double yt = braid_timeline_view_lane_y (v, *to_lane);
+  if (*from_lane < 0)
+    {
+      /* Woken by the loop (a timer, I/O): no task to start from. */
+      *y0 = yt - lh * 0.3;
+      *y1 = yt + lh * 0.25;
+      return;
+    }
+  /* From the side of the waker's step that faces the woken lane, so
+   * that the step's colour stays visible in the middle of its lane. */
+  *y0 = braid_timeline_view_lane_y (v, *from_lane)
+        + (*to_lane > *from_lane ? lh * 0.85 : lh * 0.15);
+  *y1 = *to_lane > *from_lane ? yt + lh * 0.2 : yt + lh * 0.8;
 }
 
 static void
@@ -849,8 +962,7 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
       else
         hi = mid;
     }
-  arrow_batch batches[N_EDGE_KINDS] = { { 0 } };
-  double lh = v->lane_height;
+  arrow_batch batches[N_ARROW_BATCHES] = { { 0 } };
   double last_col = -1e300;
   int in_col = 0;
   for (size_t i = lo; i < m->n_edges; i++)
@@ -882,12 +994,10 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
           last_col = col;
           in_col = 0;
         }
-      int64_t to = e->to >= 0 && (size_t)e->to < m->n_tasks
-                       ? visible_lane (m, e->to)
-                       : -1;
-      int64_t from = e->from >= 0 && (size_t)e->from < m->n_tasks
-                         ? visible_lane (m, e->from)
-                         : -1;
+      double x0, y0, x1, y1;
+      int64_t from, to;
+      braid__timeline_edge_geometry (m, v, e, in_col, &x0, &y0, &x1, &y1,
+                                     &from, &to);
       if (to < 0 || from == to)
         continue;
       /* Skip arrows entirely above or below the screen. */
@@ -896,27 +1006,25 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
       if (bottom < first_lane || top > last_lane)
         continue;
       in_col++;
-      arrow_batch *b
-          = &batches[(unsigned)e->kind < N_EDGE_KINDS ? e->kind
-                                                      : BRAID_EDGE_CANCEL];
-      double yt = braid_timeline_view_lane_y (v, to);
-      if (from < 0)
-        {
-          /* Woken by the loop (a timer, I/O): no task to start from, so a short
-           * arrow comes down into the lane from just above it. */
-          batch_add (b, x, yt - 2, yt + lh * 0.2);
-          continue;
-        }
-      double yf = braid_timeline_view_lane_y (v, from) + lh / 2;
-      double yto = to > from ? yt + lh * 0.18 : yt + lh * 0.82;
       /* Clip long arrows to the screen so cairo does not walk them. */
-      yf = fmax (-10, fmin (yf, v->height + 10));
-      batch_add (b, x, yf, yto);
+      clip_end_x (x0, y0, &x1, &y1, -20, v->width + 20);
+      clip_end_x (x1, y1, &x0, &y0, -20, v->width + 20);
+      y0 = fmax (-10, fmin (y0, v->height + 10));
+      arrow_batch *b = from < 0 ? &batches[LOOP_BATCH]
+                       : (unsigned)e->kind < N_EDGE_KINDS
+                           ? &batches[e->kind]
+                           : &batches[BRAID_EDGE_CANCEL];
+      batch_add (b, x0, y0, x1, y1);
     }
-  cairo_set_line_width (f->cr, 1);
-  for (int k = 0; k < N_EDGE_KINDS; k++)
+  cairo_set_line_width (f->cr, 1.2);
+  for (int k = 0; k < N_ARROW_BATCHES; k++)
     {
-      batch_draw (f->cr, &batches[k], edge_color ((braid_trace_edge_kind)k));
+      batch_draw (f->cr, &batches[k],
+                  braid_timeline_edge_color (
+                      k == LOOP_BATCH ? BRAID_EDGE_WAKE
+                                      : (braid_trace_edge_kind)k,
+                      k == LOOP_BATCH),
+                  k == LOOP_BATCH);
       free (batches[k].xy);
     }
 }

@@ -447,8 +447,26 @@ braid_timeline_model_set_filter (braid_timeline_model *m, const char *text)
   memset (m->shown, 0, nt);
   for (size_t t = 0; t < nt; t++)
     {
-      m->matches[t] = contains_nocase (m->tasks[t].name, text)
-                      || contains_nocase (m->tasks[t].function, text);
+      const braid_trace_task *task = &m->tasks[t];
+      m->matches[t] = contains_nocase (task->name, text)
+                      || contains_nocase (task->function, text)
+                      || contains_nocase (task->error_type, text)
+                      || contains_nocase (task->error_message, text);
+    }
+  /* A task that printed a matching line matches too: one pass over the
+   * output, linear in its size. */
+  size_t n_outputs;
+  const braid_trace_output *outputs
+      = braid_trace_get_outputs (m->trace, &n_outputs);
+  for (size_t i = 0; i < n_outputs; i++)
+    {
+      int32_t t = outputs[i].task;
+      if (t >= 0 && (size_t)t < nt && !m->matches[t]
+          && contains_nocase (outputs[i].text, text))
+        m->matches[t] = 1;
+    }
+  for (size_t t = 0; t < nt; t++)
+    {
       if (!m->matches[t])
         continue;
       matched++;
@@ -458,6 +476,12 @@ braid_timeline_model_set_filter (braid_timeline_model *m, const char *text)
     }
   rebuild_lanes (m);
   return matched;
+}
+
+bool
+braid_timeline_text_matches (const char *text, const char *query)
+{
+  return text && query && *query && contains_nocase (text, query);
 }
 
 bool
@@ -473,11 +497,169 @@ braid_timeline_model_get_extent (const braid_timeline_model *m,
   return axis == BRAID_TIMELINE_AXIS_STEPS ? m->extent_steps : m->extent_time;
 }
 
+/* Pixel columns of a typical fitted view, for judging how crowded the
+ * steps are on wall time. */
+#define PREFERRED_AXIS_COLUMNS 1000
+
 braid_timeline_axis
 braid_timeline_model_preferred_axis (const braid_timeline_model *m)
 {
-  return m->extent_time <= 1.0 ? BRAID_TIMELINE_AXIS_STEPS
-                               : BRAID_TIMELINE_AXIS_TIME;
+  if (m->extent_time <= 1.0)
+    return BRAID_TIMELINE_AXIS_STEPS;
+  /* Under the virtual clock a step takes no time: running slices have no
+   * width on wall time, and the order of steps, the interleaving, is only
+   * visible on the step axis. */
+  const braid_trace_meta *meta = braid_trace_get_meta (m->trace);
+  if (meta && meta->clock && strcmp (meta->clock, "virtual") == 0
+      && m->extent_steps > 1.0)
+    return BRAID_TIMELINE_AXIS_STEPS;
+  /* Steps dense relative to pixels: when on a fitted wall-time view the
+   * steps crowd into few pixel columns (eight or more steps per occupied
+   * column on average), the interleaving is invisible there. */
+  if (m->n_step_time >= 64)
+    {
+      size_t occupied = 0;
+      int64_t last_col = -1;
+      for (size_t k = 0; k < m->n_step_time; k++)
+        {
+          int64_t col = (int64_t)((double)m->step_time[k] / m->extent_time
+                                  * PREFERRED_AXIS_COLUMNS);
+          if (col != last_col)
+            {
+              occupied++;
+              last_col = col;
+            }
+        }
+      if (m->n_step_time >= 8 * occupied)
+        return BRAID_TIMELINE_AXIS_STEPS;
+    }
+  return BRAID_TIMELINE_AXIS_TIME;
+}
+
+int64_t
+braid_timeline_model_resumption (const braid_timeline_model *m, int32_t task,
+                                 int64_t time_ns, uint64_t step)
+{
+  if (task < 0 || (size_t)task >= m->n_tasks)
+    return -1;
+  size_t first, n;
+  braid__timeline_task_slices (m, task, &first, &n);
+  /* The slice holding the moment, then the first running slice from
+   * there that began at or after the step (a few slices at most: ready,
+   * then running). An edge made during step k has step k, and its
+   * woken task runs later; one made between steps (by the loop, or by a
+   * gather's callback) has the number of the next step, which may be the
+   * woken task's own. */
+  size_t i = braid__timeline_lower_bound (m, task, first + n, first,
+                                          first + n, BRAID_TIMELINE_AXIS_STEPS,
+                                          (double)step);
+  for (size_t k = 0; i < first + n && k < 8; i++, k++)
+    {
+      double s, e;
+      braid__timeline_range (m, task, first + n, i, BRAID_TIMELINE_AXIS_STEPS,
+                             &s, &e);
+      if (braid__timeline_state (m, i) == BRAID_STATE_RUNNING
+          && s >= (double)step && braid__timeline_start_ns (m, i) >= time_ns)
+        return (int64_t)i;
+    }
+  return -1;
+}
+
+int64_t
+braid_timeline_model_find_waker (const braid_timeline_model *m, int32_t task,
+                                 int64_t slice)
+{
+  if (task < 0 || (size_t)task >= m->n_tasks)
+    return -1;
+  size_t first, n;
+  braid__timeline_task_slices (m, task, &first, &n);
+  if (slice < (int64_t)first || slice >= (int64_t)(first + n))
+    return -1;
+  /* The resumption is the running slice at or after @slice (a waiting or
+   * ready slice leads to it); the wake happened before it, after the
+   * wait before it began. */
+  size_t run = (size_t)slice;
+  while (run < first + n && run < (size_t)slice + 3
+         && braid__timeline_state (m, run) != BRAID_STATE_RUNNING)
+    run++;
+  if (run >= first + n || braid__timeline_state (m, run) != BRAID_STATE_RUNNING)
+    return -1;
+  size_t wait = run;
+  while (wait > first && run - wait < 3
+         && braid__timeline_state (m, wait - 1) != BRAID_STATE_RUNNING)
+    wait--;
+  if (wait == run)
+    return -1; /* ran straight on: nothing woke it */
+  int64_t run_ns = braid__timeline_start_ns (m, run);
+  int64_t wait_ns = braid__timeline_start_ns (m, wait);
+  double run_step, wait_step, e;
+  braid__timeline_range (m, task, first + n, run, BRAID_TIMELINE_AXIS_STEPS,
+                         &run_step, &e);
+  braid__timeline_range (m, task, first + n, wait, BRAID_TIMELINE_AXIS_STEPS,
+                         &wait_step, &e);
+  /* The last edge at or before the resumption's time, then backwards
+   * through the wait (bounded: a wait crossed by millions of edges is
+   * searched in its last million). */
+  size_t lo = 0, hi = m->n_edges;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (m->edges[mid].time_ns <= run_ns)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (size_t i = lo, k = 0; i-- > 0 && k < 1000000; k++)
+    {
+      const braid_trace_edge *ed = &m->edges[i];
+      if (ed->time_ns < wait_ns)
+        break;
+      if (ed->to != task || (double)ed->step > run_step
+          || (double)ed->step < wait_step)
+        continue;
+      if (ed->kind == BRAID_EDGE_WAKE || ed->kind == BRAID_EDGE_GATHER
+          || ed->kind == BRAID_EDGE_ERROR || ed->kind == BRAID_EDGE_CANCEL)
+        return (int64_t)i;
+    }
+  return -1;
+}
+
+int64_t
+braid_timeline_model_mark_output (const braid_timeline_model *m, int64_t mark)
+{
+  if (mark < 0 || (size_t)mark >= m->n_marks)
+    return -1;
+  const braid_trace_mark *mk = &m->marks[mark];
+  if (mk->kind != BRAID_MARK_OUTPUT)
+    return -1;
+  /* Its rank among the same task's output marks of the same moment, then
+   * the output line of that rank: both arrays are in time order. */
+  size_t rank = 0;
+  for (size_t i = (size_t)mark; i-- > 0 && m->marks[i].time_ns == mk->time_ns;)
+    rank += m->marks[i].kind == BRAID_MARK_OUTPUT
+            && m->marks[i].task == mk->task && m->marks[i].step == mk->step;
+  size_t n_outputs;
+  const braid_trace_output *o = braid_trace_get_outputs (m->trace, &n_outputs);
+  size_t lo = 0, hi = n_outputs;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (o[mid].time_ns < mk->time_ns)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  int64_t fallback = -1;
+  for (size_t i = lo; i < n_outputs && o[i].time_ns == mk->time_ns; i++)
+    {
+      if (o[i].task != mk->task || o[i].step != mk->step)
+        continue;
+      if (fallback < 0)
+        fallback = (int64_t)i;
+      if (rank-- == 0)
+        return (int64_t)i;
+    }
+  return fallback;
 }
 
 double

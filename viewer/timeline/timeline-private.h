@@ -84,6 +84,19 @@ double braid__timeline_mark_pos (const braid_timeline_model *m,
 double braid__timeline_edge_pos (const braid_trace_edge *edge,
                                  braid_timeline_axis axis);
 
+/* Where the arrow of edge @e is drawn in @v: from the waker's step
+ * (@x0, @y0: on the side of its lane facing the woken one, or just above
+ * the woken lane for a wake by the loop) to the woken task's resumption
+ * (@x1, @y1), the start moved 2 * @spread pixels right. @from_lane and
+ * @to_lane are the visible lanes of its ends (-1: hidden, or the loop).
+ * Drawing and hit-testing share it. */
+void braid__timeline_edge_geometry (const braid_timeline_model *m,
+                                    const braid_timeline_view *v,
+                                    const braid_trace_edge *e, int spread,
+                                    double *x0, double *y0, double *x1,
+                                    double *y1, int64_t *from_lane,
+                                    int64_t *to_lane);
+
 /* Slice fields in either mode. @task_end is the end of @task's slice
  * range (braid__timeline_task_slices); the compact form derives a
  * slice's end from the next slice's start. */

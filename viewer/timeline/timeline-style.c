@@ -99,6 +99,27 @@ braid_timeline_mark_name (braid_trace_mark_kind kind)
                                                          : "mark";
 }
 
+braid_timeline_rgb
+braid_timeline_edge_color (braid_trace_edge_kind kind, bool by_loop)
+{
+  if (by_loop)
+    return RGB (0x3d3846); /* near black, dashed: the loop itself */
+  switch (kind)
+    {
+    case BRAID_EDGE_SPAWN:
+      return (braid_timeline_rgb){ 0.45, 0.45, 0.50 };
+    case BRAID_EDGE_WAKE:
+      return (braid_timeline_rgb){ 0.10, 0.37, 0.71 };
+    case BRAID_EDGE_GATHER:
+      return (braid_timeline_rgb){ 0.49, 0.36, 0.78 };
+    case BRAID_EDGE_ERROR:
+      return (braid_timeline_rgb){ 0.88, 0.11, 0.14 };
+    case BRAID_EDGE_CANCEL:
+    default:
+      return (braid_timeline_rgb){ 0.90, 0.38, 0.0 };
+    }
+}
+
 /* ---------------------------------------------------------------------
  * Legend
  * ------------------------------------------------------------------ */
@@ -106,7 +127,8 @@ braid_timeline_mark_name (braid_trace_mark_kind kind)
 typedef struct legend_item
 {
   const char *label; /* NULL for a mark: braid_timeline_mark_name's */
-  int kind; /* 0: state swatch, 1: mark */
+  int kind; /* 0: state swatch, 1: mark, 2: arrow (reason: the edge kind),
+               3: a wake by the loop */
   braid_trace_state state;
   uint32_t reason;
   braid_trace_mark_kind mark;
@@ -135,6 +157,12 @@ static const legend_item legend_items[] = {
   { NULL, 1, 0, 0, BRAID_MARK_DESTROYED_PENDING },
   { NULL, 1, 0, 0, BRAID_MARK_SLOW_STEP },
   { NULL, 1, 0, 0, BRAID_MARK_OUTPUT },
+  { "woke", 2, 0, BRAID_EDGE_WAKE, 0 },
+  { "gathered", 2, 0, BRAID_EDGE_GATHER, 0 },
+  { "spawned", 2, 0, BRAID_EDGE_SPAWN, 0 },
+  { "error to", 2, 0, BRAID_EDGE_ERROR, 0 },
+  { "cancelled", 2, 0, BRAID_EDGE_CANCEL, 0 },
+  { "timer/I/O wake", 3, 0, BRAID_EDGE_WAKE, 0 },
 };
 
 #define N_LEGEND (sizeof legend_items / sizeof legend_items[0])
@@ -172,8 +200,36 @@ legend_layout (cairo_t *cr, PangoLayout *layout, double x0, double y0,
               cairo_rectangle (cr, x, y + 3, 12, 11);
               cairo_fill (cr);
             }
-          else
+          else if (it->kind == 1)
             braid__timeline_draw_mark_shape (cr, it->mark, x + 6, y + 2, 14);
+          else
+            {
+              /* A short arrow, as the lanes draw it. */
+              bool loop = it->kind == 3;
+              braid_timeline_rgb c = braid_timeline_edge_color (
+                  (braid_trace_edge_kind)it->reason, loop);
+              cairo_save (cr);
+              cairo_set_source_rgb (cr, c.r, c.g, c.b);
+              cairo_set_line_width (cr, 1.2);
+              if (loop)
+                {
+                  static const double dash[] = { 3, 2 };
+                  cairo_set_dash (cr, dash, 2, 0);
+                  cairo_new_path (cr);
+                  cairo_arc (cr, x + 1.5, y + 4, 2.5, 0, 2 * G_PI);
+                  cairo_stroke (cr);
+                }
+              cairo_move_to (cr, x + 1, y + 4);
+              cairo_line_to (cr, x + 10, y + 13);
+              cairo_stroke (cr);
+              cairo_set_dash (cr, NULL, 0, 0);
+              cairo_move_to (cr, x + 12, y + 15);
+              cairo_line_to (cr, x + 6, y + 13);
+              cairo_line_to (cr, x + 10, y + 9);
+              cairo_close_path (cr);
+              cairo_fill (cr);
+              cairo_restore (cr);
+            }
           cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
           cairo_move_to (cr, x + 16, y + (LEGEND_ROW - th) / 2.0);
           pango_cairo_show_layout (cr, layout);

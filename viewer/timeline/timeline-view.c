@@ -294,3 +294,68 @@ braid_timeline_hit_test (const braid_timeline_model *m,
     }
   return true;
 }
+
+bool
+braid_timeline_edge_points (const braid_timeline_model *m,
+                            const braid_timeline_view *v, int64_t edge,
+                            double *x0, double *y0, double *x1, double *y1)
+{
+  if (edge < 0 || (size_t)edge >= m->n_edges)
+    return false;
+  int64_t from, to;
+  braid__timeline_edge_geometry (m, v, &m->edges[edge], 0, x0, y0, x1, y1,
+                                 &from, &to);
+  return to >= 0 && from != to;
+}
+
+/* The distance from (@px, @py) to the segment (@x0, @y0)-(@x1, @y1). */
+static double
+segment_distance (double px, double py, double x0, double y0, double x1,
+                  double y1)
+{
+  double dx = x1 - x0, dy = y1 - y0;
+  double len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? ((px - x0) * dx + (py - y0) * dy) / len2 : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  return hypot (px - (x0 + t * dx), py - (y0 + t * dy));
+}
+
+/* How many arrows edge_at looks at, at most: the visible ones are drawn
+ * at most six per pixel column anyway. */
+#define EDGE_AT_LIMIT 20000
+
+int64_t
+braid_timeline_edge_at (const braid_timeline_model *m,
+                        const braid_timeline_view *v, double x, double y)
+{
+  if (!v->show_edges || m->n_edges == 0 || y < v->ruler_height)
+    return -1;
+  double v0 = braid_timeline_view_value_at (v, lane_area_left (v));
+  double v1 = braid_timeline_view_value_at (v, v->width);
+  size_t lo = 0, hi = m->n_edges;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (braid__timeline_edge_pos (&m->edges[mid], v->axis) < v0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  int64_t best = -1;
+  double best_d = 4;
+  for (size_t i = lo, k = 0; i < m->n_edges && k < EDGE_AT_LIMIT; i++, k++)
+    {
+      if (braid__timeline_edge_pos (&m->edges[i], v->axis) > v1)
+        break;
+      double x0, y0, x1, y1;
+      if (!braid_timeline_edge_points (m, v, (int64_t)i, &x0, &y0, &x1, &y1))
+        continue;
+      double d = segment_distance (x, y, x0, y0, x1, y1);
+      if (d <= best_d)
+        {
+          best_d = d;
+          best = (int64_t)i;
+        }
+    }
+  return best;
+}

@@ -69,11 +69,15 @@ void braid_timeline_model_set_collapsed (braid_timeline_model *model,
 /* Expands every ancestor of @task so that it has a lane; clears the filter
  * if it hides @task. */
 void braid_timeline_model_reveal (braid_timeline_model *model, int32_t task);
-/* Shows only tasks whose name or function contains @text (case
- * insensitive), with their ancestors for context. NULL or "" shows all.
+/* Shows only tasks whose name, function, error type or error message
+ * contains @text (case insensitive), or that printed a line containing
+ * it, with their ancestors for context. NULL or "" shows all.
  * Returns the number of tasks that matched. */
 size_t braid_timeline_model_set_filter (braid_timeline_model *model,
                                         const char *text);
+/* Whether @text contains @query, ignoring ASCII case (the filter's own
+ * test, for lists of search results). False for an empty @query. */
+bool braid_timeline_text_matches (const char *text, const char *query);
 /* Whether @task matched the current filter (true when there is none). */
 bool braid_timeline_model_task_matches (const braid_timeline_model *model,
                                         int32_t task);
@@ -81,8 +85,10 @@ bool braid_timeline_model_task_matches (const braid_timeline_model *model,
 /* The length of the trace on @axis (ns or steps), at least 1. */
 double braid_timeline_model_get_extent (const braid_timeline_model *model,
                                         braid_timeline_axis axis);
-/* The axis a trace reads best on: loop steps when no time passed at all
- * (a virtual clock without sleeps), else wall time. */
+/* The axis a trace reads best on: loop steps where the interleaving of
+ * steps is invisible on wall time (no time passed, a virtual clock whose
+ * steps take no time, or steps crowded into few pixel columns of a
+ * fitted view), else wall time. */
 braid_timeline_axis braid_timeline_model_preferred_axis (
     const braid_timeline_model *model);
 /* Converts a position between the axes: a time to the step running or
@@ -117,6 +123,26 @@ bool braid_timeline_model_get_slice (const braid_timeline_model *model,
 /* The task owning slice @slice, or -1. Binary search. */
 int32_t braid_timeline_model_slice_task (const braid_timeline_model *model,
                                          int64_t slice);
+
+/* The running slice in which @task resumed after a moment (@time_ns,
+ * @step), such as an edge into it: the first running slice that began
+ * at step @step or later, at @time_ns or later. -1 when it never ran
+ * again. */
+int64_t braid_timeline_model_resumption (const braid_timeline_model *model,
+                                         int32_t task, int64_t time_ns,
+                                         uint64_t step);
+/* The edge (an index into braid_trace_get_edges) that woke @task for the
+ * resumption at or after its slice @slice (a wait, the ready slice after
+ * it, or the running slice itself): a wake, gather, error or cancel edge
+ * into @task during the wait before that resumption. -1 when none was
+ * recorded (the task ran straight on, or nothing names the waker). An
+ * edge whose from is -1 was a timer or I/O. */
+int64_t braid_timeline_model_find_waker (const braid_timeline_model *model,
+                                         int32_t task, int64_t slice);
+/* The output line (an index into braid_trace_get_outputs) that an output
+ * mark @mark stands for, or -1 when @mark is not an output mark. */
+int64_t braid_timeline_model_mark_output (const braid_timeline_model *model,
+                                          int64_t mark);
 
 /* The marks of @task in time order: indexes into the trace's mark array. */
 const uint32_t *braid_timeline_model_task_marks (
@@ -230,6 +256,25 @@ bool braid_timeline_hit_test (const braid_timeline_model *model,
                               const braid_timeline_view *view, double x,
                               double y, braid_timeline_hit *hit);
 
+/* braid_timeline_edge_points:
+ * Where the arrow of edge @edge (an index into braid_trace_get_edges) is
+ * drawn: from (@x0, @y0), the waker's step (or, for a wake by a timer or
+ * I/O, just above the woken lane) to (@x1, @y1), the woken task's
+ * resumption. Returns false when it is not drawn because an end is
+ * hidden (filtered out) or both ends share a lane. Ignores the spreading
+ * of arrows that leave one pixel column. */
+bool braid_timeline_edge_points (const braid_timeline_model *model,
+                                 const braid_timeline_view *view,
+                                 int64_t edge, double *x0, double *y0,
+                                 double *x1, double *y1);
+/* braid_timeline_edge_at:
+ * The arrow passing within 4 pixels of (@x, @y), an index into
+ * braid_trace_get_edges, or -1. Looks at the arrows of the visible range
+ * only (at most a few thousand). */
+int64_t braid_timeline_edge_at (const braid_timeline_model *model,
+                                const braid_timeline_view *view, double x,
+                                double y);
+
 /* ---------------------------------------------------------------------
  * Drawing
  * ------------------------------------------------------------------ */
@@ -244,6 +289,10 @@ typedef struct braid_timeline_rgb
 braid_timeline_rgb braid_timeline_state_color (braid_trace_state state,
                                                uint32_t reason);
 braid_timeline_rgb braid_timeline_mark_color (braid_trace_mark_kind kind);
+/* The colour of an arrow of @kind; @by_loop for a wake by a timer or I/O
+ * (from = -1), whatever the kind. */
+braid_timeline_rgb braid_timeline_edge_color (braid_trace_edge_kind kind,
+                                              bool by_loop);
 /* The short name of a mark kind as the legend shows it ("yield", "slow
  * step"); "mark" for a kind this build does not know. */
 const char *braid_timeline_mark_name (braid_trace_mark_kind kind);
