@@ -80,6 +80,10 @@ def reasons_table():
         if f is not None:
             add(f, WAIT)
     add(tasks.as_completed, WAIT, nested=True)
+    # CPython 3.13 runs as_completed in a class of its own.
+    for f in _coroutine_functions(getattr(tasks, "_AsCompletedIterator",
+                                          type)):
+        add(f, WAIT)
     add(locks.Event.wait, EVENT, HOW_SELF)
     add(locks.Lock.acquire, LOCK, HOW_SELF)
     add(locks.Semaphore.acquire, SEMAPHORE, HOW_SELF)

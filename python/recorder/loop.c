@@ -31,8 +31,7 @@
 static PyObject *
 loop_asyncio (rec_loop *l)
 {
-  PyObject *loop = l->loop_ref ? PyWeakref_GetObject (l->loop_ref) : NULL;
-  return loop == Py_None ? NULL : loop;
+  return l->loop_ref ? rec_weak (l->loop_ref) : NULL;
 }
 
 rec_loop *
@@ -96,9 +95,9 @@ threads_pending (rec_loop *l)
   Py_ssize_t n = PyList_GET_SIZE (l->threads);
   for (Py_ssize_t i = n - 1; i >= 0; i--)
     {
-      PyObject *fut = PyWeakref_GetObject (PyList_GET_ITEM (l->threads, i));
+      PyObject *fut = rec_weak (PyList_GET_ITEM (l->threads, i));
       int done = 1;
-      if (fut != NULL && fut != Py_None)
+      if (fut != NULL)
         {
           PyObject *r = PyObject_CallMethodNoArgs (fut, REC_ID ("done"));
           done = r == NULL || PyObject_IsTrue (r) != 0;

@@ -147,7 +147,7 @@ objects_prune (void)
   Py_ssize_t pos = 0;
   PyObject *key, *value;
   while (PyDict_Next (rec.objects, &pos, &key, &value))
-    if (PyWeakref_GetObject (PyTuple_GET_ITEM (value, 0)) == Py_None)
+    if (rec_weak (PyTuple_GET_ITEM (value, 0)) == NULL)
       PyList_Append (dead, key);
   for (Py_ssize_t i = 0; i < PyList_GET_SIZE (dead); i++)
     PyDict_DelItem (rec.objects, PyList_GET_ITEM (dead, i));
@@ -171,7 +171,7 @@ object_id_mark (PyObject *obj, uint32_t kind, rec_mark mark,
     }
   PyObject *entry = PyDict_GetItemWithError (rec.objects, key);
   if (entry != NULL
-      && PyWeakref_GetObject (PyTuple_GET_ITEM (entry, 0)) == obj)
+      && rec_weak (PyTuple_GET_ITEM (entry, 0)) == obj)
     {
       Py_DECREF (key);
       if (mark_out != NULL)
@@ -304,8 +304,8 @@ rec_check_retrieved (void)
    * the flag, which result(), exception() and an await of it do. */
   for (size_t i = 0; i < n_failed;)
     {
-      PyObject *task = PyWeakref_GetObject (failed[i].ref);
-      if (task == Py_None || task == NULL)
+      PyObject *task = rec_weak (failed[i].ref);
+      if (task == NULL)
         {
           failed_remove (i);
           continue;
@@ -666,8 +666,8 @@ rec_flush_created (void)
   PyObject *type, *value, *tb;
   PyErr_Fetch (&type, &value, &tb);
   PyObject *name = NULL;
-  PyObject *task = t->task_ref ? PyWeakref_GetObject (t->task_ref) : NULL;
-  if (task != NULL && task != Py_None)
+  PyObject *task = t->task_ref ? rec_weak (t->task_ref) : NULL;
+  if (task != NULL)
     name = PyObject_CallMethodNoArgs (task, REC_ID ("get_name"));
   PyErr_Clear ();
   braid_event ev = {

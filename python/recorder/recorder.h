@@ -160,6 +160,26 @@ void rec_watch_failed (PyObject *task_ref, uint64_t id);
  * getattro of a wrapper that stands in for @inner. */
 PyObject *rec_getattr_delegate (PyObject *self, PyObject *name,
                                 PyObject *inner);
+/* The object @ref (a weakref) refers to, borrowed, or NULL when it is
+ * gone (no error set): PyWeakref_GetObject's contract, which CPython
+ * 3.13 deprecates for PyWeakref_GetRef. */
+static inline PyObject *
+rec_weak (PyObject *ref)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+  PyObject *obj = NULL;
+  if (PyWeakref_GetRef (ref, &obj) < 0)
+    PyErr_Clear ();
+  Py_XDECREF (obj); /* borrowed: someone else keeps it alive */
+  return obj;
+#else
+  PyObject *obj = PyWeakref_GetObject (ref);
+  if (obj == NULL)
+    PyErr_Clear ();
+  return obj == Py_None ? NULL : obj;
+#endif
+}
+
 /* UTF-8 of a str (NULL on error, cleared; valid while @s lives). */
 const char *rec_utf8 (PyObject *s);
 /* The event time of a step's edge read at monotonic @real: @real itself

@@ -294,9 +294,9 @@ step_end (rec_task *t, PySendResult status, PyObject *yielded,
     {
       /* asyncio ends a task that returned in the step it was cancelled
        * in as cancelled (Task.__step: _must_cancel). */
-      PyObject *task = t->task_ref ? PyWeakref_GetObject (t->task_ref) : NULL;
+      PyObject *task = t->task_ref ? rec_weak (t->task_ref) : NULL;
       int must_cancel = 0;
-      if (task != NULL && task != Py_None)
+      if (task != NULL)
         {
           PyObject *flag = PyObject_GetAttr (task, REC_ID ("_must_cancel"));
           must_cancel = flag != NULL && PyObject_IsTrue (flag) > 0;

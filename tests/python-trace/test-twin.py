@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""test-twin.py: a sample's asyncio twin traced by `braid run` prints its
+expected output, and its trace has the tasks, outcomes and problems of the
+C sample's trace, recorded in the same test.
+
+    test-twin.py NAME C_SAMPLE TWIN.py EXPECTED EXPECTED_STDERR|- [ARGS...]
+
+Both run under the virtual clock. The twin's output is checked by
+tests/samples/compare-output.py (stdout byte for byte, asyncio's
+diagnostics on stderr); both traces must be complete and open with the
+reader; then the tasks are compared by name (unnamed Task-N by their
+order among the unnamed, see pytrace.canonical) with their outcomes, and
+the problems (never retrieved, destroyed pending, deadlock) by kind and
+task. EXCEPTIONS lists the tasks that exist on one side only because
+asyncio and braid's runtime do a thing differently, each with why.
+"""
+import collections
+import os
+import subprocess
+import sys
+
+import pytrace
+from pytrace import check
+
+COMPARE = os.path.join(pytrace.HERE, "..", "samples", "compare-output.py")
+
+# The local HTTP server of the samples that fetch pages: in C one task per
+# connection (samples/local-http-server.c); asyncio's start_server makes a
+# task per address it resolves at start, then two per connection (the
+# accept, then the handler of samples/python/local_http.py).
+HTTP_SERVER = dict(
+    drop_c={"serve_connection"},
+    drop_py={"BaseEventLoop._create_server_getaddrinfo",
+             "BaseSelectorEventLoop._accept_connection2",
+             "LocalServer._handle"},
+    why="the loopback HTTP server's tasks differ (see HTTP_SERVER)")
+
+EXCEPTIONS = {
+    # run_until_complete(coro) wraps the coroutine in a task: braid names
+    # it after the coroutine's function, asyncio calls it Task-1.
+    "any_async_task": dict(rename_c={"any_async_task": "Task-1"},
+                           why="the run_until_complete task's name"),
+    "fetch_urls": HTTP_SERVER,
+    "fetch_data": HTTP_SERVER,
+    "print_preview": HTTP_SERVER,
+}
+
+PROBLEM_KINDS = ("never-retrieved", "destroyed-pending", "deadlock")
+
+
+def summary(trace, side, rule):
+    """(Counter of (name, outcome), sorted [(problem, task name)]) of a
+    trace, with the exception table's rule for @side ('c' or 'py')."""
+    drop = rule.get("drop_" + side, set())
+    rename = rule.get("rename_" + side, {})
+    rows = [(rename.get(n, n), f, o) for n, f, o, _, _ in
+            pytrace.tasks(trace) if f not in drop]
+    name = pytrace.canonical(n for n, _, _ in rows)
+    tasks = collections.Counter((name(n), o) for n, _, o in rows)
+    problems = sorted(
+        (kind, name(rename.get(task or "", task or "")))
+        for kind, task in pytrace.query(
+            trace, "SELECT kind, task_name FROM problems")
+        if kind in PROBLEM_KINDS)
+    return tasks, problems
+
+
+def main():
+    name, c_sample, twin, expected, expected_stderr = sys.argv[1:6]
+    args = sys.argv[6:]
+    tmp = pytrace.tmpdir()
+    py_trace = os.path.join(tmp, name + "-py.braid")
+    c_trace = os.path.join(tmp, name + "-c.braid")
+
+    # The twin under tracing prints exactly what it prints untraced.
+    compare = [pytrace.PYTHON, COMPARE, "--expected", expected]
+    if expected_stderr != "-":
+        compare += ["--expected-stderr", expected_stderr]
+    compare += ["--", pytrace.BRAID, "run", "-o", py_trace, "--",
+                pytrace.PYTHON, twin] + args
+    out = subprocess.run(compare, env=pytrace.env(
+        BRAID_CLOCK="virtual"), capture_output=True, text=True, timeout=120)
+    sys.stdout.write(out.stdout)
+    check(out.returncode == 0, f"{name}.py under braid run: output differs "
+          "or the run failed")
+
+    c = pytrace.braid_run(c_trace, [c_sample] + args, BRAID_CLOCK="virtual")
+    check(c.returncode == 0, f"the C sample {name} exited {c.returncode}: "
+          f"{c.stderr.strip()}")
+    if pytrace.failures:
+        pytrace.finish(name)
+
+    pytrace.check_complete(py_trace)
+    pytrace.check_complete(c_trace)
+    check(pytrace.meta(py_trace).get("clock") == "virtual",
+          f"{name}.py: the trace's clock is not virtual")
+    rule = EXCEPTIONS.get(name, {})
+    c_tasks, c_problems = summary(c_trace, "c", rule)
+    py_tasks, py_problems = summary(py_trace, "py", rule)
+    if not check(c_tasks == py_tasks, f"{name}: tasks and outcomes differ"):
+        print("  only in C:     ", dict(c_tasks - py_tasks))
+        print("  only in Python:", dict(py_tasks - c_tasks))
+    check(c_problems == py_problems, f"{name}: problems differ: C "
+          f"{c_problems}, Python {py_problems}")
+    pytrace.finish(f"{name}: the twin's trace has the C sample's "
+                   f"{sum(c_tasks.values())} tasks, outcomes and "
+                   f"{len(c_problems)} problems"
+                   + (f" ({rule['why']})" if rule else ""))
+
+
+if __name__ == "__main__":
+    main()
