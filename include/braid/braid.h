@@ -489,7 +489,7 @@ braid_as_completed *braid_as_completed_new (braid_future *const *futures,
                                             size_t n, double timeout);
 braid_as_completed *braid_as_completed_new_tasks (braid_task *const *tasks,
                                                   size_t n, double timeout);
-/* How many futures are still to be returned. */
+/* How many futures are still to be returned (0 for NULL). */
 size_t braid_as_completed_remaining (const braid_as_completed *it);
 /* braid_as_completed_next:
  * Waits for the next future to finish. Stores it in @which (borrowed, may
@@ -518,7 +518,8 @@ int braid_wait_for (braid_future *future, double timeout, void **result);
  */
 typedef struct braid_timeout braid_timeout;
 /* Opens a scope with a deadline @seconds from now (negative: none).
- * Returns NULL outside a task (and raises RuntimeError). */
+ * Returns NULL outside a task (and raises RuntimeError); the three calls
+ * below accept that NULL (no deadline, not expired, @rc returned). */
 braid_timeout *braid_timeout_enter (double seconds);
 /* Moves the deadline to @seconds from now (negative: none). */
 void braid_timeout_reschedule (braid_timeout *scope, double seconds);
@@ -1060,7 +1061,7 @@ int braid_stream_shutdown (braid_stream *stream);
  * after libuv's close callback. Accepts NULL; may be called outside a
  * task. Closing twice aborts. */
 void braid_stream_close (braid_stream *stream);
-/* The stream's I/O object id (as in the hooks' events). */
+/* The stream's I/O object id (as in the hooks' events; 0 for NULL). */
 uint64_t braid_stream_id (const braid_stream *stream);
 
 /* A connection handler for braid_tcp_serve. It runs in its own task and
@@ -1091,7 +1092,7 @@ int braid_tcp_serve_at (const char *host, int port, braid_tcp_handler handler,
  * is closed); BRAID_EBUSY if another task accepts; BRAID_EINVAL for a
  * braid_tcp_serve server; BRAID_ECANCELLED. */
 int braid_tcp_accept (braid_tcp_server *server, braid_stream **stream);
-/* The port the server listens on. */
+/* The port the server listens on (0 for NULL). */
 int braid_tcp_server_port (const braid_tcp_server *server);
 /* Stops listening and releases the caller's reference (connections
  * already accepted go on). Accepts NULL; closing twice aborts. */
