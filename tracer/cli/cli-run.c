@@ -7,6 +7,8 @@
  * program's (128 + N when it died of signal N); 2 when braid could not run
  * it at all, or when no trace was written (an unwritable path, a program
  * that did not load the tracer): the program still runs in both cases.
+ * A Python program runs under the braid Python module instead
+ * (cli-run-python.c).
  */
 #define _GNU_SOURCE /* pipe2, dladdr */
 #include "cli.h"
@@ -27,7 +29,9 @@ static const char help[]
   = "usage: braid run [-o FILE] [--] PROGRAM [ARGS...]\n"
     "\n"
     "Runs PROGRAM (any program linked with libbraid) and records every task\n"
-    "event into the trace FILE (default trace.braid), replacing it.\n"
+    "event into the trace FILE (default trace.braid), replacing it. A Python\n"
+    "program (python3 prog.py ARGS, or prog.py ARGS) runs under the braid\n"
+    "Python module, which records its asyncio tasks.\n"
     "\n"
     "  -o, --output FILE   the trace to write (an SQLite file; .braid is\n"
     "                      its usual extension)\n"
