@@ -93,6 +93,9 @@ def compile_file(path):
                        dont_inherit=True)
     except SyntaxError as e:
         where = f"{path}:{e.lineno}" if e.lineno else path
+        if not path.endswith((".py", ".pyw")):
+            fail(f"{path} is not a Python program ({type(e).__name__} at "
+                 f"line {e.lineno}: {e.msg})")
         fail(f"{where}: {type(e).__name__}: {e.msg}")
     except ValueError as e:  # null bytes: a binary file
         fail(f"{path} is not a Python program ({e})")
