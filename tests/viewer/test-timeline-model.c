@@ -3,6 +3,10 @@
  * ancestors, hit-testing finds the slice under a pixel, and zooming keeps
  * the value under the pointer in place.
  */
+#include <string.h>
+
+#include <braid/braid-hooks.h>
+
 #include "viewer-test-util.h"
 
 static braid_trace *trace;
@@ -146,6 +150,188 @@ test_zoom_keeps_the_anchor_in_place (void)
   unload ();
 }
 
+/* Switching axis keeps the same stretch of the run in view: a fitted
+ * view stays fitted, a zoomed one shows the steps that ran in its time
+ * range (and back). */
+static void
+test_axis_switch_keeps_the_stretch_in_view (void)
+{
+  if (!load ("fetch_urls"))
+    return;
+  braid_timeline_view v;
+  braid_timeline_view_init (&v, model, 1000, 400);
+  double t_extent
+      = braid_timeline_model_get_extent (model, BRAID_TIMELINE_AXIS_TIME);
+  double s_extent
+      = braid_timeline_model_get_extent (model, BRAID_TIMELINE_AXIS_STEPS);
+  braid_timeline_view_set_axis (&v, model, BRAID_TIMELINE_AXIS_STEPS);
+  g_assert_cmpfloat (v.origin, ==, 0);
+  g_assert_cmpfloat (braid_timeline_view_value_at (&v, v.width), >=,
+                     s_extent);
+  braid_timeline_view_set_axis (&v, model, BRAID_TIMELINE_AXIS_TIME);
+  g_assert_cmpfloat (v.origin, ==, 0);
+  g_assert_cmpfloat (braid_timeline_view_value_at (&v, v.width), >=,
+                     t_extent);
+  /* The middle third of the run on wall time. */
+  double a = t_extent / 3, b = 2 * t_extent / 3;
+  braid_timeline_view_show_range (&v, model, a, b);
+  braid_timeline_view_set_axis (&v, model, BRAID_TIMELINE_AXIS_STEPS);
+  double sa = braid_timeline_model_convert (model, BRAID_TIMELINE_AXIS_TIME, a);
+  double sb = braid_timeline_model_convert (model, BRAID_TIMELINE_AXIS_TIME, b);
+  g_test_message ("time [%g, %g] -> steps [%g, %g], view origin %g scale %g",
+                  a, b, sa, sb, v.origin, v.scale);
+  g_assert_cmpfloat_with_epsilon (v.origin, sa, 1e-6);
+  double right = braid_timeline_view_value_at (&v, v.width);
+  g_assert_cmpfloat (right, >=, sb);
+  /* The step running at the right edge stays in view; a few steps are
+   * shown at the deepest zoom (a hundredth of a step per pixel). */
+  g_assert_cmpfloat (right, <=,
+                     MAX (sb + 1, sa + 0.01 * (v.width - v.label_width))
+                         + 1e-6);
+  g_assert_cmpfloat (right, <, s_extent);
+  /* And back: the steps' times cover the range again. */
+  braid_timeline_view_set_axis (&v, model, BRAID_TIMELINE_AXIS_TIME);
+  g_assert_cmpfloat (v.origin, <=, a);
+  g_assert_cmpfloat (braid_timeline_view_value_at (&v, v.width), >=, b);
+  unload ();
+}
+
+/* A virtual-clock trace opens on loop steps: its steps take no time. */
+static void
+test_virtual_clock_prefers_steps (void)
+{
+  if (!load ("print_numbers"))
+    return;
+  g_assert_cmpstr (braid_trace_get_meta (trace)->clock, ==, "virtual");
+  g_assert_cmpint (braid_timeline_model_preferred_axis (model), ==,
+                   BRAID_TIMELINE_AXIS_STEPS);
+  unload ();
+}
+
+/* Who woke whom in fetch_urls: the parent's resumption after its gather
+ * was caused by a gathered child; a resumption after a sleep by the
+ * loop (from = -1). */
+static void
+test_find_waker_names_the_cause (void)
+{
+  if (!load ("fetch_urls"))
+    return;
+  size_t n_edges, n_tasks;
+  const braid_trace_edge *edges = braid_trace_get_edges (trace, &n_edges);
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
+  int by_child = 0, by_loop = 0;
+  for (size_t t = 0; t < n_tasks; t++)
+    {
+      size_t first, n;
+      braid_timeline_model_task_slices (model, (int32_t)t, &first, &n);
+      for (size_t i = first; i < first + n; i++)
+        {
+          braid_trace_slice sl;
+          g_assert_true (braid_timeline_model_get_slice (model, (int64_t)i,
+                                                         &sl));
+          if (sl.state != BRAID_STATE_WAITING)
+            continue;
+          int64_t e = braid_timeline_model_find_waker (model, (int32_t)t,
+                                                       (int64_t)i);
+          if (sl.wait_reason == BRAID_WAIT_GATHER)
+            {
+              g_assert_cmpint (e, >=, 0);
+              g_assert_cmpint (edges[e].kind, ==, BRAID_EDGE_GATHER);
+              g_assert_cmpint (edges[e].to, ==, (int32_t)t);
+              g_assert_cmpint (tasks[edges[e].from].parent, ==, (int32_t)t);
+              by_child++;
+            }
+          else if (sl.wait_reason == BRAID_WAIT_SLEEP && e >= 0)
+            {
+              g_assert_cmpint (edges[e].from, ==, -1);
+              g_assert_cmpint (edges[e].to, ==, (int32_t)t);
+              by_loop++;
+            }
+        }
+    }
+  g_assert_cmpint (by_child, ==, 1);
+  g_assert_cmpint (by_loop, >=, 1);
+  g_assert_cmpint (n_edges, >, 0);
+  unload ();
+}
+
+/* Each output dot stands for the line its task printed, and two dots of
+ * one step for two different lines. */
+static void
+test_output_marks_find_their_lines (void)
+{
+  if (!load ("print_numbers"))
+    return;
+  size_t n_marks, n_outputs;
+  const braid_trace_mark *marks = braid_trace_get_marks (trace, &n_marks);
+  const braid_trace_output *outputs
+      = braid_trace_get_outputs (trace, &n_outputs);
+  GHashTable *seen = g_hash_table_new (NULL, NULL);
+  int n = 0;
+  for (size_t i = 0; i < n_marks; i++)
+    {
+      int64_t o = braid_timeline_model_mark_output (model, (int64_t)i);
+      if (marks[i].kind != BRAID_MARK_OUTPUT)
+        {
+          g_assert_cmpint (o, ==, -1);
+          continue;
+        }
+      g_assert_cmpint (o, >=, 0);
+      g_assert_cmpint (outputs[o].task, ==, marks[i].task);
+      g_assert_cmpuint (outputs[o].step, ==, marks[i].step);
+      g_assert_false (g_hash_table_contains (seen, GINT_TO_POINTER (o + 1)));
+      g_hash_table_add (seen, GINT_TO_POINTER (o + 1));
+      n++;
+    }
+  g_assert_cmpint (n, ==, (int)n_outputs);
+  g_hash_table_destroy (seen);
+  unload ();
+}
+
+/* The filter matches what a task printed, and hides the arrows of the
+ * tasks it hides. */
+static void
+test_filter_matches_output_and_hides_arrows (void)
+{
+  if (!load ("fetch_urls"))
+    return;
+  size_t n_outputs, n_edges;
+  const braid_trace_output *outputs
+      = braid_trace_get_outputs (trace, &n_outputs);
+  const braid_trace_edge *edges = braid_trace_get_edges (trace, &n_edges);
+  int32_t writer = -1;
+  for (size_t i = 0; i < n_outputs && writer < 0; i++)
+    if (outputs[i].task >= 0 && strlen (outputs[i].text) > 4)
+      writer = outputs[i].task;
+  g_assert_cmpint (writer, >=, 0);
+  const char *text = NULL;
+  for (size_t i = 0; i < n_outputs; i++)
+    if (outputs[i].task == writer)
+      text = outputs[i].text;
+  g_assert_true (braid_timeline_model_set_filter (model, text) >= 1);
+  g_assert_true (braid_timeline_model_task_matches (model, writer));
+  braid_timeline_view v;
+  braid_timeline_view_init (&v, model, 1000, 400);
+  int hidden = 0;
+  for (size_t i = 0; i < n_edges; i++)
+    {
+      double x0, y0, x1, y1;
+      bool drawn = braid_timeline_edge_points (model, &v, (int64_t)i, &x0,
+                                               &y0, &x1, &y1);
+      bool from_hidden
+          = edges[i].from >= 0
+            && braid_timeline_model_task_lane (model, edges[i].from) < 0;
+      bool to_hidden = braid_timeline_model_task_lane (model, edges[i].to) < 0;
+      if (from_hidden || to_hidden)
+        {
+          g_assert_false (drawn);
+          hidden++;
+        }
+    }
+  g_assert_cmpint (hidden, >=, 1);
+  unload ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -158,5 +344,15 @@ main (int argc, char **argv)
                    test_hit_test_finds_the_slice_under_the_pointer);
   g_test_add_func ("/viewer/view/zoom-keeps-the-anchor-in-place",
                    test_zoom_keeps_the_anchor_in_place);
+  g_test_add_func ("/viewer/view/axis-switch-keeps-the-stretch-in-view",
+                   test_axis_switch_keeps_the_stretch_in_view);
+  g_test_add_func ("/viewer/model/virtual-clock-prefers-steps",
+                   test_virtual_clock_prefers_steps);
+  g_test_add_func ("/viewer/model/find-waker-names-the-cause",
+                   test_find_waker_names_the_cause);
+  g_test_add_func ("/viewer/model/output-marks-find-their-lines",
+                   test_output_marks_find_their_lines);
+  g_test_add_func ("/viewer/model/filter-matches-output-and-hides-arrows",
+                   test_filter_matches_output_and_hides_arrows);
   return g_test_run ();
 }

@@ -297,6 +297,67 @@ test_viewer_shows_the_error_of_a_bad_file (void)
   g_free (bad);
 }
 
+/* fetch_urls in the real window: it opens on loop steps (a virtual
+ * clock), Ctrl+scroll's zoom keeps the point under the pointer, the
+ * subtitle shows whole counts, clicking a gather arrow selects the parent
+ * at its resumption and again the child, the details pane names the
+ * waker, an output dot's tooltip shows the printed text, and searching
+ * for that text lists the line, whose result selects the task that
+ * wrote it. */
+static void
+test_viewer_navigates_arrows_and_search (void)
+{
+  char *db = vt_record_sample ("fetch_urls", NULL);
+  if (!db)
+    return;
+  char *png = g_build_filename (vt_tmpdir (), "viewer-arrows.png", NULL);
+  const char *files[] = { db, NULL };
+  char *out = NULL;
+  int status = run_viewer (png, "fetch_url2", files, &out);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, ", on the steps axis\n"));
+  g_assert_nonnull (strstr (
+      out, "self-test: zoom at the pointer: zoomed in, the value under it "
+           "stayed\n"));
+  /* Whole counts: the subtitle starts with them, the program's name (cut
+   * if need be) comes last. */
+  const char *sub = strstr (out, "self-test: subtitle ");
+  g_assert_nonnull (sub);
+  g_assert_true (g_ascii_isdigit (sub[strlen ("self-test: subtitle ")]));
+  g_assert_nonnull (strstr (sub, " events · 7 tasks · "));
+  g_assert_nonnull (
+      strstr (out, "self-test: 116293785 events read 116,293,785\n"));
+  g_assert_nonnull (strstr (out, "self-test: lane scrollbar hidden"));
+  /* The gather arrow from a child to Task-1, clicked twice. */
+  const char *click = strstr (out, "self-test: clicking the arrow from ");
+  g_assert_nonnull (click);
+  g_assert_nonnull (strstr (click, " to Task-1 selects Task-1 (its "
+                                   "resumption: yes)\n"));
+  g_assert_nonnull (strstr (out, "self-test: arrow tooltip: fetch_url"));
+  g_assert_nonnull (strstr (out, " finished, waking (gather) Task-1"));
+  /* The last child to finish woke the parent. */
+  g_assert_nonnull (
+      strstr (out, "self-test: details say woken by fetch_url1 finishing"));
+  g_assert_nonnull (strstr (out, "self-test: clicking it again selects "
+                                 "fetch_url"));
+  g_assert_nonnull (strstr (out, "self-test: a loop wake: "));
+  g_assert_nonnull (strstr (out, "self-test: output dot tooltip: "));
+  g_assert_nonnull (strstr (out, "|Content from https://"));
+  g_assert_nonnull (strstr (out, "self-test: search 'Content from "));
+  g_assert_nonnull (strstr (out, "(wrote it: yes)\n"));
+
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  /* The gather arrows are drawn in their colour. */
+  g_assert_cmpuint (count_near (s, vt_rgb_hex (braid_timeline_edge_color (
+                                       BRAID_EDGE_GATHER, false))),
+                    >=, 60);
+  cairo_surface_destroy (s);
+  g_free (out);
+  g_free (png);
+  g_free (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -318,6 +379,8 @@ main (int argc, char **argv)
                    test_viewer_survives_a_bad_file_then_shows_a_trace);
   g_test_add_func ("/viewer/gui/shows-the-error-of-a-bad-file",
                    test_viewer_shows_the_error_of_a_bad_file);
+  g_test_add_func ("/viewer/gui/navigates-arrows-and-search",
+                   test_viewer_navigates_arrows_and_search);
   int rc = g_test_run ();
   xvfb_stop ();
   return rc;

@@ -1,8 +1,11 @@
 /* braid-timeline-widget.c: BraidTimeline, the interactive timeline.
  *
- * Owns the input handling of the timeline: zoom (Ctrl+scroll, +/-), pan
- * (drag, scroll, arrow keys), Shift+drag range selection for zoom to
- * selection, hover tooltips and click selection of a task or slice, and
+ * Owns the input handling of the timeline: zoom (Ctrl+scroll at the
+ * pointer, which a motion controller tracks; +/- at the centre), pan
+ * (drag, scroll, arrow keys, a vertical scrollbar through an adjustment),
+ * Shift+drag range selection for zoom to selection, hover tooltips (a
+ * slice, a mark and an output dot's text, an arrow's waker and woken),
+ * click selection of a task or slice (on an arrow: its other end), and
  * collapsing lanes from their labels. Drawing is the timeline library's,
  * called from snapshot through a cairo node; the model is borrowed from
  * the window.
@@ -37,6 +40,16 @@ struct _BraidTimeline
   double drag_origin, drag_scroll;
   bool drag_range;
   double range_from, range_to; /* axis values; from == to: none */
+
+  /* The pointer, tracked by the motion controller: Ctrl+scroll zooms
+   * around it (a scroll event's own position is not in the widget's
+   * coordinates). Negative when the pointer is outside. */
+  double pointer_x, pointer_y;
+
+  /* The vertical scrolling of the lanes, for a scrollbar beside the
+   * widget; kept equal to view.scroll_y both ways. */
+  GtkAdjustment *vadjustment;
+  bool syncing;
 };
 
 G_DEFINE_FINAL_TYPE (BraidTimeline, braid_timeline, GTK_TYPE_WIDGET)
@@ -76,6 +89,56 @@ ensure_view (BraidTimeline *self)
     }
   else if (w != self->view.width || h != self->view.height)
     braid_timeline_view_resize (&self->view, self->model, w, h);
+}
+
+/* Copies the view's vertical scrolling into the adjustment. */
+static void
+sync_adjustment (BraidTimeline *self)
+{
+  if (!self->vadjustment || self->syncing)
+    return;
+  double upper = 0, page = 1, value = 0;
+  if (self->model && self->view_ready)
+    {
+      upper = (double)braid_timeline_model_get_n_lanes (self->model)
+              * self->view.lane_height;
+      page = self->view.height - self->view.ruler_height;
+      if (page < 1)
+        page = 1;
+      value = self->view.scroll_y;
+    }
+  self->syncing = true;
+  gtk_adjustment_configure (self->vadjustment, value, 0, fmax (upper, page),
+                            self->view.lane_height, page * 0.9, page);
+  self->syncing = false;
+}
+
+/* After any change of the view: redraw, and move the scrollbar. */
+static void
+view_changed (BraidTimeline *self)
+{
+  sync_adjustment (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_vadjustment_changed (GtkAdjustment *adj, BraidTimeline *self)
+{
+  if (self->syncing || !self->model)
+    return;
+  ensure_view (self);
+  self->view.scroll_y = gtk_adjustment_get_value (adj);
+  braid_timeline_view_clamp (&self->view, self->model);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+braid_timeline_size_allocate (GtkWidget *widget, int width, int height,
+                              int baseline)
+{
+  BraidTimeline *self = BRAID_TIMELINE (widget);
+  ensure_view (self);
+  sync_adjustment (self);
 }
 
 static void
@@ -129,19 +192,14 @@ on_scroll (GtkEventControllerScroll *ctl, double dx, double dy,
       GTK_EVENT_CONTROLLER (ctl));
   if (mods & GDK_CONTROL_MASK)
     {
-      double x = self->view.width / 2.0;
-      GdkEvent *ev
-          = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (ctl));
-      double ex, ey;
-      if (ev && gdk_event_get_position (ev, &ex, &ey))
-        x = ex;
-      braid_timeline_view_zoom (&self->view, self->model, pow (1.25, -dy), x);
+      braid_timeline_zoom_at_pointer (self, pow (1.25, -dy));
+      return TRUE;
     }
   else if (mods & GDK_SHIFT_MASK)
     braid_timeline_view_pan (&self->view, self->model, dy * 40, 0);
   else
     braid_timeline_view_pan (&self->view, self->model, dx * 40, dy * 40);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
   return TRUE;
 }
 
@@ -179,17 +237,48 @@ on_drag_update (GtkGestureDrag *gesture, double dx, double dy,
       self->view.scroll_y = self->drag_scroll;
       braid_timeline_view_pan (&self->view, self->model, -dx, -dy);
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
 }
 
+/* Selects the end of arrow @edge that is not selected: the woken task at
+ * its resumption, or, when the woken task is already selected, the waker
+ * at its step. */
 static void
-on_click (GtkGestureClick *gesture, int n_press, double x, double y,
-          BraidTimeline *self)
+select_arrow_end (BraidTimeline *self, int64_t edge)
+{
+  size_t n;
+  const braid_trace_edge *e
+      = &braid_trace_get_edges (braid_timeline_model_get_trace (self->model),
+                                &n)[edge];
+  if (e->from >= 0 && self->view.selected_task == e->to)
+    {
+      double v = self->view.axis == BRAID_TIMELINE_AXIS_STEPS
+                     ? (double)e->step + 0.5
+                     : (double)e->time_ns;
+      int64_t slice = braid_timeline_model_find_slice (
+          self->model, e->from, self->view.axis, v);
+      braid_timeline_select (self, e->from, slice);
+      return;
+    }
+  braid_timeline_select (
+      self, e->to,
+      braid_timeline_model_resumption (self->model, e->to, e->time_ns,
+                                       e->step));
+}
+
+void
+braid_timeline_click_at (BraidTimeline *self, double x, double y)
 {
   if (!self->model)
     return;
-  gtk_widget_grab_focus (GTK_WIDGET (self));
   ensure_view (self);
+  int64_t edge = braid_timeline_edge_at (self->model, &self->view, x, y);
+  if (edge >= 0)
+    {
+      self->range_from = self->range_to = 0;
+      select_arrow_end (self, edge);
+      return;
+    }
   braid_timeline_hit hit;
   if (!braid_timeline_hit_test (self->model, &self->view, x, y, &hit)
       || hit.task < 0)
@@ -199,12 +288,20 @@ on_click (GtkGestureClick *gesture, int n_press, double x, double y,
       bool c = braid_timeline_model_get_collapsed (self->model, hit.task);
       braid_timeline_model_set_collapsed (self->model, hit.task, !c);
       braid_timeline_view_clamp (&self->view, self->model);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
+      view_changed (self);
       return;
     }
   self->range_from = self->range_to = 0;
   set_selection (self, hit.task,
                  hit.area == BRAID_TIMELINE_AREA_LANE ? hit.slice : -1);
+}
+
+static void
+on_click (GtkGestureClick *gesture, int n_press, double x, double y,
+          BraidTimeline *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  braid_timeline_click_at (self, x, y);
 }
 
 static gboolean
@@ -243,7 +340,7 @@ on_key (GtkEventControllerKey *ctl, guint keyval, guint keycode,
     default:
       return FALSE;
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
   return TRUE;
 }
 
@@ -251,6 +348,8 @@ static void
 on_motion (GtkEventControllerMotion *ctl, double x, double y,
            BraidTimeline *self)
 {
+  self->pointer_x = x;
+  self->pointer_y = y;
   if (!self->model)
     return;
   ensure_view (self);
@@ -268,28 +367,84 @@ on_motion (GtkEventControllerMotion *ctl, double x, double y,
 static void
 on_leave (GtkEventControllerMotion *ctl, BraidTimeline *self)
 {
+  self->pointer_x = self->pointer_y = -1;
   self->view.hover_task = -1;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static gboolean
-on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
-                  GtkTooltip *tooltip, gpointer data)
+/* A task's name for markup, escaped. */
+static char *
+task_markup_name (const braid_trace *trace, int32_t task)
 {
-  BraidTimeline *self = BRAID_TIMELINE (widget);
-  if (!self->model)
-    return FALSE;
-  ensure_view (self);
-  braid_timeline_hit hit;
-  if (!braid_timeline_hit_test (self->model, &self->view, x, y, &hit)
-      || hit.task < 0)
-    return FALSE;
-  const braid_trace *trace = braid_timeline_model_get_trace (self->model);
   size_t n;
-  const braid_trace_task *t = &braid_trace_get_tasks (trace, &n)[hit.task];
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n);
+  if (task < 0 || (size_t)task >= n)
+    return g_strdup ("(unknown task)");
+  return escape_untrusted (*tasks[task].name ? tasks[task].name
+                                             : "(unnamed)");
+}
+
+/* Describes arrow @edge: who caused what, through which object. */
+static void
+describe_edge (GString *s, const braid_trace *trace, int64_t edge)
+{
+  size_t n;
+  const braid_trace_edge *e = &braid_trace_get_edges (trace, &n)[edge];
+  char *to = task_markup_name (trace, e->to);
+  char *from = e->from >= 0 ? task_markup_name (trace, e->from) : NULL;
+  static const char *const verbs[]
+      = { "spawned", "woke", "finished, waking (gather)", "passed its error to",
+          "cancelled" };
+  const char *verb
+      = (unsigned)e->kind < G_N_ELEMENTS (verbs) ? verbs[e->kind] : "woke";
+  if (from)
+    g_string_append_printf (s, "<b>%s</b> %s <b>%s</b>", from, verb, to);
+  else
+    g_string_append_printf (s, "<b>%s</b> woken by its timer or I/O", to);
+  const braid_trace_object *obj
+      = e->object ? braid_trace_find_object (trace, e->object) : NULL;
+  if (obj && *obj->name)
+    {
+      char *on = escape_untrusted (obj->name);
+      g_string_append_printf (s, " through %s", on);
+      g_free (on);
+    }
+  char d[32];
+  g_string_append_printf (s, "\nat %s, step %" G_GUINT64_FORMAT
+                             "\nclick: select the other end",
+                          braid_timeline_format_duration (e->time_ns, d,
+                                                          sizeof d),
+                          e->step);
+  g_free (to);
+  g_free (from);
+}
+
+char *
+braid_timeline_describe_at (BraidTimeline *self, double x, double y)
+{
+  if (!self->model)
+    return NULL;
+  ensure_view (self);
+  const braid_trace *trace = braid_timeline_model_get_trace (self->model);
   GString *s = g_string_new (NULL);
-  char *name = escape_untrusted (t->name);
-  g_string_append_printf (s, "<b>%s</b>", *name ? name : "(unnamed)");
+  int64_t edge = braid_timeline_edge_at (self->model, &self->view, x, y);
+  braid_timeline_hit hit;
+  bool on_lane = braid_timeline_hit_test (self->model, &self->view, x, y,
+                                          &hit)
+                 && hit.task >= 0;
+  if (edge >= 0 && (!on_lane || hit.mark < 0))
+    {
+      describe_edge (s, trace, edge);
+      return g_string_free (s, FALSE);
+    }
+  if (!on_lane)
+    {
+      g_string_free (s, TRUE);
+      return NULL;
+    }
+  size_t n;
+  char *name = task_markup_name (trace, hit.task);
+  g_string_append_printf (s, "<b>%s</b>", name);
   g_free (name);
   if (hit.mark >= 0)
     {
@@ -308,6 +463,17 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
           (unsigned)mk->kind < G_N_ELEMENTS (mark_names) ? mark_names[mk->kind]
                                                          : "mark",
           braid_timeline_format_duration (mk->time_ns, d, sizeof d), mk->step);
+      /* An output dot shows what was printed. */
+      int64_t out = braid_timeline_model_mark_output (self->model, hit.mark);
+      if (out >= 0)
+        {
+          const braid_trace_output *o
+              = &braid_trace_get_outputs (trace, &n)[out];
+          char *text = escape_untrusted (o->text);
+          g_string_append_printf (s, "\n<tt>%s%s</tt>",
+                                  o->stream == 2 ? "stderr: " : "", text);
+          g_free (text);
+        }
     }
   if (hit.slice >= 0)
     {
@@ -334,8 +500,18 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
           braid_timeline_format_duration (sl->start_ns, a, sizeof a),
           sl->start_step, sl->end_step);
     }
-  gtk_tooltip_set_markup (tooltip, s->str);
-  g_string_free (s, TRUE);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
+                  GtkTooltip *tooltip, gpointer data)
+{
+  char *markup = braid_timeline_describe_at (BRAID_TIMELINE (widget), x, y);
+  if (!markup)
+    return FALSE;
+  gtk_tooltip_set_markup (tooltip, markup);
+  g_free (markup);
   return TRUE;
 }
 
@@ -357,7 +533,7 @@ braid_timeline_set_model (BraidTimeline *self, braid_timeline_model *model)
   self->view.selected_slice = -1;
   self->view.hover_task = -1;
   self->range_from = self->range_to = 0;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
 }
 
@@ -379,7 +555,7 @@ braid_timeline_set_axis (BraidTimeline *self, braid_timeline_axis axis)
     }
   else
     self->view.axis = axis;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
 }
 
 braid_timeline_axis
@@ -397,7 +573,7 @@ braid_timeline_zoom (BraidTimeline *self, double factor)
   double left = self->view.show_labels ? self->view.label_width : 0;
   braid_timeline_view_zoom (&self->view, self->model, factor,
                             left + (self->view.width - left) / 2.0);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
 }
 
 void
@@ -407,7 +583,7 @@ braid_timeline_zoom_fit (BraidTimeline *self)
     return;
   ensure_view (self);
   braid_timeline_view_fit (&self->view, self->model);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
 }
 
 void
@@ -454,7 +630,7 @@ braid_timeline_zoom_to_selection (BraidTimeline *self)
       double pad = (to - from) * 0.05;
       braid_timeline_view_show_range (&self->view, self->model, from - pad,
                                       to + pad);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
+      view_changed (self);
     }
 }
 
@@ -473,7 +649,7 @@ braid_timeline_select (BraidTimeline *self, int32_t task, int64_t slice)
           braid_timeline_model_task_lane (self->model, task));
     }
   set_selection (self, task, slice);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
 }
 
 int32_t
@@ -498,7 +674,7 @@ braid_timeline_reveal_moment (BraidTimeline *self, int64_t time_ns,
   double v = self->view.axis == BRAID_TIMELINE_AXIS_STEPS ? (double)step + 0.5
                                                           : (double)time_ns;
   braid_timeline_view_center_on (&self->view, self->model, v);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
 }
 
 void
@@ -506,7 +682,7 @@ braid_timeline_model_changed (BraidTimeline *self)
 {
   if (self->model)
     braid_timeline_view_clamp (&self->view, self->model);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
 }
 
 void
@@ -515,7 +691,7 @@ braid_timeline_set_show_edges (BraidTimeline *self, bool show)
   g_return_if_fail (BRAID_IS_TIMELINE (self));
   ensure_view (self);
   self->view.show_edges = show;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
 }
 
 const braid_timeline_view *
@@ -525,13 +701,55 @@ braid_timeline_get_view (BraidTimeline *self)
   return &self->view;
 }
 
+void
+braid_timeline_zoom_at_pointer (BraidTimeline *self, double factor)
+{
+  if (!self->model)
+    return;
+  ensure_view (self);
+  if (self->pointer_x < 0 || self->pointer_x >= self->view.width)
+    {
+      braid_timeline_zoom (self, factor);
+      return;
+    }
+  braid_timeline_view_zoom (&self->view, self->model, factor,
+                            self->pointer_x);
+  view_changed (self);
+}
+
+void
+braid_timeline_set_pointer (BraidTimeline *self, double x, double y)
+{
+  self->pointer_x = x;
+  self->pointer_y = y;
+}
+
+GtkAdjustment *
+braid_timeline_get_vadjustment (BraidTimeline *self)
+{
+  return self->vadjustment;
+}
+
 /* ----- class ----------------------------------------------------------- */
+
+static void
+braid_timeline_dispose (GObject *object)
+{
+  BraidTimeline *self = BRAID_TIMELINE (object);
+  if (self->vadjustment)
+    g_signal_handlers_disconnect_by_data (self->vadjustment, self);
+  g_clear_object (&self->vadjustment);
+  G_OBJECT_CLASS (braid_timeline_parent_class)->dispose (object);
+}
+
 
 static void
 braid_timeline_class_init (BraidTimelineClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  G_OBJECT_CLASS (klass)->dispose = braid_timeline_dispose;
   widget_class->snapshot = braid_timeline_snapshot;
+  widget_class->size_allocate = braid_timeline_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "braidtimeline");
 
   /* BraidTimeline::selection-changed: the selected task or slice changed;
@@ -554,6 +772,10 @@ braid_timeline_init (BraidTimeline *self)
   self->view.selected_slice = -1;
   self->view.hover_task = -1;
   self->view.show_edges = true;
+  self->pointer_x = self->pointer_y = -1;
+  self->vadjustment = g_object_ref_sink (gtk_adjustment_new (0, 0, 1, 1, 1, 1));
+  g_signal_connect (self->vadjustment, "value-changed",
+                    G_CALLBACK (on_vadjustment_changed), self);
 
   GtkEventController *scroll
       = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);

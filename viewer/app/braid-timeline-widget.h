@@ -48,4 +48,22 @@ void braid_timeline_set_show_edges (BraidTimeline *self, bool show);
 /* The view, for tests and the self-test script. */
 const braid_timeline_view *braid_timeline_get_view (BraidTimeline *self);
 
+/* Zooms by @factor keeping the point under the pointer where it is (the
+ * last position the motion controller saw); at the centre when the
+ * pointer is not over the widget. Ctrl+scroll calls it. */
+void braid_timeline_zoom_at_pointer (BraidTimeline *self, double factor);
+/* Sets where the pointer is, as the motion controller would (for the
+ * self-test). */
+void braid_timeline_set_pointer (BraidTimeline *self, double x, double y);
+/* A click at (@x, @y): on an arrow, selects its other end (the woken task
+ * at its resumption, or the waker when the woken task is selected); else
+ * the task or slice there, or collapses a label's lane. */
+void braid_timeline_click_at (BraidTimeline *self, double x, double y);
+/* The tooltip at (@x, @y) as Pango markup (free it), NULL for none: a
+ * slice, a mark (with an output line's text), or an arrow. */
+char *braid_timeline_describe_at (BraidTimeline *self, double x, double y);
+/* The vertical scrolling of the lanes, for a GtkScrollbar: its value is
+ * the view's scroll_y, its upper the height of all lanes. */
+GtkAdjustment *braid_timeline_get_vadjustment (BraidTimeline *self);
+
 G_END_DECLS

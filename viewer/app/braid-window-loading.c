@@ -105,6 +105,22 @@ load_thread (GTask *task, gpointer source, gpointer data,
   g_task_return_boolean (task, job->error == NULL);
 }
 
+char *
+braid__window_format_count (uint64_t n, char *buf, size_t size)
+{
+  char digits[32];
+  int len = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, n);
+  size_t o = 0;
+  for (int i = 0; i < len && o + 1 < size; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0 && o + 2 < size)
+        buf[o++] = ',';
+      buf[o++] = digits[i];
+    }
+  buf[o] = '\0';
+  return buf;
+}
+
 static void
 set_titles (BraidWindow *self)
 {
@@ -121,12 +137,16 @@ set_titles (BraidWindow *self)
   const braid_trace_meta *meta = braid_trace_get_meta (self->trace);
   size_t n_tasks;
   braid_trace_get_tasks (self->trace, &n_tasks);
-  char d[32];
+  char d[32], events[32], tasks[32];
+  /* The counts first, with thousands separators, and the program's name
+   * (any length) last, where the label may cut it. */
   char *sub = g_strdup_printf (
-      "%s · %zu tasks · %" G_GUINT64_FORMAT " events · %s · %s clock%s",
-      *meta->program ? meta->program : "program", n_tasks, meta->n_events,
+      "%s events · %s tasks · %s · %s clock%s · %s",
+      braid__window_format_count (meta->n_events, events, sizeof events),
+      braid__window_format_count (n_tasks, tasks, sizeof tasks),
       braid_timeline_format_duration (meta->duration_ns, d, sizeof d),
-      meta->clock, meta->complete ? "" : " · incomplete");
+      meta->clock, meta->complete ? "" : " · incomplete",
+      *meta->program ? meta->program : "program");
   /* The program name comes from the file: make it valid UTF-8. */
   char *valid = g_utf8_make_valid (sub, -1);
   gtk_label_set_text (GTK_LABEL (self->subtitle), valid);

@@ -6,11 +6,15 @@
  * (a click selects the task and reveals its moment) and the program's
  * output lines (a click jumps to the moment a line was written). Lists are
  * GtkListViews over BraidLineList, so a trace with a million lines costs
- * only the visible rows. Also owns search/filter of tasks by name.
+ * only the visible rows. Also owns the search: one field over task names,
+ * functions, error messages and output text, which filters the lanes and
+ * lists the matches in the Search page (a click jumps to the moment).
  */
 #include "braid-window-private.h"
 
 #include "braid-line-list.h"
+
+#include <braid/braid-hooks.h>
 
 /* The most events listed in the details pane; the rest are counted. */
 #define MAX_DETAIL_EVENTS 400
@@ -55,6 +59,36 @@ output_line (guint index, gpointer data)
   const char *prefix = o->stream == 2 ? "! " : "";
   char *s = t ? g_strdup_printf ("%s[%s] %s", prefix, t->name, o->text)
               : g_strdup_printf ("%s%s", prefix, o->text);
+  char *valid = g_utf8_make_valid (s, -1);
+  g_free (s);
+  return valid;
+}
+
+typedef braid__search_result search_result;
+
+/* The most search results listed; the count says how many matched. */
+#define MAX_SEARCH_RESULTS 10000
+
+static char *
+result_line (guint index, gpointer data)
+{
+  BraidWindow *self = data;
+  if (!self->trace || !self->search_results
+      || index >= self->search_results->len)
+    return g_strdup ("");
+  const search_result *r
+      = &g_array_index (self->search_results, search_result, index);
+  if (r->is_output)
+    return output_line ((guint)r->index, self);
+  const braid_trace_task *t = task_at (self, (int32_t)r->index);
+  char *s = *t->error_type
+                ? g_strdup_printf ("task %s\n%s: %s: %s",
+                                   *t->name ? t->name : "(unnamed)",
+                                   braid_trace_outcome_name (t->outcome),
+                                   t->error_type, t->error_message)
+                : g_strdup_printf ("task %s\n%s", *t->name ? t->name
+                                                           : "(unnamed)",
+                                   t->function);
   char *valid = g_utf8_make_valid (s, -1);
   g_free (s);
   return valid;
@@ -115,6 +149,42 @@ on_output_activate (GtkListView *list, guint position, BraidWindow *self)
   const braid_trace_output *o = braid_trace_get_outputs (self->trace, &n);
   if (position < n)
     jump_to (self, o[position].task, o[position].time_ns, o[position].step);
+}
+
+/* A task result jumps to its error (the moment it failed) if it has one,
+ * else to its first step; an output result to the moment it was
+ * written. */
+static void
+on_result_activate (GtkListView *list, guint position, BraidWindow *self)
+{
+  if (!self->search_results || position >= self->search_results->len)
+    return;
+  const search_result *r
+      = &g_array_index (self->search_results, search_result, position);
+  size_t n;
+  if (r->is_output)
+    {
+      on_output_activate (list, (guint)r->index, self);
+      return;
+    }
+  int32_t task = (int32_t)r->index;
+  size_t n_marks;
+  const uint32_t *mi
+      = braid_timeline_model_task_marks (self->model, task, &n_marks);
+  const braid_trace_mark *marks = braid_trace_get_marks (self->trace, &n);
+  for (size_t i = 0; i < n_marks; i++)
+    if (marks[mi[i]].kind == BRAID_MARK_ERROR
+        || marks[mi[i]].kind == BRAID_MARK_CANCELLED)
+      {
+        jump_to (self, task, marks[mi[i]].time_ns, marks[mi[i]].step);
+        return;
+      }
+  size_t first, count;
+  braid_trace_slice sl;
+  if (braid_timeline_model_task_slices (self->model, task, &first, &count)
+      && count > 0
+      && braid_timeline_model_get_slice (self->model, (int64_t)first, &sl))
+    jump_to (self, task, sl.start_ns, sl.start_step);
 }
 
 static GtkWidget *
@@ -178,6 +248,10 @@ braid__window_build_side (BraidWindow *self)
                             build_list (self, &self->output_list,
                                         G_CALLBACK (on_output_activate), FALSE),
                             gtk_label_new ("Output"));
+  gtk_notebook_append_page (GTK_NOTEBOOK (notebook),
+                            build_list (self, &self->results_list,
+                                        G_CALLBACK (on_result_activate), TRUE),
+                            gtk_label_new ("Search"));
   return notebook;
 }
 
@@ -211,6 +285,7 @@ braid__window_panes_set_trace (BraidWindow *self)
       gtk_notebook_get_nth_page (GTK_NOTEBOOK (self->side), 2), label);
   g_free (label);
   gtk_label_set_text (GTK_LABEL (self->filter_label), "");
+  braid__window_search (self, NULL);
   braid__window_show_details (self);
 }
 
@@ -243,6 +318,51 @@ describe_slice (GString *s, const braid_trace *trace,
       = sl->object ? braid_trace_find_object (trace, sl->object) : NULL;
   if (obj && *obj->name)
     g_string_append_printf (s, " (%s)", obj->name);
+}
+
+char *
+braid__window_describe_waker (BraidWindow *self, int32_t task, int64_t slice)
+{
+  int64_t e = braid_timeline_model_find_waker (self->model, task, slice);
+  if (e < 0)
+    return NULL;
+  size_t n;
+  const braid_trace_edge *edge = &braid_trace_get_edges (self->trace, &n)[e];
+  const braid_trace_object *obj
+      = edge->object ? braid_trace_find_object (self->trace, edge->object)
+                     : NULL;
+  GString *s = g_string_new ("woken by ");
+  const braid_trace_task *waker = task_at (self, edge->from);
+  if (waker)
+    {
+      g_string_append (s, *waker->name ? waker->name : "(unnamed)");
+      if (edge->kind == BRAID_EDGE_GATHER)
+        g_string_append (s, " finishing");
+      else if (edge->kind == BRAID_EDGE_ERROR)
+        g_string_append (s, "'s error");
+      else if (edge->kind == BRAID_EDGE_CANCEL)
+        g_string_append (s, " cancelling it");
+    }
+  else
+    {
+      /* The loop: what the task waited on says which of its sources. */
+      braid_trace_slice wait;
+      uint32_t reason = 0;
+      for (int64_t i = slice; i >= slice - 2 && i >= 0; i--)
+        if (braid_timeline_model_get_slice (self->model, i, &wait)
+            && wait.task == (uint32_t)task && wait.state == BRAID_STATE_WAITING)
+          {
+            reason = wait.wait_reason;
+            break;
+          }
+      g_string_append (s, reason == BRAID_WAIT_SLEEP ? "its timer"
+                          : reason == BRAID_WAIT_IO  ? "its I/O"
+                                                     : "the loop");
+    }
+  if (obj && *obj->name)
+    g_string_append_printf (s, " through %s", obj->name);
+  g_string_append_printf (s, " at step %" G_GUINT64_FORMAT, edge->step);
+  return g_string_free (s, FALSE);
 }
 
 void
@@ -307,6 +427,10 @@ braid__window_show_details (BraidWindow *self)
       describe_slice (one, self->trace, &sel_slice);
       add_row (s, "Selected", one->str);
       g_string_free (one, TRUE);
+      char *waker = braid__window_describe_waker (self, index, sel);
+      if (waker)
+        add_row (s, "Resumed", waker);
+      g_free (waker);
     }
   g_string_truncate (s, s->len - 1);
   gtk_label_set_markup (GTK_LABEL (self->details_label), s->str);
@@ -368,15 +492,64 @@ braid__window_apply_filter (BraidWindow *self, const char *text)
   size_t n_tasks;
   braid_trace_get_tasks (self->trace, &n_tasks);
   size_t matched = braid_timeline_model_set_filter (self->model, text);
+  size_t n_results = braid__window_search (self, text);
   if (text && *text)
     {
-      char *label = g_strdup_printf ("%zu of %zu tasks", matched, n_tasks);
+      char *label = g_strdup_printf ("%zu of %zu tasks, %zu results", matched,
+                                     n_tasks, n_results);
       gtk_label_set_text (GTK_LABEL (self->filter_label), label);
       g_free (label);
     }
   else
     gtk_label_set_text (GTK_LABEL (self->filter_label), "");
   braid_timeline_model_changed (BRAID_TIMELINE (self->timeline));
+}
+
+size_t
+braid__window_search (BraidWindow *self, const char *text)
+{
+  if (!self->search_results)
+    self->search_results = g_array_new (FALSE, FALSE, sizeof (search_result));
+  g_array_set_size (self->search_results, 0);
+  size_t total = 0;
+  if (self->trace && text && *text)
+    {
+      size_t n_tasks, n_outputs;
+      const braid_trace_task *tasks
+          = braid_trace_get_tasks (self->trace, &n_tasks);
+      const braid_trace_output *outputs
+          = braid_trace_get_outputs (self->trace, &n_outputs);
+      for (size_t t = 0; t < n_tasks; t++)
+        if (braid_timeline_text_matches (tasks[t].name, text)
+            || braid_timeline_text_matches (tasks[t].function, text)
+            || braid_timeline_text_matches (tasks[t].error_type, text)
+            || braid_timeline_text_matches (tasks[t].error_message, text))
+          {
+            if (total++ < MAX_SEARCH_RESULTS)
+              g_array_append_val (self->search_results,
+                                  ((search_result){ false, t }));
+          }
+      for (size_t i = 0; i < n_outputs; i++)
+        if (braid_timeline_text_matches (outputs[i].text, text))
+          {
+            if (total++ < MAX_SEARCH_RESULTS)
+              g_array_append_val (self->search_results,
+                                  ((search_result){ true, i }));
+          }
+    }
+  set_list (self->results_list, self->search_results->len, result_line, self);
+  char *label = total > self->search_results->len
+                    ? g_strdup_printf ("Search (%u of %zu)",
+                                       self->search_results->len, total)
+                    : g_strdup_printf ("Search (%zu)", total);
+  GtkNotebook *side = GTK_NOTEBOOK (self->side);
+  gtk_notebook_set_tab_label_text (side, gtk_notebook_get_nth_page (side, 3),
+                                   text && *text ? label : "Search");
+  g_free (label);
+  /* Show the results while searching. */
+  if (text && *text)
+    gtk_notebook_set_current_page (side, 3);
+  return total;
 }
 
 void

@@ -10,6 +10,14 @@
 
 G_BEGIN_DECLS
 
+/* A search result: a task (its name, function or error matched) or an
+ * output line. */
+typedef struct braid__search_result
+{
+  bool is_output;
+  size_t index; /* task index, or output index */
+} braid__search_result;
+
 struct _BraidWindow
 {
   GtkApplicationWindow parent_instance;
@@ -41,11 +49,14 @@ struct _BraidWindow
   GtkWidget *search_entry;
   GtkWidget *filter_label;
   GtkWidget *timeline;
+  GtkWidget *lane_scrollbar;
   GtkWidget *side; /* GtkNotebook: details, problems, output */
   GtkWidget *details_label;
   GtkWidget *events_label;
   GtkWidget *problems_list; /* GtkListView */
   GtkWidget *output_list;   /* GtkListView */
+  GtkWidget *results_list;  /* GtkListView: search results */
+  GArray *search_results;   /* braid__search_result */
 
   /* Self-test script state. */
   GFile **test_files;
@@ -65,12 +76,22 @@ void braid__window_update_actions (BraidWindow *self);
 /* braid-window-loading.c */
 void braid__window_show_error (BraidWindow *self, const char *message);
 void braid__window_fill_recent (BraidWindow *self);
+/* Writes @n with thousands separators ("116,293,785") into @buf. */
+char *braid__window_format_count (uint64_t n, char *buf, size_t size);
 
 /* braid-window-panes.c */
 GtkWidget *braid__window_build_side (BraidWindow *self);
 void braid__window_panes_set_trace (BraidWindow *self);
 void braid__window_show_details (BraidWindow *self);
+/* "woken by worker1 through Event 3 at step 12", "woken by its timer at
+ * step 4": what woke @task for the resumption at or after its slice
+ * @slice, or NULL when nothing recorded did (free it). */
+char *braid__window_describe_waker (BraidWindow *self, int32_t task,
+                                    int64_t slice);
 void braid__window_apply_filter (BraidWindow *self, const char *text);
+/* Lists in the Search page the tasks whose name, function or error, and
+ * the output lines, that contain @text; returns how many matched. */
+size_t braid__window_search (BraidWindow *self, const char *text);
 void braid__window_show_problems (BraidWindow *self);
 
 G_END_DECLS

@@ -21,6 +21,7 @@
 
 #include "braid-about.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,6 +219,199 @@ exercise (BraidWindow *self, int32_t task)
     }
 }
 
+/* Replaces newlines by " / " and drops markup, for one report line. */
+static char *
+one_line (const char *markup)
+{
+  char *plain = NULL;
+  if (!pango_parse_markup (markup, -1, 0, NULL, &plain, NULL, NULL))
+    plain = g_strdup (markup);
+  for (char *p = plain; *p; p++)
+    if (*p == '\n')
+      *p = '|';
+  return plain;
+}
+
+/* Zooms at a pointer position and reports whether the value under it
+ * stayed; reports the lane scrollbar and drives it. */
+static void
+check_navigation (BraidWindow *self)
+{
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  const braid_timeline_view *v = braid_timeline_get_view (tl);
+  double x = v->label_width + (v->width - v->label_width) * 0.3;
+  braid_timeline_set_pointer (tl, x, v->ruler_height + 10);
+  double before = braid_timeline_view_value_at (v, x);
+  double s0 = v->scale;
+  braid_timeline_zoom_at_pointer (tl, 4);
+  double after = braid_timeline_view_value_at (v, x);
+  printf ("self-test: zoom at the pointer: %s, the value under it %s\n",
+          v->scale < s0 ? "zoomed in" : "no change",
+          fabs (after - before) <= v->scale ? "stayed" : "moved");
+  braid_timeline_zoom_fit (tl);
+
+  GtkAdjustment *adj = braid_timeline_get_vadjustment (tl);
+  double upper = gtk_adjustment_get_upper (adj);
+  double page = gtk_adjustment_get_page_size (adj);
+  printf ("self-test: lane scrollbar %s, lanes %.0f px in a %.0f px page\n",
+          gtk_widget_get_visible (self->lane_scrollbar) ? "shown" : "hidden",
+          upper, page);
+  if (upper > page)
+    {
+      gtk_adjustment_set_value (adj, upper - page);
+      printf ("self-test: the scrollbar scrolls the lanes: %s\n",
+              fabs (v->scroll_y - (upper - page)) < 1 ? "yes" : "no");
+      gtk_adjustment_set_value (adj, 0);
+    }
+  printf ("self-test: subtitle %s\n",
+          gtk_label_get_text (GTK_LABEL (self->subtitle)));
+  char count[32];
+  printf ("self-test: 116293785 events read %s\n",
+          braid__window_format_count (116293785, count, sizeof count));
+}
+
+/* Clicks the middle of an arrow from a task, twice, and reports what each
+ * click selected, the arrow's tooltip and what the details pane says
+ * woke the task. */
+static void
+check_arrows (BraidWindow *self)
+{
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  const braid_timeline_view *v = braid_timeline_get_view (tl);
+  size_t n_edges;
+  const braid_trace_edge *edges = braid_trace_get_edges (self->trace, &n_edges);
+  int64_t pick = -1;
+  double x0, y0, x1, y1;
+  /* A gather arrow if there is one, else a wake by a task. */
+  for (int want = BRAID_EDGE_GATHER; want >= BRAID_EDGE_WAKE && pick < 0;
+       want--)
+    for (size_t i = 0; i < n_edges && pick < 0; i++)
+      if ((int)edges[i].kind == want && edges[i].from >= 0
+          && braid_timeline_edge_points (self->model, v, (int64_t)i, &x0, &y0,
+                                         &x1, &y1)
+          && hypot (x1 - x0, y1 - y0) > 12
+          && braid_timeline_edge_at (self->model, v, (x0 + x1) / 2,
+                                     (y0 + y1) / 2)
+                 == (int64_t)i)
+        pick = (int64_t)i;
+  if (pick < 0)
+    {
+      printf ("self-test: no arrow to click\n");
+      return;
+    }
+  const braid_trace_edge *e = &edges[pick];
+  double mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
+  char *tip = braid_timeline_describe_at (tl, mx, my);
+  char *plain = tip ? one_line (tip) : g_strdup ("(none)");
+  printf ("self-test: arrow tooltip: %s\n", plain);
+  g_free (plain);
+  g_free (tip);
+  braid_timeline_select (tl, -1, -1);
+  braid_timeline_click_at (tl, mx, my);
+  int32_t first = braid_timeline_get_selected_task (tl);
+  int64_t slice = braid_timeline_get_selected_slice (tl);
+  printf ("self-test: clicking the arrow from %s to %s selects %s (its "
+          "resumption: %s)\n",
+          task_name (self, e->from), task_name (self, e->to),
+          task_name (self, first),
+          slice >= 0
+                  && slice
+                         == braid_timeline_model_resumption (
+                             self->model, e->to, e->time_ns, e->step)
+              ? "yes"
+              : "no");
+  char *waker = braid__window_describe_waker (self, first, slice);
+  printf ("self-test: details say %s\n", waker ? waker : "(nothing)");
+  g_free (waker);
+  braid_timeline_click_at (tl, mx, my);
+  printf ("self-test: clicking it again selects %s\n",
+          task_name (self, braid_timeline_get_selected_task (tl)));
+
+  /* A wake by the loop, described in the details pane. */
+  for (size_t i = 0; i < n_edges; i++)
+    if (edges[i].from < 0)
+      {
+        int64_t r = braid_timeline_model_resumption (
+            self->model, edges[i].to, edges[i].time_ns, edges[i].step);
+        char *loop = r >= 0 ? braid__window_describe_waker (self, edges[i].to,
+                                                            r)
+                            : NULL;
+        if (!loop)
+          continue;
+        printf ("self-test: a loop wake: %s %s\n",
+                task_name (self, edges[i].to), loop);
+        g_free (loop);
+        break;
+      }
+}
+
+/* Finds an output dot on its writer's lane by hit-testing along it, and
+ * reports its tooltip. */
+static void
+check_output_tooltip (BraidWindow *self)
+{
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  const braid_timeline_view *v = braid_timeline_get_view (tl);
+  size_t n_marks;
+  const braid_trace_mark *marks = braid_trace_get_marks (self->trace, &n_marks);
+  for (size_t l = 0; l < braid_timeline_model_get_n_lanes (self->model); l++)
+    {
+      double y = braid_timeline_view_lane_y (v, (int64_t)l)
+                 + v->lane_height * 0.8;
+      if (y >= v->height)
+        break;
+      for (double x = v->label_width; x < v->width; x += 1)
+        {
+          braid_timeline_hit hit;
+          if (!braid_timeline_hit_test (self->model, v, x, y, &hit)
+              || hit.mark < 0 || marks[hit.mark].kind != BRAID_MARK_OUTPUT)
+            continue;
+          char *tip = braid_timeline_describe_at (tl, x, y);
+          char *plain = tip ? one_line (tip) : g_strdup ("(none)");
+          printf ("self-test: output dot tooltip: %s\n", plain);
+          g_free (plain);
+          g_free (tip);
+          return;
+        }
+    }
+  printf ("self-test: no output dot on screen\n");
+}
+
+/* Searches for the text of an output line and activates the first
+ * output result, reporting whether its writer was selected. */
+static void
+check_search (BraidWindow *self)
+{
+  size_t n_outputs;
+  const braid_trace_output *outputs
+      = braid_trace_get_outputs (self->trace, &n_outputs);
+  const braid_trace_output *o = NULL;
+  for (size_t i = n_outputs; i-- > 0;)
+    if (outputs[i].task >= 0 && strlen (outputs[i].text) >= 4)
+      o = &outputs[i];
+  if (!o)
+    {
+      printf ("self-test: no output line to search for\n");
+      return;
+    }
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  braid_timeline_select (tl, -1, -1);
+  size_t n = braid__window_search (self, o->text);
+  guint first_output = G_MAXUINT;
+  for (guint i = 0; i < self->search_results->len && first_output == G_MAXUINT;
+       i++)
+    if (g_array_index (self->search_results, braid__search_result, i)
+            .is_output)
+      first_output = i;
+  if (first_output != G_MAXUINT)
+    g_signal_emit_by_name (self->results_list, "activate", first_output);
+  printf ("self-test: search '%s' finds %zu results; an output result "
+          "selects %s (wrote it: %s)\n",
+          o->text, n, task_name (self, braid_timeline_get_selected_task (tl)),
+          braid_timeline_get_selected_task (tl) == o->task ? "yes" : "no");
+  braid__window_search (self, NULL);
+}
+
 static gboolean
 drive (gpointer data)
 {
@@ -253,6 +447,19 @@ drive (gpointer data)
   printf ("self-test: axis %s\n",
           braid_timeline_get_axis (tl) == BRAID_TIMELINE_AXIS_STEPS ? "steps"
                                                                     : "time");
+  int32_t picked_task = braid_timeline_get_selected_task (tl);
+  int64_t picked_slice = braid_timeline_get_selected_slice (tl);
+  check_navigation (self);
+  check_arrows (self);
+  check_output_tooltip (self);
+  check_search (self);
+  /* Back to the task picked, for the snapshot. */
+  if (picked_task >= 0)
+    {
+      braid_timeline_select (tl, picked_task, picked_slice);
+      printf ("self-test: selected %s again\n",
+              task_name (self, picked_task));
+    }
   g_action_group_activate_action (G_ACTION_GROUP (self), "show-problems", NULL);
   size_t n_problems;
   braid_trace_get_problems (self->trace, &n_problems);
@@ -288,8 +495,12 @@ on_loaded (BraidWindow *self, const char *error)
                 ? "visible"
                 : "hidden");
   else
-    printf ("self-test: loaded %s, %zu lanes\n", path,
-            braid_timeline_model_get_n_lanes (self->model));
+    printf ("self-test: loaded %s, %zu lanes, on the %s axis\n", path,
+            braid_timeline_model_get_n_lanes (self->model),
+            braid_timeline_get_axis (BRAID_TIMELINE (self->timeline))
+                    == BRAID_TIMELINE_AXIS_STEPS
+                ? "steps"
+                : "time");
   fflush (stdout);
   g_free (path);
 

@@ -34,7 +34,9 @@ build_header (BraidWindow *self)
   self->subtitle = gtk_label_new ("");
   gtk_widget_add_css_class (self->subtitle, "subtitle");
   gtk_widget_add_css_class (self->subtitle, "dim-label");
-  gtk_label_set_ellipsize (GTK_LABEL (self->subtitle), PANGO_ELLIPSIZE_MIDDLE);
+  /* The subtitle ends with the program's name: cut there, never in the
+   * middle of a count. */
+  gtk_label_set_ellipsize (GTK_LABEL (self->subtitle), PANGO_ELLIPSIZE_END);
   gtk_widget_set_visible (self->subtitle, FALSE);
   gtk_box_append (GTK_BOX (titles), self->title);
   gtk_box_append (GTK_BOX (titles), self->subtitle);
@@ -176,6 +178,15 @@ on_search_changed (GtkSearchEntry *entry, BraidWindow *self)
                               gtk_editable_get_text (GTK_EDITABLE (entry)));
 }
 
+/* The lane scrollbar shows only when the lanes do not fit. */
+static void
+on_lanes_adjustment_changed (GtkAdjustment *adj, BraidWindow *self)
+{
+  gtk_widget_set_visible (self->lane_scrollbar,
+                          gtk_adjustment_get_upper (adj)
+                              > gtk_adjustment_get_page_size (adj) + 0.5);
+}
+
 static void
 on_selection_changed (BraidTimeline *timeline, BraidWindow *self)
 {
@@ -237,7 +248,18 @@ build_trace_page (BraidWindow *self)
   g_signal_connect (self->timeline, "selection-changed",
                     G_CALLBACK (on_selection_changed), self);
   GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append (GTK_BOX (left), self->timeline);
+  /* A vertical scrollbar for traces with more lanes than fit. */
+  GtkWidget *lanes = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_box_append (GTK_BOX (lanes), self->timeline);
+  self->lane_scrollbar = gtk_scrollbar_new (
+      GTK_ORIENTATION_VERTICAL,
+      braid_timeline_get_vadjustment (BRAID_TIMELINE (self->timeline)));
+  gtk_box_append (GTK_BOX (lanes), self->lane_scrollbar);
+  g_signal_connect (
+      braid_timeline_get_vadjustment (BRAID_TIMELINE (self->timeline)),
+      "changed", G_CALLBACK (on_lanes_adjustment_changed), self);
+  gtk_widget_set_visible (self->lane_scrollbar, FALSE);
+  gtk_box_append (GTK_BOX (left), lanes);
   gtk_box_append (GTK_BOX (left), build_legend ());
   gtk_paned_set_start_child (GTK_PANED (paned), left);
   gtk_paned_set_resize_start_child (GTK_PANED (paned), TRUE);
@@ -300,6 +322,8 @@ braid_window_finalize (GObject *object)
   braid_timeline_model_free (self->model);
   braid_trace_close (self->trace);
   g_clear_object (&self->file);
+  if (self->search_results)
+    g_array_free (self->search_results, TRUE);
   for (int i = 0; i < self->n_test_files; i++)
     g_object_unref (self->test_files[i]);
   g_free (self->test_files);

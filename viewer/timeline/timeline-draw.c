@@ -873,6 +873,9 @@ braid__timeline_edge_geometry (const braid_timeline_model *m,
                    : -1;
   *to_lane = e->to >= 0 && (size_t)e->to < m->n_tasks ? visible_lane (m, e->to)
                                                        : -1;
+  /* A waker that is hidden is not the loop: no arrow at all. */
+  if (e->from >= 0 && *from_lane < 0)
+    *to_lane = -1;
   bool steps = v->axis == BRAID_TIMELINE_AXIS_STEPS;
   /* The start: the waker's step, the last running slice of the waker at
    * or before the edge (a gathered child's last step, a worker's step

@@ -97,9 +97,23 @@ braid_timeline_view_set_axis (braid_timeline_view *v,
   if (axis == v->axis)
     return;
   double w = lane_area_width (v);
+  double extent = braid_timeline_model_get_extent (m, v->axis);
+  double right_v = v->origin + v->scale * w;
+  /* A view showing the whole run stays fitted. */
+  if (v->origin <= 0 && right_v >= extent)
+    {
+      v->axis = axis;
+      braid_timeline_view_fit (v, m);
+      return;
+    }
   double left = braid_timeline_model_convert (m, v->axis, v->origin);
-  double right
-      = braid_timeline_model_convert (m, v->axis, v->origin + v->scale * w);
+  double right = braid_timeline_model_convert (m, v->axis, right_v);
+  /* A time converts to the step running then: on the step axis the right
+   * edge is that step's end, so the step cut by the edge stays in view. */
+  if (axis == BRAID_TIMELINE_AXIS_STEPS)
+    right += 1;
+  if (right_v >= extent)
+    right = braid_timeline_model_get_extent (m, axis) * 1.02;
   v->axis = axis;
   if (right > left)
     braid_timeline_view_show_range (v, m, left, right);
