@@ -111,7 +111,8 @@ PyObject *
 rec_getattr_delegate (PyObject *self, PyObject *name, PyObject *inner)
 {
   PyObject *v = PyObject_GenericGetAttr (self, name);
-  if (v != NULL || !PyErr_ExceptionMatches (PyExc_AttributeError))
+  if (v != NULL || inner == NULL
+      || !PyErr_ExceptionMatches (PyExc_AttributeError))
     return v;
   PyErr_Clear ();
   return PyObject_GetAttr (inner, name);

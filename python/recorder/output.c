@@ -5,12 +5,12 @@
  * records each completed line as a BRAID_EV_OUTPUT of the task whose step
  * is running on this thread (none in a callback or outside the loop). A
  * line is complete at its newline: the part of a write after the last
- * newline waits for the next write (print() writes the text and its end
- * separately). Every other attribute (encoding, fileno, buffer, flush...)
- * is the wrapped stream's.
+ * newline waits for the next write of the same thread (print() writes
+ * the text and its end separately). Every other attribute (encoding,
+ * fileno, buffer, flush...) is the wrapped stream's.
  *
- * Hot path: write(), once or twice per print(): one search for a newline
- * and, per line, one event.
+ * Hot path: write(), once or twice per print(): a lookup of the thread's
+ * unfinished line, one search for a newline and, per line, one event.
  */
 #include "recorder.h"
 
@@ -18,7 +18,7 @@ typedef struct rec_output
 {
   PyObject_HEAD
   PyObject *stream;  /* the wrapped text stream */
-  PyObject *partial; /* the unfinished line (str), NULL when none */
+  PyObject *partials; /* dict: thread ident -> its unfinished line */
   int number;        /* 1 stdout, 2 stderr */
 } rec_output;
 
@@ -49,46 +49,50 @@ emit_line (rec_output *o, PyObject *line)
 }
 
 /* Records the complete lines of @text, keeping what follows the last
- * newline as the unfinished line. */
+ * newline as the unfinished line of the calling thread: each thread's
+ * lines are its own (two threads that print at once interleave their
+ * writes on the stream, not in the lines recorded). */
 static void
 record_text (rec_output *o, PyObject *text)
 {
+  PyObject *key = PyLong_FromUnsignedLong (PyThread_get_thread_ident ());
+  if (key == NULL)
+    {
+      PyErr_Clear ();
+      return;
+    }
+  PyObject *partial = PyDict_GetItemWithError (o->partials, key);
+  Py_XINCREF (partial);
   Py_ssize_t len = PyUnicode_GET_LENGTH (text);
   Py_ssize_t from = 0;
   Py_ssize_t nl;
   while ((nl = PyUnicode_FindChar (text, '\n', from, len, 1)) >= 0)
     {
       PyObject *line = PyUnicode_Substring (text, from, nl);
-      if (line != NULL && o->partial != NULL)
+      if (line != NULL && partial != NULL)
+        Py_SETREF (line, PyUnicode_Concat (partial, line));
+      Py_CLEAR (partial);
+      if (line != NULL)
         {
-          PyObject *whole = PyUnicode_Concat (o->partial, line);
+          emit_line (o, line);
           Py_DECREF (line);
-          line = whole;
         }
-      Py_CLEAR (o->partial);
-      if (line == NULL)
-        {
-          PyErr_Clear ();
-          return;
-        }
-      emit_line (o, line);
-      Py_DECREF (line);
       from = nl + 1;
     }
-  if (nl == -2)
-    PyErr_Clear ();
   if (from < len)
     {
       PyObject *rest = PyUnicode_Substring (text, from, len);
-      if (rest != NULL && o->partial != NULL)
-        {
-          PyObject *whole = PyUnicode_Concat (o->partial, rest);
-          Py_DECREF (rest);
-          rest = whole;
-        }
-      Py_XSETREF (o->partial, rest);
-      PyErr_Clear ();
+      if (rest != NULL && partial != NULL)
+        Py_SETREF (rest, PyUnicode_Concat (partial, rest));
+      Py_XSETREF (partial, rest);
     }
+  if (partial != NULL)
+    PyDict_SetItem (o->partials, key, partial);
+  else if (PyDict_DelItem (o->partials, key) != 0)
+    PyErr_Clear (); /* no unfinished line to drop */
+  Py_XDECREF (partial);
+  Py_DECREF (key);
+  PyErr_Clear ();
 }
 
 /* write(text): the wrapped stream's write, then the lines recorded. */
@@ -132,11 +136,16 @@ void
 rec_output_flush_all (void)
 {
   for (int i = 0; i < MAX_OUTPUTS; i++)
-    if (outputs[i] != NULL && outputs[i]->partial != NULL)
-      {
-        emit_line (outputs[i], outputs[i]->partial);
-        Py_CLEAR (outputs[i]->partial);
-      }
+    {
+      rec_output *o = outputs[i];
+      if (o == NULL || PyDict_GET_SIZE (o->partials) == 0)
+        continue;
+      Py_ssize_t pos = 0;
+      PyObject *key, *line;
+      while (PyDict_Next (o->partials, &pos, &key, &line))
+        emit_line (o, line);
+      PyDict_Clear (o->partials);
+    }
 }
 
 static PyObject *
@@ -153,6 +162,12 @@ output_new (PyTypeObject *type, PyObject *args, PyObject *kw)
     return NULL;
   o->stream = Py_NewRef (stream);
   o->number = number;
+  o->partials = PyDict_New ();
+  if (o->partials == NULL)
+    {
+      Py_DECREF (o);
+      return NULL;
+    }
   for (int i = 0; i < MAX_OUTPUTS; i++)
     if (outputs[i] == NULL)
       {
@@ -188,7 +203,7 @@ output_dealloc (PyObject *self)
     if (outputs[i] == o)
       outputs[i] = NULL;
   Py_CLEAR (o->stream);
-  Py_CLEAR (o->partial);
+  Py_CLEAR (o->partials);
   Py_TYPE (self)->tp_free (self);
 }
 

@@ -156,8 +156,8 @@ rec_task *rec_task_of (PyObject *task);
 void rec_check_retrieved (void);
 /* A failed task @task_ref (weakref) of id @id, whose error may be read. */
 void rec_watch_failed (PyObject *task_ref, uint64_t id);
-/* @self's attribute @name, or when @self has none, @inner's: the
- * getattro of a wrapper that stands in for @inner. */
+/* @self's attribute @name, or when @self has none, @inner's (unless
+ * @inner is NULL): the getattro of a wrapper that stands in for @inner. */
 PyObject *rec_getattr_delegate (PyObject *self, PyObject *name,
                                 PyObject *inner);
 /* The object @ref (a weakref) refers to, borrowed, or NULL when it is

@@ -244,8 +244,8 @@ cancel_message (PyObject *exc)
 
 /* Ends the step of @t begun at monotonic @start, which ended with
  * @status: @yielded is what the coroutine yielded (PYGEN_NEXT); for
- * PYGEN_ERROR (and a throw() that returned: @returned) the error is
- * set and stays set. */
+ * PYGEN_ERROR the error is set and stays set (a StopIteration from
+ * throw() is a return). */
 static void
 step_end (rec_task *t, PySendResult status, PyObject *yielded,
           uint64_t start)
@@ -290,7 +290,9 @@ step_end (rec_task *t, PySendResult status, PyObject *yielded,
       ev.object = object;
       ev.value = value;
     }
-  else if (status == PYGEN_RETURN)
+  else if (status == PYGEN_RETURN
+           || (exc != NULL
+               && PyErr_GivenExceptionMatches (exc, PyExc_StopIteration)))
     {
       /* asyncio ends a task that returned in the step it was cancelled
        * in as cancelled (Task.__step: _must_cancel). */
@@ -323,13 +325,6 @@ step_end (rec_task *t, PySendResult status, PyObject *yielded,
       ev.str2 = rec_utf8 (keep);
       t->ended = true;
     }
-  else if (exc != NULL
-           && PyErr_GivenExceptionMatches (exc, PyExc_StopIteration))
-    {
-      /* throw() into a coroutine that then returned. */
-      ev.kind = BRAID_EV_TASK_COMPLETED;
-      t->ended = true;
-    }
   else
     {
       ev.kind = BRAID_EV_TASK_FAILED;
@@ -346,10 +341,24 @@ step_end (rec_task *t, PySendResult status, PyObject *yielded,
     PyErr_Restore (type, exc, tb);
 }
 
+/* Whether @t still has its coroutine (the garbage collector clears it
+ * when it breaks a cycle the wrapper is in); sets an error if not. */
+static int
+has_coro (rec_task *t)
+{
+  if (t->coro != NULL)
+    return 1;
+  PyErr_SetString (PyExc_RuntimeError, "the task's coroutine is gone");
+  return 0;
+}
+
 static PySendResult
 task_am_send (PyObject *self, PyObject *arg, PyObject **result)
 {
   rec_task *t = (rec_task *) self;
+  *result = NULL;
+  if (!has_coro (t))
+    return PYGEN_ERROR;
   if (!rec.active || !t->created)
     return PyIter_Send (t->coro, arg, result);
   uint64_t outer = rec_tls.task;
@@ -388,6 +397,8 @@ static PyObject *
 task_throw (PyObject *self, PyObject *args)
 {
   rec_task *t = (rec_task *) self;
+  if (!has_coro (t))
+    return NULL;
   PyObject *method = PyObject_GetAttr (t->coro, REC_ID ("throw"));
   if (method == NULL)
     return NULL;
@@ -409,13 +420,17 @@ task_throw (PyObject *self, PyObject *args)
 static PyObject *
 task_close (PyObject *self, PyObject *unused)
 {
-  return PyObject_CallMethodNoArgs (((rec_task *) self)->coro, REC_ID ("close"));
+  rec_task *t = (rec_task *) self;
+  if (t->coro == NULL)
+    Py_RETURN_NONE;
+  return PyObject_CallMethodNoArgs (t->coro, REC_ID ("close"));
 }
 
 static PyObject *
 task_get_wrapped (PyObject *self, void *closure)
 {
-  return Py_NewRef (((rec_task *) self)->coro);
+  rec_task *t = (rec_task *) self;
+  return has_coro (t) ? Py_NewRef (t->coro) : NULL;
 }
 
 static PyObject *
@@ -436,7 +451,11 @@ task_getattro (PyObject *self, PyObject *name)
 static PyObject *
 task_repr (PyObject *self)
 {
-  return PyObject_Repr (((rec_task *) self)->coro);
+  rec_task *t = (rec_task *) self;
+  if (t->coro == NULL)
+    return PyUnicode_FromFormat ("<braid task %llu, coroutine gone>",
+                                 (unsigned long long) t->id);
+  return PyObject_Repr (t->coro);
 }
 
 static int
