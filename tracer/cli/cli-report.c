@@ -1,4 +1,5 @@
-/* cli-report.c: `braid report FILE [--axis steps|time] [--width N]`.
+/* cli-report.c: `braid report FILE [--axis steps|time] [--width N]
+ * [--stats]`.
  *
  * Prints what a trace says in a terminal: a summary (program, clock,
  * events, steps, tasks by outcome, problems), a table of every task with
@@ -6,6 +7,9 @@
  * per task. On the steps axis each column is one resumption of a task, so
  * a sleep(0) interleaving, invisible on a wall clock, reads plainly; a
  * running cell shows how many lines the task printed in that step.
+ * With --stats, instead of the table and timeline: nearest-rank
+ * percentiles of step, ready and wait durations (per wait reason), and
+ * per task its times and step percentiles.
  * Every string of the trace is printed through safe-text.c, which
  * escapes control characters: a name cannot drive the terminal.
  */
@@ -17,7 +21,7 @@
 #include <string.h>
 
 static const char help[]
-  = "usage: braid report FILE [--axis steps|time] [--width N]\n"
+  = "usage: braid report FILE [--axis steps|time] [--width N] [--stats]\n"
     "\n"
     "Prints a summary of the trace, each task's time running, ready and\n"
     "waiting, and a timeline with one row per task.\n"
@@ -26,10 +30,19 @@ static const char help[]
     "                 default, shows sleep(0) interleavings\n"
     "  --axis time    columns of equal wall (or virtual) time\n"
     "  --width N      at most N timeline columns (default 100)\n"
+    "  --stats        statistics instead of the timeline: percentiles\n"
+    "                 p50/p90/p99/max of step durations, of ready times\n"
+    "                 and of wait durations per wait reason, and per task\n"
+    "                 its running, ready and waiting time and step\n"
+    "                 percentiles\n"
     "  -h, --help     this help\n"
     "\n"
     "Timeline cells: '#' running (1-9: lines printed in that step), '.'\n"
-    "ready, '-' waiting, blank: not alive.\n";
+    "ready, '-' waiting, blank: not alive.\n"
+    "\n"
+    "Percentiles are nearest-rank: pN is the smallest duration that at\n"
+    "least N% of the durations do not exceed. A wait still open when the\n"
+    "trace ends counts up to its end.\n";
 
 enum
 {
@@ -41,11 +54,13 @@ enum
 {
   OPT_AXIS = CLI_LONG_ONLY,
   OPT_WIDTH,
+  OPT_STATS,
 };
 
 static const struct option options[] = {
   { "axis", required_argument, NULL, OPT_AXIS },
   { "width", required_argument, NULL, OPT_WIDTH },
+  { "stats", no_argument, NULL, OPT_STATS },
   { "help", no_argument, NULL, 'h' },
   { NULL, 0, NULL, 0 },
 };
@@ -306,11 +321,167 @@ print_timeline (const braid_trace *trace, int axis, int width)
   free (lines);
 }
 
+/* ----- --stats --------------------------------------------------------- */
+
+/* A growable array of durations. */
+typedef struct durations
+{
+  int64_t *v;
+  size_t n, cap;
+} durations;
+
+static int
+durations_add (durations *d, int64_t ns)
+{
+  if (d->n == d->cap)
+    {
+      size_t cap = d->cap ? d->cap * 2 : 64;
+      int64_t *v = realloc (d->v, cap * sizeof *v);
+      if (v == NULL)
+        return -1;
+      d->v = v;
+      d->cap = cap;
+    }
+  d->v[d->n++] = ns;
+  return 0;
+}
+
+static int
+compare_i64 (const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+  return (x > y) - (x < y);
+}
+
+/* The nearest-rank percentile @p (0 < p <= 100) of the @n sorted values
+ * @v: the value at rank ceil(p/100 * n). */
+static int64_t
+percentile (const int64_t *v, size_t n, int p)
+{
+  size_t rank = (size_t) (((unsigned long long) n * (unsigned) p + 99) / 100);
+  return v[rank > 0 ? rank - 1 : 0];
+}
+
+/* Sorts @d and prints one row: label, count, total, p50, p90, p99, max. */
+static void
+print_stats_row (const char *label, durations *d)
+{
+  qsort (d->v, d->n, sizeof *d->v, compare_i64);
+  int64_t total = 0;
+  for (size_t i = 0; i < d->n; i++)
+    total += d->v[i];
+  char t[32], p50[32], p90[32], p99[32], mx[32];
+  printf ("%-20s %8zu %11s %10s %10s %10s %10s\n", label, d->n,
+          braid__cli_duration (total, t, sizeof t),
+          braid__cli_duration (percentile (d->v, d->n, 50), p50, sizeof p50),
+          braid__cli_duration (percentile (d->v, d->n, 90), p90, sizeof p90),
+          braid__cli_duration (percentile (d->v, d->n, 99), p99, sizeof p99),
+          braid__cli_duration (d->v[d->n - 1], mx, sizeof mx));
+}
+
+/* Wait reasons the statistics keep apart; a larger number (a newer
+ * recorder) is counted with the last one. */
+#define STATS_REASONS 32
+
+/* Prints the percentiles of step, ready and wait durations (per wait
+ * reason) over the whole trace, then per task. Returns 0, or -1 when
+ * memory ran out (with a message). */
+static int
+print_stats (const braid_trace *trace)
+{
+  size_t n_tasks, n_slices;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
+  const braid_trace_slice *slices = braid_trace_get_slices (trace, &n_slices);
+  durations running = { 0 }, ready = { 0 }, waits[STATS_REASONS] = { { 0 } };
+  durations task_steps = { 0 };
+  int rc = 0;
+  for (size_t i = 0; i < n_slices && rc == 0; i++)
+    {
+      const braid_trace_slice *s = &slices[i];
+      int64_t d = s->end_ns > s->start_ns ? s->end_ns - s->start_ns : 0;
+      if (s->state == BRAID_STATE_RUNNING)
+        rc = durations_add (&running, d);
+      else if (s->state == BRAID_STATE_READY)
+        rc = durations_add (&ready, d);
+      else
+        rc = durations_add (
+          &waits[s->wait_reason < STATS_REASONS ? s->wait_reason
+                                                : STATS_REASONS - 1],
+          d);
+    }
+  if (rc == 0)
+    {
+      printf ("\nstatistics (durations; nearest-rank percentiles)\n");
+      printf ("%-20s %8s %11s %10s %10s %10s %10s\n", "", "count", "total",
+              "p50", "p90", "p99", "max");
+      if (running.n)
+        print_stats_row ("step (running)", &running);
+      if (ready.n)
+        print_stats_row ("ready", &ready);
+      for (int r = 0; r < STATS_REASONS; r++)
+        if (waits[r].n)
+          {
+            char label[64];
+            snprintf (label, sizeof label, "wait: %s",
+                      braid_trace_wait_reason_name ((uint32_t) r));
+            print_stats_row (label, &waits[r]);
+          }
+      if (n_tasks)
+        printf ("\n%-20s %5s %10s %10s %10s %10s %10s %10s\n", "task",
+                "steps", "running", "ready", "waiting", "step p50",
+                "step p99", "step max");
+    }
+  for (size_t t = 0; t < n_tasks && rc == 0; t++)
+    {
+      const braid_trace_task *task = &tasks[t];
+      task_steps.n = 0;
+      for (size_t k = task->first_slice;
+           k < task->first_slice + task->n_slices && k < n_slices && rc == 0;
+           k++)
+        if (slices[k].state == BRAID_STATE_RUNNING)
+          rc = durations_add (&task_steps,
+                              slices[k].end_ns > slices[k].start_ns
+                                ? slices[k].end_ns - slices[k].start_ns
+                                : 0);
+      if (rc != 0)
+        break;
+      qsort (task_steps.v, task_steps.n, sizeof *task_steps.v, compare_i64);
+      char name[NAME_COLS * 8], r[32], rd[32], w[32], p50[32], p99[32],
+        mx[32];
+      bool any = task_steps.n > 0;
+      printf ("%s %5u %10s %10s %10s %10s %10s %10s\n",
+              task_column (task, name, sizeof name), task->n_steps,
+              braid__cli_duration (task->running_ns, r, sizeof r),
+              braid__cli_duration (task->ready_ns, rd, sizeof rd),
+              braid__cli_duration (task->waiting_ns, w, sizeof w),
+              any ? braid__cli_duration (
+                      percentile (task_steps.v, task_steps.n, 50), p50,
+                      sizeof p50)
+                  : "-",
+              any ? braid__cli_duration (
+                      percentile (task_steps.v, task_steps.n, 99), p99,
+                      sizeof p99)
+                  : "-",
+              any ? braid__cli_duration (task_steps.v[task_steps.n - 1], mx,
+                                         sizeof mx)
+                  : "-");
+    }
+  if (rc != 0)
+    fprintf (stderr, "braid report: out of memory computing statistics\n");
+  free (running.v);
+  free (ready.v);
+  free (task_steps.v);
+  for (int r = 0; r < STATS_REASONS; r++)
+    free (waits[r].v);
+  return rc;
+}
+
 int
 braid__cli_report (int argc, char **argv)
 {
   int axis = AXIS_STEPS;
   int width = 100;
+  bool stats = false;
   int c;
   while ((c = braid__cli_getopt (argc, argv, ":h", options)) != -1)
     switch (c)
@@ -339,6 +510,9 @@ braid__cli_report (int argc, char **argv)
           width = (int) w;
           break;
         }
+      case OPT_STATS:
+        stats = true;
+        break;
       default:
         return CLI_EXIT_USAGE;
       }
@@ -349,8 +523,14 @@ braid__cli_report (int argc, char **argv)
   if (trace == NULL)
     return CLI_EXIT_USAGE;
   print_summary (trace);
-  print_tasks (trace);
-  print_timeline (trace, axis, width);
+  int rc = 0;
+  if (stats)
+    rc = print_stats (trace) == 0 ? 0 : 1;
+  else
+    {
+      print_tasks (trace);
+      print_timeline (trace, axis, width);
+    }
   braid_trace_close (trace);
-  return 0;
+  return rc;
 }
