@@ -31,7 +31,7 @@ from . import _recorder
 
 # braid_wait_reason (include/braid/braid-hooks.h): stable numbers.
 SLEEP, TASK, FUTURE, GATHER, WAIT = 2, 3, 4, 5, 6
-EVENT, LOCK, SEMAPHORE, CONDITION, QUEUE, IO, THREAD = 7, 8, 9, 10, 11, 12, 13
+EVENT, LOCK, SEMAPHORE, CONDITION, QUEUE, IO, THREAD, OTHER = range(7, 15)
 # How the recorder finds the object of the wait (python/recorder/recorder.h).
 HOW_FUTURE, HOW_SELF, HOW_SLEEP = 0, 1, 2
 
@@ -89,6 +89,9 @@ def reasons_table():
     add(locks.Semaphore.acquire, SEMAPHORE, HOW_SELF)
     add(locks.Condition.wait, CONDITION, HOW_SELF)
     add(locks.Condition.wait_for, CONDITION, HOW_SELF)
+    barrier = getattr(locks, "Barrier", None)  # 3.11
+    if barrier is not None:
+        add(barrier.wait, OTHER, HOW_SELF)
     for name in ("get", "put", "join"):
         add(getattr(queues.Queue, name), QUEUE, HOW_SELF)
     add(threads.to_thread, THREAD)

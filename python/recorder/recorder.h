@@ -160,6 +160,13 @@ void rec_watch_failed (PyObject *task_ref, uint64_t id);
  * @inner is NULL): the getattro of a wrapper that stands in for @inner. */
 PyObject *rec_getattr_delegate (PyObject *self, PyObject *name,
                                 PyObject *inner);
+/* PyObject_GetOptionalAttr (CPython 3.13) under its earlier name: 1 and
+ * a new reference, 0 and NULL when there is no such attribute (no
+ * error), -1 on an error. */
+#if PY_VERSION_HEX < 0x030D0000
+#define PyObject_GetOptionalAttr _PyObject_LookupAttr
+#endif
+
 /* The object @ref (a weakref) refers to, borrowed, or NULL when it is
  * gone (no error set): PyWeakref_GetObject's contract, which CPython
  * 3.13 deprecates for PyWeakref_GetRef. */

@@ -208,6 +208,18 @@ classify (rec_task *t, PyObject *fut, uint32_t *reason, uint64_t *object,
     *reason = BRAID_WAIT_TASK;
   else if ((PyObject *) Py_TYPE (fut) == rec.gathering_type)
     *reason = BRAID_WAIT_GATHER;
+  else
+    {
+      /* Not an asyncio future at all (a bad yield, which the Task turns
+       * into an error at its next step): some other wait. */
+      PyObject *blocking;
+      if (PyObject_GetOptionalAttr (fut, REC_ID ("_asyncio_future_blocking"),
+                                    &blocking)
+          == 0)
+        *reason = BRAID_WAIT_OTHER;
+      Py_XDECREF (blocking);
+      PyErr_Clear ();
+    }
   *object = future_id (fut, reason, value);
 }
 
