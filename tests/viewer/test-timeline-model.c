@@ -332,6 +332,47 @@ test_filter_matches_output_and_hides_arrows (void)
   unload ();
 }
 
+/* The whole run as a range, on either axis, adds up to each task's own
+ * totals; a range of zero width is refused. */
+static void
+test_range_stats_of_the_whole_run (void)
+{
+  if (!load ("semaphore_bounded"))
+    return;
+  size_t n;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n);
+  int64_t waiting = 0, running = 0;
+  for (size_t t = 0; t < n; t++)
+    {
+      waiting += tasks[t].waiting_ns;
+      running += tasks[t].running_ns;
+    }
+  for (int axis = 0; axis < 2; axis++)
+    {
+      braid_timeline_range_stats st;
+      double extent = braid_timeline_model_get_extent (model, axis);
+      g_assert_cmpint (braid_timeline_model_range_stats (model, axis, 0,
+                                                         extent + 1, &st),
+                       ==, 0);
+      g_assert_cmpint (st.total_waiting_ns, ==, waiting);
+      g_assert_cmpint (st.total_running_ns, ==, running);
+      g_assert_cmpuint (st.n_alive, ==, n);
+      g_assert_cmpuint (st.to_step - st.from_step, ==,
+                        braid_trace_get_meta (trace)->n_steps);
+      for (size_t t = 0; t < n; t++)
+        g_assert_cmpint (st.waiting_ns[t], ==, tasks[t].waiting_ns);
+      /* 2.75 s of sleeps (50..500 ms) on the virtual clock. */
+      g_assert_cmpint (st.reason_ns[BRAID_WAIT_SLEEP], ==, 2750000000);
+      braid_timeline_range_stats_clear (&st);
+    }
+  braid_timeline_range_stats st;
+  g_assert_cmpint (braid_timeline_model_range_stats (
+                       model, BRAID_TIMELINE_AXIS_TIME, 5, 5, &st),
+                   ==, -1);
+  braid_timeline_range_stats_clear (&st);
+  unload ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -354,5 +395,7 @@ main (int argc, char **argv)
                    test_output_marks_find_their_lines);
   g_test_add_func ("/viewer/model/filter-matches-output-and-hides-arrows",
                    test_filter_matches_output_and_hides_arrows);
+  g_test_add_func ("/viewer/model/range-stats-of-the-whole-run",
+                   test_range_stats_of_the_whole_run);
   return g_test_run ();
 }

@@ -358,6 +358,48 @@ test_viewer_navigates_arrows_and_search (void)
   g_free (db);
 }
 
+/* semaphore_bounded's whole run selected as a range on wall time: the
+ * statistics pane adds up what the sample's source says (ten sleeps of
+ * 50..500 ms, 2.75 s; seven semaphore waits of 50..600 ms, 1.95 s; the
+ * 1.1 s gather), counts its 29 steps and 21 output lines, and lists the
+ * task that waited longest first; a zero-width range says it is empty. */
+static void
+test_viewer_range_statistics (void)
+{
+  char *db = vt_record_sample ("semaphore_bounded", NULL);
+  if (!db)
+    return;
+  char *png = g_build_filename (vt_tmpdir (), "viewer-range.png", NULL);
+  const char *files[] = { db, NULL };
+  char *out = NULL;
+  int status = run_viewer (png, NULL, files, &out);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (
+      strstr (out, "self-test: range| Range 0 ns – 1.1 s (1.1 s), steps "
+                   "0–29\n"));
+  g_assert_nonnull (strstr (out, "self-test: range| 11 of 11 tasks alive; "
+                                 "29 steps, "));
+  g_assert_nonnull (strstr (out, " arrows, 21 output lines\n"));
+  g_assert_nonnull (strstr (out, "self-test: range|   waiting  5.8 s\n"));
+  g_assert_nonnull (strstr (out, "self-test: range|   sleep      2.75 s\n"));
+  g_assert_nonnull (
+      strstr (out, "self-test: range|   semaphore  1.95 s\n"));
+  g_assert_nonnull (strstr (out, "self-test: range|   gather     1.1 s\n"));
+  g_assert_nonnull (strstr (out, "self-test: range|   output 21\n"));
+  /* Sorted by waiting (nothing runs for long on the virtual clock):
+   * main and the last operation waited 1.1 s. */
+  const char *table = strstr (out, "self-test: range| Task ");
+  g_assert_nonnull (table);
+  g_assert_nonnull (strstr (table, "\nself-test: range| Task-1 "));
+  g_assert_nonnull (strstr (out, "self-test: range| bounded_operation0 "
+                                 "      0 ns     0 ns    50 ms\n"));
+  g_assert_nonnull (strstr (out, "self-test: a zero-width range: The "
+                                 "selected range is empty"));
+  g_free (out);
+  g_free (png);
+  g_free (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -381,6 +423,8 @@ main (int argc, char **argv)
                    test_viewer_shows_the_error_of_a_bad_file);
   g_test_add_func ("/viewer/gui/navigates-arrows-and-search",
                    test_viewer_navigates_arrows_and_search);
+  g_test_add_func ("/viewer/gui/range-statistics",
+                   test_viewer_range_statistics);
   int rc = g_test_run ();
   xvfb_stop ();
   return rc;

@@ -3,7 +3,8 @@
  * Owns the input handling of the timeline: zoom (Ctrl+scroll at the
  * pointer, which a motion controller tracks; +/- at the centre), pan
  * (drag, scroll, arrow keys, a vertical scrollbar through an adjustment),
- * Shift+drag range selection for zoom to selection, hover tooltips (a
+ * Shift+drag range selection (for zoom to selection and the range's
+ * statistics, through ::range-changed), hover tooltips (a
  * slice, a mark and an output dot's text, an arrow's waker and woken),
  * click selection of a task or slice (on an arrow: its other end), and
  * collapsing lanes from their labels. Drawing is the timeline library's,
@@ -57,6 +58,7 @@ G_DEFINE_FINAL_TYPE (BraidTimeline, braid_timeline, GTK_TYPE_WIDGET)
 enum
 {
   SIGNAL_SELECTION_CHANGED,
+  SIGNAL_RANGE_CHANGED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -294,6 +296,14 @@ braid_timeline_click_at (BraidTimeline *self, double x, double y)
   self->range_from = self->range_to = 0;
   set_selection (self, hit.task,
                  hit.area == BRAID_TIMELINE_AREA_LANE ? hit.slice : -1);
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture, double dx, double dy,
+             BraidTimeline *self)
+{
+  if (self->model && self->drag_range)
+    g_signal_emit (self, signals[SIGNAL_RANGE_CHANGED], 0);
 }
 
 static void
@@ -724,6 +734,22 @@ braid_timeline_set_pointer (BraidTimeline *self, double x, double y)
   self->pointer_y = y;
 }
 
+void
+braid_timeline_get_range (BraidTimeline *self, double *from, double *to)
+{
+  *from = fmin (self->range_from, self->range_to);
+  *to = fmax (self->range_from, self->range_to);
+}
+
+void
+braid_timeline_set_range (BraidTimeline *self, double from, double to)
+{
+  self->range_from = from;
+  self->range_to = to;
+  view_changed (self);
+  g_signal_emit (self, signals[SIGNAL_RANGE_CHANGED], 0);
+}
+
 GtkAdjustment *
 braid_timeline_get_vadjustment (BraidTimeline *self)
 {
@@ -757,6 +783,11 @@ braid_timeline_class_init (BraidTimelineClass *klass)
   signals[SIGNAL_SELECTION_CHANGED]
       = g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass),
                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* BraidTimeline::range-changed: a Shift+drag selected a range (maybe
+   * of zero width); read it with braid_timeline_get_range(). */
+  signals[SIGNAL_RANGE_CHANGED]
+      = g_signal_new ("range-changed", G_TYPE_FROM_CLASS (klass),
+                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -785,6 +816,7 @@ braid_timeline_init (BraidTimeline *self)
   GtkGesture *drag = gtk_gesture_drag_new ();
   g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (w, GTK_EVENT_CONTROLLER (drag));
 
   GtkGesture *click = gtk_gesture_click_new ();

@@ -65,5 +65,11 @@ char *braid_timeline_describe_at (BraidTimeline *self, double x, double y);
 /* The vertical scrolling of the lanes, for a GtkScrollbar: its value is
  * the view's scroll_y, its upper the height of all lanes. */
 GtkAdjustment *braid_timeline_get_vadjustment (BraidTimeline *self);
+/* The range a Shift+drag selected, in axis units, @from <= @to (equal:
+ * none, or a zero-width drag). */
+void braid_timeline_get_range (BraidTimeline *self, double *from, double *to);
+/* Selects the range [@from, @to) on the current axis as a Shift+drag
+ * would, emitting ::range-changed. */
+void braid_timeline_set_range (BraidTimeline *self, double from, double to);
 
 G_END_DECLS

@@ -252,6 +252,24 @@ braid__window_build_side (BraidWindow *self)
                             build_list (self, &self->results_list,
                                         G_CALLBACK (on_result_activate), TRUE),
                             gtk_label_new ("Search"));
+  self->range_label
+      = gtk_label_new ("Drag across the timeline with Shift held to select "
+                       "a range: its statistics appear here.");
+  gtk_label_set_xalign (GTK_LABEL (self->range_label), 0);
+  gtk_label_set_yalign (GTK_LABEL (self->range_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->range_label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (self->range_label), TRUE);
+  gtk_widget_add_css_class (self->range_label, "monospace");
+  gtk_widget_set_margin_start (self->range_label, 10);
+  gtk_widget_set_margin_end (self->range_label, 10);
+  gtk_widget_set_margin_top (self->range_label, 10);
+  GtkWidget *range_scroll = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (range_scroll),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (range_scroll),
+                                 self->range_label);
+  gtk_notebook_append_page (GTK_NOTEBOOK (notebook), range_scroll,
+                            gtk_label_new ("Range"));
   return notebook;
 }
 
@@ -556,4 +574,125 @@ void
 braid__window_show_problems (BraidWindow *self)
 {
   gtk_notebook_set_current_page (GTK_NOTEBOOK (self->side), 1);
+}
+
+/* The most tasks the range pane lists; the rest are counted. */
+#define MAX_RANGE_TASKS 200
+
+static const braid_timeline_range_stats *sort_stats;
+
+/* Tasks by time running in the range, then waiting, most first. */
+static int
+compare_range_tasks (const void *a, const void *b)
+{
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  const braid_timeline_range_stats *st = sort_stats;
+  if (st->running_ns[x] != st->running_ns[y])
+    return st->running_ns[x] < st->running_ns[y] ? 1 : -1;
+  if (st->waiting_ns[x] != st->waiting_ns[y])
+    return st->waiting_ns[x] < st->waiting_ns[y] ? 1 : -1;
+  return (x > y) - (x < y);
+}
+
+char *
+braid__window_range_text (BraidWindow *self)
+{
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  double from, to;
+  braid_timeline_get_range (tl, &from, &to);
+  braid_timeline_range_stats st;
+  if (!self->model || !(to > from))
+    return g_strdup ("The selected range is empty: drag across the timeline "
+                     "with Shift held to select one.");
+  if (braid_timeline_model_range_stats (self->model,
+                                        braid_timeline_get_axis (tl), from,
+                                        to, &st)
+      != 0)
+    return g_strdup ("Out of memory computing the range's statistics.");
+  GString *s = g_string_new (NULL);
+  char a[32], b[32], d[32];
+  g_string_append_printf (
+      s, "Range %s – %s (%s), steps %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT
+         "\n",
+      braid_timeline_format_duration (st.from_ns, a, sizeof a),
+      braid_timeline_format_duration (st.to_ns, b, sizeof b),
+      braid_timeline_format_duration (st.to_ns - st.from_ns, d, sizeof d),
+      st.from_step, st.to_step);
+  g_string_append_printf (
+      s, "%zu of %zu tasks alive; %" G_GUINT64_FORMAT " steps, %" G_GUINT64_FORMAT
+         " arrows, %" G_GUINT64_FORMAT " output lines\n\n",
+      st.n_alive, st.n_tasks, st.to_step - st.from_step, st.n_edges,
+      st.n_outputs);
+  g_string_append_printf (
+      s, "All tasks\n  running  %s\n",
+      braid_timeline_format_duration (st.total_running_ns, a, sizeof a));
+  g_string_append_printf (
+      s, "  ready    %s\n",
+      braid_timeline_format_duration (st.total_ready_ns, a, sizeof a));
+  g_string_append_printf (
+      s, "  waiting  %s\n",
+      braid_timeline_format_duration (st.total_waiting_ns, a, sizeof a));
+  bool any_reason = false;
+  for (int r = 0; r < BRAID_TIMELINE_STATS_REASONS; r++)
+    if (st.reason_ns[r] > 0)
+      {
+        if (!any_reason)
+          g_string_append (s, "\nWaiting by reason\n");
+        any_reason = true;
+        g_string_append_printf (
+            s, "  %-10s %s\n", braid_trace_wait_reason_name ((uint32_t)r),
+            braid_timeline_format_duration (st.reason_ns[r], a, sizeof a));
+      }
+  g_string_append (s, "\nMarks\n ");
+  bool any_mark = false;
+  for (int k = 0; k < 8; k++)
+    if (st.n_marks_by_kind[k])
+      {
+        g_string_append_printf (s, " %s %" G_GUINT64_FORMAT ",",
+                                braid_timeline_mark_name (
+                                    (braid_trace_mark_kind)k),
+                                st.n_marks_by_kind[k]);
+        any_mark = true;
+      }
+  if (any_mark)
+    g_string_truncate (s, s->len - 1);
+  else
+    g_string_append (s, " none");
+  g_string_append (s, "\n\nTask                 running    ready  waiting\n");
+  int32_t *order = g_new (int32_t, st.n_tasks ? st.n_tasks : 1);
+  size_t n = 0;
+  for (size_t t = 0; t < st.n_tasks; t++)
+    if (st.running_ns[t] || st.ready_ns[t] || st.waiting_ns[t])
+      order[n++] = (int32_t)t;
+  sort_stats = &st;
+  qsort (order, n, sizeof *order, compare_range_tasks);
+  sort_stats = NULL;
+  for (size_t i = 0; i < n && i < MAX_RANGE_TASKS; i++)
+    {
+      const braid_trace_task *t = task_at (self, order[i]);
+      char r[32];
+      g_string_append_printf (
+          s, "%-20.20s %8s %8s %8s\n", *t->name ? t->name : "(unnamed)",
+          braid_timeline_format_duration (st.running_ns[order[i]], r,
+                                          sizeof r),
+          braid_timeline_format_duration (st.ready_ns[order[i]], a, sizeof a),
+          braid_timeline_format_duration (st.waiting_ns[order[i]], b,
+                                          sizeof b));
+    }
+  if (n > MAX_RANGE_TASKS)
+    g_string_append_printf (s, "… and %zu more\n", n - MAX_RANGE_TASKS);
+  g_free (order);
+  braid_timeline_range_stats_clear (&st);
+  char *valid = g_utf8_make_valid (s->str, -1);
+  g_string_free (s, TRUE);
+  return valid;
+}
+
+void
+braid__window_show_range (BraidWindow *self)
+{
+  char *text = braid__window_range_text (self);
+  gtk_label_set_text (GTK_LABEL (self->range_label), text);
+  g_free (text);
+  gtk_notebook_set_current_page (GTK_NOTEBOOK (self->side), 4);
 }

@@ -57,6 +57,7 @@ struct _BraidWindow
   GtkWidget *output_list;   /* GtkListView */
   GtkWidget *results_list;  /* GtkListView: search results */
   GArray *search_results;   /* braid__search_result */
+  GtkWidget *range_label;   /* statistics of the Shift+dragged range */
 
   /* Self-test script state. */
   GFile **test_files;
@@ -93,5 +94,11 @@ void braid__window_apply_filter (BraidWindow *self, const char *text);
  * the output lines, that contain @text; returns how many matched. */
 size_t braid__window_search (BraidWindow *self, const char *text);
 void braid__window_show_problems (BraidWindow *self);
+/* The statistics of the timeline's selected range as text (free it): its
+ * bounds, time per state and per wait reason, marks, and the tasks by
+ * time running; a sentence when the range is empty. */
+char *braid__window_range_text (BraidWindow *self);
+/* Shows them in the Range page. */
+void braid__window_show_range (BraidWindow *self);
 
 G_END_DECLS

@@ -412,6 +412,31 @@ check_search (BraidWindow *self)
   braid__window_search (self, NULL);
 }
 
+/* Selects the whole run on wall time as a range and reports its
+ * statistics, then a zero-width range; back on the axis it was on. */
+static void
+check_range (BraidWindow *self)
+{
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  braid_timeline_axis axis = braid_timeline_get_axis (tl);
+  braid_timeline_set_axis (tl, BRAID_TIMELINE_AXIS_TIME);
+  braid_timeline_set_range (
+      tl, 0,
+      braid_timeline_model_get_extent (self->model, BRAID_TIMELINE_AXIS_TIME)
+          + 1);
+  const char *text = gtk_label_get_text (GTK_LABEL (self->range_label));
+  char **lines = g_strsplit (text, "\n", -1);
+  for (int i = 0; lines[i]; i++)
+    if (*lines[i])
+      printf ("self-test: range| %s\n", lines[i]);
+  g_strfreev (lines);
+  braid_timeline_set_range (tl, 5, 5);
+  printf ("self-test: a zero-width range: %s\n",
+          gtk_label_get_text (GTK_LABEL (self->range_label)));
+  braid_timeline_set_range (tl, 0, 0);
+  braid_timeline_set_axis (tl, axis);
+}
+
 static gboolean
 drive (gpointer data)
 {
@@ -453,6 +478,7 @@ drive (gpointer data)
   check_arrows (self);
   check_output_tooltip (self);
   check_search (self);
+  check_range (self);
   /* Back to the task picked, for the snapshot. */
   if (picked_task >= 0)
     {

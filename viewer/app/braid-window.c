@@ -247,6 +247,8 @@ build_trace_page (BraidWindow *self)
   self->timeline = braid_timeline_new ();
   g_signal_connect (self->timeline, "selection-changed",
                     G_CALLBACK (on_selection_changed), self);
+  g_signal_connect_swapped (self->timeline, "range-changed",
+                            G_CALLBACK (braid__window_show_range), self);
   GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   /* A vertical scrollbar for traces with more lanes than fit. */
   GtkWidget *lanes = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);

@@ -276,6 +276,42 @@ int64_t braid_timeline_edge_at (const braid_timeline_model *model,
                                 double y);
 
 /* ---------------------------------------------------------------------
+ * Statistics of a range
+ * ------------------------------------------------------------------ */
+
+/* Wait reasons kept apart in range statistics; larger ones (a newer
+ * recorder) count as the last. */
+#define BRAID_TIMELINE_STATS_REASONS 32
+
+typedef struct braid_timeline_range_stats
+{
+  int64_t from_ns, to_ns;      /* the range in time */
+  uint64_t from_step, to_step; /* the steps that began in it: [from, to) */
+  size_t n_tasks;              /* the trace's tasks: the arrays' length */
+  size_t n_alive;              /* tasks with a slice in the range */
+  /* Per task index: time in each state within the range. */
+  int64_t *running_ns, *ready_ns, *waiting_ns;
+  int64_t total_running_ns, total_ready_ns, total_waiting_ns;
+  int64_t reason_ns[BRAID_TIMELINE_STATS_REASONS]; /* waiting, by reason */
+  uint64_t n_marks_by_kind[8];                     /* braid_trace_mark_kind */
+  uint64_t n_edges, n_outputs;
+} braid_timeline_range_stats;
+
+/* braid_timeline_model_range_stats:
+ * Fills @out with what happened in [@from, @to) on @axis (a step range is
+ * taken as the time from the first step's start to the last's end):
+ * each task's time running, ready and waiting within it, waiting time per
+ * reason, the steps that began in it and the marks, arrows and output
+ * lines in it. Costs a binary search per task plus the slices in the
+ * range. Returns 0, or -1 for an empty range (@to <= @from) or when out
+ * of memory; free with braid_timeline_range_stats_clear(). */
+int braid_timeline_model_range_stats (const braid_timeline_model *model,
+                                      braid_timeline_axis axis, double from,
+                                      double to,
+                                      braid_timeline_range_stats *out);
+void braid_timeline_range_stats_clear (braid_timeline_range_stats *stats);
+
+/* ---------------------------------------------------------------------
  * Drawing
  * ------------------------------------------------------------------ */
 
