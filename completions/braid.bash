@@ -175,9 +175,12 @@ _braid ()
       ;;
     export)
       if [[ $prev == -f || $prev == --format ]]; then
-        _braid_words 'chrome'
+        _braid_words 'chrome perfetto'
+      elif [[ $prev == -a || $prev == --axis ]]; then
+        _braid_words 'steps time'
       else
-        _braid_options '-f --format -o --output -h --help' '' '-o --output'
+        _braid_options '-f --format -a --axis -o --output -h --help' \
+          '-f --format -a --axis' '-o --output'
       fi
       ;;
     render) _braid_render_args ;;

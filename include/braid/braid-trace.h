@@ -143,6 +143,9 @@ typedef struct braid_trace_meta
   int64_t duration_ns;       /* last event time */
   uint64_t n_steps;          /* number of resumptions */
   uint64_t n_iterations;     /* loop iterations (braid_trace_get_iterations) */
+  int64_t pid;               /* process id of the traced process, 0 if the
+                                trace does not say (added last: the struct
+                                is only ever handed out by the library) */
 } braid_trace_meta;
 
 typedef struct braid_trace_task

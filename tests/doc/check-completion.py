@@ -132,7 +132,11 @@ def main():
         check(got == {"steps", "time"},
               f"braid report --axis= offers steps, time: {sorted(got)}")
         got = offers(script, ["braid", "export", "-f", ""], d)
-        check(got == {"chrome"}, f"braid export -f offers chrome: {sorted(got)}")
+        check(got == {"chrome", "perfetto"},
+              f"braid export -f offers chrome, perfetto: {sorted(got)}")
+        got = offers(script, ["braid", "export", "--axis", ""], d)
+        check(got == {"steps", "time"},
+              f"braid export --axis offers steps, time: {sorted(got)}")
         got = offers(script, ["braid", "help", "p"], d)
         check(got == {"problems"}, f"braid help p offers problems: {sorted(got)}")
         # After PROGRAM, the words are the program's: braid's own options

@@ -1,37 +1,50 @@
-/* cli-export.c: `braid export --format chrome FILE -o OUT.json`.
+/* cli-export.c: `braid export [--format chrome|perfetto] FILE -o OUT`.
  *
- * Writes a trace as Chrome trace-event JSON, which Perfetto and
- * chrome://tracing open: one track per task (tid = task index + 1, named
- * by a thread_name metadata event), each state slice a complete event
- * (ph X), spawns and wake-ups as flow events (ph s / f, bound to the
- * enclosing slices), and marks as instant events (ph i). Times are
- * microseconds with nanosecond decimals. Every string of the trace goes
+ * Writes a trace for Perfetto and chrome://tracing. The Chrome
+ * trace-event JSON is written here: one track per task (tid = task index
+ * + 1, named by a thread_name metadata event) and a "loop" track (tid 0)
+ * whose slices are the loop's iterations, in a process with the traced
+ * program's pid and name; each state slice a complete event (ph X);
+ * spawns, wake-ups and errors as flow events (ph s / f) that lie inside
+ * the slice they leave and the slice they enter (export-common.c), which
+ * is what Perfetto needs to draw them; marks as instant events (ph i).
+ * Times are microseconds with nanosecond decimals since the trace's
+ * start (otherData.start_unix_ns gives it), or with --axis steps the
+ * loop-step axis, a step a microsecond. Every string of the trace goes
  * through braid__json_string (safe-text.c), so the output is valid UTF-8
  * JSON whatever bytes the program recorded; times need no check here,
  * since the reader keeps every time within +-2^61 ns (braid-trace.h).
+ * The protobuf format is export-perfetto.c's.
  */
 #include "cli.h"
+#include "export.h"
 #include "safe-text.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char help[]
-  = "usage: braid export --format chrome FILE [-o OUT.json]\n"
+  = "usage: braid export [--format FORMAT] [--axis AXIS] FILE [-o OUT]\n"
     "\n"
-    "Writes the trace as Chrome trace-event JSON (open it in Perfetto or\n"
-    "chrome://tracing): a track per task, slices for running, ready and\n"
-    "waiting, arrows for spawns and wake-ups, instants for marks.\n"
+    "Writes the trace for Perfetto (ui.perfetto.dev, trace_processor) or\n"
+    "chrome://tracing: a track per task, slices for running, ready and\n"
+    "waiting, arrows for spawns, wake-ups and errors, instants for marks.\n"
     "\n"
-    "  -f, --format FORMAT   the format to write: chrome (the default, and\n"
-    "                        the only one)\n"
+    "  -f, --format FORMAT   the format to write: chrome (trace-event JSON,\n"
+    "                        the default) or perfetto (Perfetto's protobuf\n"
+    "                        TrackEvent format, smaller and lossless)\n"
+    "  -a, --axis AXIS       time (the default: the trace's clock) or steps\n"
+    "                        (the loop-step axis, a step a microsecond, which\n"
+    "                        shows interleavings that take no time)\n"
     "  -o, --output FILE     where to write it; without -o, or with -o -,\n"
-    "                        the JSON goes to standard output\n"
+    "                        it goes to standard output\n"
     "  -h, --help            this help\n";
 
 static const struct option options[] = {
   { "format", required_argument, NULL, 'f' },
   { "output", required_argument, NULL, 'o' },
+  { "axis", required_argument, NULL, 'a' },
   { "help", no_argument, NULL, 'h' },
   { NULL, 0, NULL, 0 },
 };
@@ -51,101 +64,164 @@ ts (FILE *out, const char *key, int64_t ns)
            (unsigned long long) (mag % 1000));
 }
 
-static const char *const mark_names[] = {
-  "yield", "error", "cancelled", "never-retrieved", "destroyed-pending",
-  "slow-step", "output", "observer-wait",
-};
+/* The pid of the trace's process: as recorded, or for traces that do not
+ * record it one derived from the start time, the same at every export. */
+static long long
+trace_pid (const braid_trace_meta *m)
+{
+  if (m->pid > 0)
+    return (long long) m->pid;
+  return 1000000 + (long long) ((uint64_t) m->start_unix_ns % 3000000);
+}
 
-static const char *const edge_names[] = {
-  "spawn", "wake", "gather", "error", "cancel",
-};
+/* The span of a flow's end @end on the axis, and its track (tid). */
+static void
+end_span (const braid_trace *trace, export_end end, export_axis axis,
+          int64_t *start, int64_t *stop, unsigned long long *tid)
+{
+  size_t n;
+  const braid_trace_slice *slices = braid_trace_get_slices (trace, &n);
+  if (end.kind == EXPORT_END_ITERATION)
+    {
+      braid__export_iteration_span (trace, end.index, axis, start, stop);
+      *tid = 0;
+      return;
+    }
+  braid__export_slice_span (&slices[end.index], axis, start, stop);
+  *tid = (unsigned long long) slices[end.index].task + 1;
+}
+
+static int64_t
+clamp (int64_t v, int64_t lo, int64_t hi)
+{
+  return v < lo ? lo : v > hi ? hi : v;
+}
 
 static void
-write_chrome (FILE *out, const braid_trace *trace)
+write_chrome (FILE *out, const braid_trace *trace, export_axis axis)
 {
-  size_t n_tasks, n_slices, n_edges, n_marks, n_outputs;
+  size_t n_tasks, n_slices, n_edges, n_marks, n_outputs, n_iter;
   const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
   const braid_trace_slice *slices = braid_trace_get_slices (trace, &n_slices);
   const braid_trace_edge *edges = braid_trace_get_edges (trace, &n_edges);
   const braid_trace_mark *marks = braid_trace_get_marks (trace, &n_marks);
   const braid_trace_output *outputs
     = braid_trace_get_outputs (trace, &n_outputs);
+  const braid_trace_iteration *iters
+    = braid_trace_get_iterations (trace, &n_iter);
   const braid_trace_meta *m = braid_trace_get_meta (trace);
+  long long pid = trace_pid (m);
 
   fprintf (out, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"program\":");
   braid__json_string (out, m->program);
   fprintf (out, ",\"clock\":");
   braid__json_string (out, m->clock);
-  fprintf (out, ",\"complete\":%s},\n\"traceEvents\":[\n",
-           m->complete ? "true" : "false");
-  fprintf (out, "{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\","
-                "\"args\":{\"name\":");
-  braid__json_string (out, m->program);
+  fprintf (out, ",\"complete\":%s,\"start_unix_ns\":%lld,\"axis\":\"%s\"},"
+                "\n\"traceEvents\":[\n",
+           m->complete ? "true" : "false", (long long) m->start_unix_ns,
+           axis == EXPORT_AXIS_STEPS ? "steps" : "time");
+  fprintf (out, "{\"ph\":\"M\",\"pid\":%lld,\"name\":\"process_name\","
+                "\"args\":{\"name\":",
+           pid);
+  const char *slash = strrchr (m->program, '/');
+  braid__json_string (out, slash ? slash + 1 : m->program);
   fprintf (out, "}}");
-  /* The loop's own track, for what no task did. */
-  fprintf (out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":"
-                "\"thread_name\",\"args\":{\"name\":\"loop\"}}");
+  /* The loop's own track, for what no task did: its slices are the
+   * iterations of the first loop, where timer and I/O wake-ups start. */
+  fprintf (out, ",\n{\"ph\":\"M\",\"pid\":%lld,\"tid\":0,\"name\":"
+                "\"thread_name\",\"args\":{\"name\":\"loop\"}}",
+           pid);
   for (size_t i = 0; i < n_tasks; i++)
     {
-      fprintf (out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%zu,\"name\":"
+      fprintf (out, ",\n{\"ph\":\"M\",\"pid\":%lld,\"tid\":%zu,\"name\":"
                     "\"thread_name\",\"args\":{\"name\":\"",
-               i + 1);
+               pid, i + 1);
       braid__json_chars (out, tasks[i].name, MAX_TRACK_NAME);
-      fprintf (out, " (task %llu)\"}},\n{\"ph\":\"M\",\"pid\":1,\"tid\":%zu,"
-                    "\"name\":\"thread_sort_index\",\"args\":{"
+      fprintf (out, " (task %llu)\"}},\n{\"ph\":\"M\",\"pid\":%lld,"
+                    "\"tid\":%zu,\"name\":\"thread_sort_index\",\"args\":{"
                     "\"sort_index\":%zu}}",
-               (unsigned long long) tasks[i].id, i + 1, i + 1);
+               (unsigned long long) tasks[i].id, pid, i + 1, i + 1);
+    }
+  for (size_t i = 0; i < n_iter; i++)
+    {
+      if (iters[i].loop != 0)
+        continue;
+      int64_t start, end;
+      braid__export_iteration_span (trace, i, axis, &start, &end);
+      fprintf (out, ",\n{\"ph\":\"X\",\"pid\":%lld,\"tid\":0,", pid);
+      ts (out, "ts", start);
+      fputc (',', out);
+      ts (out, "dur", end - start);
+      fprintf (out, ",\"name\":\"iteration\",\"cat\":\"loop\",\"args\":{"
+                    "\"number\":%u,\"first_step\":%llu}}",
+               iters[i].number, (unsigned long long) iters[i].first_step);
     }
   for (size_t i = 0; i < n_slices; i++)
     {
       const braid_trace_slice *s = &slices[i];
-      char name[64];
-      if (s->state == BRAID_STATE_WAITING)
-        snprintf (name, sizeof name, "waiting: %s",
-                  braid_trace_wait_reason_name (s->wait_reason));
-      else
-        snprintf (name, sizeof name, "%s",
-                  braid_trace_state_name (s->state));
-      fprintf (out, ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%u,",
+      char name[320];
+      int64_t start, end;
+      braid__export_slice_span (s, axis, &start, &end);
+      braid__export_wait_name (trace, s, name, sizeof name);
+      fprintf (out, ",\n{\"ph\":\"X\",\"pid\":%lld,\"tid\":%u,", pid,
                s->task + 1);
-      ts (out, "ts", s->start_ns);
+      ts (out, "ts", start);
       fputc (',', out);
-      ts (out, "dur", s->end_ns - s->start_ns);
-      fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\",\"args\":{"
+      ts (out, "dur", end - start);
+      fprintf (out, ",\"name\":");
+      braid__json_string (out, name);
+      fprintf (out, ",\"cat\":\"%s\",\"args\":{"
                     "\"start_step\":%llu,\"end_step\":%llu,\"object\":%llu}}",
-               name, braid_trace_state_name (s->state),
+               braid_trace_state_name (s->state),
                (unsigned long long) s->start_step,
                (unsigned long long) s->end_step,
                (unsigned long long) s->object);
     }
+  /* Each edge leaves the slice of its source that caused it and enters
+   * the resumption of its target (export-common.c): both flow events lie
+   * inside those slices, which is where Perfetto binds a flow. */
   for (size_t i = 0; i < n_edges; i++)
     {
       const braid_trace_edge *e = &edges[i];
-      const char *name = e->kind <= BRAID_EDGE_CANCEL ? edge_names[e->kind]
-                                                      : "edge";
-      fprintf (out, ",\n{\"ph\":\"s\",\"id\":%zu,\"pid\":1,\"tid\":%d,",
-               i + 1, e->from + 1);
-      ts (out, "ts", e->time_ns);
+      export_end from = braid__export_flow_source (trace, e);
+      export_end to = braid__export_flow_target (trace, e);
+      if (from.kind == EXPORT_END_NONE || to.kind == EXPORT_END_NONE)
+        continue;
+      const char *name = braid__export_edge_name (e->kind);
+      int64_t s0, s1, t0, t1;
+      unsigned long long from_tid, to_tid;
+      end_span (trace, from, axis, &s0, &s1, &from_tid);
+      end_span (trace, to, axis, &t0, &t1, &to_tid);
+      int64_t at = axis == EXPORT_AXIS_STEPS ? (int64_t) e->step * 1000
+                                             : e->time_ns;
+      int64_t leave = clamp (at, s0, s1);
+      /* The target's start, or, when the edge enters a slice that was
+       * already under way (a task reading an error in its own step),
+       * the moment it left. */
+      int64_t enter = clamp (leave, t0, t1);
+      fprintf (out, ",\n{\"ph\":\"s\",\"id\":%zu,\"pid\":%lld,\"tid\":%llu,",
+               i + 1, pid, from_tid);
+      ts (out, "ts", leave);
       fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\"}", name, name);
-      fprintf (out, ",\n{\"ph\":\"f\",\"bp\":\"e\",\"id\":%zu,\"pid\":1,"
-                    "\"tid\":%d,",
-               i + 1, e->to + 1);
-      ts (out, "ts", e->time_ns);
+      fprintf (out, ",\n{\"ph\":\"f\",\"bp\":\"e\",\"id\":%zu,\"pid\":%lld,"
+                    "\"tid\":%llu,",
+               i + 1, pid, to_tid);
+      ts (out, "ts", enter);
       fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\"}", name, name);
     }
   size_t next_output = 0;
   for (size_t i = 0; i < n_marks; i++)
     {
       const braid_trace_mark *mk = &marks[i];
-      const char *name = mk->kind <= BRAID_MARK_OBSERVER_WAIT
-                           ? mark_names[mk->kind]
-                           : "mark";
-      fprintf (out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%d,",
-               mk->task + 1);
-      ts (out, "ts", mk->time_ns);
+      int64_t at = axis == EXPORT_AXIS_STEPS ? (int64_t) mk->step * 1000
+                                             : mk->time_ns;
+      fprintf (out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":%lld,\"tid\":%d,",
+               pid, mk->task + 1);
+      ts (out, "ts", at);
       fprintf (out, ",\"name\":\"%s\",\"cat\":\"mark\",\"args\":{"
                     "\"step\":%llu,\"value\":%lld",
-               name, (unsigned long long) mk->step, (long long) mk->value);
+               braid__export_mark_name (mk->kind),
+               (unsigned long long) mk->step, (long long) mk->value);
       if (mk->kind == BRAID_MARK_OUTPUT)
         {
           /* Output marks and the outputs of tasks come in the same
@@ -166,9 +242,9 @@ write_chrome (FILE *out, const braid_trace *trace)
 int
 braid__cli_export (int argc, char **argv)
 {
-  const char *output = NULL, *format = NULL;
+  const char *output = NULL, *format = NULL, *axis_name = NULL;
   int c;
-  while ((c = braid__cli_getopt (argc, argv, ":hf:o:", options)) != -1)
+  while ((c = braid__cli_getopt (argc, argv, ":hf:o:a:", options)) != -1)
     switch (c)
       {
       case 'h':
@@ -180,15 +256,27 @@ braid__cli_export (int argc, char **argv)
       case 'o':
         output = optarg;
         break;
+      case 'a':
+        axis_name = optarg;
+        break;
       default:
         return CLI_EXIT_USAGE;
       }
   if (format == NULL)
     format = "chrome";
-  if (strcmp (format, "chrome") != 0)
+  bool perfetto = strcmp (format, "perfetto") == 0;
+  if (!perfetto && strcmp (format, "chrome") != 0)
     return braid__cli_usage_error ("export",
-                                   "unknown format '%s' (known: chrome)",
+                                   "unknown format '%s' (known: chrome, "
+                                   "perfetto)",
                                    format);
+  export_axis axis = EXPORT_AXIS_TIME;
+  if (axis_name != NULL && strcmp (axis_name, "steps") == 0)
+    axis = EXPORT_AXIS_STEPS;
+  else if (axis_name != NULL && strcmp (axis_name, "time") != 0)
+    return braid__cli_usage_error ("export",
+                                   "unknown axis '%s' (known: time, steps)",
+                                   axis_name);
   const char *path = braid__cli_trace_arg (argc, argv);
   if (path == NULL)
     return CLI_EXIT_USAGE;
@@ -198,16 +286,25 @@ braid__cli_export (int argc, char **argv)
   FILE *out = stdout;
   if (output != NULL && strcmp (output, "-") != 0)
     {
-      out = fopen (output, "w");
+      out = fopen (output, perfetto ? "wb" : "w");
       if (out == NULL)
         {
-          perror (output);
+          fprintf (stderr, "braid: cannot write %s: %s\n", output,
+                   strerror (errno));
           braid_trace_close (trace);
           return CLI_EXIT_USAGE;
         }
     }
-  write_chrome (out, trace);
-  int failed = ferror (out);
+  if (!braid_trace_get_meta (trace)->complete)
+    fprintf (stderr, "braid: %s is incomplete (the recording did not end "
+                     "cleanly): exporting what it holds\n",
+             path);
+  int failed = 0;
+  if (perfetto)
+    failed = braid__export_perfetto (out, trace, axis) != 0;
+  else
+    write_chrome (out, trace, axis);
+  failed |= ferror (out);
   if (out != stdout)
     failed |= fclose (out) != 0;
   else

@@ -314,6 +314,8 @@ load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
                                                      : num;
       else if (strcmp (key, "complete") == 0)
         m->complete = num == 1;
+      else if (strcmp (key, "pid") == 0)
+        m->pid = num > 0 && num <= INT32_MAX ? num : 0;
       else if (strcmp (key, "schema_version") == 0)
         m->schema_version = (int) num;
     }

@@ -1,0 +1,708 @@
+/* export-perfetto.c: `braid export --format perfetto`, Perfetto's
+ * protobuf TrackEvent format.
+ *
+ * The output is a Trace message: a sequence of TracePackets, each written
+ * to the file as soon as it is built (one packet's buffer is the only
+ * copy of anything), on one packet sequence (trusted_packet_sequence_id
+ * 1). Field numbers are those of Perfetto's protos
+ * (protos/perfetto/trace/trace_packet.proto, track_event/ and
+ * interned_data/interned_data.proto, clock_snapshot.proto).
+ *
+ * What maps to what:
+ * - the process: a track with a ProcessDescriptor (the recorded pid, or
+ *   one derived from the start time for traces that do not record it,
+ *   and the program's name); under it a "loop" track whose slices are the
+ *   iterations of the first loop, and a track per task, nested under the
+ *   track of the task that created it, named "NAME (task ID)", in
+ *   creation order;
+ * - each state slice of a task: a TYPE_SLICE_BEGIN / TYPE_SLICE_END pair
+ *   named "running", "ready" or "waiting: REASON on OBJECT";
+ * - each mark (yield, error, cancelled, never-retrieved, output...): a
+ *   TYPE_INSTANT, with the error or the output line as debug annotations;
+ * - each causal edge (spawn, wake, gather, error, cancel): a flow, its id
+ *   in flow_ids of the slice it leaves and in terminating_flow_ids of the
+ *   slice it enters (export-common.c picks both);
+ * - event names are interned (the first packet clears the incremental
+ *   state, each name is sent once, before its first use);
+ * - time: nanoseconds since the Unix epoch (the trace's start_unix_ns
+ *   plus its times), with a ClockSnapshot that makes REALTIME the trace
+ *   clock, so that two exported traces line up. On the steps axis a step
+ *   is a microsecond from the same start.
+ *
+ * The hot path is a packet per slice begin and end, written in one
+ * stream merged from the tasks' (write_slices): the buffer is reused, and
+ * the flows of a slice are found by binary search in two sorted lists of
+ * edge ends, the only memory that grows with the number of events (16
+ * bytes per edge end, a cursor per task).
+ */
+#include "export.h"
+#include "protobuf-writer.h"
+
+#include <braid/braid-hooks.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Field numbers (Perfetto's protos). */
+enum
+{
+  TRACE_PACKET = 1,
+
+  PACKET_CLOCK_SNAPSHOT = 6,
+  PACKET_TIMESTAMP = 8,
+  PACKET_SEQUENCE_ID = 10,
+  PACKET_TRACK_EVENT = 11,
+  PACKET_INTERNED_DATA = 12,
+  PACKET_SEQUENCE_FLAGS = 13,
+  PACKET_TRACK_DESCRIPTOR = 60,
+
+  CLOCK_SNAPSHOT_CLOCKS = 1,
+  CLOCK_SNAPSHOT_PRIMARY = 2,
+  CLOCK_ID = 1,
+  CLOCK_TIMESTAMP = 2,
+
+  TRACK_UUID = 1,
+  TRACK_NAME = 2,
+  TRACK_PROCESS = 3,
+  TRACK_PARENT_UUID = 5,
+  TRACK_CHILD_ORDERING = 11,
+  TRACK_SIBLING_RANK = 12,
+  TRACK_DESCRIPTION = 14,
+
+  PROCESS_PID = 1,
+  PROCESS_CMDLINE = 2,
+  PROCESS_NAME = 6,
+
+  EVENT_DEBUG_ANNOTATIONS = 4,
+  EVENT_TYPE = 9,
+  EVENT_NAME_IID = 10,
+  EVENT_TRACK_UUID = 11,
+  EVENT_NAME = 23,
+  EVENT_FLOW_IDS = 47,
+  EVENT_TERMINATING_FLOW_IDS = 48,
+
+  ANNOTATION_INT = 4,
+  ANNOTATION_STRING = 6,
+  ANNOTATION_NAME = 10,
+
+  INTERNED_EVENT_NAMES = 2,
+  INTERNED_IID = 1,
+  INTERNED_NAME = 2,
+};
+
+enum
+{
+  SLICE_BEGIN = 1,
+  SLICE_END = 2,
+  INSTANT = 3,
+};
+
+enum
+{
+  SEQ_INCREMENTAL_STATE_CLEARED = 1,
+  SEQ_NEEDS_INCREMENTAL_STATE = 2,
+};
+
+enum
+{
+  CLOCK_REALTIME = 1,
+  CLOCK_BOOTTIME = 6,
+  ORDERING_EXPLICIT = 3,
+};
+
+/* Interned name ids: the fixed names first, then one per wait (reason,
+ * object) pair, sent when first used. */
+enum
+{
+  IID_RUNNING = 1,
+  IID_READY = 2,
+  IID_ITERATION = 3,
+  IID_MARKS = 10,    /* + mark kind, up to BRAID_MARK_OBSERVER_WAIT */
+  IID_WAITS = 32,    /* + reason: a wait on no object */
+  IID_OBJECT_WAITS = 64,
+};
+#define N_REASONS (BRAID_WAIT_REASON_COUNT + 1)
+
+/* Track names are cut to this many bytes, as in the JSON export. */
+#define MAX_TRACK_NAME 255
+
+/* One end of a flow: the slice (key) and the edge. */
+typedef struct flow_end
+{
+  uint64_t key; /* slice index, or n_slices + iteration index */
+  uint64_t edge;
+} flow_end;
+
+typedef struct exporter
+{
+  FILE *out;
+  const braid_trace *trace;
+  export_axis axis;
+  braid__pb pb;
+  int64_t base;       /* ns since the epoch of the trace's time 0 */
+  uint64_t uuid;      /* the process track; loop uuid + 1, tasks + 2 + i */
+  size_t n_slices, n_objects, n_tasks;
+  uint8_t *sent;      /* a bit per object-wait iid: name already sent */
+  flow_end *out_ends, *in_ends;
+  size_t n_ends;
+  size_t next_output; /* the output line of the next output mark */
+} exporter;
+
+static int
+compare_ends (const void *a, const void *b)
+{
+  const flow_end *x = a, *y = b;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return x->edge < y->edge ? -1 : x->edge > y->edge;
+}
+
+static uint64_t
+end_key (const exporter *ex, export_end end)
+{
+  return end.kind == EXPORT_END_SLICE ? end.index : ex->n_slices + end.index;
+}
+
+/* Sorts every edge that has both ends by the slice it leaves and by the
+ * slice it enters. */
+static int
+index_flows (exporter *ex)
+{
+  size_t n_edges;
+  const braid_trace_edge *edges = braid_trace_get_edges (ex->trace, &n_edges);
+  ex->out_ends = malloc ((n_edges ? n_edges : 1) * sizeof *ex->out_ends);
+  ex->in_ends = malloc ((n_edges ? n_edges : 1) * sizeof *ex->in_ends);
+  if (ex->out_ends == NULL || ex->in_ends == NULL)
+    return -1;
+  for (size_t i = 0; i < n_edges; i++)
+    {
+      export_end from = braid__export_flow_source (ex->trace, &edges[i]);
+      export_end to = braid__export_flow_target (ex->trace, &edges[i]);
+      if (from.kind == EXPORT_END_NONE || to.kind == EXPORT_END_NONE)
+        continue;
+      ex->out_ends[ex->n_ends] = (flow_end){ end_key (ex, from), i + 1 };
+      ex->in_ends[ex->n_ends++] = (flow_end){ end_key (ex, to), i + 1 };
+    }
+  qsort (ex->out_ends, ex->n_ends, sizeof *ex->out_ends, compare_ends);
+  qsort (ex->in_ends, ex->n_ends, sizeof *ex->in_ends, compare_ends);
+  return 0;
+}
+
+/* The first of @n ends (sorted) whose key is at least @key. */
+static size_t
+lower_bound (const flow_end *ends, size_t n, uint64_t key)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (ends[mid].key < key)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Writes the flows that leave and enter the slice @key to the event being
+ * built. */
+static void
+put_flows (exporter *ex, uint64_t key)
+{
+  for (size_t i = lower_bound (ex->out_ends, ex->n_ends, key);
+       i < ex->n_ends && ex->out_ends[i].key == key; i++)
+    braid__pb_fixed64 (&ex->pb, EVENT_FLOW_IDS, ex->out_ends[i].edge);
+  for (size_t i = lower_bound (ex->in_ends, ex->n_ends, key);
+       i < ex->n_ends && ex->in_ends[i].key == key; i++)
+    braid__pb_fixed64 (&ex->pb, EVENT_TERMINATING_FLOW_IDS,
+                       ex->in_ends[i].edge);
+}
+
+/* Writes the packet built in ex->pb as one field of the Trace, and
+ * empties the buffer. */
+static int
+flush_packet (exporter *ex)
+{
+  if (ex->pb.failed)
+    return -1;
+  uint8_t head[16];
+  size_t n = 0;
+  head[n++] = TRACE_PACKET << 3 | 2;
+  uint64_t len = ex->pb.len;
+  while (len >= 0x80)
+    {
+      head[n++] = (uint8_t) len | 0x80;
+      len >>= 7;
+    }
+  head[n++] = (uint8_t) len;
+  fwrite (head, 1, n, ex->out);
+  fwrite (ex->pb.data, 1, ex->pb.len, ex->out);
+  braid__pb_reset (&ex->pb);
+  return 0;
+}
+
+/* An absolute timestamp for @ns of the axis, never below 0. */
+static uint64_t
+stamp (const exporter *ex, int64_t ns)
+{
+  int64_t t = ex->base + ns;
+  return t < 0 ? 0 : (uint64_t) t;
+}
+
+/* Begins a TracePacket holding a TrackEvent at @ns on @track; returns
+ * the mark of the TrackEvent, for braid__pb_end. */
+static size_t
+begin_event (exporter *ex, int64_t ns, uint64_t track, int type)
+{
+  braid__pb_varint (&ex->pb, PACKET_TIMESTAMP, stamp (ex, ns));
+  braid__pb_varint (&ex->pb, PACKET_SEQUENCE_ID, 1);
+  braid__pb_varint (&ex->pb, PACKET_SEQUENCE_FLAGS,
+                    SEQ_NEEDS_INCREMENTAL_STATE);
+  size_t mark = braid__pb_begin (&ex->pb, PACKET_TRACK_EVENT);
+  braid__pb_varint (&ex->pb, EVENT_TYPE, type);
+  braid__pb_varint (&ex->pb, EVENT_TRACK_UUID, track);
+  return mark;
+}
+
+static void
+put_interned_name (braid__pb *pb, uint64_t iid, const char *name)
+{
+  size_t m = braid__pb_begin (pb, INTERNED_EVENT_NAMES);
+  braid__pb_varint (pb, INTERNED_IID, iid);
+  braid__pb_string (pb, INTERNED_NAME, name, SIZE_MAX);
+  braid__pb_end (pb, m);
+}
+
+static void
+put_string_annotation (braid__pb *pb, const char *name, const char *value)
+{
+  size_t m = braid__pb_begin (pb, EVENT_DEBUG_ANNOTATIONS);
+  braid__pb_string (pb, ANNOTATION_NAME, name, SIZE_MAX);
+  braid__pb_string (pb, ANNOTATION_STRING, value, SIZE_MAX);
+  braid__pb_end (pb, m);
+}
+
+static void
+put_int_annotation (braid__pb *pb, const char *name, int64_t value)
+{
+  size_t m = braid__pb_begin (pb, EVENT_DEBUG_ANNOTATIONS);
+  braid__pb_string (pb, ANNOTATION_NAME, name, SIZE_MAX);
+  braid__pb_varint (pb, ANNOTATION_INT, (uint64_t) value);
+  braid__pb_end (pb, m);
+}
+
+/* The clock snapshot, the interned fixed names, and the tracks. */
+static void
+write_header (exporter *ex)
+{
+  braid__pb *pb = &ex->pb;
+  const braid_trace_meta *m = braid_trace_get_meta (ex->trace);
+  size_t n_tasks;
+  const braid_trace_task *tasks = braid_trace_get_tasks (ex->trace, &n_tasks);
+
+  /* REALTIME is the trace clock, and BOOTTIME (the clock of packets that
+   * name none) is declared equal to it: every timestamp is epoch ns. */
+  braid__pb_varint (pb, PACKET_SEQUENCE_ID, 1);
+  size_t snap = braid__pb_begin (pb, PACKET_CLOCK_SNAPSHOT);
+  static const int clocks[] = { CLOCK_REALTIME, CLOCK_BOOTTIME };
+  for (size_t i = 0; i < 2; i++)
+    {
+      size_t c = braid__pb_begin (pb, CLOCK_SNAPSHOT_CLOCKS);
+      braid__pb_varint (pb, CLOCK_ID, clocks[i]);
+      braid__pb_varint (pb, CLOCK_TIMESTAMP, stamp (ex, 0));
+      braid__pb_end (pb, c);
+    }
+  braid__pb_varint (pb, CLOCK_SNAPSHOT_PRIMARY, CLOCK_REALTIME);
+  braid__pb_end (pb, snap);
+  flush_packet (ex);
+
+  /* The process, with the fixed names, clearing the incremental state. */
+  braid__pb_varint (pb, PACKET_SEQUENCE_ID, 1);
+  braid__pb_varint (pb, PACKET_SEQUENCE_FLAGS, SEQ_INCREMENTAL_STATE_CLEARED);
+  size_t in = braid__pb_begin (pb, PACKET_INTERNED_DATA);
+  put_interned_name (pb, IID_RUNNING, "running");
+  put_interned_name (pb, IID_READY, "ready");
+  put_interned_name (pb, IID_ITERATION, "iteration");
+  for (int k = 0; k <= BRAID_MARK_OBSERVER_WAIT + 1; k++)
+    put_interned_name (pb, IID_MARKS + k, braid__export_mark_name (k));
+  for (int r = 0; r < N_REASONS; r++)
+    {
+      char name[64];
+      snprintf (name, sizeof name, "waiting: %s",
+                braid_trace_wait_reason_name (r));
+      put_interned_name (pb, IID_WAITS + r, name);
+    }
+  braid__pb_end (pb, in);
+  size_t td = braid__pb_begin (pb, PACKET_TRACK_DESCRIPTOR);
+  braid__pb_varint (pb, TRACK_UUID, ex->uuid);
+  braid__pb_varint (pb, TRACK_CHILD_ORDERING, ORDERING_EXPLICIT);
+  size_t pd = braid__pb_begin (pb, TRACK_PROCESS);
+  int64_t pid = m->pid;
+  if (pid <= 0)
+    /* Not recorded: a pid that stays the same for the same trace. */
+    pid = 1000000 + (int64_t) ((uint64_t) m->start_unix_ns % 1000000007u
+                               % 3000000);
+  braid__pb_varint (pb, PROCESS_PID, (uint64_t) pid);
+  braid__pb_string (pb, PROCESS_CMDLINE, m->program, SIZE_MAX);
+  if (m->arguments[0])
+    braid__pb_string (pb, PROCESS_CMDLINE, m->arguments, SIZE_MAX);
+  const char *slash = strrchr (m->program, '/');
+  braid__pb_string (pb, PROCESS_NAME, slash ? slash + 1 : m->program,
+                    MAX_TRACK_NAME);
+  braid__pb_end (pb, pd);
+  braid__pb_end (pb, td);
+  flush_packet (ex);
+
+  braid__pb_varint (pb, PACKET_SEQUENCE_ID, 1);
+  td = braid__pb_begin (pb, PACKET_TRACK_DESCRIPTOR);
+  braid__pb_varint (pb, TRACK_UUID, ex->uuid + 1);
+  braid__pb_varint (pb, TRACK_PARENT_UUID, ex->uuid);
+  braid__pb_string (pb, TRACK_NAME, "loop", SIZE_MAX);
+  braid__pb_varint (pb, TRACK_SIBLING_RANK, 0);
+  braid__pb_end (pb, td);
+  flush_packet (ex);
+
+  for (size_t i = 0; i < n_tasks; i++)
+    {
+      const braid_trace_task *t = &tasks[i];
+      braid__pb_varint (pb, PACKET_SEQUENCE_ID, 1);
+      td = braid__pb_begin (pb, PACKET_TRACK_DESCRIPTOR);
+      braid__pb_varint (pb, TRACK_UUID, ex->uuid + 2 + i);
+      braid__pb_varint (pb, TRACK_PARENT_UUID,
+                        t->parent >= 0 && (size_t) t->parent < n_tasks
+                          ? ex->uuid + 2 + (uint64_t) t->parent
+                          : ex->uuid);
+      size_t nm = braid__pb_begin (pb, TRACK_NAME);
+      braid__pb_append_utf8 (pb, t->name, MAX_TRACK_NAME);
+      char id[40];
+      snprintf (id, sizeof id, " (task %llu)", (unsigned long long) t->id);
+      braid__pb_append (pb, id, strlen (id));
+      braid__pb_end (pb, nm);
+      if (t->function[0])
+        braid__pb_string (pb, TRACK_DESCRIPTION, t->function, SIZE_MAX);
+      braid__pb_varint (pb, TRACK_CHILD_ORDERING, ORDERING_EXPLICIT);
+      braid__pb_varint (pb, TRACK_SIBLING_RANK, 1 + i);
+      braid__pb_end (pb, td);
+      flush_packet (ex);
+    }
+}
+
+/* The interned name of slice @s: sends it first (as interned data in the
+ * packet being built, which must not have begun its TrackEvent yet) if
+ * it was never sent. */
+static uint64_t
+slice_name_iid (exporter *ex, const braid_trace_slice *s)
+{
+  if (s->state == BRAID_STATE_RUNNING)
+    return IID_RUNNING;
+  if (s->state != BRAID_STATE_WAITING)
+    return IID_READY;
+  uint64_t reason = s->wait_reason < BRAID_WAIT_REASON_COUNT
+                      ? s->wait_reason
+                      : BRAID_WAIT_REASON_COUNT;
+  /* The key of the object: an index in the objects, or after them in
+   * the tasks; waits on no known object share the reason's name. */
+  uint64_t key;
+  size_t n;
+  const braid_trace_object *objects = braid_trace_get_objects (ex->trace,
+                                                               &n);
+  const braid_trace_object *o = s->object ? braid_trace_find_object (
+                                              ex->trace, s->object)
+                                          : NULL;
+  int32_t task = -1;
+  if (o != NULL && o->name[0])
+    key = (uint64_t) (o - objects);
+  else if (s->object != 0
+           && (task = braid_trace_find_task (ex->trace, s->object)) >= 0)
+    key = ex->n_objects + (uint64_t) task;
+  else
+    return IID_WAITS + reason;
+  uint64_t slot = key * N_REASONS + reason;
+  if (!(ex->sent[slot / 8] & 1u << (slot % 8)))
+    {
+      char name[320];
+      braid__export_wait_name (ex->trace, s, name, sizeof name);
+      size_t in = braid__pb_begin (&ex->pb, PACKET_INTERNED_DATA);
+      put_interned_name (&ex->pb, IID_OBJECT_WAITS + slot, name);
+      braid__pb_end (&ex->pb, in);
+      ex->sent[slot / 8] |= (uint8_t) (1u << (slot % 8));
+    }
+  return IID_OBJECT_WAITS + slot;
+}
+
+/* The slices are written in one stream merged from the tasks' streams
+ * and the loop's, in the order of (time, step, end before begin):
+ * Perfetto sorts events by time only and keeps the file's order among
+ * equal times, so that is what makes a flow's source slice begin before
+ * its target's when both begin at the same time (every step of a trace
+ * recorded on the virtual clock does), and a slice end before the next
+ * begins. Each stream stays in its own order. The merge is a binary heap
+ * of the streams, a cursor per task: memory grows with the number of
+ * tasks, not of events. */
+typedef struct stream_event
+{
+  int64_t ns;
+  uint64_t step;
+  int begin; /* 0 for an end, which goes first among equals */
+} stream_event;
+
+typedef struct merger
+{
+  exporter *ex;
+  const braid_trace_task *tasks;
+  const braid_trace_slice *slices;
+  const braid_trace_iteration *iters;
+  size_t n_tasks, n_iters;
+  size_t *next;     /* per stream: its next event, 2 per slice */
+  uint32_t *heap;   /* streams with events left */
+  size_t n_heap;
+} merger;
+
+/* The iteration of stream event @e of the loop's stream, skipping those
+ * of other loops; n_iters when there is none. */
+static size_t
+loop_event_iteration (const merger *mg, size_t *e)
+{
+  size_t i = *e / 2;
+  while (i < mg->n_iters && mg->iters[i].loop != 0)
+    i++;
+  if (i != *e / 2)
+    *e = 2 * i;
+  return i;
+}
+
+/* The head of stream @s, or false when it is empty. */
+static bool
+stream_head (merger *mg, uint32_t s, stream_event *ev)
+{
+  size_t e = mg->next[s];
+  int64_t start, end;
+  if (s == mg->n_tasks)
+    {
+      size_t i = loop_event_iteration (mg, &e);
+      mg->next[s] = e;
+      if (i >= mg->n_iters)
+        return false;
+      braid__export_iteration_span (mg->ex->trace, i, mg->ex->axis, &start,
+                                    &end);
+      uint64_t last = mg->iters[i].first_step;
+      if (mg->ex->axis == EXPORT_AXIS_STEPS)
+        last = (uint64_t) end / 1000;
+      *ev = e % 2 == 0 ? (stream_event){ start, mg->iters[i].first_step, 1 }
+                       : (stream_event){ end, last, 0 };
+      return true;
+    }
+  const braid_trace_task *t = &mg->tasks[s];
+  if (e >= 2 * t->n_slices)
+    return false;
+  const braid_trace_slice *sl = &mg->slices[t->first_slice + e / 2];
+  braid__export_slice_span (sl, mg->ex->axis, &start, &end);
+  *ev = e % 2 == 0 ? (stream_event){ start, sl->start_step, 1 }
+                   : (stream_event){ end, sl->end_step, 0 };
+  return true;
+}
+
+static bool
+event_less (const stream_event *a, const stream_event *b)
+{
+  if (a->ns != b->ns)
+    return a->ns < b->ns;
+  if (a->begin != b->begin)
+    return a->begin < b->begin;
+  return a->step < b->step;
+}
+
+static bool
+heap_less (merger *mg, uint32_t a, uint32_t b)
+{
+  stream_event x, y;
+  stream_head (mg, a, &x);
+  stream_head (mg, b, &y);
+  if (event_less (&x, &y) || event_less (&y, &x))
+    return event_less (&x, &y);
+  /* An iteration begins before the first step it runs: the loop's
+   * stream (the last) goes first among equals. */
+  uint32_t ka = a == mg->n_tasks ? 0 : a + 1, kb = b == mg->n_tasks ? 0 : b + 1;
+  return ka < kb;
+}
+
+static void
+sift_down (merger *mg, size_t i)
+{
+  for (;;)
+    {
+      size_t l = 2 * i + 1, r = l + 1, m = i;
+      if (l < mg->n_heap && heap_less (mg, mg->heap[l], mg->heap[m]))
+        m = l;
+      if (r < mg->n_heap && heap_less (mg, mg->heap[r], mg->heap[m]))
+        m = r;
+      if (m == i)
+        return;
+      uint32_t t = mg->heap[i];
+      mg->heap[i] = mg->heap[m];
+      mg->heap[m] = t;
+      i = m;
+    }
+}
+
+/* Writes the event at the head of stream @s. */
+static void
+write_stream_event (merger *mg, uint32_t s, const stream_event *ev)
+{
+  exporter *ex = mg->ex;
+  size_t e = mg->next[s];
+  bool loop = s == mg->n_tasks;
+  uint64_t track = loop ? ex->uuid + 1 : ex->uuid + 2 + s;
+  size_t index = loop ? e / 2 : mg->tasks[s].first_slice + e / 2;
+  if (!ev->begin)
+    {
+      size_t m = begin_event (ex, ev->ns, track, SLICE_END);
+      braid__pb_end (&ex->pb, m);
+      flush_packet (ex);
+      return;
+    }
+  if (loop)
+    {
+      size_t m = begin_event (ex, ev->ns, track, SLICE_BEGIN);
+      braid__pb_varint (&ex->pb, EVENT_NAME_IID, IID_ITERATION);
+      put_flows (ex, ex->n_slices + index);
+      put_int_annotation (&ex->pb, "number", mg->iters[index].number);
+      put_int_annotation (&ex->pb, "first_step",
+                          (int64_t) mg->iters[index].first_step);
+      braid__pb_end (&ex->pb, m);
+      flush_packet (ex);
+      return;
+    }
+  const braid_trace_slice *sl = &mg->slices[index];
+  uint64_t iid = slice_name_iid (ex, sl);
+  size_t m = begin_event (ex, ev->ns, track, SLICE_BEGIN);
+  braid__pb_varint (&ex->pb, EVENT_NAME_IID, iid);
+  put_flows (ex, index);
+  put_int_annotation (&ex->pb, "step", (int64_t) sl->start_step);
+  if (sl->object != 0)
+    put_int_annotation (&ex->pb, "object", (int64_t) sl->object);
+  braid__pb_end (&ex->pb, m);
+  flush_packet (ex);
+}
+
+static int
+write_slices (exporter *ex)
+{
+  merger mg = { .ex = ex };
+  mg.tasks = braid_trace_get_tasks (ex->trace, &mg.n_tasks);
+  mg.slices = braid_trace_get_slices (ex->trace, &(size_t){ 0 });
+  mg.iters = braid_trace_get_iterations (ex->trace, &mg.n_iters);
+  mg.next = calloc (mg.n_tasks + 1, sizeof *mg.next);
+  mg.heap = malloc ((mg.n_tasks + 1) * sizeof *mg.heap);
+  if (mg.next == NULL || mg.heap == NULL)
+    {
+      free (mg.next);
+      free (mg.heap);
+      return -1;
+    }
+  stream_event ev;
+  for (uint32_t s = 0; s <= mg.n_tasks; s++)
+    if (stream_head (&mg, s, &ev))
+      mg.heap[mg.n_heap++] = s;
+  for (size_t i = mg.n_heap / 2; i-- > 0;)
+    sift_down (&mg, i);
+  while (mg.n_heap > 0 && !ex->pb.failed)
+    {
+      uint32_t s = mg.heap[0];
+      stream_head (&mg, s, &ev);
+      write_stream_event (&mg, s, &ev);
+      mg.next[s]++;
+      if (!stream_head (&mg, s, &ev))
+        mg.heap[0] = mg.heap[--mg.n_heap];
+      sift_down (&mg, 0);
+    }
+  free (mg.next);
+  free (mg.heap);
+  return ex->pb.failed ? -1 : 0;
+}
+
+static void
+write_marks (exporter *ex)
+{
+  size_t n, n_outputs, n_tasks;
+  const braid_trace_mark *marks = braid_trace_get_marks (ex->trace, &n);
+  const braid_trace_output *outputs
+    = braid_trace_get_outputs (ex->trace, &n_outputs);
+  const braid_trace_task *tasks = braid_trace_get_tasks (ex->trace, &n_tasks);
+  for (size_t i = 0; i < n; i++)
+    {
+      const braid_trace_mark *mk = &marks[i];
+      bool has_task = mk->task >= 0 && (size_t) mk->task < n_tasks;
+      uint64_t track = has_task ? ex->uuid + 2 + (uint64_t) mk->task
+                                : ex->uuid + 1;
+      int64_t at = ex->axis == EXPORT_AXIS_STEPS ? (int64_t) mk->step * 1000
+                                                 : mk->time_ns;
+      size_t ev = begin_event (ex, at, track, INSTANT);
+      braid__pb_varint (&ex->pb, EVENT_NAME_IID,
+                        (unsigned) mk->kind <= BRAID_MARK_OBSERVER_WAIT
+                          ? IID_MARKS + mk->kind
+                          : IID_MARKS + BRAID_MARK_OBSERVER_WAIT + 1);
+      put_int_annotation (&ex->pb, "step", (int64_t) mk->step);
+      if (mk->value != 0)
+        put_int_annotation (&ex->pb, "duration_ns", mk->value);
+      if (has_task
+          && (mk->kind == BRAID_MARK_ERROR || mk->kind == BRAID_MARK_CANCELLED
+              || mk->kind == BRAID_MARK_NEVER_RETRIEVED))
+        {
+          const braid_trace_task *t = &tasks[mk->task];
+          if (t->error_type[0])
+            put_string_annotation (&ex->pb, "error_type", t->error_type);
+          if (t->error_message[0])
+            put_string_annotation (&ex->pb, "error_message",
+                                   t->error_message);
+        }
+      if (mk->kind == BRAID_MARK_OUTPUT)
+        {
+          /* The k-th output mark is the k-th line written by a task (as
+           * in the JSON export). */
+          while (ex->next_output < n_outputs
+                 && outputs[ex->next_output].task < 0)
+            ex->next_output++;
+          if (ex->next_output < n_outputs)
+            put_string_annotation (&ex->pb, "text",
+                                   outputs[ex->next_output++].text);
+        }
+      braid__pb_end (&ex->pb, ev);
+      if (flush_packet (ex) != 0)
+        return;
+    }
+}
+
+int
+braid__export_perfetto (FILE *out, const braid_trace *trace,
+                        export_axis axis)
+{
+  exporter ex = { .out = out, .trace = trace, .axis = axis };
+  const braid_trace_meta *m = braid_trace_get_meta (trace);
+  braid_trace_get_slices (trace, &ex.n_slices);
+  braid_trace_get_objects (trace, &ex.n_objects);
+  braid_trace_get_tasks (trace, &ex.n_tasks);
+  ex.base = m->start_unix_ns;
+  /* Track uuids: the process's, then the loop's and one per task after
+   * it; the high half from the start time, so that the tracks of two
+   * traces differ. */
+  ex.uuid = ((uint64_t) m->start_unix_ns * 0x9e3779b97f4a7c15ull) & ~0xffffffffull;
+  if (ex.uuid == 0)
+    ex.uuid = (uint64_t) 1 << 32;
+  size_t n_slots = (ex.n_objects + ex.n_tasks) * N_REASONS;
+  ex.sent = calloc (n_slots / 8 + 1, 1);
+  int rc = -1;
+  if (ex.sent == NULL || index_flows (&ex) != 0)
+    goto done;
+  write_header (&ex);
+  if (write_slices (&ex) != 0)
+    goto done;
+  write_marks (&ex);
+  rc = ex.pb.failed ? -1 : 0;
+done:
+  free (ex.sent);
+  free (ex.out_ends);
+  free (ex.in_ends);
+  braid__pb_free (&ex.pb);
+  return rc;
+}

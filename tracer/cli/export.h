@@ -1,0 +1,92 @@
+/* export.h: what the two writers of `braid export` share.
+ *
+ * cli-export.c writes Chrome trace-event JSON, export-perfetto.c writes
+ * Perfetto's protobuf TrackEvent format. Both draw the same picture: a
+ * track per task, a "loop" track whose slices are the loop's iterations
+ * (where the wake-ups that no task caused start), and every causal edge
+ * as a flow that leaves a slice of its source and enters a slice of its
+ * target. The functions here decide which slices those are, so that the
+ * two formats agree.
+ */
+#ifndef BRAID_CLI_EXPORT_H
+#define BRAID_CLI_EXPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <braid/braid-trace.h>
+
+/* The axis an export is drawn on. */
+typedef enum export_axis
+{
+  EXPORT_AXIS_TIME,  /* the trace's clock */
+  EXPORT_AXIS_STEPS, /* loop steps: step k is [k, k+1) microseconds */
+} export_axis;
+
+/* Where a flow starts or ends: a slice of a task (an index into
+ * braid_trace_get_slices), an iteration of the first loop (an index into
+ * braid_trace_get_iterations), or nowhere. */
+typedef enum export_end_kind
+{
+  EXPORT_END_NONE,
+  EXPORT_END_SLICE,
+  EXPORT_END_ITERATION,
+} export_end_kind;
+
+typedef struct export_end
+{
+  export_end_kind kind;
+  size_t index;
+} export_end;
+
+/* braid__export_flow_source:
+ * The slice edge @e leaves: for an edge of a task, the running slice of
+ * that task with the last step at or before the edge's step (the step
+ * that caused it, or, for a task that has finished, the step in which it
+ * finished); for the loop's edges (from -1), the iteration of the first
+ * loop in which the edge's step ran. NONE when there is no such slice. */
+export_end braid__export_flow_source (const braid_trace *trace,
+                                      const braid_trace_edge *e);
+
+/* braid__export_flow_target:
+ * The slice edge @e enters: the first running slice of its target task
+ * at or after the edge's step (the resumption the edge caused), else the
+ * target's last slice; NONE when the target has no slice. */
+export_end braid__export_flow_target (const braid_trace *trace,
+                                      const braid_trace_edge *e);
+
+/* braid__export_iteration_span:
+ * The span of iteration @i (of the first loop) on @axis, in ns (on the
+ * steps axis, a step is 1000 ns): from its start to the start of the next
+ * iteration of the same loop, or to the end of the trace. */
+void braid__export_iteration_span (const braid_trace *trace, size_t i,
+                                   export_axis axis, int64_t *start,
+                                   int64_t *end);
+
+/* braid__export_slice_span:
+ * The span of slice @s on @axis, in ns. */
+void braid__export_slice_span (const braid_trace_slice *s, export_axis axis,
+                               int64_t *start, int64_t *end);
+
+/* braid__export_wait_name:
+ * The name of slice @s ("running", "ready", "waiting: lock on jobs"...)
+ * into @buf of @size bytes (the object's name is cut to fit; it is
+ * untrusted: the caller escapes it). Returns @buf. */
+const char *braid__export_wait_name (const braid_trace *trace,
+                                     const braid_trace_slice *s, char *buf,
+                                     size_t size);
+
+/* Names of the marks and edges, by kind; "mark" and "edge" for others. */
+const char *braid__export_mark_name (braid_trace_mark_kind kind);
+const char *braid__export_edge_name (braid_trace_edge_kind kind);
+
+/* braid__export_perfetto:
+ * Writes @trace to @out as a Perfetto protobuf trace (a Trace message of
+ * TracePackets), streaming: the memory it takes beyond the model is an
+ * index of the edges. Returns 0, or -1 when out of memory (the output is
+ * then cut short; write errors are for the caller to find on @out). */
+int braid__export_perfetto (FILE *out, const braid_trace *trace,
+                            export_axis axis);
+
+#endif /* BRAID_CLI_EXPORT_H */
