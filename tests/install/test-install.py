@@ -14,6 +14,8 @@ only the installed copy, as a user would:
   its tasks, outputs and error;
 - `braid render` (braid-render from the prefix) draws a PNG, and the
   installed braid-viewer and braid-render start (--version);
+- the installed braid run traces an asyncio program through the
+  installed Python module;
 - the installed desktop file and metainfo validate;
 - bad input: an unwritable trace path and a path in a missing folder give
   one line on stderr and exit 2 while the program still runs.
@@ -181,6 +183,31 @@ try:
         check(r.returncode == 0 and "0." in r.stdout,
               f"the installed {tool} starts (--version)",
               r.stdout + r.stderr)
+
+    # An asyncio program, traced by the installed braid run through the
+    # installed Python module (when the build had python3-dev).
+    py_main = [p for p in installed
+               if p.endswith(os.path.join("braid", "__main__.py"))]
+    if py_main:
+        with open(os.path.join(work, "prog.py"), "w") as f:
+            f.write("import asyncio\n\n"
+                    "async def child(n):\n"
+                    "    await asyncio.sleep(0)\n"
+                    "    print('child', n)\n\n"
+                    "async def main():\n"
+                    "    await asyncio.gather(child(1), child(2))\n\n"
+                    "asyncio.run(main())\n")
+        py_env = dict(user_env)
+        py_env.pop("PYTHONPATH", None)
+        r = run([braid, "run", "-o", "py.braid", "--", sys.executable,
+                 "prog.py"], env=py_env, cwd=work)
+        check(r.returncode == 0 and "child 2" in r.stdout and r.stderr == "",
+              "the installed braid run traces an asyncio program",
+              f"exit {r.returncode}\n{r.stdout}\n{r.stderr}")
+        rep = run([braid, "report", "py.braid"], env=py_env, cwd=work)
+        check(rep.returncode == 0 and "Task-2" in rep.stdout
+              and "3 completed" in rep.stdout,
+              "the Python trace has its three tasks", rep.stdout + rep.stderr)
 
     # The desktop files as installed (the viewer's test checks them in
     # the build tree, with the MIME database).
