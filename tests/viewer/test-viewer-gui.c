@@ -400,6 +400,32 @@ test_viewer_range_statistics (void)
   g_free (db);
 }
 
+/* A trace of 300 tasks has more lanes than the window shows: the lane
+ * scrollbar appears, spans all lanes, and moving it scrolls them. */
+static void
+test_viewer_scrolls_many_lanes (void)
+{
+  const char *args[] = { "300", "2", NULL };
+  char *db = vt_record_sample ("spawner", args);
+  if (!db)
+    return;
+  char *png = g_build_filename (vt_tmpdir (), "viewer-lanes.png", NULL);
+  const char *files[] = { db, NULL };
+  char *out = NULL;
+  int status = run_viewer (png, NULL, files, &out);
+  g_assert_cmpint (status, ==, 0);
+  /* 301 lanes (main and its 300 workers) of 22 px. */
+  g_assert_nonnull (strstr (out, "self-test: loaded "));
+  g_assert_nonnull (strstr (out, ", 301 lanes, "));
+  g_assert_nonnull (
+      strstr (out, "self-test: lane scrollbar shown, lanes 6622 px in a "));
+  g_assert_nonnull (
+      strstr (out, "self-test: the scrollbar scrolls the lanes: yes\n"));
+  g_free (out);
+  g_free (png);
+  g_free (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -425,6 +451,8 @@ main (int argc, char **argv)
                    test_viewer_navigates_arrows_and_search);
   g_test_add_func ("/viewer/gui/range-statistics",
                    test_viewer_range_statistics);
+  g_test_add_func ("/viewer/gui/scrolls-many-lanes",
+                   test_viewer_scrolls_many_lanes);
   int rc = g_test_run ();
   xvfb_stop ();
   return rc;

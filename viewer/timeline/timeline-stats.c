@@ -95,9 +95,12 @@ braid_timeline_model_range_stats (const braid_timeline_model *m,
       size_t first, n;
       braid__timeline_task_slices (m, (int32_t)t, &first, &n);
       size_t end = first + n;
+      /* From the first slice ending at or after @a (times are whole
+       * nanoseconds): an instant at @a, all a run on a virtual clock
+       * without sleeps may be, is in the range. */
       size_t i = braid__timeline_lower_bound (m, (int32_t)t, end, first, end,
                                               BRAID_TIMELINE_AXIS_TIME,
-                                              (double)a);
+                                              (double)a - 1);
       bool alive = false;
       for (; i < end; i++)
         {
