@@ -771,6 +771,9 @@ typedef struct arrow_batch
 } arrow_batch;
 
 #define N_EDGE_KINDS 5
+/* Above this many wakes by the loop in a frame they are drawn as plain
+ * lines in their colour, without dashes and rings. */
+#define LOOP_STYLE_LIMIT 400
 #define LOOP_BATCH N_EDGE_KINDS
 #define N_ARROW_BATCHES (N_EDGE_KINDS + 1)
 
@@ -805,18 +808,32 @@ batch_draw (cairo_t *cr, const arrow_batch *b, braid_timeline_rgb c,
     return;
   cairo_set_source_rgba (cr, c.r, c.g, c.b, 0.9);
   cairo_new_path (cr);
+  /* Dashes and rings cost cairo far more than plain lines: a zoomed-out
+   * view of a run full of sleep(0) wakes draws thousands of them, where
+   * the colour alone tells them apart. */
+  if (b->n > LOOP_STYLE_LIMIT)
+    by_loop = false;
+  /* Many arrows (a zoomed-out fan of spawns) are drawn without
+   * anti-aliasing: its coverage is most of the cost of long lines. */
+  cairo_antialias_t aa = cairo_get_antialias (cr);
+  if (b->n > 64)
+    cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   if (by_loop)
     {
       static const double dash[] = { 3, 2 };
       cairo_set_dash (cr, dash, 2, 0);
     }
+  /* A few lines per stroke: cairo tessellates one stroke as a whole, and
+   * a fan of arrows from one step crosses itself at every pair, so one
+   * stroke of hundreds of them costs a frame; strokes of eight do not. */
   for (size_t i = 0; i < b->n; i++)
     {
       const double *p = &b->xy[i * 4];
       cairo_move_to (cr, p[0], p[1]);
       cairo_line_to (cr, p[2], p[3]);
+      if (i % 8 == 7 || i + 1 == b->n)
+        cairo_stroke (cr);
     }
-  cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
   if (by_loop)
     {
@@ -842,21 +859,57 @@ batch_draw (cairo_t *cr, const arrow_batch *b, braid_timeline_rgb c,
       cairo_line_to (cr, p[2] - 6 * dx - 3 * dy, p[3] - 6 * dy + 3 * dx);
       cairo_line_to (cr, p[2] - 6 * dx + 3 * dy, p[3] - 6 * dy - 3 * dx);
       cairo_close_path (cr);
+      if (i % 8 == 7)
+        cairo_fill (cr);
     }
   cairo_fill (cr);
+  cairo_set_antialias (cr, aa);
 }
 
-/* Pulls the end (@x1, @y1) of a segment back along it so that its x stays
- * within [@lo, @hi]: cairo walks a line far off screen otherwise. */
-static void
-clip_end_x (double x0, double y0, double *x1, double *y1, double lo,
-            double hi)
+/* Clips the segment (@x0, @y0)-(@x1, @y1) to the rectangle [@left,
+ * @right] x [@top, @bottom] (Liang-Barsky). Returns false when nothing of
+ * it is inside. Sets *@end_clipped when its end (the arrowhead's) was
+ * cut. cairo tessellates a line over its whole length before clipping:
+ * an arrow to a lane ten thousand rows down costs a frame otherwise. */
+static bool
+clip_segment (double *x0, double *y0, double *x1, double *y1, double left,
+              double right, double top, double bottom, bool *end_clipped)
 {
-  double x = *x1 < lo ? lo : *x1 > hi ? hi : *x1;
-  if (x == *x1 || *x1 == x0)
-    return;
-  *y1 = y0 + (*y1 - y0) * (x - x0) / (*x1 - x0);
-  *x1 = x;
+  double dx = *x1 - *x0, dy = *y1 - *y0;
+  double t0 = 0, t1 = 1;
+  double p[4] = { -dx, dx, -dy, dy };
+  double q[4] = { *x0 - left, right - *x0, *y0 - top, bottom - *y0 };
+  for (int k = 0; k < 4; k++)
+    {
+      if (p[k] == 0)
+        {
+          if (q[k] < 0)
+            return false;
+          continue;
+        }
+      double r = q[k] / p[k];
+      if (p[k] < 0)
+        {
+          if (r > t1)
+            return false;
+          if (r > t0)
+            t0 = r;
+        }
+      else
+        {
+          if (r < t0)
+            return false;
+          if (r < t1)
+            t1 = r;
+        }
+    }
+  *end_clipped = t1 < 1;
+  double sx = *x0, sy = *y0;
+  *x0 = sx + t0 * dx;
+  *y0 = sy + t0 * dy;
+  *x1 = sx + t1 * dx;
+  *y1 = sy + t1 * dy;
+  return true;
 }
 
 void
@@ -997,22 +1050,29 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
           last_col = col;
           in_col = 0;
         }
+      /* Skip arrows entirely above or below the screen before finding
+       * their ends (binary searches): with thousands of lanes most are. */
+      int64_t from = e->from >= 0 && (size_t)e->from < m->n_tasks
+                         ? visible_lane (m, e->from)
+                         : -1;
+      int64_t to = e->to >= 0 && (size_t)e->to < m->n_tasks
+                       ? visible_lane (m, e->to)
+                       : -1;
+      int64_t top = from >= 0 && from < to ? from : to;
+      int64_t bottom = from > to ? from : to;
+      if (to < 0 || from == to || bottom < first_lane || top > last_lane)
+        continue;
       double x0, y0, x1, y1;
-      int64_t from, to;
       braid__timeline_edge_geometry (m, v, e, in_col, &x0, &y0, &x1, &y1,
                                      &from, &to);
       if (to < 0 || from == to)
         continue;
-      /* Skip arrows entirely above or below the screen. */
-      int64_t top = from >= 0 && from < to ? from : to;
-      int64_t bottom = from > to ? from : to;
-      if (bottom < first_lane || top > last_lane)
-        continue;
       in_col++;
       /* Clip long arrows to the screen so cairo does not walk them. */
-      clip_end_x (x0, y0, &x1, &y1, -20, v->width + 20);
-      clip_end_x (x1, y1, &x0, &y0, -20, v->width + 20);
-      y0 = fmax (-10, fmin (y0, v->height + 10));
+      bool end_clipped;
+      if (!clip_segment (&x0, &y0, &x1, &y1, -20, v->width + 20, -20,
+                         v->height + 20, &end_clipped))
+        continue;
       arrow_batch *b = from < 0 ? &batches[LOOP_BATCH]
                        : (unsigned)e->kind < N_EDGE_KINDS
                            ? &batches[e->kind]
