@@ -255,6 +255,43 @@ test_find_waker_names_the_cause (void)
   unload ();
 }
 
+/* event_workers: worker2 waits on an event that worker1 sets, so its
+ * wait was ended by worker1, through the event. */
+static void
+test_find_waker_names_the_setter_of_an_event (void)
+{
+  if (!load ("event_workers"))
+    return;
+  size_t n_edges, n_tasks;
+  const braid_trace_edge *edges = braid_trace_get_edges (trace, &n_edges);
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
+  int found = 0;
+  for (size_t t = 0; t < n_tasks; t++)
+    {
+      size_t first, n;
+      braid_timeline_model_task_slices (model, (int32_t)t, &first, &n);
+      for (size_t i = first; i < first + n; i++)
+        {
+          braid_trace_slice sl;
+          braid_timeline_model_get_slice (model, (int64_t)i, &sl);
+          if (sl.state != BRAID_STATE_WAITING
+              || sl.wait_reason != BRAID_WAIT_EVENT)
+            continue;
+          int64_t e = braid_timeline_model_find_waker (model, (int32_t)t,
+                                                       (int64_t)i);
+          g_assert_cmpint (e, >=, 0);
+          g_assert_cmpint (edges[e].kind, ==, BRAID_EDGE_WAKE);
+          g_assert_cmpint (edges[e].from, >=, 0);
+          g_assert_cmpstr (tasks[edges[e].from].name, ==, "worker1");
+          g_assert_cmpstr (tasks[t].name, ==, "worker2");
+          g_assert_cmpuint (edges[e].object, ==, sl.object);
+          found++;
+        }
+    }
+  g_assert_cmpint (found, ==, 1);
+  unload ();
+}
+
 /* Each output dot stands for the line its task printed, and two dots of
  * one step for two different lines. */
 static void
@@ -391,6 +428,8 @@ main (int argc, char **argv)
                    test_virtual_clock_prefers_steps);
   g_test_add_func ("/viewer/model/find-waker-names-the-cause",
                    test_find_waker_names_the_cause);
+  g_test_add_func ("/viewer/model/find-waker-names-the-setter-of-an-event",
+                   test_find_waker_names_the_setter_of_an_event);
   g_test_add_func ("/viewer/model/output-marks-find-their-lines",
                    test_output_marks_find_their_lines);
   g_test_add_func ("/viewer/model/filter-matches-output-and-hides-arrows",
