@@ -766,7 +766,7 @@ visible_lane (const braid_timeline_model *m, int32_t task)
  * arrow, which matters when thousands of spawn arrows cross the screen. */
 typedef struct arrow_batch
 {
-  double *xy; /* x0, y0, x1, y1 per arrow */
+  double *xy; /* x0, y0, x1, y1, head (1 or 0) per arrow */
   size_t n, cap;
 } arrow_batch;
 
@@ -778,22 +778,24 @@ typedef struct arrow_batch
 #define N_ARROW_BATCHES (N_EDGE_KINDS + 1)
 
 static void
-batch_add (arrow_batch *b, double x0, double y0, double x1, double y1)
+batch_add (arrow_batch *b, double x0, double y0, double x1, double y1,
+           bool head)
 {
   if (b->n == b->cap)
     {
       size_t cap = b->cap ? b->cap * 2 : 64;
-      double *xy = realloc (b->xy, cap * 4 * sizeof *xy);
+      double *xy = realloc (b->xy, cap * 5 * sizeof *xy);
       if (!xy)
         return;
       b->xy = xy;
       b->cap = cap;
     }
-  double *p = &b->xy[b->n * 4];
+  double *p = &b->xy[b->n * 5];
   p[0] = x0;
   p[1] = y0;
   p[2] = x1;
   p[3] = y1;
+  p[4] = head;
   b->n++;
 }
 
@@ -828,7 +830,7 @@ batch_draw (cairo_t *cr, const arrow_batch *b, braid_timeline_rgb c,
    * stroke of hundreds of them costs a frame; strokes of eight do not. */
   for (size_t i = 0; i < b->n; i++)
     {
-      const double *p = &b->xy[i * 4];
+      const double *p = &b->xy[i * 5];
       cairo_move_to (cr, p[0], p[1]);
       cairo_line_to (cr, p[2], p[3]);
       if (i % 8 == 7 || i + 1 == b->n)
@@ -839,7 +841,7 @@ batch_draw (cairo_t *cr, const arrow_batch *b, braid_timeline_rgb c,
     {
       for (size_t i = 0; i < b->n; i++)
         {
-          const double *p = &b->xy[i * 4];
+          const double *p = &b->xy[i * 5];
           cairo_new_sub_path (cr);
           cairo_arc (cr, p[0], p[1], 2.5, 0, 2 * G_PI);
         }
@@ -847,11 +849,12 @@ batch_draw (cairo_t *cr, const arrow_batch *b, braid_timeline_rgb c,
     }
   for (size_t i = 0; i < b->n; i++)
     {
-      /* The head points along the arrow, at its end. */
-      const double *p = &b->xy[i * 4];
+      /* The head points along the arrow, at its end (none when the end
+       * is off the view and the line was cut at its edge). */
+      const double *p = &b->xy[i * 5];
       double dx = p[2] - p[0], dy = p[3] - p[1];
       double len = hypot (dx, dy);
-      if (len < 1)
+      if (len < 1 || p[4] == 0)
         continue;
       dx /= len;
       dy /= len;
@@ -1077,7 +1080,7 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
                        : (unsigned)e->kind < N_EDGE_KINDS
                            ? &batches[e->kind]
                            : &batches[BRAID_EDGE_CANCEL];
-      batch_add (b, x0, y0, x1, y1);
+      batch_add (b, x0, y0, x1, y1, !end_clipped);
     }
   cairo_set_line_width (f->cr, 1.2);
   for (int k = 0; k < N_ARROW_BATCHES; k++)
