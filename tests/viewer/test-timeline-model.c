@@ -369,6 +369,31 @@ test_filter_matches_output_and_hides_arrows (void)
   unload ();
 }
 
+/* The filter finds a task by its error message. */
+static void
+test_filter_matches_error_messages (void)
+{
+  if (!load ("never_retrieved"))
+    return;
+  size_t n;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n);
+  int32_t failed = -1;
+  for (size_t t = 0; t < n; t++)
+    if (*tasks[t].error_message)
+      failed = (int32_t)t;
+  g_assert_cmpint (failed, >=, 0);
+  g_assert_cmpuint (
+      braid_timeline_model_set_filter (model, tasks[failed].error_message),
+      >=, 1);
+  g_assert_true (braid_timeline_model_task_matches (model, failed));
+  g_assert_cmpint (braid_timeline_model_task_lane (model, failed), >=, 0);
+  g_assert_true (braid_timeline_text_matches (tasks[failed].error_message,
+                                              tasks[failed].error_message));
+  g_assert_false (braid_timeline_text_matches (tasks[failed].error_message,
+                                               ""));
+  unload ();
+}
+
 /* The whole run as a range, on either axis, adds up to each task's own
  * totals; a range of zero width is refused. */
 static void
@@ -434,6 +459,8 @@ main (int argc, char **argv)
                    test_output_marks_find_their_lines);
   g_test_add_func ("/viewer/model/filter-matches-output-and-hides-arrows",
                    test_filter_matches_output_and_hides_arrows);
+  g_test_add_func ("/viewer/model/filter-matches-error-messages",
+                   test_filter_matches_error_messages);
   g_test_add_func ("/viewer/model/range-stats-of-the-whole-run",
                    test_range_stats_of_the_whole_run);
   return g_test_run ();
