@@ -7,7 +7,8 @@
  * (after loading, and the peak while loading, per array of the reader
  * model), the time of one frame (1600x900, offscreen cairo) at every
  * zoom level from the whole trace to the deepest zoom on both axes while
- * panning, and the cost of a hit test. For the first size it also loads
+ * panning, the cost of a hit test (of slices and of arrows) and of the
+ * statistics of the whole run as a range. For the first size it also loads
  * the same run left in the batch form of a killed recording, whose file
  * is four times smaller, and reports the memory against that file.
  *
@@ -426,7 +427,26 @@ bench_frames (braid_timeline_model *m)
     }
   printf ("hit test %.2f us each (100000 points, %d on a slice)\n",
           (g_get_monotonic_time () - h0) / 100000.0, hits);
+
+  /* Arrows under the pointer (tooltips ask on every motion), fitted. */
+  gint64 a0 = g_get_monotonic_time ();
+  for (int i = 0; i < 200; i++)
+    braid_timeline_edge_at (m, &v, g_rand_double_range (rand, 0, FRAME_W),
+                            g_rand_double_range (rand, 0, FRAME_H));
+  printf ("bench viewer-arrow-hit-test %.1f us\n",
+          (g_get_monotonic_time () - a0) / 200.0);
   g_rand_free (rand);
+
+  /* Statistics of the whole run as a range (the Range tab). */
+  braid_timeline_range_stats st;
+  gint64 r0 = g_get_monotonic_time ();
+  int rc = braid_timeline_model_range_stats (
+      m, BRAID_TIMELINE_AXIS_TIME, 0,
+      braid_timeline_model_get_extent (m, BRAID_TIMELINE_AXIS_TIME) + 1, &st);
+  printf ("bench viewer-range-stats-whole-run %.1f ms%s\n",
+          (g_get_monotonic_time () - r0) / 1000.0,
+          rc == 0 ? "" : " (failed)");
+  braid_timeline_range_stats_clear (&st);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
 }
