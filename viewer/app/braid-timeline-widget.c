@@ -242,6 +242,17 @@ on_drag_update (GtkGestureDrag *gesture, double dx, double dy,
   view_changed (self);
 }
 
+/* A click drops the dragged range; whoever shows its statistics hears
+ * of it. */
+static void
+clear_range (BraidTimeline *self)
+{
+  if (self->range_from == self->range_to)
+    return;
+  self->range_from = self->range_to = 0;
+  g_signal_emit (self, signals[SIGNAL_RANGE_CHANGED], 0);
+}
+
 /* Selects the end of arrow @edge that is not selected: the woken task at
  * its resumption, or, when the woken task is already selected, the waker
  * at its step. */
@@ -277,7 +288,7 @@ braid_timeline_click_at (BraidTimeline *self, double x, double y)
   int64_t edge = braid_timeline_edge_at (self->model, &self->view, x, y);
   if (edge >= 0)
     {
-      self->range_from = self->range_to = 0;
+      clear_range (self);
       select_arrow_end (self, edge);
       return;
     }
@@ -293,7 +304,7 @@ braid_timeline_click_at (BraidTimeline *self, double x, double y)
       view_changed (self);
       return;
     }
-  self->range_from = self->range_to = 0;
+  clear_range (self);
   set_selection (self, hit.task,
                  hit.area == BRAID_TIMELINE_AREA_LANE ? hit.slice : -1);
 }

@@ -694,5 +694,9 @@ braid__window_show_range (BraidWindow *self)
   char *text = braid__window_range_text (self);
   gtk_label_set_text (GTK_LABEL (self->range_label), text);
   g_free (text);
-  gtk_notebook_set_current_page (GTK_NOTEBOOK (self->side), 4);
+  /* Bring the page forward for a range, not when a click dropped one. */
+  double from, to;
+  braid_timeline_get_range (BRAID_TIMELINE (self->timeline), &from, &to);
+  if (to > from)
+    gtk_notebook_set_current_page (GTK_NOTEBOOK (self->side), 4);
 }
