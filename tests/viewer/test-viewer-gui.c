@@ -386,6 +386,13 @@ test_viewer_range_statistics (void)
       strstr (out, "self-test: range|   semaphore  1.95 s\n"));
   g_assert_nonnull (strstr (out, "self-test: range|   gather     1.1 s\n"));
   g_assert_nonnull (strstr (out, "self-test: range|   output 21\n"));
+  /* Nearest-rank percentiles of whole waits, as braid report --stats
+   * gives them: sleeps of 50..500 ms, semaphore waits of 50..600 ms. */
+  g_assert_nonnull (strstr (out, "self-test: range|   wait sleep        10 "
+                                 "  250 ms   450 ms   500 ms   500 ms\n"));
+  g_assert_nonnull (strstr (out, "self-test: range|   wait semaphore     7 "
+                                 "  250 ms   600 ms   600 ms   600 ms\n"));
+  g_assert_nonnull (strstr (out, "self-test: range|   steps             29 "));
   /* Sorted by waiting (nothing runs for long on the virtual clock):
    * main and the last operation waited 1.1 s. */
   const char *table = strstr (out, "self-test: range| Task ");

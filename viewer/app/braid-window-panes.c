@@ -594,6 +594,23 @@ compare_range_tasks (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* One row of the durations table: count, p50, p90, p99, max. */
+static void
+append_percentiles (GString *s, const char *label, const int64_t *v, size_t n)
+{
+  char p50[32], p90[32], p99[32], mx[32];
+  g_string_append_printf (
+      s, "  %-14s %5zu %8s %8s %8s %8s\n", label, n,
+      braid_timeline_format_duration (braid_timeline_percentile (v, n, 50),
+                                      p50, sizeof p50),
+      braid_timeline_format_duration (braid_timeline_percentile (v, n, 90),
+                                      p90, sizeof p90),
+      braid_timeline_format_duration (braid_timeline_percentile (v, n, 99),
+                                      p99, sizeof p99),
+      braid_timeline_format_duration (braid_timeline_percentile (v, n, 100),
+                                      mx, sizeof mx));
+}
+
 char *
 braid__window_range_text (BraidWindow *self)
 {
@@ -642,6 +659,18 @@ braid__window_range_text (BraidWindow *self)
         g_string_append_printf (
             s, "  %-10s %s\n", braid_trace_wait_reason_name ((uint32_t)r),
             braid_timeline_format_duration (st.reason_ns[r], a, sizeof a));
+      }
+  /* Percentiles of whole steps and waits (nearest rank). */
+  g_string_append (s, "\nDurations        count      p50      p90      "
+                      "p99      max\n");
+  append_percentiles (s, "steps", st.step_ns, st.n_step_ns);
+  for (int r = 0; r < BRAID_TIMELINE_STATS_REASONS; r++)
+    if (st.n_wait_ns[r] > 0)
+      {
+        char label[48];
+        g_snprintf (label, sizeof label, "wait %s",
+                    braid_trace_wait_reason_name ((uint32_t)r));
+        append_percentiles (s, label, st.wait_ns[r], st.n_wait_ns[r]);
       }
   g_string_append (s, "\nMarks\n ");
   bool any_mark = false;

@@ -2,8 +2,10 @@
  * range selection.
  *
  * Owns braid_timeline_model_range_stats(): per task the time running,
- * ready and waiting inside [from, to), waiting time per reason, and the
- * counts of steps, marks, arrows and output lines in the range. It works
+ * ready and waiting inside [from, to), waiting time per reason, the
+ * counts of steps, marks, arrows and output lines in the range, and the
+ * sorted durations of its steps and of the waits that ended in it, for
+ * percentiles. It works
  * in time: a range on the step axis is converted to the time from its
  * first step's start to its last step's end, so both axes answer in
  * seconds. A task's slices are found by binary search, then only the
@@ -35,6 +37,43 @@ first_at_or_after (const void *base, size_t n, size_t size, size_t offset,
         hi = mid;
     }
   return lo;
+}
+
+/* Appends @v to the array *@a of *@n values (capacity *@cap). */
+static int
+push (int64_t **a, size_t *n, size_t *cap, int64_t v)
+{
+  if (*n == *cap)
+    {
+      size_t c = *cap ? *cap * 2 : 16;
+      int64_t *grown = realloc (*a, c * sizeof *grown);
+      if (!grown)
+        return -1;
+      *a = grown;
+      *cap = c;
+    }
+  (*a)[(*n)++] = v;
+  return 0;
+}
+
+static int
+compare_i64 (const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+int64_t
+braid_timeline_percentile (const int64_t *v, size_t n, int p)
+{
+  if (n == 0)
+    return 0;
+  if (p < 1)
+    p = 1;
+  if (p > 100)
+    p = 100;
+  size_t rank = (size_t)(((unsigned long long)n * (unsigned)p + 99) / 100);
+  return v[rank > 0 ? rank - 1 : 0];
 }
 
 int
@@ -90,7 +129,9 @@ braid_timeline_model_range_stats (const braid_timeline_model *m,
       return -1;
     }
   int64_t a = out->from_ns, b = out->to_ns;
-  for (size_t t = 0; t < nt; t++)
+  size_t step_cap = 0, wait_cap[BRAID_TIMELINE_STATS_REASONS] = { 0 };
+  int rc = 0;
+  for (size_t t = 0; t < nt && rc == 0; t++)
     {
       size_t first, n;
       braid__timeline_task_slices (m, (int32_t)t, &first, &n);
@@ -110,6 +151,20 @@ braid_timeline_model_range_stats (const braid_timeline_model *m,
           int64_t e = braid__timeline_end_ns (m, (int32_t)t, end, i);
           int64_t lo = s > a ? s : a, hi = e < b ? e : b;
           alive = true;
+          /* Whole durations: a step that began in the range, a wait that
+           * ended in it. */
+          braid_trace_state state = braid__timeline_state (m, i);
+          if (state == BRAID_STATE_RUNNING && s >= a && (s < b || a == b))
+            rc |= push (&out->step_ns, &out->n_step_ns, &step_cap, e - s);
+          else if (state == BRAID_STATE_WAITING && e >= a
+                   && (e < b || a == b))
+            {
+              uint32_t r = braid__timeline_reason (m, i);
+              if (r >= BRAID_TIMELINE_STATS_REASONS)
+                r = BRAID_TIMELINE_STATS_REASONS - 1;
+              rc |= push (&out->wait_ns[r], &out->n_wait_ns[r], &wait_cap[r],
+                          e - s);
+            }
           if (hi <= lo)
             continue;
           int64_t d = hi - lo;
@@ -137,6 +192,15 @@ braid_timeline_model_range_stats (const braid_timeline_model *m,
         }
       out->n_alive += alive;
     }
+  if (rc != 0)
+    {
+      braid_timeline_range_stats_clear (out);
+      return -1;
+    }
+  qsort (out->step_ns, out->n_step_ns, sizeof *out->step_ns, compare_i64);
+  for (int r = 0; r < BRAID_TIMELINE_STATS_REASONS; r++)
+    qsort (out->wait_ns[r], out->n_wait_ns[r], sizeof *out->wait_ns[r],
+           compare_i64);
   /* Points in time: marks, arrows and output lines are sorted by time. */
   size_t lo = first_at_or_after (m->marks, m->n_marks, sizeof *m->marks,
                                  offsetof (braid_trace_mark, time_ns), a);
@@ -165,5 +229,8 @@ braid_timeline_range_stats_clear (braid_timeline_range_stats *stats)
   free (stats->running_ns);
   free (stats->ready_ns);
   free (stats->waiting_ns);
+  free (stats->step_ns);
+  for (int r = 0; r < BRAID_TIMELINE_STATS_REASONS; r++)
+    free (stats->wait_ns[r]);
   memset (stats, 0, sizeof *stats);
 }

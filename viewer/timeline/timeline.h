@@ -295,14 +295,26 @@ typedef struct braid_timeline_range_stats
   int64_t reason_ns[BRAID_TIMELINE_STATS_REASONS]; /* waiting, by reason */
   uint64_t n_marks_by_kind[8];                     /* braid_trace_mark_kind */
   uint64_t n_edges, n_outputs;
+  /* Whole durations, sorted ascending, of the steps that began in the
+   * range and of the waits (by reason) that ended in it: for
+   * percentiles (braid_timeline_percentile). */
+  int64_t *step_ns;
+  size_t n_step_ns;
+  int64_t *wait_ns[BRAID_TIMELINE_STATS_REASONS];
+  size_t n_wait_ns[BRAID_TIMELINE_STATS_REASONS];
 } braid_timeline_range_stats;
+
+/* The nearest-rank percentile @p (1..100) of the @n sorted values @v: the
+ * smallest that at least @p% of them do not exceed. 0 when @n is 0. */
+int64_t braid_timeline_percentile (const int64_t *v, size_t n, int p);
 
 /* braid_timeline_model_range_stats:
  * Fills @out with what happened in [@from, @to) on @axis (a step range is
  * taken as the time from the first step's start to the last's end):
  * each task's time running, ready and waiting within it, waiting time per
  * reason, the steps that began in it and the marks, arrows and output
- * lines in it. Costs a binary search per task plus the slices in the
+ * lines in it, and the durations of its steps and of the waits that ended
+ * in it. Costs a binary search per task plus the slices in the
  * range. Returns 0, or -1 for an empty range (@to <= @from) or when out
  * of memory; free with braid_timeline_range_stats_clear(). */
 int braid_timeline_model_range_stats (const braid_timeline_model *model,
