@@ -840,6 +840,9 @@ braid_timeline_init (BraidTimeline *self)
 
   GtkEventController *motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  /* Entering gives a position too: a scroll right after entering zooms
+   * around it. */
+  g_signal_connect (motion, "enter", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (w, motion);
 
