@@ -342,7 +342,9 @@ int64_t
 braid_timeline_edge_at (const braid_timeline_model *m,
                         const braid_timeline_view *v, double x, double y)
 {
-  if (!v->show_edges || m->n_edges == 0 || y < v->ruler_height)
+  /* The labels are drawn over the arrows: a click there is the label's. */
+  if (!v->show_edges || m->n_edges == 0 || y < v->ruler_height
+      || x < lane_area_left (v))
     return -1;
   double v0 = braid_timeline_view_value_at (v, lane_area_left (v));
   double v1 = braid_timeline_view_value_at (v, v->width);
