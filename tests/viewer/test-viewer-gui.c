@@ -341,6 +341,8 @@ test_viewer_navigates_arrows_and_search (void)
   g_assert_nonnull (strstr (out, "self-test: clicking it again selects "
                                  "fetch_url"));
   g_assert_nonnull (strstr (out, "self-test: a loop wake: "));
+  g_assert_nonnull (
+      strstr (out, "self-test: hovering the arrow highlights it: yes\n"));
   g_assert_nonnull (strstr (out, "self-test: output dot tooltip: "));
   g_assert_nonnull (strstr (out, "|Content from https://"));
   g_assert_nonnull (strstr (out, "self-test: search 'Content from "));

@@ -369,6 +369,12 @@ static void
 on_motion (GtkEventControllerMotion *ctl, double x, double y,
            BraidTimeline *self)
 {
+  braid_timeline_hover_at (self, x, y);
+}
+
+void
+braid_timeline_hover_at (BraidTimeline *self, double x, double y)
+{
   self->pointer_x = x;
   self->pointer_y = y;
   if (!self->model)
@@ -378,9 +384,11 @@ on_motion (GtkEventControllerMotion *ctl, double x, double y,
   int32_t task
       = lane >= 0 ? braid_timeline_model_lane_task (self->model, (size_t)lane)
                   : -1;
-  if (task != self->view.hover_task)
+  int64_t edge = braid_timeline_edge_at (self->model, &self->view, x, y);
+  if (task != self->view.hover_task || edge != self->view.hover_edge)
     {
       self->view.hover_task = task;
+      self->view.hover_edge = edge;
       gtk_widget_queue_draw (GTK_WIDGET (self));
     }
 }
@@ -390,6 +398,7 @@ on_leave (GtkEventControllerMotion *ctl, BraidTimeline *self)
 {
   self->pointer_x = self->pointer_y = -1;
   self->view.hover_task = -1;
+  self->view.hover_edge = -1;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -553,6 +562,7 @@ braid_timeline_set_model (BraidTimeline *self, braid_timeline_model *model)
   self->view.selected_task = -1;
   self->view.selected_slice = -1;
   self->view.hover_task = -1;
+  self->view.hover_edge = -1;
   self->range_from = self->range_to = 0;
   view_changed (self);
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
@@ -813,6 +823,7 @@ braid_timeline_init (BraidTimeline *self)
   self->view.selected_task = -1;
   self->view.selected_slice = -1;
   self->view.hover_task = -1;
+  self->view.hover_edge = -1;
   self->view.show_edges = true;
   self->pointer_x = self->pointer_y = -1;
   self->vadjustment = g_object_ref_sink (gtk_adjustment_new (0, 0, 1, 1, 1, 1));

@@ -55,6 +55,9 @@ void braid_timeline_zoom_at_pointer (BraidTimeline *self, double factor);
 /* Sets where the pointer is, as the motion controller would (for the
  * self-test). */
 void braid_timeline_set_pointer (BraidTimeline *self, double x, double y);
+/* The pointer moved to (@x, @y): tracks it, and highlights the lane and
+ * the arrow under it (view.hover_task, view.hover_edge). */
+void braid_timeline_hover_at (BraidTimeline *self, double x, double y);
 /* A click at (@x, @y): on an arrow, selects its other end (the woken task
  * at its resumption, or the waker when the woken task is selected); else
  * the task or slice there, or collapses a label's lane. */

@@ -326,6 +326,10 @@ check_arrows (BraidWindow *self)
   braid_timeline_click_at (tl, mx, my);
   printf ("self-test: clicking it again selects %s\n",
           task_name (self, braid_timeline_get_selected_task (tl)));
+  /* Hovering it highlights it (and it stays so for the snapshot). */
+  braid_timeline_hover_at (tl, mx, my);
+  printf ("self-test: hovering the arrow highlights it: %s\n",
+          v->hover_edge == pick ? "yes" : "no");
 
   /* A wake by the loop, described in the details pane. */
   for (size_t i = 0; i < n_edges; i++)

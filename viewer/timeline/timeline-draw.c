@@ -1083,6 +1083,24 @@ draw_edges (frame *f, int64_t first_lane, int64_t last_lane)
       batch_add (b, x0, y0, x1, y1, !end_clipped);
     }
   cairo_set_line_width (f->cr, 1.2);
+  /* The arrow under the pointer, thicker, under the others' heads. */
+  double hx0, hy0, hx1, hy1;
+  bool clipped;
+  if (v->hover_edge >= 0
+      && braid_timeline_edge_points (m, v, v->hover_edge, &hx0, &hy0, &hx1,
+                                     &hy1)
+      && clip_segment (&hx0, &hy0, &hx1, &hy1, -20, v->width + 20, -20,
+                       v->height + 20, &clipped))
+    {
+      const braid_trace_edge *e = &m->edges[v->hover_edge];
+      braid_timeline_rgb c = braid_timeline_edge_color (e->kind, e->from < 0);
+      cairo_set_source_rgba (f->cr, c.r, c.g, c.b, 0.45);
+      cairo_set_line_width (f->cr, 5);
+      cairo_move_to (f->cr, hx0, hy0);
+      cairo_line_to (f->cr, hx1, hy1);
+      cairo_stroke (f->cr);
+      cairo_set_line_width (f->cr, 1.2);
+    }
   for (int k = 0; k < N_ARROW_BATCHES; k++)
     {
       batch_draw (f->cr, &batches[k],

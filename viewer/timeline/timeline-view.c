@@ -51,6 +51,7 @@ braid_timeline_view_init (braid_timeline_view *v, const braid_timeline_model *m,
   v->selected_task = -1;
   v->selected_slice = -1;
   v->hover_task = -1;
+  v->hover_edge = -1;
   v->show_edges = true;
   v->show_labels = true;
   v->device_scale = 1;

@@ -166,6 +166,8 @@ typedef struct braid_timeline_view
   int32_t selected_task;   /* -1 for none */
   int64_t selected_slice;  /* -1 for none */
   int32_t hover_task;      /* -1 for none */
+  int64_t hover_edge;      /* the arrow under the pointer, drawn thicker;
+                              -1 for none */
   bool show_edges;
   bool show_labels;
   /* Device pixels per unit of the target (a widget's scale factor), 1 by
