@@ -341,6 +341,10 @@ test_viewer_navigates_arrows_and_search (void)
   g_assert_nonnull (strstr (out, "self-test: clicking it again selects "
                                  "fetch_url"));
   g_assert_nonnull (strstr (out, "self-test: a loop wake: "));
+  /* Task-1's events: woken from its gather by the last child, and from
+   * its last sleep by its timer. */
+  g_assert_nonnull (strstr (out, " after gather (gather) ← fetch_url1\n"));
+  g_assert_nonnull (strstr (out, " after sleep ← its timer\n"));
   g_assert_nonnull (
       strstr (out, "self-test: hovering the arrow highlights it: yes\n"));
   g_assert_nonnull (strstr (out, "self-test: output dot tooltip: "));

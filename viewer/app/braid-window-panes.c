@@ -467,6 +467,17 @@ braid__window_show_details (BraidWindow *self)
       = braid_timeline_model_task_marks (self->model, index, &n_marks);
   const braid_trace_mark *marks
       = braid_trace_get_marks (self->trace, &n_all_marks);
+  /* The arrows into this task that can end a wait, in time order (one
+   * pass over the arrows), to say who woke each ready slice. */
+  size_t n_edges;
+  const braid_trace_edge *edges = braid_trace_get_edges (self->trace, &n_edges);
+  GArray *wakes = g_array_new (FALSE, FALSE, sizeof (size_t));
+  for (size_t k = 0; k < n_edges; k++)
+    if (edges[k].to == index && edges[k].kind != BRAID_EDGE_SPAWN)
+      g_array_append_val (wakes, k);
+  size_t next_wake = 0;
+  int64_t wait_start = INT64_MIN;
+  uint32_t wait_reason = 0;
   size_t i = 0, j = 0, lines = 0;
   while ((i < count || j < n_marks) && lines < MAX_DETAIL_EVENTS)
     {
@@ -486,6 +497,34 @@ braid__window_show_details (BraidWindow *self)
       else
         {
           describe_slice (ev, self->trace, &cur);
+          /* The last arrow into it since its wait began, up to now. */
+          const braid_trace_edge *woke = NULL;
+          while (next_wake < wakes->len)
+            {
+              const braid_trace_edge *e
+                  = &edges[g_array_index (wakes, size_t, next_wake)];
+              if (e->time_ns > cur.start_ns
+                  || (e->time_ns == cur.start_ns && e->step > cur.start_step))
+                break;
+              if (e->time_ns >= wait_start)
+                woke = e;
+              next_wake++;
+            }
+          if (cur.state == BRAID_STATE_READY && woke)
+            {
+              const braid_trace_task *w = task_at (self, woke->from);
+              g_string_append_printf (
+                  ev, " ← %s",
+                  w ? (*w->name ? w->name : "(unnamed)")
+                    : wait_reason == BRAID_WAIT_SLEEP ? "its timer"
+                    : wait_reason == BRAID_WAIT_IO    ? "its I/O"
+                                                      : "the loop");
+            }
+          if (cur.state == BRAID_STATE_WAITING)
+            {
+              wait_start = cur.start_ns;
+              wait_reason = cur.wait_reason;
+            }
           g_string_append_c (ev, '\n');
           if (++i < count)
             braid_timeline_model_get_slice (self->model,
@@ -493,6 +532,7 @@ braid__window_show_details (BraidWindow *self)
         }
       lines++;
     }
+  g_array_free (wakes, TRUE);
   if (i < count || j < n_marks)
     g_string_append_printf (ev, "… and %zu more\n",
                             (count - i) + (n_marks - j));

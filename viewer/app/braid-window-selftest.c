@@ -323,6 +323,13 @@ check_arrows (BraidWindow *self)
   char *waker = braid__window_describe_waker (self, first, slice);
   printf ("self-test: details say %s\n", waker ? waker : "(nothing)");
   g_free (waker);
+  /* Its events list names the waker of each ready slice. */
+  char **events = g_strsplit (
+      gtk_label_get_text (GTK_LABEL (self->events_label)), "\n", -1);
+  for (int i = 0; events[i]; i++)
+    if (strstr (events[i], "←"))
+      printf ("self-test: event %s\n", events[i]);
+  g_strfreev (events);
   braid_timeline_click_at (tl, mx, my);
   printf ("self-test: clicking it again selects %s\n",
           task_name (self, braid_timeline_get_selected_task (tl)));
