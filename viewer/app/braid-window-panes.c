@@ -338,6 +338,15 @@ describe_slice (GString *s, const braid_trace *trace,
     g_string_append_printf (s, " (%s)", obj->name);
 }
 
+/* What of the loop woke a task that waited for @reason. */
+static const char *
+loop_waker (uint32_t reason)
+{
+  return reason == BRAID_WAIT_SLEEP ? "its timer"
+         : reason == BRAID_WAIT_IO  ? "its I/O"
+                                    : "the loop";
+}
+
 char *
 braid__window_describe_waker (BraidWindow *self, int32_t task, int64_t slice)
 {
@@ -373,9 +382,7 @@ braid__window_describe_waker (BraidWindow *self, int32_t task, int64_t slice)
             reason = wait.wait_reason;
             break;
           }
-      g_string_append (s, reason == BRAID_WAIT_SLEEP ? "its timer"
-                          : reason == BRAID_WAIT_IO  ? "its I/O"
-                                                     : "the loop");
+      g_string_append (s, loop_waker (reason));
     }
   if (obj && *obj->name)
     g_string_append_printf (s, " through %s", obj->name);
@@ -516,9 +523,7 @@ braid__window_show_details (BraidWindow *self)
               g_string_append_printf (
                   ev, " ← %s",
                   w ? (*w->name ? w->name : "(unnamed)")
-                    : wait_reason == BRAID_WAIT_SLEEP ? "its timer"
-                    : wait_reason == BRAID_WAIT_IO    ? "its I/O"
-                                                      : "the loop");
+                    : loop_waker (wait_reason));
             }
           if (cur.state == BRAID_STATE_WAITING)
             {
