@@ -65,13 +65,14 @@ typedef struct
   braid_timeline_view v;
 } rendered;
 
-/* Records the sample @name, renders it on @axis into @png_name and opens
- * it. Returns false (the test is skipped) when the sample is not built. */
+/* Renders the trace @db (taken: freed by rendered_close) on @axis into
+ * @png_name and opens it. Returns false (the test is skipped) when there
+ * is no trace (its program is not built). */
 static bool
-rendered_open (rendered *r, const char *name, braid_timeline_axis axis,
-               const char *png_name)
+rendered_open_trace (rendered *r, char *db, braid_timeline_axis axis,
+                     const char *png_name)
 {
-  r->db = vt_record_sample (name, NULL);
+  r->db = db;
   if (!r->db)
     return false;
   r->png = render (r->db, axis == BRAID_TIMELINE_AXIS_STEPS ? "steps" : "time",
@@ -80,6 +81,15 @@ rendered_open (rendered *r, const char *name, braid_timeline_axis axis,
   r->m = braid_timeline_model_new (r->trace);
   view_like_render (r->m, axis, &r->v);
   return true;
+}
+
+/* Records the sample @name, then as rendered_open_trace. */
+static bool
+rendered_open (rendered *r, const char *name, braid_timeline_axis axis,
+               const char *png_name)
+{
+  return rendered_open_trace (r, vt_record_sample (name, NULL), axis,
+                              png_name);
 }
 
 static void
@@ -245,28 +255,28 @@ region_has (cairo_surface_t *png, int x0, int x1, int y0, int y1,
   return FALSE;
 }
 
+/* The one never-retrieved mark of never_retrieved's trace @r is drawn
+ * in its task's lane, at its time, and in no other lane. */
 static void
-test_never_retrieved_sample_shows_its_mark (void)
+check_never_retrieved_mark (rendered *r)
 {
-  rendered r;
-  if (!rendered_open (&r, "never_retrieved", BRAID_TIMELINE_AXIS_TIME,
-                      "never.png"))
-    return;
-  cairo_surface_t *png = r.png;
-  braid_trace *trace = r.trace;
-  braid_timeline_model *m = r.m;
-  braid_timeline_view v = r.v;
+  cairo_surface_t *png = r->png;
+  braid_trace *trace = r->trace;
+  braid_timeline_model *m = r->m;
+  braid_timeline_view v = r->v;
   guint32 magenta
       = vt_rgb_hex (braid_timeline_mark_color (BRAID_MARK_NEVER_RETRIEVED));
 
   size_t n_marks, n_tasks;
   const braid_trace_mark *marks = braid_trace_get_marks (trace, &n_marks);
-  braid_trace_get_tasks (trace, &n_tasks);
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
   int found = 0;
   for (size_t i = 0; i < n_marks; i++)
     {
       if (marks[i].kind != BRAID_MARK_NEVER_RETRIEVED)
         continue;
+      /* The task whose error nobody read (both programs name it). */
+      g_assert_cmpstr (tasks[marks[i].task].name, ==, "forgotten");
       int64_t lane = braid_timeline_model_task_lane (m, marks[i].task);
       int y = (int)braid_timeline_view_lane_y (&v, lane);
       int x = (int)braid_timeline_view_x_for (&v, (double)marks[i].time_ns);
@@ -285,6 +295,30 @@ test_never_retrieved_sample_shows_its_mark (void)
     }
   g_assert_cmpint (found, ==, 1);
 
+}
+
+static void
+test_never_retrieved_sample_shows_its_mark (void)
+{
+  rendered r;
+  if (!rendered_open (&r, "never_retrieved", BRAID_TIMELINE_AXIS_TIME,
+                      "never.png"))
+    return;
+  check_never_retrieved_mark (&r);
+  rendered_close (&r);
+}
+
+/* The same on the trace of the asyncio twin, recorded by the Python
+ * module: the mark asyncio's "Task exception was never retrieved" left is
+ * in the lane of the task it names. */
+static void
+test_never_retrieved_python_twin_shows_its_mark (void)
+{
+  rendered r;
+  if (!rendered_open_trace (&r, vt_record_twin ("never_retrieved"),
+                            BRAID_TIMELINE_AXIS_TIME, "never-python.png"))
+    return;
+  check_never_retrieved_mark (&r);
   rendered_close (&r);
 }
 
@@ -430,6 +464,9 @@ main (int argc, char **argv)
       test_print_numbers_steps_alternate_in_blocks_of_five);
   g_test_add_func ("/viewer/render/never-retrieved-sample-shows-its-mark",
                    test_never_retrieved_sample_shows_its_mark);
+  g_test_add_func ("/viewer/render/never-retrieved-python-twin-shows-its-"
+                   "mark",
+                   test_never_retrieved_python_twin_shows_its_mark);
   g_test_add_func (
       "/viewer/render/sleeping-lane-has-sleep-colour-on-the-time-axis",
       test_sleeping_lane_has_sleep_colour_on_the_time_axis);

@@ -53,6 +53,39 @@ vt_program (const char *var)
   return p;
 }
 
+/* Runs @argv (NULL-terminated) with BRAID_TRACE naming a new trace
+ * @db_name in the scratch directory, BRAID_CLOCK=virtual and, when not
+ * NULL, PYTHONPATH=@pythonpath; fails the test unless it exits 0.
+ * Returns the trace's path (g_free). */
+static char *
+record_run (const char *const *argv, const char *db_name,
+            const char *pythonpath)
+{
+  char *db = g_strdup_printf ("%s/%s", vt_tmpdir (), db_name);
+  g_unlink (db);
+  char **env = g_get_environ ();
+  env = g_environ_setenv (env, "BRAID_TRACE", db, TRUE);
+  env = g_environ_setenv (env, "BRAID_CLOCK", "virtual", TRUE);
+  if (pythonpath)
+    env = g_environ_setenv (env, "PYTHONPATH", pythonpath, TRUE);
+  int status = -1;
+  GError *error = NULL;
+  gboolean ok
+      = g_spawn_sync (NULL, (char **)argv, env,
+                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                      NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  /* Every sample and twin exits 0 (tests/samples checks it too): a trace
+   * left by a program that failed or crashed is not the one the test
+   * expects. */
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_strfreev (env);
+  return db;
+}
+
 char *
 vt_record_sample (const char *name, const char *const *args)
 {
@@ -61,31 +94,32 @@ vt_record_sample (const char *name, const char *const *args)
   g_free (var);
   if (!exe)
     return NULL;
-  char *db = g_strdup_printf ("%s/%s.db", vt_tmpdir (), name);
-  g_unlink (db);
   GPtrArray *argv = g_ptr_array_new ();
   g_ptr_array_add (argv, (char *)exe);
   for (int i = 0; args && args[i]; i++)
     g_ptr_array_add (argv, (char *)args[i]);
   g_ptr_array_add (argv, NULL);
-  char **env = g_get_environ ();
-  env = g_environ_setenv (env, "BRAID_TRACE", db, TRUE);
-  env = g_environ_setenv (env, "BRAID_CLOCK", "virtual", TRUE);
-  int status = -1;
-  GError *error = NULL;
-  gboolean ok
-      = g_spawn_sync (NULL, (char **)argv->pdata, env,
-                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                      NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (ok);
-  /* Every sample exits 0 (tests/samples checks it too): a trace left by
-   * a sample that failed or crashed is not the one the test expects. */
-  g_spawn_check_wait_status (status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
-  g_strfreev (env);
+  char *db_name = g_strdup_printf ("%s.db", name);
+  char *db = record_run ((const char *const *)argv->pdata, db_name, NULL);
+  g_free (db_name);
   g_ptr_array_free (argv, TRUE);
+  return db;
+}
+
+char *
+vt_record_twin (const char *name)
+{
+  char *var = g_strdup_printf ("BRAID_TWIN_%s", name);
+  const char *twin = vt_program (var);
+  g_free (var);
+  const char *python = twin ? vt_program ("BRAID_PYTHON") : NULL;
+  const char *pythonpath = python ? vt_program ("BRAID_PYTHONPATH") : NULL;
+  if (!pythonpath)
+    return NULL;
+  const char *argv[] = { python, "-m", "braid", twin, NULL };
+  char *db_name = g_strdup_printf ("%s-python.braid", name);
+  char *db = record_run (argv, db_name, pythonpath);
+  g_free (db_name);
   return db;
 }
 

@@ -17,6 +17,12 @@ const char *vt_program (const char *var);
  * temporary directory. Fails the test if the sample fails. */
 char *vt_record_sample (const char *name, const char *const *args);
 
+/* The same for the asyncio twin of sample @name (BRAID_TWIN_<name>), run
+ * as `python3 -m braid TWIN.py` with the build's Python module
+ * (BRAID_PYTHON, BRAID_PYTHONPATH). Skips the test when the module is not
+ * built. */
+char *vt_record_twin (const char *name);
+
 /* Runs braid-render with @argv (NULL-terminated, without the program) and
  * returns its exit status; stores its stderr in @err_out if not NULL. */
 int vt_render (const char *const *argv, char **err_out);
