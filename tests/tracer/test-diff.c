@@ -46,19 +46,13 @@ trace_diff_program (const char *arg)
 static int
 diff (const char *const *args, char **out, char **err)
 {
-  const char *braid = g_getenv ("BRAID_EXE");
-  g_assert_nonnull (braid);
   GPtrArray *argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (char *)braid);
   g_ptr_array_add (argv, "diff");
   for (const char *const *a = args; *a; a++)
     g_ptr_array_add (argv, (char *)*a);
   g_ptr_array_add (argv, NULL);
   char *o = NULL, *e = NULL;
-  int status = 0;
-  g_assert_true (g_spawn_sync (NULL, (char **)argv->pdata, NULL,
-                               G_SPAWN_DEFAULT, NULL, NULL, &o, &e, &status,
-                               NULL));
+  int status = spawn_braid ((const char *const *)argv->pdata, &o, &e);
   g_ptr_array_free (argv, TRUE);
   g_test_message ("braid diff: %s%s", o, e);
   if (out)
@@ -69,7 +63,7 @@ diff (const char *const *args, char **out, char **err)
     *err = e;
   else
     g_free (e);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+  return status;
 }
 
 /* The line of @text that starts with @prefix (g_free), or NULL. */
