@@ -11,8 +11,11 @@ Traces samples with `braid run` on the virtual clock, then checks:
   creator, slices that begin and end in pairs, properly nested on each
   track in the order Perfetto reads them (time, then file order), the
   same number of slices per task as the JSON, interned names sent before
-  use, and every flow leaving one slice and entering a later one, between
-  the same tracks as the JSON's flow events.
+  use, every flow leaving one slice and entering a later one, between
+  the same tracks as the JSON's flow events, instants with the JSON's
+  names and output text, and as many tasks, slices, flows and instants
+  as the reader's model (libbraid-trace through ctypes) has tasks,
+  slices, edges and marks.
 - A killed recording exports, with a note on stderr that it is
   incomplete; an unwritable output path is one line on stderr and exit 2.
 
@@ -21,6 +24,7 @@ tests/tracer/meson.build sets them), BRAID_TRACE_MODULE. Argument: the
 path of perfetto-subset.proto; then optional sample names to check with
 protobuf (default: a few), every sample being checked with JSON.
 """
+import ctypes
 import json
 import os
 import signal
@@ -32,7 +36,8 @@ import time
 BRAID = os.environ["BRAID_EXE"]
 PROTO = sys.argv[1]
 PROTO_SAMPLES = sys.argv[2:] or ["semaphore_bounded", "might_fail",
-                                 "event_workers", "never_retrieved"]
+                                 "event_workers", "never_retrieved",
+                                 "print_numbers"]
 failures = []
 
 
@@ -49,6 +54,35 @@ def samples():
             args = os.environ.get("SAMPLE_ARGS_" + name.upper(), "")
             out[name] = [value] + args.split()
     return dict(sorted(out.items()))
+
+
+def model_counts(path):
+    """The numbers of tasks, slices, edges and marks of the trace at @path
+    as the reader loads it (libbraid-trace through ctypes), or None when
+    the library cannot be loaded here (a sanitizer build)."""
+    try:
+        lib = ctypes.CDLL(os.environ["BRAID_TRACE_MODULE"])
+    except OSError as e:
+        print("note: reader model not checked: %s" % e)
+        return None
+    lib.braid_trace_open.argtypes = [ctypes.c_char_p, ctypes.c_void_p,
+                                     ctypes.POINTER(ctypes.c_void_p),
+                                     ctypes.POINTER(ctypes.c_void_p)]
+    lib.braid_trace_close.argtypes = [ctypes.c_void_p]
+    trace = ctypes.c_void_p()
+    if lib.braid_trace_open(path.encode(), None, ctypes.byref(trace),
+                            None) != 0:
+        raise RuntimeError("the reader cannot open " + path)
+    counts = {}
+    n = ctypes.c_size_t()
+    for what in ("tasks", "slices", "edges", "marks"):
+        get = getattr(lib, "braid_trace_get_" + what)
+        get.restype = ctypes.c_void_p
+        get.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)]
+        get(trace, ctypes.byref(n))
+        counts[what] = n.value
+    lib.braid_trace_close(trace)
+    return counts
 
 
 def braid(*args, check=True):
@@ -164,7 +198,7 @@ def one(msg, key, default=None):
     return msg.get(key, [default])[0]
 
 
-def check_perfetto(name, path, doc):
+def check_perfetto(name, path, doc, model):
     r = subprocess.run(["protoc", "-I", os.path.dirname(PROTO),
                         "--decode=braidtest.Trace",
                         os.path.basename(PROTO)],
@@ -209,7 +243,7 @@ def check_perfetto(name, path, doc):
     proc = one(process, "process")
     if one(proc, "pid") != json_pid:
         fail("%s: pid %s, JSON says %s" % (name, one(proc, "pid"), json_pid))
-    if name not in one(proc, "process_name", ""):
+    if name.split(" ")[0] not in one(proc, "process_name", ""):
         fail("%s: process named %r" % (name, one(proc, "process_name")))
     puuid = one(process, "uuid")
     task_tracks = {u: t for u, t in tracks.items()
@@ -269,6 +303,27 @@ def check_perfetto(name, path, doc):
                     name, track))
             else:
                 stacks[track].pop()
+    # Instants: the JSON's marks, on the same tracks, with the same output
+    # text (the annotation named "text" through the interned names).
+    arg_names = {}
+    for p in packets:
+        inter = one(p, "interned_data")
+        for an in (inter or {}).get("debug_annotation_names", []):
+            arg_names[one(an, "iid")] = one(an, "name")
+    pb_marks = []
+    for ts, i, te in evs:
+        if one(te, "type") != "TYPE_INSTANT":
+            continue
+        args = {arg_names.get(one(a, "name_iid")):
+                one(a, "string_value", one(a, "int_value"))
+                for a in te.get("debug_annotations", [])}
+        pb_marks.append((one(te, "track_uuid") - puuid - 1,
+                         interned.get(one(te, "name_iid")), args.get("text")))
+    json_marks = [(e["tid"] if e["tid"] >= 0 else 0, e["name"],
+                   e["args"].get("text")) for e in events if e["ph"] == "i"]
+    if sorted(pb_marks, key=repr) != sorted(json_marks, key=repr):
+        fail("%s: instants differ from the JSON's marks: %d vs %d" % (
+            name, len(pb_marks), len(json_marks)))
     for track, st in stacks.items():
         if st:
             fail("%s: %d slices left open on track %s" % (name, len(st),
@@ -297,9 +352,16 @@ def check_perfetto(name, path, doc):
             fail("%s: flow %s goes %s->%s, JSON %s" % (
                 name, f, track - puuid - 1, to_track - puuid - 1,
                 json_flows[f]))
-    print("ok %s: %d tracks, %d slices, %d flows, %d names" % (
+    if model is not None:
+        got = {"tasks": len(task_tracks),
+               "slices": sum(n for t, n in n_begin.items()
+                             if t - puuid - 1 >= 1),
+               "edges": len(flow_out), "marks": len(pb_marks)}
+        if got != model:
+            fail("%s: export %s, reader model %s" % (name, got, model))
+    print("ok %s: %d tracks, %d slices, %d flows, %d instants, %d names" % (
         name, len(task_tracks), sum(n_begin.values()), len(flow_out),
-        len(interned)))
+        len(pb_marks), len(interned)))
 
 
 def main():
@@ -320,7 +382,8 @@ def main():
             pb = os.path.join(tmp, "%s.%s.pftrace" % (name, axis))
             braid("export", "--format", "perfetto", "--axis", axis, "-o", pb,
                   trace)
-            check_perfetto(name, pb, doc)
+            check_perfetto("%s (%s)" % (name, axis), pb, doc,
+                           model_counts(trace))
         print("ok %s: JSON flows inside slices" % name)
 
     # A killed recording.

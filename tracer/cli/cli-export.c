@@ -64,16 +64,6 @@ ts (FILE *out, const char *key, int64_t ns)
            (unsigned long long) (mag % 1000));
 }
 
-/* The pid of the trace's process: as recorded, or for traces that do not
- * record it one derived from the start time, the same at every export. */
-static long long
-trace_pid (const braid_trace_meta *m)
-{
-  if (m->pid > 0)
-    return (long long) m->pid;
-  return 1000000 + (long long) ((uint64_t) m->start_unix_ns % 3000000);
-}
-
 /* The span of a flow's end @end on the axis, and its track (tid). */
 static void
 end_span (const braid_trace *trace, export_end end, export_axis axis,
@@ -110,7 +100,7 @@ write_chrome (FILE *out, const braid_trace *trace, export_axis axis)
   const braid_trace_iteration *iters
     = braid_trace_get_iterations (trace, &n_iter);
   const braid_trace_meta *m = braid_trace_get_meta (trace);
-  long long pid = trace_pid (m);
+  long long pid = braid__export_pid (m);
 
   fprintf (out, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"program\":");
   braid__json_string (out, m->program);

@@ -17,6 +17,14 @@ static const char *const edge_names[] = {
   "spawn", "wake", "gather", "error", "cancel",
 };
 
+int32_t
+braid__export_pid (const braid_trace_meta *m)
+{
+  if (m->pid > 0 && m->pid <= INT32_MAX)
+    return (int32_t) m->pid;
+  return 1000000 + (int32_t) ((uint64_t) m->start_unix_ns % 3000000);
+}
+
 const char *
 braid__export_mark_name (braid_trace_mark_kind kind)
 {

@@ -81,11 +81,12 @@ enum
   EVENT_FLOW_IDS = 47,
   EVENT_TERMINATING_FLOW_IDS = 48,
 
+  ANNOTATION_NAME_IID = 1,
   ANNOTATION_INT = 4,
   ANNOTATION_STRING = 6,
-  ANNOTATION_NAME = 10,
 
   INTERNED_EVENT_NAMES = 2,
+  INTERNED_ANNOTATION_NAMES = 3,
   INTERNED_IID = 1,
   INTERNED_NAME = 2,
 };
@@ -122,6 +123,31 @@ enum
   IID_OBJECT_WAITS = 64,
 };
 #define N_REASONS (BRAID_WAIT_REASON_COUNT + 1)
+
+/* Interned debug annotation names. */
+enum
+{
+  ARG_STEP = 1,
+  ARG_OBJECT,
+  ARG_NUMBER,
+  ARG_FIRST_STEP,
+  ARG_DURATION_NS,
+  ARG_ERROR_TYPE,
+  ARG_ERROR_MESSAGE,
+  ARG_TEXT,
+  N_ARGS
+};
+
+static const char *const arg_names[N_ARGS] = {
+  [ARG_STEP] = "step",
+  [ARG_OBJECT] = "object",
+  [ARG_NUMBER] = "number",
+  [ARG_FIRST_STEP] = "first_step",
+  [ARG_DURATION_NS] = "duration_ns",
+  [ARG_ERROR_TYPE] = "error_type",
+  [ARG_ERROR_MESSAGE] = "error_message",
+  [ARG_TEXT] = "text",
+};
 
 /* Track names are cut to this many bytes, as in the JSON export. */
 #define MAX_TRACK_NAME 255
@@ -265,28 +291,29 @@ begin_event (exporter *ex, int64_t ns, uint64_t track, int type)
 }
 
 static void
-put_interned_name (braid__pb *pb, uint64_t iid, const char *name)
+put_interned_name (braid__pb *pb, uint32_t field, uint64_t iid,
+                   const char *name)
 {
-  size_t m = braid__pb_begin (pb, INTERNED_EVENT_NAMES);
+  size_t m = braid__pb_begin (pb, field);
   braid__pb_varint (pb, INTERNED_IID, iid);
   braid__pb_string (pb, INTERNED_NAME, name, SIZE_MAX);
   braid__pb_end (pb, m);
 }
 
 static void
-put_string_annotation (braid__pb *pb, const char *name, const char *value)
+put_string_annotation (braid__pb *pb, int name, const char *value)
 {
   size_t m = braid__pb_begin (pb, EVENT_DEBUG_ANNOTATIONS);
-  braid__pb_string (pb, ANNOTATION_NAME, name, SIZE_MAX);
+  braid__pb_varint (pb, ANNOTATION_NAME_IID, name);
   braid__pb_string (pb, ANNOTATION_STRING, value, SIZE_MAX);
   braid__pb_end (pb, m);
 }
 
 static void
-put_int_annotation (braid__pb *pb, const char *name, int64_t value)
+put_int_annotation (braid__pb *pb, int name, int64_t value)
 {
   size_t m = braid__pb_begin (pb, EVENT_DEBUG_ANNOTATIONS);
-  braid__pb_string (pb, ANNOTATION_NAME, name, SIZE_MAX);
+  braid__pb_varint (pb, ANNOTATION_NAME_IID, name);
   braid__pb_varint (pb, ANNOTATION_INT, (uint64_t) value);
   braid__pb_end (pb, m);
 }
@@ -320,29 +347,27 @@ write_header (exporter *ex)
   braid__pb_varint (pb, PACKET_SEQUENCE_ID, 1);
   braid__pb_varint (pb, PACKET_SEQUENCE_FLAGS, SEQ_INCREMENTAL_STATE_CLEARED);
   size_t in = braid__pb_begin (pb, PACKET_INTERNED_DATA);
-  put_interned_name (pb, IID_RUNNING, "running");
-  put_interned_name (pb, IID_READY, "ready");
-  put_interned_name (pb, IID_ITERATION, "iteration");
+  put_interned_name (pb, INTERNED_EVENT_NAMES, IID_RUNNING, "running");
+  put_interned_name (pb, INTERNED_EVENT_NAMES, IID_READY, "ready");
+  put_interned_name (pb, INTERNED_EVENT_NAMES, IID_ITERATION, "iteration");
   for (int k = 0; k <= BRAID_MARK_OBSERVER_WAIT + 1; k++)
-    put_interned_name (pb, IID_MARKS + k, braid__export_mark_name (k));
+    put_interned_name (pb, INTERNED_EVENT_NAMES, IID_MARKS + k,
+                       braid__export_mark_name (k));
+  for (int k = 1; k < N_ARGS; k++)
+    put_interned_name (pb, INTERNED_ANNOTATION_NAMES, k, arg_names[k]);
   for (int r = 0; r < N_REASONS; r++)
     {
       char name[64];
       snprintf (name, sizeof name, "waiting: %s",
                 braid_trace_wait_reason_name (r));
-      put_interned_name (pb, IID_WAITS + r, name);
+      put_interned_name (pb, INTERNED_EVENT_NAMES, IID_WAITS + r, name);
     }
   braid__pb_end (pb, in);
   size_t td = braid__pb_begin (pb, PACKET_TRACK_DESCRIPTOR);
   braid__pb_varint (pb, TRACK_UUID, ex->uuid);
   braid__pb_varint (pb, TRACK_CHILD_ORDERING, ORDERING_EXPLICIT);
   size_t pd = braid__pb_begin (pb, TRACK_PROCESS);
-  int64_t pid = m->pid;
-  if (pid <= 0)
-    /* Not recorded: a pid that stays the same for the same trace. */
-    pid = 1000000 + (int64_t) ((uint64_t) m->start_unix_ns % 1000000007u
-                               % 3000000);
-  braid__pb_varint (pb, PROCESS_PID, (uint64_t) pid);
+  braid__pb_varint (pb, PROCESS_PID, (uint64_t) braid__export_pid (m));
   braid__pb_string (pb, PROCESS_CMDLINE, m->program, SIZE_MAX);
   if (m->arguments[0])
     braid__pb_string (pb, PROCESS_CMDLINE, m->arguments, SIZE_MAX);
@@ -423,7 +448,8 @@ slice_name_iid (exporter *ex, const braid_trace_slice *s)
       char name[320];
       braid__export_wait_name (ex->trace, s, name, sizeof name);
       size_t in = braid__pb_begin (&ex->pb, PACKET_INTERNED_DATA);
-      put_interned_name (&ex->pb, IID_OBJECT_WAITS + slot, name);
+      put_interned_name (&ex->pb, INTERNED_EVENT_NAMES,
+                         IID_OBJECT_WAITS + slot, name);
       braid__pb_end (&ex->pb, in);
       ex->sent[slot / 8] |= (uint8_t) (1u << (slot % 8));
     }
@@ -566,8 +592,8 @@ write_stream_event (merger *mg, uint32_t s, const stream_event *ev)
       size_t m = begin_event (ex, ev->ns, track, SLICE_BEGIN);
       braid__pb_varint (&ex->pb, EVENT_NAME_IID, IID_ITERATION);
       put_flows (ex, ex->n_slices + index);
-      put_int_annotation (&ex->pb, "number", mg->iters[index].number);
-      put_int_annotation (&ex->pb, "first_step",
+      put_int_annotation (&ex->pb, ARG_NUMBER, mg->iters[index].number);
+      put_int_annotation (&ex->pb, ARG_FIRST_STEP,
                           (int64_t) mg->iters[index].first_step);
       braid__pb_end (&ex->pb, m);
       flush_packet (ex);
@@ -578,9 +604,9 @@ write_stream_event (merger *mg, uint32_t s, const stream_event *ev)
   size_t m = begin_event (ex, ev->ns, track, SLICE_BEGIN);
   braid__pb_varint (&ex->pb, EVENT_NAME_IID, iid);
   put_flows (ex, index);
-  put_int_annotation (&ex->pb, "step", (int64_t) sl->start_step);
+  put_int_annotation (&ex->pb, ARG_STEP, (int64_t) sl->start_step);
   if (sl->object != 0)
-    put_int_annotation (&ex->pb, "object", (int64_t) sl->object);
+    put_int_annotation (&ex->pb, ARG_OBJECT, (int64_t) sl->object);
   braid__pb_end (&ex->pb, m);
   flush_packet (ex);
 }
@@ -642,18 +668,18 @@ write_marks (exporter *ex)
                         (unsigned) mk->kind <= BRAID_MARK_OBSERVER_WAIT
                           ? IID_MARKS + mk->kind
                           : IID_MARKS + BRAID_MARK_OBSERVER_WAIT + 1);
-      put_int_annotation (&ex->pb, "step", (int64_t) mk->step);
+      put_int_annotation (&ex->pb, ARG_STEP, (int64_t) mk->step);
       if (mk->value != 0)
-        put_int_annotation (&ex->pb, "duration_ns", mk->value);
+        put_int_annotation (&ex->pb, ARG_DURATION_NS, mk->value);
       if (has_task
           && (mk->kind == BRAID_MARK_ERROR || mk->kind == BRAID_MARK_CANCELLED
               || mk->kind == BRAID_MARK_NEVER_RETRIEVED))
         {
           const braid_trace_task *t = &tasks[mk->task];
           if (t->error_type[0])
-            put_string_annotation (&ex->pb, "error_type", t->error_type);
+            put_string_annotation (&ex->pb, ARG_ERROR_TYPE, t->error_type);
           if (t->error_message[0])
-            put_string_annotation (&ex->pb, "error_message",
+            put_string_annotation (&ex->pb, ARG_ERROR_MESSAGE,
                                    t->error_message);
         }
       if (mk->kind == BRAID_MARK_OUTPUT)
@@ -664,7 +690,7 @@ write_marks (exporter *ex)
                  && outputs[ex->next_output].task < 0)
             ex->next_output++;
           if (ex->next_output < n_outputs)
-            put_string_annotation (&ex->pb, "text",
+            put_string_annotation (&ex->pb, ARG_TEXT,
                                    outputs[ex->next_output++].text);
         }
       braid__pb_end (&ex->pb, ev);
@@ -684,11 +710,9 @@ braid__export_perfetto (FILE *out, const braid_trace *trace,
   braid_trace_get_tasks (trace, &ex.n_tasks);
   ex.base = m->start_unix_ns;
   /* Track uuids: the process's, then the loop's and one per task after
-   * it; the high half from the start time, so that the tracks of two
-   * traces differ. */
-  ex.uuid = ((uint64_t) m->start_unix_ns * 0x9e3779b97f4a7c15ull) & ~0xffffffffull;
-  if (ex.uuid == 0)
-    ex.uuid = (uint64_t) 1 << 32;
+   * it, from the pid up, so that the tracks of two processes differ
+   * (unless one has 2^24 tasks), in few bytes: every event names one. */
+  ex.uuid = (uint64_t) braid__export_pid (m) << 24;
   size_t n_slots = (ex.n_objects + ex.n_tasks) * N_REASONS;
   ex.sent = calloc (n_slots / 8 + 1, 1);
   int rc = -1;

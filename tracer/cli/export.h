@@ -77,6 +77,12 @@ const char *braid__export_wait_name (const braid_trace *trace,
                                      const braid_trace_slice *s, char *buf,
                                      size_t size);
 
+/* braid__export_pid:
+ * The pid of the trace's process: as recorded, or for a trace that does
+ * not record it one derived from its start time, the same at every
+ * export (in [1000000, 4000000), above the usual pid_max). */
+int32_t braid__export_pid (const braid_trace_meta *m);
+
 /* Names of the marks and edges, by kind; "mark" and "edge" for others. */
 const char *braid__export_mark_name (braid_trace_mark_kind kind);
 const char *braid__export_edge_name (braid_trace_edge_kind kind);

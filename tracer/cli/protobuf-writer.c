@@ -174,7 +174,19 @@ braid__pb_end (braid__pb *pb, size_t mark)
       pb->failed = true;
       return;
     }
+  /* The length in as few bytes as it takes, the content moved back over
+   * the bytes left unused: a packet's small messages (most of them) then
+   * cost one byte of length. Every mark still open lies before this one,
+   * so moving what follows it changes none of them. */
+  size_t k = 1;
+  while (k < LEN_BYTES && n >> (7 * k))
+    k++;
   uint8_t *p = pb->data + mark;
-  for (int i = 0; i < LEN_BYTES; i++)
-    p[i] = (uint8_t) ((n >> (7 * i)) & 0x7f) | (i < LEN_BYTES - 1 ? 0x80 : 0);
+  for (size_t i = 0; i < k; i++)
+    p[i] = (uint8_t) ((n >> (7 * i)) & 0x7f) | (i < k - 1 ? 0x80 : 0);
+  if (k < LEN_BYTES)
+    {
+      memmove (p + k, p + LEN_BYTES, n);
+      pb->len -= LEN_BYTES - k;
+    }
 }

@@ -2,10 +2,11 @@
  *
  * Enough of the encoding to write a message by hand, field by field:
  * varints, fixed64, length-delimited strings and bytes, and nested
- * messages. A message is built in a growable buffer; a nested message's
- * length is written as a four-byte varint (a redundant but valid
- * encoding every parser accepts), reserved when the message begins and
- * filled in when it ends, so that nothing is encoded twice. A message,
+ * messages. A message is built in a growable buffer; four bytes are
+ * reserved for a nested message's length when it begins, and when it
+ * ends its length is written in as few of them as it needs and its
+ * content moved back over the rest (a short move: most nested messages
+ * are a few bytes). A message,
  * nested ones included, must stay below 2^28 bytes. Out of memory is
  * remembered on the buffer (failed) and makes every later call a no-op.
  */
