@@ -329,11 +329,15 @@ bool braid_future_cancel (braid_future *future, const char *msg);
 /* braid_future_result:
  * Reads the outcome of a done future without waiting. Returns 0 and stores
  * the result; the future's error (re-raised, marked retrieved) if it
- * failed; BRAID_EINVALSTATE if it is pending. */
+ * failed; BRAID_EINVALSTATE if it is pending. A task that ended by
+ * raising its CancelledError gives that error (with its message) to its
+ * first reader (this or an await) and a new one with no message to later
+ * readers, as asyncio does. */
 int braid_future_result (braid_future *future, void **result);
 /* The error of a done future (borrowed; marks it retrieved), NULL if it
  * succeeded. Raises InvalidStateError and returns NULL if pending; for a
- * cancelled future returns its CancelledError. */
+ * cancelled future returns its stored CancelledError (an inspection: it
+ * does not count as the read that hands it out). */
 braid_error *braid_future_error (braid_future *future);
 
 /* braid_await:
@@ -403,7 +407,9 @@ braid_task *braid_task_current (void);
 /* braid_task_cancel:
  * Requests cancellation with @msg (copied, may be NULL): the task gets a
  * CancelledError at its current or next suspension point, once, however
- * many requests were made. Returns false if the task is already done. */
+ * many requests were made. A task that returns before it suspends again
+ * still ends cancelled (its result is dropped). Returns false if the task
+ * is already done. */
 bool braid_task_cancel (braid_task *task, const char *msg);
 /* How many cancellation requests are pending (asyncio's cancelling()). */
 int braid_task_cancelling (const braid_task *task);

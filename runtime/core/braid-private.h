@@ -239,6 +239,11 @@ struct braid_future
    * (an I/O handle, a primitive, a wait): observers are not told of its
    * creation or completion, only of the wait on that object. */
   bool is_private;
+  /* Rule 31: a task that ended by raising its CancelledError hands that
+   * error (with its message) to the first reader only (cancel_once); once
+   * it has (cancel_handed), readers get a new one with no message. */
+  bool cancel_once;
+  bool cancel_handed;
   uint32_t ncbs;
   uint32_t capcbs;
   uint32_t magic; /* BRAID__MAGIC_FUTURE until freed (braid_future_unref) */
@@ -306,6 +311,10 @@ future_as_task (braid_future *f)
 
 BRAID_HIDDEN void braid__future_init (braid_future *f, braid_loop *loop,
                                       uint64_t id, bool is_task);
+/* The CancelledError a reader of the cancelled @f gets (a new
+ * reference): the stored one, or after a task handed it out once a new
+ * one with no message (rule 31). */
+BRAID_HIDDEN braid_error *braid__future_cancelled_error (braid_future *f);
 BRAID_HIDDEN void braid__future_complete (braid_future *f, int state,
                                           void *result, braid_error *error);
 BRAID_HIDDEN void braid__future_add_waiter (braid_future *f, braid_task *t);

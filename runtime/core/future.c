@@ -360,6 +360,20 @@ mark_retrieved (braid_future *f)
     }
 }
 
+braid_error *
+braid__future_cancelled_error (braid_future *f)
+{
+  if (!f->cancel_once)
+    return braid_error_ref (f->error);
+  if (!f->cancel_handed)
+    {
+      f->cancel_handed = true;
+      return braid_error_ref (f->error);
+    }
+  return braid__error_new (BRAID_CANCELLED_ERROR, BRAID_ECANCELLED, NULL, 0,
+                           NULL, NULL);
+}
+
 int
 braid_future_result (braid_future *f, void **result)
 {
@@ -377,7 +391,7 @@ braid_future_result (braid_future *f, void **result)
       mark_retrieved (f);
       return braid_reraise (f->error);
     default:
-      return braid_reraise (f->error);
+      return braid__error_set_current (braid__future_cancelled_error (f));
     }
 }
 
@@ -516,7 +530,7 @@ braid__await_as (braid_future *f, braid_wait_reason reason, uint64_t object_id,
           rc = braid__raise_cancelled (BRAID_LOOP_CLOSING_MESSAGE);
         }
       else if (f->state == FUT_CANCELLED)
-        rc = braid_reraise (f->error);
+        rc = braid__error_set_current (braid__future_cancelled_error (f));
       else
         rc = braid__raise_cancelled (t->cancel_msg);
     }

@@ -78,6 +78,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
   f->state = FUT_PENDING;
   f->is_task = true;
   f->retrieved = f->gathered = f->reported = f->close_wait = false;
+  f->cancel_once = f->cancel_handed = false;
   f->ncbs = 0;
   f->capcbs = 1;
   f->id = braid__object_id_new ();
@@ -482,7 +483,11 @@ emit_task_end (braid_task *t, int state, braid_error *err)
   braid__hook_call (&ev);
 }
 
-/* Ends @t with its current error (if any) or @result. */
+/* Ends @t with its current error (if any) or @result. A task whose
+ * cancellation was requested after its last suspension (it cancelled
+ * itself, or awaited only done futures since) and that returns ends
+ * cancelled with the request's message, its result dropped (rule 30,
+ * asyncio's __step seeing _must_cancel at StopIteration). */
 static void
 task_finish (braid_task *t, void *result)
 {
@@ -493,6 +498,18 @@ task_finish (braid_task *t, void *result)
     {
       state = braid_error_is (err, BRAID_CANCELLED_ERROR) ? FUT_CANCELLED
                                                           : FUT_ERROR;
+      /* Rule 31: the error it raised goes to the first reader only. */
+      t->fut.cancel_once = state == FUT_CANCELLED;
+      result = NULL;
+    }
+  else if (BRAID_UNLIKELY (t->must_cancel))
+    {
+      t->must_cancel = false;
+      err = braid__error_new (BRAID_CANCELLED_ERROR, BRAID_ECANCELLED, NULL,
+                              0, NULL,
+                              t->closing ? BRAID_LOOP_CLOSING_MESSAGE
+                                         : t->cancel_msg);
+      state = FUT_CANCELLED;
       result = NULL;
     }
   if (BRAID_UNLIKELY (braid__hooks_active))

@@ -1,4 +1,4 @@
-/* test-cancel.c: cancellation (runtime/ORDERING.md rules 13-15). Logs
+/* test-cancel.c: cancellation (runtime/ORDERING.md rules 13-15, 30, 31). Logs
  * compared with tests/runtime/python/core_rules.py.
  */
 #include "braid-internal.h"
@@ -261,6 +261,89 @@ test_cleanup_runs_innermost_first (void)
                    "| | | level2-cleanup level1-cleanup | main |");
 }
 
+static void *
+late_canceller (void *arg)
+{
+  braid_future *done = braid_future_new (NULL);
+  braid_future_set_result (done, GINT_TO_POINTER (1));
+  braid_task_cancel (braid_task_current (), "late");
+  void *v = NULL;
+  g_assert_cmpint (braid_await (done, &v), ==, 0);
+  note ("returns:%d", GPOINTER_TO_INT (v));
+  braid_future_unref (done);
+  return GINT_TO_POINTER (7);
+}
+
+/* Awaits @t @n times, noting what each read gives. */
+static void
+read_task_n_times (braid_task *t, int n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      void *r = NULL;
+      if (braid_await_task (t, &r) == 0)
+        note ("result:%d", GPOINTER_TO_INT (r));
+      else
+        {
+          braid_error *e = braid_error_catch (BRAID_CANCELLED_ERROR);
+          g_assert_nonnull (e);
+          note ("read%d:%s", i, braid_error_message (e));
+          braid_error_unref (e);
+        }
+    }
+}
+
+static void *
+cancel_after_last_suspension_main (void *arg)
+{
+  braid_task *t = braid_spawn (late_canceller, NULL);
+  read_task_n_times (t, 2);
+  note ("cancelled:%s", braid_task_cancelled (t) ? "True" : "False");
+  braid_task_unref (t);
+  return NULL;
+}
+
+/* Rule 30: a task whose cancellation was requested after its last
+ * suspension (here it cancelled itself, and an await of a done future
+ * does not suspend) ends cancelled when it returns; its result is
+ * dropped and every reader sees the request's message. */
+static void
+test_cancel_after_last_suspension_still_ends_cancelled (void)
+{
+  g_assert_cmpstr (run_logged (cancel_after_last_suspension_main, NULL, true,
+                               NULL),
+                   ==,
+                   "| | returns:1 | read0:late read1:late cancelled:True |");
+}
+
+static void *
+long_sleeper (void *arg)
+{
+  braid_sleep (10);
+  return NULL; /* the CancelledError stays current */
+}
+
+static void *
+handed_out_once_main (void *arg)
+{
+  braid_task *t = braid_spawn (long_sleeper, NULL);
+  braid_yield ();
+  braid_task_cancel (t, "bye");
+  read_task_n_times (t, 3);
+  braid_task_unref (t);
+  return NULL;
+}
+
+/* Rule 31: the CancelledError a cancelled task raised goes, with its
+ * message, to its first reader; later readers get a new one with no
+ * message (asyncio's Future._make_cancelled_error). */
+static void
+test_cancelled_error_is_handed_out_once (void)
+{
+  g_assert_cmpstr (run_logged (handed_out_once_main, NULL, true, NULL), ==,
+                   "| | | | read0:bye read1: read2: |");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -279,5 +362,9 @@ main (int argc, char **argv)
                    test_cancel_reaches_the_awaited_task);
   g_test_add_func ("/runtime/cancel/cleanup-runs-innermost-first",
                    test_cleanup_runs_innermost_first);
+  g_test_add_func ("/runtime/cancel/after-last-suspension-still-ends-cancelled",
+                   test_cancel_after_last_suspension_still_ends_cancelled);
+  g_test_add_func ("/runtime/cancel/cancelled-error-is-handed-out-once",
+                   test_cancelled_error_is_handed_out_once);
   return g_test_run ();
 }

@@ -332,6 +332,44 @@ async def cleanup_innermost_first():
         note("main")
 
 
+# Rule 30: a task cancelled after its last suspension (it cancelled
+# itself; an await of a done future does not suspend) ends cancelled when
+# it returns: the result is dropped, the message kept for every reader.
+async def cancel_after_last_suspension():
+    loop = asyncio.get_running_loop()
+
+    async def late():
+        done = loop.create_future()
+        done.set_result(1)
+        asyncio.current_task().cancel("late")
+        v = await done
+        note(f"returns:{v}")
+        return 7
+    t = asyncio.create_task(late())
+    for i in range(2):
+        try:
+            r = await t
+            note(f"result:{r}")
+        except asyncio.CancelledError as e:
+            note(f"read{i}:{e.args[0] if e.args else ''}")
+    note(f"cancelled:{t.cancelled()}")
+
+
+# Rule 31: the CancelledError a cancelled task raised goes, with its
+# message, to the first reader; later readers get one with no message.
+async def cancelled_error_handed_out_once():
+    async def sleeper():
+        await asyncio.sleep(10)
+    t = asyncio.create_task(sleeper())
+    await asyncio.sleep(0)
+    t.cancel("bye")
+    for i in range(3):
+        try:
+            await t
+        except asyncio.CancelledError as e:
+            note(f"read{i}:{e.args[0] if e.args else ''}")
+
+
 # Rule 26: run names tasks Task-1.., cancels pending at the end.
 async def run_main():
     async def forever():
@@ -358,6 +396,7 @@ if __name__ == "__main__":
                round_robin, waiting_not_ready, done_does_not_suspend,
                callbacks_queued, awaiter_one_iteration, cancel_waiting,
                cancel_before_start, cancel_once, cancel_awaits_task,
-               cleanup_innermost_first):
+               cleanup_innermost_first, cancel_after_last_suspension,
+               cancelled_error_handed_out_once):
         print(f"{fn.__name__}: {run(fn)}")
     print(f"sleep_k_plus_1: {run(sleep_k_plus_1)}")
