@@ -27,6 +27,7 @@ protobuf (default: a few), every sample being checked with JSON.
 import ctypes
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -247,15 +248,20 @@ def check_perfetto(name, path, doc, model):
         fail("%s: process named %r" % (name, one(proc, "process_name")))
     puuid = one(process, "uuid")
     task_tracks = {u: t for u, t in tracks.items()
-                   if u != puuid and one(t, "name") != "loop"}
+                   if u != puuid
+                   and not re.fullmatch(r"loop( \d+)?", one(t, "name"))}
     by_tid = {u - puuid - 1: t for u, t in task_tracks.items()}
-    if len(task_tracks) != len(json_names) - 1:
+    json_tasks = {t: n for t, n in json_names.items()
+                  if not re.fullmatch(r"loop( \d+)?", n)}
+    if len(task_tracks) != len(json_tasks):
         fail("%s: %d task tracks, JSON has %d tasks" % (
-            name, len(task_tracks), len(json_names) - 1))
-    for tid, t in by_tid.items():
-        if one(t, "name") != json_names.get(tid):
+            name, len(task_tracks), len(json_tasks)))
+    for u, t in tracks.items():
+        if u != puuid and one(t, "name") != json_names.get(u - puuid - 1):
             fail("%s: track %d named %r, JSON %r" % (
-                name, tid, one(t, "name"), json_names.get(tid)))
+                name, u - puuid - 1, one(t, "name"),
+                json_names.get(u - puuid - 1)))
+    for tid, t in by_tid.items():
         if one(t, "parent_uuid") not in tracks:
             fail("%s: track %d has no parent track" % (name, tid))
 
@@ -329,8 +335,6 @@ def check_perfetto(name, path, doc, model):
             fail("%s: %d slices left open on track %s" % (name, len(st),
                                                           track))
     for tid, n in json_slices.items():
-        if tid == 0:
-            continue
         if n_begin.get(puuid + 1 + tid, 0) != n:
             fail("%s: task %d has %d slices, JSON %d" % (
                 name, tid, n_begin.get(puuid + 1 + tid, 0), n))
@@ -355,7 +359,7 @@ def check_perfetto(name, path, doc, model):
     if model is not None:
         got = {"tasks": len(task_tracks),
                "slices": sum(n for t, n in n_begin.items()
-                             if t - puuid - 1 >= 1),
+                             if t in task_tracks),
                "edges": len(flow_out), "marks": len(pb_marks)}
         if got != model:
             fail("%s: export %s, reader model %s" % (name, got, model))

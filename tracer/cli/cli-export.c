@@ -2,8 +2,9 @@
  *
  * Writes a trace for Perfetto and chrome://tracing. The Chrome
  * trace-event JSON is written here: one track per task (tid = task index
- * + 1, named by a thread_name metadata event) and a "loop" track (tid 0)
- * whose slices are the loop's iterations, in a process with the traced
+ * + 1, named by a thread_name metadata event) and a track per loop
+ * ("loop", tid 0; "loop K", tid n_tasks + K) whose slices are its
+ * iterations, in a process with the traced
  * program's pid and name; each state slice a complete event (ph X);
  * spawns, wake-ups and errors as flow events (ph s / f) that lie inside
  * the slice they leave and the slice they enter (export-common.c), which
@@ -64,6 +65,14 @@ ts (FILE *out, const char *key, int64_t ns)
            (unsigned long long) (mag % 1000));
 }
 
+/* The tid of loop @loop: 0 for the first, after the tasks' for the
+ * others (export.h). */
+static unsigned long long
+loop_tid (uint32_t loop, size_t n_tasks)
+{
+  return loop == 0 ? 0 : (unsigned long long) n_tasks + loop;
+}
+
 /* The span of a flow's end @end on the axis, and its track (tid). */
 static void
 end_span (const braid_trace *trace, export_end end, export_axis axis,
@@ -73,8 +82,12 @@ end_span (const braid_trace *trace, export_end end, export_axis axis,
   const braid_trace_slice *slices = braid_trace_get_slices (trace, &n);
   if (end.kind == EXPORT_END_ITERATION)
     {
+      size_t n_iter, n_tasks;
+      const braid_trace_iteration *it = braid_trace_get_iterations (trace,
+                                                                    &n_iter);
+      braid_trace_get_tasks (trace, &n_tasks);
       braid__export_iteration_span (trace, end.index, axis, start, stop);
-      *tid = 0;
+      *tid = loop_tid (it[end.index].loop, n_tasks);
       return;
     }
   braid__export_slice_span (&slices[end.index], axis, start, stop);
@@ -116,11 +129,13 @@ write_chrome (FILE *out, const braid_trace *trace, export_axis axis)
   const char *slash = strrchr (m->program, '/');
   braid__json_string (out, slash ? slash + 1 : m->program);
   fprintf (out, "}}");
-  /* The loop's own track, for what no task did: its slices are the
-   * iterations of the first loop, where timer and I/O wake-ups start. */
-  fprintf (out, ",\n{\"ph\":\"M\",\"pid\":%lld,\"tid\":0,\"name\":"
-                "\"thread_name\",\"args\":{\"name\":\"loop\"}}",
-           pid);
+  /* The loops' own tracks, for what no task did: their slices are the
+   * loops' iterations, where timer and I/O wake-ups start. */
+  uint32_t n_loops = braid__export_n_loops (trace);
+  for (uint32_t k = 0; k < n_loops; k++)
+    fprintf (out, ",\n{\"ph\":\"M\",\"pid\":%lld,\"tid\":%llu,\"name\":"
+                  "\"thread_name\",\"args\":{\"name\":\"loop%s%.0u\"}}",
+             pid, loop_tid (k, n_tasks), k ? " " : "", k);
   for (size_t i = 0; i < n_tasks; i++)
     {
       fprintf (out, ",\n{\"ph\":\"M\",\"pid\":%lld,\"tid\":%zu,\"name\":"
@@ -134,11 +149,10 @@ write_chrome (FILE *out, const braid_trace *trace, export_axis axis)
     }
   for (size_t i = 0; i < n_iter; i++)
     {
-      if (iters[i].loop != 0)
-        continue;
       int64_t start, end;
       braid__export_iteration_span (trace, i, axis, &start, &end);
-      fprintf (out, ",\n{\"ph\":\"X\",\"pid\":%lld,\"tid\":0,", pid);
+      fprintf (out, ",\n{\"ph\":\"X\",\"pid\":%lld,\"tid\":%llu,", pid,
+               loop_tid (iters[i].loop, n_tasks));
       ts (out, "ts", start);
       fputc (',', out);
       ts (out, "dur", end - start);

@@ -17,6 +17,18 @@ static const char *const edge_names[] = {
   "spawn", "wake", "gather", "error", "cancel",
 };
 
+uint32_t
+braid__export_n_loops (const braid_trace *trace)
+{
+  size_t n;
+  const braid_trace_iteration *it = braid_trace_get_iterations (trace, &n);
+  uint32_t loops = 1;
+  for (size_t i = 0; i < n; i++)
+    if (it[i].loop >= loops && it[i].loop < UINT32_MAX / 2)
+      loops = it[i].loop + 1;
+  return loops;
+}
+
 int32_t
 braid__export_pid (const braid_trace_meta *m)
 {
@@ -78,12 +90,7 @@ braid__export_flow_source (const braid_trace *trace,
   export_end none = { EXPORT_END_NONE, 0 };
   if (e->from < 0)
     {
-      size_t n_iter;
-      const braid_trace_iteration *it
-        = braid_trace_get_iterations (trace, &n_iter);
       int64_t i = braid_trace_step_iteration (trace, e->step);
-      while (i >= 0 && it[i].loop != 0)
-        i--;
       if (i < 0)
         return none;
       return (export_end){ EXPORT_END_ITERATION, (size_t) i };

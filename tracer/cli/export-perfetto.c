@@ -11,10 +11,10 @@
  * What maps to what:
  * - the process: a track with a ProcessDescriptor (the recorded pid, or
  *   one derived from the start time for traces that do not record it,
- *   and the program's name); under it a "loop" track whose slices are the
- *   iterations of the first loop, and a track per task, nested under the
- *   track of the task that created it, named "NAME (task ID)", in
- *   creation order;
+ *   and the program's name); under it a track per loop ("loop", "loop 1"
+ *   ...) whose slices are its iterations, and a track per task, nested
+ *   under the track of the task that created it, named "NAME (task ID)",
+ *   in creation order;
  * - each state slice of a task: a TYPE_SLICE_BEGIN / TYPE_SLICE_END pair
  *   named "running", "ready" or "waiting: REASON on OBJECT";
  * - each mark (yield, error, cancelled, never-retrieved, output...): a
@@ -166,7 +166,7 @@ typedef struct exporter
   export_axis axis;
   braid__pb pb;
   int64_t base;       /* ns since the epoch of the trace's time 0 */
-  uint64_t uuid;      /* the process track; loop uuid + 1, tasks + 2 + i */
+  uint64_t uuid;      /* the process track (see loop_uuid, task_uuid) */
   size_t n_slices, n_objects, n_tasks;
   uint8_t *sent;      /* a bit per object-wait iid: name already sent */
   flow_end *out_ends, *in_ends;
@@ -187,6 +187,20 @@ static uint64_t
 end_key (const exporter *ex, export_end end)
 {
   return end.kind == EXPORT_END_SLICE ? end.index : ex->n_slices + end.index;
+}
+
+/* The tracks: the process's uuid, the first loop's next, then one per
+ * task, then the other loops'. */
+static uint64_t
+task_uuid (const exporter *ex, size_t task)
+{
+  return ex->uuid + 2 + task;
+}
+
+static uint64_t
+loop_uuid (const exporter *ex, uint32_t loop)
+{
+  return loop == 0 ? ex->uuid + 1 : ex->uuid + 1 + ex->n_tasks + loop;
 }
 
 /* Sorts every edge that has both ends by the slice it leaves and by the
@@ -378,24 +392,32 @@ write_header (exporter *ex)
   braid__pb_end (pb, td);
   flush_packet (ex);
 
-  braid__pb_varint (pb, PACKET_SEQUENCE_ID, 1);
-  td = braid__pb_begin (pb, PACKET_TRACK_DESCRIPTOR);
-  braid__pb_varint (pb, TRACK_UUID, ex->uuid + 1);
-  braid__pb_varint (pb, TRACK_PARENT_UUID, ex->uuid);
-  braid__pb_string (pb, TRACK_NAME, "loop", SIZE_MAX);
-  braid__pb_varint (pb, TRACK_SIBLING_RANK, 0);
-  braid__pb_end (pb, td);
-  flush_packet (ex);
+  uint32_t n_loops = braid__export_n_loops (ex->trace);
+  for (uint32_t k = 0; k < n_loops; k++)
+    {
+      char name[32] = "loop";
+      if (k > 0)
+        snprintf (name, sizeof name, "loop %u", k);
+      braid__pb_varint (pb, PACKET_SEQUENCE_ID, 1);
+      td = braid__pb_begin (pb, PACKET_TRACK_DESCRIPTOR);
+      braid__pb_varint (pb, TRACK_UUID, loop_uuid (ex, k));
+      braid__pb_varint (pb, TRACK_PARENT_UUID, ex->uuid);
+      braid__pb_string (pb, TRACK_NAME, name, SIZE_MAX);
+      /* The loops first, then the tasks. */
+      braid__pb_varint (pb, TRACK_SIBLING_RANK, k);
+      braid__pb_end (pb, td);
+      flush_packet (ex);
+    }
 
   for (size_t i = 0; i < n_tasks; i++)
     {
       const braid_trace_task *t = &tasks[i];
       braid__pb_varint (pb, PACKET_SEQUENCE_ID, 1);
       td = braid__pb_begin (pb, PACKET_TRACK_DESCRIPTOR);
-      braid__pb_varint (pb, TRACK_UUID, ex->uuid + 2 + i);
+      braid__pb_varint (pb, TRACK_UUID, task_uuid (ex, i));
       braid__pb_varint (pb, TRACK_PARENT_UUID,
                         t->parent >= 0 && (size_t) t->parent < n_tasks
-                          ? ex->uuid + 2 + (uint64_t) t->parent
+                          ? task_uuid (ex, (size_t) t->parent)
                           : ex->uuid);
       size_t nm = braid__pb_begin (pb, TRACK_NAME);
       braid__pb_append_utf8 (pb, t->name, MAX_TRACK_NAME);
@@ -406,7 +428,7 @@ write_header (exporter *ex)
       if (t->function[0])
         braid__pb_string (pb, TRACK_DESCRIPTION, t->function, SIZE_MAX);
       braid__pb_varint (pb, TRACK_CHILD_ORDERING, ORDERING_EXPLICIT);
-      braid__pb_varint (pb, TRACK_SIBLING_RANK, 1 + i);
+      braid__pb_varint (pb, TRACK_SIBLING_RANK, (uint64_t) n_loops + i);
       braid__pb_end (pb, td);
       flush_packet (ex);
     }
@@ -457,7 +479,8 @@ slice_name_iid (exporter *ex, const braid_trace_slice *s)
 }
 
 /* The slices are written in one stream merged from the tasks' streams
- * and the loop's, in the order of (time, step, end before begin):
+ * and the loops' (one stream of every iteration), in the order of (time,
+ * step, end before begin):
  * Perfetto sorts events by time only and keeps the file's order among
  * equal times, so that is what makes a flow's source slice begin before
  * its target's when both begin at the same time (every step of a trace
@@ -484,19 +507,6 @@ typedef struct merger
   size_t n_heap;
 } merger;
 
-/* The iteration of stream event @e of the loop's stream, skipping those
- * of other loops; n_iters when there is none. */
-static size_t
-loop_event_iteration (const merger *mg, size_t *e)
-{
-  size_t i = *e / 2;
-  while (i < mg->n_iters && mg->iters[i].loop != 0)
-    i++;
-  if (i != *e / 2)
-    *e = 2 * i;
-  return i;
-}
-
 /* The head of stream @s, or false when it is empty. */
 static bool
 stream_head (merger *mg, uint32_t s, stream_event *ev)
@@ -505,8 +515,7 @@ stream_head (merger *mg, uint32_t s, stream_event *ev)
   int64_t start, end;
   if (s == mg->n_tasks)
     {
-      size_t i = loop_event_iteration (mg, &e);
-      mg->next[s] = e;
+      size_t i = e / 2;
       if (i >= mg->n_iters)
         return false;
       braid__export_iteration_span (mg->ex->trace, i, mg->ex->axis, &start,
@@ -578,8 +587,9 @@ write_stream_event (merger *mg, uint32_t s, const stream_event *ev)
   exporter *ex = mg->ex;
   size_t e = mg->next[s];
   bool loop = s == mg->n_tasks;
-  uint64_t track = loop ? ex->uuid + 1 : ex->uuid + 2 + s;
   size_t index = loop ? e / 2 : mg->tasks[s].first_slice + e / 2;
+  uint64_t track = loop ? loop_uuid (ex, mg->iters[index].loop)
+                        : task_uuid (ex, s);
   if (!ev->begin)
     {
       size_t m = begin_event (ex, ev->ns, track, SLICE_END);
@@ -659,8 +669,8 @@ write_marks (exporter *ex)
     {
       const braid_trace_mark *mk = &marks[i];
       bool has_task = mk->task >= 0 && (size_t) mk->task < n_tasks;
-      uint64_t track = has_task ? ex->uuid + 2 + (uint64_t) mk->task
-                                : ex->uuid + 1;
+      uint64_t track = has_task ? task_uuid (ex, (size_t) mk->task)
+                                : loop_uuid (ex, 0);
       int64_t at = ex->axis == EXPORT_AXIS_STEPS ? (int64_t) mk->step * 1000
                                                  : mk->time_ns;
       size_t ev = begin_event (ex, at, track, INSTANT);
@@ -709,8 +719,7 @@ braid__export_perfetto (FILE *out, const braid_trace *trace,
   braid_trace_get_objects (trace, &ex.n_objects);
   braid_trace_get_tasks (trace, &ex.n_tasks);
   ex.base = m->start_unix_ns;
-  /* Track uuids: the process's, then the loop's and one per task after
-   * it, from the pid up, so that the tracks of two processes differ
+  /* Track uuids (task_uuid, loop_uuid): from the pid up, so that the tracks of two processes differ
    * (unless one has 2^24 tasks), in few bytes: every event names one. */
   ex.uuid = (uint64_t) braid__export_pid (m) << 24;
   size_t n_slots = (ex.n_objects + ex.n_tasks) * N_REASONS;

@@ -2,11 +2,15 @@
  *
  * cli-export.c writes Chrome trace-event JSON, export-perfetto.c writes
  * Perfetto's protobuf TrackEvent format. Both draw the same picture: a
- * track per task, a "loop" track whose slices are the loop's iterations
- * (where the wake-ups that no task caused start), and every causal edge
+ * track per task, a track per loop whose slices are the loop's
+ * iterations (where the wake-ups that no task caused start), and every
+ * causal edge
  * as a flow that leaves a slice of its source and enters a slice of its
  * target. The functions here decide which slices those are, so that the
  * two formats agree.
+ *
+ * Tracks in JSON: the first loop is tid 0, task i is tid i + 1, loop k > 0
+ * is tid n_tasks + k.
  */
 #ifndef BRAID_CLI_EXPORT_H
 #define BRAID_CLI_EXPORT_H
@@ -25,7 +29,7 @@ typedef enum export_axis
 } export_axis;
 
 /* Where a flow starts or ends: a slice of a task (an index into
- * braid_trace_get_slices), an iteration of the first loop (an index into
+ * braid_trace_get_slices), an iteration of a loop (an index into
  * braid_trace_get_iterations), or nowhere. */
 typedef enum export_end_kind
 {
@@ -44,8 +48,8 @@ typedef struct export_end
  * The slice edge @e leaves: for an edge of a task, the running slice of
  * that task with the last step at or before the edge's step (the step
  * that caused it, or, for a task that has finished, the step in which it
- * finished); for the loop's edges (from -1), the iteration of the first
- * loop in which the edge's step ran. NONE when there is no such slice. */
+ * finished); for the loop's edges (from -1), the iteration in which the
+ * edge's step ran. NONE when there is no such slice. */
 export_end braid__export_flow_source (const braid_trace *trace,
                                       const braid_trace_edge *e);
 
@@ -57,7 +61,7 @@ export_end braid__export_flow_target (const braid_trace *trace,
                                       const braid_trace_edge *e);
 
 /* braid__export_iteration_span:
- * The span of iteration @i (of the first loop) on @axis, in ns (on the
+ * The span of iteration @i on @axis, in ns (on the
  * steps axis, a step is 1000 ns): from its start to the start of the next
  * iteration of the same loop, or to the end of the trace. */
 void braid__export_iteration_span (const braid_trace *trace, size_t i,
@@ -76,6 +80,11 @@ void braid__export_slice_span (const braid_trace_slice *s, export_axis axis,
 const char *braid__export_wait_name (const braid_trace *trace,
                                      const braid_trace_slice *s, char *buf,
                                      size_t size);
+
+/* braid__export_n_loops:
+ * The number of loops of the trace's iterations (the highest loop number
+ * + 1), 1 at least: the "loop" track is always there. */
+uint32_t braid__export_n_loops (const braid_trace *trace);
 
 /* braid__export_pid:
  * The pid of the trace's process: as recorded, or for a trace that does
