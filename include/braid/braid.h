@@ -451,8 +451,10 @@ typedef enum braid_gather_flags
  * done (identical arguments count once). New reference. Its result is
  * unused; read the children. Without RETURN_EXCEPTIONS it fails with the
  * first child error (in completion order) and the other children keep
- * running; their later errors count as retrieved. Cancelling it cancels
- * the unfinished children in argument order. */
+ * running; their later errors count as retrieved. A cancelled child
+ * fails it with that child's CancelledError as an error, not a
+ * cancellation (braid_future_cancelled is false, as in Python 3.11).
+ * Cancelling it cancels the unfinished children in argument order. */
 braid_future *braid_gather_future (braid_future *const *futures, size_t n,
                                    braid_gather_flags flags);
 

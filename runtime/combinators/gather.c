@@ -87,12 +87,21 @@ child_done (braid_future *fut, void *data)
 
   if (!g->return_exceptions)
     {
-      /* A cancelled child's braid_future_error is its CancelledError, so
-       * both of asyncio's branches are one here. */
+      /* Rule 32: a cancelled child fails the gather with its
+       * CancelledError (read as a reader does, which hands a task's error
+       * out, rule 31): the gather ends with an exception, not cancelled,
+       * as 3.11's _GatheringFuture does. */
+      if (braid_future_cancelled (fut))
+        {
+          braid_error *err = braid__future_cancelled_error (fut);
+          braid__future_fail (outer, err);
+          braid_error_unref (err);
+          goto out;
+        }
       braid_error *err = braid_future_error (fut);
       if (err)
         {
-          braid_future_set_error (outer, err);
+          braid__future_fail (outer, err);
           goto out;
         }
     }
@@ -111,10 +120,10 @@ child_done (braid_future *fut, void *data)
           braid_future *last = g->children[g->nfuts - 1];
           braid_error *err;
           if (braid_future_cancelled (last))
-            err = braid_error_ref (braid_future_error (last));
+            err = braid__future_cancelled_error (last);
           else
             err = new_cancelled_error (g->cancel_msg);
-          braid_future_set_error (outer, err);
+          braid__future_fail (outer, err);
           braid_error_unref (err);
         }
       else

@@ -59,7 +59,7 @@ inner_done (braid_future *inner, void *data)
       if (braid_future_cancelled (inner))
         braid_future_cancel (outer, NULL);
       else if ((err = braid_future_error (inner)) != NULL)
-        braid_future_set_error (outer, err);
+        braid__future_fail (outer, err); /* a CancelledError too (rule 32) */
       else
         {
           void *result = NULL;

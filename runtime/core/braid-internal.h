@@ -92,6 +92,21 @@ typedef bool (*braid__cancel_fn) (braid_future *future, const char *msg,
 void braid__future_set_cancel_fn (braid_future *future, braid__cancel_fn fn,
                                   void *data);
 
+/* braid__future_cancelled_error:
+ * The CancelledError a reader of the cancelled @future gets (a new
+ * reference): its stored error, or, once a task that ended by raising its
+ * CancelledError has handed that out, a new one with no message
+ * (ORDERING.md rule 31, asyncio's _make_cancelled_error). */
+braid_error *braid__future_cancelled_error (braid_future *future);
+
+/* braid__future_fail:
+ * Completes the pending @future with @error (a reference is taken) in the
+ * failed state even when @error is a CancelledError: asyncio's
+ * set_exception, which leaves cancelled() false (rule 32: a gather whose
+ * child was cancelled, and a shield of it). Returns 0 or
+ * BRAID_EINVALSTATE. */
+int braid__future_fail (braid_future *future, braid_error *error);
+
 /* Primitives (lock.c, queue.c, taskgroup.c, asyncgen.c, error-group.c). */
 
 /* braid__raise_as:

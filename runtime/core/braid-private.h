@@ -311,10 +311,6 @@ future_as_task (braid_future *f)
 
 BRAID_HIDDEN void braid__future_init (braid_future *f, braid_loop *loop,
                                       uint64_t id, bool is_task);
-/* The CancelledError a reader of the cancelled @f gets (a new
- * reference): the stored one, or after a task handed it out once a new
- * one with no message (rule 31). */
-BRAID_HIDDEN braid_error *braid__future_cancelled_error (braid_future *f);
 BRAID_HIDDEN void braid__future_complete (braid_future *f, int state,
                                           void *result, braid_error *error);
 BRAID_HIDDEN void braid__future_add_waiter (braid_future *f, braid_task *t);

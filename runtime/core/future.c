@@ -328,6 +328,17 @@ braid_future_set_error (braid_future *f, braid_error *error)
   return 0;
 }
 
+int
+braid__future_fail (braid_future *f, braid_error *error)
+{
+  braid__check_arg (f, "braid__future_fail", "future");
+  braid__check_arg (error, "braid__future_fail", "error");
+  if (f->state != FUT_PENDING || f->is_task)
+    return braid__raise_code (BRAID_EINVALSTATE, "braid__future_fail");
+  braid__future_complete (f, FUT_ERROR, NULL, braid_error_ref (error));
+  return 0;
+}
+
 bool
 braid_future_cancel (braid_future *f, const char *msg)
 {

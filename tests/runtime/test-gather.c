@@ -352,6 +352,48 @@ test_gather_future_cancel_cancels_children (void)
              "a-cancelled outer:bye");
 }
 
+/* Awaits @f and notes NAME:MESSAGE cancelled=STATE. */
+static void
+note_cancelled_await (const char *name, braid_future *f)
+{
+  g_assert_cmpint (braid_await (f, NULL), ==, BRAID_ECANCELLED);
+  const char *msg = catch_message (BRAID_CANCELLED_ERROR);
+  note ("%s:%s cancelled=%s", name, msg,
+        braid_future_cancelled (f) ? "True" : "False");
+}
+
+/* Rule 32: a cancelled child fails the gather with its CancelledError
+ * (cancelled() stays false, as 3.11's _GatheringFuture), a shield of the
+ * gather ends the same way, and the gather took the child's error: the
+ * task's next reader gets one with no message (rule 31).
+ * python: child_cancelled_gather_ends_with_an_exception */
+static void *
+child_cancelled_gather_ends_with_an_exception (void *unused)
+{
+  child_spec sa = { "a", 0, false, 0, 0 };
+  braid_task *a = braid_spawn (sleeper, &sa);
+  braid_future *f = braid_task_future (a);
+  braid_future *g = braid_gather_future (&f, 1, 0);
+  braid_future *s = braid_shield (g);
+  braid_yield ();
+  braid_task_cancel (a, "bye");
+  note_cancelled_await ("gather", g);
+  note_cancelled_await ("shield", s);
+  note_cancelled_await ("task", f);
+  braid_future_unref (s);
+  braid_future_unref (g);
+  braid_task_unref (a);
+  return NULL;
+}
+
+static void
+test_child_cancelled_gather_ends_with_an_exception (void)
+{
+  check_run (child_cancelled_gather_ends_with_an_exception,
+             "a-start a-cancelled gather:bye cancelled=False "
+             "shield:bye cancelled=False task: cancelled=True");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -368,6 +410,9 @@ main (int argc, char **argv)
   g_test_add_func (
       "/runtime/gather/cancel-with-return-exceptions-waits-for-all",
       test_cancel_with_return_exceptions_waits_for_all);
+  g_test_add_func (
+      "/runtime/gather/child-cancelled-gather-ends-with-an-exception",
+      test_child_cancelled_gather_ends_with_an_exception);
   g_test_add_func ("/runtime/gather/future-cancel-cancels-children",
                    test_gather_future_cancel_cancels_children);
   g_test_add_func ("/runtime/gather/awaiter-resumes-two-iterations-after-child",

@@ -137,6 +137,23 @@ async def gather_future_cancel():
         note(f"outer:{e}")
 
 
+# Rule 32: a cancelled child fails the gather with its CancelledError
+# (cancelled() stays false in 3.11), a shield of it ends the same way, and
+# the task's next reader gets a CancelledError with no message.
+async def child_cancelled_gather_ends_with_an_exception():
+    a = asyncio.create_task(sleeper("a", 0))
+    g = asyncio.gather(a)
+    s = asyncio.shield(g)
+    await asyncio.sleep(0)
+    a.cancel("bye")
+    for name, f in (("gather", g), ("shield", s), ("task", a)):
+        try:
+            await f
+        except asyncio.CancelledError as e:
+            note(f"{name}:{e.args[0] if e.args else ''} "
+                 f"cancelled={f.cancelled()}")
+
+
 if __name__ == "__main__":
     asyncio.run(globals()[sys.argv[1].replace("-", "_")]())
     print(" ".join(LOG))
