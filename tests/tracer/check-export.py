@@ -18,6 +18,9 @@ Traces samples with `braid run` on the virtual clock, then checks:
   slices, edges and marks.
 - A killed recording exports, with a note on stderr that it is
   incomplete; an unwritable output path is one line on stderr and exit 2.
+- Process trees: two samples run by one shell script under `braid run`
+  write two complete traces (t.braid and t.PID.braid), which braid run
+  lists.
 
 Environment: BRAID_EXE, SAMPLE_<NAME> and SAMPLE_ARGS_<NAME> (as
 tests/tracer/meson.build sets them), BRAID_TRACE_MODULE. Argument: the
@@ -425,6 +428,34 @@ def main():
                 fail("unwritable output, %s: exit %d, stderr %r" % (
                     fmt, r.returncode, err))
         print("ok unwritable output is one line and exit 2")
+
+    # A process tree: a shell script (not traced) that runs two samples at
+    # once under braid run leaves two whole traces, one per sample, and
+    # braid run lists them.
+    if "might_fail" in all_samples and "print_numbers" in all_samples:
+        tree = os.path.join(tmp, "tree")
+        os.mkdir(tree)
+        trace = os.path.join(tree, "t.braid")
+        script = "%s >/dev/null & %s >/dev/null; wait" % (
+            all_samples["might_fail"][0], all_samples["print_numbers"][0])
+        r = braid("run", "-o", trace, "--", "sh", "-c", script)
+        files = sorted(os.listdir(tree))
+        others = [f for f in files if re.fullmatch(r"t\.[0-9]+\.braid", f)]
+        if "t.braid" not in files or len(others) != 1:
+            fail("process tree: files %s" % files)
+        else:
+            programs = set()
+            for f in ["t.braid"] + others:
+                rep = braid("report", os.path.join(tree, f)).stdout.decode()
+                if "trace complete" not in rep:
+                    fail("process tree: %s is not complete" % f)
+                programs.add(rep.split()[1].rsplit("/", 1)[-1])
+            if programs != {"might_fail", "print_numbers"}:
+                fail("process tree: programs %s" % programs)
+            err = r.stderr.decode()
+            if "traces written" not in err or others[0] not in err:
+                fail("process tree: braid run said %r" % err)
+        print("ok process tree: %s" % files)
 
     r = braid("export", "--format", "svg", os.devnull, check=False)
     if r.returncode != 2 or "unknown format" not in r.stderr.decode():

@@ -12,7 +12,9 @@
  */
 #define _GNU_SOURCE /* pipe2, dladdr */
 #include "cli.h"
+#include "safe-text.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char help[]
@@ -31,7 +34,10 @@ static const char help[]
     "Runs PROGRAM (any program linked with libbraid) and records every task\n"
     "event into the trace FILE (default trace.braid), replacing it. A Python\n"
     "program (python3 prog.py ARGS, or prog.py ARGS) runs under the braid\n"
-    "Python module, which records its asyncio tasks.\n"
+    "Python module, which records its asyncio tasks. Each process of the\n"
+    "program's tree that links libbraid writes a trace of its own: the\n"
+    "first FILE, the others FILE with their pid before the extension\n"
+    "(trace.1234.braid); braid run lists them when there are several.\n"
     "\n"
     "  -o, --output FILE   the trace to write (an SQLite file; .braid is\n"
     "                      its usual extension)\n"
@@ -128,6 +134,67 @@ remove_trace (const char *path)
     }
 }
 
+/* The name of the trace of a process of the tree other than the first
+ * (braid_module_init in tracer/recorder/session.c): @output with ".PID"
+ * before its extension. Whether @name, in @output's directory, is one. */
+static bool
+is_tree_trace (const char *output, const char *name)
+{
+  const char *slash = strrchr (output, '/');
+  const char *base = slash ? slash + 1 : output;
+  const char *dot = strrchr (base, '.');
+  if (dot == NULL || dot == base)
+    dot = base + strlen (base);
+  size_t stem = (size_t) (dot - base);
+  if (strncmp (name, base, stem) != 0 || name[stem] != '.')
+    return false;
+  const char *p = name + stem + 1;
+  if (*p < '1' || *p > '9')
+    return false;
+  while (*p >= '0' && *p <= '9')
+    p++;
+  return strcmp (p, dot) == 0;
+}
+
+/* Says on stderr which traces the processes of the program's tree wrote
+ * since @since, when there is more than @output's. */
+static void
+list_tree_traces (const char *output, time_t since)
+{
+  const char *slash = strrchr (output, '/');
+  char dir[4200];
+  snprintf (dir, sizeof dir, "%.*s", slash ? (int) (slash - output) : 1,
+            slash ? output : ".");
+  if (slash == output)
+    snprintf (dir, sizeof dir, "/");
+  DIR *d = opendir (dir);
+  if (d == NULL)
+    return;
+  struct dirent *e;
+  bool first = true;
+  while ((e = readdir (d)) != NULL)
+    {
+      char path[8400];
+      struct stat st;
+      if (!is_tree_trace (output, e->d_name))
+        continue;
+      snprintf (path, sizeof path, "%s/%s", dir, e->d_name);
+      if (stat (path, &st) != 0 || st.st_mtime < since)
+        continue;
+      if (first)
+        {
+          fputs ("braid: traces written: ", stderr);
+          braid__text_fputs_terminal (output, stderr);
+          first = false;
+        }
+      fputs (", ", stderr);
+      braid__text_fputs_terminal (slash ? path : e->d_name, stderr);
+    }
+  if (!first)
+    fputc ('\n', stderr);
+  closedir (d);
+}
+
 int
 braid__cli_run (int argc, char **argv)
 {
@@ -153,11 +220,20 @@ braid__cli_run (int argc, char **argv)
     return braid__cli_usage_error ("run", "empty output file name");
 
   remove_trace (output);
+  /* The first process of the tree to create OUTPUT.owner writes OUTPUT
+   * (braid_module_init). */
+  char owner[4200];
+  snprintf (owner, sizeof owner, "%s.owner", output);
+  unlink (owner);
+  time_t started = time (NULL);
   /* A trace path that cannot be written is said before the program runs,
    * which then runs untraced; braid run still fails at the end. */
   bool writable = trace_path_writable (output);
   if (writable)
-    setenv ("BRAID_TRACE", output, 1);
+    {
+      setenv ("BRAID_TRACE", output, 1);
+      setenv ("BRAID_TRACE_TREE", "claim", 1);
+    }
   else
     unsetenv ("BRAID_TRACE");
   setup_modules ();
@@ -223,8 +299,10 @@ braid__cli_run (int argc, char **argv)
       return CLI_EXIT_USAGE;
     }
   struct stat st;
+  unlink (owner);
   if (!writable)
     return CLI_EXIT_USAGE;
+  list_tree_traces (output, started);
   /* The braid Python module says itself why it did not start (status
    * 2): a missing file, a syntax error... */
   bool said = python != NULL && WIFEXITED (status)

@@ -6,15 +6,19 @@
  * the guarantees that a trace is valid after any exit: an atexit handler,
  * SIGINT and SIGTERM handlers that flush and then re-raise the signal with
  * its default action, and a fork handler so that a child does not write
- * into its parent's trace. Nothing here is on the hot path.
+ * into its parent's trace; and the file of each process of a traced
+ * process tree (braid_module_init). Nothing here is on the hot path.
  */
 #include "trace-private.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <braid/braid.h>
 
@@ -260,6 +264,49 @@ braid_trace_stop (void)
  * Returns 0, or the negative code of braid_trace_start. */
 __attribute__ ((visibility ("default"))) int braid_module_init (void);
 
+/* Process trees. BRAID_TRACE is inherited by the children of a traced
+ * program, and each traced process writes its own file: the first one
+ * the path itself, every other one the path with its pid before the
+ * extension (trace.braid, trace.1234.braid), never overwriting another.
+ * BRAID_TRACE_TREE says how the path stands: unset, this is the first
+ * traced process of its tree (a program run with BRAID_TRACE by hand),
+ * which takes the path; "claim", set by braid run, the path goes to the
+ * first process that creates PATH.owner (so that of two programs a
+ * script runs, only one takes it); "taken", set by every traced process
+ * for its children, the path is someone else's. */
+#define TREE_VARIABLE "BRAID_TRACE_TREE"
+
+/* Stores in @buf (@size bytes) @path with ".PID" before its extension
+ * (the last dot of the last component), or at its end without one. */
+static void
+path_with_pid (const char *path, char *buf, size_t size)
+{
+  const char *slash = strrchr (path, '/');
+  const char *dot = strrchr (slash ? slash + 1 : path, '.');
+  if (dot == NULL || dot == (slash ? slash + 1 : path))
+    dot = path + strlen (path);
+  snprintf (buf, size, "%.*s.%ld%s", (int) (dot - path), path,
+            (long) getpid (), dot);
+}
+
+/* Whether this process takes @path itself (see TREE_VARIABLE). */
+static bool
+takes_path (const char *path)
+{
+  const char *tree = getenv (TREE_VARIABLE);
+  if (tree == NULL || tree[0] == '\0')
+    return true;
+  if (strcmp (tree, "claim") != 0)
+    return false;
+  char owner[4200];
+  snprintf (owner, sizeof owner, "%s.owner", path);
+  int fd = open (owner, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return false;
+  close (fd);
+  return true;
+}
+
 int
 braid_module_init (void)
 {
@@ -268,5 +315,13 @@ braid_module_init (void)
     return 0;
   if (atomic_load (&braid__the_session.state) != BRAID__SESSION_OFF)
     return 0;
+  char own[4200];
+  if (!takes_path (path))
+    {
+      path_with_pid (path, own, sizeof own);
+      path = own;
+    }
+  /* This process's children that trace write files of their own. */
+  setenv (TREE_VARIABLE, "taken", 1);
   return braid_trace_start (path);
 }
