@@ -9,8 +9,14 @@
 #include <stdio.h>
 
 static const char *const mark_names[] = {
-  "yield", "error", "cancelled", "never-retrieved", "destroyed-pending",
-  "slow-step", "output", "observer-wait",
+  "yield",
+  "error",
+  "cancelled",
+  "never-retrieved",
+  "destroyed-pending",
+  "slow-step",
+  "output",
+  "observer-wait",
 };
 
 static const char *const edge_names[] = {
@@ -33,28 +39,27 @@ int32_t
 braid__export_pid (const braid_trace_meta *m)
 {
   if (m->pid > 0 && m->pid <= INT32_MAX)
-    return (int32_t) m->pid;
-  return 1000000 + (int32_t) ((uint64_t) m->start_unix_ns % 3000000);
+    return (int32_t)m->pid;
+  return 1000000 + (int32_t)((uint64_t)m->start_unix_ns % 3000000);
 }
 
 const char *
 braid__export_mark_name (braid_trace_mark_kind kind)
 {
-  return (unsigned) kind <= BRAID_MARK_OBSERVER_WAIT ? mark_names[kind]
-                                                     : "mark";
+  return (unsigned)kind <= BRAID_MARK_OBSERVER_WAIT ? mark_names[kind] : "mark";
 }
 
 const char *
 braid__export_edge_name (braid_trace_edge_kind kind)
 {
-  return (unsigned) kind <= BRAID_EDGE_CANCEL ? edge_names[kind] : "edge";
+  return (unsigned)kind <= BRAID_EDGE_CANCEL ? edge_names[kind] : "edge";
 }
 
 /* The first slice of @t (in the task's range) whose start_step is at
  * least @step; first + n when there is none. */
 static size_t
-first_at_or_after (const braid_trace_slice *slices,
-                   const braid_trace_task *t, uint64_t step)
+first_at_or_after (const braid_trace_slice *slices, const braid_trace_task *t,
+                   uint64_t step)
 {
   size_t lo = t->first_slice, hi = t->first_slice + t->n_slices;
   while (lo < hi)
@@ -77,15 +82,14 @@ task_of (const braid_trace *trace, int32_t index,
   size_t n_tasks, n_slices;
   const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
   *slices = braid_trace_get_slices (trace, &n_slices);
-  if (index < 0 || (size_t) index >= n_tasks || *slices == NULL
+  if (index < 0 || (size_t)index >= n_tasks || *slices == NULL
       || tasks[index].n_slices == 0)
     return NULL;
   return &tasks[index];
 }
 
 export_end
-braid__export_flow_source (const braid_trace *trace,
-                           const braid_trace_edge *e)
+braid__export_flow_source (const braid_trace *trace, const braid_trace_edge *e)
 {
   export_end none = { EXPORT_END_NONE, 0 };
   if (e->from < 0)
@@ -93,7 +97,7 @@ braid__export_flow_source (const braid_trace *trace,
       int64_t i = braid_trace_step_iteration (trace, e->step);
       if (i < 0)
         return none;
-      return (export_end){ EXPORT_END_ITERATION, (size_t) i };
+      return (export_end){ EXPORT_END_ITERATION, (size_t)i };
     }
   const braid_trace_slice *slices;
   const braid_trace_task *t = task_of (trace, e->from, &slices);
@@ -114,8 +118,7 @@ braid__export_flow_source (const braid_trace *trace,
 }
 
 export_end
-braid__export_flow_target (const braid_trace *trace,
-                           const braid_trace_edge *e)
+braid__export_flow_target (const braid_trace *trace, const braid_trace_edge *e)
 {
   export_end none = { EXPORT_END_NONE, 0 };
   const braid_trace_slice *slices;
@@ -134,8 +137,7 @@ braid__export_iteration_span (const braid_trace *trace, size_t i,
                               export_axis axis, int64_t *start, int64_t *end)
 {
   size_t n_iter;
-  const braid_trace_iteration *it = braid_trace_get_iterations (trace,
-                                                                &n_iter);
+  const braid_trace_iteration *it = braid_trace_get_iterations (trace, &n_iter);
   const braid_trace_meta *m = braid_trace_get_meta (trace);
   size_t next = i + 1;
   while (next < n_iter && it[next].loop != it[i].loop)
@@ -143,9 +145,9 @@ braid__export_iteration_span (const braid_trace *trace, size_t i,
   if (axis == EXPORT_AXIS_STEPS)
     {
       uint64_t last = next < n_iter ? it[next].first_step : m->n_steps;
-      *start = (int64_t) it[i].first_step * 1000;
-      *end = (int64_t) (last > it[i].first_step ? last : it[i].first_step)
-             * 1000;
+      *start = (int64_t)it[i].first_step * 1000;
+      *end
+          = (int64_t)(last > it[i].first_step ? last : it[i].first_step) * 1000;
       return;
     }
   *start = it[i].time_ns;
@@ -160,10 +162,10 @@ braid__export_slice_span (const braid_trace_slice *s, export_axis axis,
 {
   if (axis == EXPORT_AXIS_STEPS)
     {
-      *start = (int64_t) s->start_step * 1000;
-      *end = (int64_t) (s->end_step > s->start_step ? s->end_step
-                                                    : s->start_step)
-             * 1000;
+      *start = (int64_t)s->start_step * 1000;
+      *end
+          = (int64_t)(s->end_step > s->start_step ? s->end_step : s->start_step)
+            * 1000;
       return;
     }
   *start = s->start_ns;
@@ -181,9 +183,8 @@ braid__export_wait_name (const braid_trace *trace, const braid_trace_slice *s,
     }
   const char *reason = braid_trace_wait_reason_name (s->wait_reason);
   const char *what = "";
-  const braid_trace_object *o = s->object ? braid_trace_find_object (trace,
-                                                                     s->object)
-                                          : NULL;
+  const braid_trace_object *o
+      = s->object ? braid_trace_find_object (trace, s->object) : NULL;
   if (o != NULL && o->name[0])
     what = o->name;
   else if (s->object != 0)

@@ -118,8 +118,8 @@ enum
   IID_RUNNING = 1,
   IID_READY = 2,
   IID_ITERATION = 3,
-  IID_MARKS = 10,    /* + mark kind, up to BRAID_MARK_OBSERVER_WAIT */
-  IID_WAITS = 32,    /* + reason: a wait on no object */
+  IID_MARKS = 10, /* + mark kind, up to BRAID_MARK_OBSERVER_WAIT */
+  IID_WAITS = 32, /* + reason: a wait on no object */
   IID_OBJECT_WAITS = 64,
 };
 #define N_REASONS (BRAID_WAIT_REASON_COUNT + 1)
@@ -165,10 +165,10 @@ typedef struct exporter
   const braid_trace *trace;
   export_axis axis;
   braid__pb pb;
-  int64_t base;       /* ns since the epoch of the trace's time 0 */
-  uint64_t uuid;      /* the process track (see loop_uuid, task_uuid) */
+  int64_t base;  /* ns since the epoch of the trace's time 0 */
+  uint64_t uuid; /* the process track (see loop_uuid, task_uuid) */
   size_t n_slices, n_objects, n_tasks;
-  uint8_t *sent;      /* a bit per object-wait iid: name already sent */
+  uint8_t *sent; /* a bit per object-wait iid: name already sent */
   flow_end *out_ends, *in_ends;
   size_t n_ends;
   size_t next_output; /* the output line of the next output mark */
@@ -271,10 +271,10 @@ flush_packet (exporter *ex)
   uint64_t len = ex->pb.len;
   while (len >= 0x80)
     {
-      head[n++] = (uint8_t) len | 0x80;
+      head[n++] = (uint8_t)len | 0x80;
       len >>= 7;
     }
-  head[n++] = (uint8_t) len;
+  head[n++] = (uint8_t)len;
   fwrite (head, 1, n, ex->out);
   fwrite (ex->pb.data, 1, ex->pb.len, ex->out);
   braid__pb_reset (&ex->pb);
@@ -286,7 +286,7 @@ static uint64_t
 stamp (const exporter *ex, int64_t ns)
 {
   int64_t t = ex->base + ns;
-  return t < 0 ? 0 : (uint64_t) t;
+  return t < 0 ? 0 : (uint64_t)t;
 }
 
 /* Begins a TracePacket holding a TrackEvent at @ns on @track; returns
@@ -328,7 +328,7 @@ put_int_annotation (braid__pb *pb, int name, int64_t value)
 {
   size_t m = braid__pb_begin (pb, EVENT_DEBUG_ANNOTATIONS);
   braid__pb_varint (pb, ANNOTATION_NAME_IID, name);
-  braid__pb_varint (pb, ANNOTATION_INT, (uint64_t) value);
+  braid__pb_varint (pb, ANNOTATION_INT, (uint64_t)value);
   braid__pb_end (pb, m);
 }
 
@@ -381,7 +381,7 @@ write_header (exporter *ex)
   braid__pb_varint (pb, TRACK_UUID, ex->uuid);
   braid__pb_varint (pb, TRACK_CHILD_ORDERING, ORDERING_EXPLICIT);
   size_t pd = braid__pb_begin (pb, TRACK_PROCESS);
-  braid__pb_varint (pb, PROCESS_PID, (uint64_t) braid__export_pid (m));
+  braid__pb_varint (pb, PROCESS_PID, (uint64_t)braid__export_pid (m));
   braid__pb_string (pb, PROCESS_CMDLINE, m->program, SIZE_MAX);
   if (m->arguments[0])
     braid__pb_string (pb, PROCESS_CMDLINE, m->arguments, SIZE_MAX);
@@ -416,19 +416,19 @@ write_header (exporter *ex)
       td = braid__pb_begin (pb, PACKET_TRACK_DESCRIPTOR);
       braid__pb_varint (pb, TRACK_UUID, task_uuid (ex, i));
       braid__pb_varint (pb, TRACK_PARENT_UUID,
-                        t->parent >= 0 && (size_t) t->parent < n_tasks
-                          ? task_uuid (ex, (size_t) t->parent)
-                          : ex->uuid);
+                        t->parent >= 0 && (size_t)t->parent < n_tasks
+                            ? task_uuid (ex, (size_t)t->parent)
+                            : ex->uuid);
       size_t nm = braid__pb_begin (pb, TRACK_NAME);
       braid__pb_append_utf8 (pb, t->name, MAX_TRACK_NAME);
       char id[40];
-      snprintf (id, sizeof id, " (task %llu)", (unsigned long long) t->id);
+      snprintf (id, sizeof id, " (task %llu)", (unsigned long long)t->id);
       braid__pb_append (pb, id, strlen (id));
       braid__pb_end (pb, nm);
       if (t->function[0])
         braid__pb_string (pb, TRACK_DESCRIPTION, t->function, SIZE_MAX);
       braid__pb_varint (pb, TRACK_CHILD_ORDERING, ORDERING_EXPLICIT);
-      braid__pb_varint (pb, TRACK_SIBLING_RANK, (uint64_t) n_loops + i);
+      braid__pb_varint (pb, TRACK_SIBLING_RANK, (uint64_t)n_loops + i);
       braid__pb_end (pb, td);
       flush_packet (ex);
     }
@@ -445,23 +445,21 @@ slice_name_iid (exporter *ex, const braid_trace_slice *s)
   if (s->state != BRAID_STATE_WAITING)
     return IID_READY;
   uint64_t reason = s->wait_reason < BRAID_WAIT_REASON_COUNT
-                      ? s->wait_reason
-                      : BRAID_WAIT_REASON_COUNT;
+                        ? s->wait_reason
+                        : BRAID_WAIT_REASON_COUNT;
   /* The key of the object: an index in the objects, or after them in
    * the tasks; waits on no known object share the reason's name. */
   uint64_t key;
   size_t n;
-  const braid_trace_object *objects = braid_trace_get_objects (ex->trace,
-                                                               &n);
-  const braid_trace_object *o = s->object ? braid_trace_find_object (
-                                              ex->trace, s->object)
-                                          : NULL;
+  const braid_trace_object *objects = braid_trace_get_objects (ex->trace, &n);
+  const braid_trace_object *o
+      = s->object ? braid_trace_find_object (ex->trace, s->object) : NULL;
   int32_t task = -1;
   if (o != NULL && o->name[0])
-    key = (uint64_t) (o - objects);
+    key = (uint64_t)(o - objects);
   else if (s->object != 0
            && (task = braid_trace_find_task (ex->trace, s->object)) >= 0)
-    key = ex->n_objects + (uint64_t) task;
+    key = ex->n_objects + (uint64_t)task;
   else
     return IID_WAITS + reason;
   uint64_t slot = key * N_REASONS + reason;
@@ -470,10 +468,10 @@ slice_name_iid (exporter *ex, const braid_trace_slice *s)
       char name[320];
       braid__export_wait_name (ex->trace, s, name, sizeof name);
       size_t in = braid__pb_begin (&ex->pb, PACKET_INTERNED_DATA);
-      put_interned_name (&ex->pb, INTERNED_EVENT_NAMES,
-                         IID_OBJECT_WAITS + slot, name);
+      put_interned_name (&ex->pb, INTERNED_EVENT_NAMES, IID_OBJECT_WAITS + slot,
+                         name);
       braid__pb_end (&ex->pb, in);
-      ex->sent[slot / 8] |= (uint8_t) (1u << (slot % 8));
+      ex->sent[slot / 8] |= (uint8_t)(1u << (slot % 8));
     }
   return IID_OBJECT_WAITS + slot;
 }
@@ -502,8 +500,8 @@ typedef struct merger
   const braid_trace_slice *slices;
   const braid_trace_iteration *iters;
   size_t n_tasks, n_iters;
-  size_t *next;     /* per stream: its next event, 2 per slice */
-  uint32_t *heap;   /* streams with events left */
+  size_t *next;   /* per stream: its next event, 2 per slice */
+  uint32_t *heap; /* streams with events left */
   size_t n_heap;
 } merger;
 
@@ -522,7 +520,7 @@ stream_head (merger *mg, uint32_t s, stream_event *ev)
                                     &end);
       uint64_t last = mg->iters[i].first_step;
       if (mg->ex->axis == EXPORT_AXIS_STEPS)
-        last = (uint64_t) end / 1000;
+        last = (uint64_t)end / 1000;
       *ev = e % 2 == 0 ? (stream_event){ start, mg->iters[i].first_step, 1 }
                        : (stream_event){ end, last, 0 };
       return true;
@@ -588,8 +586,8 @@ write_stream_event (merger *mg, uint32_t s, const stream_event *ev)
   size_t e = mg->next[s];
   bool loop = s == mg->n_tasks;
   size_t index = loop ? e / 2 : mg->tasks[s].first_slice + e / 2;
-  uint64_t track = loop ? loop_uuid (ex, mg->iters[index].loop)
-                        : task_uuid (ex, s);
+  uint64_t track
+      = loop ? loop_uuid (ex, mg->iters[index].loop) : task_uuid (ex, s);
   if (!ev->begin)
     {
       size_t m = begin_event (ex, ev->ns, track, SLICE_END);
@@ -604,7 +602,7 @@ write_stream_event (merger *mg, uint32_t s, const stream_event *ev)
       put_flows (ex, ex->n_slices + index);
       put_int_annotation (&ex->pb, ARG_NUMBER, mg->iters[index].number);
       put_int_annotation (&ex->pb, ARG_FIRST_STEP,
-                          (int64_t) mg->iters[index].first_step);
+                          (int64_t)mg->iters[index].first_step);
       braid__pb_end (&ex->pb, m);
       flush_packet (ex);
       return;
@@ -614,9 +612,9 @@ write_stream_event (merger *mg, uint32_t s, const stream_event *ev)
   size_t m = begin_event (ex, ev->ns, track, SLICE_BEGIN);
   braid__pb_varint (&ex->pb, EVENT_NAME_IID, iid);
   put_flows (ex, index);
-  put_int_annotation (&ex->pb, ARG_STEP, (int64_t) sl->start_step);
+  put_int_annotation (&ex->pb, ARG_STEP, (int64_t)sl->start_step);
   if (sl->object != 0)
-    put_int_annotation (&ex->pb, ARG_OBJECT, (int64_t) sl->object);
+    put_int_annotation (&ex->pb, ARG_OBJECT, (int64_t)sl->object);
   braid__pb_end (&ex->pb, m);
   flush_packet (ex);
 }
@@ -663,22 +661,22 @@ write_marks (exporter *ex)
   size_t n, n_outputs, n_tasks;
   const braid_trace_mark *marks = braid_trace_get_marks (ex->trace, &n);
   const braid_trace_output *outputs
-    = braid_trace_get_outputs (ex->trace, &n_outputs);
+      = braid_trace_get_outputs (ex->trace, &n_outputs);
   const braid_trace_task *tasks = braid_trace_get_tasks (ex->trace, &n_tasks);
   for (size_t i = 0; i < n; i++)
     {
       const braid_trace_mark *mk = &marks[i];
-      bool has_task = mk->task >= 0 && (size_t) mk->task < n_tasks;
-      uint64_t track = has_task ? task_uuid (ex, (size_t) mk->task)
-                                : loop_uuid (ex, 0);
-      int64_t at = ex->axis == EXPORT_AXIS_STEPS ? (int64_t) mk->step * 1000
+      bool has_task = mk->task >= 0 && (size_t)mk->task < n_tasks;
+      uint64_t track
+          = has_task ? task_uuid (ex, (size_t)mk->task) : loop_uuid (ex, 0);
+      int64_t at = ex->axis == EXPORT_AXIS_STEPS ? (int64_t)mk->step * 1000
                                                  : mk->time_ns;
       size_t ev = begin_event (ex, at, track, INSTANT);
       braid__pb_varint (&ex->pb, EVENT_NAME_IID,
-                        (unsigned) mk->kind <= BRAID_MARK_OBSERVER_WAIT
-                          ? IID_MARKS + mk->kind
-                          : IID_MARKS + BRAID_MARK_OBSERVER_WAIT + 1);
-      put_int_annotation (&ex->pb, ARG_STEP, (int64_t) mk->step);
+                        (unsigned)mk->kind <= BRAID_MARK_OBSERVER_WAIT
+                            ? IID_MARKS + mk->kind
+                            : IID_MARKS + BRAID_MARK_OBSERVER_WAIT + 1);
+      put_int_annotation (&ex->pb, ARG_STEP, (int64_t)mk->step);
       if (mk->value != 0)
         put_int_annotation (&ex->pb, ARG_DURATION_NS, mk->value);
       if (has_task
@@ -710,8 +708,7 @@ write_marks (exporter *ex)
 }
 
 int
-braid__export_perfetto (FILE *out, const braid_trace *trace,
-                        export_axis axis)
+braid__export_perfetto (FILE *out, const braid_trace *trace, export_axis axis)
 {
   exporter ex = { .out = out, .trace = trace, .axis = axis };
   const braid_trace_meta *m = braid_trace_get_meta (trace);
@@ -719,9 +716,10 @@ braid__export_perfetto (FILE *out, const braid_trace *trace,
   braid_trace_get_objects (trace, &ex.n_objects);
   braid_trace_get_tasks (trace, &ex.n_tasks);
   ex.base = m->start_unix_ns;
-  /* Track uuids (task_uuid, loop_uuid): from the pid up, so that the tracks of two processes differ
-   * (unless one has 2^24 tasks), in few bytes: every event names one. */
-  ex.uuid = (uint64_t) braid__export_pid (m) << 24;
+  /* Track uuids (task_uuid, loop_uuid): from the pid up, so that the tracks of
+   * two processes differ (unless one has 2^24 tasks), in few bytes: every event
+   * names one. */
+  ex.uuid = (uint64_t)braid__export_pid (m) << 24;
   size_t n_slots = (ex.n_objects + ex.n_tasks) * N_REASONS;
   ex.sent = calloc (n_slots / 8 + 1, 1);
   int rc = -1;

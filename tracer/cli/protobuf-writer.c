@@ -20,7 +20,7 @@ enum
 
 /* The room a nested message's length takes: four varint bytes. */
 #define LEN_BYTES 4
-#define LEN_MAX ((size_t) 1 << 28)
+#define LEN_MAX ((size_t)1 << 28)
 
 /* Makes room for @n more bytes; false (and pb->failed) when out of
  * memory. */
@@ -51,17 +51,17 @@ put_varint (braid__pb *pb, uint64_t v)
   uint8_t *p = pb->data + pb->len;
   while (v >= 0x80)
     {
-      *p++ = (uint8_t) v | 0x80;
+      *p++ = (uint8_t)v | 0x80;
       v >>= 7;
     }
-  *p++ = (uint8_t) v;
-  pb->len = (size_t) (p - pb->data);
+  *p++ = (uint8_t)v;
+  pb->len = (size_t)(p - pb->data);
 }
 
 static void
 put_tag (braid__pb *pb, uint32_t field, unsigned wire)
 {
-  put_varint (pb, (uint64_t) field << 3 | wire);
+  put_varint (pb, (uint64_t)field << 3 | wire);
 }
 
 void
@@ -94,7 +94,7 @@ braid__pb_fixed64 (braid__pb *pb, uint32_t field, uint64_t v)
     return;
   put_tag (pb, field, WIRE_FIXED64);
   for (int i = 0; i < 8; i++)
-    pb->data[pb->len++] = (uint8_t) (v >> (8 * i));
+    pb->data[pb->len++] = (uint8_t)(v >> (8 * i));
 }
 
 void
@@ -122,7 +122,7 @@ braid__pb_append_utf8 (braid__pb *pb, const char *s, size_t max_bytes)
 {
   static const uint8_t replacement[] = { 0xef, 0xbf, 0xbd }; /* U+FFFD */
   size_t n = braid__utf8_cut (s, max_bytes);
-  const unsigned char *p = (const unsigned char *) s;
+  const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   while (i < n)
     {
@@ -130,8 +130,8 @@ braid__pb_append_utf8 (braid__pb *pb, const char *s, size_t max_bytes)
       size_t run = 0;
       uint32_t cp;
       size_t k;
-      while (i + run < n && (k = braid__utf8_char (p + i + run, n - i - run,
-                                                   &cp)) > 0)
+      while (i + run < n
+             && (k = braid__utf8_char (p + i + run, n - i - run, &cp)) > 0)
         run += k;
       braid__pb_append (pb, p + i, run);
       i += run;
@@ -183,7 +183,7 @@ braid__pb_end (braid__pb *pb, size_t mark)
     k++;
   uint8_t *p = pb->data + mark;
   for (size_t i = 0; i < k; i++)
-    p[i] = (uint8_t) ((n >> (7 * i)) & 0x7f) | (i < k - 1 ? 0x80 : 0);
+    p[i] = (uint8_t)((n >> (7 * i)) & 0x7f) | (i < k - 1 ? 0x80 : 0);
   if (k < LEN_BYTES)
     {
       memmove (p + k, p + LEN_BYTES, n);
