@@ -16,43 +16,7 @@
  * close (it was about 83 bytes per event when every event was held).
  * Usage: bench-tracer-finalize [EVENTS...].
  */
-#include <errno.h>
-#include <sys/resource.h>
-#include <time.h>
-
 #include "recording-util.h"
-
-static double
-now_s (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
-/* Runs @argv to its end; returns its exit status (-1 when it could not
- * run) and its peak resident memory in *maxrss_kb. */
-static int
-run_measured (char *const *argv, long *maxrss_kb)
-{
-  pid_t pid = fork ();
-  if (pid < 0)
-    return -1;
-  if (pid == 0)
-    {
-      execv (argv[0], argv);
-      _exit (127);
-    }
-  int status = 0;
-  struct rusage ru;
-  pid_t got;
-  while ((got = wait4 (pid, &status, 0, &ru)) < 0 && errno == EINTR)
-    ;
-  if (got != pid)
-    return -1;
-  *maxrss_kb = ru.ru_maxrss;
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
 
 /* Records and finalizes @n events, and prints the two figures. Returns 0
  * or 1. */

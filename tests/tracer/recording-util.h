@@ -13,9 +13,12 @@
 #ifndef RECORDING_UTIL_H
 #define RECORDING_UTIL_H
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "trace-test-util.h"
@@ -119,6 +122,38 @@ repair_quietly (const char *path, uint64_t min_events)
     fprintf (stderr, "repair: %s\n", error ? error : "?");
   free (error);
   return rc == 0 && n >= min_events ? 0 : 1;
+}
+
+static inline double
+now_s (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+/* Runs @argv to its end; returns its exit status (-1 when it could not
+ * run) and its peak resident memory in *maxrss_kb. */
+static inline int
+run_measured (char *const *argv, long *maxrss_kb)
+{
+  pid_t pid = fork ();
+  if (pid < 0)
+    return -1;
+  if (pid == 0)
+    {
+      execv (argv[0], argv);
+      _exit (127);
+    }
+  int status = 0;
+  struct rusage ru;
+  pid_t got;
+  while ((got = wait4 (pid, &status, 0, &ru)) < 0 && errno == EINTR)
+    ;
+  if (got != pid)
+    return -1;
+  *maxrss_kb = ru.ru_maxrss;
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
 #endif /* RECORDING_UTIL_H */
