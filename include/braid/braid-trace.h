@@ -46,7 +46,10 @@ extern "C" {
  * Starts recording every loop of the process into a new trace at @path
  * (replaced if it exists). Call before the first loop is created. The
  * environment variable BRAID_TRACE=path does the same for any program
- * linked with libbraid, without code changes.
+ * linked with libbraid, without code changes. When @path is BRAID_TRACE's
+ * value, the processes of a tree share it (children inherit it): the
+ * first to record writes @path, each other one @path with its pid before
+ * the extension (trace.1234.braid), never overwriting another.
  * Returns 0, or a negative BRAID_E* code with a message on stderr. */
 int braid_trace_start (const char *path);
 

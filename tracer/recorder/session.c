@@ -7,7 +7,7 @@
  * SIGINT and SIGTERM handlers that flush and then re-raise the signal with
  * its default action, and a fork handler so that a child does not write
  * into its parent's trace; and the file of each process of a traced
- * process tree (braid_module_init). Nothing here is on the hot path.
+ * process tree (tree_path). Nothing here is on the hot path.
  */
 #include "trace-private.h"
 
@@ -206,10 +206,76 @@ braid__trace_begin (const char *path, int install_hooks,
   return begin (path, install_hooks, ring_capacity, NULL, NULL);
 }
 
+/* Process trees. BRAID_TRACE is inherited by the children of a traced
+ * program, and each traced process writes its own file: the first one
+ * the path itself, every other one the path with its pid before the
+ * extension (trace.braid, trace.1234.braid), never overwriting another.
+ * This applies to a path that came from the environment (braid_trace_start
+ * and braid_trace_start_with given BRAID_TRACE's value, as the module
+ * entry point and the braid Python module do). BRAID_TRACE_TREE says how
+ * the path stands: unset, this is the first
+ * traced process of its tree (a program run with BRAID_TRACE by hand),
+ * which takes the path; "claim", set by braid run, the path goes to the
+ * first process that creates PATH.owner (so that of two programs a
+ * script runs, only one takes it); "taken", set by every traced process
+ * for its children, the path is someone else's. */
+#define TREE_VARIABLE "BRAID_TRACE_TREE"
+
+/* Stores in @buf (@size bytes) @path with ".PID" before its extension
+ * (the last dot of the last component), or at its end without one. */
+static void
+path_with_pid (const char *path, char *buf, size_t size)
+{
+  const char *slash = strrchr (path, '/');
+  const char *dot = strrchr (slash ? slash + 1 : path, '.');
+  if (dot == NULL || dot == (slash ? slash + 1 : path))
+    dot = path + strlen (path);
+  snprintf (buf, size, "%.*s.%ld%s", (int) (dot - path), path,
+            (long) getpid (), dot);
+}
+
+/* Whether this process takes @path itself (see TREE_VARIABLE). */
+static bool
+takes_path (const char *path)
+{
+  const char *tree = getenv (TREE_VARIABLE);
+  if (tree == NULL || tree[0] == '\0')
+    return true;
+  if (strcmp (tree, "claim") != 0)
+    return false;
+  char owner[4200];
+  snprintf (owner, sizeof owner, "%s.owner", path);
+  int fd = open (owner, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return false;
+  close (fd);
+  return true;
+}
+
+/* The file this process records into when asked for @path: @path, or
+ * @path with the pid (stored in @buf of @size bytes) when @path is
+ * BRAID_TRACE's and another process of the tree has it. Either way, this
+ * process's children that trace will write files of their own. */
+static const char *
+tree_path (const char *path, char *buf, size_t size)
+{
+  const char *env = getenv ("BRAID_TRACE");
+  if (path == NULL || env == NULL || strcmp (path, env) != 0)
+    return path;
+  if (!takes_path (path))
+    {
+      path_with_pid (path, buf, size);
+      path = buf;
+    }
+  setenv (TREE_VARIABLE, "taken", 1);
+  return path;
+}
+
 int
 braid_trace_start (const char *path)
 {
-  return begin (path, 1, 0, NULL, NULL);
+  char own[4200];
+  return begin (tree_path (path, own, sizeof own), 1, 0, NULL, NULL);
 }
 
 int
@@ -219,8 +285,9 @@ braid_trace_start_with (const char *path,
   braid_trace_start_options none = { 0 };
   if (options == NULL)
     options = &none;
-  return begin (path, !options->foreign, 0, options->program,
-                options->arguments);
+  char own[4200];
+  return begin (tree_path (path, own, sizeof own), !options->foreign, 0,
+                options->program, options->arguments);
 }
 
 void
@@ -264,49 +331,6 @@ braid_trace_stop (void)
  * Returns 0, or the negative code of braid_trace_start. */
 __attribute__ ((visibility ("default"))) int braid_module_init (void);
 
-/* Process trees. BRAID_TRACE is inherited by the children of a traced
- * program, and each traced process writes its own file: the first one
- * the path itself, every other one the path with its pid before the
- * extension (trace.braid, trace.1234.braid), never overwriting another.
- * BRAID_TRACE_TREE says how the path stands: unset, this is the first
- * traced process of its tree (a program run with BRAID_TRACE by hand),
- * which takes the path; "claim", set by braid run, the path goes to the
- * first process that creates PATH.owner (so that of two programs a
- * script runs, only one takes it); "taken", set by every traced process
- * for its children, the path is someone else's. */
-#define TREE_VARIABLE "BRAID_TRACE_TREE"
-
-/* Stores in @buf (@size bytes) @path with ".PID" before its extension
- * (the last dot of the last component), or at its end without one. */
-static void
-path_with_pid (const char *path, char *buf, size_t size)
-{
-  const char *slash = strrchr (path, '/');
-  const char *dot = strrchr (slash ? slash + 1 : path, '.');
-  if (dot == NULL || dot == (slash ? slash + 1 : path))
-    dot = path + strlen (path);
-  snprintf (buf, size, "%.*s.%ld%s", (int) (dot - path), path,
-            (long) getpid (), dot);
-}
-
-/* Whether this process takes @path itself (see TREE_VARIABLE). */
-static bool
-takes_path (const char *path)
-{
-  const char *tree = getenv (TREE_VARIABLE);
-  if (tree == NULL || tree[0] == '\0')
-    return true;
-  if (strcmp (tree, "claim") != 0)
-    return false;
-  char owner[4200];
-  snprintf (owner, sizeof owner, "%s.owner", path);
-  int fd = open (owner, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return false;
-  close (fd);
-  return true;
-}
-
 int
 braid_module_init (void)
 {
@@ -315,13 +339,5 @@ braid_module_init (void)
     return 0;
   if (atomic_load (&braid__the_session.state) != BRAID__SESSION_OFF)
     return 0;
-  char own[4200];
-  if (!takes_path (path))
-    {
-      path_with_pid (path, own, sizeof own);
-      path = own;
-    }
-  /* This process's children that trace write files of their own. */
-  setenv (TREE_VARIABLE, "taken", 1);
   return braid_trace_start (path);
 }
