@@ -402,6 +402,9 @@ def main():
                                  env=env, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
         time.sleep(0.7)
+        if child.poll() is not None:
+            fail("killed trace: prime_generator ended (exit %s) before the "
+                 "kill, so there is no killed trace to export" % child.returncode)
         child.send_signal(signal.SIGKILL)
         child.wait()
         for fmt in ("chrome", "perfetto"):
