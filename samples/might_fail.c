@@ -57,7 +57,7 @@ main_task (void *arg)
       snprintf (name, sizeof name, "might_fail%d", i);
       tasks[i] = braid_spawn_named (name, might_fail, (void *)(intptr_t)i);
     }
-  it = braid_as_completed_new_tasks (tasks, N_TASKS, -1.0);
+  it = braid_as_completed_new_tasks (tasks, N_TASKS, BRAID_NO_TIMEOUT);
   for (int i = 0; i < N_TASKS; i++)
     braid_task_unref (tasks[i]);
 

@@ -123,7 +123,7 @@ wait_all (void *arg)
   braid_task **tasks = arg;
   bool done[2];
 
-  braid_wait_tasks (tasks, 2, -1.0, BRAID_ALL_COMPLETED, done);
+  braid_wait_tasks (tasks, 2, BRAID_NO_TIMEOUT, BRAID_ALL_COMPLETED, done);
   return NULL;
 }
 

@@ -86,7 +86,7 @@ wait_all (void *p)
 {
   run *r = p;
   bool *done = calloc (r->n, sizeof *done);
-  braid_wait_tasks (r->tasks, r->n, -1.0, BRAID_ALL_COMPLETED, done);
+  braid_wait_tasks (r->tasks, r->n, BRAID_NO_TIMEOUT, BRAID_ALL_COMPLETED, done);
   free (done);
   return NULL;
 }

@@ -60,7 +60,7 @@ main_task (void *arg)
     tasks[i] = braid_spawn_named (fetches[i].name, fetch_data, &fetches[i]);
 
   /* Wait for the first completed task. */
-  rc = braid_wait_tasks (tasks, N_TASKS, -1.0, BRAID_FIRST_COMPLETED, done);
+  rc = braid_wait_tasks (tasks, N_TASKS, BRAID_NO_TIMEOUT, BRAID_FIRST_COMPLETED, done);
   if (rc < 0)
     goto out;
   for (int i = 0; i < N_TASKS; i++)
@@ -85,7 +85,7 @@ main_task (void *arg)
   /* Let the cancellations be delivered before reporting the outcome. */
   if (n_pending > 0)
     {
-      rc = braid_wait_tasks (pending, n_pending, -1.0, BRAID_ALL_COMPLETED,
+      rc = braid_wait_tasks (pending, n_pending, BRAID_NO_TIMEOUT, BRAID_ALL_COMPLETED,
                              pending_done);
       if (rc < 0)
         goto out;

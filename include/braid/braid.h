@@ -38,6 +38,7 @@
 #ifndef BRAID_H
 #define BRAID_H
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -426,11 +427,16 @@ braid_error *braid_task_error (braid_task *task);
  * Sleeping and yielding
  * ------------------------------------------------------------------ */
 
+/* "No timeout", for every timeout argument below (asyncio's None): +inf.
+ * A negative timeout or delay is not "none" but a time already past, as
+ * in asyncio: it expires at once (a sleep of it is a bare yield). */
+#define BRAID_NO_TIMEOUT INFINITY
+
 /* braid_sleep:
- * Suspends the calling task for @seconds. 0 is a bare yield (asyncio's
- * sleep(0)): the task goes to the back of the ready queue. Returns 0;
- * BRAID_ECANCELLED if cancelled while sleeping; BRAID_EINVAL for a
- * negative or NaN delay; BRAID_ENOTASK outside a task. */
+ * Suspends the calling task for @seconds. 0 or less is a bare yield
+ * (asyncio's sleep(0)): the task goes to the back of the ready queue.
+ * Returns 0; BRAID_ECANCELLED if cancelled while sleeping; BRAID_EINVAL
+ * for a NaN delay; BRAID_ENOTASK outside a task. */
 int braid_sleep (double seconds);
 int braid_sleep_ns (uint64_t ns);
 /* braid_sleep(0). */
@@ -478,8 +484,8 @@ typedef enum braid_return_when
 } braid_return_when;
 
 /* braid_wait:
- * asyncio.wait: suspends until @when holds or @timeout seconds pass (a
- * negative timeout waits forever). Sets @done[i] for every finished
+ * asyncio.wait: suspends until @when holds or @timeout seconds pass
+ * (BRAID_NO_TIMEOUT: forever; 0 or negative: the next iteration). Sets @done[i] for every finished
  * future. Never raises the futures' errors and never cancels them.
  * Returns the number of done futures (>= 0); BRAID_ECANCELLED if the
  * caller was cancelled; BRAID_EINVAL for n == 0. */
@@ -492,7 +498,7 @@ int braid_wait_tasks (braid_task *const *tasks, size_t n, double timeout,
 typedef struct braid_as_completed braid_as_completed;
 
 /* Starts iterating over @futures (references are taken); @timeout in
- * seconds, negative for none. */
+ * seconds (BRAID_NO_TIMEOUT: none; 0 or negative: already past). */
 braid_as_completed *braid_as_completed_new (braid_future *const *futures,
                                             size_t n, double timeout);
 braid_as_completed *braid_as_completed_new_tasks (braid_task *const *tasks,
@@ -510,8 +516,9 @@ int braid_as_completed_next (braid_as_completed *it, braid_future **which,
 void braid_as_completed_free (braid_as_completed *it); /* accepts NULL */
 
 /* braid_wait_for:
- * asyncio.wait_for: awaits @future for at most @timeout seconds (negative:
- * forever). On timeout, cancels it, waits until it is done, and raises
+ * asyncio.wait_for: awaits @future for at most @timeout seconds
+ * (BRAID_NO_TIMEOUT: forever, a plain await; 0 or negative: if @future is
+ * not done yet it is cancelled at once). On timeout, cancels it, waits until it is done, and raises
  * TimeoutError, unless it swallowed the cancellation and produced a
  * result, which is returned. Cancelling the caller cancels @future.
  * Returns 0, the future's error code, BRAID_ETIMEDOUT or
@@ -525,11 +532,12 @@ int braid_wait_for (braid_future *future, double timeout, void **result);
  *   rc = braid_timeout_exit (scope, rc);  // ECANCELLED -> ETIMEDOUT
  */
 typedef struct braid_timeout braid_timeout;
-/* Opens a scope with a deadline @seconds from now (negative: none).
+/* Opens a scope with a deadline @seconds from now (BRAID_NO_TIMEOUT: none;
+ * 0 or negative: already past, it expires at the next iteration).
  * Returns NULL outside a task (and raises RuntimeError); the three calls
  * below accept that NULL (no deadline, not expired, @rc returned). */
 braid_timeout *braid_timeout_enter (double seconds);
-/* Moves the deadline to @seconds from now (negative: none). */
+/* Moves the deadline to @seconds from now (BRAID_NO_TIMEOUT: none). */
 void braid_timeout_reschedule (braid_timeout *scope, double seconds);
 bool braid_timeout_expired (const braid_timeout *scope);
 /* braid_timeout_exit:

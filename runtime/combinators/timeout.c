@@ -19,6 +19,7 @@
  *
  * Not hot: one scope per block.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "braid-internal.h"
@@ -106,15 +107,17 @@ arm (braid_timeout *scope, double seconds)
   int rc = 0;
 
   disarm (scope);
-  if (seconds < 0)
-    return;
+  if (isinf (seconds) && seconds > 0)
+    return; /* BRAID_NO_TIMEOUT */
   t = malloc (sizeof *t);
   if (!t)
     abort ();
   t->scope = scope;
   scope->refs++;
   scope->armed = t;
-  if (seconds == 0)
+  /* Rule 35: a deadline already past (asyncio's when <= loop.time())
+   * expires through call_soon. */
+  if (seconds <= 0)
     braid__call_soon (scope->loop, fire, t);
   else
     scope->timer = braid__call_later (

@@ -55,9 +55,10 @@ uint64_t braid__timer_id (const braid__timer *timer);
 /* Schedules @fn(@data) through the ready queue (loop.call_soon). */
 void braid__call_soon (braid_loop *loop, void (*fn) (void *data), void *data);
 
-/* Converts seconds to nanoseconds for timeouts: negative means "none" and
- * returns UINT64_MAX; NaN raises ValueError and returns 0 with *@rc set to
- * BRAID_EINVAL. */
+/* Converts seconds to nanoseconds for timeouts: BRAID_NO_TIMEOUT (+inf)
+ * means "none" and returns UINT64_MAX; a negative delay is already past
+ * and returns 0 (ORDERING.md rule 35); NaN raises ValueError and returns
+ * 0 with *@rc set to BRAID_EINVAL. */
 uint64_t braid__seconds_to_ns (double seconds, int *rc);
 
 /* Marks a gather's child: it is exempt from "Task was destroyed but it is

@@ -101,10 +101,11 @@ braid_sleep_ns (uint64_t ns)
 int
 braid_sleep (double seconds)
 {
-  if (BRAID_UNLIKELY (isnan (seconds) || seconds < 0))
-    return braid__raise_code (BRAID_EINVAL, "braid_sleep (negative or NaN "
-                                            "delay)");
-  if (seconds == 0)
+  if (BRAID_UNLIKELY (isnan (seconds)))
+    return braid__raise_code (BRAID_EINVAL, "braid_sleep (NaN delay)");
+  /* Rule 35: a negative delay is a time already past, as asyncio's
+   * sleep(delay <= 0) is its bare yield. */
+  if (seconds <= 0)
     return braid_yield ();
   double ns = seconds * 1e9;
   if (ns >= 1.8e19)
@@ -125,8 +126,10 @@ braid__seconds_to_ns (double seconds, int *rc)
         *rc = code;
       return 0;
     }
-  if (seconds < 0)
-    return UINT64_MAX;
+  if (isinf (seconds) && seconds > 0)
+    return UINT64_MAX; /* BRAID_NO_TIMEOUT */
+  if (seconds <= 0)
+    return 0; /* rule 35: already past */
   double ns = seconds * 1e9;
   if (ns >= 1.8e19)
     return UINT64_MAX - 1;

@@ -240,18 +240,22 @@
      braid_gather_tasks (fx_tasks (), 1, fx_results, NULL,                     \
                          BRAID_GATHER_RETURN_EXCEPTIONS))                      \
   X (braid_wait, futures, TASK, RAISES_EINVAL, "braid_wait",                   \
-     braid_wait (NULL, 1, -1, BRAID_ALL_COMPLETED, fx_done))                   \
+     braid_wait (NULL, 1, BRAID_NO_TIMEOUT, BRAID_ALL_COMPLETED, fx_done))     \
   X (braid_wait, done, TASK, ACCEPTS, "braid_wait",                            \
-     braid_wait (fx_futures (), 1, -1, BRAID_ALL_COMPLETED, NULL))             \
+     braid_wait (fx_futures (), 1, BRAID_NO_TIMEOUT, BRAID_ALL_COMPLETED,      \
+                 NULL))                                                        \
   X (braid_wait_tasks, tasks, TASK, RAISES_EINVAL, "braid_wait_tasks",         \
-     braid_wait_tasks (NULL, 1, -1, BRAID_ALL_COMPLETED, fx_done))             \
+     braid_wait_tasks (NULL, 1, BRAID_NO_TIMEOUT, BRAID_ALL_COMPLETED,         \
+                       fx_done))                                               \
   X (braid_wait_tasks, done, TASK, ACCEPTS, "braid_wait_tasks",                \
-     braid_wait_tasks (fx_tasks (), 1, -1, BRAID_ALL_COMPLETED, NULL))         \
+     braid_wait_tasks (fx_tasks (), 1, BRAID_NO_TIMEOUT, BRAID_ALL_COMPLETED,  \
+                       NULL))                                                  \
   X (braid_as_completed_new, futures, TASK, RAISES_EINVAL,                     \
-     "braid_as_completed_new", PTR_RC (braid_as_completed_new (NULL, 1, -1)))  \
+     "braid_as_completed_new",                                                 \
+     PTR_RC (braid_as_completed_new (NULL, 1, BRAID_NO_TIMEOUT)))              \
   X (braid_as_completed_new_tasks, tasks, TASK, RAISES_EINVAL,                 \
      "braid_as_completed_new_tasks",                                           \
-     PTR_RC (braid_as_completed_new_tasks (NULL, 1, -1)))                      \
+     PTR_RC (braid_as_completed_new_tasks (NULL, 1, BRAID_NO_TIMEOUT)))        \
   X (braid_as_completed_remaining, it, TASK, ACCEPTS,                          \
      "braid_as_completed_remaining", (int)braid_as_completed_remaining (NULL)) \
   X (braid_as_completed_next, it, TASK, RAISES_EINVALSTATE,                    \

@@ -20,7 +20,7 @@ yields_in_completion_order (void *unused)
   t[0] = braid_spawn (sleeping_child, &sa);
   t[1] = braid_spawn (sleeping_child, &sb);
   t[2] = braid_spawn (sleeping_child, &sc);
-  it = braid_as_completed_new_tasks (t, 3, -1);
+  it = braid_as_completed_new_tasks (t, 3, BRAID_NO_TIMEOUT);
   g_assert_nonnull (it);
   while (braid_as_completed_remaining (it) > 0)
     {
@@ -105,7 +105,7 @@ next_resumes_two_iterations_after_completion (void *unused)
 {
   braid_future *fut = braid_future_new (NULL);
   waker_args w = { fut, 1, "complete", 5 };
-  braid_as_completed *it = braid_as_completed_new (&fut, 1, -1);
+  braid_as_completed *it = braid_as_completed_new (&fut, 1, BRAID_NO_TIMEOUT);
   braid_task *t1, *t2;
   void *res = NULL;
 

@@ -125,7 +125,7 @@ test_unexpired_scope_passes_through (void)
 static void *
 reschedule_moves_the_deadline (void *unused)
 {
-  braid_timeout *scope = braid_timeout_enter (-1);
+  braid_timeout *scope = braid_timeout_enter (BRAID_NO_TIMEOUT);
   int rc;
 
   braid_timeout_reschedule (scope, 0.01);
@@ -162,6 +162,48 @@ static void
 test_zero_delay_expires_at_next_suspension (void)
 {
   check_run (zero_delay_expires_at_next_suspension, "in timeout");
+}
+
+/* python: negative_delays_are_already_past */
+static void *
+negative_delays_are_already_past (void *unused)
+{
+  braid_task *tk = braid_spawn (ticker, GINT_TO_POINTER (4));
+  g_assert_cmpint (braid_sleep (-1), ==, 0);
+  note ("slept");
+  braid_timeout *scope = braid_timeout_enter (-1);
+  int rc = braid_timeout_exit (scope, braid_sleep (1));
+  if (rc == BRAID_ETIMEDOUT && catch_message (BRAID_TIMEOUT_ERROR))
+    note ("scope-timeout");
+  braid_future *fut = braid_future_new (NULL);
+  rc = braid_wait_for (fut, -1, NULL);
+  if (rc == BRAID_ETIMEDOUT && catch_message (BRAID_TIMEOUT_ERROR))
+    note ("wait_for-timeout cancelled=%s",
+          braid_future_cancelled (fut) ? "True" : "False");
+  braid_future_unref (fut);
+  fut = braid_future_new (NULL);
+  bool done = false;
+  note ("wait-done=%d", braid_wait (&fut, 1, -1, BRAID_ALL_COMPLETED, &done));
+  braid_as_completed *it = braid_as_completed_new (&fut, 1, -1);
+  rc = braid_as_completed_next (it, NULL, NULL);
+  if (rc == BRAID_ETIMEDOUT && catch_message (BRAID_TIMEOUT_ERROR))
+    note ("as_completed-timeout");
+  braid_as_completed_free (it);
+  braid_future_cancel (fut, NULL);
+  braid_future_unref (fut);
+  g_assert_cmpint (braid_await_task (tk, NULL), ==, 0);
+  braid_task_unref (tk);
+  return NULL;
+}
+
+/* Rule 35: a negative delay is a time already past, as in asyncio; "no
+ * timeout" is BRAID_NO_TIMEOUT. */
+static void
+test_negative_delays_are_already_past (void)
+{
+  check_run (negative_delays_are_already_past,
+             "tick0 slept tick1 tick2 scope-timeout tick3 wait_for-timeout "
+             "cancelled=True wait-done=0 as_completed-timeout");
 }
 
 static const char *
@@ -240,6 +282,8 @@ main (int argc, char **argv)
                    test_zero_delay_expires_at_next_suspension);
   g_test_add_func ("/runtime/timeout/nested-scopes-convert-at-the-expired-one",
                    test_nested_scopes_convert_at_the_expired_one);
+  g_test_add_func ("/runtime/timeout/negative-delays-are-already-past",
+                   test_negative_delays_are_already_past);
   g_test_add_func ("/runtime/timeout/enter-outside-a-task-fails",
                    test_enter_outside_a_task_fails);
   return g_test_run ();

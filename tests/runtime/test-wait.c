@@ -33,11 +33,11 @@ first_completed_returns_done_and_pending (void *unused)
   t[0] = braid_spawn (sleeping_child, &sa);
   t[1] = braid_spawn (sleeping_child, &sb);
   t[2] = braid_spawn (sleeping_child, &sc);
-  n = braid_wait_tasks (t, 3, -1, BRAID_FIRST_COMPLETED, done);
+  n = braid_wait_tasks (t, 3, BRAID_NO_TIMEOUT, BRAID_FIRST_COMPLETED, done);
   /* wait never raises the tasks' errors. */
   g_assert_null (braid_error_current ());
   note ("first=%s:%d", flags (done, 3), n);
-  n = braid_wait_tasks (t, 3, -1, BRAID_ALL_COMPLETED, done);
+  n = braid_wait_tasks (t, 3, BRAID_NO_TIMEOUT, BRAID_ALL_COMPLETED, done);
   note ("all=%s:%d", flags (done, 3), n);
   note ("b-error=%s", braid_error_message (braid_task_error (t[1])));
   for (int i = 0; i < 3; i++)
@@ -67,7 +67,7 @@ first_exception_returns_after_the_failure (void *unused)
   t[0] = braid_spawn (sleeping_child, &sa);
   t[1] = braid_spawn (sleeping_child, &sb);
   t[2] = braid_spawn (sleeping_child, &sc);
-  n = braid_wait_tasks (t, 3, -1, BRAID_FIRST_EXCEPTION, done);
+  n = braid_wait_tasks (t, 3, BRAID_NO_TIMEOUT, BRAID_FIRST_EXCEPTION, done);
   g_assert_null (braid_error_current ());
   note ("first-exception=%s:%d", flags (done, 3), n);
   g_assert_cmpint (braid_await_task (t[2], NULL), ==, 0);
@@ -123,8 +123,8 @@ waiter_resumes_two_iterations_after_completion (void *unused)
 
   t1 = braid_spawn (ticker, GINT_TO_POINTER (6));
   t2 = braid_spawn (waker, &w);
-  note ("resumed=%d", braid_wait (&fut, 1, -1, BRAID_ALL_COMPLETED, NULL));
-  note ("again=%d", braid_wait (&fut, 1, -1, BRAID_ALL_COMPLETED, NULL));
+  note ("resumed=%d", braid_wait (&fut, 1, BRAID_NO_TIMEOUT, BRAID_ALL_COMPLETED, NULL));
+  note ("again=%d", braid_wait (&fut, 1, BRAID_NO_TIMEOUT, BRAID_ALL_COMPLETED, NULL));
   g_assert_cmpint (braid_sleep (0.01), ==, 0);
   braid_task_unref (t1);
   braid_task_unref (t2);
@@ -153,7 +153,7 @@ empty_set_is_a_value_error (void *unused)
 {
   bool done[1];
 
-  g_assert_cmpint (braid_wait (NULL, 0, -1, BRAID_ALL_COMPLETED, done), ==,
+  g_assert_cmpint (braid_wait (NULL, 0, BRAID_NO_TIMEOUT, BRAID_ALL_COMPLETED, done), ==,
                    BRAID_EINVAL);
   g_assert_nonnull (catch_message (BRAID_VALUE_ERROR));
   note ("ok");

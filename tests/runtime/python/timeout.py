@@ -81,6 +81,42 @@ async def zero_delay_expires_at_next_suspension():
         note("timeout")
 
 
+async def ticks(n):
+    for i in range(n):
+        note(f"tick{i}")
+        await asyncio.sleep(0)
+
+
+# Rule 35: a negative delay is a time already past: sleep(-1) is sleep(0),
+# and a timeout scope, wait_for, wait and as_completed with a negative
+# timeout expire at once.
+async def negative_delays_are_already_past():
+    loop = asyncio.get_running_loop()
+    tk = asyncio.create_task(ticks(4))
+    await asyncio.sleep(-1)
+    note("slept")
+    try:
+        async with asyncio.timeout(-1):
+            await asyncio.sleep(1)
+    except TimeoutError:
+        note("scope-timeout")
+    fut = loop.create_future()
+    try:
+        await asyncio.wait_for(fut, -1)
+    except TimeoutError:
+        note(f"wait_for-timeout cancelled={fut.cancelled()}")
+    fut = loop.create_future()
+    done, _ = await asyncio.wait([fut], timeout=-1)
+    note(f"wait-done={len(done)}")
+    for f in asyncio.as_completed([fut], timeout=-1):
+        try:
+            await f
+        except TimeoutError:
+            note("as_completed-timeout")
+    fut.cancel()
+    await tk
+
+
 async def nested_scopes_convert_at_the_expired_one():
     # The inner scope expires first: it converts, the outer passes the
     # TimeoutError through.
