@@ -537,8 +537,11 @@ typedef struct braid_timeout braid_timeout;
  * Returns NULL outside a task (and raises RuntimeError); the three calls
  * below accept that NULL (no deadline, not expired, @rc returned). */
 braid_timeout *braid_timeout_enter (double seconds);
-/* Moves the deadline to @seconds from now (BRAID_NO_TIMEOUT: none). */
-void braid_timeout_reschedule (braid_timeout *scope, double seconds);
+/* Moves the deadline to @seconds from now (BRAID_NO_TIMEOUT: none).
+ * Returns 0; BRAID_EINVAL for NaN; once the deadline has fired (the scope
+ * is expiring) a RuntimeError "Cannot change state of expiring Timeout",
+ * as asyncio's reschedule. */
+int braid_timeout_reschedule (braid_timeout *scope, double seconds);
 bool braid_timeout_expired (const braid_timeout *scope);
 /* braid_timeout_exit:
  * Closes and frees @scope. @rc is the code the scoped code returned. If the

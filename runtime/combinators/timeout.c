@@ -157,15 +157,29 @@ braid_timeout_enter (double seconds)
   return scope;
 }
 
-void
+int
 braid_timeout_reschedule (braid_timeout *scope, double seconds)
 {
-  /* asyncio raises RuntimeError for a scope that is expiring; a void call
-   * cannot report it without leaving a stray current error, so it is
-   * ignored. */
-  if (!scope || scope->state != SCOPE_ENTERED || seconds != seconds)
-    return;
+  /* asyncio's _State values, as its message names them. */
+  static const char *const state_names[] = {
+    [SCOPE_ENTERED] = "active",
+    [SCOPE_EXPIRING] = "expiring",
+    [SCOPE_EXPIRED] = "expired",
+    [SCOPE_EXITED] = "finished",
+  };
+
+  if (!scope)
+    return 0;
+  if (seconds != seconds)
+    return braid__raise_code (BRAID_EINVAL,
+                              "braid_timeout_reschedule (NaN delay)");
+  /* Rule 36: a scope whose deadline already fired cannot be moved. */
+  if (scope->state != SCOPE_ENTERED)
+    return braid_raise (BRAID_RUNTIME_ERROR,
+                        "Cannot change state of %s Timeout",
+                        state_names[scope->state]);
   arm (scope, seconds);
+  return 0;
 }
 
 bool

@@ -273,7 +273,7 @@
   X (braid_wait_for, result, TASK, ACCEPTS, "braid_wait_for",                  \
      braid_wait_for (fx_done_future (), 1, NULL))                              \
   X (braid_timeout_reschedule, scope, TASK, ACCEPTS,                           \
-     "braid_timeout_reschedule", (braid_timeout_reschedule (NULL, 1), 0))      \
+     "braid_timeout_reschedule", braid_timeout_reschedule (NULL, 1))           \
   X (braid_timeout_expired, scope, TASK, ACCEPTS, "braid_timeout_expired",     \
      braid_timeout_expired (NULL))                                             \
   X (braid_timeout_exit, scope, TASK, ACCEPTS, "braid_timeout_exit",           \

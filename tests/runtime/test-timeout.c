@@ -206,6 +206,37 @@ test_negative_delays_are_already_past (void)
              "cancelled=True wait-done=0 as_completed-timeout");
 }
 
+/* python: reschedule_of_an_expiring_scope_is_an_error */
+static void *
+reschedule_of_an_expiring_scope_is_an_error (void *unused)
+{
+  braid_timeout *scope = braid_timeout_enter (0);
+  int rc = braid_sleep (1);
+  if (rc == BRAID_ECANCELLED)
+    {
+      braid_error *cancel = braid_error_catch (BRAID_CANCELLED_ERROR);
+      note ("expired=%s", braid_timeout_expired (scope) ? "True" : "False");
+      if (braid_timeout_reschedule (scope, 10) < 0)
+        note ("reschedule:%s", catch_message (BRAID_RUNTIME_ERROR));
+      rc = braid_reraise (cancel);
+      braid_error_unref (cancel);
+    }
+  rc = braid_timeout_exit (scope, rc);
+  if (rc == BRAID_ETIMEDOUT && catch_message (BRAID_TIMEOUT_ERROR))
+    note ("timeout");
+  return NULL;
+}
+
+/* Rule 36: rescheduling a scope that is not in its entered state (its
+ * deadline fired) is a RuntimeError, and the scope still expires. */
+static void
+test_reschedule_of_an_expiring_scope_is_an_error (void)
+{
+  check_run (reschedule_of_an_expiring_scope_is_an_error,
+             "expired=True reschedule:Cannot change state of expiring "
+             "Timeout timeout");
+}
+
 static const char *
 tf (bool b)
 {
@@ -284,6 +315,9 @@ main (int argc, char **argv)
                    test_nested_scopes_convert_at_the_expired_one);
   g_test_add_func ("/runtime/timeout/negative-delays-are-already-past",
                    test_negative_delays_are_already_past);
+  g_test_add_func (
+      "/runtime/timeout/reschedule-of-an-expiring-scope-is-an-error",
+      test_reschedule_of_an_expiring_scope_is_an_error);
   g_test_add_func ("/runtime/timeout/enter-outside-a-task-fails",
                    test_enter_outside_a_task_fails);
   return g_test_run ();

@@ -117,6 +117,24 @@ async def negative_delays_are_already_past():
     await tk
 
 
+# Rule 36: once its deadline fired, a scope cannot be rescheduled.
+async def reschedule_of_an_expiring_scope_is_an_error():
+    loop = asyncio.get_running_loop()
+    try:
+        async with asyncio.timeout(0) as cm:
+            try:
+                await asyncio.sleep(1)
+            except asyncio.CancelledError:
+                note(f"expired={cm.expired()}")
+                try:
+                    cm.reschedule(loop.time() + 10)
+                except RuntimeError as e:
+                    note(f"reschedule:{e}")
+                raise
+    except TimeoutError:
+        note("timeout")
+
+
 async def nested_scopes_convert_at_the_expired_one():
     # The inner scope expires first: it converts, the outer passes the
     # TimeoutError through.
