@@ -835,7 +835,10 @@ int braid_queue_join (braid_queue *queue);
  * then raises one GroupError whose sub-errors (braid_error_group_count /
  * braid_error_group_get) are the children's errors in the order they
  * finished, the body's own error (other than the cancellation) last; the
- * parent is uncancelled. Cancelled children are not errors.
+ * parent is uncancelled if the group had cancelled it when the exit began
+ * (rule 33: a child failing while the parent waits in the exit leaves
+ * its braid_task_cancelling at 1, as in Python 3.11). Cancelled children
+ * are not errors.
  * ------------------------------------------------------------------ */
 
 typedef struct braid_task_group braid_task_group;

@@ -7,12 +7,11 @@
  * _on_task_done, run through the ready queue): it counts the child out,
  * completes the exit's future when the last child is out, and on the first
  * failure cancels the other unfinished children (in spawn order) and the
- * parent (rule 24). The exit uncancels the parent, so the CancelledError
- * the group caused does not escape it.
- *
- * Difference from 3.11.7, on purpose (rule 24; CPython 3.12 does the
- * same): when a child fails while the parent already waits in the exit,
- * the parent is uncancelled too (3.11 leaves its cancelling() at 1).
+ * parent (rule 24). The exit uncancels the parent when it begins, so the
+ * CancelledError the group caused does not escape it. As 3.11 (rule 33),
+ * that is decided on entry only: a child failing while the parent already
+ * waits in the exit cancels the parent, and its cancelling() stays 1
+ * after the group (3.12 uncancels then too).
  *
  * Not hot: one callback per child.
  */
@@ -25,7 +24,7 @@ struct braid_task_group
 {
   uint64_t id;        /* reported as a BRAID_OBJ_GATHER object "task group" */
   braid_task *parent; /* reference */
-  bool exiting, aborting, parent_cancel_requested, uncancelled;
+  bool exiting, aborting, parent_cancel_requested;
   braid_task **tasks; /* references, spawn order */
   size_t ntasks, captasks;
   size_t pending;       /* children whose done callback has not run */
@@ -175,9 +174,9 @@ braid_task_group_wait (braid_task_group *g, int rc)
     body_err = braid_error_catch (BRAID_BASE_EXCEPTION);
   if (body_err && braid_error_is (body_err, BRAID_CANCELLED_ERROR))
     propagate = braid_error_ref (body_err);
+  /* Rule 33: only here, as 3.11's __aexit__. */
   if (g->parent_cancel_requested)
     {
-      g->uncancelled = true;
       if (braid_task_uncancel (g->parent) == 0)
         {
           braid_error_unref (propagate);
@@ -208,8 +207,6 @@ braid_task_group_wait (braid_task_group *g, int rc)
       braid_future_unref (g->on_completed);
       g->on_completed = NULL;
     }
-  if (g->parent_cancel_requested && !g->uncancelled)
-    braid_task_uncancel (g->parent);
 
   if (propagate && g->nerrors == 0)
     out = braid_reraise (propagate);

@@ -151,6 +151,32 @@ test_first_failure_cancels_siblings_and_body (void)
              "group=b cancelling=0 parent-goes-on");
 }
 
+/* python: uncancel_is_decided_when_exit_begins */
+static void *
+uncancel_is_decided_when_exit_begins (void *unused)
+{
+  child_spec sa = { "a", 0.01, true, false };
+  braid_task_group *g = braid_task_group_new ();
+
+  braid_task_group_spawn (g, child, &sa);
+  note ("body-end");
+  note_group (braid_task_group_wait (g, 0));
+  note ("cancelling=%d", braid_task_cancelling (braid_task_current ()));
+  g_assert_cmpint (braid_sleep (0.01), ==, 0);
+  note ("parent-goes-on");
+  return NULL;
+}
+
+/* Rule 33: the group uncancels its parent when the exit begins only; a
+ * child failing while the parent waits in the exit cancels the parent
+ * (the wait swallows that) and leaves its cancelling() at 1, as 3.11. */
+static void
+test_uncancel_is_decided_when_exit_begins (void)
+{
+  check_run (uncancel_is_decided_when_exit_begins,
+             "body-end a-start a-raise group=a cancelling=1 parent-goes-on");
+}
+
 /* python: errors_in_finishing_order_body_last */
 static void *
 errors_in_finishing_order_body_last (void *unused)
@@ -301,6 +327,8 @@ main (int argc, char **argv)
   g_test_add_func ("/runtime/taskgroup/first-failure-cancels-siblings-and-"
                    "body",
                    test_first_failure_cancels_siblings_and_body);
+  g_test_add_func ("/runtime/taskgroup/uncancel-is-decided-when-exit-begins",
+                   test_uncancel_is_decided_when_exit_begins);
   g_test_add_func ("/runtime/taskgroup/errors-in-finishing-order-body-last",
                    test_errors_in_finishing_order_body_last);
   g_test_add_func ("/runtime/taskgroup/children-failing-together-all-count",

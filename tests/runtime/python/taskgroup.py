@@ -71,6 +71,20 @@ async def first_failure_cancels_siblings_and_body():
     note("parent-goes-on")
 
 
+# Rule 33: the uncancel is decided when the exit begins; a child failing
+# while the parent waits in the exit leaves cancelling() at 1 (3.11).
+async def uncancel_is_decided_when_exit_begins():
+    try:
+        async with asyncio.TaskGroup() as g:
+            g.create_task(child("a", 0.01, fail=True))
+            note("body-end")
+    except* ValueError as eg:
+        note(f"group={group_text(eg)}")
+    note(f"cancelling={asyncio.current_task().cancelling()}")
+    await asyncio.sleep(0.01)
+    note("parent-goes-on")
+
+
 async def errors_in_finishing_order_body_last():
     try:
         async with asyncio.TaskGroup() as g:
