@@ -107,7 +107,8 @@ extern const braid_error_type braid_value_error_type;
 extern const braid_error_type braid_runtime_error_type;
 extern const braid_error_type braid_memory_error_type;
 extern const braid_error_type braid_os_error_type;        /* I/O; errno */
-extern const braid_error_type braid_group_error_type;     /* task groups */
+extern const braid_error_type braid_group_error_type;     /* ExceptionGroup */
+extern const braid_error_type braid_base_group_error_type; /* BaseException */
 
 #define BRAID_BASE_EXCEPTION (&braid_base_exception_type)
 #define BRAID_EXCEPTION (&braid_exception_type)
@@ -119,6 +120,7 @@ extern const braid_error_type braid_group_error_type;     /* task groups */
 #define BRAID_MEMORY_ERROR (&braid_memory_error_type)
 #define BRAID_OS_ERROR (&braid_os_error_type)
 #define BRAID_GROUP_ERROR (&braid_group_error_type)
+#define BRAID_BASE_GROUP_ERROR (&braid_base_group_error_type)
 
 /* An error: a type, a message, the site that raised it, an optional cause
  * (the error that was current when it was raised), and for OS errors the
@@ -832,7 +834,7 @@ int braid_queue_join (braid_queue *queue);
  * Rule 24: the first child failure cancels the other unfinished children
  * and the parent (the task that created the group), so the body's current
  * or next await returns BRAID_ECANCELLED; the exit waits for every child,
- * then raises one GroupError whose sub-errors (braid_error_group_count /
+ * then raises one ExceptionGroup whose sub-errors (braid_error_group_count /
  * braid_error_group_get) are the children's errors in the order they
  * finished, the body's own error (other than the cancellation) last; the
  * parent is uncancelled if the group had cancelled it when the exit began
@@ -868,16 +870,31 @@ braid_task *braid_task_group_spawn_at (braid_task_group *group,
  * The end of the `async with` block: @rc is what the body returned (its
  * error, if negative, is current). Waits until every child is done (a
  * body error first cancels the children), frees @group, and returns: 0;
- * BRAID_EFAILED with a GroupError current ("unhandled errors in a
+ * BRAID_EFAILED with an ExceptionGroup (a BaseExceptionGroup if a
+ * sub-error is not an Exception) current ("unhandled errors in a
  * TaskGroup (N sub-exceptions)") if any child or the body failed;
  * BRAID_ECANCELLED if the parent was cancelled from outside (and no child
  * failed). Must be called by the parent task (aborts otherwise). */
 int braid_task_group_wait (braid_task_group *group, int rc);
 
-/* The number of sub-errors of a GroupError (0 for any other error). */
+/* Group errors are named as Python names them: an ExceptionGroup
+ * (BRAID_GROUP_ERROR, an Exception) when every sub-error is an Exception,
+ * else a BaseExceptionGroup (BRAID_BASE_GROUP_ERROR). */
+
+/* The number of sub-errors of a group error (0 for any other error). */
 size_t braid_error_group_count (const braid_error *error);
-/* Sub-error @index of a GroupError, borrowed from it, or NULL. */
+/* Sub-error @index of a group error, borrowed from it, or NULL. */
 braid_error *braid_error_group_get (const braid_error *error, size_t index);
+/* braid_error_group_split:
+ * Python's eg.split(type), the role of `except* type`: stores in @match
+ * the part of @error that is of @type (or a descendant) and in @rest the
+ * part that is not (new references, NULL when empty). Nested groups are
+ * split alike; each part is a new group with the same message and its own
+ * count, and @error itself when it matches as a whole. Handle @match,
+ * then re-raise only @rest: `if (rest) rc = braid_reraise (rest);`.
+ * Returns 0. */
+int braid_error_group_split (braid_error *error, const braid_error_type *type,
+                             braid_error **match, braid_error **rest);
 
 /* ---------------------------------------------------------------------
  * Async generators

@@ -124,9 +124,10 @@ int braid__raise_as_at (const braid_error_type *type, int code,
   __attribute__ ((format (printf, 6, 7)));
 
 /* braid__error_group_new:
- * A new GroupError (not made current, no cause) with @message whose
+ * A new group error (not made current, no cause) with @message whose
  * sub-errors, read with braid_error_group_count/get, are @errors (a
- * reference is taken on each). New reference. */
+ * reference is taken on each): an ExceptionGroup, or a BaseExceptionGroup
+ * when one of @errors is not an Exception. New reference. */
 braid_error *braid__error_group_new (const char *message,
                                      braid_error *const *errors, size_t n);
 

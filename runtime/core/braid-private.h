@@ -65,7 +65,7 @@ struct braid_error
   int line;
   const char *func;
   braid_error *cause;
-  /* Sub-errors of a GroupError (references, released with the error);
+  /* Sub-errors of a group error (references, released with the error);
    * NULL/0 for any other error. For error-group.c. */
   braid_error **subs;
   size_t nsubs;

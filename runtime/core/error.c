@@ -29,8 +29,12 @@ const braid_error_type braid_memory_error_type
     = { "MemoryError", &braid_exception_type };
 const braid_error_type braid_os_error_type
     = { "OSError", &braid_exception_type };
+/* Python's names: a group of Exceptions is an ExceptionGroup (an
+ * Exception); one with any other sub-error a BaseExceptionGroup. */
 const braid_error_type braid_group_error_type
-    = { "GroupError", &braid_exception_type };
+    = { "ExceptionGroup", &braid_exception_type };
+const braid_error_type braid_base_group_error_type
+    = { "BaseExceptionGroup", &braid_base_exception_type };
 
 /* The current error outside tasks (the loop's thread between runs, or a
  * callback run by the loop). */

@@ -410,6 +410,18 @@
      (int)braid_error_group_count (NULL))                                      \
   X (braid_error_group_get, error, TASK, ACCEPTS, "braid_error_group_get",     \
      braid_error_group_get (NULL, 0) != NULL)                                  \
+  X (braid_error_group_split, error, TASK, ABORTS, "braid_error_group_split",  \
+     braid_error_group_split (NULL, BRAID_VALUE_ERROR, &(braid_error *){ 0 },  \
+                              &(braid_error *){ 0 }))                          \
+  X (braid_error_group_split, type, TASK, ABORTS, "braid_error_group_split",   \
+     braid_error_group_split (fx_error (), NULL, &(braid_error *){ 0 },        \
+                              &(braid_error *){ 0 }))                          \
+  X (braid_error_group_split, match, TASK, ABORTS, "braid_error_group_split",  \
+     braid_error_group_split (fx_error (), BRAID_VALUE_ERROR, NULL,            \
+                              &(braid_error *){ 0 }))                          \
+  X (braid_error_group_split, rest, TASK, ABORTS, "braid_error_group_split",   \
+     braid_error_group_split (fx_error (), BRAID_VALUE_ERROR,                  \
+                              &(braid_error *){ 0 }, NULL))                    \
   /* Async generators. */                                                      \
   X (braid_agen_new, fn, TASK, ABORTS, "braid_agen_new",                       \
      PTR_RC (braid_agen_new (NULL, NULL)))                                     \

@@ -57,7 +57,7 @@ group_text (const braid_error *group)
   return buf;
 }
 
-/* Catches the current GroupError and logs "group=<sub-errors>". */
+/* Catches the current ExceptionGroup and logs "group=<sub-errors>". */
 static void
 note_group (int rc)
 {
@@ -175,6 +175,91 @@ test_uncancel_is_decided_when_exit_begins (void)
 {
   check_run (uncancel_is_decided_when_exit_begins,
              "body-end a-start a-raise group=a cancelling=1 parent-goes-on");
+}
+
+static const braid_error_type fatal_type = { "Fatal", BRAID_BASE_EXCEPTION };
+
+typedef struct raise_spec
+{
+  const braid_error_type *type;
+  const char *msg;
+} raise_spec;
+
+static void *
+raiser (void *arg)
+{
+  const raise_spec *s = arg;
+  braid_raise (s->type, "%s", s->msg);
+  return NULL;
+}
+
+/* Notes TYPE(MESSAGE: SUBS) for a group error, as the twin's kind(). */
+static void
+note_kind (const char *label, braid_error *eg)
+{
+  GString *s = g_string_new (NULL);
+  if (!eg)
+    g_string_append (s, "None");
+  else
+    {
+      g_string_append_printf (s, "%s(%s: ", braid_error_get_type (eg)->name,
+                              braid_error_message (eg));
+      for (size_t i = 0; i < braid_error_group_count (eg); i++)
+        g_string_append_printf (
+            s, "%s%s", i ? "," : "",
+            braid_error_message (braid_error_group_get (eg, i)));
+      g_string_append_c (s, ')');
+    }
+  note ("%s%s", label, s->str);
+  g_string_free (s, TRUE);
+}
+
+/* python: group_errors_are_named_as_python_names_them */
+static void *
+group_errors_are_named_as_python_names_them (void *unused)
+{
+  raise_spec cases[2][2] = {
+    { { BRAID_VALUE_ERROR, "v" }, { BRAID_TIMEOUT_ERROR, "t" } },
+    { { &fatal_type, "f" }, { BRAID_VALUE_ERROR, "v" } },
+  };
+  const braid_error_type *by[2] = { BRAID_VALUE_ERROR, &fatal_type };
+  for (int i = 0; i < 2; i++)
+    {
+      braid_task_group *g = braid_task_group_new ();
+      braid_task_group_spawn (g, raiser, &cases[i][0]);
+      braid_task_group_spawn (g, raiser, &cases[i][1]);
+      g_assert_cmpint (braid_task_group_wait (g, 0), ==, BRAID_EFAILED);
+      braid_error *eg = braid_error_catch (BRAID_BASE_EXCEPTION);
+      braid_error *match, *rest;
+      note_kind ("", eg);
+      g_assert_cmpint (braid_error_group_split (eg, by[i], &match, &rest), ==,
+                       0);
+      note_kind ("match=", match);
+      note_kind ("rest=", rest);
+      braid_error_unref (match);
+      braid_error_unref (rest);
+      braid_error_unref (eg);
+    }
+  return NULL;
+}
+
+/* Rule 34: a task group's error is an ExceptionGroup, or a
+ * BaseExceptionGroup when a sub-error is not an Exception; split by type
+ * (the `except*` role) gives the matching part and the rest, each with the
+ * group's message and its own count. */
+static void
+test_group_errors_are_named_as_python_names_them (void)
+{
+  check_run (group_errors_are_named_as_python_names_them,
+             "ExceptionGroup(unhandled errors in a TaskGroup (2 "
+             "sub-exceptions): v,t) match=ExceptionGroup(unhandled errors in "
+             "a TaskGroup (1 sub-exception): v) rest=ExceptionGroup(unhandled "
+             "errors in a TaskGroup (1 sub-exception): t) "
+             "BaseExceptionGroup(unhandled errors in a TaskGroup (2 "
+             "sub-exceptions): f,v) match=BaseExceptionGroup(unhandled errors "
+             "in a TaskGroup (1 sub-exception): f) "
+             "rest=ExceptionGroup(unhandled errors in a TaskGroup (1 "
+             "sub-exception): v)");
 }
 
 /* python: errors_in_finishing_order_body_last */
@@ -337,6 +422,9 @@ main (int argc, char **argv)
                    test_outside_cancel_propagates);
   g_test_add_func ("/runtime/taskgroup/spawn-after-failure-is-refused",
                    test_spawn_after_failure_is_refused);
+  g_test_add_func (
+      "/runtime/taskgroup/group-errors-are-named-as-python-names-them",
+      test_group_errors_are_named_as_python_names_them);
   g_test_add_func ("/runtime/taskgroup/group-error-accessors",
                    test_group_error_accessors);
   return g_test_run ();

@@ -28,7 +28,8 @@ GROUPS = {
                   "condition": "condition", "queue": "queues",
                   "taskgroup": "taskgroup", "asyncgen": "asyncgen"},
         "helpers": {"ticker", "waiter", "getter", "putter", "child",
-                    "counter", "slow_cleanup", "failing", "sleepy"},
+                    "counter", "slow_cleanup", "failing", "sleepy",
+                    "raiser"},
         "case": r"^async def ([a-z_]+)\(",
     },
 }

@@ -85,6 +85,36 @@ async def uncancel_is_decided_when_exit_begins():
     note("parent-goes-on")
 
 
+class Fatal(BaseException):
+    pass
+
+
+async def raiser(exc):
+    raise exc
+
+
+def kind(eg):
+    if eg is None:
+        return "None"
+    return f"{type(eg).__name__}({eg}: {','.join(str(e) for e in eg.exceptions)})"
+
+
+# Rule 34: group errors are ExceptionGroup, or BaseExceptionGroup when a
+# sub-error is not an Exception; splitting by type keeps the rest.
+async def group_errors_are_named_as_python_names_them():
+    for first, second, by in ((ValueError("v"), TimeoutError("t"), ValueError),
+                              (Fatal("f"), ValueError("v"), Fatal)):
+        try:
+            async with asyncio.TaskGroup() as g:
+                g.create_task(raiser(first))
+                g.create_task(raiser(second))
+        except BaseException as eg:
+            note(kind(eg))
+            match, rest = eg.split(by)
+            note(f"match={kind(match)}")
+            note(f"rest={kind(rest)}")
+
+
 async def errors_in_finishing_order_body_last():
     try:
         async with asyncio.TaskGroup() as g:
