@@ -469,7 +469,9 @@ braid_future *braid_gather_future (braid_future *const *futures, size_t n,
 /* braid_gather:
  * Awaits braid_gather_future, then stores each child's result in
  * @results[i] (may be NULL). With RETURN_EXCEPTIONS, @errors[i] (may be
- * NULL) receives each child's error (borrowed from the child) or NULL.
+ * NULL) receives each child's error (borrowed from the child) or NULL; a
+ * cancelled task is listed as a CancelledError with no message, as in
+ * Python.
  * Returns 0; the first failure's code; BRAID_ECANCELLED if the caller was
  * cancelled (which cancels the children). */
 int braid_gather (braid_future *const *futures, size_t n, void **results,

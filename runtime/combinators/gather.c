@@ -295,8 +295,11 @@ braid_gather (braid_future *const *futures, size_t n, void **results,
   if (rc == 0)
     for (size_t i = 0; i < n; i++)
       {
-        /* Every child is done once the outer future succeeded. */
-        braid_error *err = braid_future_error (futures[i]);
+        /* Every child is done once the outer future succeeded; a
+         * cancelled one is listed as asyncio lists it (rule 32). */
+        braid_error *err = braid_future_cancelled (futures[i])
+                               ? braid__future_cancel_entry (futures[i])
+                               : braid_future_error (futures[i]);
         if (errors)
           errors[i] = err;
         if (results)

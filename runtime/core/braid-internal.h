@@ -100,6 +100,14 @@ void braid__future_set_cancel_fn (braid_future *future, braid__cancel_fn fn,
  * (ORDERING.md rule 31, asyncio's _make_cancelled_error). */
 braid_error *braid__future_cancelled_error (braid_future *future);
 
+/* braid__future_cancel_entry:
+ * The CancelledError a gather with return_exceptions lists for the
+ * cancelled @future (borrowed from it; reading it hands nothing out): its
+ * stored error, or for a task that ended by raising its CancelledError a
+ * CancelledError with no message (asyncio builds CancelledError(
+ * fut._cancel_message), which such a task no longer has). */
+braid_error *braid__future_cancel_entry (braid_future *future);
+
 /* braid__future_fail:
  * Completes the pending @future with @error (a reference is taken) in the
  * failed state even when @error is a CancelledError: asyncio's

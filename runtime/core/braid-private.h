@@ -249,6 +249,9 @@ struct braid_future
   uint32_t magic; /* BRAID__MAGIC_FUTURE until freed (braid_future_unref) */
   void *result;
   braid_error *error; /* FUT_ERROR, FUT_CANCELLED */
+  /* A cancel_once task's CancelledError with no message, made when a
+   * gather with return_exceptions lists it (braid__future_cancel_entry). */
+  braid_error *cancel_bare;
   braid__callback *cbs;
   braid__callback inline_cb[1];
   braid__cancel_fn cancel_fn;

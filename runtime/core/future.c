@@ -131,6 +131,7 @@ braid_future_unref (braid_future *f)
     braid__report_never_retrieved (f);
   braid__future_release_cbs (f);
   braid_error_unref (f->error);
+  braid_error_unref (f->cancel_bare);
   braid__forget (f->magic);
   free (f);
 }
@@ -383,6 +384,17 @@ braid__future_cancelled_error (braid_future *f)
     }
   return braid__error_new (BRAID_CANCELLED_ERROR, BRAID_ECANCELLED, NULL, 0,
                            NULL, NULL);
+}
+
+braid_error *
+braid__future_cancel_entry (braid_future *f)
+{
+  if (!f->cancel_once)
+    return f->error;
+  if (!f->cancel_bare)
+    f->cancel_bare = braid__error_new (BRAID_CANCELLED_ERROR,
+                                       BRAID_ECANCELLED, NULL, 0, NULL, NULL);
+  return f->cancel_bare;
 }
 
 int

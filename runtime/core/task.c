@@ -79,6 +79,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
   f->is_task = true;
   f->retrieved = f->gathered = f->reported = f->close_wait = false;
   f->cancel_once = f->cancel_handed = false;
+  f->cancel_bare = NULL;
   f->ncbs = 0;
   f->capcbs = 1;
   f->id = braid__object_id_new ();
@@ -162,6 +163,8 @@ braid__task_free (braid_task *t)
     braid__future_release_cbs (&t->fut);
   if (t->fut.error)
     braid_error_unref (t->fut.error);
+  if (BRAID_UNLIKELY (t->fut.cancel_bare))
+    braid_error_unref (t->fut.cancel_bare);
   if (BRAID_UNLIKELY (t->error || t->custom_name || t->cancel_msg
                       || t->wake_cancel_msg || t->parent_name))
     {

@@ -153,6 +153,41 @@ test_return_exceptions_makes_errors_results (void)
              "a-start b-start b-done a-raise results=ValueError:a,2");
 }
 
+/* Rule 32: with RETURN_EXCEPTIONS a cancelled task is listed as a
+ * CancelledError with no message, a cancelled future with its message,
+ * and listing hands nothing out (rule 31).
+ * python: cancelled_children_listed_by_return_exceptions */
+static void *
+cancelled_children_listed_by_return_exceptions (void *unused)
+{
+  child_spec sa = { "a", 0, false, 0, 0 };
+  braid_task *a = braid_spawn (sleeper, &sa);
+  braid_future *f[2] = { braid_task_future (a), braid_future_new (NULL) };
+  braid_error *errs[2];
+
+  braid_yield ();
+  braid_task_cancel (a, "bye");
+  braid_future_cancel (f[1], "fm");
+  g_assert_cmpint (
+      braid_gather (f, 2, NULL, errs, BRAID_GATHER_RETURN_EXCEPTIONS), ==, 0);
+  note ("results=%s:%s,%s:%s", braid_error_get_type (errs[0])->name,
+        braid_error_message (errs[0]), braid_error_get_type (errs[1])->name,
+        braid_error_message (errs[1]));
+  g_assert_cmpint (braid_await (f[0], NULL), ==, BRAID_ECANCELLED);
+  note ("task:%s", catch_message (BRAID_CANCELLED_ERROR));
+  braid_future_unref (f[1]);
+  braid_task_unref (a);
+  return NULL;
+}
+
+static void
+test_cancelled_children_listed_by_return_exceptions (void)
+{
+  check_run (cancelled_children_listed_by_return_exceptions,
+             "a-start a-cancelled results=CancelledError:,CancelledError:fm "
+             "task:bye");
+}
+
 typedef struct gatherer_args
 {
   braid_task *children[3];
@@ -410,6 +445,9 @@ main (int argc, char **argv)
   g_test_add_func (
       "/runtime/gather/cancel-with-return-exceptions-waits-for-all",
       test_cancel_with_return_exceptions_waits_for_all);
+  g_test_add_func (
+      "/runtime/gather/cancelled-children-listed-by-return-exceptions",
+      test_cancelled_children_listed_by_return_exceptions);
   g_test_add_func (
       "/runtime/gather/child-cancelled-gather-ends-with-an-exception",
       test_child_cancelled_gather_ends_with_an_exception);

@@ -154,6 +154,23 @@ async def child_cancelled_gather_ends_with_an_exception():
                  f"cancelled={f.cancelled()}")
 
 
+# Rule 32: with return_exceptions a cancelled task is listed as a
+# CancelledError with no message (its _cancel_message is gone), a
+# cancelled future with its message; listing hands nothing out.
+async def cancelled_children_listed_by_return_exceptions():
+    a = asyncio.create_task(sleeper("a", 0))
+    b = asyncio.get_running_loop().create_future()
+    await asyncio.sleep(0)
+    a.cancel("bye")
+    b.cancel("fm")
+    res = await asyncio.gather(a, b, return_exceptions=True)
+    note("results=" + ",".join(f"{type(r).__name__}:{r}" for r in res))
+    try:
+        await a
+    except asyncio.CancelledError as e:
+        note(f"task:{e}")
+
+
 if __name__ == "__main__":
     asyncio.run(globals()[sys.argv[1].replace("-", "_")]())
     print(" ".join(LOG))
