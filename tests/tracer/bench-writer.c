@@ -20,14 +20,6 @@
 
 #include "recording-util.h"
 
-static double
-now_s (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 int
 main (int argc, char **argv)
 {
