@@ -320,6 +320,33 @@ test_never_retrieved_python_twin_shows_its_mark (void)
     return;
   check_never_retrieved_mark (&r);
   rendered_close (&r);
+
+  /* asyncio reports it at exit, after the last step: on the step axis the
+   * mark still shows (the axis extends to the marks after the last step),
+   * in the lane of 'forgotten'. */
+  if (!rendered_open_trace (&r, vt_record_twin ("never_retrieved"),
+                            BRAID_TIMELINE_AXIS_STEPS,
+                            "never-python-steps.png"))
+    return;
+  size_t n_tasks;
+  const braid_trace_task *tasks = braid_trace_get_tasks (r.trace, &n_tasks);
+  guint32 magenta
+      = vt_rgb_hex (braid_timeline_mark_color (BRAID_MARK_NEVER_RETRIEVED));
+  int shown_in = -1;
+  for (size_t t = 0; t < n_tasks; t++)
+    {
+      int y = (int)braid_timeline_view_lane_y (
+          &r.v, braid_timeline_model_task_lane (r.m, (int32_t)t));
+      if (region_has (r.png, (int)r.v.label_width, W, y + 3,
+                      y + r.v.lane_height - 3, magenta))
+        {
+          g_assert_cmpint (shown_in, ==, -1);
+          shown_in = (int)t;
+        }
+    }
+  g_assert_cmpint (shown_in, >=, 0);
+  g_assert_cmpstr (tasks[shown_in].name, ==, "forgotten");
+  rendered_close (&r);
 }
 
 static void

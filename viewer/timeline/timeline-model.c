@@ -229,12 +229,26 @@ build_step_table (braid_timeline_model *m)
    * trace's own duration may include loop events after the last task. */
   uint64_t max_step = 0;
   int64_t max_time = 0;
+  /* A mark or arrow of step k sits in [k, k + 1) on the step axis, also
+   * one after the last step (asyncio reports a never-retrieved error at
+   * exit, after the run's last step). A trace has at most as many steps as
+   * slices: a larger step number (a hostile file) does not stretch the
+   * axis. */
+  uint64_t step_limit = m->n_slices + 1;
   for (size_t i = 0; i < m->n_marks; i++)
-    if (m->marks[i].time_ns > max_time)
-      max_time = m->marks[i].time_ns;
+    {
+      if (m->marks[i].time_ns > max_time)
+        max_time = m->marks[i].time_ns;
+      if (m->marks[i].step < step_limit && m->marks[i].step + 1 > max_step)
+        max_step = m->marks[i].step + 1;
+    }
   for (size_t i = 0; i < m->n_edges; i++)
-    if (m->edges[i].time_ns > max_time)
-      max_time = m->edges[i].time_ns;
+    {
+      if (m->edges[i].time_ns > max_time)
+        max_time = m->edges[i].time_ns;
+      if (m->edges[i].step < step_limit && m->edges[i].step + 1 > max_step)
+        max_step = m->edges[i].step + 1;
+    }
   for (size_t t = 0; t < m->n_tasks; t++)
     {
       size_t first, n;
