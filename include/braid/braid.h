@@ -672,19 +672,55 @@ int braid_lock_release (braid_lock *lock);
  *   if (rc < 0) ...acquiring failed (cancelled): the body did not run...
  *
  * Acquires the lock into @rc (an int lvalue); when that succeeds runs the
- * body once and releases the lock when the body ends or `continue`s. The
- * body must not leave by `break`, `return` or `goto`: those skip the
- * release (use explicit braid_lock_acquire/release pairs then). The same
- * holds for BRAID_WITH_SEMAPHORE and BRAID_WITH_CONDITION. */
-#define BRAID_WITH_(acquire, release, obj, rc)                               \
-  for (int BRAID_WITH_VAR_ (__LINE__) = ((rc) = acquire (obj)) == 0;        \
-       BRAID_WITH_VAR_ (__LINE__);                                          \
-       BRAID_WITH_VAR_ (__LINE__) = 0, (void)release (obj))
+ * body once and releases the lock on every way out of it, as `async with`
+ * does. The same holds for BRAID_WITH_SEMAPHORE and BRAID_WITH_CONDITION.
+ *
+ * Two forms, and BRAID_HAVE_SCOPE_GUARDS says which one a program gets:
+ * - 1 (GCC and clang, the compilers braid is built with): a scope guard,
+ *   released by __attribute__ ((cleanup)) when control leaves the
+ *   statement, whatever the way: the end of the body, `continue`,
+ *   `break`, `return` or `goto`.
+ * - 0 (any other compiler): a portable form that releases when the body
+ *   ends or `continue`s only: there `break`, `return` and `goto` skip the
+ *   release (use explicit acquire and release calls then).
+ * The release's own result is not reported; a body that must know it
+ * calls braid_lock_release itself, outside this form. */
+#if defined(__GNUC__) || defined(__clang__)
+#define BRAID_HAVE_SCOPE_GUARDS 1
+/* A guard per kind of object: what it holds, and whether it still holds
+ * it; its cleanup releases what is still held. */
+#define BRAID_GUARD_TYPE_(kind)                                              \
+  typedef struct braid_##kind##_guard_                                       \
+  {                                                                          \
+    braid_##kind *obj;                                                       \
+    int held;                                                                \
+  } braid_##kind##_guard_;                                                   \
+  static inline void braid_##kind##_guard_exit_ (braid_##kind##_guard_ *g)   \
+  {                                                                          \
+    if (g->held)                                                             \
+      (void)braid_##kind##_release (g->obj);                                 \
+  }
+#define BRAID_WITH_(kind, object_, rc)                                       \
+  for (braid_##kind##_guard_ BRAID_WITH_VAR_ (__LINE__)                      \
+       __attribute__ ((cleanup (braid_##kind##_guard_exit_)))                \
+       = { (object_), ((rc) = braid_##kind##_acquire (object_)) == 0 };      \
+       BRAID_WITH_VAR_ (__LINE__).held;                                      \
+       BRAID_WITH_VAR_ (__LINE__).held = 0,                                  \
+       (void)braid_##kind##_release (BRAID_WITH_VAR_ (__LINE__).obj))
+#else
+#define BRAID_HAVE_SCOPE_GUARDS 0
+#define BRAID_GUARD_TYPE_(kind)
+#define BRAID_WITH_(kind, object_, rc)                                       \
+  for (int BRAID_WITH_VAR_ (__LINE__)                                        \
+       = ((rc) = braid_##kind##_acquire (object_)) == 0;                     \
+       BRAID_WITH_VAR_ (__LINE__);                                           \
+       BRAID_WITH_VAR_ (__LINE__) = 0, (void)braid_##kind##_release (object_))
+#endif
 /* A name per line, so that nested blocks do not shadow each other. */
 #define BRAID_WITH_CAT_(a, b) a##b
 #define BRAID_WITH_VAR_(line) BRAID_WITH_CAT_ (braid_with_once_, line)
-#define BRAID_WITH_LOCK(lock, rc)                                            \
-  BRAID_WITH_ (braid_lock_acquire, braid_lock_release, lock, rc)
+BRAID_GUARD_TYPE_ (lock)
+#define BRAID_WITH_LOCK(lock_, rc) BRAID_WITH_ (lock, lock_, rc)
 
 /* ---------------------------------------------------------------------
  * Semaphores (asyncio.Semaphore, asyncio.BoundedSemaphore)
@@ -718,8 +754,8 @@ int braid_semaphore_acquire (braid_semaphore *sem);
 int braid_semaphore_release (braid_semaphore *sem);
 
 /* `async with sem:`; see BRAID_WITH_LOCK for the rules of the body. */
-#define BRAID_WITH_SEMAPHORE(sem, rc)                                        \
-  BRAID_WITH_ (braid_semaphore_acquire, braid_semaphore_release, sem, rc)
+BRAID_GUARD_TYPE_ (semaphore)
+#define BRAID_WITH_SEMAPHORE(sem, rc) BRAID_WITH_ (semaphore, sem, rc)
 
 /* ---------------------------------------------------------------------
  * Conditions (asyncio.Condition)
@@ -762,8 +798,8 @@ int braid_condition_notify (braid_condition *cond, size_t n);
 int braid_condition_notify_all (braid_condition *cond);
 
 /* `async with cond:`; see BRAID_WITH_LOCK for the rules of the body. */
-#define BRAID_WITH_CONDITION(cond, rc)                                       \
-  BRAID_WITH_ (braid_condition_acquire, braid_condition_release, cond, rc)
+BRAID_GUARD_TYPE_ (condition)
+#define BRAID_WITH_CONDITION(cond, rc) BRAID_WITH_ (condition, cond, rc)
 
 /* ---------------------------------------------------------------------
  * Queues (asyncio.Queue, LifoQueue, PriorityQueue)

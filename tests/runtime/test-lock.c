@@ -186,6 +186,114 @@ test_contended_acquire_outside_a_task (void)
   braid_lock_free (lock);
 }
 
+/* Leaves BRAID_WITH_LOCK by `return` with the lock held. */
+static int
+return_from_inside (braid_lock *lock)
+{
+  int rc;
+  BRAID_WITH_LOCK (lock, rc)
+  {
+    g_assert_true (braid_lock_locked (lock));
+    return 1;
+  }
+  return rc;
+}
+
+/* Leaves two nested guards by one `return`. */
+static int
+return_from_two_guards (braid_lock *outer, braid_lock *inner)
+{
+  int rc, rc2 = 0;
+  BRAID_WITH_LOCK (outer, rc)
+  BRAID_WITH_LOCK (inner, rc2)
+  {
+    g_assert_true (braid_lock_locked (outer) && braid_lock_locked (inner));
+    return 2;
+  }
+  return rc < 0 ? rc : rc2;
+}
+
+/* Leaves BRAID_WITH_SEMAPHORE by `return`. */
+static int
+return_from_semaphore (braid_semaphore *sem)
+{
+  int rc;
+  BRAID_WITH_SEMAPHORE (sem, rc)
+  {
+    g_assert_cmpint (braid_semaphore_value (sem), ==, 0);
+    return 3;
+  }
+  return rc;
+}
+
+/* `async with` releases on every way out of its body: the end, continue,
+ * break, return and goto (the scope guard of BRAID_HAVE_SCOPE_GUARDS;
+ * uncontended acquires do not suspend, so no loop is needed). */
+static void
+test_with_lock_releases_on_every_way_out (void)
+{
+  if (!BRAID_HAVE_SCOPE_GUARDS)
+    {
+      g_test_skip ("this compiler has no scope guards: the portable form "
+                   "releases at the end of the body and on continue only");
+      return;
+    }
+  braid_lock *lock = braid_lock_new (NULL);
+  braid_lock *inner = braid_lock_new (NULL);
+  int rc, ran = 0;
+
+  BRAID_WITH_LOCK (lock, rc) { ran++; }
+  g_assert_false (braid_lock_locked (lock));
+
+  BRAID_WITH_LOCK (lock, rc)
+  {
+    ran++;
+    continue;
+  }
+  g_assert_false (braid_lock_locked (lock));
+
+  BRAID_WITH_LOCK (lock, rc)
+  {
+    ran++;
+    break;
+  }
+  g_assert_false (braid_lock_locked (lock));
+
+  BRAID_WITH_LOCK (lock, rc)
+  {
+    ran++;
+    goto out;
+  }
+out:
+  g_assert_false (braid_lock_locked (lock));
+  g_assert_cmpint (ran, ==, 4);
+  g_assert_cmpint (rc, ==, 0);
+
+  g_assert_cmpint (return_from_inside (lock), ==, 1);
+  g_assert_false (braid_lock_locked (lock));
+  g_assert_cmpint (return_from_two_guards (lock, inner), ==, 2);
+  g_assert_false (braid_lock_locked (lock));
+  g_assert_false (braid_lock_locked (inner));
+
+  braid_semaphore *sem = braid_semaphore_new (NULL, 1);
+  g_assert_cmpint (return_from_semaphore (sem), ==, 3);
+  g_assert_cmpint (braid_semaphore_value (sem), ==, 1);
+  braid_semaphore_free (sem);
+
+  /* A failed acquire skips the body and releases nothing. */
+  g_assert_cmpint (braid_lock_acquire (lock), ==, 0);
+  ran = 0;
+  BRAID_WITH_LOCK (lock, rc) { ran++; }
+  g_assert_cmpint (rc, ==, BRAID_ENOTASK);
+  g_assert_cmpint (ran, ==, 0);
+  g_assert_true (braid_lock_locked (lock));
+  braid_error_clear ();
+  g_assert_cmpint (braid_lock_release (lock), ==, 0);
+
+  braid_lock_free (inner);
+  braid_lock_free (lock);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -203,5 +311,7 @@ main (int argc, char **argv)
                    test_release_unlocked_is_runtime_error);
   g_test_add_func ("/runtime/lock/contended-acquire-outside-a-task",
                    test_contended_acquire_outside_a_task);
+  g_test_add_func ("/runtime/lock/with-lock-releases-on-every-way-out",
+                   test_with_lock_releases_on_every_way_out);
   return g_test_run ();
 }
