@@ -279,6 +279,79 @@ braid_loop *braid_loop_current (void);
 /* The libuv loop under @loop, for I/O code (borrowed). */
 struct uv_loop_s *braid_loop_uv (braid_loop *loop);
 
+/* braid_loop_time:
+ * asyncio's loop.time(): the loop's clock in seconds, the time
+ * braid_call_at takes (the virtual clock's time with the virtual clock,
+ * which starts at 0). Aborts on a NULL @loop. */
+double braid_loop_time (const braid_loop *loop);
+
+/* ---------------------------------------------------------------------
+ * Callbacks (loop.call_soon, call_later, call_at, call_soon_threadsafe)
+ * ------------------------------------------------------------------ */
+
+/* A callback: a plain function the loop calls between task steps. An error
+ * it leaves current is reported on stderr ("braid: error in callback")
+ * and cleared, as asyncio's "Exception in callback". */
+typedef void (*braid_callback_fn) (void *arg);
+
+/* A scheduled callback (asyncio's Handle / TimerHandle). Ownership: each
+ * braid_call_* returns a new reference the caller must release with
+ * braid_handle_unref, at any time (releasing it does not cancel the
+ * call; the loop keeps its own reference until the callback has run, was
+ * cancelled or the loop closed). A caller that never cancels may release
+ * it at once. */
+typedef struct braid_handle braid_handle;
+
+/* braid_call_soon:
+ * Schedules @fn(@arg) on @loop (NULL: the loop running on this thread;
+ * aborts when there is none or @fn is NULL). It runs in FIFO order with
+ * the tasks and callbacks already ready (ORDERING.md rule 37). A
+ * callback still queued when braid_loop_close is called runs during the
+ * close; a timed one (braid_call_later, braid_call_at) never does. Never
+ * NULL. */
+braid_handle *braid_call_soon (braid_loop *loop, braid_callback_fn fn,
+                               void *arg);
+
+/* braid_call_later:
+ * Schedules @fn(@arg) @delay_s seconds from now on the loop's clock (a
+ * delay <= 0 is already due; BRAID_NO_TIMEOUT never fires). Due timers
+ * join the ready queue after what was already ready, in deadline order and
+ * then in the order they were scheduled (rule 38). Returns NULL with
+ * ValueError (BRAID_EINVAL) raised for a NaN delay. @loop and @fn as for
+ * braid_call_soon. */
+braid_handle *braid_call_later (braid_loop *loop, double delay_s,
+                                braid_callback_fn fn, void *arg);
+
+/* braid_call_at:
+ * braid_call_later at an absolute time @when_s of braid_loop_time. */
+braid_handle *braid_call_at (braid_loop *loop, double when_s,
+                             braid_callback_fn fn, void *arg);
+
+/* braid_call_soon_threadsafe:
+ * braid_call_soon that any thread may call while @loop is open (aborts on
+ * a NULL @loop or @fn). On the loop's own thread it is braid_call_soon.
+ * From another thread the call wakes the loop and joins its ready queue
+ * when the loop next polls, in the order the calls were made. It does not
+ * keep the loop alive: a task that waits for what such a callback does
+ * must also have a timer (a timeout) or I/O pending, or the loop reports
+ * a deadlock. Calls the loop has not received when it closes never
+ * run. The handle may be cancelled and released on any thread. Never
+ * NULL. */
+braid_handle *braid_call_soon_threadsafe (braid_loop *loop,
+                                          braid_callback_fn fn, void *arg);
+
+/* braid_handle_cancel:
+ * Cancels the call if it has not run; a callback that already ran, or a
+ * second cancel, is not affected. Aborts on NULL. */
+void braid_handle_cancel (braid_handle *handle);
+/* True once braid_handle_cancel was called. Aborts on NULL. */
+bool braid_handle_cancelled (const braid_handle *handle);
+/* A timed handle's time on braid_loop_time's clock (TimerHandle.when());
+ * NaN for a braid_call_soon handle, which has none. Aborts on NULL. */
+double braid_handle_when (const braid_handle *handle);
+/* Releases the caller's reference (accepts NULL). */
+void braid_handle_unref (braid_handle *handle);
+
 /* braid_loop_run_until_complete:
  * Runs @loop until @future is done (asyncio's run_until_complete). Stores
  * its result in @result (may be NULL). Must be called outside any task.

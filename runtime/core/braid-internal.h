@@ -47,6 +47,9 @@ typedef void (*braid__timer_fn) (void *data);
  * the handle is valid until then. Never NULL (aborts on OOM). */
 braid__timer *braid__call_later (braid_loop *loop, uint64_t delay_ns,
                                  braid__timer_fn fn, void *data);
+/* braid__call_later at an absolute deadline on the loop's clock (ns). */
+braid__timer *braid__call_at_ns (braid_loop *loop, uint64_t deadline,
+                                 braid__timer_fn fn, void *data);
 /* Cancels a timer that has not fired. After the callback ran, the handle
  * must not be used. */
 void braid__timer_cancel (braid__timer *timer);

@@ -355,6 +355,7 @@ struct braid_loop
 {
   uv_loop_t uv;
   uv_timer_t wake_timer;
+  struct braid__threadsafe *threadsafe; /* call.c */
   braid__coro main_ctx;
   braid__queue queue;
   size_t remaining; /* entries left in the running iteration's snapshot */
@@ -699,6 +700,18 @@ braid__task_suspend (braid_loop *loop, braid_task *t)
     }
   braid__reap_finished (loop);
 }
+
+/* call.c: the public handles (braid_call_soon/later/at) and the
+ * thread-safe queue. braid__handle_run is what a public handle queues
+ * (a callback or a timer function); braid__handle_dropped drops the
+ * loop's reference on a handle whose entry or timer is freed without
+ * running (the loop closes).
+ * braid__threadsafe_init/close set up and tear down the loop's uv_async
+ * (loop.c, braid_loop_new and braid_loop_close). */
+BRAID_HIDDEN void braid__handle_run (void *data);
+BRAID_HIDDEN void braid__handle_dropped (void *data);
+BRAID_HIDDEN int braid__threadsafe_init (braid_loop *loop);
+BRAID_HIDDEN void braid__threadsafe_close (braid_loop *loop);
 
 /* Aborts naming @call when @loop is NULL or not a loop that exists (it
  * was closed): checked against the list of open loops, so a closed

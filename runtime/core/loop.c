@@ -386,6 +386,8 @@ braid_loop_new (void)
   if (uv_loop_init (&loop->uv) != 0)
     goto fail_free;
   uv_timer_init (&loop->uv, &loop->wake_timer);
+  if (braid__threadsafe_init (loop) != 0)
+    goto fail_uv;
   loop->queue.ring = malloc (256 * sizeof (braid__entry));
   if (!loop->queue.ring)
     goto fail_uv;
@@ -424,6 +426,7 @@ fail_pools:
 fail_queue:
   free (loop->queue.ring);
 fail_uv:
+  braid__threadsafe_close (loop);
   uv_close ((uv_handle_t *)&loop->wake_timer, NULL);
   uv_run (&loop->uv, UV_RUN_NOWAIT);
   uv_loop_close (&loop->uv);
@@ -544,9 +547,13 @@ drain_queue (braid_loop *loop)
       queue_drop_head (&loop->queue);
       if (e.kind == ENTRY_DONE_CB)
         braid_future_unref ((braid_future *)e.a);
+      else if (e.kind == ENTRY_CALL && e.fn == (void *)braid__handle_run)
+        braid__handle_dropped (e.a);
       else if (e.kind == ENTRY_TIMER)
         {
           braid__timer *t = e.a;
+          if (t->fn == braid__handle_run && t->state == TIMER_QUEUED)
+            braid__handle_dropped (t->data);
           t->state = TIMER_IDLE;
           if (!t->embedded)
             free (t);
@@ -758,6 +765,7 @@ braid_loop_close (braid_loop *loop)
   close_closers (loop);
   drain_queue (loop);
   braid__timers_free_all (loop);
+  braid__threadsafe_close (loop);
 
   uv_close ((uv_handle_t *)&loop->wake_timer, NULL);
   /* libuv frees nothing itself: the closers' close callbacks free their

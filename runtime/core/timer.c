@@ -123,7 +123,7 @@ braid__timer_dispatch (braid__timer *t)
 }
 
 braid__timer *
-braid__call_later (braid_loop *loop, uint64_t delay_ns, braid__timer_fn fn,
+braid__call_at_ns (braid_loop *loop, uint64_t deadline, braid__timer_fn fn,
                    void *data)
 {
   if (!loop)
@@ -133,10 +133,21 @@ braid__call_later (braid_loop *loop, uint64_t delay_ns, braid__timer_fn fn,
   braid__timer *t = braid__xcalloc (1, sizeof *t);
   t->fn = fn;
   t->data = data;
-  uint64_t now = braid__clock_read (loop);
-  uint64_t deadline = delay_ns > UINT64_MAX - now ? UINT64_MAX : now + delay_ns;
   braid__timer_arm (loop, t, deadline);
   return t;
+}
+
+braid__timer *
+braid__call_later (braid_loop *loop, uint64_t delay_ns, braid__timer_fn fn,
+                   void *data)
+{
+  if (!loop)
+    loop = braid__tls_loop;
+  if (!loop)
+    braid__abort ("braid__call_later", "no loop");
+  uint64_t now = braid__clock_read (loop);
+  uint64_t deadline = delay_ns > UINT64_MAX - now ? UINT64_MAX : now + delay_ns;
+  return braid__call_at_ns (loop, deadline, fn, data);
 }
 
 void
@@ -178,6 +189,10 @@ braid__timers_free_all (braid_loop *loop)
     {
       braid__timer *t = loop->heap[i];
       t->state = TIMER_IDLE;
+      /* A public handle's timer never fires now: the handle drops the
+       * reference the loop held for it (call.c). */
+      if (t->fn == braid__handle_run)
+        braid__handle_dropped (t->data);
       if (!t->embedded)
         free (t);
     }

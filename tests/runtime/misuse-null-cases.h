@@ -91,6 +91,49 @@
      (int)braid_loop_now_ns (NULL))                                            \
   X (braid_loop_uv, loop, MAIN, ABORTS, "braid_loop_uv",                       \
      braid_loop_uv (NULL) != NULL)                                             \
+  X (braid_loop_time, loop, MAIN, ABORTS, "braid_loop_time",                   \
+     (int)braid_loop_time (NULL))                                              \
+  X (braid_call_soon, loop, TASK, ACCEPTS, "braid_call_soon",                  \
+     (braid_handle_unref (braid_call_soon (NULL, noop_callback, NULL)), 0))    \
+  X (braid_call_soon, fn, TASK, ABORTS, "braid_call_soon",                     \
+     braid_call_soon (NULL, NULL, NULL) != NULL)                               \
+  X (braid_call_soon, arg, TASK, ACCEPTS, "braid_call_soon",                   \
+     (braid_handle_unref (braid_call_soon (NULL, noop_callback, NULL)), 0))    \
+  X (braid_call_later, loop, TASK, ACCEPTS, "braid_call_later",                \
+     (braid_handle_unref (braid_call_later (NULL, 0.5, noop_callback,         \
+                                           NULL)),                             \
+      0))                                                                      \
+  X (braid_call_later, fn, TASK, ABORTS, "braid_call_later",                   \
+     braid_call_later (NULL, 0.5, NULL, NULL) != NULL)                         \
+  X (braid_call_later, arg, TASK, ACCEPTS, "braid_call_later",                 \
+     (braid_handle_unref (braid_call_later (NULL, 0.5, noop_callback,         \
+                                           NULL)),                             \
+      0))                                                                      \
+  X (braid_call_at, loop, TASK, ACCEPTS, "braid_call_at",                      \
+     (braid_handle_unref (braid_call_at (NULL, 0.5, noop_callback, NULL)), 0)) \
+  X (braid_call_at, fn, TASK, ABORTS, "braid_call_at",                         \
+     braid_call_at (NULL, 0.5, NULL, NULL) != NULL)                            \
+  X (braid_call_at, arg, TASK, ACCEPTS, "braid_call_at",                       \
+     (braid_handle_unref (braid_call_at (NULL, 0.5, noop_callback, NULL)), 0)) \
+  X (braid_call_soon_threadsafe, loop, TASK, ABORTS,                           \
+     "braid_call_soon_threadsafe",                                             \
+     braid_call_soon_threadsafe (NULL, noop_callback, NULL) != NULL)           \
+  X (braid_call_soon_threadsafe, fn, TASK, ABORTS,                             \
+     "braid_call_soon_threadsafe",                                             \
+     braid_call_soon_threadsafe (braid_loop_current (), NULL, NULL) != NULL)   \
+  X (braid_call_soon_threadsafe, arg, TASK, ACCEPTS,                           \
+     "braid_call_soon_threadsafe",                                             \
+     (braid_handle_unref (braid_call_soon_threadsafe (                         \
+          braid_loop_current (), noop_callback, NULL)),                        \
+      0))                                                                      \
+  X (braid_handle_cancel, handle, TASK, ABORTS, "braid_handle_cancel",         \
+     (braid_handle_cancel (NULL), 0))                                          \
+  X (braid_handle_cancelled, handle, TASK, ABORTS, "braid_handle_cancelled",   \
+     braid_handle_cancelled (NULL))                                            \
+  X (braid_handle_when, handle, TASK, ABORTS, "braid_handle_when",             \
+     (int)braid_handle_when (NULL))                                            \
+  X (braid_handle_unref, handle, TASK, ACCEPTS, "braid_handle_unref",          \
+     (braid_handle_unref (NULL), 0))                                           \
   X (braid_loop_run_until_complete, loop, MAIN, ABORTS,                        \
      "braid_loop_run_until_complete",                                          \
      braid_loop_run_until_complete (NULL, fx_main_future (), NULL))            \

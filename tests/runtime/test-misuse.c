@@ -185,6 +185,11 @@ noop_handler (braid_stream *s, void *arg)
   return NULL;
 }
 
+static void
+noop_callback (void *arg)
+{
+}
+
 static bool
 always_true (void *data)
 {

@@ -370,6 +370,43 @@ async def cancelled_error_handed_out_once():
             note(f"read{i}:{e.args[0] if e.args else ''}")
 
 
+# Rule 37: call_soon callbacks run in FIFO order with the ready tasks; a
+# cancelled one does not run, and cancelling it again changes nothing.
+async def call_soon_fifo():
+    loop = asyncio.get_running_loop()
+
+    async def t():
+        note("t1")
+        await asyncio.sleep(0)
+        note("t2")
+    task = asyncio.create_task(t())
+    loop.call_soon(note, "cb1")
+    h = loop.call_soon(note, "cb2")
+    loop.call_soon(note, "cb3")
+    h.cancel()
+    h.cancel()
+    note(f"cancelled:{h.cancelled()}")
+    await asyncio.sleep(0)
+    note("main")
+    await task
+
+
+# Rule 38: call_later and call_at callbacks join the ready queue when due,
+# after what was ready, in deadline order; a delay of 0 is due at once but
+# still runs after the call_soon callbacks; a cancelled one never runs.
+async def call_later_order():
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.02, note, "b")
+    h = loop.call_later(0.015, note, "x")
+    loop.call_at(loop.time() + 0.01, note, "a")
+    loop.call_later(0, note, "z")
+    loop.call_soon(note, "s")
+    h.cancel()
+    note("main")
+    await asyncio.sleep(0.05)
+    note("main2")
+
+
 # Rule 26: run names tasks Task-1.., cancels pending at the end.
 async def run_main():
     async def forever():
@@ -397,6 +434,7 @@ if __name__ == "__main__":
                callbacks_queued, awaiter_one_iteration, cancel_waiting,
                cancel_before_start, cancel_once, cancel_awaits_task,
                cleanup_innermost_first, cancel_after_last_suspension,
-               cancelled_error_handed_out_once):
+               cancelled_error_handed_out_once, call_soon_fifo,
+               call_later_order):
         print(f"{fn.__name__}: {run(fn)}")
     print(f"sleep_k_plus_1: {run(sleep_k_plus_1)}")
