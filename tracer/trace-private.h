@@ -179,6 +179,9 @@ typedef struct braid__session
   /* meta.program and meta.arguments when the starter named them
    * (braid_trace_start_with), NULL for the process's own command line. */
   char *program, *arguments;
+  /* The run this process belongs to (meta.run_id): its tree's, from
+   * BRAID_TRACE_RUN, or a new one (session.c). */
+  char run_id[40];
 } braid__session;
 
 enum

@@ -149,6 +149,9 @@ typedef struct braid_trace_meta
   int64_t pid;               /* process id of the traced process, 0 if the
                                 trace does not say (added last: the struct
                                 is only ever handed out by the library) */
+  const char *run_id;        /* the run the process belongs to: the same in
+                                every trace of one traced process tree
+                                (braid run), "" if the trace does not say */
 } braid_trace_meta;
 
 typedef struct braid_trace_task

@@ -62,7 +62,7 @@ test_usage_errors_exit_2 (void)
     { "report", NULL },
     { "report", "--axis", "sideways", "x.db", NULL },
     { "report", "--width", "3", "x.db", NULL },
-    { "problems", "a.db", "b.db", NULL },
+    { "problems", NULL },
     { "export", "--format", "svg", "x.db", NULL },
     { "run", "-o", NULL },
     { "run", "-o", "x.db", "--", NULL },

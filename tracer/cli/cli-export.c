@@ -1,4 +1,4 @@
-/* cli-export.c: `braid export [--format chrome|perfetto] FILE -o OUT`.
+/* cli-export.c: `braid export [--format chrome|perfetto] FILE... -o OUT`.
  *
  * Writes a trace for Perfetto and chrome://tracing. The Chrome
  * trace-event JSON is written here: one track per task (tid = task index
@@ -15,7 +15,10 @@
  * through braid__json_string (safe-text.c), so the output is valid UTF-8
  * JSON whatever bytes the program recorded; times need no check here,
  * since the reader keeps every time within +-2^61 ns (braid-trace.h).
- * The protobuf format is export-perfetto.c's.
+ * The protobuf format is export-perfetto.c's. Several traces of one run
+ * (cli-runset.c) make one output, a process per trace, each moved by the
+ * time its recording started after the first's (start_unix_ns), so the
+ * processes line up; flow ids run on from one process to the next.
  */
 #include "cli.h"
 #include "export.h"
@@ -26,11 +29,14 @@
 #include <string.h>
 
 static const char help[]
-  = "usage: braid export [--format FORMAT] [--axis AXIS] FILE [-o OUT]\n"
+  = "usage: braid export [--format FORMAT] [--axis AXIS] FILE... [-o OUT]\n"
     "\n"
     "Writes the trace for Perfetto (ui.perfetto.dev, trace_processor) or\n"
     "chrome://tracing: a track per task, slices for running, ready and\n"
     "waiting, arrows for spawns, wake-ups and errors, instants for marks.\n"
+    "Several FILEs of one run (the traces of a process tree that braid run\n"
+    "lists) make one output with a process (pid) per file, their times\n"
+    "lined up on the files' wall-clock starts.\n"
     "\n"
     "  -f, --format FORMAT   the format to write: chrome (trace-event JSON,\n"
     "                        the default) or perfetto (Perfetto's protobuf\n"
@@ -100,8 +106,33 @@ clamp (int64_t v, int64_t lo, int64_t hi)
   return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* Writes the start of the JSON: otherData, of the first trace @m, and
+ * the opening of traceEvents. */
 static void
-write_chrome (FILE *out, const braid_trace *trace, export_axis axis)
+write_chrome_head (FILE *out, const braid_trace_meta *m, export_axis axis,
+                   size_t n_processes)
+{
+  fprintf (out, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"program\":");
+  braid__json_string (out, m->program);
+  fprintf (out, ",\"clock\":");
+  braid__json_string (out, m->clock);
+  fprintf (out, ",\"complete\":%s,\"start_unix_ns\":%lld,\"axis\":\"%s\"",
+           m->complete ? "true" : "false", (long long) m->start_unix_ns,
+           axis == EXPORT_AXIS_STEPS ? "steps" : "time");
+  if (n_processes > 1)
+    {
+      fprintf (out, ",\"processes\":%zu,\"run_id\":", n_processes);
+      braid__json_string (out, m->run_id);
+    }
+  fprintf (out, "},\n\"traceEvents\":[\n");
+}
+
+/* Writes the events of the process of @trace, after others when
+ * @first is false: its times moved by @shift ns (where its start lies
+ * after the first trace's), its flow ids from @flow_base + 1. */
+static void
+write_chrome (FILE *out, const braid_trace *trace, export_axis axis,
+              bool first, int64_t shift, size_t flow_base)
 {
   size_t n_tasks, n_slices, n_edges, n_marks, n_outputs, n_iter;
   const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
@@ -115,17 +146,9 @@ write_chrome (FILE *out, const braid_trace *trace, export_axis axis)
   const braid_trace_meta *m = braid_trace_get_meta (trace);
   long long pid = braid__export_pid (m);
 
-  fprintf (out, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"program\":");
-  braid__json_string (out, m->program);
-  fprintf (out, ",\"clock\":");
-  braid__json_string (out, m->clock);
-  fprintf (out, ",\"complete\":%s,\"start_unix_ns\":%lld,\"axis\":\"%s\"},"
-                "\n\"traceEvents\":[\n",
-           m->complete ? "true" : "false", (long long) m->start_unix_ns,
-           axis == EXPORT_AXIS_STEPS ? "steps" : "time");
-  fprintf (out, "{\"ph\":\"M\",\"pid\":%lld,\"name\":\"process_name\","
+  fprintf (out, "%s{\"ph\":\"M\",\"pid\":%lld,\"name\":\"process_name\","
                 "\"args\":{\"name\":",
-           pid);
+           first ? "" : ",\n", pid);
   const char *slash = strrchr (m->program, '/');
   braid__json_string (out, slash ? slash + 1 : m->program);
   fprintf (out, "}}");
@@ -153,7 +176,7 @@ write_chrome (FILE *out, const braid_trace *trace, export_axis axis)
       braid__export_iteration_span (trace, i, axis, &start, &end);
       fprintf (out, ",\n{\"ph\":\"X\",\"pid\":%lld,\"tid\":%llu,", pid,
                loop_tid (iters[i].loop, n_tasks));
-      ts (out, "ts", start);
+      ts (out, "ts", start + shift);
       fputc (',', out);
       ts (out, "dur", end - start);
       fprintf (out, ",\"name\":\"iteration\",\"cat\":\"loop\",\"args\":{"
@@ -169,7 +192,7 @@ write_chrome (FILE *out, const braid_trace *trace, export_axis axis)
       braid__export_wait_name (trace, s, name, sizeof name);
       fprintf (out, ",\n{\"ph\":\"X\",\"pid\":%lld,\"tid\":%u,", pid,
                s->task + 1);
-      ts (out, "ts", start);
+      ts (out, "ts", start + shift);
       fputc (',', out);
       ts (out, "dur", end - start);
       fprintf (out, ",\"name\":");
@@ -204,13 +227,13 @@ write_chrome (FILE *out, const braid_trace *trace, export_axis axis)
        * the moment it left. */
       int64_t enter = clamp (leave, t0, t1);
       fprintf (out, ",\n{\"ph\":\"s\",\"id\":%zu,\"pid\":%lld,\"tid\":%llu,",
-               i + 1, pid, from_tid);
-      ts (out, "ts", leave);
+               flow_base + i + 1, pid, from_tid);
+      ts (out, "ts", leave + shift);
       fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\"}", name, name);
       fprintf (out, ",\n{\"ph\":\"f\",\"bp\":\"e\",\"id\":%zu,\"pid\":%lld,"
                     "\"tid\":%llu,",
-               i + 1, pid, to_tid);
-      ts (out, "ts", enter);
+               flow_base + i + 1, pid, to_tid);
+      ts (out, "ts", enter + shift);
       fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\"}", name, name);
     }
   size_t next_output = 0;
@@ -221,7 +244,7 @@ write_chrome (FILE *out, const braid_trace *trace, export_axis axis)
                                              : mk->time_ns;
       fprintf (out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":%lld,\"tid\":%d,",
                pid, mk->task + 1);
-      ts (out, "ts", at);
+      ts (out, "ts", at + shift);
       fprintf (out, ",\"name\":\"%s\",\"cat\":\"mark\",\"args\":{"
                     "\"step\":%llu,\"value\":%lld",
                braid__export_mark_name (mk->kind),
@@ -240,7 +263,6 @@ write_chrome (FILE *out, const braid_trace *trace, export_axis axis)
         }
       fprintf (out, "}}");
     }
-  fprintf (out, "\n]}\n");
 }
 
 int
@@ -281,11 +303,8 @@ braid__cli_export (int argc, char **argv)
     return braid__cli_usage_error ("export",
                                    "unknown axis '%s' (known: time, steps)",
                                    axis_name);
-  const char *path = braid__cli_trace_arg (argc, argv);
-  if (path == NULL)
-    return CLI_EXIT_USAGE;
-  braid_trace *trace = braid__cli_open (path);
-  if (trace == NULL)
+  cli_run run;
+  if (braid__cli_run_open (argc, argv, &run) != 0)
     return CLI_EXIT_USAGE;
   FILE *out = stdout;
   if (output != NULL && strcmp (output, "-") != 0)
@@ -295,25 +314,51 @@ braid__cli_export (int argc, char **argv)
         {
           fprintf (stderr, "braid: cannot write %s: %s\n", output,
                    strerror (errno));
-          braid_trace_close (trace);
+          braid__cli_run_close (&run);
           return CLI_EXIT_USAGE;
         }
     }
-  if (!braid_trace_get_meta (trace)->complete)
-    fprintf (stderr, "braid: %s is incomplete (the recording did not end "
-                     "cleanly): exporting what it holds\n",
-             path);
+  for (size_t k = 0; k < run.n; k++)
+    if (!braid_trace_get_meta (run.traces[k])->complete)
+      {
+        fputs ("braid: ", stderr);
+        braid__text_fputs_terminal (run.paths[k], stderr);
+        fputs (" is incomplete (the recording did not end cleanly): "
+               "exporting what it holds\n",
+               stderr);
+      }
   int failed = 0;
-  if (perfetto)
-    failed = braid__export_perfetto (out, trace, axis) != 0;
-  else
-    write_chrome (out, trace, axis);
+  const braid_trace_meta *first = braid_trace_get_meta (run.traces[0]);
+  if (!perfetto)
+    write_chrome_head (out, first, axis, run.n);
+  size_t flow_base = 0;
+  for (size_t k = 0; k < run.n && !failed; k++)
+    {
+      /* The processes line up on their wall-clock starts (the runs
+       * are ordered by them, so no shift is negative); the steps of
+       * each process are its own. */
+      const braid_trace_meta *m = braid_trace_get_meta (run.traces[k]);
+      int64_t shift = axis == EXPORT_AXIS_TIME
+                        ? m->start_unix_ns - first->start_unix_ns
+                        : 0;
+      if (perfetto)
+        failed = braid__export_perfetto (out, run.traces[k], axis,
+                                         (unsigned) k)
+                 != 0;
+      else
+        write_chrome (out, run.traces[k], axis, k == 0, shift, flow_base);
+      size_t n_edges;
+      braid_trace_get_edges (run.traces[k], &n_edges);
+      flow_base += n_edges;
+    }
+  if (!perfetto)
+    fprintf (out, "\n]}\n");
   failed |= ferror (out);
   if (out != stdout)
     failed |= fclose (out) != 0;
   else
     failed |= fflush (out) != 0;
-  braid_trace_close (trace);
+  braid__cli_run_close (&run);
   if (failed)
     {
       fprintf (stderr, "braid: cannot write %s\n", output ? output : "-");

@@ -1,4 +1,4 @@
-/* cli-report.c: `braid report FILE [--axis steps|time] [--width N]
+/* cli-report.c: `braid report FILE... [--axis steps|time] [--width N]
  * [--stats]`.
  *
  * Prints what a trace says in a terminal: a summary (program, clock,
@@ -10,6 +10,8 @@
  * With --stats, instead of the table and timeline: nearest-rank
  * percentiles of step, ready and wait durations (per wait reason), and
  * per task its times and step percentiles.
+ * Several traces of one run (cli-runset.c): a heading and that report
+ * per process, then the run's totals.
  * Every string of the trace is printed through safe-text.c, which
  * escapes control characters: a name cannot drive the terminal.
  */
@@ -21,10 +23,12 @@
 #include <string.h>
 
 static const char help[]
-  = "usage: braid report FILE [--axis steps|time] [--width N] [--stats]\n"
+  = "usage: braid report FILE... [--axis steps|time] [--width N] [--stats]\n"
     "\n"
     "Prints a summary of the trace, each task's time running, ready and\n"
-    "waiting, and a timeline with one row per task.\n"
+    "waiting, and a timeline with one row per task. Several FILEs of one\n"
+    "run (the traces of a process tree that braid run lists) are reported\n"
+    "as one run: a part per process, then the run's totals.\n"
     "\n"
     "  --axis steps   one column per loop step (a task's resumption): the\n"
     "                 default, shows sleep(0) interleavings\n"
@@ -97,8 +101,37 @@ task_column (const braid_trace_task *t, char *buf, size_t size)
   return buf;
 }
 
+/* What the traces of a run add up to (the totals of a report over
+ * several files). */
+typedef struct totals
+{
+  uint64_t n_events, n_steps, n_iterations;
+  size_t n_tasks, n_problems;
+  size_t by_outcome[5];
+} totals;
+
+/* Prints "tasks N: K outcome, ..." for @by_outcome, and the problems
+ * line. */
 static void
-print_summary (const braid_trace *trace)
+print_tasks_line (size_t n_tasks, const size_t *by_outcome,
+                  size_t n_problems)
+{
+  printf ("tasks       %zu:", n_tasks);
+  const char *sep = " ";
+  for (int o = 0; o < 5; o++)
+    if (by_outcome[o])
+      {
+        printf ("%s%zu %s", sep, by_outcome[o],
+                braid_trace_outcome_name ((braid_trace_outcome) o));
+        sep = ", ";
+      }
+  printf ("\nproblems    %zu%s\n", n_problems,
+          n_problems ? " (see 'braid problems')" : "");
+}
+
+/* Prints the summary of @trace and adds it to @sum. */
+static void
+print_summary (const braid_trace *trace, totals *sum)
 {
   const braid_trace_meta *m = braid_trace_get_meta (trace);
   size_t n_tasks, n_problems;
@@ -108,6 +141,13 @@ print_summary (const braid_trace *trace)
   for (size_t i = 0; i < n_tasks; i++)
     if (tasks[i].outcome <= BRAID_OUTCOME_DESTROYED_PENDING)
       by_outcome[tasks[i].outcome]++;
+  sum->n_events += m->n_events;
+  sum->n_steps += m->n_steps;
+  sum->n_iterations += m->n_iterations;
+  sum->n_tasks += n_tasks;
+  sum->n_problems += n_problems;
+  for (int o = 0; o < 5; o++)
+    sum->by_outcome[o] += by_outcome[o];
   char dur[32];
   fputs ("program     ", stdout);
   braid__text_fputs_terminal (base_name (m->program), stdout);
@@ -124,17 +164,44 @@ print_summary (const braid_trace *trace)
           (unsigned long long) m->n_events, (unsigned long long) m->n_steps,
           (unsigned long long) m->n_iterations,
           braid__cli_duration (m->duration_ns, dur, sizeof dur));
-  printf ("tasks       %zu:", n_tasks);
-  const char *sep = " ";
-  for (int o = 0; o < 5; o++)
-    if (by_outcome[o])
-      {
-        printf ("%s%zu %s", sep, by_outcome[o],
-                braid_trace_outcome_name ((braid_trace_outcome) o));
-        sep = ", ";
-      }
-  printf ("\nproblems    %zu%s\n", n_problems,
-          n_problems ? " (see 'braid problems')" : "");
+  print_tasks_line (n_tasks, by_outcome, n_problems);
+}
+
+/* The heading of process @k of @run, before its report. */
+static void
+print_process_heading (const cli_run *run, size_t k)
+{
+  const braid_trace_meta *m = braid_trace_get_meta (run->traces[k]);
+  char after[32];
+  printf ("%s== process %zu of %zu: ", k ? "\n" : "", k + 1, run->n);
+  braid__text_fputs_terminal (base_name (m->program), stdout);
+  printf (" (pid %lld), ", (long long) m->pid);
+  braid__text_fputs_terminal (run->paths[k], stdout);
+  printf (", started %s after the first ==\n",
+          braid__cli_duration (m->start_unix_ns
+                                 - braid_trace_get_meta (run->traces[0])
+                                     ->start_unix_ns,
+                               after, sizeof after));
+}
+
+/* The totals of a run of several processes. */
+static void
+print_totals (const cli_run *run, const totals *sum)
+{
+  printf ("\n== run: %zu processes ==\n", run->n);
+  printf ("processes  ");
+  for (size_t k = 0; k < run->n; k++)
+    {
+      const braid_trace_meta *m = braid_trace_get_meta (run->traces[k]);
+      printf ("%s", k ? ", " : " ");
+      braid__text_fputs_terminal (base_name (m->program), stdout);
+      printf (" (pid %lld)", (long long) m->pid);
+    }
+  printf ("\nevents      %llu, %llu steps, %llu loop iterations\n",
+          (unsigned long long) sum->n_events,
+          (unsigned long long) sum->n_steps,
+          (unsigned long long) sum->n_iterations);
+  print_tasks_line (sum->n_tasks, sum->by_outcome, sum->n_problems);
 }
 
 static void
@@ -516,21 +583,26 @@ braid__cli_report (int argc, char **argv)
       default:
         return CLI_EXIT_USAGE;
       }
-  const char *path = braid__cli_trace_arg (argc, argv);
-  if (path == NULL)
+  cli_run run;
+  if (braid__cli_run_open (argc, argv, &run) != 0)
     return CLI_EXIT_USAGE;
-  braid_trace *trace = braid__cli_open (path);
-  if (trace == NULL)
-    return CLI_EXIT_USAGE;
-  print_summary (trace);
+  totals sum = { 0 };
   int rc = 0;
-  if (stats)
-    rc = print_stats (trace) == 0 ? 0 : 1;
-  else
+  for (size_t k = 0; k < run.n; k++)
     {
-      print_tasks (trace);
-      print_timeline (trace, axis, width);
+      if (run.n > 1)
+        print_process_heading (&run, k);
+      print_summary (run.traces[k], &sum);
+      if (stats)
+        rc |= print_stats (run.traces[k]) == 0 ? 0 : 1;
+      else
+        {
+          print_tasks (run.traces[k]);
+          print_timeline (run.traces[k], axis, width);
+        }
     }
-  braid_trace_close (trace);
+  if (run.n > 1)
+    print_totals (&run, &sum);
+  braid__cli_run_close (&run);
   return rc;
 }

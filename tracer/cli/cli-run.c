@@ -233,6 +233,16 @@ braid__cli_run (int argc, char **argv)
     {
       setenv ("BRAID_TRACE", output, 1);
       setenv ("BRAID_TRACE_TREE", "claim", 1);
+      /* Every traced process of the tree records this run id
+       * (meta.run_id), which tells the CLI their traces belong together. */
+      struct timespec now;
+      clock_gettime (CLOCK_REALTIME, &now);
+      char run_id[40];
+      snprintf (run_id, sizeof run_id, "%llx-%lx",
+                (unsigned long long) now.tv_sec * 1000000000ULL
+                  + (unsigned long long) now.tv_nsec,
+                (long) getpid ());
+      setenv ("BRAID_TRACE_RUN", run_id, 1);
     }
   else
     unsetenv ("BRAID_TRACE");

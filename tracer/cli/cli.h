@@ -39,6 +39,23 @@ braid_trace *braid__cli_open (const char *path);
 braid_trace *braid__cli_open_with (const char *path,
                                    const braid_trace_load_options *load);
 
+/* The traces of one run (cli-runset.c): a file per process, ordered by
+ * their wall-clock start. */
+typedef struct cli_run
+{
+  size_t n;
+  braid_trace **traces;
+  const char **paths; /* borrowed from argv */
+} cli_run;
+
+/* After a command's options: opens every FILE operand left into @run.
+ * Returns 0, or CLI_EXIT_USAGE after saying in one line why not (no
+ * file, a file that cannot be read, files of different runs or that do
+ * not record their run); @run is then empty. */
+int braid__cli_run_open (int argc, char **argv, cli_run *run);
+/* Closes the traces of @run and empties it. */
+void braid__cli_run_close (cli_run *run);
+
 /* Formats @ns as a short human duration ("12.3 ms") into @buf. */
 const char *braid__cli_duration (int64_t ns, char *buf, size_t size);
 

@@ -4,8 +4,10 @@
  * The output is a Trace message: a sequence of TracePackets, each written
  * to the file as soon as it is built (one packet's buffer is the only
  * copy of anything), on one packet sequence (trusted_packet_sequence_id
- * 1). Field numbers are those of Perfetto's protos
- * (protos/perfetto/trace/trace_packet.proto, track_event/ and
+ * 1; with several traces of one run, one sequence per process, K + 1 for
+ * the K-th, each with its own tracks and flow ids). Field numbers are
+ * those of Perfetto's protos (protos/perfetto/trace/trace_packet.proto,
+ * track_event/ and
  * interned_data/interned_data.proto, clock_snapshot.proto).
  *
  * What maps to what:
@@ -167,6 +169,8 @@ typedef struct exporter
   braid__pb pb;
   int64_t base;  /* ns since the epoch of the trace's time 0 */
   uint64_t uuid; /* the process track (see loop_uuid, task_uuid) */
+  uint32_t seq;  /* the packet sequence: one per process of the output */
+  uint64_t flow_base; /* added to the flow ids, apart per process */
   size_t n_slices, n_objects, n_tasks;
   uint8_t *sent; /* a bit per object-wait iid: name already sent */
   flow_end *out_ends, *in_ends;
@@ -251,11 +255,12 @@ put_flows (exporter *ex, uint64_t key)
 {
   for (size_t i = lower_bound (ex->out_ends, ex->n_ends, key);
        i < ex->n_ends && ex->out_ends[i].key == key; i++)
-    braid__pb_fixed64 (&ex->pb, EVENT_FLOW_IDS, ex->out_ends[i].edge);
+    braid__pb_fixed64 (&ex->pb, EVENT_FLOW_IDS,
+                       ex->flow_base + ex->out_ends[i].edge);
   for (size_t i = lower_bound (ex->in_ends, ex->n_ends, key);
        i < ex->n_ends && ex->in_ends[i].key == key; i++)
     braid__pb_fixed64 (&ex->pb, EVENT_TERMINATING_FLOW_IDS,
-                       ex->in_ends[i].edge);
+                       ex->flow_base + ex->in_ends[i].edge);
 }
 
 /* Writes the packet built in ex->pb as one field of the Trace, and
@@ -295,7 +300,7 @@ static size_t
 begin_event (exporter *ex, int64_t ns, uint64_t track, int type)
 {
   braid__pb_varint (&ex->pb, PACKET_TIMESTAMP, stamp (ex, ns));
-  braid__pb_varint (&ex->pb, PACKET_SEQUENCE_ID, 1);
+  braid__pb_varint (&ex->pb, PACKET_SEQUENCE_ID, ex->seq);
   braid__pb_varint (&ex->pb, PACKET_SEQUENCE_FLAGS,
                     SEQ_NEEDS_INCREMENTAL_STATE);
   size_t mark = braid__pb_begin (&ex->pb, PACKET_TRACK_EVENT);
@@ -343,7 +348,7 @@ write_header (exporter *ex)
 
   /* REALTIME is the trace clock, and BOOTTIME (the clock of packets that
    * name none) is declared equal to it: every timestamp is epoch ns. */
-  braid__pb_varint (pb, PACKET_SEQUENCE_ID, 1);
+  braid__pb_varint (pb, PACKET_SEQUENCE_ID, ex->seq);
   size_t snap = braid__pb_begin (pb, PACKET_CLOCK_SNAPSHOT);
   static const int clocks[] = { CLOCK_REALTIME, CLOCK_BOOTTIME };
   for (size_t i = 0; i < 2; i++)
@@ -358,7 +363,7 @@ write_header (exporter *ex)
   flush_packet (ex);
 
   /* The process, with the fixed names, clearing the incremental state. */
-  braid__pb_varint (pb, PACKET_SEQUENCE_ID, 1);
+  braid__pb_varint (pb, PACKET_SEQUENCE_ID, ex->seq);
   braid__pb_varint (pb, PACKET_SEQUENCE_FLAGS, SEQ_INCREMENTAL_STATE_CLEARED);
   size_t in = braid__pb_begin (pb, PACKET_INTERNED_DATA);
   put_interned_name (pb, INTERNED_EVENT_NAMES, IID_RUNNING, "running");
@@ -398,7 +403,7 @@ write_header (exporter *ex)
       char name[32] = "loop";
       if (k > 0)
         snprintf (name, sizeof name, "loop %u", k);
-      braid__pb_varint (pb, PACKET_SEQUENCE_ID, 1);
+      braid__pb_varint (pb, PACKET_SEQUENCE_ID, ex->seq);
       td = braid__pb_begin (pb, PACKET_TRACK_DESCRIPTOR);
       braid__pb_varint (pb, TRACK_UUID, loop_uuid (ex, k));
       braid__pb_varint (pb, TRACK_PARENT_UUID, ex->uuid);
@@ -412,7 +417,7 @@ write_header (exporter *ex)
   for (size_t i = 0; i < n_tasks; i++)
     {
       const braid_trace_task *t = &tasks[i];
-      braid__pb_varint (pb, PACKET_SEQUENCE_ID, 1);
+      braid__pb_varint (pb, PACKET_SEQUENCE_ID, ex->seq);
       td = braid__pb_begin (pb, PACKET_TRACK_DESCRIPTOR);
       braid__pb_varint (pb, TRACK_UUID, task_uuid (ex, i));
       braid__pb_varint (pb, TRACK_PARENT_UUID,
@@ -708,9 +713,14 @@ write_marks (exporter *ex)
 }
 
 int
-braid__export_perfetto (FILE *out, const braid_trace *trace, export_axis axis)
+braid__export_perfetto (FILE *out, const braid_trace *trace, export_axis axis,
+                        unsigned process)
 {
   exporter ex = { .out = out, .trace = trace, .axis = axis };
+  /* The processes of one output: a packet sequence each (each clears and
+   * interns its own names), and flow ids apart (2^40 edges each). */
+  ex.seq = process + 1;
+  ex.flow_base = (uint64_t) process << 40;
   const braid_trace_meta *m = braid_trace_get_meta (trace);
   braid_trace_get_slices (trace, &ex.n_slices);
   braid_trace_get_objects (trace, &ex.n_objects);

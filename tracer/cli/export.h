@@ -99,9 +99,11 @@ const char *braid__export_edge_name (braid_trace_edge_kind kind);
 /* braid__export_perfetto:
  * Writes @trace to @out as a Perfetto protobuf trace (a Trace message of
  * TracePackets), streaming: the memory it takes beyond the model is an
- * index of the edges. Returns 0, or -1 when out of memory (the output is
+ * index of the edges. @process is the trace's index among the traces of
+ * one run written to @out one after the other (0 for the first or only
+ * one): it keeps their packet sequences and flow ids apart. Returns 0, or -1 when out of memory (the output is
  * then cut short; write errors are for the caller to find on @out). */
 int braid__export_perfetto (FILE *out, const braid_trace *trace,
-                            export_axis axis);
+                            export_axis axis, unsigned process);
 
 #endif /* BRAID_CLI_EXPORT_H */

@@ -283,7 +283,7 @@ load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
 {
   braid_trace_meta *m = &trace->meta;
   m->schema_version = BRAID_TRACE_SCHEMA_VERSION;
-  m->program = m->arguments = m->braid_version = "";
+  m->program = m->arguments = m->braid_version = m->run_id = "";
   m->clock = "unknown";
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2 (db, "SELECT key, value FROM meta", -1, &st,
@@ -314,6 +314,8 @@ load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
                                                      : num;
       else if (strcmp (key, "complete") == 0)
         m->complete = num == 1;
+      else if (strcmp (key, "run_id") == 0)
+        m->run_id = arena_text (trace, text, len);
       else if (strcmp (key, "pid") == 0)
         m->pid = num > 0 && num <= INT32_MAX ? num : 0;
       else if (strcmp (key, "schema_version") == 0)

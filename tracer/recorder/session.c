@@ -127,11 +127,25 @@ round_up_pow2 (size_t n)
   return p;
 }
 
+/* Stores in @buf (40 bytes) a new run id: the wall-clock time in ns and
+ * the pid, in hex, which no other run on this machine shares. */
+static void
+new_run_id (char *buf)
+{
+  struct timespec now;
+  clock_gettime (CLOCK_REALTIME, &now);
+  snprintf (buf, 40, "%llx-%lx",
+            (unsigned long long) now.tv_sec * 1000000000ULL
+              + (unsigned long long) now.tv_nsec,
+            (long) getpid ());
+}
+
 /* Starts a session: braid__trace_begin with the meta.program and
- * meta.arguments of braid_trace_start_with (NULL: the command line). */
+ * meta.arguments of braid_trace_start_with (NULL: the command line) and
+ * the run id @run_id (NULL: a run of its own). */
 static int
 begin (const char *path, int install_hooks, size_t ring_capacity,
-       const char *program, const char *arguments)
+       const char *program, const char *arguments, const char *run_id)
 {
   braid__session *s = &braid__the_session;
   if (path == NULL || path[0] == '\0')
@@ -159,6 +173,10 @@ begin (const char *path, int install_hooks, size_t ring_capacity,
       pthread_mutex_unlock (&control);
       return BRAID_ENOMEM;
     }
+  if (run_id != NULL)
+    snprintf (s->run_id, sizeof s->run_id, "%s", run_id);
+  else
+    new_run_id (s->run_id);
   atomic_store (&s->next_seq, 0); /* the last seq handed out */
   atomic_store (&s->next_string, 1);
   atomic_store (&s->time_base, INT64_MIN);
@@ -203,7 +221,7 @@ int
 braid__trace_begin (const char *path, int install_hooks,
                     size_t ring_capacity)
 {
-  return begin (path, install_hooks, ring_capacity, NULL, NULL);
+  return begin (path, install_hooks, ring_capacity, NULL, NULL, NULL);
 }
 
 /* Process trees. BRAID_TRACE is inherited by the children of a traced
@@ -218,8 +236,11 @@ braid__trace_begin (const char *path, int install_hooks,
  * which takes the path; "claim", set by braid run, the path goes to the
  * first process that creates PATH.owner (so that of two programs a
  * script runs, only one takes it); "taken", set by every traced process
- * for its children, the path is someone else's. */
+ * for its children, the path is someone else's. BRAID_TRACE_RUN names
+ * the run all of them belong to (meta.run_id): set by braid run, or else
+ * by the first traced process for its children. */
 #define TREE_VARIABLE "BRAID_TRACE_TREE"
+#define RUN_VARIABLE "BRAID_TRACE_RUN"
 
 /* Stores in @buf (@size bytes) @path with ".PID" before its extension
  * (the last dot of the last component), or at its end without one. */
@@ -255,13 +276,25 @@ takes_path (const char *path)
 /* The file this process records into when asked for @path: @path, or
  * @path with the pid (stored in @buf of @size bytes) when @path is
  * BRAID_TRACE's and another process of the tree has it. Either way, this
- * process's children that trace will write files of their own. */
+ * process's children that trace will write files of their own, and
+ * @run_id (40 bytes) gets the tree's run id, made here for the first
+ * process of a tree and inherited by its children; for another path it
+ * is left empty (a run of its own). */
 static const char *
-tree_path (const char *path, char *buf, size_t size)
+tree_path (const char *path, char *buf, size_t size, char *run_id)
 {
+  run_id[0] = '\0';
   const char *env = getenv ("BRAID_TRACE");
   if (path == NULL || env == NULL || strcmp (path, env) != 0)
     return path;
+  const char *run = getenv (RUN_VARIABLE);
+  if (run != NULL && run[0] != '\0' && strlen (run) < 40)
+    snprintf (run_id, 40, "%s", run);
+  else
+    {
+      new_run_id (run_id);
+      setenv (RUN_VARIABLE, run_id, 1);
+    }
   if (!takes_path (path))
     {
       path_with_pid (path, buf, size);
@@ -274,8 +307,9 @@ tree_path (const char *path, char *buf, size_t size)
 int
 braid_trace_start (const char *path)
 {
-  char own[4200];
-  return begin (tree_path (path, own, sizeof own), 1, 0, NULL, NULL);
+  char own[4200], run_id[40];
+  const char *file = tree_path (path, own, sizeof own, run_id);
+  return begin (file, 1, 0, NULL, NULL, run_id[0] ? run_id : NULL);
 }
 
 int
@@ -285,9 +319,10 @@ braid_trace_start_with (const char *path,
   braid_trace_start_options none = { 0 };
   if (options == NULL)
     options = &none;
-  char own[4200];
-  return begin (tree_path (path, own, sizeof own), !options->foreign, 0,
-                options->program, options->arguments);
+  char own[4200], run_id[40];
+  const char *file = tree_path (path, own, sizeof own, run_id);
+  return begin (file, !options->foreign, 0, options->program,
+                options->arguments, run_id[0] ? run_id : NULL);
 }
 
 void

@@ -228,6 +228,7 @@ create_file (writer *w, braid__session *s)
   set_meta_text (w, "braid_version", BRAID_VERSION_STRING);
   set_meta_int (w, "complete", 0);
   set_meta_int (w, "pid", (int64_t) getpid ());
+  set_meta_text (w, "run_id", s->run_id);
   free (program);
   free (arguments);
   if (w->failed || exec (w, "COMMIT") != 0)
