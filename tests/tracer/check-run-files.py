@@ -193,6 +193,20 @@ def main():
         check_problems(other)
     if files and other:
         check_other_runs(files[0], other[0], tmp)
+    # A program traced by hand (BRAID_TRACE, no braid run) starts a run
+    # of its own: its trace has a run id, not the one of braid run's.
+    alone = os.path.join(tmp, "alone.braid")
+    env = dict(os.environ, BRAID_TRACE=alone, BRAID_CLOCK="virtual",
+               BRAID_MODULES=os.environ["BRAID_TRACE_MODULE"])
+    env.pop("BRAID_TRACE_TREE", None)
+    env.pop("BRAID_TRACE_RUN", None)
+    subprocess.run([sample("print_numbers")], env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run_id = meta(alone).get("run_id") if os.path.exists(alone) else None
+    if not run_id or (files and run_id == meta(files[0]).get("run_id")):
+        fail("a trace made by hand has run id %r" % run_id)
+    else:
+        print("ok a trace made by hand has a run id of its own")
     shutil.rmtree(tmp, ignore_errors=True)
     print("%d failures" % len(failures) if failures else "all passed")
     return 1 if failures else 0
