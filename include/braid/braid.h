@@ -149,6 +149,35 @@ int braid_raise_atv (const braid_error_type *type, const char *file, int line,
  * code for its type. */
 int braid_reraise (braid_error *error);
 
+/* braid_error_new:
+ * A new error of @type with a printf-style message and the calling site,
+ * without raising it (Python's ValueError("x") before a raise): it has no
+ * cause and the current error is left alone. New reference. A NULL @type
+ * is Exception, a NULL @fmt an empty message; @file and @func may be
+ * NULL. Raise it with braid_reraise or braid_raise_from. */
+#define braid_error_new(type, ...) \
+  braid_error_new_at ((type), __FILE__, __LINE__, __func__, __VA_ARGS__)
+braid_error *braid_error_new_at (const braid_error_type *type,
+                                 const char *file, int line, const char *func,
+                                 const char *fmt, ...)
+  __attribute__ ((format (printf, 5, 6)));
+
+/* braid_error_set_cause:
+ * Makes @cause @error's explicit cause (Python's __cause__), replacing the
+ * one it had (a reference on @cause is taken; NULL removes it, as "from
+ * None"). Returns 0, or BRAID_EINVAL with a ValueError raised when @error
+ * is @cause or one of @cause's causes (the chain would loop). Aborts on a
+ * NULL @error. */
+int braid_error_set_cause (braid_error *error, braid_error *cause);
+
+/* braid_raise_from:
+ * Python's "raise @error from @cause": sets @error's cause to @cause (NULL:
+ * "from None") and makes @error (a reference is taken) the current error,
+ * replacing the one that was current, which does not become its cause.
+ * Returns the code for @error's type, or BRAID_EINVAL as
+ * braid_error_set_cause. Aborts on a NULL @error. */
+int braid_raise_from (braid_error *error, braid_error *cause);
+
 /* Returns the current error of the calling task (or thread), or NULL.
  * Borrowed. */
 braid_error *braid_error_current (void);

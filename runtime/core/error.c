@@ -248,6 +248,58 @@ braid_raise_at (const braid_error_type *type, const char *file, int line,
   return rc;
 }
 
+braid_error *
+braid_error_new_at (const braid_error_type *type, const char *file, int line,
+                    const char *func, const char *fmt, ...)
+{
+  char *msg = NULL;
+  va_list ap;
+  va_start (ap, fmt);
+  if (!fmt || vasprintf (&msg, fmt, ap) < 0)
+    msg = braid__xstrdup ("");
+  va_end (ap);
+  return error_alloc (type, 0, file, line, func, msg);
+}
+
+/* True when @error is @cause or one of its causes: making @cause the
+ * cause of @error would close a loop in the chain. */
+static bool
+chain_contains (const braid_error *cause, const braid_error *error)
+{
+  for (const braid_error *c = cause; c; c = c->cause)
+    if (c == error)
+      return true;
+  return false;
+}
+
+int
+braid_error_set_cause (braid_error *error, braid_error *cause)
+{
+  braid__check_object (error, "braid_error_set_cause", "error",
+                       ERROR_ALIVE (error));
+  if (cause)
+    braid__check_object (cause, "braid_error_set_cause", "cause",
+                         ERROR_ALIVE (cause));
+  if (chain_contains (cause, error))
+    return braid__raise_code_on (BRAID_EINVAL, "braid_error_set_cause",
+                                 "the cause leads back to the error");
+  braid_error *old = error->cause;
+  error->cause = braid_error_ref (cause);
+  braid_error_unref (old);
+  return 0;
+}
+
+int
+braid_raise_from (braid_error *error, braid_error *cause)
+{
+  braid__check_object (error, "braid_raise_from", "error",
+                       ERROR_ALIVE (error));
+  int rc = braid_error_set_cause (error, cause);
+  if (rc < 0)
+    return rc;
+  return braid__error_set_current (braid_error_ref (error));
+}
+
 int
 braid__raise_cancelled (const char *msg)
 {

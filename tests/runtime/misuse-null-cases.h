@@ -47,6 +47,22 @@
      raisev (BRAID_VALUE_ERROR, "f.c", "fn", NULL))                            \
   X (braid_reraise, error, TASK, ABORTS, "braid_reraise",                      \
      braid_reraise (NULL))                                                     \
+  X (braid_error_new_at, type, TASK, ACCEPTS, "braid_error_new_at",            \
+     error_new_null (0))                                                       \
+  X (braid_error_new_at, file, TASK, ACCEPTS, "braid_error_new_at",            \
+     error_new_null (1))                                                       \
+  X (braid_error_new_at, func, TASK, ACCEPTS, "braid_error_new_at",            \
+     error_new_null (2))                                                       \
+  X (braid_error_new_at, fmt, TASK, ACCEPTS, "braid_error_new_at",             \
+     error_new_null (3))                                                       \
+  X (braid_error_set_cause, error, TASK, ABORTS, "braid_error_set_cause",      \
+     braid_error_set_cause (NULL, fx_error ()))                                \
+  X (braid_error_set_cause, cause, TASK, ACCEPTS, "braid_error_set_cause",     \
+     braid_error_set_cause (fx_error (), NULL))                                \
+  X (braid_raise_from, error, TASK, ABORTS, "braid_raise_from",                \
+     braid_raise_from (NULL, fx_error ()))                                     \
+  X (braid_raise_from, cause, TASK, ACCEPTS, "braid_raise_from",               \
+     (braid_raise_from (fx_error (), NULL), 0))                                \
   X (braid_error_catch, type, TASK, ACCEPTS, "braid_error_catch",              \
      (braid_error_unref (braid_error_catch (NULL)), 0))                        \
   X (braid_error_ref, error, TASK, ACCEPTS, "braid_error_ref",                 \

@@ -1,6 +1,7 @@
 /* test-error.c: errors as exceptions: the type tree, raise (site and
  * cause), catch, re-raise, codes, and a task that returns with its current
- * error set failing with it.
+ * error set failing with it; an error made without raising it
+ * (braid_error_new) and an explicit cause (braid_raise_from).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +203,82 @@ test_error_outlives_its_loop_and_buffers (void)
   braid_error_unref (e);
 }
 
+/* braid_error_new makes an error without raising it: the current error
+ * stays, the new one has the calling site and no cause; raising it later
+ * (braid_reraise) keeps its own message and site. */
+static void
+test_error_new_does_not_raise (void)
+{
+  braid_raise (BRAID_RUNTIME_ERROR, "current");
+  braid_error *current = braid_error_current ();
+  int line = __LINE__ + 1;
+  braid_error *e = braid_error_new (BRAID_VALUE_ERROR, "bad size %d", 7);
+  g_assert_true (braid_error_current () == current);
+  g_assert_true (braid_error_is (e, BRAID_VALUE_ERROR));
+  g_assert_cmpstr (braid_error_message (e), ==, "bad size 7");
+  g_assert_cmpint (braid_error_line (e), ==, line);
+  g_assert_cmpstr (braid_error_function (e), ==, G_STRFUNC);
+  g_assert_null (braid_error_cause (e));
+  g_assert_cmpint (braid_error_code (e), ==, BRAID_EFAILED);
+  braid_error_clear ();
+  g_assert_cmpint (braid_reraise (e), ==, BRAID_EFAILED);
+  g_assert_true (braid_error_current () == e);
+  g_assert_null (braid_error_cause (e));
+  braid_error_clear ();
+  braid_error_unref (e);
+  braid_error *c = braid_error_new (BRAID_CANCELLED_ERROR, NULL);
+  g_assert_cmpstr (braid_error_message (c), ==, "");
+  g_assert_cmpint (braid_error_code (c), ==, BRAID_ECANCELLED);
+  braid_error_unref (c);
+}
+
+/* raise X from Y: the explicit cause replaces the implicit one (the error
+ * that was current); "from None" (a NULL cause) leaves none; a cause that
+ * leads back to the error is a ValueError and changes nothing. */
+static void
+test_raise_from_sets_an_explicit_cause (void)
+{
+  braid_error *y = braid_error_new (BRAID_OS_ERROR, "disk");
+  braid_raise (BRAID_RUNTIME_ERROR, "stale");
+  braid_error *x = braid_error_new (BRAID_VALUE_ERROR, "config");
+  g_assert_cmpint (braid_raise_from (x, y), ==, BRAID_EFAILED);
+  g_assert_true (braid_error_current () == x);
+  g_assert_true (braid_error_cause (x) == y);
+  g_assert_null (braid_error_cause (y));
+  /* The printed chain names the cause. */
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream (&text, &len);
+  braid_error_print (x, out);
+  fclose (out);
+  g_assert_nonnull (strstr (text, "ValueError: config"));
+  g_assert_nonnull (strstr (text, "OSError: disk"));
+  g_assert_null (strstr (text, "stale"));
+  free (text);
+  braid_error_clear ();
+
+  /* A loop in the chain is refused. */
+  g_assert_cmpint (braid_error_set_cause (y, x), ==, BRAID_EINVAL);
+  g_assert_true (braid_error_is (braid_error_current (), BRAID_VALUE_ERROR));
+  g_assert_null (braid_error_cause (y));
+  braid_error_clear ();
+  g_assert_cmpint (braid_error_set_cause (x, x), ==, BRAID_EINVAL);
+  g_assert_true (braid_error_cause (x) == y);
+  braid_error_clear ();
+
+  /* from None. */
+  braid_raise (BRAID_RUNTIME_ERROR, "stale");
+  g_assert_cmpint (braid_raise_from (x, NULL), ==, BRAID_EFAILED);
+  g_assert_null (braid_error_cause (x));
+  braid_error_clear ();
+
+  /* set_cause takes its own reference: the cause outlives the caller's. */
+  g_assert_cmpint (braid_error_set_cause (x, y), ==, 0);
+  braid_error_unref (y);
+  g_assert_cmpstr (braid_error_message (braid_error_cause (x)), ==, "disk");
+  braid_error_unref (x);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -219,5 +296,9 @@ main (int argc, char **argv)
                    test_error_outlives_its_loop_and_buffers);
   g_test_add_func ("/runtime/error/task-returning-with-error-fails-with-it",
                    test_task_returning_with_current_error_fails_with_it);
+  g_test_add_func ("/runtime/error/error-new-does-not-raise",
+                   test_error_new_does_not_raise);
+  g_test_add_func ("/runtime/error/raise-from-sets-an-explicit-cause",
+                   test_raise_from_sets_an_explicit_cause);
   return g_test_run ();
 }

@@ -371,6 +371,20 @@ raise_null_fmt (void)
   return braid_raise_at (BRAID_VALUE_ERROR, "f.c", 1, "fn", null_format);
 }
 
+/* braid_error_new_at with @which (0 type, 1 file, 2 func, 3 fmt) NULL:
+ * 0 when it returned an error. */
+static int
+error_new_null (int which)
+{
+  braid_error *e = braid_error_new_at (which == 0 ? NULL : BRAID_VALUE_ERROR,
+                                       which == 1 ? NULL : "f.c", 1,
+                                       which == 2 ? NULL : "fn",
+                                       which == 3 ? null_format : "m");
+  int rc = e ? 0 : -1;
+  braid_error_unref (e);
+  return rc;
+}
+
 static int
 raisev_va (const braid_error_type *type, const char *file, const char *func,
            const char *fmt, ...)
