@@ -451,6 +451,11 @@ BRAID_HIDDEN void braid__callback_site_note (braid_loop *loop, const void *fn,
 BRAID_HIDDEN void braid__callback_print_name (const braid_loop *loop,
                                               const void *fn, FILE *out);
 
+/* Reports @left, the error the callback @fn left current, as "braid:
+ * error in callback NAME: ..." on stderr, and releases it (loop.c). */
+BRAID_HIDDEN void braid__callback_report (braid_loop *loop, const void *fn,
+                                          braid_error *left);
+
 /* slow_flag bits. */
 #define SLOW_FLAG_STEP 1    /* the watchdog flagged the running step */
 #define SLOW_FLAG_CLOSING 2 /* the loop is closing: suspensions fail */

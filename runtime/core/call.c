@@ -77,7 +77,14 @@ braid__handle_run (void *data)
   braid_handle *h = data;
   h->timer = NULL;
   if (!__atomic_load_n (&h->cancelled, __ATOMIC_ACQUIRE))
-    h->fn (h->arg);
+    {
+      h->fn (h->arg);
+      /* Reported here, naming the program's function rather than this
+       * one's (the loop's dispatch then finds no error left). */
+      braid_error *left = braid__error_steal_current ();
+      if (left)
+        braid__callback_report (h->loop, (const void *)h->fn, left);
+    }
   braid_handle_unref (h);
 }
 

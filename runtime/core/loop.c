@@ -219,21 +219,25 @@ begin_iteration (braid_loop *loop)
 /* After a callback run by the loop: an error it left current is reported
  * (asyncio's "Exception in callback") and cleared, and the thread's error
  * from before (@saved, owned) is put back. */
+void
+braid__callback_report (braid_loop *loop, const void *fn, braid_error *left)
+{
+  flockfile (stderr);
+  fputs ("braid: error in callback ", stderr);
+  braid__callback_print_name (loop, fn, stderr);
+  fputs (": ", stderr);
+  braid_error_print (left, stderr);
+  funlockfile (stderr);
+  fflush (stderr);
+  braid_error_unref (left);
+}
+
 static void
 callback_done (braid_loop *loop, void *fn, braid_error *saved)
 {
   braid_error *left = braid__error_steal_current ();
   if (BRAID_UNLIKELY (left != NULL))
-    {
-      flockfile (stderr);
-      fputs ("braid: error in callback ", stderr);
-      braid__callback_print_name (loop, fn, stderr);
-      fputs (": ", stderr);
-      braid_error_print (left, stderr);
-      funlockfile (stderr);
-      fflush (stderr);
-      braid_error_unref (left);
-    }
+    braid__callback_report (loop, fn, left);
   if (saved)
     braid__error_set_current (saved);
 }

@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include "test-core-util.h"
 
@@ -247,6 +248,55 @@ test_pending_handles_are_released_at_loop_close (void)
   braid_handle_unref (due);
 }
 
+static void
+raising_callback (void *arg)
+{
+  braid_raise (BRAID_VALUE_ERROR, "from a callback");
+}
+
+static void *
+raise_main (void *arg)
+{
+  braid_loop *loop = braid_loop_current ();
+  braid_handle_unref (braid_call_soon (loop, raising_callback, NULL));
+  braid_handle_unref (braid_call_later (loop, 0.01, raising_callback, NULL));
+  braid_handle_unref (braid_call_soon (loop, note_word, "after"));
+  braid_sleep (0.02);
+  /* The callbacks' errors are reported, never left to the task. */
+  g_assert_null (braid_error_current ());
+  return NULL;
+}
+
+/* An error a callback leaves current is reported on stderr, naming the
+ * program's function (here by its address: it has no dynamic symbol) and
+ * the error, and cleared; the loop goes on. */
+static void
+test_callback_errors_are_reported_and_cleared (void)
+{
+  fflush (stderr);
+  int saved = dup (2);
+  FILE *capture = tmpfile ();
+  g_assert_nonnull (capture);
+  dup2 (fileno (capture), 2);
+  const char *log = run_logged (raise_main, NULL, true, NULL);
+  fflush (stderr);
+  dup2 (saved, 2);
+  close (saved);
+  g_assert_cmpstr (log, ==, "| | after | | | |");
+  rewind (capture);
+  char text[4096];
+  size_t n = fread (text, 1, sizeof text - 1, capture);
+  text[n] = 0;
+  fclose (capture);
+  char *fn = g_strdup_printf ("braid: error in callback %p",
+                              (void *)raising_callback);
+  char *first = strstr (text, fn);
+  g_assert_nonnull (first);
+  g_assert_nonnull (strstr (first + 1, fn));
+  g_assert_nonnull (strstr (text, "ValueError: from a callback"));
+  g_free (fn);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -267,5 +317,7 @@ main (int argc, char **argv)
                    test_call_soon_threadsafe_on_the_loop_thread_is_call_soon);
   g_test_add_func ("/runtime/call/pending-handles-are-released-at-loop-close",
                    test_pending_handles_are_released_at_loop_close);
+  g_test_add_func ("/runtime/call/callback-errors-are-reported-and-cleared",
+                   test_callback_errors_are_reported_and_cleared);
   return g_test_run ();
 }
