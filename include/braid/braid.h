@@ -371,7 +371,10 @@ braid_handle *braid_call_soon_threadsafe (braid_loop *loop,
 
 /* braid_handle_cancel:
  * Cancels the call if it has not run; a callback that already ran, or a
- * second cancel, is not affected. Aborts on NULL. */
+ * second cancel, is not affected. A pending timed handle (braid_call_later,
+ * braid_call_at) must be cancelled on its loop's thread (another thread
+ * aborts naming the call); a braid_call_soon or
+ * braid_call_soon_threadsafe handle on any thread. Aborts on NULL. */
 void braid_handle_cancel (braid_handle *handle);
 /* True once braid_handle_cancel was called. Aborts on NULL. */
 bool braid_handle_cancelled (const braid_handle *handle);

@@ -139,8 +139,7 @@ braid_call_later (braid_loop *loop, double delay_s, braid_callback_fn fn,
 }
 
 braid_handle *
-braid_call_at (braid_loop *loop, double when_s, braid_callback_fn fn,
-               void *arg)
+braid_call_at (braid_loop *loop, double when_s, braid_callback_fn fn, void *arg)
 {
   loop = call_loop (loop, fn, "braid_call_at");
   if (isnan (when_s))
@@ -166,6 +165,9 @@ braid_handle_cancel (braid_handle *handle)
    * callback on the ready queue runs braid__handle_run, which skips it. */
   if (handle->timed && handle->timer)
     {
+      /* A pending timer means the loop is open (its close drops the
+       * timer): the heap is the loop thread's alone. */
+      braid__loop_check_thread (handle->loop, "braid_handle_cancel");
       braid__timer_cancel (handle->timer);
       handle->timer = NULL;
       braid_handle_unref (handle);
@@ -263,8 +265,7 @@ braid__threadsafe_close (braid_loop *loop)
 }
 
 braid_handle *
-braid_call_soon_threadsafe (braid_loop *loop, braid_callback_fn fn,
-                            void *arg)
+braid_call_soon_threadsafe (braid_loop *loop, braid_callback_fn fn, void *arg)
 {
   if (!loop)
     braid__abort ("braid_call_soon_threadsafe", "NULL loop");

@@ -297,6 +297,34 @@ test_callback_errors_are_reported_and_cleared (void)
   g_free (fn);
 }
 
+static void *
+cancel_from_thread (void *arg)
+{
+  braid_handle_cancel (arg);
+  return NULL;
+}
+
+/* A pending timed handle lives on its loop's timer heap: cancelling it
+ * from another thread aborts naming the call, rather than racing the
+ * loop. */
+static void
+test_timed_handle_cancel_from_another_thread_aborts (void)
+{
+  if (g_test_subprocess ())
+    {
+      braid_loop *loop = braid_loop_new ();
+      braid_handle *h = braid_call_later (loop, 10.0, note_word, "x");
+      pthread_t th;
+      pthread_create (&th, NULL, cancel_from_thread, h);
+      pthread_join (th, NULL);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr (
+      "*braid: braid_handle_cancel: the loop belongs to another thread*");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -319,5 +347,8 @@ main (int argc, char **argv)
                    test_pending_handles_are_released_at_loop_close);
   g_test_add_func ("/runtime/call/callback-errors-are-reported-and-cleared",
                    test_callback_errors_are_reported_and_cleared);
+  g_test_add_func (
+      "/runtime/call/timed-handle-cancel-from-another-thread-aborts",
+      test_timed_handle_cancel_from_another_thread_aborts);
   return g_test_run ();
 }
