@@ -352,7 +352,8 @@ braid_handle *braid_call_later (braid_loop *loop, double delay_s,
                                 braid_callback_fn fn, void *arg);
 
 /* braid_call_at:
- * braid_call_later at an absolute time @when_s of braid_loop_time. */
+ * braid_call_later at an absolute time @when_s of braid_loop_time; a
+ * time already past is due at once. */
 braid_handle *braid_call_at (braid_loop *loop, double when_s,
                              braid_callback_fn fn, void *arg);
 
@@ -378,8 +379,10 @@ braid_handle *braid_call_soon_threadsafe (braid_loop *loop,
 void braid_handle_cancel (braid_handle *handle);
 /* True once braid_handle_cancel was called. Aborts on NULL. */
 bool braid_handle_cancelled (const braid_handle *handle);
-/* A timed handle's time on braid_loop_time's clock (TimerHandle.when());
- * NaN for a braid_call_soon handle, which has none. Aborts on NULL. */
+/* A timed handle's time on braid_loop_time's clock (TimerHandle.when()):
+ * the time asked for (braid_loop_time plus the delay for braid_call_later,
+ * @when_s as given for braid_call_at, even when past); NaN for a
+ * braid_call_soon handle, which has none. Aborts on NULL. */
 double braid_handle_when (const braid_handle *handle);
 /* Releases the caller's reference (accepts NULL). */
 void braid_handle_unref (braid_handle *handle);

@@ -30,7 +30,7 @@ struct braid_handle
   bool timed;
   braid_loop *loop;
   braid__timer *timer; /* pending timed handle only (loop thread) */
-  uint64_t when_ns;
+  double when; /* timed handle only */
   braid_callback_fn fn;
   void *arg;
   struct braid_handle *next; /* the thread-safe queue */
@@ -111,13 +111,32 @@ braid_call_soon (braid_loop *loop, braid_callback_fn fn, void *arg)
   return h;
 }
 
+/* braid_call_later (@relative: @t is a delay) and braid_call_at (@t is a
+ * time of braid_loop_time). The handle's when() is the time asked for,
+ * as asyncio's (now + delay for a delay), while the deadline on the
+ * timer heap is clamped to the clock's range (rule 35: the past is
+ * due). */
 static braid_handle *
-call_at_ns (braid_loop *loop, uint64_t deadline, braid_callback_fn fn,
-            void *arg)
+call_timed (braid_loop *loop, bool relative, double t, braid_callback_fn fn,
+            void *arg, const char *call)
 {
+  loop = call_loop (loop, fn, call);
+  if (isnan (t))
+    {
+      braid__raise_code (BRAID_EINVAL, call);
+      return NULL;
+    }
+  uint64_t deadline = braid__seconds_to_ns (t, NULL);
+  double when = t;
+  if (relative)
+    {
+      uint64_t now = braid__clock_read (loop);
+      deadline = deadline > UINT64_MAX - now ? UINT64_MAX : now + deadline;
+      when = (double)now / 1e9 + t;
+    }
   braid_handle *h = handle_new (loop, fn, arg);
   h->timed = true;
-  h->when_ns = deadline;
+  h->when = when;
   h->timer = braid__call_at_ns (loop, deadline, braid__handle_run, h);
   return h;
 }
@@ -126,31 +145,13 @@ braid_handle *
 braid_call_later (braid_loop *loop, double delay_s, braid_callback_fn fn,
                   void *arg)
 {
-  loop = call_loop (loop, fn, "braid_call_later");
-  if (isnan (delay_s))
-    {
-      braid__raise_code (BRAID_EINVAL, "braid_call_later: delay is NaN");
-      return NULL;
-    }
-  uint64_t delay = braid__seconds_to_ns (delay_s, NULL);
-  uint64_t now = braid__clock_read (loop);
-  uint64_t deadline = delay > UINT64_MAX - now ? UINT64_MAX : now + delay;
-  return call_at_ns (loop, deadline, fn, arg);
+  return call_timed (loop, true, delay_s, fn, arg, "braid_call_later");
 }
 
 braid_handle *
 braid_call_at (braid_loop *loop, double when_s, braid_callback_fn fn, void *arg)
 {
-  loop = call_loop (loop, fn, "braid_call_at");
-  if (isnan (when_s))
-    {
-      braid__raise_code (BRAID_EINVAL, "braid_call_at: time is NaN");
-      return NULL;
-    }
-  /* A time before the clock's start (0) is already past, like any time
-   * before now. */
-  uint64_t deadline = braid__seconds_to_ns (when_s, NULL);
-  return call_at_ns (loop, deadline, fn, arg);
+  return call_timed (loop, false, when_s, fn, arg, "braid_call_at");
 }
 
 void
@@ -189,7 +190,7 @@ braid_handle_when (const braid_handle *handle)
     braid__abort ("braid_handle_when", "NULL handle");
   if (!handle->timed)
     return NAN;
-  return (double)handle->when_ns / 1e9;
+  return handle->when;
 }
 
 double

@@ -99,6 +99,10 @@ time_main (void *arg)
   braid_handle *at = braid_call_at (loop, 2.25, note_word, "at");
   g_assert_cmpfloat (braid_handle_when (at), ==, 2.25);
   g_assert_false (braid_handle_cancelled (at));
+  /* A time in the past is due at once, and when() keeps it. */
+  braid_handle *past = braid_call_at (loop, -4.0, note_word, "past");
+  g_assert_cmpfloat (braid_handle_when (past), ==, -4.0);
+  braid_handle_unref (past);
   braid_sleep (3.0);
   g_assert_cmpfloat (braid_loop_time (loop), ==, 4.5);
   /* A cancel after the callback ran changes nothing it did. */
@@ -112,7 +116,7 @@ static void
 test_loop_time_and_handle_when_follow_the_virtual_clock (void)
 {
   g_assert_cmpstr (run_logged (time_main, NULL, true, NULL), ==,
-                   "| | | | at | later | | |");
+                   "| | | | past | at | later | | |");
 }
 
 static void *
