@@ -30,7 +30,7 @@ struct braid_handle
   bool timed;
   braid_loop *loop;
   braid__timer *timer; /* pending timed handle only (loop thread) */
-  double when; /* timed handle only */
+  double when;         /* timed handle only */
   braid_callback_fn fn;
   void *arg;
   struct braid_handle *next; /* the thread-safe queue */
