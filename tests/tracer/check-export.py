@@ -37,17 +37,13 @@ import sys
 import tempfile
 import time
 
-BRAID = os.environ["BRAID_EXE"]
+from cli_test import failures, fail, protoc_decode
+import cli_test
+
 PROTO = sys.argv[1]
 PROTO_SAMPLES = sys.argv[2:] or ["semaphore_bounded", "might_fail",
                                  "event_workers", "never_retrieved",
                                  "print_numbers"]
-failures = []
-
-
-def fail(what):
-    failures.append(what)
-    print("FAIL:", what)
 
 
 def samples():
@@ -96,13 +92,7 @@ def model_counts(path):
 
 
 def braid(*args, check=True):
-    env = dict(os.environ, BRAID_CLOCK="virtual")
-    r = subprocess.run([BRAID, *args], env=env, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE)
-    if check and r.returncode != 0:
-        raise RuntimeError("braid %s: exit %d: %s" % (
-            " ".join(args), r.returncode, r.stderr.decode(errors="replace")))
-    return r
+    return cli_test.braid(*args, check=check)
 
 
 # --- Chrome JSON ---------------------------------------------------------
@@ -209,11 +199,7 @@ def one(msg, key, default=None):
 
 
 def check_perfetto(name, path, doc, model):
-    r = subprocess.run(["protoc", "-I", os.path.dirname(PROTO),
-                        "--decode=braidtest.Trace",
-                        os.path.basename(PROTO)],
-                       stdin=open(path, "rb"), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE)
+    r = protoc_decode(PROTO, path)
     if r.returncode != 0:
         fail("%s: protoc cannot decode: %s" % (name, r.stderr.decode()))
         return

@@ -25,24 +25,13 @@ import subprocess
 import sys
 import tempfile
 
-BRAID = os.environ["BRAID_EXE"]
+from cli_test import braid, failures, fail, protoc_decode
+
 PROTO = sys.argv[1] if len(sys.argv) > 1 else None
-failures = []
-
-
-def fail(what):
-    print("FAIL " + what)
-    failures.append(what)
 
 
 def sample(name):
     return os.environ["SAMPLE_" + name.upper()]
-
-
-def braid(*args):
-    env = dict(os.environ, BRAID_CLOCK="virtual")
-    return subprocess.run([BRAID, *args], env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE)
 
 
 def meta(path):
@@ -151,10 +140,7 @@ def check_export(files, tmp):
     if r.returncode != 0:
         fail("export perfetto: exit %d" % r.returncode)
         return
-    d = subprocess.run(["protoc", "-I", os.path.dirname(PROTO),
-                        "--decode=braidtest.Trace", os.path.basename(PROTO)],
-                       stdin=open(pb, "rb"), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE)
+    d = protoc_decode(PROTO, pb)
     text = d.stdout.decode()
     got = {int(p) for p in re.findall(r"\bpid: (\d+)", text)}
     seqs = {int(s) for s in
