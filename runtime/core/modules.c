@@ -97,9 +97,10 @@ load_default (void)
 
   char dirs[2][PATH_MAX];
   int ndirs = 0;
-  if (libbraid_dir (dirs[ndirs], sizeof dirs[0]))
+  bool self_known = libbraid_dir (dirs[0], sizeof dirs[0]);
+  if (self_known)
     ndirs++;
-  if (ndirs == 0 || strcmp (dirs[0], BRAID_LIBDIR) != 0)
+  if (!self_known || strcmp (dirs[0], BRAID_LIBDIR) != 0)
     snprintf (dirs[ndirs++], sizeof dirs[0], "%s", BRAID_LIBDIR);
 
   char why[2 * PATH_MAX + 256] = "";
@@ -123,7 +124,7 @@ load_default (void)
              "braid: %s is set but the tracer %s is not installed beside "
              "libbraid (%s) nor in %s; set BRAID_MODULES to its path\n",
              BRAID_DEFAULT_MODULE_WANTED_BY, name,
-             ndirs > 1 ? dirs[0] : "unknown", BRAID_LIBDIR);
+             self_known ? dirs[0] : "unknown", BRAID_LIBDIR);
 }
 
 static void
