@@ -133,7 +133,7 @@ def check_export(files, tmp):
     print("ok chrome export of two processes: pids %s" % sorted(pids))
     if PROTO is None or subprocess.run(["sh", "-c", "command -v protoc"],
                                        stdout=subprocess.DEVNULL).returncode:
-        print("ok perfetto export skipped: no protoc")
+        print("SKIP perfetto export: protoc is not installed (not checked)")
         return
     pb = os.path.join(tmp, "run.pftrace")
     r = braid("export", "--format", "perfetto", *files, "-o", pb)
