@@ -152,6 +152,18 @@ test_run_exits_with_the_program_status (void)
   g_assert_cmpint (spawn_braid (missing, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "cannot run /nonexistent/program"));
   g_free (err);
+  /* A trace path in a missing folder: said in one line before the run,
+   * the program still runs (untraced), braid exits 2. */
+  const char *unwritable[] = { "run", "-o", "/nonexistent-folder/t.braid",
+                               "--", exe, NULL };
+  char *out = NULL;
+  g_assert_cmpint (spawn_braid (unwritable, &out, &err), ==, 2);
+  g_assert_true (g_str_has_prefix (err, "braid: cannot write the trace "
+                                        "/nonexistent-folder/t.braid: "));
+  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
+  g_assert_nonnull (strstr (out, "c1_2"));
+  g_free (out);
+  g_free (err);
   remove_trace (path);
   g_free (path);
 }
