@@ -116,6 +116,9 @@ main (int argc, char **argv)
           (double)(rss_sleeping - rss_before) / (double)n_tasks, n_tasks,
           (double)(rss_sleeping - rss_before) / (1024.0 * 1024.0), spawn_s,
           total_s, completed, n_tasks);
+  printf ("bench memory-bytes-per-sleeping-task %.0f B\n",
+          (double)(rss_sleeping - rss_before) / (double)n_tasks);
+  printf ("bench memory-spawn-s %.3f s\n", spawn_s);
   if (completed != n_tasks)
     {
       fprintf (stderr, "bench-memory: only %ld of %ld tasks completed\n",

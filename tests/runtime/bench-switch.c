@@ -180,6 +180,9 @@ main (int argc, char **argv)
   printf ("ratio: ret / jmp                %7.2f\n", ret / jmp);
   printf ("ratio: swapcontext / jmp        %7.2f\n", uc / jmp);
   printf ("ratio: swapcontext / coro_switch %6.2f\n", uc / coro);
+  printf ("bench coro-switch-ns %.2f ns\n", coro);
+  printf ("bench ucontext-switch-ns %.2f ns\n", uc);
+  printf ("bench coro-life-ns %.2f ns\n", life);
   braid__stack_pool_free (pool);
   return 0;
 }

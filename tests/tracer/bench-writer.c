@@ -82,6 +82,16 @@ main (int argc, char **argv)
   printf ("reader load:           %.2f s for %llu events (%.0f events/s)\n",
           t4 - t3, (unsigned long long) stored,
           (double) stored / (t4 - t3));
+  printf ("bench writer-producer-ns-per-event %.1f ns\n",
+          (t1 - t0) * 1e9 / (double) fed);
+  printf ("bench writer-into-file-events-per-s %.0f events/s\n",
+          (double) stored / (t_stored - t0));
+  printf ("bench writer-recording-bytes-per-event %.1f B\n",
+          (double) recording_bytes / (double) stored);
+  printf ("bench writer-finalized-bytes-per-event %.1f B\n",
+          (double) st.st_size / (double) stored);
+  printf ("bench reader-load-events-per-s %.0f events/s\n",
+          (double) stored / (t4 - t3));
   double load[3];
   if (getloadavg (load, 3) == 3)
     printf ("load average:          %.2f %.2f %.2f (2 cores, shared)\n",
