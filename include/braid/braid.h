@@ -107,6 +107,7 @@ extern const braid_error_type braid_value_error_type;
 extern const braid_error_type braid_runtime_error_type;
 extern const braid_error_type braid_memory_error_type;
 extern const braid_error_type braid_os_error_type;        /* I/O; errno */
+extern const braid_error_type braid_type_error_type;      /* TypeError */
 extern const braid_error_type braid_group_error_type;     /* ExceptionGroup */
 extern const braid_error_type braid_base_group_error_type; /* BaseException */
 
@@ -119,6 +120,7 @@ extern const braid_error_type braid_base_group_error_type; /* BaseException */
 #define BRAID_RUNTIME_ERROR (&braid_runtime_error_type)
 #define BRAID_MEMORY_ERROR (&braid_memory_error_type)
 #define BRAID_OS_ERROR (&braid_os_error_type)
+#define BRAID_TYPE_ERROR (&braid_type_error_type)
 #define BRAID_GROUP_ERROR (&braid_group_error_type)
 #define BRAID_BASE_GROUP_ERROR (&braid_base_group_error_type)
 
@@ -1087,13 +1089,41 @@ braid_agen *braid_agen_new (braid_agen_fn fn, void *arg);
  * BRAID_EBUSY (RuntimeError) if the generator is already running;
  * BRAID_ENOMEM if no stack could be mapped; BRAID_ENOTASK. */
 int braid_agen_next (braid_agen *gen, void **value);
+/* braid_agen_asend:
+ * Python's asend(@sent): as braid_agen_next, and the yield the body waits
+ * at receives @sent (braid_agen_yield_recv; next() sends NULL, Python's
+ * None). On a generator that has not started, a non-NULL @sent is
+ * refused with BRAID_EINVAL and a TypeError ("can't send non-None value
+ * to a just-started async generator"), the body not run; NULL starts it.
+ * Returns as braid_agen_next. */
+int braid_agen_asend (braid_agen *gen, void *sent, void **value);
+/* braid_agen_athrow:
+ * Python's athrow(@error): raises @error (a reference is taken) at the
+ * yield the body waits at, then runs the body on as next() does.
+ * Returns 0 with the next yielded value in @value (may be NULL) when the
+ * body handled the error and yielded again; BRAID_ESTOP
+ * (StopAsyncIteration raised) when it returned; the code of the error it
+ * ended with (@error itself when not handled, now current) otherwise.
+ * A generator not started never runs its body: @error is raised at once
+ * and the generator is finished. On a generator that has ended it
+ * returns 0 and stores NULL in @value, as CPython 3.11's athrow gives
+ * None there. BRAID_EBUSY (RuntimeError) if it is running; BRAID_ENOTASK
+ * outside a task. Aborts on a NULL @error. */
+int braid_agen_athrow (braid_agen *gen, braid_error *error, void **value);
 /* braid_agen_yield:
  * Called by the body: hands @value to the consumer and suspends the body
- * until the next braid_agen_next. Returns 0 when resumed by next(), or
- * BRAID_EGENEXIT (GeneratorExit current) when the generator is being
- * closed: the body should clean up and return without yielding again.
+ * until the next braid_agen_next. Returns 0 when resumed by next() or
+ * asend(); BRAID_EGENEXIT (GeneratorExit current) when the generator is
+ * being closed: the body should clean up and return without yielding
+ * again; the code of the error braid_agen_athrow raised here (it is
+ * current: catch it to go on, or return to let it out).
  * BRAID_EINVALSTATE if called from outside the running body. */
 int braid_agen_yield (braid_agen *gen, void *value);
+/* braid_agen_yield_recv:
+ * Python's `x = yield value`: braid_agen_yield, and on resumption
+ * stores in @sent (may be NULL) what braid_agen_asend sent (NULL after
+ * next(), a close or an athrow). Returns as braid_agen_yield. */
+int braid_agen_yield_recv (braid_agen *gen, void *value, void **sent);
 /* braid_agen_close:
  * asyncio's aclose(): if the body is suspended at a yield, resumes it with
  * BRAID_EGENEXIT so that its cleanup runs (its awaits suspend the

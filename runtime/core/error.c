@@ -29,6 +29,8 @@ const braid_error_type braid_memory_error_type
     = { "MemoryError", &braid_exception_type };
 const braid_error_type braid_os_error_type
     = { "OSError", &braid_exception_type };
+const braid_error_type braid_type_error_type
+    = { "TypeError", &braid_exception_type };
 /* Python's names: a group of Exceptions is an ExceptionGroup (an
  * Exception); one with any other sub-error a BaseExceptionGroup. */
 const braid_error_type braid_group_error_type

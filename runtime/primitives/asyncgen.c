@@ -26,6 +26,10 @@
  * This reads the core's private structs (braid_task.co, the loop's stack
  * pools) and changes none of them beyond that swap.
  *
+ * asend() hands a value to the yield the body waits at (Python's
+ * `x = yield v`), athrow() raises an error there; both then run the body
+ * to its next yield or its end, as next() does.
+ *
  * Hot path: braid_agen_next / braid_agen_yield: two context switches and
  * two struct copies per value.
  */
@@ -55,7 +59,8 @@ struct braid_agen
   bool closing; /* close() resumed the body: yield raises GeneratorExit */
   bool yielded; /* the last resume ended at a yield, not at the end */
   bool has_stack;
-  void *value;
+  void *value;    /* the value yielded, or sent into the body by asend */
+  braid_error *thrown; /* athrow's error, raised at the yield (a reference) */
   braid_task *task; /* the consumer while the body runs (borrowed) */
   braid_loop *loop; /* set at the first next() */
   braid_agen *live_prev, *live_next; /* the started, unfinished ones */
@@ -154,9 +159,16 @@ resume (braid_agen *gen, braid_task *t)
 int
 braid_agen_yield (braid_agen *gen, void *value)
 {
+  check_gen (gen, "braid_agen_yield");
+  return braid_agen_yield_recv (gen, value, NULL);
+}
+
+int
+braid_agen_yield_recv (braid_agen *gen, void *value, void **sent)
+{
   braid_task *t = braid__tls_task;
 
-  check_gen (gen, "braid_agen_yield");
+  check_gen (gen, "braid_agen_yield_recv");
   if (gen->state != GEN_RUNNING || !t || t != gen->task)
     return braid__raise_as (BRAID_INVALID_STATE_ERROR, BRAID_EINVALSTATE,
                             "braid_agen_yield: not called from the body of "
@@ -166,21 +178,49 @@ braid_agen_yield (braid_agen *gen, void *value)
   /* Saved into the generator's own context, which outlives the task that
    * is consuming now (the next next() may come from another task). */
   braid__coro_switch (&gen->co, &gen->caller);
-  /* Resumed by next() or close(), maybe from another task. */
+  /* Resumed by next(), asend(), athrow() or close(), maybe from another
+   * task. */
+  if (sent)
+    *sent = gen->closing || gen->thrown ? NULL : gen->value;
   if (gen->closing)
     return braid__raise_as (BRAID_GENERATOR_EXIT, BRAID_EGENEXIT, "%s", "");
+  if (gen->thrown)
+    {
+      /* athrow: the error is raised here, where the body waits, as
+       * Python raises it at the yield expression. The reference moves
+       * into the current slot. */
+      braid_error *e = gen->thrown;
+      gen->thrown = NULL;
+      return braid__error_set_current (e);
+    }
+  return 0;
+}
+
+/* Maps the generator's stack and registers it on the first resume. */
+static int
+start (braid_agen *gen, braid_task *t, const char *call)
+{
+  braid_loop *loop = t->loop;
+
+  if (braid__coro_init (&gen->co, loop->pools[loop->npools - 1], gen_entry,
+                        gen, "async generator")
+      < 0)
+    return braid__raise_code (BRAID_ENOMEM, call);
+  gen->has_stack = true;
+  gen->loop = loop;
+  live_add (gen);
   return 0;
 }
 
 int
-braid_agen_next (braid_agen *gen, void **value)
+braid_agen_asend (braid_agen *gen, void *sent, void **value)
 {
   braid_task *t = braid__tls_task;
   braid_error *before;
 
-  check_gen (gen, "braid_agen_next");
+  check_gen (gen, "braid_agen_asend");
   if (!t)
-    return braid__raise_code (BRAID_ENOTASK, "braid_agen_next");
+    return braid__raise_code (BRAID_ENOTASK, "braid_agen_asend");
   if (gen->state == GEN_RUNNING)
     return braid__raise_as (BRAID_RUNTIME_ERROR, BRAID_EBUSY,
                             "anext(): asynchronous generator is already "
@@ -189,15 +229,15 @@ braid_agen_next (braid_agen *gen, void **value)
     return braid__raise_as (BRAID_STOP_ASYNC_ITERATION, BRAID_ESTOP, "%s", "");
   if (gen->state == GEN_CREATED)
     {
-      braid_loop *loop = t->loop;
-      if (braid__coro_init (&gen->co, loop->pools[loop->npools - 1], gen_entry,
-                            gen, "async generator")
-          < 0)
-        return braid__raise_code (BRAID_ENOMEM, "braid_agen_next");
-      gen->has_stack = true;
-      gen->loop = loop;
-      live_add (gen);
+      /* Nothing waits at a yield to receive it: Python's TypeError. */
+      if (sent)
+        return braid__raise_as (BRAID_TYPE_ERROR, BRAID_EINVAL,
+                                "can't send non-None value to a "
+                                "just-started async generator");
+      if (start (gen, t, "braid_agen_asend") < 0)
+        return BRAID_ENOMEM;
     }
+  gen->value = sent;
   before = braid_error_current ();
   resume (gen, t);
   if (gen->yielded)
@@ -211,6 +251,67 @@ braid_agen_next (braid_agen *gen, void **value)
     if (err && err != before)
       return braid_error_code (err);
   }
+  return braid__raise_as (BRAID_STOP_ASYNC_ITERATION, BRAID_ESTOP, "%s", "");
+}
+
+int
+braid_agen_next (braid_agen *gen, void **value)
+{
+  check_gen (gen, "braid_agen_next");
+  return braid_agen_asend (gen, NULL, value);
+}
+
+int
+braid_agen_athrow (braid_agen *gen, braid_error *error, void **value)
+{
+  braid_task *t = braid__tls_task;
+  braid_error *before, *err;
+
+  check_gen (gen, "braid_agen_athrow");
+  braid__check_object (error, "braid_agen_athrow", "error",
+                       ERROR_ALIVE (error));
+  if (!t)
+    return braid__raise_code (BRAID_ENOTASK, "braid_agen_athrow");
+  if (gen->state == GEN_RUNNING)
+    return braid__raise_as (BRAID_RUNTIME_ERROR, BRAID_EBUSY,
+                            "athrow(): asynchronous generator is already "
+                            "running");
+  if (gen->state == GEN_DONE)
+    {
+      /* CPython 3.11 throws into the finished frame, which returns None
+       * whatever the error: athrow() of an ended generator gives None. */
+      if (value)
+        *value = NULL;
+      return 0;
+    }
+  if (gen->state == GEN_CREATED)
+    {
+      /* The body never runs: the error leaves at once and the generator
+       * is finished, as a throw into a just-created frame. */
+      gen->state = GEN_DONE;
+      if (value)
+        *value = NULL;
+      return braid_reraise (error);
+    }
+  gen->thrown = braid_error_ref (error);
+  before = braid_error_current ();
+  if (before == error)
+    {
+      /* Throwing the error that is current: it is handed to the body, so
+       * it must not also read as the consumer's own error afterwards. */
+      braid_error_clear ();
+      before = NULL;
+    }
+  resume (gen, t);
+  if (gen->yielded)
+    {
+      if (value)
+        *value = gen->value;
+      return 0;
+    }
+  err = braid_error_current ();
+  if (err && err != before)
+    return braid_error_code (err);
   return braid__raise_as (BRAID_STOP_ASYNC_ITERATION, BRAID_ESTOP, "%s", "");
 }
 
@@ -297,6 +398,7 @@ braid_agen_free (braid_agen *gen)
   if (gen->has_stack && gen->state != GEN_RUNNING)
     braid__coro_release (&gen->co);
   live_remove (gen);
+  braid_error_unref (gen->thrown);
   braid__forget (gen->magic);
   free (gen);
 }

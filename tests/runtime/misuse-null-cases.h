@@ -494,6 +494,24 @@
      braid_agen_yield (NULL, "v"))                                             \
   X (braid_agen_yield, value, TASK, ACCEPTS, "braid_agen_yield",               \
      braid_agen_next (fx_agen (), &fx_result))                                 \
+  X (braid_agen_asend, gen, TASK, ABORTS, "braid_agen_asend",                  \
+     braid_agen_asend (NULL, NULL, &fx_result))                                \
+  X (braid_agen_asend, sent, TASK, ACCEPTS, "braid_agen_asend",                \
+     braid_agen_asend (fx_agen (), NULL, &fx_result))                          \
+  X (braid_agen_asend, value, TASK, ACCEPTS, "braid_agen_asend",               \
+     braid_agen_asend (fx_agen (), NULL, NULL))                                \
+  X (braid_agen_athrow, gen, TASK, ABORTS, "braid_agen_athrow",                \
+     braid_agen_athrow (NULL, fx_error (), &fx_result))                        \
+  X (braid_agen_athrow, error, TASK, ABORTS, "braid_agen_athrow",              \
+     braid_agen_athrow (fx_started_agen (), NULL, &fx_result))                 \
+  X (braid_agen_athrow, value, TASK, ACCEPTS, "braid_agen_athrow",             \
+     (braid_agen_athrow (fx_started_agen (), fx_error (), NULL), 0))           \
+  X (braid_agen_yield_recv, gen, TASK, ABORTS, "braid_agen_yield_recv",        \
+     braid_agen_yield_recv (NULL, "v", NULL))                                  \
+  X (braid_agen_yield_recv, value, TASK, ACCEPTS, "braid_agen_yield_recv",     \
+     braid_agen_next (fx_started_agen (), &fx_result))                         \
+  X (braid_agen_yield_recv, sent, TASK, ACCEPTS, "braid_agen_yield_recv",      \
+     braid_agen_asend (fx_started_agen (), NULL, &fx_result))                  \
   X (braid_agen_close, gen, TASK, ABORTS, "braid_agen_close",                  \
      braid_agen_close (NULL))                                                  \
   X (braid_agen_done, gen, TASK, ABORTS, "braid_agen_done",                    \

@@ -405,6 +405,203 @@ test_running_generator_refuses_next (void)
   check_run (running_generator_refuses_next, "refused got");
 }
 
+/* Checks that @rc is BRAID_ESTOP with StopAsyncIteration current, as
+ * `except StopAsyncIteration:` would catch it, and logs "stop". */
+static void
+note_stop (int rc)
+{
+  g_assert_cmpint (rc, ==, BRAID_ESTOP);
+  g_assert_nonnull (catch_message (BRAID_STOP_ASYNC_ITERATION));
+  note ("stop");
+}
+
+/* async def echo(): `x = yield 1`, logs it, yields 2; "fin" in a
+ * finally. */
+static void
+echo (braid_agen *gen, void *arg)
+{
+  void *sent;
+
+  note ("body-start");
+  if (braid_agen_yield_recv (gen, (void *)1, &sent) == 0)
+    {
+      note ("got%d", (int)(intptr_t)sent);
+      braid_agen_yield (gen, (void *)2);
+    }
+  note ("fin");
+}
+
+/* python: asend_reaches_the_yield */
+static void *
+asend_reaches_the_yield (void *unused)
+{
+  braid_agen *gen = braid_agen_new (echo, NULL);
+  void *v;
+
+  /* Nothing waits at a yield yet: a value is refused, the body not run. */
+  g_assert_cmpint (braid_agen_asend (gen, (void *)5, &v), ==, BRAID_EINVAL);
+  note ("TypeError:%s", catch_message (BRAID_TYPE_ERROR));
+  g_assert_cmpint (braid_agen_asend (gen, NULL, &v), ==, 0);
+  note ("v%d", (int)(intptr_t)v);
+  g_assert_cmpint (braid_agen_asend (gen, (void *)7, &v), ==, 0);
+  note ("v%d", (int)(intptr_t)v);
+  note_stop (braid_agen_asend (gen, (void *)8, &v));
+  note_stop (braid_agen_asend (gen, (void *)9, &v));
+  braid_agen_free (gen);
+  return NULL;
+}
+
+static void
+test_asend_reaches_the_yield (void)
+{
+  check_run (asend_reaches_the_yield,
+             "TypeError:can't send non-None value to a just-started async "
+             "generator body-start v1 got7 v2 fin stop stop");
+}
+
+/* async def catcher(): yields 1; a ValueError thrown there is logged and
+ * answered with yield 3 (once, or again while @arg says so); "fin" in a
+ * finally. */
+static void
+catcher (braid_agen *gen, void *arg)
+{
+  int again = GPOINTER_TO_INT (arg);
+  intptr_t v = 1;
+
+  note ("body-start");
+  for (;;)
+    {
+      if (braid_agen_yield (gen, (void *)v) == 0)
+        break;
+      braid_error *e = braid_error_catch (BRAID_VALUE_ERROR);
+      if (!e)
+        break; /* GeneratorExit, or another error: let it out */
+      note ("caught:%s", braid_error_message (e));
+      braid_error_unref (e);
+      if (again-- <= 0)
+        break; /* handled, and the body returns */
+      v = 3;
+    }
+  note ("fin");
+}
+
+/* python: athrow_caught_yields_again */
+static void *
+athrow_caught_yields_again (void *unused)
+{
+  braid_agen *gen = braid_agen_new (catcher, GINT_TO_POINTER (1));
+  braid_error *x = braid_error_new (BRAID_VALUE_ERROR, "x");
+  braid_error *y = braid_error_new (BRAID_VALUE_ERROR, "y");
+  void *v;
+
+  g_assert_cmpint (braid_agen_next (gen, &v), ==, 0);
+  note ("v%d", (int)(intptr_t)v);
+  g_assert_cmpint (braid_agen_athrow (gen, x, &v), ==, 0);
+  note ("v%d", (int)(intptr_t)v);
+  g_assert_null (braid_error_current ());
+  /* The second one is caught too, and the body returns. */
+  note_stop (braid_agen_athrow (gen, y, &v));
+  braid_error_unref (x);
+  braid_error_unref (y);
+  braid_agen_free (gen);
+  return NULL;
+}
+
+static void
+test_athrow_caught_yields_again (void)
+{
+  check_run (athrow_caught_yields_again,
+             "body-start v1 caught:x v3 caught:y fin stop");
+}
+
+/* python: athrow_uncaught_leaves_the_generator */
+static void *
+athrow_uncaught_leaves_the_generator (void *unused)
+{
+  counter_spec s = { 3, 0 };
+  braid_agen *gen = braid_agen_new (counter, &s);
+  braid_error *q = braid_error_new (BRAID_RUNTIME_ERROR, "q");
+  void *v = (void *)1;
+
+  g_assert_cmpint (braid_agen_next (gen, &v), ==, 0);
+  note ("v%d", (int)(intptr_t)v);
+  g_assert_cmpint (braid_agen_athrow (gen, q, &v), ==, BRAID_EFAILED);
+  /* The very error thrown comes back out. */
+  g_assert_true (braid_error_current () == q);
+  note ("RuntimeError:%s", catch_message (BRAID_RUNTIME_ERROR));
+  g_assert_true (braid_agen_done (gen));
+  note_stop (braid_agen_next (gen, &v));
+  /* CPython 3.11 throws into the finished frame, which gives None. */
+  v = (void *)1;
+  g_assert_cmpint (braid_agen_athrow (gen, q, &v), ==, 0);
+  g_assert_null (braid_error_current ());
+  note ("after-end:%s", v ? "value" : "None");
+  braid_error_unref (q);
+  braid_agen_free (gen);
+  return NULL;
+}
+
+static void
+test_athrow_uncaught_leaves_the_generator (void)
+{
+  check_run (athrow_uncaught_leaves_the_generator,
+             "body-start v0 cleanup RuntimeError:q stop after-end:None");
+}
+
+/* python: athrow_unstarted_runs_nothing */
+static void *
+athrow_unstarted_runs_nothing (void *unused)
+{
+  counter_spec s = { 2, 0 };
+  braid_agen *gen = braid_agen_new (counter, &s);
+  braid_error *early = braid_error_new (BRAID_VALUE_ERROR, "early");
+  void *v;
+
+  g_assert_cmpint (braid_agen_athrow (gen, early, &v), ==, BRAID_EFAILED);
+  g_assert_true (braid_error_current () == early);
+  braid_error_unref (early);
+  note ("ValueError:%s", catch_message (BRAID_VALUE_ERROR));
+  note_stop (braid_agen_next (gen, &v));
+  braid_agen_free (gen);
+  return NULL;
+}
+
+static void
+test_athrow_unstarted_runs_nothing (void)
+{
+  check_run (athrow_unstarted_runs_nothing, "ValueError:early stop");
+}
+
+/* athrow of the error that is current hands it to the body: caught there,
+ * it is no longer the consumer's. A GeneratorExit thrown in closes. */
+static void *
+athrow_current_error (void *unused)
+{
+  braid_agen *gen = braid_agen_new (catcher, GINT_TO_POINTER (5));
+  void *v;
+
+  g_assert_cmpint (braid_agen_next (gen, &v), ==, 0);
+  braid_raise (BRAID_VALUE_ERROR, "current");
+  g_assert_cmpint (braid_agen_athrow (gen, braid_error_current (), &v), ==,
+                   0);
+  g_assert_null (braid_error_current ());
+  g_assert_cmpint ((int)(intptr_t)v, ==, 3);
+  braid_error *exit = braid_error_new (BRAID_GENERATOR_EXIT, NULL);
+  g_assert_cmpint (braid_agen_athrow (gen, exit, &v), ==, BRAID_EFAILED);
+  g_assert_true (braid_error_catch (BRAID_GENERATOR_EXIT) == exit);
+  braid_error_unref (exit);
+  braid_error_unref (exit);
+  g_assert_true (braid_agen_done (gen));
+  braid_agen_free (gen);
+  return NULL;
+}
+
+static void
+test_athrow_current_error (void)
+{
+  check_run (athrow_current_error, "body-start caught:current fin");
+}
+
 /* Outside a task there is nothing for the body's awaits to suspend. */
 static void
 test_next_outside_a_task (void)
@@ -416,6 +613,12 @@ test_next_outside_a_task (void)
   braid_error_clear ();
   g_assert_cmpint (braid_agen_yield (gen, NULL), ==, BRAID_EINVALSTATE);
   braid_error_clear ();
+  g_assert_cmpint (braid_agen_asend (gen, NULL, NULL), ==, BRAID_ENOTASK);
+  braid_error_clear ();
+  braid_error *e = braid_error_new (BRAID_VALUE_ERROR, "x");
+  g_assert_cmpint (braid_agen_athrow (gen, e, NULL), ==, BRAID_ENOTASK);
+  braid_error_clear ();
+  braid_error_unref (e);
   braid_agen_free (gen);
 }
 
@@ -534,6 +737,16 @@ main (int argc, char **argv)
                    test_consumers_can_change);
   g_test_add_func ("/runtime/asyncgen/running-generator-refuses-next",
                    test_running_generator_refuses_next);
+  g_test_add_func ("/runtime/asyncgen/asend-reaches-the-yield",
+                   test_asend_reaches_the_yield);
+  g_test_add_func ("/runtime/asyncgen/athrow-caught-yields-again",
+                   test_athrow_caught_yields_again);
+  g_test_add_func ("/runtime/asyncgen/athrow-uncaught-leaves-the-generator",
+                   test_athrow_uncaught_leaves_the_generator);
+  g_test_add_func ("/runtime/asyncgen/athrow-unstarted-runs-nothing",
+                   test_athrow_unstarted_runs_nothing);
+  g_test_add_func ("/runtime/asyncgen/athrow-current-error",
+                   test_athrow_current_error);
   g_test_add_func ("/runtime/asyncgen/next-outside-a-task",
                    test_next_outside_a_task);
   g_test_add_func ("/runtime/asyncgen/loop-closed-inside-the-body",

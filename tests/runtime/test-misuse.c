@@ -202,6 +202,13 @@ yield_once (braid_agen *gen, void *arg)
   braid_agen_yield (gen, NULL);
 }
 
+/* yield_once through braid_agen_yield_recv, NULL value and NULL @sent. */
+static void
+yield_recv_once (braid_agen *gen, void *arg)
+{
+  braid_agen_yield_recv (gen, NULL, NULL);
+}
+
 static braid_error *
 fx_error (void)
 {
@@ -300,6 +307,15 @@ static braid_agen *
 fx_agen (void)
 {
   return braid_agen_new (yield_once, NULL);
+}
+
+/* A generator that has yielded once. */
+static braid_agen *
+fx_started_agen (void)
+{
+  braid_agen *gen = braid_agen_new (yield_recv_once, NULL);
+  braid_agen_next (gen, NULL);
+  return gen;
 }
 
 static braid_file *

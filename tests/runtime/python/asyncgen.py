@@ -145,6 +145,83 @@ async def two_generators_interleave():
     await b.aclose()
 
 
+async def note_stop(awaitable):
+    try:
+        await awaitable
+    except StopAsyncIteration:
+        note("stop")
+
+
+async def echo():
+    note("body-start")
+    try:
+        x = yield 1
+        note(f"got{x}")
+        yield 2
+    finally:
+        note("fin")
+
+
+async def asend_reaches_the_yield():
+    g = echo()
+    try:
+        await g.asend(5)
+    except TypeError as e:
+        note(f"TypeError:{e}")
+    note(f"v{await g.asend(None)}")
+    note(f"v{await g.asend(7)}")
+    for _ in range(2):
+        await note_stop(g.asend(8))
+
+
+async def catcher(again):
+    note("body-start")
+    v = 1
+    try:
+        while True:
+            try:
+                yield v
+                break
+            except ValueError as e:
+                note(f"caught:{e}")
+                if again <= 0:
+                    break
+                again -= 1
+                v = 3
+    finally:
+        note("fin")
+
+
+async def athrow_caught_yields_again():
+    g = catcher(1)
+    note(f"v{await g.__anext__()}")
+    note(f"v{await g.athrow(ValueError('x'))}")
+    await note_stop(g.athrow(ValueError("y")))
+
+
+async def athrow_uncaught_leaves_the_generator():
+    g = counter(3)
+    note(f"v{await g.__anext__()}")
+    q = RuntimeError("q")
+    try:
+        await g.athrow(q)
+    except RuntimeError as e:
+        assert e is q
+        note(f"RuntimeError:{e}")
+    await note_stop(g.__anext__())
+    v = await g.athrow(q)
+    note(f"after-end:{v}")
+
+
+async def athrow_unstarted_runs_nothing():
+    g = counter(2)
+    try:
+        await g.athrow(ValueError("early"))
+    except ValueError as e:
+        note(f"ValueError:{e}")
+    await note_stop(g.__anext__())
+
+
 if __name__ == "__main__":
     asyncio.run(globals()[sys.argv[1].replace("-", "_")]())
     print(" ".join(LOG))

@@ -29,7 +29,8 @@ GROUPS = {
                   "taskgroup": "taskgroup", "asyncgen": "asyncgen"},
         "helpers": {"ticker", "waiter", "getter", "putter", "child",
                     "counter", "slow_cleanup", "failing", "sleepy",
-                    "raiser"},
+                    "raiser", "echo", "catcher",
+                    "note_stop"},
         "case": r"^async def ([a-z_]+)\(",
     },
 }
