@@ -639,6 +639,29 @@ void braid_as_completed_free (braid_as_completed *it); /* accepts NULL */
  * BRAID_ECANCELLED. */
 int braid_wait_for (braid_future *future, double timeout, void **result);
 
+/* braid_wait_for_call:
+ * asyncio.wait_for on a coroutine: runs @fn(@arg) with at most @timeout
+ * seconds to finish, and stores its result in @result (may be NULL).
+ * With BRAID_NO_TIMEOUT it is a plain call in the calling task, as
+ * asyncio's `await coro`: no task of its own is made, @fn sees the caller
+ * as braid_task_current() and runs before any other task gets a step.
+ * With any other timeout @fn runs in a task of its own, created at the
+ * macro's site (asyncio's ensure_future), which is waited for as
+ * braid_wait_for does: on timeout it is cancelled and awaited and
+ * TimeoutError is raised; with 0 or less it is cancelled before its first
+ * step, so @fn never runs. @fn starts with no current error, as a task
+ * does, and has failed when it returns with one set (the caller's own
+ * error, if it had one, is current again after a success).
+ * Returns 0; the code of @fn's error (which is current);
+ * BRAID_ETIMEDOUT; BRAID_ECANCELLED; BRAID_EINVAL for a NULL @fn or a NaN
+ * @timeout; BRAID_ENOTASK outside a task. */
+#define braid_wait_for_call(fn, arg, timeout, result)                         \
+  braid_wait_for_call_at ((fn), #fn, (arg), (timeout), (result), __FILE__,    \
+                          __LINE__)
+int braid_wait_for_call_at (braid_task_fn fn, const char *fn_name, void *arg,
+                            double timeout, void **result, const char *file,
+                            int line);
+
 /* asyncio.timeout: a scope that cancels the current task at a deadline.
  *
  *   braid_timeout *scope = braid_timeout_enter (1.5);

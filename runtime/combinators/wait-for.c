@@ -1,4 +1,11 @@
-/* wait-for.c: asyncio.wait_for (braid_wait_for), as in CPython 3.11.
+/* wait-for.c: asyncio.wait_for (braid_wait_for, and braid_wait_for_call
+ * on a function call: the coroutine form), as in CPython 3.11.
+ *
+ * With no timeout (BRAID_NO_TIMEOUT) both are plain awaits in the
+ * caller's task, as 3.11's `return await fut`: a future is awaited, a
+ * function is called inline and gets no task of its own (ORDERING.md rule
+ * 40). With a timeout, a function runs in a task of its own (asyncio's
+ * ensure_future) and is waited for as a future is.
  *
  * Owns one call's waiter state: a private waiter future the caller suspends
  * on (reported as BRAID_WAIT_WAIT on a BRAID_OBJ_WAIT object), released
@@ -216,5 +223,59 @@ braid_wait_for (braid_future *future, double timeout, void **result)
     }
   if (w)
     waiter_finish (w);
+  return rc;
+}
+
+/* braid_wait_for_call with no timeout: asyncio's `await coro` in the
+ * caller's task. @fn starts with no current error, as a task's function
+ * does, so that an error left from before is not taken for its failure;
+ * the caller's is put back if @fn succeeds. */
+static int
+call_inline (braid_task_fn fn, void *arg, void **result)
+{
+  braid_error *outer = braid_error_catch (NULL);
+  void *value = fn (arg);
+  braid_error *err = braid_error_current ();
+
+  if (err)
+    {
+      braid_error_unref (outer);
+      return braid_error_code (err);
+    }
+  if (outer)
+    {
+      braid_reraise (outer);
+      braid_error_unref (outer);
+    }
+  if (result)
+    *result = value;
+  return 0;
+}
+
+int
+braid_wait_for_call_at (braid_task_fn fn, const char *fn_name, void *arg,
+                        double timeout, void **result, const char *file,
+                        int line)
+{
+  braid_task *task;
+  uint64_t delay_ns;
+  int rc = 0;
+
+  if (!fn)
+    return braid__raise_code (BRAID_EINVAL, "braid_wait_for_call");
+  if (!braid_task_current ())
+    return braid__raise_code (BRAID_ENOTASK, "braid_wait_for_call");
+  delay_ns = braid__seconds_to_ns (timeout, &rc);
+  if (rc < 0)
+    return rc;
+  if (delay_ns == UINT64_MAX)
+    return call_inline (fn, arg, result);
+
+  /* asyncio's ensure_future: the task is named and placed as a spawn at
+   * the caller's site. With a timeout of 0 or less it is cancelled before
+   * its first step, so @fn never runs (rule 14). */
+  task = braid_spawn_at (NULL, NULL, fn, fn_name, arg, file, line);
+  rc = braid_wait_for (braid_task_future (task), timeout, result);
+  braid_task_unref (task);
   return rc;
 }

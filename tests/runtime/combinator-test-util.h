@@ -23,6 +23,7 @@
 static GString *test_log;
 static int test_never_retrieved;
 static int test_destroyed_pending;
+static int test_tasks_created;
 
 /* What the hook saw: objects created (id, kind) and suspensions (object,
  * reason), for the tests that check what a tracer would show. */
@@ -58,6 +59,8 @@ count_hook_plain (void *user_data, const braid_event *event)
     test_never_retrieved++;
   else if (event->kind == BRAID_EV_TASK_DESTROYED_PENDING)
     test_destroyed_pending++;
+  else if (event->kind == BRAID_EV_TASK_CREATED)
+    test_tasks_created++;
   else if (event->kind == BRAID_EV_OBJECT_CREATED)
     g_array_append_val (test_created, seen);
   else if (event->kind == BRAID_EV_TASK_SUSPENDED)

@@ -331,6 +331,17 @@
      braid_wait_for (NULL, 1, &fx_result))                                     \
   X (braid_wait_for, result, TASK, ACCEPTS, "braid_wait_for",                  \
      braid_wait_for (fx_done_future (), 1, NULL))                              \
+  X (braid_wait_for_call_at, fn, TASK, RAISES_EINVAL, "braid_wait_for_call",  \
+     braid_wait_for_call_at (NULL, "noop", NULL, 1, &fx_result, "f.c", 1))     \
+  X (braid_wait_for_call_at, fn_name, TASK, ACCEPTS, "braid_wait_for_call",    \
+     braid_wait_for_call_at (noop_task, NULL, NULL, 1, &fx_result, "f.c", 1))  \
+  X (braid_wait_for_call_at, arg, TASK, ACCEPTS, "braid_wait_for_call",        \
+     braid_wait_for_call_at (noop_task, "noop", NULL, BRAID_NO_TIMEOUT,        \
+                             &fx_result, "f.c", 1))                            \
+  X (braid_wait_for_call_at, result, TASK, ACCEPTS, "braid_wait_for_call",     \
+     braid_wait_for_call_at (noop_task, "noop", NULL, 1, NULL, "f.c", 1))      \
+  X (braid_wait_for_call_at, file, TASK, ACCEPTS, "braid_wait_for_call",       \
+     braid_wait_for_call_at (noop_task, "noop", NULL, 1, &fx_result, NULL, 1)) \
   X (braid_timeout_reschedule, scope, TASK, ACCEPTS,                           \
      "braid_timeout_reschedule", braid_timeout_reschedule (NULL, 1))           \
   X (braid_timeout_expired, scope, TASK, ACCEPTS, "braid_timeout_expired",     \

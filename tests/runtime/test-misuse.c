@@ -26,6 +26,14 @@ expect_error (int rc, int code, const braid_error_type *type)
   braid_error_clear ();
 }
 
+/* Must never run: every call given it fails first. */
+static void *
+misuse_outside_fn (void *arg)
+{
+  g_assert_not_reached ();
+  return NULL;
+}
+
 static void
 test_awaiting_outside_a_task_is_enotask (void)
 {
@@ -34,6 +42,9 @@ test_awaiting_outside_a_task_is_enotask (void)
   expect_error (braid_await (f, NULL), BRAID_ENOTASK, BRAID_RUNTIME_ERROR);
   expect_error (braid_sleep (1), BRAID_ENOTASK, BRAID_RUNTIME_ERROR);
   expect_error (braid_yield (), BRAID_ENOTASK, BRAID_RUNTIME_ERROR);
+  expect_error (
+      braid_wait_for_call (misuse_outside_fn, NULL, BRAID_NO_TIMEOUT, NULL),
+      BRAID_ENOTASK, BRAID_RUNTIME_ERROR);
   g_assert_null (braid_task_current ());
   braid_future_unref (f);
   braid_loop_close (loop);
@@ -51,6 +62,8 @@ misuse_main (void *arg)
   expect_error (braid_await (f, NULL), BRAID_EXLOOP, BRAID_RUNTIME_ERROR);
   braid_future_unref (f);
   expect_error (braid_sleep (NAN), BRAID_EINVAL, BRAID_VALUE_ERROR);
+  expect_error (braid_wait_for_call (misuse_main, NULL, NAN, NULL),
+                BRAID_EINVAL, BRAID_VALUE_ERROR);
   /* A nested run on the running loop's thread. */
   braid_future *g = braid_future_new (NULL);
   expect_error (braid_loop_run_until_complete (braid_loop_current (), g, NULL),

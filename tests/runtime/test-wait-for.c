@@ -1,5 +1,6 @@
-/* test-wait-for.c: braid_wait_for against asyncio.wait_for of CPython 3.11
- * (ORDERING.md rule 19). Each expected log is what the Python twin prints:
+/* test-wait-for.c: braid_wait_for and braid_wait_for_call against
+ * asyncio.wait_for of CPython 3.11 (ORDERING.md rules 19 and 40). Each
+ * expected log is what the Python twin prints:
  * python3 tests/runtime/python/wait_for.py <case>.
  */
 #include <stdint.h>
@@ -230,6 +231,153 @@ test_result_wins_over_late_caller_cancel (void)
              "caller-cancelled?=False");
 }
 
+/* The caller of braid_wait_for_call, for the callee to compare with. */
+static braid_task *call_caller;
+
+/* The call awaited by braid_wait_for_call: logs whether it runs in the
+ * caller's task, yields once and returns 5, or raises ValueError("boom")
+ * after its yield when @arg is not NULL. */
+static void *
+body (void *arg)
+{
+  note ("body same-task=%s",
+        braid_task_current () == call_caller ? "True" : "False");
+  if (braid_yield () < 0)
+    return NULL;
+  if (arg)
+    {
+      note ("body-raise");
+      braid_raise (BRAID_VALUE_ERROR, "boom");
+      return NULL;
+    }
+  note ("body-done");
+  return (void *)(intptr_t)5;
+}
+
+static void *
+other (void *unused)
+{
+  note ("other");
+  return NULL;
+}
+
+/* Calls body through braid_wait_for_call with @timeout while another task
+ * is ready, and logs the result. */
+static void *
+call_with_timeout (double timeout)
+{
+  braid_task *t = braid_spawn (other, NULL);
+  void *res = NULL;
+  int created;
+
+  call_caller = braid_task_current ();
+  created = test_tasks_created;
+  g_assert_cmpint (braid_wait_for_call (body, NULL, timeout, &res), ==, 0);
+  note ("result=%d tasks=%d", (int)(intptr_t)res, test_tasks_created - created);
+  g_assert_cmpint (braid_await_task (t, NULL), ==, 0);
+  braid_task_unref (t);
+  return NULL;
+}
+
+/* python: no_timeout_is_a_plain_await. Rule 40: the call runs at once in
+ * the caller's task, before the task that was ready, and makes no task. */
+static void *
+no_timeout_is_a_plain_await (void *unused)
+{
+  return call_with_timeout (BRAID_NO_TIMEOUT);
+}
+
+static void
+test_no_timeout_is_a_plain_await (void)
+{
+  check_run (no_timeout_is_a_plain_await,
+             "body same-task=True other body-done result=5 tasks=0");
+}
+
+/* python: call_with_timeout_runs_in_a_task_of_its_own. With a timeout the
+ * call is a task, whose first step comes after the one already ready. */
+static void *
+call_with_timeout_runs_in_a_task_of_its_own (void *unused)
+{
+  return call_with_timeout (10);
+}
+
+static void
+test_call_with_timeout_runs_in_a_task_of_its_own (void)
+{
+  check_run (call_with_timeout_runs_in_a_task_of_its_own,
+             "other body same-task=False body-done result=5 tasks=1");
+}
+
+/* python: call_with_zero_timeout_never_runs. The call's task is cancelled
+ * before its first step (rule 14). */
+static void *
+call_with_zero_timeout_never_runs (void *unused)
+{
+  call_caller = braid_task_current ();
+  g_assert_cmpint (braid_wait_for_call (body, NULL, 0, NULL), ==,
+                   BRAID_ETIMEDOUT);
+  g_assert_nonnull (catch_message (BRAID_TIMEOUT_ERROR));
+  note ("timeout");
+  return NULL;
+}
+
+static void
+test_call_with_zero_timeout_never_runs (void)
+{
+  check_run (call_with_zero_timeout_never_runs, "timeout");
+}
+
+/* python: inline_call_fails_with_its_error. The error of the inline call
+ * is the caller's, raised where the call raised it. */
+static void *
+inline_call_fails_with_its_error (void *unused)
+{
+  const char *msg;
+
+  call_caller = braid_task_current ();
+  g_assert_cmpint (braid_wait_for_call (body, "fail", BRAID_NO_TIMEOUT, NULL),
+                   ==, BRAID_EFAILED);
+  g_assert_cmpstr (braid_error_function (braid_error_current ()), ==, "body");
+  msg = catch_message (BRAID_VALUE_ERROR);
+  g_assert_nonnull (msg);
+  note ("caught=ValueError:%s", msg);
+  return NULL;
+}
+
+static void
+test_inline_call_fails_with_its_error (void)
+{
+  check_run (inline_call_fails_with_its_error,
+             "body same-task=True body-raise caught=ValueError:boom");
+}
+
+/* braid's own: an error current before the inline call is not taken for
+ * the call's failure, and is current again after it succeeded. */
+static void *
+inline_call_keeps_the_callers_error (void *unused)
+{
+  braid_error *before;
+  void *res = NULL;
+
+  call_caller = braid_task_current ();
+  braid_raise (BRAID_TYPE_ERROR, "from before");
+  before = braid_error_current ();
+  g_assert_cmpint (braid_wait_for_call (body, NULL, BRAID_NO_TIMEOUT, &res), ==,
+                   0);
+  g_assert_cmpint ((int)(intptr_t)res, ==, 5);
+  g_assert_true (braid_error_current () == before);
+  braid_error_clear ();
+  return NULL;
+}
+
+static void
+test_inline_call_keeps_the_callers_error (void)
+{
+  check_run (inline_call_keeps_the_callers_error,
+             "body same-task=True body-done");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -247,5 +395,16 @@ main (int argc, char **argv)
                    test_caller_cancel_cancels_inner);
   g_test_add_func ("/runtime/wait-for/result-wins-over-late-caller-cancel",
                    test_result_wins_over_late_caller_cancel);
+  g_test_add_func ("/runtime/wait-for/no-timeout-is-a-plain-await",
+                   test_no_timeout_is_a_plain_await);
+  g_test_add_func (
+      "/runtime/wait-for/call-with-timeout-runs-in-a-task-of-its-own",
+      test_call_with_timeout_runs_in_a_task_of_its_own);
+  g_test_add_func ("/runtime/wait-for/call-with-zero-timeout-never-runs",
+                   test_call_with_zero_timeout_never_runs);
+  g_test_add_func ("/runtime/wait-for/inline-call-fails-with-its-error",
+                   test_inline_call_fails_with_its_error);
+  g_test_add_func ("/runtime/wait-for/inline-call-keeps-the-callers-error",
+                   test_inline_call_keeps_the_callers_error);
   return g_test_run ();
 }

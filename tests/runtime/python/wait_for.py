@@ -104,6 +104,70 @@ async def result_wins_over_late_caller_cancel():
     note(f"caller-cancelled?={c.cancelled()}")
 
 
+# Rule 40: wait_for with no timeout awaits its coroutine inline, in the
+# caller's task (3.11's `return await fut`); with a timeout the coroutine
+# is wrapped in a task of its own (ensure_future).
+CALLER = None
+CREATED = 0
+
+
+def counting_factory(loop, coro, **kwargs):
+    global CREATED
+    CREATED += 1
+    return asyncio.Task(coro, loop=loop, **kwargs)
+
+
+async def body(fail):
+    note(f"body same-task={asyncio.current_task() is CALLER}")
+    await asyncio.sleep(0)
+    if fail:
+        note("body-raise")
+        raise ValueError("boom")
+    note("body-done")
+    return 5
+
+
+async def other(unused):
+    note("other")
+
+
+async def call_with_timeout(timeout):
+    global CALLER
+    asyncio.get_running_loop().set_task_factory(counting_factory)
+    t = asyncio.create_task(other(None))
+    CALLER = asyncio.current_task()
+    created = CREATED
+    res = await asyncio.wait_for(body(False), timeout)
+    note(f"result={res} tasks={CREATED - created}")
+    await t
+
+
+async def no_timeout_is_a_plain_await():
+    await call_with_timeout(None)
+
+
+async def call_with_timeout_runs_in_a_task_of_its_own():
+    await call_with_timeout(10)
+
+
+async def call_with_zero_timeout_never_runs():
+    global CALLER
+    CALLER = asyncio.current_task()
+    try:
+        await asyncio.wait_for(body(False), 0)
+    except asyncio.TimeoutError:
+        note("timeout")
+
+
+async def inline_call_fails_with_its_error():
+    global CALLER
+    CALLER = asyncio.current_task()
+    try:
+        await asyncio.wait_for(body(True), None)
+    except ValueError as e:
+        note(f"caught=ValueError:{e}")
+
+
 if __name__ == "__main__":
     asyncio.run(globals()[sys.argv[1].replace("-", "_")]())
     print(" ".join(LOG))
