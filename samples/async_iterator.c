@@ -41,8 +41,9 @@ typedef struct row
   int value;
 } row;
 
-/* AsyncIterator.__anext__: 0 with a row, BRAID_ESTOP at the end, or the
- * error of coroutine(). */
+/* AsyncIterator.__anext__: 0 with a row, BRAID_ESTOP (StopAsyncIteration
+ * raised, as a generator's next() raises it) at the end, or the error of
+ * coroutine(). */
 static int
 async_iterator_next (async_iterator *it, row *out)
 {
@@ -56,7 +57,7 @@ async_iterator_next (async_iterator *it, row *out)
       it->current_row++;
       return 0;
     }
-  return BRAID_ESTOP;
+  return braid_raise (BRAID_STOP_ASYNC_ITERATION, NULL);
 }
 
 /* async def record_streamer(max_rows): yields pointers to its rows. */
@@ -93,6 +94,7 @@ main_task (void *arg)
     braid_print ("iterator row (%d, %d)\n", r.index, r.value);
   if (rc != BRAID_ESTOP)
     return NULL;
+  braid_error_clear (); /* StopAsyncIteration ends `async for` */
 
   gen = braid_agen_new (record_streamer, (void *)(intptr_t)3);
   while ((rc = braid_agen_next (gen, &p)) == 0)

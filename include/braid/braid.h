@@ -136,8 +136,10 @@ typedef struct braid_error braid_error;
  * Raises a new error of @type with a printf-style message, recording the
  * calling file, line and function. The previously current error, if any,
  * becomes its cause. Returns the code for the type: BRAID_ECANCELLED,
- * BRAID_ETIMEDOUT, or BRAID_EFAILED. A NULL @type is Exception, a NULL
- * @fmt an empty message; @file and @func may be NULL (unknown). */
+ * BRAID_ETIMEDOUT, BRAID_ESTOP (StopAsyncIteration, the code every end
+ * of an async iteration returns), or BRAID_EFAILED. A NULL @type is
+ * Exception, a NULL @fmt an empty message; @file and @func may be NULL
+ * (unknown). */
 #define braid_raise(type, ...) \
   braid_raise_at ((type), __FILE__, __LINE__, __func__, __VA_ARGS__)
 int braid_raise_at (const braid_error_type *type, const char *file, int line,
@@ -566,8 +568,13 @@ typedef enum braid_gather_flags
 
 /* braid_gather_future:
  * asyncio.gather: a future that completes when every one of @futures is
- * done (identical arguments count once). New reference. Its result is
- * unused; read the children. Without RETURN_EXCEPTIONS it fails with the
+ * done (identical arguments count once). New reference. Its result
+ * (braid_await, braid_future_result) is the list of results: a `void **`
+ * of @n entries, each argument's result in argument order, owned by the
+ * future (valid while a reference to it is held; NULL when @n is 0). With
+ * RETURN_EXCEPTIONS a child that failed or was cancelled has a NULL entry
+ * (Python lists its exception: read it from the child, or use
+ * braid_gather's @errors). Without RETURN_EXCEPTIONS it fails with the
  * first child error (in completion order) and the other children keep
  * running; their later errors count as retrieved. A cancelled child
  * fails it with that child's CancelledError as an error, not a
@@ -918,10 +925,13 @@ bool braid_condition_locked (const braid_condition *cond);
  * task. */
 int braid_condition_wait (braid_condition *cond);
 /* braid_condition_wait_for:
- * Waits until @predicate(@data) returns true, checking it first and after
- * every wake-up (asyncio's wait_for). Returns as braid_condition_wait. */
+ * Waits until @predicate(@data) returns non-NULL (true), checking it first
+ * and after every wake-up, and stores that value in @value (may be NULL):
+ * asyncio's wait_for, which returns the predicate's result. Returns as
+ * braid_condition_wait (@value is set only on 0). */
 int braid_condition_wait_for (braid_condition *cond,
-                              bool (*predicate) (void *data), void *data);
+                              void *(*predicate) (void *data), void *data,
+                              void **value);
 /* braid_condition_notify:
  * Wakes the @n oldest waiters (each resumes only once it re-acquired the
  * lock). Returns 0, or BRAID_EFAILED with a RuntimeError ("cannot notify
@@ -997,10 +1007,11 @@ int braid_queue_join (braid_queue *queue);
 /* ---------------------------------------------------------------------
  * Task groups (asyncio.TaskGroup)
  *
- *   braid_task_group *g = braid_task_group_new ();   // async with ... as g:
- *   braid_task_group_spawn (g, child, arg);          //   g.create_task(...)
- *   int rc = body ();                                //   the body
- *   rc = braid_task_group_wait (g, rc);              // the `async with` exit
+ *   braid_task_group *g = braid_task_group_new ();  // async with ... as g:
+ *   braid_task *t = braid_task_group_spawn (g, child, arg); // create_task
+ *   braid_task_unref (t);                           //   (unless kept)
+ *   int rc = body ();                               //   the body
+ *   rc = braid_task_group_wait (g, rc);             // the `async with` exit
  *
  * Rule 24: the first child failure cancels the other unfinished children
  * and the parent (the task that created the group), so the body's current
@@ -1021,11 +1032,11 @@ typedef struct braid_task_group braid_task_group;
 braid_task_group *braid_task_group_new (void);
 
 /* braid_task_group_spawn:
- * Creates a child task (as braid_spawn; _named takes a name). Returns the
- * task, borrowed: the group holds a reference until braid_task_group_wait
- * returns (take your own with braid_task_ref to use it later). Returns
- * NULL and raises RuntimeError if the group is shutting down (a child
- * failed) or finished. */
+ * Creates a child task (as braid_spawn; _named takes a name). Returns a
+ * new reference, as braid_spawn does: release it with braid_task_unref
+ * (at once if you do not need the task; the group keeps its own until
+ * braid_task_group_wait returns). Returns NULL and raises RuntimeError if
+ * the group is shutting down (a child failed) or finished. */
 #define braid_task_group_spawn(group, fn, arg) \
   braid_task_group_spawn_at ((group), NULL, (fn), #fn, (arg), __FILE__, \
                              __LINE__)

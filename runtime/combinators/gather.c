@@ -68,6 +68,21 @@ children_finished (gather *g)
   gather_unref (g);
 }
 
+/* The gather's result (asyncio's list): each argument's result, in
+ * argument order, duplicates included; NULL for a child that failed or
+ * was cancelled (with return_exceptions: its error is the child's). */
+static void **
+result_list (gather *g)
+{
+  void **list = braid__xcalloc (g->nargs, sizeof *list);
+
+  for (size_t i = 0; i < g->nargs; i++)
+    if (!braid_future_cancelled (g->args[i])
+        && !braid_future_error (g->args[i]))
+      braid_future_result (g->args[i], &list[i]);
+  return list;
+}
+
 /* asyncio's _done_callback: runs once per child, in completion order. */
 static void
 child_done (braid_future *fut, void *data)
@@ -127,7 +142,7 @@ child_done (braid_future *fut, void *data)
           braid_error_unref (err);
         }
       else
-        braid_future_set_result (outer, NULL);
+        braid__future_set_owned_result (outer, result_list (g));
     }
 
 out:

@@ -119,6 +119,12 @@ braid_error *braid__future_cancel_entry (braid_future *future);
  * BRAID_EINVALSTATE. */
 int braid__future_fail (braid_future *future, braid_error *error);
 
+/* braid__future_set_owned_result:
+ * braid_future_set_result, and the future owns @result, a block from
+ * malloc that it frees with itself (a gather's result list). Returns 0 or
+ * BRAID_EINVALSTATE (the block is then freed at once). */
+int braid__future_set_owned_result (braid_future *future, void *result);
+
 /* Primitives (lock.c, queue.c, taskgroup.c, asyncgen.c, error-group.c). */
 
 /* braid__raise_as:

@@ -244,6 +244,7 @@ struct braid_future
    * it has (cancel_handed), readers get a new one with no message. */
   bool cancel_once;
   bool cancel_handed;
+  bool owns_result; /* result is a malloc'd block freed with the future */
   uint32_t ncbs;
   uint32_t capcbs;
   uint32_t magic; /* BRAID__MAGIC_FUTURE until freed (braid_future_unref) */

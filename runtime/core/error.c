@@ -139,6 +139,10 @@ code_for_type (const braid_error_type *type)
         return BRAID_ECANCELLED;
       if (p == BRAID_TIMEOUT_ERROR)
         return BRAID_ETIMEDOUT;
+      /* One code for the end of an iteration, whoever raises it: a
+       * generator's next() or the program's own iterator. */
+      if (p == BRAID_STOP_ASYNC_ITERATION)
+        return BRAID_ESTOP;
     }
   return BRAID_EFAILED;
 }

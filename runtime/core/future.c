@@ -132,6 +132,8 @@ braid_future_unref (braid_future *f)
   braid__future_release_cbs (f);
   braid_error_unref (f->error);
   braid_error_unref (f->cancel_bare);
+  if (f->owns_result)
+    free (f->result);
   braid__forget (f->magic);
   free (f);
 }
@@ -326,6 +328,21 @@ braid_future_set_error (braid_future *f, braid_error *error)
     braid__future_complete (f, FUT_CANCELLED, NULL, braid_error_ref (error));
   else
     braid__future_complete (f, FUT_ERROR, NULL, braid_error_ref (error));
+  return 0;
+}
+
+int
+braid__future_set_owned_result (braid_future *f, void *result)
+{
+  braid__check_arg (f, "braid__future_set_owned_result", "future");
+  if (f->state != FUT_PENDING || f->is_task)
+    {
+      free (result);
+      return braid__raise_code (BRAID_EINVALSTATE,
+                                "braid__future_set_owned_result");
+    }
+  f->owns_result = true;
+  braid__future_complete (f, FUT_RESULT, result, NULL);
   return 0;
 }
 

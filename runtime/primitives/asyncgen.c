@@ -212,6 +212,31 @@ start (braid_agen *gen, braid_task *t, const char *call)
   return 0;
 }
 
+/* What a resume that ended the body returns. The error the body ended
+ * with (one current now that was not @before) goes on; a
+ * StopAsyncIteration among them is a RuntimeError whose cause it is, as
+ * Python turns one raised inside an async generator (PEP 479), so that
+ * BRAID_ESTOP means only "the body returned". */
+static int
+body_ended (braid_error *before)
+{
+  braid_error *err = braid_error_current ();
+
+  if (!err || err == before)
+    return braid__raise_as (BRAID_STOP_ASYNC_ITERATION, BRAID_ESTOP, "%s", "");
+  if (braid_error_is (err, BRAID_STOP_ASYNC_ITERATION))
+    {
+      braid_error *stop = braid_error_ref (err);
+      braid_error *e = braid_error_new (
+          BRAID_RUNTIME_ERROR, "async generator raised StopAsyncIteration");
+      int rc = braid_raise_from (e, stop);
+      braid_error_unref (e);
+      braid_error_unref (stop);
+      return rc;
+    }
+  return braid_error_code (err);
+}
+
 int
 braid_agen_asend (braid_agen *gen, void *sent, void **value)
 {
@@ -246,12 +271,7 @@ braid_agen_asend (braid_agen *gen, void *sent, void **value)
         *value = gen->value;
       return 0;
     }
-  {
-    braid_error *err = braid_error_current ();
-    if (err && err != before)
-      return braid_error_code (err);
-  }
-  return braid__raise_as (BRAID_STOP_ASYNC_ITERATION, BRAID_ESTOP, "%s", "");
+  return body_ended (before);
 }
 
 int
@@ -265,7 +285,7 @@ int
 braid_agen_athrow (braid_agen *gen, braid_error *error, void **value)
 {
   braid_task *t = braid__tls_task;
-  braid_error *before, *err;
+  braid_error *before;
 
   check_gen (gen, "braid_agen_athrow");
   braid__check_object (error, "braid_agen_athrow", "error",
@@ -309,10 +329,7 @@ braid_agen_athrow (braid_agen *gen, braid_error *error, void **value)
         *value = gen->value;
       return 0;
     }
-  err = braid_error_current ();
-  if (err && err != before)
-    return braid_error_code (err);
-  return braid__raise_as (BRAID_STOP_ASYNC_ITERATION, BRAID_ESTOP, "%s", "");
+  return body_ended (before);
 }
 
 int

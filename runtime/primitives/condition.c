@@ -133,17 +133,23 @@ braid_condition_wait (braid_condition *cond)
 }
 
 int
-braid_condition_wait_for (braid_condition *cond, bool (*predicate) (void *data),
-                          void *data)
+braid_condition_wait_for (braid_condition *cond,
+                          void *(*predicate) (void *data), void *data,
+                          void **value)
 {
+  void *v;
+
   check_cond (cond, "braid_condition_wait_for");
   braid__check_arg (predicate, "braid_condition_wait_for", "predicate");
-  while (!predicate (data))
+  /* asyncio's wait_for returns the predicate's last result. */
+  while (!(v = predicate (data)))
     {
       int rc = braid_condition_wait (cond);
       if (rc < 0)
         return rc;
     }
+  if (value)
+    *value = v;
   return 0;
 }
 

@@ -139,7 +139,9 @@ braid_task_group_spawn_at (braid_task_group *g, const char *name,
     }
   g->tasks[g->ntasks++] = t;
   g->pending++;
-  return t;
+  /* The caller gets a reference of its own, as from braid_spawn; the
+   * group keeps the one braid_spawn_at made. */
+  return braid_task_ref (t);
 }
 
 static void

@@ -412,13 +412,17 @@
   X (braid_condition_wait, cond, TASK, ABORTS, "braid_condition_wait",         \
      braid_condition_wait (NULL))                                              \
   X (braid_condition_wait_for, cond, TASK, ABORTS, "braid_condition_wait_for", \
-     braid_condition_wait_for (NULL, always_true, NULL))                       \
+     braid_condition_wait_for (NULL, always_true, NULL, &fx_result))           \
   X (braid_condition_wait_for, predicate, TASK, ABORTS,                        \
      "braid_condition_wait_for",                                               \
-     braid_condition_wait_for (fx_condition (), NULL, NULL))                   \
+     braid_condition_wait_for (fx_condition (), NULL, NULL, &fx_result))       \
   X (braid_condition_wait_for, data, TASK, ACCEPTS,                            \
      "braid_condition_wait_for",                                               \
-     braid_condition_wait_for (fx_condition (), always_true, NULL))            \
+     braid_condition_wait_for (fx_condition (), always_true, NULL,             \
+                               &fx_result))                                    \
+  X (braid_condition_wait_for, value, TASK, ACCEPTS,                           \
+     "braid_condition_wait_for",                                               \
+     braid_condition_wait_for (fx_condition (), always_true, NULL, NULL))      \
   X (braid_condition_notify, cond, TASK, ABORTS, "braid_condition_notify",     \
      braid_condition_notify (NULL, 1))                                         \
   X (braid_condition_notify_all, cond, TASK, ABORTS,                           \

@@ -602,6 +602,45 @@ test_athrow_current_error (void)
   check_run (athrow_current_error, "body-start caught:current fin");
 }
 
+/* async def stop_raiser(): yields 1, then raises StopAsyncIteration. */
+static void
+stop_raiser (braid_agen *gen, void *arg)
+{
+  if (braid_agen_yield (gen, (void *)1) < 0)
+    return;
+  /* The code is BRAID_ESTOP, as for every StopAsyncIteration. */
+  g_assert_cmpint (braid_raise (BRAID_STOP_ASYNC_ITERATION, "inner"), ==,
+                   BRAID_ESTOP);
+}
+
+/* python: stop_raised_in_body_is_a_runtime_error */
+static void *
+stop_raised_in_body_is_a_runtime_error (void *unused)
+{
+  braid_agen *gen = braid_agen_new (stop_raiser, NULL);
+  void *v;
+
+  g_assert_cmpint (braid_agen_next (gen, &v), ==, 0);
+  note ("v%d", (int)(intptr_t)v);
+  g_assert_cmpint (braid_agen_next (gen, &v), ==, BRAID_EFAILED);
+  braid_error *e = braid_error_catch (BRAID_RUNTIME_ERROR);
+  g_assert_nonnull (e);
+  note ("RuntimeError:%s cause=%s", braid_error_message (e),
+        braid_error_get_type (braid_error_cause (e))->name);
+  braid_error_unref (e);
+  note_stop (braid_agen_next (gen, &v));
+  braid_agen_free (gen);
+  return NULL;
+}
+
+static void
+test_stop_raised_in_body_is_a_runtime_error (void)
+{
+  check_run (stop_raised_in_body_is_a_runtime_error,
+             "v1 RuntimeError:async generator raised StopAsyncIteration "
+             "cause=StopAsyncIteration stop");
+}
+
 /* Outside a task there is nothing for the body's awaits to suspend. */
 static void
 test_next_outside_a_task (void)
@@ -747,6 +786,8 @@ main (int argc, char **argv)
                    test_athrow_unstarted_runs_nothing);
   g_test_add_func ("/runtime/asyncgen/athrow-current-error",
                    test_athrow_current_error);
+  g_test_add_func ("/runtime/asyncgen/stop-raised-in-body-is-a-runtime-error",
+                   test_stop_raised_in_body_is_a_runtime_error);
   g_test_add_func ("/runtime/asyncgen/next-outside-a-task",
                    test_next_outside_a_task);
   g_test_add_func ("/runtime/asyncgen/loop-closed-inside-the-body",

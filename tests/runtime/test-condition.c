@@ -156,23 +156,26 @@ test_cancelled_wait_still_reacquires (void)
 
 static int counter;
 
-static bool
+/* `counter >= 2 and counter`: the count once it is at least 2. */
+static void *
 counter_at_least_2 (void *data)
 {
-  return counter >= 2;
+  return counter >= 2 ? (void *)(intptr_t)counter : NULL;
 }
 
 static void *
 consumer (void *arg)
 {
   braid_condition *cond = arg;
+  void *seen = NULL;
   int rc;
 
   BRAID_WITH_CONDITION (cond, rc)
   {
-    rc = braid_condition_wait_for (cond, counter_at_least_2, NULL);
+    /* wait_for gives the predicate's value, not just "true". */
+    rc = braid_condition_wait_for (cond, counter_at_least_2, NULL, &seen);
     g_assert_cmpint (rc, ==, 0);
-    note ("consumer-sees-%d", counter);
+    note ("consumer-sees-%d", (int)(intptr_t)seen);
   }
   return NULL;
 }

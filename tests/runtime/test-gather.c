@@ -88,6 +88,56 @@ test_results_in_argument_order (void)
              "a-start b-start c-start b-done c-done a-done results=1,2,1,3");
 }
 
+/* The gather future's result is the list: awaiting it gives each
+ * argument's result in argument order, a duplicate twice; with
+ * return_exceptions a failed child's entry is NULL (Python lists its
+ * exception, which braid_gather hands out in @errors).
+ * python: gather_future_result_is_the_list */
+static void *
+gather_future_result_is_the_list (void *unused)
+{
+  child_spec sa = { "a", 0.03, false, 1, 0 };
+  child_spec sb = { "b", 0.01, true, 0, 0 };
+  child_spec sc = { "c", 0.02, false, 3, 0 };
+  braid_task *t[3];
+  braid_future *f[4], *outer, *empty;
+  void **list = NULL;
+
+  t[0] = braid_spawn (child, &sa);
+  t[1] = braid_spawn (child, &sb);
+  t[2] = braid_spawn (child, &sc);
+  f[0] = braid_task_future (t[0]);
+  f[1] = braid_task_future (t[1]);
+  f[2] = f[0];
+  f[3] = braid_task_future (t[2]);
+  outer = braid_gather_future (f, 4, BRAID_GATHER_RETURN_EXCEPTIONS);
+  g_assert_cmpint (braid_await (outer, (void **)&list), ==, 0);
+  note ("results=%d,%s,%d,%d", (int)(intptr_t)list[0],
+        list[1] ? "?" : "ValueError", (int)(intptr_t)list[2],
+        (int)(intptr_t)list[3]);
+  /* The list is the future's: reading it again gives the same one. */
+  void **again = NULL;
+  g_assert_cmpint (braid_future_result (outer, (void **)&again), ==, 0);
+  g_assert_true (again == list);
+  braid_future_unref (outer);
+  empty = braid_gather_future (NULL, 0, 0);
+  list = (void **)&list;
+  g_assert_cmpint (braid_await (empty, (void **)&list), ==, 0);
+  note ("empty=%s", list ? "?" : "[]");
+  braid_future_unref (empty);
+  for (int i = 0; i < 3; i++)
+    braid_task_unref (t[i]);
+  return NULL;
+}
+
+static void
+test_gather_future_result_is_the_list (void)
+{
+  check_run (gather_future_result_is_the_list,
+             "a-start b-start c-start b-raise c-done a-done "
+             "results=1,ValueError,1,3 empty=[]");
+}
+
 /* python: first_error_while_others_keep_running */
 static void *
 first_error_while_others_keep_running (void *unused)
@@ -455,6 +505,8 @@ main (int argc, char **argv)
                    test_gather_future_cancel_cancels_children);
   g_test_add_func ("/runtime/gather/awaiter-resumes-two-iterations-after-child",
                    test_awaiter_resumes_two_iterations_after_child);
+  g_test_add_func ("/runtime/gather/gather-future-result-is-the-list",
+                   test_gather_future_result_is_the_list);
   g_test_add_func ("/runtime/gather/many-children-with-duplicates",
                    test_many_children_with_duplicates);
   g_test_add_func ("/runtime/gather/suspends-as-gather-on-a-gather-object",

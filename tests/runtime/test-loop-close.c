@@ -362,8 +362,8 @@ waits_group (void *arg)
 {
   (void)arg;
   braid_task_group *g = braid_task_group_new ();
-  braid_task_group_spawn (g, sleeper, NULL);
-  braid_task_group_spawn (g, sleeper, NULL);
+  braid_task_unref (braid_task_group_spawn (g, sleeper, NULL));
+  braid_task_unref (braid_task_group_spawn (g, sleeper, NULL));
   braid_task_group_wait (g, 0);
   unwound++;
   return NULL;

@@ -203,10 +203,10 @@ noop_callback (void *arg)
 {
 }
 
-static bool
+static void *
 always_true (void *data)
 {
-  return true;
+  return data ? data : (void *)"true";
 }
 
 static void
@@ -312,7 +312,8 @@ group_spawn_and_wait (const char *name, braid_task_fn fn, const char *fn_name,
                       const char *file)
 {
   braid_task_group *g = braid_task_group_new ();
-  braid_task_group_spawn_at (g, name, fn, fn_name, NULL, file, 1);
+  braid_task_unref (braid_task_group_spawn_at (g, name, fn, fn_name, NULL,
+                                              file, 1));
   return braid_task_group_wait (g, 0);
 }
 
@@ -641,7 +642,7 @@ static void *
 wait_group_twice (void *arg)
 {
   braid_task_group *g = braid_task_group_new ();
-  braid_task_group_spawn (g, noop_task, NULL);
+  braid_task_unref (braid_task_group_spawn (g, noop_task, NULL));
   braid_task_group_wait (g, 0);
   braid_task_group_wait (g, 0);
   return NULL;

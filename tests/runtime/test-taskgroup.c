@@ -79,8 +79,8 @@ waits_for_every_child (void *unused)
   braid_task *a, *b;
   void *ra, *rb;
 
-  a = braid_task_ref (braid_task_group_spawn (g, child, &sa));
-  b = braid_task_ref (braid_task_group_spawn (g, child, &sb));
+  a = braid_task_group_spawn (g, child, &sa);
+  b = braid_task_group_spawn (g, child, &sb);
   note ("body-end");
   g_assert_cmpint (braid_task_group_wait (g, 0), ==, 0);
   g_assert_cmpint (braid_task_result (a, &ra), ==, 0);
@@ -107,7 +107,7 @@ exit_resumes_two_iterations_after_the_last_child (void *unused)
   braid_task *t = braid_spawn (ticker, GINT_TO_POINTER (5));
   braid_task_group *g = braid_task_group_new ();
 
-  braid_task_group_spawn (g, child, &sa);
+  braid_task_unref (braid_task_group_spawn (g, child, &sa));
   g_assert_cmpint (braid_task_group_wait (g, 0), ==, 0);
   note ("exit");
   g_assert_cmpint (braid_await_task (t, NULL), ==, 0);
@@ -130,8 +130,8 @@ first_failure_cancels_siblings_and_body (void *unused)
   braid_task_group *g = braid_task_group_new ();
   int rc;
 
-  braid_task_group_spawn (g, child, &sa);
-  braid_task_group_spawn (g, child, &sb);
+  braid_task_unref (braid_task_group_spawn (g, child, &sa));
+  braid_task_unref (braid_task_group_spawn (g, child, &sb));
   note ("body-sleeps");
   rc = braid_sleep (1);
   if (rc == BRAID_ECANCELLED)
@@ -158,7 +158,7 @@ uncancel_is_decided_when_exit_begins (void *unused)
   child_spec sa = { "a", 0.01, true, false };
   braid_task_group *g = braid_task_group_new ();
 
-  braid_task_group_spawn (g, child, &sa);
+  braid_task_unref (braid_task_group_spawn (g, child, &sa));
   note ("body-end");
   note_group (braid_task_group_wait (g, 0));
   note ("cancelling=%d", braid_task_cancelling (braid_task_current ()));
@@ -226,8 +226,8 @@ group_errors_are_named_as_python_names_them (void *unused)
   for (int i = 0; i < 2; i++)
     {
       braid_task_group *g = braid_task_group_new ();
-      braid_task_group_spawn (g, raiser, &cases[i][0]);
-      braid_task_group_spawn (g, raiser, &cases[i][1]);
+      braid_task_unref (braid_task_group_spawn (g, raiser, &cases[i][0]));
+      braid_task_unref (braid_task_group_spawn (g, raiser, &cases[i][1]));
       g_assert_cmpint (braid_task_group_wait (g, 0), ==, BRAID_EFAILED);
       braid_error *eg = braid_error_catch (BRAID_BASE_EXCEPTION);
       braid_error *match, *rest;
@@ -270,8 +270,8 @@ errors_in_finishing_order_body_last (void *unused)
   braid_task_group *g = braid_task_group_new ();
   int rc;
 
-  braid_task_group_spawn (g, child, &sa);
-  braid_task_group_spawn (g, child, &sc);
+  braid_task_unref (braid_task_group_spawn (g, child, &sa));
+  braid_task_unref (braid_task_group_spawn (g, child, &sc));
   rc = braid_sleep (1);
   if (rc == BRAID_ECANCELLED)
     {
@@ -298,8 +298,8 @@ children_failing_together_all_count (void *unused)
   child_spec sa = { "a", 0.01, true, false }, sb = { "b", 0.01, true, false };
   braid_task_group *g = braid_task_group_new ();
 
-  braid_task_group_spawn (g, child, &sa);
-  braid_task_group_spawn (g, child, &sb);
+  braid_task_unref (braid_task_group_spawn (g, child, &sa));
+  braid_task_unref (braid_task_group_spawn (g, child, &sb));
   note_group (braid_task_group_wait (g, 0));
   return NULL;
 }
@@ -318,7 +318,7 @@ cancelled_parent (void *unused)
   braid_task_group *g = braid_task_group_new ();
   int rc;
 
-  braid_task_group_spawn (g, child, &sa);
+  braid_task_unref (braid_task_group_spawn (g, child, &sa));
   rc = braid_sleep (1);
   return (void *)(intptr_t)braid_task_group_wait (g, rc);
 }
@@ -353,14 +353,15 @@ spawn_after_failure_is_refused (void *unused)
   braid_task_group *g = braid_task_group_new ();
   int rc;
 
-  braid_task_group_spawn (g, child, &sb);
+  braid_task_unref (braid_task_group_spawn (g, child, &sb));
   rc = braid_sleep (1);
   if (rc == BRAID_ECANCELLED)
     {
       braid_error *cancel = braid_error_catch (BRAID_CANCELLED_ERROR);
-      if (!braid_task_group_spawn (g, child, &sz)
-          && catch_message (BRAID_RUNTIME_ERROR))
+      braid_task *z = braid_task_group_spawn (g, child, &sz);
+      if (!z && catch_message (BRAID_RUNTIME_ERROR))
         note ("refused");
+      braid_task_unref (z);
       braid_reraise (cancel);
       braid_error_unref (cancel);
     }

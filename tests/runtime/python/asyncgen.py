@@ -222,6 +222,21 @@ async def athrow_unstarted_runs_nothing():
     await note_stop(g.__anext__())
 
 
+async def stop_raiser():
+    yield 1
+    raise StopAsyncIteration("inner")
+
+
+async def stop_raised_in_body_is_a_runtime_error():
+    g = stop_raiser()
+    note(f"v{await g.__anext__()}")
+    try:
+        await g.__anext__()
+    except RuntimeError as e:
+        note(f"RuntimeError:{e} cause={type(e.__cause__).__name__}")
+    await note_stop(g.__anext__())
+
+
 if __name__ == "__main__":
     asyncio.run(globals()[sys.argv[1].replace("-", "_")]())
     print(" ".join(LOG))

@@ -30,7 +30,7 @@ GROUPS = {
         "helpers": {"ticker", "waiter", "getter", "putter", "child",
                     "counter", "slow_cleanup", "failing", "sleepy",
                     "raiser", "echo", "catcher",
-                    "note_stop"},
+                    "note_stop", "stop_raiser"},
         "case": r"^async def ([a-z_]+)\(",
     },
 }

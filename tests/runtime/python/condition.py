@@ -79,8 +79,8 @@ async def wait_for_checks_the_predicate():
 
     async def consumer():
         async with cond:
-            await cond.wait_for(lambda: state["n"] >= 2)
-            note(f"consumer-sees-{state['n']}")
+            seen = await cond.wait_for(lambda: state["n"] >= 2 and state["n"])
+            note(f"consumer-sees-{seen}")
 
     c = asyncio.create_task(consumer())
     for i in range(3):

@@ -28,6 +28,18 @@ async def results_in_argument_order():
     note("results=" + ",".join(str(r) for r in res))
 
 
+async def gather_future_result_is_the_list():
+    a = asyncio.create_task(child("a", 0.03, result=1))
+    b = asyncio.create_task(child("b", 0.01, fail=True))
+    c = asyncio.create_task(child("c", 0.02, result=3))
+    res = await asyncio.gather(a, b, a, c, return_exceptions=True)
+    note("results=" + ",".join(
+        type(r).__name__ if isinstance(r, BaseException) else str(r)
+        for r in res))
+    res = await asyncio.gather()
+    note(f"empty={res}")
+
+
 async def first_error_while_others_keep_running():
     a = asyncio.create_task(child("a", 0.02, fail=True))
     b = asyncio.create_task(child("b", 0.01, fail=True))
