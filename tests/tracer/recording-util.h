@@ -133,9 +133,10 @@ now_s (void)
 }
 
 /* Runs @argv to its end; returns its exit status (-1 when it could not
- * run) and its peak resident memory in *maxrss_kb. */
+ * run), its peak resident memory in *maxrss_kb and its CPU time (user and
+ * system) in *cpu_s. */
 static inline int
-run_measured (char *const *argv, long *maxrss_kb)
+run_measured_cpu (char *const *argv, long *maxrss_kb, double *cpu_s)
 {
   pid_t pid = fork ();
   if (pid < 0)
@@ -153,7 +154,17 @@ run_measured (char *const *argv, long *maxrss_kb)
   if (got != pid)
     return -1;
   *maxrss_kb = ru.ru_maxrss;
+  *cpu_s = (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec / 1e6
+           + (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec / 1e6;
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* run_measured_cpu without the CPU time. */
+static inline int
+run_measured (char *const *argv, long *maxrss_kb)
+{
+  double cpu_s;
+  return run_measured_cpu (argv, maxrss_kb, &cpu_s);
 }
 
 #endif /* RECORDING_UTIL_H */
