@@ -152,6 +152,12 @@ typedef struct braid_trace_meta
   const char *run_id;        /* the run the process belongs to: the same in
                                 every trace of one traced process tree
                                 (braid run), "" if the trace does not say */
+  int64_t start_monotonic_ns; /* CLOCK_MONOTONIC when recording started
+                                 (the moment of start_unix_ns), 0 if the
+                                 trace does not say */
+  int64_t time_base_ns;       /* the loop clock's reading at time 0 (on
+                                 the monotonic clock, a CLOCK_MONOTONIC
+                                 reading), 0 if the trace does not say */
 } braid_trace_meta;
 
 typedef struct braid_trace_task
@@ -380,6 +386,46 @@ int32_t braid_trace_find_task (const braid_trace *trace, uint64_t id);
 /* The object with id @id, or NULL. */
 const braid_trace_object *braid_trace_find_object (const braid_trace *trace,
                                                    uint64_t id);
+
+/* ---------------------------------------------------------------------
+ * Several traces: the files of one run, two runs side by side
+ * ------------------------------------------------------------------ */
+
+/* braid_trace_run_offsets:
+ * Where each of the @n traces of one run starts on the run's common
+ * clock: in @offsets[i], trace i's start minus the earliest start, in ns
+ * (so the earliest gets 0). Measured on CLOCK_MONOTONIC when every
+ * trace has start_monotonic_ns (one boot's processes share that clock,
+ * and it never jumps): time 0 of a trace on the monotonic clock is its
+ * time_base_ns, else (a virtual clock) its start_monotonic_ns. Without
+ * it, on start_unix_ns. Clamped to [0, 2^60]. */
+void braid_trace_run_offsets (braid_trace *const *traces, size_t n,
+                              int64_t *offsets);
+
+/* braid_trace_check_run:
+ * Whether the @n traces can be shown as one run: all record the same
+ * run id, and no two are the same process (pid and start). Returns 0, or
+ * BRAID_EINVAL with, in *@bad_a and *@bad_b, the indexes of two traces
+ * that cannot go together and in *@why a sentence ending saying why
+ * ("are traces of different runs"; static text). Any of the out
+ * pointers may be NULL. One trace is always a run. */
+int braid_trace_check_run (braid_trace *const *traces, size_t n,
+                           size_t *bad_a, size_t *bad_b, const char **why);
+
+/* braid_trace_merge_run:
+ * One trace holding the @n traces of one run (braid_trace_check_run
+ * must accept them; they are borrowed and may be closed afterwards): a
+ * task per process first, named "PROGRAM [pid N]", with that process's
+ * tasks under it; times shifted onto the run's clock
+ * (braid_trace_run_offsets); loop steps of all processes numbered
+ * together in the order they began; edges, marks, output lines and
+ * iterations merged in time order; problems labelled "[PROGRAM PID]";
+ * task and object ids renumbered so that they stay unique. The result
+ * holds full slices (braid_trace_get_slices), whatever the inputs
+ * held. Stores it in *@out and returns 0; BRAID_EINVAL (with a message
+ * in *@error, free it) for traces that are not one run; BRAID_ENOMEM. */
+int braid_trace_merge_run (braid_trace *const *traces, size_t n,
+                           braid_trace **out, char **error);
 
 /* Human names for the enums ("running", "sleep", "never-retrieved"...). */
 const char *braid_trace_state_name (braid_trace_state state);

@@ -119,10 +119,20 @@ def check_export(files, tmp):
     if doc["otherData"]["start_unix_ns"] != first:
         fail("export: start %s, want the first's %d" % (
             doc["otherData"]["start_unix_ns"], first))
-    # Aligned: no event of a process lies before its own start on the
-    # common axis (ts in us since the first start).
+    # Aligned: no event of a process lies before its own time 0 on the
+    # run's clock (SCHEMA.md, "Several files of one run": on
+    # CLOCK_MONOTONIC when every file records its start there).
+    zero = {}
+    for f in files:
+        m = meta(f)
+        if all("start_monotonic_ns" in meta(g) for g in files):
+            zero[m["pid"]] = (m["time_base_ns"] if m["clock"] == "monotonic"
+                              and m.get("time_base_ns", 0) > 0
+                              else m["start_monotonic_ns"])
+        else:
+            zero[m["pid"]] = m["start_unix_ns"]
     for pid in pids:
-        shift_us = (starts[pid] - first) / 1000.0
+        shift_us = (zero[pid] - min(zero.values())) / 1000.0
         ts = [e["ts"] for e in events if e["pid"] == pid and "ts" in e]
         if not ts or min(ts) < shift_us - 0.001:
             fail("export: pid %d starts at %s, before %s" % (

@@ -96,13 +96,15 @@ xvfb_stop (void)
 /* Runs the viewer's self-test on @files; returns the exit status and the
  * script's stdout. */
 static int
-run_viewer (const char *png, const char *select, const char *const *files,
-            char **out)
+run_viewer_with (const char *option, const char *png, const char *select,
+                 const char *const *files, char **out)
 {
   const char *viewer = vt_program ("BRAID_VIEWER");
   g_assert_nonnull (viewer);
   GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (argv, g_strdup (viewer));
+  if (option)
+    g_ptr_array_add (argv, g_strdup (option));
   g_ptr_array_add (argv, g_strdup_printf ("--self-test=%s", png));
   if (select)
     g_ptr_array_add (argv, g_strdup_printf ("--select=%s", select));
@@ -129,6 +131,13 @@ run_viewer (const char *png, const char *select, const char *const *files,
   g_strfreev (env);
   g_ptr_array_free (argv, TRUE);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static int
+run_viewer (const char *png, const char *select, const char *const *files,
+            char **out)
+{
+  return run_viewer_with (NULL, png, select, files, out);
 }
 
 static guint
@@ -434,9 +443,67 @@ test_viewer_scrolls_many_lanes (void)
       strstr (out, "self-test: lane scrollbar shown, lanes 6622 px in a "));
   g_assert_nonnull (
       strstr (out, "self-test: the scrollbar scrolls the lanes: yes\n"));
+  /* A click in the overview strip, at 80% of its width and 90% of its
+   * height, moves the zoomed-in view there: across and down the lanes. */
+  g_assert_nonnull (strstr (out, "% of the run (there), lanes scrolled "
+                                 "down\n"));
+  /* The strip is drawn under the lanes: its outline's colour. */
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpuint (count_near (s, 0x1a4dcc), >=, 100);
+  cairo_surface_destroy (s);
   g_free (out);
   g_free (png);
   g_free (db);
+}
+
+/* Two samples traced as one run (one BRAID_TRACE_RUN, a file each) open
+ * with --run as one timeline: a group of lanes per process, headed by
+ * the program and its pid, each holding that process's tasks; a file of
+ * another run given with them is refused with one line, in the window. */
+static void
+test_viewer_opens_a_run_as_one_timeline (void)
+{
+  g_setenv ("BRAID_TRACE_RUN", "viewer-gui-run", TRUE);
+  char *a = vt_record_sample ("fetch_urls", NULL);
+  char *b = a ? vt_record_sample ("semaphore_bounded", NULL) : NULL;
+  g_unsetenv ("BRAID_TRACE_RUN");
+  char *other = b ? vt_record_sample ("hello_world", NULL) : NULL;
+  if (!other)
+    return;
+  char *png = g_build_filename (vt_tmpdir (), "viewer-run.png", NULL);
+  const char *files[] = { a, b, NULL };
+  char *out = NULL;
+  int status = run_viewer_with ("--run", png, NULL, files, &out);
+  g_assert_cmpint (status, ==, 0);
+  /* fetch_urls' 7 tasks and semaphore_bounded's 11, plus a lane per
+   * process. */
+  g_assert_nonnull (strstr (out, ", 20 lanes, "));
+  g_assert_nonnull (strstr (out, "self-test: title fetch_urls.db and 1 "
+                                 "more\n"));
+  const char *g1 = strstr (out, "self-test: group 'fetch_urls [pid ");
+  const char *g2 = strstr (out, "self-test: group 'semaphore_bounded [pid ");
+  g_assert_nonnull (g1);
+  g_assert_nonnull (g2);
+  g_assert_nonnull (strstr (g1, "]': 7 tasks, from Task-1\n"));
+  g_assert_nonnull (strstr (g2, "]': 11 tasks, from Task-1\n"));
+  /* Both processes' output lines are in the one window. */
+  g_assert_nonnull (strstr (out, "self-test: output line "));
+  g_free (out);
+
+  /* A file of another run among them: refused, in the window. */
+  const char *mixed[] = { a, other, NULL };
+  status = run_viewer_with ("--run", png, NULL, mixed, &out);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (out, "self-test: load failed, shown in the "
+                                 "window: fetch_urls.db and hello_world.db "
+                                 "are traces of different runs (banner "
+                                 "visible)\n"));
+  g_free (out);
+  g_free (png);
+  g_free (a);
+  g_free (b);
+  g_free (other);
 }
 
 int
@@ -466,6 +533,8 @@ main (int argc, char **argv)
                    test_viewer_range_statistics);
   g_test_add_func ("/viewer/gui/scrolls-many-lanes",
                    test_viewer_scrolls_many_lanes);
+  g_test_add_func ("/viewer/gui/opens-a-run-as-one-timeline",
+                   test_viewer_opens_a_run_as_one_timeline);
   int rc = g_test_run ();
   xvfb_stop ();
   return rc;

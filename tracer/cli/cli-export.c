@@ -16,9 +16,10 @@
  * JSON whatever bytes the program recorded; times need no check here,
  * since the reader keeps every time within +-2^61 ns (braid-trace.h).
  * The protobuf format is export-perfetto.c's. Several traces of one run
- * (cli-runset.c) make one output, a process per trace, each moved by the
- * time its recording started after the first's (start_unix_ns), so the
- * processes line up; flow ids run on from one process to the next.
+ * (cli-runset.c) make one output, a process per trace, each moved by its
+ * offset on the run's clock (braid_trace_run_offsets: monotonic starts
+ * when recorded, else wall-clock ones), so the processes line up; flow
+ * ids run on from one process to the next.
  */
 #include "cli.h"
 #include "export.h"
@@ -334,13 +335,10 @@ braid__cli_export (int argc, char **argv)
   size_t flow_base = 0;
   for (size_t k = 0; k < run.n && !failed; k++)
     {
-      /* The processes line up on their wall-clock starts (the runs
-       * are ordered by them, so no shift is negative); the steps of
-       * each process are its own. */
-      const braid_trace_meta *m = braid_trace_get_meta (run.traces[k]);
-      int64_t shift = axis == EXPORT_AXIS_TIME
-                        ? m->start_unix_ns - first->start_unix_ns
-                        : 0;
+      /* The processes line up on the run's clock (the runs are
+       * ordered by it, so no shift is negative); the steps of each
+       * process are its own. */
+      int64_t shift = axis == EXPORT_AXIS_TIME ? run.offsets[k] : 0;
       if (perfetto)
         failed = braid__export_perfetto (out, run.traces[k], axis,
                                          (unsigned) k)

@@ -178,10 +178,7 @@ print_process_heading (const cli_run *run, size_t k)
   printf (" (pid %lld), ", (long long) m->pid);
   braid__text_fputs_terminal (run->paths[k], stdout);
   printf (", started %s after the first ==\n",
-          braid__cli_duration (m->start_unix_ns
-                                 - braid_trace_get_meta (run->traces[0])
-                                     ->start_unix_ns,
-                               after, sizeof after));
+          braid__cli_duration (run->offsets[k], after, sizeof after));
 }
 
 /* The totals of a run of several processes. */

@@ -5,8 +5,9 @@
  * all of them with the same meta.run_id. These commands take any number
  * of FILE operands, open them all, refuse files of different runs (or
  * that do not say their run, or of one process twice) in one line, and
- * hand them back ordered by their wall-clock start, so that the first
- * process comes first.
+ * hand them back ordered by their start on the run's common clock (the
+ * reader's braid_trace_run_offsets: monotonic when every file records it,
+ * else wall-clock), so that the first process comes first.
  */
 #include "cli.h"
 #include "safe-text.h"
@@ -21,8 +22,10 @@ braid__cli_run_close (cli_run *run)
     braid_trace_close (run->traces[i]);
   free (run->traces);
   free (run->paths);
+  free (run->offsets);
   run->traces = NULL;
   run->paths = NULL;
+  run->offsets = NULL;
   run->n = 0;
 }
 
@@ -46,7 +49,8 @@ braid__cli_run_open (int argc, char **argv, cli_run *run)
   size_t n = (size_t)(argc - optind);
   run->traces = calloc (n, sizeof *run->traces);
   run->paths = calloc (n, sizeof *run->paths);
-  if (run->traces == NULL || run->paths == NULL)
+  run->offsets = calloc (n, sizeof *run->offsets);
+  if (run->traces == NULL || run->paths == NULL || run->offsets == NULL)
     {
       fprintf (stderr, "braid: out of memory\n");
       braid__cli_run_close (run);
@@ -61,54 +65,46 @@ braid__cli_run_open (int argc, char **argv, cli_run *run)
           braid__cli_run_close (run);
           return CLI_EXIT_USAGE;
         }
-      /* Insertion by start time: a few files, the order they began. */
-      int64_t start = braid_trace_get_meta (trace)->start_unix_ns;
-      size_t at = run->n;
-      while (at > 0
-             && braid_trace_get_meta (run->traces[at - 1])->start_unix_ns
-                    > start)
+      run->traces[i] = trace;
+      run->paths[i] = path;
+      run->n++;
+    }
+  /* Insertion by start on the run's clock: a few files, the order they
+   * began. */
+  int64_t *start = malloc (n * sizeof *start);
+  if (start == NULL)
+    {
+      fprintf (stderr, "braid: out of memory\n");
+      braid__cli_run_close (run);
+      return CLI_EXIT_USAGE;
+    }
+  braid_trace_run_offsets (run->traces, n, start);
+  for (size_t i = 0; i < n; i++)
+    {
+      braid_trace *trace = run->traces[i];
+      const char *path = run->paths[i];
+      size_t at = i;
+      while (at > 0 && run->offsets[at - 1] > start[i])
         {
           run->traces[at] = run->traces[at - 1];
           run->paths[at] = run->paths[at - 1];
+          run->offsets[at] = run->offsets[at - 1];
           at--;
         }
       run->traces[at] = trace;
       run->paths[at] = path;
-      run->n++;
+      run->offsets[at] = start[i];
     }
-  const char *first = braid_trace_get_meta (run->traces[0])->run_id;
-  for (size_t i = 0; n > 1 && i < n; i++)
+  free (start);
+  /* Different runs, a file without its run, the same process twice (a
+   * file given twice, or a copy, would count everything of it twice). */
+  size_t a, b;
+  const char *why;
+  if (braid_trace_check_run (run->traces, n, &a, &b, &why) != 0)
     {
-      const char *id = braid_trace_get_meta (run->traces[i])->run_id;
-      if (id[0] == '\0')
-        {
-          say_other_runs (run->paths[i], run->paths[i ? 0 : 1],
-                          "cannot be shown as one run (the first does not "
-                          "record its run)");
-          braid__cli_run_close (run);
-          return CLI_EXIT_USAGE;
-        }
-      if (strcmp (id, first) != 0)
-        {
-          say_other_runs (run->paths[0], run->paths[i],
-                          "are traces of different runs");
-          braid__cli_run_close (run);
-          return CLI_EXIT_USAGE;
-        }
-      /* The same process twice (a file given twice, or a copy) would
-       * count everything of it twice. */
-      const braid_trace_meta *m = braid_trace_get_meta (run->traces[i]);
-      for (size_t j = 0; j < i; j++)
-        {
-          const braid_trace_meta *o = braid_trace_get_meta (run->traces[j]);
-          if (o->pid == m->pid && o->start_unix_ns == m->start_unix_ns)
-            {
-              say_other_runs (run->paths[j], run->paths[i],
-                              "are the trace of one process");
-              braid__cli_run_close (run);
-              return CLI_EXIT_USAGE;
-            }
-        }
+      say_other_runs (run->paths[a], run->paths[b], why);
+      braid__cli_run_close (run);
+      return CLI_EXIT_USAGE;
     }
   return 0;
 }

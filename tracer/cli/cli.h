@@ -40,12 +40,13 @@ braid_trace *braid__cli_open_with (const char *path,
                                    const braid_trace_load_options *load);
 
 /* The traces of one run (cli-runset.c): a file per process, ordered by
- * their wall-clock start. */
+ * their start on the run's clock (braid_trace_run_offsets). */
 typedef struct cli_run
 {
   size_t n;
   braid_trace **traces;
   const char **paths; /* borrowed from argv */
+  int64_t *offsets;   /* ns from the first process's time 0 to each one's */
 } cli_run;
 
 /* After a command's options: opens every FILE operand left into @run.

@@ -312,6 +312,15 @@ load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
         m->start_unix_ns = num < 0                      ? 0
                            : num > (int64_t) 1 << 62 ? (int64_t) 1 << 62
                                                      : num;
+      else if (strcmp (key, "start_monotonic_ns") == 0)
+        /* Clamped as start_unix_ns: an offset between two files fits. */
+        m->start_monotonic_ns = num < 0                      ? 0
+                                : num > (int64_t) 1 << 62 ? (int64_t) 1 << 62
+                                                          : num;
+      else if (strcmp (key, "time_base_ns") == 0)
+        m->time_base_ns = num < 0                      ? 0
+                          : num > (int64_t) 1 << 62 ? (int64_t) 1 << 62
+                                                    : num;
       else if (strcmp (key, "complete") == 0)
         m->complete = num == 1;
       else if (strcmp (key, "run_id") == 0)

@@ -224,6 +224,13 @@ create_file (writer *w, braid__session *s)
   set_meta_text (w, "arguments", arguments ? arguments : "");
   set_meta_int (w, "start_unix_ns",
                 (int64_t) now.tv_sec * 1000000000 + now.tv_nsec);
+  /* The same moment on the monotonic clock, which every process of one
+   * boot shares and which never jumps: files of one run line up on it
+   * (SCHEMA.md, "Several files of one run"). */
+  struct timespec mono;
+  clock_gettime (CLOCK_MONOTONIC, &mono);
+  set_meta_int (w, "start_monotonic_ns",
+                (int64_t) mono.tv_sec * 1000000000 + mono.tv_nsec);
   set_meta_text (w, "clock", "unknown");
   set_meta_text (w, "braid_version", BRAID_VERSION_STRING);
   set_meta_int (w, "complete", 0);

@@ -21,6 +21,8 @@ struct _BraidApplication
   char *self_test_png;
   char *select_name;
   char *show_page;
+  /* --run: the files given are opened together, in one window. */
+  braid_window_open_mode open_mode;
 };
 
 G_DEFINE_FINAL_TYPE (BraidApplication, braid_application, GTK_TYPE_APPLICATION)
@@ -102,8 +104,17 @@ braid_application_open (GApplication *app, GFile **files, int n_files,
     {
       BraidWindow *win = braid_window_new (GTK_APPLICATION (app));
       gtk_window_present (GTK_WINDOW (win));
-      braid_window_run_self_test (win, files, n_files, self->self_test_png,
-                                  self->select_name, self->show_page);
+      braid_window_run_self_test_several (win, files, n_files,
+                                          self->open_mode,
+                                          self->self_test_png,
+                                          self->select_name, self->show_page);
+      return;
+    }
+  if (self->open_mode != BRAID_WINDOW_OPEN_ONE)
+    {
+      BraidWindow *win = braid_window_new (GTK_APPLICATION (app));
+      gtk_window_present (GTK_WINDOW (win));
+      braid_window_open_several (win, files, n_files, self->open_mode);
       return;
     }
   for (int i = 0; i < n_files; i++)
@@ -134,6 +145,8 @@ braid_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "self-test", "^ay", &self->self_test_png);
   g_variant_dict_lookup (options, "select", "s", &self->select_name);
   g_variant_dict_lookup (options, "show", "s", &self->show_page);
+  if (g_variant_dict_contains (options, "run"))
+    self->open_mode = BRAID_WINDOW_OPEN_RUN;
   return -1; /* carry on with activate or open */
 }
 
@@ -163,6 +176,10 @@ braid_application_class_init (BraidApplicationClass *klass)
 static const GOptionEntry options[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Print the version of braid-viewer and exit", NULL },
+  { "run", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Open the TRACEs as the processes of one run (a process tree), in one "
+    "timeline with a group of lanes per process",
+    NULL },
   { "self-test", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
     "Open FILEs, select a task, switch to loop steps, show the problems, "
     "write a snapshot of the window to PNG and quit",

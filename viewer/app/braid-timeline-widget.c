@@ -59,6 +59,7 @@ enum
 {
   SIGNAL_SELECTION_CHANGED,
   SIGNAL_RANGE_CHANGED,
+  SIGNAL_VIEW_CHANGED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -115,12 +116,14 @@ sync_adjustment (BraidTimeline *self)
   self->syncing = false;
 }
 
-/* After any change of the view: redraw, and move the scrollbar. */
+/* After any change of the view: redraw, move the scrollbar, and tell
+ * whoever shows the view elsewhere (the overview strip). */
 static void
 view_changed (BraidTimeline *self)
 {
   sync_adjustment (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SIGNAL_VIEW_CHANGED], 0);
 }
 
 static void
@@ -132,6 +135,7 @@ on_vadjustment_changed (GtkAdjustment *adj, BraidTimeline *self)
   self->view.scroll_y = gtk_adjustment_get_value (adj);
   braid_timeline_view_clamp (&self->view, self->model);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SIGNAL_VIEW_CHANGED], 0);
 }
 
 static void
@@ -777,6 +781,27 @@ braid_timeline_get_vadjustment (BraidTimeline *self)
   return self->vadjustment;
 }
 
+braid_timeline_model *
+braid_timeline_get_model (BraidTimeline *self)
+{
+  g_return_val_if_fail (BRAID_IS_TIMELINE (self), NULL);
+  return self->model;
+}
+
+void
+braid_timeline_move_from_overview (BraidTimeline *self,
+                                   const braid_timeline_overview *ov,
+                                   int width, int height, double x, double y)
+{
+  g_return_if_fail (BRAID_IS_TIMELINE (self));
+  if (!self->model || !ov)
+    return;
+  ensure_view (self);
+  braid_timeline_overview_move_view (ov, self->model, &self->view, width,
+                                     height, x, y);
+  view_changed (self);
+}
+
 /* ----- class ----------------------------------------------------------- */
 
 static void
@@ -808,6 +833,11 @@ braid_timeline_class_init (BraidTimelineClass *klass)
    * of zero width); read it with braid_timeline_get_range(). */
   signals[SIGNAL_RANGE_CHANGED]
       = g_signal_new ("range-changed", G_TYPE_FROM_CLASS (klass),
+                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* BraidTimeline::view-changed: the view scrolled, zoomed, switched axis
+   * or got a new model; read it with braid_timeline_get_view(). */
+  signals[SIGNAL_VIEW_CHANGED]
+      = g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass),
                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 

@@ -75,4 +75,14 @@ void braid_timeline_get_range (BraidTimeline *self, double *from, double *to);
  * would, emitting ::range-changed. */
 void braid_timeline_set_range (BraidTimeline *self, double from, double to);
 
+/* The model shown (borrowed), or NULL. */
+braid_timeline_model *braid_timeline_get_model (BraidTimeline *self);
+/* A click or drag at (@x, @y) of the @width x @height overview strip
+ * drawn from @ov: centres the view there (braid_timeline_overview_move_view)
+ * and emits ::view-changed. */
+void braid_timeline_move_from_overview (BraidTimeline *self,
+                                        const braid_timeline_overview *ov,
+                                        int width, int height, double x,
+                                        double y);
+
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* braid-viewer-main.c: the braid-viewer program.
  *
  *   braid-viewer [TRACE.braid...]
+ *   braid-viewer --run TRACE.braid... (the files of one run, one timeline)
  *   braid-viewer --version
  *   braid-viewer --self-test=OUT.png [--select=NAME] TRACE.braid...
  *

@@ -18,6 +18,11 @@
 typedef struct load_job
 {
   char *path;
+  /* With braid_window_open_several: every file (path is the first), and
+   * how they go together; NULL for one file. */
+  char **paths;
+  int n_paths;
+  braid_window_open_mode mode;
   guint generation;
   GCancellable *cancellable; /* borrowed from the GTask */
   int last_percent;
@@ -40,6 +45,7 @@ load_job_free (load_job *job)
   braid_timeline_model_free (job->model);
   braid_trace_close (job->trace);
   g_free (job->path);
+  g_strfreev (job->paths);
   g_free (job->error);
   g_object_unref (job->window);
   g_free (job);
@@ -89,13 +95,19 @@ load_thread (GTask *task, gpointer source, gpointer data,
   /* The viewer keeps 24-byte slices, not the CLI's 56-byte ones. */
   options.compact = true;
   char *error = NULL;
-  int rc = braid_trace_open (job->path, &options, &job->trace, &error);
-  if (rc != 0)
+  int rc;
+  if (job->paths)
+    rc = braid__window_load_several (job->paths, job->n_paths, job->mode,
+                                     &options, &job->trace, &job->error);
+  else
     {
-      job->error = g_strdup (error ? error : "cannot open the trace");
+      rc = braid_trace_open (job->path, &options, &job->trace, &error);
+      if (rc != 0)
+        job->error = g_strdup (error ? error : "cannot open the trace");
       free (error);
-      job->trace = NULL;
     }
+  if (rc != 0)
+    job->trace = NULL;
   else
     {
       job->model = braid_timeline_model_new (job->trace);
@@ -194,6 +206,16 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
   braid_timeline_set_model (BRAID_TIMELINE (self->timeline), self->model);
   braid__window_panes_set_trace (self);
   set_titles (self);
+  if (job->paths)
+    {
+      /* Several files: the first one's name and how many more. */
+      char *base = g_file_get_basename (self->file);
+      char *title = g_strdup_printf ("%s and %d more", base, job->n_paths - 1);
+      gtk_label_set_text (GTK_LABEL (self->title), title);
+      gtk_window_set_title (GTK_WINDOW (self), title);
+      g_free (title);
+      g_free (base);
+    }
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "trace");
   braid__window_update_actions (self);
@@ -219,11 +241,46 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
     self->loaded_hook (self, NULL);
 }
 
+static void start_load (BraidWindow *self, GFile *file, char *path,
+                        char **paths, int n_paths,
+                        braid_window_open_mode mode);
+
+void
+braid_window_open_several (BraidWindow *self, GFile **files, int n_files,
+                           braid_window_open_mode mode)
+{
+  g_return_if_fail (BRAID_IS_WINDOW (self) && n_files > 0);
+  if (n_files == 1 || mode == BRAID_WINDOW_OPEN_ONE)
+    {
+      braid_window_open (self, files[0]);
+      return;
+    }
+  char **paths = g_new0 (char *, n_files + 1);
+  for (int i = 0; i < n_files; i++)
+    if (!(paths[i] = g_file_get_path (files[i])))
+      {
+        /* Only local files: braid_window_open says so. */
+        g_strfreev (paths);
+        braid_window_open (self, files[i]);
+        return;
+      }
+  start_load (self, files[0], g_strdup (paths[0]), paths, n_files, mode);
+}
+
 void
 braid_window_open (BraidWindow *self, GFile *file)
 {
   g_return_if_fail (BRAID_IS_WINDOW (self));
-  char *path = g_file_get_path (file);
+  start_load (self, file, g_file_get_path (file), NULL, 0,
+              BRAID_WINDOW_OPEN_ONE);
+}
+
+/* Loads @path (owned; NULL: @file is not local), or with @paths (owned,
+ * @n_paths of them, NULL-terminated) all of them as @mode says. */
+static void
+start_load (BraidWindow *self, GFile *file, char *path, char **paths,
+            int n_paths, braid_window_open_mode mode)
+{
   if (!path)
     {
       char *uri = g_file_get_uri (file);
@@ -243,13 +300,18 @@ braid_window_open (BraidWindow *self, GFile *file)
 
   load_job *job = g_new0 (load_job, 1);
   job->path = path;
+  job->paths = paths;
+  job->n_paths = n_paths;
+  job->mode = mode;
   job->generation = self->load_generation;
   job->cancellable = self->cancellable;
   job->last_percent = -1;
   job->window = g_object_ref (self);
 
   char *base = g_file_get_basename (file);
-  char *label = g_strdup_printf ("Loading %s…", base);
+  char *label = paths ? g_strdup_printf ("Loading %s and %d more…", base,
+                                         n_paths - 1)
+                      : g_strdup_printf ("Loading %s…", base);
   gtk_label_set_text (GTK_LABEL (self->progress_label), label);
   g_free (label);
   g_free (base);

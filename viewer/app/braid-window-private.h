@@ -50,6 +50,7 @@ struct _BraidWindow
   GtkWidget *filter_label;
   GtkWidget *timeline;
   GtkWidget *lane_scrollbar;
+  GtkWidget *overview; /* BraidOverview: the whole run, under the lanes */
   GtkWidget *side; /* GtkNotebook: details, problems, output */
   GtkWidget *details_label;
   GtkWidget *events_label;
@@ -60,6 +61,7 @@ struct _BraidWindow
   GtkWidget *range_label;   /* statistics of the Shift+dragged range */
 
   /* Self-test script state. */
+  braid_window_open_mode test_mode; /* the files opened together, or not */
   GFile **test_files;
   int n_test_files;
   int test_index;
@@ -79,6 +81,15 @@ void braid__window_show_error (BraidWindow *self, const char *message);
 void braid__window_fill_recent (BraidWindow *self);
 /* Writes @n with thousands separators ("116,293,785") into @buf. */
 char *braid__window_format_count (uint64_t n, char *buf, size_t size);
+
+/* braid-window-several.c: opens the @n @paths and makes one trace of
+ * them as @mode says, with @options for each file (its progress callback
+ * sees the fraction of all). Returns 0 and a new trace in *@out, or
+ * non-zero with a one-line message in *@error (g_free). */
+int braid__window_load_several (char **paths, int n,
+                                braid_window_open_mode mode,
+                                const braid_trace_load_options *options,
+                                braid_trace **out, char **error);
 
 /* braid-window-panes.c */
 GtkWidget *braid__window_build_side (BraidWindow *self);

@@ -20,6 +20,7 @@
 #include "braid-window-private.h"
 
 #include "braid-about.h"
+#include "braid-overview.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -270,6 +271,61 @@ check_navigation (BraidWindow *self)
           braid__window_format_count (116293785, count, sizeof count));
 }
 
+/* Files opened together: the top-level lanes (a process group per file of
+ * a run) with the number of tasks under each, and the window's title. */
+static void
+report_groups (BraidWindow *self)
+{
+  size_t n_tasks;
+  const braid_trace_task *tasks = braid_trace_get_tasks (self->trace, &n_tasks);
+  printf ("self-test: title %s\n",
+          gtk_label_get_text (GTK_LABEL (self->title)));
+  for (size_t i = 0; i < n_tasks; i++)
+    if (tasks[i].parent < 0)
+      {
+        size_t under = 0;
+        for (size_t j = i + 1; j < n_tasks && tasks[j].depth > 0; j++)
+          under++;
+        printf ("self-test: group '%s': %zu tasks, from %s\n", tasks[i].name,
+                under, task_name (self, (int32_t)(i + 1 < n_tasks ? i + 1 : i)));
+      }
+  fflush (stdout);
+}
+
+/* Zooms in 8 times, then clicks the overview strip at 80% of its width
+ * and 90% of its height, as the pointer would, and reports whether the
+ * view moved there: its centre to 80% of the run, its lanes to the
+ * bottom of the list when they do not all fit. */
+static void
+check_overview (BraidWindow *self)
+{
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  const braid_timeline_view *v = braid_timeline_get_view (tl);
+  BraidOverview *ov = BRAID_OVERVIEW (self->overview);
+  braid_timeline_zoom_fit (tl);
+  braid_timeline_zoom (tl, 8);
+  int w = gtk_widget_get_width (self->overview);
+  int h = gtk_widget_get_height (self->overview);
+  double extent = braid_timeline_model_get_extent (self->model, v->axis);
+  double area = v->width - (v->show_labels ? v->label_width : 0);
+  double before = (v->origin + v->scale * area / 2) / extent;
+  double scroll_before = v->scroll_y;
+  braid_overview_click_at (ov, 0.8 * w, 0.9 * h);
+  double after = (v->origin + v->scale * area / 2) / extent;
+  double all = (double)braid_timeline_model_get_n_lanes (self->model)
+               * v->lane_height;
+  bool lanes_fit = all <= v->height - v->ruler_height;
+  printf ("self-test: overview %dx%d: a click at 80%% moves the view's "
+          "centre from %.0f%% to %.0f%% of the run (%s), lanes %s\n",
+          w, h, before * 100, after * 100,
+          fabs (after - 0.8) < 0.02 ? "there" : "elsewhere",
+          lanes_fit                    ? "all shown"
+          : v->scroll_y > scroll_before ? "scrolled down"
+                                        : "not scrolled");
+  fflush (stdout);
+  braid_timeline_zoom_fit (tl);
+}
+
 /* Clicks the middle of an arrow from a task, twice, and reports what each
  * click selected, the arrow's tooltip and what the details pane says
  * woke the task. */
@@ -485,6 +541,9 @@ drive (gpointer data)
                                                                     : "time");
   int32_t picked_task = braid_timeline_get_selected_task (tl);
   int64_t picked_slice = braid_timeline_get_selected_slice (tl);
+  if (self->test_mode != BRAID_WINDOW_OPEN_ONE)
+    report_groups (self);
+  check_overview (self);
   check_navigation (self);
   check_arrows (self);
   check_output_tooltip (self);
@@ -541,6 +600,9 @@ on_loaded (BraidWindow *self, const char *error)
   fflush (stdout);
   g_free (path);
 
+  /* Files opened together load once. */
+  if (self->test_mode != BRAID_WINDOW_OPEN_ONE)
+    self->test_index = self->n_test_files - 1;
   self->test_index++;
   if (self->test_index < self->n_test_files)
     {
@@ -555,6 +617,17 @@ on_loaded (BraidWindow *self, const char *error)
     }
   /* Let the trace page get its size before driving it. */
   g_timeout_add (300, drive, self);
+}
+
+void
+braid_window_run_self_test_several (BraidWindow *self, GFile **files,
+                                    int n_files, braid_window_open_mode mode,
+                                    const char *png, const char *select_name,
+                                    const char *show_page)
+{
+  self->test_mode = mode;
+  braid_window_run_self_test (self, files, n_files, png, select_name,
+                              show_page);
 }
 
 void
@@ -595,5 +668,8 @@ braid_window_run_self_test (BraidWindow *self, GFile **files, int n_files,
       g_timeout_add (600, check_about, self);
       return;
     }
-  braid_window_open (self, files[0]);
+  if (self->test_mode != BRAID_WINDOW_OPEN_ONE)
+    braid_window_open_several (self, files, n_files, self->test_mode);
+  else
+    braid_window_open (self, files[0]);
 }

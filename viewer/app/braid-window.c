@@ -8,6 +8,7 @@
  * concerns live in braid-window-{actions,loading,panes,selftest}.c.
  */
 #include "braid-window-private.h"
+#include "braid-overview.h"
 
 G_DEFINE_FINAL_TYPE (BraidWindow, braid_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -262,6 +263,8 @@ build_trace_page (BraidWindow *self)
       "changed", G_CALLBACK (on_lanes_adjustment_changed), self);
   gtk_widget_set_visible (self->lane_scrollbar, FALSE);
   gtk_box_append (GTK_BOX (left), lanes);
+  self->overview = braid_overview_new (BRAID_TIMELINE (self->timeline));
+  gtk_box_append (GTK_BOX (left), self->overview);
   gtk_box_append (GTK_BOX (left), build_legend ());
   gtk_paned_set_start_child (GTK_PANED (paned), left);
   gtk_paned_set_resize_start_child (GTK_PANED (paned), TRUE);

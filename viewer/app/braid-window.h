@@ -16,6 +16,20 @@ BraidWindow *braid_window_new (GtkApplication *app);
  * previous trace, if any. */
 void braid_window_open (BraidWindow *self, GFile *file);
 
+/* How braid_window_open_several shows its files. */
+typedef enum braid_window_open_mode
+{
+  BRAID_WINDOW_OPEN_ONE = 0, /* a single file (braid_window_open) */
+  BRAID_WINDOW_OPEN_RUN = 1, /* the files of one run: one timeline, a
+                                process group of lanes per file */
+} braid_window_open_mode;
+
+/* Starts loading the @n_files @files together, as @mode says, as
+ * braid_window_open loads one. Files that cannot go together (different
+ * runs) are a failure shown in the window. */
+void braid_window_open_several (BraidWindow *self, GFile **files,
+                                int n_files, braid_window_open_mode mode);
+
 /* Whether a trace is shown or loading. */
 gboolean braid_window_is_empty (BraidWindow *self);
 
@@ -25,5 +39,12 @@ gboolean braid_window_is_empty (BraidWindow *self);
 void braid_window_run_self_test (BraidWindow *self, GFile **files, int n_files,
                                  const char *png, const char *select_name,
                                  const char *show_page);
+/* The same, opening @files together as @mode says. */
+void braid_window_run_self_test_several (BraidWindow *self, GFile **files,
+                                         int n_files,
+                                         braid_window_open_mode mode,
+                                         const char *png,
+                                         const char *select_name,
+                                         const char *show_page);
 
 G_END_DECLS

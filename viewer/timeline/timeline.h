@@ -360,6 +360,47 @@ int braid_timeline_legend_height (int width);
  * differ slightly from braid_timeline_legend_height's estimate). */
 int braid_timeline_draw_legend (cairo_t *cr, double x, double y, int width);
 
+/* ---------------------------------------------------------------------
+ * Overview strip: the whole run, every lane, in a thin strip
+ * ------------------------------------------------------------------ */
+
+typedef struct braid_timeline_overview braid_timeline_overview;
+
+/* braid_timeline_overview_new:
+ * Computes the density image of @model's visible lanes on @axis: @columns
+ * stretches of the axis (16..4096) by at most 128 rows of consecutive
+ * lanes, each cell the share of its lanes' time running. One pass over
+ * the running slices, off the draw path: build it once per model, axis
+ * and lane layout (braid_timeline_overview_is_current says when to build
+ * it again). Returns NULL only when out of memory. */
+braid_timeline_overview *braid_timeline_overview_new (
+    const braid_timeline_model *model, braid_timeline_axis axis,
+    int columns);
+void braid_timeline_overview_free (braid_timeline_overview *ov); /* NULL ok */
+/* Whether @ov was built for @model's current lanes on @axis (false for
+ * NULL). */
+bool braid_timeline_overview_is_current (const braid_timeline_overview *ov,
+                                         const braid_timeline_model *model,
+                                         braid_timeline_axis axis);
+/* Draws @ov scaled to @width x @height at (0, 0) of @cr, with the part
+ * @view shows outlined and the rest dimmed. */
+void braid_timeline_overview_draw (const braid_timeline_overview *ov,
+                                   const braid_timeline_model *model,
+                                   const braid_timeline_view *view,
+                                   cairo_t *cr, int width, int height);
+/* The rectangle of a @width x @height strip that @view shows. */
+void braid_timeline_overview_viewport (const braid_timeline_overview *ov,
+                                       const braid_timeline_model *model,
+                                       const braid_timeline_view *view,
+                                       int width, int height, double *x,
+                                       double *y, double *w, double *h);
+/* A click or drag at (@x, @y) of a @width x @height strip: centres @view
+ * on the axis value and the lane there, keeping the zoom. */
+void braid_timeline_overview_move_view (const braid_timeline_overview *ov,
+                                        const braid_timeline_model *model,
+                                        braid_timeline_view *view, int width,
+                                        int height, double x, double y);
+
 /* Formats a duration in ns: "12.5 µs". */
 char *braid_timeline_format_duration (int64_t ns, char *buf, size_t size);
 /* Parses "1.5ms", "200us", "3s", "42" (ns) for time, or a step number.

@@ -1,0 +1,735 @@
+/* reader-merge.c: several traces as one model.
+ *
+ * Owns what makes the files of one run (a process tree, each process
+ * writing its own file under one meta.run_id) one braid_trace: the check
+ * that they are one run, each file's offset on the run's common clock
+ * (the monotonic start when every file has one, else the wall-clock
+ * start), and the merge itself: a task per process on top of that
+ * process's tasks, times shifted by the offsets, loop steps of all the
+ * processes numbered together in the order they began, and every other
+ * array merged in time order, ids renumbered so that they stay unique.
+ *
+ * The merged trace owns copies of everything (its own string arena and
+ * arrays), so the inputs may be closed afterwards; braid_trace_close()
+ * frees it as any trace. It holds full slices whatever the inputs held:
+ * the merge is for a few processes, not for the largest traces.
+ *
+ * Nothing here is hot: each input is read once, with a sort per array.
+ */
+#include "trace-private.h"
+
+#include <braid/braid.h> /* the error codes */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OFFSET_LIMIT ((int64_t)1 << 60)
+
+/* Where time 0 of @m lies on the run's clock: CLOCK_MONOTONIC (@mono) or
+ * the wall clock. A monotonic loop clock's time 0 is its time base, a
+ * CLOCK_MONOTONIC reading; a virtual one's is where recording began. All
+ * these lie in [0, 2^62] (the reader clamps them). */
+static int64_t
+time_zero (const braid_trace_meta *m, bool mono)
+{
+  if (!mono)
+    return m->start_unix_ns;
+  if (strcmp (m->clock, "monotonic") == 0 && m->time_base_ns > 0)
+    return m->time_base_ns;
+  return m->start_monotonic_ns;
+}
+
+void
+braid_trace_run_offsets (braid_trace *const *traces, size_t n,
+                         int64_t *offsets)
+{
+  bool mono = n > 0;
+  for (size_t i = 0; i < n; i++)
+    mono = mono && traces[i]->meta.start_monotonic_ns > 0;
+  int64_t first = INT64_MAX;
+  for (size_t i = 0; i < n; i++)
+    {
+      int64_t s = time_zero (&traces[i]->meta, mono);
+      if (s < first)
+        first = s;
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      int64_t d = time_zero (&traces[i]->meta, mono) - first;
+      offsets[i] = d > OFFSET_LIMIT ? OFFSET_LIMIT : d;
+    }
+}
+
+int
+braid_trace_check_run (braid_trace *const *traces, size_t n, size_t *bad_a,
+                       size_t *bad_b, const char **why)
+{
+  size_t a = 0, b = 0;
+  const char *what = NULL;
+  for (size_t i = 0; n > 1 && i < n && what == NULL; i++)
+    {
+      const braid_trace_meta *m = &traces[i]->meta;
+      if (m->run_id[0] == '\0')
+        {
+          a = i;
+          b = i ? 0 : 1;
+          what = "cannot be shown as one run (the first does not record "
+                 "its run)";
+        }
+      else if (strcmp (m->run_id, traces[0]->meta.run_id) != 0)
+        {
+          a = 0;
+          b = i;
+          what = "are traces of different runs";
+        }
+      for (size_t j = 0; j < i && what == NULL; j++)
+        if (traces[j]->meta.pid == m->pid
+            && traces[j]->meta.start_unix_ns == m->start_unix_ns)
+          {
+            a = j;
+            b = i;
+            what = "are the trace of one process";
+          }
+    }
+  if (bad_a)
+    *bad_a = a;
+  if (bad_b)
+    *bad_b = b;
+  if (why)
+    *why = what;
+  return what ? BRAID_EINVAL : 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+/* What the merge keeps of one input. */
+typedef struct source
+{
+  const braid_trace *t;
+  int64_t offset;      /* ns added to its times */
+  int32_t task_base;   /* index of its process task in the output */
+  uint64_t task_ids;   /* added to its task ids */
+  uint64_t object_ids; /* added to its object ids */
+  uint32_t loops;      /* added to its iterations' loop numbers */
+  uint64_t n_steps;
+  uint64_t *step_map;  /* its step k -> the merged step, k in [0, n_steps] */
+  const char *label;   /* "PROGRAM [pid N]", in the output's arena */
+} source;
+
+/* The slice @i of @t as a full record, from either mode. */
+static braid_trace_slice
+slice_of (const braid_trace *t, size_t task, size_t i)
+{
+  if (!t->compact)
+    return t->slices[i];
+  const braid_trace_compact_slice *c
+      = &((const braid_trace_compact_slice *)t->slices)[i];
+  const braid_trace_task *tk = &t->tasks[task];
+  braid_trace_slice s = {
+    .task = (uint32_t)task,
+    .state = (braid_trace_state)c->state,
+    .wait_reason = c->wait_reason,
+    .object = c->object,
+    .start_ns = c->start_ns,
+    .start_step = c->start_step,
+    .end_step = c->end_step,
+  };
+  size_t end = tk->first_slice + tk->n_slices;
+  int64_t e = i + 1 < end
+                  ? ((const braid_trace_compact_slice *)t->slices)[i + 1]
+                        .start_ns
+                  : t->compact_ends[task].end_ns;
+  s.end_ns = e > s.start_ns ? e : s.start_ns;
+  return s;
+}
+
+static uint64_t
+map_step (const source *s, uint64_t step)
+{
+  return s->step_map[step < s->n_steps ? step : s->n_steps];
+}
+
+/* Numbers the steps of every source together in the order they began
+ * (a merge by start time; ties keep the order of the sources), filling
+ * each source's step_map. Returns the number of steps, or UINT64_MAX
+ * when out of memory. */
+static uint64_t
+number_steps (source *src, size_t n)
+{
+  int64_t **times = calloc (n, sizeof *times);
+  if (!times)
+    return UINT64_MAX;
+  uint64_t total = 0;
+  bool failed = false;
+  for (size_t f = 0; f < n && !failed; f++)
+    {
+      const braid_trace *t = src[f].t;
+      /* The steps the slices name, whatever meta says. */
+      uint64_t ns = 0;
+      for (size_t k = 0; k < t->n_tasks; k++)
+        for (size_t i = t->tasks[k].first_slice;
+             i < t->tasks[k].first_slice + t->tasks[k].n_slices; i++)
+          {
+            braid_trace_slice sl = slice_of (t, k, i);
+            if (sl.state == BRAID_STATE_RUNNING && sl.start_step + 1 > ns)
+              ns = sl.start_step + 1;
+          }
+      src[f].n_steps = ns;
+      times[f] = malloc ((ns ? ns : 1) * sizeof **times);
+      src[f].step_map = malloc ((ns + 1) * sizeof *src[f].step_map);
+      if (!times[f] || !src[f].step_map)
+        {
+          failed = true;
+          break;
+        }
+      for (uint64_t k = 0; k < ns; k++)
+        times[f][k] = INT64_MIN;
+      for (size_t k = 0; k < t->n_tasks; k++)
+        for (size_t i = t->tasks[k].first_slice;
+             i < t->tasks[k].first_slice + t->tasks[k].n_slices; i++)
+          {
+            braid_trace_slice sl = slice_of (t, k, i);
+            if (sl.state == BRAID_STATE_RUNNING)
+              times[f][sl.start_step] = sl.start_ns + src[f].offset;
+          }
+      /* A step no slice shows (a cut trace) begins with the one before:
+       * the times must not decrease for the merge. */
+      int64_t last = src[f].offset;
+      for (uint64_t k = 0; k < ns; k++)
+        {
+          if (times[f][k] < last)
+            times[f][k] = last;
+          last = times[f][k];
+        }
+      total += ns;
+    }
+  if (!failed)
+    {
+      uint64_t *at = calloc (n, sizeof *at);
+      failed = at == NULL;
+      for (uint64_t next = 0; !failed && next < total; next++)
+        {
+          size_t best = n;
+          for (size_t f = 0; f < n; f++)
+            if (at[f] < src[f].n_steps
+                && (best == n || times[f][at[f]] < times[best][at[best]]))
+              best = f;
+          src[best].step_map[at[best]++] = next;
+        }
+      /* The boundary after a source's last step: one past it. */
+      for (size_t f = 0; !failed && f < n; f++)
+        src[f].step_map[src[f].n_steps]
+            = src[f].n_steps ? src[f].step_map[src[f].n_steps - 1] + 1 : 0;
+      free (at);
+    }
+  for (size_t f = 0; f < n; f++)
+    free (times[f]);
+  free (times);
+  return failed ? UINT64_MAX : total;
+}
+
+/* A string of the output: a copy in its arena ("" for NULL). */
+static const char *
+dup (braid_trace *out, const char *text)
+{
+  if (text == NULL || text[0] == '\0')
+    return "";
+  return braid__arena_strndup (out->arena, text, strlen (text));
+}
+
+/* Sort keys: a time, then the source, then the index in the source, so
+ * that the merged order keeps each source's own. */
+typedef struct order_key
+{
+  int64_t time;
+  uint32_t src;
+  size_t index;
+} order_key;
+
+static int
+by_time (const void *pa, const void *pb)
+{
+  const order_key *a = pa, *b = pb;
+  if (a->time != b->time)
+    return a->time < b->time ? -1 : 1;
+  if (a->src != b->src)
+    return a->src < b->src ? -1 : 1;
+  return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Allocates @n elements of @size for a big array of the output. */
+static void *
+big_array (size_t n, size_t size, size_t *bytes)
+{
+  void *p = NULL;
+  *bytes = 0;
+  if (braid__big_reserve (&p, bytes, (n ? n : 1) * size) != 0)
+    return NULL;
+  return p;
+}
+
+static int32_t
+map_task (const source *s, int32_t task)
+{
+  return task < 0 ? -1 : s->task_base + 1 + task;
+}
+
+static uint64_t
+map_object (const source *s, uint64_t id)
+{
+  return id == 0 ? 0 : id + s->object_ids;
+}
+
+/* Fills the id map @keys/@vals of @n ids (@id_of gives the i-th). */
+static int
+build_map (uint64_t **keys, int32_t **vals, size_t *mask, size_t n,
+           uint64_t (*id_of) (const braid_trace *, size_t),
+           const braid_trace *t)
+{
+  size_t size = 16;
+  while (size < 2 * n + 2)
+    size *= 2;
+  *keys = calloc (size, sizeof **keys);
+  *vals = malloc (size * sizeof **vals);
+  if (!*keys || !*vals)
+    return -1;
+  *mask = size - 1;
+  for (size_t i = 0; i < n; i++)
+    {
+      uint64_t id = id_of (t, i);
+      if (id == 0)
+        continue;
+      size_t at = braid__id_hash (id) & *mask;
+      while ((*keys)[at] != 0 && (*keys)[at] != id)
+        at = (at + 1) & *mask;
+      if ((*keys)[at] == 0)
+        {
+          (*keys)[at] = id;
+          (*vals)[at] = (int32_t)i;
+        }
+    }
+  return 0;
+}
+
+static uint64_t
+task_id_of (const braid_trace *t, size_t i)
+{
+  return t->tasks[i].id;
+}
+
+static uint64_t
+object_id_of (const braid_trace *t, size_t i)
+{
+  return t->objects[i].id;
+}
+
+/* The largest id of @t's tasks (@objects false) or objects. */
+static uint64_t
+max_id (const braid_trace *t, bool objects)
+{
+  uint64_t m = 0;
+  size_t n = objects ? t->n_objects : t->n_tasks;
+  for (size_t i = 0; i < n; i++)
+    {
+      uint64_t id = objects ? t->objects[i].id : t->tasks[i].id;
+      if (id > m)
+        m = id;
+    }
+  return m;
+}
+
+static const char *
+base_name (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  return slash && slash[1] ? slash + 1 : path;
+}
+
+/* Copies the tasks and slices of every source, a process task first. */
+static int
+merge_tasks (braid_trace *out, source *src, size_t n)
+{
+  size_t n_tasks = n, n_slices = 0;
+  for (size_t f = 0; f < n; f++)
+    {
+      n_tasks += src[f].t->n_tasks;
+      n_slices += src[f].t->n_slices;
+    }
+  if (n_tasks > INT32_MAX)
+    return BRAID_ENOMEM;
+  out->tasks = calloc (n_tasks, sizeof *out->tasks);
+  out->slices = big_array (n_slices, sizeof *out->slices, &out->slices_bytes);
+  if (!out->tasks || !out->slices)
+    return BRAID_ENOMEM;
+  size_t at = 0, sl = 0;
+  uint64_t next_id = 1;
+  for (size_t f = 0; f < n; f++)
+    {
+      const braid_trace *t = src[f].t;
+      const braid_trace_meta *m = &t->meta;
+      src[f].task_base = (int32_t)at;
+      /* The process: a lane of its own with no slices, whose label heads
+       * its group. */
+      braid_trace_task *p = &out->tasks[at++];
+      p->id = next_id++;
+      p->parent = -1;
+      p->depth = 0;
+      p->name = src[f].label;
+      p->function = dup (out, m->program);
+      p->file = "";
+      p->created_ns = src[f].offset;
+      p->ended_ns = m->complete ? src[f].offset + m->duration_ns : -1;
+      p->outcome = m->complete ? BRAID_OUTCOME_COMPLETED : BRAID_OUTCOME_PENDING;
+      p->error_type = p->error_message = p->error_file = "";
+      p->first_slice = sl;
+      src[f].task_ids = next_id;
+      next_id += max_id (t, false) + 1;
+      for (size_t k = 0; k < t->n_tasks; k++)
+        {
+          const braid_trace_task *in = &t->tasks[k];
+          braid_trace_task *o = &out->tasks[at++];
+          *o = *in;
+          o->id = in->id + src[f].task_ids;
+          o->parent = in->parent >= 0 ? map_task (&src[f], in->parent)
+                                      : src[f].task_base;
+          o->depth = in->depth + 1;
+          o->name = dup (out, in->name);
+          o->function = dup (out, in->function);
+          o->file = dup (out, in->file);
+          o->error_type = dup (out, in->error_type);
+          o->error_message = dup (out, in->error_message);
+          o->error_file = dup (out, in->error_file);
+          o->created_ns = in->created_ns + src[f].offset;
+          o->ended_ns = in->ended_ns >= 0 ? in->ended_ns + src[f].offset : -1;
+          o->first_slice = sl;
+          uint64_t prev_end = 0;
+          for (size_t i = 0; i < in->n_slices; i++)
+            {
+              braid_trace_slice s = slice_of (t, k, in->first_slice + i);
+              s.task = (uint32_t)(at - 1);
+              s.object = map_object (&src[f], s.object);
+              s.start_ns += src[f].offset;
+              s.end_ns += src[f].offset;
+              /* A step stays one step wide; the slice after it starts
+               * where it ended, though other processes' steps may come
+               * between this step and the task's next. */
+              if (s.state == BRAID_STATE_RUNNING)
+                {
+                  s.start_step = map_step (&src[f], s.start_step);
+                  s.end_step = s.start_step + 1;
+                }
+              else
+                {
+                  s.start_step = i > 0 ? prev_end
+                                       : map_step (&src[f], s.start_step);
+                  s.end_step = map_step (&src[f], s.end_step);
+                  if (s.end_step < s.start_step)
+                    s.end_step = s.start_step;
+                }
+              prev_end = s.end_step;
+              out->slices[sl++] = s;
+            }
+        }
+      src[f].object_ids = f == 0 ? 0
+                                 : src[f - 1].object_ids
+                                       + max_id (src[f - 1].t, true) + 1;
+    }
+  out->n_tasks = at;
+  out->n_slices = sl;
+  return 0;
+}
+
+/* Merges one kind of time-ordered array: @count and @time_of read the
+ * sources, @copy writes element @index of source @f at @dst. */
+typedef struct array_kind
+{
+  size_t size;
+  size_t (*count) (const braid_trace *t);
+  int64_t (*time_of) (const braid_trace *t, size_t i);
+  void (*copy) (braid_trace *out, const source *s, size_t i, void *dst);
+} array_kind;
+
+static int
+merge_array (braid_trace *out, const source *src, size_t n,
+             const array_kind *kind, void **arr, size_t *bytes, size_t *len,
+             bool big)
+{
+  size_t total = 0;
+  for (size_t f = 0; f < n; f++)
+    total += kind->count (src[f].t);
+  order_key *keys = malloc ((total ? total : 1) * sizeof *keys);
+  if (!keys)
+    return BRAID_ENOMEM;
+  size_t k = 0;
+  for (size_t f = 0; f < n; f++)
+    for (size_t i = 0; i < kind->count (src[f].t); i++)
+      keys[k++] = (order_key){ kind->time_of (src[f].t, i) + src[f].offset,
+                               (uint32_t)f, i };
+  qsort (keys, total, sizeof *keys, by_time);
+  char *dst = big ? big_array (total, kind->size, bytes)
+                  : malloc ((total ? total : 1) * kind->size);
+  if (!dst)
+    {
+      free (keys);
+      return BRAID_ENOMEM;
+    }
+  for (size_t i = 0; i < total; i++)
+    kind->copy (out, &src[keys[i].src], keys[i].index, dst + i * kind->size);
+  free (keys);
+  *arr = dst;
+  *len = total;
+  return 0;
+}
+
+/* The count and the i-th time of a time-ordered array @field of a trace,
+ * for array_kind. */
+#define TIME_ORDERED(field, one)                                            \
+  static size_t n_##field (const braid_trace *t) { return t->n_##field; }   \
+  static int64_t one##_time (const braid_trace *t, size_t i)                \
+  {                                                                         \
+    return t->field[i].time_ns;                                             \
+  }
+
+TIME_ORDERED (edges, edge)
+static void
+copy_edge (braid_trace *out, const source *s, size_t i, void *dst)
+{
+  braid_trace_edge e = s->t->edges[i];
+  e.from = map_task (s, e.from);
+  e.to = map_task (s, e.to);
+  e.time_ns += s->offset;
+  e.step = map_step (s, e.step);
+  e.object = map_object (s, e.object);
+  memcpy (dst, &e, sizeof e);
+}
+
+TIME_ORDERED (marks, mark)
+static void
+copy_mark (braid_trace *out, const source *s, size_t i, void *dst)
+{
+  braid_trace_mark m = s->t->marks[i];
+  m.task = map_task (s, m.task);
+  m.time_ns += s->offset;
+  m.step = map_step (s, m.step);
+  memcpy (dst, &m, sizeof m);
+}
+
+TIME_ORDERED (outputs, output)
+static void
+copy_output (braid_trace *out, const source *s, size_t i, void *dst)
+{
+  braid_trace_output o = s->t->outputs[i];
+  o.task = map_task (s, o.task);
+  o.time_ns += s->offset;
+  o.step = map_step (s, o.step);
+  o.text = dup (out, o.text);
+  memcpy (dst, &o, sizeof o);
+}
+
+TIME_ORDERED (problems, problem)
+static void
+copy_problem (braid_trace *out, const source *s, size_t i, void *dst)
+{
+  braid_trace_problem p = s->t->problems[i];
+  p.task = map_task (s, p.task);
+  p.time_ns += s->offset;
+  p.step = map_step (s, p.step);
+  /* Which process it is about, as braid problems labels it. */
+  const char *label = braid__arena_printf (
+      out->arena, "[%s] %s", s->label, p.summary ? p.summary : "");
+  p.summary = label ? label : dup (out, p.summary);
+  p.detail = dup (out, p.detail);
+  memcpy (dst, &p, sizeof p);
+}
+
+TIME_ORDERED (iterations, iteration)
+static void
+copy_iteration (braid_trace *out, const source *s, size_t i, void *dst)
+{
+  braid_trace_iteration it = s->t->iterations[i];
+  it.first_step = map_step (s, it.first_step);
+  it.time_ns += s->offset;
+  it.loop += s->loops;
+  memcpy (dst, &it, sizeof it);
+}
+
+static int
+merge_objects (braid_trace *out, const source *src, size_t n)
+{
+  size_t total = 0;
+  for (size_t f = 0; f < n; f++)
+    total += src[f].t->n_objects;
+  out->objects = malloc ((total ? total : 1) * sizeof *out->objects);
+  if (!out->objects)
+    return BRAID_ENOMEM;
+  size_t at = 0;
+  for (size_t f = 0; f < n; f++)
+    for (size_t i = 0; i < src[f].t->n_objects; i++)
+      {
+        braid_trace_object o = src[f].t->objects[i];
+        o.id = map_object (&src[f], o.id);
+        o.creator = map_task (&src[f], o.creator);
+        o.name = dup (out, o.name);
+        out->objects[at++] = o;
+      }
+  out->n_objects = at;
+  return 0;
+}
+
+/* The meta of the run: the first process's, with the totals of all. */
+static void
+merge_meta (braid_trace *out, const source *src, size_t n, uint64_t steps)
+{
+  const braid_trace_meta *first = &src[0].t->meta;
+  braid_trace_meta *m = &out->meta;
+  *m = *first;
+  m->program = dup (out, first->program);
+  m->arguments = dup (out, first->arguments);
+  m->braid_version = dup (out, first->braid_version);
+  m->clock = dup (out, first->clock);
+  m->run_id = dup (out, first->run_id);
+  m->n_events = m->n_iterations = 0;
+  m->duration_ns = 0;
+  m->complete = true;
+  for (size_t f = 0; f < n; f++)
+    {
+      const braid_trace_meta *x = &src[f].t->meta;
+      m->n_events += x->n_events;
+      m->n_iterations += x->n_iterations;
+      m->complete = m->complete && x->complete;
+      if (x->duration_ns + src[f].offset > m->duration_ns)
+        m->duration_ns = x->duration_ns + src[f].offset;
+      if (x->start_unix_ns < m->start_unix_ns)
+        m->start_unix_ns = x->start_unix_ns;
+      if (x->start_monotonic_ns < m->start_monotonic_ns)
+        m->start_monotonic_ns = x->start_monotonic_ns;
+    }
+  m->n_steps = steps;
+}
+
+int
+braid_trace_merge_run (braid_trace *const *traces, size_t n,
+                       braid_trace **out_trace, char **error)
+{
+  *out_trace = NULL;
+  if (error)
+    *error = NULL;
+  size_t a, b;
+  const char *why;
+  if (n == 0 || braid_trace_check_run (traces, n, &a, &b, &why) != 0)
+    {
+      if (error)
+        {
+          char buf[512];
+          if (n == 0)
+            snprintf (buf, sizeof buf, "no trace to show");
+          else
+            snprintf (buf, sizeof buf, "%s (pid %lld) and %s (pid %lld) %s",
+                      base_name (traces[a]->meta.program),
+                      (long long)traces[a]->meta.pid,
+                      base_name (traces[b]->meta.program),
+                      (long long)traces[b]->meta.pid, why);
+          *error = strdup (buf);
+        }
+      return BRAID_EINVAL;
+    }
+  int rc = BRAID_ENOMEM;
+  braid_trace *out = calloc (1, sizeof *out);
+  source *src = calloc (n, sizeof *src);
+  int64_t *offsets = malloc (n * sizeof *offsets);
+  if (!out || !src || !offsets || !(out->arena = braid__arena_new ()))
+    goto done;
+  braid_trace_run_offsets (traces, n, offsets);
+  /* The processes in the order they started, the first one on top. */
+  for (size_t f = 0; f < n; f++)
+    {
+      size_t at = f;
+      while (at > 0 && src[at - 1].offset > offsets[f])
+        {
+          src[at] = src[at - 1];
+          at--;
+        }
+      src[at].t = traces[f];
+      src[at].offset = offsets[f];
+    }
+  for (size_t f = 0; f < n; f++)
+    {
+      const braid_trace_meta *m = &src[f].t->meta;
+      src[f].label = braid__arena_printf (out->arena, "%s [pid %lld]",
+                                          base_name (m->program),
+                                          (long long)m->pid);
+      /* Loops are numbered on from the previous process's. */
+      src[f].loops = 0;
+      if (f > 0)
+        {
+          uint32_t used = 0;
+          for (size_t i = 0; i < src[f - 1].t->n_iterations; i++)
+            if (src[f - 1].t->iterations[i].loop >= used)
+              used = src[f - 1].t->iterations[i].loop + 1;
+          src[f].loops = src[f - 1].loops + used;
+        }
+      if (!src[f].label)
+        goto done;
+    }
+  uint64_t steps = number_steps (src, n);
+  if (steps == UINT64_MAX)
+    goto done;
+  static const array_kind edges
+      = { sizeof (braid_trace_edge), n_edges, edge_time, copy_edge };
+  static const array_kind marks
+      = { sizeof (braid_trace_mark), n_marks, mark_time, copy_mark };
+  static const array_kind outputs
+      = { sizeof (braid_trace_output), n_outputs, output_time, copy_output };
+  static const array_kind problems = { sizeof (braid_trace_problem),
+                                       n_problems, problem_time,
+                                       copy_problem };
+  static const array_kind iterations
+      = { sizeof (braid_trace_iteration), n_iterations, iteration_time,
+          copy_iteration };
+  size_t unused;
+  if (merge_tasks (out, src, n) != 0 || merge_objects (out, src, n) != 0
+      || merge_array (out, src, n, &edges, (void **)&out->edges,
+                      &out->edges_bytes, &out->n_edges, true)
+             != 0
+      || merge_array (out, src, n, &marks, (void **)&out->marks,
+                      &out->marks_bytes, &out->n_marks, true)
+             != 0
+      || merge_array (out, src, n, &outputs, (void **)&out->outputs,
+                      &out->outputs_bytes, &out->n_outputs, true)
+             != 0
+      || merge_array (out, src, n, &problems, (void **)&out->problems,
+                      &unused, &out->n_problems, false)
+             != 0
+      || merge_array (out, src, n, &iterations, (void **)&out->iterations,
+                      &out->iterations_bytes, &out->n_iterations, true)
+             != 0)
+    goto done;
+  /* Iterations stay sorted by first step: steps are numbered in the
+   * time order the iterations are merged in, ties broken alike. */
+  merge_meta (out, src, n, steps);
+  if (build_map (&out->task_keys, &out->task_vals, &out->task_mask,
+                 out->n_tasks, task_id_of, out)
+          != 0
+      || build_map (&out->obj_keys, &out->obj_vals, &out->obj_mask,
+                    out->n_objects, object_id_of, out)
+             != 0)
+    goto done;
+  rc = 0;
+
+done:
+  for (size_t f = 0; src && f < n; f++)
+    free (src[f].step_map);
+  free (src);
+  free (offsets);
+  if (rc != 0)
+    {
+      braid_trace_close (out);
+      if (error)
+        *error = strdup ("out of memory while merging the traces");
+      return rc;
+    }
+  *out_trace = out;
+  return 0;
+}
