@@ -165,7 +165,7 @@ _braid ()
       if [[ $prev == --axis ]]; then
         _braid_words 'steps time'
       else
-        _braid_options '--axis --width --stats -h --help' '--width' ''
+        _braid_options '--axis --width --stats --primitives -h --help' '--width' ''
       fi
       ;;
     problems|repair) _braid_options '-h --help' '' '' ;;

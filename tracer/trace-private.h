@@ -391,6 +391,9 @@ struct braid_trace
    * one end per task. */
   bool compact;
   braid_trace_compact_end *compact_ends;
+  /* Holds and primitives (reader-sync.c): the builder's records, and the
+   * analysis made at the first question. NULL when there is neither. */
+  struct braid__sync *sync;
 };
 
 /* The reader's id maps (task id -> index, object id -> index): open
@@ -465,6 +468,19 @@ int braid__builder_add (braid__builder *b, const braid__ev *ev);
 int braid__builder_finish (braid__builder *b,
                            const braid_trace_load_options *options);
 void braid__builder_free (braid__builder *b); /* accepts NULL */
+
+/* reader-sync.c: the acquisitions and releases of locks and semaphores
+ * as the builder sees them, and (at the first question) the holds,
+ * the primitives' waits and their fairness. */
+typedef struct braid__sync braid__sync;
+/* Records an event of @kind (BRAID_EV_ACQUIRED or BRAID_EV_RELEASED; any
+ * other is ignored) into *@sp, made at the first one. Returns 0 or -1. */
+int braid__sync_event (braid__sync **sp, uint32_t kind, uint64_t task,
+                       uint64_t object, uint32_t okind, int64_t t,
+                       uint64_t step);
+/* A copy of @s's records in *@out (NULL for NULL). Returns 0 or -1. */
+int braid__sync_clone (const braid__sync *s, braid__sync **out);
+void braid__sync_free (braid__sync *s); /* accepts NULL */
 
 /* The largest string or blob that the reader, and `braid repair`, let
  * SQLite load from a file (SQLITE_LIMIT_LENGTH): a batch the writer

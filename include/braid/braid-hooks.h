@@ -162,6 +162,19 @@ typedef enum braid_event_kind
    * only the plain kinds above calls it on every event. */
   BRAID_EV_TASK_SWITCHED,
 
+  /* A task took a lock or a permit of a semaphore (a condition's lock is
+   * a lock: its wait's release and re-acquisition are reported too).
+   * task: the task (0 outside any task); object: the lock or semaphore;
+   * reason: its braid_object_kind; value: for a semaphore, the permits
+   * still free after it, else 0. Emitted when the task has it, so after
+   * a wait it follows the task's RESUMED. */
+  BRAID_EV_ACQUIRED,
+  /* A task gave a lock or a permit back. Fields as for ACQUIRED; value:
+   * for a semaphore, the permits free after it (before one is handed to
+   * a waiter, whose WOKEN follows). A semaphore's permit may be released
+   * by another task than the one that took it. */
+  BRAID_EV_RELEASED,
+
   BRAID_EV_KIND_COUNT
 } braid_event_kind;
 

@@ -30,7 +30,7 @@ extern "C" {
 #pragma GCC visibility push(default)
 
 /* The schema version this library writes and the newest it reads. */
-#define BRAID_TRACE_SCHEMA_VERSION 2
+#define BRAID_TRACE_SCHEMA_VERSION 3
 
 /* The SQLite application id of every trace this library writes (PRAGMA
  * application_id, the big-endian 32-bit word at offset 68 of the file):
@@ -427,11 +427,133 @@ int braid_trace_check_run (braid_trace *const *traces, size_t n,
 int braid_trace_merge_run (braid_trace *const *traces, size_t n,
                            braid_trace **out, char **error);
 
+/* ---------------------------------------------------------------------
+ * Primitives: who holds what, who waits in what order
+ * ------------------------------------------------------------------ */
+
+/* Who held a lock or a permit of a semaphore: from the task's
+ * acquisition to its release (tracer/SCHEMA.md, kinds 25 and 26; a
+ * trace of schema 1 or 2 has none). In the order of the acquisitions. */
+typedef struct braid_trace_hold
+{
+  uint64_t object;           /* the lock or semaphore */
+  int32_t task;              /* task index, -1 outside any task */
+  uint32_t kind;             /* braid_object_kind: lock or semaphore */
+  int64_t start_ns, end_ns;  /* end_ns -1: still held when the trace ended */
+  uint64_t start_step, end_step; /* the steps of acquisition and release */
+} braid_trace_hold;
+
+/* braid_trace_get_holds:
+ * Every hold of the trace (borrowed from @trace), *n of them. */
+const braid_trace_hold *braid_trace_get_holds (const braid_trace *trace,
+                                               size_t *n);
+
+typedef enum braid_trace_wait_outcome
+{
+  BRAID_TRACE_WAIT_SERVED = 0,    /* woken by the primitive and resumed */
+  BRAID_TRACE_WAIT_CANCELLED = 1, /* cancelled (or timed out) meanwhile */
+  BRAID_TRACE_WAIT_PENDING = 2,   /* still waiting when the trace ended, or
+                                     its task ended while it waited */
+} braid_trace_wait_outcome;
+
+/* A task's wait on a lock, semaphore, condition, queue or event. Waits
+ * of one task on one primitive that follow each other within a step (it
+ * was woken, found the primitive taken again and waited again) are one
+ * wait, the repeats counted in rewaits. */
+typedef struct braid_trace_sync_wait
+{
+  uint64_t object;
+  int32_t task;              /* task index */
+  int32_t woken_by;          /* the task whose action woke it, -1: the loop
+                                or none */
+  braid_trace_wait_outcome outcome;
+  uint32_t rewaits;
+  int64_t start_ns;          /* when it began waiting */
+  int64_t end_ns;            /* when it was woken; -1 while PENDING */
+  uint64_t start_step;       /* orders the waits: the step after the one
+                                in which it began waiting */
+  uint64_t served_step;      /* the step it resumed in (SERVED), else
+                                UINT64_MAX */
+  uint32_t wait_rank;        /* its place among the primitive's waits in
+                                the order they began, from 0 */
+  uint32_t serve_rank;       /* its place among the served waits in the
+                                order they were served, UINT32_MAX if not
+                                served */
+  bool overtaken;            /* a wait that began later was served first
+                                while this one still waited */
+} braid_trace_sync_wait;
+
+/* The fairness of one lock, semaphore, condition, queue or event. */
+typedef struct braid_trace_primitive
+{
+  uint64_t object;
+  uint32_t kind;             /* braid_object_kind */
+  const char *name;          /* as created, "" if unknown */
+  size_t first_wait, n_waits; /* its waits in braid_trace_get_sync_waits,
+                                in the order they began */
+  uint32_t n_served, n_cancelled, n_pending;
+  uint32_t n_handovers;      /* served waits woken by another task (the
+                                release, put, set or notify handed the
+                                primitive over) */
+  uint32_t n_rewaits;        /* times a woken task had to wait again */
+  uint32_t n_overtaken;      /* FIFO violations: waits overtaken */
+  uint32_t n_acquisitions;   /* holds taken (lock, semaphore) */
+  int64_t longest_wait_ns;   /* over served and cancelled waits */
+  int64_t mean_wait_ns;      /* over served waits, 0 if none */
+  bool fifo;                 /* no wait was overtaken */
+} braid_trace_primitive;
+
+/* braid_trace_get_primitives:
+ * Every lock, semaphore, condition, queue and event of the trace (those
+ * it created and those it waited on), sorted by object id, with the
+ * waits they served. Computed from the model at the first call (not
+ * safe against two threads making that first call at once); NULL and 0
+ * when out of memory. */
+const braid_trace_primitive *braid_trace_get_primitives (
+  const braid_trace *trace, size_t *n);
+/* The waits of every primitive, grouped by primitive as
+ * braid_trace_get_primitives() says. */
+const braid_trace_sync_wait *braid_trace_get_sync_waits (
+  const braid_trace *trace, size_t *n);
+/* The primitive with object id @id, or NULL. */
+const braid_trace_primitive *braid_trace_find_primitive (
+  const braid_trace *trace, uint64_t id);
+
+/* An edge of the wait-for graph: @task waits on @object, which @holder
+ * holds (a lock's holder, a task holding a permit of a semaphore, the
+ * task awaited). */
+typedef struct braid_trace_wait_edge
+{
+  int32_t task;              /* the waiting task (index) */
+  uint32_t reason;           /* braid_wait_reason */
+  uint64_t object;
+  int32_t holder;            /* task index; -1 when nobody is known to hold
+                                it (an event nobody set, a queue) */
+  bool in_cycle;             /* part of the cycle, when there is one */
+} braid_trace_wait_edge;
+
+/* braid_trace_wait_graph:
+ * The wait-for graph at step @step (braid_trace_problem.step for a
+ * deadlock; meta.n_steps: at the end of the trace): every task waiting
+ * then, on what, and who holds it. A wait or a hold counts at the steps
+ * where it begins and ends too, so the waits a step ends (and the holds
+ * it releases) are still in its graph. A wait that nothing ended (its
+ * task's last slice) lasts to the end of the trace, as does a hold
+ * never released. Steps, not times, because under the virtual clock a
+ * whole run may share one time. When the graph
+ * has a cycle (a deadlock), its edges come first, in cycle order: each
+ * one's holder is the next one's task, the last one's holder the first
+ * one's task. Stores a new array in *out (release with free(); NULL when
+ * empty) and its length in *n. Returns 0, or BRAID_ENOMEM. */
+int braid_trace_wait_graph (const braid_trace *trace, uint64_t step,
+                            braid_trace_wait_edge **out, size_t *n);
+
 /* Human names for the enums ("running", "sleep", "never-retrieved"...). */
 const char *braid_trace_state_name (braid_trace_state state);
 const char *braid_trace_wait_reason_name (uint32_t reason);
 const char *braid_trace_outcome_name (braid_trace_outcome outcome);
 const char *braid_trace_problem_kind_name (braid_trace_problem_kind kind);
+const char *braid_trace_wait_outcome_name (braid_trace_wait_outcome outcome);
 
 #pragma GCC visibility pop
 

@@ -4,7 +4,8 @@
  * and completes the oldest waiter's future inline; that waiter stays in
  * the queue until it runs, so the lock reads unlocked meanwhile but a
  * newcomer, seeing a queue with a live waiter, queues behind it (rule 21).
- * A waiter cancelled after it was woken passes the wake-up on.
+ * A waiter cancelled after it was woken passes the wake-up on. Every
+ * acquisition and release is reported to the hooks (who holds the lock).
  *
  * Hot path: the uncontended acquire and release (no future, rule 8).
  */
@@ -84,6 +85,7 @@ braid_lock_acquire (braid_lock *lock)
   if (!lock->locked && all_waiters_cancelled (lock))
     {
       lock->locked = true;
+      braid__report_hold (BRAID_EV_ACQUIRED, lock->id, BRAID_OBJ_LOCK, 0);
       return 0;
     }
   if (!braid_task_current ())
@@ -98,6 +100,7 @@ braid_lock_acquire (braid_lock *lock)
       return rc;
     }
   lock->locked = true;
+  braid__report_hold (BRAID_EV_ACQUIRED, lock->id, BRAID_OBJ_LOCK, 0);
   return 0;
 }
 
@@ -108,6 +111,9 @@ braid_lock_release (braid_lock *lock)
   if (!lock->locked)
     return braid_raise (BRAID_RUNTIME_ERROR, "Lock is not acquired.");
   lock->locked = false;
+  /* Reported before the wake-up, so a hand-over reads in order: the
+   * release, then the WOKEN of the next holder. */
+  braid__report_hold (BRAID_EV_RELEASED, lock->id, BRAID_OBJ_LOCK, 0);
   wake_up_first (lock);
   return 0;
 }

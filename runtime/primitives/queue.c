@@ -33,6 +33,10 @@ struct braid_queue
   braid__waiters getters, putters;
   size_t unfinished;
   bool finished; /* asyncio's _finished event */
+  /* The object a join waits on (asyncio's _finished event), made at the
+   * first join that waits: a join waits apart from the getters and the
+   * putters, so an analysis of the queue's order keeps them apart. */
+  uint64_t join_id;
   braid__waiters joiners;
   uint32_t magic; /* BRAID__MAGIC_QUEUE until freed */
 };
@@ -338,5 +342,11 @@ braid_queue_join (braid_queue *q)
     return 0;
   if (!braid_task_current ())
     return braid__raise_code (BRAID_ENOTASK, "braid_queue_join");
-  return braid__waiter_wait (&q->joiners, &w, BRAID_WAIT_QUEUE, q->id);
+  if (q->join_id == 0)
+    {
+      q->join_id = braid__object_id_new ();
+      braid__object_created (braid__tls_loop, q->join_id, BRAID_OBJ_QUEUE,
+                             "queue join");
+    }
+  return braid__waiter_wait (&q->joiners, &w, BRAID_WAIT_QUEUE, q->join_id);
 }

@@ -5,7 +5,8 @@
  * slot and, if a task waits, takes it straight back off for the oldest
  * waiter while completing its future inline: the slot is kept for that
  * waiter, so a newcomer cannot take it (rule 21). A woken waiter that is
- * cancelled before it runs gives its slot to the next waiter.
+ * cancelled before it runs gives its slot to the next waiter. Every
+ * permit taken and given back is reported to the hooks (who holds them).
  *
  * Hot path: the uncontended acquire and release.
  */
@@ -122,6 +123,8 @@ braid_semaphore_acquire (braid_semaphore *sem)
   if (!sem_locked (sem))
     {
       sem->value--;
+      braid__report_hold (BRAID_EV_ACQUIRED, sem->id, BRAID_OBJ_SEMAPHORE,
+                          sem->value);
       return 0;
     }
   if (!braid_task_current ())
@@ -137,6 +140,9 @@ braid_semaphore_acquire (braid_semaphore *sem)
         }
       return rc;
     }
+  /* The permit was kept for us by the release that woke us. */
+  braid__report_hold (BRAID_EV_ACQUIRED, sem->id, BRAID_OBJ_SEMAPHORE,
+                      sem->value);
   if (sem->value > 0)
     wake_up_next (sem);
   return 0;
@@ -150,6 +156,8 @@ braid_semaphore_release (braid_semaphore *sem)
     return braid__raise_as (BRAID_VALUE_ERROR, BRAID_EINVAL,
                             "BoundedSemaphore released too many times");
   sem->value++;
+  braid__report_hold (BRAID_EV_RELEASED, sem->id, BRAID_OBJ_SEMAPHORE,
+                      sem->value);
   wake_up_next (sem);
   return 0;
 }

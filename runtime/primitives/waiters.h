@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "braid-internal.h"
+#include "braid-private.h" /* braid__hooks_active, braid__emit_simple */
 
 typedef struct braid__waiter
 {
@@ -88,6 +88,24 @@ braid__waiters_pop (braid__waiters *list)
  * wake-up: check fut_cancelled). */
 int braid__waiter_wait (braid__waiters *list, braid__waiter *w,
                         braid_wait_reason reason, uint64_t object_id);
+
+/* braid__emit_hold:
+ * Reports that the current task (0 outside any task) acquired or
+ * released (@kind: BRAID_EV_ACQUIRED or BRAID_EV_RELEASED) the lock or
+ * semaphore @object of object kind @okind, with @value permits left (0
+ * for a lock). Called through braid__report_hold, which costs one branch
+ * when no hook is installed. */
+void braid__emit_hold (braid_event_kind kind, uint64_t object,
+                       braid_object_kind okind, int64_t value)
+    __attribute__ ((noinline));
+
+static inline void
+braid__report_hold (braid_event_kind kind, uint64_t object,
+                    braid_object_kind okind, int64_t value)
+{
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    braid__emit_hold (kind, object, okind, value);
+}
 
 /* Completes @w's future with a result if it is still pending. Returns true
  * if it did (the waiter is woken). */

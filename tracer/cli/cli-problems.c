@@ -3,7 +3,8 @@
  * Lists every problem the reader found in a trace (never-retrieved
  * errors with their creation and raise sites, tasks destroyed while
  * pending, steps that held the loop, deadlocks, an incomplete trace), one
- * summary line and one detail line each. Exit status 1 when there is any
+ * summary line and one detail line each; a deadlock also with each
+ * waiting task, what it waits on and who holds that, and the cycle. Exit status 1 when there is any
  * problem, 0 when there is none, 2 when the file cannot be read. The
  * summaries quote task names and error messages, printed through
  * safe-text.c, which escapes control characters. Several files of one
@@ -22,7 +23,8 @@ static const char help[]
     "\n"
     "Lists the problems of a trace: errors never retrieved (with where the\n"
     "task was created and where it raised), tasks destroyed while pending,\n"
-    "steps that held the loop too long, deadlocks, an incomplete trace.\n"
+    "steps that held the loop too long, deadlocks (each task, what it\n"
+    "waits on, who holds that, and the cycle), an incomplete trace.\n"
     "Several FILEs of one run (the traces of a process tree that braid run\n"
     "lists) are read as one run: each problem says its process.\n"
     "\n"
@@ -67,6 +69,9 @@ print_problems (const braid_trace *trace, bool label)
         }
       printf ("    at step %llu, t = %s\n", (unsigned long long) p->step,
               braid__cli_duration (p->time_ns, when, sizeof when));
+      /* Who waits on what, who holds it, and the cycle. */
+      if (p->kind == BRAID_PROBLEM_DEADLOCK)
+        braid__cli_print_wait_graph (trace, p->step, "    ");
     }
   return n;
 }

@@ -1,5 +1,5 @@
 /* cli-report.c: `braid report FILE... [--axis steps|time] [--width N]
- * [--stats]`.
+ * [--stats] [--primitives]`.
  *
  * Prints what a trace says in a terminal: a summary (program, clock,
  * events, steps, tasks by outcome, problems), a table of every task with
@@ -9,7 +9,8 @@
  * running cell shows how many lines the task printed in that step.
  * With --stats, instead of the table and timeline: nearest-rank
  * percentiles of step, ready and wait durations (per wait reason), and
- * per task its times and step percentiles.
+ * per task its times and step percentiles. With --primitives, instead of
+ * them too: each primitive's fairness (cli-primitives.c).
  * Several traces of one run (cli-runset.c): a heading and that report
  * per process, then the run's totals.
  * Every string of the trace is printed through safe-text.c, which
@@ -24,6 +25,7 @@
 
 static const char help[]
   = "usage: braid report FILE... [--axis steps|time] [--width N] [--stats]\n"
+    "                            [--primitives]\n"
     "\n"
     "Prints a summary of the trace, each task's time running, ready and\n"
     "waiting, and a timeline with one row per task. Several FILEs of one\n"
@@ -39,6 +41,11 @@ static const char help[]
     "                 and of wait durations per wait reason, and per task\n"
     "                 its running, ready and waiting time and step\n"
     "                 percentiles\n"
+    "  --primitives   instead of the timeline: for every lock, semaphore,\n"
+    "                 condition, queue and event, the order tasks began\n"
+    "                 waiting against the order they were served, the\n"
+    "                 longest and mean wait, hand-overs, waits overtaken\n"
+    "                 (FIFO violations) and a FIFO verdict\n"
     "  -h, --help     this help\n"
     "\n"
     "Timeline cells: '#' running (1-9: lines printed in that step), '.'\n"
@@ -59,12 +66,14 @@ enum
   OPT_AXIS = CLI_LONG_ONLY,
   OPT_WIDTH,
   OPT_STATS,
+  OPT_PRIMITIVES,
 };
 
 static const struct option options[] = {
   { "axis", required_argument, NULL, OPT_AXIS },
   { "width", required_argument, NULL, OPT_WIDTH },
   { "stats", no_argument, NULL, OPT_STATS },
+  { "primitives", no_argument, NULL, OPT_PRIMITIVES },
   { "help", no_argument, NULL, 'h' },
   { NULL, 0, NULL, 0 },
 };
@@ -546,6 +555,7 @@ braid__cli_report (int argc, char **argv)
   int axis = AXIS_STEPS;
   int width = 100;
   bool stats = false;
+  bool primitives = false;
   int c;
   while ((c = braid__cli_getopt (argc, argv, ":h", options)) != -1)
     switch (c)
@@ -577,6 +587,9 @@ braid__cli_report (int argc, char **argv)
       case OPT_STATS:
         stats = true;
         break;
+      case OPT_PRIMITIVES:
+        primitives = true;
+        break;
       default:
         return CLI_EXIT_USAGE;
       }
@@ -592,7 +605,9 @@ braid__cli_report (int argc, char **argv)
       print_summary (run.traces[k], &sum);
       if (stats)
         rc |= print_stats (run.traces[k]) == 0 ? 0 : 1;
-      else
+      if (primitives)
+        rc |= braid__cli_print_primitives (run.traces[k]) == 0 ? 0 : 1;
+      if (!stats && !primitives)
         {
           print_tasks (run.traces[k]);
           print_timeline (run.traces[k], axis, width);

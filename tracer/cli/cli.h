@@ -57,6 +57,15 @@ int braid__cli_run_open (int argc, char **argv, cli_run *run);
 /* Closes the traces of @run and empties it. */
 void braid__cli_run_close (cli_run *run);
 
+/* cli-primitives.c: prints every primitive's fairness (braid report
+ * --primitives); returns 0 or -1 (out of memory, said on stderr). */
+int braid__cli_print_primitives (const braid_trace *trace);
+/* Prints the wait-for graph at step @step, a line per waiting task
+ * starting with @indent, then the cycle if there is one. Returns 0 or
+ * -1 (out of memory, said on stderr). */
+int braid__cli_print_wait_graph (const braid_trace *trace, uint64_t step,
+                                 const char *indent);
+
 /* Formats @ns as a short human duration ("12.3 ms") into @buf. */
 const char *braid__cli_duration (int64_t ns, char *buf, size_t size);
 

@@ -157,6 +157,8 @@ struct braid__builder
   int32_t *ended;           /* tasks in the order they finished */
   size_t n_ended, cap_ended;
   int64_t last_t;
+  /* Acquisitions and releases (reader-sync.c), NULL until the first. */
+  braid__sync *sync;
 };
 
 static int
@@ -243,6 +245,7 @@ braid__builder_free (braid__builder *b)
   free (b->deadlock.detail);
   free (b->keys);
   free (b->vals);
+  braid__sync_free (b->sync);
   free (b);
 }
 
@@ -949,6 +952,11 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
         return 0;
       }
 
+    case BRAID_EV_ACQUIRED:
+    case BRAID_EV_RELEASED:
+      return braid__sync_event (&b->sync, ev->kind, ev->task, ev->object,
+                                ev->reason, t, point_step (b));
+
     case BRAID_EV_OBSERVER_WAIT:
       {
         int32_t task = task_index (b, ev->task, t);
@@ -1550,6 +1558,7 @@ braid__builder_finish (braid__builder *b,
   b->tasks = NULL, b->slices = NULL, b->edges = NULL, b->marks = NULL;
   b->outputs = NULL, b->objects = NULL, b->problems = NULL;
   b->iterations = NULL;
+  trace->sync = b->sync, b->sync = NULL;
 
   size_t used = 0;
   for (size_t i = 0; i < trace->n_tasks; i++)

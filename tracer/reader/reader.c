@@ -775,6 +775,7 @@ braid_trace_close (braid_trace *trace)
   free (trace->obj_vals);
   free (trace->compact_ends);
   braid__arena_free (trace->arena);
+  braid__sync_free (trace->sync);
   free (trace);
 }
 

@@ -1,0 +1,324 @@
+/* test-primitives.c: who holds what and who waits in what order.
+ *
+ * Known answers from prim-program.c (see its header) traced under `braid
+ * run` with the virtual clock: braid's lock, semaphore, condition, queue
+ * and event serve three waiters in the order they began waiting, as
+ * `braid report --primitives` and the reader say; the lock and the
+ * semaphore record who held them; a deadlock of two tasks over two locks
+ * is reported by `braid problems` with each task, what it waits on, who
+ * holds it and the cycle, and the reader's wait-for graph has that cycle.
+ * A trace written through the recorder's API (as a runtime other than
+ * libbraid would) with a waiter served out of turn gets a NOT FIFO
+ * verdict.
+ */
+#include "sample-trace-util.h"
+
+#include <braid/braid-hooks.h>
+
+/* Traces prim-program in @mode; returns the trace's path (g_free). */
+static char *
+trace_prim_program (const char *mode, int want_status)
+{
+  const char *exe = g_getenv ("PRIM_PROGRAM");
+  g_assert_nonnull (exe);
+  char *path = test_trace_path ("prim.braid");
+  char *out = NULL;
+  const char *args[] = { "run", "-o", path, "--", exe, mode, NULL };
+  g_assert_cmpint (run_braid (args, &out), ==, want_status);
+  g_free (out);
+  return path;
+}
+
+static braid_trace *
+open_trace (const char *path)
+{
+  braid_trace *trace = NULL;
+  char *error = NULL;
+  g_assert_cmpint (braid_trace_open (path, NULL, &trace, &error), ==, 0);
+  g_assert_null (error);
+  return trace;
+}
+
+static const char *
+task_name (const braid_trace *trace, int32_t task)
+{
+  size_t n;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n);
+  g_assert_cmpint (task, >=, 0);
+  g_assert_cmpuint ((size_t) task, <, n);
+  return tasks[task].name;
+}
+
+static void
+test_braids_primitives_are_fifo (void)
+{
+  char *path = trace_prim_program ("fair", 0);
+  braid_trace *trace = open_trace (path);
+
+  size_t n, n_waits;
+  const braid_trace_primitive *p = braid_trace_get_primitives (trace, &n);
+  const braid_trace_sync_wait *w = braid_trace_get_sync_waits (trace,
+                                                               &n_waits);
+  /* lock, semaphore, the condition's own lock, condition, queue, event. */
+  g_assert_cmpuint (n, ==, 6);
+  static const uint32_t kinds[] = { BRAID_OBJ_LOCK, BRAID_OBJ_SEMAPHORE,
+                                    BRAID_OBJ_LOCK, BRAID_OBJ_CONDITION,
+                                    BRAID_OBJ_QUEUE, BRAID_OBJ_EVENT };
+  static const char *const order[] = { "w1", "w2", "w3" };
+  for (size_t i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (p[i].kind, ==, kinds[i]);
+      g_assert_true (p[i].fifo);
+      g_assert_cmpuint (p[i].n_overtaken, ==, 0);
+      if (i == 2)
+        {
+          /* The condition's lock: taken 7 times (main once, each worker
+           * twice: before its wait and when notified), never waited on. */
+          g_assert_cmpuint (p[i].n_waits, ==, 0);
+          g_assert_cmpuint (p[i].n_acquisitions, ==, 7);
+          continue;
+        }
+      g_assert_cmpuint (p[i].n_waits, ==, 3);
+      g_assert_cmpuint (p[i].n_served, ==, 3);
+      g_assert_cmpuint (p[i].n_cancelled + p[i].n_pending, ==, 0);
+      g_assert_cmpuint (p[i].n_handovers, ==, 3);
+      if (i < 2)
+        g_assert_cmpuint (p[i].n_acquisitions, ==, 4);
+      for (size_t k = 0; k < 3; k++)
+        {
+          const braid_trace_sync_wait *x = &w[p[i].first_wait + k];
+          g_assert_cmpuint (x->object, ==, p[i].object);
+          g_assert_cmpstr (task_name (trace, x->task), ==, order[k]);
+          g_assert_cmpuint (x->wait_rank, ==, k);
+          g_assert_cmpuint (x->serve_rank, ==, k);
+          g_assert_cmpint (x->outcome, ==, BRAID_TRACE_WAIT_SERVED);
+          g_assert_false (x->overtaken);
+        }
+    }
+
+  /* Holds: the lock is held by main, then w1, w2, w3, one at a time. */
+  size_t n_holds;
+  const braid_trace_hold *h = braid_trace_get_holds (trace, &n_holds);
+  const char *holders[4];
+  size_t m = 0;
+  const braid_trace_hold *prev = NULL;
+  for (size_t i = 0; i < n_holds; i++)
+    if (h[i].object == p[0].object)
+      {
+        g_assert_cmpuint (m, <, 4);
+        g_assert_cmpint (h[i].end_ns, >=, h[i].start_ns);
+        if (prev != NULL)
+          g_assert_cmpuint (h[i].start_step, >=, prev->end_step);
+        prev = &h[i];
+        holders[m++] = task_name (trace, h[i].task);
+      }
+  g_assert_cmpuint (m, ==, 4);
+  g_assert_cmpstr (holders[0], ==, "Task-1");
+  g_assert_cmpstr (holders[1], ==, "w1");
+  g_assert_cmpstr (holders[2], ==, "w2");
+  g_assert_cmpstr (holders[3], ==, "w3");
+
+  /* The CLI says the same. */
+  char *out = NULL;
+  const char *args[] = { "report", "--primitives", path, NULL };
+  g_assert_cmpint (run_braid (args, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "primitives  6 "));
+  g_assert_nonnull (strstr (out, "verdict     FIFO: every primitive"));
+  g_assert_null (strstr (out, "NOT FIFO"));
+  gchar **lines = g_strsplit (out, "\n", -1);
+  size_t began = 0, served = 0;
+  for (gchar **l = lines; *l; l++)
+    {
+      if (g_str_has_prefix (*l, "    began waiting "))
+        {
+          g_assert_true (g_str_has_suffix (*l, "'w1' 'w2' 'w3'"));
+          began++;
+        }
+      if (g_str_has_prefix (*l, "    served "))
+        {
+          g_assert_true (g_str_has_suffix (*l, "'w1' 'w2' 'w3'"));
+          served++;
+        }
+    }
+  g_assert_cmpuint (began, ==, 5);
+  g_assert_cmpuint (served, ==, 5);
+  char *lock_line = g_strdup_printf ("\nlock %llu: FIFO\n",
+                                     (unsigned long long) p[0].object);
+  g_assert_nonnull (strstr (out, lock_line));
+  g_assert_nonnull (strstr (out, "hand-overs 3, acquisitions 4\n"));
+  g_free (lock_line);
+  g_strfreev (lines);
+  g_free (out);
+  braid_trace_close (trace);
+  g_free (path);
+}
+
+static void
+test_deadlock_names_holders_and_cycle (void)
+{
+  char *path = trace_prim_program ("deadlock", 1);
+  braid_trace *trace = open_trace (path);
+
+  /* The locks in creation order: 'first' (alpha's), 'second' (beta's). */
+  size_t n_objects;
+  const braid_trace_object *o = braid_trace_get_objects (trace, &n_objects);
+  uint64_t locks[2];
+  size_t n_locks = 0;
+  for (size_t i = 0; i < n_objects; i++)
+    if (o[i].kind == BRAID_OBJ_LOCK)
+      {
+        g_assert_cmpuint (n_locks, <, 2);
+        locks[n_locks++] = o[i].id;
+      }
+  g_assert_cmpuint (n_locks, ==, 2);
+
+  size_t n_problems;
+  const braid_trace_problem *pr = braid_trace_get_problems (trace,
+                                                            &n_problems);
+  g_assert_cmpuint (n_problems, ==, 1);
+  g_assert_cmpint (pr[0].kind, ==, BRAID_PROBLEM_DEADLOCK);
+  braid_trace_wait_edge *e = NULL;
+  size_t n = 0;
+  g_assert_cmpint (braid_trace_wait_graph (trace, pr[0].step, &e, &n), ==, 0);
+  /* alpha -> second -> beta -> first -> alpha, then the main task's
+   * gather, outside the cycle. */
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_true (e[0].in_cycle && e[1].in_cycle && !e[2].in_cycle);
+  g_assert_cmpstr (task_name (trace, e[0].task), ==, "alpha");
+  g_assert_cmpuint (e[0].object, ==, locks[1]);
+  g_assert_cmpstr (task_name (trace, e[0].holder), ==, "beta");
+  g_assert_cmpstr (task_name (trace, e[1].task), ==, "beta");
+  g_assert_cmpuint (e[1].object, ==, locks[0]);
+  g_assert_cmpstr (task_name (trace, e[1].holder), ==, "alpha");
+  g_assert_cmpint (e[2].reason, ==, BRAID_WAIT_GATHER);
+  g_assert_cmpint (e[2].holder, ==, -1);
+  free (e);
+
+  /* Before the deadlock, at step 1 (alpha's first step), nobody waits on
+   * a lock. */
+  g_assert_cmpint (braid_trace_wait_graph (trace, 1, &e, &n), ==, 0);
+  for (size_t i = 0; i < n; i++)
+    g_assert_cmpint (e[i].reason, !=, BRAID_WAIT_LOCK);
+  free (e);
+
+  char *out = NULL;
+  const char *args[] = { "problems", path, NULL };
+  g_assert_cmpint (run_braid (args, &out), ==, 1);
+  char *want[3] = {
+    g_strdup_printf ("    'alpha' waits on lock %llu, held by 'beta'\n",
+                     (unsigned long long) locks[1]),
+    g_strdup_printf ("    'beta' waits on lock %llu, held by 'alpha'\n",
+                     (unsigned long long) locks[0]),
+    g_strdup_printf ("    cycle: 'alpha' -> lock %llu -> 'beta' -> lock "
+                     "%llu -> 'alpha'\n",
+                     (unsigned long long) locks[1],
+                     (unsigned long long) locks[0]),
+  };
+  for (size_t i = 0; i < 3; i++)
+    {
+      if (strstr (out, want[i]) == NULL)
+        g_test_message ("output:\n%s\nwants: %s", out, want[i]);
+      g_assert_nonnull (strstr (out, want[i]));
+      g_free (want[i]);
+    }
+  g_free (out);
+  braid_trace_close (trace);
+  g_free (path);
+}
+
+/* Records one event through the recorder's public entry point. */
+static void
+put (braid_event_kind kind, uint64_t t, uint64_t task, uint64_t other,
+        uint64_t object, uint32_t reason, const char *name)
+{
+  braid_event ev = {
+    .kind = kind, .time_ns = t, .task = task, .other = other,
+    .object = object, .reason = reason, .str1 = name,
+  };
+  braid_trace_record (&ev);
+}
+
+static void
+test_unfair_order_is_not_fifo (void)
+{
+  char *path = test_trace_path ("unfair.braid");
+  braid_trace_start_options opts = { .program = "unfair", .foreign = true };
+  g_assert_cmpint (braid_trace_start_with (path, &opts), ==, 0);
+  enum { LOOP = 1, A = 10, B = 11, C = 12, LOCK = 20 };
+  uint64_t t = 1000;
+  put (BRAID_EV_LOOP_CREATED, t, 0, 0, LOOP, 1, "unfair");
+  put (BRAID_EV_TASK_CREATED, t, C, 0, LOOP, 0, "holder");
+  put (BRAID_EV_TASK_CREATED, t, A, 0, LOOP, 0, "early");
+  put (BRAID_EV_TASK_CREATED, t, B, 0, LOOP, 0, "late");
+  put (BRAID_EV_OBJECT_CREATED, t, 0, C, LOCK, BRAID_OBJ_LOCK, "lock");
+  /* The holder takes the lock; early, then late, wait on it. */
+  put (BRAID_EV_TASK_RESUMED, t += 10, C, 0, 0, 0, NULL);
+  put (BRAID_EV_ACQUIRED, t, C, 0, LOCK, BRAID_OBJ_LOCK, NULL);
+  put (BRAID_EV_TASK_SUSPENDED, t += 10, C, 0, 0, BRAID_WAIT_YIELD, NULL);
+  put (BRAID_EV_TASK_RESUMED, t += 10, A, 0, 0, 0, NULL);
+  put (BRAID_EV_TASK_SUSPENDED, t += 10, A, 0, LOCK, BRAID_WAIT_LOCK,
+          NULL);
+  put (BRAID_EV_TASK_RESUMED, t += 10, B, 0, 0, 0, NULL);
+  put (BRAID_EV_TASK_SUSPENDED, t += 10, B, 0, LOCK, BRAID_WAIT_LOCK,
+          NULL);
+  /* The release hands the lock to late, out of turn. */
+  put (BRAID_EV_TASK_RESUMED, t += 10, C, 0, 0, 0, NULL);
+  put (BRAID_EV_RELEASED, t, C, 0, LOCK, BRAID_OBJ_LOCK, NULL);
+  put (BRAID_EV_TASK_WOKEN, t, B, C, LOCK, BRAID_WAIT_LOCK, NULL);
+  put (BRAID_EV_TASK_COMPLETED, t += 10, C, 0, 0, 0, NULL);
+  put (BRAID_EV_TASK_RESUMED, t += 10, B, 0, 0, 0, NULL);
+  put (BRAID_EV_ACQUIRED, t, B, 0, LOCK, BRAID_OBJ_LOCK, NULL);
+  put (BRAID_EV_RELEASED, t += 10, B, 0, LOCK, BRAID_OBJ_LOCK, NULL);
+  put (BRAID_EV_TASK_WOKEN, t, A, B, LOCK, BRAID_WAIT_LOCK, NULL);
+  put (BRAID_EV_TASK_COMPLETED, t += 10, B, 0, 0, 0, NULL);
+  put (BRAID_EV_TASK_RESUMED, t += 10, A, 0, 0, 0, NULL);
+  put (BRAID_EV_ACQUIRED, t, A, 0, LOCK, BRAID_OBJ_LOCK, NULL);
+  put (BRAID_EV_RELEASED, t += 10, A, 0, LOCK, BRAID_OBJ_LOCK, NULL);
+  put (BRAID_EV_TASK_COMPLETED, t += 10, A, 0, 0, 0, NULL);
+  put (BRAID_EV_LOOP_CLOSED, t, 0, 0, LOOP, 0, NULL);
+  g_assert_cmpint (braid_trace_stop (), ==, 0);
+
+  braid_trace *trace = open_trace (path);
+  size_t n;
+  const braid_trace_primitive *p = braid_trace_get_primitives (trace, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (p[0].object, ==, LOCK);
+  g_assert_false (p[0].fifo);
+  g_assert_cmpuint (p[0].n_overtaken, ==, 1);
+  g_assert_cmpuint (p[0].n_served, ==, 2);
+  g_assert_cmpuint (p[0].n_acquisitions, ==, 3);
+  g_assert_cmpint (p[0].longest_wait_ns, ==, 60);
+  const braid_trace_sync_wait *w = braid_trace_get_sync_waits (trace, NULL);
+  g_assert_cmpstr (task_name (trace, w[0].task), ==, "early");
+  g_assert_true (w[0].overtaken);
+  g_assert_cmpuint (w[0].serve_rank, ==, 1);
+  g_assert_cmpstr (task_name (trace, w[1].task), ==, "late");
+  g_assert_false (w[1].overtaken);
+  g_assert_cmpuint (w[1].serve_rank, ==, 0);
+  g_assert_cmpstr (task_name (trace, w[1].woken_by), ==, "holder");
+  braid_trace_close (trace);
+
+  char *out = NULL;
+  const char *args[] = { "report", "--primitives", path, NULL };
+  g_assert_cmpint (run_braid (args, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "\nlock 20: NOT FIFO (1 wait overtaken)\n"));
+  g_assert_nonnull (strstr (out, "    began waiting    'early' 'late'\n"));
+  g_assert_nonnull (strstr (out, "    served           'late' 'early'\n"));
+  g_assert_nonnull (strstr (out, "    overtaken       'early'"));
+  g_assert_nonnull (strstr (out, "verdict     NOT FIFO: 1 of 1 primitives"));
+  g_free (out);
+  g_free (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tracer/primitives/braids-primitives-are-fifo",
+                   test_braids_primitives_are_fifo);
+  g_test_add_func ("/tracer/primitives/deadlock-names-holders-and-cycle",
+                   test_deadlock_names_holders_and_cycle);
+  g_test_add_func ("/tracer/primitives/unfair-order-is-not-fifo",
+                   test_unfair_order_is_not_fifo);
+  return g_test_run ();
+}

@@ -1,0 +1,892 @@
+/* reader-sync.c: who holds what and who waits in what order, on the
+ * primitives (locks, semaphores, conditions, queues, events).
+ *
+ * Owns three things. While events stream by, the acquisitions and
+ * releases (kinds 25 and 26) are kept as they come (braid__sync_event,
+ * by task id, since a time window renumbers tasks). On the first call
+ * for them, the holds are paired up from those records, and each
+ * primitive's waits are read off the finished model (its waiting slices,
+ * the wake and cancel edges), ordered and checked for FIFO order. The
+ * wait-for graph at a step is computed on each call from the slices (full
+ * or compact) and the holds.
+ *
+ * Not hot: the records are appended per acquisition; the analyses scan
+ * the slices once when asked. Input is untrusted: a release with no
+ * matching acquisition is ignored, ids may name nothing.
+ */
+#include "trace-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <braid/braid.h>
+
+/* One acquisition or release as recorded. */
+typedef struct hold_rec
+{
+  uint64_t task;   /* task id, 0 outside tasks */
+  uint64_t object;
+  int64_t t;
+  uint64_t step;
+  uint32_t kind;   /* BRAID_EV_ACQUIRED or BRAID_EV_RELEASED */
+  uint32_t okind;  /* braid_object_kind */
+} hold_rec;
+
+struct braid__sync
+{
+  hold_rec *recs;
+  size_t n_recs, cap_recs;
+  /* Computed at the first question (see braid_trace_get_primitives). */
+  int analysed;                  /* 0 not yet, 1 done, -1 out of memory */
+  braid_trace_hold *holds;
+  size_t n_holds;
+  braid_trace_primitive *prims;
+  size_t n_prims;
+  braid_trace_sync_wait *waits;
+  size_t n_waits;
+};
+
+int
+braid__sync_event (braid__sync **sp, uint32_t kind, uint64_t task,
+                   uint64_t object, uint32_t okind, int64_t t, uint64_t step)
+{
+  if (object == 0
+      || (kind != BRAID_EV_ACQUIRED && kind != BRAID_EV_RELEASED))
+    return 0;
+  braid__sync *s = *sp;
+  if (s == NULL && (s = *sp = calloc (1, sizeof *s)) == NULL)
+    return -1;
+  if (s->n_recs == s->cap_recs)
+    {
+      size_t cap = s->cap_recs ? s->cap_recs * 2 : 64;
+      hold_rec *r = realloc (s->recs, cap * sizeof *r);
+      if (r == NULL)
+        return -1;
+      s->recs = r;
+      s->cap_recs = cap;
+    }
+  s->recs[s->n_recs++] = (hold_rec) {
+    .task = task, .object = object, .t = t, .step = step, .kind = kind,
+    .okind = okind == BRAID_OBJ_SEMAPHORE ? BRAID_OBJ_SEMAPHORE
+                                          : BRAID_OBJ_LOCK,
+  };
+  return 0;
+}
+
+static void
+drop_analysis (braid__sync *s)
+{
+  free (s->holds);
+  free (s->prims);
+  free (s->waits);
+  s->holds = NULL, s->prims = NULL, s->waits = NULL;
+  s->n_holds = s->n_prims = s->n_waits = 0;
+  s->analysed = 0;
+}
+
+void
+braid__sync_free (braid__sync *s)
+{
+  if (s == NULL)
+    return;
+  drop_analysis (s);
+  free (s->recs);
+  free (s);
+}
+
+int
+braid__sync_clone (const braid__sync *s, braid__sync **out)
+{
+  *out = NULL;
+  if (s == NULL)
+    return 0;
+  braid__sync *c = calloc (1, sizeof *c);
+  if (c == NULL)
+    return -1;
+  if (s->n_recs > 0)
+    {
+      c->recs = malloc (s->n_recs * sizeof *c->recs);
+      if (c->recs == NULL)
+        {
+          free (c);
+          return -1;
+        }
+      memcpy (c->recs, s->recs, s->n_recs * sizeof *c->recs);
+    }
+  c->n_recs = c->cap_recs = s->n_recs;
+  *out = c;
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Holds                                                               */
+
+static int
+pair_holds (braid_trace *trace, braid__sync *s)
+{
+  size_t n_acq = 0;
+  for (size_t i = 0; i < s->n_recs; i++)
+    n_acq += s->recs[i].kind == BRAID_EV_ACQUIRED;
+  s->holds = calloc (n_acq ? n_acq : 1, sizeof *s->holds);
+  /* Indexes of the holds still open, oldest first. */
+  size_t *open = malloc ((n_acq ? n_acq : 1) * sizeof *open);
+  if (s->holds == NULL || open == NULL)
+    {
+      free (open);
+      return -1;
+    }
+  size_t n_open = 0;
+  for (size_t i = 0; i < s->n_recs; i++)
+    {
+      const hold_rec *r = &s->recs[i];
+      int32_t task = braid_trace_find_task (trace, r->task);
+      if (r->kind == BRAID_EV_ACQUIRED)
+        {
+          s->holds[s->n_holds] = (braid_trace_hold) {
+            .object = r->object, .task = task, .kind = r->okind,
+            .start_ns = r->t, .end_ns = -1, .start_step = r->step,
+            .end_step = UINT64_MAX,
+          };
+          open[n_open++] = s->n_holds++;
+          continue;
+        }
+      /* A release: the task's own hold of the object (the latest), else
+       * the one held longest (a permit given back by another task). */
+      size_t found = SIZE_MAX;
+      for (size_t k = n_open; k-- > 0;)
+        {
+          const braid_trace_hold *h = &s->holds[open[k]];
+          if (h->object != r->object)
+            continue;
+          if (h->task == task)
+            {
+              found = k;
+              break;
+            }
+          found = k; /* keeps going down to the oldest */
+        }
+      if (found == SIZE_MAX)
+        continue;
+      braid_trace_hold *h = &s->holds[open[found]];
+      h->end_ns = r->t > h->start_ns ? r->t : h->start_ns;
+      h->end_step = r->step > h->start_step ? r->step : h->start_step;
+      memmove (&open[found], &open[found + 1],
+               (n_open - found - 1) * sizeof *open);
+      n_open--;
+    }
+  free (open);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Slices in either mode                                               */
+
+typedef struct slice_view
+{
+  braid_trace_state state;
+  uint32_t reason;
+  uint64_t object;
+  int64_t start_ns, end_ns;
+  uint64_t start_step, end_step;
+} slice_view;
+
+/* Slice @k of task @ti (0 <= k < n_slices). */
+static slice_view
+slice_at (const braid_trace *trace, size_t ti, size_t k)
+{
+  const braid_trace_task *task = &trace->tasks[ti];
+  slice_view v;
+  if (!trace->compact)
+    {
+      const braid_trace_slice *sl = &trace->slices[task->first_slice + k];
+      v.state = sl->state, v.reason = sl->wait_reason, v.object = sl->object;
+      v.start_ns = sl->start_ns, v.end_ns = sl->end_ns;
+      v.start_step = sl->start_step, v.end_step = sl->end_step;
+      return v;
+    }
+  const braid_trace_compact_slice *cs
+    = (const braid_trace_compact_slice *) (const void *) trace->slices;
+  const braid_trace_compact_slice *sl = &cs[task->first_slice + k];
+  v.state = (braid_trace_state) sl->state, v.reason = sl->wait_reason;
+  v.object = sl->object;
+  v.start_ns = sl->start_ns;
+  v.end_ns = k + 1 < task->n_slices ? sl[1].start_ns
+                                    : trace->compact_ends[ti].end_ns;
+  v.start_step = sl->start_step, v.end_step = sl->end_step;
+  return v;
+}
+
+static int
+is_sync_reason (uint32_t reason)
+{
+  return reason >= BRAID_WAIT_EVENT && reason <= BRAID_WAIT_QUEUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Waits and fairness                                                  */
+
+typedef struct edge_ref
+{
+  int32_t to;
+  size_t edge;
+} edge_ref;
+
+static int
+cmp_edge_ref (const void *a, const void *b)
+{
+  const edge_ref *x = a, *y = b;
+  if (x->to != y->to)
+    return x->to < y->to ? -1 : 1;
+  return x->edge < y->edge ? -1 : x->edge > y->edge;
+}
+
+/* The first of @refs[0..n) (sorted) that goes to @task. */
+static size_t
+first_ref (const edge_ref *refs, size_t n, int32_t task)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (refs[mid].to < task)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Whether task @task took a hold of @object in step @step. */
+static int
+acquired_in (const braid__sync *s, int32_t task, uint64_t object,
+             uint64_t step)
+{
+  for (size_t i = 0; i < s->n_holds; i++)
+    if (s->holds[i].object == object && s->holds[i].task == task
+        && s->holds[i].start_step == step)
+      return 1;
+  return 0;
+}
+
+static int
+object_has_holds (const braid__sync *s, uint64_t object)
+{
+  for (size_t i = 0; i < s->n_holds; i++)
+    if (s->holds[i].object == object)
+      return 1;
+  return 0;
+}
+
+static int
+cmp_wait (const void *a, const void *b)
+{
+  const braid_trace_sync_wait *x = a, *y = b;
+  if (x->object != y->object)
+    return x->object < y->object ? -1 : 1;
+  if (x->start_step != y->start_step)
+    return x->start_step < y->start_step ? -1 : 1;
+  if (x->start_ns != y->start_ns)
+    return x->start_ns < y->start_ns ? -1 : 1;
+  return x->task < y->task ? -1 : x->task > y->task;
+}
+
+/* Collects the waits of every task on a primitive, from its slices. */
+static int
+collect_waits (const braid_trace *trace, braid__sync *s)
+{
+  /* The wake and cancel edges, by the task they reach. */
+  size_t n_wake = 0, n_cancel = 0;
+  for (size_t i = 0; i < trace->n_edges; i++)
+    {
+      n_wake += trace->edges[i].kind == BRAID_EDGE_WAKE;
+      n_cancel += trace->edges[i].kind == BRAID_EDGE_CANCEL;
+    }
+  edge_ref *wakes = malloc ((n_wake ? n_wake : 1) * sizeof *wakes);
+  edge_ref *cancels = malloc ((n_cancel ? n_cancel : 1) * sizeof *cancels);
+  size_t cap = 64, n = 0;
+  braid_trace_sync_wait *w = malloc (cap * sizeof *w);
+  if (wakes == NULL || cancels == NULL || w == NULL)
+    goto fail;
+  n_wake = n_cancel = 0;
+  for (size_t i = 0; i < trace->n_edges; i++)
+    {
+      const braid_trace_edge *e = &trace->edges[i];
+      if (e->kind == BRAID_EDGE_WAKE)
+        wakes[n_wake++] = (edge_ref) { e->to, i };
+      else if (e->kind == BRAID_EDGE_CANCEL)
+        cancels[n_cancel++] = (edge_ref) { e->to, i };
+    }
+  qsort (wakes, n_wake, sizeof *wakes, cmp_edge_ref);
+  qsort (cancels, n_cancel, sizeof *cancels, cmp_edge_ref);
+
+  for (size_t ti = 0; ti < trace->n_tasks; ti++)
+    {
+      size_t ns = trace->tasks[ti].n_slices;
+      size_t last = SIZE_MAX; /* this task's previous wait, in w */
+      for (size_t k = 0; k < ns; k++)
+        {
+          slice_view v = slice_at (trace, ti, k);
+          if (v.state != BRAID_STATE_WAITING || !is_sync_reason (v.reason)
+              || v.object == 0)
+            continue;
+          braid_trace_sync_wait cur = {
+            .object = v.object, .task = (int32_t) ti, .woken_by = -1,
+            .outcome = BRAID_TRACE_WAIT_PENDING, .start_ns = v.start_ns,
+            .end_ns = -1, .start_step = v.start_step,
+            .served_step = UINT64_MAX, .serve_rank = UINT32_MAX,
+          };
+          /* Woken: a READY slice follows; served: then a RUNNING one. */
+          if (k + 1 < ns && slice_at (trace, ti, k + 1).state
+                              == BRAID_STATE_READY)
+            {
+              cur.end_ns = v.end_ns;
+              cur.outcome = BRAID_TRACE_WAIT_SERVED;
+              if (k + 2 < ns)
+                {
+                  slice_view run = slice_at (trace, ti, k + 2);
+                  if (run.state == BRAID_STATE_RUNNING)
+                    cur.served_step = run.start_step;
+                }
+              for (size_t j = first_ref (wakes, n_wake, (int32_t) ti);
+                   j < n_wake && wakes[j].to == (int32_t) ti; j++)
+                {
+                  const braid_trace_edge *e = &trace->edges[wakes[j].edge];
+                  if (e->time_ns == v.end_ns
+                      && (e->step == v.end_step || e->step + 1 == v.end_step))
+                    cur.woken_by = e->from;
+                }
+              uint64_t until = cur.served_step != UINT64_MAX
+                                 ? cur.served_step
+                                 : v.end_step;
+              for (size_t j = first_ref (cancels, n_cancel, (int32_t) ti);
+                   j < n_cancel && cancels[j].to == (int32_t) ti; j++)
+                {
+                  const braid_trace_edge *e = &trace->edges[cancels[j].edge];
+                  if (e->step + 1 >= v.start_step && e->step <= until)
+                    cur.outcome = BRAID_TRACE_WAIT_CANCELLED;
+                }
+              if (cur.served_step == UINT64_MAX
+                  && cur.outcome == BRAID_TRACE_WAIT_SERVED)
+                cur.outcome = BRAID_TRACE_WAIT_PENDING;
+            }
+          /* A lock or semaphore waiter that was woken, ran, took nothing
+           * and waited again in that same step lost its turn: one wait. */
+          if (last != SIZE_MAX && w[last].object == cur.object
+              && w[last].outcome == BRAID_TRACE_WAIT_SERVED
+              && w[last].served_step + 1 == cur.start_step
+              && (v.reason == BRAID_WAIT_LOCK
+                  || v.reason == BRAID_WAIT_SEMAPHORE)
+              && object_has_holds (s, cur.object)
+              && !acquired_in (s, (int32_t) ti, cur.object,
+                               w[last].served_step))
+            {
+              braid_trace_sync_wait *prev = &w[last];
+              prev->rewaits++;
+              prev->outcome = cur.outcome;
+              prev->end_ns = cur.end_ns;
+              prev->served_step = cur.served_step;
+              prev->woken_by = cur.woken_by;
+              continue;
+            }
+          if (n == cap)
+            {
+              braid_trace_sync_wait *nw = realloc (w, 2 * cap * sizeof *w);
+              if (nw == NULL)
+                goto fail;
+              w = nw;
+              cap *= 2;
+            }
+          last = n;
+          w[n++] = cur;
+        }
+    }
+  free (wakes);
+  free (cancels);
+  qsort (w, n, sizeof *w, cmp_wait);
+  s->waits = w;
+  s->n_waits = n;
+  return 0;
+
+fail:
+  free (wakes);
+  free (cancels);
+  free (w);
+  return -1;
+}
+
+static int
+cmp_u64 (const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+  return x < y ? -1 : x > y;
+}
+
+static uint32_t
+kind_of (const braid_trace *trace, uint64_t object, uint32_t fallback)
+{
+  const braid_trace_object *o = braid_trace_find_object (trace, object);
+  return o ? o->kind : fallback;
+}
+
+/* Orders one primitive's waits (w[0..n), in the order they began) and
+ * fills @p's figures. */
+static int
+judge (braid_trace_primitive *p, braid_trace_sync_wait *w, size_t n)
+{
+  /* Serve ranks: the served waits sorted by the step they resumed in. */
+  uint64_t *keys = malloc ((n ? n : 1) * sizeof *keys);
+  if (keys == NULL)
+    return -1;
+  size_t n_served = 0;
+  int64_t total = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      w[i].wait_rank = (uint32_t) i;
+      int64_t d = w[i].end_ns >= 0 ? w[i].end_ns - w[i].start_ns : 0;
+      if (w[i].outcome == BRAID_TRACE_WAIT_SERVED)
+        {
+          /* (step << 20 | index): steps are unique per resumption. */
+          keys[n_served++] = w[i].served_step;
+          total += d;
+          p->n_served++;
+          if (w[i].woken_by >= 0 && w[i].woken_by != w[i].task)
+            p->n_handovers++;
+        }
+      else if (w[i].outcome == BRAID_TRACE_WAIT_CANCELLED)
+        p->n_cancelled++;
+      else
+        p->n_pending++;
+      if (w[i].outcome != BRAID_TRACE_WAIT_PENDING && d > p->longest_wait_ns)
+        p->longest_wait_ns = d;
+      p->n_rewaits += w[i].rewaits;
+    }
+  qsort (keys, n_served, sizeof *keys, cmp_u64);
+  for (size_t i = 0; i < n; i++)
+    if (w[i].outcome == BRAID_TRACE_WAIT_SERVED)
+      {
+        size_t lo = 0, hi = n_served;
+        while (lo < hi)
+          {
+            size_t mid = lo + (hi - lo) / 2;
+            if (keys[mid] < w[i].served_step)
+              lo = mid + 1;
+            else
+              hi = mid;
+          }
+        w[i].serve_rank = (uint32_t) lo;
+      }
+  free (keys);
+  p->mean_wait_ns = n_served ? total / (int64_t) n_served : 0;
+  /* A wait is overtaken when one that began after it was served before
+   * it was (or while it was still waiting at the end): walk from the
+   * last to begin, keeping the earliest service seen. Cancelled waits
+   * take no part. */
+  uint64_t min_later = UINT64_MAX;
+  for (size_t i = n; i-- > 0;)
+    {
+      if (w[i].outcome == BRAID_TRACE_WAIT_CANCELLED)
+        continue;
+      uint64_t mine = w[i].outcome == BRAID_TRACE_WAIT_SERVED
+                        ? w[i].served_step
+                        : UINT64_MAX;
+      if (min_later < mine)
+        {
+          w[i].overtaken = true;
+          p->n_overtaken++;
+        }
+      if (mine < min_later)
+        min_later = mine;
+    }
+  p->fifo = p->n_overtaken == 0;
+  return 0;
+}
+
+static int
+add_prim (braid__sync *s, size_t *cap, uint64_t object, uint32_t kind)
+{
+  if (s->n_prims == *cap)
+    {
+      size_t nc = *cap ? *cap * 2 : 16;
+      braid_trace_primitive *np = realloc (s->prims, nc * sizeof *np);
+      if (np == NULL)
+        return -1;
+      s->prims = np;
+      *cap = nc;
+    }
+  s->prims[s->n_prims++] = (braid_trace_primitive) {
+    .object = object, .kind = kind, .name = "",
+  };
+  return 0;
+}
+
+static int
+cmp_prim (const void *a, const void *b)
+{
+  const braid_trace_primitive *x = a, *y = b;
+  return x->object < y->object ? -1 : x->object > y->object;
+}
+
+static int
+is_sync_kind (uint32_t kind)
+{
+  return kind >= BRAID_OBJ_EVENT && kind <= BRAID_OBJ_QUEUE;
+}
+
+static int
+analyse (braid_trace *trace, braid__sync *s)
+{
+  if (pair_holds (trace, s) != 0 || collect_waits (trace, s) != 0)
+    return -1;
+  size_t cap = 0;
+  for (size_t i = 0; i < trace->n_objects; i++)
+    if (is_sync_kind (trace->objects[i].kind)
+        && add_prim (s, &cap, trace->objects[i].id, trace->objects[i].kind)
+             != 0)
+      return -1;
+  /* Objects waited on or held whose creation the trace lacks. The wait
+   * reasons of primitives have the numbers of their object kinds. */
+  for (size_t i = 0; i < s->n_waits; i++)
+    if ((i == 0 || s->waits[i - 1].object != s->waits[i].object)
+        && braid_trace_find_object (trace, s->waits[i].object) == NULL)
+      {
+        size_t ti = (size_t) s->waits[i].task;
+        uint32_t kind = BRAID_OBJ_LOCK;
+        for (size_t k = 0; k < trace->tasks[ti].n_slices; k++)
+          {
+            slice_view v = slice_at (trace, ti, k);
+            if (v.state == BRAID_STATE_WAITING
+                && v.object == s->waits[i].object)
+              kind = v.reason;
+          }
+        if (add_prim (s, &cap, s->waits[i].object, kind) != 0)
+          return -1;
+      }
+  qsort (s->prims, s->n_prims, sizeof *s->prims, cmp_prim);
+  /* One entry per object even if a file created an object twice. */
+  size_t out = 0;
+  for (size_t i = 0; i < s->n_prims; i++)
+    if (out == 0 || s->prims[out - 1].object != s->prims[i].object)
+      s->prims[out++] = s->prims[i];
+  s->n_prims = out;
+  for (size_t i = 0; i < s->n_holds; i++)
+    {
+      uint64_t id = s->holds[i].object;
+      braid_trace_primitive *p = (braid_trace_primitive *) braid_trace_find_primitive (trace, id);
+      if (p == NULL)
+        {
+          if (add_prim (s, &cap, id, kind_of (trace, id, s->holds[i].kind))
+              != 0)
+            return -1;
+          qsort (s->prims, s->n_prims, sizeof *s->prims, cmp_prim);
+          p = (braid_trace_primitive *) braid_trace_find_primitive (trace,
+                                                                    id);
+        }
+      p->n_acquisitions++;
+    }
+  size_t wi = 0;
+  for (size_t i = 0; i < s->n_prims; i++)
+    {
+      braid_trace_primitive *p = &s->prims[i];
+      const braid_trace_object *o = braid_trace_find_object (trace, p->object);
+      if (o != NULL)
+        p->name = o->name;
+      while (wi < s->n_waits && s->waits[wi].object < p->object)
+        wi++;
+      size_t first = wi;
+      while (wi < s->n_waits && s->waits[wi].object == p->object)
+        wi++;
+      p->first_wait = first;
+      p->n_waits = wi - first;
+      if (judge (p, &s->waits[first], p->n_waits) != 0)
+        return -1;
+    }
+  return 0;
+}
+
+/* Makes sure the analysis is done; returns the sync state or NULL (no
+ * record and out of memory alike leave an empty analysis). */
+static braid__sync *
+analysed (const braid_trace *ctrace)
+{
+  braid_trace *trace = (braid_trace *) ctrace;
+  if (trace->sync == NULL && (trace->sync = calloc (1, sizeof *trace->sync))
+                               == NULL)
+    return NULL;
+  braid__sync *s = trace->sync;
+  if (s->analysed == 0)
+    {
+      s->analysed = 1; /* braid_trace_find_primitive is used inside */
+      if (analyse (trace, s) != 0)
+        {
+          drop_analysis (s);
+          s->analysed = -1;
+        }
+    }
+  return s->analysed == 1 ? s : NULL;
+}
+
+const braid_trace_hold *
+braid_trace_get_holds (const braid_trace *trace, size_t *n)
+{
+  braid__sync *s = analysed (trace);
+  if (n != NULL)
+    *n = s ? s->n_holds : 0;
+  return s ? s->holds : NULL;
+}
+
+const braid_trace_primitive *
+braid_trace_get_primitives (const braid_trace *trace, size_t *n)
+{
+  braid__sync *s = analysed (trace);
+  if (n != NULL)
+    *n = s ? s->n_prims : 0;
+  return s ? s->prims : NULL;
+}
+
+const braid_trace_sync_wait *
+braid_trace_get_sync_waits (const braid_trace *trace, size_t *n)
+{
+  braid__sync *s = analysed (trace);
+  if (n != NULL)
+    *n = s ? s->n_waits : 0;
+  return s ? s->waits : NULL;
+}
+
+const braid_trace_primitive *
+braid_trace_find_primitive (const braid_trace *trace, uint64_t id)
+{
+  braid__sync *s = analysed (trace);
+  if (s == NULL)
+    return NULL;
+  size_t lo = 0, hi = s->n_prims;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (s->prims[mid].object < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < s->n_prims && s->prims[lo].object == id ? &s->prims[lo] : NULL;
+}
+
+const char *
+braid_trace_wait_outcome_name (braid_trace_wait_outcome outcome)
+{
+  switch (outcome)
+    {
+    case BRAID_TRACE_WAIT_SERVED:
+      return "served";
+    case BRAID_TRACE_WAIT_CANCELLED:
+      return "cancelled";
+    case BRAID_TRACE_WAIT_PENDING:
+      return "pending";
+    }
+  return "unknown";
+}
+
+/* ------------------------------------------------------------------ */
+/* The wait-for graph                                                  */
+
+/* Appends an edge; returns 0 or -1. */
+static int
+push_edge (braid_trace_wait_edge **e, size_t *n, size_t *cap,
+           braid_trace_wait_edge edge)
+{
+  if (*n == *cap)
+    {
+      size_t nc = *cap ? *cap * 2 : 16;
+      braid_trace_wait_edge *ne = realloc (*e, nc * sizeof *ne);
+      if (ne == NULL)
+        return -1;
+      *e = ne;
+      *cap = nc;
+    }
+  (*e)[(*n)++] = edge;
+  return 0;
+}
+
+/* Finds a cycle among the tasks through the edges e[0..n) (each from its
+ * task to its holder), marks its edges and moves them to the front in
+ * cycle order. Iterative depth-first search: a file may hold millions of
+ * tasks. */
+static int
+mark_cycle (const braid_trace *trace, braid_trace_wait_edge *e, size_t n)
+{
+  size_t nt = trace->n_tasks;
+  if (n == 0 || nt == 0)
+    return 0;
+  /* Per task, its edges (e is grouped by task: built task by task). */
+  size_t *first = malloc ((nt + 1) * sizeof *first);
+  uint8_t *color = calloc (nt, 1);
+  size_t *via = malloc (nt * sizeof *via); /* the edge that led here */
+  size_t *stack = malloc (nt * sizeof *stack);
+  size_t *next = malloc (nt * sizeof *next);
+  int rc = -1;
+  if (!first || !color || !via || !stack || !next)
+    goto out;
+  for (size_t i = 0; i <= nt; i++)
+    first[i] = SIZE_MAX;
+  for (size_t i = n; i-- > 0;)
+    first[e[i].task] = i;
+  for (size_t root = 0; root < nt; root++)
+    {
+      if (color[root] != 0 || first[root] == SIZE_MAX)
+        continue;
+      size_t sp = 0;
+      stack[sp++] = root;
+      next[root] = first[root];
+      color[root] = 1;
+      while (sp > 0)
+        {
+          size_t t = stack[sp - 1];
+          size_t k = next[t];
+          if (k == SIZE_MAX || k >= n || e[k].task != (int32_t) t)
+            {
+              color[t] = 2;
+              sp--;
+              continue;
+            }
+          next[t] = k + 1;
+          int32_t h = e[k].holder;
+          if (h < 0 || (size_t) h >= nt)
+            continue;
+          if (color[h] == 1)
+            {
+              /* A cycle: from h around to t, then e[k] back to h. */
+              size_t len = 1;
+              for (size_t u = t; u != (size_t) h; u = (size_t) e[via[u]].task)
+                len++;
+              size_t *order = malloc (len * sizeof *order);
+              if (order == NULL)
+                goto out;
+              size_t at = len;
+              order[--at] = k;
+              for (size_t u = t; u != (size_t) h;
+                   u = (size_t) e[via[u]].task)
+                order[--at] = via[u];
+              braid_trace_wait_edge *moved = malloc (n * sizeof *moved);
+              if (moved == NULL)
+                {
+                  free (order);
+                  goto out;
+                }
+              uint8_t *used = calloc (n, 1);
+              if (used == NULL)
+                {
+                  free (order);
+                  free (moved);
+                  goto out;
+                }
+              size_t m = 0;
+              for (size_t i = 0; i < len; i++)
+                {
+                  moved[m] = e[order[i]];
+                  moved[m++].in_cycle = true;
+                  used[order[i]] = 1;
+                }
+              for (size_t i = 0; i < n; i++)
+                if (!used[i])
+                  moved[m++] = e[i];
+              memcpy (e, moved, n * sizeof *e);
+              free (order);
+              free (moved);
+              free (used);
+              rc = 0;
+              goto out;
+            }
+          if (color[h] == 0 && first[h] != SIZE_MAX)
+            {
+              color[h] = 1;
+              via[h] = k;
+              next[h] = first[h];
+              stack[sp++] = (size_t) h;
+            }
+        }
+    }
+  rc = 0;
+out:
+  free (first);
+  free (color);
+  free (via);
+  free (stack);
+  free (next);
+  return rc;
+}
+
+int
+braid_trace_wait_graph (const braid_trace *trace, uint64_t step,
+                        braid_trace_wait_edge **out, size_t *n_out)
+{
+  *out = NULL;
+  *n_out = 0;
+  braid__sync *s = analysed (trace);
+  braid_trace_wait_edge *e = NULL;
+  size_t n = 0, cap = 0;
+  for (size_t ti = 0; ti < trace->n_tasks; ti++)
+    {
+      const braid_trace_task *task = &trace->tasks[ti];
+      size_t ns = task->n_slices;
+      /* The last slice that began at or before the step. */
+      size_t lo = 0, hi = ns;
+      while (lo < hi)
+        {
+          size_t mid = lo + (hi - lo) / 2;
+          if (slice_at (trace, ti, mid).start_step <= step)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      if (lo == 0)
+        continue;
+      /* Of the slices around the step, the last wait: a wait that the
+       * step ended is followed by a READY slice of that same step. A wait
+       * that nothing ended (the task's last slice) lasts to the end of
+       * the trace. */
+      size_t k = lo;
+      slice_view v;
+      bool found = false;
+      while (k-- > 0)
+        {
+          v = slice_at (trace, ti, k);
+          if (v.end_step < step && k + 1 < ns)
+            break;
+          if (v.state == BRAID_STATE_WAITING)
+            {
+              found = true;
+              break;
+            }
+        }
+      if (!found)
+        continue;
+      braid_trace_wait_edge edge = {
+        .task = (int32_t) ti, .reason = v.reason, .object = v.object,
+        .holder = -1,
+      };
+      size_t before = n;
+      if (v.reason == BRAID_WAIT_TASK)
+        edge.holder = braid_trace_find_task (trace, v.object);
+      else if (s != NULL)
+        for (size_t i = 0; i < s->n_holds; i++)
+          {
+            const braid_trace_hold *h = &s->holds[i];
+            if (h->object != v.object || h->start_step > step
+                || (h->end_ns >= 0 && h->end_step < step) || h->task < 0
+                || h->task == edge.task)
+              continue;
+            edge.holder = h->task;
+            if (push_edge (&e, &n, &cap, edge) != 0)
+              goto fail;
+          }
+      if (n == before && push_edge (&e, &n, &cap, edge) != 0)
+        goto fail;
+    }
+  if (mark_cycle (trace, e, n) != 0)
+    goto fail;
+  *out = e;
+  *n_out = n;
+  return 0;
+fail:
+  free (e);
+  return BRAID_ENOMEM;
+}
