@@ -419,7 +419,11 @@ int braid_run (braid_task_fn main, void *arg, void **result);
  * ------------------------------------------------------------------ */
 
 /* Creates a pending future on @loop (NULL: the current loop). New
- * reference. */
+ * reference. Whatever will complete it later (a task, a callback, another
+ * thread) must hold a reference until then: once the tasks waiting on it
+ * hold the only ones, nothing can complete it, and those tasks, when no
+ * one else holds them either, are reported as "Task was destroyed but it
+ * is pending!" (runtime/ORDERING.md rule 41). */
 braid_future *braid_future_new (braid_loop *loop);
 braid_future *braid_future_ref (braid_future *future);
 void braid_future_unref (braid_future *future); /* accepts NULL */

@@ -289,6 +289,9 @@ struct braid_task
   bool must_cancel;    /* deliver a CancelledError at the next step */
   bool wake_cancelled; /* its sleep was cancelled: raise on resume */
   bool closing;        /* unwound by braid_loop_close: every await fails */
+  /* "Task was destroyed but it is pending!" was reported (rule 41, or
+   * rule 28 at loop close): once per task. */
+  bool destroyed_reported;
   uint8_t wait_kind;
   uint32_t wait_reason;
   int cancel_requests;
@@ -599,7 +602,13 @@ braid__task_wake (braid_task *t, braid_task *waker, uint64_t object)
 
 /* Diagnostics (diagnostics.c). */
 BRAID_HIDDEN void braid__report_never_retrieved (braid_future *f);
-BRAID_HIDDEN void braid__report_destroyed_pending (braid_task *t);
+BRAID_HIDDEN void braid__report_destroyed_pending (braid_task *t,
+                                                  bool abandoned);
+/* Rule 41: called when a reference to the pending @f (a task waiting on a
+ * future, or a plain future tasks wait on) was dropped; reports the tasks
+ * that nothing can wake any more (diagnostics.c). */
+BRAID_HIDDEN void braid__abandoned_check (braid_future *f)
+    __attribute__ ((noinline, cold));
 BRAID_HIDDEN void braid__report_deadlock (braid_loop *loop);
 BRAID_HIDDEN void braid__watchdog_start (braid_loop *loop);
 BRAID_HIDDEN void braid__watchdog_stop (braid_loop *loop);

@@ -1,7 +1,9 @@
 /* diagnostics.c: asyncio's warnings, with sites. "Task exception was never
  * retrieved" (ORDERING.md rule 27), "Task was destroyed but it is
- * pending!" (rule 28), the deadlock report, and the slow-step watchdog
- * (the time.sleep mistake). Each report goes to stderr and to the hooks.
+ * pending!" (rule 28 at loop close; rule 41 as soon as a task is
+ * abandoned: nothing can wake it any more), the deadlock report, and the
+ * slow-step watchdog (the time.sleep mistake). Each report goes to stderr
+ * and to the hooks.
  *
  * The slow-step watchdog is a thread per running loop that samples the
  * loop's step counter; a step that keeps the same counter for longer than
@@ -116,9 +118,10 @@ braid__report_never_retrieved (braid_future *f)
 }
 
 void
-braid__report_destroyed_pending (braid_task *t)
+braid__report_destroyed_pending (braid_task *t, bool abandoned)
 {
   char creator[64], what[128], site[512];
+  t->destroyed_reported = true;
   describe_creator (t, creator, sizeof creator);
   describe_site (t, site, sizeof site);
   braid__wait_describe (t, what, sizeof what);
@@ -127,6 +130,9 @@ braid__report_destroyed_pending (braid_task *t)
            "  task: %s (function %s, %s by %s), waiting on %s\n",
            braid_task_name (t), t->fn_name ? t->fn_name : "?", site, creator,
            what);
+  if (abandoned)
+    fprintf (stderr, "  nothing can wake it: no reference to it, or to what "
+                     "it waits on, is left outside the tasks that wait\n");
   fflush (stderr);
   if (BRAID_UNLIKELY (braid__hooks_active))
     {
@@ -141,6 +147,98 @@ braid__report_destroyed_pending (braid_task *t)
       ev.str3 = t->file;
       ev.line = t->line;
       braid__hook_call (&ev);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Abandoned tasks (rule 41)                                           */
+
+/* The most futures (the bottom one and the tasks above it) a check
+ * looks at: a larger wait tree is left unreported (never a false
+ * report), and the walk needs no allocation. */
+#define ABANDON_MAX_NODES 64
+
+/* How many tasks wait on @f (its callbacks with no function). */
+static uint32_t
+count_waiters (const braid_future *f)
+{
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < f->ncbs; i++)
+    if (f->cbs[i].fn == NULL)
+      n++;
+  return n;
+}
+
+/* braid__abandoned_check:
+ * A pending task nothing can wake any more is reported as asyncio
+ * reports a pending task the garbage collector frees. braid cannot see
+ * every pointer, only the references counted on each future and task, so
+ * the rule decides on those alone, and says yes only when it is sure:
+ *
+ * Follow @f down through the tasks that wait on tasks to the future at
+ * the bottom. It must be a plain future (braid_future_new: not a task,
+ * not the runtime's own, no cancel function: nothing but a holder of a
+ * reference may complete it) and pending. Then walk up: the tasks waiting
+ * on it, the tasks waiting on those, and so on. Every future in that tree
+ * must be held by the tasks waiting on it alone (and by the loop, for a
+ * task, whose reference only keeps it while pending): then no one outside
+ * the tree can complete the bottom future or cancel any task of the tree,
+ * and no task of the tree can act, since each is suspended. Each task of
+ * the tree is reported once.
+ *
+ * Not reported (counted references say someone might still act): a task
+ * whose future another task holds (even one that is itself stuck, or the
+ * waiting task's own reference), a task waiting on a sleep, an I/O
+ * request, a primitive (event, lock, queue...: freeing one that tasks
+ * wait on aborts), a gather or anything else of the runtime's, tasks
+ * waiting on each other in a cycle (the deadlock report names those), and
+ * a tree larger than ABANDON_MAX_NODES. The loop closing reports what is
+ * still pending then (rule 28). */
+void
+braid__abandoned_check (braid_future *f)
+{
+  braid_loop *loop = f->loop;
+  braid_future *nodes[ABANDON_MAX_NODES];
+  size_t n = 0;
+
+  if (!loop || loop->closing)
+    return;
+  /* Down to the bottom future. */
+  for (int depth = 0; f->is_task; depth++)
+    {
+      braid_task *t = future_as_task (f);
+      if (f->state != FUT_PENDING || t->wait_kind != WAITK_FUTURE
+          || !t->waiting_on || t == braid__tls_task
+          || depth == ABANDON_MAX_NODES)
+        return;
+      f = t->waiting_on;
+    }
+  if (f->state != FUT_PENDING || f->is_private || f->cancel_fn)
+    return;
+  /* Up through every task that waits, checking each holder. */
+  nodes[n++] = f;
+  for (size_t i = 0; i < n; i++)
+    {
+      braid_future *node = nodes[i];
+      if (node->refcount != (int)count_waiters (node) + (node->is_task ? 1 : 0))
+        return;
+      for (uint32_t k = 0; k < node->ncbs; k++)
+        {
+          if (node->cbs[k].fn != NULL)
+            continue;
+          braid_task *w = node->cbs[k].data;
+          if (w->fut.state != FUT_PENDING || w->wait_kind != WAITK_FUTURE
+              || w->waiting_on != node || w == braid__tls_task
+              || n == ABANDON_MAX_NODES)
+            return;
+          nodes[n++] = &w->fut;
+        }
+    }
+  for (size_t i = 1; i < n; i++)
+    {
+      braid_task *t = future_as_task (nodes[i]);
+      if (!t->destroyed_reported)
+        braid__report_destroyed_pending (t, true);
     }
 }
 

@@ -126,7 +126,13 @@ braid_future_unref (braid_future *f)
       return;
     }
   if (--f->refcount > 0)
-    return;
+    {
+      /* Rule 41: only tasks waiting on it may hold it now. */
+      if (BRAID_UNLIKELY (f->state == FUT_PENDING && f->ncbs > 0)
+          && (uint32_t)f->refcount <= f->ncbs)
+        braid__abandoned_check (f);
+      return;
+    }
   if (f->state == FUT_ERROR && !f->retrieved && !f->reported)
     braid__report_never_retrieved (f);
   braid__future_release_cbs (f);

@@ -742,8 +742,8 @@ braid_loop_close (braid_loop *loop)
       braid_task *t = tasks[i];
       if (t->fut.state == FUT_PENDING)
         {
-          if (!t->fut.gathered)
-            braid__report_destroyed_pending (t);
+          if (!t->fut.gathered && !t->destroyed_reported)
+            braid__report_destroyed_pending (t, false);
         }
       else if (t->fut.state == FUT_ERROR && !t->fut.retrieved
                && !t->fut.reported)

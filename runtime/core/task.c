@@ -96,7 +96,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
   t->file = file;
   t->line = line;
   t->started = t->must_cancel = t->wake_cancelled = false;
-  t->closing = false;
+  t->closing = t->destroyed_reported = false;
   t->wait_kind = WAITK_NONE;
   t->wait_reason = BRAID_WAIT_NONE;
   t->cancel_requests = 0;
@@ -195,7 +195,14 @@ braid_task_unref (braid_task *t)
     return;
   braid__check_object (t, "braid_task_unref", "task", FUTURE_ALIVE (&t->fut));
   if (--t->fut.refcount > 0)
-    return;
+    {
+      /* Rule 41: the reference dropped may have been the last one from
+       * outside the tasks that wait, while it waits on a future. */
+      if (BRAID_UNLIKELY (t->fut.state == FUT_PENDING
+                          && t->wait_kind == WAITK_FUTURE))
+        braid__abandoned_check (&t->fut);
+      return;
+    }
   /* Rule 27: nobody can read this error any more. */
   if (t->fut.state == FUT_ERROR && !t->fut.retrieved && !t->fut.reported)
     braid__report_never_retrieved (&t->fut);

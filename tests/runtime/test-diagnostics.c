@@ -1,9 +1,11 @@
 /* test-diagnostics.c: asyncio's warnings with sites, on stderr
- * (runtime/ORDERING.md rules 27-28), the deadlock report and the slow
- * step. Each case runs in a subprocess so its stderr can be checked.
+ * (runtime/ORDERING.md rules 27-28, and 41: an abandoned task), the
+ * deadlock report and the slow step. Each case runs in a subprocess so
+ * its stderr can be checked.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -355,6 +357,207 @@ test_slow_step_threshold_from_the_environment (void)
                              "ms): a blocking call in a task?\n");
 }
 
+/* ------------------------------------------------------------------
+ * Rule 41: a pending task that nothing can wake any more is reported
+ * when that becomes true. The hook collects the names reported since the
+ * last drop; the log is what the twin, abandoned_task_is_reported in
+ * tests/runtime/python/core_rules.py, prints under CPython.
+ * ------------------------------------------------------------------ */
+
+static GPtrArray *abandon_reported;
+static GString *abandon_log;
+
+static void
+abandon_hook (void *user_data, const braid_event *event)
+{
+  if (event->kind == BRAID_EV_TASK_DESTROYED_PENDING)
+    g_ptr_array_add (abandon_reported, g_strdup (event->str1));
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+/* Logs "WORD:NAMES", the tasks reported since the last call, sorted ("-"
+ * for none). */
+static void
+dropped (const char *word)
+{
+  g_ptr_array_sort (abandon_reported, compare_names);
+  g_string_append_printf (abandon_log, "%s%s:", abandon_log->len ? " " : "",
+                          word);
+  if (abandon_reported->len == 0)
+    g_string_append (abandon_log, "-");
+  for (guint i = 0; i < abandon_reported->len; i++)
+    g_string_append_printf (abandon_log, "%s%s", i ? "," : "",
+                            (char *)g_ptr_array_index (abandon_reported, i));
+  g_ptr_array_set_size (abandon_reported, 0);
+}
+
+static void *
+waits_on (void *arg)
+{
+  if (braid_await (arg, NULL) < 0)
+    braid_error_clear ();
+  return NULL;
+}
+
+static void *
+sleeps_briefly (void *arg)
+{
+  braid_sleep (0.01);
+  return NULL;
+}
+
+static void
+install_abandon_hook (void)
+{
+  abandon_reported = g_ptr_array_new_with_free_func (g_free);
+  abandon_log = g_string_new (NULL);
+  g_assert_cmpint (braid_hooks_install (abandon_hook, NULL), ==, 0);
+}
+
+static const int lost_line = __LINE__ + 5;
+static void *
+abandon_main (void *arg)
+{
+  braid_future *f = braid_future_new (NULL);
+  braid_task *lost = braid_spawn_named ("lost", waits_on, f);
+  braid_future *held = braid_future_new (NULL);
+  braid_task *kept_task = braid_spawn_named ("kept", waits_on, held);
+  braid_future *g = braid_future_new (NULL);
+  braid_task *inner = braid_spawn_named ("inner", waits_on, g);
+  braid_task *outer
+      = braid_spawn_named ("outer", waits_on, braid_task_future (inner));
+  braid_task *sleepy = braid_spawn_named ("sleepy", sleeps_briefly, NULL);
+
+  braid_yield ();
+  braid_task_unref (lost);
+  dropped ("task"); /* its future is still held */
+  braid_future_unref (f);
+  dropped ("future");
+  braid_task_unref (kept_task);
+  dropped ("kept");
+  braid_task_unref (sleepy);
+  dropped ("sleepy");
+  braid_task_unref (inner);
+  dropped ("inner");
+  braid_task_unref (outer);
+  dropped ("outer");
+  braid_future_unref (g);
+  dropped ("chain");
+  braid_future_set_result (held, NULL);
+  braid_future_unref (held);
+  braid_sleep (0.05);
+  g_string_append (abandon_log, " end");
+  printf ("%s\n", abandon_log->str);
+  return NULL;
+}
+
+/* Rule 41, with its twin: reported at the drop of the last reference from
+ * outside the tasks that wait (the future's after the task's; the bottom
+ * future's of a chain of two tasks), with name, site and what it waits
+ * on; a task whose future is still held, a sleeping task, a chain whose
+ * bottom future is held, are not. */
+static void
+test_abandoned_task_is_reported_when_nothing_can_wake_it (void)
+{
+  if (g_test_subprocess ())
+    {
+      install_abandon_hook ();
+      g_assert_cmpint (braid_run (abandon_main, NULL, NULL), ==, 0);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  /* The twin's log, word for word (check_core_twins.py reads it here). */
+  char *log = g_strdup_printf ("%s\n", "task:- future:lost kept:- sleepy:- "
+                                       "inner:- outer:- chain:inner,outer end");
+  g_test_trap_assert_stdout (log);
+  g_free (log);
+  char *want = g_strdup_printf (
+      "braid: Task was destroyed but it is pending!\n"
+      "  task: lost (function waits_on, created at *test-diagnostics.c:%d "
+      "by Task-*), waiting on a future (id *)\n"
+      "  nothing can wake it: no reference to it, or to what it waits on, "
+      "is left outside the tasks that wait\n"
+      "braid: Task was destroyed but it is pending!\n"
+      "  task: inner (function waits_on, *), waiting on a future (id *)\n"
+      "  nothing can wake it: *\n"
+      "braid: Task was destroyed but it is pending!\n"
+      "  task: outer (function waits_on, *), waiting on task inner (id *)\n"
+      "  nothing can wake it: *\n",
+      lost_line);
+  g_test_trap_assert_stderr (want);
+  g_free (want);
+  /* Reported once: the loop's close does not report them again. */
+  g_test_trap_assert_stderr_unmatched ("*pending!*pending!*pending!*pending!*");
+}
+
+static void
+complete_and_release (void *data)
+{
+  braid_future_set_result (data, NULL);
+  braid_future_unref (data);
+}
+
+/* Waits on a future only its own stack holds. */
+static void *
+waits_on_its_own (void *arg)
+{
+  braid_future *mine = braid_future_new (NULL);
+  if (braid_await (mine, NULL) < 0)
+    braid_error_clear ();
+  braid_future_unref (mine);
+  return NULL;
+}
+
+static void *
+not_reported_main (void *arg)
+{
+  /* A callback that will complete the future holds a reference. */
+  braid_future *f = braid_future_new (NULL);
+  braid_task *t = braid_spawn (waits_on, f);
+  braid_handle_unref (braid_call_later (NULL, 0.01, complete_and_release,
+                                        braid_future_ref (f)));
+  braid_yield ();
+  braid_task_unref (t);
+  braid_future_unref (f);
+  dropped ("callback");
+  /* Counted references do not show this task as abandoned (CPython's
+   * collector would free it), so nothing is reported: the rule never
+   * guesses. */
+  braid_task *own = braid_spawn (waits_on_its_own, NULL);
+  braid_yield ();
+  braid_task_unref (own);
+  dropped ("own");
+  braid_sleep (0.05);
+  printf ("%s\n", abandon_log->str);
+  return NULL;
+}
+
+/* Rule 41's limits: a future that a pending callback holds a reference to
+ * is not abandoned, and a task waiting on a future only its own stack
+ * holds is not reported (braid's own cases: CPython decides on its
+ * collector, not on counted references). braid_run cancels that task at
+ * its end, silently. */
+static void
+test_abandoned_rule_reports_only_what_references_prove (void)
+{
+  if (g_test_subprocess ())
+    {
+      install_abandon_hook ();
+      g_assert_cmpint (braid_run (not_reported_main, NULL, NULL), ==, 0);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("callback:- own:-\n");
+  g_test_trap_assert_stderr ("");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -382,5 +585,11 @@ main (int argc, char **argv)
   g_test_add_func (
       "/runtime/diagnostics/slow-step-threshold-from-the-environment",
       test_slow_step_threshold_from_the_environment);
+  g_test_add_func ("/runtime/diagnostics/"
+                   "abandoned-task-is-reported-when-nothing-can-wake-it",
+                   test_abandoned_task_is_reported_when_nothing_can_wake_it);
+  g_test_add_func (
+      "/runtime/diagnostics/abandoned-rule-reports-only-what-references-prove",
+      test_abandoned_rule_reports_only_what_references_prove);
   return g_test_run ();
 }

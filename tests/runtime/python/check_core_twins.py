@@ -1,7 +1,7 @@
 # Checks that every log core_rules.py prints under CPython's asyncio is
 # expected, word for word, by one of the core's C ordering tests
 # (test-loop-order.c, test-future.c, test-cancel.c, test-run.c,
-# test-call.c).
+# test-call.c, test-diagnostics.c).
 #   python3 tests/runtime/python/check_core_twins.py
 # Exits non-zero and names the rule when CPython's log is not in the C
 # tests: either the runtime's order or the test drifted from asyncio's.
@@ -13,7 +13,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
 C_FILES = ["test-loop-order.c", "test-future.c", "test-cancel.c",
-           "test-run.c", "test-call.c"]
+           "test-run.c", "test-call.c", "test-diagnostics.c"]
 
 # Every run of adjacent C string literals, joined, is a candidate log.
 expected = set()
