@@ -316,6 +316,18 @@ typedef struct braid__batches braid__batches;
 int braid__batches_open (struct sqlite3 *db, uint64_t first_seq,
                          braid__batches **out, size_t *n_total);
 
+/* braid__batches_open_after:
+ * braid__batches_open for the batches of an id above @after_id only: the
+ * rows a reader that follows a live recording has not read yet (the
+ * merge orders them among themselves). */
+int braid__batches_open_after (struct sqlite3 *db, uint64_t first_seq,
+                               int64_t after_id, braid__batches **out,
+                               size_t *n_total);
+/* The largest batches.id the merge reads (its after_id when none), and
+ * the number of producers whose batches it reads. */
+int64_t braid__batches_last_id (const braid__batches *it);
+size_t braid__batches_n_producers (const braid__batches *it);
+
 /* braid__batches_next:
  * The next event into *ev. Returns SQLITE_ROW, SQLITE_DONE after the
  * last, or an error (which every later call returns too). */
@@ -391,10 +403,29 @@ struct braid_trace
    * one end per task. */
   bool compact;
   braid_trace_compact_end *compact_ends;
+  /* What meta says of the writer, for its liveness (reader-live.c):
+   * its machine and boot ("" when not recorded), whether it is
+   * finalizing, whether the file is finalized. */
+  const char *host, *boot_id;
+  int64_t finalizing_unix_ns;
+  bool finalized;
+  /* A trace a follower made (reader-live.c): its strings, and the meta's,
+   * live in the follower's arena, kept alive by this reference; arena
+   * then holds only what this trace composed. NULL otherwise. */
+  struct braid__shared_arena *shared;
   /* Holds and primitives (reader-sync.c): the builder's records, and the
    * analysis made at the first question. NULL when there is neither. */
   struct braid__sync *sync;
 };
+
+/* reader-live.c: an arena shared by a follower and the traces it makes. */
+typedef struct braid__shared_arena braid__shared_arena;
+/* Drops a reference (accepts NULL); the last one frees the arena. */
+void braid__shared_arena_unref (braid__shared_arena *shared);
+/* The liveness of @trace from its meta, now: fills @status (may be NULL)
+ * and returns its liveness. */
+braid_trace_liveness braid__trace_liveness (const struct braid_trace *trace,
+                                            braid_trace_writer_status *status);
 
 /* The reader's id maps (task id -> index, object id -> index): open
  * addressing with linear probing over @mask + 1 slots, key 0 for an
@@ -468,6 +499,13 @@ int braid__builder_add (braid__builder *b, const braid__ev *ev);
 int braid__builder_finish (braid__builder *b,
                            const braid_trace_load_options *options);
 void braid__builder_free (braid__builder *b); /* accepts NULL */
+/* braid__builder_finish on a copy of @b, into @trace (whose strings and
+ * meta must be set), leaving @b as it was to take more events: what a
+ * follower of a live trace hands out after each update. Returns 0 or
+ * -1 (out of memory). */
+int braid__builder_snapshot (const braid__builder *b,
+                             struct braid_trace *trace,
+                             const braid_trace_load_options *options);
 
 /* reader-sync.c: the acquisitions and releases of locks and semaphores
  * as the builder sees them, and (at the first question) the holds,
@@ -493,6 +531,24 @@ void braid__sync_free (braid__sync *s); /* accepts NULL */
  * reads. Loads nothing. Returns 0, or a negative code with a one-line
  * message in *error (malloc'd; may be NULL), as braid_trace_open. */
 int braid__trace_check (const char *path, char **error);
+
+/* reader.c, for reader-live.c: the read-only checked connection of
+ * braid__trace_check (inside a read transaction: COMMIT it, then close
+ * it), and the meta of @trace loaded from it. Return 0 or a code with a
+ * message in *error. */
+int braid__trace_open_db (const char *path, struct sqlite3 **db,
+                          char **error);
+int braid__trace_load_meta (struct braid_trace *trace, struct sqlite3 *db,
+                            const char *path, char **error);
+/* The event of the current row of @st, a query of the events table's
+ * columns seq, kind, t, task, other, object, value, reason, line, s1,
+ * s2, s3 in that order, into *ev. */
+struct sqlite3_stmt;
+void braid__trace_row_event (struct sqlite3_stmt *st, braid__ev *ev);
+/* The SQLite failure @rc on @path as a message in *error; returns the
+ * braid code. */
+int braid__trace_sqlite_failure (char **error, const char *path,
+                                 struct sqlite3 *db, int rc);
 
 /* The string of id @id of a loaded trace: "" when unknown. */
 const char *braid__trace_string (const struct braid_trace *trace,

@@ -133,6 +133,23 @@ typedef enum braid_trace_outcome
   BRAID_OUTCOME_DESTROYED_PENDING = 4,
 } braid_trace_outcome;
 
+/* Whether the program that writes a trace still runs (tracer/SCHEMA.md,
+ * "While recording"): told from meta.complete, the writer's heartbeat
+ * (meta.heartbeat_unix_ns, refreshed every 250 ms) and, on the machine
+ * that writes it, whether meta.pid is alive. */
+typedef enum braid_trace_liveness
+{
+  BRAID_LIVENESS_COMPLETE = 0, /* the recording ended cleanly */
+  BRAID_LIVENESS_RUNNING = 1,  /* being written: the writer is alive and its
+                                  heartbeat fresh (or it is finalizing) */
+  BRAID_LIVENESS_DEAD = 2,     /* not ended cleanly and nobody writes it any
+                                  more: killed, crashed, or its heartbeat
+                                  went stale */
+} braid_trace_liveness;
+
+/* A heartbeat older than this says the writer is gone. */
+#define BRAID_TRACE_HEARTBEAT_STALE_NS ((int64_t) 3000000000)
+
 typedef struct braid_trace_meta
 {
   int schema_version;
@@ -152,6 +169,10 @@ typedef struct braid_trace_meta
   const char *run_id;        /* the run the process belongs to: the same in
                                 every trace of one traced process tree
                                 (braid run), "" if the trace does not say */
+  braid_trace_liveness liveness; /* when the trace was loaded (added after
+                                    run_id) */
+  int64_t heartbeat_unix_ns; /* the writer's last heartbeat (wall clock), 0
+                                if the trace has none */
   int64_t start_monotonic_ns; /* CLOCK_MONOTONIC when recording started
                                  (the moment of start_unix_ns), 0 if the
                                  trace does not say */
@@ -386,6 +407,71 @@ int32_t braid_trace_find_task (const braid_trace *trace, uint64_t id);
 /* The object with id @id, or NULL. */
 const braid_trace_object *braid_trace_find_object (const braid_trace *trace,
                                                    uint64_t id);
+
+/* ---------------------------------------------------------------------
+ * Live traces: a recording that is still being written
+ * ------------------------------------------------------------------ */
+
+/* What braid_trace_probe() finds out about a trace's writer. */
+typedef struct braid_trace_writer_status
+{
+  braid_trace_liveness liveness;
+  int64_t pid;               /* meta.pid, 0 if unknown */
+  bool same_host;            /* written on this machine, this boot: pid is
+                                meaningful here */
+  bool pid_alive;            /* same_host and that process exists */
+  bool finalizing;           /* the writer is expanding its batches */
+  int64_t heartbeat_age_ns;  /* now minus the last heartbeat; -1 without one */
+  uint64_t n_batches;        /* rows in batches (events not yet finalized) */
+} braid_trace_writer_status;
+
+/* braid_trace_probe:
+ * Reads only the meta of the trace at @path (read-only, a snapshot, in a
+ * few milliseconds whatever its size) and tells whether its writer still
+ * runs. Never blocks the writer. Returns 0 and fills @out, or a negative
+ * code with a message in *error as braid_trace_open. */
+int braid_trace_probe (const char *path, braid_trace_writer_status *out,
+                       char **error);
+
+/* The liveness name: "complete", "running" or "dead". */
+const char *braid_trace_liveness_name (braid_trace_liveness liveness);
+
+typedef struct braid_trace_follower braid_trace_follower;
+
+/* braid_trace_follow:
+ * Starts following the trace at @path, which may be still being written
+ * (or complete: it then never grows). Loads everything stored so far, as
+ * braid_trace_open does with @options (its time window is ignored), and
+ * stores a new trace in *@first. Later braid_trace_follower_update()
+ * calls read only what was stored since. Returns 0, or a negative code
+ * with a message in *error as braid_trace_open. */
+int braid_trace_follow (const char *path,
+                        const braid_trace_load_options *options,
+                        braid_trace_follower **out, braid_trace **first,
+                        char **error);
+
+/* braid_trace_follower_update:
+ * Reads the events stored since the last call (the batches rows of a
+ * larger id, or the events rows after the ones seen, once the writer has
+ * finalized the file), adds them to the follower's model, and checks the
+ * writer's liveness. The file is opened read-only for the length of the
+ * call only, in one read transaction: the writer never waits for it, and
+ * a reader never sees half a commit. When anything changed (events, or
+ * the liveness), stores a new trace with everything so far in *@out and
+ * returns 1; returns 0 with *@out NULL when nothing changed; a negative
+ * code with a message in *error on failure. Each trace returned is the
+ * caller's (release it with braid_trace_close(), before or after the
+ * follower). With several recording threads the events of one update are
+ * merged among themselves; the file's final order may differ where two
+ * threads' events of different updates interleave. */
+int braid_trace_follower_update (braid_trace_follower *follower,
+                                 braid_trace **out, char **error);
+
+/* The liveness the last update (or braid_trace_follow) found. */
+braid_trace_liveness braid_trace_follower_liveness (
+  const braid_trace_follower *follower);
+
+void braid_trace_follower_free (braid_trace_follower *follower); /* NULL ok */
 
 /* ---------------------------------------------------------------------
  * Several traces: the files of one run, two runs side by side

@@ -167,8 +167,12 @@ print_summary (const braid_trace *trace, totals *sum)
     }
   fputs ("\nclock       ", stdout);
   braid__text_fputs_terminal (m->clock, stdout);
-  printf (", trace %s\n",
-          m->complete ? "complete" : "INCOMPLETE (killed or crashed)");
+  if (m->liveness == BRAID_LIVENESS_RUNNING)
+    printf (", trace being written (the program is running, pid %lld)\n",
+            (long long) m->pid);
+  else
+    printf (", trace %s\n",
+            m->complete ? "complete" : "INCOMPLETE (killed or crashed)");
   printf ("events      %llu, %llu steps, %llu loop iterations, %s\n",
           (unsigned long long) m->n_events, (unsigned long long) m->n_steps,
           (unsigned long long) m->n_iterations,

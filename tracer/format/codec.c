@@ -363,9 +363,10 @@ braid__batch_decode (const uint8_t *data, size_t len, size_t n, braid__rec *out)
   return rc == 0 ? count : (size_t)-1;
 }
 
-/* The statement the first pass steps through: every batch in the order it
- * was stored. */
-#define BATCHES_QUERY "SELECT id, producer, n, data FROM batches ORDER BY id"
+/* The statement the first pass steps through: every batch stored after
+ * the one of id ?1, in the order it was stored. */
+#define BATCHES_QUERY                                                        \
+  "SELECT id, producer, n, data FROM batches WHERE id > ?1 ORDER BY id"
 /* The statement that fetches one batch's blob when its stream needs it. */
 #define BLOB_QUERY "SELECT n, data FROM batches WHERE id = ?"
 
@@ -416,6 +417,8 @@ struct braid__batches
   size_t n_heap;
   uint64_t next_seq;        /* the number of the next event handed over */
   int failed;               /* the error of the last next(), if any */
+  int64_t after_id;         /* only batches of a larger id are read */
+  int64_t last_id;          /* the largest id read, else after_id */
 };
 
 /* Orders batches by (producer, id): each producer's batches in order. */
@@ -544,6 +547,8 @@ check_batches (braid__batches *it, size_t *n_total)
   int rc = sqlite3_prepare_v2 (it->db, BATCHES_QUERY, -1, &st, NULL);
   if (rc != SQLITE_OK)
     return rc;
+  sqlite3_bind_int64 (st, 1, it->after_id);
+  it->last_id = it->after_id;
   size_t cap = 0, total = 0;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
@@ -577,8 +582,9 @@ check_batches (braid__batches *it, size_t *n_total)
           it->refs = nr;
           cap = ncap;
         }
+      it->last_id = sqlite3_column_int64 (st, 0);
       it->refs[it->n_refs++] = (batch_ref){
-        .id = sqlite3_column_int64 (st, 0),
+        .id = it->last_id,
         .producer = (uint32_t)sqlite3_column_int64 (st, 1),
         .n = (uint32_t)count,
       };
@@ -593,6 +599,13 @@ int
 braid__batches_open (sqlite3 *db, uint64_t first_seq, braid__batches **out,
                      size_t *n_total)
 {
+  return braid__batches_open_after (db, first_seq, INT64_MIN, out, n_total);
+}
+
+int
+braid__batches_open_after (sqlite3 *db, uint64_t first_seq, int64_t after_id,
+                           braid__batches **out, size_t *n_total)
+{
   *out = NULL;
   *n_total = 0;
   int rc;
@@ -603,6 +616,7 @@ braid__batches_open (sqlite3 *db, uint64_t first_seq, braid__batches **out,
     return SQLITE_NOMEM;
   it->db = db;
   it->next_seq = first_seq;
+  it->after_id = after_id;
   rc = check_batches (it, n_total);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, BLOB_QUERY, -1, &it->blob_query, NULL);
@@ -651,6 +665,18 @@ fail:
   braid__batches_close (it);
   *n_total = 0;
   return rc;
+}
+
+int64_t
+braid__batches_last_id (const braid__batches *it)
+{
+  return it->last_id;
+}
+
+size_t
+braid__batches_n_producers (const braid__batches *it)
+{
+  return it->n_streams;
 }
 
 int

@@ -249,6 +249,109 @@ braid__builder_free (braid__builder *b)
   free (b);
 }
 
+/* A copy of @n elements of @size bytes at @src, malloc'd (NULL for none);
+ * *@cap gets @n. Returns 0 or -1. */
+static int
+dup_array (void **dst, const void *src, size_t n, size_t size, size_t *cap)
+{
+  *dst = NULL;
+  *cap = 0;
+  if (n == 0 || src == NULL)
+    return 0;
+  *dst = malloc (n * size);
+  if (*dst == NULL)
+    return -1;
+  memcpy (*dst, src, n * size);
+  *cap = n;
+  return 0;
+}
+
+/* The same for a braid__big_* block of @n elements. */
+static int
+dup_big (void **dst, size_t *bytes, const void *src, size_t n, size_t size)
+{
+  *dst = NULL;
+  *bytes = 0;
+  if (n == 0 || src == NULL)
+    return 0;
+  if (braid__big_reserve (dst, bytes, n * size) != 0)
+    return -1;
+  memcpy (*dst, src, n * size);
+  return 0;
+}
+
+/* A deep copy of @b filling @trace: every array braid__builder_free
+ * frees is copied here (a field added to one must be added to the
+ * other). Returns NULL when out of memory. */
+static braid__builder *
+builder_clone (const braid__builder *b, braid_trace *trace)
+{
+  braid__builder *c = malloc (sizeof *c);
+  if (c == NULL)
+    return NULL;
+  *c = *b;
+  c->trace = trace;
+  c->tasks = NULL, c->states = NULL, c->slices = NULL, c->bslices = NULL;
+  c->edges = NULL, c->marks = NULL, c->outputs = NULL, c->iterations = NULL;
+  c->loops = NULL, c->objects = NULL, c->problems = NULL, c->notes = NULL;
+  c->ended = NULL, c->keys = NULL, c->vals = NULL;
+  c->deadlock.detail = NULL;
+  c->sync = NULL;
+  c->deadlock.cap = 0;
+  size_t map = b->keys ? b->mask + 1 : 0, unused;
+  int fail
+    = dup_array ((void **) &c->tasks, b->tasks, b->n_tasks, sizeof *b->tasks,
+                 &c->cap_tasks)
+      || dup_array ((void **) &c->states, b->states, b->n_tasks,
+                    sizeof *b->states, &c->cap_states)
+      || (b->compact
+            ? dup_big ((void **) &c->bslices, &c->slices_bytes, b->bslices,
+                       b->n_slices, sizeof *b->bslices)
+            : dup_big ((void **) &c->slices, &c->slices_bytes, b->slices,
+                       b->n_slices, sizeof *b->slices))
+      || dup_big ((void **) &c->edges, &c->edges_bytes, b->edges, b->n_edges,
+                  sizeof *b->edges)
+      || dup_big ((void **) &c->marks, &c->marks_bytes, b->marks, b->n_marks,
+                  sizeof *b->marks)
+      || dup_big ((void **) &c->outputs, &c->outputs_bytes, b->outputs,
+                  b->n_outputs, sizeof *b->outputs)
+      || dup_big ((void **) &c->iterations, &c->iterations_bytes,
+                  b->iterations, b->n_iterations, sizeof *b->iterations)
+      || dup_array ((void **) &c->loops, b->loops, b->n_loops,
+                    sizeof *b->loops, &c->cap_loops)
+      || dup_array ((void **) &c->objects, b->objects, b->n_objects,
+                    sizeof *b->objects, &c->cap_objects)
+      || dup_array ((void **) &c->problems, b->problems, b->n_problems,
+                    sizeof *b->problems, &c->cap_problems)
+      || dup_array ((void **) &c->notes, b->notes, b->n_notes,
+                    sizeof *b->notes, &c->cap_notes)
+      || dup_array ((void **) &c->ended, b->ended, b->n_ended,
+                    sizeof *b->ended, &c->cap_ended)
+      || dup_array ((void **) &c->keys, b->keys, map, sizeof *b->keys,
+                    &unused)
+      || dup_array ((void **) &c->vals, b->vals, map, sizeof *b->vals,
+                    &unused)
+      || dup_array ((void **) &c->deadlock.detail, b->deadlock.detail,
+                    b->deadlock.cap, 1, &c->deadlock.cap)
+      || braid__sync_clone (b->sync, &c->sync);
+  if (fail)
+    {
+      braid__builder_free (c);
+      return NULL;
+    }
+  return c;
+}
+
+int
+braid__builder_snapshot (const braid__builder *b, braid_trace *trace,
+                         const braid_trace_load_options *options)
+{
+  braid__builder *c = builder_clone (b, trace);
+  if (c == NULL)
+    return -1;
+  return braid__builder_finish (c, options);
+}
+
 static const char *
 str (braid__builder *b, uint32_t id)
 {
@@ -1073,9 +1176,21 @@ compose_problems (braid__builder *b)
       if (p == NULL)
         return -1;
       p->step = b->steps;
-      p->summary = "The trace is incomplete: the program was killed or "
-                   "crashed before the trace was closed";
-      p->detail = "every event up to the last committed batch is present";
+      if (b->trace->meta.liveness == BRAID_LIVENESS_RUNNING)
+        {
+          /* Not a problem of the program: the trace is still growing. */
+          p->summary = "The trace is still being written: the program is "
+                       "running";
+          p->detail = "every event up to the last committed batch (at most "
+                      "100 ms old) is present";
+        }
+      else
+        {
+          p->summary = "The trace is incomplete: the program was killed or "
+                       "crashed before the trace was closed";
+          p->detail
+            = "every event up to the last committed batch is present";
+        }
     }
   return 0;
 }

@@ -285,6 +285,7 @@ load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
   m->schema_version = BRAID_TRACE_SCHEMA_VERSION;
   m->program = m->arguments = m->braid_version = m->run_id = "";
   m->clock = "unknown";
+  trace->host = trace->boot_id = "";
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2 (db, "SELECT key, value FROM meta", -1, &st,
                                NULL);
@@ -329,11 +330,36 @@ load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
         m->pid = num > 0 && num <= INT32_MAX ? num : 0;
       else if (strcmp (key, "schema_version") == 0)
         m->schema_version = (int) num;
+      else if (strcmp (key, "heartbeat_unix_ns") == 0)
+        m->heartbeat_unix_ns = num > 0 ? num : 0;
+      else if (strcmp (key, "finalizing_unix_ns") == 0)
+        trace->finalizing_unix_ns = num > 0 ? num : 0;
+      else if (strcmp (key, "finalized") == 0)
+        trace->finalized = num == 1;
+      else if (strcmp (key, "host") == 0)
+        trace->host = arena_text (trace, text, len);
+      else if (strcmp (key, "boot_id") == 0)
+        trace->boot_id = arena_text (trace, text, len);
     }
   sqlite3_finalize (st);
   if (rc != SQLITE_DONE)
     return sqlite_failure (error, path, db, rc);
+  m->liveness = braid__trace_liveness (trace, NULL);
   return 0;
+}
+
+int
+braid__trace_load_meta (braid_trace *trace, sqlite3 *db, const char *path,
+                        char **error)
+{
+  return load_meta (trace, db, path, error);
+}
+
+int
+braid__trace_sqlite_failure (char **error, const char *path, sqlite3 *db,
+                             int rc)
+{
+  return sqlite_failure (error, path, db, rc);
 }
 
 /* Loads the strings table, indexed by id when its ids are dense enough
@@ -458,6 +484,23 @@ feed_packed (void *data, const braid__ev *ev, size_t i, size_t n)
   return 0;
 }
 
+void
+braid__trace_row_event (sqlite3_stmt *st, braid__ev *ev)
+{
+  ev->seq = (uint64_t) sqlite3_column_int64 (st, 0);
+  ev->kind = (uint32_t) sqlite3_column_int (st, 1);
+  ev->t = sqlite3_column_int64 (st, 2);
+  ev->task = (uint64_t) sqlite3_column_int64 (st, 3);
+  ev->other = (uint64_t) sqlite3_column_int64 (st, 4);
+  ev->object = (uint64_t) sqlite3_column_int64 (st, 5);
+  ev->value = sqlite3_column_int64 (st, 6);
+  ev->reason = (uint32_t) sqlite3_column_int64 (st, 7);
+  ev->line = (int32_t) sqlite3_column_int64 (st, 8);
+  ev->s1 = (uint32_t) sqlite3_column_int64 (st, 9);
+  ev->s2 = (uint32_t) sqlite3_column_int64 (st, 10);
+  ev->s3 = (uint32_t) sqlite3_column_int64 (st, 11);
+}
+
 static int
 load_events (braid_trace *trace, sqlite3 *db, const char *path,
              const braid_trace_load_options *options, char **error)
@@ -498,18 +541,7 @@ load_events (braid_trace *trace, sqlite3 *db, const char *path,
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       braid__ev ev;
-      ev.seq = (uint64_t) sqlite3_column_int64 (st, 0);
-      ev.kind = (uint32_t) sqlite3_column_int (st, 1);
-      ev.t = sqlite3_column_int64 (st, 2);
-      ev.task = (uint64_t) sqlite3_column_int64 (st, 3);
-      ev.other = (uint64_t) sqlite3_column_int64 (st, 4);
-      ev.object = (uint64_t) sqlite3_column_int64 (st, 5);
-      ev.value = sqlite3_column_int64 (st, 6);
-      ev.reason = (uint32_t) sqlite3_column_int64 (st, 7);
-      ev.line = (int32_t) sqlite3_column_int64 (st, 8);
-      ev.s1 = (uint32_t) sqlite3_column_int64 (st, 9);
-      ev.s2 = (uint32_t) sqlite3_column_int64 (st, 10);
-      ev.s3 = (uint32_t) sqlite3_column_int64 (st, 11);
+      braid__trace_row_event (st, &ev);
       if (braid__builder_add (b, &ev) != 0)
         {
           set_error (error, path, "out of memory while loading the trace");
@@ -670,6 +702,10 @@ open_checked (const char *path, sqlite3 **out, char **error)
   sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
   sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
   sqlite3_limit (db, SQLITE_LIMIT_LENGTH, BRAID__MAX_VALUE_BYTES);
+  /* A recording that ends takes the file for itself for a moment (it
+   * leaves WAL mode): the reader waits for it rather than fail, and
+   * never holds the writer up, which has priority. */
+  sqlite3_busy_timeout (db, 5000);
   sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
   rc = check_schema (db, path, error);
   if (rc != 0)
@@ -679,6 +715,12 @@ open_checked (const char *path, sqlite3 **out, char **error)
     }
   *out = db;
   return 0;
+}
+
+int
+braid__trace_open_db (const char *path, sqlite3 **db, char **error)
+{
+  return open_checked (path, db, error);
 }
 
 int
@@ -775,6 +817,7 @@ braid_trace_close (braid_trace *trace)
   free (trace->obj_vals);
   free (trace->compact_ends);
   braid__arena_free (trace->arena);
+  braid__shared_arena_unref (trace->shared);
   braid__sync_free (trace->sync);
   free (trace);
 }

@@ -38,6 +38,10 @@
  * wakes the writer every half ring anyway. */
 #define MIN_DRAIN 4096
 #define BUSY_WAIT_MS 1
+/* How often meta.heartbeat_unix_ns is refreshed (SCHEMA.md, "While
+ * recording"): readers call a trace whose heartbeat is older than a few
+ * beats, and which is not finalized, the trace of a dead writer. */
+#define HEARTBEAT_NS 250000000
 
 typedef struct writer
 {
@@ -49,6 +53,7 @@ typedef struct writer
   int failed;
   int saw_clock;
   int saw_base;
+  int64_t next_beat; /* CLOCK_MONOTONIC ns of the next heartbeat */
 } writer;
 
 static writer the_writer;
@@ -95,6 +100,50 @@ set_meta_int (writer *w, const char *key, int64_t value)
   if (sqlite3_step (w->set_meta) != SQLITE_DONE)
     report_sqlite (w, "meta");
   sqlite3_reset (w->set_meta);
+}
+
+static int64_t
+clock_ns (clockid_t clock)
+{
+  struct timespec now;
+  clock_gettime (clock, &now);
+  return (int64_t) now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+/* Refreshes meta.heartbeat_unix_ns when HEARTBEAT_NS has passed since the
+ * last refresh (or always, when @force), in a transaction of its own:
+ * call it outside drain's. Four small commits a second at most. */
+static void
+heartbeat (writer *w, int force)
+{
+  int64_t now = clock_ns (CLOCK_MONOTONIC);
+  if (w->failed || (!force && now < w->next_beat))
+    return;
+  w->next_beat = now + HEARTBEAT_NS;
+  set_meta_int (w, "heartbeat_unix_ns", clock_ns (CLOCK_REALTIME));
+}
+
+/* meta.host and meta.boot_id: which machine, and which boot of it, the
+ * writer runs on, so that a reader checks meta.pid only where that pid
+ * means this process (SCHEMA.md). */
+static void
+set_meta_host (writer *w)
+{
+  char host[256] = "";
+  if (gethostname (host, sizeof host - 1) != 0)
+    host[0] = '\0';
+  host[sizeof host - 1] = '\0';
+  set_meta_text (w, "host", host);
+  char boot[64] = "";
+  FILE *f = fopen ("/proc/sys/kernel/random/boot_id", "r");
+  if (f != NULL)
+    {
+      if (fgets (boot, sizeof boot, f) == NULL)
+        boot[0] = '\0';
+      fclose (f);
+    }
+  boot[strcspn (boot, "\n")] = '\0';
+  set_meta_text (w, "boot_id", boot);
 }
 
 /* Reads /proc/self/cmdline: argv[0] into *program, the rest joined with
@@ -236,6 +285,8 @@ create_file (writer *w, braid__session *s)
   set_meta_int (w, "complete", 0);
   set_meta_int (w, "pid", (int64_t) getpid ());
   set_meta_text (w, "run_id", s->run_id);
+  set_meta_host (w);
+  heartbeat (w, 1);
   free (program);
   free (arguments);
   if (w->failed || exec (w, "COMMIT") != 0)
@@ -442,6 +493,14 @@ finish (writer *w, braid__session *s)
   release (w);
   if (!w->failed && w->db != NULL)
     {
+      /* Finalization is one long transaction in which no heartbeat is
+       * written: tell readers that the writer is alive and closing. */
+      char closing[128];
+      snprintf (closing, sizeof closing,
+                "INSERT OR REPLACE INTO meta VALUES"
+                " ('finalizing_unix_ns', %lld)",
+                (long long) clock_ns (CLOCK_REALTIME));
+      sqlite3_exec (w->db, closing, NULL, NULL, NULL);
       char *error = NULL;
       uint64_t n = 0;
       if (braid__finalize (w->db, 1,
@@ -470,7 +529,14 @@ finish (writer *w, braid__session *s)
   /* Leave one self-contained file: fold the WAL back in and drop it, so a
    * read-only reader needs no -wal or -shm beside the trace. */
   if (!w->failed)
-    sqlite3_exec (w->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+    {
+      /* Leaving WAL mode needs the file to itself: a reader that follows
+       * the recording (braid-viewer) holds a read transaction for a few
+       * milliseconds at a time, so wait for it rather than leave the
+       * -wal file behind. */
+      sqlite3_busy_timeout (w->db, 5000);
+      sqlite3_exec (w->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+    }
   sqlite3_close (w->db);
   w->db = NULL;
 }
@@ -484,6 +550,7 @@ writer_main (void *arg)
     {
       int stop = atomic_load (&s->stop_requested);
       size_t n = drain (w, s);
+      heartbeat (w, 0);
       if (n >= MIN_DRAIN || (stop && n != 0))
         continue;
       if (stop)
