@@ -134,8 +134,12 @@ typedef struct braid_error braid_error;
 
 /* braid_raise:
  * Raises a new error of @type with a printf-style message, recording the
- * calling file, line and function. The previously current error, if any,
- * becomes its cause. Returns the code for the type: BRAID_ECANCELLED,
+ * calling file, line and function. The error being handled, if any,
+ * becomes its cause (Python's implicit __context__, "During handling of
+ * the above exception"): that is the current error, unless it was left
+ * current across an await (the task suspended and resumed with it set),
+ * which means the code had handled it and moved on; such a stale error
+ * is replaced, not chained. Returns the code for the type: BRAID_ECANCELLED,
  * BRAID_ETIMEDOUT, BRAID_ESTOP (StopAsyncIteration, the code every end
  * of an async iteration returns), or BRAID_EFAILED. A NULL @type is
  * Exception, a NULL @fmt an empty message; @file and @func may be NULL
@@ -207,14 +211,45 @@ const char *braid_error_message (const braid_error *error);
 const char *braid_error_file (const braid_error *error);
 int braid_error_line (const braid_error *error);
 const char *braid_error_function (const braid_error *error);
-/* The cause, or NULL (borrowed). */
+/* The cause, or NULL (borrowed): the explicit one (braid_raise_from,
+ * braid_error_set_cause) or else the context, the error that was being
+ * handled when this one was raised. */
 braid_error *braid_error_cause (const braid_error *error);
+/* True when the cause was given explicitly (Python's __cause__, printed
+ * as "the direct cause"), also for "from None" (a NULL cause); false for
+ * an implicit context or none. */
+bool braid_error_cause_explicit (const braid_error *error);
 /* The return code that matches the error's type. */
 int braid_error_code (const braid_error *error);
 /* Prints "Type: message (raised at file:line in func)" (or "(raised by
  * CALL)" for an error raised by a braid call) and the chain of
  * causes to @out. */
 void braid_error_print (const braid_error *error, FILE *out);
+
+/* What braid_error_format writes. */
+typedef enum braid_error_style
+{
+  BRAID_ERROR_STR,  /* str(e): the message, "x" */
+  BRAID_ERROR_REPR, /* repr(e): "ValueError('x')", "ValueError()" for an
+                       empty message; a group "ExceptionGroup('msg',
+                       [ValueError('a')])" */
+  BRAID_ERROR_LINE, /* a traceback's last line: "ValueError: x\n", the
+                       bare type name for an empty message */
+  BRAID_ERROR_CHAIN, /* the chain as Python prints a traceback (without
+                        its frames): oldest first, each error's line,
+                        separated by "\nThe above exception was the direct
+                        cause of the following exception:\n\n" after an
+                        explicit cause and "\nDuring handling of the above
+                        exception, another exception occurred:\n\n" after
+                        a context */
+} braid_error_style;
+
+/* braid_error_format:
+ * @error as Python formats it in @style. Returns a new string (release it
+ * with free()), or NULL for a NULL @error. Aborts on an unknown @style.
+ * Type names are braid's (CancelledError, not Python's qualified
+ * asyncio.exceptions.CancelledError). */
+char *braid_error_format (const braid_error *error, braid_error_style style);
 
 /* ---------------------------------------------------------------------
  * Loops

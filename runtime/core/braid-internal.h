@@ -127,6 +127,11 @@ int braid__future_set_owned_result (braid_future *future, void *result);
 
 /* Primitives (lock.c, queue.c, taskgroup.c, asyncgen.c, error-group.c). */
 
+/* The length of a group error's message without the " (N
+ * sub-exceptions)" that str() of the group adds (Python's message
+ * argument); the whole length when it has none (error.c). */
+size_t braid__group_message_length (const char *message);
+
 /* braid__raise_as:
  * Raises an error of @type with a printf-style message whose return code
  * (braid_error_code, and what braid_reraise returns) is @code rather than

@@ -64,7 +64,11 @@ struct braid_error
   const char *file;
   int line;
   const char *func;
+  /* The chained error: the explicit cause (raise from) when
+   * cause_explicit, else the context (the error being handled when this
+   * one was raised). cause_explicit with a NULL cause is "from None". */
   braid_error *cause;
+  bool cause_explicit;
   /* Sub-errors of a group error (references, released with the error);
    * NULL/0 for any other error. For error-group.c. */
   braid_error **subs;
@@ -286,6 +290,9 @@ struct braid_task
   const char *file;
   int line;
   bool started;
+  /* The current error was left current across a suspension: it is no
+   * longer being handled, so a new raise does not chain it (error.c). */
+  bool error_stale;
   bool must_cancel;    /* deliver a CancelledError at the next step */
   bool wake_cancelled; /* its sleep was cancelled: raise on resume */
   bool closing;        /* unwound by braid_loop_close: every await fails */
@@ -697,7 +704,7 @@ braid__task_suspend (braid_loop *loop, braid_task *t)
     return;
   braid_task *next = braid__next_task (loop);
   if (next == t)
-    return;
+    goto resumed;
   if (next)
     {
       braid__tls_task = next;
@@ -714,6 +721,12 @@ braid__task_suspend (braid_loop *loop, braid_task *t)
       braid__coro_switch (&t->co, &loop->main_ctx);
     }
   braid__reap_finished (loop);
+resumed:
+  /* An error still current after an await was handled and left behind
+   * (C has no end of an except block to drop it at): a raise from here
+   * on must not chain it as its context. */
+  if (BRAID_UNLIKELY (t->error != NULL))
+    t->error_stale = true;
 }
 
 /* call.c: the public handles (braid_call_soon/later/at) and the

@@ -130,6 +130,16 @@ current_slot (void)
   return t ? &t->error : &thread_error;
 }
 
+/* The current slot gets new contents: whatever is current now is being
+ * handled again (or nothing is current). */
+static inline void
+slot_fresh (void)
+{
+  braid_task *t = braid__tls_task;
+  if (t)
+    t->error_stale = false;
+}
+
 static int
 code_for_type (const braid_error_type *type)
 {
@@ -208,6 +218,7 @@ braid__error_set_current (braid_error *error)
   braid_error **slot = current_slot ();
   braid_error *old = *slot;
   *slot = error;
+  slot_fresh ();
   braid_error_unref (old);
   return error ? error->code : 0;
 }
@@ -218,6 +229,7 @@ braid__error_steal_current (void)
   braid_error **slot = current_slot ();
   braid_error *e = *slot;
   *slot = NULL;
+  slot_fresh ();
   return e;
 }
 
@@ -227,7 +239,17 @@ raise_with_code (const braid_error_type *type, int code, const char *file,
 {
   braid_error *e = error_alloc (type, code, file, line, func, message);
   braid_error **slot = current_slot ();
-  /* The error that was current becomes the cause: its reference moves. */
+  braid_task *t = braid__tls_task;
+  /* The error being handled becomes the context (Python's __context__):
+   * its reference moves. One left current across an await is not being
+   * handled any more (braid__task_suspend marks it stale): it is
+   * replaced, not chained. */
+  if (BRAID_UNLIKELY (t && t->error_stale))
+    {
+      braid_error_unref (*slot);
+      *slot = NULL;
+      t->error_stale = false;
+    }
   e->cause = *slot;
   *slot = e;
   return e->code;
@@ -291,6 +313,7 @@ braid_error_set_cause (braid_error *error, braid_error *cause)
                                  "the cause leads back to the error");
   braid_error *old = error->cause;
   error->cause = braid_error_ref (cause);
+  error->cause_explicit = true;
   braid_error_unref (old);
   return 0;
 }
@@ -407,6 +430,7 @@ braid_error_catch (const braid_error_type *type)
   if (!e || !braid_error_is (e, type))
     return NULL;
   *slot = NULL;
+  slot_fresh ();
   return e;
 }
 
@@ -498,10 +522,152 @@ braid_error_cause (const braid_error *error)
   return error ? error->cause : NULL;
 }
 
+bool
+braid_error_cause_explicit (const braid_error *error)
+{
+  return error && error->cause_explicit;
+}
+
 int
 braid_error_code (const braid_error *error)
 {
   return error ? error->code : 0;
+}
+
+/* Python's repr() of the string @text: single quotes unless it holds a
+ * single quote and no double one; backslash, the quote and control bytes
+ * escaped (bytes of UTF-8 sequences are kept, as Python keeps printable
+ * characters). */
+static void
+put_str_repr (const char *text, FILE *out)
+{
+  char quote = strchr (text, '\'') && !strchr (text, '"') ? '"' : '\'';
+
+  fputc (quote, out);
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+    {
+      if (*p == '\\' || *p == (unsigned char)quote)
+        fprintf (out, "\\%c", *p);
+      else if (*p == '\n')
+        fputs ("\\n", out);
+      else if (*p == '\r')
+        fputs ("\\r", out);
+      else if (*p == '\t')
+        fputs ("\\t", out);
+      else if (*p < 0x20 || *p == 0x7f)
+        fprintf (out, "\\x%02x", *p);
+      else
+        fputc (*p, out);
+    }
+  fputc (quote, out);
+}
+
+size_t
+braid__group_message_length (const char *msg)
+{
+  size_t len = strlen (msg);
+  const char *paren = strrchr (msg, '(');
+
+  if (paren && paren > msg && paren[-1] == ' ' && len > 0 && msg[len - 1] == ')'
+      && strstr (paren, " sub-exception"))
+    return (size_t)(paren - 1 - msg);
+  return len;
+}
+
+/* repr(): "ValueError('x')", "CancelledError()" for an empty message, a
+ * group as "ExceptionGroup('msg', [ValueError('a'), ...])". */
+static void
+put_repr (const braid_error *e, FILE *out)
+{
+  fprintf (out, "%s(", e->type->name);
+  if (e->subs)
+    {
+      char *msg = braid__xstrdup (e->message);
+      msg[braid__group_message_length (msg)] = '\0';
+      put_str_repr (msg, out);
+      free (msg);
+      fputs (", [", out);
+      for (size_t i = 0; i < e->nsubs; i++)
+        {
+          if (i)
+            fputs (", ", out);
+          put_repr (e->subs[i], out);
+        }
+      fputc (']', out);
+    }
+  else if (e->message[0])
+    put_str_repr (e->message, out);
+  fputc (')', out);
+}
+
+/* traceback's last line of one error: "ValueError: x", or the bare name
+ * when str() is empty. */
+static void
+put_line (const braid_error *e, FILE *out)
+{
+  if (e->message[0])
+    fprintf (out, "%s: %s\n", e->type->name, e->message);
+  else
+    fprintf (out, "%s\n", e->type->name);
+}
+
+/* The chain oldest first, as traceback.print_exception does (without the
+ * frames braid does not keep). */
+static void
+put_chain (const braid_error *e, FILE *out, unsigned depth)
+{
+  /* Python stops at an error it printed already; a chain cannot loop
+   * here (braid_error_set_cause refuses that), so a depth limit as
+   * deep as Python's recursion guard is enough. */
+  if (e->cause && depth < 1000)
+    {
+      put_chain (e->cause, out, depth + 1);
+      fputs (e->cause_explicit
+                 ? "\nThe above exception was the direct cause of the "
+                   "following exception:\n\n"
+                 : "\nDuring handling of the above exception, another "
+                   "exception occurred:\n\n",
+             out);
+    }
+  put_line (e, out);
+}
+
+char *
+braid_error_format (const braid_error *error, braid_error_style style)
+{
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out;
+
+  if (!error)
+    return NULL;
+  braid__check_object (error, "braid_error_format", "error",
+                       ERROR_ALIVE (error));
+  out = open_memstream (&text, &len);
+  if (!out)
+    braid__abort ("braid_error_format", "out of memory");
+  switch (style)
+    {
+    case BRAID_ERROR_STR:
+      fputs (error->message, out);
+      break;
+    case BRAID_ERROR_REPR:
+      put_repr (error, out);
+      break;
+    case BRAID_ERROR_LINE:
+      put_line (error, out);
+      break;
+    case BRAID_ERROR_CHAIN:
+      put_chain (error, out, 0);
+      break;
+    default:
+      fclose (out);
+      free (text);
+      braid__abort ("braid_error_format", "unknown style");
+    }
+  if (fclose (out) != 0)
+    braid__abort ("braid_error_format", "out of memory");
+  return text;
 }
 
 static void

@@ -61,11 +61,7 @@ static braid_error *
 derive (const braid_error *group, braid_error *const *errors, size_t n)
 {
   const char *msg = group->message ? group->message : "";
-  size_t len = strlen (msg);
-  const char *paren = strrchr (msg, '(');
-  if (paren && paren > msg && paren[-1] == ' ' && len > 0
-      && msg[len - 1] == ')' && strstr (paren, " sub-exception"))
-    len = (size_t)(paren - 1 - msg);
+  size_t len = braid__group_message_length (msg);
   char *text = NULL;
   if (asprintf (&text, "%.*s (%zu sub-exception%s)", (int)len, msg, n,
                 n == 1 ? "" : "s")

@@ -85,12 +85,16 @@
      braid_error_function (NULL) != NULL)                                      \
   X (braid_error_cause, error, TASK, ACCEPTS, "braid_error_cause",             \
      braid_error_cause (NULL) != NULL)                                         \
+  X (braid_error_cause_explicit, error, TASK, ACCEPTS,                         \
+     "braid_error_cause_explicit", braid_error_cause_explicit (NULL))          \
   X (braid_error_code, error, TASK, ACCEPTS, "braid_error_code",               \
      braid_error_code (NULL))                                                  \
   X (braid_error_print, error, TASK, ACCEPTS, "braid_error_print",             \
      (braid_error_print (NULL, stderr), 0))                                    \
   X (braid_error_print, out, TASK, ABORTS, "braid_error_print",                \
      (braid_error_print (fx_error (), NULL), 0))                               \
+  X (braid_error_format, error, TASK, ACCEPTS, "braid_error_format",           \
+     braid_error_format (NULL, BRAID_ERROR_REPR) != NULL)                      \
   /* Loops. */                                                                 \
   X (braid_loop_close, loop, MAIN, ABORTS, "braid_loop_close",                 \
      braid_loop_close (NULL))                                                  \

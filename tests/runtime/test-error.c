@@ -279,6 +279,145 @@ test_raise_from_sets_an_explicit_cause (void)
   braid_error_unref (x);
 }
 
+/* Checks braid_error_format (@e, @style) is @want (what CPython prints:
+ * tests/runtime/python/errors.py). */
+static void
+assert_format (const braid_error *e, braid_error_style style, const char *want)
+{
+  char *text = braid_error_format (e, style);
+  g_assert_cmpstr (text, ==, want);
+  free (text);
+}
+
+/* str(), repr() and a traceback's last line as Python writes them. */
+static void
+test_format_as_python (void)
+{
+  braid_error *e = braid_error_new (BRAID_VALUE_ERROR, "x");
+  assert_format (e, BRAID_ERROR_REPR, "ValueError('x')");
+  assert_format (e, BRAID_ERROR_STR, "x");
+  assert_format (e, BRAID_ERROR_LINE, "ValueError: x\n");
+  assert_format (e, BRAID_ERROR_CHAIN, "ValueError: x\n");
+  braid_error_unref (e);
+
+  e = braid_error_new (BRAID_CANCELLED_ERROR, NULL);
+  assert_format (e, BRAID_ERROR_REPR, "CancelledError()");
+  braid_error_unref (e);
+  e = braid_error_new (BRAID_VALUE_ERROR, NULL);
+  assert_format (e, BRAID_ERROR_LINE, "ValueError\n");
+  assert_format (e, BRAID_ERROR_STR, "");
+  braid_error_unref (e);
+
+  e = braid_error_new (BRAID_VALUE_ERROR, "it's");
+  assert_format (e, BRAID_ERROR_REPR, "ValueError(\"it's\")");
+  braid_error_unref (e);
+  e = braid_error_new (BRAID_VALUE_ERROR, "it's \"x\"");
+  assert_format (e, BRAID_ERROR_REPR, "ValueError('it\\'s \"x\"')");
+  braid_error_unref (e);
+  e = braid_error_new (BRAID_VALUE_ERROR, "a\tb\nc\\d\x01");
+  assert_format (e, BRAID_ERROR_REPR, "ValueError('a\\tb\\nc\\\\d\\x01')");
+  braid_error_unref (e);
+
+  braid_error *subs[2] = { braid_error_new (BRAID_VALUE_ERROR, "a"),
+                           braid_error_new (BRAID_RUNTIME_ERROR, "b") };
+  e = braid__error_group_new (
+      "unhandled errors in a TaskGroup (2 sub-exceptions)", subs, 2);
+  assert_format (e, BRAID_ERROR_REPR,
+                 "ExceptionGroup('unhandled errors in a TaskGroup', "
+                 "[ValueError('a'), RuntimeError('b')])");
+  assert_format (e, BRAID_ERROR_STR,
+                 "unhandled errors in a TaskGroup (2 sub-exceptions)");
+  braid_error_unref (e);
+  braid_error_unref (subs[0]);
+  braid_error_unref (subs[1]);
+  g_assert_null (braid_error_format (NULL, BRAID_ERROR_REPR));
+}
+
+/* The chain, oldest first, as Python prints a traceback's last lines: an
+ * error raised while another is current has it as its context ("During
+ * handling"), raise from names the direct cause, from None shows none. */
+static void
+test_format_chain_as_python (void)
+{
+  braid_raise (BRAID_VALUE_ERROR, "inner");
+  braid_raise (BRAID_RUNTIME_ERROR, "outer");
+  braid_error *e = braid_error_catch (NULL);
+  g_assert_false (braid_error_cause_explicit (e));
+  assert_format (e, BRAID_ERROR_CHAIN,
+                 "ValueError: inner\n\nDuring handling of the above "
+                 "exception, another exception occurred:\n\nRuntimeError: "
+                 "outer\n");
+  braid_error_unref (e);
+
+  braid_error *inner = braid_error_new (BRAID_VALUE_ERROR, "inner");
+  e = braid_error_new (BRAID_RUNTIME_ERROR, "outer");
+  braid_raise_from (e, inner);
+  g_assert_true (braid_error_cause_explicit (e));
+  assert_format (e, BRAID_ERROR_CHAIN,
+                 "ValueError: inner\n\nThe above exception was the direct "
+                 "cause of the following exception:\n\nRuntimeError: "
+                 "outer\n");
+  braid_raise_from (e, NULL);
+  g_assert_true (braid_error_cause_explicit (e));
+  assert_format (e, BRAID_ERROR_CHAIN, "RuntimeError: outer\n");
+  braid_error_clear ();
+  braid_error_unref (e);
+  braid_error_unref (inner);
+}
+
+/* An error left current across an await had been handled: a later raise
+ * replaces it instead of chaining it (Python: an exception handled by an
+ * except block is no one's context after the block). Until then it stays
+ * current, so a task that returns with it still fails with it. Raised
+ * again (braid_reraise), it is being handled anew and chains. */
+static void *
+stale_error_is_not_chained (void *unused)
+{
+  braid_raise (BRAID_VALUE_ERROR, "handled");
+  braid_error *handled = braid_error_ref (braid_error_current ());
+  g_assert_cmpint (braid_yield (), ==, 0);
+  g_assert_true (braid_error_current () == handled);
+  braid_raise (BRAID_RUNTIME_ERROR, "new");
+  braid_error *e = braid_error_catch (NULL);
+  g_assert_null (braid_error_cause (e));
+  assert_format (e, BRAID_ERROR_CHAIN, "RuntimeError: new\n");
+  braid_error_unref (e);
+
+  /* Re-raised after the await, it is being handled again. */
+  braid_reraise (handled);
+  g_assert_cmpint (braid_yield (), ==, 0);
+  braid_reraise (handled);
+  braid_raise (BRAID_RUNTIME_ERROR, "outer");
+  e = braid_error_catch (NULL);
+  g_assert_true (braid_error_cause (e) == handled);
+  braid_error_unref (e);
+
+  /* An await that fails while a stale error is current: the
+   * CancelledError replaces it. */
+  braid_raise (BRAID_VALUE_ERROR, "left");
+  g_assert_cmpint (braid_yield (), ==, 0);
+  braid_task_cancel (braid_task_current (), "stop");
+  g_assert_cmpint (braid_yield (), ==, BRAID_ECANCELLED);
+  e = braid_error_catch (BRAID_CANCELLED_ERROR);
+  g_assert_null (braid_error_cause (e));
+  braid_error_unref (e);
+  braid_task_uncancel (braid_task_current ());
+  braid_error_unref (handled);
+  return NULL;
+}
+
+static void
+test_stale_error_is_not_chained (void)
+{
+  braid_loop *loop = braid_loop_new ();
+  braid_task *t
+      = braid_loop_spawn (loop, "stale", stale_error_is_not_chained, NULL);
+  g_assert_cmpint (
+      braid_loop_run_until_complete (loop, braid_task_future (t), NULL), ==, 0);
+  braid_task_unref (t);
+  g_assert_cmpint (braid_loop_close (loop), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,5 +439,10 @@ main (int argc, char **argv)
                    test_error_new_does_not_raise);
   g_test_add_func ("/runtime/error/raise-from-sets-an-explicit-cause",
                    test_raise_from_sets_an_explicit_cause);
+  g_test_add_func ("/runtime/error/format-as-python", test_format_as_python);
+  g_test_add_func ("/runtime/error/format-chain-as-python",
+                   test_format_chain_as_python);
+  g_test_add_func ("/runtime/error/stale-error-is-not-chained",
+                   test_stale_error_is_not_chained);
   return g_test_run ();
 }

@@ -850,6 +850,20 @@ test_a_freed_generator_aborts (void)
 }
 
 static void *
+format_in_unknown_style (void *arg)
+{
+  free (braid_error_format (fx_error (), (braid_error_style)99));
+  return NULL;
+}
+
+static void
+test_an_unknown_error_style_aborts (void)
+{
+  expect_abort_task (format_in_unknown_style,
+                     "*braid: braid_error_format: unknown style*");
+}
+
+static void *
 close_stream_twice (void *arg)
 {
   braid_stream *s = fx_stream ();
@@ -941,6 +955,8 @@ main (int argc, char **argv)
                    test_freeing_an_event_twice_aborts);
   g_test_add_func ("/runtime/misuse/freed/a-freed-generator-aborts",
                    test_a_freed_generator_aborts);
+  g_test_add_func ("/runtime/misuse/an-unknown-error-style-aborts",
+                   test_an_unknown_error_style_aborts);
   g_test_add_func (
       "/runtime/misuse/in-use/freeing-a-lock-a-task-waits-on-aborts",
       test_freeing_a_lock_a_task_waits_on_aborts);
