@@ -9,8 +9,16 @@
  * event that does not share its transition's reading: a counter read, a
  * multiply and a shift. Its slow path here reads CLOCK_MONOTONIC about
  * once per millisecond of events to re-anchor the conversion.
+ *
+ * The counter's rate is a property of the machine, not of a loop: it is
+ * measured once per process (by the first loop that runs long enough,
+ * then refined by any loop that has measured it over a longer span), and
+ * every later loop converts with it from its first event on. Only the
+ * first millisecond of the process's first traced loop reads the clock
+ * at every event.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,14 +41,24 @@ braid__monotonic_ns (void)
  * whole run, the error between anchors stays far below a microsecond. */
 #define EV_REANCHOR_NS 1000000u
 /* The rate is first measured once this much time passed since the first
- * event; until then every event reads CLOCK_MONOTONIC (as without a
- * counter), so no loop pays a calibration wait. */
+ * event; until then every event of a loop that knows no rate (the
+ * process's first) reads CLOCK_MONOTONIC (as without a counter), so no
+ * loop pays a calibration wait. */
 #define EV_CALIBRATE_NS 1000000u
 /* A (counter, clock, counter) triple read further apart than this (the
  * thread was preempted in between) is not used as an anchor. */
 #define EV_MAX_GAP_NS 2000u
 
 static int cycles_usable;
+
+/* The process's best measure of the counter's rate: the multiplier (as
+ * loop->ev_mult; 0 until a loop measured it) and the span in ns it was
+ * measured over. A loop publishes its own rate when its span is longer;
+ * the two are read and written apart, so a reader may pair a multiplier
+ * with another's span, which only decides which of two measured rates a
+ * loop prefers. */
+static _Atomic uint64_t process_mult;
+static _Atomic uint64_t process_span_ns;
 
 /* Whether braid__cycles counts at a constant rate, on every CPU, in every
  * power state: the invariant TSC on x86-64 (CPUID 0x80000007, EDX bit 8),
@@ -63,8 +81,17 @@ cycles_probe (void)
 #endif
 }
 
+/* Makes @mult the loop's conversion rate. */
+static void
+use_rate (braid_loop *loop, uint64_t mult)
+{
+  loop->ev_mult = mult;
+  loop->ev_limit = (uint64_t)(((unsigned __int128)EV_REANCHOR_NS << 32) / mult);
+}
+
 /* Records an anchor read as @c0, @ns, @c1 (counter, clock, counter);
- * measures the counter's rate once the run is long enough. */
+ * measures the counter's rate once the run is long enough, or takes the
+ * process's (see process_mult). */
 static void
 anchor (braid_loop *loop, uint64_t c0, uint64_t ns, uint64_t c1)
 {
@@ -74,6 +101,12 @@ anchor (braid_loop *loop, uint64_t c0, uint64_t ns, uint64_t c1)
     {
       loop->ev_origin_cyc = loop->ev_anchor_cyc = c;
       loop->ev_origin_ns = loop->ev_anchor_ns = ns;
+      /* The rate another loop measured: no clock reading per event
+       * while this one measures its own. */
+      uint64_t known
+          = atomic_load_explicit (&process_mult, memory_order_relaxed);
+      if (known != 0 && loop->ev_mult == 0)
+        use_rate (loop, known);
       return;
     }
   if (loop->ev_mult
@@ -84,14 +117,25 @@ anchor (braid_loop *loop, uint64_t c0, uint64_t ns, uint64_t c1)
   if (span_ns >= EV_CALIBRATE_NS)
     {
       /* The rate over the whole run since the origin: its error (that of
-       * two readings over the span) shrinks as the run goes on. */
-      uint64_t mult = (uint64_t)(((unsigned __int128)span_ns << 32)
-                                 / (c - loop->ev_origin_cyc));
-      if (mult == 0 || mult >= (uint64_t)1 << 40)
-        return; /* not a sensible rate (a counter slower than 4 MHz) */
-      loop->ev_mult = mult;
-      loop->ev_limit
-          = (uint64_t)(((unsigned __int128)EV_REANCHOR_NS << 32) / mult);
+       * two readings over the span) shrinks as the run goes on. The
+       * process's rate, when measured over a longer span, is better. */
+      uint64_t best_span
+          = atomic_load_explicit (&process_span_ns, memory_order_relaxed);
+      uint64_t known
+          = atomic_load_explicit (&process_mult, memory_order_relaxed);
+      if (known != 0 && best_span > span_ns)
+        use_rate (loop, known);
+      else
+        {
+          uint64_t mult = (uint64_t)(((unsigned __int128)span_ns << 32)
+                                     / (c - loop->ev_origin_cyc));
+          if (mult == 0 || mult >= (uint64_t)1 << 40)
+            return; /* not a sensible rate (a counter slower than 4 MHz) */
+          use_rate (loop, mult);
+          atomic_store_explicit (&process_mult, mult, memory_order_relaxed);
+          atomic_store_explicit (&process_span_ns, span_ns,
+                                 memory_order_relaxed);
+        }
     }
   loop->ev_anchor_cyc = c;
   loop->ev_anchor_ns = ns;

@@ -94,6 +94,24 @@ test_event_times_never_go_backwards_on_the_real_clock (void)
   g_assert_cmpuint (worst_ahead_ns, <, 1000000);
 }
 
+/* The counter's rate is measured once per process: a loop after the
+ * first converts with it from its first event (clock.c). Its times must
+ * be as close to CLOCK_MONOTONIC as the first loop's, from the start:
+ * within a few microseconds (the rate's error over the millisecond
+ * between two anchors), never ahead by more. */
+static void
+test_a_later_loop_uses_the_measured_rate_from_its_start (void)
+{
+  run_checked (BRAID_CLOCK_MONOTONIC); /* runs 8 ms: measures the rate */
+  run_checked (BRAID_CLOCK_MONOTONIC);
+  g_assert_cmpuint (n_events, >, 8000);
+  g_assert_cmpuint (n_backwards, ==, 0);
+  g_test_message (
+      "second loop, worst ahead of CLOCK_MONOTONIC: %" G_GUINT64_FORMAT " ns",
+      worst_ahead_ns);
+  g_assert_cmpuint (worst_ahead_ns, <, 50000);
+}
+
 static void
 test_event_times_are_virtual_time_on_the_virtual_clock (void)
 {
@@ -158,6 +176,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/runtime/event-time/never-backwards-on-the-real-clock",
                    test_event_times_never_go_backwards_on_the_real_clock);
+  g_test_add_func ("/runtime/event-time/later-loop-uses-the-measured-rate",
+                   test_a_later_loop_uses_the_measured_rate_from_its_start);
   g_test_add_func ("/runtime/event-time/virtual-time-on-the-virtual-clock",
                    test_event_times_are_virtual_time_on_the_virtual_clock);
   g_test_add_func ("/runtime/event-time/wake-after-a-poll-is-stamped-after-it",
