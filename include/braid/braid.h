@@ -20,7 +20,10 @@
  * A task function returns its result as a void pointer. If the current
  * error is set when it returns, the task fails with that error and the
  * result is ignored; awaiting the task then raises the same error object in
- * the awaiter. Cancellation is the error type BRAID_CANCELLED_ERROR.
+ * the awaiter. Cancellation is the error type BRAID_CANCELLED_ERROR. To
+ * call a task function inline (`await fn(arg)`), use braid_call_inline,
+ * which returns 0 or the function's error code: the result alone cannot
+ * tell a failure (NULL may be a result).
  *
  * Ownership: "new reference" means the caller must release it with the
  * matching _unref(); "borrowed" means valid while the owner lives.
@@ -707,6 +710,26 @@ int braid_wait_for (braid_future *future, double timeout, void **result);
 int braid_wait_for_call_at (braid_task_fn fn, const char *fn_name, void *arg,
                             double timeout, void **result, const char *file,
                             int line);
+
+/* braid_call_inline:
+ * `result = await fn(arg)` in the calling task, with a status: the way to
+ * call a task function inline and tell its failure from its result. Its
+ * return value cannot say it (NULL may be a result), and reading the
+ * current error after a plain `fn (arg)` mistakes an error left current
+ * before the call for a failure. It is braid_wait_for_call with
+ * BRAID_NO_TIMEOUT: @fn starts with no current error and has failed when
+ * it returns with one set. Returns 0 with @fn's result in @result (may be
+ * NULL; untouched on failure); the code of @fn's error (current);
+ * BRAID_EINVAL for a NULL @fn; BRAID_ENOTASK outside a task.
+ *
+ *   void *row;
+ *   int rc = braid_call_inline (fetch_row, db, &row);
+ *   if (rc < 0)
+ *     return rc;        // fetch_row failed; its error is current
+ *   use (row);          // NULL is a result like any other
+ */
+#define braid_call_inline(fn, arg, result)                                    \
+  braid_wait_for_call ((fn), (arg), BRAID_NO_TIMEOUT, (result))
 
 /* asyncio.timeout: a scope that cancels the current task at a deadline.
  *

@@ -418,6 +418,62 @@ test_stale_error_is_not_chained (void)
   g_assert_cmpint (braid_loop_close (loop), ==, 0);
 }
 
+/* A task function whose result is NULL, or that fails: which one @arg
+ * says. */
+static void *
+null_or_failure (void *arg)
+{
+  if (arg)
+    braid_raise (BRAID_VALUE_ERROR, "failed");
+  return NULL;
+}
+
+/* braid_call_inline tells a NULL result from a failure by its status,
+ * even with an error left current before the call (which a check of the
+ * current error after a plain call would take for a failure). */
+static void *
+inline_call_reports_failure_by_status (void *unused)
+{
+  void *result = (void *)1;
+
+  g_assert_cmpint (braid_call_inline (null_or_failure, NULL, &result), ==, 0);
+  g_assert_null (result);
+  g_assert_null (braid_error_current ());
+
+  result = (void *)1;
+  g_assert_cmpint (braid_call_inline (null_or_failure, "fail", &result), ==,
+                   BRAID_EFAILED);
+  g_assert_true (result == (void *)1);
+  braid_error *e = braid_error_catch (BRAID_VALUE_ERROR);
+  g_assert_cmpstr (braid_error_message (e), ==, "failed");
+  braid_error_unref (e);
+
+  /* An error current before the call is not the call's, and is current
+   * again after it. */
+  braid_raise (BRAID_RUNTIME_ERROR, "before");
+  braid_error *before = braid_error_current ();
+  g_assert_cmpint (braid_call_inline (null_or_failure, NULL, &result), ==, 0);
+  g_assert_true (braid_error_current () == before);
+  braid_error_clear ();
+  return NULL;
+}
+
+static void
+test_inline_call_reports_failure_by_status (void)
+{
+  braid_loop *loop = braid_loop_new ();
+  braid_task *t = braid_loop_spawn (loop, "inline",
+                                    inline_call_reports_failure_by_status, NULL);
+  g_assert_cmpint (
+      braid_loop_run_until_complete (loop, braid_task_future (t), NULL), ==, 0);
+  braid_task_unref (t);
+  g_assert_cmpint (braid_loop_close (loop), ==, 0);
+  /* Outside a task there is no caller to await in. */
+  g_assert_cmpint (braid_call_inline (null_or_failure, NULL, NULL), ==,
+                   BRAID_ENOTASK);
+  braid_error_clear ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -444,5 +500,7 @@ main (int argc, char **argv)
                    test_format_chain_as_python);
   g_test_add_func ("/runtime/error/stale-error-is-not-chained",
                    test_stale_error_is_not_chained);
+  g_test_add_func ("/runtime/error/inline-call-reports-failure-by-status",
+                   test_inline_call_reports_failure_by_status);
   return g_test_run ();
 }
