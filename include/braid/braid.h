@@ -1181,7 +1181,9 @@ braid_agen *braid_agen_new (braid_agen_fn fn, void *arg);
  * Runs the body until it yields (storing the value in @value, may be
  * NULL) or ends. Must be called from a task. Returns 0 with a value;
  * BRAID_ESTOP (StopAsyncIteration raised) once the body has ended; the
- * body's error code if it ended with an error (it is current);
+ * body's error code if it ended with an error (it is current; a
+ * StopAsyncIteration the body raised comes out as a RuntimeError whose
+ * cause it is, as in Python, so BRAID_ESTOP always means the end);
  * BRAID_EBUSY (RuntimeError) if the generator is already running;
  * BRAID_ENOMEM if no stack could be mapped; BRAID_ENOTASK. */
 int braid_agen_next (braid_agen *gen, void **value);
