@@ -156,7 +156,7 @@ test_braids_primitives_are_fifo (void)
 static void
 test_deadlock_names_holders_and_cycle (void)
 {
-  char *path = trace_prim_program ("deadlock", 1);
+  char *path = trace_prim_program ("deadlock", 0);
   braid_trace *trace = open_trace (path);
 
   /* The locks in creation order: 'first' (alpha's), 'second' (beta's). */

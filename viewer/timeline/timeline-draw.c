@@ -1385,6 +1385,7 @@ braid_timeline_draw (const braid_timeline_model *m,
     }
   if (v->show_edges)
     draw_edges (&f, first_lane, last_lane);
+  braid__timeline_draw_deadlocks (m, v, cr, f.layout, f.left, f.right);
   cairo_restore (cr);
 
   if (n_lanes == 0)

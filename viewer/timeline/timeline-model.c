@@ -372,6 +372,7 @@ braid_timeline_model_free (braid_timeline_model *m)
   free (m->mark_offset);
   free (m->mark_index);
   free (m->step_time);
+  braid__timeline_deadlocks_free (m);
   free (m);
 }
 

@@ -6,6 +6,8 @@
 
 #include "timeline.h"
 
+#include <pango/pangocairo.h>
+
 struct braid_timeline_model
 {
   const braid_trace *trace;
@@ -57,7 +59,22 @@ struct braid_timeline_model
   size_t n_step_time;
 
   double extent_time, extent_steps;
+
+  /* The wait-for graph of each deadlock (timeline-sync.c), taken at the
+   * first frame or question that needs it. */
+  struct braid__timeline_deadlock *deadlocks;
+  size_t n_deadlocks;
+  bool deadlocks_done;
 };
+
+/* timeline-sync.c: draws each deadlock's waits and cycle over the lanes
+ * between @left and @right, with @layout's font. */
+void braid__timeline_draw_deadlocks (const braid_timeline_model *m,
+                                     const braid_timeline_view *v,
+                                     cairo_t *cr, PangoLayout *layout,
+                                     double left, double right);
+/* Frees what braid__timeline_draw_deadlocks took. */
+void braid__timeline_deadlocks_free (braid_timeline_model *m);
 
 /* The clamped slice range of @task. */
 void braid__timeline_task_slices (const braid_timeline_model *m, int32_t task,
