@@ -708,7 +708,7 @@ braid__task_suspend (braid_loop *loop, braid_task *t)
   if (next)
     {
       braid__tls_task = next;
-      braid__coro_switch (&t->co, &next->co);
+      braid__coro_transfer (&t->co, &next->co);
     }
   else
     {
@@ -718,7 +718,7 @@ braid__task_suspend (braid_loop *loop, braid_task *t)
       if (BRAID_UNLIKELY (braid__hooks_active))
         braid__hooks_flush ();
       braid__tls_task = NULL;
-      braid__coro_switch (&t->co, &loop->main_ctx);
+      braid__coro_transfer (&t->co, &loop->main_ctx);
     }
   braid__reap_finished (loop);
 resumed:

@@ -257,7 +257,7 @@ dispatch (braid_loop *loop, braid__entry *e)
         if (BRAID_UNLIKELY (braid__hooks_active))
           braid__emit_resumed (loop, t, true);
         braid__tls_task = t;
-        braid__coro_switch (&loop->main_ctx, &t->co);
+        braid__coro_transfer (&loop->main_ctx, &t->co);
         braid__tls_task = NULL;
         __atomic_store_n (&loop->in_step, 0, __ATOMIC_RELAXED);
         braid__reap_finished (loop);
@@ -625,7 +625,7 @@ close_unwind_task (braid_loop *loop, braid_task *t)
   if (BRAID_UNLIKELY (braid__hooks_active))
     braid__emit_resumed (loop, t, false);
   braid__tls_task = t;
-  braid__coro_switch (&loop->main_ctx, &t->co);
+  braid__coro_transfer (&loop->main_ctx, &t->co);
   braid__tls_task = NULL;
   braid__reap_finished (loop);
   close_run_queue (loop);

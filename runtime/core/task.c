@@ -545,11 +545,11 @@ task_entry (void *arg)
   if (next)
     {
       braid__tls_task = next;
-      braid__coro_switch_final (&t->co, &next->co);
+      braid__coro_transfer_final (&t->co, &next->co);
     }
   loop->ev_held = false; /* the loop runs next: the window closes */
   braid__tls_task = NULL;
-  braid__coro_switch_final (&t->co, &loop->main_ctx);
+  braid__coro_transfer_final (&t->co, &loop->main_ctx);
 }
 
 /* Ends @t, which could not start, with @error (owned). Out of line: the

@@ -42,10 +42,8 @@
 #define NO_ASAN
 #endif
 
-/* The context running on this thread (a coroutine or the thread's own).
- * initial-exec: read in the signal handler and on every switch. */
-static __thread braid__coro *current_co
-    __attribute__ ((tls_model ("initial-exec")));
+/* initial-exec: read in the signal handler, written on every switch. */
+__thread braid__coro *braid__coro_running;
 
 #ifdef BRAID_ASAN
 /* The context the last switch on this thread left, so the resumed side
@@ -107,10 +105,15 @@ canary_intact (const uint64_t *z)
 static inline void
 check_canary (const braid__coro *from)
 {
-  const struct braid__stack *s = from->stack;
-  if (s != NULL && s->canary != NULL
-      && __builtin_expect (!canary_intact (s->canary), 0))
+  if (from->canary != NULL
+      && __builtin_expect (!canary_intact (from->canary), 0))
     report_overflow (from);
+}
+
+void
+braid__coro_canary_failed (const braid__coro *co)
+{
+  report_overflow (co);
 }
 
 /* The first C code of every coroutine, called by the trampoline. */
@@ -133,8 +136,8 @@ braid__coro_init_thread (braid__coro *self)
 {
   memset (self, 0, sizeof *self);
   self->name = "(thread)";
-  /* current_co is left alone: this may run inside a coroutine (a loop
-   * created by a task), which is still the one running. */
+  /* braid__coro_running is left alone: this may run inside a coroutine
+   * (a loop created by a task), which is still the one running. */
   /* Every thread that runs coroutines needs its own alternate signal
    * stack for the overflow report. */
   braid__coro_install_overflow_handler ();
@@ -143,8 +146,8 @@ braid__coro_init_thread (braid__coro *self)
 void
 braid__coro_forget_thread (braid__coro *self)
 {
-  if (current_co == self)
-    current_co = NULL;
+  if (braid__coro_running == self)
+    braid__coro_running = NULL;
 #ifdef BRAID_ASAN
   if (switched_from == self)
     switched_from = NULL;
@@ -160,6 +163,7 @@ braid__coro_init (braid__coro *co, braid__stack_pool *pool,
     return BRAID_ENOMEM;
 
   co->stack = s;
+  co->canary = s->canary;
   co->name = name;
   co->asan_fake_stack = NULL;
   co->asan_bottom = s->base;
@@ -181,6 +185,7 @@ braid__coro_release (braid__coro *co)
     return;
   braid__stack_release (co->stack);
   co->stack = NULL;
+  co->canary = NULL;
   co->sp = NULL;
 }
 
@@ -188,7 +193,7 @@ void
 braid__coro_switch (braid__coro *from, braid__coro *to)
 {
   check_canary (from);
-  current_co = to;
+  braid__coro_running = to;
 #ifdef BRAID_ASAN
   switched_from = from;
   __sanitizer_start_switch_fiber (&from->asan_fake_stack, to->asan_bottom,
@@ -207,7 +212,7 @@ void
 braid__coro_switch_final (braid__coro *from, braid__coro *to)
 {
   check_canary (from);
-  current_co = to;
+  braid__coro_running = to;
 #ifdef BRAID_ASAN
   switched_from = from;
   /* NULL: this fiber's fake stack can be freed, it never comes back. */
@@ -220,7 +225,7 @@ braid__coro_switch_final (braid__coro *from, braid__coro *to)
 braid__coro *
 braid__coro_current (void)
 {
-  braid__coro *co = current_co;
+  braid__coro *co = braid__coro_running;
   return co != NULL && co->stack != NULL ? co : NULL;
 }
 
@@ -272,7 +277,7 @@ in_guard (const braid__coro *co, uintptr_t addr)
 static void
 overflow_handler (int sig, siginfo_t *info, void *uctx)
 {
-  const braid__coro *co = current_co;
+  const braid__coro *co = braid__coro_running;
   if (co != NULL && in_guard (co, (uintptr_t)info->si_addr))
     report_overflow (co);
 

@@ -30,6 +30,8 @@ struct braid__coro
 {
   void *sp;                      /* saved stack pointer while suspended */
   struct braid__stack *stack;    /* NULL for the thread's own context */
+  const uint64_t *canary;        /* the stack's canary zone, or NULL (a
+                                    guard page, or the thread's context) */
   void *asan_fake_stack;         /* ASan bookkeeping, unused otherwise */
   const void *asan_bottom;       /* bounds of the stack, for ASan */
   size_t asan_size;
@@ -84,6 +86,116 @@ void braid__coro_switch (braid__coro *from, braid__coro *to);
  * Does not return. */
 void braid__coro_switch_final (braid__coro *from, braid__coro *to)
   __attribute__ ((noreturn));
+
+/* The context running on this thread (a coroutine or the thread's own),
+ * for the overflow handler. Written by every switch. */
+extern __thread braid__coro *braid__coro_running
+    __attribute__ ((tls_model ("initial-exec"), visibility ("hidden")));
+
+/* Reports the overflow of @co found at a switch (its canary zone was
+ * written) and aborts. */
+void braid__coro_canary_failed (const braid__coro *co)
+    __attribute__ ((noreturn, cold, visibility ("hidden")));
+
+/* A switch inline in its caller (braid__coro_transfer below) is possible
+ * where the assembly switch is built (x86_64 ELF) and ASan, which needs
+ * its fiber annotations around every switch, is off. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BRAID__CORO_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BRAID__CORO_ASAN 1
+#endif
+#endif
+#if defined(__x86_64__) && defined(__ELF__) && !defined(BRAID__CORO_ASAN)
+#define BRAID__CORO_INLINE 1
+#else
+#define BRAID__CORO_INLINE 0
+#endif
+
+#if BRAID__CORO_INLINE
+/* The vector registers the System V ABI lets a call clobber, as inline
+ * assembly clobbers: SSE always, the upper 16 when the compiler may use
+ * them (AVX-512), and the mask registers with them. */
+#if defined(__AVX512F__)
+#define BRAID__CORO_CLOBBER_VEC                                                \
+  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",      \
+      "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16",   \
+      "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24",  \
+      "xmm25", "xmm26", "xmm27", "xmm28", "xmm29", "xmm30", "xmm31", "k0",     \
+      "k1", "k2", "k3", "k4", "k5", "k6", "k7"
+#else
+#define BRAID__CORO_CLOBBER_VEC                                                \
+  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",      \
+      "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15"
+#endif
+#endif
+
+/* braid__coro_transfer:
+ * What braid__coro_switch does, inline in the caller: the runtime's hot
+ * switches (a task that yields or awaits, the loop's dispatch, a task's
+ * end) use it.
+ *
+ * Why: a switch through a call leaves the return stack buffer one entry
+ * off. The call pushes its return address there, and the switch resumes
+ * the other context with a jump, so the next `ret` of that context is
+ * predicted to go to the call's return address, and misses: one branch
+ * misprediction per switch, which was most of the cost of a sleep(0)
+ * round. Here the resume address is pushed by hand and the assembly
+ * switch is entered by a jump: the return stack buffer is not touched,
+ * so two tasks suspended at the same place (two loops of sleep(0), a
+ * spawn and await) keep every return predicted.
+ *
+ * The code after the switch runs after whatever other contexts ran, so
+ * every register a call may clobber is declared clobbered (the switch
+ * saves and restores the callee-saved ones and the control words, as
+ * braid__coro_switch does). The 128 bytes below the stack pointer are
+ * skipped first: the compiler may keep data in that red zone, which the
+ * pushed address and the saved registers would overwrite. Elsewhere
+ * (ASan, the fallback, aarch64) this is braid__coro_switch. */
+static inline __attribute__ ((always_inline)) void
+braid__coro_transfer (braid__coro *from, braid__coro *to)
+{
+#if BRAID__CORO_INLINE
+  if (from->canary != NULL
+      && __builtin_expect (
+          (from->canary[0] | from->canary[1] | from->canary[2]
+           | from->canary[3] | from->canary[4] | from->canary[5]
+           | from->canary[6] | from->canary[7])
+              != 0,
+          0))
+    braid__coro_canary_failed (from);
+  braid__coro_running = to;
+  void **save = &from->sp;
+  void *to_sp = to->sp;
+  __asm__ volatile ("leaq -128(%%rsp), %%rsp\n\t"
+                    "leaq 1f(%%rip), %%rax\n\t"
+                    "pushq %%rax\n\t"
+                    "jmp braid__coro_swap\n"
+                    "1:\n\t"
+                    "leaq 128(%%rsp), %%rsp"
+                    : "+D"(save), "+S"(to_sp)
+                    :
+                    : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "memory",
+                      "cc", "st", "st(1)", "st(2)", "st(3)", "st(4)",
+                      "st(5)", "st(6)", "st(7)", BRAID__CORO_CLOBBER_VEC);
+#else
+  braid__coro_switch (from, to);
+#endif
+}
+
+/* braid__coro_transfer_final:
+ * braid__coro_switch_final, inline where braid__coro_transfer is. */
+static inline __attribute__ ((always_inline, noreturn)) void
+braid__coro_transfer_final (braid__coro *from, braid__coro *to)
+{
+#if BRAID__CORO_INLINE
+  braid__coro_transfer (from, to);
+  __builtin_unreachable ();
+#else
+  braid__coro_switch_final (from, to);
+#endif
+}
 
 /* Bytes of @co's stack resident in memory now (mincore), whole pages: the
  * pages touched since the stack's pages were last given back to the

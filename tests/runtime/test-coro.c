@@ -4,8 +4,10 @@
  * values live across switches (the compiler keeps them in callee-saved
  * registers), coroutines switching to each other, an assembly check of
  * each callee-saved register on x86_64 and aarch64, deep recursion within
- * the stack limit, braid__coro_current, an aligned stack at the entry, and
- * a coroutine's frame being the outermost one.
+ * the stack limit, braid__coro_current, an aligned stack at the entry, a
+ * coroutine's frame being the outermost one, and the inline switch
+ * (braid__coro_transfer) keeping the values its caller holds in
+ * registers a call may clobber.
  */
 #include <execinfo.h>
 #include <glib.h>
@@ -254,6 +256,102 @@ test_deep_recursion_within_the_limit (void)
   braid__coro_release (&cor[0]);
 }
 
+#if BRAID__CORO_INLINE && !defined(BRAID_TEST_FALLBACK)
+/* braid__coro_transfer, the switch inline in its caller, declares every
+ * register a call may clobber as clobbered: values live across it, more
+ * than the callee-saved registers hold (integers, doubles, a long double
+ * on the x87 stack), survive a peer that overwrites every caller-saved
+ * register, on both sides of the switch. */
+static volatile uint64_t seed = 7;
+
+static void
+trash_caller_saved (void)
+{
+  uint64_t junk = 0xdeadbeefdeadbeefu;
+  __asm__ volatile ("movq %0, %%rax\n\tmovq %0, %%rcx\n\tmovq %0, %%rdx\n\t"
+                    "movq %0, %%rsi\n\tmovq %0, %%rdi\n\tmovq %0, %%r8\n\t"
+                    "movq %0, %%r9\n\tmovq %0, %%r10\n\tmovq %0, %%r11\n\t"
+                    "movq %0, %%xmm0\n\tpshufd $0, %%xmm0, %%xmm0\n\t"
+                    "movdqa %%xmm0, %%xmm1\n\tmovdqa %%xmm0, %%xmm2\n\t"
+                    "movdqa %%xmm0, %%xmm3\n\tmovdqa %%xmm0, %%xmm4\n\t"
+                    "movdqa %%xmm0, %%xmm5\n\tmovdqa %%xmm0, %%xmm6\n\t"
+                    "movdqa %%xmm0, %%xmm7\n\tmovdqa %%xmm0, %%xmm8\n\t"
+                    "movdqa %%xmm0, %%xmm9\n\tmovdqa %%xmm0, %%xmm10\n\t"
+                    "movdqa %%xmm0, %%xmm11\n\tmovdqa %%xmm0, %%xmm12\n\t"
+                    "movdqa %%xmm0, %%xmm13\n\tmovdqa %%xmm0, %%xmm14\n\t"
+                    "movdqa %%xmm0, %%xmm15"
+                    :
+                    : "m"(junk)
+                    : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
+                      "r11", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
+                      "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
+                      "xmm12", "xmm13", "xmm14", "xmm15");
+}
+
+/* Sums many values live across @n transfers from @self to @peer. */
+static double
+live_across_transfers (braid__coro *self, braid__coro *peer, int n)
+{
+  uint64_t v[14];
+  double f[10];
+  long double ld = (long double)seed / 3;
+  for (int i = 0; i < 14; i++)
+    v[i] = seed * (uint64_t)(i + 1);
+  for (int i = 0; i < 10; i++)
+    f[i] = (double)seed / (i + 2);
+  for (int r = 0; r < n; r++)
+    {
+      braid__coro_transfer (self, peer);
+      for (int i = 0; i < 14; i++)
+        v[i] += (uint64_t)i;
+      for (int i = 0; i < 10; i++)
+        f[i] += 0.5;
+      ld += 1;
+    }
+  double sum = (double)(ld - (long double)seed / 3);
+  for (int i = 0; i < 14; i++)
+    sum += (double)(v[i] - seed * (uint64_t)(i + 1));
+  for (int i = 0; i < 10; i++)
+    sum += f[i] - (double)seed / (i + 2);
+  return sum;
+}
+
+static double transfer_peer_sum;
+
+static void
+transfer_entry (void *p)
+{
+  for (int r = 0; r < 10; r++)
+    {
+      trash_caller_saved ();
+      braid__coro_transfer (&cor[0], &main_co);
+    }
+  transfer_peer_sum = live_across_transfers (&cor[0], &main_co, 50);
+  trash_caller_saved ();
+  braid__coro_transfer_final (&cor[0], &main_co);
+}
+
+static void
+test_transfer_keeps_caller_saved_values (void)
+{
+  g_assert_cmpint (
+      braid__coro_init (&cor[0], pool, transfer_entry, NULL, "transfer"), ==,
+      0);
+  /* 10 resumes with the peer trashing registers, then 50 with the peer
+   * holding live values of its own while this side trashes them. */
+  double sum = live_across_transfers (&main_co, &cor[0], 10);
+  for (int r = 0; r < 51; r++)
+    {
+      trash_caller_saved ();
+      braid__coro_transfer (&main_co, &cor[0]);
+    }
+  /* Per round: 0+1+...+13 = 91, ten halves, one. */
+  g_assert_cmpfloat (sum, ==, 10 * (91 + 5.0 + 1));
+  g_assert_cmpfloat (transfer_peer_sum, ==, 50 * (91 + 5.0 + 1));
+  braid__coro_release (&cor[0]);
+}
+#endif
+
 #ifdef HAVE_CHECK_CALLEE_SAVED
 /* Every callee-saved register (general and, on aarch64, d8-d15) survives
  * a switch during which the peer coroutine overwrote them all. */
@@ -299,6 +397,10 @@ main (int argc, char **argv)
                    test_backtrace_stops_at_the_coroutine_entry);
   g_test_add_func ("/runtime/coro/deep-recursion-within-the-limit",
                    test_deep_recursion_within_the_limit);
+#if BRAID__CORO_INLINE && !defined(BRAID_TEST_FALLBACK)
+  g_test_add_func ("/runtime/coro/transfer-keeps-caller-saved-values",
+                   test_transfer_keeps_caller_saved_values);
+#endif
 #ifdef HAVE_CHECK_CALLEE_SAVED
   g_test_add_func ("/runtime/coro/callee-saved-registers-survive",
                    test_callee_saved_registers_survive);
