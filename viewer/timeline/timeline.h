@@ -339,6 +339,16 @@ typedef struct braid_timeline_rgb
 braid_timeline_rgb braid_timeline_state_color (braid_trace_state state,
                                                uint32_t reason);
 braid_timeline_rgb braid_timeline_mark_color (braid_trace_mark_kind kind);
+/* The colour a deadlock's waits and cycle are drawn in. */
+braid_timeline_rgb braid_timeline_deadlock_color (void);
+
+/* braid_timeline_model_deadlock_cycle:
+ * The cycle of the @k-th deadlock of the trace (in the order of its
+ * problems) in words, "alpha → lock 4 → beta → lock 3 → alpha", as the
+ * timeline draws it; NULL when there is no such deadlock, it has no
+ * cycle, or memory ran out. Free with free(). */
+char *braid_timeline_model_deadlock_cycle (const braid_timeline_model *model,
+                                           size_t k);
 /* The colour of an arrow of @kind; @by_loop for a wake by a timer or I/O
  * (from = -1), whatever the kind. */
 braid_timeline_rgb braid_timeline_edge_color (braid_trace_edge_kind kind,
