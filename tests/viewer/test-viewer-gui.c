@@ -506,6 +506,46 @@ test_viewer_opens_a_run_as_one_timeline (void)
   g_free (other);
 }
 
+/* A deadlock of two tasks over two locks (tests/tracer/prim-program.c):
+ * the window draws the cycle where it happens (the deadlock colour over
+ * the lanes, the caption naming the tasks and the locks), and the
+ * details of the first task's wait give the lock's fairness, who held
+ * it, and the cycle in the wait-for graph. */
+static void
+test_viewer_shows_a_deadlock_cycle (void)
+{
+  const char *args[] = { "deadlock", NULL };
+  char *db = vt_record_sample ("prim", args);
+  if (!db)
+    return;
+  char *png = g_build_filename (vt_tmpdir (), "viewer-deadlock.png", NULL);
+  const char *files[] = { db, NULL };
+  char *out = NULL;
+  g_assert_cmpint (run_viewer (png, "alpha", files, &out), ==, 0);
+  const char *drawn = strstr (out, "self-test: deadlock cycle drawn: alpha → "
+                                   "lock ");
+  g_assert_nonnull (drawn);
+  const char *eol = strchr (drawn, '\n');
+  g_assert_nonnull (eol);
+  char *line = g_strndup (drawn, (gsize)(eol - drawn));
+  g_assert_nonnull (strstr (line, " → beta → lock "));
+  g_assert_true (g_str_has_suffix (line, " → alpha"));
+  g_free (line);
+  g_assert_nonnull (strstr (out, "self-test: details| Primitive  lock "));
+  g_assert_nonnull (strstr (out, " held by beta\n"));
+  g_assert_nonnull (strstr (out, "→ beta  (deadlock cycle)\n"));
+  g_assert_nonnull (strstr (out, "→ alpha  (deadlock cycle)\n"));
+
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpuint (
+      count_near (s, vt_rgb_hex (braid_timeline_deadlock_color ())), >=, 150);
+  cairo_surface_destroy (s);
+  g_free (out);
+  g_free (png);
+  g_free (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -533,6 +573,8 @@ main (int argc, char **argv)
                    test_viewer_range_statistics);
   g_test_add_func ("/viewer/gui/scrolls-many-lanes",
                    test_viewer_scrolls_many_lanes);
+  g_test_add_func ("/viewer/gui/shows-a-deadlock-cycle",
+                   test_viewer_shows_a_deadlock_cycle);
   g_test_add_func ("/viewer/gui/opens-a-run-as-one-timeline",
                    test_viewer_opens_a_run_as_one_timeline);
   int rc = g_test_run ();

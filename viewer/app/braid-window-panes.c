@@ -456,6 +456,13 @@ braid__window_show_details (BraidWindow *self)
       if (waker)
         add_row (s, "Resumed", waker);
       g_free (waker);
+      /* The primitive it waits on, and who waits for whom then
+       * (braid-window-sync.c). */
+      braid__window_describe_primitive (self, s, &sel_slice);
+      braid__window_describe_wait_graph (
+          self, s,
+          sel_slice.state == BRAID_STATE_WAITING ? sel_slice.end_step
+                                                 : sel_slice.start_step);
     }
   g_string_truncate (s, s->len - 1);
   gtk_label_set_markup (GTK_LABEL (self->details_label), s->str);

@@ -95,6 +95,16 @@ int braid__window_load_several (char **paths, int n,
 GtkWidget *braid__window_build_side (BraidWindow *self);
 void braid__window_panes_set_trace (BraidWindow *self);
 void braid__window_show_details (BraidWindow *self);
+/* braid-window-sync.c: rows of the details pane for the primitive that
+ * @slice waits on (its fairness, who held it), nothing for another
+ * slice; the wait-for graph at @step (the last step of a selected wait,
+ * where it still waited); and the self-test's look at a deadlock (the
+ * cycle drawn, the details of its first wait). */
+void braid__window_describe_primitive (BraidWindow *self, GString *s,
+                                       const braid_trace_slice *slice);
+void braid__window_describe_wait_graph (BraidWindow *self, GString *s,
+                                        uint64_t step);
+void braid__window_check_deadlock (BraidWindow *self);
 /* "woken by worker1 through Event 3 at step 12", "woken by its timer at
  * step 4": what woke @task for the resumption at or after its slice
  * @slice, or NULL when nothing recorded did (free it). */

@@ -549,6 +549,7 @@ drive (gpointer data)
   check_output_tooltip (self);
   check_search (self);
   check_range (self);
+  braid__window_check_deadlock (self);
   /* Back to the task picked, for the snapshot. */
   if (picked_task >= 0)
     {

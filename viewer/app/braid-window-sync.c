@@ -1,0 +1,250 @@
+/* braid-window-sync.c: the primitives in the details pane.
+ *
+ * Owns what the details pane says about a lock, semaphore, condition,
+ * queue or event when the selected slice waits on one (its fairness:
+ * the order its waiters began waiting against the order they were
+ * served, longest and mean wait, hand-overs, waits overtaken, the FIFO
+ * verdict, and who held it then), and the wait-for graph at the
+ * selected slice's step (task → object → holder, the cycle of a
+ * deadlock in red). The figures are the reader's (reader-sync.c); the
+ * timeline draws a deadlock's cycle itself (timeline-sync.c). Also the
+ * self-test's look at a deadlock.
+ *
+ * Not hot: it runs when the selection changes.
+ */
+#include "braid-window-private.h"
+
+#include <braid/braid-hooks.h>
+
+/* The most names an order row lists. */
+#define ORDER_NAMES 10
+
+/* Appends "<b>key</b>  value", the value escaped; @colour (may be NULL)
+ * colours the value. */
+static void
+sync_row (GString *s, const char *key, const char *value, const char *colour)
+{
+  char *valid = g_utf8_make_valid (value, -1);
+  char *esc = g_markup_escape_text (valid, -1);
+  if (colour)
+    g_string_append_printf (s, "<b>%s</b>  <span foreground='%s'>%s</span>\n",
+                            key, colour, esc);
+  else
+    g_string_append_printf (s, "<b>%s</b>  %s\n", key, esc);
+  g_free (esc);
+  g_free (valid);
+}
+
+static const char *
+name_of (BraidWindow *self, int32_t task)
+{
+  size_t n;
+  const braid_trace_task *tasks = braid_trace_get_tasks (self->trace, &n);
+  return task >= 0 && (size_t)task < n ? tasks[task].name : "(the loop)";
+}
+
+/* "lock 4", "queue 7 'jobs'", "task worker". */
+static void
+append_object (BraidWindow *self, GString *s, uint64_t id, uint32_t reason)
+{
+  int32_t task = braid_trace_find_task (self->trace, id);
+  if (task >= 0)
+    {
+      g_string_append_printf (s, "task %s", name_of (self, task));
+      return;
+    }
+  const braid_trace_object *o = braid_trace_find_object (self->trace, id);
+  uint32_t kind = o && o->kind >= BRAID_OBJ_EVENT && o->kind <= BRAID_OBJ_QUEUE
+                      ? o->kind
+                      : reason;
+  const char *kn = braid_trace_wait_reason_name (kind);
+  g_string_append_printf (s, "%s %" G_GUINT64_FORMAT, kn, id);
+  if (o && *o->name && strcmp (o->name, kn) != 0)
+    g_string_append_printf (s, " '%s'", o->name);
+}
+
+static int
+cmp_serve (gconstpointer a, gconstpointer b)
+{
+  const braid_trace_sync_wait *x = *(const braid_trace_sync_wait *const *)a;
+  const braid_trace_sync_wait *y = *(const braid_trace_sync_wait *const *)b;
+  return x->serve_rank < y->serve_rank ? -1 : x->serve_rank > y->serve_rank;
+}
+
+static void
+order_row (BraidWindow *self, GString *s, const char *key, GPtrArray *waits)
+{
+  GString *line = g_string_new (NULL);
+  for (guint i = 0; i < waits->len && i < ORDER_NAMES; i++)
+    {
+      const braid_trace_sync_wait *w = g_ptr_array_index (waits, i);
+      g_string_append_printf (line, "%s%s", i ? ", " : "",
+                              name_of (self, w->task));
+    }
+  if (waits->len > ORDER_NAMES)
+    g_string_append_printf (line, " … and %u more", waits->len - ORDER_NAMES);
+  if (waits->len == 0)
+    g_string_append (line, "(none)");
+  sync_row (s, key, line->str, NULL);
+  g_string_free (line, TRUE);
+}
+
+void
+braid__window_describe_primitive (BraidWindow *self, GString *s,
+                                  const braid_trace_slice *slice)
+{
+  if (slice->state == BRAID_STATE_RUNNING || slice->object == 0)
+    return;
+  const braid_trace_primitive *p
+      = braid_trace_find_primitive (self->trace, slice->object);
+  if (!p)
+    return;
+  size_t n_waits;
+  const braid_trace_sync_wait *waits
+      = braid_trace_get_sync_waits (self->trace, &n_waits);
+  GString *head = g_string_new (NULL);
+  append_object (self, head, p->object, p->kind);
+  if (p->n_waits == 0)
+    g_string_append (head, ": FIFO (nobody waited)");
+  else if (p->fifo)
+    g_string_append (head, ": FIFO");
+  else
+    g_string_append_printf (head, ": NOT FIFO (%u overtaken)",
+                            p->n_overtaken);
+  sync_row (s, "Primitive", head->str, p->fifo ? NULL : "#c0101a");
+  g_string_free (head, TRUE);
+  char buf[256], d1[32], d2[32];
+  g_snprintf (buf, sizeof buf,
+              "%zu: %u served, %u cancelled, %u still waiting; %u hand-overs",
+              p->n_waits, p->n_served, p->n_cancelled, p->n_pending,
+              p->n_handovers);
+  sync_row (s, "Waits", buf, NULL);
+  g_snprintf (buf, sizeof buf, "longest %s, mean %s",
+              braid_timeline_format_duration (p->longest_wait_ns, d1,
+                                              sizeof d1),
+              braid_timeline_format_duration (p->mean_wait_ns, d2,
+                                              sizeof d2));
+  sync_row (s, "Wait time", buf, NULL);
+  GPtrArray *order = g_ptr_array_new ();
+  for (size_t k = 0; k < p->n_waits; k++)
+    g_ptr_array_add (order, (gpointer)&waits[p->first_wait + k]);
+  order_row (self, s, "Began waiting", order);
+  g_ptr_array_set_size (order, 0);
+  for (size_t k = 0; k < p->n_waits; k++)
+    if (waits[p->first_wait + k].outcome == BRAID_TRACE_WAIT_SERVED)
+      g_ptr_array_add (order, (gpointer)&waits[p->first_wait + k]);
+  g_ptr_array_sort (order, cmp_serve);
+  order_row (self, s, "Served", order);
+  g_ptr_array_free (order, TRUE);
+  if (p->kind == BRAID_OBJ_LOCK || p->kind == BRAID_OBJ_SEMAPHORE)
+    {
+      /* Who held it when this wait began. */
+      size_t n_holds;
+      const braid_trace_hold *h = braid_trace_get_holds (self->trace,
+                                                         &n_holds);
+      GString *held = g_string_new (NULL);
+      for (size_t i = 0; i < n_holds; i++)
+        if (h[i].object == p->object && h[i].start_step <= slice->start_step
+            && (h[i].end_ns < 0 || h[i].end_step >= slice->start_step))
+          g_string_append_printf (held, "%s%s", held->len ? ", " : "",
+                                  name_of (self, h[i].task));
+      g_snprintf (buf, sizeof buf,
+                  "acquired %u time%s; at step %" G_GUINT64_FORMAT
+                  " held by %s",
+                  p->n_acquisitions, p->n_acquisitions == 1 ? "" : "s",
+                  slice->start_step, held->len ? held->str : "no task");
+      sync_row (s, "Holders", buf, NULL);
+      g_string_free (held, TRUE);
+    }
+}
+
+void
+braid__window_describe_wait_graph (BraidWindow *self, GString *s,
+                                   uint64_t step)
+{
+  braid_trace_wait_edge *e = NULL;
+  size_t n = 0;
+  if (braid_trace_wait_graph (self->trace, step, &e, &n) != 0 || n == 0)
+    {
+      free (e);
+      return;
+    }
+  g_string_append_printf (s, "<b>Wait-for graph at step %" G_GUINT64_FORMAT
+                             "</b>\n",
+                          step);
+  size_t shown = 0;
+  for (size_t i = 0; i < n && shown < 20; i++)
+    {
+      GString *line = g_string_new (NULL);
+      g_string_append_printf (line, "%s → ", name_of (self, e[i].task));
+      append_object (self, line, e[i].object, e[i].reason);
+      if (e[i].holder >= 0 && e[i].reason != BRAID_WAIT_TASK)
+        g_string_append_printf (line, " → %s", name_of (self, e[i].holder));
+      if (e[i].in_cycle)
+        g_string_append (line, "  (deadlock cycle)");
+      char *valid = g_utf8_make_valid (line->str, -1);
+      char *esc = g_markup_escape_text (valid, -1);
+      if (e[i].in_cycle)
+        g_string_append_printf (s, "  <span foreground='#c0101a' "
+                                   "weight='bold'>%s</span>\n",
+                                esc);
+      else
+        g_string_append_printf (s, "  %s\n", esc);
+      g_free (esc);
+      g_free (valid);
+      g_string_free (line, TRUE);
+      shown++;
+    }
+  if (n > shown)
+    g_string_append_printf (s, "  … and %zu more\n", n - shown);
+  free (e);
+}
+
+void
+braid__window_check_deadlock (BraidWindow *self)
+{
+  size_t n_problems;
+  const braid_trace_problem *p
+      = braid_trace_get_problems (self->trace, &n_problems);
+  const braid_trace_problem *dead = NULL;
+  for (size_t i = 0; i < n_problems && !dead; i++)
+    if (p[i].kind == BRAID_PROBLEM_DEADLOCK)
+      dead = &p[i];
+  if (!dead)
+    return;
+  char *cycle = braid_timeline_model_deadlock_cycle (self->model, 0);
+  printf ("self-test: deadlock cycle drawn: %s\n", cycle ? cycle : "(none)");
+  free (cycle);
+  /* Select the wait of the cycle's first task, as a click on it would,
+   * and report what the details pane says. */
+  braid_trace_wait_edge *e = NULL;
+  size_t n = 0;
+  if (braid_trace_wait_graph (self->trace, dead->step, &e, &n) != 0 || n == 0)
+    {
+      free (e);
+      return;
+    }
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  int32_t task = e[0].task;
+  free (e);
+  size_t first, count;
+  braid_trace_slice one;
+  braid_timeline_model_task_slices (self->model, task, &first, &count);
+  int64_t pick = -1;
+  for (size_t i = 0; i < count; i++)
+    if (braid_timeline_model_get_slice (self->model, (int64_t)(first + i),
+                                        &one)
+        && one.state == BRAID_STATE_WAITING && one.start_step <= dead->step)
+      pick = (int64_t)(first + i);
+  braid_timeline_select (tl, task, pick);
+  braid__window_show_details (self);
+  const char *text = gtk_label_get_text (GTK_LABEL (self->details_label));
+  char **lines = g_strsplit (text, "\n", -1);
+  for (int i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], "Primitive")
+        || g_str_has_prefix (lines[i], "Holders")
+        || g_str_has_prefix (lines[i], "Wait-for")
+        || strstr (lines[i], "(deadlock cycle)"))
+      printf ("self-test: details| %s\n", lines[i]);
+  g_strfreev (lines);
+}
