@@ -91,6 +91,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
   t->fn = fn;
   t->arg = arg;
   t->error = NULL;
+  t->error_stale = false;
   t->loop = loop;
   t->fn_name = fn_name;
   t->file = file;
