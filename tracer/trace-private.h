@@ -307,10 +307,10 @@ typedef struct braid__batches braid__batches;
 
 /* braid__batches_open:
  * Checks every row of the batches table of @db (when it has one): its
- * count, and its blob decoded in full. Then opens the merge, whose events
+ * count against its blob's size. Then opens the merge, whose events
  * are numbered from @first_seq. *out is NULL when the file has no batches
  * table; *n_total is the number of events. Returns SQLITE_OK,
- * SQLITE_NOMEM, SQLITE_CORRUPT for a malformed batch, or another SQLite
+ * SQLITE_NOMEM, SQLITE_CORRUPT for a malformed batch row, or another SQLite
  * error. The reads use @db: run it inside a transaction when the file may
  * change (a live recording), and close the merge before @db. */
 int braid__batches_open (struct sqlite3 *db, uint64_t first_seq,
@@ -347,10 +347,22 @@ int braid__batches_each (struct sqlite3 *db, uint64_t first_seq,
                                     size_t i, size_t n),
                          void *data, size_t *n);
 
+/* braid__batches_each_in:
+ * braid__batches_each of the batches stored in table @table instead:
+ * events_packed, the copy of a finalized file's events that finalization
+ * keeps (finalize.c), has the batches table's columns and format. */
+int braid__batches_each_in (struct sqlite3 *db, const char *table,
+                            uint64_t first_seq,
+                            int (*fn) (void *data, const braid__rec *ev,
+                                       size_t i, size_t n),
+                            void *data, size_t *n);
+
 /* braid__finalize:
  * Expands the batches of the writable @db into the events table, creates
- * the indexes the views use, drops the batches and sets meta.finalized
- * (and meta.complete when @clean_end), all in one transaction. Stores the
+ * the indexes the views use, keeps the batches as events_packed (when
+ * they hold every event, for the reader; else drops them) and sets
+ * meta.finalized (and meta.complete when @clean_end), all in one
+ * transaction. Stores the
  * total number of events in *n_events. Returns 0, or a negative code with
  * a message in *error (malloc'd; may be NULL). */
 int braid__finalize (struct sqlite3 *db, int clean_end, uint64_t n_waits,

@@ -260,6 +260,10 @@ static void
 test_corrupted_pages (void)
 {
   char *path = copy_of_good ("corrupt.db");
+  /* Without the packed copy of the events (which the reader would read
+   * instead, test-packed-copy.c has its malformed case) the rows are
+   * read, and the garbage below is in their pages. */
+  alter (path, "DROP TABLE events_packed");
   struct stat st;
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   int fd = open (path, O_WRONLY);

@@ -363,12 +363,15 @@ braid__batch_decode (const uint8_t *data, size_t len, size_t n, braid__rec *out)
   return rc == 0 ? count : (size_t)-1;
 }
 
-/* The statement the first pass steps through: every batch stored after
- * the one of id ?1, in the order it was stored. */
+/* The statement the first pass steps through: every batch of table %w
+ * (batches, or events_packed in a finalized file) stored after the one of
+ * id ?1, in the order it was stored. The blob's length and type only:
+ * SQLite tells them from the row's header without reading the blob. */
 #define BATCHES_QUERY                                                        \
-  "SELECT id, producer, n, data FROM batches WHERE id > ?1 ORDER BY id"
+  "SELECT id, producer, n, length (data), typeof (data) = 'blob'"            \
+  " FROM \"%w\" WHERE id > ?1 ORDER BY id"
 /* The statement that fetches one batch's blob when its stream needs it. */
-#define BLOB_QUERY "SELECT n, data FROM batches WHERE id = ?"
+#define BLOB_QUERY "SELECT n, data FROM \"%w\" WHERE id = ?"
 
 /* batch_row:
  * Checks a row's count of events @count and blob (@data, @len bytes, of
@@ -538,13 +541,17 @@ braid__batches_close (braid__batches *it)
   free (it);
 }
 
-/* The first pass: every row of the batches table checked and decoded,
- * its place noted in it->refs. Sets *n_total. */
+/* The first pass: every row of table @table checked (its count against
+ * its blob's size), its place noted in it->refs. Sets *n_total. */
 static int
-check_batches (braid__batches *it, size_t *n_total)
+check_batches (braid__batches *it, const char *table, size_t *n_total)
 {
   sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2 (it->db, BATCHES_QUERY, -1, &st, NULL);
+  char *sql = sqlite3_mprintf (BATCHES_QUERY, table);
+  if (sql == NULL)
+    return SQLITE_NOMEM;
+  int rc = sqlite3_prepare_v2 (it->db, sql, -1, &st, NULL);
+  sqlite3_free (sql);
   if (rc != SQLITE_OK)
     return rc;
   sqlite3_bind_int64 (st, 1, it->after_id);
@@ -552,20 +559,16 @@ check_batches (braid__batches *it, size_t *n_total)
   size_t cap = 0, total = 0;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
+      /* The events themselves are checked as the merge decodes them: a
+       * malformed one fails the load, or the finalization's transaction,
+       * which then writes nothing. Reading and decoding them here too
+       * cost a third of a load. */
       int64_t count = sqlite3_column_int64 (st, 2);
-      /* The type first: it is undefined after a conversion. */
-      int type = sqlite3_column_type (st, 3);
-      const uint8_t *data = sqlite3_column_blob (st, 3);
-      int len = sqlite3_column_bytes (st, 3);
-      if ((rc = batch_row (count, type, data, len)) != SQLITE_OK)
-        break;
-      braid__batch_decoder d;
-      braid__batch_decoder_init (&d, data, (size_t)len, (size_t)count);
-      braid__rec ev;
-      int r;
-      while ((r = braid__batch_decoder_next (&d, &ev)) > 0)
-        ;
-      if (r < 0)
+      int64_t len = sqlite3_column_int64 (st, 3);
+      int type = sqlite3_column_int (st, 4) ? SQLITE_BLOB : SQLITE_NULL;
+      if (len > INT32_MAX
+          || (rc = batch_row (count, type, (const uint8_t *)"", (int)len))
+                 != SQLITE_OK)
         {
           rc = SQLITE_CORRUPT;
           break;
@@ -602,24 +605,31 @@ braid__batches_open (sqlite3 *db, uint64_t first_seq, braid__batches **out,
   return braid__batches_open_after (db, first_seq, INT64_MIN, out, n_total);
 }
 
-int
-braid__batches_open_after (sqlite3 *db, uint64_t first_seq, int64_t after_id,
-                           braid__batches **out, size_t *n_total)
+/* braid__batches_open_after of the batches stored in @table. */
+static int
+open_table (sqlite3 *db, const char *table, uint64_t first_seq,
+            int64_t after_id, braid__batches **out, size_t *n_total)
 {
   *out = NULL;
   *n_total = 0;
   int rc;
-  if (!braid__has_table (db, "batches", &rc))
-    return rc; /* SQLITE_OK for a file without batches */
+  if (!braid__has_table (db, table, &rc))
+    return rc; /* SQLITE_OK for a file without the table */
   braid__batches *it = calloc (1, sizeof *it);
   if (it == NULL)
     return SQLITE_NOMEM;
   it->db = db;
   it->next_seq = first_seq;
   it->after_id = after_id;
-  rc = check_batches (it, n_total);
+  rc = check_batches (it, table, n_total);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, BLOB_QUERY, -1, &it->blob_query, NULL);
+    {
+      char *sql = sqlite3_mprintf (BLOB_QUERY, table);
+      rc = sql == NULL ? SQLITE_NOMEM
+                       : sqlite3_prepare_v2 (db, sql, -1, &it->blob_query,
+                                             NULL);
+      sqlite3_free (sql);
+    }
   if (rc != SQLITE_OK)
     goto fail;
 
@@ -667,6 +677,13 @@ fail:
   return rc;
 }
 
+int
+braid__batches_open_after (sqlite3 *db, uint64_t first_seq, int64_t after_id,
+                           braid__batches **out, size_t *n_total)
+{
+  return open_table (db, "batches", first_seq, after_id, out, n_total);
+}
+
 int64_t
 braid__batches_last_id (const braid__batches *it)
 {
@@ -705,10 +722,19 @@ braid__batches_each (sqlite3 *db, uint64_t first_seq,
                                 size_t n),
                      void *data, size_t *n_out)
 {
+  return braid__batches_each_in (db, "batches", first_seq, fn, data, n_out);
+}
+
+int
+braid__batches_each_in (sqlite3 *db, const char *table, uint64_t first_seq,
+                        int (*fn) (void *data, const braid__rec *ev,
+                                   size_t i, size_t n),
+                        void *data, size_t *n_out)
+{
   *n_out = 0;
   braid__batches *it = NULL;
   size_t n = 0;
-  int rc = braid__batches_open (db, first_seq, &it, &n);
+  int rc = open_table (db, table, first_seq, INT64_MIN, &it, &n);
   if (rc != SQLITE_OK || it == NULL)
     return rc;
   braid__rec ev;
