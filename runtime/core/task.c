@@ -580,12 +580,15 @@ braid__task_start (braid_loop *loop, braid_task *t)
                                              t->cancel_msg));
     }
   braid__stack_pool *pool = loop->pools[loop->npools - 1];
-  if (braid__coro_init (&t->co, pool, task_entry, t, braid_task_name (t)) < 0)
+  /* The overflow report formats a default name itself (Task-N): a
+   * start formats none. */
+  if (braid__coro_init (&t->co, pool, task_entry, t, t->custom_name) < 0)
     return start_failed (loop, t,
                          braid__error_new (BRAID_MEMORY_ERROR, BRAID_ENOMEM,
                                            NULL, 0, "braid_spawn",
                                            "no stack could be mapped for the "
                                            "task"));
+  t->co.name_num = t->name_num;
   t->started = true;
   return true;
 }

@@ -111,7 +111,8 @@ braid__coro_swap_ret:
 /* The first code a new coroutine runs: braid__coro_make_frame left
  * start in x19, co in x20, entry in x21, arg in x22, x29 = 0 and a
  * 16-byte aligned sp. The return address is undefined in the CFI, so
- * unwinders and gdb's backtrace stop here. start never returns.
+ * unwinders and gdb's backtrace stop here. start returns only if the
+ * entry returned, which braid__coro_entry_returned reports.
  *
  * The resume address is .Ltrampoline_resume, one instruction in:
  * unwinders look a caller's frame up at its return address less one,
@@ -128,6 +129,7 @@ braid__coro_trampoline:
         mov     x1, x21
         mov     x2, x22
         blr     x19
+        bl      braid__coro_entry_returned
         brk     #0
         .cfi_endproc
         .size   braid__coro_trampoline, . - braid__coro_trampoline

@@ -8,8 +8,14 @@
 #ifndef BRAID_CORO_ARCH_H
 #define BRAID_CORO_ARCH_H
 
-/* The first C function a new coroutine runs, on its own stack. */
+/* The first C function a new coroutine runs, on its own stack. It
+ * returns only when the entry it calls returns, which is an error. */
 typedef void (*braid__coro_start_fn) (void *co, void *entry, void *arg);
+
+/* Reports that a coroutine's entry function returned, and aborts (what
+ * the assembly trampoline calls if the start function returns). */
+void braid__coro_entry_returned (void)
+    __attribute__ ((noreturn, visibility ("hidden")));
 
 /* braid__coro_swap:
  * Saves the callee-saved registers and the floating-point control words

@@ -35,7 +35,7 @@ fallback_start (void)
 {
   first_frame *f = switch_target;
   f->start (f->co, f->entry, f->arg);
-  abort (); /* start never returns */
+  braid__coro_entry_returned (); /* start returned: its entry did */
 }
 
 void

@@ -137,12 +137,20 @@ braid__coro_swap_ret:
  * start in r12, co in r13, entry in r14, arg in r15, and a 16-byte
  * aligned stack pointer. The return address is undefined in the CFI, so
  * unwinders and gdb's backtrace stop here; rbp is 0 for frame-pointer
- * walkers. start never returns.
+ * walkers.
  *
- * The resume address is .Ltrampoline_resume, one byte in: unwinders look
- * a caller's frame up at its return address less one, which must still
- * fall inside this function's CFI (a suspended new coroutine shows the
- * trampoline as the caller of braid__coro_swap). */
+ * start is entered by a jump with .Ltrampoline_returned pushed as its
+ * return address, not by a call: start tail-calls the entry, which ends
+ * by switching away for good, so a call's entry in the return stack
+ * buffer would never be popped and would put every later return of the
+ * context switched to one entry off (a misprediction per spawned task).
+ * Unwinders look the return address less one up, the last byte of the
+ * jump, inside this function's CFI. If start returns after all, it lands
+ * on .Ltrampoline_returned, which reports it.
+ *
+ * The resume address is .Ltrampoline_resume, one byte in, for the same
+ * reason (a suspended new coroutine shows the trampoline as the caller
+ * of braid__coro_swap). */
         .type   braid__coro_trampoline, @function
         .p2align 4
 braid__coro_trampoline:
@@ -154,7 +162,11 @@ braid__coro_trampoline:
         movq    %r13, %rdi
         movq    %r14, %rsi
         movq    %r15, %rdx
-        call    *%r12
+        leaq    .Ltrampoline_returned(%rip), %rax
+        pushq   %rax
+        jmp     *%r12
+.Ltrampoline_returned:
+        call    braid__coro_entry_returned
         ud2
         .cfi_endproc
         .size   braid__coro_trampoline, . - braid__coro_trampoline

@@ -70,25 +70,40 @@ write_str (const char *s)
     }
 }
 
+/* Writes @v in decimal at the end of @buf (32 bytes); returns where the
+ * digits begin. Async-signal-safe. */
+static const char *
+decimal (char *buf, uint64_t v)
+{
+  int i = 31;
+  buf[i] = '\0';
+  do
+    {
+      buf[--i] = (char)('0' + v % 10);
+      v /= 10;
+    }
+  while (v != 0);
+  return buf + i;
+}
+
 /* Prints the overflow report for @co and aborts; async-signal-safe. */
 __attribute__ ((noreturn, cold, noinline)) static void
 report_overflow (const braid__coro *co)
 {
-  char num[32];
-  size_t v = co->stack != NULL ? co->stack->size : 0;
-  int i = (int)sizeof num - 1;
-  num[i] = '\0';
-  do
-    {
-      num[--i] = (char)('0' + v % 10);
-      v /= 10;
-    }
-  while (v != 0 && i > 0);
+  char num[32], task[32];
 
   write_str ("braid: stack overflow in task '");
-  write_str (co->name != NULL ? co->name : "(unnamed)");
+  if (co->name != NULL)
+    write_str (co->name);
+  else if (co->name_num != 0)
+    {
+      write_str ("Task-");
+      write_str (decimal (task, co->name_num));
+    }
+  else
+    write_str ("(unnamed)");
   write_str ("' (stack of ");
-  write_str (num + i);
+  write_str (decimal (num, co->stack != NULL ? co->stack->size : 0));
   write_str (" bytes)\n");
   abort ();
 }
@@ -116,8 +131,13 @@ braid__coro_canary_failed (const braid__coro *co)
   report_overflow (co);
 }
 
-/* The first C code of every coroutine, called by the trampoline. */
-__attribute__ ((noreturn)) static void
+/* The first C code of every coroutine, entered from the trampoline. The
+ * entry is its last call, so that the compiler makes it a jump: the
+ * entry never returns (it ends by switching away for good), and a call
+ * would leave an entry in the return stack buffer that nothing pops. If
+ * it returns anyway, this returns to the trampoline, which calls
+ * braid__coro_entry_returned. */
+static void
 coro_start (void *co_, void *entry_, void *arg)
 {
   braid__coro_entry entry = (braid__coro_entry)entry_;
@@ -127,6 +147,11 @@ coro_start (void *co_, void *entry_, void *arg)
                                    &switched_from->asan_size);
 #endif
   entry (arg);
+}
+
+void
+braid__coro_entry_returned (void)
+{
   write_str ("braid: a coroutine's entry function returned\n");
   abort ();
 }
@@ -165,6 +190,7 @@ braid__coro_init (braid__coro *co, braid__stack_pool *pool,
   co->stack = s;
   co->canary = s->canary;
   co->name = name;
+  co->name_num = 0;
   co->asan_fake_stack = NULL;
   co->asan_bottom = s->base;
   co->asan_size = s->size;

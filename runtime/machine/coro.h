@@ -37,6 +37,9 @@ struct braid__coro
   size_t asan_size;
   const char *name;              /* shown in the overflow report (borrowed,
                                     must live as long as the coroutine) */
+  /* With name NULL and this set, the report names "Task-N": a task's
+   * default name, so that starting a task formats no name. */
+  uint64_t name_num;
 };
 
 /* A stack pool. Stacks are mmap'd with MAP_NORESERVE, so only touched
@@ -66,7 +69,8 @@ void braid__coro_forget_thread (braid__coro *self);
 
 /* braid__coro_init:
  * Takes a stack from @pool and prepares @co so that the first switch to it
- * calls @entry(@arg) on that stack. @entry must never return: it ends by
+ * calls @entry(@arg) on that stack. @name (may be NULL) names it in the
+ * overflow report; co->name_num is set to 0 (see braid__coro). @entry must never return: it ends by
  * switching away for the last time (braid__coro_switch_final).
  * Returns 0, or BRAID_ENOMEM when no stack can be mapped. */
 int braid__coro_init (braid__coro *co, braid__stack_pool *pool,

@@ -256,6 +256,31 @@ test_deep_recursion_within_the_limit (void)
   braid__coro_release (&cor[0]);
 }
 
+/* An entry function that returns (it must end by switching away for
+ * good) is reported by name and aborts, rather than running off the
+ * top of its stack. */
+static void
+returning_entry (void *p)
+{
+}
+
+static void
+test_entry_that_returns_is_reported (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_assert_cmpint (braid__coro_init (&cor[0], pool, returning_entry, NULL,
+                                         "returns"),
+                       ==, 0);
+      braid__coro_switch (&main_co, &cor[0]);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr (
+      "*braid: a coroutine's entry function returned*");
+}
+
 #if BRAID__CORO_INLINE && !defined(BRAID_TEST_FALLBACK)
 /* braid__coro_transfer, the switch inline in its caller, declares every
  * register a call may clobber as clobbered: values live across it, more
@@ -397,6 +422,8 @@ main (int argc, char **argv)
                    test_backtrace_stops_at_the_coroutine_entry);
   g_test_add_func ("/runtime/coro/deep-recursion-within-the-limit",
                    test_deep_recursion_within_the_limit);
+  g_test_add_func ("/runtime/coro/entry-that-returns-is-reported",
+                   test_entry_that_returns_is_reported);
 #if BRAID__CORO_INLINE && !defined(BRAID_TEST_FALLBACK)
   g_test_add_func ("/runtime/coro/transfer-keeps-caller-saved-values",
                    test_transfer_keeps_caller_saved_values);

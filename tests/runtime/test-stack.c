@@ -320,6 +320,29 @@ test_overflow_names_the_task (void)
                              " (stack of 262144 bytes)\n*test: aborted*");
 }
 
+/* A coroutine with no name but a task number (a task with its default
+ * name, which a spawn does not format) is reported as Task-N. */
+static void
+test_overflow_names_a_default_named_task (void)
+{
+  if (g_test_subprocess ())
+    {
+      signal (SIGABRT, on_abort);
+      braid__coro_install_overflow_handler ();
+      braid__stack_pool *p = braid__stack_pool_new (0);
+      braid__coro co;
+      g_assert_cmpint (braid__coro_init (&co, p, overflow_entry, NULL, NULL),
+                       ==, 0);
+      co.name_num = 1207;
+      braid__coro_switch (&main_co, &co);
+      g_assert_not_reached ();
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*braid: stack overflow in task 'Task-1207'"
+                             " (stack of 262144 bytes)\n*test: aborted*");
+}
+
 /* A frame bigger than a page can step over its own guard page and the
  * stack below it; when it then faults in that stack's guard, the running
  * task is still reported. The slot below is the previous one of the same
@@ -490,6 +513,8 @@ main (int argc, char **argv)
                    test_a_million_live_stacks_fit);
   g_test_add_func ("/runtime/coro/overflow-names-the-task",
                    test_overflow_names_the_task);
+  g_test_add_func ("/runtime/coro/overflow-names-a-default-named-task",
+                   test_overflow_names_a_default_named_task);
   g_test_add_func ("/runtime/coro/frame-over-the-guard-names-the-task",
                    test_frame_over_the_guard_names_the_task);
   g_test_add_func ("/runtime/coro/canary-catches-overflow-without-guard",
