@@ -514,6 +514,131 @@ int braid_trace_merge_run (braid_trace *const *traces, size_t n,
                            braid_trace **out, char **error);
 
 /* ---------------------------------------------------------------------
+ * Comparing two schedules (braid diff, the viewer's side by side)
+ * ------------------------------------------------------------------ */
+
+/* How a compared step began. */
+typedef enum braid_trace_step_began
+{
+  BRAID_STEP_BEGAN_CREATED = 0, /* the task's first step; by: its creator */
+  BRAID_STEP_BEGAN_YIELD = 1,   /* after its own sleep(0) */
+  BRAID_STEP_BEGAN_WOKEN = 2,   /* woken from began_reason by `by` (-1: the
+                                   loop) */
+  BRAID_STEP_BEGAN_UNKNOWN = 3, /* the trace does not say (a window, a cut
+                                   trace) */
+} braid_trace_step_began;
+
+/* How a compared step ended. */
+typedef enum braid_trace_step_ended
+{
+  BRAID_STEP_ENDED_WAIT = 0,    /* suspended on ended_reason
+                                   (BRAID_WAIT_YIELD: sleep(0)) */
+  BRAID_STEP_ENDED_OUTCOME = 1, /* the task ended: ended_reason is its
+                                   braid_trace_outcome */
+  BRAID_STEP_ENDED_RUNNING = 2, /* still running when the trace ended */
+} braid_trace_step_ended;
+
+/* One step of a compared task: 32 bytes, as a trace may hold tens of
+ * millions. */
+typedef struct braid_trace_compared_step
+{
+  uint64_t step; /* the trace's step number */
+  int64_t start_ns;
+  uint32_t task;
+  int32_t by;            /* creator or waker task index; -1: the loop */
+  uint16_t began_reason; /* braid_wait_reason woken from */
+  uint16_t ended_reason; /* braid_wait_reason, or braid_trace_outcome */
+  uint8_t began;         /* braid_trace_step_began */
+  uint8_t ended;         /* braid_trace_step_ended */
+} braid_trace_compared_step;
+
+/* Two steps the comparison puts side by side: the k-th step of the r-th
+ * loop iteration that ran compared tasks, in A and in B. */
+typedef struct braid_trace_step_pair
+{
+  int64_t a, b;       /* indexes into braid_trace_comparison_steps() of A
+                         and B; -1 when that side has no such step */
+  size_t round;       /* the iteration that ran compared tasks, from 1 */
+  size_t position;    /* the step within it, from 1 */
+  const char *difference; /* what differs ("another task woke it"),
+                             static text; NULL when the steps are alike */
+} braid_trace_step_pair;
+
+typedef struct braid_trace_compare_options
+{
+  /* Compare only the tasks with these names (or NAME#K, the K-th of
+   * that name) and their partners; none: every task but those only a
+   * runtime's machinery creates. */
+  const char *const *tasks;
+  size_t n_tasks;
+  bool time;            /* also compare when each step began */
+  int64_t tolerance_ns; /* with time: times within it are equal */
+} braid_trace_compare_options;
+
+typedef struct braid_trace_comparison braid_trace_comparison;
+
+/* braid_trace_compare:
+ * Compares the schedules of @a and @b (borrowed: they must outlive the
+ * comparison) as `braid diff` does: tasks matched by name and order of
+ * creation (the k-th "worker" of A is the k-th "worker" of B; unnamed
+ * Task-N by their order among the unnamed; asyncio.run's own tasks left
+ * out), then, loop iteration by loop iteration (counting only the
+ * iterations that ran a compared step), each step of A against the step
+ * at the same place in B: which task ran it, how it began (created by
+ * whom, after a yield, woken by whom from which wait) and how it ended.
+ * @options may be NULL. Stores the comparison in *@out and returns 0;
+ * BRAID_EINVAL when a name of @options->tasks names no task of either
+ * trace (its index in *@unknown_task, which may be NULL); BRAID_ENOMEM. */
+int braid_trace_compare (const braid_trace *a, const braid_trace *b,
+                         const braid_trace_compare_options *options,
+                         braid_trace_comparison **out, size_t *unknown_task);
+void braid_trace_comparison_free (braid_trace_comparison *c); /* NULL ok */
+
+/* Every pair of steps, in schedule order; the first with a difference
+ * is the first divergence. */
+const braid_trace_step_pair *braid_trace_comparison_pairs (
+  const braid_trace_comparison *c, size_t *n);
+/* The number of iterations that ran compared tasks (the larger side's). */
+size_t braid_trace_comparison_rounds (const braid_trace_comparison *c);
+/* The compared steps of side @side (0: A, 1: B), grouped by task and in
+ * step order within a task. */
+const braid_trace_compared_step *braid_trace_comparison_steps (
+  const braid_trace_comparison *c, int side, size_t *n);
+/* The compared steps of @task of side @side (none for a task that is not
+ * compared). */
+const braid_trace_compared_step *braid_trace_comparison_task_steps (
+  const braid_trace_comparison *c, int side, int32_t task, size_t *n);
+/* Whether @task of side @side is compared. */
+bool braid_trace_comparison_is_compared (const braid_trace_comparison *c,
+                                         int side, int32_t task);
+/* The task of the other side matched with @task of side @side, or -1. */
+int32_t braid_trace_comparison_partner (const braid_trace_comparison *c,
+                                        int side, int32_t task);
+/* The name of @task of side @side as the comparison shows it: its name,
+ * with "#K" when several tasks share it (the trace's bytes, unescaped);
+ * NULL when @task is out of range. */
+const char *braid_trace_comparison_label (const braid_trace_comparison *c,
+                                          int side, int32_t task);
+/* Whether task @ta of A and @tb of B stand for the same task: both the
+ * loop (-1), a matched pair, or two tasks of one name and rank. */
+bool braid_trace_comparison_same_task (const braid_trace_comparison *c,
+                                       int32_t ta, int32_t tb);
+
+/* braid_trace_merge_compared:
+ * One trace holding @a and @b (those @c compared; borrowed, they may be
+ * closed afterwards) side by side: a task "A: PROGRAM [pid N]" over A's
+ * tasks, then "B: ..." over B's, both from their own time 0, their steps
+ * lined up on the step axis as @c pairs them (a pair's two steps share a
+ * step; steps of tasks not compared take steps of their own). Stores the
+ * trace in *@out and in *@diff_steps (release with free()) the sorted
+ * steps of the merged trace whose pair differs, *@n_diff of them.
+ * Returns 0 or BRAID_ENOMEM. */
+int braid_trace_merge_compared (braid_trace *a, braid_trace *b,
+                                const braid_trace_comparison *c,
+                                braid_trace **out, uint64_t **diff_steps,
+                                size_t *n_diff);
+
+/* ---------------------------------------------------------------------
  * Primitives: who holds what, who waits in what order
  * ------------------------------------------------------------------ */
 

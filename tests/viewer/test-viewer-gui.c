@@ -546,6 +546,59 @@ test_viewer_shows_a_deadlock_cycle (void)
   g_free (db);
 }
 
+/* diff-program traced plainly and with worker b sleeping after round 1,
+ * opened with --compare: side by side on loop steps as braid diff pairs
+ * them, the first marked step is the one braid diff names (b's step in
+ * the 3rd iteration, lined up in A and B), and the marks are drawn in
+ * the ruler; a trace of another program beside it is refused in the
+ * window. */
+static void
+test_viewer_compares_two_runs (void)
+{
+  char *first = vt_record_sample ("diffprog", NULL);
+  if (!first)
+    return;
+  /* Each recording of a program goes to the same name: keep the first. */
+  char *plain = g_build_filename (vt_tmpdir (), "plain.db", NULL);
+  g_assert_cmpint (g_rename (first, plain), ==, 0);
+  const char *args[] = { "sleep-at=1", NULL };
+  char *changed = vt_record_sample ("diffprog", args);
+  char *png = g_build_filename (vt_tmpdir (), "viewer-compare.png", NULL);
+  const char *files[] = { plain, changed, NULL };
+  char *out = NULL;
+  int status = run_viewer_with ("--compare", png, NULL, files, &out);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, ", on the steps axis\n"));
+  g_assert_nonnull (strstr (out, "self-test: group 'A: diff-program [pid "));
+  g_assert_nonnull (strstr (out, "self-test: group 'B: diff-program [pid "));
+  g_assert_nonnull (strstr (out, " steps differ, the first at step 2 of the "
+                                 "3rd iteration: the step ends "
+                                 "differently, "));
+  g_assert_nonnull (strstr (out, "self-test: marked step 5 runs A:b B:b\n"));
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  /* The marks' ticks in the ruler, solid red. */
+  g_assert_cmpuint (count_near (s, 0xd91a1a), >=, 60);
+  cairo_surface_destroy (s);
+  g_free (out);
+
+  char *other = vt_record_sample ("hello_world", NULL);
+  const char *mixed[] = { plain, other, NULL };
+  status = run_viewer_with ("--compare", png, NULL, mixed, &out);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (out, "self-test: load failed, shown in the "
+                                 "window: plain.db (diff-program) and "
+                                 "hello_world.db (hello_world) are traces "
+                                 "of different programs: their steps "
+                                 "cannot be lined up (banner visible)\n"));
+  g_free (out);
+  g_free (png);
+  g_free (plain);
+  g_free (changed);
+  g_free (other);
+  g_free (first);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -577,6 +630,8 @@ main (int argc, char **argv)
                    test_viewer_shows_a_deadlock_cycle);
   g_test_add_func ("/viewer/gui/opens-a-run-as-one-timeline",
                    test_viewer_opens_a_run_as_one_timeline);
+  g_test_add_func ("/viewer/gui/compares-two-runs",
+                   test_viewer_compares_two_runs);
   int rc = g_test_run ();
   xvfb_stop ();
   return rc;

@@ -151,12 +151,78 @@ map_step (const source *s, uint64_t step)
   return s->step_map[step < s->n_steps ? step : s->n_steps];
 }
 
-/* Numbers the steps of every source together in the order they began
- * (a merge by start time; ties keep the order of the sources), filling
- * each source's step_map. Returns the number of steps, or UINT64_MAX
- * when out of memory. */
+/* Gives the steps of the two sources of comparison @c columns side by
+ * side: the steps @c pairs share a column, and the steps between two
+ * pairs (of tasks not compared) take columns of their own, A's and B's
+ * side by side. Stores in *@diff the sorted columns of the pairs that
+ * differ. Returns the number of columns, or UINT64_MAX when out of
+ * memory. */
 static uint64_t
-number_steps (source *src, size_t n)
+align_steps (source *src, const braid_trace_comparison *c, uint64_t **diff,
+             size_t *n_diff)
+{
+  size_t n_pairs, n_sides[2];
+  const braid_trace_step_pair *pairs = braid_trace_comparison_pairs (c, &n_pairs);
+  const braid_trace_compared_step *steps[2]
+      = { braid_trace_comparison_steps (c, 0, &n_sides[0]),
+          braid_trace_comparison_steps (c, 1, &n_sides[1]) };
+  *diff = malloc ((n_pairs ? n_pairs : 1) * sizeof **diff);
+  *n_diff = 0;
+  if (!*diff)
+    return UINT64_MAX;
+  uint64_t next[2] = { 0, 0 }, col = 0;
+  for (size_t p = 0; p <= n_pairs; p++)
+    {
+      /* Up to the pair's steps (or to the end, after the last pair): the
+       * steps no pair holds, then the pair's. */
+      int64_t at[2] = { p < n_pairs ? pairs[p].a : -1,
+                        p < n_pairs ? pairs[p].b : -1 };
+      uint64_t until[2], most = 0;
+      for (int k = 0; k < 2; k++)
+        {
+          until[k] = p == n_pairs ? src[k].n_steps
+                     : at[k] >= 0 ? steps[k][at[k]].step
+                                  : next[k];
+          if (until[k] > src[k].n_steps)
+            until[k] = src[k].n_steps;
+          if (until[k] < next[k])
+            until[k] = next[k];
+          if (until[k] - next[k] > most)
+            most = until[k] - next[k];
+        }
+      for (int k = 0; k < 2; k++)
+        for (uint64_t i = next[k]; i < until[k]; i++)
+          src[k].step_map[i] = col + (i - next[k]);
+      col += most;
+      for (int k = 0; k < 2; k++)
+        next[k] = until[k];
+      if (p == n_pairs)
+        break;
+      bool placed = false;
+      for (int k = 0; k < 2; k++)
+        if (at[k] >= 0 && next[k] < src[k].n_steps)
+          {
+            src[k].step_map[next[k]++] = col;
+            placed = true;
+          }
+      if (placed && pairs[p].difference)
+        (*diff)[(*n_diff)++] = col;
+      col += placed;
+    }
+  for (int k = 0; k < 2; k++)
+    src[k].step_map[src[k].n_steps]
+        = src[k].n_steps ? src[k].step_map[src[k].n_steps - 1] + 1 : 0;
+  return col;
+}
+
+/* Numbers the steps of every source together: with a comparison @c,
+ * side by side as it pairs them (align_steps), else in the order they
+ * began (a merge by start time; ties keep the order of the sources),
+ * filling each source's step_map. Returns the number of steps, or
+ * UINT64_MAX when out of memory. */
+static uint64_t
+number_steps (source *src, size_t n, const braid_trace_comparison *c,
+              uint64_t **diff, size_t *n_diff)
 {
   int64_t **times = calloc (n, sizeof *times);
   if (!times)
@@ -205,7 +271,12 @@ number_steps (source *src, size_t n)
         }
       total += ns;
     }
-  if (!failed)
+  if (!failed && c)
+    {
+      total = align_steps (src, c, diff, n_diff);
+      failed = total == UINT64_MAX;
+    }
+  else if (!failed)
     {
       uint64_t *at = calloc (n, sizeof *at);
       failed = at == NULL;
@@ -609,39 +680,20 @@ merge_meta (braid_trace *out, const source *src, size_t n, uint64_t steps)
   m->n_steps = steps;
 }
 
-int
-braid_trace_merge_run (braid_trace *const *traces, size_t n,
-                       braid_trace **out_trace, char **error)
+/* Merges the @n @traces into *@out_trace, each moved by @offsets, its
+ * process task named with @prefixes (may be NULL) before "PROGRAM [pid
+ * N]", steps numbered by time or, with @c, side by side as @c pairs them
+ * (*@diff then gets the columns that differ). Returns 0 or BRAID_ENOMEM. */
+static int
+merge (braid_trace *const *traces, size_t n, const int64_t *offsets,
+       const char *const *prefixes, const braid_trace_comparison *c,
+       braid_trace **out_trace, uint64_t **diff, size_t *n_diff)
 {
-  *out_trace = NULL;
-  if (error)
-    *error = NULL;
-  size_t a, b;
-  const char *why;
-  if (n == 0 || braid_trace_check_run (traces, n, &a, &b, &why) != 0)
-    {
-      if (error)
-        {
-          char buf[512];
-          if (n == 0)
-            snprintf (buf, sizeof buf, "no trace to show");
-          else
-            snprintf (buf, sizeof buf, "%s (pid %lld) and %s (pid %lld) %s",
-                      base_name (traces[a]->meta.program),
-                      (long long)traces[a]->meta.pid,
-                      base_name (traces[b]->meta.program),
-                      (long long)traces[b]->meta.pid, why);
-          *error = strdup (buf);
-        }
-      return BRAID_EINVAL;
-    }
   int rc = BRAID_ENOMEM;
   braid_trace *out = calloc (1, sizeof *out);
   source *src = calloc (n, sizeof *src);
-  int64_t *offsets = malloc (n * sizeof *offsets);
-  if (!out || !src || !offsets || !(out->arena = braid__arena_new ()))
+  if (!out || !src || !(out->arena = braid__arena_new ()))
     goto done;
-  braid_trace_run_offsets (traces, n, offsets);
   /* The processes in the order they started, the first one on top. */
   for (size_t f = 0; f < n; f++)
     {
@@ -657,9 +709,9 @@ braid_trace_merge_run (braid_trace *const *traces, size_t n,
   for (size_t f = 0; f < n; f++)
     {
       const braid_trace_meta *m = &src[f].t->meta;
-      src[f].label = braid__arena_printf (out->arena, "%s [pid %lld]",
-                                          base_name (m->program),
-                                          (long long)m->pid);
+      src[f].label = braid__arena_printf (
+          out->arena, "%s%s [pid %lld]", prefixes ? prefixes[f] : "",
+          base_name (m->program), (long long)m->pid);
       /* Loops are numbered on from the previous process's. */
       src[f].loops = 0;
       if (f > 0)
@@ -673,7 +725,7 @@ braid_trace_merge_run (braid_trace *const *traces, size_t n,
       if (!src[f].label)
         goto done;
     }
-  uint64_t steps = number_steps (src, n);
+  uint64_t steps = number_steps (src, n, c, diff, n_diff);
   if (steps == UINT64_MAX)
     goto done;
   static const array_kind edges
@@ -722,14 +774,70 @@ done:
   for (size_t f = 0; src && f < n; f++)
     free (src[f].step_map);
   free (src);
-  free (offsets);
   if (rc != 0)
     {
       braid_trace_close (out);
-      if (error)
-        *error = strdup ("out of memory while merging the traces");
       return rc;
     }
   *out_trace = out;
   return 0;
+}
+
+int
+braid_trace_merge_run (braid_trace *const *traces, size_t n,
+                       braid_trace **out_trace, char **error)
+{
+  *out_trace = NULL;
+  if (error)
+    *error = NULL;
+  size_t a, b;
+  const char *why;
+  if (n == 0 || braid_trace_check_run (traces, n, &a, &b, &why) != 0)
+    {
+      if (error)
+        {
+          char buf[512];
+          if (n == 0)
+            snprintf (buf, sizeof buf, "no trace to show");
+          else
+            snprintf (buf, sizeof buf, "%s (pid %lld) and %s (pid %lld) %s",
+                      base_name (traces[a]->meta.program),
+                      (long long)traces[a]->meta.pid,
+                      base_name (traces[b]->meta.program),
+                      (long long)traces[b]->meta.pid, why);
+          *error = strdup (buf);
+        }
+      return BRAID_EINVAL;
+    }
+  int64_t *offsets = malloc (n * sizeof *offsets);
+  if (!offsets)
+    return BRAID_ENOMEM;
+  braid_trace_run_offsets (traces, n, offsets);
+  int rc = merge (traces, n, offsets, NULL, NULL, out_trace, NULL, NULL);
+  free (offsets);
+  if (rc != 0 && error)
+    *error = strdup ("out of memory while merging the traces");
+  return rc;
+}
+
+int
+braid_trace_merge_compared (braid_trace *a, braid_trace *b,
+                            const braid_trace_comparison *c,
+                            braid_trace **out, uint64_t **diff_steps,
+                            size_t *n_diff)
+{
+  *out = NULL;
+  *diff_steps = NULL;
+  *n_diff = 0;
+  braid_trace *traces[2] = { a, b };
+  const int64_t offsets[2] = { 0, 0 };
+  const char *const prefixes[2] = { "A: ", "B: " };
+  int rc = merge (traces, 2, offsets, prefixes, c, out, diff_steps, n_diff);
+  if (rc != 0)
+    {
+      free (*diff_steps);
+      *diff_steps = NULL;
+      *n_diff = 0;
+    }
+  return rc;
 }

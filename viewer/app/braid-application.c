@@ -147,6 +147,8 @@ braid_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "show", "s", &self->show_page);
   if (g_variant_dict_contains (options, "run"))
     self->open_mode = BRAID_WINDOW_OPEN_RUN;
+  if (g_variant_dict_contains (options, "compare"))
+    self->open_mode = BRAID_WINDOW_OPEN_COMPARE;
   return -1; /* carry on with activate or open */
 }
 
@@ -179,6 +181,10 @@ static const GOptionEntry options[] = {
   { "run", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Open the TRACEs as the processes of one run (a process tree), in one "
     "timeline with a group of lanes per process",
+    NULL },
+  { "compare", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Open two TRACEs side by side, lined up on loop steps as 'braid diff' "
+    "pairs them, the steps that differ marked in red",
     NULL },
   { "self-test", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
     "Open FILEs, select a task, switch to loop steps, show the problems, "

@@ -51,6 +51,11 @@ struct _BraidTimeline
    * widget; kept equal to view.scroll_y both ways. */
   GtkAdjustment *vadjustment;
   bool syncing;
+
+  /* Steps marked across the lanes (borrowed; see
+   * braid_timeline_set_marked_steps). */
+  const uint64_t *marked_steps;
+  size_t n_marked_steps;
 };
 
 G_DEFINE_FINAL_TYPE (BraidTimeline, braid_timeline, GTK_TYPE_WIDGET)
@@ -162,6 +167,8 @@ braid_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
    * know it to draw sharp lanes. */
   self->view.device_scale = gtk_widget_get_scale_factor (widget);
   braid_timeline_draw (self->model, &self->view, cr);
+  braid_timeline_draw_marked_steps (self->model, &self->view, cr,
+                                    self->marked_steps, self->n_marked_steps);
   if (self->range_to != self->range_from)
     {
       double x0 = braid_timeline_view_x_for (&self->view, self->range_from);
@@ -779,6 +786,16 @@ GtkAdjustment *
 braid_timeline_get_vadjustment (BraidTimeline *self)
 {
   return self->vadjustment;
+}
+
+void
+braid_timeline_set_marked_steps (BraidTimeline *self, const uint64_t *steps,
+                                 size_t n)
+{
+  g_return_if_fail (BRAID_IS_TIMELINE (self));
+  self->marked_steps = steps;
+  self->n_marked_steps = steps ? n : 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 braid_timeline_model *

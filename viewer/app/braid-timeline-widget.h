@@ -75,6 +75,12 @@ void braid_timeline_get_range (BraidTimeline *self, double *from, double *to);
  * would, emitting ::range-changed. */
 void braid_timeline_set_range (BraidTimeline *self, double from, double to);
 
+/* Marks the @n sorted @steps across the lanes on the step axis (the
+ * steps where two compared traces differ); @steps is borrowed until the
+ * next call (NULL: none). */
+void braid_timeline_set_marked_steps (BraidTimeline *self,
+                                      const uint64_t *steps, size_t n);
+
 /* The model shown (borrowed), or NULL. */
 braid_timeline_model *braid_timeline_get_model (BraidTimeline *self);
 /* A click or drag at (@x, @y) of the @width x @height overview strip

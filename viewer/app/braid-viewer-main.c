@@ -2,6 +2,7 @@
  *
  *   braid-viewer [TRACE.braid...]
  *   braid-viewer --run TRACE.braid... (the files of one run, one timeline)
+ *   braid-viewer --compare A.braid B.braid (side by side, on loop steps)
  *   braid-viewer --version
  *   braid-viewer --self-test=OUT.png [--select=NAME] TRACE.braid...
  *

@@ -11,6 +11,8 @@
  */
 #include "braid-window-private.h"
 
+#include <string.h>
+
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -23,6 +25,7 @@ typedef struct load_job
   char **paths;
   int n_paths;
   braid_window_open_mode mode;
+  braid__window_several extra; /* what the files together made */
   guint generation;
   GCancellable *cancellable; /* borrowed from the GTask */
   int last_percent;
@@ -46,6 +49,7 @@ load_job_free (load_job *job)
   braid_trace_close (job->trace);
   g_free (job->path);
   g_strfreev (job->paths);
+  braid__window_several_clear (&job->extra);
   g_free (job->error);
   g_object_unref (job->window);
   g_free (job);
@@ -98,7 +102,8 @@ load_thread (GTask *task, gpointer source, gpointer data,
   int rc;
   if (job->paths)
     rc = braid__window_load_several (job->paths, job->n_paths, job->mode,
-                                     &options, &job->trace, &job->error);
+                                     &options, &job->trace, &job->extra,
+                                     &job->error);
   else
     {
       rc = braid_trace_open (job->path, &options, &job->trace, &error);
@@ -206,11 +211,30 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
   braid_timeline_set_model (BRAID_TIMELINE (self->timeline), self->model);
   braid__window_panes_set_trace (self);
   set_titles (self);
+  /* Two traces side by side: their marked steps go with the model. */
+  braid__window_several_clear (&self->compared);
+  self->compared = job->extra;
+  memset (&job->extra, 0, sizeof job->extra);
+  braid_timeline_set_marked_steps (BRAID_TIMELINE (self->timeline),
+                                   self->compared.marked_steps,
+                                   self->compared.n_marked_steps);
+  gtk_widget_set_tooltip_text (self->title, self->compared.verdict);
   if (job->paths)
     {
-      /* Several files: the first one's name and how many more. */
+      /* Several files: the first one's name and how many more, or the
+       * two compared and the verdict. */
       char *base = g_file_get_basename (self->file);
-      char *title = g_strdup_printf ("%s and %d more", base, job->n_paths - 1);
+      char *other = g_path_get_basename (job->paths[1]);
+      size_t n = self->compared.n_marked_steps;
+      char *title
+          = job->mode != BRAID_WINDOW_OPEN_COMPARE
+                ? g_strdup_printf ("%s and %d more", base, job->n_paths - 1)
+            : n ? g_strdup_printf ("%s vs %s · %zu step%s differ%s", base,
+                                   other, n, n == 1 ? "" : "s",
+                                   n == 1 ? "s" : "")
+                : g_strdup_printf ("%s vs %s · the same schedule", base,
+                                   other);
+      g_free (other);
       gtk_label_set_text (GTK_LABEL (self->title), title);
       gtk_window_set_title (GTK_WINDOW (self), title);
       g_free (title);
@@ -223,7 +247,8 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
   g_action_group_change_action_state (
       G_ACTION_GROUP (self), "axis",
       g_variant_new_string (braid_timeline_model_preferred_axis (self->model)
-                                    == BRAID_TIMELINE_AXIS_STEPS
+                                        == BRAID_TIMELINE_AXIS_STEPS
+                                    || self->compared.verdict
                                 ? "steps"
                                 : "time"));
   gtk_widget_grab_focus (self->timeline);

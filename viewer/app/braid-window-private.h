@@ -18,6 +18,16 @@ typedef struct braid__search_result
   size_t index; /* task index, or output index */
 } braid__search_result;
 
+/* What braid__window_load_several makes besides the trace: with
+ * BRAID_WINDOW_OPEN_COMPARE, the merged steps that differ (sorted) and a
+ * one-line verdict; else nothing. */
+typedef struct braid__window_several
+{
+  uint64_t *marked_steps; /* free() */
+  size_t n_marked_steps;
+  char *verdict; /* g_free() */
+} braid__window_several;
+
 struct _BraidWindow
 {
   GtkApplicationWindow parent_instance;
@@ -51,6 +61,9 @@ struct _BraidWindow
   GtkWidget *timeline;
   GtkWidget *lane_scrollbar;
   GtkWidget *overview; /* BraidOverview: the whole run, under the lanes */
+  /* Two traces side by side: the steps that differ, marked on the
+   * timeline, and the verdict. */
+  braid__window_several compared;
   GtkWidget *side; /* GtkNotebook: details, problems, output */
   GtkWidget *details_label;
   GtkWidget *events_label;
@@ -84,12 +97,15 @@ char *braid__window_format_count (uint64_t n, char *buf, size_t size);
 
 /* braid-window-several.c: opens the @n @paths and makes one trace of
  * them as @mode says, with @options for each file (its progress callback
- * sees the fraction of all). Returns 0 and a new trace in *@out, or
- * non-zero with a one-line message in *@error (g_free). */
+ * sees the fraction of all). Returns 0 and a new trace in *@out (and
+ * fills @extra), or non-zero with a one-line message in *@error
+ * (g_free). */
 int braid__window_load_several (char **paths, int n,
                                 braid_window_open_mode mode,
                                 const braid_trace_load_options *options,
-                                braid_trace **out, char **error);
+                                braid_trace **out,
+                                braid__window_several *extra, char **error);
+void braid__window_several_clear (braid__window_several *extra);
 
 /* braid-window-panes.c */
 GtkWidget *braid__window_build_side (BraidWindow *self);

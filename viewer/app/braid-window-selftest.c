@@ -292,6 +292,38 @@ report_groups (BraidWindow *self)
   fflush (stdout);
 }
 
+/* Two traces side by side: the verdict, the steps marked, and the tasks
+ * that run the first marked step on each side (the root of a task's tree
+ * is its side: "A: PROGRAM [pid N]" or "B: ..."). */
+static void
+report_compared (BraidWindow *self)
+{
+  printf ("self-test: compared: %s, %zu marked steps\n",
+          self->compared.verdict ? self->compared.verdict : "(none)",
+          self->compared.n_marked_steps);
+  if (self->compared.n_marked_steps == 0)
+    return;
+  uint64_t step = self->compared.marked_steps[0];
+  size_t n_tasks;
+  const braid_trace_task *tasks = braid_trace_get_tasks (self->trace, &n_tasks);
+  printf ("self-test: marked step %llu runs", (unsigned long long)step);
+  for (size_t t = 0; t < n_tasks; t++)
+    {
+      int64_t i = braid_timeline_model_find_slice (
+          self->model, (int32_t)t, BRAID_TIMELINE_AXIS_STEPS, step + 0.5);
+      braid_trace_slice sl;
+      if (i < 0 || !braid_timeline_model_get_slice (self->model, i, &sl)
+          || sl.state != BRAID_STATE_RUNNING || sl.start_step != step)
+        continue;
+      int32_t root = (int32_t)t;
+      while (tasks[root].parent >= 0)
+        root = tasks[root].parent;
+      printf (" %.1s:%s", tasks[root].name, tasks[t].name);
+    }
+  printf ("\n");
+  fflush (stdout);
+}
+
 /* Zooms in 8 times, then clicks the overview strip at 80% of its width
  * and 90% of its height, as the pointer would, and reports whether the
  * view moved there: its centre to 80% of the run, its lanes to the
@@ -543,6 +575,8 @@ drive (gpointer data)
   int64_t picked_slice = braid_timeline_get_selected_slice (tl);
   if (self->test_mode != BRAID_WINDOW_OPEN_ONE)
     report_groups (self);
+  if (self->test_mode == BRAID_WINDOW_OPEN_COMPARE)
+    report_compared (self);
   check_overview (self);
   check_navigation (self);
   check_arrows (self);

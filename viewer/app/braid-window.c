@@ -326,6 +326,7 @@ braid_window_finalize (GObject *object)
   BraidWindow *self = BRAID_WINDOW (object);
   braid_timeline_model_free (self->model);
   braid_trace_close (self->trace);
+  braid__window_several_clear (&self->compared);
   g_clear_object (&self->file);
   if (self->search_results)
     g_array_free (self->search_results, TRUE);

@@ -22,11 +22,15 @@ typedef enum braid_window_open_mode
   BRAID_WINDOW_OPEN_ONE = 0, /* a single file (braid_window_open) */
   BRAID_WINDOW_OPEN_RUN = 1, /* the files of one run: one timeline, a
                                 process group of lanes per file */
+  BRAID_WINDOW_OPEN_COMPARE = 2, /* two traces side by side, lined up on
+                                    the step axis, the steps that differ
+                                    marked */
 } braid_window_open_mode;
 
 /* Starts loading the @n_files @files together, as @mode says, as
  * braid_window_open loads one. Files that cannot go together (different
- * runs) are a failure shown in the window. */
+ * runs; with BRAID_WINDOW_OPEN_COMPARE, other than two files or two
+ * different programs) are a failure shown in the window. */
 void braid_window_open_several (BraidWindow *self, GFile **files,
                                 int n_files, braid_window_open_mode mode);
 

@@ -411,6 +411,16 @@ void braid_timeline_overview_move_view (const braid_timeline_overview *ov,
                                         braid_timeline_view *view, int width,
                                         int height, double x, double y);
 
+/* braid_timeline_draw_marked_steps:
+ * Marks each of the @n sorted @steps (the steps where two compared traces
+ * differ) over a timeline drawn with @view: a red band across the lanes
+ * and a red tick in the ruler. On the step axis only (a merged step has
+ * no single time); draw it after braid_timeline_draw(). */
+void braid_timeline_draw_marked_steps (const braid_timeline_model *model,
+                                       const braid_timeline_view *view,
+                                       cairo_t *cr, const uint64_t *steps,
+                                       size_t n);
+
 /* Formats a duration in ns: "12.5 µs". */
 char *braid_timeline_format_duration (int64_t ns, char *buf, size_t size);
 /* Parses "1.5ms", "200us", "3s", "42" (ns) for time, or a step number.
