@@ -195,8 +195,8 @@ braid__batch_encode_run (uint8_t *out, braid__enc_state *st,
 
 /* Reads a varint of at most 10 bytes; returns 0 at the end of the data
  * or on an over-long one. */
-static inline int
-get_varint (const uint8_t **pp, const uint8_t *end, uint64_t *v)
+static __attribute__ ((noinline)) int
+get_varint_long (const uint8_t **pp, const uint8_t *end, uint64_t *v)
 {
   const uint8_t *p = *pp;
   uint64_t x = 0;
@@ -214,6 +214,20 @@ get_varint (const uint8_t **pp, const uint8_t *end, uint64_t *v)
         }
     }
   return 0;
+}
+
+/* get_varint_long, with the one-byte case (most fields) inline. */
+static inline __attribute__ ((always_inline)) int
+get_varint (const uint8_t **pp, const uint8_t *end, uint64_t *v)
+{
+  const uint8_t *p = *pp;
+  if (__builtin_expect (p < end && *p < 0x80, 1))
+    {
+      *v = *p;
+      *pp = p + 1;
+      return 1;
+    }
+  return get_varint_long (pp, end, v);
 }
 
 /* Writes the events that the decoded record @r stands for to @out: @r
@@ -296,14 +310,15 @@ decode_record (braid__batch_decoder *d, braid__rec *r)
         return -1;
       r->task = prev->task + (uint64_t)unzigzag (v);
     }
+  /* The other fields, present ones only: most events have a reason at
+   * most. */
   uint64_t f[8] = { 0 };
-  for (int i = 1; i < 9; i++)
-    if (fields & (1u << i))
-      {
-        if (!get_varint (&p, end, &v))
-          return -1;
-        f[i - 1] = v;
-      }
+  for (uint32_t rest = (fields >> 1) & 0xff; rest != 0; rest &= rest - 1)
+    {
+      if (!get_varint (&p, end, &v))
+        return -1;
+      f[__builtin_ctz (rest)] = v;
+    }
   r->reason = (uint32_t)f[0];
   r->other = f[1];
   r->object = f[2];
