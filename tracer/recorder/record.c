@@ -540,6 +540,13 @@ record_slow (braid__session *s, const braid_event *ev)
     }
 }
 
+/* The kinds that end the running task's step (running_task is then 0),
+ * as a mask of 1 << kind: every kind is below 32. */
+#define STEP_END_KINDS                                                         \
+  ((1u << BRAID_EV_TASK_SUSPENDED) | (1u << BRAID_EV_TASK_COMPLETED)         \
+   | (1u << BRAID_EV_TASK_FAILED) | (1u << BRAID_EV_TASK_CANCELLED))
+_Static_assert (BRAID_EV_KIND_COUNT <= 32, "kinds fit a 32-bit mask");
+
 void
 braid__trace_hook (void *user_data, const braid_event *ev)
 {
@@ -548,8 +555,10 @@ braid__trace_hook (void *user_data, const braid_event *ev)
   /* The fast path: an active session, this thread's producer of it (the
    * generation says both), an event without strings inside an open loop,
    * one thread recording (with several, seqs rarely follow each other in
-   * a ring, so records are wide anyway), room in the ring. Everything else goes through record_slow, which
-   * records the same fields. */
+   * a ring, so records are wide anyway), room in the ring, fields that
+   * fit a compact record. Everything else goes through record_slow,
+   * which records the same fields: a tail call, so that the fast path
+   * saves no register. */
   if (UNLIKELY (tls.generation
                   != atomic_load_explicit (&active_generation,
                                            memory_order_acquire)
@@ -564,26 +573,45 @@ braid__trace_hook (void *user_data, const braid_event *ev)
       return;
     }
   uint64_t head = p->local_head, mask = p->mask;
-  if (UNLIKELY (head + BRAID__WIDE_SLOTS - p->cached_tail > mask + 1))
+  int64_t t = (int64_t) ev->time_ns - p->base;
+  uint64_t dt = (uint64_t) t - (uint64_t) p->ring_t;
+  /* Every field that must fit 32 bits, ORed: one test (value a signed
+   * 32: the bias makes that an unsigned test). */
+  uint64_t wide = dt | ev->task | ev->other | ev->object
+                  | ((uint64_t) ev->value + 0x80000000u);
+  if (UNLIKELY ((wide >> 32) != 0
+                || head + BRAID__WIDE_SLOTS - p->cached_tail > mask + 1))
     {
       record_slow (s, ev);
       return;
     }
-  braid_event_kind kind = ev->kind;
-  uint64_t task = ev->task;
-  /* running_task only feeds observer-wait events: keep it exact. Updated
-   * first so that nothing is live across put_event's calls. */
+  uint32_t kind = (uint32_t) ev->kind;
+  /* running_task only feeds observer-wait events: keep it exact. */
   if (kind == BRAID_EV_TASK_RESUMED || kind == BRAID_EV_TASK_SWITCHED)
-    p->running_task = task;
-  else if (kind >= BRAID_EV_TASK_SUSPENDED && kind <= BRAID_EV_TASK_CANCELLED
-           && kind != BRAID_EV_TASK_WOKEN && p->running_task == task)
+    p->running_task = ev->task;
+  else if (((1u << kind) & STEP_END_KINDS) && p->running_task == ev->task)
     p->running_task = 0;
-  uint64_t time_ns = ev->time_ns;
-  /* One thread records: seq is its own counter (see next_seq). */
-  uint64_t seq = p->last_seq + 1;
-  uint64_t last = seq + braid__rec_span (kind, ev->line) - 1;
+  /* One thread records: seq is its own counter (see next_seq), and the
+   * record's is implicit (one above the ring's previous one). */
+  uint64_t last = p->last_seq + braid__rec_span (kind, ev->line);
   p->last_seq = last;
   atomic_store_explicit (&s->next_seq, last, memory_order_relaxed);
-  put_event (s, p, head, mask, ev, (int64_t) time_ns - p->base, seq, 1, 0,
-             0, 0);
+  /* Eight 32-bit stores: nothing stored through a char type or as a
+   * uint64_t, so the producer's fields stay in registers. */
+  braid__slot *slot = &p->ring[head & mask];
+  slot->c.kind = kind;
+  slot->c.reason = ev->reason;
+  slot->c.dt = (uint32_t) dt;
+  slot->c.line = ev->line;
+  slot->c.task = (uint32_t) ev->task;
+  slot->c.other = (uint32_t) ev->other;
+  slot->c.object = (uint32_t) ev->object;
+  slot->c.value = (int32_t) ev->value;
+  p->ring_t = t;
+  p->local_head = head + 1;
+  atomic_store_explicit (&p->head, head + 1, memory_order_release);
+  /* A writer asleep while the ring fills up would make us wait: nudge it
+   * each time the head crosses a half ring. */
+  if (UNLIKELY (((head + 1) & (mask >> 1)) == 0))
+    wake_writer (s);
 }
