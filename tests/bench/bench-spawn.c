@@ -4,16 +4,20 @@
  *   bench-spawn [N]
  *
  * One task spawns and awaits N (default 2,000,000) tasks one after the
- * other, after a warm-up of 10,000 pairs, and prints nanoseconds per pair.
- * The figure includes the loop iterations the await costs (the child's
- * first step, then the wake-up of the awaiter). This is a benchmark: it
- * prints figures and asserts nothing about time.
+ * other, after a warm-up of 10,000 pairs, and prints nanoseconds per pair,
+ * the best of RUNS runs (the machine is shared), in prose and as the line
+ * "bench spawn-await-ns VALUE ns". The figure includes the loop
+ * iterations the await costs (the child's first step, then the wake-up
+ * of the awaiter). This is a benchmark: it prints figures and asserts
+ * nothing about time.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include <braid/braid.h>
+
+#define RUNS 5
 
 static long pairs = 2000000;
 static double pair_ns;
@@ -55,14 +59,19 @@ spawn_and_await (long n)
 static void *
 main_task (void *arg)
 {
-  uint64_t start;
-
   if (spawn_and_await (10000) < 0)
     return NULL;
-  start = now_ns ();
-  if (spawn_and_await (pairs) < 0)
-    return NULL;
-  pair_ns = (double)(now_ns () - start) / (double)pairs;
+  for (int run = 0; run < RUNS; run++)
+    {
+      uint64_t start = now_ns ();
+      double ns;
+
+      if (spawn_and_await (pairs) < 0)
+        return NULL;
+      ns = (double)(now_ns () - start) / (double)pairs;
+      if (run == 0 || ns < pair_ns)
+        pair_ns = ns;
+    }
   return NULL;
 }
 
@@ -85,13 +94,15 @@ main (int argc, char **argv)
       braid_error_print (braid_error_current (), stderr);
       return 1;
     }
-  if (completed != pairs + 10000)
+  if (completed != RUNS * pairs + 10000)
     {
       fprintf (stderr, "bench-spawn: %ld of %ld tasks completed\n", completed,
-               pairs + 10000);
+               RUNS * pairs + 10000);
       return 1;
     }
-  printf ("spawn+await: %.1f ns/pair over %ld pairs (warm stack pool)\n",
-          pair_ns, pairs);
+  printf ("spawn+await: %.1f ns/pair over %ld pairs, best of %d (warm stack "
+          "pool)\n",
+          pair_ns, pairs, RUNS);
+  printf ("bench spawn-await-ns %.2f ns\n", pair_ns);
   return 0;
 }

@@ -1,11 +1,12 @@
 """yield.py: the asyncio side of bench-yield. Two tasks take turns with
 asyncio.sleep(0) N times each (argument 1); prints the nanoseconds per
-yield."""
+yield, the best of RUNS runs (the machine is shared)."""
 import asyncio
 import sys
 import time
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
+RUNS = 3
 
 
 async def pinger():
@@ -14,10 +15,13 @@ async def pinger():
 
 
 async def main():
-    start = time.perf_counter_ns()
-    await asyncio.gather(pinger(), pinger())
-    elapsed = time.perf_counter_ns() - start
-    print(f"{elapsed / (2 * N):.1f}")
+    best = None
+    for _ in range(RUNS):
+        start = time.perf_counter_ns()
+        await asyncio.gather(pinger(), pinger())
+        ns = (time.perf_counter_ns() - start) / (2 * N)
+        best = ns if best is None else min(best, ns)
+    print(f"{best:.1f}")
 
 
 asyncio.run(main())
