@@ -624,6 +624,11 @@ const char *braid_trace_comparison_label (const braid_trace_comparison *c,
 bool braid_trace_comparison_same_task (const braid_trace_comparison *c,
                                        int32_t ta, int32_t tb);
 
+/* Whether @a and @b are traces of one program: the same program name
+ * (meta.program) without its folder and extension, so that a C sample
+ * and its asyncio twin (never_retrieved, never_retrieved.py) are one. */
+bool braid_trace_same_program (const braid_trace *a, const braid_trace *b);
+
 /* braid_trace_merge_compared:
  * One trace holding @a and @b (those @c compared; borrowed, they may be
  * closed afterwards) side by side: a task "A: PROGRAM [pid N]" over A's

@@ -157,22 +157,7 @@ count_colour (cairo_surface_t *png, guint32 colour)
 static guint
 count_near (cairo_surface_t *png, guint32 colour)
 {
-  guint n = 0;
-  int w = cairo_image_surface_get_width (png);
-  int h = cairo_image_surface_get_height (png);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        guint32 p = vt_pixel (png, x, y);
-        gboolean near = TRUE;
-        for (int shift = 0; shift < 24; shift += 8)
-          near = near
-                 && ABS ((int)(p >> shift & 0xff)
-                         - (int)(colour >> shift & 0xff))
-                        <= 2;
-        n += near;
-      }
-  return n;
+  return vt_count_near (png, colour, 0, G_MAXINT);
 }
 
 static guint
@@ -464,13 +449,10 @@ test_viewer_scrolls_many_lanes (void)
 static void
 test_viewer_opens_a_run_as_one_timeline (void)
 {
-  g_setenv ("BRAID_TRACE_RUN", "viewer-gui-run", TRUE);
-  char *a = vt_record_sample ("fetch_urls", NULL);
-  char *b = a ? vt_record_sample ("semaphore_bounded", NULL) : NULL;
-  g_unsetenv ("BRAID_TRACE_RUN");
-  char *other = b ? vt_record_sample ("hello_world", NULL) : NULL;
-  if (!other)
+  char *a, *b;
+  if (!vt_record_run_pair (&a, &b))
     return;
+  char *other = vt_record_sample ("hello_world", NULL);
   char *png = g_build_filename (vt_tmpdir (), "viewer-run.png", NULL);
   const char *files[] = { a, b, NULL };
   char *out = NULL;
@@ -555,14 +537,9 @@ test_viewer_shows_a_deadlock_cycle (void)
 static void
 test_viewer_compares_two_runs (void)
 {
-  char *first = vt_record_sample ("diffprog", NULL);
-  if (!first)
+  char *plain, *changed;
+  if (!vt_record_diff_pair (&plain, &changed))
     return;
-  /* Each recording of a program goes to the same name: keep the first. */
-  char *plain = g_build_filename (vt_tmpdir (), "plain.db", NULL);
-  g_assert_cmpint (g_rename (first, plain), ==, 0);
-  const char *args[] = { "sleep-at=1", NULL };
-  char *changed = vt_record_sample ("diffprog", args);
   char *png = g_build_filename (vt_tmpdir (), "viewer-compare.png", NULL);
   const char *files[] = { plain, changed, NULL };
   char *out = NULL;
@@ -587,7 +564,7 @@ test_viewer_compares_two_runs (void)
   status = run_viewer_with ("--compare", png, NULL, mixed, &out);
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (out, "self-test: load failed, shown in the "
-                                 "window: plain.db (diff-program) and "
+                                 "window: diffprog-plain.db (diff-program) and "
                                  "hello_world.db (hello_world) are traces "
                                  "of different programs: their steps "
                                  "cannot be lined up (banner visible)\n"));
@@ -596,7 +573,6 @@ test_viewer_compares_two_runs (void)
   g_free (plain);
   g_free (changed);
   g_free (other);
-  g_free (first);
 }
 
 int

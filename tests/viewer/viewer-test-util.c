@@ -123,6 +123,32 @@ vt_record_twin (const char *name)
   return db;
 }
 
+gboolean
+vt_record_diff_pair (char **plain, char **changed)
+{
+  *plain = *changed = NULL;
+  char *first = vt_record_sample ("diffprog", NULL);
+  if (!first)
+    return FALSE;
+  /* Each recording of a program goes to the same name: keep the first. */
+  *plain = g_build_filename (vt_tmpdir (), "diffprog-plain.db", NULL);
+  g_assert_cmpint (g_rename (first, *plain), ==, 0);
+  g_free (first);
+  const char *args[] = { "sleep-at=1", NULL };
+  *changed = vt_record_sample ("diffprog", args);
+  return *changed != NULL;
+}
+
+gboolean
+vt_record_run_pair (char **a, char **b)
+{
+  g_setenv ("BRAID_TRACE_RUN", "viewer-test-run", TRUE);
+  *a = vt_record_sample ("fetch_urls", NULL);
+  *b = *a ? vt_record_sample ("semaphore_bounded", NULL) : NULL;
+  g_unsetenv ("BRAID_TRACE_RUN");
+  return *b != NULL;
+}
+
 int
 vt_render (const char *const *args, char **err_out)
 {
@@ -147,6 +173,27 @@ vt_render (const char *const *args, char **err_out)
   if (WIFEXITED (status))
     return WEXITSTATUS (status);
   return -1;
+}
+
+guint
+vt_count_near (cairo_surface_t *png, guint32 colour, int y0, int y1)
+{
+  guint n = 0;
+  int w = cairo_image_surface_get_width (png);
+  int h = cairo_image_surface_get_height (png);
+  for (int y = y0 > 0 ? y0 : 0; y < y1 && y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 p = vt_pixel (png, x, y);
+        gboolean near = TRUE;
+        for (int shift = 0; shift < 24; shift += 8)
+          near = near
+                 && ABS ((int)(p >> shift & 0xff)
+                         - (int)(colour >> shift & 0xff))
+                        <= 2;
+        n += near;
+      }
+  return n;
 }
 
 guint32

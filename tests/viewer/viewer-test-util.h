@@ -23,6 +23,17 @@ char *vt_record_sample (const char *name, const char *const *args);
  * built. */
 char *vt_record_twin (const char *name);
 
+/* Records diff-program (BRAID_SAMPLE_diffprog) twice: plainly into
+ * *@plain (diffprog-plain.db) and with worker b sleeping after round 1
+ * (sleep-at=1) into *@changed (g_free both). FALSE when the program is
+ * not built (the test is skipped). */
+gboolean vt_record_diff_pair (char **plain, char **changed);
+
+/* Records fetch_urls into *@a and semaphore_bounded into *@b as two
+ * processes of one run (one BRAID_TRACE_RUN; g_free both). FALSE when
+ * the samples are not built (the test is skipped). */
+gboolean vt_record_run_pair (char **a, char **b);
+
 /* Runs braid-render with @argv (NULL-terminated, without the program) and
  * returns its exit status; stores its stderr in @err_out if not NULL. */
 int vt_render (const char *const *argv, char **err_out);
@@ -30,6 +41,9 @@ int vt_render (const char *const *argv, char **err_out);
 /* The pixel at (@x, @y) as 0xRRGGBB; 0xff000000 when outside. */
 guint32 vt_pixel (cairo_surface_t *png, int x, int y);
 guint32 vt_rgb_hex (braid_timeline_rgb c);
+/* The pixels of rows [@y0, @y1) of @png within 2 of 0xRRGGBB @colour per
+ * channel (a renderer may round a fractional colour either way). */
+guint vt_count_near (cairo_surface_t *png, guint32 colour, int y0, int y1);
 
 /* Opens @path with the reader; fails the test on error. */
 braid_trace *vt_open (const char *path);

@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 static const char help[]
-  = "usage: braid render FILE -o OUT.png [options]\n"
+  = "usage: braid render FILE... -o OUT.png [options]\n"
     "\n"
     "Draws the viewer's timeline of the trace FILE into a PNG, without a\n"
-    "display. This runs braid-render, built with the viewer; its options\n"
-    "are shown by 'braid-render --help' when it is built.\n";
+    "display; several FILEs of one run as one timeline, a group of lanes\n"
+    "per process, or with --compare two traces side by side. This runs\n"
+    "braid-render, built with the viewer; its options are shown by\n"
+    "'braid-render --help' when it is built.\n";
 
 int
 braid__cli_render (int argc, char **argv)

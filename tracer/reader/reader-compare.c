@@ -744,3 +744,24 @@ braid_trace_comparison_same_task (const braid_trace_comparison *c,
     return false;
   return same_task (&c->side[0], ta, &c->side[1], tb);
 }
+
+/* The length of @program's name without its folder and extension, and
+ * in *@start where it begins. */
+static size_t
+program_stem (const char *program, const char **start)
+{
+  const char *slash = strrchr (program, '/');
+  const char *base = slash && slash[1] ? slash + 1 : program;
+  const char *dot = strrchr (base, '.');
+  *start = base;
+  return dot && dot != base ? (size_t)(dot - base) : strlen (base);
+}
+
+bool
+braid_trace_same_program (const braid_trace *a, const braid_trace *b)
+{
+  const char *sa, *sb;
+  size_t na = program_stem (braid_trace_get_meta (a)->program, &sa);
+  size_t nb = program_stem (braid_trace_get_meta (b)->program, &sb);
+  return na == nb && memcmp (sa, sb, na) == 0;
+}

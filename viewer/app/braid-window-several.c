@@ -43,18 +43,6 @@ braid__window_several_clear (braid__window_several *extra)
   memset (extra, 0, sizeof *extra);
 }
 
-/* A program's name without its folder and extension: a C sample and its
- * asyncio twin (never_retrieved, never_retrieved.py) are one program. */
-static char *
-program_stem (const char *program)
-{
-  char *base = g_path_get_basename (program);
-  char *dot = strrchr (base, '.');
-  if (dot && dot != base)
-    *dot = '\0';
-  return base;
-}
-
 static const char *
 ordinal_suffix (size_t n)
 {
@@ -68,23 +56,21 @@ static int
 compare_two (braid_trace *a, braid_trace *b, char **paths, braid_trace **out,
              braid__window_several *extra, char **error)
 {
-  char *sa = program_stem (braid_trace_get_meta (a)->program);
-  char *sb = program_stem (braid_trace_get_meta (b)->program);
-  bool same = strcmp (sa, sb) == 0;
-  if (!same)
+  if (!braid_trace_same_program (a, b))
     {
       char *pa = g_path_get_basename (paths[0]);
       char *pb = g_path_get_basename (paths[1]);
+      char *sa = g_path_get_basename (braid_trace_get_meta (a)->program);
+      char *sb = g_path_get_basename (braid_trace_get_meta (b)->program);
       *error = g_strdup_printf ("%s (%s) and %s (%s) are traces of different "
                                 "programs: their steps cannot be lined up",
                                 pa, sa, pb, sb);
       g_free (pa);
       g_free (pb);
+      g_free (sa);
+      g_free (sb);
+      return -1;
     }
-  g_free (sa);
-  g_free (sb);
-  if (!same)
-    return -1;
   braid_trace_comparison *c = NULL;
   if (braid_trace_compare (a, b, NULL, &c, NULL) != 0
       || braid_trace_merge_compared (a, b, c, out, &extra->marked_steps,

@@ -1,7 +1,14 @@
 /* braid-render.c: draws a trace's timeline to a PNG, without a display.
  *
- *   braid-render FILE -o OUT.png [--width W] [--height H]
+ *   braid-render FILE... -o OUT.png [--width W] [--height H]
  *                [--axis time|steps|auto] [--from X] [--to Y] [--no-legend]
+ *                [--compare]
+ *
+ * Several FILEs are the files of one run (a process tree), drawn as one
+ * timeline with a group of lanes per process (braid_trace_merge_run);
+ * with --compare, two traces of one program side by side on loop steps
+ * with the steps that differ marked, as braid-viewer --compare shows
+ * them (braid_trace_compare, braid_trace_merge_compared).
  *
  * Options are parsed with getopt_long (--width=W, -oOUT.png, -- before a
  * FILE that starts with '-'), and refused in the words of
@@ -24,11 +31,14 @@
 #include "timeline.h"
 
 static const char usage[]
-    = "usage: braid-render FILE -o OUT.png [--width W] [--height H]\n"
+    = "usage: braid-render FILE... -o OUT.png [--width W] [--height H]\n"
       "                    [--axis time|steps|auto] [--from X] [--to Y]"
       " [--no-legend]\n"
+      "                    [--compare]\n"
       "\n"
       "Draws the timeline of the braid trace FILE to the PNG OUT.png.\n"
+      "Several FILEs of one run (a process tree) are drawn as one timeline,\n"
+      "a group of lanes per process, on the run's clock.\n"
       "\n"
       "  -o, --output OUT.png  where to write the picture (required)\n"
       "  --width W             width in pixels (default 1200, 200..16384)\n"
@@ -43,6 +53,9 @@ static const char usage[]
       "                        200us, 3s or 42 (ns), or step numbers with\n"
       "                        --axis steps (default: the whole trace)\n"
       "  --no-legend           leave out the legend below the lanes\n"
+      "  --compare             two FILEs of one program side by side on\n"
+      "                        loop steps, as 'braid diff' pairs their\n"
+      "                        steps, the steps that differ marked in red\n"
       "  -h, --help            this help\n"
       "  --version             the version of braid-render\n"
       "\n"
@@ -58,6 +71,7 @@ enum
   OPT_TO,
   OPT_NO_LEGEND,
   OPT_VERSION,
+  OPT_COMPARE,
 };
 
 static const struct option long_options[] = {
@@ -68,6 +82,7 @@ static const struct option long_options[] = {
   { "from", required_argument, NULL, OPT_FROM },
   { "to", required_argument, NULL, OPT_TO },
   { "no-legend", no_argument, NULL, OPT_NO_LEGEND },
+  { "compare", no_argument, NULL, OPT_COMPARE },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, OPT_VERSION },
   { NULL, 0, NULL, 0 },
@@ -100,12 +115,79 @@ parse_int (const char *text, int lo, int hi, int *out)
   return 0;
 }
 
+/* Opens the @n @paths as one trace: one file as it is, several as the
+ * files of one run, or with @compare two side by side (their differing
+ * steps in *@marked, *@n_marked). Returns the trace, or NULL after
+ * saying why in one line. */
+static braid_trace *
+open_traces (char **paths, int n, bool compare, uint64_t **marked,
+             size_t *n_marked)
+{
+  braid_trace *traces[2] = { NULL, NULL }, **all = traces, *out = NULL;
+  if (compare && n != 2)
+    {
+      fail ("--compare takes two trace files, got %d", n);
+      return NULL;
+    }
+  if (n > 2 && !(all = calloc ((size_t)n, sizeof *all)))
+    {
+      fail ("%s", "out of memory");
+      return NULL;
+    }
+  /* Compact mode: the timeline needs no more (braid-trace.h). */
+  braid_trace_load_options options = { .compact = true };
+  int k = 0;
+  for (; k < n; k++)
+    {
+      char *error = NULL;
+      if (braid_trace_open (paths[k], &options, &all[k], &error) != 0)
+        {
+          /* The reader's message already names the file and the problem. */
+          fail ("%s", error ? error : "cannot open the trace");
+          free (error);
+          break;
+        }
+    }
+  size_t a, b;
+  const char *why;
+  braid_trace_comparison *c = NULL;
+  if (k < n)
+    out = NULL; /* the reader said why */
+  else if (n == 1)
+    {
+      out = all[0];
+      all[0] = NULL;
+    }
+  else if (compare && !braid_trace_same_program (all[0], all[1]))
+    fail ("%s and %s are traces of different programs: their steps cannot "
+          "be lined up",
+          paths[0], paths[1]);
+  else if (compare)
+    {
+      if (braid_trace_compare (all[0], all[1], NULL, &c, NULL) != 0
+          || braid_trace_merge_compared (all[0], all[1], c, &out, marked,
+                                         n_marked)
+                 != 0)
+        fail ("%s", "out of memory");
+      braid_trace_comparison_free (c);
+    }
+  else if (braid_trace_check_run (all, (size_t)n, &a, &b, &why) != 0)
+    fail ("%s and %s %s", paths[a], paths[b], why);
+  else if (braid_trace_merge_run (all, (size_t)n, &out, NULL) != 0)
+    fail ("%s", "out of memory");
+  for (int i = 0; i < k; i++)
+    braid_trace_close (all[i]);
+  if (all != traces)
+    free (all);
+  return out;
+}
+
 int
 main (int argc, char **argv)
 {
   const char *input = NULL, *output = NULL, *from = NULL, *to = NULL;
   int width = 1200, height = 0;
-  bool legend = true;
+  bool legend = true, compare = false;
   braid_timeline_axis axis = BRAID_TIMELINE_AXIS_TIME;
   bool auto_axis = true;
 
@@ -122,6 +204,9 @@ main (int argc, char **argv)
         return 0;
       case OPT_NO_LEGEND:
         legend = false;
+        break;
+      case OPT_COMPARE:
+        compare = true;
         break;
       case 'o':
         output = optarg;
@@ -161,33 +246,28 @@ main (int argc, char **argv)
       }
   if (optind < argc)
     input = argv[optind];
-  if (argc - optind > 1)
-    return fail ("one trace file only, got '%s' too", argv[optind + 1]);
   if (!input)
     return fail ("%s", "no trace file given (see --help)");
   if (!output)
     return fail ("%s", "no output given: use -o OUT.png");
 
-  braid_trace *trace = NULL;
-  char *error = NULL;
-  /* Compact mode: the timeline needs no more (braid-trace.h). */
-  braid_trace_load_options options = { .compact = true };
-  int rc = braid_trace_open (input, &options, &trace, &error);
-  if (rc != 0)
-    {
-      /* The reader's message already names the file and the problem. */
-      fail ("%s", error ? error : "cannot open the trace");
-      free (error);
-      return 2;
-    }
+  uint64_t *marked = NULL;
+  size_t n_marked = 0;
+  braid_trace *trace = open_traces (argv + optind, argc - optind, compare,
+                                    &marked, &n_marked);
+  if (!trace)
+    return 2;
   braid_timeline_model *model = braid_timeline_model_new (trace);
   if (!model)
     {
       braid_trace_close (trace);
+      free (marked);
       return fail ("%s", "out of memory");
     }
+  /* Two traces side by side line up on loop steps only. */
   if (auto_axis)
-    axis = braid_timeline_model_preferred_axis (model);
+    axis = compare ? BRAID_TIMELINE_AXIS_STEPS
+                   : braid_timeline_model_preferred_axis (model);
 
   /* --from/--to are read on the chosen axis. */
   double from_v = 0, to_v = 0;
@@ -204,6 +284,7 @@ main (int argc, char **argv)
     {
       braid_timeline_model_free (model);
       braid_trace_close (trace);
+      free (marked);
       return bad;
     }
 
@@ -241,6 +322,7 @@ main (int argc, char **argv)
       = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   cairo_t *cr = cairo_create (surface);
   braid_timeline_draw (model, &view, cr);
+  braid_timeline_draw_marked_steps (model, &view, cr, marked, n_marked);
   if (legend)
     braid_timeline_draw_legend (cr, 0, lanes_h, width);
   cairo_destroy (cr);
@@ -248,6 +330,7 @@ main (int argc, char **argv)
   cairo_surface_destroy (surface);
   braid_timeline_model_free (model);
   braid_trace_close (trace);
+  free (marked);
   if (st != CAIRO_STATUS_SUCCESS)
     return fail ("cannot write the PNG: %s", cairo_status_to_string (st));
   return 0;

@@ -1,0 +1,105 @@
+/* test-render-several.c: braid-render with several trace files.
+ *
+ * The files of one run (two samples traced under one BRAID_TRACE_RUN, a
+ * file each) draw as one timeline with a lane per task and one per
+ * process; files of two runs are refused in one line. With --compare,
+ * diff-program traced plainly and with a changed schedule draws side by
+ * side with the differing steps marked in red in the ruler, the same
+ * trace twice draws no mark, and traces of two programs are refused.
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "viewer-test-util.h"
+
+/* Pixels of the PNG @path near 0xRRGGBB @colour in rows [@y0, @y1); its
+ * height in *@height. */
+static guint
+count_near_rows (const char *path, guint32 colour, int y0, int y1,
+                 int *height)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  *height = cairo_image_surface_get_height (s);
+  guint n = vt_count_near (s, colour, y0, y1);
+  cairo_surface_destroy (s);
+  return n;
+}
+
+static void
+test_render_draws_a_run_as_one_timeline (void)
+{
+  if (!vt_program ("BRAID_RENDER"))
+    return;
+  char *a, *b;
+  if (!vt_record_run_pair (&a, &b))
+    return;
+  char *other = vt_record_sample ("hello_world", NULL);
+  char *png = g_build_filename (vt_tmpdir (), "run.png", NULL);
+  const char *run[] = { a, b, "-o", png, "--no-legend", NULL };
+  g_assert_cmpint (vt_render (run, NULL), ==, 0);
+  /* The ruler and 20 lanes of 22 px: fetch_urls' 7 tasks,
+   * semaphore_bounded's 11 and a lane per process. */
+  int height;
+  count_near_rows (png, 0, 0, 0, &height);
+  g_assert_cmpint (height, ==, 28 + 20 * 22);
+
+  char *err = NULL;
+  const char *mixed[] = { a, other, "-o", png, NULL };
+  g_assert_cmpint (vt_render (mixed, &err), ==, 2);
+  /* One line. */
+  g_assert_nonnull (strstr (err, "are traces of different runs\n"));
+  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
+  g_free (err);
+  g_free (png);
+  g_free (a);
+  g_free (b);
+  g_free (other);
+}
+
+static void
+test_render_compares_two_runs (void)
+{
+  if (!vt_program ("BRAID_RENDER"))
+    return;
+  char *plain, *changed;
+  if (!vt_record_diff_pair (&plain, &changed))
+    return;
+  char *png = g_build_filename (vt_tmpdir (), "compare.png", NULL);
+  int height;
+
+  /* The marks' ticks, solid red, in the ruler (28 px). */
+  const char *differ[] = { "--compare", plain, changed, "-o", png, NULL };
+  g_assert_cmpint (vt_render (differ, NULL), ==, 0);
+  g_assert_cmpuint (count_near_rows (png, 0xd91a1a, 0, 28, &height), >=, 100);
+  const char *same[] = { "--compare", plain, plain, "-o", png, NULL };
+  g_assert_cmpint (vt_render (same, NULL), ==, 0);
+  g_assert_cmpuint (count_near_rows (png, 0xd91a1a, 0, 28, &height), ==, 0);
+
+  char *other = vt_record_sample ("hello_world", NULL);
+  char *err = NULL;
+  const char *programs[] = { "--compare", plain, other, "-o", png, NULL };
+  g_assert_cmpint (vt_render (programs, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "are traces of different programs"));
+  g_free (err);
+  const char *three[] = { "--compare", plain, changed, other, "-o", png,
+                          NULL };
+  g_assert_cmpint (vt_render (three, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--compare takes two trace files, got 3"));
+  g_free (err);
+  g_free (png);
+  g_free (plain);
+  g_free (changed);
+  g_free (other);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/viewer/render/draws-a-run-as-one-timeline",
+                   test_render_draws_a_run_as_one_timeline);
+  g_test_add_func ("/viewer/render/compares-two-runs",
+                   test_render_compares_two_runs);
+  return g_test_run ();
+}
