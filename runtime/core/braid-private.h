@@ -567,6 +567,14 @@ BRAID_HIDDEN void braid__emit_iteration (braid_loop *loop)
  * clock and returns true when a poll is due (BRAID_POLL_WORK entries or
  * BRAID_POLL_NS since the last poll); otherwise sets the next work_check. */
 BRAID_HIDDEN bool braid__poll_due (braid_loop *loop);
+/* Called when a poll is due by count (BRAID_POLL_EVERY iterations): when
+ * libuv has nothing that could report (no active handle or request), the
+ * poll would do nothing, so it starts counting afresh, as a poll that
+ * found nothing to poll does, and returns true; otherwise it returns
+ * false and the loop polls. Lets the task that ends an iteration begin
+ * the next without a switch to the loop and back. */
+BRAID_HIDDEN bool braid__poll_skip (braid_loop *loop)
+    __attribute__ ((noinline));
 /* Emits an event of @kind with the fields given, every other field 0,
  * stamped with a fresh braid__event_time (the monotonic clock when @loop
  * is NULL). Closes any shared-reading window. */
@@ -635,12 +643,18 @@ BRAID_HIDDEN bool braid__suspend_attention (braid_loop *loop, braid_task *t);
 static inline __attribute__ ((always_inline)) bool
 braid__loop_fast_iteration (braid_loop *loop)
 {
-  if (loop->queue.len == 0 || loop->stopping
-      || loop->since_poll + 1 >= BRAID_POLL_EVERY
-      || (BRAID_UNLIKELY (loop->work_since_poll >= loop->work_check)
-          && braid__poll_due (loop)))
+  if (loop->queue.len == 0 || loop->stopping)
     return false;
-  loop->since_poll++;
+  if (BRAID_UNLIKELY (loop->since_poll + 1 >= BRAID_POLL_EVERY))
+    {
+      if (!braid__poll_skip (loop))
+        return false;
+    }
+  else if (BRAID_UNLIKELY (loop->work_since_poll >= loop->work_check)
+           && braid__poll_due (loop))
+    return false;
+  else
+    loop->since_poll++;
   if (loop->nheap)
     braid__timers_move_due (loop, braid__clock_read (loop));
   loop->iteration++;

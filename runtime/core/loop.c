@@ -107,6 +107,18 @@ poll_reset (braid_loop *loop, bool polled)
     loop->last_poll_ns = braid__monotonic_ns ();
 }
 
+bool
+braid__poll_skip (braid_loop *loop)
+{
+  if (uv_loop_alive (&loop->uv))
+    return false;
+  /* What begin_iteration does for a poll due by count with nothing to
+   * poll. */
+  loop->check_first = BRAID_POLL_CHECK;
+  poll_reset (loop, false);
+  return true;
+}
+
 /* Reports the poll that just ended (poll_reset read the clock after it):
  * stamped with that reading, which the iteration's start, a few
  * instructions later, shares when one begins. */
