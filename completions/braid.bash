@@ -84,7 +84,7 @@ _braid_init ()
 }
 
 _braid_render_options='-o --output --width --height --axis --from --to
-  --no-legend -h --help --version'
+  --no-legend --compare -h --help --version'
 
 # braid-render's arguments, and those of `braid render`.
 _braid_render_args ()
@@ -199,7 +199,8 @@ _braid_viewer ()
   local cur prev
   _braid_init
   if [[ $cur == -* ]]; then
-    _braid_words '-h --help --help-all --help-gapplication --version'
+    _braid_words '--run --compare -h --help --help-all --help-gapplication
+      --version'
   else
     _braid_files braid db
   fi
