@@ -202,7 +202,17 @@ braid_timeout_exit (braid_timeout *scope, int rc)
       /* asyncio checks `exc_type is CancelledError`: the exact type. */
       if (braid_task_uncancel (scope->task) <= scope->cancelling && rc < 0
           && err && braid_error_get_type (err) == BRAID_CANCELLED_ERROR)
-        rc = braid_raise (BRAID_TIMEOUT_ERROR, "the timeout scope expired");
+        {
+          /* `raise TimeoutError from exc_val` (3.11.3 on): the
+           * CancelledError is the explicit cause, printed as the direct
+           * cause. */
+          braid_error *cancel = braid_error_ref (err);
+          braid_error *timeout = braid_error_new (BRAID_TIMEOUT_ERROR,
+                                                  "the timeout scope expired");
+          rc = braid_raise_from (timeout, cancel);
+          braid_error_unref (timeout);
+          braid_error_unref (cancel);
+        }
     }
   else if (scope->state == SCOPE_ENTERED)
     scope->state = SCOPE_EXITED;

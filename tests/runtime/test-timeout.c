@@ -25,6 +25,7 @@ scope_turns_cancel_into_timeout (void *unused)
   err = braid_error_catch (BRAID_TIMEOUT_ERROR);
   g_assert_nonnull (err);
   g_assert_nonnull (braid_error_cause (err));
+  g_assert_true (braid_error_cause_explicit (err));
   note ("timeout cause=%s",
         braid_error_get_type (braid_error_cause (err))->name);
   braid_error_unref (err);
