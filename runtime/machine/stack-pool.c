@@ -83,6 +83,9 @@ struct braid__stack_pool
   unsigned char *cold_lo, *cold_hi;
   size_t next_arena_slots;
   size_t n_mmaps;
+  /* Running under valgrind when the pool was made: only then are the
+   * stacks in use registered with it (stack_take, braid__stack_release). */
+  bool valgrind;
 };
 
 static size_t page_size;
@@ -178,6 +181,9 @@ braid__stack_pool_new (size_t stack_size)
   pool->stack_size = stack_size;
   pool->stride = stack_size + page;
   pool->next_arena_slots = FIRST_ARENA_SLOTS;
+#ifdef HAVE_VALGRIND_H
+  pool->valgrind = RUNNING_ON_VALGRIND != 0;
+#endif
   return pool;
 }
 
@@ -272,13 +278,15 @@ slot_prepare (braid__stack_pool *pool, arena *a, size_t i)
 
 /* Registers @s, now in use, with valgrind, which is told only of the
  * stacks in use: it searches its list of stacks linearly, so a million
- * idle ones would slow it to a crawl. Outside valgrind the requests are a
- * few no-op instructions. */
+ * idle ones would slow it to a crawl. Outside valgrind the requests would
+ * be a dozen no-op instructions each, a tenth of a stack's acquire and
+ * release: the pool asked once whether valgrind runs. */
 static inline void
 stack_take (struct braid__stack *s)
 {
 #ifdef HAVE_VALGRIND_H
-  s->valgrind_id = VALGRIND_STACK_REGISTER (s->base, s->base + s->size);
+  if (__builtin_expect (s->pool->valgrind, 0))
+    s->valgrind_id = VALGRIND_STACK_REGISTER (s->base, s->base + s->size);
 #endif
 }
 
@@ -340,7 +348,7 @@ braid__stack_acquire (braid__stack_pool *pool)
   struct braid__stack *s = pool->free_list;
   if (s != NULL)
     {
-      size_t page = braid__stack_page_size ();
+      size_t page = pool->stride - pool->stack_size;
       cold_take (pool, s->base - page, s->base + s->size);
       pool->free_list = s->next_free;
       pool->n_free--;
@@ -368,7 +376,8 @@ braid__stack_release (struct braid__stack *stack)
 {
   braid__stack_pool *pool = stack->pool;
 #ifdef HAVE_VALGRIND_H
-  VALGRIND_STACK_DEREGISTER (stack->valgrind_id);
+  if (__builtin_expect (pool->valgrind, 0))
+    VALGRIND_STACK_DEREGISTER (stack->valgrind_id);
 #endif
   if (pool->n_free >= WARM_STACKS)
     {
