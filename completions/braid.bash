@@ -130,7 +130,7 @@ _braid_run ()
     -o|--output) _braid_files; return ;;
   esac
   if [[ $cur == -* && ${COMP_WORDS[COMP_CWORD - 1]} != -- ]]; then
-    _braid_words '-o --output -h --help'
+    _braid_words '-o --output --view -h --help'
   else
     compopt -o filenames 2>/dev/null
     local IFS=$'\n'

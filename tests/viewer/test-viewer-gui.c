@@ -93,6 +93,23 @@ xvfb_stop (void)
     }
 }
 
+/* The environment of the viewer under test: the test's Xvfb, no
+ * accessibility bus, the cairo renderer, recent files of its own. */
+static char **
+viewer_environ (void)
+{
+  char **env = g_get_environ ();
+  env = g_environ_setenv (env, "DISPLAY", display, TRUE);
+  env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
+  env = g_environ_setenv (env, "GTK_A11Y", "none", TRUE);
+  env = g_environ_setenv (env, "NO_AT_BRIDGE", "1", TRUE);
+  /* The cairo renderer needs no GL under Xvfb. */
+  env = g_environ_setenv (env, "GSK_RENDERER", "cairo", TRUE);
+  /* Keep the user's recent files out of the test. */
+  env = g_environ_setenv (env, "XDG_DATA_HOME", vt_tmpdir (), TRUE);
+  return env;
+}
+
 /* Runs the viewer's self-test on @files; returns the exit status and the
  * script's stdout. */
 static int
@@ -111,15 +128,7 @@ run_viewer_with (const char *option, const char *png, const char *select,
   for (int i = 0; files[i]; i++)
     g_ptr_array_add (argv, g_strdup (files[i]));
   g_ptr_array_add (argv, NULL);
-  char **env = g_get_environ ();
-  env = g_environ_setenv (env, "DISPLAY", display, TRUE);
-  env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
-  env = g_environ_setenv (env, "GTK_A11Y", "none", TRUE);
-  env = g_environ_setenv (env, "NO_AT_BRIDGE", "1", TRUE);
-  /* The cairo renderer needs no GL under Xvfb. */
-  env = g_environ_setenv (env, "GSK_RENDERER", "cairo", TRUE);
-  /* Keep the user's recent files out of the test. */
-  env = g_environ_setenv (env, "XDG_DATA_HOME", vt_tmpdir (), TRUE);
+  char **env = viewer_environ ();
   int status = -1;
   char *err = NULL;
   GError *error = NULL;
@@ -528,6 +537,172 @@ test_viewer_shows_a_deadlock_cycle (void)
   g_free (db);
 }
 
+/* A live trace: `braid run -o FILE -- live-program SECONDS` started in
+ * the background (its pid in *@braid_pid), once its trace says it runs.
+ * Returns FILE (g_free), or NULL (the test is skipped) without the
+ * program. */
+static char *
+start_live_program (const char *seconds, GPid *braid_pid,
+                    braid_trace_writer_status *st)
+{
+  const char *braid = g_getenv ("BRAID_EXE");
+  const char *program = g_getenv ("LIVE_PROGRAM");
+  if (!braid || !program)
+    {
+      g_test_skip ("BRAID_EXE or LIVE_PROGRAM is not set");
+      return NULL;
+    }
+  char *path = g_build_filename (vt_tmpdir (), "live.braid", NULL);
+  const char *argv[] = { braid, "run", "-o", path, "--", program, seconds,
+                         NULL };
+  GError *error = NULL;
+  g_assert_true (g_spawn_async (NULL, (char **)argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD
+                                    | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                NULL, NULL, braid_pid, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 2000; i++)
+    {
+      if (braid_trace_probe (path, st, NULL) == 0
+          && st->liveness == BRAID_LIVENESS_RUNNING && st->n_batches > 0)
+        return path;
+      g_usleep (10000);
+    }
+  g_error ("%s never showed a running recording", path);
+}
+
+/* Starts braid-viewer following @path, with its live script
+ * (BRAID_VIEWER_LIVE_TEST): it quits by itself when the follow ends.
+ * Its stdout goes to the pipe in *@out_fd. */
+static GPid
+start_live_viewer (const char *path, int *out_fd)
+{
+  const char *argv[] = { vt_program ("BRAID_VIEWER"), path, NULL };
+  char **env = viewer_environ ();
+  env = g_environ_setenv (env, "BRAID_VIEWER_LIVE_TEST", "1", TRUE);
+  GPid pid = 0;
+  GError *error = NULL;
+  g_assert_true (g_spawn_async_with_pipes (
+      NULL, (char **)argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+      NULL, out_fd, NULL, &error));
+  g_assert_no_error (error);
+  g_strfreev (env);
+  return pid;
+}
+
+/* Reads the viewer's stdout to its end and waits for it (60 s at most);
+ * returns what it printed. */
+static char *
+finish_live_viewer (GPid pid, int fd)
+{
+  GString *out = g_string_new (NULL);
+  char buf[4096];
+  ssize_t n;
+  while ((n = read (fd, buf, sizeof buf)) > 0)
+    g_string_append_len (out, buf, n);
+  close (fd);
+  int status = 0;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_test_message ("viewer stdout:\n%s", out->str);
+  g_assert_true (WIFEXITED (status));
+  return g_string_free (out, FALSE);
+}
+
+/* Checks that the viewer's script @out ended @how, showing every event
+ * of the trace at @path. */
+static void
+assert_live_ended (const char *out, const char *path, const char *how)
+{
+  braid_trace *trace = vt_open (path);
+  char *end = g_strdup_printf ("live-test: ended: %s, %" G_GUINT64_FORMAT
+                               " events\n",
+                               how, braid_trace_get_meta (trace)->n_events);
+  g_assert_nonnull (strstr (out, end));
+  g_free (end);
+  braid_trace_close (trace);
+}
+
+/* The viewer follows a program's trace while it runs: events appear
+ * within a second of being written (an update at least every second,
+ * each a fraction of a second behind the program), the view that was at
+ * the end scrolls with the run and one moved away from it stays, and
+ * the live indicator goes away when the program ends, with every event
+ * of the finished file shown. */
+static void
+test_viewer_follows_a_live_trace (void)
+{
+  GPid braid = 0;
+  braid_trace_writer_status st;
+  char *path = start_live_program ("3", &braid, &st);
+  if (!path)
+    return;
+  int fd = -1;
+  GPid viewer = start_live_viewer (path, &fd);
+  char *out = finish_live_viewer (viewer, fd);
+  int status = 0;
+  g_assert_cmpint (waitpid (braid, &status, 0), ==, braid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_nonnull (strstr (out, "live-test: following "));
+  g_assert_nonnull (strstr (out, ", indicator '● live'\n"));
+  /* Updates with growing counts of events, while the program runs. */
+  guint updates = 0;
+  guint64 last = 0;
+  char **lines = g_strsplit (out, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      gint64 after = 0, lag = 0;
+      guint64 events = 0;
+      guint n = 0;
+      size_t outputs = 0;
+      if (sscanf (*l,
+                  "live-test: update %u after %" G_GINT64_FORMAT
+                  " ms, %" G_GUINT64_FORMAT " events, %zu outputs, lag %"
+                  G_GINT64_FORMAT " ms",
+                  &n, &after, &events, &outputs, &lag)
+              != 5
+          || !strstr (*l, "'● live'"))
+        continue;
+      g_assert_cmpuint (events, >=, last);
+      g_assert_cmpint (after, <=, 1000);
+      g_assert_cmpint (lag, <, 1000);
+      last = events;
+      updates++;
+    }
+  g_strfreev (lines);
+  g_assert_cmpuint (updates, >=, 7);
+  g_assert_nonnull (
+      strstr (out, "live-test: at the end, the view follows it: yes\n"));
+  g_assert_nonnull (strstr (
+      out, "live-test: away from the end, the view kept its place: yes\n"));
+  assert_live_ended (out, path, "program ended (indicator '')");
+  g_free (out);
+  g_free (path);
+}
+
+/* A program killed with -9 while the viewer follows it: the indicator
+ * stops and says the writer died, with every committed event shown. */
+static void
+test_viewer_live_writer_killed (void)
+{
+  GPid braid = 0;
+  braid_trace_writer_status st;
+  char *path = start_live_program ("60", &braid, &st);
+  if (!path)
+    return;
+  int fd = -1;
+  GPid viewer = start_live_viewer (path, &fd);
+  g_usleep (1500000);
+  g_assert_cmpint (kill ((pid_t)st.pid, SIGKILL), ==, 0);
+  int status = 0;
+  g_assert_cmpint (waitpid (braid, &status, 0), ==, braid);
+  char *out = finish_live_viewer (viewer, fd);
+  g_assert_nonnull (strstr (out, ", indicator '● live'\n"));
+  assert_live_ended (out, path, "writer died (indicator 'writer died')");
+  g_free (out);
+  g_free (path);
+}
+
 /* diff-program traced plainly and with worker b sleeping after round 1,
  * opened with --compare: side by side on loop steps as braid diff pairs
  * them, the first marked step is the one braid diff names (b's step in
@@ -575,6 +750,49 @@ test_viewer_compares_two_runs (void)
   g_free (other);
 }
 
+/* `braid run --view` opens the viewer on the trace as the program
+ * starts: it follows it (the program's first events are there when it
+ * opens, far fewer than at the end) until the program ends. */
+static void
+test_braid_run_view_follows_the_program (void)
+{
+  const char *braid = g_getenv ("BRAID_EXE");
+  const char *program = g_getenv ("LIVE_PROGRAM");
+  if (!braid || !program)
+    {
+      g_test_skip ("BRAID_EXE or LIVE_PROGRAM is not set");
+      return;
+    }
+  char *path = g_build_filename (vt_tmpdir (), "run-view.braid", NULL);
+  const char *argv[] = { braid, "run", "--view", "-o", path, "--", program,
+                         "4", NULL };
+  char **env = viewer_environ ();
+  env = g_environ_setenv (env, "BRAID_VIEWER_LIVE_TEST", "1", TRUE);
+  char *out = NULL, *err = NULL;
+  int status = -1;
+  GError *error = NULL;
+  /* The viewer shares braid's stdout: reading to its end waits for it. */
+  g_assert_true (g_spawn_sync (NULL, (char **)argv, env, G_SPAWN_DEFAULT,
+                               NULL, NULL, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("stdout:\n%s\nstderr:\n%s", out, err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_nonnull (strstr (out, "live-program done\n"));
+  guint64 first = 0, last = 0;
+  const char *f = strstr (out, "live-test: following ");
+  g_assert_nonnull (f);
+  first = g_ascii_strtoull (f + strlen ("live-test: following "), NULL, 10);
+  const char *e = strstr (out, "live-test: ended: program ended "
+                               "(indicator ''), ");
+  g_assert_nonnull (e);
+  last = g_ascii_strtoull (strrchr (e, ',') + 2, NULL, 10);
+  g_assert_cmpuint (first, <, last / 4 * 3);
+  g_strfreev (env);
+  g_free (out);
+  g_free (err);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -608,6 +826,12 @@ main (int argc, char **argv)
                    test_viewer_opens_a_run_as_one_timeline);
   g_test_add_func ("/viewer/gui/compares-two-runs",
                    test_viewer_compares_two_runs);
+  g_test_add_func ("/viewer/gui/follows-a-live-trace",
+                   test_viewer_follows_a_live_trace);
+  g_test_add_func ("/viewer/gui/live-writer-killed",
+                   test_viewer_live_writer_killed);
+  g_test_add_func ("/viewer/gui/braid-run-view-follows-the-program",
+                   test_braid_run_view_follows_the_program);
   int rc = g_test_run ();
   xvfb_stop ();
   return rc;

@@ -191,6 +191,30 @@ braid__cli_self_dir (char *buf, size_t size)
 }
 
 int
+braid__cli_find_helper (const char *name, const char *env, char *buf,
+                        size_t size)
+{
+  char dir[4096];
+  char candidates[3][4200];
+  int n = 0;
+  const char *value = getenv (env);
+  if (value && *value)
+    snprintf (candidates[n++], sizeof candidates[0], "%s", value);
+  if (braid__cli_self_dir (dir, sizeof dir) == 0)
+    snprintf (candidates[n++], sizeof candidates[0], "%s/%s", dir, name);
+  snprintf (candidates[n++], sizeof candidates[0], "%s/%s", BRAID_BINDIR,
+            name);
+  for (int i = 0; i < n; i++)
+    if (access (candidates[i], X_OK) == 0)
+      {
+        snprintf (buf, size, "%s", candidates[i]);
+        return 0;
+      }
+  snprintf (buf, size, "%s", candidates[0]);
+  return -1;
+}
+
+int
 braid__cli_getopt (int argc, char **argv, const char *optstring,
                    const struct option *longopts)
 {

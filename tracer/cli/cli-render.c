@@ -27,26 +27,17 @@ static const char help[]
 int
 braid__cli_render (int argc, char **argv)
 {
-  char dir[4096];
-  char candidates[3][4200];
-  int n = 0;
-  const char *env = getenv ("BRAID_RENDER");
-  if (env && *env)
-    snprintf (candidates[n++], sizeof candidates[0], "%s", env);
-  if (braid__cli_self_dir (dir, sizeof dir) == 0)
-    snprintf (candidates[n++], sizeof candidates[0], "%s/braid-render",
-              dir);
-  snprintf (candidates[n++], sizeof candidates[0], "%s/braid-render",
-            BRAID_BINDIR);
-  for (int i = 0; i < n; i++)
-    if (access (candidates[i], X_OK) == 0)
-      {
-        argv[0] = candidates[i];
-        execv (candidates[i], argv);
-        fprintf (stderr, "braid: cannot run %s: %s\n", candidates[i],
-                 strerror (errno));
-        return CLI_EXIT_USAGE;
-      }
+  char render[4200];
+  if (braid__cli_find_helper ("braid-render", "BRAID_RENDER", render,
+                              sizeof render)
+      == 0)
+    {
+      argv[0] = render;
+      execv (render, argv);
+      fprintf (stderr, "braid: cannot run %s: %s\n", render,
+               strerror (errno));
+      return CLI_EXIT_USAGE;
+    }
   for (int i = 1; i < argc; i++)
     if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
       {
@@ -56,6 +47,6 @@ braid__cli_render (int argc, char **argv)
   fprintf (stderr,
            "braid: render needs braid-render, which is not built (looked "
            "for %s); build the viewer (meson setup -Dviewer=enabled)\n",
-           n ? candidates[0] : "braid-render beside braid");
+           render);
   return CLI_EXIT_USAGE;
 }

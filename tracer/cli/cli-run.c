@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 static const char help[]
-  = "usage: braid run [-o FILE] [--] PROGRAM [ARGS...]\n"
+  = "usage: braid run [-o FILE] [--view] [--] PROGRAM [ARGS...]\n"
     "\n"
     "Runs PROGRAM (any program linked with libbraid) and records every task\n"
     "event into the trace FILE (default trace.braid), replacing it. A Python\n"
@@ -41,13 +41,21 @@ static const char help[]
     "\n"
     "  -o, --output FILE   the trace to write (an SQLite file; .braid is\n"
     "                      its usual extension)\n"
+    "  --view              open braid-viewer on FILE as the program starts:\n"
+    "                      it follows the trace while the program runs\n"
     "  -h, --help          this help\n"
     "\n"
     "Exit status: PROGRAM's own (128+N if it died of signal N); 2 if it\n"
     "could not be started or no trace was written (the reason is said).\n";
 
+enum
+{
+  OPT_VIEW = 256,
+};
+
 static const struct option options[] = {
   { "output", required_argument, NULL, 'o' },
+  { "view", no_argument, NULL, OPT_VIEW },
   { "help", no_argument, NULL, 'h' },
   { NULL, 0, NULL, 0 },
 };
@@ -195,10 +203,78 @@ list_tree_traces (const char *output, time_t since)
   closedir (d);
 }
 
+/* Starts @viewer on @output, detached (a session of its own, so that the
+ * terminal's Ctrl+C for the program leaves it open, and reaped at once
+ * through an intermediate child). */
+static void
+launch_viewer (const char *viewer, const char *output)
+{
+  pid_t child = fork ();
+  if (child < 0)
+    {
+      fprintf (stderr, "braid: fork: %s\n", strerror (errno));
+      return;
+    }
+  if (child == 0)
+    {
+      if (fork () == 0)
+        {
+          setsid ();
+          int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+          if (null >= 0)
+            dup2 (null, 0);
+          execl (viewer, viewer, output, (char *) NULL);
+          fprintf (stderr, "braid: cannot run %s: %s\n", viewer,
+                   strerror (errno));
+          _exit (127);
+        }
+      _exit (0);
+    }
+  while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+/* braid run --view: waits, while the program @pid runs, for its trace
+ * @output to hold a braid schema (the program has made its first loop),
+ * then opens braid-viewer on it, which follows it as it grows. Returns
+ * then, or when the program ended first: *@reaped says so, with its
+ * status in *@status (its trace, if any, is shown whole). */
+static void
+view_when_ready (const char *output, pid_t pid, int *status, bool *reaped)
+{
+  char viewer[4200];
+  if (braid__cli_find_helper ("braid-viewer", "BRAID_VIEWER", viewer,
+                              sizeof viewer)
+      != 0)
+    {
+      fprintf (stderr,
+               "braid: --view needs braid-viewer, which is not built "
+               "(looked for %s); the program runs without it\n",
+               viewer);
+      return;
+    }
+  for (;;)
+    {
+      if (!*reaped && waitpid (pid, status, WNOHANG) == pid)
+        *reaped = true;
+      braid_trace_writer_status st;
+      if (braid_trace_probe (output, &st, NULL) == 0)
+        {
+          launch_viewer (viewer, output);
+          return;
+        }
+      if (*reaped)
+        return; /* no trace: said below */
+      struct timespec ts = { 0, 20000000 };
+      nanosleep (&ts, NULL);
+    }
+}
+
 int
 braid__cli_run (int argc, char **argv)
 {
   const char *output = "trace.braid";
+  bool view = false;
   /* "+": braid's options end at PROGRAM, whose own options are its. */
   int c;
   while ((c = braid__cli_getopt (argc, argv, "+:ho:", options)) != -1)
@@ -209,6 +285,9 @@ braid__cli_run (int argc, char **argv)
         return 0;
       case 'o':
         output = optarg;
+        break;
+      case OPT_VIEW:
+        view = true;
         break;
       default:
         return CLI_EXIT_USAGE;
@@ -296,7 +375,10 @@ braid__cli_run (int argc, char **argv)
   sigaction (SIGTERM, &sa, NULL);
 
   int status = 0;
-  while (waitpid (pid, &status, 0) < 0)
+  bool reaped = false;
+  if (view && writable && got != (ssize_t) sizeof exec_errno)
+    view_when_ready (output, pid, &status, &reaped);
+  while (!reaped && waitpid (pid, &status, 0) < 0)
     if (errno != EINTR)
       {
         fprintf (stderr, "braid: waitpid: %s\n", strerror (errno));

@@ -54,11 +54,6 @@ typedef struct cli_run
  * file, a file that cannot be read, files of different runs or that do
  * not record their run); @run is then empty. */
 int braid__cli_run_open (int argc, char **argv, cli_run *run);
-/* braid__cli_run_open with the load options @load (NULL: the whole
- * trace) for every file. */
-int braid__cli_run_open_with (int argc, char **argv,
-                              const braid_trace_load_options *load,
-                              cli_run *run);
 /* Closes the traces of @run and empties it. */
 void braid__cli_run_close (cli_run *run);
 
@@ -77,6 +72,16 @@ const char *braid__cli_duration (int64_t ns, char *buf, size_t size);
 /* The directory of the running braid executable (/proc/self/exe), into
  * @buf. Returns 0 or -1. */
 int braid__cli_self_dir (char *buf, size_t size);
+
+/* braid__cli_find_helper:
+ * The path of the viewer's program @name (braid-render, braid-viewer),
+ * which braid runs as git runs its subcommands, into @buf: the one the
+ * environment variable @env names (an uninstalled build sets it), else
+ * the one beside braid, else the one in the bindir braid was configured
+ * with; the first that can be run. Returns 0, or -1 with the first
+ * candidate looked at in @buf, for the message. */
+int braid__cli_find_helper (const char *name, const char *env, char *buf,
+                            size_t size);
 
 /* getopt_long for a command, whose name is @argv[0]: returns the next
  * option as getopt_long does, or -1 after the last; on an unknown option

@@ -71,3 +71,21 @@ braid_line_list_new (guint n_items, BraidLineFunc func, gpointer user_data)
   self->user_data = user_data;
   return self;
 }
+
+void
+braid_line_list_set_n_items (BraidLineList *self, guint n_items,
+                             gboolean all_changed)
+{
+  g_return_if_fail (BRAID_IS_LINE_LIST (self));
+  guint old = self->n_items;
+  if (old == n_items && !all_changed)
+    return;
+  self->n_items = n_items;
+  if (all_changed)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old, n_items);
+  else if (n_items > old)
+    g_list_model_items_changed (G_LIST_MODEL (self), old, 0, n_items - old);
+  else
+    g_list_model_items_changed (G_LIST_MODEL (self), n_items, old - n_items,
+                                0);
+}

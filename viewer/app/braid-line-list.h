@@ -19,4 +19,10 @@ typedef char *(*BraidLineFunc) (guint index, gpointer user_data);
 BraidLineList *braid_line_list_new (guint n_items, BraidLineFunc func,
                                     gpointer user_data);
 
+/* Makes the list @n_items long (a live trace grew): with @all_changed
+ * every line may have changed (problems, sorted by time), else the
+ * lines kept are the same and the new ones come after them (output). */
+void braid_line_list_set_n_items (BraidLineList *self, guint n_items,
+                                  gboolean all_changed);
+
 G_END_DECLS

@@ -579,6 +579,43 @@ braid_timeline_set_model (BraidTimeline *self, braid_timeline_model *model)
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
 }
 
+gboolean
+braid_timeline_replace_model (BraidTimeline *self,
+                              braid_timeline_model *model)
+{
+  g_return_val_if_fail (BRAID_IS_TIMELINE (self), FALSE);
+  braid_timeline_model *old = self->model;
+  if (!old || !model || !self->view_ready)
+    {
+      /* Nothing drawn yet: the view is made (fitted) at the next frame. */
+      self->model = model;
+      view_changed (self);
+      return FALSE;
+    }
+  braid_timeline_view *v = &self->view;
+  double old_end = braid_timeline_model_get_extent (old, v->axis);
+  double right = braid_timeline_view_value_at (v, v->width);
+  /* At the end: the right edge within two pixels of the last moment. */
+  gboolean at_end = right >= old_end - 2 * v->scale;
+  int64_t slice = -1;
+  braid_trace_slice sl;
+  if (v->selected_slice >= 0
+      && braid_timeline_model_get_slice (old, v->selected_slice, &sl))
+    slice = braid_timeline_model_find_slice (
+        model, v->selected_task, v->axis,
+        v->axis == BRAID_TIMELINE_AXIS_STEPS ? (double)sl.start_step
+                                             : (double)sl.start_ns);
+  self->model = model;
+  v->selected_slice = slice;
+  /* Edge indexes move as edges come in: no arrow stays highlighted. */
+  v->hover_edge = -1;
+  if (at_end)
+    v->origin += braid_timeline_model_get_extent (model, v->axis) - old_end;
+  braid_timeline_view_clamp (v, model);
+  view_changed (self);
+  return at_end;
+}
+
 void
 braid_timeline_set_axis (BraidTimeline *self, braid_timeline_axis axis)
 {

@@ -19,6 +19,16 @@ GtkWidget *braid_timeline_new (void);
 void braid_timeline_set_model (BraidTimeline *self,
                                braid_timeline_model *model);
 
+/* Shows @model, a newer model of the same trace as the one shown (a live
+ * trace that grew: its task indexes are the old model's, and more), in
+ * place of the old one, which the caller frees afterwards. The view keeps
+ * its place, zoom, axis and selection (the selected slice found again by
+ * its start), unless its right edge was at the end of the trace: then it
+ * scrolls with the run, keeping the zoom, so that the end stays in view.
+ * Returns whether it scrolled. */
+gboolean braid_timeline_replace_model (BraidTimeline *self,
+                                       braid_timeline_model *model);
+
 void braid_timeline_set_axis (BraidTimeline *self, braid_timeline_axis axis);
 braid_timeline_axis braid_timeline_get_axis (BraidTimeline *self);
 

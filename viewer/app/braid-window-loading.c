@@ -32,6 +32,7 @@ typedef struct load_job
   BraidWindow *window; /* a reference, for progress messages */
   braid_trace *trace;
   braid_timeline_model *model;
+  braid_trace_follower *follower; /* a trace being written */
   char *error;
 } load_job;
 
@@ -47,6 +48,7 @@ load_job_free (load_job *job)
 {
   braid_timeline_model_free (job->model);
   braid_trace_close (job->trace);
+  braid_trace_follower_free (job->follower);
   g_free (job->path);
   g_strfreev (job->paths);
   braid__window_several_clear (&job->extra);
@@ -106,7 +108,8 @@ load_thread (GTask *task, gpointer source, gpointer data,
                                      &job->error);
   else
     {
-      rc = braid_trace_open (job->path, &options, &job->trace, &error);
+      rc = braid__window_live_load (job->path, &options, &job->trace,
+                                    &job->follower, &error);
       if (rc != 0)
         job->error = g_strdup (error ? error : "cannot open the trace");
       free (error);
@@ -138,8 +141,8 @@ braid__window_format_count (uint64_t n, char *buf, size_t size)
   return buf;
 }
 
-static void
-set_titles (BraidWindow *self)
+void
+braid__window_set_titles (BraidWindow *self)
 {
   if (!self->file)
     {
@@ -162,7 +165,10 @@ set_titles (BraidWindow *self)
       braid__window_format_count (meta->n_events, events, sizeof events),
       braid__window_format_count (n_tasks, tasks, sizeof tasks),
       braid_timeline_format_duration (meta->duration_ns, d, sizeof d),
-      meta->clock, meta->complete ? "" : " · incomplete",
+      meta->clock,
+      meta->complete || meta->liveness == BRAID_LIVENESS_RUNNING
+          ? ""
+          : " · incomplete",
       *meta->program ? meta->program : "program");
   /* The program name comes from the file: make it valid UTF-8. */
   char *valid = g_utf8_make_valid (sub, -1);
@@ -198,7 +204,9 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
 
-  /* Swap in the new trace; the widget lets go of the old model first. */
+  /* Swap in the new trace; the widget lets go of the old model first,
+   * and a follow of the old one stops. */
+  braid__window_live_stop (self);
   braid_timeline_set_model (BRAID_TIMELINE (self->timeline), NULL);
   braid_timeline_model_free (self->model);
   braid_trace_close (self->trace);
@@ -210,7 +218,8 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   braid_timeline_set_model (BRAID_TIMELINE (self->timeline), self->model);
   braid__window_panes_set_trace (self);
-  set_titles (self);
+  braid__window_set_titles (self);
+  braid__window_live_start (self, g_steal_pointer (&job->follower));
   /* Two traces side by side: their marked steps go with the model. */
   braid__window_several_clear (&self->compared);
   self->compared = job->extra;

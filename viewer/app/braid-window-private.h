@@ -73,6 +73,12 @@ struct _BraidWindow
   GArray *search_results;   /* braid__search_result */
   GtkWidget *range_label;   /* statistics of the Shift+dragged range */
 
+  /* Following a trace that is still being written (braid-window-live.c):
+   * NULL when the trace shown is not followed; the header bar's live
+   * indicator. */
+  struct braid__live *live;
+  GtkWidget *live_label;
+
   /* Self-test script state. */
   braid_window_open_mode test_mode; /* the files opened together, or not */
   GFile **test_files;
@@ -106,6 +112,27 @@ int braid__window_load_several (char **paths, int n,
                                 braid_trace **out,
                                 braid__window_several *extra, char **error);
 void braid__window_several_clear (braid__window_several *extra);
+
+/* The title and subtitle for the trace shown. */
+void braid__window_set_titles (BraidWindow *self);
+
+/* braid-window-live.c */
+typedef struct braid__live braid__live;
+/* The load of @path in a worker thread: braid_trace_open, or, when its
+ * writer runs, braid_trace_follow, storing the follower in *@follower
+ * (NULL otherwise). Returns as braid_trace_open. */
+int braid__window_live_load (const char *path,
+                             const braid_trace_load_options *options,
+                             braid_trace **trace,
+                             braid_trace_follower **follower, char **error);
+/* Builds the header bar's live indicator (self->live_label). */
+GtkWidget *braid__window_live_indicator (BraidWindow *self);
+/* After a load: follows the trace shown with @follower (taken; NULL for
+ * a trace that is not being written), and shows its liveness. */
+void braid__window_live_start (BraidWindow *self,
+                               braid_trace_follower *follower);
+/* Stops following (the window closes, another trace comes). */
+void braid__window_live_stop (BraidWindow *self);
 
 /* braid-window-panes.c */
 GtkWidget *braid__window_build_side (BraidWindow *self);

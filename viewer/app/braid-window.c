@@ -42,6 +42,9 @@ build_header (BraidWindow *self)
   gtk_box_append (GTK_BOX (titles), self->title);
   gtk_box_append (GTK_BOX (titles), self->subtitle);
   gtk_header_bar_set_title_widget (GTK_HEADER_BAR (header), titles);
+  /* Beside the title: "live" while the program writes the trace. */
+  gtk_header_bar_pack_end (GTK_HEADER_BAR (header),
+                           braid__window_live_indicator (self));
 
   GtkWidget *open = gtk_button_new_with_mnemonic ("_Open");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "win.open");
@@ -310,8 +313,10 @@ static void
 braid_window_dispose (GObject *object)
 {
   BraidWindow *self = BRAID_WINDOW (object);
-  /* A load finishing after this must not touch the destroyed widgets. */
+  /* A load finishing after this must not touch the destroyed widgets,
+   * nor an update of a live trace. */
   self->load_generation++;
+  braid__window_live_stop (self);
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
