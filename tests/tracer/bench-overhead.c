@@ -31,9 +31,10 @@
  *   bench tracing-tcp-echo-percent P %: the TCP echo's wall overhead,
  *     the median of the rounds' ratios;
  *   bench tracing-ns-per-event N ns: what one recorded event costs the
- *     running program, (traced - untraced) / events of the burst rounds
- *     (the ring holds the whole run: the hot path, not the writer's
- *     pace), median of the rounds.
+ *     running program, (traced - untraced) / events of the burst's best
+ *     runs (the ring holds the whole run: the hot path, not the writer's
+ *     pace; the best runs, as a difference of two medians of a loaded
+ *     machine's rounds swings by more than the figure).
  * Usage: bench-tracer-overhead [YIELDS PER TASK] [ECHO ROUND TRIPS]
  * [BURST YIELDS PER TASK] [FETCH ROUNDS] (defaults 200,000, 20,000,
  * 100,000 and 1,000; small figures for callgrind).
@@ -309,8 +310,6 @@ typedef struct best_figures
   double untraced, null_hooked;
   traced traced;
   double traced_ratio[MAX_RUNS], null_ratio[MAX_RUNS];
-  /* Each round's (traced - untraced) wall time per recorded event. */
-  double ns_per_event[MAX_RUNS];
   /* Traced runs that lost an event (see traced.lossless). */
   int lossy_runs;
 } best_figures;
@@ -331,8 +330,6 @@ measure_best (int runs, size_t ring)
         b.traced = t;
       b.traced_ratio[i] = wall[TRACED] / wall[UNTRACED];
       b.null_ratio[i] = wall[NULL_HOOKED] / wall[UNTRACED];
-      b.ns_per_event[i] = (wall[TRACED] - wall[UNTRACED]) * 1e9
-                          / (double)(t.events ? t.events : 1);
       if (!t.lossless)
         b.lossy_runs++;
     }
@@ -522,7 +519,8 @@ main (int argc, char **argv)
           (echo_ratio - 1.0) * 100.0);
   if (b.lossy_runs == 0)
     printf ("bench tracing-ns-per-event %.1f ns\n",
-            median_of (b.ns_per_event, BURST_RUNS));
+            (b.traced.run_s - b.untraced) * 1e9
+                / (double)(b.traced.events ? b.traced.events : 1));
 
   double load[3];
   if (getloadavg (load, 3) == 3)
