@@ -415,6 +415,9 @@ struct braid_trace
    * one end per task. */
   bool compact;
   braid_trace_compact_end *compact_ends;
+  /* Summary mode (braid_trace_load_options.summary): asked of the
+   * builder through the trace, as compact mode is. */
+  bool summary;
   /* What meta says of the writer, for its liveness (reader-live.c):
    * its machine and boot ("" when not recorded), whether it is
    * finalizing, whether the file is finalized. */

@@ -336,6 +336,15 @@ typedef struct braid_trace_load_options
    * are not back to back), the full model is kept and
    * braid_trace_get_compact_slices returns NULL. */
   bool compact;
+  /* Summary mode (added after compact; false keeps everything): only
+   * what a summary of the run needs is kept: the meta, the tasks (their
+   * outcomes, sites, errors, steps and times running, ready and waiting,
+   * but no slices: n_slices is 0), the objects and the problems. There
+   * are no slices, edges, marks, outputs or iterations (their getters
+   * store 0 in *n), and compact is ignored. `braid problems` opens traces
+   * this way: every event is still read, but nothing is kept per event,
+   * so it takes a fraction of the time and memory of a full load. */
+  bool summary;
 } braid_trace_load_options;
 
 /* A slice in compact mode. Its end time is not stored: a task's slices

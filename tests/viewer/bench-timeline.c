@@ -386,6 +386,36 @@ bench_axis (const braid_timeline_model *m, braid_timeline_axis axis,
           all.sum_cpu / all.n, all.max_cpu, all.cpu_over_16);
 }
 
+/* The overview strip of every lane on both axes: its density image,
+ * built once per model, axis and lane layout, and a frame of the strip
+ * (a scaled blit and the viewport's outline) with @v outlined. */
+static void
+bench_overview (const braid_timeline_model *m, const braid_timeline_view *v,
+                cairo_t *cr)
+{
+  for (int axis = 0; axis < 2; axis++)
+    {
+      const char *name = axis == BRAID_TIMELINE_AXIS_STEPS ? "steps" : "time";
+      gint64 b0 = g_get_monotonic_time ();
+      braid_timeline_overview *ov
+          = braid_timeline_overview_new (m, (braid_timeline_axis)axis, 1024);
+      double build_ms = (g_get_monotonic_time () - b0) / 1000.0;
+      if (!ov)
+        {
+          printf ("overview %s: out of memory\n", name);
+          continue;
+        }
+      gint64 d0 = g_get_monotonic_time ();
+      for (int i = 0; i < 100; i++)
+        braid_timeline_overview_draw (ov, m, v, cr, FRAME_W, 44);
+      printf ("bench viewer-overview-build-%s %.1f ms (%zu lanes)\n", name,
+              build_ms, braid_timeline_model_get_n_lanes (m));
+      printf ("bench viewer-overview-frame-%s %.3f ms\n", name,
+              (g_get_monotonic_time () - d0) / 100000.0);
+      braid_timeline_overview_free (ov);
+    }
+}
+
 /* Draws every zoom level of @trace's model on both axes and times the
  * hit test. */
 static void
@@ -447,6 +477,7 @@ bench_frames (braid_timeline_model *m)
           (g_get_monotonic_time () - r0) / 1000.0,
           rc == 0 ? "" : " (failed)");
   braid_timeline_range_stats_clear (&st);
+  bench_overview (m, &v, cr);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
 }

@@ -38,11 +38,14 @@ static const struct option options[] = {
   { NULL, 0, NULL, 0 },
 };
 
-/* Prints the problems of @trace, each labelled "[PROGRAM PID] " when
- * @label; returns how many. */
+/* Prints the problems of @trace, read from @path in summary mode (no
+ * slices: braid_trace_load_options.summary), each labelled "[PROGRAM
+ * PID] " when @label; returns how many. The wait graph of a deadlock
+ * needs the slices: the file is loaded whole for it, only then. */
 static size_t
-print_problems (const braid_trace *trace, bool label)
+print_problems (const braid_trace *trace, const char *path, bool label)
 {
+  braid_trace *full = NULL;
   const braid_trace_meta *m = braid_trace_get_meta (trace);
   const char *slash = strrchr (m->program, '/');
   size_t n;
@@ -70,9 +73,11 @@ print_problems (const braid_trace *trace, bool label)
       printf ("    at step %llu, t = %s\n", (unsigned long long) p->step,
               braid__cli_duration (p->time_ns, when, sizeof when));
       /* Who waits on what, who holds it, and the cycle. */
-      if (p->kind == BRAID_PROBLEM_DEADLOCK)
-        braid__cli_print_wait_graph (trace, p->step, "    ");
+      if (p->kind == BRAID_PROBLEM_DEADLOCK
+          && (full != NULL || (full = braid__cli_open (path)) != NULL))
+        braid__cli_print_wait_graph (full, p->step, "    ");
     }
+  braid_trace_close (full);
   return n;
 }
 
@@ -87,12 +92,14 @@ braid__cli_problems (int argc, char **argv)
       fputs (help, stdout);
       return 0;
     }
+  /* Summary mode: every event is read, but nothing is kept per event. */
+  braid_trace_load_options load = { .summary = true };
   cli_run run;
-  if (braid__cli_run_open (argc, argv, &run) != 0)
+  if (braid__cli_run_open_with (argc, argv, &load, &run) != 0)
     return CLI_EXIT_USAGE;
   size_t n = 0;
   for (size_t k = 0; k < run.n; k++)
-    n += print_problems (run.traces[k], run.n > 1);
+    n += print_problems (run.traces[k], run.paths[k], run.n > 1);
   if (n == 0)
     printf ("No problems.\n");
   else

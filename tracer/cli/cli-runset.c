@@ -43,6 +43,13 @@ say_other_runs (const char *a, const char *b, const char *why)
 int
 braid__cli_run_open (int argc, char **argv, cli_run *run)
 {
+  return braid__cli_run_open_with (argc, argv, NULL, run);
+}
+
+int
+braid__cli_run_open_with (int argc, char **argv,
+                          const braid_trace_load_options *load, cli_run *run)
+{
   memset (run, 0, sizeof *run);
   if (optind >= argc)
     return braid__cli_usage_error (argv[0], "no trace file given");
@@ -59,7 +66,7 @@ braid__cli_run_open (int argc, char **argv, cli_run *run)
   for (size_t i = 0; i < n; i++)
     {
       const char *path = argv[optind + (int)i];
-      braid_trace *trace = braid__cli_open (path);
+      braid_trace *trace = braid__cli_open_with (path, load);
       if (trace == NULL)
         {
           braid__cli_run_close (run);

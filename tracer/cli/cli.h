@@ -54,6 +54,11 @@ typedef struct cli_run
  * file, a file that cannot be read, files of different runs or that do
  * not record their run); @run is then empty. */
 int braid__cli_run_open (int argc, char **argv, cli_run *run);
+/* braid__cli_run_open with the load options @load (NULL: the whole
+ * trace) for every file. */
+int braid__cli_run_open_with (int argc, char **argv,
+                              const braid_trace_load_options *load,
+                              cli_run *run);
 /* Closes the traces of @run and empties it. */
 void braid__cli_run_close (cli_run *run);
 

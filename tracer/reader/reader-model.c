@@ -127,6 +127,10 @@ struct braid__builder
    * slices) when a slice does not fit the compact form. */
   int compact;
   build_slice *bslices;
+  /* Summary mode (braid_trace_load_options.summary): no slice, edge,
+   * mark, output or iteration is kept; close_slice adds a slice's
+   * duration to its task's totals instead. */
+  int summary;
   braid_trace_edge *edges;
   size_t n_edges, edges_bytes; /* a braid__big_* mapping */
   braid_trace_mark *marks;
@@ -221,6 +225,7 @@ braid__builder_new (braid_trace *trace)
    * at finish whether it delivered it. */
   b->compact = trace->compact;
   trace->compact = false;
+  b->summary = trace->summary && !b->compact;
   return b;
 }
 
@@ -484,6 +489,19 @@ close_slice (braid__builder *b, int32_t idx, int64_t t)
     return -1;
   s->has_slice = 1;
   s->last_end = end_ns;
+  if (b->summary)
+    {
+      /* What group_slices would add up from the slice. */
+      braid_trace_task *task = &b->tasks[idx];
+      int64_t d = end_ns - s->start_ns;
+      if (s->state == BRAID_STATE_RUNNING)
+        task->running_ns += d;
+      else if (s->state == BRAID_STATE_READY)
+        task->ready_ns += d;
+      else
+        task->waiting_ns += d;
+      return 0;
+    }
   if (b->compact)
     {
       if (BIG_GROW (b->bslices, b->n_slices, b->slices_bytes) != 0)
@@ -549,7 +567,7 @@ static int
 add_edge (braid__builder *b, braid_trace_edge_kind kind, int32_t from,
           int32_t to, int64_t t, uint64_t object)
 {
-  if (to < 0 || from == to)
+  if (to < 0 || from == to || b->summary)
     return 0;
   if (BIG_GROW (b->edges, b->n_edges, b->edges_bytes) != 0)
     return -1;
@@ -564,6 +582,8 @@ static int
 add_mark (braid__builder *b, braid_trace_mark_kind kind, int32_t task,
           int64_t t, uint64_t step, int64_t value)
 {
+  if (b->summary)
+    return 0;
   if (BIG_GROW (b->marks, b->n_marks, b->marks_bytes) != 0)
     return -1;
   b->marks[b->n_marks++] = (braid_trace_mark) {
@@ -727,6 +747,8 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
     case BRAID_EV_ITERATION_BEGIN:
       {
         int64_t loop = loop_index (b, ev->object);
+        if (loop >= 0 && b->summary)
+          return 0;
         if (loop < 0
             || BIG_GROW (b->iterations, b->n_iterations,
                          b->iterations_bytes)
@@ -977,6 +999,8 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
         int32_t task = task_index (b, ev->task, t);
         if (task == -2)
           return -1;
+        if (b->summary)
+          return 0;
         if (BIG_GROW (b->outputs, b->n_outputs, b->outputs_bytes) != 0)
           return -1;
         b->outputs[b->n_outputs++] = (braid_trace_output) {

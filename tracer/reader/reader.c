@@ -820,8 +820,10 @@ braid_trace_open (const char *path, const braid_trace_load_options *options,
   /* Compact mode is asked of the builder through the trace; it builds
    * the compact slices as events stream by, so that the full ones are
    * never all in memory (a window needs the full form first). */
-  trace->compact = options != NULL && options->compact
+  bool summary = options != NULL && options->summary;
+  trace->compact = options != NULL && options->compact && !summary
                    && options->start_ns == 0 && options->end_ns == 0;
+  trace->summary = summary;
   rc = load_events (trace, db, path, options, error);
   if (rc != 0)
     goto fail;
@@ -832,7 +834,7 @@ braid_trace_open (const char *path, const braid_trace_load_options *options,
    * back, or they stay resident for as long as the trace is open. */
   malloc_trim (0);
 #endif
-  if (options != NULL && options->compact && !trace->compact
+  if (options != NULL && options->compact && !summary && !trace->compact
       && compact_slices (trace) != 0)
     {
       set_error (error, path, "out of memory while loading the trace");
