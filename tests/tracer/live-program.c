@@ -34,28 +34,28 @@ static void *
 worker (void *arg)
 {
   int id = (int) (intptr_t) arg;
-  double start = now_s (), next_tick = start;
+  double start = now_s (), next_tick = start, last = start;
   long tick = 0;
-  /* Events per worker per ms: about three per yield. */
-  double yields_per_ms = rate / 3.0 / 1000.0 / n_workers;
+  /* Yields per worker per second: about three events each. */
+  double yields_per_s = rate / 3.0 / n_workers;
   double owed = 0;
   for (;;)
     {
       double t = now_s ();
       if (seconds > 0 && t - start >= seconds)
         break;
+      /* Owed by the time that passed, so that the rate holds however
+       * long the bursts and the sleeps take. */
+      owed += (t - last) * yields_per_s;
+      last = t;
       if (t >= next_tick)
         {
           braid_print ("worker%d tick %ld\n", id, tick++);
           next_tick += 0.1;
         }
-      if (yields_per_ms > 0)
-        {
-          owed += yields_per_ms;
-          for (; owed >= 1; owed--)
-            if (braid_sleep (0) < 0)
-              return NULL;
-        }
+      for (; owed >= 1; owed--)
+        if (braid_sleep (0) < 0)
+          return NULL;
       if (braid_sleep (0.001) < 0)
         return NULL;
     }
