@@ -4,9 +4,12 @@
  * timeline library) and its input. The image is built when the strip is
  * first drawn for a model, an axis and a lane layout, never per frame:
  * a frame is a scaled blit and the viewport's outline, so the strip costs
- * the same with 10,000 lanes as with ten. It listens to the timeline's
- * ::view-changed to redraw the outline, and moves the timeline's view on
- * a click or a drag.
+ * the same with 10,000 lanes as with ten. A model that keeps changing (a
+ * live trace, replaced every second) gets a new image at most every half
+ * second, or ten times as long as the last one took to build, and the
+ * previous image meanwhile, so that a big growing trace does not spend
+ * its frames here. It listens to the timeline's ::view-changed to redraw
+ * the outline, and moves the timeline's view on a click or a drag.
  */
 #include "braid-overview.h"
 
@@ -19,9 +22,20 @@ struct _BraidOverview
   BraidTimeline *timeline; /* borrowed */
   braid_timeline_model *model_seen; /* the model the image was built for */
   braid_timeline_overview *image;
+  gint64 next_build; /* monotonic us before which the image is kept */
+  guint redraw;      /* a redraw due then, or 0 */
 };
 
 G_DEFINE_FINAL_TYPE (BraidOverview, braid_overview, GTK_TYPE_WIDGET)
+
+static gboolean
+redraw_later (gpointer data)
+{
+  BraidOverview *self = data;
+  self->redraw = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
 
 const braid_timeline_overview *
 braid_overview_get_image (BraidOverview *self)
@@ -37,10 +51,24 @@ braid_overview_get_image (BraidOverview *self)
   if (model != self->model_seen
       || !braid_timeline_overview_is_current (self->image, model, axis))
     {
+      gint64 now = g_get_monotonic_time ();
+      /* The same lanes growing (a live trace): keep the last image a
+       * while. A new axis or lane layout is built at once. */
+      if (self->image && now < self->next_build
+          && braid_timeline_overview_grew (self->image, model, axis))
+        {
+          if (!self->redraw)
+            self->redraw = g_timeout_add (
+                (guint)((self->next_build - now) / 1000 + 1), redraw_later,
+                self);
+          return self->image;
+        }
       g_clear_pointer (&self->image, braid_timeline_overview_free);
       self->image
           = braid_timeline_overview_new (model, axis, STRIP_COLUMNS);
       self->model_seen = model;
+      gint64 took = g_get_monotonic_time () - now;
+      self->next_build = now + MAX (500000, 10 * took);
     }
   return self->image;
 }
@@ -119,6 +147,7 @@ braid_overview_dispose (GObject *object)
   if (self->timeline)
     g_signal_handlers_disconnect_by_data (self->timeline, self);
   self->timeline = NULL;
+  g_clear_handle_id (&self->redraw, g_source_remove);
   g_clear_pointer (&self->image, braid_timeline_overview_free);
   G_OBJECT_CLASS (braid_overview_parent_class)->dispose (object);
 }

@@ -149,6 +149,15 @@ braid_timeline_overview_is_current (const braid_timeline_overview *ov,
          && ov->extent == braid_timeline_model_get_extent (m, axis);
 }
 
+bool
+braid_timeline_overview_grew (const braid_timeline_overview *ov,
+                              const braid_timeline_model *m,
+                              braid_timeline_axis axis)
+{
+  return ov && ov->axis == axis && m->n_lanes >= ov->n_lanes
+         && braid_timeline_model_get_extent (m, axis) >= ov->extent;
+}
+
 /* The lane area's height in @v: what the viewport outline spans. */
 static double
 lanes_height (const braid_timeline_view *v)

@@ -392,6 +392,12 @@ void braid_timeline_overview_free (braid_timeline_overview *ov); /* NULL ok */
 bool braid_timeline_overview_is_current (const braid_timeline_overview *ov,
                                          const braid_timeline_model *model,
                                          braid_timeline_axis axis);
+/* Whether @model looks like what @ov was built for, grown: the same
+ * axis, as many lanes or more, an extent as long or longer (a live trace
+ * that went on). An image may then be kept a while instead of rebuilt. */
+bool braid_timeline_overview_grew (const braid_timeline_overview *ov,
+                                   const braid_timeline_model *model,
+                                   braid_timeline_axis axis);
 /* Draws @ov scaled to @width x @height at (0, 0) of @cr, with the part
  * @view shows outlined and the rest dimmed. */
 void braid_timeline_overview_draw (const braid_timeline_overview *ov,
