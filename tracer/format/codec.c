@@ -216,7 +216,8 @@ get_varint_long (const uint8_t **pp, const uint8_t *end, uint64_t *v)
   return 0;
 }
 
-/* get_varint_long, with the one-byte case (most fields) inline. */
+/* get_varint_long, with the one-byte case (most fields) and the
+ * two-byte one (most time differences) inline. */
 static inline __attribute__ ((always_inline)) int
 get_varint (const uint8_t **pp, const uint8_t *end, uint64_t *v)
 {
@@ -225,6 +226,12 @@ get_varint (const uint8_t **pp, const uint8_t *end, uint64_t *v)
     {
       *v = *p;
       *pp = p + 1;
+      return 1;
+    }
+  if (end - p >= 2 && p[1] < 0x80)
+    {
+      *v = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+      *pp = p + 2;
       return 1;
     }
   return get_varint_long (pp, end, v);
@@ -312,31 +319,51 @@ decode_record (braid__batch_decoder *d, braid__rec *r)
     }
   /* The other fields, present ones only: most events have a reason at
    * most. */
-  uint64_t f[8] = { 0 };
   for (uint32_t rest = (fields >> 1) & 0xff; rest != 0; rest &= rest - 1)
     {
       if (!get_varint (&p, end, &v))
         return -1;
-      f[__builtin_ctz (rest)] = v;
+      switch (__builtin_ctz (rest))
+        {
+        case 0:
+          r->reason = (uint32_t)v;
+          break;
+        case 1:
+          r->other = v;
+          break;
+        case 2:
+          r->object = v;
+          break;
+        case 3:
+          r->value = unzigzag (v);
+          break;
+        case 4:
+          r->line = (int32_t)unzigzag (v);
+          break;
+        case 5:
+          r->s1 = (uint32_t)v;
+          break;
+        case 6:
+          r->s2 = (uint32_t)v;
+          break;
+        default:
+          r->s3 = (uint32_t)v;
+          break;
+        }
     }
-  r->reason = (uint32_t)f[0];
-  r->other = f[1];
-  r->object = f[2];
-  r->value = unzigzag (f[3]);
-  r->line = (int32_t)unzigzag (f[4]);
-  r->s1 = (uint32_t)f[5];
-  r->s2 = (uint32_t)f[6];
-  r->s3 = (uint32_t)f[7];
   uint64_t span = braid__rec_span (r->kind, r->line);
   if (span > d->left)
     return -1;
   d->left -= span;
   d->p = p;
-  /* prev keeps the last task seen even when this event has none, and
-   * the last seq the record took. */
-  d->prev = *r;
+  /* prev keeps what the next record is relative to: the last seq this
+   * one took, its time, and the last task seen even when this event has
+   * none. */
   d->prev.seq = r->seq + span - 1;
-  if (!(fields & 1))
+  d->prev.t = r->t;
+  if (fields & 1)
+    d->prev.task = r->task;
+  else
     r->task = 0;
   return 1;
 }
@@ -351,15 +378,12 @@ braid__batch_decoder_next (braid__batch_decoder *d, braid__rec *out)
     }
   if (d->p == d->end)
     return d->left == 0 ? 0 : -1;
-  braid__rec r;
-  if (decode_record (d, &r) < 0)
+  if (decode_record (d, out) < 0)
     return -1;
-  if (r.kind != BRAID_EV_TASK_SWITCHED)
-    {
-      *out = r;
-      return 1;
-    }
+  if (out->kind != BRAID_EV_TASK_SWITCHED)
+    return 1;
   /* A direct switch: hand over its first plain event now, keep the rest. */
+  braid__rec r = *out;
   d->n_pending = put_decoded (&r, d->pending);
   d->at_pending = 1;
   *out = d->pending[0];
