@@ -7,8 +7,9 @@
  * elapsed time divided by the 2N yields, so it includes a loop iteration
  * per round. The Python and Node scripts (tests/bench/yield.py, yield.mjs)
  * do the same with N/50 and N/5 rounds, and the ratios are printed. Each
- * side keeps the best of a few runs (braid here, the scripts themselves):
- * the machine is shared, and the best run is the one least disturbed.
+ * side splits its rounds into RUNS runs of a few milliseconds and keeps
+ * the best (braid here, the scripts themselves): the machine is shared,
+ * and a short run is more often one the scheduler left alone.
  * Besides the prose line it prints "bench NAME VALUE UNIT" lines:
  * yield-ns, yield-vs-node (Node's `await null` ns / braid's ns) and
  * yield-vs-python (asyncio.sleep(0) ns / braid's ns); a ratio whose peer
@@ -22,9 +23,10 @@
 
 #include <braid/braid.h>
 
-#define RUNS 5
+#define RUNS 50
 
 static long rounds = 5000000;
+static long run_rounds; /* rounds / RUNS */
 static double braid_ns;
 
 static uint64_t
@@ -36,11 +38,11 @@ now_ns (void)
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* pinger: yields @rounds times; stops at the first failure. */
+/* pinger: yields @run_rounds times; stops at the first failure. */
 static void *
 pinger (void *arg)
 {
-  for (long i = 0; i < rounds; i++)
+  for (long i = 0; i < run_rounds; i++)
     if (braid_yield () < 0)
       return NULL;
   return NULL;
@@ -60,7 +62,7 @@ main_task (void *arg)
       tasks[0] = braid_spawn (pinger, NULL);
       tasks[1] = braid_spawn (pinger, NULL);
       braid_gather_tasks (tasks, 2, NULL, NULL, BRAID_GATHER_DEFAULT);
-      ns = (double)(now_ns () - start) / (2.0 * (double)rounds);
+      ns = (double)(now_ns () - start) / (2.0 * (double)run_rounds);
       braid_task_unref (tasks[0]);
       braid_task_unref (tasks[1]);
       if (run == 0 || ns < braid_ns)
@@ -161,6 +163,7 @@ main (int argc, char **argv)
         }
     }
 
+  run_rounds = rounds / RUNS > 0 ? rounds / RUNS : 1;
   if (braid_run (main_task, NULL, NULL) < 0)
     {
       braid_error_print (braid_error_current (), stderr);
@@ -176,8 +179,9 @@ main (int argc, char **argv)
   append_ratio (comparisons, sizeof comparisons, "node await null", node_ns[0]);
   append_ratio (comparisons, sizeof comparisons, "node setImmediate",
                 node_ns[1]);
-  printf ("yield: %.1f ns/op over %ld rounds of 2 tasks, best of %d (%s)\n",
-          braid_ns, rounds, RUNS, comparisons);
+  printf ("yield: %.1f ns/op, best of %d runs of %ld rounds of 2 tasks "
+          "(%s)\n",
+          braid_ns, RUNS, run_rounds, comparisons);
   printf ("bench yield-ns %.2f ns\n", braid_ns);
   bench_ratio ("yield-vs-node", "node", node_ns[0]);
   bench_ratio ("yield-vs-python", "python3", python_ns);

@@ -2,10 +2,11 @@
 // turns N times each (argument 1), once with `await null` (a microtask
 // turn) and once through setImmediate (a turn of the event loop, the closer
 // match to asyncio.sleep(0)). Prints "await NS" and "setImmediate NS", the
-// nanoseconds per yield, each the best of RUNS runs (the machine is
-// shared; the first run also pays for the JIT's warm-up).
+// nanoseconds per yield, each the best of RUNS runs sharing the rounds
+// (the machine is shared, and a short run is more often left alone; the
+// first runs also pay for the JIT's warm-up).
 const N = Number(process.argv[2] || 1000000);
-const RUNS = 3;
+const RUNS = 50;
 
 async function awaitNull (n) {
   for (let i = 0; i < n; i++) await null;
@@ -19,7 +20,8 @@ async function awaitImmediate (n) {
   for (let i = 0; i < n; i++) await immediate();
 }
 
-async function time (label, fn, n) {
+async function time (label, fn, total) {
+  const n = Math.max(1, Math.floor(total / RUNS));
   let best = Infinity;
   for (let run = 0; run < RUNS; run++) {
     const start = process.hrtime.bigint();
