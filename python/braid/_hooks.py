@@ -12,6 +12,8 @@ runs (python/DESIGN.md says why these places):
 - BaseEventLoop.close, run_forever, call_later (asyncio.sleep's timers),
   run_in_executor, call_exception_handler and, under the virtual clock,
   time;
+- Lock and Semaphore's acquire and release report who holds them
+  (braid._recorder.hold), as libbraid's primitives do;
 - sys.stdout and sys.stderr become braid._recorder.Output wrappers.
 
 Everything else of asyncio is left as it is: the same Task and Future
@@ -116,6 +118,35 @@ def _housekeeping_codes():
     names = ("shutdown_asyncgens", "shutdown_default_executor")
     return {getattr(base_events.BaseEventLoop, n).__code__
             for n in names if hasattr(base_events.BaseEventLoop, n)}
+
+
+# braid_object_kind (include/braid/braid-hooks.h) of a lock, a semaphore.
+OBJ_LOCK, OBJ_SEMAPHORE = 8, 9
+
+
+def _hook_holds():
+    """Lock and Semaphore (BoundedSemaphore inherits it) report each
+    acquisition and release to the recorder. The waits themselves are
+    still read from the frames of Lock.acquire and Semaphore.acquire (the
+    reasons table holds their own code, which the wrappers call)."""
+    hold = _recorder.hold
+    for cls, kind in ((locks.Lock, OBJ_LOCK),
+                      (locks.Semaphore, OBJ_SEMAPHORE)):
+        def wrap(acquire, release, kind=kind):
+            async def traced_acquire(self):
+                result = await acquire(self)
+                hold(self, kind, True)
+                return result
+
+            def traced_release(self):
+                release(self)
+                hold(self, kind, False)
+
+            traced_acquire.__qualname__ = acquire.__qualname__
+            traced_release.__qualname__ = release.__qualname__
+            return traced_acquire, traced_release
+
+        cls.acquire, cls.release = wrap(cls.acquire, cls.release)
 
 
 def install(program, virtual=False, slow_ms=100.0):
@@ -275,6 +306,8 @@ def install(program, virtual=False, slow_ms=100.0):
             return recorder.time()
 
         BaseEventLoop.time = time
+
+    _hook_holds()
 
     if sys.stdout is not None:
         sys.stdout = _recorder.Output(sys.stdout, 1)

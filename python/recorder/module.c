@@ -784,6 +784,31 @@ mod_current_task_id (PyObject *module, PyObject *unused)
   return PyLong_FromUnsignedLongLong (rec_tls.task);
 }
 
+/* hold(obj, kind, acquired): the running task took (@acquired true) or
+ * gave back a Lock or a Semaphore's permit, @obj, of braid_object_kind
+ * @kind: a BRAID_EV_ACQUIRED or BRAID_EV_RELEASED, as libbraid's
+ * primitives report them. */
+static PyObject *
+mod_hold (PyObject *module, PyObject *args)
+{
+  PyObject *obj;
+  unsigned int kind;
+  int acquired;
+  if (!PyArg_ParseTuple (args, "OIp:hold", &obj, &kind, &acquired))
+    return NULL;
+  if (rec.active && (kind == BRAID_OBJ_LOCK || kind == BRAID_OBJ_SEMAPHORE))
+    {
+      braid_event ev = {
+        .kind = acquired ? BRAID_EV_ACQUIRED : BRAID_EV_RELEASED,
+        .task = rec_tls.task,
+        .object = rec_object_id (obj, kind, NULL),
+        .reason = kind,
+      };
+      rec_emit (&ev);
+    }
+  Py_RETURN_NONE;
+}
+
 /* instancemethod(f): @f as a method: bound to the instance it is read
  * from, as a function defined in a class would be. */
 static PyObject *
@@ -822,6 +847,9 @@ static PyMethodDef module_methods[] = {
     "quiet(on): stop or resume recording this thread's output." },
   { "current_task_id", mod_current_task_id, METH_NOARGS,
     "current_task_id(): the id of the task running here, 0 if none." },
+  { "hold", mod_hold, METH_VARARGS,
+    "hold(obj, kind, acquired): the running task took or gave back the "
+    "Lock or Semaphore permit obj." },
   { "instancemethod", mod_instancemethod, METH_O,
     "instancemethod(f): f as a method of the class it is set on." },
   { "call_soon", (PyCFunction) (void (*) (void)) rec_call_soon,
