@@ -93,6 +93,27 @@ test_render_compares_two_runs (void)
   g_free (other);
 }
 
+/* A C sample and its asyncio twin are one program: they compare, and
+ * never_retrieved runs the same schedule in both (no mark). */
+static void
+test_render_compares_a_sample_and_its_twin (void)
+{
+  if (!vt_program ("BRAID_RENDER"))
+    return;
+  char *c = vt_record_sample ("never_retrieved", NULL);
+  char *py = c ? vt_record_twin ("never_retrieved") : NULL;
+  if (!py)
+    return;
+  char *png = g_build_filename (vt_tmpdir (), "twin.png", NULL);
+  const char *args[] = { "--compare", c, py, "-o", png, NULL };
+  g_assert_cmpint (vt_render (args, NULL), ==, 0);
+  int height;
+  g_assert_cmpuint (count_near_rows (png, 0xd91a1a, 0, 28, &height), ==, 0);
+  g_free (png);
+  g_free (c);
+  g_free (py);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -101,5 +122,7 @@ main (int argc, char **argv)
                    test_render_draws_a_run_as_one_timeline);
   g_test_add_func ("/viewer/render/compares-two-runs",
                    test_render_compares_two_runs);
+  g_test_add_func ("/viewer/render/compares-a-sample-and-its-twin",
+                   test_render_compares_a_sample_and_its_twin);
   return g_test_run ();
 }

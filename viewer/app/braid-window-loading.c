@@ -284,7 +284,10 @@ braid_window_open_several (BraidWindow *self, GFile **files, int n_files,
                            braid_window_open_mode mode)
 {
   g_return_if_fail (BRAID_IS_WINDOW (self) && n_files > 0);
-  if (n_files == 1 || mode == BRAID_WINDOW_OPEN_ONE)
+  /* One file is a run of one process; a comparison of one file is
+   * refused by the load (two traces are compared). */
+  if (mode == BRAID_WINDOW_OPEN_ONE
+      || (n_files == 1 && mode == BRAID_WINDOW_OPEN_RUN))
     {
       braid_window_open (self, files[0]);
       return;
