@@ -89,6 +89,14 @@ use_rate (braid_loop *loop, uint64_t mult)
   loop->ev_limit = (uint64_t)(((unsigned __int128)EV_REANCHOR_NS << 32) / mult);
 }
 
+/* Whether an anchor read @gap ticks apart is tight enough to convert
+ * from at the rate @mult (the thread was not preempted in between). */
+static bool
+tight (uint64_t gap, uint64_t mult)
+{
+  return (uint64_t)(((unsigned __int128)gap * mult) >> 32) <= EV_MAX_GAP_NS;
+}
+
 /* Records an anchor read as @c0, @ns, @c1 (counter, clock, counter);
  * measures the counter's rate once the run is long enough, or takes the
  * process's (see process_mult). */
@@ -97,21 +105,22 @@ anchor (braid_loop *loop, uint64_t c0, uint64_t ns, uint64_t c1)
 {
   uint64_t gap = c1 - c0;
   uint64_t c = c0 + gap / 2;
+  /* The rate another loop measured: a loop that has none yet converts
+   * with it from its first tight anchor, instead of reading the clock
+   * at every event while it measures its own. */
+  uint64_t known = atomic_load_explicit (&process_mult, memory_order_relaxed);
+  bool adopt = loop->ev_mult == 0 && known != 0 && tight (gap, known);
   if (loop->ev_origin_ns == 0 || c <= loop->ev_origin_cyc)
     {
       loop->ev_origin_cyc = loop->ev_anchor_cyc = c;
       loop->ev_origin_ns = loop->ev_anchor_ns = ns;
-      /* The rate another loop measured: no clock reading per event
-       * while this one measures its own. */
-      uint64_t known
-          = atomic_load_explicit (&process_mult, memory_order_relaxed);
-      if (known != 0 && loop->ev_mult == 0)
+      if (adopt)
         use_rate (loop, known);
       return;
     }
-  if (loop->ev_mult
-      && (uint64_t)(((unsigned __int128)gap * loop->ev_mult) >> 32)
-             > EV_MAX_GAP_NS)
+  if (adopt)
+    use_rate (loop, known);
+  if (loop->ev_mult && !tight (gap, loop->ev_mult))
     return;
   uint64_t span_ns = ns - loop->ev_origin_ns;
   if (span_ns >= EV_CALIBRATE_NS)
@@ -121,8 +130,6 @@ anchor (braid_loop *loop, uint64_t c0, uint64_t ns, uint64_t c1)
        * process's rate, when measured over a longer span, is better. */
       uint64_t best_span
           = atomic_load_explicit (&process_span_ns, memory_order_relaxed);
-      uint64_t known
-          = atomic_load_explicit (&process_mult, memory_order_relaxed);
       if (known != 0 && best_span > span_ns)
         use_rate (loop, known);
       else
