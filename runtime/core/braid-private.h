@@ -356,7 +356,8 @@ extern BRAID_TLS braid_loop *braid__tls_loop;
  * the entries seen so far say is left until BRAID_POLL_NS (at least 1,
  * at most BRAID_POLL_CHECK entries after a poll that was due by count).
  * So short steps read the clock about once per poll and long steps about
- * once per step. */
+ * once per step. A poll due by count when libuv has nothing that could
+ * report is skipped (braid__poll_skip), as the loop would skip it. */
 #define BRAID_POLL_EVERY 32
 #define BRAID_POLL_WORK 256
 #define BRAID_POLL_NS 1000000

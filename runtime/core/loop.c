@@ -7,7 +7,9 @@
  * exactly the entries that were queued when it began (`remaining`). I/O is
  * polled when the queue is empty and otherwise every BRAID_POLL_EVERY
  * iterations, BRAID_POLL_WORK entries or BRAID_POLL_NS (1 ms), so a yield
- * does not pay a uv_run and long steps do not starve I/O.
+ * does not pay a uv_run and long steps do not starve I/O; never when
+ * libuv has no active handle or request, so a loop of tasks alone does
+ * not return to the loop's own context to poll.
  *
  * Hot path: braid__loop_fast_iteration, which lets a task that ends an
  * iteration start the next one itself and switch straight to the next

@@ -6,10 +6,11 @@
  * signal stacks, and the resident-size probe. The switch itself is in
  * coro-<arch>.S (or coro-fallback.c), behind coro-arch.h.
  *
- * Hot path: braid__coro_switch. Without ASan it is a canary check, a
- * store of the running coroutine and a tail call to braid__coro_swap, so
- * every switch resumes through the same jump and no extra frame sits
- * between the caller and the switch.
+ * Hot path: braid__coro_switch (the runtime's hot switches use its
+ * inline twin, braid__coro_transfer in coro.h). Without ASan it is a
+ * canary check, a store of the running coroutine and a tail call to
+ * braid__coro_swap, so every switch resumes through the same jump and no
+ * extra frame sits between the caller and the switch.
  */
 #include "coro.h"
 

@@ -5,11 +5,14 @@
  * stack-overflow reporting, and the annotations that let ASan and valgrind
  * follow a switch. Nothing here knows about tasks, loops or hooks.
  *
- * Hot path: braid__coro_switch. It saves the callee-saved registers and
- * the floating-point control words (x86_64: MXCSR and the x87 control
- * word; aarch64: FPCR) of the running context and restores those of the
- * target, so a coroutine that changes its rounding mode does not change
- * another's. Under ASan it brackets the switch with
+ * Hot path: braid__coro_switch, and braid__coro_transfer, the same switch
+ * inline in the runtime's callers (x86_64 without ASan), which enters the
+ * assembly by a jump so that the return stack buffer stays in step. Both
+ * save the callee-saved registers and the floating-point control words
+ * (x86_64: MXCSR and the x87 control word; aarch64: FPCR) of the running
+ * context and restore those of the target, so a coroutine that changes
+ * its rounding mode does not change another's. Under ASan the switch is
+ * bracketed with
  * __sanitizer_start_switch_fiber/__sanitizer_finish_switch_fiber.
  */
 #ifndef BRAID_CORO_H
