@@ -8,7 +8,8 @@
  * writer (the program ends on time and leaves one self-contained file, no
  * -wal beside it) and loses nothing (its last model has every event, task
  * and output line of the finished file). A copy of a running trace, whose
- * heartbeat nobody refreshes, goes stale.
+ * heartbeat nobody refreshes, goes stale; a follower whose file another
+ * recording replaced says so.
  */
 #include "trace-test-util.h"
 
@@ -318,6 +319,14 @@ test_follower_of_a_killed_program (void)
   braid_trace *again = NULL;
   g_assert_cmpint (braid_trace_follower_update (f, &again, NULL), ==, 0);
   g_assert_null (again);
+  /* Another recording to the same path is another trace: one line. */
+  braid = start_program (path, "0.1");
+  g_assert_cmpint (wait_program (braid), ==, 0);
+  char *error = NULL;
+  g_assert_cmpint (braid_trace_follower_update (f, &again, &error), <, 0);
+  g_assert_null (again);
+  g_assert_nonnull (strstr (error, "replaced by another recording"));
+  free (error);
   braid_trace_close (next);
   braid_trace_close (trace);
   braid_trace_follower_free (f);

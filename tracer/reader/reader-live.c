@@ -284,10 +284,11 @@ load_volatile_meta (braid_trace_follower *f, sqlite3 *db, char **error)
   int rc = sqlite3_prepare_v2 (
     db,
     "SELECT key, value FROM meta WHERE key IN ('complete', 'finalized',"
-    " 'heartbeat_unix_ns', 'finalizing_unix_ns', 'clock')",
+    " 'heartbeat_unix_ns', 'finalizing_unix_ns', 'clock', 'start_unix_ns')",
     -1, &st, NULL);
   if (rc != SQLITE_OK)
     return braid__trace_sqlite_failure (error, f->path, db, rc);
+  bool replaced = false;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       const char *key = (const char *) sqlite3_column_text (st, 0);
@@ -302,6 +303,12 @@ load_volatile_meta (braid_trace_follower *f, sqlite3 *db, char **error)
         t->meta.heartbeat_unix_ns = num > 0 ? num : 0;
       else if (strcmp (key, "finalizing_unix_ns") == 0)
         t->finalizing_unix_ns = num > 0 ? num : 0;
+      else if (strcmp (key, "start_unix_ns") == 0)
+        /* Clamped as braid_trace_meta's (reader.c). */
+        replaced = (num < 0                     ? 0
+                    : num > (int64_t) 1 << 62 ? (int64_t) 1 << 62
+                                              : num)
+                   != t->meta.start_unix_ns;
       else if (strcmp (key, "clock") == 0)
         {
           /* It changes once, from "unknown": no copy per update. */
@@ -315,6 +322,21 @@ load_volatile_meta (braid_trace_follower *f, sqlite3 *db, char **error)
   sqlite3_finalize (st);
   if (rc != SQLITE_DONE)
     return braid__trace_sqlite_failure (error, f->path, db, rc);
+  if (replaced)
+    {
+      /* Another recording took the path (braid run again): what it holds
+       * does not follow what was read. */
+      if (error != NULL && *error == NULL)
+        {
+          size_t len = strlen (f->path) + 80;
+          *error = malloc (len);
+          if (*error != NULL)
+            snprintf (*error, len,
+                      "%s: the trace was replaced by another recording",
+                      f->path);
+        }
+      return BRAID_EINVAL;
+    }
   return 0;
 }
 
