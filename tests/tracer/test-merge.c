@@ -127,6 +127,18 @@ test_a_run_merges_into_one_trace (void)
   /* The second process's steps come after the first's. */
   g_assert_cmpint (began[ma->n_steps], >=, off[0]);
   g_free (began);
+  /* Objects keep to their process: what a slice waits on was created by
+   * a task of the slice's own process (tasks [0, na] are the first's). */
+  size_t checked = 0;
+  for (size_t i = 0; i < n_slices; i++)
+    {
+      const braid_trace_object *o = braid_trace_find_object (m, sl[i].object);
+      if (sl[i].object == 0 || o == NULL || o->creator < 0)
+        continue;
+      g_assert_cmpint ((size_t)o->creator <= na, ==, sl[i].task <= na);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 0);
   /* Edges in time order. */
   const braid_trace_edge *edges = braid_trace_get_edges (m, &n);
   for (size_t i = 1; i < n; i++)

@@ -503,9 +503,6 @@ merge_tasks (braid_trace *out, source *src, size_t n)
               out->slices[sl++] = s;
             }
         }
-      src[f].object_ids = f == 0 ? 0
-                                 : src[f - 1].object_ids
-                                       + max_id (src[f - 1].t, true) + 1;
     }
   out->n_tasks = at;
   out->n_slices = sl;
@@ -609,7 +606,8 @@ copy_problem (braid_trace *out, const source *s, size_t i, void *dst)
   p.step = map_step (s, p.step);
   /* Which process it is about, as braid problems labels it. */
   const char *label = braid__arena_printf (
-      out->arena, "[%s] %s", s->label, p.summary ? p.summary : "");
+      out->arena, "[%s %lld] %s", base_name (s->t->meta.program),
+      (long long)s->t->meta.pid, p.summary ? p.summary : "");
   p.summary = label ? label : dup (out, p.summary);
   p.detail = dup (out, p.detail);
   memcpy (dst, &p, sizeof p);
@@ -712,7 +710,11 @@ merge (braid_trace *const *traces, size_t n, const int64_t *offsets,
       src[f].label = braid__arena_printf (
           out->arena, "%s%s [pid %lld]", prefixes ? prefixes[f] : "",
           base_name (m->program), (long long)m->pid);
-      /* Loops are numbered on from the previous process's. */
+      /* Object ids are numbered on from the previous process's (the
+       * slices, edges and objects all map them), and so are loops. */
+      src[f].object_ids = f == 0 ? 0
+                                 : src[f - 1].object_ids
+                                       + max_id (src[f - 1].t, true) + 1;
       src[f].loops = 0;
       if (f > 0)
         {
