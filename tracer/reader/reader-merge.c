@@ -113,8 +113,12 @@ typedef struct source
   uint64_t task_ids;   /* added to its task ids */
   uint64_t object_ids; /* added to its object ids */
   uint32_t loops;      /* added to its iterations' loop numbers */
+  /* Its steps: the step numbers its running slices name, sorted and
+   * distinct (never an array sized by a number in the file), and the
+   * merged step of each, plus one past the last (step_map[n_steps]). */
   uint64_t n_steps;
-  uint64_t *step_map;  /* its step k -> the merged step, k in [0, n_steps] */
+  uint64_t *steps;
+  uint64_t *step_map;
   const char *label;   /* "PROGRAM [pid N]", in the output's arena */
 } source;
 
@@ -145,10 +149,29 @@ slice_of (const braid_trace *t, size_t task, size_t i)
   return s;
 }
 
+/* The index in @s->steps of the first step at or after @step (n_steps
+ * when none). */
+static uint64_t
+step_index (const source *s, uint64_t step)
+{
+  uint64_t lo = 0, hi = s->n_steps;
+  while (lo < hi)
+    {
+      uint64_t mid = lo + (hi - lo) / 2;
+      if (s->steps[mid] < step)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* The merged step of @s's step @step, or of the first of its steps after
+ * it (a boundary such as a wait's end). */
 static uint64_t
 map_step (const source *s, uint64_t step)
 {
-  return s->step_map[step < s->n_steps ? step : s->n_steps];
+  return s->step_map[step_index (s, step)];
 }
 
 /* Gives the steps of the two sources of comparison @c columns side by
@@ -170,6 +193,7 @@ align_steps (source *src, const braid_trace_comparison *c, uint64_t **diff,
   *n_diff = 0;
   if (!*diff)
     return UINT64_MAX;
+  /* In indexes of each source's steps. */
   uint64_t next[2] = { 0, 0 }, col = 0;
   for (size_t p = 0; p <= n_pairs; p++)
     {
@@ -181,10 +205,8 @@ align_steps (source *src, const braid_trace_comparison *c, uint64_t **diff,
       for (int k = 0; k < 2; k++)
         {
           until[k] = p == n_pairs ? src[k].n_steps
-                     : at[k] >= 0 ? steps[k][at[k]].step
+                     : at[k] >= 0 ? step_index (&src[k], steps[k][at[k]].step)
                                   : next[k];
-          if (until[k] > src[k].n_steps)
-            until[k] = src[k].n_steps;
           if (until[k] < next[k])
             until[k] = next[k];
           if (until[k] - next[k] > most)
@@ -209,10 +231,71 @@ align_steps (source *src, const braid_trace_comparison *c, uint64_t **diff,
         (*diff)[(*n_diff)++] = col;
       col += placed;
     }
-  for (int k = 0; k < 2; k++)
-    src[k].step_map[src[k].n_steps]
-        = src[k].n_steps ? src[k].step_map[src[k].n_steps - 1] + 1 : 0;
   return col;
+}
+
+/* Sorts steps and their times together. */
+typedef struct step_time
+{
+  uint64_t step;
+  int64_t time;
+} step_time;
+
+static int
+by_step_number (const void *pa, const void *pb)
+{
+  const step_time *a = pa, *b = pb;
+  return a->step < b->step ? -1 : a->step > b->step;
+}
+
+/* Lists the steps of @s (the distinct steps of its running slices, in
+ * order) with the time each began on the merge's clock in @times (one
+ * per step, malloc'd). Returns 0 or -1 when out of memory. */
+static int
+list_steps (source *s, int64_t **times)
+{
+  const braid_trace *t = s->t;
+  size_t n = 0;
+  for (size_t k = 0; k < t->n_tasks; k++)
+    for (size_t i = t->tasks[k].first_slice;
+         i < t->tasks[k].first_slice + t->tasks[k].n_slices; i++)
+      n += slice_of (t, k, i).state == BRAID_STATE_RUNNING;
+  step_time *st = malloc ((n ? n : 1) * sizeof *st);
+  if (!st)
+    return -1;
+  n = 0;
+  for (size_t k = 0; k < t->n_tasks; k++)
+    for (size_t i = t->tasks[k].first_slice;
+         i < t->tasks[k].first_slice + t->tasks[k].n_slices; i++)
+      {
+        braid_trace_slice sl = slice_of (t, k, i);
+        if (sl.state == BRAID_STATE_RUNNING)
+          st[n++] = (step_time){ sl.start_step, sl.start_ns + s->offset };
+      }
+  qsort (st, n, sizeof *st, by_step_number);
+  s->steps = malloc ((n ? n : 1) * sizeof *s->steps);
+  s->step_map = malloc ((n + 1) * sizeof *s->step_map);
+  *times = malloc ((n ? n : 1) * sizeof **times);
+  if (!s->steps || !s->step_map || !*times)
+    {
+      free (st);
+      return -1;
+    }
+  /* Distinct steps; a step's time never before the one before it (the
+   * merge by time needs each source's times in order). */
+  uint64_t m = 0;
+  int64_t last = s->offset;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (m > 0 && s->steps[m - 1] == st[i].step)
+        continue;
+      last = st[i].time > last ? st[i].time : last;
+      s->steps[m] = st[i].step;
+      (*times)[m++] = last;
+    }
+  s->n_steps = m;
+  free (st);
+  return 0;
 }
 
 /* Numbers the steps of every source together: with a comparison @c,
@@ -231,45 +314,8 @@ number_steps (source *src, size_t n, const braid_trace_comparison *c,
   bool failed = false;
   for (size_t f = 0; f < n && !failed; f++)
     {
-      const braid_trace *t = src[f].t;
-      /* The steps the slices name, whatever meta says. */
-      uint64_t ns = 0;
-      for (size_t k = 0; k < t->n_tasks; k++)
-        for (size_t i = t->tasks[k].first_slice;
-             i < t->tasks[k].first_slice + t->tasks[k].n_slices; i++)
-          {
-            braid_trace_slice sl = slice_of (t, k, i);
-            if (sl.state == BRAID_STATE_RUNNING && sl.start_step + 1 > ns)
-              ns = sl.start_step + 1;
-          }
-      src[f].n_steps = ns;
-      times[f] = malloc ((ns ? ns : 1) * sizeof **times);
-      src[f].step_map = malloc ((ns + 1) * sizeof *src[f].step_map);
-      if (!times[f] || !src[f].step_map)
-        {
-          failed = true;
-          break;
-        }
-      for (uint64_t k = 0; k < ns; k++)
-        times[f][k] = INT64_MIN;
-      for (size_t k = 0; k < t->n_tasks; k++)
-        for (size_t i = t->tasks[k].first_slice;
-             i < t->tasks[k].first_slice + t->tasks[k].n_slices; i++)
-          {
-            braid_trace_slice sl = slice_of (t, k, i);
-            if (sl.state == BRAID_STATE_RUNNING)
-              times[f][sl.start_step] = sl.start_ns + src[f].offset;
-          }
-      /* A step no slice shows (a cut trace) begins with the one before:
-       * the times must not decrease for the merge. */
-      int64_t last = src[f].offset;
-      for (uint64_t k = 0; k < ns; k++)
-        {
-          if (times[f][k] < last)
-            times[f][k] = last;
-          last = times[f][k];
-        }
-      total += ns;
+      failed = list_steps (&src[f], &times[f]) != 0;
+      total += src[f].n_steps;
     }
   if (!failed && c)
     {
@@ -289,12 +335,12 @@ number_steps (source *src, size_t n, const braid_trace_comparison *c,
               best = f;
           src[best].step_map[at[best]++] = next;
         }
-      /* The boundary after a source's last step: one past it. */
-      for (size_t f = 0; !failed && f < n; f++)
-        src[f].step_map[src[f].n_steps]
-            = src[f].n_steps ? src[f].step_map[src[f].n_steps - 1] + 1 : 0;
       free (at);
     }
+  /* The boundary after a source's last step: one past it. */
+  for (size_t f = 0; !failed && f < n; f++)
+    src[f].step_map[src[f].n_steps]
+        = src[f].n_steps ? src[f].step_map[src[f].n_steps - 1] + 1 : 0;
   for (size_t f = 0; f < n; f++)
     free (times[f]);
   free (times);
@@ -774,7 +820,10 @@ merge (braid_trace *const *traces, size_t n, const int64_t *offsets,
 
 done:
   for (size_t f = 0; src && f < n; f++)
-    free (src[f].step_map);
+    {
+      free (src[f].steps);
+      free (src[f].step_map);
+    }
   free (src);
   if (rc != 0)
     {
