@@ -104,6 +104,9 @@ fair_main (void *arg)
 }
 
 static braid_lock *first, *second;
+/* alpha and beta, released by main() once the run is over: after the
+ * deadlock the run cancels them, and they end only then. */
+static braid_task *crossers[2];
 
 static void *
 crossing (void *arg)
@@ -127,13 +130,12 @@ crossing (void *arg)
 static void *
 deadlock_main (void *arg)
 {
-  braid_task *tasks[2];
   (void)arg;
   first = braid_lock_new (NULL);
   second = braid_lock_new (NULL);
-  tasks[0] = braid_spawn_named ("alpha", crossing, "alpha");
-  tasks[1] = braid_spawn_named ("beta", crossing, "beta");
-  braid_gather_tasks (tasks, 2, NULL, NULL, BRAID_GATHER_DEFAULT);
+  crossers[0] = braid_spawn_named ("alpha", crossing, "alpha");
+  crossers[1] = braid_spawn_named ("beta", crossing, "beta");
+  braid_gather_tasks (crossers, 2, NULL, NULL, BRAID_GATHER_DEFAULT);
   return NULL;
 }
 
@@ -148,6 +150,15 @@ main (int argc, char **argv)
     }
   bool fair = strcmp (argv[1], "fair") == 0;
   int rc = braid_run (fair ? fair_main : deadlock_main, NULL, NULL);
+  for (int i = 0; i < 2; i++)
+    braid_task_unref (crossers[i]);
+  braid_lock_free (first);
+  braid_lock_free (second);
+  braid_lock_free (lock);
+  braid_semaphore_free (sem);
+  braid_condition_free (cond);
+  braid_queue_free (queue);
+  braid_event_free (event);
   /* Each mode ends as planned with 0: the deadlock one by failing with
    * the deadlock (braid reports it on stderr). */
   if (fair)
