@@ -310,6 +310,83 @@ test_unfair_order_is_not_fifo (void)
   g_free (path);
 }
 
+/* Events that make no sense together (a release nobody acquired, holds
+ * outside any task and of object 0, a wait on an object never created
+ * that never ends, a wake of a task that was not waiting, a deadlock
+ * naming nobody, times going back): the reader, report --primitives
+ * and problems take them without a crash or a made-up holder. */
+static void
+test_nonsense_is_survived (void)
+{
+  char *path = test_trace_path ("nonsense.braid");
+  braid_trace_start_options opts = { .program = "nonsense", .foreign = true };
+  g_assert_cmpint (braid_trace_start_with (path, &opts), ==, 0);
+  enum { LOOP = 1, A = 10, B = 11, LOCK = 20, GHOST = 99 };
+  put (BRAID_EV_LOOP_CREATED, 100, 0, 0, LOOP, 1, "nonsense");
+  put (BRAID_EV_TASK_CREATED, 100, A, 0, LOOP, 0, "a");
+  put (BRAID_EV_TASK_CREATED, 100, B, 0, LOOP, 0, "b");
+  put (BRAID_EV_RELEASED, 100, A, 0, LOCK, BRAID_OBJ_LOCK, NULL);
+  put (BRAID_EV_ACQUIRED, 100, 0, 0, LOCK, BRAID_OBJ_LOCK, NULL);
+  put (BRAID_EV_ACQUIRED, 100, A, 0, 0, BRAID_OBJ_LOCK, NULL);
+  put (BRAID_EV_ACQUIRED, 100, A, 0, LOCK, 77, NULL);
+  put (BRAID_EV_TASK_RESUMED, 100, A, 0, 0, 0, NULL);
+  put (BRAID_EV_TASK_SUSPENDED, 100, A, 0, GHOST, BRAID_WAIT_SEMAPHORE, NULL);
+  put (BRAID_EV_TASK_WOKEN, 100, B, A, GHOST, BRAID_WAIT_QUEUE, NULL);
+  put (BRAID_EV_TASK_RESUMED, 100, B, 0, 0, 0, NULL);
+  put (BRAID_EV_TASK_SUSPENDED, 100, B, 0, LOCK, BRAID_WAIT_LOCK, NULL);
+  put (BRAID_EV_DEADLOCK, 100, 0, 0, LOOP, 5, NULL);
+  put (BRAID_EV_DEADLOCK_TASK, 100, B, 0, LOCK, BRAID_WAIT_LOCK, NULL);
+  put (BRAID_EV_RELEASED, 100, B, 0, GHOST, BRAID_OBJ_SEMAPHORE, NULL);
+  g_assert_cmpint (braid_trace_stop (), ==, 0);
+
+  braid_trace *trace = open_trace (path);
+  size_t n, n_holds;
+  const braid_trace_primitive *p = braid_trace_get_primitives (trace, &n);
+  g_assert_nonnull (braid_trace_find_primitive (trace, GHOST));
+  g_assert_nonnull (braid_trace_find_primitive (trace, LOCK));
+  g_assert_null (braid_trace_find_primitive (trace, 12345));
+  for (size_t i = 0; i < n; i++)
+    g_assert_true (p[i].fifo);
+  const braid_trace_hold *h = braid_trace_get_holds (trace, &n_holds);
+  /* Two holds of the lock (outside any task, and a's), none of object
+   * 0; the release before any acquisition and the one of an object
+   * nobody held change nothing. */
+  g_assert_cmpuint (n_holds, ==, 2);
+  g_assert_cmpint (h[0].task, ==, -1);
+  g_assert_cmpint (h[1].end_ns, ==, -1);
+  braid_trace_wait_edge *e = NULL;
+  size_t ne = 0;
+  const braid_trace_meta *m = braid_trace_get_meta (trace);
+  g_assert_cmpint (braid_trace_wait_graph (trace, m->n_steps, &e, &ne), ==,
+                   0);
+  /* a waits on the ghost semaphore, held by nobody; b on the lock,
+   * held by a (the hold outside any task names no task). */
+  g_assert_cmpuint (ne, ==, 2);
+  for (size_t i = 0; i < ne; i++)
+    {
+      g_assert_false (e[i].in_cycle);
+      if (e[i].object == LOCK)
+        g_assert_cmpstr (task_name (trace, e[i].holder), ==, "a");
+      else
+        g_assert_cmpint (e[i].holder, ==, -1);
+    }
+  free (e);
+  g_assert_cmpint (braid_trace_wait_graph (trace, UINT64_MAX, &e, &ne), ==,
+                   0);
+  free (e);
+  braid_trace_close (trace);
+
+  char *out = NULL;
+  const char *report[] = { "report", "--primitives", path, NULL };
+  g_assert_cmpint (run_braid (report, &out), ==, 0);
+  g_free (out);
+  const char *problems[] = { "problems", path, NULL };
+  g_assert_cmpint (run_braid (problems, &out), ==, 1);
+  g_assert_nonnull (strstr (out, "    'b' waits on lock 20, held by 'a'\n"));
+  g_free (out);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,5 +397,7 @@ main (int argc, char **argv)
                    test_deadlock_names_holders_and_cycle);
   g_test_add_func ("/tracer/primitives/unfair-order-is-not-fifo",
                    test_unfair_order_is_not_fifo);
+  g_test_add_func ("/tracer/primitives/nonsense-is-survived",
+                   test_nonsense_is_survived);
   return g_test_run ();
 }
