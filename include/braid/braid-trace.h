@@ -692,6 +692,8 @@ typedef struct braid_trace_sync_wait
   int32_t woken_by;          /* the task whose action woke it, -1: the loop
                                 or none */
   braid_trace_wait_outcome outcome;
+  uint32_t reason;           /* braid_wait_reason: event, lock, semaphore,
+                                condition or queue */
   uint32_t rewaits;
   int64_t start_ns;          /* when it began waiting */
   int64_t end_ns;            /* when it was woken; -1 while PENDING */

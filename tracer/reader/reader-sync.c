@@ -40,6 +40,7 @@ struct braid__sync
   int analysed;                  /* 0 not yet, 1 done, -1 out of memory */
   braid_trace_hold *holds;
   size_t n_holds;
+  size_t *by_object;             /* holds sorted by object, task, step */
   braid_trace_primitive *prims;
   size_t n_prims;
   braid_trace_sync_wait *waits;
@@ -77,9 +78,10 @@ static void
 drop_analysis (braid__sync *s)
 {
   free (s->holds);
+  free (s->by_object);
   free (s->prims);
   free (s->waits);
-  s->holds = NULL, s->prims = NULL, s->waits = NULL;
+  s->holds = NULL, s->prims = NULL, s->waits = NULL, s->by_object = NULL;
   s->n_holds = s->n_prims = s->n_waits = 0;
   s->analysed = 0;
 }
@@ -256,25 +258,80 @@ first_ref (const edge_ref *refs, size_t n, int32_t task)
   return lo;
 }
 
+/* Orders s->by_object: by object, task, then step of acquisition. */
+static const braid_trace_hold *sort_holds;
+
+static int
+cmp_hold_index (const void *a, const void *b)
+{
+  const braid_trace_hold *x = &sort_holds[*(const size_t *) a];
+  const braid_trace_hold *y = &sort_holds[*(const size_t *) b];
+  if (x->object != y->object)
+    return x->object < y->object ? -1 : 1;
+  if (x->task != y->task)
+    return x->task < y->task ? -1 : 1;
+  if (x->start_step != y->start_step)
+    return x->start_step < y->start_step ? -1 : 1;
+  return *(const size_t *) a < *(const size_t *) b ? -1 : 1;
+}
+
+/* Indexes the holds by object, task and step (s->by_object), so that
+ * the questions below are binary searches, not scans: a trace may hold
+ * millions of acquisitions. Returns 0 or -1. */
+static int
+index_holds (braid__sync *s)
+{
+  s->by_object = malloc ((s->n_holds ? s->n_holds : 1) * sizeof *s->by_object);
+  if (s->by_object == NULL)
+    return -1;
+  for (size_t i = 0; i < s->n_holds; i++)
+    s->by_object[i] = i;
+  /* qsort has no context argument; the analysis runs on one thread. */
+  sort_holds = s->holds;
+  qsort (s->by_object, s->n_holds, sizeof *s->by_object, cmp_hold_index);
+  sort_holds = NULL;
+  return 0;
+}
+
+/* The first place in s->by_object whose hold is at or after (@object,
+ * @task, @step). */
+static size_t
+holds_lower_bound (const braid__sync *s, uint64_t object, int32_t task,
+                   uint64_t step)
+{
+  size_t lo = 0, hi = s->n_holds;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      const braid_trace_hold *h = &s->holds[s->by_object[mid]];
+      int before = h->object != object ? h->object < object
+                   : h->task != task   ? h->task < task
+                                       : h->start_step < step;
+      if (before)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
 /* Whether task @task took a hold of @object in step @step. */
 static int
 acquired_in (const braid__sync *s, int32_t task, uint64_t object,
              uint64_t step)
 {
-  for (size_t i = 0; i < s->n_holds; i++)
-    if (s->holds[i].object == object && s->holds[i].task == task
-        && s->holds[i].start_step == step)
-      return 1;
-  return 0;
+  size_t i = holds_lower_bound (s, object, task, step);
+  if (i >= s->n_holds)
+    return 0;
+  const braid_trace_hold *h = &s->holds[s->by_object[i]];
+  return h->object == object && h->task == task && h->start_step == step;
 }
 
 static int
 object_has_holds (const braid__sync *s, uint64_t object)
 {
-  for (size_t i = 0; i < s->n_holds; i++)
-    if (s->holds[i].object == object)
-      return 1;
-  return 0;
+  size_t i = holds_lower_bound (s, object, INT32_MIN, 0);
+  return i < s->n_holds && s->holds[s->by_object[i]].object == object;
 }
 
 static int
@@ -323,6 +380,10 @@ collect_waits (const braid_trace *trace, braid__sync *s)
     {
       size_t ns = trace->tasks[ti].n_slices;
       size_t last = SIZE_MAX; /* this task's previous wait, in w */
+      /* This task's wake and cancel edges, in time order: cursors that
+       * only move forward as its waits do. */
+      size_t wake_at = first_ref (wakes, n_wake, (int32_t) ti);
+      size_t cancel_at = first_ref (cancels, n_cancel, (int32_t) ti);
       for (size_t k = 0; k < ns; k++)
         {
           slice_view v = slice_at (trace, ti, k);
@@ -331,7 +392,8 @@ collect_waits (const braid_trace *trace, braid__sync *s)
             continue;
           braid_trace_sync_wait cur = {
             .object = v.object, .task = (int32_t) ti, .woken_by = -1,
-            .outcome = BRAID_TRACE_WAIT_PENDING, .start_ns = v.start_ns,
+            .outcome = BRAID_TRACE_WAIT_PENDING, .reason = v.reason,
+            .start_ns = v.start_ns,
             .end_ns = -1, .start_step = v.start_step,
             .served_step = UINT64_MAX, .serve_rank = UINT32_MAX,
           };
@@ -347,23 +409,34 @@ collect_waits (const braid_trace *trace, braid__sync *s)
                   if (run.state == BRAID_STATE_RUNNING)
                     cur.served_step = run.start_step;
                 }
-              for (size_t j = first_ref (wakes, n_wake, (int32_t) ti);
+              while (wake_at < n_wake && wakes[wake_at].to == (int32_t) ti
+                     && trace->edges[wakes[wake_at].edge].step + 1
+                          < v.end_step)
+                wake_at++;
+              for (size_t j = wake_at;
                    j < n_wake && wakes[j].to == (int32_t) ti; j++)
                 {
                   const braid_trace_edge *e = &trace->edges[wakes[j].edge];
-                  if (e->time_ns == v.end_ns
-                      && (e->step == v.end_step || e->step + 1 == v.end_step))
+                  if (e->step > v.end_step)
+                    break;
+                  if (e->time_ns == v.end_ns)
                     cur.woken_by = e->from;
                 }
               uint64_t until = cur.served_step != UINT64_MAX
                                  ? cur.served_step
                                  : v.end_step;
-              for (size_t j = first_ref (cancels, n_cancel, (int32_t) ti);
+              while (cancel_at < n_cancel
+                     && cancels[cancel_at].to == (int32_t) ti
+                     && trace->edges[cancels[cancel_at].edge].step + 1
+                          < v.start_step)
+                cancel_at++;
+              for (size_t j = cancel_at;
                    j < n_cancel && cancels[j].to == (int32_t) ti; j++)
                 {
                   const braid_trace_edge *e = &trace->edges[cancels[j].edge];
-                  if (e->step + 1 >= v.start_step && e->step <= until)
-                    cur.outcome = BRAID_TRACE_WAIT_CANCELLED;
+                  if (e->step > until)
+                    break;
+                  cur.outcome = BRAID_TRACE_WAIT_CANCELLED;
                 }
               if (cur.served_step == UINT64_MAX
                   && cur.outcome == BRAID_TRACE_WAIT_SERVED)
@@ -419,13 +492,6 @@ cmp_u64 (const void *a, const void *b)
 {
   uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
   return x < y ? -1 : x > y;
-}
-
-static uint32_t
-kind_of (const braid_trace *trace, uint64_t object, uint32_t fallback)
-{
-  const braid_trace_object *o = braid_trace_find_object (trace, object);
-  return o ? o->kind : fallback;
 }
 
 /* Orders one primitive's waits (w[0..n), in the order they began) and
@@ -535,7 +601,8 @@ is_sync_kind (uint32_t kind)
 static int
 analyse (braid_trace *trace, braid__sync *s)
 {
-  if (pair_holds (trace, s) != 0 || collect_waits (trace, s) != 0)
+  if (pair_holds (trace, s) != 0 || index_holds (s) != 0
+      || collect_waits (trace, s) != 0)
     return -1;
   size_t cap = 0;
   for (size_t i = 0; i < trace->n_objects; i++)
@@ -548,21 +615,21 @@ analyse (braid_trace *trace, braid__sync *s)
   for (size_t i = 0; i < s->n_waits; i++)
     if ((i == 0 || s->waits[i - 1].object != s->waits[i].object)
         && braid_trace_find_object (trace, s->waits[i].object) == NULL)
+      if (add_prim (s, &cap, s->waits[i].object, s->waits[i].reason) != 0)
+        return -1;
+  for (size_t i = 0; i < s->n_holds; i++)
+    if ((i == 0 || s->holds[s->by_object[i - 1]].object
+                     != s->holds[s->by_object[i]].object)
+        && braid_trace_find_object (trace, s->holds[s->by_object[i]].object)
+             == NULL)
       {
-        size_t ti = (size_t) s->waits[i].task;
-        uint32_t kind = BRAID_OBJ_LOCK;
-        for (size_t k = 0; k < trace->tasks[ti].n_slices; k++)
-          {
-            slice_view v = slice_at (trace, ti, k);
-            if (v.state == BRAID_STATE_WAITING
-                && v.object == s->waits[i].object)
-              kind = v.reason;
-          }
-        if (add_prim (s, &cap, s->waits[i].object, kind) != 0)
+        const braid_trace_hold *h = &s->holds[s->by_object[i]];
+        if (add_prim (s, &cap, h->object, h->kind) != 0)
           return -1;
       }
   qsort (s->prims, s->n_prims, sizeof *s->prims, cmp_prim);
-  /* One entry per object even if a file created an object twice. */
+  /* One entry per object (an object both waited on and held without a
+   * creation was added twice; a file may create one twice). */
   size_t out = 0;
   for (size_t i = 0; i < s->n_prims; i++)
     if (out == 0 || s->prims[out - 1].object != s->prims[i].object)
@@ -570,18 +637,10 @@ analyse (braid_trace *trace, braid__sync *s)
   s->n_prims = out;
   for (size_t i = 0; i < s->n_holds; i++)
     {
-      uint64_t id = s->holds[i].object;
-      braid_trace_primitive *p = (braid_trace_primitive *) braid_trace_find_primitive (trace, id);
-      if (p == NULL)
-        {
-          if (add_prim (s, &cap, id, kind_of (trace, id, s->holds[i].kind))
-              != 0)
-            return -1;
-          qsort (s->prims, s->n_prims, sizeof *s->prims, cmp_prim);
-          p = (braid_trace_primitive *) braid_trace_find_primitive (trace,
-                                                                    id);
-        }
-      p->n_acquisitions++;
+      braid_trace_primitive *p = (braid_trace_primitive *)
+        braid_trace_find_primitive (trace, s->holds[i].object);
+      if (p != NULL)
+        p->n_acquisitions++;
     }
   size_t wi = 0;
   for (size_t i = 0; i < s->n_prims; i++)
@@ -867,12 +926,18 @@ braid_trace_wait_graph (const braid_trace *trace, uint64_t step,
       if (v.reason == BRAID_WAIT_TASK)
         edge.holder = braid_trace_find_task (trace, v.object);
       else if (s != NULL)
-        for (size_t i = 0; i < s->n_holds; i++)
+        for (size_t i = holds_lower_bound (s, v.object, INT32_MIN, 0);
+             i < s->n_holds && s->holds[s->by_object[i]].object == v.object;
+             i++)
           {
-            const braid_trace_hold *h = &s->holds[i];
+            const braid_trace_hold *h = &s->holds[s->by_object[i]];
             if (h->object != v.object || h->start_step > step
                 || (h->end_ns >= 0 && h->end_step < step) || h->task < 0
                 || h->task == edge.task)
+              continue;
+            /* A task holding several permits is one holder (the holds
+             * of one task are together in by_object). */
+            if (n > before && e[n - 1].holder == h->task)
               continue;
             edge.holder = h->task;
             if (push_edge (&e, &n, &cap, edge) != 0)
