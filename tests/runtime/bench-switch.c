@@ -7,11 +7,16 @@
  *   - braid__coro_swap_ret, the same assembly ending in `ret`;
  *   - ucontext's swapcontext;
  * and the cost of a whole coroutine life (init, first switch, final
- * switch, release) on a warm pool.
+ * switch, release) on a warm pool. Where the runtime's switch is inline
+ * (braid__coro_transfer, x86_64), both switches are also timed from
+ * inside a function that returns after the switch, as braid_yield does:
+ * the function switch leaves the return stack buffer one entry off, so
+ * that return is mispredicted every time, and the inline one does not.
  * Each figure is the best of several rounds (the machine is shared).
  * Prints figures and ratios; asserts nothing about time.
  */
 #define _GNU_SOURCE 1
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +115,57 @@ bench_life (braid__stack_pool *pool)
   return (double)(now_ns () - t0) / (double)n;
 }
 
+#if BRAID__CORO_INLINE
+/* A switch made from inside a function that then returns, both sides
+ * the same code, as two tasks calling braid_yield. The empty asm after
+ * the switch keeps the compiler from making it a tail call. */
+static __attribute__ ((noinline)) void
+yield_switch (braid__coro *from, braid__coro *to)
+{
+  braid__coro_switch (from, to);
+  __asm__ volatile ("" ::: "memory");
+}
+
+static __attribute__ ((noinline)) void
+yield_transfer (braid__coro *from, braid__coro *to)
+{
+  braid__coro_transfer (from, to);
+  __asm__ volatile ("" ::: "memory");
+}
+
+static void (*yield_fn) (braid__coro *, braid__coro *);
+static braid__coro yield_co;
+
+/* Both sides loop here, so the function returns to the same place on
+ * both, as two tasks running the same loop of sleep(0). */
+static __attribute__ ((noinline)) void
+yield_loop (braid__coro *self, braid__coro *other, long n)
+{
+  for (long i = 0; i < n; i++)
+    yield_fn (self, other);
+}
+
+static void
+yield_peer (void *p)
+{
+  yield_loop (&yield_co, &main_co, LONG_MAX);
+}
+
+static double
+bench_yield_like (void (*fn) (braid__coro *, braid__coro *),
+                  braid__stack_pool *pool)
+{
+  yield_fn = fn;
+  if (braid__coro_init (&yield_co, pool, yield_peer, NULL, "yield") != 0)
+    abort ();
+  uint64_t t0 = now_ns ();
+  yield_loop (&main_co, &yield_co, n_switches);
+  double ns = (double)(now_ns () - t0) / (2.0 * n_switches);
+  braid__coro_release (&yield_co);
+  return ns;
+}
+#endif
+
 /* ucontext. */
 static ucontext_t main_uc, peer_uc;
 
@@ -163,6 +219,7 @@ main (int argc, char **argv)
     }
 
   double coro = 1e9, jmp = 1e9, ret = 1e9, uc = 1e9, life = 1e9;
+  double in_fn_switch = 1e9, in_fn_transfer = 1e9;
   for (int r = 0; r < ROUNDS; r++)
     {
       coro = min_d (coro, bench_coro_switch ());
@@ -170,6 +227,11 @@ main (int argc, char **argv)
       ret = min_d (ret, bench_bare (braid__coro_swap_ret, pool));
       uc = min_d (uc, bench_ucontext ());
       life = min_d (life, bench_life (pool));
+#if BRAID__CORO_INLINE
+      in_fn_switch = min_d (in_fn_switch, bench_yield_like (yield_switch, pool));
+      in_fn_transfer
+          = min_d (in_fn_transfer, bench_yield_like (yield_transfer, pool));
+#endif
     }
 
   printf ("switch: braid__coro_switch      %7.2f ns\n", coro);
@@ -183,6 +245,16 @@ main (int argc, char **argv)
   printf ("bench coro-switch-ns %.2f ns\n", coro);
   printf ("bench ucontext-switch-ns %.2f ns\n", uc);
   printf ("bench coro-life-ns %.2f ns\n", life);
+#if BRAID__CORO_INLINE
+  printf ("switch in a function that returns: braid__coro_switch %7.2f ns, "
+          "braid__coro_transfer %7.2f ns\n",
+          in_fn_switch, in_fn_transfer);
+  printf ("bench coro-switch-returning-ns %.2f ns\n", in_fn_switch);
+  printf ("bench coro-transfer-returning-ns %.2f ns\n", in_fn_transfer);
+#else
+  (void)in_fn_switch;
+  (void)in_fn_transfer;
+#endif
   braid__stack_pool_free (pool);
   return 0;
 }
