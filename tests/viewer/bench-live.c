@@ -59,11 +59,11 @@ typedef struct shared
   braid_timeline_model *pending_model;
   braid_trace *retired_trace; /* swapped out, for the worker to free */
   braid_timeline_model *retired_model;
-  bool done;                  /* the program ended or died */
-  GArray *update_ms;          /* double: each update's cost */
-  GArray *read_ms;            /* its part in the follower (the rest is
-                                 the timeline model) */
-  GArray *update_cpu_ms;      /* each update's CPU time */
+  bool done;             /* the program ended or died */
+  GArray *update_ms;     /* double: each update's cost */
+  GArray *read_ms;       /* its part in the follower (the rest is
+                            the timeline model) */
+  GArray *update_cpu_ms; /* each update's CPU time */
   uint64_t last_events;
   /* The first and the last update that saw the program run: the rate
    * the trace grew at (the follow also covers its finalization). */
@@ -166,8 +166,8 @@ main (void)
   rate = rate ? rate : "1000000";
   char *dir = g_dir_make_tmp ("braid-bench-live-XXXXXX", NULL);
   char *path = g_build_filename (dir, "live.braid", NULL);
-  const char *argv[] = { braid, "run", "-o", path, "--", program, seconds,
-                         rate, "4", NULL };
+  const char *argv[]
+      = { braid, "run", "-o", path, "--", program, seconds, rate, "4", NULL };
   GPid pid = 0;
   GError *error = NULL;
   if (!g_spawn_async (NULL, (char **)argv, NULL,
@@ -200,8 +200,7 @@ main (void)
   braid_timeline_view_init (&view, model, FRAME_W, FRAME_H);
   /* A window on the last 200 ms of the run, at its end. */
   view.scale = 200e6 / (FRAME_W - view.label_width);
-  view.origin = braid_timeline_model_get_extent (model, view.axis)
-                - 200e6;
+  view.origin = braid_timeline_model_get_extent (model, view.axis) - 200e6;
   braid_timeline_view_clamp (&view, model);
   cairo_surface_t *surface
       = cairo_image_surface_create (CAIRO_FORMAT_RGB24, FRAME_W, FRAME_H);
@@ -232,9 +231,9 @@ main (void)
           double old_end = braid_timeline_model_get_extent (model, view.axis);
           double right = braid_timeline_view_value_at (&view, view.width);
           if (right >= old_end - 2 * view.scale)
-            view.origin += braid_timeline_model_get_extent (new_model,
-                                                            view.axis)
-                           - old_end;
+            view.origin
+                += braid_timeline_model_get_extent (new_model, view.axis)
+                   - old_end;
           braid_timeline_view_clamp (&view, new_model);
           pthread_mutex_lock (&sh.mutex);
           /* The worker frees them, off the frame loop; one it has not

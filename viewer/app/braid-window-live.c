@@ -36,10 +36,10 @@
 
 struct braid__live
 {
-  BraidWindow *window;           /* NULL once the window let go */
+  BraidWindow *window; /* NULL once the window let go */
   braid_trace_follower *follower;
   guint timer;
-  gboolean busy;                 /* an update is in flight */
+  gboolean busy; /* an update is in flight */
   /* The model and trace replaced by the last update, freed at the next
    * one: widgets that remember a model by its address (the overview
    * strip) never meet a new model at an address they saw last. */
@@ -59,7 +59,7 @@ typedef struct update_job
    * unmapping a large model is not the main loop's business. */
   braid_timeline_model *retired_model;
   braid_trace *retired_trace;
-  braid_trace *trace;            /* the grown trace, or NULL */
+  braid_trace *trace; /* the grown trace, or NULL */
   braid_timeline_model *model;
   char *error;
 } update_job;
@@ -67,8 +67,8 @@ typedef struct update_job
 int
 braid__window_live_load (const char *path,
                          const braid_trace_load_options *options,
-                         braid_trace **trace,
-                         braid_trace_follower **follower, char **error)
+                         braid_trace **trace, braid_trace_follower **follower,
+                         char **error)
 {
   *follower = NULL;
   braid_trace_writer_status st;
@@ -177,12 +177,11 @@ live_ended (BraidWindow *self, braid_trace_liveness liveness)
   braid__window_live_stop (self);
   if (test)
     {
-      printf ("live-test: ended: %s (indicator '%s'), %" G_GUINT64_FORMAT
-              " events\n",
-              liveness == BRAID_LIVENESS_COMPLETE ? "program ended"
-                                                  : "writer died",
-              indicator_text (self),
-              braid_trace_get_meta (self->trace)->n_events);
+      printf (
+          "live-test: ended: %s (indicator '%s'), %" G_GUINT64_FORMAT
+          " events\n",
+          liveness == BRAID_LIVENESS_COMPLETE ? "program ended" : "writer died",
+          indicator_text (self), braid_trace_get_meta (self->trace)->n_events);
       fflush (stdout);
       GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
       if (app)
@@ -204,21 +203,19 @@ grow_lists (BraidWindow *self)
     {
       GtkSelectionModel *sel
           = gtk_list_view_get_model (GTK_LIST_VIEW (lists[i]));
-      GListModel *lines = sel && GTK_IS_NO_SELECTION (sel)
-                              ? gtk_no_selection_get_model (
-                                  GTK_NO_SELECTION (sel))
-                              : NULL;
+      GListModel *lines
+          = sel && GTK_IS_NO_SELECTION (sel)
+                ? gtk_no_selection_get_model (GTK_NO_SELECTION (sel))
+                : NULL;
       if (lines && BRAID_IS_LINE_LIST (lines))
         /* Problems are sorted by time and the incomplete one moves to
          * the end: redo them all; output lines only come after. */
         braid_line_list_set_n_items (BRAID_LINE_LIST (lines),
-                                     (guint)MIN (counts[i], G_MAXUINT),
-                                     i == 0);
+                                     (guint)MIN (counts[i], G_MAXUINT), i == 0);
       char *label = g_strdup_printf ("%s (%zu)", names[i], counts[i]);
       gtk_notebook_set_tab_label_text (
           GTK_NOTEBOOK (self->side),
-          gtk_notebook_get_nth_page (GTK_NOTEBOOK (self->side), i + 1),
-          label);
+          gtk_notebook_get_nth_page (GTK_NOTEBOOK (self->side), i + 1), label);
       g_free (label);
     }
 }
@@ -233,8 +230,8 @@ test_step (braid__live *live, BraidWindow *self, gboolean scrolled)
   gint64 now = g_get_real_time ();
   /* How old the newest event shown is: the wall clock against the
    * trace's start plus its length. */
-  double lag_ms = (double)(now * 1000 - m->start_unix_ns - m->duration_ns)
-                  / 1e6;
+  double lag_ms
+      = (double)(now * 1000 - m->start_unix_ns - m->duration_ns) / 1e6;
   printf ("live-test: update %u after %" G_GINT64_FORMAT
           " ms, %" G_GUINT64_FORMAT " events, %zu outputs, lag %.0f ms,"
           " indicator '%s'%s\n",
@@ -285,7 +282,8 @@ apply_update (braid__live *live, BraidWindow *self, braid_trace *trace,
   self->model = model;
   gboolean scrolled
       = braid_timeline_replace_model (BRAID_TIMELINE (self->timeline), model);
-  const char *filter = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  const char *filter
+      = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   if (filter && *filter)
     braid__window_apply_filter (self, filter);
   grow_lists (self);
@@ -304,8 +302,8 @@ update_thread (GTask *task, gpointer source, gpointer data,
   braid_timeline_model_free (g_steal_pointer (&job->retired_model));
   braid_trace_close (g_steal_pointer (&job->retired_trace));
   char *error = NULL;
-  int rc = braid_trace_follower_update (job->live->follower, &job->trace,
-                                        &error);
+  int rc
+      = braid_trace_follower_update (job->live->follower, &job->trace, &error);
   if (rc < 0)
     job->error = g_strdup (error ? error : "cannot read the trace");
   else if (job->trace)
@@ -394,8 +392,7 @@ braid__window_live_start (BraidWindow *self, braid_trace_follower *follower)
                   braid_trace_liveness_name (
                       braid_trace_get_meta (self->trace)->liveness));
           fflush (stdout);
-          GtkApplication *app
-              = gtk_window_get_application (GTK_WINDOW (self));
+          GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
           if (app)
             g_application_quit (G_APPLICATION (app));
         }
@@ -410,10 +407,9 @@ braid__window_live_start (BraidWindow *self, braid_trace_follower *follower)
   show_liveness (self, braid_trace_follower_liveness (follower));
   if (live->test)
     {
-      printf ("live-test: following %" G_GUINT64_FORMAT
-              " events, indicator '%s'\n",
-              braid_trace_get_meta (self->trace)->n_events,
-              indicator_text (self));
+      printf (
+          "live-test: following %" G_GUINT64_FORMAT " events, indicator '%s'\n",
+          braid_trace_get_meta (self->trace)->n_events, indicator_text (self));
       fflush (stdout);
     }
 }
