@@ -16,6 +16,18 @@
 
 #include <braid/braid.h> /* the error codes */
 
+/* The iterations of @t are sorted by first step, as braid-trace.h says
+ * (braid_trace_step_iteration searches them). */
+static void
+assert_iterations_sorted (const braid_trace *t)
+{
+  size_t n;
+  const braid_trace_iteration *it = braid_trace_get_iterations (t, &n);
+  g_assert_cmpuint (n, >, 0);
+  for (size_t i = 1; i < n; i++)
+    g_assert_cmpuint (it[i].first_step, >=, it[i - 1].first_step);
+}
+
 /* Runs @exe (@args NULL-terminated after it, may be NULL) traced into a
  * new file through BRAID_TRACE, in run @run_id on @clock; returns the
  * file's path (g_free). */
@@ -139,6 +151,7 @@ test_a_run_merges_into_one_trace (void)
       checked++;
     }
   g_assert_cmpuint (checked, >, 0);
+  assert_iterations_sorted (m);
   /* Edges in time order. */
   const braid_trace_edge *edges = braid_trace_get_edges (m, &n);
   for (size_t i = 1; i < n; i++)
@@ -240,6 +253,7 @@ test_two_runs_line_up_side_by_side (void)
         g_assert_cmpuint (marked[0], ==, step[0]);
     }
   g_assert_cmpuint (marked_seen, ==, n_marked);
+  assert_iterations_sorted (m);
   free (marked);
   braid_trace_close (m);
 

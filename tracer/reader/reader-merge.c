@@ -376,6 +376,15 @@ by_time (const void *pa, const void *pb)
   return a->index < b->index ? -1 : a->index > b->index;
 }
 
+static int
+by_first_step (const void *pa, const void *pb)
+{
+  const braid_trace_iteration *a = pa, *b = pb;
+  if (a->first_step != b->first_step)
+    return a->first_step < b->first_step ? -1 : 1;
+  return a->loop < b->loop ? -1 : a->loop > b->loop;
+}
+
 /* Allocates @n elements of @size for a big array of the output. */
 static void *
 big_array (size_t n, size_t size, size_t *bytes)
@@ -806,8 +815,13 @@ merge (braid_trace *const *traces, size_t n, const int64_t *offsets,
                       &out->iterations_bytes, &out->n_iterations, true)
              != 0)
     goto done;
-  /* Iterations stay sorted by first step: steps are numbered in the
-   * time order the iterations are merged in, ties broken alike. */
+  /* Iterations stay sorted by first step when steps are numbered in the
+   * time order the iterations are merged in (ties broken alike); two
+   * compared traces' steps are numbered by their pairs instead, which
+   * two clocks from 0 need not follow: sort them again. */
+  if (c)
+    qsort (out->iterations, out->n_iterations, sizeof *out->iterations,
+           by_first_step);
   merge_meta (out, src, n, steps);
   if (build_map (&out->task_keys, &out->task_vals, &out->task_mask,
                  out->n_tasks, task_id_of, out)
