@@ -746,6 +746,14 @@ const braid_trace_sync_wait *braid_trace_get_sync_waits (
 const braid_trace_primitive *braid_trace_find_primitive (
   const braid_trace *trace, uint64_t id);
 
+/* braid_trace_holders:
+ * The tasks holding the lock or semaphore @object at step @step, counted
+ * as braid_trace_wait_graph() counts a hold, each task once (holds
+ * outside any task are left out): stores the first @max task indexes in
+ * @out (may be NULL when @max is 0) and returns how many there are. */
+size_t braid_trace_holders (const braid_trace *trace, uint64_t object,
+                            uint64_t step, int32_t *out, size_t max);
+
 /* An edge of the wait-for graph: @task waits on @object, which @holder
  * holds (a lock's holder, a task holding a permit of a semaphore, the
  * task awaited). */

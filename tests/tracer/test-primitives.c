@@ -117,6 +117,19 @@ test_braids_primitives_are_fifo (void)
   g_assert_cmpstr (holders[1], ==, "w1");
   g_assert_cmpstr (holders[2], ==, "w2");
   g_assert_cmpstr (holders[3], ==, "w3");
+  /* braid_trace_holders: one holder at every step the lock was held, the
+   * task of the hold covering it. */
+  for (size_t i = 0; i < n_holds; i++)
+    if (h[i].object == p[0].object)
+      {
+        int32_t who[2] = { -1, -1 };
+        g_assert_cmpuint (braid_trace_holders (trace, p[0].object,
+                                               h[i].start_step, who, 2),
+                          >=, 1);
+        bool found = who[0] == h[i].task || who[1] == h[i].task;
+        g_assert_true (found);
+      }
+  g_assert_cmpuint (braid_trace_holders (trace, 12345, 1, NULL, 0), ==, 0);
 
   /* The CLI says the same. */
   char *out = NULL;

@@ -526,6 +526,15 @@ test_viewer_shows_a_deadlock_cycle (void)
   g_assert_nonnull (strstr (out, " held by beta\n"));
   g_assert_nonnull (strstr (out, "→ beta  (deadlock cycle)\n"));
   g_assert_nonnull (strstr (out, "→ alpha  (deadlock cycle)\n"));
+  /* Hovering alpha's wait names its holder. */
+  const char *tip = strstr (out, "self-test: wait tooltip: alpha|waiting on "
+                                 "lock");
+  g_assert_nonnull (tip);
+  eol = strchr (tip, '\n');
+  g_assert_nonnull (eol);
+  char *tip_line = g_strndup (tip, (gsize)(eol - tip));
+  g_assert_true (g_str_has_suffix (tip_line, " held by beta"));
+  g_free (tip_line);
 
   cairo_surface_t *s = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);

@@ -747,6 +747,61 @@ braid_trace_wait_outcome_name (braid_trace_wait_outcome outcome)
 /* ------------------------------------------------------------------ */
 /* The wait-for graph                                                  */
 
+/* Whether hold @h counts at step @step (as the wait-for graph counts). */
+static bool
+hold_covers (const braid_trace_hold *h, uint64_t step)
+{
+  return h->start_step <= step && (h->end_ns < 0 || h->end_step >= step);
+}
+
+/* The tasks (not the loop) holding @object at @step, each once, the first
+ * @max in @out; returns how many. Per holding task a binary search among
+ * its holds of @object: a lock taken a million times costs no more. */
+static size_t
+holders_at (const braid__sync *s, uint64_t object, uint64_t step,
+            int32_t *out, size_t max)
+{
+  size_t count = 0;
+  size_t i = holds_lower_bound (s, object, 0, 0);
+  while (i < s->n_holds && s->holds[s->by_object[i]].object == object)
+    {
+      int32_t task = s->holds[s->by_object[i]].task;
+      size_t end = task == INT32_MAX ? s->n_holds
+                                     : holds_lower_bound (s, object,
+                                                          task + 1, 0);
+      /* The last of its holds taken by @step, and before it (a task may
+       * hold several permits of a semaphore at once) back to one that
+       * still covers the step. A lock's holds never overlap: one look. */
+      size_t j = holds_lower_bound (s, object, task, step + 1);
+      if (step == UINT64_MAX)
+        j = end;
+      bool held = false;
+      while (j > i && !held)
+        {
+          const braid_trace_hold *h = &s->holds[s->by_object[--j]];
+          held = hold_covers (h, step);
+          if (h->kind == BRAID_OBJ_LOCK)
+            break;
+        }
+      if (held)
+        {
+          if (count < max)
+            out[count] = task;
+          count++;
+        }
+      i = end;
+    }
+  return count;
+}
+
+size_t
+braid_trace_holders (const braid_trace *trace, uint64_t object,
+                     uint64_t step, int32_t *out, size_t max)
+{
+  braid__sync *s = analysed (trace);
+  return s ? holders_at (s, object, step, out, max) : 0;
+}
+
 /* Appends an edge; returns 0 or -1. */
 static int
 push_edge (braid_trace_wait_edge **e, size_t *n, size_t *cap,
@@ -926,23 +981,18 @@ braid_trace_wait_graph (const braid_trace *trace, uint64_t step,
       if (v.reason == BRAID_WAIT_TASK)
         edge.holder = braid_trace_find_task (trace, v.object);
       else if (s != NULL)
-        for (size_t i = holds_lower_bound (s, v.object, INT32_MIN, 0);
-             i < s->n_holds && s->holds[s->by_object[i]].object == v.object;
-             i++)
-          {
-            const braid_trace_hold *h = &s->holds[s->by_object[i]];
-            if (h->object != v.object || h->start_step > step
-                || (h->end_ns >= 0 && h->end_step < step) || h->task < 0
-                || h->task == edge.task)
-              continue;
-            /* A task holding several permits is one holder (the holds
-             * of one task are together in by_object). */
-            if (n > before && e[n - 1].holder == h->task)
-              continue;
-            edge.holder = h->task;
-            if (push_edge (&e, &n, &cap, edge) != 0)
-              goto fail;
-          }
+        {
+          int32_t holders[64];
+          size_t nh = holders_at (s, v.object, step, holders, 64);
+          for (size_t i = 0; i < nh && i < 64; i++)
+            {
+              if (holders[i] == edge.task)
+                continue;
+              edge.holder = holders[i];
+              if (push_edge (&e, &n, &cap, edge) != 0)
+                goto fail;
+            }
+        }
       if (n == before && push_edge (&e, &n, &cap, edge) != 0)
         goto fail;
     }

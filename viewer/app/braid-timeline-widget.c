@@ -18,6 +18,8 @@
 
 #include <math.h>
 
+#include <braid/braid-hooks.h> /* braid_wait_reason */
+
 /* Escapes untrusted text (names from the trace file) for markup, making
  * it valid UTF-8 first. */
 static char *
@@ -460,6 +462,38 @@ describe_edge (GString *s, const braid_trace *trace, int64_t edge)
   g_free (from);
 }
 
+/* Who holds the lock or semaphore that @sl waits on, at the step under
+ * the pointer's @x (the wait-for graph's edge from the hovered task). */
+static void
+describe_holders (GString *s, BraidTimeline *self,
+                  const braid_trace_slice *sl, double x)
+{
+  const braid_trace *trace = braid_timeline_model_get_trace (self->model);
+  double at = braid_timeline_view_value_at (&self->view, x);
+  if (self->view.axis == BRAID_TIMELINE_AXIS_TIME)
+    at = braid_timeline_model_convert (self->model, BRAID_TIMELINE_AXIS_TIME,
+                                       at);
+  uint64_t step = at <= (double)sl->start_step ? sl->start_step
+                  : at >= (double)sl->end_step ? sl->end_step
+                                               : (uint64_t)at;
+  int32_t holders[4];
+  size_t n = braid_trace_holders (trace, sl->object, step, holders, 4);
+  size_t n_tasks;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
+  g_string_append_printf (s, "\nat step %" G_GUINT64_FORMAT " held by ",
+                          step);
+  if (n == 0)
+    g_string_append (s, "no task");
+  for (size_t i = 0; i < n && i < 4; i++)
+    {
+      char *name = escape_untrusted (tasks[holders[i]].name);
+      g_string_append_printf (s, "%s%s", i ? ", " : "", name);
+      g_free (name);
+    }
+  if (n > 4)
+    g_string_append_printf (s, " and %zu more", n - 4);
+}
+
 char *
 braid_timeline_describe_at (BraidTimeline *self, double x, double y)
 {
@@ -540,6 +574,10 @@ braid_timeline_describe_at (BraidTimeline *self, double x, double y)
                                           sizeof d),
           braid_timeline_format_duration (sl->start_ns, a, sizeof a),
           sl->start_step, sl->end_step);
+      if (sl->state == BRAID_STATE_WAITING
+          && (sl->wait_reason == BRAID_WAIT_LOCK
+              || sl->wait_reason == BRAID_WAIT_SEMAPHORE))
+        describe_holders (s, self, sl, x);
     }
   return g_string_free (s, FALSE);
 }

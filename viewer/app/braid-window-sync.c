@@ -238,6 +238,26 @@ braid__window_check_deadlock (BraidWindow *self)
       pick = (int64_t)(first + i);
   braid_timeline_select (tl, task, pick);
   braid__window_show_details (self);
+  /* The tooltip over that wait names the holder too. */
+  const braid_timeline_view *v = braid_timeline_get_view (tl);
+  int64_t lane = braid_timeline_model_task_lane (self->model, task);
+  if (pick >= 0 && lane >= 0
+      && braid_timeline_model_get_slice (self->model, pick, &one))
+    {
+      double from, to;
+      braid_timeline_slice_range (&one, v->axis, &from, &to);
+      double x = braid_timeline_view_x_for (v, (from + to) / 2);
+      double y = braid_timeline_view_lane_y (v, lane) + v->lane_height / 2.0;
+      char *tip = braid_timeline_describe_at (tl, x, y);
+      char *plain = NULL;
+      if (tip && pango_parse_markup (tip, -1, 0, NULL, &plain, NULL, NULL))
+        {
+          g_strdelimit (plain, "\n", '|');
+          printf ("self-test: wait tooltip: %s\n", plain);
+        }
+      g_free (plain);
+      g_free (tip);
+    }
   const char *text = gtk_label_get_text (GTK_LABEL (self->details_label));
   char **lines = g_strsplit (text, "\n", -1);
   for (int i = 0; lines[i]; i++)
