@@ -341,7 +341,9 @@ braid__cli_export (int argc, char **argv)
       int64_t shift = axis == EXPORT_AXIS_TIME ? run.offsets[k] : 0;
       if (perfetto)
         failed = braid__export_perfetto (out, run.traces[k], axis,
-                                         (unsigned) k)
+                                         (unsigned) k,
+                                         first->start_unix_ns
+                                           + run.offsets[k])
                  != 0;
       else
         write_chrome (out, run.traces[k], axis, k == 0, shift, flow_base);

@@ -27,7 +27,8 @@
  * - event names are interned (the first packet clears the incremental
  *   state, each name is sent once, before its first use);
  * - time: nanoseconds since the Unix epoch (the trace's start_unix_ns
- *   plus its times), with a ClockSnapshot that makes REALTIME the trace
+ *   plus its times; for a process of a run, the first process's plus
+ *   its offset on the run's clock), with a ClockSnapshot that makes REALTIME the trace
  *   clock, so that two exported traces line up. On the steps axis a step
  *   is a microsecond from the same start.
  *
@@ -714,7 +715,7 @@ write_marks (exporter *ex)
 
 int
 braid__export_perfetto (FILE *out, const braid_trace *trace, export_axis axis,
-                        unsigned process)
+                        unsigned process, int64_t base_ns)
 {
   exporter ex = { .out = out, .trace = trace, .axis = axis };
   /* The processes of one output: a packet sequence each (each clears and
@@ -725,7 +726,7 @@ braid__export_perfetto (FILE *out, const braid_trace *trace, export_axis axis,
   braid_trace_get_slices (trace, &ex.n_slices);
   braid_trace_get_objects (trace, &ex.n_objects);
   braid_trace_get_tasks (trace, &ex.n_tasks);
-  ex.base = m->start_unix_ns;
+  ex.base = base_ns;
   /* Track uuids (task_uuid, loop_uuid): from the pid up, so that the tracks of
    * two processes differ (unless one has 2^24 tasks), in few bytes: every event
    * names one. */

@@ -101,9 +101,15 @@ const char *braid__export_edge_name (braid_trace_edge_kind kind);
  * TracePackets), streaming: the memory it takes beyond the model is an
  * index of the edges. @process is the trace's index among the traces of
  * one run written to @out one after the other (0 for the first or only
- * one): it keeps their packet sequences and flow ids apart. Returns 0, or -1 when out of memory (the output is
- * then cut short; write errors are for the caller to find on @out). */
+ * one): it keeps their packet sequences and flow ids apart. @base_ns is
+ * the wall-clock time (ns since 1970) that the trace's time 0 is written
+ * at: its start_unix_ns alone, or for a process of a run the first
+ * process's plus its offset on the run's clock, so that the processes
+ * line up as the other outputs line them up. Returns 0, or -1 when out of
+ * memory (the output is then cut short; write errors are for the caller
+ * to find on @out). */
 int braid__export_perfetto (FILE *out, const braid_trace *trace,
-                            export_axis axis, unsigned process);
+                            export_axis axis, unsigned process,
+                            int64_t base_ns);
 
 #endif /* BRAID_CLI_EXPORT_H */
