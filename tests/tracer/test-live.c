@@ -101,6 +101,15 @@ test_report_on_running_killed_and_finished (void)
                                  "program is running"));
   g_assert_null (strstr (out, "killed or crashed"));
   g_free (out);
+  char *json = g_strconcat (path, ".json", NULL);
+  const char *export[] = { "export", path, "-o", json, NULL };
+  char *err = NULL;
+  g_assert_cmpint (spawn_braid (export, NULL, &err), ==, 0);
+  g_assert_nonnull (strstr (err, "is being written (the program is "
+                                 "running): exporting what it holds so far"));
+  g_free (err);
+  g_unlink (json);
+  g_free (json);
 
   /* A copy of the running trace: same pid, alive, but nobody refreshes
    * its heartbeat: it goes stale, and the copy is a dead writer's. */

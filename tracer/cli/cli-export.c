@@ -324,8 +324,12 @@ braid__cli_export (int argc, char **argv)
       {
         fputs ("braid: ", stderr);
         braid__text_fputs_terminal (run.paths[k], stderr);
-        fputs (" is incomplete (the recording did not end cleanly): "
-               "exporting what it holds\n",
+        fputs (braid_trace_get_meta (run.traces[k])->liveness
+                   == BRAID_LIVENESS_RUNNING
+                 ? " is being written (the program is running): exporting "
+                   "what it holds so far\n"
+                 : " is incomplete (the recording did not end cleanly): "
+                   "exporting what it holds\n",
                stderr);
       }
   int failed = 0;

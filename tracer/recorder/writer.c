@@ -484,6 +484,24 @@ release (writer *w)
   w->blob = NULL;
 }
 
+/* Switches @db out of WAL mode, folding the WAL into the file: returns
+ * 1 when it is out, 0 when another connection kept it in. */
+static int
+leave_wal (sqlite3 *db)
+{
+  sqlite3_stmt *st = NULL;
+  int out = 0;
+  if (sqlite3_prepare_v2 (db, "PRAGMA journal_mode = DELETE", -1, &st, NULL)
+        == SQLITE_OK
+      && sqlite3_step (st) == SQLITE_ROW)
+    {
+      const char *mode = (const char *) sqlite3_column_text (st, 0);
+      out = mode != NULL && strcmp (mode, "delete") == 0;
+    }
+  sqlite3_finalize (st);
+  return out;
+}
+
 /* The clean end: every ring is drained; expand the batches into the
  * events table (finalize.c), mark the trace complete, and leave one
  * self-contained file. */
@@ -532,10 +550,15 @@ finish (writer *w, braid__session *s)
     {
       /* Leaving WAL mode needs the file to itself: a reader that follows
        * the recording (braid-viewer) holds a read transaction for a few
-       * milliseconds at a time, so wait for it rather than leave the
-       * -wal file behind. */
-      sqlite3_busy_timeout (w->db, 5000);
-      sqlite3_exec (w->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+       * milliseconds at a time. SQLite does not wait for it here (the
+       * pragma answers the mode it stays in), so try again for up to 5 s
+       * rather than leave the -wal file behind. */
+      sqlite3_busy_timeout (w->db, 1000);
+      for (int i = 0; i < 500 && !leave_wal (w->db); i++)
+        {
+          struct timespec ts = { 0, 10000000 };
+          nanosleep (&ts, NULL);
+        }
     }
   sqlite3_close (w->db);
   w->db = NULL;
