@@ -504,14 +504,15 @@ judge (braid_trace_primitive *p, braid_trace_sync_wait *w, size_t n)
   if (keys == NULL)
     return -1;
   size_t n_served = 0;
-  int64_t total = 0;
+  /* A sum of many waits of up to 2^61 ns each: wider than int64_t. */
+  __int128 total = 0;
   for (size_t i = 0; i < n; i++)
     {
       w[i].wait_rank = (uint32_t) i;
       int64_t d = w[i].end_ns >= 0 ? w[i].end_ns - w[i].start_ns : 0;
       if (w[i].outcome == BRAID_TRACE_WAIT_SERVED)
         {
-          /* (step << 20 | index): steps are unique per resumption. */
+          /* A resumption is one step: served steps are distinct. */
           keys[n_served++] = w[i].served_step;
           total += d;
           p->n_served++;
@@ -542,7 +543,7 @@ judge (braid_trace_primitive *p, braid_trace_sync_wait *w, size_t n)
         w[i].serve_rank = (uint32_t) lo;
       }
   free (keys);
-  p->mean_wait_ns = n_served ? total / (int64_t) n_served : 0;
+  p->mean_wait_ns = n_served ? (int64_t) (total / (__int128) n_served) : 0;
   /* A wait is overtaken when one that began after it was served before
    * it was (or while it was still waiting at the end): walk from the
    * last to begin, keeping the earliest service seen. Cancelled waits
