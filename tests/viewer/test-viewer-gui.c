@@ -12,6 +12,7 @@
  */
 #include <unistd.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -599,12 +600,32 @@ start_live_viewer (const char *path, int *out_fd)
   return pid;
 }
 
-/* Reads the viewer's stdout to its end and waits for it (60 s at most);
- * returns what it printed. */
-static char *
-finish_live_viewer (GPid pid, int fd)
+/* Reads the viewer's stdout @fd into @out until it holds @needle (or
+ * the viewer closed it, or 30 s passed). */
+static void
+read_until (int fd, GString *out, const char *needle)
 {
-  GString *out = g_string_new (NULL);
+  gint64 until = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!strstr (out->str, needle) && g_get_monotonic_time () < until)
+    {
+      struct pollfd p = { fd, POLLIN, 0 };
+      if (poll (&p, 1, 100) <= 0)
+        continue;
+      char buf[4096];
+      ssize_t n = read (fd, buf, sizeof buf);
+      if (n <= 0)
+        return;
+      g_string_append_len (out, buf, n);
+    }
+}
+
+/* Reads the viewer's stdout to its end after what @out holds (NULL:
+ * nothing yet) and waits for it; returns all it printed. */
+static char *
+finish_live_viewer (GPid pid, int fd, GString *out)
+{
+  if (!out)
+    out = g_string_new (NULL);
   char buf[4096];
   ssize_t n;
   while ((n = read (fd, buf, sizeof buf)) > 0)
@@ -648,7 +669,7 @@ test_viewer_follows_a_live_trace (void)
     return;
   int fd = -1;
   GPid viewer = start_live_viewer (path, &fd);
-  char *out = finish_live_viewer (viewer, fd);
+  char *out = finish_live_viewer (viewer, fd, NULL);
   int status = 0;
   g_assert_cmpint (waitpid (braid, &status, 0), ==, braid);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
@@ -701,11 +722,13 @@ test_viewer_live_writer_killed (void)
     return;
   int fd = -1;
   GPid viewer = start_live_viewer (path, &fd);
-  g_usleep (1500000);
+  /* Killed once the viewer follows it and has shown two updates. */
+  GString *seen = g_string_new (NULL);
+  read_until (fd, seen, "live-test: update 1 ");
   g_assert_cmpint (kill ((pid_t)st.pid, SIGKILL), ==, 0);
   int status = 0;
   g_assert_cmpint (waitpid (braid, &status, 0), ==, braid);
-  char *out = finish_live_viewer (viewer, fd);
+  char *out = finish_live_viewer (viewer, fd, seen);
   g_assert_nonnull (strstr (out, ", indicator '● live'\n"));
   assert_live_ended (out, path, "writer died (indicator 'writer died')");
   g_free (out);
