@@ -343,6 +343,46 @@ test_follower_of_a_killed_program (void)
   g_free (path);
 }
 
+/* braid run --view where braid-viewer is not built: one line says so,
+ * and the program runs and is traced all the same. */
+static void
+test_run_view_without_a_viewer (void)
+{
+  char *path = test_trace_path ("view.braid");
+  const char *program = g_getenv ("LIVE_PROGRAM");
+  const char *braid = g_getenv ("BRAID_EXE");
+  const char *argv[] = { braid, "run", "--view", "-o", path, "--", program,
+                         "0.1", NULL };
+  char **env = g_get_environ ();
+  env = g_environ_setenv (env, "BRAID_VIEWER", "/nonexistent/braid-viewer",
+                          TRUE);
+  char *out = NULL, *err = NULL;
+  int status = -1;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT,
+                               NULL, NULL, &out, &err, &status, NULL));
+  g_strfreev (env);
+  if (!strstr (err, "--view needs braid-viewer"))
+    {
+      /* An installed braid-viewer was found in braid's bindir. */
+      g_test_skip ("a braid-viewer is installed where braid looks");
+    }
+  else
+    {
+      g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+      g_assert_nonnull (strstr (err, "(looked for /nonexistent/braid-viewer)"
+                                     "; the program runs without it\n"));
+      g_assert_nonnull (strstr (out, "live-program done\n"));
+      braid_trace *trace = open_or_fail (path);
+      g_assert_cmpint (braid_trace_get_meta (trace)->liveness, ==,
+                       BRAID_LIVENESS_COMPLETE);
+      braid_trace_close (trace);
+    }
+  g_free (out);
+  g_free (err);
+  remove_trace (path);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -353,5 +393,7 @@ main (int argc, char **argv)
                    test_follower_sees_everything_without_blocking_the_writer);
   g_test_add_func ("/live/follower-of-a-killed-program",
                    test_follower_of_a_killed_program);
+  g_test_add_func ("/live/run-view-without-a-viewer",
+                   test_run_view_without_a_viewer);
   return g_test_run ();
 }
