@@ -19,6 +19,7 @@
  * events plus one copy of the model (the snapshot).
  */
 #include "trace-private.h"
+#include "format/safe-text.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -200,6 +201,26 @@ struct braid_trace_follower
   bool started;            /* the first update is done */
 };
 
+/* Stores "PATH: @what" in *@error unless a message is there already,
+ * made safe for a terminal as every message of the reader is (the path
+ * is the caller's bytes). Returns @code. */
+static int
+fail (const braid_trace_follower *f, char **error, int code,
+      const char *what)
+{
+  if (error == NULL || *error != NULL)
+    return code;
+  size_t n = strlen (f->path) + strlen (what) + 3;
+  char *raw = malloc (n);
+  if (raw != NULL)
+    {
+      snprintf (raw, n, "%s: %s", f->path, what);
+      *error = braid__text_terminal_dup (raw);
+      free (raw);
+    }
+  return code;
+}
+
 /* Resets what was derived, to read the file from its start again (see
  * follow_update: a finalization that reordered a multi-thread trace). */
 static int
@@ -326,16 +347,8 @@ load_volatile_meta (braid_trace_follower *f, sqlite3 *db, char **error)
     {
       /* Another recording took the path (braid run again): what it holds
        * does not follow what was read. */
-      if (error != NULL && *error == NULL)
-        {
-          size_t len = strlen (f->path) + 80;
-          *error = malloc (len);
-          if (*error != NULL)
-            snprintf (*error, len,
-                      "%s: the trace was replaced by another recording",
-                      f->path);
-        }
-      return BRAID_EINVAL;
+      return fail (f, error, BRAID_EINVAL,
+                   "the trace was replaced by another recording");
     }
   return 0;
 }
@@ -398,14 +411,7 @@ feed_batches (braid_trace_follower *f, sqlite3 *db, char **error)
                                        f->options.progress_data))
             {
               braid__batches_close (it);
-              if (error != NULL && *error == NULL)
-                {
-                  size_t len = strlen (f->path) + 32;
-                  *error = malloc (len);
-                  if (*error != NULL)
-                    snprintf (*error, len, "%s: loading cancelled", f->path);
-                }
-              return BRAID_ECANCELLED;
+              return fail (f, error, BRAID_ECANCELLED, "loading cancelled");
             }
         }
       if (rc == SQLITE_DONE)
@@ -419,17 +425,8 @@ feed_batches (braid_trace_follower *f, sqlite3 *db, char **error)
     }
   if (rc == SQLITE_CORRUPT)
     {
-      if (error != NULL && *error == NULL)
-        {
-          size_t len = strlen (f->path) + 64;
-          *error = malloc (len);
-          if (*error != NULL)
-            snprintf (*error, len,
-                      "%s: the file is corrupted (a batch of events is "
-                      "malformed)",
-                      f->path);
-        }
-      return BRAID_EINVAL;
+      return fail (f, error, BRAID_EINVAL,
+                   "the file is corrupted (a batch of events is malformed)");
     }
   if (rc == SQLITE_NOMEM)
     return BRAID_ENOMEM;
@@ -466,14 +463,8 @@ read_new (braid_trace_follower *f, bool *grew, char **error)
   sqlite3_close (db);
   if (rc == 0 && before != f->n_fed)
     *grew = true;
-  if (rc == BRAID_ENOMEM && error != NULL && *error == NULL)
-    {
-      size_t len = strlen (f->path) + 48;
-      *error = malloc (len);
-      if (*error != NULL)
-        snprintf (*error, len, "%s: out of memory while loading the trace",
-                  f->path);
-    }
+  if (rc == BRAID_ENOMEM)
+    fail (f, error, rc, "out of memory while loading the trace");
   return rc;
 }
 
@@ -521,15 +512,8 @@ snapshot (braid_trace_follower *f, braid_trace **out, char **error)
   return 0;
 
 nomem:
-  if (error != NULL && *error == NULL)
-    {
-      size_t len = strlen (f->path) + 48;
-      *error = malloc (len);
-      if (*error != NULL)
-        snprintf (*error, len, "%s: out of memory while loading the trace",
-                  f->path);
-    }
-  return BRAID_ENOMEM;
+  return fail (f, error, BRAID_ENOMEM,
+               "out of memory while loading the trace");
 }
 
 int
