@@ -13,10 +13,11 @@
  * crashed, a stale heartbeat) it says "writer died". Either way the
  * follower is released and the trace stays as the last update left it.
  *
- * Only one update is in flight at a time; the main loop's cost per update
- * is the swap (no drawing work: the next frame draws the new model; the
- * models replaced are freed by the next update's worker), so frames stay
- * smooth however fast the trace grows.
+ * Only one update is in flight at a time, and the next waits as long as
+ * the last one took, so that a big trace costs half a core at most. The
+ * main loop's cost per update is the swap (no drawing work: the next
+ * frame draws the new model; the models replaced are freed by the next
+ * update's worker), so frames stay smooth however fast the trace grows.
  *
  * With BRAID_VIEWER_LIVE_TEST set in the environment (the GUI tests), it
  * reports each step on stdout as "live-test:" lines, moves the view as a
@@ -39,7 +40,10 @@ struct braid__live
   BraidWindow *window; /* NULL once the window let go */
   braid_trace_follower *follower;
   guint timer;
-  gboolean busy; /* an update is in flight */
+  gboolean busy;  /* an update is in flight */
+  gint64 next_us; /* no update starts before (monotonic): as long
+                     after the last one as it took, so that following
+                     a big trace takes half a core at most */
   /* The model and trace replaced by the last update, freed at the next
    * one: widgets that remember a model by its address (the overview
    * strip) never meet a new model at an address they saw last. */
@@ -62,6 +66,7 @@ typedef struct update_job
   braid_trace *trace; /* the grown trace, or NULL */
   braid_timeline_model *model;
   char *error;
+  gint64 took_us; /* the worker's time */
 } update_job;
 
 int
@@ -299,6 +304,7 @@ update_thread (GTask *task, gpointer source, gpointer data,
                GCancellable *cancellable)
 {
   update_job *job = data;
+  gint64 start = g_get_monotonic_time ();
   braid_timeline_model_free (g_steal_pointer (&job->retired_model));
   braid_trace_close (g_steal_pointer (&job->retired_trace));
   char *error = NULL;
@@ -313,6 +319,7 @@ update_thread (GTask *task, gpointer source, gpointer data,
         job->error = g_strdup ("out of memory");
     }
   free (error);
+  job->took_us = g_get_monotonic_time () - start;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -333,6 +340,7 @@ update_done (GObject *source, GAsyncResult *result, gpointer data)
   update_job *job = g_task_get_task_data (G_TASK (result));
   braid__live *live = job->live;
   live->busy = FALSE;
+  live->next_us = g_get_monotonic_time () + job->took_us;
   BraidWindow *self = live->window;
   if (!self)
     {
@@ -362,7 +370,7 @@ static gboolean
 on_timer (gpointer data)
 {
   braid__live *live = data;
-  if (live->busy || !live->window)
+  if (live->busy || !live->window || g_get_monotonic_time () < live->next_us)
     return G_SOURCE_CONTINUE;
   live->busy = TRUE;
   update_job *job = g_new0 (update_job, 1);
