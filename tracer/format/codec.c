@@ -10,7 +10,9 @@
  * batch, whatever the number of events.
  * The writer encodes every event it drains (braid__batch_encode_run, on
  * the ring's compact records, is its hot path: about 80 instructions per
- * event; braid__batch_encode takes the others); decoding treats every
+ * record, a contiguous stretch of the ring at a time, the fields present
+ * found with one comparison per slot; braid__batch_encode takes the
+ * others); decoding treats every
  * blob as untrusted input and bounds every read.
  *
  * One event: a varint header, kind | fields << 5, where fields has a bit
@@ -32,6 +34,9 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* A batch that claims more events than this is treated as corrupt. */
 #define MAX_BATCH_EVENTS (1u << 24)
@@ -125,70 +130,128 @@ braid__batch_encode (uint8_t *out, braid__enc_state *st, const braid__rec *r)
   return (size_t)(p - out);
 }
 
-/* The encoding of the compact slot @slot after the event of @st, which it
- * advances. Inlined in the loop of braid__batch_encode_run, where @st is
- * kept in registers. */
-static inline __attribute__ ((always_inline)) uint8_t *
-encode_slot (uint8_t *p, braid__enc_state *st, const braid__slot *slot)
+/* The fields of a compact slot that are present, as the header's bits
+ * (task 0, reason 1, other 2, object 3, value 4, line 5), indexed by a
+ * byte with a bit per non-zero 32-bit word of the slot, in memory order:
+ * kind 0, reason 1, dt 2, line 3, task 4, other 5, object 6, value 7. */
+#define SLOT_FIELDS(m)                                                         \
+  ((((m) >> 4) & 1) | (((m) >> 1) & 1) << 1 | (((m) >> 5) & 1) << 2           \
+   | (((m) >> 6) & 1) << 3 | (((m) >> 7) & 1) << 4 | (((m) >> 3) & 1) << 5)
+#define SLOT_FIELDS4(m)                                                        \
+  SLOT_FIELDS (m), SLOT_FIELDS ((m) + 1), SLOT_FIELDS ((m) + 2),              \
+    SLOT_FIELDS ((m) + 3)
+#define SLOT_FIELDS16(m)                                                       \
+  SLOT_FIELDS4 (m), SLOT_FIELDS4 ((m) + 4), SLOT_FIELDS4 ((m) + 8),           \
+    SLOT_FIELDS4 ((m) + 12)
+#define SLOT_FIELDS64(m)                                                       \
+  SLOT_FIELDS16 (m), SLOT_FIELDS16 ((m) + 16), SLOT_FIELDS16 ((m) + 32),      \
+    SLOT_FIELDS16 ((m) + 48)
+static const uint8_t slot_fields[256]
+    = { SLOT_FIELDS64 (0), SLOT_FIELDS64 (64), SLOT_FIELDS64 (128),
+        SLOT_FIELDS64 (192) };
+
+/* The header bits of the fields present in the compact slot @slot: one
+ * comparison of its eight 32-bit words with zero and a table look-up
+ * instead of a test per field. */
+static inline __attribute__ ((always_inline)) uint32_t
+slot_present (const braid__slot *slot, uint64_t w0, uint64_t w1,
+              uint64_t w2, uint64_t w3)
 {
-  /* The same bytes as braid__batch_encode of the event the slot stands
-   * for: since st holds the ring's previous event, the seq difference is
-   * 1 and the time difference is the slot's dt. */
-  uint64_t w0 = slot->w[0], w1 = slot->w[1], w2 = slot->w[2],
-           w3 = slot->w[3];
-  uint64_t task = (uint32_t)w2;
-  uint32_t reason = (uint32_t)(w0 >> 32);
-  /* A compact slot's seq is the previous one + 1: no seq difference. */
-  uint32_t fields = (task != 0) | (reason != 0) << 1;
-  /* other, object, value and line (a compact slot has no strings). */
-  if (__builtin_expect (((w1 >> 32) | (w2 >> 32) | w3) != 0, 0))
-    fields |= ((w2 >> 32) != 0) << 2 | ((uint32_t)w3 != 0) << 3
-              | ((w3 >> 32) != 0) << 4 | ((w1 >> 32) != 0) << 5;
-  p = put_varint (p, (uint32_t)w0 | (uint64_t)fields << 5);
-  /* dt is below 2^32: its zigzag is twice it. */
-  p = put_varint (p, (uint64_t)(uint32_t)w1 << 1);
-  st->seq += braid__rec_span ((uint32_t)w0, (int32_t)(uint32_t)(w1 >> 32));
-  st->t = (int64_t)((uint64_t)st->t + (uint32_t)w1);
-  if (fields & 1)
-    {
-      p = put_varint (p, zigzag ((int64_t)(task - st->task)));
-      st->task = task;
-    }
-  if (fields & 2)
-    p = put_varint (p, reason);
-  if (__builtin_expect (fields & ~3u, 0))
-    {
-      if (fields & 4)
-        p = put_varint (p, w2 >> 32);
-      if (fields & 8)
-        p = put_varint (p, (uint32_t)w3);
-      if (fields & 16)
-        p = put_varint (p, zigzag ((int32_t)(uint32_t)(w3 >> 32)));
-      if (fields & 32)
-        p = put_varint (p, zigzag ((int32_t)(uint32_t)(w1 >> 32)));
-    }
-  return p;
+#if defined(__SSE2__)
+  (void)w0, (void)w1, (void)w2, (void)w3;
+  __m128i zero = _mm_setzero_si128 ();
+  __m128i lo = _mm_loadu_si128 ((const __m128i *)slot);
+  __m128i hi = _mm_loadu_si128 ((const __m128i *)slot + 1);
+  uint32_t zeros
+      = (uint32_t)_mm_movemask_ps (_mm_castsi128_ps (_mm_cmpeq_epi32 (lo, zero)))
+        | (uint32_t)_mm_movemask_ps (
+              _mm_castsi128_ps (_mm_cmpeq_epi32 (hi, zero)))
+              << 4;
+  return slot_fields[~zeros & 0xff];
+#else
+  (void)slot;
+  uint32_t m = ((uint32_t)(w0 >> 32) != 0) << 1
+               | ((uint32_t)(w1 >> 32) != 0) << 3 | ((uint32_t)w2 != 0) << 4
+               | ((uint32_t)(w2 >> 32) != 0) << 5 | ((uint32_t)w3 != 0) << 6
+               | ((uint32_t)(w3 >> 32) != 0) << 7;
+  return slot_fields[m];
+#endif
 }
 
+/* The writer's hot path: the compact slots of a ring, encoded straight
+ * from it. The same bytes as braid__batch_encode of the events the slots
+ * stand for: since the state holds the ring's previous event, the seq
+ * difference is 1 and the time difference is the slot's dt. The slots
+ * are walked a contiguous stretch of the ring at a time (no mask per
+ * slot), the running state stays in locals, the fields present are found
+ * for all of them at once (slot_present), and the fields past task and
+ * reason are only looked at when the header says one is there. */
 size_t
 braid__batch_encode_run (uint8_t *out, braid__enc_state *st,
                          const braid__slot *ring, uint64_t mask,
                          uint64_t *pos, uint64_t limit, size_t *n)
 {
-  braid__enc_state s = *st;
   uint8_t *p = out;
   uint64_t i = *pos;
-  for (; i < limit; i++)
+  uint64_t seq = st->seq, task_base = st->task;
+  uint64_t t = (uint64_t)st->t;
+  while (i < limit)
     {
+      /* The stretch from slot i up to the ring's end or @limit. */
+      uint64_t stop = (i | mask) + 1;
+      if (stop > limit)
+        stop = limit;
       const braid__slot *slot = &ring[i & mask];
-      uint32_t kind = (uint32_t)slot->w[0];
-      if (kind <= BRAID_EV_LOOP_CREATED || kind >= BRAID_EV_KIND_COUNT)
+      const braid__slot *const first = slot;
+      const braid__slot *const end = slot + (stop - i);
+      for (; slot < end; slot++)
+        {
+          uint64_t w0 = slot->w[0];
+          uint32_t kind = (uint32_t)w0;
+          /* Strings, wide records and loop creations are not compact
+           * events (one unsigned comparison for both bounds). */
+          if (kind - (BRAID_EV_LOOP_CREATED + 1)
+              >= BRAID_EV_KIND_COUNT - (BRAID_EV_LOOP_CREATED + 1))
+            break;
+          uint64_t w1 = slot->w[1], w2 = slot->w[2], w3 = slot->w[3];
+          uint32_t fields = slot_present (slot, w0, w1, w2, w3);
+          p = put_varint (p, kind | fields << 5);
+          /* dt is below 2^32: its zigzag is twice it. */
+          p = put_varint (p, (uint64_t)(uint32_t)w1 << 1);
+          t += (uint32_t)w1;
+          /* braid__rec_span: a switch with an iteration (line, bit 5)
+           * takes three seqs, one without two, the rest one. */
+          uint64_t switched = kind == BRAID_EV_TASK_SWITCHED;
+          seq += 1 + switched + (switched & (fields >> 5));
+          if (fields & 1)
+            {
+              uint64_t task = (uint32_t)w2;
+              p = put_varint (p, zigzag ((int64_t)(task - task_base)));
+              task_base = task;
+            }
+          if (fields & 2)
+            p = put_varint (p, w0 >> 32);
+          if (fields > 3)
+            {
+              if (fields & 4)
+                p = put_varint (p, w2 >> 32);
+              if (fields & 8)
+                p = put_varint (p, (uint32_t)w3);
+              if (fields & 16)
+                p = put_varint (p, zigzag ((int32_t)(uint32_t)(w3 >> 32)));
+              if (fields & 32)
+                p = put_varint (p, zigzag ((int32_t)(uint32_t)(w1 >> 32)));
+            }
+        }
+      i += (uint64_t)(slot - first);
+      if (slot < end)
         break;
-      p = encode_slot (p, &s, slot);
     }
   /* Each record took its span of seqs: their sum is the events'. */
-  *n += (size_t)(s.seq - st->seq);
-  *st = s;
+  *n += (size_t)(seq - st->seq);
+  st->seq = seq;
+  st->t = (int64_t)t;
+  st->task = task_base;
   *pos = i;
   return (size_t)(p - out);
 }
@@ -378,6 +441,11 @@ braid__batch_decoder_next (braid__batch_decoder *d, braid__rec *out)
     }
   if (d->p == d->end)
     return d->left == 0 ? 0 : -1;
+  /* A record after the events the batch owes is malformed: refused before
+   * it is decoded over *out, which can be one past the end of an array
+   * sized by the count (braid__batch_decode). */
+  if (d->left == 0)
+    return -1;
   if (decode_record (d, out) < 0)
     return -1;
   if (out->kind != BRAID_EV_TASK_SWITCHED)
