@@ -162,6 +162,89 @@ test_switched_expands_into_its_events (void)
                     (size_t)-1);
 }
 
+/* The writer's path for compact ring records (braid__batch_encode_run)
+ * gives the same bytes as braid__batch_encode of the events the records
+ * stand for, across the ring's wrap, with every field small, large or
+ * absent, and stops at the first record that is not a compact event. */
+static void
+test_compact_run_encodes_as_events (void)
+{
+  enum { CAP = 64, N = 5000 };
+  braid__slot ring[CAP];
+  GRand *rand = g_rand_new_with_seed (15);
+  /* Field magnitudes: absent, one byte, two, three, the largest. */
+  static const uint32_t sizes[] = { 0, 1, 100, 300, 20000, 3000000,
+                                    UINT32_MAX };
+#define PICK() sizes[g_rand_int_range (rand, 0, G_N_ELEMENTS (sizes))]
+  braid__enc_state run_st = { 0 }, ev_st = { 0 };
+  uint8_t *run_buf = g_malloc (N * BRAID__MAX_ENCODED_REC);
+  uint8_t *ev_buf = g_malloc (N * BRAID__MAX_ENCODED_REC);
+  size_t run_len = 0, ev_len = 0, n = 0;
+  uint64_t seq = 0, pos = 17;
+  int64_t t = 0;
+  while (n < N)
+    {
+      /* Fill the ring's next stretch, from pos (wrapping), with compact
+       * records and now and then a record that ends the run. */
+      uint64_t count = (uint64_t)g_rand_int_range (rand, 1, CAP);
+      uint64_t limit = pos + count;
+      for (uint64_t i = pos; i < limit; i++)
+        {
+          braid__slot *s = &ring[i & (CAP - 1)];
+          uint32_t kind = (uint32_t)g_rand_int_range (
+              rand, BRAID_EV_LOOP_CREATED + 1, BRAID_EV_KIND_COUNT);
+          if (i + 1 == limit && g_rand_boolean (rand))
+            kind = g_rand_boolean (rand) ? BRAID__REC_STRING
+                                         : BRAID__SLOT_WIDE;
+          s->c.kind = kind;
+          s->c.reason = PICK ();
+          s->c.dt = PICK ();
+          s->c.line = (int32_t)PICK ();
+          s->c.task = PICK ();
+          s->c.other = PICK ();
+          s->c.object = PICK ();
+          s->c.value = (int32_t)PICK ();
+        }
+      uint64_t at = pos;
+      size_t events = 0;
+      run_len += braid__batch_encode_run (run_buf + run_len, &run_st, ring,
+                                          CAP - 1, &at, limit, &events);
+      /* The same records, one event at a time. */
+      uint64_t i = pos;
+      for (; i < limit; i++)
+        {
+          const braid__slot *s = &ring[i & (CAP - 1)];
+          if (s->c.kind <= BRAID_EV_LOOP_CREATED
+              || s->c.kind >= BRAID_EV_KIND_COUNT)
+            break;
+          braid__rec r = { .seq = seq + 1,
+                           .t = t + s->c.dt,
+                           .task = s->c.task,
+                           .other = s->c.other,
+                           .object = s->c.object,
+                           .value = s->c.value,
+                           .kind = s->c.kind,
+                           .reason = s->c.reason,
+                           .line = s->c.line };
+          ev_len += braid__batch_encode (ev_buf + ev_len, &ev_st, &r);
+          seq += braid__rec_span (r.kind, r.line);
+          t = r.t;
+          n++;
+        }
+      g_assert_cmpuint (at, ==, i);
+      g_assert_cmpuint (run_st.seq, ==, ev_st.seq);
+      g_assert_cmpint (run_st.t, ==, ev_st.t);
+      g_assert_cmpuint (run_st.task, ==, ev_st.task);
+      g_assert_cmpuint (run_len, ==, ev_len);
+      g_assert_cmpmem (run_buf, run_len, ev_buf, ev_len);
+      pos = i == limit ? limit : i + 1;
+    }
+#undef PICK
+  g_free (run_buf);
+  g_free (ev_buf);
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -172,5 +255,7 @@ main (int argc, char **argv)
                    test_ping_pong_events_take_a_few_bytes);
   g_test_add_func ("/tracer/codec/switched-expands-into-its-events",
                    test_switched_expands_into_its_events);
+  g_test_add_func ("/tracer/codec/compact-run-encodes-as-events",
+                   test_compact_run_encodes_as_events);
   return g_test_run ();
 }
