@@ -65,7 +65,8 @@ put_varint_long (uint8_t *p, uint64_t v)
   return p;
 }
 
-/* Most values fit in one byte: that case is a store and a compare. */
+/* Most values fit in one byte: that case is a store and a compare; up to
+ * three bytes are written inline. */
 static inline __attribute__ ((always_inline)) uint8_t *
 put_varint (uint8_t *p, uint64_t v)
 {
@@ -79,6 +80,14 @@ put_varint (uint8_t *p, uint64_t v)
       p[0] = (uint8_t)(v | 0x80);
       p[1] = (uint8_t)(v >> 7);
       return p + 2;
+    }
+  /* Three bytes: an iteration number, a time difference of a few ms. */
+  if (v < 0x200000)
+    {
+      p[0] = (uint8_t)(v | 0x80);
+      p[1] = (uint8_t)((v >> 7) | 0x80);
+      p[2] = (uint8_t)(v >> 14);
+      return p + 3;
     }
   return put_varint_long (p, v);
 }
