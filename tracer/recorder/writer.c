@@ -3,12 +3,12 @@
  * Owns the trace file while it is being written: creating the schema and
  * the meta rows, then a loop that drains every producer's ring, packing
  * what it takes from one ring into ONE row of the batches table (codec.c:
- * a few bytes per event), one transaction per drain (WAL,
- * synchronous=NORMAL), and at the clean end the finalization
- * (finalize.c) that expands the batches into the events table and marks
- * the trace complete. The hot path here is drain(): it bounds a batch so
- * that a commit happens at least every 100 ms, and it never holds a lock
- * the runtime threads need.
+ * a few bytes per event), in transactions (WAL, synchronous=NORMAL) that
+ * span the drains of a busy writer and end as soon as it catches up, or
+ * after COMMIT_NS, and at the clean end the finalization (finalize.c)
+ * that expands the batches into the events table and marks the trace
+ * complete. The hot path here is drain(): it bounds a batch, and it never
+ * holds a lock the runtime threads need.
  *
  * If SQLite fails (disk full...), the writer reports it once on stderr and
  * keeps draining the rings without storing, so the traced program is never
@@ -42,6 +42,12 @@
  * recording"): readers call a trace whose heartbeat is older than a few
  * beats, and which is not finalized, the trace of a dead writer. */
 #define HEARTBEAT_NS 250000000
+/* The longest a transaction stays open while the writer is busy: what a
+ * reader following the recording (braid-viewer) lags behind at most. A
+ * commit writes the WAL frames of every page the transaction touched,
+ * and the last, partly filled page of the batches again: one commit per
+ * drain would rewrite it once per drain. */
+#define COMMIT_NS 50000000
 
 typedef struct writer
 {
@@ -49,6 +55,9 @@ typedef struct writer
   sqlite3_stmt *insert_batch;
   sqlite3_stmt *insert_string;
   sqlite3_stmt *set_meta;
+  sqlite3_stmt *begin, *commit; /* prepared once: no parse per drain */
+  int in_txn;
+  int64_t txn_start; /* CLOCK_MONOTONIC ns of the open transaction's BEGIN */
   uint8_t *blob; /* MAX_BATCH * BRAID__MAX_ENCODED_REC bytes */
   int failed;
   int saw_clock;
@@ -111,8 +120,9 @@ clock_ns (clockid_t clock)
 }
 
 /* Refreshes meta.heartbeat_unix_ns when HEARTBEAT_NS has passed since the
- * last refresh (or always, when @force), in a transaction of its own:
- * call it outside drain's. Four small commits a second at most. */
+ * last refresh (or always, when @force), in a transaction of its own, or
+ * in a busy writer's open one, which commits within COMMIT_NS. Four
+ * small commits a second at most. */
 static void
 heartbeat (writer *w, int force)
 {
@@ -301,6 +311,12 @@ create_file (writer *w, braid__session *s)
       || sqlite3_prepare_v3 (w->db, "INSERT INTO strings VALUES (?, ?)", -1,
                              SQLITE_PREPARE_PERSISTENT, &w->insert_string,
                              NULL)
+           != SQLITE_OK
+      || sqlite3_prepare_v3 (w->db, "BEGIN", -1, SQLITE_PREPARE_PERSISTENT,
+                             &w->begin, NULL)
+           != SQLITE_OK
+      || sqlite3_prepare_v3 (w->db, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT,
+                             &w->commit, NULL)
            != SQLITE_OK)
     {
       fprintf (stderr, "braid-trace: %s: %s\n", s->path,
@@ -424,8 +440,41 @@ store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t limit)
   return i;
 }
 
-/* Moves what the rings hold into one transaction. Returns the number of
- * records taken. */
+/* Runs the prepared statement @st (BEGIN or COMMIT), reporting a
+ * failure as @what. */
+static void
+step_txn (writer *w, sqlite3_stmt *st, const char *what)
+{
+  if (sqlite3_step (st) != SQLITE_DONE)
+    report_sqlite (w, what);
+  sqlite3_reset (st);
+}
+
+/* Ends the open transaction, if any: what it stored becomes visible to
+ * readers and survives a kill. */
+static void
+commit (writer *w, braid__session *s)
+{
+  if (!w->in_txn)
+    return;
+  w->in_txn = 0;
+  if (w->failed)
+    return;
+  if (!w->saw_base)
+    {
+      int64_t base = atomic_load (&s->time_base);
+      if (base != INT64_MIN)
+        {
+          w->saw_base = 1;
+          set_meta_int (w, "time_base_ns", base);
+        }
+    }
+  step_txn (w, w->commit, "commit");
+}
+
+/* Moves what the rings hold into the open transaction (begun here when
+ * none is: writer_main commits it). Returns the number of records
+ * taken. */
 static size_t
 drain (writer *w, braid__session *s)
 {
@@ -434,7 +483,6 @@ drain (writer *w, braid__session *s)
   pthread_mutex_unlock (&s->mutex);
 
   size_t taken = 0;
-  int in_txn = 0;
   /* Producers are only ever added at the head of the list, and never
    * removed while the writer runs, so walking it unlocked is safe. */
   for (braid__producer *p = list; p != NULL && taken < MAX_BATCH;
@@ -446,29 +494,15 @@ drain (writer *w, braid__session *s)
         continue;
       if (head - tail > MAX_BATCH - taken)
         head = tail + (MAX_BATCH - taken);
-      if (!in_txn && !w->failed)
+      if (!w->in_txn && !w->failed)
         {
-          if (sqlite3_exec (w->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-            report_sqlite (w, "begin");
-          in_txn = 1;
+          step_txn (w, w->begin, "begin");
+          w->in_txn = 1;
+          w->txn_start = clock_ns (CLOCK_MONOTONIC);
         }
       head = store_batch (w, p, tail, head);
       taken += head - tail;
       atomic_store_explicit (&p->tail, head, memory_order_release);
-    }
-  if (in_txn && !w->failed)
-    {
-      if (!w->saw_base)
-        {
-          int64_t base = atomic_load (&s->time_base);
-          if (base != INT64_MIN)
-            {
-              w->saw_base = 1;
-              set_meta_int (w, "time_base_ns", base);
-            }
-        }
-      if (sqlite3_exec (w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        report_sqlite (w, "commit");
     }
   return taken;
 }
@@ -479,7 +513,10 @@ release (writer *w)
   sqlite3_finalize (w->insert_batch);
   sqlite3_finalize (w->insert_string);
   sqlite3_finalize (w->set_meta);
+  sqlite3_finalize (w->begin);
+  sqlite3_finalize (w->commit);
   w->insert_batch = w->insert_string = w->set_meta = NULL;
+  w->begin = w->commit = NULL;
   free (w->blob);
   w->blob = NULL;
 }
@@ -573,6 +610,13 @@ writer_main (void *arg)
     {
       int stop = atomic_load (&s->stop_requested);
       size_t n = drain (w, s);
+      /* A busy writer keeps its transaction open across drains (fewer
+       * commits, each of more pages); one that has caught up, or has
+       * held it COMMIT_NS, commits. */
+      if (w->in_txn
+          && (n < MIN_DRAIN || stop
+              || clock_ns (CLOCK_MONOTONIC) - w->txn_start >= COMMIT_NS))
+        commit (w, s);
       heartbeat (w, 0);
       if (n >= MIN_DRAIN || (stop && n != 0))
         continue;
@@ -593,6 +637,7 @@ writer_main (void *arg)
       atomic_store (&s->writer_sleeping, 0);
       pthread_mutex_unlock (&s->mutex);
     }
+  commit (w, s);
   finish (w, s);
   atomic_store_explicit (&s->writer_done, 1, memory_order_release);
   return NULL;
