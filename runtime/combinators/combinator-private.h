@@ -1,5 +1,5 @@
 /* combinator-private.h: what the combinators (gather.c, wait.c,
- * as-completed.c) share. Not installed.
+ * as-completed.c, timeout.c, wait-for.c) share. Not installed.
  */
 #ifndef BRAID_COMBINATOR_PRIVATE_H
 #define BRAID_COMBINATOR_PRIVATE_H
@@ -13,5 +13,13 @@
  * O(n log n). */
 size_t braid__dedup_futures (braid_future *const *futures, size_t n,
                              bool *first);
+
+/* braid__raise_timeout_from_current:
+ * Python's `raise TimeoutError(@message) from exc` where exc is the current
+ * error (the CancelledError of an expired timeout): it becomes the
+ * TimeoutError's explicit cause, printed as "the direct cause" (timeout
+ * scopes and wait_for, as CPython 3.11.3 on). Returns the TimeoutError's
+ * code. */
+int braid__raise_timeout_from_current (const char *message);
 
 #endif /* BRAID_COMBINATOR_PRIVATE_H */

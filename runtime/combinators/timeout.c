@@ -22,7 +22,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "braid-internal.h"
+#include "combinator-private.h"
 
 typedef enum scope_state
 {
@@ -203,19 +203,23 @@ braid_timeout_exit (braid_timeout *scope, int rc)
       if (braid_task_uncancel (scope->task) <= scope->cancelling && rc < 0
           && err && braid_error_get_type (err) == BRAID_CANCELLED_ERROR)
         {
-          /* `raise TimeoutError from exc_val` (3.11.3 on): the
-           * CancelledError is the explicit cause, printed as the direct
-           * cause. */
-          braid_error *cancel = braid_error_ref (err);
-          braid_error *timeout = braid_error_new (BRAID_TIMEOUT_ERROR,
-                                                  "the timeout scope expired");
-          rc = braid_raise_from (timeout, cancel);
-          braid_error_unref (timeout);
-          braid_error_unref (cancel);
+          /* `raise TimeoutError from exc_val` (3.11.3 on). */
+          rc = braid__raise_timeout_from_current ("the timeout scope expired");
         }
     }
   else if (scope->state == SCOPE_ENTERED)
     scope->state = SCOPE_EXITED;
   scope_unref (scope);
+  return rc;
+}
+
+int
+braid__raise_timeout_from_current (const char *message)
+{
+  braid_error *cancel = braid_error_ref (braid_error_current ());
+  braid_error *timeout = braid_error_new (BRAID_TIMEOUT_ERROR, "%s", message);
+  int rc = braid_raise_from (timeout, cancel);
+  braid_error_unref (timeout);
+  braid_error_unref (cancel);
   return rc;
 }

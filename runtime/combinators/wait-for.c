@@ -24,7 +24,7 @@
  */
 #include <stdlib.h>
 
-#include "braid-internal.h"
+#include "combinator-private.h"
 
 typedef struct waiter
 {
@@ -142,7 +142,8 @@ result_or_timeout (braid_future *future, void **result)
   braid_error *err = braid_error_current ();
 
   if (rc < 0 && err && braid_error_is (err, BRAID_CANCELLED_ERROR))
-    return braid_raise (BRAID_TIMEOUT_ERROR, "braid_wait_for: timed out");
+    /* 3.11's `raise exceptions.TimeoutError() from exc`. */
+    return braid__raise_timeout_from_current ("braid_wait_for: timed out");
   return rc;
 }
 

@@ -81,6 +81,8 @@ timeout_cancels_then_raises (void *unused)
   err = braid_error_catch (BRAID_TIMEOUT_ERROR);
   g_assert_nonnull (err);
   g_assert_nonnull (braid_error_cause (err));
+  /* `raise TimeoutError() from exc`: printed as the direct cause. */
+  g_assert_true (braid_error_cause_explicit (err));
   note ("timeout cause=%s",
         braid_error_get_type (braid_error_cause (err))->name);
   braid_error_unref (err);
