@@ -3,8 +3,9 @@
 passes through `braid run` and its trace is valid and complete: an error
 at top level (status 1, Python's traceback without braid's frames),
 sys.exit(3), SIGINT (KeyboardInterrupt; status 130, as Python dies of
-SIGINT after one), SIGTERM (status 143), and a second event loop running
-in a thread at the same time as the main one.
+SIGINT after one), SIGTERM (status 143), a second event loop running
+in a thread at the same time as the main one, and a traced child killed
+-9 (the parent's trace stays complete beside the child's cut-off one).
 """
 import os
 import signal
@@ -117,6 +118,43 @@ def test_thread_loop():
           f"thread_loop: tasks {pytrace.tasks(trace)}")
 
 
+def test_killed_child():
+    """A traced parent whose traced child is killed -9: the parent's trace
+    is complete, the child's is its own file, incomplete, and braid report
+    reads both as one run."""
+    child = os.environ.get("BRAID_SAMPLE_PRIME")
+    if not child:
+        print("SKIP killed child: no C sample in this build")
+        return
+    trace = trace_of("killed_child")
+    run = pytrace.braid_run(trace, [pytrace.PYTHON, program("kill_child.py"),
+                                    child])
+    check(run.returncode == 0, f"killed child: status {run.returncode}: "
+          f"{run.stderr}")
+    check(run.stdout.endswith("child ended -9\nparent done\n"),
+          f"killed child: stdout {run.stdout!r}")
+    pytrace.check_complete(trace)
+    folder = os.path.dirname(trace)
+    others = [os.path.join(folder, f) for f in os.listdir(folder)
+              if f.startswith("killed_child.") and f.endswith(".braid")
+              and f != "killed_child.braid"]
+    check(len(others) == 1, f"killed child: child traces {others}")
+    if len(others) != 1:
+        return
+    check(others[0] in run.stderr,
+          f"killed child: braid run did not list {others[0]}: {run.stderr!r}")
+    check(str(pytrace.meta(others[0]).get("complete")) != "1",
+          "killed child: the child's trace says complete")
+    report = subprocess.run([pytrace.BRAID, "report", trace, others[0]],
+                            capture_output=True, text=True)
+    check(report.returncode == 0 and "process 2 of 2" in report.stdout
+          and "trace INCOMPLETE" in report.stdout
+          and "trace complete" in report.stdout,
+          f"killed child: braid report over both: status "
+          f"{report.returncode}, {report.stderr.strip()!r}, "
+          f"{report.stdout[:400]!r}")
+
+
 test_raise_top()
 test_exit_3()
 test_signal(signal.SIGINT, ("cancelled", None),
@@ -124,4 +162,5 @@ test_signal(signal.SIGINT, ("cancelled", None),
 test_signal(signal.SIGTERM, ("pending", None),
             "the process dies at once, its task pending")
 test_thread_loop()
+test_killed_child()
 pytrace.finish("exit statuses pass through braid run, traces complete")
