@@ -207,6 +207,12 @@ create_file (writer *w, braid__session *s)
       w->db = NULL;
       return BRAID_EINVAL;
     }
+  /* A reader of the growing file (braid report, the viewer following it)
+   * may hold the WAL's write lock for a moment: a read-only connection
+   * that finds the WAL index mid-update rebuilds it under that lock. Wait
+   * for it rather than stop storing events on a transient "database is
+   * locked". Only the writer thread waits; the ring absorbs the events. */
+  sqlite3_busy_timeout (w->db, 10000);
   /* Page size first: it only applies to a new, empty file. A large page
    * spends fewer bytes per event on page headers. The application id
    * (SCHEMA.md, "Recognising a trace") before WAL mode: it is the first
