@@ -37,6 +37,12 @@
  * which the recording thread pays for at its next store; the producer
  * wakes the writer every half ring anyway. */
 #define MIN_DRAIN 4096
+/* How many records the writer encodes before it gives their slots back
+ * to the producer (the ring's tail): a producer that found its ring full
+ * goes on after this many, not after the whole drain has been encoded
+ * and inserted into SQLite. Encoded records no longer need their slots:
+ * the batch's blob and the strings table hold what they said. */
+#define RELEASE_EVERY 2048
 #define BUSY_WAIT_MS 1
 /* How often meta.heartbeat_unix_ns is refreshed (SCHEMA.md, "While
  * recording"): readers call a trace whose heartbeat is older than a few
@@ -349,9 +355,11 @@ store_string (writer *w, const braid__slot *r)
 }
 
 /* Packs the records of @p from @tail up to @limit (strings go to their
- * table) into one row of batches. A wide record that starts before
+ * table) into one row of batches, giving the slots encoded back to the
+ * producer every RELEASE_EVERY records. A wide record that starts before
  * @limit is taken whole (the producer publishes whole records, so it is
- * there). Returns the ring position after the last record taken. */
+ * there). Returns the ring position after the last record taken (the
+ * caller gives those slots back). */
 static uint64_t
 store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t limit)
 {
@@ -360,17 +368,26 @@ store_batch (writer *w, braid__producer *p, uint64_t tail, uint64_t limit)
   size_t len = 0, n = 0;
   uint64_t seq = p->w_seq;
   int64_t t = p->w_t;
-  uint64_t i = tail;
+  uint64_t i = tail, released = tail;
   while (i < limit)
     {
       if (n != 0)
         {
           /* The common case: a run of compact records, encoded straight
-           * from the ring. */
+           * from the ring, RELEASE_EVERY at most at a time. */
+          uint64_t stop
+              = limit - i > RELEASE_EVERY ? i + RELEASE_EVERY : limit;
           len += braid__batch_encode_run (w->blob + len, &st, p->ring,
-                                          p->mask, &i, limit, &n);
+                                          p->mask, &i, stop, &n);
+          if (i - released >= RELEASE_EVERY)
+            {
+              atomic_store_explicit (&p->tail, i, memory_order_release);
+              released = i;
+            }
           if (i >= limit)
             break;
+          if (i == stop)
+            continue; /* more compact records, past the release */
         }
       const braid__slot *slot = &p->ring[i & p->mask];
       braid__rec rec;
