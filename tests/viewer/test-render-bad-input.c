@@ -1,5 +1,6 @@
 /* test-render-bad-input.c: braid-render refuses bad input with exit status
- * 2 and exactly one line on stderr, and never crashes, whatever the file.
+ * 2 and exactly one line on stderr, and never crashes, whatever the file;
+ * a trace of a million lanes opens, renders and gets its overview.
  */
 #include <glib/gstdio.h>
 #include <string.h>
@@ -149,6 +150,45 @@ test_bad_arguments_are_refused (void)
   g_free (db);
 }
 
+/* A million tasks, each a lane: the model, the overview strip's image
+ * and braid-render all cope (the image is capped in height, not the
+ * process's memory or time). */
+static void
+test_a_million_lanes_open_and_render (void)
+{
+  const char *args[] = { "1000000", "1", NULL };
+  char *db = vt_record_sample ("spawner", args);
+  if (!db)
+    return;
+  braid_trace *trace = vt_open (db);
+  braid_timeline_model *model = braid_timeline_model_new (trace);
+  g_assert_nonnull (model);
+  /* main and the million workers. */
+  g_assert_cmpuint (braid_timeline_model_get_n_lanes (model), >, 1000000);
+  braid_timeline_overview *ov
+      = braid_timeline_overview_new (model, BRAID_TIMELINE_AXIS_STEPS, 512);
+  g_assert_nonnull (ov);
+  g_assert_true (braid_timeline_overview_is_current (
+      ov, model, BRAID_TIMELINE_AXIS_STEPS));
+  braid_timeline_overview_free (ov);
+  braid_timeline_model_free (model);
+  braid_trace_close (trace);
+  if (vt_program ("BRAID_RENDER"))
+    {
+      char *png = g_build_filename (vt_tmpdir (), "million.png", NULL);
+      const char *argv[] = { db, "-o", png, NULL };
+      char *err = NULL;
+      g_assert_cmpint (vt_render (argv, &err), ==, 0);
+      g_free (err);
+      cairo_surface_t *image = cairo_image_surface_create_from_png (png);
+      g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+      g_assert_cmpint (cairo_image_surface_get_height (image), >, 1000);
+      cairo_surface_destroy (image);
+      g_free (png);
+    }
+  g_free (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -167,5 +207,7 @@ main (int argc, char **argv)
       test_truncated_and_corrupted_traces_never_crash);
   g_test_add_func ("/viewer/render/bad-input/bad-arguments-are-refused",
                    test_bad_arguments_are_refused);
+  g_test_add_func ("/viewer/render/bad-input/a-million-lanes-open-and-render",
+                   test_a_million_lanes_open_and_render);
   return g_test_run ();
 }
