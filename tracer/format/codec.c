@@ -9,11 +9,12 @@
  * (braid__batch_decoder): its memory is a batch per thread and a note per
  * batch, whatever the number of events.
  * The writer encodes every event it drains (braid__batch_encode_run, on
- * the ring's compact records, is its hot path: about 80 instructions per
- * record, a contiguous stretch of the ring at a time, the fields present
- * found with one comparison per slot; braid__batch_encode takes the
- * others); decoding treats every
- * blob as untrusted input and bounds every read.
+ * the ring's compact records, is its hot path: a contiguous stretch of
+ * the ring at a time, the fields present found with one comparison per
+ * slot; about 80 instructions a record of plain switch events, 104 a
+ * TASK_SWITCHED of the runtime's ping-pong, 8 bytes with every field;
+ * braid__batch_encode takes the others); decoding treats every blob as
+ * untrusted input and bounds every read.
  *
  * One event: a varint header, kind | fields << 5, where fields has a bit
  * per field that is present (non-zero): bit 0 task, 1 reason, 2 other,
