@@ -610,15 +610,22 @@ finish (writer *w, braid__session *s)
     {
       /* Leaving WAL mode needs the file to itself: a reader that follows
        * the recording (braid-viewer) holds a read transaction for a few
-       * milliseconds at a time. SQLite does not wait for it here (the
-       * pragma answers the mode it stays in), so try again for up to 5 s
-       * rather than leave the -wal file behind. */
+       * milliseconds at a time, and once it sees the trace finished it
+       * reads it whole in one (seconds, for a big trace on a loaded
+       * machine). SQLite does not wait for it here (the pragma answers the
+       * mode it stays in), so try again for up to 30 s rather than leave
+       * the -wal file behind, and say so if it stays. */
       sqlite3_busy_timeout (w->db, 1000);
-      for (int i = 0; i < 500 && !leave_wal (w->db); i++)
+      int left = 0;
+      for (int i = 0; i < 3000 && !(left = leave_wal (w->db)); i++)
         {
           struct timespec ts = { 0, 10000000 };
           nanosleep (&ts, NULL);
         }
+      if (!left)
+        fprintf (stderr, "braid-trace: %s: a reader held the file for 30 s:"
+                 " the trace is complete but keeps its -wal file beside"
+                 " it\n", braid__the_session.path);
     }
   sqlite3_close (w->db);
   w->db = NULL;
