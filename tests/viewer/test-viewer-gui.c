@@ -498,6 +498,82 @@ test_viewer_opens_a_run_as_one_timeline (void)
   g_free (other);
 }
 
+/* How many of the 5x5 pixels of @s around the point that the last
+ * self-test line starting with @prefix gives (" at X,Y", in the window's
+ * pixels; the last graph reported is the one left drawn) have @colour:
+ * an arrow of the wait-for graph drawn there, a vertical stroke, covers
+ * at least 5. */
+static guint
+arrow_pixels (cairo_surface_t *s, const char *out, const char *prefix,
+              guint32 colour)
+{
+  const char *line = g_strrstr (out, prefix);
+  g_assert_nonnull (line);
+  const char *at = strstr (line, " at ");
+  g_assert_nonnull (at);
+  int x, y;
+  g_assert_cmpint (sscanf (at, " at %d,%d", &x, &y), ==, 2);
+  /* The 5x5 pixels copied out, to count them as a whole picture. */
+  cairo_surface_t *box = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 5, 5);
+  cairo_t *cr = cairo_create (box);
+  cairo_set_source_surface (cr, s, -(x - 2), -(y - 2));
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  guint n = vt_count_near (box, colour, 0, 5);
+  cairo_surface_destroy (box);
+  return n;
+}
+
+/* The wait-for graph under the pointer ("g") at a moment of the fair
+ * run of tests/tracer/prim-program.c where the three workers wait on the
+ * lock the main task holds: its edges in words, and an arrow of the
+ * graph's colour from each worker's lane to the main task's, none in
+ * the deadlock colour. */
+static void
+test_viewer_wait_graph_at_a_held_lock (void)
+{
+  const char *args[] = { "fair", NULL };
+  char *db = vt_record_sample ("prim", args);
+  if (!db)
+    return;
+  char *png = g_build_filename (vt_tmpdir (), "viewer-wait-graph.png", NULL);
+  const char *files[] = { db, NULL };
+  char *out = NULL;
+  g_assert_cmpint (run_viewer (png, NULL, files, &out), ==, 0);
+  const char *graph = strstr (out, "self-test: wait-for graph at step ");
+  g_assert_nonnull (graph);
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  guint32 colour = vt_rgb_hex (braid_timeline_wait_graph_color ());
+  const char *const workers[] = { "w1", "w2", "w3" };
+  for (int i = 0; i < 3; i++)
+    {
+      /* "w1 → lock 3 → Task-1", not in a cycle. */
+      char *edge = g_strdup_printf ("| %s → lock ", workers[i]);
+      const char *e = strstr (graph, edge);
+      g_assert_nonnull (e);
+      const char *eol = strchr (e, '\n');
+      g_assert_nonnull (eol);
+      char *line = g_strndup (e, (gsize)(eol - e));
+      g_assert_true (g_str_has_suffix (line, " → Task-1"));
+      g_free (line);
+      g_free (edge);
+      char *arrow = g_strdup_printf ("self-test: wait-for arrow %s → Task-1 "
+                                     "at ",
+                                     workers[i]);
+      g_assert_cmpuint (arrow_pixels (s, out, arrow, colour), >=, 5);
+      g_free (arrow);
+    }
+  g_assert_null (strstr (out, "(deadlock cycle)"));
+  g_assert_cmpuint (
+      count_near (s, vt_rgb_hex (braid_timeline_deadlock_color ())), ==, 0);
+  cairo_surface_destroy (s);
+  g_free (out);
+  g_free (png);
+  g_free (db);
+}
+
 /* A deadlock of two tasks over two locks (tests/tracer/prim-program.c):
  * the window draws the cycle where it happens (the deadlock colour over
  * the lanes, the caption naming the tasks and the locks), and the
@@ -536,11 +612,41 @@ test_viewer_shows_a_deadlock_cycle (void)
   char *tip_line = g_strndup (tip, (gsize)(eol - tip));
   g_assert_true (g_str_has_suffix (tip_line, " held by beta"));
   g_free (tip_line);
+  /* The wait-for graph under the pointer at the deadlock: the cycle, in
+   * words and as two arrows in the deadlock colour. */
+  const char *graph = strstr (out, "self-test: wait-for graph at step ");
+  g_assert_nonnull (graph);
+  const char *const cycle[] = { "alpha", "beta", "alpha" };
+  for (int i = 0; i < 2; i++)
+    {
+      char *end = g_strdup_printf (" → %s  (deadlock cycle)\n", cycle[i + 1]);
+      const char *e = strstr (graph, end);
+      g_assert_nonnull (e);
+      const char *bol = e;
+      while (bol > graph && bol[-1] != '\n')
+        bol--;
+      char *found = g_strndup (bol, (gsize)(e - bol));
+      char *begin = g_strdup_printf ("| %s → lock ", cycle[i]);
+      g_assert_true (g_str_has_prefix (found, "self-test: wait-for graph"));
+      g_assert_nonnull (strstr (found, begin));
+      g_free (begin);
+      g_free (found);
+      g_free (end);
+    }
 
   cairo_surface_t *s = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
   g_assert_cmpuint (
       count_near (s, vt_rgb_hex (braid_timeline_deadlock_color ())), >=, 150);
+  guint32 red = vt_rgb_hex (braid_timeline_deadlock_color ());
+  g_assert_cmpuint (
+      arrow_pixels (s, out, "self-test: wait-for arrow alpha → beta at ",
+                    red),
+      >=, 5);
+  g_assert_cmpuint (
+      arrow_pixels (s, out, "self-test: wait-for arrow beta → alpha at ",
+                    red),
+      >=, 5);
   cairo_surface_destroy (s);
   g_free (out);
   g_free (png);
@@ -852,6 +958,8 @@ main (int argc, char **argv)
                    test_viewer_range_statistics);
   g_test_add_func ("/viewer/gui/scrolls-many-lanes",
                    test_viewer_scrolls_many_lanes);
+  g_test_add_func ("/viewer/gui/wait-graph-at-a-held-lock",
+                   test_viewer_wait_graph_at_a_held_lock);
   g_test_add_func ("/viewer/gui/shows-a-deadlock-cycle",
                    test_viewer_shows_a_deadlock_cycle);
   g_test_add_func ("/viewer/gui/opens-a-run-as-one-timeline",

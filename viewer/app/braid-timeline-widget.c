@@ -6,8 +6,9 @@
  * Shift+drag range selection (for zoom to selection and the range's
  * statistics, through ::range-changed), hover tooltips (a
  * slice, a mark and an output dot's text, an arrow's waker and woken),
- * click selection of a task or slice (on an arrow: its other end), and
- * collapsing lanes from their labels. Drawing is the timeline library's,
+ * click selection of a task or slice (on an arrow: its other end),
+ * collapsing lanes from their labels, and the wait-for graph at the
+ * pointer while "g" has it shown. Drawing is the timeline library's,
  * called from snapshot through a cairo node; the model is borrowed from
  * the window.
  *
@@ -48,6 +49,8 @@ struct _BraidTimeline
    * around it (a scroll event's own position is not in the widget's
    * coordinates). Negative when the pointer is outside. */
   double pointer_x, pointer_y;
+  /* The wait-for graph at the pointer is drawn ("g" toggles it). */
+  bool show_wait_graph;
 
   /* The vertical scrolling of the lanes, for a scrollbar beside the
    * widget; kept equal to view.scroll_y both ways. */
@@ -171,6 +174,9 @@ braid_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   braid_timeline_draw (self->model, &self->view, cr);
   braid_timeline_draw_marked_steps (self->model, &self->view, cr,
                                     self->marked_steps, self->n_marked_steps);
+  if (self->show_wait_graph && self->pointer_x >= 0)
+    braid_timeline_draw_wait_graph (self->model, &self->view, cr,
+                                    self->pointer_x);
   if (self->range_to != self->range_from)
     {
       double x0 = braid_timeline_view_x_for (&self->view, self->range_from);
@@ -371,6 +377,11 @@ on_key (GtkEventControllerKey *ctl, guint keyval, guint keycode,
     case GDK_KEY_KP_Subtract:
       braid_timeline_zoom (self, 1 / 1.5);
       return TRUE;
+    case GDK_KEY_g:
+      if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+        return FALSE;
+      braid_timeline_set_show_wait_graph (self, !self->show_wait_graph);
+      return TRUE;
     default:
       return FALSE;
     }
@@ -393,6 +404,9 @@ braid_timeline_hover_at (BraidTimeline *self, double x, double y)
   if (!self->model)
     return;
   ensure_view (self);
+  /* The wait-for graph follows the pointer. */
+  if (self->show_wait_graph)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
   int64_t lane = braid_timeline_view_lane_at (&self->view, self->model, y);
   int32_t task
       = lane >= 0 ? braid_timeline_model_lane_task (self->model, (size_t)lane)
@@ -809,6 +823,19 @@ braid_timeline_set_show_edges (BraidTimeline *self, bool show)
   ensure_view (self);
   self->view.show_edges = show;
   view_changed (self);
+}
+
+void
+braid_timeline_set_show_wait_graph (BraidTimeline *self, bool show)
+{
+  self->show_wait_graph = show;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+bool
+braid_timeline_get_show_wait_graph (BraidTimeline *self)
+{
+  return self->show_wait_graph;
 }
 
 const braid_timeline_view *

@@ -54,6 +54,10 @@ void braid_timeline_model_changed (BraidTimeline *self);
 
 /* Shows or hides the causal arrows between lanes. */
 void braid_timeline_set_show_edges (BraidTimeline *self, bool show);
+/* Shows or hides the wait-for graph at the pointer (task → object →
+ * holder, braid_timeline_draw_wait_graph); the "g" key toggles it. */
+void braid_timeline_set_show_wait_graph (BraidTimeline *self, bool show);
+bool braid_timeline_get_show_wait_graph (BraidTimeline *self);
 
 /* The view, for tests and the self-test script. */
 const braid_timeline_view *braid_timeline_get_view (BraidTimeline *self);

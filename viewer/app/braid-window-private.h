@@ -148,6 +148,10 @@ void braid__window_describe_primitive (BraidWindow *self, GString *s,
 void braid__window_describe_wait_graph (BraidWindow *self, GString *s,
                                         uint64_t step);
 void braid__window_check_deadlock (BraidWindow *self);
+/* The self-test's look at the wait-for graph under the pointer: shows
+ * it at the step where the most tasks wait on a holder (then at the
+ * first cycle), reporting its edges and where their arrows are drawn. */
+void braid__window_check_wait_graph (BraidWindow *self);
 /* "woken by worker1 through Event 3 at step 12", "woken by its timer at
  * step 4": what woke @task for the resumption at or after its slice
  * @slice, or NULL when nothing recorded did (free it). */

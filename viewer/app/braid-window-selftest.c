@@ -584,6 +584,7 @@ drive (gpointer data)
   check_search (self);
   check_range (self);
   braid__window_check_deadlock (self);
+  braid__window_check_wait_graph (self);
   /* Back to the task picked, for the snapshot. */
   if (picked_task >= 0)
     {

@@ -7,8 +7,9 @@
  * verdict, and who held it then), and the wait-for graph at the
  * selected slice's step (task → object → holder, the cycle of a
  * deadlock in red). The figures are the reader's (reader-sync.c); the
- * timeline draws a deadlock's cycle itself (timeline-sync.c). Also the
- * self-test's look at a deadlock.
+ * timeline draws a deadlock's cycle itself (timeline-sync.c), and the
+ * wait-for graph under the pointer. Also the self-test's look at a
+ * deadlock and at that graph.
  *
  * Not hot: it runs when the selection changes.
  */
@@ -267,4 +268,86 @@ braid__window_check_deadlock (BraidWindow *self)
         || strstr (lines[i], "(deadlock cycle)"))
       printf ("self-test: details| %s\n", lines[i]);
   g_strfreev (lines);
+}
+
+/* Puts the pointer on @step (the middle of it, at mid-height of the
+ * lanes) with the wait-for graph shown, and reports the graph in words
+ * and where its arrows are drawn, in the window's pixels. */
+static void
+report_wait_graph (BraidWindow *self, uint64_t step)
+{
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  const braid_timeline_view *v = braid_timeline_get_view (tl);
+  double at = (double)step + 0.5;
+  if (v->axis == BRAID_TIMELINE_AXIS_TIME)
+    at = braid_timeline_model_convert (self->model, BRAID_TIMELINE_AXIS_STEPS,
+                                       (double)step);
+  double x = braid_timeline_view_x_for (v, at);
+  if (x < v->label_width || x >= v->width)
+    {
+      braid_timeline_zoom_fit (tl);
+      x = braid_timeline_view_x_for (v, at);
+    }
+  braid_timeline_hover_at (tl, x, (v->ruler_height + v->height) / 2.0);
+  char *text = braid_timeline_model_wait_graph_text (self->model, step);
+  char **lines = g_strsplit (text ? text : "", "\n", -1);
+  for (int i = 0; lines[i] && *lines[i]; i++)
+    printf ("self-test: wait-for graph at step %" G_GUINT64_FORMAT "| %s\n",
+            step, lines[i]);
+  g_strfreev (lines);
+  g_free (text);
+  braid_timeline_wait_arrow a[16];
+  size_t n = braid_timeline_wait_graph_arrows (self->model, v, x, a, 16);
+  for (size_t i = 0; i < n && i < 16; i++)
+    {
+      graphene_point_t p;
+      if (!gtk_widget_compute_point (
+              self->timeline, GTK_WIDGET (self),
+              &GRAPHENE_POINT_INIT (a[i].x, (a[i].y0 + a[i].y1) / 2), &p))
+        continue;
+      printf ("self-test: wait-for arrow %s → %s at %.0f,%.0f%s\n",
+              name_of (self, a[i].task), name_of (self, a[i].holder), p.x,
+              p.y, a[i].in_cycle ? " (cycle)" : "");
+    }
+}
+
+void
+braid__window_check_wait_graph (BraidWindow *self)
+{
+  /* Among the first steps (a large trace's graph is not searched
+   * whole): the first where the most tasks wait on a task holding what
+   * they wait on, outside any cycle, and the first where tasks wait in a
+   * cycle. */
+  uint64_t n_steps = braid_trace_get_meta (self->trace)->n_steps;
+  uint64_t held = UINT64_MAX, cycle = UINT64_MAX;
+  size_t most = 0;
+  for (uint64_t s = 0; s <= n_steps && s < 5000; s++)
+    {
+      braid_trace_wait_edge *e = NULL;
+      size_t n = 0, k = 0;
+      if (braid_trace_wait_graph (self->trace, s, &e, &n) != 0)
+        break;
+      for (size_t i = 0; i < n; i++)
+        {
+          k += e[i].holder >= 0 && e[i].reason != BRAID_WAIT_TASK
+               && !e[i].in_cycle;
+          if (e[i].in_cycle && cycle == UINT64_MAX)
+            cycle = s;
+        }
+      if (k > most)
+        {
+          most = k;
+          held = s;
+        }
+      free (e);
+    }
+  if (held == UINT64_MAX && cycle == UINT64_MAX)
+    return;
+  /* As the "g" key would; it stays on for the snapshot, at the cycle
+   * when there is one. */
+  braid_timeline_set_show_wait_graph (BRAID_TIMELINE (self->timeline), true);
+  if (held != UINT64_MAX)
+    report_wait_graph (self, held);
+  if (cycle != UINT64_MAX)
+    report_wait_graph (self, cycle);
 }

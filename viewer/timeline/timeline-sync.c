@@ -9,6 +9,11 @@
  * task of the cycle to the lane of the task holding what it waits on,
  * labelled with that object, and the cycle spelt out in words.
  *
+ * Also the wait-for graph at any instant, drawn on demand (the viewer's
+ * "g" key) at the step under the pointer: an arrow from each waiting
+ * task's lane to its holder's lane, labelled with the object, the edges
+ * of a cycle in the deadlock colour; and the same graph in words.
+ *
  * Not hot: a trace has a deadlock or two at most; a frame draws a few
  * rectangles and arrows per deadlocked task.
  */
@@ -26,6 +31,8 @@
 #define DEADLOCK_MIN_PX 24
 /* The room each arrow of a cycle takes beside the previous one. */
 #define ARROW_GAP_PX 12
+/* The most arrows of a wait-for graph labelled with their object. */
+#define MAX_LABELS 64
 
 struct braid__timeline_deadlock
 {
@@ -260,4 +267,204 @@ braid__timeline_draw_deadlocks (const braid_timeline_model *cm,
         }
       free (cycle);
     }
+}
+
+/* ---------------------------------------------------------------------
+ * The wait-for graph at any instant: what the viewer draws under the
+ * pointer while its wait-for graph is shown (the "g" key).
+ * ------------------------------------------------------------------ */
+
+braid_timeline_rgb
+braid_timeline_wait_graph_color (void)
+{
+  return (braid_timeline_rgb){ 0x0e / 255.0, 0x7c / 255.0, 0x86 / 255.0 };
+}
+
+uint64_t
+braid_timeline_view_step_at (const braid_timeline_model *m,
+                             const braid_timeline_view *v, double x)
+{
+  double value = braid_timeline_view_value_at (v, x);
+  if (v->axis == BRAID_TIMELINE_AXIS_TIME)
+    value = braid_timeline_model_convert (m, BRAID_TIMELINE_AXIS_TIME, value);
+  uint64_t n_steps = braid_trace_get_meta (m->trace)->n_steps;
+  if (!(value > 0))
+    return 0;
+  if (value >= (double) n_steps)
+    return n_steps;
+  return (uint64_t) value;
+}
+
+char *
+braid_timeline_model_wait_graph_text (const braid_timeline_model *m,
+                                      uint64_t step)
+{
+  braid_trace_wait_edge *e = NULL;
+  size_t n = 0;
+  if (braid_trace_wait_graph (m->trace, step, &e, &n) != 0 || n == 0)
+    {
+      free (e);
+      return NULL;
+    }
+  GString *s = g_string_new (NULL);
+  for (size_t i = 0; i < n; i++)
+    {
+      char obj[160];
+      object_text (m->trace, e[i].object, e[i].reason, obj, sizeof obj);
+      g_string_append_printf (s, "%s → %s", m->tasks[e[i].task].name, obj);
+      /* A task awaited is its own holder: the object names it already. */
+      if (e[i].reason != BRAID_WAIT_TASK)
+        g_string_append_printf (s, " → %s",
+                                e[i].holder >= 0 ? m->tasks[e[i].holder].name
+                                                 : "(nobody)");
+      g_string_append (s, e[i].in_cycle ? "  (deadlock cycle)\n" : "\n");
+    }
+  free (e);
+  return g_string_free (s, FALSE);
+}
+
+size_t
+braid_timeline_wait_graph_arrows (const braid_timeline_model *m,
+                                  const braid_timeline_view *v, double x,
+                                  braid_timeline_wait_arrow *out, size_t max)
+{
+  braid_trace_wait_edge *e = NULL;
+  size_t n = 0;
+  uint64_t step = braid_timeline_view_step_at (m, v, x);
+  if (braid_trace_wait_graph (m->trace, step, &e, &n) != 0)
+    return 0;
+  size_t k = 0;
+  double h = v->lane_height;
+  for (size_t i = 0; i < n; i++)
+    {
+      int64_t from = braid_timeline_model_task_lane (m, e[i].task);
+      int64_t to = e[i].holder >= 0
+                       ? braid_timeline_model_task_lane (m, e[i].holder)
+                       : -1;
+      /* Nobody to point at (an event nobody set), a task awaiting itself
+       * or a lane filtered out: the text says it, no arrow. */
+      if (from < 0 || to < 0 || from == to)
+        continue;
+      if (k < max)
+        out[k] = (braid_timeline_wait_arrow){
+          .task = e[i].task,
+          .holder = e[i].holder,
+          .object = e[i].object,
+          .reason = e[i].reason,
+          .in_cycle = e[i].in_cycle,
+          .x = round (x) + 6.5 + (double) k * ARROW_GAP_PX,
+          .y0 = braid_timeline_view_lane_y (v, from) + h / 2,
+          .y1 = braid_timeline_view_lane_y (v, to) + h / 2,
+        };
+      k++;
+    }
+  free (e);
+  return k;
+}
+
+size_t
+braid_timeline_draw_wait_graph (const braid_timeline_model *m,
+                                const braid_timeline_view *v, cairo_t *cr,
+                                double x)
+{
+  if (x < v->label_width || x >= v->width)
+    return 0;
+  size_t n = braid_timeline_wait_graph_arrows (m, v, x, NULL, 0);
+  braid_timeline_wait_arrow *a = n ? calloc (n, sizeof *a) : NULL;
+  if (n && a == NULL)
+    return 0;
+  braid_timeline_wait_graph_arrows (m, v, x, a, n);
+  braid_timeline_rgb c = braid_timeline_wait_graph_color ();
+  braid_timeline_rgb red = braid_timeline_deadlock_color ();
+  uint64_t step = braid_timeline_view_step_at (m, v, x);
+  cairo_save (cr);
+  cairo_rectangle (cr, v->label_width, v->ruler_height,
+                   v->width - v->label_width, v->height - v->ruler_height);
+  cairo_clip (cr);
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans 8");
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  /* The instant: a dashed line across the lanes. */
+  static const double dash[] = { 4, 3 };
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_set_line_width (cr, 1);
+  cairo_set_source_rgba (cr, c.r, c.g, c.b, 0.7);
+  cairo_move_to (cr, round (x) + 0.5, v->ruler_height);
+  cairo_line_to (cr, round (x) + 0.5, v->height);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  /* The labels go right of the last arrow, each at its arrow's middle. */
+  double label_x = round (x) + 6 + (double) n * ARROW_GAP_PX;
+  cairo_set_line_width (cr, 2);
+  for (size_t i = 0; i < n; i++)
+    {
+      braid_timeline_rgb k = a[i].in_cycle ? red : c;
+      cairo_set_source_rgb (cr, k.r, k.g, k.b);
+      cairo_arc (cr, a[i].x, a[i].y0, 3, 0, 2 * M_PI);
+      cairo_fill (cr);
+      arrow (cr, a[i].x, a[i].y0, a[i].y1);
+    }
+  /* Labels placed so far, as [top, bottom) spans: a label that would
+   * cover one moves down below it (arrows between the same two lanes
+   * share a middle). */
+  double placed[MAX_LABELS][2];
+  size_t n_placed = 0;
+  for (size_t i = 0; i < n && i < MAX_LABELS; i++)
+    {
+      char obj[160];
+      object_text (m->trace, a[i].object, a[i].reason, obj, sizeof obj);
+      pango_layout_set_text (layout, obj, -1);
+      int tw, th;
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      double tx = label_x;
+      if (tx + tw > v->width)
+        tx = fmax (v->label_width + 2, a[0].x - 8 - tw);
+      double ty = (a[i].y0 + a[i].y1) / 2 - th / 2.0;
+      for (size_t j = 0; j < n_placed; j++)
+        if (ty < placed[j][1] && ty + th > placed[j][0])
+          {
+            ty = placed[j][1];
+            j = (size_t) -1; /* look at them all again */
+          }
+      placed[n_placed][0] = ty;
+      placed[n_placed][1] = ty + th;
+      n_placed++;
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+      cairo_rectangle (cr, tx - 2, ty, tw + 4, th);
+      cairo_fill (cr);
+      braid_timeline_rgb k = a[i].in_cycle ? red : c;
+      cairo_set_source_rgb (cr, k.r * 0.8, k.g * 0.8, k.b * 0.8);
+      cairo_move_to (cr, tx, ty);
+      pango_cairo_show_layout (cr, layout);
+    }
+  /* Which instant, at the top of the lanes. */
+  char when[64] = "";
+  if (v->axis == BRAID_TIMELINE_AXIS_TIME)
+    {
+      char d[32];
+      snprintf (when, sizeof when, "%s, ",
+                braid_timeline_format_duration (
+                  (int64_t) braid_timeline_view_value_at (v, x), d, sizeof d));
+    }
+  char *caption = g_strdup_printf ("wait-for graph at %sstep %llu%s", when,
+                                   (unsigned long long) step,
+                                   n ? "" : ": no task waits on a holder");
+  pango_layout_set_text (layout, caption, -1);
+  int tw, th;
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  double tx = round (x) + 6;
+  if (tx + tw > v->width)
+    tx = fmax (v->label_width + 2, round (x) - 6 - tw);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+  cairo_rectangle (cr, tx - 2, v->ruler_height + 2, tw + 4, th);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, c.r * 0.8, c.g * 0.8, c.b * 0.8);
+  cairo_move_to (cr, tx, v->ruler_height + 2);
+  pango_cairo_show_layout (cr, layout);
+  g_free (caption);
+  g_object_unref (layout);
+  cairo_restore (cr);
+  free (a);
+  return n;
 }

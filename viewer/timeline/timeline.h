@@ -349,6 +349,58 @@ braid_timeline_rgb braid_timeline_deadlock_color (void);
  * cycle, or memory ran out. Free with free(). */
 char *braid_timeline_model_deadlock_cycle (const braid_timeline_model *model,
                                            size_t k);
+/* The colour the wait-for graph under the pointer is drawn in (its
+ * cycle, if any, in the deadlock colour). */
+braid_timeline_rgb braid_timeline_wait_graph_color (void);
+
+/* The step at pixel @x of @view: on the time axis the step running or
+ * next to run then; clamped to [0, n_steps]. */
+uint64_t braid_timeline_view_step_at (const braid_timeline_model *model,
+                                      const braid_timeline_view *view,
+                                      double x);
+
+/* braid_timeline_model_wait_graph_text:
+ * The wait-for graph at @step (braid_trace_wait_graph) in words, one
+ * edge a line: "w1 → lock 4 → main", "(nobody)" for a holder unknown,
+ * "  (deadlock cycle)" after an edge of a cycle. NULL when no task
+ * waits then (or out of memory). Free with g_free(). */
+char *braid_timeline_model_wait_graph_text (const braid_timeline_model *model,
+                                            uint64_t step);
+
+/* An arrow of the wait-for graph as braid_timeline_draw_wait_graph()
+ * draws it: from the middle of @task's lane (y0) down or up to the
+ * middle of @holder's (y1), at x, in the view's pixels. */
+typedef struct braid_timeline_wait_arrow
+{
+  int32_t task, holder;
+  uint64_t object;
+  uint32_t reason; /* braid_wait_reason */
+  bool in_cycle;
+  double x, y0, y1;
+} braid_timeline_wait_arrow;
+
+/* braid_timeline_wait_graph_arrows:
+ * The arrows of the wait-for graph at the step under pixel @x (edges
+ * whose holder is unknown or whose lanes are filtered out have none):
+ * stores the first @max in @out (may be NULL when @max is 0) and returns
+ * how many there are. */
+size_t braid_timeline_wait_graph_arrows (const braid_timeline_model *model,
+                                         const braid_timeline_view *view,
+                                         double x,
+                                         braid_timeline_wait_arrow *out,
+                                         size_t max);
+
+/* braid_timeline_draw_wait_graph:
+ * Draws over a timeline drawn with @view the wait-for graph at the step
+ * under pixel @x: a dashed line at @x, the arrows of
+ * braid_timeline_wait_graph_arrows() each labelled with its object (a
+ * cycle's in the deadlock colour) and a caption naming the step. Draw it
+ * after braid_timeline_draw(). Nothing when @x is outside the lanes.
+ * Returns the number of arrows. */
+size_t braid_timeline_draw_wait_graph (const braid_timeline_model *model,
+                                       const braid_timeline_view *view,
+                                       cairo_t *cr, double x);
+
 /* The colour of an arrow of @kind; @by_loop for a wake by a timer or I/O
  * (from = -1), whatever the kind. */
 braid_timeline_rgb braid_timeline_edge_color (braid_trace_edge_kind kind,
