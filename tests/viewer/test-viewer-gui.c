@@ -541,6 +541,8 @@ test_viewer_wait_graph_at_a_held_lock (void)
   const char *files[] = { db, NULL };
   char *out = NULL;
   g_assert_cmpint (run_viewer (png, NULL, files, &out), ==, 0);
+  /* Turned on through the window's action, as its menu item and "g". */
+  g_assert_nonnull (strstr (out, "self-test: wait-for graph shown: yes\n"));
   const char *graph = strstr (out, "self-test: wait-for graph at step ");
   g_assert_nonnull (graph);
   cairo_surface_t *s = cairo_image_surface_create_from_png (png);

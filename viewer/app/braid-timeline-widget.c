@@ -380,7 +380,11 @@ on_key (GtkEventControllerKey *ctl, guint keyval, guint keycode,
     case GDK_KEY_g:
       if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
         return FALSE;
-      braid_timeline_set_show_wait_graph (self, !self->show_wait_graph);
+      /* Through the window's action when there is one, so its menu
+       * item shows the state. */
+      if (!gtk_widget_activate_action (GTK_WIDGET (self),
+                                       "win.show-wait-graph", NULL))
+        braid_timeline_set_show_wait_graph (self, !self->show_wait_graph);
       return TRUE;
     default:
       return FALSE;

@@ -2,7 +2,7 @@
  *
  * Owns every win.* action in one place: open (GtkFileChooserNative, as
  * GtkFileDialog is GTK 4.10), close, search, the axis switch, zooms,
- * arrows and the problems list. Their accelerators are set by the
+ * arrows, the wait-for graph under the pointer and the problems list. Their accelerators are set by the
  * application (braid-application.c), also in one place.
  */
 #include "braid-window-private.h"
@@ -128,6 +128,16 @@ arrows_change_state (GSimpleAction *action, GVariant *state, gpointer data)
 }
 
 static void
+wait_graph_change_state (GSimpleAction *action, GVariant *state,
+                         gpointer data)
+{
+  BraidWindow *self = data;
+  g_simple_action_set_state (action, state);
+  braid_timeline_set_show_wait_graph (BRAID_TIMELINE (self->timeline),
+                                      g_variant_get_boolean (state));
+}
+
+static void
 toggle_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
   GVariant *state = g_action_get_state (G_ACTION (action));
@@ -153,13 +163,16 @@ static const GActionEntry win_entries[] = {
   { "zoom-fit", zoom_fit_activated, NULL, NULL, NULL, { 0 } },
   { "zoom-selection", zoom_selection_activated, NULL, NULL, NULL, { 0 } },
   { "show-arrows", toggle_activated, NULL, "true", arrows_change_state, { 0 } },
+  { "show-wait-graph", toggle_activated, NULL, "false",
+    wait_graph_change_state, { 0 } },
   { "show-problems", show_problems_activated, NULL, NULL, NULL, { 0 } },
 };
 
 /* The actions that need a trace on screen. */
 static const char *const trace_actions[]
     = { "search",   "axis",           "zoom-in",     "zoom-out",
-        "zoom-fit", "zoom-selection", "show-arrows", "show-problems" };
+        "zoom-fit", "zoom-selection", "show-arrows", "show-problems",
+        "show-wait-graph" };
 
 void
 braid__window_init_actions (BraidWindow *self)

@@ -343,9 +343,14 @@ braid__window_check_wait_graph (BraidWindow *self)
     }
   if (held == UINT64_MAX && cycle == UINT64_MAX)
     return;
-  /* As the "g" key would; it stays on for the snapshot, at the cycle
-   * when there is one. */
-  braid_timeline_set_show_wait_graph (BRAID_TIMELINE (self->timeline), true);
+  /* As the "g" key or the menu item would; it stays on for the
+   * snapshot, at the cycle when there is one. */
+  g_action_group_activate_action (G_ACTION_GROUP (self), "show-wait-graph",
+                                  NULL);
+  printf ("self-test: wait-for graph shown: %s\n",
+          braid_timeline_get_show_wait_graph (BRAID_TIMELINE (self->timeline))
+              ? "yes"
+              : "no");
   if (held != UINT64_MAX)
     report_wait_graph (self, held);
   if (cycle != UINT64_MAX)

@@ -80,6 +80,8 @@ build_header (BraidWindow *self)
   g_menu_append (section, "Zoom to _Fit", "win.zoom-fit");
   g_menu_append (section, "Zoom to _Selection", "win.zoom-selection");
   g_menu_append (section, "Show _Arrows", "win.show-arrows");
+  g_menu_append (section, "Show the _Wait-for Graph (g)",
+                 "win.show-wait-graph");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_object_unref (section);
   section = g_menu_new ();

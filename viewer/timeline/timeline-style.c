@@ -128,7 +128,8 @@ typedef struct legend_item
 {
   const char *label; /* NULL for a mark: braid_timeline_mark_name's */
   int kind; /* 0: state swatch, 1: mark, 2: arrow (reason: the edge kind),
-               3: a wake by the loop */
+               3: a wake by the loop, 4: an arrow of the wait-for graph
+               the viewer draws under the pointer ("g") */
   braid_trace_state state;
   uint32_t reason;
   braid_trace_mark_kind mark;
@@ -163,6 +164,7 @@ static const legend_item legend_items[] = {
   { "error to", 2, 0, BRAID_EDGE_ERROR, 0 },
   { "cancelled", 2, 0, BRAID_EDGE_CANCEL, 0 },
   { "timer/I/O wake", 3, 0, BRAID_EDGE_WAKE, 0 },
+  { "waits for holder (g)", 4, 0, 0, 0 },
 };
 
 #define N_LEGEND (sizeof legend_items / sizeof legend_items[0])
@@ -206,8 +208,10 @@ legend_layout (cairo_t *cr, PangoLayout *layout, double x0, double y0,
             {
               /* A short arrow, as the lanes draw it. */
               bool loop = it->kind == 3;
-              braid_timeline_rgb c = braid_timeline_edge_color (
-                  (braid_trace_edge_kind)it->reason, loop);
+              braid_timeline_rgb c
+                  = it->kind == 4 ? braid_timeline_wait_graph_color ()
+                                  : braid_timeline_edge_color (
+                                      (braid_trace_edge_kind)it->reason, loop);
               cairo_save (cr);
               cairo_set_source_rgb (cr, c.r, c.g, c.b);
               cairo_set_line_width (cr, 1.2);
