@@ -12,7 +12,11 @@
  * Prints the frame times (p50, p99, max: the draw plus the swap, what
  * the main loop pays; in wall time and in the drawing thread's CPU
  * time), the cost of one incremental update (mean and
- * max, and per million events of the trace it ends with), the rate the
+ * max, and per million events of the trace it ends with), that cost
+ * split by least squares over the updates that saw the program run into
+ * a part per million events the update added and a part per million
+ * events already in the trace (the second is 0 for an update whose cost
+ * follows what was added), the rate the
  * trace actually grew at, and how far behind the program the newest
  * event drawn was. Figures only: a benchmark never fails on time. With
  * two shared cores the program, its writer, the worker and the frames
@@ -64,7 +68,12 @@ typedef struct shared
   GArray *read_ms;       /* its part in the follower (the rest is
                             the timeline model) */
   GArray *update_cpu_ms; /* each update's CPU time */
+  /* The updates that saw the program run (not the last, which reads its
+   * finalization, and may read the whole file again): CPU time, events
+   * added and events in the trace made, for fit_update_cost. */
+  GArray *fit_cpu_ms, *fit_added, *fit_size;
   uint64_t last_events;
+  uint64_t fed_events; /* the events of the last trace the worker made */
   /* The first and the last update that saw the program run: the rate
    * the trace grew at (the follow also covers its finalization). */
   double first_ms, last_ms;
@@ -107,6 +116,18 @@ updater (void *data)
         }
       bool running = braid_trace_follower_liveness (sh->follower)
                      == BRAID_LIVENESS_RUNNING;
+      if (trace && running)
+        {
+          double cpu = g_array_index (sh->update_cpu_ms, double,
+                                      sh->update_cpu_ms->len - 1);
+          double size = (double)braid_trace_get_meta (trace)->n_events;
+          double added = size - (double)sh->fed_events;
+          g_array_append_val (sh->fit_cpu_ms, cpu);
+          g_array_append_val (sh->fit_added, added);
+          g_array_append_val (sh->fit_size, size);
+        }
+      if (trace)
+        sh->fed_events = braid_trace_get_meta (trace)->n_events;
       pthread_mutex_lock (&sh->mutex);
       if (trace)
         {
@@ -132,6 +153,31 @@ updater (void *data)
       if (!running)
         return NULL;
     }
+}
+
+/* Splits the updates' CPU cost in two by least squares,
+ * cpu = a * added + b * size (no constant: an update that adds nothing
+ * to an empty trace costs next to nothing): @a is the cost per million
+ * events an update added, @b per million events already in the trace
+ * it made. An update whose cost follows what was added has b near 0.
+ * Returns false when the updates cannot tell the two apart. */
+static bool
+fit_update_cost (GArray *cpu, GArray *added, GArray *size, double *a, double *b)
+{
+  double xx = 0, xy = 0, yy = 0, xc = 0, yc = 0;
+  for (guint i = 0; i < cpu->len; i++)
+    {
+      double x = g_array_index (added, double, i) / 1e6;
+      double y = g_array_index (size, double, i) / 1e6;
+      double c = g_array_index (cpu, double, i);
+      xx += x * x, xy += x * y, yy += y * y, xc += x * c, yc += y * c;
+    }
+  double det = xx * yy - xy * xy;
+  if (cpu->len < 3 || fabs (det) < 1e-9 * (xx * yy + 1e-12))
+    return false;
+  *a = (xc * yy - yc * xy) / det;
+  *b = (yc * xx - xc * xy) / det;
+  return true;
 }
 
 static int
@@ -189,12 +235,16 @@ main (void)
   sh.update_ms = g_array_new (FALSE, FALSE, sizeof (double));
   sh.read_ms = g_array_new (FALSE, FALSE, sizeof (double));
   sh.update_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  sh.fit_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  sh.fit_added = g_array_new (FALSE, FALSE, sizeof (double));
+  sh.fit_size = g_array_new (FALSE, FALSE, sizeof (double));
   braid_trace_load_options options = { 0 };
   options.compact = true;
   braid_trace *trace = NULL;
   char *err = NULL;
   if (braid_trace_follow (path, &options, &sh.follower, &trace, &err) != 0)
     g_error ("follow: %s", err ? err : "?");
+  sh.fed_events = braid_trace_get_meta (trace)->n_events;
   braid_timeline_model *model = braid_timeline_model_new (trace);
   braid_timeline_view view;
   braid_timeline_view_init (&view, model, FRAME_W, FRAME_H);
@@ -285,6 +335,9 @@ main (void)
       update_max = MAX (update_max, u);
     }
   double update_mean = updates->len ? update_sum / updates->len : 0;
+  double per_added = 0, per_size = 0;
+  bool fitted = fit_update_cost (sh.fit_cpu_ms, sh.fit_added, sh.fit_size,
+                                 &per_added, &per_size);
   g_array_sort (sh.update_cpu_ms, cmp_double);
   g_array_sort (lags, cmp_double);
   printf ("# followed %s for %.1f s: %" G_GUINT64_FORMAT " events, "
@@ -317,6 +370,18 @@ main (void)
   printf ("bench live-refresh-cpu-ms-per-million-events %.1f ms\n",
           events ? percentile (sh.update_cpu_ms, 1.0) / ((double)events / 1e6)
                  : 0);
+  if (fitted)
+    {
+      /* What an update costs, split: per million events it added and per
+       * million already in the trace (the fit of fit_update_cost). */
+      printf ("bench live-update-cpu-ms-per-million-added %.1f ms\n",
+              per_added);
+      printf ("bench live-update-cpu-ms-per-million-in-trace %.1f ms\n",
+              per_size);
+    }
+  else
+    printf ("# too few updates to split their cost between the events "
+            "added and the events in the trace\n");
   printf ("bench live-lag-p50-ms %.0f ms\n", percentile (lags, 0.5));
   printf ("bench live-lag-max-ms %.0f ms\n", percentile (lags, 1.0));
   printf ("# frames <= 16 ms: %s in wall time (p99 %.2f ms, max %.2f ms), "
@@ -341,6 +406,9 @@ main (void)
   g_array_free (updates, TRUE);
   g_array_free (sh.read_ms, TRUE);
   g_array_free (sh.update_cpu_ms, TRUE);
+  g_array_free (sh.fit_cpu_ms, TRUE);
+  g_array_free (sh.fit_added, TRUE);
+  g_array_free (sh.fit_size, TRUE);
   char *suffixes[] = { "", "-wal", "-shm" };
   for (int i = 0; i < 3; i++)
     {
