@@ -1,7 +1,8 @@
 /* test-timeline-model.c: the timeline model and view on a real trace:
  * lanes nest under parents, collapsing hides descendants, the filter keeps
- * ancestors, hit-testing finds the slice under a pixel, and zooming keeps
- * the value under the pointer in place.
+ * ancestors, hit-testing finds the slice under a pixel, zooming keeps
+ * the value under the pointer in place, and the wait-for graph under the
+ * pointer is found and drawn at the step there on either axis.
  */
 #include <string.h>
 
@@ -435,6 +436,155 @@ test_range_stats_of_the_whole_run (void)
   unload ();
 }
 
+/* Draws @model with @v, then the wait-for graph at pixel @x over it, on
+ * an image surface: each arrow braid_timeline_wait_graph_arrows() gives
+ * is a vertical stroke of the graph's colour from its task's lane to
+ * its holder's, none there before. Returns the number of arrows. */
+static size_t
+check_wait_graph_drawn (const braid_timeline_view *v, double x)
+{
+  guint32 colour = vt_rgb_hex (braid_timeline_wait_graph_color ());
+  size_t n = braid_timeline_wait_graph_arrows (model, v, x, NULL, 0);
+  braid_timeline_wait_arrow *a = g_new0 (braid_timeline_wait_arrow, n + 1);
+  g_assert_cmpuint (braid_timeline_wait_graph_arrows (model, v, x, a, n), ==,
+                    n);
+  cairo_surface_t *s
+      = cairo_image_surface_create (CAIRO_FORMAT_RGB24, v->width, v->height);
+  cairo_t *cr = cairo_create (s);
+  braid_timeline_draw (model, v, cr);
+  for (size_t i = 0; i < n; i++)
+    {
+      g_assert_cmpint (a[i].holder, >=, 0);
+      g_assert_cmpuint (
+          vt_pixel (s, (int)a[i].x, (int)((a[i].y0 + a[i].y1) / 2)), !=,
+          colour);
+    }
+  g_assert_cmpuint (braid_timeline_draw_wait_graph (model, v, cr, x), ==, n);
+  for (size_t i = 0; i < n; i++)
+    {
+      /* Clear of the arrow's head, its dot and the caption. */
+      double top = MIN (a[i].y0, a[i].y1) + 8;
+      double bottom = MAX (a[i].y0, a[i].y1) - 8;
+      for (double y = top; y < bottom; y += 1)
+        g_assert_cmpuint (vt_pixel (s, (int)a[i].x, (int)y), ==, colour);
+    }
+  /* Over the lane labels, no graph. */
+  g_assert_cmpuint (
+      braid_timeline_draw_wait_graph (model, v, cr, v->label_width - 1), ==,
+      0);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  g_free (a);
+  return n;
+}
+
+/* The fair run of tests/tracer/prim-program.c has a step where w1, w2
+ * and w3 all wait on the lock the main task holds: at that step on the
+ * loop-step axis the graph reads "wN → lock K → Task-1" three times, and
+ * three arrows go up from the workers' lanes to the main task's. */
+static void
+test_wait_graph_under_the_pointer (void)
+{
+  const char *args[] = { "fair", NULL };
+  char *db = vt_record_sample ("prim", args);
+  if (!db)
+    return;
+  trace = vt_open (db);
+  model = braid_timeline_model_new (trace);
+  g_free (db);
+  uint64_t n_steps = braid_trace_get_meta (trace)->n_steps;
+  uint64_t step = UINT64_MAX;
+  char *text = NULL;
+  for (uint64_t s = 0; s <= n_steps && step == UINT64_MAX; s++)
+    {
+      text = braid_timeline_model_wait_graph_text (model, s);
+      if (text && strstr (text, "w3 → lock "))
+        step = s;
+      else
+        g_clear_pointer (&text, g_free);
+    }
+  g_assert_cmpuint (step, !=, UINT64_MAX);
+  g_test_message ("step %" G_GUINT64_FORMAT ":\n%s", step, text);
+  const char *const workers[] = { "w1", "w2", "w3" };
+  for (int i = 0; i < 3; i++)
+    {
+      char *start = g_strdup_printf ("%s → lock ", workers[i]);
+      g_assert_true (vt_has_line (text, start, "", " → Task-1"));
+      g_free (start);
+    }
+  g_assert_null (strstr (text, "(deadlock cycle)"));
+  g_free (text);
+  braid_timeline_view v;
+  braid_timeline_view_init (&v, model, 900, 300);
+  braid_timeline_view_set_axis (&v, model, BRAID_TIMELINE_AXIS_STEPS);
+  double x = braid_timeline_view_x_for (&v, (double)step + 0.5);
+  g_assert_cmpuint (braid_timeline_view_step_at (model, &v, x), ==, step);
+  braid_timeline_wait_arrow a[8];
+  g_assert_cmpuint (braid_timeline_wait_graph_arrows (model, &v, x, a, 8), ==,
+                    3);
+  size_t n;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n);
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_cmpstr (tasks[a[i].task].name, ==, workers[i]);
+      g_assert_cmpstr (tasks[a[i].holder].name, ==, "Task-1");
+      g_assert_false (a[i].in_cycle);
+      g_assert_cmpfloat (a[i].y1, <, a[i].y0);
+    }
+  g_assert_cmpuint (check_wait_graph_drawn (&v, x), ==, 3);
+  unload ();
+}
+
+/* On wall time: semaphore_bounded's waiters wait on the three tasks
+ * holding its permits. At a time between two steps that do not share
+ * it, the pixel there maps to the earlier step, and the graph drawn is
+ * that step's: an arrow per waiter and holder. */
+static void
+test_wait_graph_on_wall_time (void)
+{
+  if (!load ("semaphore_bounded"))
+    return;
+  braid_timeline_view v;
+  braid_timeline_view_init (&v, model, 900, 400);
+  braid_timeline_view_set_axis (&v, model, BRAID_TIMELINE_AXIS_TIME);
+  uint64_t n_steps = braid_trace_get_meta (trace)->n_steps;
+  size_t best = 0;
+  uint64_t step = 0;
+  for (uint64_t s = 0; s + 1 < n_steps; s++)
+    {
+      double t0 = braid_timeline_model_convert (
+          model, BRAID_TIMELINE_AXIS_STEPS, (double)s);
+      double t1 = braid_timeline_model_convert (
+          model, BRAID_TIMELINE_AXIS_STEPS, (double)s + 1);
+      double x = braid_timeline_view_x_for (&v, (t0 + t1) / 2);
+      /* Steps a few pixels apart, so the pixel is the step's alone. */
+      if (braid_timeline_view_x_for (&v, t1)
+              - braid_timeline_view_x_for (&v, t0)
+          < 4)
+        continue;
+      size_t k = braid_timeline_wait_graph_arrows (model, &v, x, NULL, 0);
+      if (k > best)
+        {
+          best = k;
+          step = s;
+        }
+    }
+  g_assert_cmpuint (best, >=, 3);
+  double x = braid_timeline_view_x_for (
+      &v, (braid_timeline_model_convert (model, BRAID_TIMELINE_AXIS_STEPS,
+                                         (double)step)
+           + braid_timeline_model_convert (model, BRAID_TIMELINE_AXIS_STEPS,
+                                           (double)step + 1))
+              / 2);
+  g_assert_cmpuint (braid_timeline_view_step_at (model, &v, x), ==, step);
+  char *text = braid_timeline_model_wait_graph_text (model, step);
+  g_test_message ("step %" G_GUINT64_FORMAT ":\n%s", step, text);
+  g_assert_nonnull (strstr (text, " → semaphore "));
+  g_free (text);
+  g_assert_cmpuint (check_wait_graph_drawn (&v, x), ==, best);
+  unload ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -463,5 +613,9 @@ main (int argc, char **argv)
                    test_filter_matches_error_messages);
   g_test_add_func ("/viewer/model/range-stats-of-the-whole-run",
                    test_range_stats_of_the_whole_run);
+  g_test_add_func ("/viewer/view/wait-graph-under-the-pointer",
+                   test_wait_graph_under_the_pointer);
+  g_test_add_func ("/viewer/view/wait-graph-on-wall-time",
+                   test_wait_graph_on_wall_time);
   return g_test_run ();
 }

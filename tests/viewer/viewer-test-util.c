@@ -218,6 +218,20 @@ vt_rgb_hex (braid_timeline_rgb c)
   return r << 16 | g << 8 | b;
 }
 
+gboolean
+vt_has_line (const char *text, const char *prefix, const char *middle,
+             const char *suffix)
+{
+  char **lines = g_strsplit (text, "\n", -1);
+  gboolean found = FALSE;
+  for (int i = 0; lines[i] && !found; i++)
+    found = g_str_has_prefix (lines[i], prefix)
+            && strstr (lines[i] + strlen (prefix), middle)
+            && g_str_has_suffix (lines[i], suffix);
+  g_strfreev (lines);
+  return found;
+}
+
 braid_trace *
 vt_open (const char *path)
 {

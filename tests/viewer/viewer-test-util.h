@@ -45,6 +45,11 @@ guint32 vt_rgb_hex (braid_timeline_rgb c);
  * channel (a renderer may round a fractional colour either way). */
 guint vt_count_near (cairo_surface_t *png, guint32 colour, int y0, int y1);
 
+/* Whether a line of @text starts with @prefix, contains @middle after
+ * it and ends with @suffix. */
+gboolean vt_has_line (const char *text, const char *prefix,
+                      const char *middle, const char *suffix);
+
 /* Opens @path with the reader; fails the test on error. */
 braid_trace *vt_open (const char *path);
 

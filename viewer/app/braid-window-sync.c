@@ -315,13 +315,16 @@ void
 braid__window_check_wait_graph (BraidWindow *self)
 {
   /* Among the first steps (a large trace's graph is not searched
-   * whole): the first where the most tasks wait on a task holding what
-   * they wait on, outside any cycle, and the first where tasks wait in a
-   * cycle. */
+   * whole: each step's costs a binary search per task): the first where
+   * the most tasks wait on a task holding what they wait on, outside any
+   * cycle, and the first where tasks wait in a cycle. */
   uint64_t n_steps = braid_trace_get_meta (self->trace)->n_steps;
+  size_t n_tasks;
+  braid_trace_get_tasks (self->trace, &n_tasks);
+  uint64_t limit = MAX (64, 2000000 / (n_tasks + 1));
   uint64_t held = UINT64_MAX, cycle = UINT64_MAX;
   size_t most = 0;
-  for (uint64_t s = 0; s <= n_steps && s < 5000; s++)
+  for (uint64_t s = 0; s <= n_steps && s < MIN (limit, 5000); s++)
     {
       braid_trace_wait_edge *e = NULL;
       size_t n = 0, k = 0;

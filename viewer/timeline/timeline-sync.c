@@ -369,11 +369,15 @@ braid_timeline_draw_wait_graph (const braid_timeline_model *m,
 {
   if (x < v->label_width || x >= v->width)
     return 0;
-  size_t n = braid_timeline_wait_graph_arrows (m, v, x, NULL, 0);
-  braid_timeline_wait_arrow *a = n ? calloc (n, sizeof *a) : NULL;
-  if (n && a == NULL)
-    return 0;
-  braid_timeline_wait_graph_arrows (m, v, x, a, n);
+  /* The graph is taken once a frame, twice only for a crowd. */
+  braid_timeline_wait_arrow few[MAX_LABELS], *a = few;
+  size_t n = braid_timeline_wait_graph_arrows (m, v, x, few, MAX_LABELS);
+  if (n > MAX_LABELS)
+    {
+      if ((a = calloc (n, sizeof *a)) == NULL)
+        return 0;
+      n = braid_timeline_wait_graph_arrows (m, v, x, a, n);
+    }
   braid_timeline_rgb c = braid_timeline_wait_graph_color ();
   braid_timeline_rgb red = braid_timeline_deadlock_color ();
   uint64_t step = braid_timeline_view_step_at (m, v, x);
@@ -465,6 +469,7 @@ braid_timeline_draw_wait_graph (const braid_timeline_model *m,
   g_free (caption);
   g_object_unref (layout);
   cairo_restore (cr);
-  free (a);
+  if (a != few)
+    free (a);
   return n;
 }
