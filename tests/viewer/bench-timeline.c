@@ -31,6 +31,11 @@
 
 #include "viewer-test-util.h"
 
+/* The size of the trace being measured, appended to every bench NAME
+ * ("@1M", "@10M"; empty for a given trace) so that each line of one run
+ * names one figure. */
+static const char *bench_size = "";
+
 #define FRAME_W 1600
 #define FRAME_H 900
 
@@ -408,9 +413,9 @@ bench_overview (const braid_timeline_model *m, const braid_timeline_view *v,
       gint64 d0 = g_get_monotonic_time ();
       for (int i = 0; i < 100; i++)
         braid_timeline_overview_draw (ov, m, v, cr, FRAME_W, 44);
-      printf ("bench viewer-overview-build-%s %.1f ms (%zu lanes)\n", name,
-              build_ms, braid_timeline_model_get_n_lanes (m));
-      printf ("bench viewer-overview-frame-%s %.3f ms\n", name,
+      printf ("bench viewer-overview-build-%s%s %.1f ms (%zu lanes)\n", name,
+              bench_size, build_ms, braid_timeline_model_get_n_lanes (m));
+      printf ("bench viewer-overview-frame-%s%s %.3f ms\n", name, bench_size,
               (g_get_monotonic_time () - d0) / 100000.0);
       braid_timeline_overview_free (ov);
     }
@@ -463,7 +468,7 @@ bench_frames (braid_timeline_model *m)
   for (int i = 0; i < 200; i++)
     braid_timeline_edge_at (m, &v, g_rand_double_range (rand, 0, FRAME_W),
                             g_rand_double_range (rand, 0, FRAME_H));
-  printf ("bench viewer-arrow-hit-test %.1f us\n",
+  printf ("bench viewer-arrow-hit-test%s %.1f us\n", bench_size,
           (g_get_monotonic_time () - a0) / 200.0);
   g_rand_free (rand);
 
@@ -473,7 +478,7 @@ bench_frames (braid_timeline_model *m)
   int rc = braid_timeline_model_range_stats (
       m, BRAID_TIMELINE_AXIS_TIME, 0,
       braid_timeline_model_get_extent (m, BRAID_TIMELINE_AXIS_TIME) + 1, &st);
-  printf ("bench viewer-range-stats-whole-run %.1f ms%s\n",
+  printf ("bench viewer-range-stats-whole-run%s %.1f ms%s\n", bench_size,
           (g_get_monotonic_time () - r0) / 1000.0,
           rc == 0 ? "" : " (failed)");
   braid_timeline_range_stats_clear (&st);
@@ -531,6 +536,7 @@ main (int argc, char **argv)
   /* About a million events: finalized, then the same program's batches
    * as a killed run leaves them (memory only). */
   printf ("== about 1,000,000 events\n");
+  bench_size = "@1M";
   char *db = cached_trace ("10000", "46", false);
   failed |= db ? bench_trace (db, "finalized") : 1;
   g_free (db);
@@ -547,6 +553,7 @@ main (int argc, char **argv)
   if (big && strcmp (big, "0") == 0)
     return failed;
   printf ("== about 10,000,000 events\n");
+  bench_size = "@10M";
   db = cached_trace ("20000", "230", false);
   failed |= db ? bench_trace (db, "finalized") : 1;
   g_free (db);
