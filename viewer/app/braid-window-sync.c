@@ -48,20 +48,9 @@ name_of (BraidWindow *self, int32_t task)
 static void
 append_object (BraidWindow *self, GString *s, uint64_t id, uint32_t reason)
 {
-  int32_t task = braid_trace_find_task (self->trace, id);
-  if (task >= 0)
-    {
-      g_string_append_printf (s, "task %s", name_of (self, task));
-      return;
-    }
-  const braid_trace_object *o = braid_trace_find_object (self->trace, id);
-  uint32_t kind = o && o->kind >= BRAID_OBJ_EVENT && o->kind <= BRAID_OBJ_QUEUE
-                      ? o->kind
-                      : reason;
-  const char *kn = braid_trace_wait_reason_name (kind);
-  g_string_append_printf (s, "%s %" G_GUINT64_FORMAT, kn, id);
-  if (o && *o->name && strcmp (o->name, kn) != 0)
-    g_string_append_printf (s, " '%s'", o->name);
+  char obj[512];
+  braid_timeline_object_text (self->trace, id, reason, obj, sizeof obj);
+  g_string_append (s, obj);
 }
 
 static int

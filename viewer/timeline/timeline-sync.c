@@ -86,10 +86,9 @@ deadlocks_compute (braid_timeline_model *m)
     }
 }
 
-/* "lock 4" or the object's own name when it has one of its own. */
-static void
-object_text (const braid_trace *trace, uint64_t id, uint32_t reason,
-             char *buf, size_t size)
+void
+braid_timeline_object_text (const braid_trace *trace, uint64_t id,
+                            uint32_t reason, char *buf, size_t size)
 {
   int32_t task = braid_trace_find_task (trace, id);
   if (task >= 0)
@@ -134,8 +133,8 @@ braid_timeline_model_deadlock_cycle (const braid_timeline_model *cm,
       const char *name = m->tasks[last ? d->edges[0].task
                                        : d->edges[i].task].name;
       if (!last)
-        object_text (m->trace, d->edges[i].object, d->edges[i].reason, obj,
-                     sizeof obj);
+        braid_timeline_object_text (m->trace, d->edges[i].object,
+                                    d->edges[i].reason, obj, sizeof obj);
       size_t need = len + strlen (name) + strlen (obj) + 16;
       if (need > cap)
         {
@@ -230,7 +229,8 @@ braid__timeline_draw_deadlocks (const braid_timeline_model *cm,
           /* The object beside its arrow, where the arrows leave room
            * for a label each (the caption names them all anyway). */
           char obj[160];
-          object_text (m->trace, e->object, e->reason, obj, sizeof obj);
+          braid_timeline_object_text (m->trace, e->object, e->reason, obj,
+                                      sizeof obj);
           pango_layout_set_text (layout, obj, -1);
           int tw, th;
           pango_layout_get_pixel_size (layout, &tw, &th);
@@ -310,7 +310,8 @@ braid_timeline_model_wait_graph_text (const braid_timeline_model *m,
   for (size_t i = 0; i < n; i++)
     {
       char obj[160];
-      object_text (m->trace, e[i].object, e[i].reason, obj, sizeof obj);
+      braid_timeline_object_text (m->trace, e[i].object, e[i].reason, obj,
+                                  sizeof obj);
       g_string_append_printf (s, "%s → %s", m->tasks[e[i].task].name, obj);
       /* A task awaited is its own holder: the object names it already. */
       if (e[i].reason != BRAID_WAIT_TASK)
@@ -417,7 +418,8 @@ braid_timeline_draw_wait_graph (const braid_timeline_model *m,
   for (size_t i = 0; i < n && i < MAX_LABELS; i++)
     {
       char obj[160];
-      object_text (m->trace, a[i].object, a[i].reason, obj, sizeof obj);
+      braid_timeline_object_text (m->trace, a[i].object, a[i].reason, obj,
+                                  sizeof obj);
       pango_layout_set_text (layout, obj, -1);
       int tw, th;
       pango_layout_get_pixel_size (layout, &tw, &th);

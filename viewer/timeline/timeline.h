@@ -349,6 +349,14 @@ braid_timeline_rgb braid_timeline_deadlock_color (void);
  * cycle, or memory ran out. Free with free(). */
 char *braid_timeline_model_deadlock_cycle (const braid_timeline_model *model,
                                            size_t k);
+/* braid_timeline_object_text:
+ * What a task waits on, in words, into @buf of @size bytes: "task NAME"
+ * for a task awaited, else the object's kind (its own, or its wait
+ * @reason's) and id, "lock 4", with its name when it has one of its own,
+ * "queue 7 'jobs'". The timeline's arrows, captions and the details pane
+ * say it the same way. */
+void braid_timeline_object_text (const braid_trace *trace, uint64_t id,
+                                 uint32_t reason, char *buf, size_t size);
 /* The colour the wait-for graph under the pointer is drawn in (its
  * cycle, if any, in the deadlock colour). */
 braid_timeline_rgb braid_timeline_wait_graph_color (void);
