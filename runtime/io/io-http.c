@@ -621,7 +621,9 @@ braid_http_client_request (braid_http_client *c, const braid_http_request *req,
   if (!c || !req || !req->url || !resp || (!req->body && req->body_len))
     return braid__raise_code (BRAID_EINVAL, "braid_http_client_request");
   int bad = 0;
-  if (req->timeout != req->timeout)
+  long total_ms
+      = req->timeout == 0 ? c->timeout_ms : timeout_ms (req->timeout, &bad);
+  if (bad < 0)
     return braid__raise_code (BRAID_EINVAL, "braid_http_client_request (NaN "
                                             "timeout)");
   if (c->closed)
@@ -661,9 +663,7 @@ braid_http_client_request (braid_http_client *c, const braid_http_request *req,
   curl_easy_setopt (e, CURLOPT_REDIR_PROTOCOLS_STR, c->protocols);
   curl_easy_setopt (e, CURLOPT_MAXREDIRS, c->max_redirects);
   curl_easy_setopt (e, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
-  curl_easy_setopt (e, CURLOPT_TIMEOUT_MS,
-                    req->timeout == 0 ? c->timeout_ms
-                                      : timeout_ms (req->timeout, &bad));
+  curl_easy_setopt (e, CURLOPT_TIMEOUT_MS, total_ms);
   if (strcmp (method, "GET") != 0)
     curl_easy_setopt (e, CURLOPT_CUSTOMREQUEST, method);
   if (strcmp (method, "HEAD") == 0)
