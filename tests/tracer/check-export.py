@@ -221,7 +221,7 @@ def check_perfetto(name, path, doc, model):
     tracks = {}
     process = None
     interned = {}
-    for i, p in enumerate(packets):
+    for p in packets:
         td = one(p, "track_descriptor")
         if td is not None:
             tracks[one(td, "uuid")] = td
@@ -229,8 +229,6 @@ def check_perfetto(name, path, doc, model):
                 process = td
         inter = one(p, "interned_data")
         if inter is not None:
-            if "sequence_flags" not in p or i > 2 and one(p, "sequence_flags") != 2:
-                pass
             for en in inter.get("event_names", []):
                 interned[one(en, "iid")] = one(en, "name")
     if process is None:
