@@ -127,7 +127,9 @@ local_http_server_stop (local_http_server *srv)
     free (srv); /* else a connection still uses it: leave it */
 }
 
-double
+/* The whole-request timeout of local_http_client_new (see
+ * local-http-server.h). */
+static double
 local_http_timeout (void)
 {
   const char *env = getenv ("SAMPLE_HTTP_TIMEOUT");

@@ -44,7 +44,6 @@ char *local_http_fake_body (const char *url);
  * sample must end, with an error, on a server that never answers. */
 #define LOCAL_HTTP_CONNECT_TIMEOUT_S 10.0
 #define LOCAL_HTTP_TIMEOUT_S 30.0
-double local_http_timeout (void);
 
 /* A new client with those timeouts (braid_http_client_new's other
  * defaults: http and https only, 10 redirects at most). NULL with the
