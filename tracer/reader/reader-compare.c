@@ -77,6 +77,10 @@ typedef struct cmp_side
   bool *internal;
   bool *compared;
   int32_t *match;
+  /* The tasks not left out, by key and rank (name_tasks sorts them,
+   * match_tasks searches them). */
+  size_t *by_key;
+  size_t n_by_key;
   /* The steps of the compared tasks: grouped by task, in step order
    * within a task (first_step/n_steps per task), and `order`, every
    * step's index in step order. */
@@ -152,7 +156,7 @@ static int
 name_tasks (cmp_side *s)
 {
   size_t n = s->n_tasks;
-  size_t *idx = malloc ((n ? n : 1) * sizeof *idx);
+  size_t *idx = s->by_key = malloc ((n ? n : 1) * sizeof *idx);
   if (idx == NULL)
     return -1;
   size_t m = 0;
@@ -165,7 +169,8 @@ name_tasks (cmp_side *s)
         idx[m++] = i;
     }
   /* Equal keys become neighbours in creation order (the order of the
-   * task array: by_key breaks ties by index while every rank is 0). */
+   * task array: by_key breaks ties by index while every rank is 0), so
+   * that the ranks given below keep the order sorted by key and rank. */
   sort_side = s;
   qsort (idx, m, sizeof *idx, by_key);
   for (size_t j = 0; j < m; j++)
@@ -185,7 +190,7 @@ name_tasks (cmp_side *s)
               || (j + 1 < m && strcmp (s->key[idx[j + 1]], s->key[i]) == 0)))
         s->rank_shown[i] = true;
     }
-  free (idx);
+  s->n_by_key = m;
   for (size_t i = 0; i < n; i++)
     {
       const char *name = s->tasks[i].name;
@@ -202,19 +207,11 @@ name_tasks (cmp_side *s)
 }
 
 /* Pairs the tasks of @a and @b that have the same key and rank. */
-static int
+static void
 match_tasks (cmp_side *a, cmp_side *b)
 {
-  size_t n = b->n_tasks;
-  size_t *idx = malloc ((n ? n : 1) * sizeof *idx);
-  if (idx == NULL)
-    return -1;
-  size_t m = 0;
-  for (size_t i = 0; i < n; i++)
-    if (!b->internal[i])
-      idx[m++] = i;
-  sort_side = b;
-  qsort (idx, m, sizeof *idx, by_key);
+  const size_t *idx = b->by_key;
+  size_t m = b->n_by_key;
   for (size_t i = 0; i < a->n_tasks; i++)
     {
       if (a->internal[i])
@@ -236,8 +233,6 @@ match_tasks (cmp_side *a, cmp_side *b)
             hi = mid;
         }
     }
-  free (idx);
-  return 0;
 }
 
 /* Whether task @i of @s is named by one of the @n --task names: its name,
@@ -507,6 +502,7 @@ side_free (cmp_side *s)
   free (s->first_step);
   free (s->n_task_steps);
   free (s->order);
+  free (s->by_key);
 }
 
 /* Takes @trace's tasks and slices and names its tasks. Returns 0 or -1
@@ -638,9 +634,9 @@ braid_trace_compare (const braid_trace *a, const braid_trace *b,
     c->opt = *options;
   int rc = BRAID_ENOMEM;
   size_t unknown = 0;
-  if (side_init (&c->side[0], a) != 0 || side_init (&c->side[1], b) != 0
-      || match_tasks (&c->side[0], &c->side[1]) != 0)
+  if (side_init (&c->side[0], a) != 0 || side_init (&c->side[1], b) != 0)
     goto fail;
+  match_tasks (&c->side[0], &c->side[1]);
   rc = choose_tasks (c, &unknown);
   if (rc != 0)
     {
