@@ -281,6 +281,14 @@ arena_text (braid_trace *trace, const unsigned char *text, int len)
   return copy ? copy : "";
 }
 
+/* A clock base of the meta table clamped to [0, 2^62] (braid-trace.h),
+ * so that it plus any time of the trace fits. */
+static int64_t
+clamp_base (int64_t num)
+{
+  return num < 0 ? 0 : num > (int64_t) 1 << 62 ? (int64_t) 1 << 62 : num;
+}
+
 static int
 load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
 {
@@ -311,20 +319,12 @@ load_meta (braid_trace *trace, sqlite3 *db, const char *path, char **error)
       else if (strcmp (key, "clock") == 0)
         m->clock = arena_text (trace, text, len);
       else if (strcmp (key, "start_unix_ns") == 0)
-        /* A wall-clock base: clamped to [0, 2^62] (braid-trace.h), so
-         * that it plus any time of the trace fits. */
-        m->start_unix_ns = num < 0                      ? 0
-                           : num > (int64_t) 1 << 62 ? (int64_t) 1 << 62
-                                                     : num;
+        m->start_unix_ns = clamp_base (num);
       else if (strcmp (key, "start_monotonic_ns") == 0)
         /* Clamped as start_unix_ns: an offset between two files fits. */
-        m->start_monotonic_ns = num < 0                      ? 0
-                                : num > (int64_t) 1 << 62 ? (int64_t) 1 << 62
-                                                          : num;
+        m->start_monotonic_ns = clamp_base (num);
       else if (strcmp (key, "time_base_ns") == 0)
-        m->time_base_ns = num < 0                      ? 0
-                          : num > (int64_t) 1 << 62 ? (int64_t) 1 << 62
-                                                    : num;
+        m->time_base_ns = clamp_base (num);
       else if (strcmp (key, "complete") == 0)
         m->complete = num == 1;
       else if (strcmp (key, "run_id") == 0)
