@@ -590,10 +590,7 @@ braid__window_search (BraidWindow *self, const char *text)
       const braid_trace_output *outputs
           = braid_trace_get_outputs (self->trace, &n_outputs);
       for (size_t t = 0; t < n_tasks; t++)
-        if (braid_timeline_text_matches (tasks[t].name, text)
-            || braid_timeline_text_matches (tasks[t].function, text)
-            || braid_timeline_text_matches (tasks[t].error_type, text)
-            || braid_timeline_text_matches (tasks[t].error_message, text))
+        if (braid_timeline_task_text_matches (&tasks[t], text))
           {
             if (total++ < MAX_SEARCH_RESULTS)
               g_array_append_val (self->search_results,

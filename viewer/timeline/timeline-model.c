@@ -461,13 +461,7 @@ braid_timeline_model_set_filter (braid_timeline_model *m, const char *text)
     }
   memset (m->shown, 0, nt);
   for (size_t t = 0; t < nt; t++)
-    {
-      const braid_trace_task *task = &m->tasks[t];
-      m->matches[t] = contains_nocase (task->name, text)
-                      || contains_nocase (task->function, text)
-                      || contains_nocase (task->error_type, text)
-                      || contains_nocase (task->error_message, text);
-    }
+    m->matches[t] = braid_timeline_task_text_matches (&m->tasks[t], text);
   /* A task that printed a matching line matches too: one pass over the
    * output, linear in its size. */
   size_t n_outputs;
@@ -497,6 +491,16 @@ bool
 braid_timeline_text_matches (const char *text, const char *query)
 {
   return text && query && *query && contains_nocase (text, query);
+}
+
+bool
+braid_timeline_task_text_matches (const braid_trace_task *task,
+                                  const char *query)
+{
+  return braid_timeline_text_matches (task->name, query)
+         || braid_timeline_text_matches (task->function, query)
+         || braid_timeline_text_matches (task->error_type, query)
+         || braid_timeline_text_matches (task->error_message, query);
 }
 
 bool

@@ -78,6 +78,11 @@ size_t braid_timeline_model_set_filter (braid_timeline_model *model,
 /* Whether @text contains @query, ignoring ASCII case (the filter's own
  * test, for lists of search results). False for an empty @query. */
 bool braid_timeline_text_matches (const char *text, const char *query);
+/* Whether @task's own text matches @query (braid_timeline_text_matches):
+ * its name, function, error type or error message, the fields the filter
+ * looks at besides the task's output. False for an empty @query. */
+bool braid_timeline_task_text_matches (const braid_trace_task *task,
+                                       const char *query);
 /* Whether @task matched the current filter (true when there is none). */
 bool braid_timeline_model_task_matches (const braid_timeline_model *model,
                                         int32_t task);
