@@ -455,6 +455,17 @@ braid_future_error (braid_future *f)
   return f->error;
 }
 
+/* braid_future_add_done_callback once its arguments are checked. */
+static int
+add_done_callback (braid_future *f, braid_done_fn fn, void *data)
+{
+  if (f->state != FUT_PENDING)
+    queue_done_callback (f, fn, data);
+  else
+    push_callback (f, fn, data);
+  return 0;
+}
+
 int
 braid_future_add_done_callback_at (braid_future *f, braid_done_fn fn,
                                    void *data, const char *fn_name,
@@ -464,7 +475,7 @@ braid_future_add_done_callback_at (braid_future *f, braid_done_fn fn,
   braid__check_arg (fn, "braid_future_add_done_callback", "callback");
   if (fn_name)
     braid__callback_site_note (f->loop, (const void *)fn, fn_name, file, line);
-  return (braid_future_add_done_callback)(f, fn, data);
+  return add_done_callback (f, fn, data);
 }
 
 /* The function behind the macro, for callers without the macro (a
@@ -475,11 +486,7 @@ int (braid_future_add_done_callback) (braid_future *f, braid_done_fn fn,
 {
   braid__check_arg (f, "braid_future_add_done_callback", "future");
   braid__check_arg (fn, "braid_future_add_done_callback", "callback");
-  if (f->state != FUT_PENDING)
-    queue_done_callback (f, fn, data);
-  else
-    push_callback (f, fn, data);
-  return 0;
+  return add_done_callback (f, fn, data);
 }
 
 int
