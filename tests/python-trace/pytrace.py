@@ -42,12 +42,18 @@ def tmpdir():
 tmpdir.keep = []
 
 
+def braid(*args, timeout=120, **extra):
+    """Runs the braid tool with @args in env(**extra) and returns the
+    CompletedProcess (text output)."""
+    return subprocess.run([BRAID, *args], env=env(**extra),
+                          capture_output=True, text=True, timeout=timeout)
+
+
 def braid_run(trace, command, timeout=60, **extra):
     """Runs `braid run -o TRACE -- COMMAND` and returns the
     CompletedProcess (text output)."""
-    return subprocess.run([BRAID, "run", "-o", trace, "--"] + command,
-                          env=env(**extra), capture_output=True, text=True,
-                          timeout=timeout)
+    return braid("run", "-o", trace, "--", *command, timeout=timeout,
+                 **extra)
 
 
 def query(trace, sql, *args):
@@ -71,8 +77,7 @@ def check_complete(trace):
     check(str(m.get("complete")) == "1", f"{trace}: meta.complete is "
           f"{m.get('complete')!r}, not 1")
     check(str(m.get("finalized")) == "1", f"{trace}: not finalized")
-    report = subprocess.run([BRAID, "report", trace], capture_output=True,
-                            text=True)
+    report = braid("report", trace)
     check(report.returncode == 0,
           f"braid report {trace} exited {report.returncode}: "
           f"{report.stderr.strip()}")

@@ -145,8 +145,7 @@ def test_killed_child():
           f"killed child: braid run did not list {others[0]}: {run.stderr!r}")
     check(str(pytrace.meta(others[0]).get("complete")) != "1",
           "killed child: the child's trace says complete")
-    report = subprocess.run([pytrace.BRAID, "report", trace, others[0]],
-                            capture_output=True, text=True)
+    report = pytrace.braid("report", trace, others[0])
     check(report.returncode == 0 and "process 2 of 2" in report.stdout
           and "trace INCOMPLETE" in report.stdout
           and "trace complete" in report.stdout,

@@ -7,7 +7,6 @@ and `braid report --primitives` reads the lock's waiters as served in
 the order they began waiting (FIFO), with its 3 acquisitions.
 """
 import os
-import subprocess
 
 import pytrace
 from pytrace import check
@@ -33,8 +32,7 @@ def main():
         want += [(25, name), (26, name)]
     check(lock == want, f"the lock's acquisitions and releases: {lock}")
     check(sorted(sem) == sorted(want), f"the semaphore's: {sem}")
-    report = subprocess.run([pytrace.BRAID, "report", "--primitives",
-                             trace], capture_output=True, text=True)
+    report = pytrace.braid("report", "--primitives", trace)
     print(report.stdout)
     check(report.returncode == 0, f"braid report exited {report.returncode}")
     out = report.stdout

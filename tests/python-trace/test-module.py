@@ -22,9 +22,9 @@ TMP = pytrace.tmpdir()
 PROGRAM = os.path.join(pytrace.PROGRAMS, "argv_sleep.py")
 
 
-def module(args, **env):
+def module(args, cwd=None, **env):
     env.setdefault("PYTHONPATH", os.environ["BRAID_PYTHONPATH"])
-    return subprocess.run([pytrace.PYTHON, "-m", "braid"] + args,
+    return subprocess.run([pytrace.PYTHON, "-m", "braid"] + args, cwd=cwd,
                           env=pytrace.env(**env), capture_output=True,
                           text=True, timeout=60)
 
@@ -73,11 +73,8 @@ def test_trace_names():
 
 def test_module_option():
     trace = os.path.join(TMP, "module.braid")
-    run = subprocess.run(
-        [pytrace.PYTHON, "-m", "braid", "-o", trace, "-m", "argv_sleep",
-         "x"], cwd=pytrace.PROGRAMS, capture_output=True, text=True,
-        env=pytrace.env(PYTHONPATH=os.environ["BRAID_PYTHONPATH"],
-                        BRAID_CLOCK="virtual"), timeout=60)
+    run = module(["-o", trace, "-m", "argv_sleep", "x"],
+                 cwd=pytrace.PROGRAMS, BRAID_CLOCK="virtual")
     check(run.returncode == 0, f"-m argv_sleep: {run.returncode} "
           f"{run.stderr}")
     check(run.stdout.startswith("argv: ['x']"),

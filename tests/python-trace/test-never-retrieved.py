@@ -9,7 +9,6 @@ CPython frees the task at exit), not when the task failed.
     test-never-retrieved.py NEVER_RETRIEVED.py
 """
 import os
-import subprocess
 import sys
 
 import pytrace
@@ -35,8 +34,7 @@ def main():
           "asyncio's report is not on stderr")
     pytrace.check_complete(trace)
 
-    problems = subprocess.run([pytrace.BRAID, "problems", trace],
-                              capture_output=True, text=True)
+    problems = pytrace.braid("problems", trace)
     print(problems.stdout, end="")
     check(problems.returncode == 1,
           f"braid problems exited {problems.returncode}, not 1")

@@ -17,8 +17,7 @@ from pytrace import check
 
 
 def problems(trace):
-    run = subprocess.run([pytrace.BRAID, "problems", trace],
-                         capture_output=True, text=True)
+    run = pytrace.braid("problems", trace)
     print(run.stdout, end="")
     check(run.returncode == 1, f"braid problems exited {run.returncode}")
     return run.stdout

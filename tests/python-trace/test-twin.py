@@ -123,9 +123,7 @@ def main():
           f"{c_problems}, Python {py_problems}")
 
     # The schedules, step by step (braid diff: 0 same, 1 different).
-    diff = subprocess.run([pytrace.BRAID, "diff", c_trace, py_trace],
-                          env=pytrace.env(), capture_output=True, text=True,
-                          timeout=120)
+    diff = pytrace.braid("diff", c_trace, py_trace)
     if name in DIFF_EXCEPTIONS:
         check(diff.returncode == 1,
               f"{name}: braid diff exited {diff.returncode}, not 1 as the "
