@@ -435,18 +435,14 @@ feed_batches (braid_trace_follower *f, sqlite3 *db, char **error)
   return 0;
 }
 
-/* One update: reads what is new in one read transaction. Sets *grew when
- * events were added. */
+/* One update: reads what is new in the read transaction of @db. Sets
+ * *grew when events were added. */
 static int
-read_new (braid_trace_follower *f, bool *grew, char **error)
+read_new_in (braid_trace_follower *f, sqlite3 *db, bool *grew, char **error)
 {
-  sqlite3 *db = NULL;
-  int rc = braid__trace_open_db (f->path, &db, error);
-  if (rc != 0)
-    return rc;
   uint64_t before = f->n_fed;
   bool was_finalized = f->base->finalized;
-  rc = load_volatile_meta (f, db, error);
+  int rc = load_volatile_meta (f, db, error);
   if (rc == 0 && f->base->finalized && !was_finalized && f->from_batches
       && f->producers > 1)
     /* Finalization numbered the events of several threads in one merge,
@@ -459,12 +455,25 @@ read_new (braid_trace_follower *f, bool *grew, char **error)
     rc = feed_rows (f, db, error);
   if (rc == 0 && !f->base->finalized)
     rc = feed_batches (f, db, error);
-  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close (db);
   if (rc == 0 && before != f->n_fed)
     *grew = true;
   if (rc == BRAID_ENOMEM)
     fail (f, error, rc, "out of memory while loading the trace");
+  return rc;
+}
+
+/* One update: opens the file for one read transaction and reads what is
+ * new (read_new_in). */
+static int
+read_new (braid_trace_follower *f, bool *grew, char **error)
+{
+  sqlite3 *db = NULL;
+  int rc = braid__trace_open_db (f->path, &db, error);
+  if (rc != 0)
+    return rc;
+  rc = read_new_in (f, db, grew, error);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (db);
   return rc;
 }
 
@@ -550,19 +559,20 @@ braid_trace_follow (const char *path, const braid_trace_load_options *options,
       || (f->shared->arena = braid__arena_new ()) == NULL)
     goto fail;
   f->base->arena = f->shared->arena;
+  /* The meta and the first events in one read transaction: the file is
+   * opened once, and the first snapshot is of one state of it. */
   sqlite3 *db = NULL;
   rc = braid__trace_open_db (path, &db, error);
   if (rc == 0)
     rc = braid__trace_load_meta (f->base, db, path, error);
+  if (rc == 0)
+    rc = restart (f);
+  bool grew = false;
+  if (rc == 0)
+    rc = read_new_in (f, db, &grew, error);
   if (db != NULL)
     sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   sqlite3_close (db);
-  if (rc == 0)
-    rc = restart (f);
-  if (rc != 0)
-    goto fail;
-  bool grew = false;
-  rc = read_new (f, &grew, error);
   if (rc != 0)
     goto fail;
   f->liveness = braid__trace_liveness (f->base, NULL);
