@@ -40,6 +40,7 @@ struct braid__timeline_deadlock
   int64_t time_ns;
   braid_trace_wait_edge *edges;
   size_t n_edges;
+  char *cycle; /* cycle_text's, or NULL */
 };
 
 braid_timeline_rgb
@@ -52,13 +53,20 @@ void
 braid__timeline_deadlocks_free (braid_timeline_model *m)
 {
   for (size_t i = 0; i < m->n_deadlocks; i++)
-    free (m->deadlocks[i].edges);
+    {
+      free (m->deadlocks[i].edges);
+      free (m->deadlocks[i].cycle);
+    }
   free (m->deadlocks);
   m->deadlocks = NULL;
   m->n_deadlocks = 0;
 }
 
-/* Takes the wait-for graph of every deadlock, once. */
+static char *cycle_text (const braid_timeline_model *m,
+                         const struct braid__timeline_deadlock *d);
+
+/* Takes the wait-for graph of every deadlock and its cycle in words,
+ * once. */
 static void
 deadlocks_compute (braid_timeline_model *m)
 {
@@ -82,6 +90,7 @@ deadlocks_compute (braid_timeline_model *m)
         continue;
       d->step = p[i].step;
       d->time_ns = p[i].time_ns;
+      d->cycle = cycle_text (m, d);
       m->n_deadlocks++;
     }
 }
@@ -110,17 +119,14 @@ braid_timeline_object_text (const braid_trace *trace, uint64_t id,
     snprintf (buf, size, "%s %llu", kind, (unsigned long long) id);
 }
 
-char *
-braid_timeline_model_deadlock_cycle (const braid_timeline_model *cm,
-                                     size_t k)
+/* The cycle of @d in words (braid_timeline_model_deadlock_cycle's);
+ * NULL when it has none. */
+static char *
+cycle_text (const braid_timeline_model *m,
+            const struct braid__timeline_deadlock *d)
 {
-  braid_timeline_model *m = (braid_timeline_model *) cm;
-  if (!m->deadlocks_done)
-    deadlocks_compute (m);
-  if (k >= m->n_deadlocks || m->deadlocks[k].n_edges == 0
-      || !m->deadlocks[k].edges[0].in_cycle)
+  if (d->n_edges == 0 || !d->edges[0].in_cycle)
     return NULL;
-  const struct braid__timeline_deadlock *d = &m->deadlocks[k];
   size_t cap = 256, len = 0;
   char *s = malloc (cap);
   if (s == NULL)
@@ -153,6 +159,18 @@ braid_timeline_model_deadlock_cycle (const braid_timeline_model *cm,
         break;
     }
   return s;
+}
+
+char *
+braid_timeline_model_deadlock_cycle (const braid_timeline_model *cm,
+                                     size_t k)
+{
+  braid_timeline_model *m = (braid_timeline_model *) cm;
+  if (!m->deadlocks_done)
+    deadlocks_compute (m);
+  if (k >= m->n_deadlocks || m->deadlocks[k].cycle == NULL)
+    return NULL;
+  return strdup (m->deadlocks[k].cycle);
 }
 
 /* An arrow from (x, y0) to (x, y1), its head at y1. */
@@ -246,10 +264,9 @@ braid__timeline_draw_deadlocks (const braid_timeline_model *cm,
           cairo_move_to (cr, tx, ty);
           pango_cairo_show_layout (cr, layout);
         }
-      char *cycle = braid_timeline_model_deadlock_cycle (m, k);
-      if (cycle && isfinite (top))
+      if (d->cycle && isfinite (top))
         {
-          char *text = g_strdup_printf ("deadlock: %s", cycle);
+          char *text = g_strdup_printf ("deadlock: %s", d->cycle);
           pango_layout_set_text (layout, text, -1);
           int tw, th;
           pango_layout_get_pixel_size (layout, &tw, &th);
@@ -265,7 +282,6 @@ braid__timeline_draw_deadlocks (const braid_timeline_model *cm,
           pango_cairo_show_layout (cr, layout);
           g_free (text);
         }
-      free (cycle);
     }
 }
 
