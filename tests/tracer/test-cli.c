@@ -168,6 +168,49 @@ test_run_exits_with_the_program_status (void)
   g_free (path);
 }
 
+/* braid run adds its tracer to a BRAID_MODULES that names none, judging
+ * each entry by its file name: a module whose path merely contains the
+ * words (braid-tracer-extras.so) still gets the tracer added, and an
+ * entry named libbraid-trace.so.0 in any folder counts as the tracer. */
+static void
+test_run_adds_the_tracer_by_file_name (void)
+{
+  const char *exe = sample_exe ("print_numbers");
+  if (exe == NULL)
+    {
+      g_test_skip ("print_numbers is not built");
+      return;
+    }
+  char *path = test_trace_path ("modules.braid");
+  char *saved = g_strdup (g_getenv ("BRAID_MODULES"));
+  const char *run[] = { "run", "-o", path, "--", exe, NULL };
+  char *err = NULL;
+
+  /* Not a tracer: the tracer is appended, the trace written. */
+  g_setenv ("BRAID_MODULES", "/nonexistent/braid-tracer-extras.so", TRUE);
+  g_assert_cmpint (spawn_braid (run, NULL, &err), ==, 0);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (strstr (err, "/nonexistent/braid-tracer-extras.so"));
+  g_free (err);
+  g_unlink (path);
+
+  /* A tracer (missing here) named among others: nothing is added, so no
+   * trace is written and braid says so. */
+  g_setenv ("BRAID_MODULES",
+            "/nonexistent/other.so:/nonexistent/libbraid-trace.so.0", TRUE);
+  g_assert_cmpint (spawn_braid (run, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "no trace was written"));
+  g_free (err);
+
+  if (saved)
+    g_setenv ("BRAID_MODULES", saved, TRUE);
+  else
+    g_unsetenv ("BRAID_MODULES");
+  g_free (saved);
+  remove_trace (path);
+  g_free (path);
+}
+
 /* Whether @path is a Chrome trace-event file that braid export wrote. */
 static gboolean
 is_chrome_json (const char *path)
@@ -354,6 +397,8 @@ main (int argc, char **argv)
                    test_usage_errors_exit_2);
   g_test_add_func ("/tracer/cli/run-exits-with-the-program-status",
                    test_run_exits_with_the_program_status);
+  g_test_add_func ("/tracer/cli/run-adds-the-tracer-by-file-name",
+                   test_run_adds_the_tracer_by_file_name);
   g_test_add_func ("/tracer/cli/options-take-getopt-forms",
                    test_options_take_getopt_forms);
   g_test_add_func ("/tracer/cli/export-writes-chrome-trace-events",

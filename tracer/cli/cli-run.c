@@ -10,7 +10,7 @@
  * A Python program runs under the braid Python module instead
  * (cli-run-python.c).
  */
-#define _GNU_SOURCE /* pipe2, dladdr */
+#define _GNU_SOURCE /* pipe2, dladdr, strchrnul */
 #include "cli.h"
 #include "safe-text.h"
 
@@ -82,6 +82,33 @@ tracer_path (char *buf, size_t size)
   return 0;
 }
 
+/* Whether the colon-separated list @modules names a tracer: an entry
+ * whose file name is the tracer library's (libbraid-trace.so, with or
+ * without a version after it), whatever its folder. Only the file name
+ * counts, so that another module whose path merely contains the words
+ * (/opt/braid-tracer-extras.so) is not taken for one. */
+static bool
+names_tracer (const char *modules)
+{
+  static const char lib[] = "libbraid-trace.so";
+  const char *entry = modules;
+  for (;;)
+    {
+      const char *end = strchrnul (entry, ':');
+      const char *base = entry;
+      for (const char *c = entry; c < end; c++)
+        if (*c == '/')
+          base = c + 1;
+      size_t n = (size_t)(end - base);
+      if (n >= sizeof lib - 1 && memcmp (base, lib, sizeof lib - 1) == 0
+          && (n == sizeof lib - 1 || base[sizeof lib - 1] == '.'))
+        return true;
+      if (*end == '\0')
+        return false;
+      entry = end + 1;
+    }
+}
+
 /* Makes sure the program will load the same tracer as braid itself, the
  * one whose format this braid reads: appended to BRAID_MODULES when that
  * is set (and names no tracer), else set as its only entry. Wherever
@@ -99,7 +126,7 @@ setup_modules (void)
       setenv ("BRAID_MODULES", module, 1);
       return;
     }
-  if (strstr (current, "braid-trace") != NULL)
+  if (names_tracer (current))
     return;
   size_t n = strlen (current) + strlen (module) + 2;
   char *list = malloc (n);
