@@ -648,8 +648,9 @@ typedef enum braid_return_when
 
 /* braid_wait:
  * asyncio.wait: suspends until @when holds or @timeout seconds pass
- * (BRAID_NO_TIMEOUT: forever; 0 or negative: the next iteration). Sets @done[i] for every finished
- * future. Never raises the futures' errors and never cancels them.
+ * (BRAID_NO_TIMEOUT: forever; 0 or negative: the next iteration). Sets
+ * @done[i] for every finished future. Never raises the futures' errors
+ * and never cancels them.
  * Returns the number of done futures (>= 0); BRAID_ECANCELLED if the
  * caller was cancelled; BRAID_EINVAL for n == 0. */
 int braid_wait (braid_future *const *futures, size_t n, double timeout,
@@ -681,9 +682,10 @@ void braid_as_completed_free (braid_as_completed *it); /* accepts NULL */
 /* braid_wait_for:
  * asyncio.wait_for: awaits @future for at most @timeout seconds
  * (BRAID_NO_TIMEOUT: forever, a plain await; 0 or negative: if @future is
- * not done yet it is cancelled at once). On timeout, cancels it, waits until it is done, and raises
- * TimeoutError, unless it swallowed the cancellation and produced a
- * result, which is returned. Cancelling the caller cancels @future.
+ * not done yet it is cancelled at once). On timeout, cancels it, waits
+ * until it is done, and raises TimeoutError, unless it swallowed the
+ * cancellation and produced a result, which is returned. Cancelling the
+ * caller cancels @future.
  * Returns 0, the future's error code, BRAID_ETIMEDOUT or
  * BRAID_ECANCELLED. */
 int braid_wait_for (braid_future *future, double timeout, void **result);
