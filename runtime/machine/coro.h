@@ -73,8 +73,9 @@ void braid__coro_forget_thread (braid__coro *self);
 /* braid__coro_init:
  * Takes a stack from @pool and prepares @co so that the first switch to it
  * calls @entry(@arg) on that stack. @name (may be NULL) names it in the
- * overflow report; co->name_num is set to 0 (see braid__coro). @entry must never return: it ends by
- * switching away for the last time (braid__coro_switch_final).
+ * overflow report; co->name_num is set to 0 (see braid__coro). @entry
+ * must never return: it ends by switching away for the last time
+ * (braid__coro_switch_final or braid__coro_transfer_final).
  * Returns 0, or BRAID_ENOMEM when no stack can be mapped. */
 int braid__coro_init (braid__coro *co, braid__stack_pool *pool,
                       braid__coro_entry entry, void *arg, const char *name);
