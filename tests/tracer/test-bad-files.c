@@ -127,15 +127,6 @@ test_sqlite_of_another_application (void)
 }
 
 static void
-alter (const char *path, const char *sql)
-{
-  sqlite3 *db = NULL;
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-}
-
-static void
 test_newer_schema_version_is_rejected (void)
 {
   char *path = copy_of_good ("newer.db");
@@ -145,7 +136,7 @@ test_newer_schema_version_is_rejected (void)
                                  "reads (%d)",
                                  BRAID_TRACE_SCHEMA_VERSION + 1,
                                  BRAID_TRACE_SCHEMA_VERSION);
-  alter (path, sql);
+  exec_at (path, sql);
   assert_rejected (path, words);
   g_free (sql);
   g_free (words);
@@ -175,8 +166,8 @@ static void
 test_version_1_is_still_read (void)
 {
   char *path = copy_of_good ("version1.db");
-  alter (path, "PRAGMA user_version = 1;"
-               "UPDATE meta SET value = 1 WHERE key = 'schema_version'");
+  exec_at (path, "PRAGMA user_version = 1;"
+                 "UPDATE meta SET value = 1 WHERE key = 'schema_version'");
   assert_opens (path, 1);
   remove_trace (path);
   g_free (path);
@@ -186,11 +177,11 @@ static void
 test_missing_column_is_rejected (void)
 {
   char *path = copy_of_good ("nocolumn.db");
-  alter (path, "DROP VIEW problems; DROP VIEW outputs; DROP VIEW wake_edges;"
-               "DROP VIEW waits; DROP VIEW resume_order;"
-               "DROP VIEW run_slices; DROP VIEW task_summary;"
-               "DROP VIEW slices; DROP VIEW objects; DROP VIEW task_ends;"
-               "DROP VIEW tasks; ALTER TABLE events DROP COLUMN s3");
+  exec_at (path, "DROP VIEW problems; DROP VIEW outputs; DROP VIEW wake_edges;"
+                 "DROP VIEW waits; DROP VIEW resume_order;"
+                 "DROP VIEW run_slices; DROP VIEW task_summary;"
+                 "DROP VIEW slices; DROP VIEW objects; DROP VIEW task_ends;"
+                 "DROP VIEW tasks; ALTER TABLE events DROP COLUMN s3");
   assert_rejected (path, "table events has no column s3");
   remove_trace (path);
   g_free (path);
@@ -220,7 +211,7 @@ test_application_id_is_braids_or_0 (void)
   g_assert_cmphex (header_application_id (good_trace), ==,
                    BRAID_TRACE_APPLICATION_ID);
   char *path = copy_of_good ("appid0.db");
-  alter (path, "PRAGMA application_id = 0");
+  exec_at (path, "PRAGMA application_id = 0");
   g_assert_cmphex (header_application_id (path), ==, 0);
   assert_opens (path, BRAID_TRACE_SCHEMA_VERSION);
   remove_trace (path);
@@ -233,7 +224,7 @@ static void
 test_another_application_id_is_rejected (void)
 {
   char *path = copy_of_good ("otherid.db");
-  alter (path, "PRAGMA application_id = 0x12345678");
+  exec_at (path, "PRAGMA application_id = 0x12345678");
   assert_rejected (path, "another application: application id 0x12345678, "
                          "braid's is 0x42524144");
   remove_trace (path);
@@ -263,7 +254,7 @@ test_corrupted_pages (void)
   /* Without the packed copy of the events (which the reader would read
    * instead, test-packed-copy.c has its malformed case) the rows are
    * read, and the garbage below is in their pages. */
-  alter (path, "DROP TABLE events_packed");
+  exec_at (path, "DROP TABLE events_packed");
   struct stat st;
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   int fd = open (path, O_WRONLY);
@@ -308,7 +299,7 @@ test_malformed_batches_are_rejected (void)
   for (size_t i = 0; i < G_N_ELEMENTS (lies); i++)
     {
       char *path = copy_of_good ("batches.db");
-      alter (path, lies[i]);
+      exec_at (path, lies[i]);
       assert_rejected (path, "malformed");
       remove_trace (path);
       g_free (path);

@@ -63,15 +63,8 @@ run_limited (int (*fn) (void *data), void *data, size_t limit_mb)
 static void
 alter (const char *path, const char *sql)
 {
-  sqlite3 *db = NULL;
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  char *msg = NULL;
-  if (sqlite3_exec (db, "DROP TABLE IF EXISTS events_packed", NULL, NULL,
-                    &msg)
-        != SQLITE_OK
-      || sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
-    g_error ("%s: %s", sql, msg);
-  sqlite3_close (db);
+  exec_at (path, "DROP TABLE IF EXISTS events_packed");
+  exec_at (path, sql);
 }
 
 static void

@@ -95,18 +95,6 @@ mixed_two_threads (void)
   g_assert_cmpint (pthread_join (th, NULL), ==, 0);
 }
 
-/* Runs @sql on the trace at @path. */
-static void
-alter (const char *path, const char *sql)
-{
-  sqlite3 *db = NULL;
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  char *msg = NULL;
-  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
-    g_error ("%s: %s", sql, msg);
-  sqlite3_close (db);
-}
-
 /* A copy of the trace at @path named trace.db in a new folder. */
 static char *
 copy_trace (const char *path)
@@ -171,7 +159,7 @@ check_scenario (void (*scenario) (void))
   braid_trace_close (trace);
 
   char *rows_only = copy_trace (file);
-  alter (rows_only, "DROP TABLE events_packed");
+  exec_at (rows_only, "DROP TABLE events_packed");
   assert_same_reading (file, rows_only);
   remove_trace (rows_only);
   g_free (rows_only);
@@ -200,8 +188,8 @@ test_a_copy_that_disagrees_with_the_rows_is_not_read (void)
 {
   char *path = record (mixed);
   int64_t rows = query_int_at (path, "SELECT count(*) FROM events");
-  alter (path, "DELETE FROM events WHERE seq = (SELECT max(seq) FROM"
-               " events)");
+  exec_at (path, "DELETE FROM events WHERE seq = (SELECT max(seq) FROM"
+                 " events)");
   braid_trace *trace = open_or_fail (path);
   g_assert_cmpuint (braid_trace_get_meta (trace)->n_events, ==,
                     (uint64_t) rows - 1);
@@ -216,8 +204,8 @@ static void
 test_a_malformed_copy_is_rejected (void)
 {
   char *path = record (mixed);
-  alter (path, "UPDATE events_packed SET data = zeroblob (length (data))"
-               " WHERE id = (SELECT min(id) FROM events_packed)");
+  exec_at (path, "UPDATE events_packed SET data = zeroblob (length (data))"
+                 " WHERE id = (SELECT min(id) FROM events_packed)");
   braid_trace *trace = NULL;
   char *error = NULL;
   g_assert_cmpint (braid_trace_open (path, NULL, &trace, &error), ==,

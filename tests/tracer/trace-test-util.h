@@ -95,6 +95,20 @@ query_int_at (const char *path, const char *sql)
   return v;
 }
 
+/* Runs @sql (one statement or several) on the trace file at @path, as
+ * the tests that make a file hostile or inconsistent do; fails the test
+ * with SQLite's message when a statement fails. */
+static inline void
+exec_at (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  char *msg = NULL;
+  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    g_error ("%s: %s", sql, msg);
+  sqlite3_close (db);
+}
+
 /* Runs the braid tool (BRAID_EXE) with @args in the folder @cwd (NULL: this one); returns its
  * exit status, its stdout and stderr in *@out and *@err (g_free) when
  * they are not NULL. */
