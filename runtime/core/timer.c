@@ -122,14 +122,23 @@ braid__timer_dispatch (braid__timer *t)
     fn (data);
 }
 
-braid__timer *
-braid__call_at_ns (braid_loop *loop, uint64_t deadline, braid__timer_fn fn,
-                   void *data)
+/* The loop a timer is set on: @loop, or the loop running on this
+ * thread. */
+static braid_loop *
+timer_loop (braid_loop *loop, const char *call)
 {
   if (!loop)
     loop = braid__tls_loop;
   if (!loop)
-    braid__abort ("braid__call_later", "no loop");
+    braid__abort (call, "no loop");
+  return loop;
+}
+
+braid__timer *
+braid__call_at_ns (braid_loop *loop, uint64_t deadline, braid__timer_fn fn,
+                   void *data)
+{
+  loop = timer_loop (loop, "braid__call_at_ns");
   braid__timer *t = braid__xcalloc (1, sizeof *t);
   t->fn = fn;
   t->data = data;
@@ -141,10 +150,7 @@ braid__timer *
 braid__call_later (braid_loop *loop, uint64_t delay_ns, braid__timer_fn fn,
                    void *data)
 {
-  if (!loop)
-    loop = braid__tls_loop;
-  if (!loop)
-    braid__abort ("braid__call_later", "no loop");
+  loop = timer_loop (loop, "braid__call_later");
   uint64_t now = braid__clock_read (loop);
   uint64_t deadline = delay_ns > UINT64_MAX - now ? UINT64_MAX : now + delay_ns;
   return braid__call_at_ns (loop, deadline, fn, data);
