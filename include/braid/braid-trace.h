@@ -332,8 +332,8 @@ typedef struct braid_trace_load_options
    * n_slices index the compact array exactly as they would the full one.
    * Everything else is the same. The viewer opens traces this way; the
    * `braid` CLI keeps the full mode. If a trace's slices cannot be
-   * represented compactly (a step or object id beyond 32 bits, slices of a task that
-   * are not back to back), the full model is kept and
+   * represented compactly (a step or object id beyond 32 bits, slices of
+   * a task that are not back to back), the full model is kept and
    * braid_trace_get_compact_slices returns NULL. */
   bool compact;
   /* Summary mode (added after compact; false keeps everything): only
