@@ -29,16 +29,6 @@ trace_prim_program (const char *mode, int want_status)
   return path;
 }
 
-static braid_trace *
-open_trace (const char *path)
-{
-  braid_trace *trace = NULL;
-  char *error = NULL;
-  g_assert_cmpint (braid_trace_open (path, NULL, &trace, &error), ==, 0);
-  g_assert_null (error);
-  return trace;
-}
-
 static const char *
 task_name (const braid_trace *trace, int32_t task)
 {
@@ -53,7 +43,7 @@ static void
 test_braids_primitives_are_fifo (void)
 {
   char *path = trace_prim_program ("fair", 0);
-  braid_trace *trace = open_trace (path);
+  braid_trace *trace = open_or_fail (path);
 
   size_t n, n_waits;
   const braid_trace_primitive *p = braid_trace_get_primitives (trace, &n);
@@ -170,7 +160,7 @@ static void
 test_deadlock_names_holders_and_cycle (void)
 {
   char *path = trace_prim_program ("deadlock", 0);
-  braid_trace *trace = open_trace (path);
+  braid_trace *trace = open_or_fail (path);
 
   /* The locks in creation order: 'first' (alpha's), 'second' (beta's). */
   size_t n_objects;
@@ -291,7 +281,7 @@ test_unfair_order_is_not_fifo (void)
   put (BRAID_EV_LOOP_CLOSED, t, 0, 0, LOOP, 0, NULL);
   g_assert_cmpint (braid_trace_stop (), ==, 0);
 
-  braid_trace *trace = open_trace (path);
+  braid_trace *trace = open_or_fail (path);
   size_t n;
   const braid_trace_primitive *p = braid_trace_get_primitives (trace, &n);
   g_assert_cmpuint (n, ==, 1);
@@ -352,7 +342,7 @@ test_nonsense_is_survived (void)
   put (BRAID_EV_RELEASED, 100, B, 0, GHOST, BRAID_OBJ_SEMAPHORE, NULL);
   g_assert_cmpint (braid_trace_stop (), ==, 0);
 
-  braid_trace *trace = open_trace (path);
+  braid_trace *trace = open_or_fail (path);
   size_t n, n_holds;
   const braid_trace_primitive *p = braid_trace_get_primitives (trace, &n);
   g_assert_nonnull (braid_trace_find_primitive (trace, GHOST));
