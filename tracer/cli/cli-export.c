@@ -150,8 +150,7 @@ write_chrome (FILE *out, const braid_trace *trace, export_axis axis,
   fprintf (out, "%s{\"ph\":\"M\",\"pid\":%lld,\"name\":\"process_name\","
                 "\"args\":{\"name\":",
            first ? "" : ",\n", pid);
-  const char *slash = strrchr (m->program, '/');
-  braid__json_string (out, slash ? slash + 1 : m->program);
+  braid__json_string (out, braid__export_process_name (m));
   fprintf (out, "}}");
   /* The loops' own tracks, for what no task did: their slices are the
    * loops' iterations, where timer and I/O wake-ups start. */

@@ -7,6 +7,7 @@
 #include "export.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static const char *const mark_names[] = {
   "yield",
@@ -41,6 +42,13 @@ braid__export_pid (const braid_trace_meta *m)
   if (m->pid > 0 && m->pid <= INT32_MAX)
     return (int32_t)m->pid;
   return 1000000 + (int32_t)((uint64_t)m->start_unix_ns % 3000000);
+}
+
+const char *
+braid__export_process_name (const braid_trace_meta *m)
+{
+  const char *slash = strrchr (m->program, '/');
+  return slash ? slash + 1 : m->program;
 }
 
 const char *

@@ -391,8 +391,7 @@ write_header (exporter *ex)
   braid__pb_string (pb, PROCESS_CMDLINE, m->program, SIZE_MAX);
   if (m->arguments[0])
     braid__pb_string (pb, PROCESS_CMDLINE, m->arguments, SIZE_MAX);
-  const char *slash = strrchr (m->program, '/');
-  braid__pb_string (pb, PROCESS_NAME, slash ? slash + 1 : m->program,
+  braid__pb_string (pb, PROCESS_NAME, braid__export_process_name (m),
                     MAX_TRACK_NAME);
   braid__pb_end (pb, pd);
   braid__pb_end (pb, td);

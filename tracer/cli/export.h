@@ -92,6 +92,11 @@ uint32_t braid__export_n_loops (const braid_trace *trace);
  * export (in [1000000, 4000000), above the usual pid_max). */
 int32_t braid__export_pid (const braid_trace_meta *m);
 
+/* braid__export_process_name:
+ * The name of the trace's process on its tracks: the file name of its
+ * program, without the folder (borrowed from @m). */
+const char *braid__export_process_name (const braid_trace_meta *m);
+
 /* Names of the marks and edges, by kind; "mark" and "edge" for others. */
 const char *braid__export_mark_name (braid_trace_mark_kind kind);
 const char *braid__export_edge_name (braid_trace_edge_kind kind);
