@@ -156,19 +156,13 @@ resume (braid_agen *gen, braid_task *t)
     }
 }
 
-int
-braid_agen_yield (braid_agen *gen, void *value)
-{
-  check_gen (gen, "braid_agen_yield");
-  return braid_agen_yield_recv (gen, value, NULL);
-}
-
-int
-braid_agen_yield_recv (braid_agen *gen, void *value, void **sent)
+/* braid_agen_yield_recv once @gen is checked (the hot path's yield
+ * checks it once). */
+static int
+agen_yield_recv (braid_agen *gen, void *value, void **sent)
 {
   braid_task *t = braid__tls_task;
 
-  check_gen (gen, "braid_agen_yield_recv");
   if (gen->state != GEN_RUNNING || !t || t != gen->task)
     return braid__raise_as (BRAID_INVALID_STATE_ERROR, BRAID_EINVALSTATE,
                             "braid_agen_yield: not called from the body of "
@@ -194,6 +188,20 @@ braid_agen_yield_recv (braid_agen *gen, void *value, void **sent)
       return braid__error_set_current (e);
     }
   return 0;
+}
+
+int
+braid_agen_yield (braid_agen *gen, void *value)
+{
+  check_gen (gen, "braid_agen_yield");
+  return agen_yield_recv (gen, value, NULL);
+}
+
+int
+braid_agen_yield_recv (braid_agen *gen, void *value, void **sent)
+{
+  check_gen (gen, "braid_agen_yield_recv");
+  return agen_yield_recv (gen, value, sent);
 }
 
 /* Maps the generator's stack and registers it on the first resume. */
@@ -237,13 +245,14 @@ body_ended (braid_error *before)
   return braid_error_code (err);
 }
 
-int
-braid_agen_asend (braid_agen *gen, void *sent, void **value)
+/* braid_agen_asend once @gen is checked (the hot path's next() checks
+ * it once). */
+static int
+agen_asend (braid_agen *gen, void *sent, void **value)
 {
   braid_task *t = braid__tls_task;
   braid_error *before;
 
-  check_gen (gen, "braid_agen_asend");
   if (!t)
     return braid__raise_code (BRAID_ENOTASK, "braid_agen_asend");
   if (gen->state == GEN_RUNNING)
@@ -275,10 +284,17 @@ braid_agen_asend (braid_agen *gen, void *sent, void **value)
 }
 
 int
+braid_agen_asend (braid_agen *gen, void *sent, void **value)
+{
+  check_gen (gen, "braid_agen_asend");
+  return agen_asend (gen, sent, value);
+}
+
+int
 braid_agen_next (braid_agen *gen, void **value)
 {
   check_gen (gen, "braid_agen_next");
-  return braid_agen_asend (gen, NULL, value);
+  return agen_asend (gen, NULL, value);
 }
 
 int
