@@ -47,18 +47,10 @@
 
 #include <braid/braid.h>
 #include "local-http-server.h"
-#include "trace-test-util.h"
+#include "recording-util.h"
 
 static long yields_per_task;
 static long round_trips;
-
-static double
-now_s (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void *
 player (void *arg)
