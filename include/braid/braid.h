@@ -583,9 +583,13 @@ braid_error *braid_task_error (braid_task *task);
  * Sleeping and yielding
  * ------------------------------------------------------------------ */
 
-/* "No timeout", for every timeout argument below (asyncio's None): +inf.
- * A negative timeout or delay is not "none" but a time already past, as
- * in asyncio: it expires at once (a sleep of it is a bare yield). */
+/* "No timeout", for every timeout argument of the asyncio-like calls
+ * below (asyncio's None): +inf. For those (sleeps, wait_for, wait,
+ * as_completed, timeout scopes, call_later) a negative timeout or delay
+ * is not "none" but a time already past, as in asyncio: it expires at
+ * once (a sleep of it is a bare yield). The HTTP client's timeouts are
+ * libcurl's and differ: 0 there is the default and a negative value is
+ * none (see braid_http_request). */
 #define BRAID_NO_TIMEOUT INFINITY
 
 /* braid_sleep:
