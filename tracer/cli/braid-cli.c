@@ -191,6 +191,22 @@ braid__cli_self_dir (char *buf, size_t size)
 }
 
 int
+braid__cli_env_list_add (const char *var, const char *entry, bool first)
+{
+  const char *old = getenv (var);
+  if (old == NULL || old[0] == '\0')
+    return setenv (var, entry, 1);
+  size_t n = strlen (entry) + strlen (old) + 2;
+  char *list = malloc (n);
+  if (list == NULL)
+    return -1;
+  snprintf (list, n, "%s:%s", first ? entry : old, first ? old : entry);
+  int rc = setenv (var, list, 1);
+  free (list);
+  return rc;
+}
+
+int
 braid__cli_find_helper (const char *name, const char *env, char *buf,
                         size_t size)
 {

@@ -78,23 +78,6 @@ package_dir (void)
   return dir;
 }
 
-/* Puts @dir first on PYTHONPATH. */
-static int
-prepend_pythonpath (const char *dir)
-{
-  const char *old = getenv ("PYTHONPATH");
-  if (old == NULL || old[0] == '\0')
-    return setenv ("PYTHONPATH", dir, 1);
-  size_t n = strlen (dir) + strlen (old) + 2;
-  char *path = malloc (n);
-  if (path == NULL)
-    return -1;
-  snprintf (path, n, "%s:%s", dir, old);
-  int rc = setenv ("PYTHONPATH", path, 1);
-  free (path);
-  return rc;
-}
-
 /* Whether the interpreter option @opt (e.g. "-W") takes the next word as
  * its value: -W and -X do unless the value is attached (-Wignore). */
 static bool
@@ -127,7 +110,7 @@ braid__cli_run_python (char **argv, char ***out)
     argc++;
   /* At most: python, -m, braid, --, and every word of argv. */
   char **run = calloc (argc + 5, sizeof *run);
-  if (run == NULL || prepend_pythonpath (dir) != 0)
+  if (run == NULL || braid__cli_env_list_add ("PYTHONPATH", dir, true) != 0)
     {
       free (run);
       fprintf (stderr, "braid: out of memory\n");

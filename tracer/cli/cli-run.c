@@ -121,20 +121,9 @@ setup_modules (void)
   if (tracer_path (module, sizeof module) != 0)
     return;
   const char *current = getenv ("BRAID_MODULES");
-  if (current == NULL || current[0] == '\0')
-    {
-      setenv ("BRAID_MODULES", module, 1);
-      return;
-    }
-  if (names_tracer (current))
+  if (current != NULL && names_tracer (current))
     return;
-  size_t n = strlen (current) + strlen (module) + 2;
-  char *list = malloc (n);
-  if (list == NULL)
-    return;
-  snprintf (list, n, "%s:%s", current, module);
-  setenv ("BRAID_MODULES", list, 1);
-  free (list);
+  braid__cli_env_list_add ("BRAID_MODULES", module, false);
 }
 
 /* Whether the trace @path can be created: tried by creating it (and

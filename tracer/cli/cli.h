@@ -7,6 +7,7 @@
 #ifndef BRAID_CLI_H
 #define BRAID_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -77,6 +78,11 @@ const char *braid__cli_duration (int64_t ns, char *buf, size_t size);
 /* The directory of the running braid executable (/proc/self/exe), into
  * @buf. Returns 0 or -1. */
 int braid__cli_self_dir (char *buf, size_t size);
+
+/* Adds @entry to the colon-separated list in the environment variable
+ * @var (first when @first, else last), or sets @var to @entry when it is
+ * unset or empty. Returns 0, or -1 (out of memory). */
+int braid__cli_env_list_add (const char *var, const char *entry, bool first);
 
 /* braid__cli_find_helper:
  * The path of the viewer's program @name (braid-render, braid-viewer),
