@@ -27,26 +27,15 @@ sample_exe (const char *name)
 static inline int
 run_braid (const char *const *args, char **out)
 {
-  const char *braid = g_getenv ("BRAID_EXE");
-  g_assert_nonnull (braid);
-  GPtrArray *argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (char *) braid);
-  for (const char *const *a = args; *a; a++)
-    g_ptr_array_add (argv, (char *) *a);
-  g_ptr_array_add (argv, NULL);
-  char **env = g_get_environ ();
-  env = g_environ_setenv (env, "BRAID_CLOCK", "virtual", TRUE);
+  char **env = g_environ_setenv (g_get_environ (), "BRAID_CLOCK", "virtual",
+                                 TRUE);
   char *err = NULL;
-  int status = 0;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env,
-                               G_SPAWN_DEFAULT, NULL, NULL, out, &err,
-                               &status, NULL));
+  int status = spawn_braid_env (NULL, env, args, out, &err);
   if (err && err[0])
     g_test_message ("stderr: %s", err);
   g_free (err);
   g_strfreev (env);
-  g_ptr_array_free (argv, TRUE);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+  return status;
 }
 
 /* Traces sample @name into a new file; returns its path (g_free) or NULL

@@ -109,11 +109,13 @@ exec_at (const char *path, const char *sql)
   sqlite3_close (db);
 }
 
-/* Runs the braid tool (BRAID_EXE) with @args in the folder @cwd (NULL: this one); returns its
+/* Runs the braid tool (BRAID_EXE) with @args in the folder @cwd (NULL:
+ * this one) and the environment @envp (NULL: this process's); returns its
  * exit status, its stdout and stderr in *@out and *@err (g_free) when
  * they are not NULL. */
 static inline int
-spawn_braid_in (const char *cwd, const char *const *args, char **out, char **err)
+spawn_braid_env (const char *cwd, char **envp, const char *const *args,
+                 char **out, char **err)
 {
   const char *exe = g_getenv ("BRAID_EXE");
   g_assert_nonnull (exe);
@@ -124,7 +126,7 @@ spawn_braid_in (const char *cwd, const char *const *args, char **out, char **err
   g_ptr_array_add (argv, NULL);
   int status = 0;
   char *o = NULL, *e = NULL;
-  g_assert_true (g_spawn_sync (cwd, (char **) argv->pdata, NULL,
+  g_assert_true (g_spawn_sync (cwd, (char **) argv->pdata, envp,
                                G_SPAWN_DEFAULT, NULL, NULL, &o, &e, &status,
                                NULL));
   g_ptr_array_free (argv, TRUE);
@@ -137,6 +139,14 @@ spawn_braid_in (const char *cwd, const char *const *args, char **out, char **err
   else
     g_free (e);
   return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+/* spawn_braid_env in this process's environment. */
+static inline int
+spawn_braid_in (const char *cwd, const char *const *args, char **out,
+                char **err)
+{
+  return spawn_braid_env (cwd, NULL, args, out, err);
 }
 
 /* spawn_braid_in in this folder. */
