@@ -11,6 +11,7 @@ file (tracer/SCHEMA.md) with sqlite3. meson sets, in the environment:
 """
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -54,6 +55,30 @@ def braid_run(trace, command, timeout=60, **extra):
     CompletedProcess (text output)."""
     return braid("run", "-o", trace, "--", *command, timeout=timeout,
                  **extra)
+
+
+def start_in_group(trace, command, sig):
+    """Starts `braid run -o TRACE -- COMMAND` in a process group of its
+    own, as a terminal's foreground group, with @sig at its default action
+    whatever this test inherited (a background shell ignores SIGINT, and
+    Python then keeps ignoring it); returns the Popen (text pipes)."""
+    return subprocess.Popen(
+        [BRAID, "run", "-o", trace, "--"] + command, env=env(),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(sig, signal.SIG_DFL))
+
+
+def signal_group(proc, sig, timeout=30):
+    """Sends @sig to the group of @proc (from start_in_group) and waits for
+    it to end; kills the group if it is still there after @timeout s."""
+    try:
+        os.killpg(proc.pid, sig)
+        proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 def query(trace, sql, *args):

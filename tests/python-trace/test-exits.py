@@ -9,7 +9,6 @@ in a thread at the same time as the main one, and a traced child killed
 """
 import os
 import signal
-import subprocess
 
 import pytrace
 from pytrace import check
@@ -58,24 +57,11 @@ def interrupted(sig):
     @sig to the group once it is ready (as a terminal's Ctrl-C reaches
     every process of the foreground group), and returns (status, trace)."""
     trace = trace_of("sigint-" + str(int(sig)))
-    # The child starts with the signal's default action, whatever this
-    # test inherited (a background shell ignores SIGINT, and Python then
-    # keeps ignoring it).
-    proc = subprocess.Popen(
-        [pytrace.BRAID, "run", "-o", trace, "--", pytrace.PYTHON,
-         program("sigint.py")],
-        env=pytrace.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, start_new_session=True,
-        preexec_fn=lambda: signal.signal(sig, signal.SIG_DFL))
-    try:
-        ready = proc.stdout.readline()
-        check(ready == "ready\n", f"sigint.py said {ready!r}")
-        os.killpg(proc.pid, sig)
-        proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    proc = pytrace.start_in_group(trace, [pytrace.PYTHON,
+                                          program("sigint.py")], sig)
+    ready = proc.stdout.readline()
+    check(ready == "ready\n", f"sigint.py said {ready!r}")
+    pytrace.signal_group(proc, sig)
     return proc.returncode, trace
 
 

@@ -9,7 +9,6 @@ is interrupted).
 """
 import os
 import signal
-import subprocess
 import time
 
 import pytrace
@@ -45,24 +44,14 @@ def test_problems():
 
 def test_deadlock():
     trace = os.path.join(pytrace.tmpdir(), "deadlock.braid")
-    proc = subprocess.Popen(
-        [pytrace.BRAID, "run", "-o", trace, "--", pytrace.PYTHON,
-         os.path.join(pytrace.PROGRAMS, "deadlock.py")],
-        env=pytrace.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    try:
-        check(proc.stdout.readline() == "waiting\n", "deadlock.py did not "
-              "start")
-        # The loop blocks in its next select, microseconds later.
-        time.sleep(0.5)
-        check(proc.poll() is None, "deadlock.py ended by itself")
-        os.killpg(proc.pid, signal.SIGINT)
-        proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    proc = pytrace.start_in_group(trace, [pytrace.PYTHON, os.path.join(
+        pytrace.PROGRAMS, "deadlock.py")], signal.SIGINT)
+    check(proc.stdout.readline() == "waiting\n", "deadlock.py did not "
+          "start")
+    # The loop blocks in its next select, microseconds later.
+    time.sleep(0.5)
+    check(proc.poll() is None, "deadlock.py ended by itself")
+    pytrace.signal_group(proc, signal.SIGINT)
     check(proc.returncode == 128 + signal.SIGINT,
           f"deadlock.py: status {proc.returncode}")
     pytrace.check_complete(trace)
