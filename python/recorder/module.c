@@ -776,14 +776,6 @@ mod_quiet (PyObject *module, PyObject *on)
   Py_RETURN_NONE;
 }
 
-/* current_task_id(): the id of the task whose step runs on this thread,
- * 0 when none (for tests). */
-static PyObject *
-mod_current_task_id (PyObject *module, PyObject *unused)
-{
-  return PyLong_FromUnsignedLongLong (rec_tls.task);
-}
-
 /* hold(obj, kind, acquired): the running task took (@acquired true) or
  * gave back a Lock or a Semaphore's permit, @obj, of braid_object_kind
  * @kind: a BRAID_EV_ACQUIRED or BRAID_EV_RELEASED, as libbraid's
@@ -845,8 +837,6 @@ static PyMethodDef module_methods[] = {
     "destroyed_pending(task): asyncio frees a pending task." },
   { "quiet", mod_quiet, METH_O,
     "quiet(on): stop or resume recording this thread's output." },
-  { "current_task_id", mod_current_task_id, METH_NOARGS,
-    "current_task_id(): the id of the task running here, 0 if none." },
   { "hold", mod_hold, METH_VARARGS,
     "hold(obj, kind, acquired): the running task took or gave back the "
     "Lock or Semaphore permit obj." },
