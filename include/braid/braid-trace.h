@@ -522,6 +522,24 @@ int braid_trace_check_run (braid_trace *const *traces, size_t n,
 int braid_trace_merge_run (braid_trace *const *traces, size_t n,
                            braid_trace **out, char **error);
 
+/* braid_trace_open_run:
+ * Opens the @n files @paths as one trace, what braid-render and the
+ * viewer show for the files of one run. One file is opened as it is
+ * (braid_trace_open). Several are each opened with @options (which may
+ * be NULL; its progress callback sees the fraction of all the files, and
+ * stopping it stops the load), checked with braid_trace_check_run, and
+ * merged with braid_trace_merge_run; the traces opened on the way are
+ * closed before it returns. Stores a new trace in *@out and returns 0.
+ * On failure stores NULL, returns a negative code and, if @error is not
+ * NULL, stores a one-line message (free it with free()): the reader's
+ * for a file that cannot be opened (it names the file); "A and B are
+ * traces of different runs" (or braid_trace_check_run's other reasons)
+ * with A and B as given in @paths, and BRAID_EINVAL; BRAID_EINVAL for no
+ * file; BRAID_ENOMEM. */
+int braid_trace_open_run (char *const *paths, size_t n,
+                          const braid_trace_load_options *options,
+                          braid_trace **out, char **error);
+
 /* ---------------------------------------------------------------------
  * Comparing two schedules (braid diff, the viewer's side by side)
  * ------------------------------------------------------------------ */

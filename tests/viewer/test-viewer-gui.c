@@ -452,6 +452,38 @@ test_viewer_scrolls_many_lanes (void)
   g_free (db);
 }
 
+/* The report of the window showing vt_record_run_pair's two files as
+ * one run: fetch_urls' 7 tasks and semaphore_bounded's 11, plus a lane
+ * per process, a group per process headed by the program and its pid,
+ * and both processes' output lines in the one window. */
+static void
+assert_shows_the_run_pair (const char *out)
+{
+  g_assert_nonnull (strstr (out, ", 20 lanes, "));
+  g_assert_nonnull (strstr (out, "self-test: title fetch_urls.db and 1 "
+                                 "more\n"));
+  const char *g1 = strstr (out, "self-test: group 'fetch_urls [pid ");
+  const char *g2 = strstr (out, "self-test: group 'semaphore_bounded [pid ");
+  g_assert_nonnull (g1);
+  g_assert_nonnull (g2);
+  g_assert_nonnull (strstr (g1, "]': 7 tasks, from Task-1\n"));
+  g_assert_nonnull (strstr (g2, "]': 11 tasks, from Task-1\n"));
+  g_assert_nonnull (strstr (out, "self-test: output line "));
+}
+
+/* The report of the window refusing the files @a and @b together: the
+ * reader's one line, naming both, in the visible error banner. */
+static void
+assert_refused_as_other_runs (const char *out, const char *a, const char *b)
+{
+  char *line = g_strdup_printf ("self-test: load failed, shown in the "
+                                "window: %s and %s are traces of different "
+                                "runs (banner visible)\n",
+                                a, b);
+  g_assert_nonnull (strstr (out, line));
+  g_free (line);
+}
+
 /* Two samples traced as one run (one BRAID_TRACE_RUN, a file each) open
  * with --run as one timeline: a group of lanes per process, headed by
  * the program and its pid, each holding that process's tasks; a file of
@@ -468,34 +500,109 @@ test_viewer_opens_a_run_as_one_timeline (void)
   char *out = NULL;
   int status = run_viewer_with ("--run", png, NULL, files, &out);
   g_assert_cmpint (status, ==, 0);
-  /* fetch_urls' 7 tasks and semaphore_bounded's 11, plus a lane per
-   * process. */
-  g_assert_nonnull (strstr (out, ", 20 lanes, "));
-  g_assert_nonnull (strstr (out, "self-test: title fetch_urls.db and 1 "
-                                 "more\n"));
-  const char *g1 = strstr (out, "self-test: group 'fetch_urls [pid ");
-  const char *g2 = strstr (out, "self-test: group 'semaphore_bounded [pid ");
-  g_assert_nonnull (g1);
-  g_assert_nonnull (g2);
-  g_assert_nonnull (strstr (g1, "]': 7 tasks, from Task-1\n"));
-  g_assert_nonnull (strstr (g2, "]': 11 tasks, from Task-1\n"));
-  /* Both processes' output lines are in the one window. */
-  g_assert_nonnull (strstr (out, "self-test: output line "));
+  assert_shows_the_run_pair (out);
   g_free (out);
 
-  /* A file of another run among them: refused, in the window. */
+  /* A file of another run among them: refused, in the window, the line
+   * naming both files. */
   const char *mixed[] = { a, other, NULL };
   status = run_viewer_with ("--run", png, NULL, mixed, &out);
   g_assert_cmpint (status, ==, 1);
-  g_assert_nonnull (strstr (out, "self-test: load failed, shown in the "
-                                 "window: fetch_urls.db and hello_world.db "
-                                 "are traces of different runs (banner "
-                                 "visible)\n"));
+  assert_refused_as_other_runs (out, a, other);
   g_free (out);
   g_free (png);
   g_free (a);
   g_free (b);
   g_free (other);
+}
+
+/* A copy of the file @path in the folder @dir (made if need be): the
+ * Open dialog is shown a folder that holds only the files to choose. */
+static char *
+copy_into (const char *dir, const char *path)
+{
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  char *base = g_path_get_basename (path);
+  char *copy = g_build_filename (dir, base, NULL);
+  char *data = NULL;
+  gsize len = 0;
+  GError *error = NULL;
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (copy, data, (gssize)len, &error);
+  g_assert_no_error (error);
+  g_free (data);
+  g_free (base);
+  return copy;
+}
+
+/* The Open dialog takes several files: the two files of one run, chosen
+ * together in it (all the files of their folder selected, as Ctrl+A
+ * does, then Open), open as one timeline in the window, as --run opens
+ * them; two files of different runs chosen together are refused with
+ * one line in the window. */
+static void
+test_viewer_open_dialog_opens_several_files_as_a_run (void)
+{
+  char *a, *b;
+  if (!vt_record_run_pair (&a, &b))
+    return;
+  char *other = vt_record_sample ("hello_world", NULL);
+  char *png = g_build_filename (vt_tmpdir (), "viewer-dialog.png", NULL);
+  char *run_dir = g_build_filename (vt_tmpdir (), "dialog-run", NULL);
+  char *ca = copy_into (run_dir, a), *cb = copy_into (run_dir, b);
+  const char *files[] = { ca, cb, NULL };
+  char *out = NULL;
+  int status = run_viewer_with ("--via=dialog", png, NULL, files, &out);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "self-test: the Open dialog takes several "
+                                 "files: yes; selected 2: fetch_urls.db, "
+                                 "semaphore_bounded.db\n"));
+  assert_shows_the_run_pair (out);
+  g_free (out);
+
+  char *mixed_dir = g_build_filename (vt_tmpdir (), "dialog-mixed", NULL);
+  char *ma = copy_into (mixed_dir, a), *mo = copy_into (mixed_dir, other);
+  const char *mixed[] = { ma, mo, NULL };
+  status = run_viewer_with ("--via=dialog", png, NULL, mixed, &out);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (out, "selected 2: fetch_urls.db, "
+                                 "hello_world.db\n"));
+  assert_refused_as_other_runs (out, ma, mo);
+  g_free (out);
+  g_free (ma);
+  g_free (mo);
+  g_free (mixed_dir);
+  g_free (ca);
+  g_free (cb);
+  g_free (run_dir);
+  g_free (png);
+  g_free (a);
+  g_free (b);
+  g_free (other);
+}
+
+/* A drop of several files (a GdkFileList, what a file manager drops) on
+ * the window opens them as one run; the window's drop target takes file
+ * lists. */
+static void
+test_viewer_drop_of_several_files_opens_a_run (void)
+{
+  char *a, *b;
+  if (!vt_record_run_pair (&a, &b))
+    return;
+  char *png = g_build_filename (vt_tmpdir (), "viewer-drop.png", NULL);
+  const char *files[] = { a, b, NULL };
+  char *out = NULL;
+  int status = run_viewer_with ("--via=drop", png, NULL, files, &out);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "self-test: the window takes file lists: "
+                                 "yes; dropped 2 files: taken\n"));
+  assert_shows_the_run_pair (out);
+  g_free (out);
+  g_free (png);
+  g_free (a);
+  g_free (b);
 }
 
 /* How many of the 5x5 pixels of @s around the point that the last
@@ -944,6 +1051,10 @@ main (int argc, char **argv)
                    test_viewer_shows_a_deadlock_cycle);
   g_test_add_func ("/viewer/gui/opens-a-run-as-one-timeline",
                    test_viewer_opens_a_run_as_one_timeline);
+  g_test_add_func ("/viewer/gui/open-dialog-opens-several-files-as-a-run",
+                   test_viewer_open_dialog_opens_several_files_as_a_run);
+  g_test_add_func ("/viewer/gui/drop-of-several-files-opens-a-run",
+                   test_viewer_drop_of_several_files_opens_a_run);
   g_test_add_func ("/viewer/gui/compares-two-runs",
                    test_viewer_compares_two_runs);
   g_test_add_func ("/viewer/gui/follows-a-live-trace",

@@ -14,9 +14,15 @@
  * frees it as any trace. It holds full slices whatever the inputs held:
  * the merge is for a few processes, not for the largest traces.
  *
+ * Also owns braid_trace_open_run, the one way braid-render and the
+ * viewer open several files as a run: each file opened, the files
+ * checked, then merged, with one line naming two of them when they are
+ * not one run.
+ *
  * Nothing here is hot: each input is read once, with a sort per array.
  */
 #include "trace-private.h"
+#include "format/safe-text.h"
 
 #include <braid/braid.h> /* the error codes */
 
@@ -882,6 +888,83 @@ braid_trace_merge_run (braid_trace *const *traces, size_t n,
   free (offsets);
   if (rc != 0 && error)
     *error = strdup ("out of memory while merging the traces");
+  return rc;
+}
+
+/* The progress of file @k of @n, as a fraction of the whole load. */
+typedef struct run_progress
+{
+  braid_trace_progress_fn fn;
+  void *data;
+  size_t k, n;
+} run_progress;
+
+static bool
+on_file_progress (double fraction, void *data)
+{
+  run_progress *p = data;
+  return !p->fn || p->fn (((double)p->k + fraction) / (double)p->n, p->data);
+}
+
+/* Stores "@a and @b @why" in *@error (if not NULL), safe for a terminal:
+ * the paths are the caller's bytes. */
+static void
+say_not_one_run (char **error, const char *a, const char *b, const char *why)
+{
+  if (!error)
+    return;
+  size_t len = strlen (a) + strlen (b) + strlen (why) + 7;
+  char *raw = malloc (len);
+  if (!raw)
+    return;
+  snprintf (raw, len, "%s and %s %s", a, b, why);
+  *error = braid__text_terminal_dup (raw);
+  free (raw);
+}
+
+int
+braid_trace_open_run (char *const *paths, size_t n,
+                      const braid_trace_load_options *options,
+                      braid_trace **out, char **error)
+{
+  *out = NULL;
+  if (error)
+    *error = NULL;
+  if (n == 0)
+    {
+      if (error)
+        *error = strdup ("no trace file given");
+      return BRAID_EINVAL;
+    }
+  if (n == 1)
+    return braid_trace_open (paths[0], options, out, error);
+  braid_trace **traces = calloc (n, sizeof *traces);
+  if (!traces)
+    return BRAID_ENOMEM;
+  braid_trace_load_options one = { 0 };
+  if (options)
+    one = *options;
+  run_progress progress = { one.progress, one.progress_data, 0, n };
+  one.progress = on_file_progress;
+  one.progress_data = &progress;
+  int rc = 0;
+  for (size_t k = 0; k < n && rc == 0; k++)
+    {
+      progress.k = k;
+      rc = braid_trace_open (paths[k], &one, &traces[k], error);
+    }
+  size_t a, b;
+  const char *why;
+  if (rc == 0 && braid_trace_check_run (traces, n, &a, &b, &why) != 0)
+    {
+      say_not_one_run (error, paths[a], paths[b], why);
+      rc = BRAID_EINVAL;
+    }
+  if (rc == 0)
+    rc = braid_trace_merge_run (traces, n, out, error);
+  for (size_t k = 0; k < n; k++)
+    braid_trace_close (traces[k]);
+  free (traces);
   return rc;
 }
 

@@ -1,7 +1,7 @@
 /* braid-application.c: BraidApplication.
  *
  * Owns the application-wide pieces: command-line options (--version;
- * --self-test, --select and --show, hidden from --help), app.quit, every
+ * --self-test, --select, --show and --via, hidden from --help), app.quit, every
  * accelerator of the app and its windows in one table, the style sheet,
  * the windows' icon, app.about (the dialog is braid-about.c's), and which
  * window a file opens in. The shortcuts window comes from
@@ -21,6 +21,8 @@ struct _BraidApplication
   char *self_test_png;
   char *select_name;
   char *show_page;
+  /* --via=dialog|drop: the self-test opens its files as a user would. */
+  char *via;
   /* --run: the files given are opened together, in one window. */
   braid_window_open_mode open_mode;
 };
@@ -104,10 +106,13 @@ braid_application_open (GApplication *app, GFile **files, int n_files,
     {
       BraidWindow *win = braid_window_new (GTK_APPLICATION (app));
       gtk_window_present (GTK_WINDOW (win));
-      braid_window_run_self_test_several (win, files, n_files,
-                                          self->open_mode,
-                                          self->self_test_png,
-                                          self->select_name, self->show_page);
+      if (self->via)
+        braid_window_set_self_test_via (win, self->via);
+      /* Through the dialog or a drop, the files go together, as a run. */
+      braid_window_run_self_test_several (
+          win, files, n_files,
+          self->via ? BRAID_WINDOW_OPEN_RUN : self->open_mode,
+          self->self_test_png, self->select_name, self->show_page);
       return;
     }
   if (self->open_mode != BRAID_WINDOW_OPEN_ONE)
@@ -145,6 +150,7 @@ braid_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "self-test", "^ay", &self->self_test_png);
   g_variant_dict_lookup (options, "select", "s", &self->select_name);
   g_variant_dict_lookup (options, "show", "s", &self->show_page);
+  g_variant_dict_lookup (options, "via", "s", &self->via);
   if (g_variant_dict_contains (options, "run"))
     self->open_mode = BRAID_WINDOW_OPEN_RUN;
   if (g_variant_dict_contains (options, "compare"))
@@ -159,6 +165,7 @@ braid_application_finalize (GObject *object)
   g_free (self->self_test_png);
   g_free (self->select_name);
   g_free (self->show_page);
+  g_free (self->via);
   G_OBJECT_CLASS (braid_application_parent_class)->finalize (object);
 }
 
@@ -173,7 +180,7 @@ braid_application_class_init (BraidApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = braid_application_finalize;
 }
 
-/* --self-test, --select and --show drive the tests' scripted run
+/* --self-test, --select, --show and --via drive the tests' scripted run
  * (braid-window-selftest.c): they work, but --help does not list them. */
 static const GOptionEntry options[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -195,6 +202,10 @@ static const GOptionEntry options[] = {
   { "show", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL,
     "With --self-test: the side page to end on (details, problems, output)",
     "PAGE" },
+  { "via", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL,
+    "With --self-test: open the FILEs as a user would, chosen in the Open "
+    "dialog (dialog) or dropped on the window (drop)",
+    "HOW" },
   { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 

@@ -1,9 +1,10 @@
 /* braid-window-actions.c: the window's actions.
  *
  * Owns every win.* action in one place: open (GtkFileChooserNative, as
- * GtkFileDialog is GTK 4.10), close, search, the axis switch, zooms,
- * arrows, the wait-for graph under the pointer and the problems list. Their accelerators are set by the
- * application (braid-application.c), also in one place.
+ * GtkFileDialog is GTK 4.10; several files chosen open as one run),
+ * close, search, the axis switch, zooms, arrows, the wait-for graph
+ * under the pointer and the problems list. Their accelerators are set by
+ * the application (braid-application.c), also in one place.
  */
 #include "braid-window-private.h"
 
@@ -12,12 +13,22 @@ on_open_response (GtkNativeDialog *dialog, int response, BraidWindow *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      GFile *file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      if (file)
+      /* One file as ever; several as the files of one run, in this
+       * window, as --run opens them. */
+      GListModel *list = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      guint n = g_list_model_get_n_items (list);
+      if (n > 0)
         {
-          braid_window_open (self, file);
-          g_object_unref (file);
+          GFile **files = g_new (GFile *, n);
+          for (guint i = 0; i < n; i++)
+            files[i] = g_list_model_get_item (list, i);
+          braid_window_open_several (self, files, (int)n,
+                                     BRAID_WINDOW_OPEN_RUN);
+          for (guint i = 0; i < n; i++)
+            g_object_unref (files[i]);
+          g_free (files);
         }
+      g_object_unref (list);
     }
   g_object_unref (dialog);
 }
@@ -43,6 +54,8 @@ open_activated (GSimpleAction *action, GVariant *param, gpointer data)
   gtk_file_filter_add_pattern (filter, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   g_object_unref (filter);
+  /* Several files of one run open together. */
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));

@@ -87,6 +87,8 @@ struct _BraidWindow
   char *test_png;
   char *test_select;
   char *test_show;
+  char *test_via; /* NULL, "dialog" or "drop" */
+  int test_wait;  /* polls of the Open dialog so far */
   /* Called when a load ends, with NULL or the error shown. */
   void (*loaded_hook) (BraidWindow *self, const char *error);
 };

@@ -13,9 +13,13 @@
  * renders the window to OUT.png and quits. Without a FILE it counts the
  * recent traces of the empty page, opens the About dialog through
  * app.about, reports it and the windows' icon, and renders the dialog to
- * OUT-about.png before the window to OUT.png. It prints one "self-test:"
- * line per step on stdout. Exit status (see braid-viewer-main.c): 0 when
- * the last file loaded and the PNG was written, 1 otherwise.
+ * OUT-about.png before the window to OUT.png. With --via=dialog the
+ * FILEs (alone in their folder) are chosen in the Open dialog, all
+ * selected as Ctrl+A would; with --via=drop they are dropped on the
+ * window as one file list; either way they open as one run, as --run
+ * opens them. It prints one "self-test:" line per step on stdout. Exit
+ * status (see braid-viewer-main.c): 0 when the last file loaded and the
+ * PNG was written, 1 otherwise.
  */
 #include "braid-window-private.h"
 
@@ -655,6 +659,148 @@ on_loaded (BraidWindow *self, const char *error)
   g_timeout_add (300, drive, self);
 }
 
+/* --via=drop: the files dropped on the window as one GdkFileList, as a
+ * file manager drops several, handed to the window's own drop target. */
+static void
+open_by_drop (BraidWindow *self)
+{
+  GtkDropTarget *target = NULL;
+  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (self));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !target; i++)
+    {
+      GObject *c = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (c))
+        target = GTK_DROP_TARGET (c);
+      g_object_unref (c); /* the window keeps its controllers */
+    }
+  g_object_unref (controllers);
+  if (!target)
+    {
+      printf ("self-test: the window takes no drop\n");
+      fflush (stdout);
+      finish (self, 1);
+      return;
+    }
+  GValue value = G_VALUE_INIT;
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (
+                                  self->test_files, self->n_test_files));
+  gboolean taken = FALSE;
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &taken);
+  g_value_unset (&value);
+  printf ("self-test: the window takes file lists: %s; dropped %d files: "
+          "%s\n",
+          gdk_content_formats_contain_gtype (
+              gtk_drop_target_get_formats (target), GDK_TYPE_FILE_LIST)
+              ? "yes"
+              : "no",
+          self->n_test_files, taken ? "taken" : "refused");
+  fflush (stdout);
+}
+
+/* The first GtkTreeView under @w: the Open dialog's list of files. */
+static GtkWidget *
+find_tree_view (GtkWidget *w)
+{
+  if (GTK_IS_TREE_VIEW (w))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_tree_view (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* --via=dialog, polled after win.open: finds the Open dialog (GTK's own
+ * when there is no portal), shows it the folder of the files, selects
+ * every file it lists there as Ctrl+A would, reports them and presses
+ * Open. */
+static gboolean
+pick_in_dialog (gpointer data)
+{
+  BraidWindow *self = data;
+  GtkWidget *dialog = NULL;
+  GListModel *tops = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (tops) && !dialog; i++)
+    {
+      GObject *w = g_list_model_get_item (tops, i);
+      if (GTK_IS_FILE_CHOOSER_DIALOG (w)
+          && gtk_widget_get_visible (GTK_WIDGET (w)))
+        dialog = GTK_WIDGET (w);
+      g_object_unref (w);
+    }
+  GtkWidget *tree = dialog ? find_tree_view (dialog) : NULL;
+  GFile *folder = g_file_get_parent (self->test_files[0]);
+  if (dialog && !g_object_get_data (G_OBJECT (dialog), "braid-folder"))
+    {
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder,
+                                           NULL);
+      g_object_set_data (G_OBJECT (dialog), "braid-folder",
+                         GINT_TO_POINTER (1));
+    }
+  /* Select all it lists; that is the folder's files once it has loaded
+   * them in the background (until then it may list none, or the recent
+   * files). */
+  GListModel *files = NULL;
+  if (tree)
+    {
+      gboolean handled = FALSE;
+      g_signal_emit_by_name (tree, "select-all", &handled);
+      files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+    }
+  guint n = files ? g_list_model_get_n_items (files) : 0;
+  GString *names = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      GFile *f = g_list_model_get_item (files, i);
+      GFile *parent = g_file_get_parent (f);
+      char *base = g_file_get_basename (f);
+      g_string_append_printf (names, "%s%s", i ? ", " : "", base);
+      if (!parent || !g_file_equal (parent, folder))
+        n = 0; /* not the folder's */
+      g_clear_object (&parent);
+      g_free (base);
+      g_object_unref (f);
+    }
+  g_object_unref (folder);
+  if (n != (guint)self->n_test_files)
+    {
+      g_string_free (names, TRUE);
+      g_clear_object (&files);
+      if (tree)
+        gtk_tree_selection_unselect_all (
+            gtk_tree_view_get_selection (GTK_TREE_VIEW (tree)));
+      if (++self->test_wait < 100)
+        return G_SOURCE_CONTINUE;
+      printf ("self-test: the Open dialog %s\n",
+              dialog ? "did not list the files" : "did not open");
+      fflush (stdout);
+      finish (self, 1);
+      return G_SOURCE_REMOVE;
+    }
+  printf ("self-test: the Open dialog takes several files: %s; selected "
+          "%u: %s\n",
+          gtk_file_chooser_get_select_multiple (GTK_FILE_CHOOSER (dialog))
+              ? "yes"
+              : "no",
+          g_list_model_get_n_items (files), names->str);
+  fflush (stdout);
+  g_string_free (names, TRUE);
+  g_object_unref (files);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  return G_SOURCE_REMOVE;
+}
+
+void
+braid_window_set_self_test_via (BraidWindow *self, const char *via)
+{
+  g_free (self->test_via);
+  self->test_via = g_strdup (via);
+}
+
 void
 braid_window_run_self_test_several (BraidWindow *self, GFile **files,
                                     int n_files, braid_window_open_mode mode,
@@ -704,7 +850,20 @@ braid_window_run_self_test (BraidWindow *self, GFile **files, int n_files,
       g_timeout_add (600, check_about, self);
       return;
     }
-  if (self->test_mode != BRAID_WINDOW_OPEN_ONE)
+  if (self->test_via && g_str_equal (self->test_via, "drop"))
+    open_by_drop (self);
+  else if (self->test_via && g_str_equal (self->test_via, "dialog"))
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (self), "open", NULL);
+      g_timeout_add (100, pick_in_dialog, self);
+    }
+  else if (self->test_via)
+    {
+      printf ("self-test: --via is dialog or drop, not %s\n", self->test_via);
+      fflush (stdout);
+      finish (self, 1);
+    }
+  else if (self->test_mode != BRAID_WINDOW_OPEN_ONE)
     braid_window_open_several (self, files, n_files, self->test_mode);
   else
     braid_window_open (self, files[0]);

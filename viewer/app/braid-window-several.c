@@ -3,16 +3,16 @@
  * Owns what the loading job does when the window opens more than one
  * file at once (braid_window_open_several): with BRAID_WINDOW_OPEN_RUN,
  * the files of one run (a process tree: one file per process, one
- * meta.run_id) are opened, checked to be one run, and merged by the
- * reader (braid_trace_merge_run) into one trace, a process group of lanes
- * per file on the run's common clock. Files of different runs are
- * refused with one line naming two of them. With
- * BRAID_WINDOW_OPEN_COMPARE, two traces of one program (two runs, or a C
- * sample and its asyncio twin) are compared as `braid diff` compares them
- * (braid_trace_compare) and merged side by side on the step axis
- * (braid_trace_merge_compared), the steps that differ kept for the
- * timeline to mark; traces of two different programs are refused with
- * one line. Runs in the loading job's worker thread, like
+ * meta.run_id) are opened, checked to be one run, and merged into one
+ * trace by the reader (braid_trace_open_run, as braid-render does), a
+ * process group of lanes per file on the run's common clock. Files of
+ * different runs are refused with the reader's line naming two of them.
+ * With BRAID_WINDOW_OPEN_COMPARE, two traces of one program (two runs,
+ * or a C sample and its asyncio twin) are compared as `braid diff`
+ * compares them (braid_trace_compare) and merged side by side on the
+ * step axis (braid_trace_merge_compared), the steps that differ kept for
+ * the timeline to mark; traces of two different programs are refused
+ * with one line. Runs in the loading job's worker thread, like
  * braid_trace_open, so the window never waits for it.
  */
 #include "braid-window-private.h"
@@ -111,12 +111,23 @@ braid__window_load_several (char **paths, int n, braid_window_open_mode mode,
   *out = NULL;
   *error = NULL;
   memset (extra, 0, sizeof *extra);
-  if (mode == BRAID_WINDOW_OPEN_COMPARE && n != 2)
+  char *e = NULL;
+  if (mode == BRAID_WINDOW_OPEN_RUN)
+    {
+      /* The reader opens, checks and merges them, and says why not in
+       * one line naming the files. */
+      int rc = braid_trace_open_run (paths, (size_t)n, options, out, &e);
+      if (rc != 0)
+        *error = g_strdup (e ? e : "out of memory while opening the run");
+      free (e);
+      return rc;
+    }
+  if (n != 2)
     {
       *error = g_strdup_printf ("two traces are compared, not %d", n);
       return -1;
     }
-  braid_trace **traces = g_new0 (braid_trace *, n);
+  braid_trace *traces[2] = { NULL, NULL };
   several_progress progress
       = { options->progress, options->progress_data, 0, n };
   braid_trace_load_options one = *options;
@@ -126,42 +137,15 @@ braid__window_load_several (char **paths, int n, braid_window_open_mode mode,
   for (int k = 0; k < n && rc == 0; k++)
     {
       progress.k = k;
-      char *e = NULL;
       rc = braid_trace_open (paths[k], &one, &traces[k], &e);
       if (rc != 0)
-        {
-          *error = g_strdup (e ? e : "cannot open the trace");
-          free (e);
-        }
+        *error = g_strdup (e ? e : "cannot open the trace");
+      free (e);
+      e = NULL;
     }
-  if (rc == 0 && mode == BRAID_WINDOW_OPEN_RUN)
-    {
-      size_t a, b;
-      const char *why;
-      if (braid_trace_check_run (traces, (size_t)n, &a, &b, &why) != 0)
-        {
-          char *pa = g_path_get_basename (paths[a]);
-          char *pb = g_path_get_basename (paths[b]);
-          *error = g_strdup_printf ("%s and %s %s", pa, pb, why);
-          g_free (pa);
-          g_free (pb);
-          rc = -1;
-        }
-      else
-        {
-          char *e = NULL;
-          rc = braid_trace_merge_run (traces, (size_t)n, out, &e);
-          if (rc != 0)
-            {
-              *error = g_strdup (e ? e : "cannot merge the traces");
-              free (e);
-            }
-        }
-    }
-  if (rc == 0 && mode == BRAID_WINDOW_OPEN_COMPARE)
+  if (rc == 0)
     rc = compare_two (traces[0], traces[1], paths, out, extra, error);
   for (int k = 0; k < n; k++)
     braid_trace_close (traces[k]);
-  g_free (traces);
   return rc;
 }

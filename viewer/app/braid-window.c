@@ -4,7 +4,8 @@
  * search, problems, menu), the error banner, and a stack of three pages:
  * the empty state that says what to do, the loading page with its
  * progress bar, and the trace page (search bar, timeline, side notebook).
- * Drag and drop of a file onto the window lands here too. The other
+ * Drag and drop of files onto the window lands here too (several
+ * files open as one run). The other
  * concerns live in braid-window-{actions,loading,panes,selftest}.c.
  */
 #include "braid-window-private.h"
@@ -12,14 +13,30 @@
 
 G_DEFINE_FINAL_TYPE (BraidWindow, braid_window, GTK_TYPE_APPLICATION_WINDOW)
 
+/* A file dropped opens as ever; several (a GdkFileList) open as the
+ * files of one run, as --run and the Open dialog open them. */
 static gboolean
 on_drop (GtkDropTarget *target, const GValue *value, double x, double y,
          BraidWindow *self)
 {
-  if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
+  if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    {
+      braid_window_open (self, g_value_get_object (value));
+      return TRUE;
+    }
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
     return FALSE;
-  braid_window_open (self, g_value_get_object (value));
-  return TRUE;
+  GSList *list = gdk_file_list_get_files (g_value_get_boxed (value));
+  guint n = g_slist_length (list);
+  GFile **files = g_new (GFile *, n);
+  guint i = 0;
+  for (GSList *l = list; l; l = l->next)
+    files[i++] = l->data;
+  if (n > 0)
+    braid_window_open_several (self, files, (int)n, BRAID_WINDOW_OPEN_RUN);
+  g_free (files);
+  g_slist_free (list);
+  return n > 0;
 }
 
 static GtkWidget *
@@ -375,7 +392,10 @@ braid_window_init (BraidWindow *self)
   gtk_box_append (GTK_BOX (box), self->stack);
   gtk_window_set_child (GTK_WINDOW (self), box);
 
-  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  /* A file list first: a drop of several files keeps them all. */
+  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop,
+                              (GType[]){ GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 

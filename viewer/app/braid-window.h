@@ -50,5 +50,9 @@ void braid_window_run_self_test_several (BraidWindow *self, GFile **files,
                                          const char *png,
                                          const char *select_name,
                                          const char *show_page);
+/* Before braid_window_run_self_test_several: its files are opened as a
+ * user would, @via "dialog" (chosen in the Open dialog) or "drop"
+ * (dropped on the window as a file list). */
+void braid_window_set_self_test_via (BraidWindow *self, const char *via);
 
 G_END_DECLS

@@ -116,69 +116,54 @@ parse_int (const char *text, int lo, int hi, int *out)
 }
 
 /* Opens the @n @paths as one trace: one file as it is, several as the
- * files of one run, or with @compare two side by side (their differing
- * steps in *@marked, *@n_marked). Returns the trace, or NULL after
- * saying why in one line. */
+ * files of one run (braid_trace_open_run), or with @compare two side by
+ * side (their differing steps in *@marked, *@n_marked). Returns the
+ * trace, or NULL after saying why in one line. */
 static braid_trace *
 open_traces (char **paths, int n, bool compare, uint64_t **marked,
              size_t *n_marked)
 {
-  braid_trace *traces[2] = { NULL, NULL }, **all = traces, *out = NULL;
-  if (compare && n != 2)
+  /* Compact mode: the timeline needs no more (braid-trace.h). */
+  braid_trace_load_options options = { .compact = true };
+  braid_trace *out = NULL;
+  char *error = NULL;
+  if (!compare)
+    {
+      /* The reader's message names the files and the problem. */
+      if (braid_trace_open_run (paths, (size_t)n, &options, &out, &error) != 0)
+        fail ("%s", error ? error : "out of memory");
+      free (error);
+      return out;
+    }
+  if (n != 2)
     {
       fail ("--compare takes two trace files, got %d", n);
       return NULL;
     }
-  if (n > 2 && !(all = calloc ((size_t)n, sizeof *all)))
-    {
-      fail ("%s", "out of memory");
-      return NULL;
-    }
-  /* Compact mode: the timeline needs no more (braid-trace.h). */
-  braid_trace_load_options options = { .compact = true };
+  braid_trace *all[2] = { NULL, NULL };
   int k = 0;
   for (; k < n; k++)
-    {
-      char *error = NULL;
-      if (braid_trace_open (paths[k], &options, &all[k], &error) != 0)
-        {
-          /* The reader's message already names the file and the problem. */
-          fail ("%s", error ? error : "cannot open the trace");
-          free (error);
-          break;
-        }
-    }
-  size_t a, b;
-  const char *why;
+    if (braid_trace_open (paths[k], &options, &all[k], &error) != 0)
+      {
+        fail ("%s", error ? error : "cannot open the trace");
+        free (error);
+        break;
+      }
   braid_trace_comparison *c = NULL;
   if (k < n)
     out = NULL; /* the reader said why */
-  else if (n == 1)
-    {
-      out = all[0];
-      all[0] = NULL;
-    }
-  else if (compare && !braid_trace_same_program (all[0], all[1]))
+  else if (!braid_trace_same_program (all[0], all[1]))
     fail ("%s and %s are traces of different programs: their steps cannot "
           "be lined up",
           paths[0], paths[1]);
-  else if (compare)
-    {
-      if (braid_trace_compare (all[0], all[1], NULL, &c, NULL) != 0
-          || braid_trace_merge_compared (all[0], all[1], c, &out, marked,
-                                         n_marked)
-                 != 0)
-        fail ("%s", "out of memory");
-      braid_trace_comparison_free (c);
-    }
-  else if (braid_trace_check_run (all, (size_t)n, &a, &b, &why) != 0)
-    fail ("%s and %s %s", paths[a], paths[b], why);
-  else if (braid_trace_merge_run (all, (size_t)n, &out, NULL) != 0)
+  else if (braid_trace_compare (all[0], all[1], NULL, &c, NULL) != 0
+           || braid_trace_merge_compared (all[0], all[1], c, &out, marked,
+                                          n_marked)
+                  != 0)
     fail ("%s", "out of memory");
+  braid_trace_comparison_free (c);
   for (int i = 0; i < k; i++)
     braid_trace_close (all[i]);
-  if (all != traces)
-    free (all);
   return out;
 }
 
