@@ -28,7 +28,7 @@ static braid_lock *lock_a, *lock_b;
 static braid_async_event *finished;
 
 /* What a worker takes, in its order, and the event it sets when done
- * (NULL: none). Pointers to the objects, which main makes at run time. */
+ * (NULL: none). Pointers to the objects, which main_task makes. */
 typedef struct worker_role
 {
   const char *name;
@@ -88,6 +88,10 @@ main_task (void *arg)
 {
   braid_task *tasks[3];
 
+  /* Made here, in the loop, so that traces record them. */
+  lock_a = braid_lock_new (NULL);
+  lock_b = braid_lock_new (NULL);
+  finished = braid_event_new (NULL);
   for (int i = 0; i < 2; i++)
     tasks[i] = braid_spawn_named (roles[i].name, worker, (void *)&roles[i]);
   tasks[2] = braid_spawn_named ("reporter", reporter, NULL);
@@ -105,9 +109,6 @@ main (int argc, char **argv)
       fprintf (stderr, "usage: %s\n", argv[0]);
       return 2;
     }
-  lock_a = braid_lock_new (NULL);
-  lock_b = braid_lock_new (NULL);
-  finished = braid_event_new (NULL);
   int rc = braid_run (main_task, NULL, NULL);
   /* Freed here, once braid_run has cancelled every task: none waits on
    * them any more. */

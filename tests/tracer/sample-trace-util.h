@@ -62,4 +62,18 @@ trace_sample (const char *name)
   return path;
 }
 
+/* Asserts that each of the @n strings of @want (g_free'd here) occurs in
+ * @out, a command's output, which is logged with the first one missing. */
+static inline void
+assert_output_has (const char *out, char **want, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      if (strstr (out, want[i]) == NULL)
+        g_test_message ("output:\n%s\nwants: %s", out, want[i]);
+      g_assert_nonnull (strstr (out, want[i]));
+      g_free (want[i]);
+    }
+}
+
 #endif /* SAMPLE_TRACE_UTIL_H */

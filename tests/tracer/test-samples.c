@@ -1,7 +1,8 @@
 /* test-samples.c: real programs traced with `braid run` and the virtual
  * clock, checked through the reader: print_numbers shows its blocks of
  * five on the steps axis, never_retrieved's problem names the creation
- * and raise sites, wake edges go from a finishing task to its awaiters. */
+ * and raise sites, deadlock_locks's deadlock is named with its holders
+ * and its cycle, wake edges go from a finishing task to its awaiters. */
 #include "sample-trace-util.h"
 
 /* The lines each task printed in each of its steps, in step order. */
@@ -128,6 +129,89 @@ test_never_retrieved_names_creation_and_raise_sites (void)
   g_assert_cmpint (t->parent, >=, 0);
   g_assert_nonnull (strstr (nr->summary, t->name));
   g_assert_nonnull (strstr (nr->summary, t->error_message));
+  braid_trace_close (trace);
+  remove_trace (path);
+  g_free (path);
+}
+
+/* The deadlock_locks sample: `braid problems` names each task of the
+ * deadlock, what it waits on and who holds it (a lock's holder; an event
+ * has none), and the cycle through the two locks, and exits 1; the
+ * reader's wait-for graph at the deadlock has that cycle and the
+ * reporter's wait outside it. */
+static void
+test_deadlock_locks_problems_name_holders_and_cycle (void)
+{
+  char *path = trace_sample ("deadlock_locks");
+  if (path == NULL)
+    {
+      g_test_skip ("deadlock_locks is not built");
+      return;
+    }
+  braid_trace *trace = open_or_fail (path);
+  /* The primitives in creation order: lock_a, lock_b, the event. */
+  size_t n_objects;
+  const braid_trace_object *o = braid_trace_get_objects (trace, &n_objects);
+  unsigned long long ids[3];
+  static const uint32_t kinds[3] = { BRAID_OBJ_LOCK, BRAID_OBJ_LOCK,
+                                     BRAID_OBJ_EVENT };
+  size_t n_prims = 0;
+  for (size_t i = 0; i < n_objects; i++)
+    if (o[i].kind == BRAID_OBJ_LOCK || o[i].kind == BRAID_OBJ_EVENT)
+      {
+        g_assert_cmpuint (n_prims, <, 3);
+        g_assert_cmpuint (o[i].kind, ==, kinds[n_prims]);
+        ids[n_prims++] = o[i].id;
+      }
+  g_assert_cmpuint (n_prims, ==, 3);
+  unsigned long long lock_a = ids[0], lock_b = ids[1], event = ids[2];
+
+  size_t n;
+  const braid_trace_problem *p = braid_trace_get_problems (trace, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (p[0].kind, ==, BRAID_PROBLEM_DEADLOCK);
+  braid_trace_wait_edge *e = NULL;
+  size_t n_edges = 0;
+  g_assert_cmpint (braid_trace_wait_graph (trace, p[0].step, &e, &n_edges),
+                   ==, 0);
+  const braid_trace_task *t = braid_trace_get_tasks (trace, NULL);
+  int in_cycle = 0, reporter = 0;
+  for (size_t i = 0; i < n_edges; i++)
+    {
+      const char *name = t[e[i].task].name;
+      in_cycle += e[i].in_cycle;
+      if (strcmp (name, "reporter") == 0)
+        {
+          reporter++;
+          g_assert_false (e[i].in_cycle);
+          g_assert_cmpuint (e[i].object, ==, event);
+          g_assert_cmpint (e[i].holder, ==, -1);
+        }
+      else if (e[i].in_cycle)
+        g_assert_true (strcmp (name, "worker_a") == 0
+                       || strcmp (name, "worker_b") == 0);
+    }
+  g_assert_cmpint (in_cycle, ==, 2);
+  g_assert_cmpint (reporter, ==, 1);
+  free (e);
+
+  char *out = NULL;
+  const char *args[] = { "problems", path, NULL };
+  g_assert_cmpint (run_braid (args, &out), ==, 1);
+  char *want[] = {
+    g_strdup ("deadlock: Deadlock: 4 tasks wait and nothing can wake any "
+              "of them\n"),
+    g_strdup_printf ("    'worker_a' waits on lock %llu, held by "
+                     "'worker_b'\n", lock_b),
+    g_strdup_printf ("    'worker_b' waits on lock %llu, held by "
+                     "'worker_a'\n", lock_a),
+    g_strdup_printf ("    'reporter' waits on event %llu\n", event),
+    g_strdup ("    'Task-1' waits on gather "),
+    g_strdup_printf ("    cycle: 'worker_a' -> lock %llu -> 'worker_b' -> "
+                     "lock %llu -> 'worker_a'\n", lock_b, lock_a),
+  };
+  assert_output_has (out, want, G_N_ELEMENTS (want));
+  g_free (out);
   braid_trace_close (trace);
   remove_trace (path);
   g_free (path);
@@ -270,6 +354,9 @@ main (int argc, char **argv)
   g_test_add_func ("/tracer/samples/never-retrieved-names-creation-and-"
                    "raise-sites",
                    test_never_retrieved_names_creation_and_raise_sites);
+  g_test_add_func ("/tracer/samples/deadlock-locks-problems-name-holders-"
+                   "and-cycle",
+                   test_deadlock_locks_problems_name_holders_and_cycle);
   g_test_add_func ("/tracer/samples/wake-edges-point-from-finishing-task-"
                    "to-awaiter",
                    test_wake_edges_point_from_finishing_task_to_awaiter);
