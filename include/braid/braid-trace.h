@@ -527,7 +527,8 @@ int braid_trace_merge_run (braid_trace *const *traces, size_t n,
  * viewer show for the files of one run. One file is opened as it is
  * (braid_trace_open). Several are each opened with @options (which may
  * be NULL; its progress callback sees the fraction of all the files, and
- * stopping it stops the load), checked with braid_trace_check_run, and
+ * stopping it stops the load, at the latest once the file it is in has
+ * loaded: BRAID_ECANCELLED), checked with braid_trace_check_run, and
  * merged with braid_trace_merge_run; the traces opened on the way are
  * closed before it returns. Stores a new trace in *@out and returns 0.
  * On failure stores NULL, returns a negative code and, if @error is not

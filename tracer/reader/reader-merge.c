@@ -891,33 +891,48 @@ braid_trace_merge_run (braid_trace *const *traces, size_t n,
   return rc;
 }
 
-/* The progress of file @k of @n, as a fraction of the whole load. */
+/* The progress of file @k of @n, as a fraction of the whole load, and
+ * whether the caller's callback asked to stop. The reader asks only
+ * every 65,536 events and ignores the answer to its last call, so a
+ * small file loads whatever the answer: the stop is kept for between
+ * the files. */
 typedef struct run_progress
 {
   braid_trace_progress_fn fn;
   void *data;
   size_t k, n;
+  bool stop;
 } run_progress;
 
 static bool
 on_file_progress (double fraction, void *data)
 {
   run_progress *p = data;
-  return !p->fn || p->fn (((double)p->k + fraction) / (double)p->n, p->data);
+  if (p->fn && !p->fn (((double)p->k + fraction) / (double)p->n, p->data))
+    p->stop = true;
+  return !p->stop;
 }
 
-/* Stores "@a and @b @why" in *@error (if not NULL), safe for a terminal:
- * the paths are the caller's bytes. */
+static void say (char **error, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+/* Stores the message in *@error (if not NULL), safe for a terminal: the
+ * paths in it are the caller's bytes. */
 static void
-say_not_one_run (char **error, const char *a, const char *b, const char *why)
+say (char **error, const char *fmt, ...)
 {
   if (!error)
     return;
-  size_t len = strlen (a) + strlen (b) + strlen (why) + 7;
-  char *raw = malloc (len);
+  va_list ap;
+  va_start (ap, fmt);
+  int len = vsnprintf (NULL, 0, fmt, ap);
+  va_end (ap);
+  char *raw = len >= 0 ? malloc ((size_t)len + 1) : NULL;
   if (!raw)
     return;
-  snprintf (raw, len, "%s and %s %s", a, b, why);
+  va_start (ap, fmt);
+  vsnprintf (raw, (size_t)len + 1, fmt, ap);
+  va_end (ap);
   *error = braid__text_terminal_dup (raw);
   free (raw);
 }
@@ -944,7 +959,7 @@ braid_trace_open_run (char *const *paths, size_t n,
   braid_trace_load_options one = { 0 };
   if (options)
     one = *options;
-  run_progress progress = { one.progress, one.progress_data, 0, n };
+  run_progress progress = { one.progress, one.progress_data, 0, n, false };
   one.progress = on_file_progress;
   one.progress_data = &progress;
   int rc = 0;
@@ -952,12 +967,17 @@ braid_trace_open_run (char *const *paths, size_t n,
     {
       progress.k = k;
       rc = braid_trace_open (paths[k], &one, &traces[k], error);
+      if (rc == 0 && progress.stop)
+        {
+          say (error, "%s: loading cancelled", paths[k]);
+          rc = BRAID_ECANCELLED;
+        }
     }
   size_t a, b;
   const char *why;
   if (rc == 0 && braid_trace_check_run (traces, n, &a, &b, &why) != 0)
     {
-      say_not_one_run (error, paths[a], paths[b], why);
+      say (error, "%s and %s %s", paths[a], paths[b], why);
       rc = BRAID_EINVAL;
     }
   if (rc == 0)
