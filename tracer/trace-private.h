@@ -523,11 +523,12 @@ int braid__builder_snapshot (const braid__builder *b,
                              const braid_trace_load_options *options);
 
 /* reader-sync.c: the acquisitions and releases of locks and semaphores
- * as the builder sees them, and (at the first question) the holds,
- * the primitives' waits and their fairness. */
+ * and the gets and puts of queues as the builder sees them, and (at the
+ * first question) the holds, the primitives' waits and their fairness. */
 typedef struct braid__sync braid__sync;
-/* Records an event of @kind (BRAID_EV_ACQUIRED or BRAID_EV_RELEASED; any
- * other is ignored) into *@sp, made at the first one. Returns 0 or -1. */
+/* Records an event of @kind (BRAID_EV_ACQUIRED, BRAID_EV_RELEASED or
+ * BRAID_EV_QUEUE_ITEM, whose braid_queue_op is @okind; any other is
+ * ignored) into *@sp, made at the first one. Returns 0 or -1. */
 int braid__sync_event (braid__sync **sp, uint32_t kind, uint64_t task,
                        uint64_t object, uint32_t okind, int64_t t,
                        uint64_t step);

@@ -175,8 +175,27 @@ typedef enum braid_event_kind
    * by another task than the one that took it. */
   BRAID_EV_RELEASED,
 
+  /* A task got an item from a queue, or put one into a bounded queue
+   * (maxsize > 0): what the queue's waiting getters (putters) wait for,
+   * so that a waiter woken for an item (a free place) that another task
+   * took first shows who took it. task: the task (0 outside any task);
+   * object: the queue; reason: braid_queue_op; value: the number of
+   * items in the queue after it. Emitted once the item has moved (and
+   * the waiter it makes way for, if any, is woken: the WOKEN precedes
+   * it). A put into an unbounded queue, which no putter ever waits on,
+   * is not reported. Not a hold: nobody holds a queue. */
+  BRAID_EV_QUEUE_ITEM,
+
   BRAID_EV_KIND_COUNT
 } braid_event_kind;
+
+/* What a BRAID_EV_QUEUE_ITEM did (its reason). Stable numbers: they are
+ * stored in traces. */
+typedef enum braid_queue_op
+{
+  BRAID_QUEUE_OP_GET = 1, /* got an item (get, get_nowait) */
+  BRAID_QUEUE_OP_PUT = 2, /* put an item into a bounded queue */
+} braid_queue_op;
 
 /* Why a task suspended. Stable numbers: they are stored in traces. */
 typedef enum braid_wait_reason

@@ -30,7 +30,7 @@ extern "C" {
 #pragma GCC visibility push(default)
 
 /* The schema version this library writes and the newest it reads. */
-#define BRAID_TRACE_SCHEMA_VERSION 3
+#define BRAID_TRACE_SCHEMA_VERSION 4
 
 /* The SQLite application id of every trace this library writes (PRAGMA
  * application_id, the big-endian 32-bit word at offset 68 of the file):
@@ -703,7 +703,10 @@ typedef enum braid_trace_wait_outcome
 /* A task's wait on a lock, semaphore, condition, queue or event. Waits
  * of one task on one primitive that follow each other within a step (it
  * was woken, found the primitive taken again and waited again) are one
- * wait, the repeats counted in rewaits. */
+ * wait, the repeats counted in rewaits. For a queue (schema 4: its gets
+ * and puts are recorded) such a repeat is a robbery: the item (or the
+ * place in a bounded queue) the waiter was woken for went to another
+ * task first, often one that never waited. */
 typedef struct braid_trace_sync_wait
 {
   uint64_t object;
@@ -726,7 +729,17 @@ typedef struct braid_trace_sync_wait
                                 order they were served, UINT32_MAX if not
                                 served */
   bool overtaken;            /* a wait that began later was served first
-                                while this one still waited */
+                                while this one still waited, or it was
+                                robbed (below) */
+  uint32_t robbed;           /* times it was woken for a queue's item or
+                                place that another task took first, and
+                                waited again (each one of rewaits) */
+  uint32_t robbed_op;        /* braid_queue_op of the first robbery: GET,
+                                the item; PUT, the place; 0 if none */
+  int32_t robbed_by;         /* the task that took it the first time
+                                (index), -1 outside any task or unknown */
+  uint64_t robbed_step;      /* the step of that take; UINT64_MAX when not
+                                robbed or the trace does not say who */
 } braid_trace_sync_wait;
 
 /* The fairness of one lock, semaphore, condition, queue or event. */
@@ -742,11 +755,16 @@ typedef struct braid_trace_primitive
                                 release, put, set or notify handed the
                                 primitive over) */
   uint32_t n_rewaits;        /* times a woken task had to wait again */
-  uint32_t n_overtaken;      /* FIFO violations: waits overtaken */
+  uint32_t n_overtaken;      /* FIFO violations: waits overtaken,
+                                robbed ones included */
   uint32_t n_acquisitions;   /* holds taken (lock, semaphore) */
   int64_t longest_wait_ns;   /* over served and cancelled waits */
   int64_t mean_wait_ns;      /* over served waits, 0 if none */
   bool fifo;                 /* no wait was overtaken */
+  uint32_t n_robbed;         /* waits robbed (a queue's, see
+                                braid_trace_sync_wait.robbed) */
+  uint32_t n_gets, n_puts;   /* a queue's gets, and its puts when it is
+                                bounded (schema 4; 0 in older traces) */
 } braid_trace_primitive;
 
 /* braid_trace_get_primitives:

@@ -14,6 +14,9 @@ runs (python/DESIGN.md says why these places):
   time;
 - Lock and Semaphore's acquire and release report who holds them
   (braid._recorder.hold), as libbraid's primitives do;
+- Queue's get_nowait and put_nowait (which get and put end in) report
+  who took each item, and who filled a bounded queue
+  (braid._recorder.queue_item), as libbraid's queues do;
 - sys.stdout and sys.stderr become braid._recorder.Output wrappers.
 
 Everything else of asyncio is left as it is: the same Task and Future
@@ -147,6 +150,36 @@ def _hook_holds():
             return traced_acquire, traced_release
 
         cls.acquire, cls.release = wrap(cls.acquire, cls.release)
+
+
+# braid_queue_op (include/braid/braid-hooks.h): stable numbers.
+QUEUE_GET, QUEUE_PUT = 1, 2
+
+
+def _hook_queue_items():
+    """Queue (LifoQueue and PriorityQueue inherit it) reports each get,
+    and each put into a bounded queue, to the recorder: who took the item
+    a woken getter was woken for, or the place a woken putter was. get()
+    and put() end in get_nowait() and put_nowait(), so these two see every
+    item; the waits are still read from the frames of get and put."""
+    queue_item = _recorder.queue_item
+    get_nowait = queues.Queue.get_nowait
+    put_nowait = queues.Queue.put_nowait
+
+    def traced_get_nowait(self):
+        item = get_nowait(self)
+        queue_item(self, QUEUE_GET)
+        return item
+
+    def traced_put_nowait(self, item):
+        put_nowait(self, item)
+        if self._maxsize > 0:
+            queue_item(self, QUEUE_PUT)
+
+    traced_get_nowait.__qualname__ = get_nowait.__qualname__
+    traced_put_nowait.__qualname__ = put_nowait.__qualname__
+    queues.Queue.get_nowait = traced_get_nowait
+    queues.Queue.put_nowait = traced_put_nowait
 
 
 def install(program, virtual=False, slow_ms=100.0):
@@ -308,6 +341,7 @@ def install(program, virtual=False, slow_ms=100.0):
         BaseEventLoop.time = time
 
     _hook_holds()
+    _hook_queue_items()
 
     if sys.stdout is not None:
         sys.stdout = _recorder.Output(sys.stdout, 1)

@@ -801,6 +801,42 @@ mod_hold (PyObject *module, PyObject *args)
   Py_RETURN_NONE;
 }
 
+/* queue_item(queue, op): the running task got an item from the asyncio
+ * Queue @queue (@op BRAID_QUEUE_OP_GET) or put one into it (PUT; the
+ * hooks call it for a bounded queue only): a BRAID_EV_QUEUE_ITEM, as
+ * libbraid's queues report them, with the items left in the queue. */
+static PyObject *
+mod_queue_item (PyObject *module, PyObject *args)
+{
+  PyObject *queue;
+  unsigned int op;
+  if (!PyArg_ParseTuple (args, "OI:queue_item", &queue, &op))
+    return NULL;
+  if (rec.active && (op == BRAID_QUEUE_OP_GET || op == BRAID_QUEUE_OP_PUT))
+    {
+      /* asyncio's qsize() is len(self._queue), for each kind of queue. */
+      Py_ssize_t n = -1;
+      PyObject *items = PyObject_GetAttr (queue, REC_ID ("_queue"));
+      if (items != NULL)
+        n = PyObject_Length (items);
+      Py_XDECREF (items);
+      if (n < 0)
+        {
+          PyErr_Clear ();
+          n = 0;
+        }
+      braid_event ev = {
+        .kind = BRAID_EV_QUEUE_ITEM,
+        .task = rec_tls.task,
+        .object = rec_object_id (queue, BRAID_OBJ_QUEUE, NULL),
+        .reason = op,
+        .value = n,
+      };
+      rec_emit (&ev);
+    }
+  Py_RETURN_NONE;
+}
+
 /* instancemethod(f): @f as a method: bound to the instance it is read
  * from, as a function defined in a class would be. */
 static PyObject *
@@ -840,6 +876,9 @@ static PyMethodDef module_methods[] = {
   { "hold", mod_hold, METH_VARARGS,
     "hold(obj, kind, acquired): the running task took or gave back the "
     "Lock or Semaphore permit obj." },
+  { "queue_item", mod_queue_item, METH_VARARGS,
+    "queue_item(queue, op): the running task got an item from the "
+    "Queue queue (op 1) or put one into it (op 2)." },
   { "instancemethod", mod_instancemethod, METH_O,
     "instancemethod(f): f as a method of the class it is set on." },
   { "call_soon", (PyCFunction) (void (*) (void)) rec_call_soon,

@@ -8,9 +8,12 @@
  * pops the oldest getter and completes its future inline; a get does the
  * same for the oldest putter; the woken task checks the queue again
  * (rule 23). A waiter interrupted after it was woken passes the wake-up
- * on when the queue still allows it.
+ * on when the queue still allows it. Every get, and every put into a
+ * bounded queue, is reported to the hooks (BRAID_EV_QUEUE_ITEM: who took
+ * the item or the place a woken waiter may then find gone).
  *
- * Hot path: put_nowait/get_nowait (O(1), O(log n) for PRIORITY).
+ * Hot path: put_nowait/get_nowait (O(1), O(log n) for PRIORITY; one
+ * branch for the report when no hook is installed).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +246,30 @@ wakeup_next (braid__waiters *list)
       break;
 }
 
+/* Reports that the current task (0 outside any task) got an item from
+ * @q or put one into it (@op), after the fact. A put into an unbounded
+ * queue is left out: no putter waits on it, so nobody can lose the
+ * place it took. */
+static void __attribute__ ((noinline))
+emit_item (const braid_queue *q, braid_queue_op op)
+{
+  braid_task *t;
+
+  if (op == BRAID_QUEUE_OP_PUT && q->maxsize <= 0)
+    return;
+  t = braid_task_current ();
+  braid__emit_simple (braid__tls_loop, BRAID_EV_QUEUE_ITEM, t ? t->fut.id : 0,
+                      0, q->id, (int64_t)q->n, op);
+}
+
+/* One predictable branch when no hook is installed. */
+static inline void
+report_item (const braid_queue *q, braid_queue_op op)
+{
+  if (BRAID_UNLIKELY (braid__hooks_active))
+    emit_item (q, op);
+}
+
 int
 braid_queue_put_nowait (braid_queue *q, void *item)
 {
@@ -253,6 +280,7 @@ braid_queue_put_nowait (braid_queue *q, void *item)
   q->unfinished++;
   q->finished = false;
   wakeup_next (&q->getters);
+  report_item (q, BRAID_QUEUE_OP_PUT);
   return 0;
 }
 
@@ -268,6 +296,7 @@ braid_queue_get_nowait (braid_queue *q, void **item)
   if (item)
     *item = it;
   wakeup_next (&q->putters);
+  report_item (q, BRAID_QUEUE_OP_GET);
   return 0;
 }
 

@@ -14,6 +14,17 @@
  *              beta 'first'. The main task gathers them: a deadlock whose
  *              cycle is alpha -> second -> beta -> first -> alpha.
  *              Exits 0 when the run ends in that deadlock.
+ *   robbed     Two queues where a woken waiter loses what it was woken
+ *              for to a task that never waited. 'getter' waits on the
+ *              empty queue 'jobs'; the main task puts an item, which
+ *              wakes it, but 'thief', ready before it, takes the item
+ *              with get_nowait, so getter finds the queue empty and
+ *              waits again until the main task puts a second item. Then
+ *              'putter' waits to put into the full bounded queue 'slots'
+ *              (maxsize 1); the main task gets its item, which wakes
+ *              putter, but 'sneak', ready before it, fills the place
+ *              with put_nowait, so putter waits again until the main
+ *              task gets once more. Each queue has one robbed wait.
  *
  * Nothing here is hot.
  */
@@ -139,17 +150,97 @@ deadlock_main (void *arg)
   return NULL;
 }
 
+static braid_queue *jobs, *slots;
+
+static void *
+getter (void *arg)
+{
+  void *item;
+  (void)arg;
+  if (braid_queue_get (jobs, &item) < 0)
+    return NULL;
+  braid_print ("getter got %s\n", (const char *)item);
+  return NULL;
+}
+
+static void *
+thief (void *arg)
+{
+  void *item;
+  (void)arg;
+  if (braid_queue_get_nowait (jobs, &item) == 0)
+    braid_print ("thief took %s\n", (const char *)item);
+  return NULL;
+}
+
+static void *
+putter (void *arg)
+{
+  (void)arg;
+  if (braid_queue_put (slots, "p") == 0)
+    braid_print ("putter put p\n");
+  return NULL;
+}
+
+static void *
+sneak (void *arg)
+{
+  (void)arg;
+  if (braid_queue_put_nowait (slots, "s") == 0)
+    braid_print ("sneak put s\n");
+  return NULL;
+}
+
+static void *
+robbed_main (void *arg)
+{
+  braid_task *tasks[4];
+  void *item;
+  (void)arg;
+  jobs = braid_queue_new (NULL, 0, BRAID_QUEUE_FIFO, NULL);
+  slots = braid_queue_new (NULL, 1, BRAID_QUEUE_FIFO, NULL);
+  tasks[0] = braid_spawn_named ("getter", getter, NULL);
+  braid_sleep (0); /* getter waits on the empty queue */
+  tasks[1] = braid_spawn_named ("thief", thief, NULL);
+  braid_queue_put_nowait (jobs, "a"); /* wakes getter, behind thief */
+  braid_sleep (0); /* thief takes a; getter waits again */
+  braid_queue_put_nowait (jobs, "b");
+  braid_sleep (0); /* getter gets b */
+
+  braid_queue_put_nowait (slots, "m");
+  tasks[2] = braid_spawn_named ("putter", putter, NULL);
+  braid_sleep (0); /* putter waits on the full queue */
+  tasks[3] = braid_spawn_named ("sneak", sneak, NULL);
+  braid_queue_get_nowait (slots, &item); /* wakes putter, behind sneak */
+  braid_sleep (0); /* sneak puts s; putter waits again */
+  braid_queue_get_nowait (slots, &item);
+  braid_gather_tasks (tasks, 4, NULL, NULL, BRAID_GATHER_DEFAULT);
+  braid_queue_get_nowait (slots, &item);
+  for (int i = 0; i < 4; i++)
+    braid_task_unref (tasks[i]);
+  return NULL;
+}
+
 int
 main (int argc, char **argv)
 {
   if (argc != 2
-      || (strcmp (argv[1], "fair") != 0 && strcmp (argv[1], "deadlock") != 0))
+      || (strcmp (argv[1], "fair") != 0 && strcmp (argv[1], "deadlock") != 0
+          && strcmp (argv[1], "robbed") != 0))
     {
-      fprintf (stderr, "usage: %s fair|deadlock\n", argv[0]);
+      fprintf (stderr, "usage: %s fair|deadlock|robbed\n", argv[0]);
       return 2;
     }
   bool fair = strcmp (argv[1], "fair") == 0;
-  int rc = braid_run (fair ? fair_main : deadlock_main, NULL, NULL);
+  bool robbed = strcmp (argv[1], "robbed") == 0;
+  int rc = braid_run (robbed ? robbed_main
+                      : fair ? fair_main
+                             : deadlock_main,
+                      NULL, NULL);
+  braid_queue_free (jobs);
+  braid_queue_free (slots);
+  if (robbed)
+    return rc < 0 ? 1 : 0;
   for (int i = 0; i < 2; i++)
     braid_task_unref (crossers[i]);
   braid_lock_free (first);

@@ -9,7 +9,9 @@
  * holds it and the cycle, and the reader's wait-for graph has that cycle.
  * A trace written through the recorder's API (as a runtime other than
  * libbraid would) with a waiter served out of turn gets a NOT FIFO
- * verdict.
+ * verdict. A queue getter (putter) woken for an item (a place) that a
+ * task which never waited took first is robbed: the queue is NOT FIFO,
+ * and the report names the robbed waiter and the task that took it.
  */
 #include "sample-trace-util.h"
 
@@ -60,6 +62,11 @@ test_braids_primitives_are_fifo (void)
       g_assert_cmpuint (p[i].kind, ==, kinds[i]);
       g_assert_true (p[i].fifo);
       g_assert_cmpuint (p[i].n_overtaken, ==, 0);
+      g_assert_cmpuint (p[i].n_robbed, ==, 0);
+      /* The queue's three gets are recorded (its puts are not: it is
+       * unbounded), and robbed nobody. */
+      g_assert_cmpuint (p[i].n_gets, ==, i == 4 ? 3 : 0);
+      g_assert_cmpuint (p[i].n_puts, ==, 0);
       if (i == 2)
         {
           /* The condition's lock: taken 7 times (main once, each worker
@@ -226,6 +233,85 @@ test_deadlock_names_holders_and_cycle (void)
     }
   g_free (out);
   braid_trace_close (trace);
+  g_free (path);
+}
+
+/* The two queues of `prim-program robbed` ('jobs', then 'slots'), their
+ * robbed waiter and the task that robbed it. */
+static void
+test_robbed_queue_waiter_is_not_fifo (void)
+{
+  char *path = trace_prim_program ("robbed", 0);
+  braid_trace *trace = open_or_fail (path);
+
+  size_t n, n_waits;
+  const braid_trace_primitive *p = braid_trace_get_primitives (trace, &n);
+  const braid_trace_sync_wait *w = braid_trace_get_sync_waits (trace,
+                                                               &n_waits);
+  g_assert_cmpuint (n, ==, 2);
+  static const char *const waiter[] = { "getter", "putter" };
+  static const char *const robber[] = { "thief", "sneak" };
+  static const uint32_t op[] = { BRAID_QUEUE_OP_GET, BRAID_QUEUE_OP_PUT };
+  /* jobs: thief's and getter's gets; slots (bounded): main's and
+   * sneak's and putter's puts, main's three gets. */
+  static const uint32_t gets[] = { 2, 3 }, puts[] = { 0, 3 };
+  for (size_t i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (p[i].kind, ==, BRAID_OBJ_QUEUE);
+      g_assert_false (p[i].fifo);
+      g_assert_cmpuint (p[i].n_robbed, ==, 1);
+      g_assert_cmpuint (p[i].n_overtaken, ==, 1);
+      g_assert_cmpuint (p[i].n_gets, ==, gets[i]);
+      g_assert_cmpuint (p[i].n_puts, ==, puts[i]);
+      /* The robbed waiter's wait is one wait, woken twice, served. */
+      g_assert_cmpuint (p[i].n_waits, ==, 1);
+      const braid_trace_sync_wait *x = &w[p[i].first_wait];
+      g_assert_cmpstr (task_name (trace, x->task), ==, waiter[i]);
+      g_assert_cmpint (x->outcome, ==, BRAID_TRACE_WAIT_SERVED);
+      g_assert_true (x->overtaken);
+      g_assert_cmpuint (x->robbed, ==, 1);
+      g_assert_cmpuint (x->rewaits, ==, 1);
+      g_assert_cmpuint (x->robbed_op, ==, op[i]);
+      g_assert_cmpstr (task_name (trace, x->robbed_by), ==, robber[i]);
+      /* Taken after the wake-up, before the waiter resumed. */
+      g_assert_cmpuint (x->robbed_step, >, x->start_step);
+      g_assert_cmpuint (x->robbed_step, <, x->served_step);
+    }
+  /* Nobody holds a queue: its gets and puts are no holds. */
+  size_t n_holds;
+  braid_trace_get_holds (trace, &n_holds);
+  g_assert_cmpuint (n_holds, ==, 0);
+  const braid_trace_meta *m = braid_trace_get_meta (trace);
+  for (uint64_t step = 0; step <= m->n_steps; step++)
+    g_assert_cmpuint (braid_trace_holders (trace, p[0].object, step, NULL,
+                                           0),
+                      ==, 0);
+  unsigned long long queues[2] = { p[0].object, p[1].object };
+  braid_trace_close (trace);
+
+  char *out = NULL;
+  const char *args[] = { "report", "--primitives", path, NULL };
+  g_assert_cmpint (run_braid (args, &out), ==, 0);
+  char *want[] = {
+    g_strdup_printf ("\nqueue %llu: NOT FIFO (1 wait overtaken, 1 robbed)\n",
+                     queues[0]),
+    g_strdup_printf ("\nqueue %llu: NOT FIFO (1 wait overtaken, 1 robbed)\n",
+                     queues[1]),
+    g_strdup ("    robbed          'getter' (waiting from step "),
+    g_strdup ("its item went to 'thief' at step "),
+    g_strdup ("    robbed          'putter' (waiting from step "),
+    g_strdup ("its place went to 'sneak' at step "),
+    g_strdup ("1 woken but waited again\n    hand-overs 1, gets 2, puts 0\n"),
+    g_strdup ("verdict     NOT FIFO: 2 of 2 primitives"),
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      if (strstr (out, want[i]) == NULL)
+        g_test_message ("output:\n%s\nwants: %s", out, want[i]);
+      g_assert_nonnull (strstr (out, want[i]));
+      g_free (want[i]);
+    }
+  g_free (out);
   g_free (path);
 }
 
@@ -398,6 +484,8 @@ main (int argc, char **argv)
                    test_braids_primitives_are_fifo);
   g_test_add_func ("/tracer/primitives/deadlock-names-holders-and-cycle",
                    test_deadlock_names_holders_and_cycle);
+  g_test_add_func ("/tracer/primitives/robbed-queue-waiter-is-not-fifo",
+                   test_robbed_queue_waiter_is_not_fifo);
   g_test_add_func ("/tracer/primitives/unfair-order-is-not-fifo",
                    test_unfair_order_is_not_fifo);
   g_test_add_func ("/tracer/primitives/nonsense-is-survived",

@@ -3,7 +3,8 @@
  *
  * Owns the text of a primitive's fairness (the order its waiters began
  * waiting against the order they were served, the longest and mean
- * wait, hand-overs, FIFO violations and the verdict) and of a wait-for
+ * wait, hand-overs, FIFO violations: waits overtaken, and queue waiters
+ * robbed of their item by another task, and the verdict) and of a wait-for
  * graph (who waits on what, held by whom, and the cycle of a deadlock).
  * The figures are the reader's (braid_trace_get_primitives,
  * braid_trace_wait_graph); names go through safe-text.c.
@@ -116,6 +117,30 @@ put_order (const braid_trace *trace, const char *label,
   putchar ('\n');
 }
 
+/* The line of a robbed queue wait: who took the item (or the place) it
+ * was woken for, and when. */
+static void
+put_robbed (const braid_trace *trace, const braid_trace_sync_wait *a)
+{
+  fputs ("    robbed          ", stdout);
+  put_task (trace, a->task);
+  printf (" (waiting from step %llu): ",
+          (unsigned long long) a->start_step);
+  if (a->robbed_step == UINT64_MAX)
+    fputs ("woken, but another task took what it waited for", stdout);
+  else
+    {
+      fputs (a->robbed_op == BRAID_QUEUE_OP_PUT ? "its place went to "
+                                                : "its item went to ",
+             stdout);
+      put_task (trace, a->robbed_by);
+      printf (" at step %llu", (unsigned long long) a->robbed_step);
+    }
+  if (a->robbed > 1)
+    printf (", robbed %u times in all", a->robbed);
+  fputs (", and it waited again\n", stdout);
+}
+
 int
 braid__cli_print_primitives (const braid_trace *trace)
 {
@@ -140,8 +165,11 @@ braid__cli_print_primitives (const braid_trace *trace)
       else
         {
           unfair++;
-          printf (": NOT FIFO (%u wait%s overtaken)\n", p->n_overtaken,
+          printf (": NOT FIFO (%u wait%s overtaken", p->n_overtaken,
                   p->n_overtaken == 1 ? "" : "s");
+          if (p->n_robbed > 0)
+            printf (", %u robbed", p->n_robbed);
+          fputs (")\n", stdout);
         }
       printf ("    waits %zu: %u served, %u cancelled, %u still waiting",
               p->n_waits, p->n_served, p->n_cancelled, p->n_pending);
@@ -150,6 +178,8 @@ braid__cli_print_primitives (const braid_trace *trace)
       printf ("\n    hand-overs %u", p->n_handovers);
       if (p->kind == BRAID_OBJ_LOCK || p->kind == BRAID_OBJ_SEMAPHORE)
         printf (", acquisitions %u", p->n_acquisitions);
+      if (p->n_gets + p->n_puts > 0)
+        printf (", gets %u, puts %u", p->n_gets, p->n_puts);
       printf ("\n    wait        longest %s, mean %s\n",
               braid__cli_duration (p->longest_wait_ns, longest,
                                    sizeof longest),
@@ -173,13 +203,16 @@ braid__cli_print_primitives (const braid_trace *trace)
       qsort (order, m, sizeof *order, cmp_serve);
       put_order (trace, "served", order, m);
       free (order);
-      /* Each overtaken wait and the first wait that passed it. */
+      /* Each overtaken wait: the task that robbed it of its item, and
+       * the first wait that passed it. */
       size_t shown = 0;
       for (size_t k = 0; k < p->n_waits && shown < ORDER_NAMES; k++)
         {
           const braid_trace_sync_wait *a = &waits[p->first_wait + k];
           if (!a->overtaken)
             continue;
+          if (a->robbed > 0)
+            put_robbed (trace, a);
           const braid_trace_sync_wait *by = NULL;
           for (size_t j = k + 1; j < p->n_waits; j++)
             {
@@ -190,6 +223,9 @@ braid__cli_print_primitives (const braid_trace *trace)
                   && (by == NULL || b->served_step < by->served_step))
                 by = b;
             }
+          shown++;
+          if (a->robbed > 0 && by == NULL)
+            continue;
           fputs ("    overtaken       ", stdout);
           put_task (trace, a->task);
           printf (" (waiting from step %llu) by ",
@@ -202,7 +238,6 @@ braid__cli_print_primitives (const braid_trace *trace)
                       (unsigned long long) by->served_step);
             }
           putchar ('\n');
-          shown++;
         }
     }
   if (n > 0)
@@ -212,7 +247,7 @@ braid__cli_print_primitives (const braid_trace *trace)
                 "the order they began waiting\n");
       else
         printf ("\nverdict     NOT FIFO: %zu of %zu primitives served a "
-                "waiter before one that waited longer\n",
+                "task before one that waited longer\n",
                 unfair, n);
     }
   return 0;

@@ -1081,6 +1081,7 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
 
     case BRAID_EV_ACQUIRED:
     case BRAID_EV_RELEASED:
+    case BRAID_EV_QUEUE_ITEM:
       return braid__sync_event (&b->sync, ev->kind, ev->task, ev->object,
                                 ev->reason, t, point_step (b));
 

@@ -2,17 +2,19 @@
  * primitives (locks, semaphores, conditions, queues, events).
  *
  * Owns three things. While events stream by, the acquisitions and
- * releases (kinds 25 and 26) are kept as they come (braid__sync_event,
- * by task id, since a time window renumbers tasks). On the first call
- * for them, the holds are paired up from those records, and each
- * primitive's waits are read off the finished model (its waiting slices,
- * the wake and cancel edges), ordered and checked for FIFO order. The
- * wait-for graph at a step is computed on each call from the slices (full
- * or compact) and the holds.
+ * releases (kinds 25 and 26) and the gets and puts of queues (kind 27)
+ * are kept as they come (braid__sync_event, by task id, since a time
+ * window renumbers tasks). On the first call for them, the holds are
+ * paired up from those records, and each primitive's waits are read off
+ * the finished model (its waiting slices, the wake and cancel edges),
+ * ordered and checked for FIFO order; a queue waiter woken for an item
+ * that another task took first (a robbery) is found from the gets and
+ * puts. The wait-for graph at a step is computed on each call from the
+ * slices (full or compact) and the holds; a get or put is no hold.
  *
- * Not hot: the records are appended per acquisition; the analyses scan
- * the slices once when asked. Input is untrusted: a release with no
- * matching acquisition is ignored, ids may name nothing.
+ * Not hot: the records are appended per acquisition, get or put; the
+ * analyses scan the slices once when asked. Input is untrusted: a
+ * release with no matching acquisition is ignored, ids may name nothing.
  */
 #include "trace-private.h"
 
@@ -32,40 +34,90 @@ typedef struct hold_rec
   uint32_t okind;  /* braid_object_kind */
 } hold_rec;
 
+/* One get from a queue or put into it as recorded (kind 27). */
+typedef struct item_rec
+{
+  uint64_t task;   /* task id, 0 outside tasks */
+  uint64_t object;
+  uint64_t step;
+  uint32_t op;     /* braid_queue_op */
+} item_rec;
+
+/* A get or put as the analysis reads it, in s->takes: sorted by queue,
+ * then step, then the order of the records. */
+typedef struct take
+{
+  uint64_t object;
+  uint64_t step;
+  size_t order;    /* its place among the records */
+  int32_t task;    /* task index, -1 outside any task */
+  uint32_t op;
+} take;
+
 struct braid__sync
 {
   hold_rec *recs;
   size_t n_recs, cap_recs;
+  item_rec *items;
+  size_t n_items, cap_items;
   /* Computed at the first question (see braid_trace_get_primitives). */
   int analysed;                  /* 0 not yet, 1 done, -1 out of memory */
   braid_trace_hold *holds;
   size_t n_holds;
   size_t *by_object;             /* holds sorted by object, task, step */
+  take *takes;
+  size_t n_takes;
   braid_trace_primitive *prims;
   size_t n_prims;
   braid_trace_sync_wait *waits;
   size_t n_waits;
 };
 
+/* Makes room for one more element of @size in *@arr, which holds @n of
+ * a capacity of *@cap. Returns 0 or -1. */
+static int
+reserve_one (void **arr, size_t *cap, size_t n, size_t size)
+{
+  if (n < *cap)
+    return 0;
+  size_t nc = *cap ? *cap * 2 : 64;
+  void *r = realloc (*arr, nc * size);
+  if (r == NULL)
+    return -1;
+  *arr = r;
+  *cap = nc;
+  return 0;
+}
+
 int
 braid__sync_event (braid__sync **sp, uint32_t kind, uint64_t task,
                    uint64_t object, uint32_t okind, int64_t t, uint64_t step)
 {
   if (object == 0
-      || (kind != BRAID_EV_ACQUIRED && kind != BRAID_EV_RELEASED))
+      || (kind != BRAID_EV_ACQUIRED && kind != BRAID_EV_RELEASED
+          && kind != BRAID_EV_QUEUE_ITEM))
+    return 0;
+  if (kind == BRAID_EV_QUEUE_ITEM && okind != BRAID_QUEUE_OP_GET
+      && okind != BRAID_QUEUE_OP_PUT)
     return 0;
   braid__sync *s = *sp;
   if (s == NULL && (s = *sp = calloc (1, sizeof *s)) == NULL)
     return -1;
-  if (s->n_recs == s->cap_recs)
+  if (kind == BRAID_EV_QUEUE_ITEM)
     {
-      size_t cap = s->cap_recs ? s->cap_recs * 2 : 64;
-      hold_rec *r = realloc (s->recs, cap * sizeof *r);
-      if (r == NULL)
+      if (reserve_one ((void **) &s->items, &s->cap_items, s->n_items,
+                       sizeof *s->items)
+          != 0)
         return -1;
-      s->recs = r;
-      s->cap_recs = cap;
+      s->items[s->n_items++] = (item_rec) {
+        .task = task, .object = object, .step = step, .op = okind,
+      };
+      return 0;
     }
+  if (reserve_one ((void **) &s->recs, &s->cap_recs, s->n_recs,
+                   sizeof *s->recs)
+      != 0)
+    return -1;
   s->recs[s->n_recs++] = (hold_rec) {
     .task = task, .object = object, .t = t, .step = step, .kind = kind,
     .okind = okind == BRAID_OBJ_SEMAPHORE ? BRAID_OBJ_SEMAPHORE
@@ -79,10 +131,12 @@ drop_analysis (braid__sync *s)
 {
   free (s->holds);
   free (s->by_object);
+  free (s->takes);
   free (s->prims);
   free (s->waits);
   s->holds = NULL, s->prims = NULL, s->waits = NULL, s->by_object = NULL;
-  s->n_holds = s->n_prims = s->n_waits = 0;
+  s->takes = NULL;
+  s->n_holds = s->n_prims = s->n_waits = s->n_takes = 0;
   s->analysed = 0;
 }
 
@@ -93,7 +147,22 @@ braid__sync_free (braid__sync *s)
     return;
   drop_analysis (s);
   free (s->recs);
+  free (s->items);
   free (s);
+}
+
+/* A copy of @n elements of @size at @src in *@dst (NULL when @n is 0).
+ * Returns 0 or -1. */
+static int
+copy_array (void **dst, const void *src, size_t n, size_t size)
+{
+  *dst = NULL;
+  if (n == 0)
+    return 0;
+  if ((*dst = malloc (n * size)) == NULL)
+    return -1;
+  memcpy (*dst, src, n * size);
+  return 0;
 }
 
 int
@@ -105,17 +174,17 @@ braid__sync_clone (const braid__sync *s, braid__sync **out)
   braid__sync *c = calloc (1, sizeof *c);
   if (c == NULL)
     return -1;
-  if (s->n_recs > 0)
+  if (copy_array ((void **) &c->recs, s->recs, s->n_recs, sizeof *c->recs)
+        != 0
+      || copy_array ((void **) &c->items, s->items, s->n_items,
+                     sizeof *c->items)
+           != 0)
     {
-      c->recs = malloc (s->n_recs * sizeof *c->recs);
-      if (c->recs == NULL)
-        {
-          free (c);
-          return -1;
-        }
-      memcpy (c->recs, s->recs, s->n_recs * sizeof *c->recs);
+      braid__sync_free (c);
+      return -1;
     }
   c->n_recs = c->cap_recs = s->n_recs;
+  c->n_items = c->cap_items = s->n_items;
   *out = c;
   return 0;
 }
@@ -335,6 +404,101 @@ object_has_holds (const braid__sync *s, uint64_t object)
 }
 
 static int
+cmp_take (const void *a, const void *b)
+{
+  const take *x = a, *y = b;
+  if (x->object != y->object)
+    return x->object < y->object ? -1 : 1;
+  if (x->step != y->step)
+    return x->step < y->step ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The gets and puts, with task indexes, sorted by queue, step and order
+ * (s->takes). Returns 0 or -1. */
+static int
+index_takes (const braid_trace *trace, braid__sync *s)
+{
+  s->takes = malloc ((s->n_items ? s->n_items : 1) * sizeof *s->takes);
+  if (s->takes == NULL)
+    return -1;
+  for (size_t i = 0; i < s->n_items; i++)
+    s->takes[i] = (take) {
+      .object = s->items[i].object, .step = s->items[i].step, .order = i,
+      .task = braid_trace_find_task (trace, s->items[i].task),
+      .op = s->items[i].op,
+    };
+  s->n_takes = s->n_items;
+  qsort (s->takes, s->n_takes, sizeof *s->takes, cmp_take);
+  return 0;
+}
+
+/* The first place in s->takes at or after (@object, @step). */
+static size_t
+takes_lower_bound (const braid__sync *s, uint64_t object, uint64_t step)
+{
+  size_t lo = 0, hi = s->n_takes;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      const take *k = &s->takes[mid];
+      if (k->object != object ? k->object < object : k->step < step)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static int
+object_has_takes (const braid__sync *s, uint64_t object)
+{
+  size_t i = takes_lower_bound (s, object, 0);
+  return i < s->n_takes && s->takes[i].object == object;
+}
+
+/* Whether task @task got from or put into queue @object in step @step. */
+static int
+took_in (const braid__sync *s, int32_t task, uint64_t object, uint64_t step)
+{
+  for (size_t i = takes_lower_bound (s, object, step);
+       i < s->n_takes && s->takes[i].object == object
+       && s->takes[i].step == step;
+       i++)
+    if (s->takes[i].task == task)
+      return 1;
+  return 0;
+}
+
+/* The take that robbed task @task, a waiter on queue @object woken in
+ * step @woken that found the queue empty (or full) again when it resumed
+ * in step @resumed. Of the takes of other tasks between the two, the
+ * last says what the waiter wanted (a getter finds the queue empty
+ * again only after a get, a putter full only after a put), and the first
+ * of that kind took it. Returns its index in s->takes, or SIZE_MAX when
+ * the trace has none (a take nobody recorded). */
+static size_t
+find_robbery (const braid__sync *s, uint64_t object, int32_t task,
+              uint64_t woken, uint64_t resumed)
+{
+  size_t lo = takes_lower_bound (s, object, woken);
+  size_t hi = takes_lower_bound (s, object, resumed);
+  size_t last = SIZE_MAX;
+  for (size_t i = hi; i-- > lo;)
+    if (s->takes[i].task != task)
+      {
+        last = i;
+        break;
+      }
+  if (last == SIZE_MAX)
+    return SIZE_MAX;
+  for (size_t i = lo; i < last; i++)
+    if (s->takes[i].task != task && s->takes[i].op == s->takes[last].op)
+      return i;
+  return last;
+}
+
+static int
 cmp_wait (const void *a, const void *b)
 {
   const braid_trace_sync_wait *x = a, *y = b;
@@ -380,6 +544,10 @@ collect_waits (const braid_trace *trace, braid__sync *s)
     {
       size_t ns = trace->tasks[ti].n_slices;
       size_t last = SIZE_MAX; /* this task's previous wait, in w */
+      /* The step whose event woke that wait last: a slice ends at the
+       * step after the one its end fell in (or at the next step, when
+       * the loop woke it between two), so one before its end_step. */
+      uint64_t last_woken = 0;
       /* This task's wake and cancel edges, in time order: cursors that
        * only move forward as its waits do. */
       size_t wake_at = first_ref (wakes, n_wake, (int32_t) ti);
@@ -396,6 +564,7 @@ collect_waits (const braid_trace *trace, braid__sync *s)
             .start_ns = v.start_ns,
             .end_ns = -1, .start_step = v.start_step,
             .served_step = UINT64_MAX, .serve_rank = UINT32_MAX,
+            .robbed_by = -1, .robbed_step = UINT64_MAX,
           };
           /* Woken: a READY slice follows; served: then a RUNNING one. */
           if (k + 1 < ns && slice_at (trace, ti, k + 1).state
@@ -443,22 +612,44 @@ collect_waits (const braid_trace *trace, braid__sync *s)
                 cur.outcome = BRAID_TRACE_WAIT_PENDING;
             }
           /* A lock or semaphore waiter that was woken, ran, took nothing
-           * and waited again in that same step lost its turn: one wait. */
-          if (last != SIZE_MAX && w[last].object == cur.object
-              && w[last].outcome == BRAID_TRACE_WAIT_SERVED
-              && w[last].served_step + 1 == cur.start_step
-              && (v.reason == BRAID_WAIT_LOCK
-                  || v.reason == BRAID_WAIT_SEMAPHORE)
-              && object_has_holds (s, cur.object)
-              && !acquired_in (s, (int32_t) ti, cur.object,
-                               w[last].served_step))
+           * and waited again in that same step lost its turn: one wait.
+           * So did a queue's getter or putter (when the trace records
+           * gets and puts): another task took its item or place. */
+          bool again = last != SIZE_MAX && w[last].object == cur.object
+                       && w[last].outcome == BRAID_TRACE_WAIT_SERVED
+                       && w[last].served_step + 1 == cur.start_step;
+          bool queue = v.reason == BRAID_WAIT_QUEUE;
+          if (again && (v.reason == BRAID_WAIT_LOCK
+                        || v.reason == BRAID_WAIT_SEMAPHORE))
+            again = object_has_holds (s, cur.object)
+                    && !acquired_in (s, (int32_t) ti, cur.object,
+                                     w[last].served_step);
+          else if (again && queue)
+            again = object_has_takes (s, cur.object)
+                    && !took_in (s, (int32_t) ti, cur.object,
+                                 w[last].served_step);
+          else
+            again = false;
+          if (again)
             {
               braid_trace_sync_wait *prev = &w[last];
+              if (queue && prev->robbed++ == 0)
+                {
+                  size_t r = find_robbery (s, cur.object, (int32_t) ti,
+                                           last_woken, prev->served_step);
+                  if (r != SIZE_MAX)
+                    {
+                      prev->robbed_by = s->takes[r].task;
+                      prev->robbed_step = s->takes[r].step;
+                      prev->robbed_op = s->takes[r].op;
+                    }
+                }
               prev->rewaits++;
               prev->outcome = cur.outcome;
               prev->end_ns = cur.end_ns;
               prev->served_step = cur.served_step;
               prev->woken_by = cur.woken_by;
+              last_woken = v.end_step > 0 ? v.end_step - 1 : 0;
               continue;
             }
           if (n == cap)
@@ -470,6 +661,7 @@ collect_waits (const braid_trace *trace, braid__sync *s)
               cap *= 2;
             }
           last = n;
+          last_woken = v.end_step > 0 ? v.end_step - 1 : 0;
           w[n++] = cur;
         }
     }
@@ -556,7 +748,7 @@ judge (braid_trace_primitive *p, braid_trace_sync_wait *w, size_t n)
       uint64_t mine = w[i].outcome == BRAID_TRACE_WAIT_SERVED
                         ? w[i].served_step
                         : UINT64_MAX;
-      if (min_later < mine)
+      if (min_later < mine || w[i].robbed > 0)
         {
           w[i].overtaken = true;
           p->n_overtaken++;
@@ -564,6 +756,10 @@ judge (braid_trace_primitive *p, braid_trace_sync_wait *w, size_t n)
       if (mine < min_later)
         min_later = mine;
     }
+  /* A robbed wait is a FIFO violation even when no other waiter passed
+   * it: the task that took its item may never have waited. */
+  for (size_t i = 0; i < n; i++)
+    p->n_robbed += w[i].robbed > 0;
   p->fifo = p->n_overtaken == 0;
   return 0;
 }
@@ -603,7 +799,7 @@ static int
 analyse (braid_trace *trace, braid__sync *s)
 {
   if (pair_holds (trace, s) != 0 || index_holds (s) != 0
-      || collect_waits (trace, s) != 0)
+      || index_takes (trace, s) != 0 || collect_waits (trace, s) != 0)
     return -1;
   size_t cap = 0;
   for (size_t i = 0; i < trace->n_objects; i++)
@@ -628,6 +824,11 @@ analyse (braid_trace *trace, braid__sync *s)
         if (add_prim (s, &cap, h->object, h->kind) != 0)
           return -1;
       }
+  for (size_t i = 0; i < s->n_takes; i++)
+    if ((i == 0 || s->takes[i - 1].object != s->takes[i].object)
+        && braid_trace_find_object (trace, s->takes[i].object) == NULL
+        && add_prim (s, &cap, s->takes[i].object, BRAID_OBJ_QUEUE) != 0)
+      return -1;
   qsort (s->prims, s->n_prims, sizeof *s->prims, cmp_prim);
   /* One entry per object (an object both waited on and held without a
    * creation was added twice; a file may create one twice). */
@@ -642,6 +843,15 @@ analyse (braid_trace *trace, braid__sync *s)
         braid_trace_find_primitive (trace, s->holds[i].object);
       if (p != NULL)
         p->n_acquisitions++;
+    }
+  for (size_t i = 0; i < s->n_takes; i++)
+    {
+      braid_trace_primitive *p = (braid_trace_primitive *)
+        braid_trace_find_primitive (trace, s->takes[i].object);
+      if (p != NULL && s->takes[i].op == BRAID_QUEUE_OP_GET)
+        p->n_gets++;
+      else if (p != NULL)
+        p->n_puts++;
     }
   size_t wi = 0;
   for (size_t i = 0; i < s->n_prims; i++)
