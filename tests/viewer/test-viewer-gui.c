@@ -6,8 +6,12 @@
  * usable), select a task, switch to loop steps and open the problems list
  * through its actions, and write a snapshot of itself; started again
  * without a file, it must offer that trace as recent and show the About
- * dialog with the app's logo. The test checks the script's report and the
- * snapshots' pixels, on an Xvfb server of its own.
+ * dialog with the app's logo. The files of one run open as one timeline
+ * given with --run, chosen together in the Open dialog (--via=dialog:
+ * GTK's own dialog, driven as a user would) or dropped together as a
+ * GdkFileList (--via=drop); files of different runs are refused in the
+ * window. The test checks the script's report and the snapshots'
+ * pixels, on an Xvfb server of its own.
  * Skipped (a TAP plan of 0) without Xvfb.
  */
 #include <unistd.h>
