@@ -515,12 +515,34 @@ int braid__builder_finish (braid__builder *b,
                            const braid_trace_load_options *options);
 void braid__builder_free (braid__builder *b); /* accepts NULL */
 /* braid__builder_finish on a copy of @b, into @trace (whose strings and
- * meta must be set), leaving @b as it was to take more events: what a
- * follower of a live trace hands out after each update. Returns 0 or
- * -1 (out of memory). */
-int braid__builder_snapshot (const braid__builder *b,
-                             struct braid_trace *trace,
+ * meta must be set), leaving @b to take more events: what a follower of
+ * a live trace hands out after each update. A builder that follows
+ * (braid__builder_follow) copies only what is per task or per problem:
+ * @trace then shares the large arrays with @b (and with the traces made
+ * before it), reading their front while @b appends behind, and its
+ * slices array has gaps between the tasks' ranges. Returns 0 or -1 (out
+ * of memory). */
+int braid__builder_snapshot (braid__builder *b, struct braid_trace *trace,
                              const braid_trace_load_options *options);
+
+/* The reservations that hold a following builder's large arrays at
+ * addresses that never move (reader-model.c): the follower owns them
+ * and frees them after the builder and every trace that shares them. */
+typedef struct braid__live_blocks
+{
+  void *slices, *edges, *marks, *outputs, *iterations;
+} braid__live_blocks;
+/* braid__builder_follow:
+ * Makes @b, a new builder in compact mode, keep its large arrays in new
+ * reservations (stored in *@out, the caller's) and its slices grouped by
+ * task as they close, so that braid__builder_snapshot costs what was
+ * added since the last one plus what is per task. The traces it makes
+ * have braid__big_* sizes of 0 for the arrays they share, which
+ * braid_trace_close then leaves alone (munmap of 0 bytes unmaps
+ * nothing). Returns 0, or -1 (the builder is then unchanged). */
+int braid__builder_follow (braid__builder *b, braid__live_blocks **out);
+/* Unmaps the reservations and frees @blocks (accepts NULL). */
+void braid__live_blocks_free (braid__live_blocks *blocks);
 
 /* reader-sync.c: the acquisitions and releases of locks and semaphores
  * and the gets and puts of queues as the builder sees them, and (at the

@@ -343,6 +343,179 @@ test_follower_of_a_killed_program (void)
   g_free (path);
 }
 
+/* A copy of each task's compact slices of @trace, for comparing it
+ * later: tasks[t] holds task t's slices, in order. */
+static GPtrArray *
+copy_compact (const braid_trace *trace)
+{
+  size_t nt, ns;
+  const braid_trace_task *tasks = braid_trace_get_tasks (trace, &nt);
+  const braid_trace_compact_slice *cs
+    = braid_trace_get_compact_slices (trace, &ns);
+  g_assert_nonnull (cs);
+  GPtrArray *out = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) g_array_unref);
+  for (size_t t = 0; t < nt; t++)
+    {
+      GArray *a = g_array_new (FALSE, FALSE, sizeof *cs);
+      g_assert_cmpuint (tasks[t].first_slice + tasks[t].n_slices, <=, ns);
+      g_array_append_vals (a, cs + tasks[t].first_slice, tasks[t].n_slices);
+      g_ptr_array_add (out, a);
+    }
+  return out;
+}
+
+/* Whether task @t's compact slices in @trace are @want's, all fields but
+ * the end step of the last slice when @open_end is set (a slice still
+ * open when a trace was made gets its end step when it closes). */
+static void
+assert_compact_equal (const braid_trace *trace, size_t t, const GArray *want,
+                      bool open_end)
+{
+  const braid_trace_task *task = &braid_trace_get_tasks (trace, NULL)[t];
+  const braid_trace_compact_slice *cs
+    = braid_trace_get_compact_slices (trace, NULL);
+  g_assert_cmpuint (task->n_slices, ==, want->len);
+  for (size_t k = 0; k < want->len; k++)
+    {
+      const braid_trace_compact_slice *a = &cs[task->first_slice + k];
+      const braid_trace_compact_slice *b
+        = &g_array_index (want, braid_trace_compact_slice, k);
+      g_assert_cmpint (a->start_ns, ==, b->start_ns);
+      g_assert_cmpuint (a->start_step, ==, b->start_step);
+      if (!open_end || k + 1 < want->len)
+        g_assert_cmpuint (a->end_step, ==, b->end_step);
+      g_assert_cmpuint (a->object, ==, b->object);
+      g_assert_cmpuint (a->state, ==, b->state);
+      g_assert_cmpuint (a->wait_reason, ==, b->wait_reason);
+    }
+}
+
+/* A compact follower keeps its model as it goes (the slices grouped by
+ * task as they close, the large arrays shared by the traces it hands
+ * out): its last trace is, slice by slice, what opening the finished
+ * file gives, and a trace it handed out early still reads as it did
+ * after many updates appended behind it. */
+static void
+test_compact_follower_shares_and_matches_the_file (void)
+{
+  char *path = test_trace_path ("follow-compact.braid");
+  GPid braid = start_program (path, "1.5");
+  braid_trace_writer_status st;
+  wait_running (path, &st);
+  braid_trace_load_options options = { 0 };
+  options.compact = true;
+  braid_trace_follower *f = NULL;
+  braid_trace *early = NULL;
+  g_assert_cmpint (braid_trace_follow (path, &options, &f, &early, NULL),
+                   ==, 0);
+  GPtrArray *early_slices = copy_compact (early);
+  size_t early_tasks;
+  const braid_trace_task *early_list
+    = braid_trace_get_tasks (early, &early_tasks);
+  braid_trace_task *early_copy
+    = g_memdup2 (early_list, early_tasks * sizeof (braid_trace_task) + 1);
+  size_t early_marks;
+  braid_trace_get_marks (early, &early_marks);
+
+  braid_trace *trace = NULL;
+  unsigned grew = 0;
+  for (;;)
+    {
+      braid_trace *next = NULL;
+      g_assert_cmpint (braid_trace_follower_update (f, &next, NULL), >=, 0);
+      if (next != NULL)
+        {
+          grew++;
+          braid_trace_close (trace);
+          trace = next;
+        }
+      if (braid_trace_follower_liveness (f) != BRAID_LIVENESS_RUNNING)
+        break;
+      g_usleep (20000);
+    }
+  g_assert_cmpint (wait_program (braid), ==, 0);
+  braid_trace *next = NULL;
+  g_assert_cmpint (braid_trace_follower_update (f, &next, NULL), >=, 0);
+  if (next != NULL)
+    {
+      braid_trace_close (trace);
+      trace = next;
+    }
+  g_assert_cmpuint (grew, >=, 3);
+  g_assert_nonnull (trace);
+
+  /* The early trace, after every later update. */
+  size_t nt;
+  const braid_trace_task *tasks = braid_trace_get_tasks (early, &nt);
+  g_assert_cmpuint (nt, ==, early_tasks);
+  for (size_t t = 0; t < nt; t++)
+    {
+      g_assert_cmpuint (tasks[t].first_slice, ==, early_copy[t].first_slice);
+      g_assert_cmpint (tasks[t].running_ns, ==, early_copy[t].running_ns);
+      assert_compact_equal (early, t, early_slices->pdata[t], true);
+    }
+  size_t n_marks;
+  braid_trace_get_marks (early, &n_marks);
+  g_assert_cmpuint (n_marks, ==, early_marks);
+
+  /* The last one against the file. */
+  braid_trace *whole = NULL;
+  char *error = NULL;
+  g_assert_cmpint (braid_trace_open (path, &options, &whole, &error), ==, 0);
+  g_assert_cmpuint (braid_trace_get_meta (trace)->n_events, ==,
+                    braid_trace_get_meta (whole)->n_events);
+  GPtrArray *want = copy_compact (whole);
+  size_t nt_whole;
+  const braid_trace_task *tw = braid_trace_get_tasks (whole, &nt_whole);
+  tasks = braid_trace_get_tasks (trace, &nt);
+  g_assert_cmpuint (nt, ==, nt_whole);
+  const braid_trace_compact_end *ea = braid_trace_get_compact_ends (trace,
+                                                                    NULL);
+  const braid_trace_compact_end *eb = braid_trace_get_compact_ends (whole,
+                                                                    NULL);
+  size_t in_ranges = 0;
+  for (size_t t = 0; t < nt; t++)
+    {
+      g_assert_cmpint (tasks[t].running_ns, ==, tw[t].running_ns);
+      g_assert_cmpint (tasks[t].ready_ns, ==, tw[t].ready_ns);
+      g_assert_cmpint (tasks[t].waiting_ns, ==, tw[t].waiting_ns);
+      g_assert_cmpint (tasks[t].depth, ==, tw[t].depth);
+      g_assert_cmpint (ea[t].end_ns, ==, eb[t].end_ns);
+      assert_compact_equal (trace, t, want->pdata[t], false);
+      in_ranges += tasks[t].n_slices;
+    }
+  size_t n_compact;
+  braid_trace_get_compact_slices (trace, &n_compact);
+  g_assert_cmpuint (n_compact, >=, in_ranges);
+  size_t na, nb;
+  const braid_trace_mark *ma = braid_trace_get_marks (trace, &na);
+  const braid_trace_mark *mb = braid_trace_get_marks (whole, &nb);
+  g_assert_cmpuint (na, ==, nb);
+  for (size_t i = 0; i < na; i++)
+    {
+      g_assert_cmpint (ma[i].time_ns, ==, mb[i].time_ns);
+      g_assert_cmpint (ma[i].task, ==, mb[i].task);
+      g_assert_cmpint (ma[i].kind, ==, mb[i].kind);
+    }
+  braid_trace_get_edges (trace, &na);
+  braid_trace_get_edges (whole, &nb);
+  g_assert_cmpuint (na, ==, nb);
+  g_assert_cmpuint (count_outputs (trace), ==, count_outputs (whole));
+
+  braid_trace_close (whole);
+  g_ptr_array_unref (want);
+  braid_trace_follower_free (f);
+  /* The shared arrays outlive the follower. */
+  assert_compact_equal (early, 0, early_slices->pdata[0], true);
+  braid_trace_close (early);
+  braid_trace_close (trace);
+  g_ptr_array_unref (early_slices);
+  g_free (early_copy);
+  remove_trace (path);
+  g_free (path);
+}
+
 /* braid run --view where braid-viewer is not built: one line says so,
  * and the program runs and is traced all the same. */
 static void
@@ -391,6 +564,8 @@ main (int argc, char **argv)
                    test_report_on_running_killed_and_finished);
   g_test_add_func ("/live/follower-sees-everything-without-blocking",
                    test_follower_sees_everything_without_blocking_the_writer);
+  g_test_add_func ("/live/compact-follower-shares-and-matches-the-file",
+                   test_compact_follower_shares_and_matches_the_file);
   g_test_add_func ("/live/follower-of-a-killed-program",
                    test_follower_of_a_killed_program);
   g_test_add_func ("/live/run-view-without-a-viewer",

@@ -15,8 +15,13 @@
  * transaction: WAL lets the writer commit meanwhile, and because no
  * transaction stays open between updates, the writer's checkpoints and
  * its final switch out of WAL mode are never held up for long.
- * Nothing here is on a hot path: an update costs the decoding of its new
- * events plus one copy of the model (the snapshot).
+ * Nothing here is on a hot path. In compact mode (the viewer's) the
+ * builder follows (braid__builder_follow): its large arrays sit in
+ * reservations that never move and its slices are grouped by task as
+ * they close, so an update costs the decoding of its new events plus
+ * what is per task, object and problem, and the traces it hands out
+ * share the arrays (the reservations are freed with the last of them).
+ * Otherwise a snapshot is a copy of the whole model.
  */
 #include "trace-private.h"
 #include "format/safe-text.h"
@@ -33,19 +38,29 @@
 
 #include <braid/braid.h>
 
+/* What a follower shares with the traces it makes: the arena of the
+ * strings, and the reservations of its builder's large arrays (see
+ * braid__builder_follow). A builder made again (restart) gets a new
+ * one, which keeps the first, and its arena, alive through prev. */
 struct braid__shared_arena
 {
   _Atomic int refs;
-  braid__arena *arena;
+  braid__arena *arena;        /* NULL but in the first */
+  braid__live_blocks *blocks; /* NULL when the builder does not follow */
+  struct braid__shared_arena *prev;
 };
 
 void
 braid__shared_arena_unref (braid__shared_arena *shared)
 {
-  if (shared == NULL || atomic_fetch_sub (&shared->refs, 1) != 1)
-    return;
-  braid__arena_free (shared->arena);
-  free (shared);
+  while (shared != NULL && atomic_fetch_sub (&shared->refs, 1) == 1)
+    {
+      braid__shared_arena *prev = shared->prev;
+      braid__arena_free (shared->arena);
+      braid__live_blocks_free (shared->blocks);
+      free (shared);
+      shared = prev;
+    }
 }
 
 /* A finalization that started longer ago than this on another machine,
@@ -226,9 +241,25 @@ fail (const braid_trace_follower *f, char **error, int code,
 static int
 restart (braid_trace_follower *f)
 {
-  braid__builder_free (f->builder);
+  if (f->builder != NULL)
+    {
+      /* The traces made so far keep the builder's blocks: the new
+       * builder's go in a new share, which keeps the old one. */
+      braid__builder_free (f->builder);
+      f->builder = NULL;
+      braid__shared_arena *next = calloc (1, sizeof *next);
+      if (next == NULL)
+        return BRAID_ENOMEM;
+      atomic_store (&next->refs, 1);
+      next->prev = f->shared;
+      f->shared = next;
+    }
   f->base->compact = f->options.compact;
   f->builder = braid__builder_new (f->base);
+  /* A builder that cannot follow (no room for its reservations) makes
+   * each trace from a copy of itself instead: slower, as correct. */
+  if (f->builder != NULL && f->options.compact)
+    braid__builder_follow (f->builder, &f->shared->blocks);
   f->n_fed = 0;
   f->last_batch = INT64_MIN;
   f->producers = 0;

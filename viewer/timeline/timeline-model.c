@@ -55,6 +55,64 @@ rebuild_lanes (braid_timeline_model *m)
   m->n_lanes = n;
 }
 
+typedef struct range_key
+{
+  size_t first;
+  int32_t task;
+} range_key;
+
+static int
+cmp_range_key (const void *a, const void *b)
+{
+  size_t x = ((const range_key *)a)->first;
+  size_t y = ((const range_key *)b)->first;
+  return x < y ? -1 : x > y;
+}
+
+/* The tasks with slices in the order of their ranges, when that is not
+ * the tasks' order (a followed trace moves a task's range to the end of
+ * the array as it grows): what braid_timeline_model_slice_task searches.
+ * Left NULL in the usual case. */
+static int
+build_range_order (braid_timeline_model *m)
+{
+  size_t last_end = 0, n = 0;
+  bool ordered = true;
+  for (size_t t = 0; t < m->n_tasks; t++)
+    {
+      size_t first, c;
+      braid__timeline_task_slices (m, (int32_t)t, &first, &c);
+      if (c == 0)
+        continue;
+      ordered = ordered && first >= last_end;
+      last_end = first + c;
+      n++;
+    }
+  if (ordered)
+    return 0;
+  range_key *keys = malloc (n * sizeof *keys);
+  m->range_order = malloc (n * sizeof *m->range_order);
+  if (!keys || !m->range_order)
+    {
+      free (keys);
+      return -1;
+    }
+  n = 0;
+  for (size_t t = 0; t < m->n_tasks; t++)
+    {
+      size_t first, c;
+      braid__timeline_task_slices (m, (int32_t)t, &first, &c);
+      if (c > 0)
+        keys[n++] = (range_key){ first, (int32_t)t };
+    }
+  qsort (keys, n, sizeof *keys, cmp_range_key);
+  for (size_t i = 0; i < n; i++)
+    m->range_order[i] = keys[i].task;
+  free (keys);
+  m->n_range_order = n;
+  return 0;
+}
+
 static int
 build_tree (braid_timeline_model *m)
 {
@@ -285,15 +343,22 @@ build_step_table (braid_timeline_model *m)
     return -1;
   for (size_t k = 0; k < m->n_step_time; k++)
     m->step_time[k] = -1;
-  for (size_t i = 0; i < m->n_slices; i++)
+  /* Task by task: a followed trace's slices array has gaps between the
+   * tasks' ranges (braid_trace_follower_update). */
+  for (size_t t = 0; t < m->n_tasks; t++)
     {
-      /* Any task: the start step does not need the end. */
-      if (braid__timeline_state (m, i) != BRAID_STATE_RUNNING)
-        continue;
-      double s = m->cslices ? (double)m->cslices[i].start_step
-                            : (double)m->slices[i].start_step;
-      if (s < (double)m->n_step_time)
-        m->step_time[(size_t)s] = braid__timeline_start_ns (m, i);
+      size_t first, n;
+      braid__timeline_task_slices (m, (int32_t)t, &first, &n);
+      for (size_t i = first; i < first + n; i++)
+        {
+          /* The start step does not need the end. */
+          if (braid__timeline_state (m, i) != BRAID_STATE_RUNNING)
+            continue;
+          double s = m->cslices ? (double)m->cslices[i].start_step
+                                : (double)m->slices[i].start_step;
+          if (s < (double)m->n_step_time)
+            m->step_time[(size_t)s] = braid__timeline_start_ns (m, i);
+        }
     }
   /* Fill the gaps so the table is non-decreasing and binary-searchable. */
   int64_t last = 0;
@@ -343,7 +408,8 @@ braid_timeline_model_new (const braid_trace *trace)
   memset (m->matches, 1, nt);
   memset (m->shown, 1, nt);
   if (build_tree (m) != 0 || build_mark_index (m) != 0
-      || build_step_table (m) != 0 || build_prefix_sums (m) != 0)
+      || build_step_table (m) != 0 || build_prefix_sums (m) != 0
+      || build_range_order (m) != 0)
     goto fail;
   rebuild_lanes (m);
   return m;
@@ -372,6 +438,7 @@ braid_timeline_model_free (braid_timeline_model *m)
   free (m->mark_offset);
   free (m->mark_index);
   free (m->step_time);
+  free (m->range_order);
   braid__timeline_deadlocks_free (m);
   free (m);
 }
@@ -806,6 +873,26 @@ braid_timeline_model_slice_task (const braid_timeline_model *m, int64_t slice)
 {
   if (slice < 0 || (size_t)slice >= m->n_slices)
     return -1;
+  if (m->range_order)
+    {
+      /* The last range starting at or before @slice holds it, or it
+       * lies in a gap between ranges. */
+      size_t lo = 0, hi = m->n_range_order;
+      while (lo < hi)
+        {
+          size_t mid = lo + (hi - lo) / 2;
+          if (m->tasks[m->range_order[mid]].first_slice <= (size_t)slice)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      if (lo == 0)
+        return -1;
+      int32_t t = m->range_order[lo - 1];
+      size_t first, n;
+      braid__timeline_task_slices (m, t, &first, &n);
+      return (size_t)slice < first + n ? t : -1;
+    }
   /* Tasks' slice ranges are in task order: the last task starting at or
    * before @slice with a non-empty range holds it. */
   size_t lo = 0, hi = m->n_tasks;

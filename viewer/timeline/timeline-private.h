@@ -54,6 +54,11 @@ struct braid_timeline_model
   size_t *mark_offset; /* n_tasks + 1 */
   uint32_t *mark_index;
 
+  /* The tasks with slices in the order of their ranges, when that is
+   * not the tasks' order (a followed trace's); NULL otherwise. */
+  int32_t *range_order;
+  size_t n_range_order;
+
   /* The time each step began (non-decreasing), for axis conversion. */
   int64_t *step_time;
   size_t n_step_time;
