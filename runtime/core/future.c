@@ -261,6 +261,27 @@ run_waiters (braid_future *f)
   braid__future_release_cbs (f);
 }
 
+/* True when the completion of @f wakes, without telling anything its
+ * resumption does not, the one task that waits on it: @f is the private
+ * future behind an I/O operation (io-op.c), completed by the loop's
+ * libuv callback (no task runs, no earlier completion caused it). Such a
+ * TASK_WOKEN would name the object the suspension named, reason I/O, no
+ * waker, at a time inside the poll whose end the next ITERATION_BEGIN
+ * stamps, the iteration in which the task then runs (a loop iteration
+ * runs the tasks that were ready when it began). It is not reported,
+ * and its clock reading not made: the reader derives the wake-up from
+ * the resumption (SCHEMA.md, "Implied wake-ups"). A thread-pool wait
+ * (BRAID_WAIT_THREAD, a long step of work) keeps its TASK_WOKEN, which
+ * says when the work ended. */
+static bool
+wake_implied (braid_future *f, braid_task *cur)
+{
+  if (!f->is_private || cur || f->loop->cause != 0 || f->ncbs != 1
+      || f->cbs[0].fn != NULL)
+    return false;
+  return ((braid_task *)f->cbs[0].data)->wait_reason == BRAID_WAIT_IO;
+}
+
 /* braid__future_complete with a hook installed: records the completer,
  * reports OBJECT_DONE for a plain future, and wakes the waiters with one
  * shared reading for all their WOKEN events (a task's end event already
@@ -283,6 +304,15 @@ complete_observed (braid_future *f, int state)
                         0);
   if (f->ncbs == 0)
     return;
+  if (wake_implied (f, cur))
+    {
+      /* braid__task_wake without the report. */
+      braid__entry *e = queue_push_slot (&loop->queue);
+      e->kind = ENTRY_RESUME;
+      e->a = f->cbs[0].data;
+      braid__future_release_cbs (f);
+      return;
+    }
   /* The wake-ups share one reading: OBJECT_DONE's, the task's end
    * event's (held), or else a fresh one (a private future completed by
    * the loop, after a poll: the last reading may be from before it). */

@@ -1,4 +1,4 @@
-/* schema.c: the SQL of the trace file format, version 4.
+/* schema.c: the SQL of the trace file format, version 3.
  *
  * Owns the text of the tables and views that tracer/SCHEMA.md documents,
  * and the names of the stored enums. The writer runs it on a new file; the
@@ -76,12 +76,17 @@ const char braid__views_sql[]
     "  LEFT JOIN strings n ON n.id = e.s1"
     " WHERE e.kind = 17;"
 
+    /* A waiting slice that the task's resumption ends, with no task-woken
+     * between, ended with a wake-up the runtime does not report (an I/O
+     * completion; SCHEMA.md, "Implied wake-ups"): at the
+     * last iteration-begin of the task's loop (task-created's object)
+     * between the two, where a ready slice begins (as reader-model.c's
+     * implied_wake), else at the resumption. Its row is followed by that
+     * ready slice (part 1 of the cross join, which keeps the rows in the
+     * window's order), whose start_seq and end_seq are the resumption's,
+     * and woken_implied is 1 on both. */
     "CREATE VIEW slices AS"
-    " SELECT s.task AS task, s.state AS state, r.name AS reason,"
-    "  s.object AS object, s.start_seq AS start_seq, s.start_t AS start_t,"
-    "  s.end_seq AS end_seq, s.end_t AS end_t,"
-    "  s.end_t - s.start_t AS duration, s.woken_by AS woken_by"
-    " FROM (SELECT e.task AS task, e.seq AS start_seq, e.t AS start_t,"
+    " WITH w AS (SELECT e.task AS task, e.seq AS start_seq, e.t AS start_t,"
     "   CASE e.kind WHEN 5 THEN 'ready' WHEN 6 THEN 'running'"
     "    WHEN 8 THEN 'ready'"
     "    WHEN 7 THEN CASE e.reason WHEN 1 THEN 'ready' ELSE 'waiting' END"
@@ -89,14 +94,38 @@ const char braid__views_sql[]
     "   CASE WHEN e.kind IN (7, 8) THEN e.reason END AS reason,"
     "   CASE WHEN e.kind = 7 THEN e.object END AS object,"
     "   LEAD (e.seq) OVER w AS end_seq, LEAD (e.t) OVER w AS end_t,"
+    "   LEAD (e.kind) OVER w AS end_kind,"
     "   CASE WHEN LEAD (e.kind) OVER w = 8 THEN LEAD (e.other) OVER w END"
     "    AS woken_by"
     "  FROM events e"
     "  WHERE e.kind IN (5, 6, 7, 8, 9, 10, 11, 15) AND e.task IS NOT NULL"
     "   AND NOT (e.kind = 8 AND e.reason = 1)"
-    "  WINDOW w AS (PARTITION BY e.task ORDER BY e.seq)) s"
-    "  LEFT JOIN wait_reasons r ON r.id = s.reason"
-    " WHERE s.state IS NOT NULL;"
+    "  WINDOW w AS (PARTITION BY e.task ORDER BY e.seq)),"
+    " b AS (SELECT w.*, CASE WHEN w.state = 'waiting' AND w.end_kind = 6"
+    "   THEN (SELECT b.t FROM events b"
+    "    WHERE b.kind = 3 AND b.seq > w.start_seq AND b.seq < w.end_seq"
+    "     AND b.object = (SELECT c.object FROM events c"
+    "      WHERE c.kind = 5 AND c.task = w.task)"
+    "    ORDER BY b.seq DESC LIMIT 1) END AS begin_t"
+    "  FROM w WHERE w.state IS NOT NULL),"
+    " i AS (SELECT b.*, CASE WHEN b.state = 'waiting' AND b.end_kind = 6"
+    "   THEN CASE WHEN b.begin_t > b.start_t AND b.begin_t < b.end_t"
+    "    THEN b.begin_t ELSE b.end_t END END AS wake_t FROM b)"
+    " SELECT i.task AS task, CASE p.part WHEN 0 THEN i.state ELSE 'ready' END"
+    "   AS state, r.name AS reason,"
+    "  CASE p.part WHEN 0 THEN i.object END AS object,"
+    "  CASE p.part WHEN 0 THEN i.start_seq ELSE i.end_seq END AS start_seq,"
+    "  CASE p.part WHEN 0 THEN i.start_t ELSE i.wake_t END AS start_t,"
+    "  i.end_seq AS end_seq,"
+    "  CASE p.part WHEN 0 THEN COALESCE (i.wake_t, i.end_t) ELSE i.end_t END"
+    "   AS end_t,"
+    "  CASE p.part WHEN 0 THEN COALESCE (i.wake_t, i.end_t) - i.start_t"
+    "   ELSE i.end_t - i.wake_t END AS duration,"
+    "  CASE p.part WHEN 0 THEN i.woken_by END AS woken_by,"
+    "  i.wake_t IS NOT NULL AS woken_implied"
+    " FROM i CROSS JOIN (SELECT 0 AS part UNION ALL SELECT 1) p"
+    "  LEFT JOIN wait_reasons r ON r.id = i.reason"
+    " WHERE p.part = 0 OR i.wake_t < i.end_t;"
 
     "CREATE VIEW run_slices AS"
     " SELECT ROW_NUMBER () OVER (ORDER BY s.start_seq) - 1 AS step,"
@@ -122,15 +151,23 @@ const char braid__views_sql[]
     "  LEFT JOIN tasks w ON w.task = s.woken_by"
     " WHERE s.state = 'waiting';"
 
+    /* The wake-ups recorded (kind 8) and those the resumptions imply
+     * (slices.woken_implied: by the loop, numbered with the resumption's
+     * seq), in seq order. */
     "CREATE VIEW wake_edges AS"
-    " SELECT e.seq AS seq, e.t AS t, e.other AS waker,"
-    "  wt.name AS waker_name, e.task AS woken, tt.name AS woken_name,"
-    "  e.object AS object, r.name AS reason"
-    " FROM events e"
-    "  LEFT JOIN tasks wt ON wt.task = e.other"
-    "  LEFT JOIN tasks tt ON tt.task = e.task"
+    " SELECT seq, t, waker, wt.name AS waker_name, woken,"
+    "  tt.name AS woken_name, object, r.name AS reason"
+    " FROM (SELECT e.seq AS seq, e.t AS t, e.other AS waker, e.task AS woken,"
+    "   e.object AS object, e.reason AS reason"
+    "  FROM events e WHERE e.kind = 8"
+    "  UNION ALL"
+    "  SELECT s.end_seq, s.end_t, NULL, s.task, s.object, wr.id"
+    "  FROM slices s LEFT JOIN wait_reasons wr ON wr.name = s.reason"
+    "  WHERE s.woken_implied AND s.state = 'waiting') e"
+    "  LEFT JOIN tasks wt ON wt.task = e.waker"
+    "  LEFT JOIN tasks tt ON tt.task = e.woken"
     "  LEFT JOIN wait_reasons r ON r.id = e.reason"
-    " WHERE e.kind = 8;"
+    " ORDER BY seq;"
 
     "CREATE VIEW outputs AS"
     " SELECT e.seq AS seq, e.t AS t, e.task AS task,"
@@ -249,7 +286,6 @@ const char *const braid__event_kind_names[BRAID_EV_KIND_COUNT] = {
   [BRAID_EV_TASK_SWITCHED] = "task-switched",
   [BRAID_EV_ACQUIRED] = "acquired",
   [BRAID_EV_RELEASED] = "released",
-  [BRAID_EV_QUEUE_ITEM] = "queue-item",
 };
 
 /* The views above name kinds by number: keep them in step with the enum. */
@@ -260,8 +296,7 @@ _Static_assert (BRAID_EV_TASK_CREATED == 5 && BRAID_EV_TASK_WOKEN == 8
                   && BRAID_EV_OBJECT_CREATED == 17 && BRAID_EV_OUTPUT == 19
                   && BRAID_EV_SLOW_STEP == 20 && BRAID_EV_DEADLOCK == 21
                   && BRAID_EV_OBSERVER_WAIT == 23
-                  && BRAID_EV_ACQUIRED == 25 && BRAID_EV_RELEASED == 26
-                  && BRAID_EV_QUEUE_ITEM == 27,
+                  && BRAID_EV_ACQUIRED == 25 && BRAID_EV_RELEASED == 26,
                 "schema.c's views assume these stored kind numbers");
 
 int

@@ -311,8 +311,12 @@ describe_slices (const cmp_side *s, size_t i, size_t k, int32_t waker, braid_tra
           st->began = BRAID_STEP_BEGAN_CREATED;
           st->by = task->parent;
         }
-      else if (prev.state == BRAID_STATE_READY)
+      else if (prev.state == BRAID_STATE_READY
+               || prev.state == BRAID_STATE_WAITING)
         {
+          /* A wait that the step itself ends was ended by a wake-up that
+           * the trace implies and that took no time (reader-model.c's
+           * implied_wake, SCHEMA.md "Implied wake-ups"). */
           st->began = BRAID_STEP_BEGAN_WOKEN;
           st->began_reason = small_reason (prev.wait_reason);
           if (waker != -2)
