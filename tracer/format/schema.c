@@ -1,4 +1,4 @@
-/* schema.c: the SQL of the trace file format, version 3.
+/* schema.c: the SQL of the trace file format, version 4.
  *
  * Owns the text of the tables and views that tracer/SCHEMA.md documents,
  * and the names of the stored enums. The writer runs it on a new file; the
@@ -286,6 +286,7 @@ const char *const braid__event_kind_names[BRAID_EV_KIND_COUNT] = {
   [BRAID_EV_TASK_SWITCHED] = "task-switched",
   [BRAID_EV_ACQUIRED] = "acquired",
   [BRAID_EV_RELEASED] = "released",
+  [BRAID_EV_QUEUE_ITEM] = "queue-item",
 };
 
 /* The views above name kinds by number: keep them in step with the enum. */
@@ -296,7 +297,8 @@ _Static_assert (BRAID_EV_TASK_CREATED == 5 && BRAID_EV_TASK_WOKEN == 8
                   && BRAID_EV_OBJECT_CREATED == 17 && BRAID_EV_OUTPUT == 19
                   && BRAID_EV_SLOW_STEP == 20 && BRAID_EV_DEADLOCK == 21
                   && BRAID_EV_OBSERVER_WAIT == 23
-                  && BRAID_EV_ACQUIRED == 25 && BRAID_EV_RELEASED == 26,
+                  && BRAID_EV_ACQUIRED == 25 && BRAID_EV_RELEASED == 26
+                  && BRAID_EV_QUEUE_ITEM == 27,
                 "schema.c's views assume these stored kind numbers");
 
 int

@@ -25,18 +25,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <braid/braid.h>
 
 #define GROW(arr, n, cap)                                                    \
   ((n) < (cap) ? 0 : grow ((void **) &(arr), &(cap), sizeof *(arr)))
 
-/* Room for one more element in a large array (see braid__big_reserve). */
+/* Room for one more element in a large array of the builder @b (see
+ * braid__big_reserve, and big_grow for a follower's). */
 #define BIG_GROW(arr, n, bytes)                                              \
   (((n) + 1) * sizeof *(arr) <= (bytes)                                      \
      ? 0                                                                     \
-     : braid__big_reserve ((void **) &(arr), &(bytes),                      \
-                           ((n) + 1) * sizeof *(arr)))
+     : big_grow (b, (void **) &(arr), &(bytes), ((n) + 1) * sizeof *(arr)))
 
 static int
 grow (void **arr, size_t *cap, size_t size)
@@ -119,6 +120,17 @@ typedef struct deadlock_note
   uint64_t more;            /* tasks left out of detail */
 } deadlock_note;
 
+/* What a follower's builder keeps per task besides task_state (see
+ * live_room): the capacity of the task's range of the slices array, and
+ * whether a snapshot holds the slice still open, in the slot after the
+ * task's last closed slice (its end_step is then all that closing it
+ * may change). */
+typedef struct live_task
+{
+  size_t cap;
+  int published;
+} live_task;
+
 struct braid__builder
 {
   braid_trace *trace;
@@ -173,6 +185,20 @@ struct braid__builder
    * valid when bit i of iterated is set. */
   int64_t iteration_ns[WAKE_LOOPS];
   uint64_t iterated;
+  /* The time of the last edge, mark and output appended, and a bit per
+   * array (1 edges, 2 marks, 4 outputs) set when one came before the one
+   * appended before it: a follower's snapshot sorts only those. */
+  int64_t last_edge_t, last_mark_t, last_output_t;
+  unsigned unsorted;
+  /* Following a live trace (braid__builder_follow): the reservations
+   * that hold the large arrays at addresses that never move, owned by
+   * the follower; NULL otherwise. While live is set, the slices are
+   * kept grouped by task as compact records (see live_room), so that a
+   * snapshot shares them instead of grouping a copy. */
+  braid__live_blocks *blocks;
+  int live;
+  live_task *ltasks;
+  size_t cap_ltasks;
 };
 
 static int
@@ -231,12 +257,110 @@ braid__builder_new (braid_trace *trace)
   b->trace = trace;
   b->running = -1;
   b->last_ended = -1;
+  b->last_edge_t = b->last_mark_t = b->last_output_t = INT64_MIN;
   /* The reader asks for compact mode through the trace; the builder says
    * at finish whether it delivered it. */
   b->compact = trace->compact;
   trace->compact = false;
   b->summary = trace->summary && !b->compact;
   return b;
+}
+
+/* ---------------------------------------------------------------------
+ * A follower's blocks: each large array in a reservation of LIVE_RESERVE
+ * bytes of address space, mapped PROT_NONE and made writable as it grows
+ * (fixed_grow), so that it never moves: the traces a follower handed out
+ * read the front of the arrays while the builder appends behind.
+ * ------------------------------------------------------------------ */
+
+#define LIVE_RESERVE ((size_t) 64 << 30)
+
+void
+braid__live_blocks_free (braid__live_blocks *blocks)
+{
+  if (blocks == NULL)
+    return;
+  void *all[] = { blocks->slices, blocks->edges, blocks->marks,
+                  blocks->outputs, blocks->iterations };
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+    if (all[i] != NULL)
+      munmap (all[i], LIVE_RESERVE);
+  free (blocks);
+}
+
+/* Whether @p is one of @b's reservations (never freed by the builder). */
+static int
+is_fixed (const braid__builder *b, const void *p)
+{
+  const braid__live_blocks *k = b->blocks;
+  return p != NULL && k != NULL
+         && (p == k->slices || p == k->edges || p == k->marks
+             || p == k->outputs || p == k->iterations);
+}
+
+/* braid__big_reserve, or for a reservation: makes at least @need bytes
+ * of it writable, doubling. Returns 0 or -1. */
+static int
+big_grow (braid__builder *b, void **arr, size_t *bytes, size_t need)
+{
+  if (!is_fixed (b, *arr))
+    return braid__big_reserve (arr, bytes, need);
+  if (need > LIVE_RESERVE)
+    return -1;
+  size_t nbytes = *bytes ? *bytes : 64 * 1024;
+  while (nbytes < need)
+    nbytes *= 2;
+  if (nbytes > LIVE_RESERVE)
+    nbytes = LIVE_RESERVE;
+  if (mprotect (*arr, nbytes, PROT_READ | PROT_WRITE) != 0)
+    return -1;
+  *bytes = nbytes;
+  return 0;
+}
+
+int
+braid__builder_follow (braid__builder *b, braid__live_blocks **out)
+{
+  *out = NULL;
+#ifndef __linux__
+  /* braid__big_free frees a block of 0 bytes elsewhere. */
+  return -1;
+#endif
+  if (!b->compact || b->summary || b->n_tasks > 0)
+    return -1;
+  braid__live_blocks *k = calloc (1, sizeof *k);
+  if (k == NULL)
+    return -1;
+  void **all[] = { &k->slices, &k->edges, &k->marks, &k->outputs,
+                   &k->iterations };
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+    {
+      void *p = mmap (NULL, LIVE_RESERVE, PROT_NONE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (p == MAP_FAILED)
+        {
+          braid__live_blocks_free (k);
+          return -1;
+        }
+      *all[i] = p;
+    }
+  b->blocks = k;
+  b->live = 1;
+  b->slices = k->slices, b->slices_bytes = 0;
+  b->edges = k->edges, b->edges_bytes = 0;
+  b->marks = k->marks, b->marks_bytes = 0;
+  b->outputs = k->outputs, b->outputs_bytes = 0;
+  b->iterations = k->iterations, b->iterations_bytes = 0;
+  *out = k;
+  return 0;
+}
+
+/* braid__big_free unless @p is a reservation. */
+static void
+big_free (const braid__builder *b, void *p, size_t bytes)
+{
+  if (!is_fixed (b, p))
+    braid__big_free (p, bytes);
 }
 
 void
@@ -246,12 +370,13 @@ braid__builder_free (braid__builder *b)
     return;
   free (b->tasks);
   free (b->states);
-  braid__big_free (b->slices, b->slices_bytes);
+  free (b->ltasks);
+  big_free (b, b->slices, b->slices_bytes);
   braid__big_free (b->bslices, b->slices_bytes);
-  braid__big_free (b->edges, b->edges_bytes);
-  braid__big_free (b->marks, b->marks_bytes);
-  braid__big_free (b->outputs, b->outputs_bytes);
-  braid__big_free (b->iterations, b->iterations_bytes);
+  big_free (b, b->edges, b->edges_bytes);
+  big_free (b, b->marks, b->marks_bytes);
+  big_free (b, b->outputs, b->outputs_bytes);
+  big_free (b, b->iterations, b->iterations_bytes);
   free (b->loops);
   free (b->objects);
   free (b->problems);
@@ -310,6 +435,7 @@ builder_clone (const braid__builder *b, braid_trace *trace)
   c->edges = NULL, c->marks = NULL, c->outputs = NULL, c->iterations = NULL;
   c->loops = NULL, c->objects = NULL, c->problems = NULL, c->notes = NULL;
   c->ended = NULL, c->keys = NULL, c->vals = NULL;
+  c->ltasks = NULL, c->cap_ltasks = 0;
   c->deadlock.detail = NULL;
   c->sync = NULL;
   c->deadlock.cap = 0;
@@ -357,10 +483,19 @@ builder_clone (const braid__builder *b, braid_trace *trace)
   return c;
 }
 
+static int live_snapshot (braid__builder *b, braid_trace *trace);
+
 int
-braid__builder_snapshot (const braid__builder *b, braid_trace *trace,
+braid__builder_snapshot (braid__builder *b, braid_trace *trace,
                          const braid_trace_load_options *options)
 {
+  if (b->live)
+    {
+      int rc = live_snapshot (b, trace);
+      if (rc != 0 || b->live)
+        return rc;
+      /* It left live mode: a snapshot of a copy, as below. */
+    }
   braid__builder *c = builder_clone (b, trace);
   if (c == NULL)
     return -1;
@@ -412,8 +547,11 @@ task_index (braid__builder *b, uint64_t id, int64_t t)
   if (b->n_tasks >= INT32_MAX - 1)
     return -2;
   if (GROW (b->tasks, b->n_tasks, b->cap_tasks) != 0
-      || GROW (b->states, b->n_tasks, b->cap_states) != 0)
+      || GROW (b->states, b->n_tasks, b->cap_states) != 0
+      || (b->live && GROW (b->ltasks, b->n_tasks, b->cap_ltasks) != 0))
     return -2;
+  if (b->live)
+    b->ltasks[b->n_tasks] = (live_task) { 0 };
   idx = (int32_t) b->n_tasks++;
   braid_trace_task *task = &b->tasks[idx];
   memset (task, 0, sizeof *task);
@@ -437,9 +575,13 @@ task_index (braid__builder *b, uint64_t id, int64_t t)
  * slices. A record's end is the next record's start of the same task (a
  * slice is closed where the next one opens), and the task's last_end for
  * its last record. Returns 0 or -1. */
+static int decompact_live (braid__builder *b);
+
 static int
 decompact (braid__builder *b)
 {
+  if (b->live)
+    return decompact_live (b);
   size_t n = b->n_slices;
   braid_trace_slice *full = NULL;
   size_t full_bytes = 0;
@@ -483,6 +625,145 @@ decompact (braid__builder *b)
   return 0;
 }
 
+/* A follower's slices (live mode): the compact records, grouped by task
+ * as they close, each task's at first_slice..first_slice+n_slices-1 of
+ * a range of ltasks[].cap slots. A full range moves to the end of the
+ * array with twice the room (so a slice moves a constant number of times
+ * on average); the range it leaves is a gap that nothing reuses, since
+ * the traces handed out may still read it. The first range of a task has
+ * LIVE_FIRST_CAP slots: a ready, a running and a last slice. */
+#define LIVE_FIRST_CAP 4
+
+static braid_trace_compact_slice *
+live_slices (const braid__builder *b)
+{
+  return (braid_trace_compact_slice *) b->slices;
+}
+
+/* Room in task @idx's range for one more slice. Returns 0 or -1. */
+static int
+live_room (braid__builder *b, int32_t idx)
+{
+  braid_trace_task *task = &b->tasks[idx];
+  live_task *lt = &b->ltasks[idx];
+  if (task->n_slices < lt->cap)
+    return 0;
+  size_t cap = lt->cap ? lt->cap * 2 : LIVE_FIRST_CAP;
+  size_t at = b->n_slices;
+  if (at + cap < at
+      || big_grow (b, (void **) &b->slices, &b->slices_bytes,
+                   (at + cap) * sizeof (braid_trace_compact_slice))
+           != 0)
+    return -1;
+  braid_trace_compact_slice *cs = live_slices (b);
+  if (task->n_slices > 0)
+    memcpy (cs + at, cs + task->first_slice, task->n_slices * sizeof *cs);
+  task->first_slice = at;
+  lt->cap = cap;
+  b->n_slices = at + cap;
+  return 0;
+}
+
+/* Leaves live mode for the full slices (what decompact does in compact
+ * mode): the grouped records become full slices, task after task, which
+ * group_slices will find in order; the totals close_slice kept are
+ * dropped, since group_slices adds them up again. The reservation stays
+ * as it is, for the traces handed out. Returns 0 or -1. */
+static int
+decompact_live (braid__builder *b)
+{
+  size_t total = 0;
+  for (size_t t = 0; t < b->n_tasks; t++)
+    total += b->tasks[t].n_slices;
+  braid_trace_slice *full = NULL;
+  size_t full_bytes = 0;
+  if (braid__big_reserve ((void **) &full, &full_bytes,
+                          (total ? total : 1) * sizeof *full)
+      != 0)
+    return -1;
+  const braid_trace_compact_slice *cs = live_slices (b);
+  size_t k = 0;
+  for (size_t t = 0; t < b->n_tasks; t++)
+    {
+      braid_trace_task *task = &b->tasks[t];
+      for (size_t j = 0; j < task->n_slices; j++)
+        {
+          const braid_trace_compact_slice *c = &cs[task->first_slice + j];
+          int64_t end = j + 1 < task->n_slices ? c[1].start_ns
+                                                : b->states[t].last_end;
+          full[k++] = (braid_trace_slice) {
+            .task = (uint32_t) t, .state = (braid_trace_state) c->state,
+            .wait_reason = c->wait_reason, .object = c->object,
+            .start_ns = c->start_ns,
+            .end_ns = end > c->start_ns ? end : c->start_ns,
+            .start_step = c->start_step, .end_step = c->end_step,
+          };
+        }
+      task->first_slice = task->n_slices = 0;
+      task->running_ns = task->ready_ns = task->waiting_ns = 0;
+      b->ltasks[t].published = 0;
+    }
+  b->slices = full;
+  b->slices_bytes = full_bytes;
+  b->n_slices = total;
+  b->compact = 0;
+  b->live = 0;
+  return 0;
+}
+
+/* Adds a closed slice of @d ns in @state to @task's totals. */
+static void
+add_total (braid_trace_task *task, braid_trace_state state, int64_t d)
+{
+  if (state == BRAID_STATE_RUNNING)
+    task->running_ns += d;
+  else if (state == BRAID_STATE_READY)
+    task->ready_ns += d;
+  else
+    task->waiting_ns += d;
+}
+
+/* Stores the slice open in @s, ending at step @end_step, in the slot
+ * after task @idx's last closed slice (which live_room made). */
+static void
+live_store (braid__builder *b, int32_t idx, const task_state *s,
+            uint64_t end_step)
+{
+  const braid_trace_task *task = &b->tasks[idx];
+  braid_trace_compact_slice *c
+    = &live_slices (b)[task->first_slice + task->n_slices];
+  if (b->ltasks[idx].published)
+    /* A trace handed out shows this slot: only the end step differs,
+     * one aligned word that it reads old or new. */
+    __atomic_store_n (&c->end_step, (uint32_t) end_step, __ATOMIC_RELAXED);
+  else
+    *c = (braid_trace_compact_slice) {
+      .start_ns = s->start_ns,
+      .start_step = (uint32_t) s->start_step,
+      .end_step = (uint32_t) end_step,
+      .object = (uint32_t) s->object,
+      .state = (uint16_t) s->state,
+      .wait_reason = (uint16_t) s->reason,
+    };
+}
+
+/* close_slice in live mode: into the task's range, with the totals as
+ * group_cslices would find them (a compact slice ends where the task's
+ * next one opens, which is here). Returns 0 or -1. */
+static int
+close_live (braid__builder *b, int32_t idx, const task_state *s,
+            int64_t end_ns, uint64_t end_step)
+{
+  if (live_room (b, idx) != 0)
+    return -1;
+  live_store (b, idx, s, end_step);
+  b->ltasks[idx].published = 0;
+  braid_trace_task *task = &b->tasks[idx];
+  task->n_slices++;
+  add_total (task, s->state, end_ns - s->start_ns);
+  return 0;
+}
+
 static int
 close_slice (braid__builder *b, int32_t idx, int64_t t)
 {
@@ -512,6 +793,8 @@ close_slice (braid__builder *b, int32_t idx, int64_t t)
         task->waiting_ns += d;
       return 0;
     }
+  if (b->live)
+    return close_live (b, idx, s, end_ns, end_step);
   if (b->compact)
     {
       if (BIG_GROW (b->bslices, b->n_slices, b->slices_bytes) != 0)
@@ -585,6 +868,8 @@ add_edge (braid__builder *b, braid_trace_edge_kind kind, int32_t from,
     .kind = kind, .from = from, .to = to, .time_ns = t,
     .step = point_step (b), .object = object,
   };
+  b->unsorted |= t < b->last_edge_t;
+  b->last_edge_t = t;
   return 0;
 }
 
@@ -599,6 +884,8 @@ add_mark (braid__builder *b, braid_trace_mark_kind kind, int32_t task,
   b->marks[b->n_marks++] = (braid_trace_mark) {
     .kind = kind, .task = task, .time_ns = t, .step = step, .value = value,
   };
+  b->unsorted |= (unsigned) (t < b->last_mark_t) << 1;
+  b->last_mark_t = t;
   return 0;
 }
 
@@ -1060,6 +1347,8 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
           .task = task, .stream = ev->line == 2 ? 2 : 1, .time_ns = t,
           .step = point_step (b), .text = str (b, ev->s1),
         };
+        b->unsorted |= (unsigned) (t < b->last_output_t) << 2;
+        b->last_output_t = t;
         if (task >= 0)
           return add_mark (b, BRAID_MARK_OUTPUT, task, t, point_step (b), 0);
         return 0;
@@ -1134,6 +1423,7 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
 
     case BRAID_EV_ACQUIRED:
     case BRAID_EV_RELEASED:
+    case BRAID_EV_QUEUE_ITEM:
       return braid__sync_event (&b->sync, ev->kind, ev->task, ev->object,
                                 ev->reason, t, point_step (b));
 
@@ -1634,12 +1924,108 @@ apply_window (braid__builder *b, int64_t start, int64_t end)
   return 0;
 }
 
+/* Before finish sorts a follower's array *@arr of @n elements of @size
+ * bytes: when it is shared and not in time order (bit @bit of unsorted),
+ * replaces it with a copy of its own for finish to sort, since the
+ * traces that share it read it meanwhile. Returns 0 or -1. */
+static int
+sort_shared (braid__builder *b, void **arr, size_t *bytes, size_t n,
+             size_t size, unsigned bit)
+{
+  if (!is_fixed (b, *arr) || !(b->unsorted & bit))
+    return 0;
+  return dup_big (arr, bytes, *arr, n, size);
+}
+
+/* Whether the slice open in @s fits a compact record when it closes now
+ * (close_slice's test). */
+static int
+open_fits_compact (const braid__builder *b, const task_state *s)
+{
+  return b->steps <= UINT32_MAX && s->object <= UINT32_MAX
+         && s->reason <= UINT16_MAX && (unsigned) s->state <= UINT16_MAX;
+}
+
+/* braid__builder_snapshot of a builder in live mode. The slices still
+ * open are published in the slot after their task's last closed one
+ * (close_live later rewrites only their end step), then a copy of what
+ * is per task or per problem goes through finish, sharing the large
+ * arrays: a cost in what was added since the last snapshot plus the
+ * number of tasks, objects and problems. */
+static int
+live_snapshot (braid__builder *b, braid_trace *trace)
+{
+  for (size_t t = 0; t < b->n_tasks; t++)
+    {
+      const task_state *s = &b->states[t];
+      if (!s->open)
+        continue;
+      if (!open_fits_compact (b, s))
+        /* It leaves compact mode when it closes: leave it now. */
+        return decompact_live (b);
+      if (live_room (b, (int32_t) t) != 0)
+        return -1;
+      live_store (b, (int32_t) t, s,
+                  b->steps > s->start_step ? b->steps : s->start_step);
+      b->ltasks[t].published = 1;
+    }
+  braid_trace_compact_end *ends
+    = calloc (b->n_tasks ? b->n_tasks : 1, sizeof *ends);
+  braid__builder *c = malloc (sizeof *c);
+  if (ends == NULL || c == NULL)
+    {
+      free (ends);
+      free (c);
+      return -1;
+    }
+  *c = *b;
+  c->trace = trace;
+  c->tasks = NULL, c->states = NULL, c->bslices = NULL, c->loops = NULL;
+  c->objects = NULL, c->problems = NULL, c->notes = NULL, c->ended = NULL;
+  c->keys = NULL, c->vals = NULL, c->ltasks = NULL, c->cap_ltasks = 0;
+  c->deadlock.detail = NULL, c->deadlock.cap = 0;
+  c->sync = NULL;
+  if (dup_array ((void **) &c->tasks, b->tasks, b->n_tasks, sizeof *b->tasks,
+                 &c->cap_tasks)
+      || dup_array ((void **) &c->objects, b->objects, b->n_objects,
+                    sizeof *b->objects, &c->cap_objects)
+      || dup_array ((void **) &c->problems, b->problems, b->n_problems,
+                    sizeof *b->problems, &c->cap_problems)
+      || dup_array ((void **) &c->notes, b->notes, b->n_notes,
+                    sizeof *b->notes, &c->cap_notes)
+      || dup_array ((void **) &c->deadlock.detail, b->deadlock.detail,
+                    b->deadlock.cap, 1, &c->deadlock.cap)
+      || braid__sync_clone (b->sync, &c->sync))
+    {
+      free (ends);
+      braid__builder_free (c);
+      return -1;
+    }
+  /* The open slices as finish would close them, at the last time. */
+  for (size_t t = 0; t < b->n_tasks; t++)
+    {
+      const task_state *s = &b->states[t];
+      if (s->open)
+        {
+          int64_t end = b->last_t > s->start_ns ? b->last_t : s->start_ns;
+          c->tasks[t].n_slices++;
+          add_total (&c->tasks[t], s->state, end - s->start_ns);
+          ends[t].end_ns = end;
+        }
+      else
+        ends[t].end_ns = s->has_slice ? s->last_end : 0;
+    }
+  trace->compact_ends = ends;
+  return braid__builder_finish (c, NULL);
+}
+
 int
 braid__builder_finish (braid__builder *b,
                        const braid_trace_load_options *options)
 {
   braid_trace *trace = b->trace;
-  for (size_t i = 0; i < b->n_tasks; i++)
+  /* A follower's snapshot (live_snapshot) closed what was open. */
+  for (size_t i = 0; i < b->n_tasks && !b->live; i++)
     if (close_slice (b, (int32_t) i, b->last_t) != 0)
       goto fail;
   for (size_t i = 0; i < b->n_tasks; i++)
@@ -1666,8 +2052,10 @@ braid__builder_finish (braid__builder *b,
    * A window clips full slices: compact mode comes with none (reader.c
    * asks for it only without one). */
   int compact = b->compact;
-  if (compact ? group_cslices (b, &trace->compact_ends) != 0
-              : group_slices (b) != 0)
+  if (b->live)
+    ; /* grouped as they closed, the ends made by live_snapshot */
+  else if (compact ? group_cslices (b, &trace->compact_ends) != 0
+                   : group_slices (b) != 0)
     goto fail;
   if (options != NULL && (options->start_ns != 0 || options->end_ns != 0))
     {
@@ -1691,19 +2079,20 @@ braid__builder_finish (braid__builder *b,
         }
       free (count);
     }
-  if (sort_by_time (b->edges, b->n_edges, sizeof *b->edges,
-                    offsetof (braid_trace_edge, time_ns))
-        != 0
-      || sort_by_time (b->marks, b->n_marks, sizeof *b->marks,
-                       offsetof (braid_trace_mark, time_ns))
-           != 0
-      || sort_by_time (b->outputs, b->n_outputs, sizeof *b->outputs,
-                       offsetof (braid_trace_output, time_ns))
-           != 0
+  /* A shared array is in time order (else sort_shared copied it). */
+#define SORT(a, type, bit)                                                    \
+  (sort_shared (b, (void **) &b->a, &b->a##_bytes, b->n_##a, sizeof (type),  \
+                bit)                                                         \
+     || (!is_fixed (b, b->a)                                                 \
+         && sort_by_time (b->a, b->n_##a, sizeof (type),                     \
+                          offsetof (type, time_ns))))
+  if (SORT (edges, braid_trace_edge, 1u) || SORT (marks, braid_trace_mark, 2u)
+      || SORT (outputs, braid_trace_output, 4u)
       || sort_by_time (b->problems, b->n_problems, sizeof *b->problems,
                        offsetof (braid_trace_problem, time_ns))
            != 0)
     goto fail;
+#undef SORT
 
   /* Hand the arrays to the trace, with the id maps of the final
    * numbering. */
@@ -1713,8 +2102,11 @@ braid__builder_finish (braid__builder *b,
 #define SHRINK(arr, n) ((arr) = shrink ((arr), (n), sizeof *(arr)))
   SHRINK (b->tasks, b->n_tasks);
 #define BIG_SHRINK(a)                                                        \
+  if (!is_fixed (b, b->a))                                                   \
   braid__big_shrink ((void **) &b->a, &b->a##_bytes, b->n_##a * sizeof *b->a)
-  if (compact)
+  if (b->live)
+    ; /* shared */
+  else if (compact)
     braid__big_shrink ((void **) &b->slices, &b->slices_bytes,
                        b->n_slices * sizeof (braid_trace_compact_slice));
   else
@@ -1742,11 +2134,15 @@ braid__builder_finish (braid__builder *b,
   trace->objects = b->objects, trace->n_objects = b->n_objects;
   trace->problems = b->problems, trace->n_problems = b->n_problems;
   trace->iterations = b->iterations, trace->n_iterations = b->n_iterations;
-  trace->iterations_bytes = b->iterations_bytes;
-  trace->slices_bytes = b->slices_bytes;
-  trace->edges_bytes = b->edges_bytes;
-  trace->marks_bytes = b->marks_bytes;
-  trace->outputs_bytes = b->outputs_bytes;
+  /* A shared array is the follower's to free: a size of 0 tells
+   * braid_trace_close (see braid__builder_follow). */
+#define BYTES(a) (is_fixed (b, b->a) ? 0 : b->a##_bytes)
+  trace->iterations_bytes = BYTES (iterations);
+  trace->slices_bytes = BYTES (slices);
+  trace->edges_bytes = BYTES (edges);
+  trace->marks_bytes = BYTES (marks);
+  trace->outputs_bytes = BYTES (outputs);
+#undef BYTES
   b->tasks = NULL, b->slices = NULL, b->edges = NULL, b->marks = NULL;
   b->outputs = NULL, b->objects = NULL, b->problems = NULL;
   b->iterations = NULL;
