@@ -327,6 +327,16 @@ put (braid_event_kind kind, uint64_t t, uint64_t task, uint64_t other,
   braid_trace_record (&ev);
 }
 
+/* Ends a recording made with put(): closes loop 1 at @t, stops, and
+ * opens the trace at @path. */
+static braid_trace *
+stop_and_open (const char *path, uint64_t t)
+{
+  put (BRAID_EV_LOOP_CLOSED, t, 0, 0, 1, 0, NULL);
+  g_assert_cmpint (braid_trace_stop (), ==, 0);
+  return open_or_fail (path);
+}
+
 static void
 test_unfair_order_is_not_fifo (void)
 {
@@ -364,10 +374,8 @@ test_unfair_order_is_not_fifo (void)
   put (BRAID_EV_ACQUIRED, t, A, 0, LOCK, BRAID_OBJ_LOCK, NULL);
   put (BRAID_EV_RELEASED, t += 10, A, 0, LOCK, BRAID_OBJ_LOCK, NULL);
   put (BRAID_EV_TASK_COMPLETED, t += 10, A, 0, 0, 0, NULL);
-  put (BRAID_EV_LOOP_CLOSED, t, 0, 0, LOOP, 0, NULL);
-  g_assert_cmpint (braid_trace_stop (), ==, 0);
 
-  braid_trace *trace = open_or_fail (path);
+  braid_trace *trace = stop_and_open (path, t);
   size_t n;
   const braid_trace_primitive *p = braid_trace_get_primitives (trace, &n);
   g_assert_cmpuint (n, ==, 1);
@@ -399,6 +407,117 @@ test_unfair_order_is_not_fifo (void)
   g_free (path);
 }
 
+/* Queue waits written through the recorder's API: a getter robbed by a
+ * get outside any task (a callback's, between two steps), one robbed by
+ * nobody the trace names (it has no take of another task), and a queue
+ * without any get or put (as in a trace of schema 3), whose waiter woken
+ * and waiting again is two waits, as before, and FIFO. */
+static void
+test_robbed_outside_tasks_and_by_nobody_known (void)
+{
+  char *path = test_trace_path ("robbed.braid");
+  braid_trace_start_options opts = { .program = "robbed", .foreign = true };
+  g_assert_cmpint (braid_trace_start_with (path, &opts), ==, 0);
+  enum { LOOP = 1, G = 10, H = 11, G2 = 12, G3 = 13,
+         Q = 20, Q2 = 21, Q3 = 22 };
+  const uint32_t W = BRAID_WAIT_QUEUE, GET = BRAID_QUEUE_OP_GET;
+  uint64_t t = 1000;
+  put (BRAID_EV_LOOP_CREATED, t, 0, 0, LOOP, 1, "robbed");
+  put (BRAID_EV_TASK_CREATED, t, G, 0, LOOP, 0, "g");
+  put (BRAID_EV_TASK_CREATED, t, H, 0, LOOP, 0, "h");
+  put (BRAID_EV_TASK_CREATED, t, G2, 0, LOOP, 0, "g2");
+  put (BRAID_EV_TASK_CREATED, t, G3, 0, LOOP, 0, "g3");
+  put (BRAID_EV_OBJECT_CREATED, t, 0, 0, Q, BRAID_OBJ_QUEUE, "q");
+  put (BRAID_EV_OBJECT_CREATED, t, 0, 0, Q2, BRAID_OBJ_QUEUE, "q2");
+  put (BRAID_EV_OBJECT_CREATED, t, 0, 0, Q3, BRAID_OBJ_QUEUE, "q3");
+  static const uint64_t getters[] = { G, G2, G3 }, queues[] = { Q, Q2, Q3 };
+  /* g, g2 and g3 wait on their empty queues. */
+  for (size_t i = 0; i < 3; i++)
+    {
+      put (BRAID_EV_TASK_RESUMED, t += 10, getters[i], 0, 0, 0, NULL);
+      put (BRAID_EV_TASK_SUSPENDED, t += 10, getters[i], 0, queues[i], W,
+           NULL);
+    }
+  /* A callback puts into each queue, waking its getter, and takes q's
+   * item back itself (a get outside any task). */
+  put (BRAID_EV_TASK_WOKEN, t += 10, G, 0, Q, W, NULL);
+  put (BRAID_EV_QUEUE_ITEM, t, 0, 0, Q, GET, NULL);
+  put (BRAID_EV_TASK_WOKEN, t, G2, 0, Q2, W, NULL);
+  put (BRAID_EV_TASK_WOKEN, t, G3, 0, Q3, W, NULL);
+  /* Each getter finds its queue empty and waits again: q's was taken,
+   * q2's and q3's by no take the trace has. */
+  for (size_t i = 0; i < 3; i++)
+    {
+      put (BRAID_EV_TASK_RESUMED, t += 10, getters[i], 0, 0, 0, NULL);
+      put (BRAID_EV_TASK_SUSPENDED, t += 10, getters[i], 0, queues[i], W,
+           NULL);
+    }
+  /* h puts into each queue (not recorded: unbounded) and wakes them;
+   * g and g2 then get their items, g3 too, unrecorded (no get or put of
+   * q3 is in the trace). */
+  put (BRAID_EV_TASK_RESUMED, t += 10, H, 0, 0, 0, NULL);
+  for (size_t i = 0; i < 3; i++)
+    put (BRAID_EV_TASK_WOKEN, t, getters[i], H, queues[i], W, NULL);
+  put (BRAID_EV_TASK_COMPLETED, t += 10, H, 0, 0, 0, NULL);
+  for (size_t i = 0; i < 3; i++)
+    {
+      put (BRAID_EV_TASK_RESUMED, t += 10, getters[i], 0, 0, 0, NULL);
+      if (queues[i] != Q3)
+        put (BRAID_EV_QUEUE_ITEM, t, getters[i], 0, queues[i], GET, NULL);
+      put (BRAID_EV_TASK_COMPLETED, t += 10, getters[i], 0, 0, 0, NULL);
+    }
+
+  braid_trace *trace = stop_and_open (path, t);
+  size_t n;
+  const braid_trace_primitive *p = braid_trace_get_primitives (trace, &n);
+  const braid_trace_sync_wait *w = braid_trace_get_sync_waits (trace, NULL);
+  g_assert_cmpuint (n, ==, 3);
+  /* q: robbed by the callback's get, outside any task. */
+  g_assert_cmpuint (p[0].object, ==, Q);
+  g_assert_false (p[0].fifo);
+  g_assert_cmpuint (p[0].n_robbed, ==, 1);
+  g_assert_cmpuint (p[0].n_gets, ==, 2);
+  g_assert_cmpuint (p[0].n_waits, ==, 1);
+  const braid_trace_sync_wait *x = &w[p[0].first_wait];
+  g_assert_cmpuint (x->robbed, ==, 1);
+  g_assert_cmpint (x->robbed_by, ==, -1);
+  g_assert_cmpuint (x->robbed_step, !=, UINT64_MAX);
+  g_assert_cmpuint (x->robbed_op, ==, GET);
+  g_assert_cmpint (x->outcome, ==, BRAID_TRACE_WAIT_SERVED);
+  /* q2: robbed, by a take the trace lacks. */
+  g_assert_cmpuint (p[1].object, ==, Q2);
+  g_assert_false (p[1].fifo);
+  g_assert_cmpuint (p[1].n_robbed, ==, 1);
+  x = &w[p[1].first_wait];
+  g_assert_cmpuint (x->robbed, ==, 1);
+  g_assert_cmpint (x->robbed_by, ==, -1);
+  g_assert_cmpuint (x->robbed_step, ==, UINT64_MAX);
+  g_assert_cmpuint (x->robbed_op, ==, 0);
+  /* q3: no gets or puts at all, read as before: two waits, FIFO. */
+  g_assert_cmpuint (p[2].object, ==, Q3);
+  g_assert_true (p[2].fifo);
+  g_assert_cmpuint (p[2].n_robbed + p[2].n_gets + p[2].n_puts, ==, 0);
+  g_assert_cmpuint (p[2].n_waits, ==, 2);
+  braid_trace_close (trace);
+
+  char *out = NULL;
+  const char *args[] = { "report", "--primitives", path, NULL };
+  g_assert_cmpint (run_braid (args, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "\nqueue 20 'q': NOT FIFO (1 wait "
+                                 "overtaken, 1 robbed)\n"));
+  g_assert_nonnull (strstr (out, "    robbed          'g' (waiting from "
+                                 "step "));
+  g_assert_nonnull (strstr (out, "its item went to (the loop) at step "));
+  g_assert_nonnull (strstr (out, "    robbed          'g2' (waiting from "
+                                 "step "));
+  g_assert_nonnull (strstr (out, "woken, but another task took what it "
+                                 "waited for, and it waited again\n"));
+  g_assert_nonnull (strstr (out, "\nqueue 22 'q3': FIFO\n"));
+  g_assert_nonnull (strstr (out, "verdict     NOT FIFO: 2 of 3 primitives"));
+  g_free (out);
+  g_free (path);
+}
+
 /* Events that make no sense together (a release nobody acquired, holds
  * outside any task and of object 0, a wait on an object never created
  * that never ends, a wake of a task that was not waiting, a deadlock
@@ -426,6 +545,10 @@ test_nonsense_is_survived (void)
   put (BRAID_EV_DEADLOCK, 100, 0, 0, LOOP, 5, NULL);
   put (BRAID_EV_DEADLOCK_TASK, 100, B, 0, LOCK, BRAID_WAIT_LOCK, NULL);
   put (BRAID_EV_RELEASED, 100, B, 0, GHOST, BRAID_OBJ_SEMAPHORE, NULL);
+  /* Gets and puts with no op, an unknown op, of object 0. */
+  put (BRAID_EV_QUEUE_ITEM, 100, A, 0, GHOST, 0, NULL);
+  put (BRAID_EV_QUEUE_ITEM, 100, A, 0, GHOST, 77, NULL);
+  put (BRAID_EV_QUEUE_ITEM, 100, B, 0, 0, BRAID_QUEUE_OP_GET, NULL);
   g_assert_cmpint (braid_trace_stop (), ==, 0);
 
   braid_trace *trace = open_or_fail (path);
@@ -435,7 +558,10 @@ test_nonsense_is_survived (void)
   g_assert_nonnull (braid_trace_find_primitive (trace, LOCK));
   g_assert_null (braid_trace_find_primitive (trace, 12345));
   for (size_t i = 0; i < n; i++)
-    g_assert_true (p[i].fifo);
+    {
+      g_assert_true (p[i].fifo);
+      g_assert_cmpuint (p[i].n_gets + p[i].n_puts, ==, 0);
+    }
   const braid_trace_hold *h = braid_trace_get_holds (trace, &n_holds);
   /* Two holds of the lock (outside any task, and a's), none of object
    * 0; the release before any acquisition and the one of an object
@@ -486,6 +612,8 @@ main (int argc, char **argv)
                    test_deadlock_names_holders_and_cycle);
   g_test_add_func ("/tracer/primitives/robbed-queue-waiter-is-not-fifo",
                    test_robbed_queue_waiter_is_not_fifo);
+  g_test_add_func ("/tracer/primitives/robbed-outside-tasks-and-by-nobody-known",
+                   test_robbed_outside_tasks_and_by_nobody_known);
   g_test_add_func ("/tracer/primitives/unfair-order-is-not-fifo",
                    test_unfair_order_is_not_fifo);
   g_test_add_func ("/tracer/primitives/nonsense-is-survived",

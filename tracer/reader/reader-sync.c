@@ -472,17 +472,19 @@ took_in (const braid__sync *s, int32_t task, uint64_t object, uint64_t step)
 
 /* The take that robbed task @task, a waiter on queue @object woken in
  * step @woken that found the queue empty (or full) again when it resumed
- * in step @resumed. Of the takes of other tasks between the two, the
- * last says what the waiter wanted (a getter finds the queue empty
- * again only after a get, a putter full only after a put), and the first
- * of that kind took it. Returns its index in s->takes, or SIZE_MAX when
- * the trace has none (a take nobody recorded). */
+ * in step @resumed. Of the takes of others between the two, the last
+ * says what the waiter wanted (a getter finds the queue empty again only
+ * after a get, a putter full only after a put), and the first of that
+ * kind took it. A take outside any task between two steps has the
+ * number of the step after it, so takes of step @resumed count (the
+ * waiter's own are left out). Returns its index in s->takes, or SIZE_MAX
+ * when the trace has none (a take nobody recorded). */
 static size_t
 find_robbery (const braid__sync *s, uint64_t object, int32_t task,
               uint64_t woken, uint64_t resumed)
 {
   size_t lo = takes_lower_bound (s, object, woken);
-  size_t hi = takes_lower_bound (s, object, resumed);
+  size_t hi = takes_lower_bound (s, object, resumed + 1);
   size_t last = SIZE_MAX;
   for (size_t i = hi; i-- > lo;)
     if (s->takes[i].task != task)
