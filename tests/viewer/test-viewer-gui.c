@@ -680,50 +680,55 @@ test_viewer_wait_graph_at_a_held_lock (void)
   g_free (db);
 }
 
-/* A deadlock of two tasks over two locks (tests/tracer/prim-program.c):
- * the window draws the cycle where it happens (the deadlock colour over
- * the lanes, the caption naming the tasks and the locks), and the
- * details of the first task's wait give the lock's fairness, who held
- * it, and the cycle in the wait-for graph. */
+/* The deadlock_locks sample, two workers taking two locks in opposite
+ * order: the window draws the cycle where it happens (the deadlock colour
+ * over the lanes, the caption naming the tasks and the locks), and the
+ * details of worker_a's wait give the lock's fairness, who held it, and
+ * the cycle in the wait-for graph. */
 static void
 test_viewer_shows_a_deadlock_cycle (void)
 {
-  const char *args[] = { "deadlock", NULL };
-  char *db = vt_record_sample ("prim", args);
+  char *db = vt_record_sample ("deadlock_locks", NULL);
   if (!db)
     return;
   char *png = g_build_filename (vt_tmpdir (), "viewer-deadlock.png", NULL);
   const char *files[] = { db, NULL };
   char *out = NULL;
-  g_assert_cmpint (run_viewer (png, "alpha", files, &out), ==, 0);
-  const char *drawn = strstr (out, "self-test: deadlock cycle drawn: alpha → "
-                                   "lock ");
+  g_assert_cmpint (run_viewer (png, "worker_a", files, &out), ==, 0);
+  const char *drawn = strstr (out, "self-test: deadlock cycle drawn: "
+                                   "worker_a → lock ");
   g_assert_nonnull (drawn);
   const char *eol = strchr (drawn, '\n');
   g_assert_nonnull (eol);
   char *line = g_strndup (drawn, (gsize)(eol - drawn));
-  g_assert_nonnull (strstr (line, " → beta → lock "));
-  g_assert_true (g_str_has_suffix (line, " → alpha"));
+  g_assert_nonnull (strstr (line, " → worker_b → lock "));
+  g_assert_true (g_str_has_suffix (line, " → worker_a"));
   g_free (line);
   g_assert_nonnull (strstr (out, "self-test: details| Primitive  lock "));
-  g_assert_nonnull (strstr (out, " held by beta\n"));
-  g_assert_nonnull (strstr (out, "→ beta  (deadlock cycle)\n"));
-  g_assert_nonnull (strstr (out, "→ alpha  (deadlock cycle)\n"));
-  /* Hovering alpha's wait names its holder. */
-  const char *tip = strstr (out, "self-test: wait tooltip: alpha|waiting on "
-                                 "lock");
+  g_assert_nonnull (strstr (out, " held by worker_b\n"));
+  g_assert_nonnull (strstr (out, "→ worker_b  (deadlock cycle)\n"));
+  g_assert_nonnull (strstr (out, "→ worker_a  (deadlock cycle)\n"));
+  /* The reporter waits on the event outside the cycle: no arrow, and no
+   * holder. */
+  g_assert_true (vt_has_line (out, "self-test: wait-for graph at step ",
+                              "| reporter → event ", " → (nobody)"));
+  /* Hovering worker_a's wait names its holder. */
+  const char *tip = strstr (out, "self-test: wait tooltip: worker_a|waiting "
+                                 "on lock");
   g_assert_nonnull (tip);
   eol = strchr (tip, '\n');
   g_assert_nonnull (eol);
   char *tip_line = g_strndup (tip, (gsize)(eol - tip));
-  g_assert_true (g_str_has_suffix (tip_line, " held by beta"));
+  g_assert_true (g_str_has_suffix (tip_line, " held by worker_b"));
   g_free (tip_line);
   /* The wait-for graph under the pointer at the deadlock: the cycle, in
    * words and as two arrows in the deadlock colour. */
   g_assert_true (vt_has_line (out, "self-test: wait-for graph at step ",
-                              "| alpha → lock ", " → beta  (deadlock cycle)"));
+                              "| worker_a → lock ",
+                              " → worker_b  (deadlock cycle)"));
   g_assert_true (vt_has_line (out, "self-test: wait-for graph at step ",
-                              "| beta → lock ", " → alpha  (deadlock cycle)"));
+                              "| worker_b → lock ",
+                              " → worker_a  (deadlock cycle)"));
 
   cairo_surface_t *s = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
@@ -731,14 +736,109 @@ test_viewer_shows_a_deadlock_cycle (void)
       count_near (s, vt_rgb_hex (braid_timeline_deadlock_color ())), >=, 150);
   guint32 red = vt_rgb_hex (braid_timeline_deadlock_color ());
   g_assert_cmpuint (
-      arrow_pixels (s, out, "self-test: wait-for arrow alpha → beta at ",
+      arrow_pixels (s, out, "self-test: wait-for arrow worker_a → worker_b "
+                            "at ",
                     red),
       >=, 5);
   g_assert_cmpuint (
-      arrow_pixels (s, out, "self-test: wait-for arrow beta → alpha at ",
+      arrow_pixels (s, out, "self-test: wait-for arrow worker_b → worker_a "
+                            "at ",
                     red),
       >=, 5);
   cairo_surface_destroy (s);
+  g_free (out);
+  g_free (png);
+  g_free (db);
+}
+
+/* A click on an empty point of a lane (in semaphore_bounded, a lane
+ * whose task has ended while others wait on the semaphore) selects that
+ * task and that instant: the details pane shows the instant and the
+ * wait-for graph then, line for line in the timeline model's words
+ * (braid_timeline_model_wait_graph_text, which the pane calls), and the
+ * timeline draws the graph at the instant, its arrows in the graph's
+ * colour (the window written once it has drawn the click). */
+static void
+test_viewer_empty_point_shows_the_wait_graph (void)
+{
+  char *db = vt_record_sample ("semaphore_bounded", NULL);
+  if (!db)
+    return;
+  char *png = g_build_filename (vt_tmpdir (), "viewer-empty-point.png", NULL);
+  const char *files[] = { db, NULL };
+  char *out = NULL;
+  g_assert_cmpint (run_viewer (png, NULL, files, &out), ==, 0);
+  const char *clicked = strstr (out, "self-test: empty point of ");
+  g_assert_nonnull (clicked);
+  char task[64], selected[64];
+  unsigned long long step;
+  long long slice, instant;
+  g_assert_cmpint (sscanf (clicked,
+                           "self-test: empty point of %63[^']'s lane at "
+                           "step %llu selects %63[^,], slice %lld, instant "
+                           "%lld",
+                           task, &step, selected, &slice, &instant),
+                   ==, 5);
+  g_assert_cmpstr (selected, ==, task);
+  g_assert_cmpint (slice, ==, -1);
+  g_assert_cmpint (instant, ==, (long long)step);
+
+  /* Tasks wait then, some on a task holding the semaphore. */
+  braid_trace *trace = vt_open (db);
+  braid_trace_wait_edge *e = NULL;
+  size_t n = 0, held = 0;
+  g_assert_cmpint (braid_trace_wait_graph (trace, step, &e, &n), ==, 0);
+  for (size_t i = 0; i < n; i++)
+    held += e[i].holder >= 0;
+  free (e);
+  g_assert_cmpuint (held, >, 0);
+  /* The details pane: the instant, then the graph as the model words it
+   * (the first 20 edges, the rest counted). */
+  char *at = g_strdup_printf ("self-test: instant details| Selected  the "
+                              "instant of step %llu (",
+                              step);
+  g_assert_nonnull (strstr (out, at));
+  g_free (at);
+  braid_timeline_model *model = braid_timeline_model_new (trace);
+  char *text = braid_timeline_model_wait_graph_text (model, step);
+  g_assert_nonnull (text);
+  char **edges = g_strsplit (text, "\n", -1);
+  GString *want = g_string_new (NULL);
+  g_string_append_printf (want, "self-test: instant details| Wait-for graph "
+                                "at step %llu\n",
+                          step);
+  guint k = 0;
+  for (; edges[k] && *edges[k]; k++)
+    if (k < 20)
+      g_string_append_printf (want, "self-test: instant details|   %s\n",
+                              edges[k]);
+  g_assert_cmpuint (k, ==, n);
+  if (k > 20)
+    g_string_append_printf (want, "self-test: instant details|   … and %u "
+                                  "more\n",
+                            k - 20);
+  if (!strstr (out, want->str))
+    g_test_message ("wants:\n%s", want->str);
+  g_assert_nonnull (strstr (out, want->str));
+  g_string_free (want, TRUE);
+  g_strfreev (edges);
+  g_free (text);
+  braid_timeline_model_free (model);
+  braid_trace_close (trace);
+
+  /* The graph drawn at the instant: an arrow of its colour where the
+   * first is said to be. */
+  char *instant_png = g_build_filename (vt_tmpdir (),
+                                        "viewer-empty-point-instant.png",
+                                        NULL);
+  cairo_surface_t *s = cairo_image_surface_create_from_png (instant_png);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpuint (
+      arrow_pixels (s, out, "self-test: instant arrow ",
+                    vt_rgb_hex (braid_timeline_wait_graph_color ())),
+      >=, 5);
+  cairo_surface_destroy (s);
+  g_free (instant_png);
   g_free (out);
   g_free (png);
   g_free (db);
@@ -1053,6 +1153,8 @@ main (int argc, char **argv)
                    test_viewer_wait_graph_at_a_held_lock);
   g_test_add_func ("/viewer/gui/shows-a-deadlock-cycle",
                    test_viewer_shows_a_deadlock_cycle);
+  g_test_add_func ("/viewer/gui/empty-point-shows-the-wait-graph",
+                   test_viewer_empty_point_shows_the_wait_graph);
   g_test_add_func ("/viewer/gui/opens-a-run-as-one-timeline",
                    test_viewer_opens_a_run_as_one_timeline);
   g_test_add_func ("/viewer/gui/open-dialog-opens-several-files-as-a-run",

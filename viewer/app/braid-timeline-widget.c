@@ -6,7 +6,9 @@
  * Shift+drag range selection (for zoom to selection and the range's
  * statistics, through ::range-changed), hover tooltips (a
  * slice, a mark and an output dot's text, an arrow's waker and woken),
- * click selection of a task or slice (on an arrow: its other end),
+ * click selection of a task or slice (on an arrow: its other end; on an
+ * empty point of a lane, the task and that instant, whose wait-for graph
+ * is drawn there),
  * collapsing lanes from their labels, and the wait-for graph at the
  * pointer while "g" has it shown. Drawing is the timeline library's,
  * called from snapshot through a cairo node; the model is borrowed from
@@ -51,6 +53,9 @@ struct _BraidTimeline
   double pointer_x, pointer_y;
   /* The wait-for graph at the pointer is drawn ("g" toggles it). */
   bool show_wait_graph;
+  /* The instant selected by a click on an empty point of a lane, as a
+   * step; -1 when a slice or a task alone is selected. */
+  int64_t selected_step;
 
   /* The vertical scrolling of the lanes, for a scrollbar beside the
    * widget; kept equal to view.scroll_y both ways. */
@@ -174,6 +179,9 @@ braid_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   braid_timeline_draw (self->model, &self->view, cr);
   braid_timeline_draw_marked_steps (self->model, &self->view, cr,
                                     self->marked_steps, self->n_marked_steps);
+  if (self->selected_step >= 0)
+    braid_timeline_draw_wait_graph_at_step (self->model, &self->view, cr,
+                                            (uint64_t)self->selected_step);
   if (self->show_wait_graph && self->pointer_x >= 0)
     braid_timeline_draw_wait_graph (self->model, &self->view, cr,
                                     self->pointer_x);
@@ -190,12 +198,14 @@ braid_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 }
 
 static void
-set_selection (BraidTimeline *self, int32_t task, int64_t slice)
+set_selection (BraidTimeline *self, int32_t task, int64_t slice, int64_t step)
 {
-  if (self->view.selected_task == task && self->view.selected_slice == slice)
+  if (self->view.selected_task == task && self->view.selected_slice == slice
+      && self->selected_step == step)
     return;
   self->view.selected_task = task;
   self->view.selected_slice = slice;
+  self->selected_step = step;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
 }
@@ -324,8 +334,13 @@ braid_timeline_click_at (BraidTimeline *self, double x, double y)
       return;
     }
   clear_range (self);
+  /* An empty point of a lane selects the task and that instant. */
+  bool instant = hit.area == BRAID_TIMELINE_AREA_LANE && hit.slice < 0;
   set_selection (self, hit.task,
-                 hit.area == BRAID_TIMELINE_AREA_LANE ? hit.slice : -1);
+                 hit.area == BRAID_TIMELINE_AREA_LANE ? hit.slice : -1,
+                 instant ? (int64_t)braid_timeline_view_step_at (
+                               self->model, &self->view, x)
+                         : -1);
 }
 
 static void
@@ -628,6 +643,7 @@ braid_timeline_set_model (BraidTimeline *self, braid_timeline_model *model)
   self->view_ready = false;
   self->view.selected_task = -1;
   self->view.selected_slice = -1;
+  self->selected_step = -1;
   self->view.hover_task = -1;
   self->view.hover_edge = -1;
   self->range_from = self->range_to = 0;
@@ -783,7 +799,7 @@ braid_timeline_select (BraidTimeline *self, int32_t task, int64_t slice)
           &self->view, self->model,
           braid_timeline_model_task_lane (self->model, task));
     }
-  set_selection (self, task, slice);
+  set_selection (self, task, slice, -1);
   view_changed (self);
 }
 
@@ -797,6 +813,12 @@ int64_t
 braid_timeline_get_selected_slice (BraidTimeline *self)
 {
   return self->model ? self->view.selected_slice : -1;
+}
+
+int64_t
+braid_timeline_get_selected_step (BraidTimeline *self)
+{
+  return self->model ? self->selected_step : -1;
 }
 
 void
@@ -975,6 +997,7 @@ braid_timeline_init (BraidTimeline *self)
   self->view.axis = BRAID_TIMELINE_AXIS_TIME;
   self->view.selected_task = -1;
   self->view.selected_slice = -1;
+  self->selected_step = -1;
   self->view.hover_task = -1;
   self->view.hover_edge = -1;
   self->view.show_edges = true;

@@ -44,6 +44,10 @@ void braid_timeline_zoom_to_selection (BraidTimeline *self);
 void braid_timeline_select (BraidTimeline *self, int32_t task, int64_t slice);
 int32_t braid_timeline_get_selected_task (BraidTimeline *self);
 int64_t braid_timeline_get_selected_slice (BraidTimeline *self);
+/* The instant a click on an empty point of a lane selected (with that
+ * lane's task), as a step: its wait-for graph is drawn there. -1 when a
+ * slice or a task alone is selected. */
+int64_t braid_timeline_get_selected_step (BraidTimeline *self);
 
 /* Centres the view on @time_ns / @step (whichever the axis shows). */
 void braid_timeline_reveal_moment (BraidTimeline *self, int64_t time_ns,
@@ -74,7 +78,8 @@ void braid_timeline_set_pointer (BraidTimeline *self, double x, double y);
 void braid_timeline_hover_at (BraidTimeline *self, double x, double y);
 /* A click at (@x, @y): on an arrow, selects its other end (the woken task
  * at its resumption, or the waker when the woken task is selected); else
- * the task or slice there, or collapses a label's lane. */
+ * the task or slice there (on an empty point of a lane, the task and that
+ * instant), or collapses a label's lane. */
 void braid_timeline_click_at (BraidTimeline *self, double x, double y);
 /* The tooltip at (@x, @y) as Pango markup (free it), NULL for none: a
  * slice, a mark (with an output line's text), or an arrow. */

@@ -2,7 +2,9 @@
  *
  * Owns the notebook beside the timeline: the details of the selected task
  * (name, function, creation site, parent, outcome, error and raise site,
- * time running / ready / waiting, its events in order), the problems list
+ * time running / ready / waiting, its events in order; the wait-for graph
+ * at the selected slice, or at the instant selected by a click on an
+ * empty point of its lane, in the timeline model's words), the problems list
  * (a click selects the task and reveals its moment) and the program's
  * output lines (a click jumps to the moment a line was written). Lists are
  * GtkListViews over BraidLineList, so a trace with a million lines costs
@@ -18,6 +20,8 @@
 
 /* The most events listed in the details pane; the rest are counted. */
 #define MAX_DETAIL_EVENTS 400
+/* The most edges of a wait-for graph the details pane lists. */
+#define MAX_GRAPH_EDGES 20
 
 static const braid_trace_task *
 task_at (BraidWindow *self, int32_t index)
@@ -390,6 +394,47 @@ braid__window_describe_waker (BraidWindow *self, int32_t task, int64_t slice)
   return g_string_free (s, FALSE);
 }
 
+/* Appends the wait-for graph at @step in the model's words
+ * (braid_timeline_model_wait_graph_text), an edge of a cycle in the
+ * deadlock colour; when no task waits then, says so if @say_none. */
+static void
+append_wait_graph (BraidWindow *self, GString *s, uint64_t step,
+                   bool say_none)
+{
+  char *text = braid_timeline_model_wait_graph_text (self->model, step);
+  if (!text && !say_none)
+    return;
+  g_string_append_printf (s, "<b>Wait-for graph at step %" G_GUINT64_FORMAT
+                             "</b>\n",
+                          step);
+  if (!text)
+    {
+      g_string_append (s, "  no task waits then\n");
+      return;
+    }
+  char **lines = g_strsplit (text, "\n", -1);
+  g_free (text);
+  guint n = 0;
+  for (; lines[n] && *lines[n]; n++)
+    {
+      if (n >= MAX_GRAPH_EDGES)
+        continue;
+      char *valid = g_utf8_make_valid (lines[n], -1);
+      char *esc = g_markup_escape_text (valid, -1);
+      if (g_str_has_suffix (lines[n], "(deadlock cycle)"))
+        g_string_append_printf (s, "  <span foreground='#c0101a' "
+                                   "weight='bold'>%s</span>\n",
+                                esc);
+      else
+        g_string_append_printf (s, "  %s\n", esc);
+      g_free (esc);
+      g_free (valid);
+    }
+  if (n > MAX_GRAPH_EDGES)
+    g_string_append_printf (s, "  … and %u more\n", n - MAX_GRAPH_EDGES);
+  g_strfreev (lines);
+}
+
 void
 braid__window_show_details (BraidWindow *self)
 {
@@ -456,13 +501,31 @@ braid__window_show_details (BraidWindow *self)
       if (waker)
         add_row (s, "Resumed", waker);
       g_free (waker);
-      /* The primitive it waits on, and who waits for whom then
-       * (braid-window-sync.c). */
+      /* The primitive it waits on (braid-window-sync.c), and who waits
+       * for whom then. */
       braid__window_describe_primitive (self, s, &sel_slice);
-      braid__window_describe_wait_graph (
-          self, s,
-          sel_slice.state == BRAID_STATE_WAITING ? sel_slice.end_step
-                                                 : sel_slice.start_step);
+      append_wait_graph (self, s,
+                         sel_slice.state == BRAID_STATE_WAITING
+                             ? sel_slice.end_step
+                             : sel_slice.start_step,
+                         false);
+    }
+  int64_t instant = braid_timeline_get_selected_step (tl);
+  if (sel < 0 && instant >= 0)
+    {
+      /* An empty point of the lane: that instant, and who waits for whom
+       * then. */
+      char at[32];
+      g_snprintf (buf, sizeof buf, "the instant of step %" G_GINT64_FORMAT
+                                   " (%s)",
+                  instant,
+                  braid_timeline_format_duration (
+                      (int64_t)braid_timeline_model_convert (
+                          self->model, BRAID_TIMELINE_AXIS_STEPS,
+                          (double)instant),
+                      at, sizeof at));
+      add_row (s, "Selected", buf);
+      append_wait_graph (self, s, (uint64_t)instant, true);
     }
   g_string_truncate (s, s->len - 1);
   gtk_label_set_markup (GTK_LABEL (self->details_label), s->str);

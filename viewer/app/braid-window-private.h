@@ -87,6 +87,9 @@ struct _BraidWindow
   char *test_png;
   char *test_select;
   char *test_show;
+  /* The selection the script made, put back for the snapshot. */
+  int32_t test_picked_task;
+  int64_t test_picked_slice;
   char *test_via; /* NULL, "dialog" or "drop" */
   int test_wait;  /* polls of the Open dialog so far */
   /* Called when a load ends, with NULL or the error shown. */
@@ -142,14 +145,17 @@ void braid__window_panes_set_trace (BraidWindow *self);
 void braid__window_show_details (BraidWindow *self);
 /* braid-window-sync.c: rows of the details pane for the primitive that
  * @slice waits on (its fairness, who held it), nothing for another
- * slice; the wait-for graph at @step (the last step of a selected wait,
- * where it still waited); and the self-test's look at a deadlock (the
- * cycle drawn, the details of its first wait). */
+ * slice; and the self-test's look at a deadlock (the cycle drawn, the
+ * details of its first wait). */
 void braid__window_describe_primitive (BraidWindow *self, GString *s,
                                        const braid_trace_slice *slice);
-void braid__window_describe_wait_graph (BraidWindow *self, GString *s,
-                                        uint64_t step);
 void braid__window_check_deadlock (BraidWindow *self);
+/* The self-test's click on an empty point of a lane: at the step where
+ * the wait-for graph is largest among the points just before a lane's
+ * task began or just after it ended, reports the selection, the details
+ * pane and where the graph's arrows are drawn at that instant. FALSE
+ * (nothing done) when no such point has a task waiting. */
+gboolean braid__window_check_empty_instant (BraidWindow *self);
 /* The self-test's look at the wait-for graph under the pointer: shows
  * it at the step where the most tasks wait on a holder (then at the
  * first cycle), reporting its edges and where their arrows are drawn. */

@@ -9,15 +9,16 @@
  * window's GActions as a user would (then shows PAGE: details, problems or
  * output, if given). Before that it zooms in, out, to the selection and to
  * fit, filters by the task's name, and clicks an output line and the first
- * problem, reporting what each did. After the window has drawn, it
- * renders the window to OUT.png and quits. Without a FILE it counts the
- * recent traces of the empty page, opens the About dialog through
- * app.about, reports it and the windows' icon, and renders the dialog to
- * OUT-about.png before the window to OUT.png. With --via=dialog the
- * FILEs (alone in their folder) are chosen in the Open dialog, all
- * selected as Ctrl+A would; with --via=drop they are dropped on the
- * window as one file list; either way they open as one run, as --run
- * opens them. It prints one "self-test:" line per step on stdout. Exit
+ * problem, reporting what each did; clicks an empty point of a lane where
+ * tasks wait then and renders the window to OUT-instant.png. After the
+ * window has drawn, it renders the window to OUT.png and quits. Without
+ * a FILE it counts the recent traces of the empty page, opens the About
+ * dialog through app.about, reports it and the windows' icon, and renders
+ * the dialog to OUT-about.png before the window to OUT.png. With
+ * --via=dialog the FILEs (alone in their folder) are chosen in the Open
+ * dialog, all selected as Ctrl+A would; with --via=drop they are dropped
+ * on the window as one file list; either way they open as one run, as
+ * --run opens them. It prints one "self-test:" line per step on stdout. Exit
  * status (see braid-viewer-main.c): 0 when the last file loaded and the
  * PNG was written, 1 otherwise.
  */
@@ -86,6 +87,16 @@ save_png (GtkWidget *w, const char *png)
   return written;
 }
 
+/* OUT-@what.png beside OUT.png (g_free). */
+static char *
+sibling_png (BraidWindow *self, const char *what)
+{
+  size_t len = strlen (self->test_png);
+  if (g_str_has_suffix (self->test_png, ".png"))
+    len -= 4;
+  return g_strdup_printf ("%.*s-%s.png", (int)len, self->test_png, what);
+}
+
 static gboolean
 snapshot_window (gpointer data)
 {
@@ -130,10 +141,7 @@ check_about (gpointer data)
                   ? "MIT"
                   : "other",
               gtk_about_dialog_get_website (about));
-      size_t len = strlen (self->test_png);
-      if (g_str_has_suffix (self->test_png, ".png"))
-        len -= 4;
-      char *png = g_strdup_printf ("%.*s-about.png", (int)len, self->test_png);
+      char *png = sibling_png (self, "about");
       save_png (GTK_WIDGET (about), png);
       g_free (png);
       gtk_window_close (GTK_WINDOW (about));
@@ -540,6 +548,58 @@ check_range (BraidWindow *self)
   braid_timeline_set_axis (tl, axis);
 }
 
+/* The rest of the script, after the click on an empty point: the
+ * deadlock, the wait-for graph under the pointer, the task picked
+ * selected again and the problems shown, then the snapshot. */
+static void
+drive_on (BraidWindow *self)
+{
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  braid__window_check_deadlock (self);
+  braid__window_check_wait_graph (self);
+  /* Back to the task picked, for the snapshot. */
+  if (self->test_picked_task >= 0)
+    {
+      braid_timeline_select (tl, self->test_picked_task,
+                             self->test_picked_slice);
+      printf ("self-test: selected %s again\n",
+              task_name (self, self->test_picked_task));
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (self), "show-problems", NULL);
+  size_t n_problems;
+  braid_trace_get_problems (self->trace, &n_problems);
+  GtkNotebook *side = GTK_NOTEBOOK (self->side);
+  printf ("self-test: showing %s with %zu problems\n",
+          gtk_notebook_get_tab_label_text (
+              side, gtk_notebook_get_nth_page (
+                        side, gtk_notebook_get_current_page (side))),
+          n_problems);
+  if (self->test_show)
+    {
+      /* Then end on another page if asked, for looking at it. */
+      int page = g_str_equal (self->test_show, "details")  ? 0
+                 : g_str_equal (self->test_show, "output") ? 2
+                                                           : 1;
+      gtk_notebook_set_current_page (side, page);
+    }
+  fflush (stdout);
+  /* Give the window time to lay out and draw before the snapshot. */
+  g_timeout_add (600, snapshot_window, self);
+}
+
+/* The window has drawn the instant clicked: writes it to OUT-instant.png,
+ * then goes on. */
+static gboolean
+instant_drawn (gpointer data)
+{
+  BraidWindow *self = data;
+  char *png = sibling_png (self, "instant");
+  save_png (GTK_WIDGET (self), png);
+  g_free (png);
+  drive_on (self);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 drive (gpointer data)
 {
@@ -587,35 +647,14 @@ drive (gpointer data)
   check_output_tooltip (self);
   check_search (self);
   check_range (self);
-  braid__window_check_deadlock (self);
-  braid__window_check_wait_graph (self);
-  /* Back to the task picked, for the snapshot. */
-  if (picked_task >= 0)
-    {
-      braid_timeline_select (tl, picked_task, picked_slice);
-      printf ("self-test: selected %s again\n",
-              task_name (self, picked_task));
-    }
-  g_action_group_activate_action (G_ACTION_GROUP (self), "show-problems", NULL);
-  size_t n_problems;
-  braid_trace_get_problems (self->trace, &n_problems);
-  GtkNotebook *side = GTK_NOTEBOOK (self->side);
-  printf ("self-test: showing %s with %zu problems\n",
-          gtk_notebook_get_tab_label_text (
-              side, gtk_notebook_get_nth_page (
-                        side, gtk_notebook_get_current_page (side))),
-          n_problems);
-  if (self->test_show)
-    {
-      /* Then end on another page if asked, for looking at it. */
-      int page = g_str_equal (self->test_show, "details")  ? 0
-                 : g_str_equal (self->test_show, "output") ? 2
-                                                           : 1;
-      gtk_notebook_set_current_page (side, page);
-    }
-  fflush (stdout);
-  /* Give the window time to lay out and draw before the snapshot. */
-  g_timeout_add (600, snapshot_window, self);
+  self->test_picked_task = picked_task;
+  self->test_picked_slice = picked_slice;
+  /* A click on an empty point of a lane; once the window has drawn it,
+   * the rest. */
+  if (braid__window_check_empty_instant (self))
+    g_timeout_add (300, instant_drawn, self);
+  else
+    drive_on (self);
   return G_SOURCE_REMOVE;
 }
 

@@ -4,12 +4,12 @@
  * queue or event when the selected slice waits on one (its fairness:
  * the order its waiters began waiting against the order they were
  * served, longest and mean wait, hand-overs, waits overtaken, the FIFO
- * verdict, and who held it then), and the wait-for graph at the
- * selected slice's step (task → object → holder, the cycle of a
- * deadlock in red). The figures are the reader's (reader-sync.c); the
- * timeline draws a deadlock's cycle itself (timeline-sync.c), and the
- * wait-for graph under the pointer. Also the self-test's look at a
- * deadlock and at that graph.
+ * verdict, and who held it then). The figures are the reader's
+ * (reader-sync.c); the wait-for graph in the details pane is the
+ * timeline's words for it (braid-window-panes.c); the timeline draws a
+ * deadlock's cycle itself (timeline-sync.c), and the wait-for graph under
+ * the pointer. Also the self-test's look at a deadlock and at that
+ * graph.
  *
  * Not hot: it runs when the selection changes.
  */
@@ -149,48 +149,6 @@ braid__window_describe_primitive (BraidWindow *self, GString *s,
 }
 
 void
-braid__window_describe_wait_graph (BraidWindow *self, GString *s,
-                                   uint64_t step)
-{
-  braid_trace_wait_edge *e = NULL;
-  size_t n = 0;
-  if (braid_trace_wait_graph (self->trace, step, &e, &n) != 0 || n == 0)
-    {
-      free (e);
-      return;
-    }
-  g_string_append_printf (s, "<b>Wait-for graph at step %" G_GUINT64_FORMAT
-                             "</b>\n",
-                          step);
-  size_t shown = 0;
-  for (size_t i = 0; i < n && shown < 20; i++)
-    {
-      GString *line = g_string_new (NULL);
-      g_string_append_printf (line, "%s → ", name_of (self, e[i].task));
-      append_object (self, line, e[i].object, e[i].reason);
-      if (e[i].holder >= 0 && e[i].reason != BRAID_WAIT_TASK)
-        g_string_append_printf (line, " → %s", name_of (self, e[i].holder));
-      if (e[i].in_cycle)
-        g_string_append (line, "  (deadlock cycle)");
-      char *valid = g_utf8_make_valid (line->str, -1);
-      char *esc = g_markup_escape_text (valid, -1);
-      if (e[i].in_cycle)
-        g_string_append_printf (s, "  <span foreground='#c0101a' "
-                                   "weight='bold'>%s</span>\n",
-                                esc);
-      else
-        g_string_append_printf (s, "  %s\n", esc);
-      g_free (esc);
-      g_free (valid);
-      g_string_free (line, TRUE);
-      shown++;
-    }
-  if (n > shown)
-    g_string_append_printf (s, "  … and %zu more\n", n - shown);
-  free (e);
-}
-
-void
 braid__window_check_deadlock (BraidWindow *self)
 {
   size_t n_problems;
@@ -259,32 +217,14 @@ braid__window_check_deadlock (BraidWindow *self)
   g_strfreev (lines);
 }
 
-/* Puts the pointer on @step (the middle of it, at mid-height of the
- * lanes) with the wait-for graph shown, and reports the graph in words
- * and where its arrows are drawn, in the window's pixels. */
+/* Reports where the arrows of the wait-for graph drawn at pixel @x of
+ * the timeline are, in the window's pixels, as "self-test: @what arrow
+ * TASK → HOLDER at X,Y". */
 static void
-report_wait_graph (BraidWindow *self, uint64_t step)
+report_arrows (BraidWindow *self, double x, const char *what)
 {
-  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
-  const braid_timeline_view *v = braid_timeline_get_view (tl);
-  double at = (double)step + 0.5;
-  if (v->axis == BRAID_TIMELINE_AXIS_TIME)
-    at = braid_timeline_model_convert (self->model, BRAID_TIMELINE_AXIS_STEPS,
-                                       (double)step);
-  double x = braid_timeline_view_x_for (v, at);
-  if (x < v->label_width || x >= v->width)
-    {
-      braid_timeline_zoom_fit (tl);
-      x = braid_timeline_view_x_for (v, at);
-    }
-  braid_timeline_hover_at (tl, x, (v->ruler_height + v->height) / 2.0);
-  char *text = braid_timeline_model_wait_graph_text (self->model, step);
-  char **lines = g_strsplit (text ? text : "", "\n", -1);
-  for (int i = 0; lines[i] && *lines[i]; i++)
-    printf ("self-test: wait-for graph at step %" G_GUINT64_FORMAT "| %s\n",
-            step, lines[i]);
-  g_strfreev (lines);
-  g_free (text);
+  const braid_timeline_view *v
+      = braid_timeline_get_view (BRAID_TIMELINE (self->timeline));
   braid_timeline_wait_arrow a[16];
   size_t n = braid_timeline_wait_graph_arrows (self->model, v, x, a, 16);
   for (size_t i = 0; i < n && i < 16; i++)
@@ -294,10 +234,35 @@ report_wait_graph (BraidWindow *self, uint64_t step)
               self->timeline, GTK_WIDGET (self),
               &GRAPHENE_POINT_INIT (a[i].x, (a[i].y0 + a[i].y1) / 2), &p))
         continue;
-      printf ("self-test: wait-for arrow %s → %s at %.0f,%.0f%s\n",
+      printf ("self-test: %s arrow %s → %s at %.0f,%.0f%s\n", what,
               name_of (self, a[i].task), name_of (self, a[i].holder), p.x,
               p.y, a[i].in_cycle ? " (cycle)" : "");
     }
+}
+
+/* Puts the pointer on @step (the middle of it, at mid-height of the
+ * lanes) with the wait-for graph shown, and reports the graph in words
+ * and where its arrows are drawn, in the window's pixels. */
+static void
+report_wait_graph (BraidWindow *self, uint64_t step)
+{
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  const braid_timeline_view *v = braid_timeline_get_view (tl);
+  double x = braid_timeline_view_x_for_step (self->model, v, step);
+  if (x < v->label_width || x >= v->width)
+    {
+      braid_timeline_zoom_fit (tl);
+      x = braid_timeline_view_x_for_step (self->model, v, step);
+    }
+  braid_timeline_hover_at (tl, x, (v->ruler_height + v->height) / 2.0);
+  char *text = braid_timeline_model_wait_graph_text (self->model, step);
+  char **lines = g_strsplit (text ? text : "", "\n", -1);
+  for (int i = 0; lines[i] && *lines[i]; i++)
+    printf ("self-test: wait-for graph at step %" G_GUINT64_FORMAT "| %s\n",
+            step, lines[i]);
+  g_strfreev (lines);
+  g_free (text);
+  report_arrows (self, x, "wait-for");
 }
 
 void
@@ -347,4 +312,86 @@ braid__window_check_wait_graph (BraidWindow *self)
     report_wait_graph (self, held);
   if (cycle != UINT64_MAX)
     report_wait_graph (self, cycle);
+}
+
+/* The number of edges of the wait-for graph at @step. */
+static size_t
+graph_size (BraidWindow *self, uint64_t step)
+{
+  braid_trace_wait_edge *e = NULL;
+  size_t n = 0;
+  if (braid_trace_wait_graph (self->trace, step, &e, &n) != 0)
+    n = 0;
+  free (e);
+  return n;
+}
+
+gboolean
+braid__window_check_empty_instant (BraidWindow *self)
+{
+  BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
+  const braid_timeline_view *v = braid_timeline_get_view (tl);
+  braid_timeline_zoom_fit (tl);
+  /* The empty points next to each lane's task (the step before its first
+   * slice, the step after its last), as the hit test finds them; the
+   * first lanes only, for a large trace. */
+  uint64_t n_steps = braid_trace_get_meta (self->trace)->n_steps;
+  size_t n_lanes = braid_timeline_model_get_n_lanes (self->model);
+  int32_t best_task = -1;
+  uint64_t best_step = 0;
+  size_t best_n = 0;
+  double best_x = 0, best_y = 0;
+  for (size_t lane = 0; lane < n_lanes && lane < 200; lane++)
+    {
+      int32_t task = braid_timeline_model_lane_task (self->model, lane);
+      size_t first, count;
+      braid_trace_slice a, b;
+      braid_timeline_model_task_slices (self->model, task, &first, &count);
+      if (count == 0
+          || !braid_timeline_model_get_slice (self->model, (int64_t)first, &a)
+          || !braid_timeline_model_get_slice (
+              self->model, (int64_t)(first + count - 1), &b))
+        continue;
+      uint64_t near[2] = { a.start_step - 1, b.end_step + 1 };
+      for (int k = a.start_step > 0 ? 0 : 1; k < 2; k++)
+        {
+          double x = braid_timeline_view_x_for_step (self->model, v, near[k]);
+          double y = braid_timeline_view_lane_y (v, (int64_t)lane)
+                     + v->lane_height / 2.0;
+          braid_timeline_hit hit;
+          size_t n;
+          if (near[k] > n_steps
+              || !braid_timeline_hit_test (self->model, v, x, y, &hit)
+              || hit.area != BRAID_TIMELINE_AREA_LANE || hit.task != task
+              || hit.slice >= 0
+              || (n = graph_size (self, near[k])) <= best_n)
+            continue;
+          best_task = task;
+          best_step = near[k];
+          best_n = n;
+          best_x = x;
+          best_y = y;
+        }
+    }
+  if (best_task < 0)
+    return FALSE;
+  /* Clicked as a user would, looking at the details pane. */
+  gtk_notebook_set_current_page (GTK_NOTEBOOK (self->side), 0);
+  braid_timeline_click_at (tl, best_x, best_y);
+  printf ("self-test: empty point of %s's lane at step %" G_GUINT64_FORMAT
+          " selects %s, slice %" G_GINT64_FORMAT ", instant %" G_GINT64_FORMAT
+          "\n",
+          name_of (self, best_task), best_step,
+          name_of (self, braid_timeline_get_selected_task (tl)),
+          braid_timeline_get_selected_slice (tl),
+          braid_timeline_get_selected_step (tl));
+  const char *text = gtk_label_get_text (GTK_LABEL (self->details_label));
+  char **lines = g_strsplit (text, "\n", -1);
+  for (int i = 0; lines[i]; i++)
+    printf ("self-test: instant details| %s\n", lines[i]);
+  g_strfreev (lines);
+  report_arrows (self, braid_timeline_view_x_for_step (self->model, v,
+                                                       best_step),
+                 "instant");
+  return TRUE;
 }

@@ -10,9 +10,10 @@
  * labelled with that object, and the cycle spelt out in words.
  *
  * Also the wait-for graph at any instant, drawn on demand (the viewer's
- * "g" key) at the step under the pointer: an arrow from each waiting
- * task's lane to its holder's lane, labelled with the object, the edges
- * of a cycle in the deadlock colour; and the same graph in words.
+ * "g" key) at the step under the pointer, or at a step given (the
+ * instant the viewer selected): an arrow from each waiting task's lane to
+ * its holder's lane, labelled with the object, the edges of a cycle in
+ * the deadlock colour; and the same graph in words.
  *
  * Not hot: a trace has a deadlock or two at most; a frame draws a few
  * rectangles and arrows per deadlocked task.
@@ -340,14 +341,27 @@ braid_timeline_model_wait_graph_text (const braid_timeline_model *m,
   return g_string_free (s, FALSE);
 }
 
-size_t
-braid_timeline_wait_graph_arrows (const braid_timeline_model *m,
-                                  const braid_timeline_view *v, double x,
-                                  braid_timeline_wait_arrow *out, size_t max)
+double
+braid_timeline_view_x_for_step (const braid_timeline_model *m,
+                                const braid_timeline_view *v, uint64_t step)
+{
+  double at = (double) step + 0.5;
+  if (v->axis == BRAID_TIMELINE_AXIS_TIME)
+    at = braid_timeline_model_convert (m, BRAID_TIMELINE_AXIS_STEPS,
+                                       (double) step);
+  return braid_timeline_view_x_for (v, at);
+}
+
+/* braid_timeline_wait_graph_arrows for the graph at @step, drawn at
+ * pixel @x: on the time axis several steps can share a pixel, so the
+ * step is given rather than read back from @x. */
+static size_t
+arrows_at_step (const braid_timeline_model *m, const braid_timeline_view *v,
+                double x, uint64_t step, braid_timeline_wait_arrow *out,
+                size_t max)
 {
   braid_trace_wait_edge *e = NULL;
   size_t n = 0;
-  uint64_t step = braid_timeline_view_step_at (m, v, x);
   if (braid_trace_wait_graph (m->trace, step, &e, &n) != 0)
     return 0;
   size_t k = 0;
@@ -380,24 +394,31 @@ braid_timeline_wait_graph_arrows (const braid_timeline_model *m,
 }
 
 size_t
-braid_timeline_draw_wait_graph (const braid_timeline_model *m,
-                                const braid_timeline_view *v, cairo_t *cr,
-                                double x)
+braid_timeline_wait_graph_arrows (const braid_timeline_model *m,
+                                  const braid_timeline_view *v, double x,
+                                  braid_timeline_wait_arrow *out, size_t max)
 {
-  if (x < v->label_width || x >= v->width)
-    return 0;
+  return arrows_at_step (m, v, x, braid_timeline_view_step_at (m, v, x), out,
+                         max);
+}
+
+/* braid_timeline_draw_wait_graph for the graph at @step, drawn at pixel
+ * @x (inside the lanes). */
+static size_t
+draw_at_step (const braid_timeline_model *m, const braid_timeline_view *v,
+              cairo_t *cr, double x, uint64_t step)
+{
   /* The graph is taken once a frame, twice only for a crowd. */
   braid_timeline_wait_arrow few[MAX_LABELS], *a = few;
-  size_t n = braid_timeline_wait_graph_arrows (m, v, x, few, MAX_LABELS);
+  size_t n = arrows_at_step (m, v, x, step, few, MAX_LABELS);
   if (n > MAX_LABELS)
     {
       if ((a = calloc (n, sizeof *a)) == NULL)
         return 0;
-      n = braid_timeline_wait_graph_arrows (m, v, x, a, n);
+      n = arrows_at_step (m, v, x, step, a, n);
     }
   braid_timeline_rgb c = braid_timeline_wait_graph_color ();
   braid_timeline_rgb red = braid_timeline_deadlock_color ();
-  uint64_t step = braid_timeline_view_step_at (m, v, x);
   cairo_save (cr);
   cairo_rectangle (cr, v->label_width, v->ruler_height,
                    v->width - v->label_width, v->height - v->ruler_height);
@@ -490,4 +511,25 @@ braid_timeline_draw_wait_graph (const braid_timeline_model *m,
   if (a != few)
     free (a);
   return n;
+}
+
+size_t
+braid_timeline_draw_wait_graph (const braid_timeline_model *m,
+                                const braid_timeline_view *v, cairo_t *cr,
+                                double x)
+{
+  if (x < v->label_width || x >= v->width)
+    return 0;
+  return draw_at_step (m, v, cr, x, braid_timeline_view_step_at (m, v, x));
+}
+
+size_t
+braid_timeline_draw_wait_graph_at_step (const braid_timeline_model *m,
+                                        const braid_timeline_view *v,
+                                        cairo_t *cr, uint64_t step)
+{
+  double x = braid_timeline_view_x_for_step (m, v, step);
+  if (x < v->label_width || x >= v->width)
+    return 0;
+  return draw_at_step (m, v, cr, x, step);
 }

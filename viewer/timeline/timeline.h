@@ -44,6 +44,20 @@ typedef struct braid_timeline_model braid_timeline_model;
  * the model. Every task is a lane, children nested under their parent in
  * creation order, all expanded. Returns NULL only when out of memory. */
 braid_timeline_model *braid_timeline_model_new (const braid_trace *trace);
+/* braid_timeline_model_new_after:
+ * braid_timeline_model_new for @trace, a trace that a follower handed out
+ * (braid_trace_follower_update) after the trace of @prev, the model made
+ * last for the same follower (or NULL): the new model shares the indexes
+ * of @prev and adds those of what the trace added, at a cost that
+ * follows what was added plus the number of tasks. @prev is only read
+ * (another thread may draw it meanwhile) and may be freed before or
+ * after the new model; it must stay alive, and so must its trace, for
+ * the length of the call. The collapse and filter state is not carried
+ * over. Its step table stops at the trace's last step begun. Any other
+ * @prev or @trace gets a model made from nothing. Returns NULL only when
+ * out of memory. */
+braid_timeline_model *braid_timeline_model_new_after (
+    const braid_trace *trace, const braid_timeline_model *prev);
 void braid_timeline_model_free (braid_timeline_model *model); /* NULL ok */
 
 const braid_trace *braid_timeline_model_get_trace (
@@ -372,6 +386,12 @@ uint64_t braid_timeline_view_step_at (const braid_timeline_model *model,
                                       const braid_timeline_view *view,
                                       double x);
 
+/* The pixel of @step on @view: the middle of it on the step axis, the
+ * moment it began on the time axis. */
+double braid_timeline_view_x_for_step (const braid_timeline_model *model,
+                                       const braid_timeline_view *view,
+                                       uint64_t step);
+
 /* braid_timeline_model_wait_graph_text:
  * The wait-for graph at @step (braid_trace_wait_graph) in words, one
  * edge a line: "w1 → lock 4 → main", "(nobody)" for a holder unknown,
@@ -413,6 +433,12 @@ size_t braid_timeline_wait_graph_arrows (const braid_timeline_model *model,
 size_t braid_timeline_draw_wait_graph (const braid_timeline_model *model,
                                        const braid_timeline_view *view,
                                        cairo_t *cr, double x);
+/* braid_timeline_draw_wait_graph_at_step:
+ * The same for the graph at @step, drawn at its pixel
+ * (braid_timeline_view_x_for_step): the instant a viewer selected. */
+size_t braid_timeline_draw_wait_graph_at_step (
+    const braid_timeline_model *model, const braid_timeline_view *view,
+    cairo_t *cr, uint64_t step);
 
 /* The colour of an arrow of @kind; @by_loop for a wake by a timer or I/O
  * (from = -1), whatever the kind. */
