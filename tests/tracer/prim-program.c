@@ -203,7 +203,8 @@ robbed_main (void *arg)
   braid_sleep (0); /* getter waits on the empty queue */
   tasks[1] = braid_spawn_named ("thief", thief, NULL);
   braid_queue_put_nowait (jobs, "a"); /* wakes getter, behind thief */
-  braid_sleep (0); /* thief takes a; getter waits again */
+  /* thief takes a; getter finds the queue empty and waits again */
+  braid_sleep (0);
   braid_queue_put_nowait (jobs, "b");
   braid_sleep (0); /* getter gets b */
 
@@ -212,7 +213,8 @@ robbed_main (void *arg)
   braid_sleep (0); /* putter waits on the full queue */
   tasks[3] = braid_spawn_named ("sneak", sneak, NULL);
   braid_queue_get_nowait (slots, &item); /* wakes putter, behind sneak */
-  braid_sleep (0); /* sneak puts s; putter waits again */
+  /* sneak puts s; putter finds the queue full and waits again */
+  braid_sleep (0);
   braid_queue_get_nowait (slots, &item);
   braid_gather_tasks (tasks, 4, NULL, NULL, BRAID_GATHER_DEFAULT);
   braid_queue_get_nowait (slots, &item);
