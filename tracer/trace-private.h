@@ -418,6 +418,12 @@ struct braid_trace
   /* Summary mode (braid_trace_load_options.summary): asked of the
    * builder through the trace, as compact mode is. */
   bool summary;
+  /* Stream mode (braid_trace_stream): the callbacks the builder hands
+   * each slice, edge, mark and iteration to, in summary mode. NULL
+   * otherwise. */
+  const braid_trace_stream_callbacks *sink;
+  void *sink_data;
+  bool sink_stopped; /* a callback stopped the read */
   /* What meta says of the writer, for its liveness (reader-live.c):
    * its machine and boot ("" when not recorded), whether it is
    * finalizing, whether the file is finalized. */

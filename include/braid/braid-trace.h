@@ -378,6 +378,47 @@ int braid_trace_open (const char *path,
                       braid_trace **out, char **error);
 void braid_trace_close (braid_trace *trace); /* accepts NULL */
 
+/* A trace read as a stream (braid_trace_stream): what the model would
+ * hold, handed over one record at a time in the order of events instead
+ * of kept. Each callback may be NULL; one that returns non-zero stops the
+ * read. Task indexes are those of the summary trace that
+ * braid_trace_stream returns. */
+typedef struct braid_trace_stream_callbacks
+{
+  /* A slice of task s->task begins: its state, reason, object and start
+   * (end_ns and end_step are its start). The task's previous slice has
+   * ended before. */
+  int (*slice_begin) (void *user_data, const braid_trace_slice *s);
+  /* That slice ends, whole as braid_trace_get_slices would give it. A
+   * task's slices begin and end in its order. */
+  int (*slice_end) (void *user_data, const braid_trace_slice *s);
+  /* An edge, as braid_trace_get_edges would give it. */
+  int (*edge) (void *user_data, const braid_trace_edge *e);
+  /* A mark; @text is the line written for an output mark (NULL for the
+   * others). */
+  int (*mark) (void *user_data, const braid_trace_mark *m,
+               const char *text);
+  /* A loop's iteration begins. */
+  int (*iteration) (void *user_data, const braid_trace_iteration *it);
+} braid_trace_stream_callbacks;
+
+/* braid_trace_stream:
+ * Reads @path as braid_trace_open does in summary mode, and hands the
+ * slices, edges, marks and iterations to @callbacks (with @user_data) as
+ * they are made, in the order of events: edges, marks and iterations in
+ * the order they happened (not sorted by time), slices when they begin
+ * and end, and at the end of the trace the slices still open, ending.
+ * Nothing per event is kept, so the memory does not grow with the length
+ * of the trace: what `braid export` writes from. The same file read
+ * twice gives the same records in the same order. Stores the summary
+ * trace in *@out (the meta, tasks, objects and problems, as the summary
+ * mode; may be NULL to have none) and returns 0; on failure returns a
+ * negative code with a message in *@error as braid_trace_open, and
+ * BRAID_ECANCELLED when a callback stopped the read. */
+int braid_trace_stream (const char *path,
+                        const braid_trace_stream_callbacks *callbacks,
+                        void *user_data, braid_trace **out, char **error);
+
 const braid_trace_meta *braid_trace_get_meta (const braid_trace *trace);
 const braid_trace_task *braid_trace_get_tasks (const braid_trace *trace,
                                                size_t *n);

@@ -80,33 +80,6 @@ loop_tid (uint32_t loop, size_t n_tasks)
   return loop == 0 ? 0 : (unsigned long long) n_tasks + loop;
 }
 
-/* The span of a flow's end @end on the axis, and its track (tid). */
-static void
-end_span (const braid_trace *trace, export_end end, export_axis axis,
-          int64_t *start, int64_t *stop, unsigned long long *tid)
-{
-  size_t n;
-  const braid_trace_slice *slices = braid_trace_get_slices (trace, &n);
-  if (end.kind == EXPORT_END_ITERATION)
-    {
-      size_t n_iter, n_tasks;
-      const braid_trace_iteration *it = braid_trace_get_iterations (trace,
-                                                                    &n_iter);
-      braid_trace_get_tasks (trace, &n_tasks);
-      braid__export_iteration_span (trace, end.index, axis, start, stop);
-      *tid = loop_tid (it[end.index].loop, n_tasks);
-      return;
-    }
-  braid__export_slice_span (&slices[end.index], axis, start, stop);
-  *tid = (unsigned long long) slices[end.index].task + 1;
-}
-
-static int64_t
-clamp (int64_t v, int64_t lo, int64_t hi)
-{
-  return v < lo ? lo : v > hi ? hi : v;
-}
-
 /* Writes the start of the JSON: otherData, of the first trace @m, and
  * the opening of traceEvents. */
 static void
@@ -128,22 +101,124 @@ write_chrome_head (FILE *out, const braid_trace_meta *m, export_axis axis,
   fprintf (out, "},\n\"traceEvents\":[\n");
 }
 
-/* Writes the events of the process of @trace, after others when
- * @first is false: its times moved by @shift ns (where its start lies
- * after the first trace's), its flow ids from @flow_base + 1. */
-static void
-write_chrome (FILE *out, const braid_trace *trace, export_axis axis,
-              bool first, int64_t shift, size_t flow_base)
+/* What the JSON writer of one process needs while the trace streams by. */
+typedef struct chrome
 {
-  size_t n_tasks, n_slices, n_edges, n_marks, n_outputs, n_iter;
+  FILE *out;
+  const braid_trace *trace; /* the summary: names of tasks and objects */
+  long long pid;
+  size_t n_tasks;
+  int64_t shift;
+  size_t flow_base;
+} chrome;
+
+static int
+chrome_slice (void *data, uint64_t sid, const braid_trace_slice *s,
+              int64_t start, int64_t end)
+{
+  chrome *c = data;
+  FILE *out = c->out;
+  char name[320];
+  (void) sid;
+  braid__export_wait_name (c->trace, s, name, sizeof name);
+  fprintf (out, ",\n{\"ph\":\"X\",\"pid\":%lld,\"tid\":%u,", c->pid,
+           s->task + 1);
+  ts (out, "ts", start + c->shift);
+  fputc (',', out);
+  ts (out, "dur", end - start);
+  fprintf (out, ",\"name\":");
+  braid__json_string (out, name);
+  fprintf (out, ",\"cat\":\"%s\",\"args\":{"
+                "\"start_step\":%llu,\"end_step\":%llu,\"object\":%llu}}",
+           braid_trace_state_name (s->state),
+           (unsigned long long) s->start_step,
+           (unsigned long long) s->end_step, (unsigned long long) s->object);
+  return 0;
+}
+
+static int
+chrome_iteration (void *data, uint64_t sid, const braid_trace_iteration *it,
+                  int64_t start, int64_t end)
+{
+  chrome *c = data;
+  (void) sid;
+  fprintf (c->out, ",\n{\"ph\":\"X\",\"pid\":%lld,\"tid\":%llu,", c->pid,
+           loop_tid (it->loop, c->n_tasks));
+  ts (c->out, "ts", start + c->shift);
+  fputc (',', c->out);
+  ts (c->out, "dur", end - start);
+  fprintf (c->out, ",\"name\":\"iteration\",\"cat\":\"loop\",\"args\":{"
+                   "\"number\":%u,\"first_step\":%llu}}",
+           it->number, (unsigned long long) it->first_step);
+  return 0;
+}
+
+static int
+chrome_mark (void *data, const braid_trace_mark *mk, const char *text)
+{
+  chrome *c = data;
+  FILE *out = c->out;
+  int64_t at = mk->time_ns;
+  fprintf (out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":%lld,\"tid\":%d,",
+           c->pid, mk->task + 1);
+  ts (out, "ts", at + c->shift);
+  fprintf (out, ",\"name\":\"%s\",\"cat\":\"mark\",\"args\":{"
+                "\"step\":%llu,\"value\":%lld",
+           braid__export_mark_name (mk->kind), (unsigned long long) mk->step,
+           (long long) mk->value);
+  if (mk->kind == BRAID_MARK_OUTPUT && text != NULL)
+    {
+      fprintf (out, ",\"text\":");
+      braid__json_string (out, text);
+    }
+  fprintf (out, "}}");
+  return 0;
+}
+
+static int
+chrome_mark_steps (void *data, const braid_trace_mark *mk, const char *text)
+{
+  braid_trace_mark m = *mk;
+  m.time_ns = (int64_t) mk->step * 1000;
+  return chrome_mark (data, &m, text);
+}
+
+/* Each flow leaves the slice of its source that caused it and enters the
+ * resumption of its target (export-stream.c): both flow events lie
+ * inside those slices, which is where Perfetto binds a flow. */
+static int
+chrome_flow (void *data, const export_flow *fl)
+{
+  chrome *c = data;
+  FILE *out = c->out;
+  const char *name = braid__export_edge_name (fl->kind);
+  unsigned long long from_tid = fl->from < 0
+                                  ? loop_tid (fl->from_loop, c->n_tasks)
+                                  : (unsigned long long) fl->from + 1;
+  unsigned long long to_tid = (unsigned long long) fl->to + 1;
+  fprintf (out, ",\n{\"ph\":\"s\",\"id\":%llu,\"pid\":%lld,\"tid\":%llu,",
+           (unsigned long long) (c->flow_base + fl->id), c->pid, from_tid);
+  ts (out, "ts", fl->leave + c->shift);
+  fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\"}", name, name);
+  fprintf (out, ",\n{\"ph\":\"f\",\"bp\":\"e\",\"id\":%llu,\"pid\":%lld,"
+                "\"tid\":%llu,",
+           (unsigned long long) (c->flow_base + fl->id), c->pid, to_tid);
+  ts (out, "ts", fl->enter + c->shift);
+  fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\"}", name, name);
+  return 0;
+}
+
+/* Writes the events of the process of @trace (the summary of @path),
+ * after others when @first is false: its times moved by @shift ns (where
+ * its start lies after the first trace's), its flow ids from @flow_base +
+ * 1. Streams: nothing per event is kept. Returns 0 or -1. */
+static int
+write_chrome (FILE *out, const char *path, const braid_trace *trace,
+              export_flows *flows, export_axis axis, bool first,
+              int64_t shift, size_t flow_base)
+{
+  size_t n_tasks;
   const braid_trace_task *tasks = braid_trace_get_tasks (trace, &n_tasks);
-  const braid_trace_slice *slices = braid_trace_get_slices (trace, &n_slices);
-  const braid_trace_edge *edges = braid_trace_get_edges (trace, &n_edges);
-  const braid_trace_mark *marks = braid_trace_get_marks (trace, &n_marks);
-  const braid_trace_output *outputs
-    = braid_trace_get_outputs (trace, &n_outputs);
-  const braid_trace_iteration *iters
-    = braid_trace_get_iterations (trace, &n_iter);
   const braid_trace_meta *m = braid_trace_get_meta (trace);
   long long pid = braid__export_pid (m);
 
@@ -154,7 +229,7 @@ write_chrome (FILE *out, const braid_trace *trace, export_axis axis,
   fprintf (out, "}}");
   /* The loops' own tracks, for what no task did: their slices are the
    * loops' iterations, where timer and I/O wake-ups start. */
-  uint32_t n_loops = braid__export_n_loops (trace);
+  uint32_t n_loops = braid__export_flows_n_loops (flows);
   for (uint32_t k = 0; k < n_loops; k++)
     fprintf (out, ",\n{\"ph\":\"M\",\"pid\":%lld,\"tid\":%llu,\"name\":"
                   "\"thread_name\",\"args\":{\"name\":\"loop%s%.0u\"}}",
@@ -170,99 +245,22 @@ write_chrome (FILE *out, const braid_trace *trace, export_axis axis,
                     "\"sort_index\":%zu}}",
                (unsigned long long) tasks[i].id, pid, i + 1, i + 1);
     }
-  for (size_t i = 0; i < n_iter; i++)
+  chrome c = { out, trace, pid, n_tasks, shift, flow_base };
+  export_writer w = {
+    .data = &c,
+    .slice_end = chrome_slice,
+    .iteration_end = chrome_iteration,
+    .mark = axis == EXPORT_AXIS_STEPS ? chrome_mark_steps : chrome_mark,
+  };
+  if (braid__export_stream (path, trace, axis, &w) != 0)
+    return -1;
+  if (braid__export_flows_each (flows, chrome_flow, &c) != 0)
     {
-      int64_t start, end;
-      braid__export_iteration_span (trace, i, axis, &start, &end);
-      fprintf (out, ",\n{\"ph\":\"X\",\"pid\":%lld,\"tid\":%llu,", pid,
-               loop_tid (iters[i].loop, n_tasks));
-      ts (out, "ts", start + shift);
-      fputc (',', out);
-      ts (out, "dur", end - start);
-      fprintf (out, ",\"name\":\"iteration\",\"cat\":\"loop\",\"args\":{"
-                    "\"number\":%u,\"first_step\":%llu}}",
-               iters[i].number, (unsigned long long) iters[i].first_step);
+      fprintf (stderr, "braid: cannot export %s: the temporary store "
+                       "failed\n", path);
+      return -1;
     }
-  for (size_t i = 0; i < n_slices; i++)
-    {
-      const braid_trace_slice *s = &slices[i];
-      char name[320];
-      int64_t start, end;
-      braid__export_slice_span (s, axis, &start, &end);
-      braid__export_wait_name (trace, s, name, sizeof name);
-      fprintf (out, ",\n{\"ph\":\"X\",\"pid\":%lld,\"tid\":%u,", pid,
-               s->task + 1);
-      ts (out, "ts", start + shift);
-      fputc (',', out);
-      ts (out, "dur", end - start);
-      fprintf (out, ",\"name\":");
-      braid__json_string (out, name);
-      fprintf (out, ",\"cat\":\"%s\",\"args\":{"
-                    "\"start_step\":%llu,\"end_step\":%llu,\"object\":%llu}}",
-               braid_trace_state_name (s->state),
-               (unsigned long long) s->start_step,
-               (unsigned long long) s->end_step,
-               (unsigned long long) s->object);
-    }
-  /* Each edge leaves the slice of its source that caused it and enters
-   * the resumption of its target (export-common.c): both flow events lie
-   * inside those slices, which is where Perfetto binds a flow. */
-  for (size_t i = 0; i < n_edges; i++)
-    {
-      const braid_trace_edge *e = &edges[i];
-      export_end from = braid__export_flow_source (trace, e);
-      export_end to = braid__export_flow_target (trace, e);
-      if (from.kind == EXPORT_END_NONE || to.kind == EXPORT_END_NONE)
-        continue;
-      const char *name = braid__export_edge_name (e->kind);
-      int64_t s0, s1, t0, t1;
-      unsigned long long from_tid, to_tid;
-      end_span (trace, from, axis, &s0, &s1, &from_tid);
-      end_span (trace, to, axis, &t0, &t1, &to_tid);
-      int64_t at = axis == EXPORT_AXIS_STEPS ? (int64_t) e->step * 1000
-                                             : e->time_ns;
-      int64_t leave = clamp (at, s0, s1);
-      /* The target's start, or, when the edge enters a slice that was
-       * already under way (a task reading an error in its own step),
-       * the moment it left. */
-      int64_t enter = clamp (leave, t0, t1);
-      fprintf (out, ",\n{\"ph\":\"s\",\"id\":%zu,\"pid\":%lld,\"tid\":%llu,",
-               flow_base + i + 1, pid, from_tid);
-      ts (out, "ts", leave + shift);
-      fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\"}", name, name);
-      fprintf (out, ",\n{\"ph\":\"f\",\"bp\":\"e\",\"id\":%zu,\"pid\":%lld,"
-                    "\"tid\":%llu,",
-               flow_base + i + 1, pid, to_tid);
-      ts (out, "ts", enter + shift);
-      fprintf (out, ",\"name\":\"%s\",\"cat\":\"%s\"}", name, name);
-    }
-  size_t next_output = 0;
-  for (size_t i = 0; i < n_marks; i++)
-    {
-      const braid_trace_mark *mk = &marks[i];
-      int64_t at = axis == EXPORT_AXIS_STEPS ? (int64_t) mk->step * 1000
-                                             : mk->time_ns;
-      fprintf (out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":%lld,\"tid\":%d,",
-               pid, mk->task + 1);
-      ts (out, "ts", at + shift);
-      fprintf (out, ",\"name\":\"%s\",\"cat\":\"mark\",\"args\":{"
-                    "\"step\":%llu,\"value\":%lld",
-               braid__export_mark_name (mk->kind),
-               (unsigned long long) mk->step, (long long) mk->value);
-      if (mk->kind == BRAID_MARK_OUTPUT)
-        {
-          /* Output marks and the outputs of tasks come in the same
-           * order: the k-th mark is the k-th line written by a task. */
-          while (next_output < n_outputs && outputs[next_output].task < 0)
-            next_output++;
-          if (next_output < n_outputs)
-            {
-              fprintf (out, ",\"text\":");
-              braid__json_string (out, outputs[next_output++].text);
-            }
-        }
-      fprintf (out, "}}");
-    }
+  return 0;
 }
 
 int
@@ -303,8 +301,11 @@ braid__cli_export (int argc, char **argv)
     return braid__cli_usage_error ("export",
                                    "unknown axis '%s' (known: time, steps)",
                                    axis_name);
+  /* The files are opened in summary mode (meta, tasks, objects): the
+   * events are streamed from them twice each, never all held. */
   cli_run run;
-  if (braid__cli_run_open (argc, argv, &run) != 0)
+  braid_trace_load_options load = { .summary = true };
+  if (braid__cli_run_open_with (argc, argv, &load, &run) != 0)
     return CLI_EXIT_USAGE;
   FILE *out = stdout;
   if (output != NULL && strcmp (output, "-") != 0)
@@ -342,17 +343,25 @@ braid__cli_export (int argc, char **argv)
        * ordered by it, so no shift is negative); the steps of each
        * process are its own. */
       int64_t shift = axis == EXPORT_AXIS_TIME ? run.offsets[k] : 0;
+      export_flows *flows
+        = braid__export_flows_collect (run.paths[k], run.traces[k], axis);
+      if (flows == NULL)
+        {
+          failed = 1;
+          break;
+        }
       if (perfetto)
-        failed = braid__export_perfetto (out, run.traces[k], axis,
-                                         (unsigned) k,
+        failed = braid__export_perfetto (out, run.paths[k], run.traces[k],
+                                         flows, axis, (unsigned) k,
                                          first->start_unix_ns
                                            + run.offsets[k])
                  != 0;
       else
-        write_chrome (out, run.traces[k], axis, k == 0, shift, flow_base);
-      size_t n_edges;
-      braid_trace_get_edges (run.traces[k], &n_edges);
-      flow_base += n_edges;
+        failed = write_chrome (out, run.paths[k], run.traces[k], flows, axis,
+                               k == 0, shift, flow_base)
+                 != 0;
+      flow_base += braid__export_flows_n_edges (flows);
+      braid__export_flows_free (flows);
     }
   if (!perfetto)
     fprintf (out, "\n]}\n");

@@ -155,44 +155,25 @@ static const char *const arg_names[N_ARGS] = {
 /* Track names are cut to this many bytes, as in the JSON export. */
 #define MAX_TRACK_NAME 255
 
-/* One end of a flow: the slice (key) and the edge. */
-typedef struct flow_end
-{
-  uint64_t key; /* slice index, or n_slices + iteration index */
-  uint64_t edge;
-} flow_end;
-
 typedef struct exporter
 {
   FILE *out;
-  const braid_trace *trace;
+  const braid_trace *trace; /* the summary: tasks, objects, meta */
+  export_flows *flows;
   export_axis axis;
   braid__pb pb;
   int64_t base;  /* ns since the epoch of the trace's time 0 */
   uint64_t uuid; /* the process track (see loop_uuid, task_uuid) */
   uint32_t seq;  /* the packet sequence: one per process of the output */
   uint64_t flow_base; /* added to the flow ids, apart per process */
-  size_t n_slices, n_objects, n_tasks;
+  size_t n_objects, n_tasks;
+  uint32_t n_loops;
   uint8_t *sent; /* a bit per object-wait iid: name already sent */
-  flow_end *out_ends, *in_ends;
-  size_t n_ends;
-  size_t next_output; /* the output line of the next output mark */
+  int failed;    /* the flows' store failed */
+  braid_trace_mark held; /* the last mark, not written yet (pf_mark) */
+  char *held_text;
+  bool has_held;
 } exporter;
-
-static int
-compare_ends (const void *a, const void *b)
-{
-  const flow_end *x = a, *y = b;
-  if (x->key != y->key)
-    return x->key < y->key ? -1 : 1;
-  return x->edge < y->edge ? -1 : x->edge > y->edge;
-}
-
-static uint64_t
-end_key (const exporter *ex, export_end end)
-{
-  return end.kind == EXPORT_END_SLICE ? end.index : ex->n_slices + end.index;
-}
 
 /* The tracks: the process's uuid, the first loop's next, then one per
  * task, then the other loops'. */
@@ -208,60 +189,31 @@ loop_uuid (const exporter *ex, uint32_t loop)
   return loop == 0 ? ex->uuid + 1 : ex->uuid + 1 + ex->n_tasks + loop;
 }
 
-/* Sorts every edge that has both ends by the slice it leaves and by the
- * slice it enters. */
-static int
-index_flows (exporter *ex)
+typedef struct flow_field
 {
-  size_t n_edges;
-  const braid_trace_edge *edges = braid_trace_get_edges (ex->trace, &n_edges);
-  ex->out_ends = malloc ((n_edges ? n_edges : 1) * sizeof *ex->out_ends);
-  ex->in_ends = malloc ((n_edges ? n_edges : 1) * sizeof *ex->in_ends);
-  if (ex->out_ends == NULL || ex->in_ends == NULL)
-    return -1;
-  for (size_t i = 0; i < n_edges; i++)
-    {
-      export_end from = braid__export_flow_source (ex->trace, &edges[i]);
-      export_end to = braid__export_flow_target (ex->trace, &edges[i]);
-      if (from.kind == EXPORT_END_NONE || to.kind == EXPORT_END_NONE)
-        continue;
-      ex->out_ends[ex->n_ends] = (flow_end){ end_key (ex, from), i + 1 };
-      ex->in_ends[ex->n_ends++] = (flow_end){ end_key (ex, to), i + 1 };
-    }
-  qsort (ex->out_ends, ex->n_ends, sizeof *ex->out_ends, compare_ends);
-  qsort (ex->in_ends, ex->n_ends, sizeof *ex->in_ends, compare_ends);
-  return 0;
-}
+  exporter *ex;
+  uint32_t field;
+} flow_field;
 
-/* The first of @n ends (sorted) whose key is at least @key. */
-static size_t
-lower_bound (const flow_end *ends, size_t n, uint64_t key)
-{
-  size_t lo = 0, hi = n;
-  while (lo < hi)
-    {
-      size_t mid = lo + (hi - lo) / 2;
-      if (ends[mid].key < key)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
-/* Writes the flows that leave and enter the slice @key to the event being
- * built. */
 static void
-put_flows (exporter *ex, uint64_t key)
+put_flow_id (void *data, uint64_t id)
 {
-  for (size_t i = lower_bound (ex->out_ends, ex->n_ends, key);
-       i < ex->n_ends && ex->out_ends[i].key == key; i++)
-    braid__pb_fixed64 (&ex->pb, EVENT_FLOW_IDS,
-                       ex->flow_base + ex->out_ends[i].edge);
-  for (size_t i = lower_bound (ex->in_ends, ex->n_ends, key);
-       i < ex->n_ends && ex->in_ends[i].key == key; i++)
-    braid__pb_fixed64 (&ex->pb, EVENT_TERMINATING_FLOW_IDS,
-                       ex->flow_base + ex->in_ends[i].edge);
+  flow_field *ff = data;
+  braid__pb_fixed64 (&ff->ex->pb, ff->field, ff->ex->flow_base + id);
+}
+
+/* Writes the flows that leave and enter slice (or iteration) @sid to the
+ * event being built, from the store's two cursors: slices begin in the
+ * order of their sids. */
+static void
+put_flows (exporter *ex, uint64_t sid)
+{
+  flow_field out = { ex, EVENT_FLOW_IDS };
+  flow_field in = { ex, EVENT_TERMINATING_FLOW_IDS };
+  if (braid__export_flows_at (ex->flows, true, sid, put_flow_id, &out) != 0
+      || braid__export_flows_at (ex->flows, false, sid, put_flow_id, &in)
+           != 0)
+    ex->failed = 1;
 }
 
 /* Writes the packet built in ex->pb as one field of the Trace, and
@@ -397,7 +349,7 @@ write_header (exporter *ex)
   braid__pb_end (pb, td);
   flush_packet (ex);
 
-  uint32_t n_loops = braid__export_n_loops (ex->trace);
+  uint32_t n_loops = ex->n_loops;
   for (uint32_t k = 0; k < n_loops; k++)
     {
       char name[32] = "loop";
@@ -481,250 +433,140 @@ slice_name_iid (exporter *ex, const braid_trace_slice *s)
   return IID_OBJECT_WAITS + slot;
 }
 
-/* The slices are written in one stream merged from the tasks' streams
- * and the loops' (one stream of every iteration), in the order of (time,
- * step, end before begin):
- * Perfetto sorts events by time only and keeps the file's order among
- * equal times, so that is what makes a flow's source slice begin before
- * its target's when both begin at the same time (every step of a trace
- * recorded on the virtual clock does), and a slice end before the next
- * begins. Each stream stays in its own order. The merge is a binary heap
- * of the streams, a cursor per task: memory grows with the number of
- * tasks, not of events. */
-typedef struct stream_event
+/* The slices and iterations are written as the trace streams by, in the
+ * order of events: a slice's begin when it begins, its end when it ends.
+ * Perfetto sorts events by time and keeps the file's order among equal
+ * times, and the order of events is what makes a flow's source slice
+ * begin before its target's when both begin at the same time (every step
+ * of a trace recorded on the virtual clock does), a slice end before the
+ * next of its task begins, and an iteration begin before the steps it
+ * runs. */
+static int
+pf_slice_begin (void *data, uint64_t sid, const braid_trace_slice *sl,
+                int64_t start)
 {
-  int64_t ns;
-  uint64_t step;
-  int begin; /* 0 for an end, which goes first among equals */
-} stream_event;
-
-typedef struct merger
-{
-  exporter *ex;
-  const braid_trace_task *tasks;
-  const braid_trace_slice *slices;
-  const braid_trace_iteration *iters;
-  size_t n_tasks, n_iters;
-  size_t *next;   /* per stream: its next event, 2 per slice */
-  uint32_t *heap; /* streams with events left */
-  size_t n_heap;
-} merger;
-
-/* The head of stream @s, or false when it is empty. */
-static bool
-stream_head (merger *mg, uint32_t s, stream_event *ev)
-{
-  size_t e = mg->next[s];
-  int64_t start, end;
-  if (s == mg->n_tasks)
-    {
-      size_t i = e / 2;
-      if (i >= mg->n_iters)
-        return false;
-      braid__export_iteration_span (mg->ex->trace, i, mg->ex->axis, &start,
-                                    &end);
-      uint64_t last = mg->iters[i].first_step;
-      if (mg->ex->axis == EXPORT_AXIS_STEPS)
-        last = (uint64_t)end / 1000;
-      *ev = e % 2 == 0 ? (stream_event){ start, mg->iters[i].first_step, 1 }
-                       : (stream_event){ end, last, 0 };
-      return true;
-    }
-  const braid_trace_task *t = &mg->tasks[s];
-  if (e >= 2 * t->n_slices)
-    return false;
-  const braid_trace_slice *sl = &mg->slices[t->first_slice + e / 2];
-  braid__export_slice_span (sl, mg->ex->axis, &start, &end);
-  *ev = e % 2 == 0 ? (stream_event){ start, sl->start_step, 1 }
-                   : (stream_event){ end, sl->end_step, 0 };
-  return true;
-}
-
-static bool
-event_less (const stream_event *a, const stream_event *b)
-{
-  if (a->ns != b->ns)
-    return a->ns < b->ns;
-  if (a->begin != b->begin)
-    return a->begin < b->begin;
-  return a->step < b->step;
-}
-
-static bool
-heap_less (merger *mg, uint32_t a, uint32_t b)
-{
-  stream_event x, y;
-  stream_head (mg, a, &x);
-  stream_head (mg, b, &y);
-  if (event_less (&x, &y) || event_less (&y, &x))
-    return event_less (&x, &y);
-  /* An iteration begins before the first step it runs: the loop's
-   * stream (the last) goes first among equals. */
-  uint32_t ka = a == mg->n_tasks ? 0 : a + 1, kb = b == mg->n_tasks ? 0 : b + 1;
-  return ka < kb;
-}
-
-static void
-sift_down (merger *mg, size_t i)
-{
-  for (;;)
-    {
-      size_t l = 2 * i + 1, r = l + 1, m = i;
-      if (l < mg->n_heap && heap_less (mg, mg->heap[l], mg->heap[m]))
-        m = l;
-      if (r < mg->n_heap && heap_less (mg, mg->heap[r], mg->heap[m]))
-        m = r;
-      if (m == i)
-        return;
-      uint32_t t = mg->heap[i];
-      mg->heap[i] = mg->heap[m];
-      mg->heap[m] = t;
-      i = m;
-    }
-}
-
-/* Writes the event at the head of stream @s. */
-static void
-write_stream_event (merger *mg, uint32_t s, const stream_event *ev)
-{
-  exporter *ex = mg->ex;
-  size_t e = mg->next[s];
-  bool loop = s == mg->n_tasks;
-  size_t index = loop ? e / 2 : mg->tasks[s].first_slice + e / 2;
-  uint64_t track
-      = loop ? loop_uuid (ex, mg->iters[index].loop) : task_uuid (ex, s);
-  if (!ev->begin)
-    {
-      size_t m = begin_event (ex, ev->ns, track, SLICE_END);
-      braid__pb_end (&ex->pb, m);
-      flush_packet (ex);
-      return;
-    }
-  if (loop)
-    {
-      size_t m = begin_event (ex, ev->ns, track, SLICE_BEGIN);
-      braid__pb_varint (&ex->pb, EVENT_NAME_IID, IID_ITERATION);
-      put_flows (ex, ex->n_slices + index);
-      put_int_annotation (&ex->pb, ARG_NUMBER, mg->iters[index].number);
-      put_int_annotation (&ex->pb, ARG_FIRST_STEP,
-                          (int64_t)mg->iters[index].first_step);
-      braid__pb_end (&ex->pb, m);
-      flush_packet (ex);
-      return;
-    }
-  const braid_trace_slice *sl = &mg->slices[index];
+  exporter *ex = data;
   uint64_t iid = slice_name_iid (ex, sl);
-  size_t m = begin_event (ex, ev->ns, track, SLICE_BEGIN);
+  size_t m = begin_event (ex, start, task_uuid (ex, sl->task), SLICE_BEGIN);
   braid__pb_varint (&ex->pb, EVENT_NAME_IID, iid);
-  put_flows (ex, index);
+  put_flows (ex, sid);
   put_int_annotation (&ex->pb, ARG_STEP, (int64_t)sl->start_step);
   if (sl->object != 0)
     put_int_annotation (&ex->pb, ARG_OBJECT, (int64_t)sl->object);
   braid__pb_end (&ex->pb, m);
-  flush_packet (ex);
+  return flush_packet (ex) != 0 || ex->failed ? -1 : 0;
+}
+
+/* The end of a slice or iteration on @track at @end. */
+static int
+write_end (exporter *ex, uint64_t track, int64_t end)
+{
+  size_t m = begin_event (ex, end, track, SLICE_END);
+  braid__pb_end (&ex->pb, m);
+  return flush_packet (ex);
 }
 
 static int
-write_slices (exporter *ex)
+pf_slice_end (void *data, uint64_t sid, const braid_trace_slice *sl,
+              int64_t start, int64_t end)
 {
-  merger mg = { .ex = ex };
-  mg.tasks = braid_trace_get_tasks (ex->trace, &mg.n_tasks);
-  mg.slices = braid_trace_get_slices (ex->trace, &(size_t){ 0 });
-  mg.iters = braid_trace_get_iterations (ex->trace, &mg.n_iters);
-  mg.next = calloc (mg.n_tasks + 1, sizeof *mg.next);
-  mg.heap = malloc ((mg.n_tasks + 1) * sizeof *mg.heap);
-  if (mg.next == NULL || mg.heap == NULL)
-    {
-      free (mg.next);
-      free (mg.heap);
-      return -1;
-    }
-  stream_event ev;
-  for (uint32_t s = 0; s <= mg.n_tasks; s++)
-    if (stream_head (&mg, s, &ev))
-      mg.heap[mg.n_heap++] = s;
-  for (size_t i = mg.n_heap / 2; i-- > 0;)
-    sift_down (&mg, i);
-  while (mg.n_heap > 0 && !ex->pb.failed)
-    {
-      uint32_t s = mg.heap[0];
-      stream_head (&mg, s, &ev);
-      write_stream_event (&mg, s, &ev);
-      mg.next[s]++;
-      if (!stream_head (&mg, s, &ev))
-        mg.heap[0] = mg.heap[--mg.n_heap];
-      sift_down (&mg, 0);
-    }
-  free (mg.next);
-  free (mg.heap);
-  return ex->pb.failed ? -1 : 0;
+  exporter *ex = data;
+  (void)sid, (void)start;
+  return write_end (ex, task_uuid (ex, sl->task), end);
 }
 
-static void
-write_marks (exporter *ex)
+static int
+pf_iteration_begin (void *data, uint64_t sid, const braid_trace_iteration *it,
+                    int64_t start)
 {
-  size_t n, n_outputs, n_tasks;
-  const braid_trace_mark *marks = braid_trace_get_marks (ex->trace, &n);
-  const braid_trace_output *outputs
-      = braid_trace_get_outputs (ex->trace, &n_outputs);
+  exporter *ex = data;
+  size_t m = begin_event (ex, start, loop_uuid (ex, it->loop), SLICE_BEGIN);
+  braid__pb_varint (&ex->pb, EVENT_NAME_IID, IID_ITERATION);
+  put_flows (ex, sid);
+  put_int_annotation (&ex->pb, ARG_NUMBER, it->number);
+  put_int_annotation (&ex->pb, ARG_FIRST_STEP, (int64_t)it->first_step);
+  braid__pb_end (&ex->pb, m);
+  return flush_packet (ex) != 0 || ex->failed ? -1 : 0;
+}
+
+static int
+pf_iteration_end (void *data, uint64_t sid, const braid_trace_iteration *it,
+                  int64_t start, int64_t end)
+{
+  exporter *ex = data;
+  (void)sid, (void)start;
+  return write_end (ex, loop_uuid (ex, it->loop), end);
+}
+
+static int
+write_mark (exporter *ex, const braid_trace_mark *mk, const char *text)
+{
+  size_t n_tasks;
   const braid_trace_task *tasks = braid_trace_get_tasks (ex->trace, &n_tasks);
-  for (size_t i = 0; i < n; i++)
+  bool has_task = mk->task >= 0 && (size_t)mk->task < n_tasks;
+  uint64_t track
+      = has_task ? task_uuid (ex, (size_t)mk->task) : loop_uuid (ex, 0);
+  int64_t at = ex->axis == EXPORT_AXIS_STEPS ? (int64_t)mk->step * 1000
+                                             : mk->time_ns;
+  size_t ev = begin_event (ex, at, track, INSTANT);
+  braid__pb_varint (&ex->pb, EVENT_NAME_IID,
+                    (unsigned)mk->kind <= BRAID_MARK_OBSERVER_WAIT
+                        ? IID_MARKS + mk->kind
+                        : IID_MARKS + BRAID_MARK_OBSERVER_WAIT + 1);
+  put_int_annotation (&ex->pb, ARG_STEP, (int64_t)mk->step);
+  if (mk->value != 0)
+    put_int_annotation (&ex->pb, ARG_DURATION_NS, mk->value);
+  /* The task's error as the whole trace leaves it (the summary's). */
+  if (has_task
+      && (mk->kind == BRAID_MARK_ERROR || mk->kind == BRAID_MARK_CANCELLED
+          || mk->kind == BRAID_MARK_NEVER_RETRIEVED))
     {
-      const braid_trace_mark *mk = &marks[i];
-      bool has_task = mk->task >= 0 && (size_t)mk->task < n_tasks;
-      uint64_t track
-          = has_task ? task_uuid (ex, (size_t)mk->task) : loop_uuid (ex, 0);
-      int64_t at = ex->axis == EXPORT_AXIS_STEPS ? (int64_t)mk->step * 1000
-                                                 : mk->time_ns;
-      size_t ev = begin_event (ex, at, track, INSTANT);
-      braid__pb_varint (&ex->pb, EVENT_NAME_IID,
-                        (unsigned)mk->kind <= BRAID_MARK_OBSERVER_WAIT
-                            ? IID_MARKS + mk->kind
-                            : IID_MARKS + BRAID_MARK_OBSERVER_WAIT + 1);
-      put_int_annotation (&ex->pb, ARG_STEP, (int64_t)mk->step);
-      if (mk->value != 0)
-        put_int_annotation (&ex->pb, ARG_DURATION_NS, mk->value);
-      if (has_task
-          && (mk->kind == BRAID_MARK_ERROR || mk->kind == BRAID_MARK_CANCELLED
-              || mk->kind == BRAID_MARK_NEVER_RETRIEVED))
-        {
-          const braid_trace_task *t = &tasks[mk->task];
-          if (t->error_type[0])
-            put_string_annotation (&ex->pb, ARG_ERROR_TYPE, t->error_type);
-          if (t->error_message[0])
-            put_string_annotation (&ex->pb, ARG_ERROR_MESSAGE,
-                                   t->error_message);
-        }
-      if (mk->kind == BRAID_MARK_OUTPUT)
-        {
-          /* The k-th output mark is the k-th line written by a task (as
-           * in the JSON export). */
-          while (ex->next_output < n_outputs
-                 && outputs[ex->next_output].task < 0)
-            ex->next_output++;
-          if (ex->next_output < n_outputs)
-            put_string_annotation (&ex->pb, ARG_TEXT,
-                                   outputs[ex->next_output++].text);
-        }
-      braid__pb_end (&ex->pb, ev);
-      if (flush_packet (ex) != 0)
-        return;
+      const braid_trace_task *t = &tasks[mk->task];
+      if (t->error_type[0])
+        put_string_annotation (&ex->pb, ARG_ERROR_TYPE, t->error_type);
+      if (t->error_message[0])
+        put_string_annotation (&ex->pb, ARG_ERROR_MESSAGE, t->error_message);
     }
+  /* An output mark comes with the line the task wrote. */
+  if (mk->kind == BRAID_MARK_OUTPUT && text != NULL)
+    put_string_annotation (&ex->pb, ARG_TEXT, text);
+  braid__pb_end (&ex->pb, ev);
+  return flush_packet (ex);
+}
+
+/* The marks are written as they come, but for the last one seen, held
+ * back (with its line) until the next: the last mark of the trace goes
+ * after the ends of the slices that the trace leaves open, as it did when
+ * the marks were written after every slice, so the file still ends with
+ * the last mark. */
+static int
+pf_mark (void *data, const braid_trace_mark *mk, const char *text)
+{
+  exporter *ex = data;
+  int rc = ex->has_held ? write_mark (ex, &ex->held, ex->held_text) : 0;
+  free (ex->held_text);
+  ex->held = *mk;
+  ex->held_text = text != NULL ? strdup (text) : NULL;
+  ex->has_held = true;
+  if (text != NULL && ex->held_text == NULL)
+    return -1;
+  return rc;
 }
 
 int
-braid__export_perfetto (FILE *out, const braid_trace *trace, export_axis axis,
-                        unsigned process, int64_t base_ns)
+braid__export_perfetto (FILE *out, const char *path,
+                        const braid_trace *trace, export_flows *flows,
+                        export_axis axis, unsigned process, int64_t base_ns)
 {
-  exporter ex = { .out = out, .trace = trace, .axis = axis };
+  exporter ex = { .out = out, .trace = trace, .flows = flows, .axis = axis };
   /* The processes of one output: a packet sequence each (each clears and
    * interns its own names), and flow ids apart (2^40 edges each). */
   ex.seq = process + 1;
   ex.flow_base = (uint64_t) process << 40;
   const braid_trace_meta *m = braid_trace_get_meta (trace);
-  braid_trace_get_slices (trace, &ex.n_slices);
   braid_trace_get_objects (trace, &ex.n_objects);
   braid_trace_get_tasks (trace, &ex.n_tasks);
+  ex.n_loops = braid__export_flows_n_loops (flows);
   ex.base = base_ns;
   /* Track uuids (task_uuid, loop_uuid): from the pid up, so that the tracks of
    * two processes differ (unless one has 2^24 tasks), in few bytes: every event
@@ -733,17 +575,25 @@ braid__export_perfetto (FILE *out, const braid_trace *trace, export_axis axis,
   size_t n_slots = (ex.n_objects + ex.n_tasks) * N_REASONS;
   ex.sent = calloc (n_slots / 8 + 1, 1);
   int rc = -1;
-  if (ex.sent == NULL || index_flows (&ex) != 0)
+  if (ex.sent == NULL)
     goto done;
   write_header (&ex);
-  if (write_slices (&ex) != 0)
+  export_writer w = {
+    .data = &ex,
+    .slice_begin = pf_slice_begin,
+    .slice_end = pf_slice_end,
+    .iteration_begin = pf_iteration_begin,
+    .iteration_end = pf_iteration_end,
+    .mark = pf_mark,
+  };
+  if (braid__export_stream (path, trace, axis, &w) != 0)
     goto done;
-  write_marks (&ex);
-  rc = ex.pb.failed ? -1 : 0;
+  if (ex.has_held)
+    write_mark (&ex, &ex.held, ex.held_text);
+  rc = ex.pb.failed || ex.failed ? -1 : 0;
 done:
+  free (ex.held_text);
   free (ex.sent);
-  free (ex.out_ends);
-  free (ex.in_ends);
   braid__pb_free (&ex.pb);
   return rc;
 }

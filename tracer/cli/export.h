@@ -16,6 +16,7 @@
 #define BRAID_CLI_EXPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,43 +29,90 @@ typedef enum export_axis
   EXPORT_AXIS_STEPS, /* loop steps: step k is [k, k+1) microseconds */
 } export_axis;
 
-/* Where a flow starts or ends: a slice of a task (an index into
- * braid_trace_get_slices), an iteration of a loop (an index into
- * braid_trace_get_iterations), or nowhere. */
-typedef enum export_end_kind
+/* The exported stream of one trace (export-stream.c). The slices and
+ * the loops' iterations are numbered as they begin, from 0, in one count
+ * (their "sid"): the same file read twice gives the same numbers, which
+ * is how the flows that the first read resolves find their slices in the
+ * second. Spans are on the export's axis, in ns. */
+typedef struct export_writer
 {
-  EXPORT_END_NONE,
-  EXPORT_END_SLICE,
-  EXPORT_END_ITERATION,
-} export_end_kind;
+  void *data;
+  /* Slice @sid of task s->task begins at @start. */
+  int (*slice_begin) (void *data, uint64_t sid, const braid_trace_slice *s,
+                      int64_t start);
+  /* Slice @sid ends: its span is [@start, @end]. */
+  int (*slice_end) (void *data, uint64_t sid, const braid_trace_slice *s,
+                    int64_t start, int64_t end);
+  /* Iteration @sid begins at @start. */
+  int (*iteration_begin) (void *data, uint64_t sid,
+                          const braid_trace_iteration *it, int64_t start);
+  /* Iteration @sid ends: its span is [@start, @end] (up to the next
+   * iteration of its loop, or to the end of the trace). */
+  int (*iteration_end) (void *data, uint64_t sid,
+                        const braid_trace_iteration *it, int64_t start,
+                        int64_t end);
+  int (*edge) (void *data, uint64_t id, const braid_trace_edge *e);
+  int (*mark) (void *data, const braid_trace_mark *m, const char *text);
+} export_writer;
 
-typedef struct export_end
+/* braid__export_stream:
+ * Reads @path (whose summary trace is @summary) once, in the order of
+ * events, handing each slice, iteration, edge (numbered from 1) and mark
+ * to @w. Memory: a cursor per task and per loop. Returns 0, or -1 with a
+ * one-line message on stderr. */
+int braid__export_stream (const char *path, const braid_trace *summary,
+                          export_axis axis, const export_writer *w);
+
+/* The flows of one trace: every edge with the slice (or iteration) it
+ * leaves and the one it enters, resolved from a first read into a
+ * temporary SQLite file (on disk, with a bounded cache), so that the
+ * memory does not grow with the number of edges. */
+typedef struct export_flows export_flows;
+
+typedef struct export_flow
 {
-  export_end_kind kind;
-  size_t index;
-} export_end;
+  uint64_t id;                /* the edge's number, from 1 */
+  braid_trace_edge_kind kind;
+  int32_t from, to;           /* tasks; from -1 for the loop's */
+  uint32_t from_loop;         /* the loop of an iteration it leaves */
+  int64_t leave, enter;       /* where it leaves and enters, on the axis */
+} export_flow;
 
-/* braid__export_flow_source:
- * The slice edge @e leaves: for an edge of a task, the running slice of
- * that task with the last step at or before the edge's step (the step
- * that caused it, or, for a task that has finished, the step in which it
- * finished); for the loop's edges (from -1), the iteration in which the
- * edge's step ran. NONE when there is no such slice. */
-export_end braid__export_flow_source (const braid_trace *trace,
-                                      const braid_trace_edge *e);
-
-/* braid__export_flow_target:
- * The slice edge @e enters: the first running slice of its target task
- * at or after the edge's step (the resumption the edge caused), else the
- * target's last slice; NONE when the target has no slice. */
-export_end braid__export_flow_target (const braid_trace *trace,
-                                      const braid_trace_edge *e);
+/* braid__export_flows_collect:
+ * Reads @path (summary @summary) and resolves its flows: each edge leaves
+ * the running slice of its source with the last step at or before the
+ * edge's step (else the source's first slice; the loop's edges, from -1,
+ * leave the iteration in which their step ran) and enters the first
+ * running slice of its target at or after the step (else the target's
+ * last slice); an edge without both is left out. Returns the flows, or
+ * NULL with a message on stderr. */
+export_flows *braid__export_flows_collect (const char *path,
+                                           const braid_trace *summary,
+                                           export_axis axis);
+/* The number of edges (flows left out counted), and of loops (the highest
+ * loop number of the iterations + 1, 1 at least). */
+uint64_t braid__export_flows_n_edges (const export_flows *f);
+uint32_t braid__export_flows_n_loops (const export_flows *f);
+/* Calls @fn with the id of each flow leaving (@leaving true) or entering
+ * slice @sid. Calls must come in increasing @sid for each direction: two
+ * cursors over the sorted store. Returns 0 or -1. */
+int braid__export_flows_at (export_flows *f, bool leaving, uint64_t sid,
+                            void (*fn) (void *data, uint64_t id),
+                            void *data);
+/* Calls @fn for each flow in order of id; stops at its first non-zero
+ * return. Returns 0, or -1 on a failure of the store. */
+int braid__export_flows_each (export_flows *f,
+                              int (*fn) (void *data, const export_flow *fl),
+                              void *data);
+void braid__export_flows_free (export_flows *f); /* accepts NULL */
 
 /* braid__export_iteration_span:
- * The span of iteration @i on @axis, in ns (on the
- * steps axis, a step is 1000 ns): from its start to the start of the next
- * iteration of the same loop, or to the end of the trace. */
-void braid__export_iteration_span (const braid_trace *trace, size_t i,
+ * The span of iteration @it on @axis, in ns (on the steps axis, a step is
+ * 1000 ns): from its start to the start of @next, the next iteration of
+ * the same loop, or (@next NULL) to the end of the trace, @m's. */
+void braid__export_iteration_span (const braid_trace_iteration *it,
+                                   const braid_trace_iteration *next,
+                                   const braid_trace_meta *m,
                                    export_axis axis, int64_t *start,
                                    int64_t *end);
 
@@ -81,11 +129,6 @@ const char *braid__export_wait_name (const braid_trace *trace,
                                      const braid_trace_slice *s, char *buf,
                                      size_t size);
 
-/* braid__export_n_loops:
- * The number of loops of the trace's iterations (the highest loop number
- * + 1), 1 at least: the "loop" track is always there. */
-uint32_t braid__export_n_loops (const braid_trace *trace);
-
 /* braid__export_pid:
  * The pid of the trace's process: as recorded, or for a trace that does
  * not record it one derived from its start time, the same at every
@@ -101,19 +144,17 @@ const char *braid__export_process_name (const braid_trace_meta *m);
 const char *braid__export_mark_name (braid_trace_mark_kind kind);
 const char *braid__export_edge_name (braid_trace_edge_kind kind);
 
-/* braid__export_perfetto:
- * Writes @trace to @out as a Perfetto protobuf trace (a Trace message of
- * TracePackets), streaming: the memory it takes beyond the model is an
- * index of the edges. @process is the trace's index among the traces of
- * one run written to @out one after the other (0 for the first or only
- * one): it keeps their packet sequences and flow ids apart. @base_ns is
+/* The writers of the two formats, for one trace (@summary, read from
+ * @path) of a run: @process its index among the run's traces written to
+ * @out one after the other (0 for the first or only one), @flows its
+ * resolved flows, their ids moved by @flow_base. Perfetto: @base_ns is
  * the wall-clock time (ns since 1970) that the trace's time 0 is written
- * at: its start_unix_ns alone, or for a process of a run the first
- * process's plus its offset on the run's clock, so that the processes
- * line up as the other outputs line them up. Returns 0, or -1 when out of
- * memory (the output is then cut short; write errors are for the caller
- * to find on @out). */
-int braid__export_perfetto (FILE *out, const braid_trace *trace,
+ * at. Chrome: its times are moved by @shift ns. Both stream: the memory
+ * they take is a cursor per task and loop, a bit per interned name, and
+ * the flows' store. Return 0, or -1 (said on stderr, or out of memory;
+ * write errors are for the caller to find on @out). */
+int braid__export_perfetto (FILE *out, const char *path,
+                            const braid_trace *summary, export_flows *flows,
                             export_axis axis, unsigned process,
                             int64_t base_ns);
 

@@ -149,6 +149,11 @@ struct braid__builder
    * mark, output or iteration is kept; close_slice adds a slice's
    * duration to its task's totals instead. */
   int summary;
+  /* Stream mode (braid_trace_stream): summary mode that hands each
+   * slice, edge, mark and iteration to these callbacks as it is made,
+   * and skips the acquisitions and releases. NULL otherwise. */
+  const braid_trace_stream_callbacks *sink;
+  void *sink_data;
   braid_trace_edge *edges;
   size_t n_edges, edges_bytes; /* a braid__big_* mapping */
   braid_trace_mark *marks;
@@ -263,6 +268,11 @@ braid__builder_new (braid_trace *trace)
   b->compact = trace->compact;
   trace->compact = false;
   b->summary = trace->summary && !b->compact;
+  if (b->summary && trace->sink != NULL)
+    {
+      b->sink = trace->sink;
+      b->sink_data = trace->sink_data;
+    }
   return b;
 }
 
@@ -625,6 +635,17 @@ decompact (braid__builder *b)
   return 0;
 }
 
+/* The builder's result for a stream callback's @rc: a callback that
+ * stops the read fails the load, and says so on the trace. */
+static int
+sink_result (braid__builder *b, int rc)
+{
+  if (rc == 0)
+    return 0;
+  b->trace->sink_stopped = true;
+  return -1;
+}
+
 /* A follower's slices (live mode): the compact records, grouped by task
  * as they close, each task's at first_slice..first_slice+n_slices-1 of
  * a range of ltasks[].cap slots. A full range moves to the end of the
@@ -791,7 +812,14 @@ close_slice (braid__builder *b, int32_t idx, int64_t t)
         task->ready_ns += d;
       else
         task->waiting_ns += d;
-      return 0;
+      if (b->sink == NULL || b->sink->slice_end == NULL)
+        return 0;
+      braid_trace_slice sl = {
+        .task = (uint32_t) idx, .state = s->state, .wait_reason = s->reason,
+        .object = s->object, .start_ns = s->start_ns, .end_ns = end_ns,
+        .start_step = s->start_step, .end_step = end_step,
+      };
+      return sink_result (b, b->sink->slice_end (b->sink_data, &sl));
     }
   if (b->live)
     return close_live (b, idx, s, end_ns, end_step);
@@ -853,6 +881,15 @@ open_slice (braid__builder *b, int32_t idx, braid_trace_state state,
   s->object = object;
   s->start_ns = t;
   s->start_step = step;
+  if (b->sink != NULL && b->sink->slice_begin != NULL)
+    {
+      braid_trace_slice sl = {
+        .task = (uint32_t) idx, .state = state, .wait_reason = reason,
+        .object = object, .start_ns = t, .end_ns = t,
+        .start_step = step, .end_step = step,
+      };
+      return sink_result (b, b->sink->slice_begin (b->sink_data, &sl));
+    }
   return 0;
 }
 
@@ -860,16 +897,42 @@ static int
 add_edge (braid__builder *b, braid_trace_edge_kind kind, int32_t from,
           int32_t to, int64_t t, uint64_t object)
 {
-  if (to < 0 || from == to || b->summary)
+  if (to < 0 || from == to)
     return 0;
-  if (BIG_GROW (b->edges, b->n_edges, b->edges_bytes) != 0)
-    return -1;
-  b->edges[b->n_edges++] = (braid_trace_edge) {
+  braid_trace_edge e = {
     .kind = kind, .from = from, .to = to, .time_ns = t,
     .step = point_step (b), .object = object,
   };
+  if (b->summary)
+    return b->sink != NULL && b->sink->edge != NULL
+             ? sink_result (b, b->sink->edge (b->sink_data, &e))
+             : 0;
+  if (BIG_GROW (b->edges, b->n_edges, b->edges_bytes) != 0)
+    return -1;
+  b->edges[b->n_edges++] = e;
   b->unsorted |= t < b->last_edge_t;
   b->last_edge_t = t;
+  return 0;
+}
+
+/* Adds a mark; @text is the line of an output mark (stream mode hands
+ * it over with the mark, NULL for the others). */
+static int
+add_mark_text (braid__builder *b, braid_trace_mark_kind kind, int32_t task,
+               int64_t t, uint64_t step, int64_t value, const char *text)
+{
+  braid_trace_mark m = {
+    .kind = kind, .task = task, .time_ns = t, .step = step, .value = value,
+  };
+  if (b->summary)
+    return b->sink != NULL && b->sink->mark != NULL
+             ? sink_result (b, b->sink->mark (b->sink_data, &m, text))
+             : 0;
+  if (BIG_GROW (b->marks, b->n_marks, b->marks_bytes) != 0)
+    return -1;
+  b->marks[b->n_marks++] = m;
+  b->unsorted |= (unsigned) (t < b->last_mark_t) << 1;
+  b->last_mark_t = t;
   return 0;
 }
 
@@ -877,16 +940,7 @@ static int
 add_mark (braid__builder *b, braid_trace_mark_kind kind, int32_t task,
           int64_t t, uint64_t step, int64_t value)
 {
-  if (b->summary)
-    return 0;
-  if (BIG_GROW (b->marks, b->n_marks, b->marks_bytes) != 0)
-    return -1;
-  b->marks[b->n_marks++] = (braid_trace_mark) {
-    .kind = kind, .task = task, .time_ns = t, .step = step, .value = value,
-  };
-  b->unsorted |= (unsigned) (t < b->last_mark_t) << 1;
-  b->last_mark_t = t;
-  return 0;
+  return add_mark_text (b, kind, task, t, step, value, NULL);
 }
 
 static braid_trace_problem *
@@ -1042,6 +1096,10 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
   int64_t t = clamp_time (ev->t);
   if (t > b->last_t)
     b->last_t = t;
+  /* A stream (braid_trace_stream) has no use for the holds. */
+  if (b->sink != NULL
+      && (ev->kind == BRAID_EV_ACQUIRED || ev->kind == BRAID_EV_RELEASED))
+    return 0;
   int32_t idx = -1;
   switch (ev->kind)
     {
@@ -1072,27 +1130,30 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
     case BRAID_EV_ITERATION_BEGIN:
       {
         int64_t loop = loop_index (b, ev->object);
-        if (loop >= 0 && loop < WAKE_LOOPS)
+        if (loop < 0)
+          return -1;
+        if (loop < WAKE_LOOPS)
           {
             b->iteration_ns[loop] = t;
             b->iterated |= (uint64_t) 1 << loop;
           }
-        if (loop >= 0 && b->summary)
-          return 0;
-        if (loop < 0
-            || BIG_GROW (b->iterations, b->n_iterations,
-                         b->iterations_bytes)
-                 != 0)
-          return -1;
         /* The number is the runtime's count from 1; a file's may be
          * anything, and is clamped to what the record holds. */
         int64_t number = ev->value;
-        b->iterations[b->n_iterations++] = (braid_trace_iteration) {
+        braid_trace_iteration it = {
           .first_step = b->steps, .time_ns = t, .loop = (uint32_t) loop,
           .number = number < 0            ? 0
                     : number > UINT32_MAX ? UINT32_MAX
                                           : (uint32_t) number,
         };
+        if (b->summary)
+          return b->sink != NULL && b->sink->iteration != NULL
+                   ? sink_result (b, b->sink->iteration (b->sink_data, &it))
+                   : 0;
+        if (BIG_GROW (b->iterations, b->n_iterations, b->iterations_bytes)
+            != 0)
+          return -1;
+        b->iterations[b->n_iterations++] = it;
         return 0;
       }
 
@@ -1340,7 +1401,10 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
         if (task == -2)
           return -1;
         if (b->summary)
-          return 0;
+          return task >= 0
+                     ? add_mark_text (b, BRAID_MARK_OUTPUT, task, t,
+                                      point_step (b), 0, str (b, ev->s1))
+                     : 0;
         if (BIG_GROW (b->outputs, b->n_outputs, b->outputs_bytes) != 0)
           return -1;
         b->outputs[b->n_outputs++] = (braid_trace_output) {

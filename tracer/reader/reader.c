@@ -787,9 +787,12 @@ braid__trace_check (const char *path, char **error)
   return rc;
 }
 
-int
-braid_trace_open (const char *path, const braid_trace_load_options *options,
-                  braid_trace **out, char **error)
+/* braid_trace_open, and braid_trace_stream when @sink is not NULL (in
+ * summary mode: the builder hands its records to @sink). */
+static int
+open_trace (const char *path, const braid_trace_load_options *options,
+            const braid_trace_stream_callbacks *sink, void *sink_data,
+            braid_trace **out, char **error)
 {
   if (error != NULL)
     *error = NULL;
@@ -824,7 +827,20 @@ braid_trace_open (const char *path, const braid_trace_load_options *options,
   trace->compact = options != NULL && options->compact && !summary
                    && options->start_ns == 0 && options->end_ns == 0;
   trace->summary = summary;
+  trace->sink = sink;
+  trace->sink_data = sink_data;
   rc = load_events (trace, db, path, options, error);
+  if (rc != 0 && trace->sink_stopped)
+    {
+      if (error != NULL)
+        {
+          free (*error);
+          *error = NULL;
+        }
+      set_error (error, path, "reading stopped");
+      rc = BRAID_ECANCELLED;
+    }
+  trace->sink = NULL;
   if (rc != 0)
     goto fail;
   sqlite3_close (db);
@@ -848,6 +864,30 @@ fail:
   sqlite3_close (db);
 fail_closed:
   braid_trace_close (trace);
+  return rc;
+}
+
+int
+braid_trace_open (const char *path, const braid_trace_load_options *options,
+                  braid_trace **out, char **error)
+{
+  return open_trace (path, options, NULL, NULL, out, error);
+}
+
+int
+braid_trace_stream (const char *path,
+                    const braid_trace_stream_callbacks *callbacks,
+                    void *user_data, braid_trace **out, char **error)
+{
+  static const braid_trace_stream_callbacks none;
+  braid_trace_load_options options = { .summary = true };
+  braid_trace *trace = NULL;
+  int rc = open_trace (path, &options, callbacks ? callbacks : &none,
+                       user_data, &trace, error);
+  if (out != NULL)
+    *out = trace;
+  else
+    braid_trace_close (trace);
   return rc;
 }
 
