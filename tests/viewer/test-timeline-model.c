@@ -2,7 +2,8 @@
  * lanes nest under parents, collapsing hides descendants, the filter keeps
  * ancestors, hit-testing finds the slice under a pixel, zooming keeps
  * the value under the pointer in place, and the wait-for graph under the
- * pointer is found and drawn at the step there on either axis.
+ * pointer is found and drawn at the step there on either axis, or at a
+ * step given, where several share a pixel.
  */
 #include <string.h>
 
@@ -585,6 +586,52 @@ test_wait_graph_on_wall_time (void)
   unload ();
 }
 
+/* The wait-for graph of a step given rather than read from a pixel
+ * (braid_timeline_draw_wait_graph_at_step, the instant a click on an
+ * empty point of a lane selects): deadlock_locks runs under the virtual
+ * clock, so on wall time all its steps share one pixel, which reads as
+ * another step, where nobody waits; drawn at the deadlock's step, the
+ * graph there is the cycle's two arrows, in the deadlock colour. On the
+ * step axis the step's pixel reads as the step again. */
+static void
+test_wait_graph_at_a_step_sharing_its_pixel (void)
+{
+  if (!load ("deadlock_locks"))
+    return;
+  size_t n_problems;
+  const braid_trace_problem *p = braid_trace_get_problems (trace,
+                                                          &n_problems);
+  g_assert_cmpuint (n_problems, ==, 1);
+  uint64_t step = p[0].step;
+  g_assert_cmpuint (step, >, 0);
+  braid_timeline_view v;
+  braid_timeline_view_init (&v, model, 900, 300);
+  braid_timeline_view_set_axis (&v, model, BRAID_TIMELINE_AXIS_STEPS);
+  double x = braid_timeline_view_x_for_step (model, &v, step);
+  g_assert_cmpuint (braid_timeline_view_step_at (model, &v, x), ==, step);
+  braid_timeline_view_set_axis (&v, model, BRAID_TIMELINE_AXIS_TIME);
+  x = braid_timeline_view_x_for_step (model, &v, step);
+  g_assert_cmpfloat (x, ==, braid_timeline_view_x_for_step (model, &v, 0));
+  uint64_t other = braid_timeline_view_step_at (model, &v, x);
+  g_assert_cmpuint (other, !=, step);
+  g_assert_null (braid_timeline_model_wait_graph_text (model, other));
+
+  cairo_surface_t *s
+      = cairo_image_surface_create (CAIRO_FORMAT_RGB24, v.width, v.height);
+  cairo_t *cr = cairo_create (s);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  guint32 red = vt_rgb_hex (braid_timeline_deadlock_color ());
+  g_assert_cmpuint (braid_timeline_draw_wait_graph (model, &v, cr, x), ==, 0);
+  g_assert_cmpuint (vt_count_near (s, red, 0, v.height), ==, 0);
+  g_assert_cmpuint (
+      braid_timeline_draw_wait_graph_at_step (model, &v, cr, step), ==, 2);
+  g_assert_cmpuint (vt_count_near (s, red, 0, v.height), >=, 20);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  unload ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -615,6 +662,8 @@ main (int argc, char **argv)
                    test_range_stats_of_the_whole_run);
   g_test_add_func ("/viewer/view/wait-graph-under-the-pointer",
                    test_wait_graph_under_the_pointer);
+  g_test_add_func ("/viewer/view/wait-graph-at-a-step-sharing-its-pixel",
+                   test_wait_graph_at_a_step_sharing_its_pixel);
   g_test_add_func ("/viewer/view/wait-graph-on-wall-time",
                    test_wait_graph_on_wall_time);
   return g_test_run ();
