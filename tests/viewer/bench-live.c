@@ -1,10 +1,11 @@
 /* bench-live.c: the viewer following a live trace, measured.
  *
  * Runs live-program under `braid run` asking for about a million events a
- * second (BRAID_BENCH_LIVE_RATE; BRAID_BENCH_LIVE_SECONDS of run, 6 by
+ * second (BRAID_BENCH_LIVE_RATE; BRAID_BENCH_LIVE_SECONDS of run, 8 by
  * default) and follows its trace as braid-viewer does: a worker thread
  * updates a follower every 250 ms (braid_trace_follower_update, which
- * reads only the new rows, then the timeline model of the grown trace)
+ * reads only the new rows, then the timeline model of the grown trace,
+ * grown from the last one: braid_timeline_model_new_after)
  * and frees the models replaced; the main thread draws frames of
  * 1600x900 (offscreen cairo) at 60 per second, swapping in each new
  * model with the view kept at the end, where it scrolls with the run.
@@ -16,7 +17,9 @@
  * split by least squares over the updates that saw the program run into
  * a part per million events the update added and a part per million
  * events already in the trace (the second is 0 for an update whose cost
- * follows what was added), the rate the
+ * follows what was added), the CPU time of the first update at or past
+ * 1M, 2M, 4M and 8M events in the trace (the follower's part and the
+ * model's: flat when an update costs what was added), the rate the
  * trace actually grew at, and how far behind the program the newest
  * event drawn was. Figures only: a benchmark never fails on time. With
  * two shared cores the program, its writer, the worker and the frames
@@ -74,6 +77,11 @@ typedef struct shared
   GArray *fit_cpu_ms, *fit_added, *fit_size;
   uint64_t last_events;
   uint64_t fed_events; /* the events of the last trace the worker made */
+  /* The last model the worker made, which the next one grows. */
+  braid_timeline_model *last_model;
+  /* Per update: its follower part in CPU time, and the events of the
+   * trace it made (for the cost at a given size). */
+  GArray *read_cpu_ms, *update_size;
   /* The first and the last update that saw the program run: the rate
    * the trace grew at (the follow also covers its finalization). */
   double first_ms, last_ms;
@@ -105,14 +113,21 @@ updater (void *data)
       braid_timeline_model *model = NULL;
       if (trace)
         {
-          double t1 = now_ms ();
-          model = braid_timeline_model_new (trace);
+          double t1 = now_ms (), c1 = clock_ms (CLOCK_THREAD_CPUTIME_ID);
+          /* As the viewer does: the indexes of the last model made grow
+           * (it is alive: the frame loop draws it, or it is pending). */
+          model = braid_timeline_model_new_after (trace, sh->last_model);
           g_assert_nonnull (model);
+          sh->last_model = model;
           double ms = now_ms () - t0, read = t1 - t0;
           g_array_append_val (sh->update_ms, ms);
           g_array_append_val (sh->read_ms, read);
           double cpu = clock_ms (CLOCK_THREAD_CPUTIME_ID) - c0;
           g_array_append_val (sh->update_cpu_ms, cpu);
+          double read_cpu = c1 - c0;
+          g_array_append_val (sh->read_cpu_ms, read_cpu);
+          double size = (double)braid_trace_get_meta (trace)->n_events;
+          g_array_append_val (sh->update_size, size);
         }
       bool running = braid_trace_follower_liveness (sh->follower)
                      == BRAID_LIVENESS_RUNNING;
@@ -208,7 +223,7 @@ main (void)
     }
   const char *seconds = g_getenv ("BRAID_BENCH_LIVE_SECONDS");
   const char *rate = g_getenv ("BRAID_BENCH_LIVE_RATE");
-  seconds = seconds ? seconds : "6";
+  seconds = seconds ? seconds : "8";
   rate = rate ? rate : "1000000";
   char *dir = g_dir_make_tmp ("braid-bench-live-XXXXXX", NULL);
   char *path = g_build_filename (dir, "live.braid", NULL);
@@ -238,6 +253,8 @@ main (void)
   sh.fit_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
   sh.fit_added = g_array_new (FALSE, FALSE, sizeof (double));
   sh.fit_size = g_array_new (FALSE, FALSE, sizeof (double));
+  sh.read_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  sh.update_size = g_array_new (FALSE, FALSE, sizeof (double));
   braid_trace_load_options options = { 0 };
   options.compact = true;
   braid_trace *trace = NULL;
@@ -246,6 +263,7 @@ main (void)
     g_error ("follow: %s", err ? err : "?");
   sh.fed_events = braid_trace_get_meta (trace)->n_events;
   braid_timeline_model *model = braid_timeline_model_new (trace);
+  sh.last_model = model;
   braid_timeline_view view;
   braid_timeline_view_init (&view, model, FRAME_W, FRAME_H);
   /* A window on the last 200 ms of the run, at its end. */
@@ -338,6 +356,31 @@ main (void)
   double per_added = 0, per_size = 0;
   bool fitted = fit_update_cost (sh.fit_cpu_ms, sh.fit_added, sh.fit_size,
                                  &per_added, &per_size);
+  /* The cost of one update against the size of the trace it made: the
+   * first update at or past each size, CPU time (the follower's part and
+   * the timeline model's), and what it added. An update whose cost
+   * follows what was added costs the same at every size. */
+  static const double sizes[] = { 1e6, 2e6, 4e6, 8e6 };
+  for (size_t k = 0; k < G_N_ELEMENTS (sizes); k++)
+    for (guint i = 1; i < sh.update_size->len; i++)
+      {
+        double size = g_array_index (sh.update_size, double, i);
+        if (size < sizes[k])
+          continue;
+        double cpu = g_array_index (sh.update_cpu_ms, double, i);
+        double read = g_array_index (sh.read_cpu_ms, double, i);
+        double added = size - g_array_index (sh.update_size, double, i - 1);
+        printf ("bench live-update-cpu-ms-at-%.0fM-events %.1f ms\n",
+                sizes[k] / 1e6, cpu);
+        printf ("bench live-update-model-cpu-ms-at-%.0fM-events %.1f ms\n",
+                sizes[k] / 1e6, cpu - read);
+        printf ("# the update at %.0fM events: %.2fM in the trace, %.0fk "
+                "added, %.1f ms in the follower, %.1f ms for the model "
+                "(CPU); per million added: %.1f ms\n",
+                sizes[k] / 1e6, size / 1e6, added / 1e3, read, cpu - read,
+                added > 0 ? cpu / (added / 1e6) : 0);
+        break;
+      }
   g_array_sort (sh.update_cpu_ms, cmp_double);
   g_array_sort (lags, cmp_double);
   printf ("# followed %s for %.1f s: %" G_GUINT64_FORMAT " events, "
@@ -386,8 +429,9 @@ main (void)
   printf ("bench live-lag-max-ms %.0f ms\n", percentile (lags, 1.0));
   printf ("# frames <= 16 ms: %s in wall time (p99 %.2f ms, max %.2f ms), "
           "%s in CPU time (p99 %.2f ms, max %.2f ms); an update is the "
-          "decoding of the new events plus a copy and a model of the whole "
-          "trace so far, so its cost grows with the trace\n",
+          "decoding of the new events, the follower's snapshot and the "
+          "model grown from the last (braid_timeline_model_new_after): "
+          "what was added, plus what is per task\n",
           percentile (frames, 0.99) <= 16 ? "yes" : "no",
           percentile (frames, 0.99), percentile (frames, 1.0),
           percentile (frames_cpu, 0.99) <= 16 ? "yes" : "no",
@@ -409,6 +453,8 @@ main (void)
   g_array_free (sh.fit_cpu_ms, TRUE);
   g_array_free (sh.fit_added, TRUE);
   g_array_free (sh.fit_size, TRUE);
+  g_array_free (sh.read_cpu_ms, TRUE);
+  g_array_free (sh.update_size, TRUE);
   char *suffixes[] = { "", "-wal", "-shm" };
   for (int i = 0; i < 3; i++)
     {

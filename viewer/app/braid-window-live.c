@@ -5,7 +5,9 @@
  * (braid_trace_follow), which the window keeps. Every UPDATE_MS a worker
  * thread asks it for what was stored since (braid_trace_follower_update
  * reads only the new rows) and builds the timeline model of the grown
- * trace; back on the main loop the new model replaces the shown one in
+ * trace (braid_timeline_model_new_after: it grows the indexes of the
+ * model shown, which it shares); back on the main loop the new model
+ * replaces the shown one in
  * place (braid_timeline_replace_model keeps the view where it was, or
  * scrolls with the run when it was at the end), the output and problems
  * lists grow, and the header bar's indicator says "live". When the
@@ -54,6 +56,13 @@ struct braid__live
   guint test_updates;
   gint64 test_last_us;
   double test_origin, test_scale; /* where the test left the view */
+  /* The model shown when the update in flight started: the last one
+   * made, whose indexes the new one grows (braid_timeline_model_new_after)
+   * under prev_lock. The window owns it and draws it meanwhile; it may
+   * free it once braid__window_live_stop, which clears it under the lock,
+   * has returned. */
+  GMutex prev_lock;
+  const braid_timeline_model *prev_model;
 };
 
 typedef struct update_job
@@ -151,6 +160,7 @@ live_free (braid__live *live)
   braid_trace_follower_free (live->follower);
   braid_timeline_model_free (live->retired_model);
   braid_trace_close (live->retired_trace);
+  g_mutex_clear (&live->prev_lock);
   g_free (live);
 }
 
@@ -167,6 +177,11 @@ braid__window_live_stop (BraidWindow *self)
       live->timer = 0;
     }
   live->window = NULL;
+  /* The window may free its model once this returns: an update in
+   * flight that reads it is waited for. */
+  g_mutex_lock (&live->prev_lock);
+  live->prev_model = NULL;
+  g_mutex_unlock (&live->prev_lock);
   /* An update in flight frees it when it comes back. */
   if (!live->busy)
     live_free (live);
@@ -314,7 +329,10 @@ update_thread (GTask *task, gpointer source, gpointer data,
     job->error = g_strdup (error ? error : "cannot read the trace");
   else if (job->trace)
     {
-      job->model = braid_timeline_model_new (job->trace);
+      g_mutex_lock (&job->live->prev_lock);
+      job->model = braid_timeline_model_new_after (job->trace,
+                                                   job->live->prev_model);
+      g_mutex_unlock (&job->live->prev_lock);
       if (!job->model)
         job->error = g_strdup ("out of memory");
     }
@@ -377,6 +395,9 @@ on_timer (gpointer data)
   job->live = live;
   job->retired_model = g_steal_pointer (&live->retired_model);
   job->retired_trace = g_steal_pointer (&live->retired_trace);
+  g_mutex_lock (&live->prev_lock);
+  live->prev_model = live->window->model;
+  g_mutex_unlock (&live->prev_lock);
   /* No source object: the window may go while the update runs (live
    * then outlives it, see braid__window_live_stop). */
   GTask *task = g_task_new (NULL, NULL, update_done, NULL);
@@ -409,6 +430,7 @@ braid__window_live_start (BraidWindow *self, braid_trace_follower *follower)
   braid__live *live = g_new0 (braid__live, 1);
   live->window = self;
   live->follower = follower;
+  g_mutex_init (&live->prev_lock);
   live->test = g_getenv ("BRAID_VIEWER_LIVE_TEST") != NULL;
   live->timer = g_timeout_add (UPDATE_MS, on_timer, live);
   self->live = live;

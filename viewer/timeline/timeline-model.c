@@ -24,8 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-rebuild_lanes (braid_timeline_model *m)
+void
+braid__timeline_rebuild_lanes (braid_timeline_model *m)
 {
   size_t n = 0;
   for (size_t t = 0; t < m->n_tasks; t++)
@@ -157,7 +157,6 @@ build_tree (braid_timeline_model *m)
   return 0;
 }
 
-#define RUN_SAMPLE 8
 
 /* The running sums cannot overflow: the reader keeps every time within
  * BRAID_TRACE_TIME_LIMIT_NS of 0 and a task's slices apart (braid-trace.h),
@@ -177,7 +176,7 @@ build_prefix_sums (braid_timeline_model *m)
       size_t first, n;
       braid__timeline_task_slices (m, (int32_t)t, &first, &n);
       m->run_sample_offset[t] = total;
-      total += n / RUN_SAMPLE + 1;
+      total += braid__timeline_run_samples (n);
     }
   m->run_sample_offset[nt] = total;
   m->run_sample_ns = malloc ((total ? total : 1) * sizeof *m->run_sample_ns);
@@ -207,10 +206,10 @@ build_prefix_sums (braid_timeline_model *m)
               count++;
             }
         }
-      if (n % RUN_SAMPLE == 0)
+      if (n == 0)
         {
-          m->run_sample_ns[at] = ns;
-          m->run_sample_count[at] = count;
+          m->run_sample_ns[at] = 0;
+          m->run_sample_count[at] = 0;
         }
     }
   return 0;
@@ -221,10 +220,15 @@ static void
 run_prefix (const braid_timeline_model *m, int32_t task, size_t first,
             size_t end, size_t k, int64_t *ns, uint32_t *count)
 {
-  size_t at = m->run_sample_offset[task] + k / RUN_SAMPLE;
+  /* The samples stop before the task's last slice, whose end may still
+   * move in a followed trace (timeline-live.c). */
+  size_t j = k / RUN_SAMPLE, have = braid__timeline_run_samples (end - first);
+  if (j >= have)
+    j = have - 1;
+  size_t at = m->run_sample_offset[task] + j;
   int64_t s = m->run_sample_ns[at];
   uint32_t c = m->run_sample_count[at];
-  for (size_t i = first + k / RUN_SAMPLE * RUN_SAMPLE; i < first + k; i++)
+  for (size_t i = first + j * RUN_SAMPLE; i < first + k; i++)
     if (braid__timeline_state (m, i) == BRAID_STATE_RUNNING)
       {
         s += braid__timeline_end_ns (m, task, end, i)
@@ -372,7 +376,7 @@ build_step_table (braid_timeline_model *m)
 }
 
 braid_timeline_model *
-braid_timeline_model_new (const braid_trace *trace)
+braid__timeline_model_base (const braid_trace *trace)
 {
   braid_timeline_model *m = calloc (1, sizeof *m);
   if (!m)
@@ -407,16 +411,29 @@ braid_timeline_model_new (const braid_trace *trace)
     goto fail;
   memset (m->matches, 1, nt);
   memset (m->shown, 1, nt);
-  if (build_tree (m) != 0 || build_mark_index (m) != 0
-      || build_step_table (m) != 0 || build_prefix_sums (m) != 0
-      || build_range_order (m) != 0)
+  if (build_tree (m) != 0 || build_range_order (m) != 0)
     goto fail;
-  rebuild_lanes (m);
   return m;
 
 fail:
   braid_timeline_model_free (m);
   return NULL;
+}
+
+braid_timeline_model *
+braid_timeline_model_new (const braid_trace *trace)
+{
+  braid_timeline_model *m = braid__timeline_model_base (trace);
+  if (!m)
+    return NULL;
+  if (build_mark_index (m) != 0 || build_step_table (m) != 0
+      || build_prefix_sums (m) != 0)
+    {
+      braid_timeline_model_free (m);
+      return NULL;
+    }
+  braid__timeline_rebuild_lanes (m);
+  return m;
 }
 
 void
@@ -433,12 +450,17 @@ braid_timeline_model_free (braid_timeline_model *m)
   free (m->lanes);
   free (m->task_lane);
   free (m->run_sample_offset);
-  free (m->run_sample_ns);
-  free (m->run_sample_count);
   free (m->mark_offset);
-  free (m->mark_index);
-  free (m->step_time);
   free (m->range_order);
+  if (m->store)
+    braid__timeline_live_free (m); /* the rest is the store's */
+  else
+    {
+      free (m->run_sample_ns);
+      free (m->run_sample_count);
+      free (m->mark_index);
+      free (m->step_time);
+    }
   braid__timeline_deadlocks_free (m);
   free (m);
 }
@@ -489,7 +511,7 @@ braid_timeline_model_set_collapsed (braid_timeline_model *m, int32_t task,
   if (task < 0 || (size_t)task >= m->n_tasks || m->collapsed[task] == collapsed)
     return;
   m->collapsed[task] = collapsed;
-  rebuild_lanes (m);
+  braid__timeline_rebuild_lanes (m);
 }
 
 void
@@ -501,7 +523,7 @@ braid_timeline_model_reveal (braid_timeline_model *m, int32_t task)
     braid_timeline_model_set_filter (m, NULL);
   for (int32_t p = m->parent[task]; p >= 0; p = m->parent[p])
     m->collapsed[p] = 0;
-  rebuild_lanes (m);
+  braid__timeline_rebuild_lanes (m);
 }
 
 static bool
@@ -523,7 +545,7 @@ braid_timeline_model_set_filter (braid_timeline_model *m, const char *text)
     {
       memset (m->matches, 1, nt);
       memset (m->shown, 1, nt);
-      rebuild_lanes (m);
+      braid__timeline_rebuild_lanes (m);
       return nt;
     }
   memset (m->shown, 0, nt);
@@ -550,7 +572,7 @@ braid_timeline_model_set_filter (braid_timeline_model *m, const char *text)
       for (int32_t p = (int32_t)t; p >= 0 && !m->shown[p]; p = m->parent[p])
         m->shown[p] = 1;
     }
-  rebuild_lanes (m);
+  braid__timeline_rebuild_lanes (m);
   return matched;
 }
 
@@ -1000,6 +1022,7 @@ braid_timeline_model_task_marks (const braid_timeline_model *m, int32_t task,
       *n = 0;
       return NULL;
     }
-  *n = m->mark_offset[task + 1] - m->mark_offset[task];
+  *n = m->mark_count ? m->mark_count[task]
+                     : m->mark_offset[task + 1] - m->mark_offset[task];
   return m->mark_index + m->mark_offset[task];
 }

@@ -42,16 +42,19 @@ struct braid_timeline_model
   int64_t *task_lane;
 
   /* Running time and running-slice count of a task's slices before its
-   * local slice 8k, sampled (task t's samples start at
-   * run_sample_offset[t]): a prefix is a sample plus at most 7 slices,
-   * and the running share of a run of slices is a difference of two
-   * prefixes. 12 bytes per 8 slices instead of 12 per slice. */
-  size_t *run_sample_offset; /* n_tasks + 1 */
+   * local slice 8k, for each 8k before its last slice (task t's
+   * braid__timeline_run_samples start at run_sample_offset[t]): a prefix
+   * is a sample plus at most 8 slices, and the running share of a run of
+   * slices is a difference of two prefixes. 12 bytes per 8 slices
+   * instead of 12 per slice. */
+  size_t *run_sample_offset; /* n_tasks + 1 (n_tasks in a live model) */
   int64_t *run_sample_ns;
   uint32_t *run_sample_count;
 
-  /* Marks grouped by task, in time order within a task. */
-  size_t *mark_offset; /* n_tasks + 1 */
+  /* Marks grouped by task, in time order within a task: task t's at
+   * mark_index + mark_offset[t], mark_offset[t + 1] - mark_offset[t] of
+   * them, or mark_count[t] in a live model. */
+  size_t *mark_offset; /* n_tasks + 1 (n_tasks in a live model) */
   uint32_t *mark_index;
 
   /* The tasks with slices in the order of their ranges, when that is
@@ -65,12 +68,42 @@ struct braid_timeline_model
 
   double extent_time, extent_steps;
 
+  /* A followed trace's model (timeline-live.c): the store that holds
+   * its run samples, mark lists and step table, shared with the models
+   * made before and after it; NULL otherwise. The rest is its own. */
+  struct braid__timeline_store *store;
+  uint64_t generation;    /* the store's count of models when made */
+  uint32_t *mark_count;   /* n_tasks */
+  size_t *mark_cap;       /* room of each task's mark list */
+  size_t *run_cap;        /* room of each task's samples */
+  int64_t max_time;       /* what extent_time was made from */
+  uint64_t max_step;      /* and extent_steps */
+
   /* The wait-for graph of each deadlock (timeline-sync.c), taken at the
    * first frame or question that needs it. */
   struct braid__timeline_deadlock *deadlocks;
   size_t n_deadlocks;
   bool deadlocks_done;
 };
+
+/* A model's base (timeline-model.c): the arrays, the task tree and the
+ * ranges' order, but no index and no lane. NULL when out of memory. */
+braid_timeline_model *braid__timeline_model_base (const braid_trace *trace);
+/* Lists the visible lanes again (after a change of collapse or filter). */
+void braid__timeline_rebuild_lanes (braid_timeline_model *m);
+/* Frees what a live model holds beyond a model's base, and drops its
+ * reference to the store (timeline-live.c). */
+void braid__timeline_live_free (braid_timeline_model *m);
+
+/* The run samples a task of @n slices has: one per 8 slices before its
+ * last (whose end moves while a followed trace grows), and one (0) for
+ * none. */
+#define RUN_SAMPLE 8
+static inline size_t
+braid__timeline_run_samples (size_t n)
+{
+  return n == 0 ? 1 : (n - 1) / RUN_SAMPLE + 1;
+}
 
 /* timeline-sync.c: draws each deadlock's waits and cycle over the lanes
  * between @left and @right, with @layout's font. */
