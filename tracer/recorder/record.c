@@ -57,12 +57,17 @@ braid__session braid__the_session = {
 };
 
 /* The producer of the calling thread for the current session. A session
- * generation guards against a producer of a stopped session. One TLS
- * block in the initial-exec model: reading it is one load, no call. */
+ * generation guards against a producer of a stopped session (pgen is
+ * the producer's). generation is the fast path's key: the session's
+ * generation while this thread may take the fast path (its producer is
+ * current and a loop of its is open), 0 otherwise, so that one compare
+ * with active_generation says all that. One TLS block in the
+ * initial-exec model: reading it is one load, no call. */
 typedef struct tls_state
 {
   braid__producer *producer;
   uint64_t generation;
+  uint64_t pgen;
 } tls_state;
 static __thread tls_state tls
   __attribute__ ((tls_model ("initial-exec")));
@@ -72,9 +77,14 @@ static _Atomic uint64_t session_generation = 1;
  * and session_generation starts at 1 and never wraps), so the fast path
  * never takes a producer that does not exist. */
 #define INACTIVE_GENERATION UINT64_MAX
-/* session_generation while a session is active, INACTIVE_GENERATION
- * otherwise: the fast path's one check that both the session and this
- * thread's producer are current. */
+/* What active_generation holds once a second thread records: no thread's
+ * generation either, so that every event takes record_slow, which takes
+ * its seq from the shared counter. */
+#define MULTI_GENERATION (UINT64_MAX - 1)
+/* session_generation while a session is active and one thread records,
+ * INACTIVE_GENERATION or MULTI_GENERATION otherwise: the fast path's one
+ * check that the session, this thread's producer and its open loop are
+ * current and that it records alone. */
 static _Atomic uint64_t active_generation = INACTIVE_GENERATION;
 
 #define LIKELY(x) __builtin_expect (!!(x), 1)
@@ -124,8 +134,14 @@ producer_new (braid__session *s)
   pthread_mutex_lock (&s->mutex);
   p->id = ++s->n_producers;
   if (s->producers != NULL)
-    /* From now on seqs come from the shared counter (see above). */
-    atomic_store (&s->multi_producer, 1);
+    {
+      /* From now on seqs come from the shared counter (see above), and
+       * no thread takes the fast path. */
+      atomic_store (&s->multi_producer, 1);
+      uint64_t active = atomic_load (&session_generation);
+      atomic_compare_exchange_strong (&active_generation, &active,
+                                      MULTI_GENERATION);
+    }
   else
     p->last_seq = atomic_load (&s->next_seq);
   /* The writer's running values start where the hook's do. */
@@ -470,13 +486,14 @@ record_slow (braid__session *s, const braid_event *ev)
   braid__producer *p = tls.producer;
   uint64_t gen = atomic_load_explicit (&session_generation,
                                        memory_order_relaxed);
-  if (p == NULL || tls.generation != gen)
+  if (p == NULL || tls.pgen != gen)
     {
+      tls.generation = 0;
       p = producer_new (s);
       if (p == NULL)
         return;
       tls.producer = p;
-      tls.generation = gen;
+      tls.pgen = gen;
     }
 
   uint32_t s1 = intern (s, p, ev->str1);
@@ -496,6 +513,8 @@ record_slow (braid__session *s, const braid_event *ev)
     time_ns = p->last_time;
   if (ev->kind == BRAID_EV_LOOP_CLOSED && p->open_loops > 0)
     p->open_loops--;
+  /* The fast path is this thread's while one of its loops is open. */
+  tls.generation = p->open_loops > 0 ? gen : 0;
   if (!p->has_base)
     learn_base (s, p, time_ns);
   int64_t t = (int64_t) time_ns - p->base;
@@ -552,22 +571,21 @@ braid__trace_hook (void *user_data, const braid_event *ev)
 {
   braid__session *s = &braid__the_session;
   braid__producer *p = tls.producer;
-  /* The fast path: an active session, this thread's producer of it (the
-   * generation says both), an event without strings inside an open loop,
-   * one thread recording (with several, seqs rarely follow each other in
-   * a ring, so records are wide anyway), room in the ring, fields that
-   * fit a compact record. Everything else goes through record_slow,
-   * which records the same fields: a tail call, so that the fast path
-   * saves no register. */
+  /* The fast path: an active session, this thread's producer of it,
+   * inside a loop of this thread, one thread recording (with several,
+   * seqs rarely follow each other in a ring, so records are wide anyway):
+   * the generation says all four. Then an event without strings that
+   * neither opens nor closes a loop, room in the ring, fields that fit a
+   * compact record. Everything else goes through record_slow, which
+   * records the same fields: a tail call, so that the fast path saves no
+   * register. */
   if (UNLIKELY (tls.generation
                   != atomic_load_explicit (&active_generation,
                                            memory_order_acquire)
                 || ((uintptr_t) ev->str1 | (uintptr_t) ev->str2
                     | (uintptr_t) ev->str3)
                      != 0
-                || p->open_loops <= 0 || ev->kind <= BRAID_EV_LOOP_CLOSED
-                || atomic_load_explicit (&s->multi_producer,
-                                         memory_order_relaxed)))
+                || ev->kind <= BRAID_EV_LOOP_CLOSED))
     {
       record_slow (s, ev);
       return;
