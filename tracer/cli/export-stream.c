@@ -173,16 +173,28 @@ braid__export_stream (const char *path, const braid_trace *summary,
  * The flows' store
  * ------------------------------------------------------------------ */
 
+/* What the first read keeps per task: its first and last slice, its
+ * open slice, its last running slice; and whether they are stored. */
+typedef struct task_ends
+{
+  uint64_t first, last;  /* sids + 1, 0 for none */
+  int64_t first_span[2], last_span[2];
+  uint64_t cur;          /* the sid of its open slice */
+  uint64_t run;          /* sid + 1 of its last running slice, 0 none */
+  uint64_t run_step;
+  int64_t run_span[2];
+  bool open, cur_running, cur_store, run_stored, want_run;
+} task_ends;
+
 struct export_flows
 {
   sqlite3 *db;
   export_axis axis;
   size_t n_tasks;
-  /* First read: per task its first and last slice (sids + 1, 0 for
-   * none), and the statements that store the running slices, the
-   * iterations and the edges. */
-  uint64_t *first, *last;
-  int64_t *first_span, *last_span; /* two per task */
+  /* First read: the tasks' ends, and the statements that store slices,
+   * iterations and edges. */
+  task_ends *tasks;
+  bool store_next_run; /* store the next running slice to begin */
   sqlite3_stmt *put_slice, *put_edge;
   uint64_t n_edges;
   uint32_t n_loops;
@@ -199,7 +211,8 @@ exec (sqlite3 *db, const char *sql)
 
 /* Stores a slice (@task -1 for an iteration of @loop) with its span;
  * @run 1 for what flows may leave or enter by step (running slices,
- * iterations), 0 for first and last slices stored only for their span. */
+ * iterations), 0 for first and last slices stored only for their span.
+ * A slice stored twice is stored once. */
 static int
 put_slice (export_flows *f, uint64_t sid, int64_t task, uint64_t step,
            int64_t start, int64_t end, uint32_t loop, int run)
@@ -217,22 +230,61 @@ put_slice (export_flows *f, uint64_t sid, int64_t task, uint64_t step,
   return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Not every running slice is stored: only those an edge may leave or
+ * enter, a superset of the ones it does. An edge made at step s leaves
+ * the last running slice of its source that began at or before s: the
+ * source's open or last running slice, or the next running slice to
+ * begin, when s is the step about to run. It enters the first running
+ * slice of its target that begins at or after s: the target's open one
+ * (when it runs in step s), or its next. So an edge stores the source's
+ * last running slice, and marks for storing when they end the open
+ * running slices of both tasks, the next running slice to begin, and the
+ * target's next running slice. The lookups then find among the stored
+ * slices the same slice as among all of them. */
+static int
+fl_slice_begin (void *data, uint64_t sid, const braid_trace_slice *s,
+                int64_t start)
+{
+  export_flows *f = data;
+  task_ends *te = &f->tasks[s->task];
+  (void) start;
+  te->open = true;
+  te->cur = sid;
+  te->cur_running = s->state == BRAID_STATE_RUNNING;
+  te->cur_store = false;
+  if (te->cur_running)
+    {
+      te->cur_store = f->store_next_run || te->want_run;
+      f->store_next_run = false;
+      te->want_run = false;
+    }
+  return 0;
+}
+
 static int
 fl_slice_end (void *data, uint64_t sid, const braid_trace_slice *s,
               int64_t start, int64_t end)
 {
   export_flows *f = data;
-  size_t t = s->task;
-  if (f->first[t] == 0)
+  task_ends *te = &f->tasks[s->task];
+  te->open = false;
+  if (te->first == 0)
     {
-      f->first[t] = sid + 1;
-      f->first_span[2 * t] = start;
-      f->first_span[2 * t + 1] = end;
+      te->first = sid + 1;
+      te->first_span[0] = start;
+      te->first_span[1] = end;
     }
-  f->last[t] = sid + 1;
-  f->last_span[2 * t] = start;
-  f->last_span[2 * t + 1] = end;
+  te->last = sid + 1;
+  te->last_span[0] = start;
+  te->last_span[1] = end;
   if (s->state != BRAID_STATE_RUNNING)
+    return 0;
+  te->run = sid + 1;
+  te->run_step = s->start_step;
+  te->run_span[0] = start;
+  te->run_span[1] = end;
+  te->run_stored = te->cur_store;
+  if (!te->cur_store)
     return 0;
   return put_slice (f, sid, s->task, s->start_step, start, end, 0, 1);
 }
@@ -251,6 +303,29 @@ static int
 fl_edge (void *data, uint64_t id, const braid_trace_edge *e)
 {
   export_flows *f = data;
+  f->n_edges = id;
+  if (e->from >= 0 && (size_t) e->from < f->n_tasks)
+    {
+      task_ends *te = &f->tasks[e->from];
+      if (te->open && te->cur_running)
+        te->cur_store = true;
+      else if (te->run != 0 && !te->run_stored)
+        {
+          te->run_stored = true;
+          if (put_slice (f, te->run - 1, e->from, te->run_step,
+                         te->run_span[0], te->run_span[1], 0, 1)
+              != 0)
+            return -1;
+        }
+    }
+  f->store_next_run = true;
+  if (e->to >= 0 && (size_t) e->to < f->n_tasks)
+    {
+      task_ends *te = &f->tasks[e->to];
+      if (te->open && te->cur_running)
+        te->cur_store = true;
+      te->want_run = true;
+    }
   sqlite3_stmt *s = f->put_edge;
   int64_t at = f->axis == EXPORT_AXIS_STEPS ? (int64_t) e->step * 1000
                                             : e->time_ns;
@@ -262,7 +337,6 @@ fl_edge (void *data, uint64_t id, const braid_trace_edge *e)
   sqlite3_bind_int64 (s, 6, at);
   int rc = sqlite3_step (s);
   sqlite3_reset (s);
-  f->n_edges = id;
   return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -276,10 +350,7 @@ braid__export_flows_free (export_flows *f)
   sqlite3_finalize (f->cursor[0]);
   sqlite3_finalize (f->cursor[1]);
   sqlite3_close (f->db);
-  free (f->first);
-  free (f->last);
-  free (f->first_span);
-  free (f->last_span);
+  free (f->tasks);
   free (f);
 }
 
@@ -334,11 +405,12 @@ put_tasks (export_flows *f)
   int rc = 0;
   for (size_t t = 0; t < f->n_tasks && rc == 0; t++)
     {
-      if (f->first[t] == 0)
+      const task_ends *te = &f->tasks[t];
+      if (te->first == 0)
         continue;
       sqlite3_bind_int64 (s, 1, (sqlite3_int64) t);
-      sqlite3_bind_int64 (s, 2, (sqlite3_int64) f->first[t] - 1);
-      sqlite3_bind_int64 (s, 3, (sqlite3_int64) f->last[t] - 1);
+      sqlite3_bind_int64 (s, 2, (sqlite3_int64) te->first - 1);
+      sqlite3_bind_int64 (s, 3, (sqlite3_int64) te->last - 1);
       rc = sqlite3_step (s) == SQLITE_DONE ? 0 : -1;
       sqlite3_reset (s);
     }
@@ -346,20 +418,15 @@ put_tasks (export_flows *f)
   if (rc != 0)
     return -1;
   /* Their spans, unless they are running slices already stored. */
-  sqlite3_finalize (f->put_slice);
-  f->put_slice = NULL;
-  if (sqlite3_prepare_v2 (f->db,
-                          "INSERT OR IGNORE INTO sl VALUES"
-                          " (?, ?, ?, ?, ?, ?, ?)",
-                          -1, &f->put_slice, NULL)
-      != SQLITE_OK)
-    return -1;
   for (size_t t = 0; t < f->n_tasks && rc == 0; t++)
-    if (f->first[t] != 0)
-      rc = put_slice (f, f->first[t] - 1, (int64_t) t, 0,
-                      f->first_span[2 * t], f->first_span[2 * t + 1], 0, 0)
-           | put_slice (f, f->last[t] - 1, (int64_t) t, 0,
-                        f->last_span[2 * t], f->last_span[2 * t + 1], 0, 0);
+    {
+      const task_ends *te = &f->tasks[t];
+      if (te->first != 0)
+        rc = put_slice (f, te->first - 1, (int64_t) t, 0, te->first_span[0],
+                        te->first_span[1], 0, 0)
+             | put_slice (f, te->last - 1, (int64_t) t, 0, te->last_span[0],
+                          te->last_span[1], 0, 0);
+    }
   return rc;
 }
 
@@ -373,17 +440,14 @@ braid__export_flows_collect (const char *path, const braid_trace *summary,
   f->axis = axis;
   braid_trace_get_tasks (summary, &f->n_tasks);
   size_t n = f->n_tasks ? f->n_tasks : 1;
-  f->first = calloc (n, sizeof *f->first);
-  f->last = calloc (n, sizeof *f->last);
-  f->first_span = calloc (2 * n, sizeof *f->first_span);
-  f->last_span = calloc (2 * n, sizeof *f->last_span);
-  if (f->first == NULL || f->last == NULL || f->first_span == NULL
-      || f->last_span == NULL)
+  f->tasks = calloc (n, sizeof *f->tasks);
+  if (f->tasks == NULL)
     goto nomem;
   /* "": a temporary file of SQLite's own, deleted when closed. */
   if (sqlite3_open ("", &f->db) != SQLITE_OK || exec (f->db, schema) != 0
       || sqlite3_prepare_v2 (f->db,
-                             "INSERT INTO sl VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             "INSERT OR IGNORE INTO sl VALUES"
+                             " (?, ?, ?, ?, ?, ?, ?)",
                              -1, &f->put_slice, NULL)
            != SQLITE_OK
       || sqlite3_prepare_v2 (f->db, "INSERT INTO ed VALUES (?, ?, ?, ?, ?, ?)",
@@ -393,6 +457,7 @@ braid__export_flows_collect (const char *path, const braid_trace *summary,
   f->n_loops = 1;
   export_writer w = {
     .data = f,
+    .slice_begin = fl_slice_begin,
     .slice_end = fl_slice_end,
     .iteration_end = fl_iteration_end,
     .edge = fl_edge,
@@ -427,8 +492,7 @@ braid__export_flows_collect (const char *path, const braid_trace *summary,
   if (rc != SQLITE_OK || exec (f->db, tail) != 0
       || exec (f->db, "COMMIT") != 0)
     goto store;
-  free (f->first_span), f->first_span = NULL;
-  free (f->last_span), f->last_span = NULL;
+  free (f->tasks), f->tasks = NULL;
   return f;
 
 store:
