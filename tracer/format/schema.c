@@ -84,7 +84,9 @@ const char braid__views_sql[]
      * implied_wake), else at the resumption. Its row is followed by that
      * ready slice (part 1 of the cross join, which keeps the rows in the
      * window's order), whose start_seq and end_seq are the resumption's,
-     * and woken_implied is 1 on both. */
+     * and woken_implied is 1 on both. The LIMIT keeps b a subquery of its
+     * own, whose search for the iteration runs once per row (flattened
+     * into the join, it would run once per use of wake_t). */
     "CREATE VIEW slices AS"
     " WITH w AS (SELECT e.task AS task, e.seq AS start_seq, e.t AS start_t,"
     "   CASE e.kind WHEN 5 THEN 'ready' WHEN 6 THEN 'running'"
@@ -107,7 +109,7 @@ const char braid__views_sql[]
     "     AND b.object = (SELECT c.object FROM events c"
     "      WHERE c.kind = 5 AND c.task = w.task)"
     "    ORDER BY b.seq DESC LIMIT 1) END AS begin_t"
-    "  FROM w WHERE w.state IS NOT NULL),"
+    "  FROM w WHERE w.state IS NOT NULL LIMIT -1),"
     " i AS (SELECT b.*, CASE WHEN b.state = 'waiting' AND b.end_kind = 6"
     "   THEN CASE WHEN b.begin_t > b.start_t AND b.begin_t < b.end_t"
     "    THEN b.begin_t ELSE b.end_t END END AS wake_t FROM b)"
