@@ -8,6 +8,7 @@
  *
  *   finalization, `braid repair` (this executable run with --repair):
  *     bench finalize-s-per-million@<N> VALUE s
+ *     bench finalize-cpu-s-per-million@<N> VALUE s
  *     bench finalize-peak-rss-mb@<N> VALUE MB
  *   `braid problems` on the finalized file ($BRAID_EXE):
  *     bench big-trace-problems-s@<N> VALUE s
@@ -16,6 +17,7 @@
  *   viewer's compact mode, builds the timeline model and draws one
  *   frame, as the app does when it opens a file:
  *     bench big-trace-open-s@<N> VALUE s
+ *     bench big-trace-open-cpu-s@<N> VALUE s  (every thread's)
  *     bench big-trace-rss-ratio@<N> VALUE x   (peak resident / file size)
  *
  * The times grow with N; each is also printed scaled linearly to 100
@@ -128,6 +130,8 @@ main (int argc, char **argv)
           s, last_cpu_s, kb, (double) st.st_size / 1e6);
   printf ("bench finalize-s-per-million@%s %.3f s\n", label,
           s / ((double) stored / 1e6));
+  printf ("bench finalize-cpu-s-per-million@%s %.3f s\n", label,
+          last_cpu_s / ((double) stored / 1e6));
   printf ("bench finalize-peak-rss-mb@%s %.1f MB\n", label,
           (double) kb * 1024 / 1e6);
   print_scaled ("finalization", s, stored);
@@ -179,6 +183,8 @@ main (int argc, char **argv)
           printf ("viewer model to first frame: %.2f s (%.2f s of CPU), "
                   "peak %ld KiB\n", s, last_cpu_s, kb);
           printf ("bench big-trace-open-s@%s %.2f s\n", label, s);
+          printf ("bench big-trace-open-cpu-s@%s %.2f s\n", label,
+                  last_cpu_s);
           printf ("bench big-trace-rss-ratio@%s %.2f x\n", label, ratio);
           print_scaled ("the first frame", s, stored);
         }
