@@ -190,10 +190,10 @@ struct braid__builder
    * valid when bit i of iterated is set. */
   int64_t iteration_ns[WAKE_LOOPS];
   uint64_t iterated;
-  /* The time of the last edge, mark and output appended, and a bit per
-   * array (1 edges, 2 marks, 4 outputs) set when one came before the one
-   * appended before it: a follower's snapshot sorts only those. */
-  int64_t last_edge_t, last_mark_t, last_output_t;
+  /* A follower's: how many edges, marks and outputs live_snapshot found
+   * in time order, and a bit per array (1 edges, 2 marks, 4 outputs) set
+   * once one was not, for finish to sort a copy of (sort_shared). */
+  size_t sorted_edges, sorted_marks, sorted_outputs;
   unsigned unsorted;
   /* Following a live trace (braid__builder_follow): the reservations
    * that hold the large arrays at addresses that never move, owned by
@@ -202,6 +202,9 @@ struct braid__builder
    * snapshot shares them instead of grouping a copy. */
   braid__live_blocks *blocks;
   int live;
+  /* Summary or live mode: close_slice's one test for the slices that do
+   * not go to the appended arrays. */
+  int aside;
   live_task *ltasks;
   size_t cap_ltasks;
 };
@@ -262,12 +265,12 @@ braid__builder_new (braid_trace *trace)
   b->trace = trace;
   b->running = -1;
   b->last_ended = -1;
-  b->last_edge_t = b->last_mark_t = b->last_output_t = INT64_MIN;
   /* The reader asks for compact mode through the trace; the builder says
    * at finish whether it delivered it. */
   b->compact = trace->compact;
   trace->compact = false;
   b->summary = trace->summary && !b->compact;
+  b->aside = b->summary;
   if (b->summary && trace->sink != NULL)
     {
       b->sink = trace->sink;
@@ -356,6 +359,7 @@ braid__builder_follow (braid__builder *b, braid__live_blocks **out)
     }
   b->blocks = k;
   b->live = 1;
+  b->aside = 1;
   b->slices = k->slices, b->slices_bytes = 0;
   b->edges = k->edges, b->edges_bytes = 0;
   b->marks = k->marks, b->marks_bytes = 0;
@@ -729,6 +733,7 @@ decompact_live (braid__builder *b)
   b->n_slices = total;
   b->compact = 0;
   b->live = 0;
+  b->aside = b->summary;
   return 0;
 }
 
@@ -801,8 +806,10 @@ close_slice (braid__builder *b, int32_t idx, int64_t t)
     return -1;
   s->has_slice = 1;
   s->last_end = end_ns;
-  if (b->summary)
+  if (b->aside)
     {
+      if (b->live)
+        return close_live (b, idx, s, end_ns, end_step);
       /* What group_slices would add up from the slice. */
       braid_trace_task *task = &b->tasks[idx];
       int64_t d = end_ns - s->start_ns;
@@ -821,8 +828,6 @@ close_slice (braid__builder *b, int32_t idx, int64_t t)
       };
       return sink_result (b, b->sink->slice_end (b->sink_data, &sl));
     }
-  if (b->live)
-    return close_live (b, idx, s, end_ns, end_step);
   if (b->compact)
     {
       if (BIG_GROW (b->bslices, b->n_slices, b->slices_bytes) != 0)
@@ -910,8 +915,6 @@ add_edge (braid__builder *b, braid_trace_edge_kind kind, int32_t from,
   if (BIG_GROW (b->edges, b->n_edges, b->edges_bytes) != 0)
     return -1;
   b->edges[b->n_edges++] = e;
-  b->unsorted |= t < b->last_edge_t;
-  b->last_edge_t = t;
   return 0;
 }
 
@@ -931,8 +934,6 @@ add_mark_text (braid__builder *b, braid_trace_mark_kind kind, int32_t task,
   if (BIG_GROW (b->marks, b->n_marks, b->marks_bytes) != 0)
     return -1;
   b->marks[b->n_marks++] = m;
-  b->unsorted |= (unsigned) (t < b->last_mark_t) << 1;
-  b->last_mark_t = t;
   return 0;
 }
 
@@ -1411,8 +1412,6 @@ braid__builder_add (braid__builder *b, const braid__ev *ev)
           .task = task, .stream = ev->line == 2 ? 2 : 1, .time_ns = t,
           .step = point_step (b), .text = str (b, ev->s1),
         };
-        b->unsorted |= (unsigned) (t < b->last_output_t) << 2;
-        b->last_output_t = t;
         if (task >= 0)
           return add_mark (b, BRAID_MARK_OUTPUT, task, t, point_step (b), 0);
         return 0;
@@ -2010,6 +2009,25 @@ open_fits_compact (const braid__builder *b, const task_state *s)
          && s->reason <= UINT16_MAX && (unsigned) s->state <= UINT16_MAX;
 }
 
+/* Extends *@done, the number of the @n records of @size bytes at @arr
+ * known to be in the order of their int64 time at @offset, and sets
+ * @bit in @b->unsorted when one is not. */
+static void
+check_order (braid__builder *b, const void *arr, size_t n, size_t size,
+             size_t offset, size_t *done, unsigned bit)
+{
+  const char *p = arr;
+  for (size_t i = *done ? *done : 1; i < n && !(b->unsorted & bit); i++)
+    {
+      int64_t a, c;
+      memcpy (&a, p + (i - 1) * size + offset, sizeof a);
+      memcpy (&c, p + i * size + offset, sizeof c);
+      if (c < a)
+        b->unsorted |= bit;
+    }
+  *done = n;
+}
+
 /* braid__builder_snapshot of a builder in live mode. The slices still
  * open are published in the slot after their task's last closed one
  * (close_live later rewrites only their end step), then a copy of what
@@ -2033,6 +2051,15 @@ live_snapshot (braid__builder *b, braid_trace *trace)
                   b->steps > s->start_step ? b->steps : s->start_step);
       b->ltasks[t].published = 1;
     }
+  /* The points appended since the last snapshot, checked for order (a
+   * cost in what was added, and none for a trace that is not followed). */
+  check_order (b, b->edges, b->n_edges, sizeof *b->edges,
+               offsetof (braid_trace_edge, time_ns), &b->sorted_edges, 1u);
+  check_order (b, b->marks, b->n_marks, sizeof *b->marks,
+               offsetof (braid_trace_mark, time_ns), &b->sorted_marks, 2u);
+  check_order (b, b->outputs, b->n_outputs, sizeof *b->outputs,
+               offsetof (braid_trace_output, time_ns), &b->sorted_outputs,
+               4u);
   braid_trace_compact_end *ends
     = calloc (b->n_tasks ? b->n_tasks : 1, sizeof *ends);
   braid__builder *c = malloc (sizeof *c);

@@ -347,12 +347,18 @@ build_step_table (braid_timeline_model *m)
     return -1;
   for (size_t k = 0; k < m->n_step_time; k++)
     m->step_time[k] = -1;
-  /* Task by task: a followed trace's slices array has gaps between the
-   * tasks' ranges (braid_trace_follower_update). */
+  /* Every slice, in one pass when the tasks' ranges cover the array,
+   * else task by task: a followed trace's slices array has gaps between
+   * the ranges (braid_trace_follower_update). */
+  size_t in_ranges = 0;
   for (size_t t = 0; t < m->n_tasks; t++)
+    in_ranges += m->tasks[t].n_slices;
+  bool gaps = in_ranges != m->n_slices;
+  for (size_t t = 0; t < (gaps ? m->n_tasks : 1); t++)
     {
-      size_t first, n;
-      braid__timeline_task_slices (m, (int32_t)t, &first, &n);
+      size_t first = 0, n = m->n_slices;
+      if (gaps)
+        braid__timeline_task_slices (m, (int32_t)t, &first, &n);
       for (size_t i = first; i < first + n; i++)
         {
           /* The start step does not need the end. */
