@@ -10,8 +10,9 @@
  * is recorded as a BRAID_EV_OBSERVER_WAIT event.
  *
  * What a recorded event costs: one load and compare to know that the
- * session is active and the thread's producer current (initial-exec TLS,
- * no call), one OR of the fields to know that they fit a compact record,
+ * session is active, the thread's producer current, a loop of the thread
+ * open and no other thread recording (initial-exec TLS, no call), one OR
+ * of the fields to know that they fit a compact record,
  * eight 4-byte stores into the ring (32 bytes, half a cache line: the
  * lines written are what the writer's core pulls over and what a burst
  * streams to memory, so their size is the cost), and a release store of
@@ -19,8 +20,8 @@
  * loop's clock), no string is hashed unless it is new at its address, and
  * there is no atomic read-modify-write while one thread records. The
  * 72-byte record this replaced took 72 instructions per event against
- * 89 now (callgrind), but 24-34 ns per event on a sleep(0) ping-pong
- * burst against 12-22 ns now (2 shared cores): the bytes, not the
+ * 89 then (callgrind; 78 now), but 24-34 ns per event on a sleep(0)
+ * ping-pong burst against 12-22 ns (2 shared cores): the bytes, not the
  * instructions, are what costs.
  *
  * Order across threads: while only one thread has recorded, seq is a
