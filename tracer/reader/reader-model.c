@@ -498,6 +498,8 @@ builder_clone (const braid__builder *b, braid_trace *trace)
 }
 
 static int live_snapshot (braid__builder *b, braid_trace *trace);
+static int live_sort (braid__builder *b);
+static void live_bytes (const braid__builder *b, braid_trace *trace);
 
 int
 braid__builder_snapshot (braid__builder *b, braid_trace *trace,
@@ -1688,8 +1690,12 @@ sort_by_time (void *base, size_t n, size_t size, size_t offset)
  * back as the pass goes. The reads are sequential and the writes go to
  * one cursor per task of the round, so the pass runs at memory speed;
  * the cost of a few passes is what keeps the peak at one copy plus the
- * last touched page of each task of a round. */
-static int
+ * last touched page of each task of a round.
+ *
+ * Not inlined (nor group_cslices): the code of their loops, where a load
+ * spends a fifth of its time, then does not depend on what else
+ * braid__builder_finish holds. */
+__attribute__ ((noinline)) static int
 group_slices (braid__builder *b)
 {
   size_t n = b->n_slices;
@@ -1788,7 +1794,7 @@ compact_of (const build_slice *bs)
   };
 }
 
-static int
+__attribute__ ((noinline)) static int
 group_cslices (braid__builder *b, braid_trace_compact_end **ends_out)
 {
   size_t n = b->n_slices;
@@ -2000,6 +2006,42 @@ sort_shared (braid__builder *b, void **arr, size_t *bytes, size_t n,
   return dup_big (arr, bytes, *arr, n, size);
 }
 
+/* finish's sort of a follower's snapshot: a shared array is in time
+ * order, or sort_shared gives it a copy to sort. Kept out of finish,
+ * whose loops a load runs. Returns 0 or -1. */
+__attribute__ ((noinline)) static int
+live_sort (braid__builder *b)
+{
+#define SORT(a, type, bit)                                                    \
+  (sort_shared (b, (void **) &b->a, &b->a##_bytes, b->n_##a, sizeof (type),  \
+                bit)                                                         \
+     || (!is_fixed (b, b->a)                                                 \
+         && sort_by_time (b->a, b->n_##a, sizeof (type),                     \
+                          offsetof (type, time_ns))))
+  return SORT (edges, braid_trace_edge, 1u)
+             || SORT (marks, braid_trace_mark, 2u)
+             || SORT (outputs, braid_trace_output, 4u)
+           ? -1
+           : 0;
+#undef SORT
+}
+
+/* A shared array is the follower's to free: a size of 0 tells
+ * braid_trace_close (see braid__builder_follow). */
+__attribute__ ((noinline)) static void
+live_bytes (const braid__builder *b, braid_trace *trace)
+{
+#define BYTES(a)                                                              \
+  if (is_fixed (b, trace->a))                                                \
+  trace->a##_bytes = 0
+  BYTES (iterations);
+  BYTES (slices);
+  BYTES (edges);
+  BYTES (marks);
+  BYTES (outputs);
+#undef BYTES
+}
+
 /* Whether the slice open in @s fits a compact record when it closes now
  * (close_slice's test). */
 static int
@@ -2170,20 +2212,21 @@ braid__builder_finish (braid__builder *b,
         }
       free (count);
     }
-  /* A shared array is in time order (else sort_shared copied it). */
-#define SORT(a, type, bit)                                                    \
-  (sort_shared (b, (void **) &b->a, &b->a##_bytes, b->n_##a, sizeof (type),  \
-                bit)                                                         \
-     || (!is_fixed (b, b->a)                                                 \
-         && sort_by_time (b->a, b->n_##a, sizeof (type),                     \
-                          offsetof (type, time_ns))))
-  if (SORT (edges, braid_trace_edge, 1u) || SORT (marks, braid_trace_mark, 2u)
-      || SORT (outputs, braid_trace_output, 4u)
+  if ((b->live ? live_sort (b) != 0
+               : sort_by_time (b->edges, b->n_edges, sizeof *b->edges,
+                               offsetof (braid_trace_edge, time_ns))
+                       != 0
+                   || sort_by_time (b->marks, b->n_marks, sizeof *b->marks,
+                                    offsetof (braid_trace_mark, time_ns))
+                          != 0
+                   || sort_by_time (b->outputs, b->n_outputs,
+                                    sizeof *b->outputs,
+                                    offsetof (braid_trace_output, time_ns))
+                          != 0)
       || sort_by_time (b->problems, b->n_problems, sizeof *b->problems,
                        offsetof (braid_trace_problem, time_ns))
            != 0)
     goto fail;
-#undef SORT
 
   /* Hand the arrays to the trace, with the id maps of the final
    * numbering. */
@@ -2193,19 +2236,21 @@ braid__builder_finish (braid__builder *b,
 #define SHRINK(arr, n) ((arr) = shrink ((arr), (n), sizeof *(arr)))
   SHRINK (b->tasks, b->n_tasks);
 #define BIG_SHRINK(a)                                                        \
-  if (!is_fixed (b, b->a))                                                   \
   braid__big_shrink ((void **) &b->a, &b->a##_bytes, b->n_##a * sizeof *b->a)
   if (b->live)
-    ; /* shared */
-  else if (compact)
-    braid__big_shrink ((void **) &b->slices, &b->slices_bytes,
-                       b->n_slices * sizeof (braid_trace_compact_slice));
+    ; /* the follower's arrays (those of a trace not followed are its own) */
   else
-    BIG_SHRINK (slices);
-  BIG_SHRINK (edges);
-  BIG_SHRINK (marks);
-  BIG_SHRINK (outputs);
-  BIG_SHRINK (iterations);
+    {
+      if (compact)
+        braid__big_shrink ((void **) &b->slices, &b->slices_bytes,
+                           b->n_slices * sizeof (braid_trace_compact_slice));
+      else
+        BIG_SHRINK (slices);
+      BIG_SHRINK (edges);
+      BIG_SHRINK (marks);
+      BIG_SHRINK (outputs);
+      BIG_SHRINK (iterations);
+    }
 #undef BIG_SHRINK
   SHRINK (b->objects, b->n_objects);
   SHRINK (b->problems, b->n_problems);
@@ -2225,15 +2270,13 @@ braid__builder_finish (braid__builder *b,
   trace->objects = b->objects, trace->n_objects = b->n_objects;
   trace->problems = b->problems, trace->n_problems = b->n_problems;
   trace->iterations = b->iterations, trace->n_iterations = b->n_iterations;
-  /* A shared array is the follower's to free: a size of 0 tells
-   * braid_trace_close (see braid__builder_follow). */
-#define BYTES(a) (is_fixed (b, b->a) ? 0 : b->a##_bytes)
-  trace->iterations_bytes = BYTES (iterations);
-  trace->slices_bytes = BYTES (slices);
-  trace->edges_bytes = BYTES (edges);
-  trace->marks_bytes = BYTES (marks);
-  trace->outputs_bytes = BYTES (outputs);
-#undef BYTES
+  trace->iterations_bytes = b->iterations_bytes;
+  trace->slices_bytes = b->slices_bytes;
+  trace->edges_bytes = b->edges_bytes;
+  trace->marks_bytes = b->marks_bytes;
+  trace->outputs_bytes = b->outputs_bytes;
+  if (b->live)
+    live_bytes (b, trace);
   b->tasks = NULL, b->slices = NULL, b->edges = NULL, b->marks = NULL;
   b->outputs = NULL, b->objects = NULL, b->problems = NULL;
   b->iterations = NULL;
