@@ -161,6 +161,9 @@ def main():
     pytrace.finish(f"{name}: the twin's trace has the C sample's "
                    f"{sum(c_tasks.values())} tasks, outcomes and "
                    f"{len(c_problems)} problems"
+                   + "".join(f"; the C trace has a {kind} problem of its own"
+                             for kind in sorted(rule.get("only_c_problems",
+                                                         ())))
                    + (f" ({rule['why']})" if rule else "")
                    + ("; its schedule differs as listed: "
                       + DIFF_EXCEPTIONS[name] if name in DIFF_EXCEPTIONS
