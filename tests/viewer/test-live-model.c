@@ -25,14 +25,14 @@
 static GPid
 start_program (const char *path, const char *seconds)
 {
-  const char *argv[] = { vt_program ("BRAID_EXE"), "run", "-o", path, "--",
+  const char *argv[] = { vt_program ("BRAID_EXE"),    "run",   "-o", path, "--",
                          vt_program ("LIVE_PROGRAM"), seconds, NULL };
   GPid pid = 0;
   GError *error = NULL;
-  g_assert_true (g_spawn_async (NULL, (char **)argv, NULL,
-                                G_SPAWN_DO_NOT_REAP_CHILD
-                                    | G_SPAWN_STDOUT_TO_DEV_NULL,
-                                NULL, NULL, &pid, &error));
+  g_assert_true (
+      g_spawn_async (NULL, (char **)argv, NULL,
+                     G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, &pid, &error));
   g_assert_no_error (error);
   return pid;
 }
@@ -72,16 +72,12 @@ static void
 assert_same_answers (const braid_timeline_model *grown,
                      const braid_timeline_model *fresh, const braid_trace *t)
 {
-  g_assert_cmpfloat (braid_timeline_model_get_extent (
-                         grown, BRAID_TIMELINE_AXIS_TIME),
-                     ==,
-                     braid_timeline_model_get_extent (
-                         fresh, BRAID_TIMELINE_AXIS_TIME));
-  g_assert_cmpfloat (braid_timeline_model_get_extent (
-                         grown, BRAID_TIMELINE_AXIS_STEPS),
-                     ==,
-                     braid_timeline_model_get_extent (
-                         fresh, BRAID_TIMELINE_AXIS_STEPS));
+  g_assert_cmpfloat (
+      braid_timeline_model_get_extent (grown, BRAID_TIMELINE_AXIS_TIME), ==,
+      braid_timeline_model_get_extent (fresh, BRAID_TIMELINE_AXIS_TIME));
+  g_assert_cmpfloat (
+      braid_timeline_model_get_extent (grown, BRAID_TIMELINE_AXIS_STEPS), ==,
+      braid_timeline_model_get_extent (fresh, BRAID_TIMELINE_AXIS_STEPS));
   g_assert_cmpuint (braid_timeline_model_get_n_lanes (grown), ==,
                     braid_timeline_model_get_n_lanes (fresh));
   size_t nt;
@@ -91,10 +87,10 @@ assert_same_answers (const braid_timeline_model *grown,
   for (size_t i = 0; i < nt; i++)
     {
       size_t na, nb;
-      const uint32_t *a = braid_timeline_model_task_marks (grown, (int32_t)i,
-                                                           &na);
-      const uint32_t *b = braid_timeline_model_task_marks (fresh, (int32_t)i,
-                                                           &nb);
+      const uint32_t *a
+          = braid_timeline_model_task_marks (grown, (int32_t)i, &na);
+      const uint32_t *b
+          = braid_timeline_model_task_marks (fresh, (int32_t)i, &nb);
       g_assert_cmpuint (na, ==, nb);
       if (na > 0)
         g_assert_cmpmem (a, na * sizeof *a, b, nb * sizeof *b);
@@ -105,8 +101,7 @@ assert_same_answers (const braid_timeline_model *grown,
               grown, (int32_t)i, BRAID_TIMELINE_AXIS_TIME, x);
           g_assert_cmpint (sa, ==,
                            braid_timeline_model_find_slice (
-                               fresh, (int32_t)i, BRAID_TIMELINE_AXIS_TIME,
-                               x));
+                               fresh, (int32_t)i, BRAID_TIMELINE_AXIS_TIME, x));
           braid_trace_slice s1, s2;
           if (sa >= 0)
             {
@@ -126,12 +121,11 @@ assert_same_answers (const braid_timeline_model *grown,
     }
   uint64_t steps = braid_trace_get_meta (t)->n_steps;
   for (uint64_t k = 0; k < steps; k += 1 + steps / 64)
-    g_assert_cmpfloat (
-        braid_timeline_model_convert (grown, BRAID_TIMELINE_AXIS_STEPS,
-                                      (double)k),
-        ==,
-        braid_timeline_model_convert (fresh, BRAID_TIMELINE_AXIS_STEPS,
-                                      (double)k));
+    g_assert_cmpfloat (braid_timeline_model_convert (
+                           grown, BRAID_TIMELINE_AXIS_STEPS, (double)k),
+                       ==,
+                       braid_timeline_model_convert (
+                           fresh, BRAID_TIMELINE_AXIS_STEPS, (double)k));
 }
 
 static void

@@ -46,7 +46,7 @@ typedef struct store_array
 struct braid__timeline_store
 {
   _Atomic int refs;
-  uint64_t models;   /* the models made on it: the last one's generation */
+  uint64_t models; /* the models made on it: the last one's generation */
   store_array run_ns, run_count, marks, steps;
 };
 
@@ -197,8 +197,8 @@ copy_task_arrays (braid_timeline_model *m, const braid_timeline_model *prev)
   m->mark_offset = calloc (nt, sizeof *m->mark_offset);
   m->mark_count = calloc (nt, sizeof *m->mark_count);
   m->mark_cap = calloc (nt, sizeof *m->mark_cap);
-  if (!m->run_sample_offset || !m->run_cap || !m->mark_offset
-      || !m->mark_count || !m->mark_cap)
+  if (!m->run_sample_offset || !m->run_cap || !m->mark_offset || !m->mark_count
+      || !m->mark_cap)
     return -1;
   if (np > 0)
     {
@@ -243,9 +243,8 @@ grow_slices (braid_timeline_model *m, const braid_timeline_model *prev,
       /* The samples: each covers slices before the last, so none that
        * a model made before read is written again. */
       size_t had = prev_slices (prev, t);
-      size_t have = prev && t < prev->n_tasks
-                        ? braid__timeline_run_samples (had)
-                        : 0;
+      size_t have
+          = prev && t < prev->n_tasks ? braid__timeline_run_samples (had) : 0;
       size_t need = braid__timeline_run_samples (n);
       if (run_room (m, t, have, need) != 0)
         return -1;
