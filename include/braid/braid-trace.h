@@ -329,8 +329,12 @@ typedef struct braid_trace_load_options
    * braid_trace_compact_slice records (braid_trace_get_compact_slices)
    * instead of 56-byte braid_trace_slice ones: braid_trace_get_slices
    * then returns NULL and stores 0 in *n, while tasks' first_slice and
-   * n_slices index the compact array exactly as they would the full one.
-   * Everything else is the same. The viewer opens traces this way; the
+   * n_slices index the compact array as they would the full one: each
+   * task's slices are back to back at first_slice. In a trace made by a
+   * follower (braid_trace_follow, braid_trace_follower_update) the
+   * tasks' ranges may have gaps between them, slots that belong to no
+   * task: walk the slices through the tasks' ranges, never the whole
+   * array. Everything else is the same. The viewer opens traces this way; the
    * `braid` CLI keeps the full mode. If a trace's slices cannot be
    * represented compactly (a step or object id beyond 32 bits, slices of
    * a task that are not back to back), the full model is kept and
