@@ -170,34 +170,77 @@ braid__export_stream (const char *path, const braid_trace *summary,
 }
 
 /* ------------------------------------------------------------------
- * The flows' store
+ * The flows: resolved in the first read, kept in a temporary store
  * ------------------------------------------------------------------ */
 
-/* What the first read keeps per task: its first and last slice, its
- * open slice, its last running slice; and whether they are stored. */
+/* An edge whose ends are not both known yet. It waits in up to two lists:
+ * for its source (the next running slice to begin, or its source task's
+ * first slice) and for its target (the target's next running slice). */
+typedef enum end_state
+{
+  END_PENDING,
+  END_FOUND,
+  END_NONE,
+} end_state;
+
+typedef struct pending
+{
+  uint64_t id, step;
+  int64_t at;
+  int32_t from, to;
+  uint32_t kind, src_loop;
+  uint64_t src, dst; /* the sids, once found */
+  end_state src_state, dst_state;
+  struct pending *src_next, *dst_next;
+} pending;
+
+/* What the first read keeps per task. */
 typedef struct task_ends
 {
-  uint64_t first, last;  /* sids + 1, 0 for none */
+  uint64_t first, last;  /* sids + 1 of its first and last slice, 0 none */
   int64_t first_span[2], last_span[2];
   uint64_t cur;          /* the sid of its open slice */
+  uint64_t cur_step;     /* its start step */
   uint64_t run;          /* sid + 1 of its last running slice, 0 none */
-  uint64_t run_step;
   int64_t run_span[2];
-  bool open, cur_running, cur_store, run_stored, want_run;
+  bool open, cur_running, cur_store;
+  pending *want_first;   /* edges that leave its first slice, when it has one */
+  pending *want_run;     /* edges that enter its next running slice */
 } task_ends;
+
+/* An iteration the loop edges may leave. */
+typedef struct iter_ref
+{
+  bool set, ended;
+  uint64_t sid;
+  uint32_t loop;
+  int64_t span[2];
+} iter_ref;
+
+typedef struct loop_ends
+{
+  bool open, store;
+  uint64_t sid;
+} loop_ends;
 
 struct export_flows
 {
   sqlite3 *db;
   export_axis axis;
   size_t n_tasks;
-  /* First read: the tasks' ends, and the statements that store slices,
-   * iterations and edges. */
+  uint64_t n_steps; /* the trace's */
+  /* First read. */
   task_ends *tasks;
-  bool store_next_run; /* store the next running slice to begin */
-  sqlite3_stmt *put_slice, *put_edge;
+  loop_ends *loops;
+  size_t cap_loops;
+  uint64_t steps;      /* the steps begun so far: the next one's number */
+  iter_ref last_iter;  /* the last iteration begun */
+  iter_ref before;     /* the last one begun before the last step began */
+  pending *want_step;  /* edges that may leave the next running slice */
+  sqlite3_stmt *put_span, *put_flow;
   uint64_t n_edges;
   uint32_t n_loops;
+  int failed;
   /* Second read: the cursors, leaving and entering. */
   sqlite3_stmt *cursor[2];
   bool has_row[2], done[2];
@@ -209,38 +252,184 @@ exec (sqlite3 *db, const char *sql)
   return sqlite3_exec (db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* Stores a slice (@task -1 for an iteration of @loop) with its span;
- * @run 1 for what flows may leave or enter by step (running slices,
- * iterations), 0 for first and last slices stored only for their span.
- * A slice stored twice is stored once. */
-static int
-put_slice (export_flows *f, uint64_t sid, int64_t task, uint64_t step,
-           int64_t start, int64_t end, uint32_t loop, int run)
+/* Stores the span of slice (or iteration) @sid: of every flow's ends, for
+ * the JSON's flow events. Once per sid. */
+static void
+put_span (export_flows *f, uint64_t sid, const int64_t span[2])
 {
-  sqlite3_stmt *s = f->put_slice;
+  sqlite3_stmt *s = f->put_span;
   sqlite3_bind_int64 (s, 1, (sqlite3_int64) sid);
-  sqlite3_bind_int64 (s, 2, task);
-  sqlite3_bind_int64 (s, 3, (sqlite3_int64) step);
-  sqlite3_bind_int64 (s, 4, start);
-  sqlite3_bind_int64 (s, 5, end);
-  sqlite3_bind_int64 (s, 6, loop);
-  sqlite3_bind_int (s, 7, run);
-  int rc = sqlite3_step (s);
+  sqlite3_bind_int64 (s, 2, span[0]);
+  sqlite3_bind_int64 (s, 3, span[1]);
+  if (sqlite3_step (s) != SQLITE_DONE)
+    f->failed = 1;
   sqlite3_reset (s);
-  return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Not every running slice is stored: only those an edge may leave or
- * enter, a superset of the ones it does. An edge made at step s leaves
- * the last running slice of its source that began at or before s: the
- * source's open or last running slice, or the next running slice to
- * begin, when s is the step about to run. It enters the first running
- * slice of its target that begins at or after s: the target's open one
- * (when it runs in step s), or its next. So an edge stores the source's
- * last running slice, and marks for storing when they end the open
- * running slices of both tasks, the next running slice to begin, and the
- * target's next running slice. The lookups then find among the stored
- * slices the same slice as among all of them. */
+/* Makes sure the span of slice @sid of task @t is stored: now when the
+ * slice has ended, when it ends otherwise. */
+static void
+need_task_span (export_flows *f, size_t t, uint64_t sid)
+{
+  task_ends *te = &f->tasks[t];
+  if (te->open && te->cur == sid)
+    te->cur_store = true;
+  else if (te->run == sid + 1)
+    put_span (f, sid, te->run_span);
+  else if (te->first == sid + 1)
+    put_span (f, sid, te->first_span);
+  else if (te->last == sid + 1)
+    put_span (f, sid, te->last_span);
+}
+
+static void
+need_iter_span (export_flows *f, const iter_ref *r)
+{
+  if (r->ended)
+    put_span (f, r->sid, r->span);
+  else if (r->loop < f->cap_loops && f->loops[r->loop].open
+           && f->loops[r->loop].sid == r->sid)
+    f->loops[r->loop].store = true;
+}
+
+/* Stores the flow of @p when both its ends are found, and frees @p once
+ * no list holds it. */
+static void
+settle (export_flows *f, pending *p)
+{
+  if (p->src_state == END_PENDING || p->dst_state == END_PENDING)
+    return;
+  if (p->src_state == END_FOUND && p->dst_state == END_FOUND)
+    {
+      sqlite3_stmt *s = f->put_flow;
+      sqlite3_bind_int64 (s, 1, (sqlite3_int64) p->id);
+      sqlite3_bind_int (s, 2, (int) p->kind);
+      sqlite3_bind_int (s, 3, p->from);
+      sqlite3_bind_int (s, 4, p->to);
+      sqlite3_bind_int64 (s, 5, p->at);
+      sqlite3_bind_int64 (s, 6, (sqlite3_int64) p->src);
+      sqlite3_bind_int64 (s, 7, (sqlite3_int64) p->dst);
+      sqlite3_bind_int64 (s, 8, p->src_loop);
+      if (sqlite3_step (s) != SQLITE_DONE)
+        f->failed = 1;
+      sqlite3_reset (s);
+    }
+  free (p);
+}
+
+static void
+found_src_task (export_flows *f, pending *p, uint64_t sid)
+{
+  p->src = sid;
+  p->src_state = END_FOUND;
+  need_task_span (f, (size_t) p->from, sid);
+}
+
+static void
+found_dst (export_flows *f, pending *p, uint64_t sid)
+{
+  p->dst = sid;
+  p->dst_state = END_FOUND;
+  need_task_span (f, (size_t) p->to, sid);
+}
+
+/* The source of @p when it is none of the next step's: its task's last
+ * running slice, else its first slice, else (none yet) its first slice
+ * to come. */
+static void
+src_fallback (export_flows *f, pending *p)
+{
+  task_ends *te = &f->tasks[p->from];
+  if (te->run != 0)
+    found_src_task (f, p, te->run - 1);
+  else if (te->first != 0)
+    found_src_task (f, p, te->first - 1);
+  else
+    {
+      p->src_next = te->want_first;
+      te->want_first = p;
+    }
+}
+
+static void
+found_src_iter (export_flows *f, pending *p, const iter_ref *r)
+{
+  if (!r->set)
+    {
+      p->src_state = END_NONE;
+      return;
+    }
+  p->src = r->sid;
+  p->src_loop = r->loop;
+  p->src_state = END_FOUND;
+  need_iter_span (f, r);
+}
+
+/* An edge made in step s leaves the running slice of its source with the
+ * last start step at or before s, else the source's first slice; the
+ * loop's edges (from -1) leave the last iteration begun at or before s
+ * (none after the last step). It enters the first running slice of its
+ * target that starts at or after s, else the target's last slice. Most
+ * are known at once; the others wait for the next step to begin (when s
+ * is that step), for the source's first slice, or for the target's next
+ * running slice (the end of the trace settles what still waits). */
+static int
+fl_edge (void *data, uint64_t id, const braid_trace_edge *e)
+{
+  export_flows *f = data;
+  f->n_edges = id;
+  if (e->to < 0 || (size_t) e->to >= f->n_tasks
+      || (e->from >= 0 && (size_t) e->from >= f->n_tasks))
+    return 0;
+  pending *p = calloc (1, sizeof *p);
+  if (p == NULL)
+    return -1;
+  p->id = id;
+  p->step = e->step;
+  p->at = f->axis == EXPORT_AXIS_STEPS ? (int64_t) e->step * 1000
+                                       : e->time_ns;
+  p->from = e->from;
+  p->to = e->to;
+  p->kind = (uint32_t) e->kind;
+  /* Before the step about to begin: the edge's step began already. */
+  bool step_begun = e->step < f->steps;
+  if (e->from < 0)
+    {
+      if (e->step >= f->n_steps)
+        p->src_state = END_NONE;
+      else if (step_begun)
+        found_src_iter (f, p, &f->before);
+      else
+        {
+          p->src_next = f->want_step;
+          f->want_step = p;
+        }
+    }
+  else
+    {
+      task_ends *te = &f->tasks[e->from];
+      if (te->open && te->cur_running)
+        found_src_task (f, p, te->cur);
+      else if (step_begun)
+        src_fallback (f, p);
+      else
+        {
+          p->src_next = f->want_step;
+          f->want_step = p;
+        }
+    }
+  task_ends *tt = &f->tasks[e->to];
+  if (tt->open && tt->cur_running && tt->cur_step >= e->step)
+    found_dst (f, p, tt->cur);
+  else
+    {
+      p->dst_next = tt->want_run;
+      tt->want_run = p;
+    }
+  settle (f, p);
+  return f->failed ? -1 : 0;
+}
+
 static int
 fl_slice_begin (void *data, uint64_t sid, const braid_trace_slice *s,
                 int64_t start)
@@ -250,15 +439,49 @@ fl_slice_begin (void *data, uint64_t sid, const braid_trace_slice *s,
   (void) start;
   te->open = true;
   te->cur = sid;
+  te->cur_step = s->start_step;
   te->cur_running = s->state == BRAID_STATE_RUNNING;
   te->cur_store = false;
-  if (te->cur_running)
+  if (te->first == 0)
     {
-      te->cur_store = f->store_next_run || te->want_run;
-      f->store_next_run = false;
-      te->want_run = false;
+      te->first = sid + 1;
+      for (pending *p = te->want_first, *next; p != NULL; p = next)
+        {
+          next = p->src_next;
+          found_src_task (f, p, sid);
+          settle (f, p);
+        }
+      te->want_first = NULL;
     }
-  return 0;
+  if (!te->cur_running)
+    return f->failed ? -1 : 0;
+  /* A step begins: what waited for it is found. */
+  for (pending *p = f->want_step, *next; p != NULL; p = next)
+    {
+      next = p->src_next;
+      if (p->from < 0)
+        found_src_iter (f, p, &f->last_iter);
+      else if ((uint32_t) p->from == s->task)
+        found_src_task (f, p, sid);
+      else
+        {
+          src_fallback (f, p);
+          if (p->src_state == END_PENDING)
+            continue; /* now waits for its task's first slice */
+        }
+      settle (f, p);
+    }
+  f->want_step = NULL;
+  f->steps = s->start_step + 1;
+  f->before = f->last_iter;
+  for (pending *p = te->want_run, *next; p != NULL; p = next)
+    {
+      next = p->dst_next;
+      found_dst (f, p, sid);
+      settle (f, p);
+    }
+  te->want_run = NULL;
+  return f->failed ? -1 : 0;
 }
 
 static int
@@ -267,26 +490,44 @@ fl_slice_end (void *data, uint64_t sid, const braid_trace_slice *s,
 {
   export_flows *f = data;
   task_ends *te = &f->tasks[s->task];
+  int64_t span[2] = { start, end };
   te->open = false;
-  if (te->first == 0)
-    {
-      te->first = sid + 1;
-      te->first_span[0] = start;
-      te->first_span[1] = end;
-    }
+  if (te->first == sid + 1)
+    memcpy (te->first_span, span, sizeof span);
   te->last = sid + 1;
-  te->last_span[0] = start;
-  te->last_span[1] = end;
-  if (s->state != BRAID_STATE_RUNNING)
-    return 0;
-  te->run = sid + 1;
-  te->run_step = s->start_step;
-  te->run_span[0] = start;
-  te->run_span[1] = end;
-  te->run_stored = te->cur_store;
-  if (!te->cur_store)
-    return 0;
-  return put_slice (f, sid, s->task, s->start_step, start, end, 0, 1);
+  memcpy (te->last_span, span, sizeof span);
+  if (s->state == BRAID_STATE_RUNNING)
+    {
+      te->run = sid + 1;
+      memcpy (te->run_span, span, sizeof span);
+    }
+  if (te->cur_store)
+    put_span (f, sid, span);
+  te->cur_store = false;
+  return f->failed ? -1 : 0;
+}
+
+static int
+fl_iteration_begin (void *data, uint64_t sid,
+                    const braid_trace_iteration *it, int64_t start)
+{
+  export_flows *f = data;
+  (void) start;
+  if (it->loop >= f->cap_loops)
+    {
+      size_t n = (size_t) it->loop + 1;
+      loop_ends *p = realloc (f->loops, n * sizeof *p);
+      if (p == NULL)
+        return -1;
+      memset (p + f->cap_loops, 0, (n - f->cap_loops) * sizeof *p);
+      f->loops = p;
+      f->cap_loops = n;
+    }
+  if (it->loop + 1 > f->n_loops)
+    f->n_loops = it->loop + 1;
+  f->loops[it->loop] = (loop_ends) { true, false, sid };
+  f->last_iter = (iter_ref) { .set = true, .sid = sid, .loop = it->loop };
+  return 0;
 }
 
 static int
@@ -294,50 +535,94 @@ fl_iteration_end (void *data, uint64_t sid, const braid_trace_iteration *it,
                   int64_t start, int64_t end)
 {
   export_flows *f = data;
-  if (it->loop + 1 > f->n_loops)
-    f->n_loops = it->loop + 1;
-  return put_slice (f, sid, -1, it->first_step, start, end, it->loop, 1);
+  loop_ends *l = &f->loops[it->loop];
+  int64_t span[2] = { start, end };
+  if (l->store)
+    put_span (f, sid, span);
+  l->open = false;
+  l->store = false;
+  iter_ref *refs[] = { &f->last_iter, &f->before };
+  for (size_t k = 0; k < 2; k++)
+    if (refs[k]->set && refs[k]->sid == sid)
+      {
+        refs[k]->ended = true;
+        memcpy (refs[k]->span, span, sizeof span);
+      }
+  return f->failed ? -1 : 0;
 }
 
-static int
-fl_edge (void *data, uint64_t id, const braid_trace_edge *e)
+/* The end of the trace settles what still waits: an edge that waited for
+ * the next step leaves its task's last running or first slice; for its
+ * task's first slice, none; one that waited for its target's next
+ * running slice enters the target's last slice. */
+static void
+settle_at_end (export_flows *f)
 {
-  export_flows *f = data;
-  f->n_edges = id;
-  if (e->from >= 0 && (size_t) e->from < f->n_tasks)
+  for (pending *p = f->want_step, *next; p != NULL; p = next)
     {
-      task_ends *te = &f->tasks[e->from];
-      if (te->open && te->cur_running)
-        te->cur_store = true;
-      else if (te->run != 0 && !te->run_stored)
+      next = p->src_next;
+      if (p->from < 0)
+        found_src_iter (f, p, &f->last_iter);
+      else
         {
-          te->run_stored = true;
-          if (put_slice (f, te->run - 1, e->from, te->run_step,
-                         te->run_span[0], te->run_span[1], 0, 1)
-              != 0)
-            return -1;
+          src_fallback (f, p);
+          if (p->src_state == END_PENDING)
+            continue;
         }
+      settle (f, p);
     }
-  f->store_next_run = true;
-  if (e->to >= 0 && (size_t) e->to < f->n_tasks)
+  f->want_step = NULL;
+  for (size_t t = 0; t < f->n_tasks; t++)
     {
-      task_ends *te = &f->tasks[e->to];
-      if (te->open && te->cur_running)
-        te->cur_store = true;
-      te->want_run = true;
+      task_ends *te = &f->tasks[t];
+      for (pending *p = te->want_first, *next; p != NULL; p = next)
+        {
+          next = p->src_next;
+          p->src_state = END_NONE;
+          settle (f, p);
+        }
+      te->want_first = NULL;
     }
-  sqlite3_stmt *s = f->put_edge;
-  int64_t at = f->axis == EXPORT_AXIS_STEPS ? (int64_t) e->step * 1000
-                                            : e->time_ns;
-  sqlite3_bind_int64 (s, 1, (sqlite3_int64) id);
-  sqlite3_bind_int (s, 2, (int) e->kind);
-  sqlite3_bind_int (s, 3, e->from);
-  sqlite3_bind_int (s, 4, e->to);
-  sqlite3_bind_int64 (s, 5, (sqlite3_int64) e->step);
-  sqlite3_bind_int64 (s, 6, at);
-  int rc = sqlite3_step (s);
-  sqlite3_reset (s);
-  return rc == SQLITE_DONE ? 0 : -1;
+  for (size_t t = 0; t < f->n_tasks; t++)
+    {
+      task_ends *te = &f->tasks[t];
+      for (pending *p = te->want_run, *next; p != NULL; p = next)
+        {
+          next = p->dst_next;
+          if (te->last != 0)
+            found_dst (f, p, te->last - 1);
+          else
+            p->dst_state = END_NONE;
+          settle (f, p);
+        }
+      te->want_run = NULL;
+    }
+}
+
+/* Frees what still waits, after a failure. An edge may wait in a source
+ * list and a target list at once: the target lists free those that wait
+ * for nothing else, the source lists the rest. */
+static void
+free_pending (export_flows *f)
+{
+  for (size_t t = 0; f->tasks != NULL && t < f->n_tasks; t++)
+    for (pending *p = f->tasks[t].want_run, *next; p != NULL; p = next)
+      {
+        next = p->dst_next;
+        if (p->src_state != END_PENDING)
+          free (p);
+      }
+  for (pending *p = f->want_step, *next; p != NULL; p = next)
+    {
+      next = p->src_next;
+      free (p);
+    }
+  for (size_t t = 0; f->tasks != NULL && t < f->n_tasks; t++)
+    for (pending *p = f->tasks[t].want_first, *next; p != NULL; p = next)
+      {
+        next = p->src_next;
+        free (p);
+      }
 }
 
 void
@@ -345,90 +630,34 @@ braid__export_flows_free (export_flows *f)
 {
   if (f == NULL)
     return;
-  sqlite3_finalize (f->put_slice);
-  sqlite3_finalize (f->put_edge);
+  free_pending (f);
+  sqlite3_finalize (f->put_span);
+  sqlite3_finalize (f->put_flow);
   sqlite3_finalize (f->cursor[0]);
   sqlite3_finalize (f->cursor[1]);
   sqlite3_close (f->db);
   free (f->tasks);
+  free (f->loops);
   free (f);
 }
 
-/* The tables: sl, a row per running slice and iteration (task -1), and
- * per task its first and last slice (run 0, for their spans); ed, the
- * edges; tk, each task's first and last slice. */
+/* The tables: fl, the flows with the sids of their ends (and the loop of
+ * an iteration they leave); sp, the spans of those ends. */
 static const char schema[]
   = "PRAGMA journal_mode=OFF;"
     "PRAGMA synchronous=OFF;"
     "PRAGMA temp_store=FILE;"
     /* 8 MiB of page cache: the rest stays on disk. */
     "PRAGMA cache_size=-8192;"
-    "CREATE TABLE sl (sid INTEGER PRIMARY KEY, task INT, step INT,"
-    " s0 INT, s1 INT, loop INT, run INT);"
-    "CREATE TABLE ed (id INTEGER PRIMARY KEY, kind INT, frm INT, too INT,"
-    " step INT, at INT);"
-    "CREATE TABLE tk (task INTEGER PRIMARY KEY, first INT, last INT);"
+    "CREATE TABLE fl (id INTEGER PRIMARY KEY, kind INT, frm INT, too INT,"
+    " at INT, src INT, dst INT, loop INT);"
+    "CREATE TABLE sp (sid INTEGER PRIMARY KEY, s0 INT, s1 INT);"
     "BEGIN;";
 
-/* Which slice each edge leaves and enters (export.h), by two lookups in
- * the index of the running slices by task and step; then the flows
- * sorted both ways for the second read's cursors. */
-static const char resolve[]
-  = "CREATE INDEX sl_run ON sl (task, step) WHERE run = 1;"
-    "CREATE TABLE fl AS SELECT id, kind, frm, too, at, src, dst FROM"
-    " (SELECT ed.*,"
-    "  CASE WHEN frm < 0 THEN"
-    "   (CASE WHEN step < ?1 THEN (SELECT sid FROM sl WHERE run = 1"
-    "     AND task = -1 AND step <= ed.step ORDER BY step DESC, sid DESC"
-    "     LIMIT 1) END)"
-    "  ELSE coalesce ((SELECT sid FROM sl WHERE run = 1 AND task = ed.frm"
-    "     AND step <= ed.step ORDER BY step DESC, sid DESC LIMIT 1),"
-    "    (SELECT first FROM tk WHERE task = ed.frm)) END AS src,"
-    "  coalesce ((SELECT sid FROM sl WHERE run = 1 AND task = ed.too"
-    "     AND step >= ed.step ORDER BY step, sid LIMIT 1),"
-    "    (SELECT last FROM tk WHERE task = ed.too)) AS dst"
-    "  FROM ed)"
-    " WHERE src IS NOT NULL AND dst IS NOT NULL;"
-    "DROP TABLE ed;"
-    "CREATE INDEX fl_src ON fl (src, id);"
-    "CREATE INDEX fl_dst ON fl (dst, id);";
-
-/* Stores each task's first and last slice, with their spans. */
-static int
-put_tasks (export_flows *f)
-{
-  sqlite3_stmt *s = NULL;
-  if (sqlite3_prepare_v2 (f->db, "INSERT INTO tk VALUES (?, ?, ?)", -1, &s,
-                          NULL)
-      != SQLITE_OK)
-    return -1;
-  int rc = 0;
-  for (size_t t = 0; t < f->n_tasks && rc == 0; t++)
-    {
-      const task_ends *te = &f->tasks[t];
-      if (te->first == 0)
-        continue;
-      sqlite3_bind_int64 (s, 1, (sqlite3_int64) t);
-      sqlite3_bind_int64 (s, 2, (sqlite3_int64) te->first - 1);
-      sqlite3_bind_int64 (s, 3, (sqlite3_int64) te->last - 1);
-      rc = sqlite3_step (s) == SQLITE_DONE ? 0 : -1;
-      sqlite3_reset (s);
-    }
-  sqlite3_finalize (s);
-  if (rc != 0)
-    return -1;
-  /* Their spans, unless they are running slices already stored. */
-  for (size_t t = 0; t < f->n_tasks && rc == 0; t++)
-    {
-      const task_ends *te = &f->tasks[t];
-      if (te->first != 0)
-        rc = put_slice (f, te->first - 1, (int64_t) t, 0, te->first_span[0],
-                        te->first_span[1], 0, 0)
-             | put_slice (f, te->last - 1, (int64_t) t, 0, te->last_span[0],
-                          te->last_span[1], 0, 0);
-    }
-  return rc;
-}
+/* The flows sorted both ways, for the second read's cursors. */
+static const char sort_flows[] = "CREATE INDEX fl_src ON fl (src, id);"
+                                 "CREATE INDEX fl_dst ON fl (dst, id);"
+                                 "COMMIT;";
 
 export_flows *
 braid__export_flows_collect (const char *path, const braid_trace *summary,
@@ -438,20 +667,25 @@ braid__export_flows_collect (const char *path, const braid_trace *summary,
   if (f == NULL)
     goto nomem;
   f->axis = axis;
+  f->n_steps = braid_trace_get_meta (summary)->n_steps;
   braid_trace_get_tasks (summary, &f->n_tasks);
-  size_t n = f->n_tasks ? f->n_tasks : 1;
-  f->tasks = calloc (n, sizeof *f->tasks);
+  f->tasks = calloc (f->n_tasks ? f->n_tasks : 1, sizeof *f->tasks);
   if (f->tasks == NULL)
     goto nomem;
   /* "": a temporary file of SQLite's own, deleted when closed. */
-  if (sqlite3_open ("", &f->db) != SQLITE_OK || exec (f->db, schema) != 0
+  if (sqlite3_open_v2 ("", &f->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                         | SQLITE_OPEN_NOMUTEX,
+                       NULL)
+        != SQLITE_OK
+      || exec (f->db, schema) != 0
       || sqlite3_prepare_v2 (f->db,
-                             "INSERT OR IGNORE INTO sl VALUES"
-                             " (?, ?, ?, ?, ?, ?, ?)",
-                             -1, &f->put_slice, NULL)
+                             "INSERT OR IGNORE INTO sp VALUES (?, ?, ?)", -1,
+                             &f->put_span, NULL)
            != SQLITE_OK
-      || sqlite3_prepare_v2 (f->db, "INSERT INTO ed VALUES (?, ?, ?, ?, ?, ?)",
-                             -1, &f->put_edge, NULL)
+      || sqlite3_prepare_v2 (f->db,
+                             "INSERT INTO fl VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             -1, &f->put_flow, NULL)
            != SQLITE_OK)
     goto store;
   f->n_loops = 1;
@@ -459,6 +693,7 @@ braid__export_flows_collect (const char *path, const braid_trace *summary,
     .data = f,
     .slice_begin = fl_slice_begin,
     .slice_end = fl_slice_end,
+    .iteration_begin = fl_iteration_begin,
     .iteration_end = fl_iteration_end,
     .edge = fl_edge,
   };
@@ -467,30 +702,8 @@ braid__export_flows_collect (const char *path, const braid_trace *summary,
       braid__export_flows_free (f);
       return NULL;
     }
-  if (put_tasks (f) != 0)
-    goto store;
-  sqlite3_stmt *s = NULL;
-  const char *tail = resolve;
-  /* The first statement takes the number of steps (the loop's edges
-   * leave no iteration after the last step). */
-  int rc = sqlite3_prepare_v2 (f->db, tail, -1, &s, &tail);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (s, 1, 0);
-      rc = sqlite3_step (s) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-      sqlite3_finalize (s);
-    }
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (f->db, tail, -1, &s, &tail);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (
-        s, 1, (sqlite3_int64) braid_trace_get_meta (summary)->n_steps);
-      rc = sqlite3_step (s) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-      sqlite3_finalize (s);
-    }
-  if (rc != SQLITE_OK || exec (f->db, tail) != 0
-      || exec (f->db, "COMMIT") != 0)
+  settle_at_end (f);
+  if (f->failed || exec (f->db, sort_flows) != 0)
     goto store;
   free (f->tasks), f->tasks = NULL;
   return f;
@@ -563,10 +776,10 @@ braid__export_flows_each (export_flows *f,
 {
   sqlite3_stmt *s = NULL;
   if (sqlite3_prepare_v2 (f->db,
-                          "SELECT f.id, f.kind, f.frm, f.too, s.loop,"
+                          "SELECT f.id, f.kind, f.frm, f.too, f.loop,"
                           " max (s.s0, min (f.at, s.s1)), d.s0, d.s1"
-                          " FROM fl f JOIN sl s ON s.sid = f.src"
-                          " JOIN sl d ON d.sid = f.dst ORDER BY f.id",
+                          " FROM fl f JOIN sp s ON s.sid = f.src"
+                          " JOIN sp d ON d.sid = f.dst ORDER BY f.id",
                           -1, &s, NULL)
       != SQLITE_OK)
     return -1;
