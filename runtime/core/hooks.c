@@ -90,7 +90,14 @@ braid_event_expand (const braid_event *event, braid_event out[3])
 }
 
 /* Reports the held suspension (and the iteration folded into it) as the
- * plain events it stands for: what came next does not fold. */
+ * plain events it stands for: what came next does not fold. In place,
+ * field by field, as braid_event_expand would write them (not the
+ * RESUMED: none happened): expanding into a fresh array costs three
+ * events' worth of stores, and this runs before every poll that follows
+ * a suspension. Safe against a hook that emits an event of its own
+ * (braid_hooks_emit: OBSERVER_WAIT) before it copies this one: held_active
+ * is already false, so nothing else writes held. The next suspension
+ * refills every field it uses; kind is put back for the fold. */
 static __attribute__ ((noinline)) void
 flush_held (void)
 {
@@ -98,10 +105,30 @@ flush_held (void)
   braid_hook_fn fn = hook_fn;
   if (!fn)
     return;
-  braid_event plain[3];
-  int n = braid_event_expand (&held, plain);
-  for (int i = 0; i < n - 1; i++) /* not the RESUMED: none happened */
-    fn (hook_data, &plain[i]);
+  int32_t line = held.line;
+  uint64_t object = held.object;
+  int64_t value = held.value;
+  held.kind = BRAID_EV_TASK_SUSPENDED;
+  held.task = held.other;
+  held.other = 0;
+  if (line != 0)
+    {
+      held.object = 0;
+      held.value = 0;
+      held.line = 0;
+    }
+  fn (hook_data, &held);
+  if (line != 0)
+    {
+      held.kind = BRAID_EV_ITERATION_BEGIN;
+      held.reason = 0;
+      held.task = 0;
+      held.other = (uint64_t)line;
+      held.object = object;
+      held.value = value;
+      fn (hook_data, &held);
+    }
+  held.kind = BRAID_EV_TASK_SWITCHED;
 }
 
 void
@@ -170,19 +197,11 @@ braid__emit_simple (braid_loop *loop, braid_event_kind kind, uint64_t task,
   call_hook (&ev);
 }
 
-void
-braid__emit_suspended (braid_task *t, uint32_t reason, uint64_t object,
-                       int64_t value)
+/* Holds the suspension of @t at @now (see held). */
+static inline __attribute__ ((always_inline)) void
+hold_suspension (braid_task *t, uint64_t now, uint32_t reason,
+                 uint64_t object, int64_t value)
 {
-  braid_loop *loop = t->loop;
-  uint64_t now = braid__event_time (loop);
-  /* The switch that follows (the next task's RESUMED, an iteration's
-   * start, wake-ups by due timers) happens within a few hundred
-   * instructions: its events reuse this reading. */
-  loop->ev_held = true;
-  if (BRAID_UNLIKELY (held_active))
-    flush_held ();
-  /* Held, not reported: see held. */
   held.time_ns = now;
   held.other = t->fut.id;
   held.object = object;
@@ -190,6 +209,42 @@ braid__emit_suspended (braid_task *t, uint32_t reason, uint64_t object,
   held.reason = reason;
   held.line = 0;
   held_active = true;
+}
+
+/* braid__emit_suspended when a suspension is still held (reported
+ * first) or the clock must be read: the calls its common path avoids. */
+static __attribute__ ((noinline)) void
+emit_suspended_slow (braid_task *t, uint32_t reason, uint64_t object,
+                     int64_t value)
+{
+  braid_loop *loop = t->loop;
+  uint64_t now = braid__event_time (loop);
+  loop->ev_held = true;
+  if (held_active)
+    flush_held ();
+  hold_suspension (t, now, reason, object, value);
+}
+
+void
+braid__emit_suspended (braid_task *t, uint32_t reason, uint64_t object,
+                       int64_t value)
+{
+  braid_loop *loop = t->loop;
+  uint64_t now;
+  /* The common path makes no call (a tail call otherwise), so it saves
+   * no registers. */
+  if (BRAID_UNLIKELY (held_active)
+      || BRAID_UNLIKELY (!braid__event_time_fast (loop, &now)))
+    {
+      emit_suspended_slow (t, reason, object, value);
+      return;
+    }
+  /* The switch that follows (the next task's RESUMED, an iteration's
+   * start, wake-ups by due timers) happens within a few hundred
+   * instructions: its events reuse this reading. */
+  loop->ev_held = true;
+  /* Held, not reported: see held. */
+  hold_suspension (t, now, reason, object, value);
 }
 
 void

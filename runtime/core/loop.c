@@ -123,9 +123,17 @@ braid__poll_skip (braid_loop *loop)
 
 /* Reports the poll that just ended (poll_reset read the clock after it):
  * stamped with that reading, which the iteration's start, a few
- * instructions later, shares when one begins. */
+ * instructions later, shares when one begins; and then that
+ * ITERATION_BEGIN (@begins), from the same event on this stack: only the
+ * fields that differ are rewritten, and one call here does what a second
+ * out-of-line emitter (braid__emit_iteration) would. The POLL's report
+ * flushed any held suspension (braid__hook_call), so the iteration has
+ * nothing to fold into and is always reported alone, as
+ * braid__emit_iteration would; its time is braid__event_time_shared's,
+ * the POLL's reading unless the hook emitted an event of its own
+ * (OBSERVER_WAIT) after it. */
 static __attribute__ ((noinline)) void
-emit_poll (braid_loop *loop, uint64_t blocked, bool jumped)
+emit_poll (braid_loop *loop, uint64_t blocked, bool jumped, bool begins)
 {
   uint64_t now = loop->virtual_now + loop->virtual_stamp_base;
   if (loop->clock != BRAID_CLOCK_VIRTUAL)
@@ -134,12 +142,19 @@ emit_poll (braid_loop *loop, uint64_t blocked, bool jumped)
                                                : loop->ev_last;
       loop->ev_last = now;
     }
-  loop->ev_held = loop->queue.len != 0;
+  loop->ev_held = begins;
   braid_event ev;
   braid__event_init (&ev, BRAID_EV_POLL, now);
   ev.object = loop->id;
   ev.value = (int64_t)blocked;
   ev.other = jumped;
+  braid__hook_call (&ev);
+  if (!begins)
+    return;
+  ev.kind = BRAID_EV_ITERATION_BEGIN;
+  ev.time_ns = braid__event_time_shared (loop);
+  ev.other = loop->queue.len;
+  ev.value = (int64_t)loop->iteration;
   braid__hook_call (&ev);
 }
 
@@ -212,22 +227,27 @@ begin_iteration (braid_loop *loop)
     }
   if (loop->nheap)
     braid__timers_move_due (loop, braid__clock_read (loop));
-  if (BRAID_UNLIKELY (braid__hooks_active) && polled)
-    emit_poll (loop, blocked, jumped);
-  if (loop->queue.len == 0)
-    return 0;
-  loop->iteration++;
-  loop->remaining = loop->queue.len;
-  loop->work_since_poll += loop->remaining;
+  bool begins = loop->queue.len != 0;
+  if (begins)
+    {
+      loop->iteration++;
+      loop->remaining = loop->queue.len;
+      loop->work_since_poll += loop->remaining;
+    }
   if (BRAID_UNLIKELY (braid__hooks_active))
     {
-      braid__emit_iteration (loop);
+      if (polled)
+        emit_poll (loop, blocked, jumped, begins);
+      else if (begins)
+        braid__emit_iteration (loop);
+      if (!begins)
+        return 0;
       /* The first entry is dispatched right away: when it is a task's
        * step, its RESUMED shares this reading; a callback may run long
        * and reads the clock for its events. */
       loop->ev_held = queue_peek (&loop->queue)->kind == ENTRY_RESUME;
     }
-  return 1;
+  return begins;
 }
 
 /* After a callback run by the loop: an error it left current is reported
