@@ -7,7 +7,7 @@
  * iterations, in a process with the traced
  * program's pid and name; each state slice a complete event (ph X);
  * spawns, wake-ups and errors as flow events (ph s / f) that lie inside
- * the slice they leave and the slice they enter (export-common.c), which
+ * the slice they leave and the slice they enter (export-stream.c), which
  * is what Perfetto needs to draw them; marks as instant events (ph i).
  * Times are microseconds with nanosecond decimals since the trace's
  * start (otherData.start_unix_ns gives it), or with --axis steps the
@@ -15,6 +15,9 @@
  * through braid__json_string (safe-text.c), so the output is valid UTF-8
  * JSON whatever bytes the program recorded; times need no check here,
  * since the reader keeps every time within +-2^61 ns (braid-trace.h).
+ * Both formats are written as the trace streams by (export-stream.c):
+ * each file is read twice and never held whole, so the memory does not
+ * grow with its length; the flow events come after the slices.
  * The protobuf format is export-perfetto.c's. Several traces of one run
  * (cli-runset.c) make one output, a process per trace, each moved by its
  * offset on the run's clock (braid_trace_run_offsets: monotonic starts
@@ -365,16 +368,15 @@ braid__cli_export (int argc, char **argv)
     }
   if (!perfetto)
     fprintf (out, "\n]}\n");
-  failed |= ferror (out);
+  /* A failed export said why (export-stream.c); a failed write is said
+   * here. */
+  int unwritten = ferror (out);
   if (out != stdout)
-    failed |= fclose (out) != 0;
+    unwritten |= fclose (out) != 0;
   else
-    failed |= fflush (out) != 0;
+    unwritten |= fflush (out) != 0;
   braid__cli_run_close (&run);
-  if (failed)
-    {
-      fprintf (stderr, "braid: cannot write %s\n", output ? output : "-");
-      return CLI_EXIT_USAGE;
-    }
-  return 0;
+  if (unwritten)
+    fprintf (stderr, "braid: cannot write %s\n", output ? output : "-");
+  return failed || unwritten ? CLI_EXIT_USAGE : 0;
 }

@@ -23,7 +23,7 @@
  *   TYPE_INSTANT, with the error or the output line as debug annotations;
  * - each causal edge (spawn, wake, gather, error, cancel): a flow, its id
  *   in flow_ids of the slice it leaves and in terminating_flow_ids of the
- *   slice it enters (export-common.c picks both);
+ *   slice it enters (export-stream.c finds both);
  * - event names are interned (the first packet clears the incremental
  *   state, each name is sent once, before its first use);
  * - time: nanoseconds since the Unix epoch (the trace's start_unix_ns
@@ -32,11 +32,11 @@
  *   clock, so that two exported traces line up. On the steps axis a step
  *   is a microsecond from the same start.
  *
- * The hot path is a packet per slice begin and end, written in one
- * stream merged from the tasks' (write_slices): the buffer is reused, and
- * the flows of a slice are found by binary search in two sorted lists of
- * edge ends, the only memory that grows with the number of events (16
- * bytes per edge end, a cursor per task).
+ * The hot path is a packet per slice begin and end, written as the trace
+ * streams by (export-stream.c): the buffer is reused, and the flows of a
+ * slice come from the two cursors of the flows' store. Nothing grows with
+ * the number of events: the memory is a cursor per task and loop and a
+ * bit per interned wait name (per object or task and reason).
  */
 #include "export.h"
 #include "protobuf-writer.h"
@@ -213,7 +213,11 @@ put_flows (exporter *ex, uint64_t sid)
   if (braid__export_flows_at (ex->flows, true, sid, put_flow_id, &out) != 0
       || braid__export_flows_at (ex->flows, false, sid, put_flow_id, &in)
            != 0)
-    ex->failed = 1;
+    {
+      fprintf (stderr, "braid: cannot export: the temporary store of flows "
+                       "failed\n");
+      ex->failed = 1;
+    }
 }
 
 /* Writes the packet built in ex->pb as one field of the Trace, and
@@ -592,6 +596,8 @@ braid__export_perfetto (FILE *out, const char *path,
     write_mark (&ex, &ex.held, ex.held_text);
   rc = ex.pb.failed || ex.failed ? -1 : 0;
 done:
+  if (rc != 0 && (ex.sent == NULL || ex.pb.failed))
+    fprintf (stderr, "braid: out of memory\n");
   free (ex.held_text);
   free (ex.sent);
   braid__pb_free (&ex.pb);

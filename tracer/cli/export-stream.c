@@ -5,13 +5,15 @@
  * stream (braid_trace_stream), twice. The first read resolves the flows:
  * which slice each edge leaves and which it enters. A flow's ends are
  * known late (an edge enters the first running slice of its target at or
- * after its step, else the target's last slice, known only at the end),
- * so the first read puts the running slices, the iterations and the
- * edges into a temporary SQLite file, and SQL joins them: on disk, with a
- * bounded page cache, so memory does not grow with them. The second read
- * writes, and finds the flows of each slice as it begins through two
- * cursors over the store sorted by the slices' numbers, which the two
- * reads give out in the same order (export.h).
+ * after its step, else the target's last slice, known only at the end):
+ * the first read keeps, per task, its open, last running, first and last
+ * slice, and an edge whose end is not among them yet waits for the event
+ * that decides it (fl_edge). The flows found, and the spans of their ends,
+ * go to a temporary SQLite file: on disk, with a bounded page cache, so
+ * memory grows with the tasks and the edges still waiting, not with the
+ * events. The second read writes, and finds the flows of each slice as it
+ * begins through two cursors over the store sorted by the slices'
+ * numbers, which the two reads give out in the same order (export.h).
  */
 #include "export.h"
 
