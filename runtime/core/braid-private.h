@@ -582,6 +582,13 @@ braid__event_time_shared (braid_loop *loop)
 }
 BRAID_HIDDEN void braid__emit_iteration (braid_loop *loop)
     __attribute__ ((noinline));
+/* POLL of @loop, which just polled (stamped with loop->last_poll_ns, the
+ * reading after it): @blocked ns spent blocked, @jumped when the virtual
+ * clock jumped; then, when @begins, the ITERATION_BEGIN that follows at
+ * the same reading (the iteration's fields already set). */
+BRAID_HIDDEN void braid__emit_poll (braid_loop *loop, uint64_t blocked,
+                                    bool jumped, bool begins)
+    __attribute__ ((noinline));
 /* Called when loop->work_since_poll reached loop->work_check: reads the
  * clock and returns true when a poll is due (BRAID_POLL_WORK entries or
  * BRAID_POLL_NS since the last poll); otherwise sets the next work_check. */

@@ -4,13 +4,16 @@
  * Hot path: braid__hooks_active, read by every transition; it is 0 unless
  * a hook is installed, so the runtime's branches on it are predictable.
  * With a hook installed, the emitters of the frequent events (suspended,
- * resumed, woken, iteration) are the hot path: each costs a timestamp
- * (braid__event_time, a counter read, or none within a shared-reading
- * window), a dozen stores and the indirect call. A direct switch from
- * one task to the next makes one call, not two or three: the suspension
- * (and the iteration that may begin before the next task) is held back
- * and reported with the next task's resumption as one TASK_SWITCHED
- * (braid_event_expand undoes the fold).
+ * resumed, woken, iteration, poll) are the hot path: each costs a
+ * timestamp (braid__event_time, a counter read, or none within a
+ * shared-reading window), a dozen stores and the indirect call, about 35
+ * instructions in all. A direct switch from one task to the next makes
+ * one call, not two or three: the suspension (and the iteration that may
+ * begin before the next task) is held back and reported with the next
+ * task's resumption as one TASK_SWITCHED (braid_event_expand undoes the
+ * fold). A held suspension that does not fold (the task waits on I/O and
+ * the loop polls next) is reported in place (flush_held); a poll and the
+ * iteration after it are reported by one emitter (braid__emit_poll).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -311,3 +314,39 @@ braid__emit_iteration (braid_loop *loop)
   call_hook (&ev);
 }
 
+/* Reports the poll that just ended (poll_reset read the clock after it):
+ * stamped with that reading, which the iteration's start, a few
+ * instructions later, shares when one begins; and then that
+ * ITERATION_BEGIN (@begins), from the same event on this stack: only the
+ * fields that differ are rewritten, and one call here does what a second
+ * out-of-line emitter (braid__emit_iteration) would. The POLL's report
+ * flushed any held suspension (call_hook), so the iteration has
+ * nothing to fold into and is always reported alone, as
+ * braid__emit_iteration would; its time is braid__event_time_shared's,
+ * the POLL's reading unless the hook emitted an event of its own
+ * (OBSERVER_WAIT) after it. */
+void
+braid__emit_poll (braid_loop *loop, uint64_t blocked, bool jumped, bool begins)
+{
+  uint64_t now = loop->virtual_now + loop->virtual_stamp_base;
+  if (loop->clock != BRAID_CLOCK_VIRTUAL)
+    {
+      now = loop->last_poll_ns > loop->ev_last ? loop->last_poll_ns
+                                               : loop->ev_last;
+      loop->ev_last = now;
+    }
+  loop->ev_held = begins;
+  braid_event ev;
+  braid__event_init (&ev, BRAID_EV_POLL, now);
+  ev.object = loop->id;
+  ev.value = (int64_t)blocked;
+  ev.other = jumped;
+  call_hook (&ev);
+  if (!begins)
+    return;
+  ev.kind = BRAID_EV_ITERATION_BEGIN;
+  ev.time_ns = braid__event_time_shared (loop);
+  ev.other = loop->queue.len;
+  ev.value = (int64_t)loop->iteration;
+  call_hook (&ev);
+}

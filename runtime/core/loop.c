@@ -121,43 +121,6 @@ braid__poll_skip (braid_loop *loop)
   return true;
 }
 
-/* Reports the poll that just ended (poll_reset read the clock after it):
- * stamped with that reading, which the iteration's start, a few
- * instructions later, shares when one begins; and then that
- * ITERATION_BEGIN (@begins), from the same event on this stack: only the
- * fields that differ are rewritten, and one call here does what a second
- * out-of-line emitter (braid__emit_iteration) would. The POLL's report
- * flushed any held suspension (braid__hook_call), so the iteration has
- * nothing to fold into and is always reported alone, as
- * braid__emit_iteration would; its time is braid__event_time_shared's,
- * the POLL's reading unless the hook emitted an event of its own
- * (OBSERVER_WAIT) after it. */
-static __attribute__ ((noinline)) void
-emit_poll (braid_loop *loop, uint64_t blocked, bool jumped, bool begins)
-{
-  uint64_t now = loop->virtual_now + loop->virtual_stamp_base;
-  if (loop->clock != BRAID_CLOCK_VIRTUAL)
-    {
-      now = loop->last_poll_ns > loop->ev_last ? loop->last_poll_ns
-                                               : loop->ev_last;
-      loop->ev_last = now;
-    }
-  loop->ev_held = begins;
-  braid_event ev;
-  braid__event_init (&ev, BRAID_EV_POLL, now);
-  ev.object = loop->id;
-  ev.value = (int64_t)blocked;
-  ev.other = jumped;
-  braid__hook_call (&ev);
-  if (!begins)
-    return;
-  ev.kind = BRAID_EV_ITERATION_BEGIN;
-  ev.time_ns = braid__event_time_shared (loop);
-  ev.other = loop->queue.len;
-  ev.value = (int64_t)loop->iteration;
-  braid__hook_call (&ev);
-}
-
 /* Begins an iteration in the loop's own context. Returns 1 when it began,
  * 0 when nothing became ready (try again), -1 when nothing ever can. */
 static int
@@ -237,7 +200,7 @@ begin_iteration (braid_loop *loop)
   if (BRAID_UNLIKELY (braid__hooks_active))
     {
       if (polled)
-        emit_poll (loop, blocked, jumped, begins);
+        braid__emit_poll (loop, blocked, jumped, begins);
       else if (begins)
         braid__emit_iteration (loop);
       if (!begins)
