@@ -424,6 +424,7 @@ struct braid_trace
   const braid_trace_stream_callbacks *sink;
   void *sink_data;
   bool sink_stopped; /* a callback stopped the read */
+  uint64_t sink_limit; /* the events handed to the sink at most, 0 all */
   /* What meta says of the writer, for its liveness (reader-live.c):
    * its machine and boot ("" when not recorded), whether it is
    * finalizing, whether the file is finalized. */

@@ -414,14 +414,17 @@ typedef struct braid_trace_stream_callbacks
  * and end, and at the end of the trace the slices still open, ending.
  * Nothing per event is kept, so the memory does not grow with the length
  * of the trace: what `braid export` writes from. The same file read
- * twice gives the same records in the same order. Stores the summary
+ * twice gives the same records in the same order. With @max_events not
+ * 0, only the first @max_events events are taken (those an earlier read
+ * of a file still being written saw: meta.n_events). Stores the summary
  * trace in *@out (the meta, tasks, objects and problems, as the summary
  * mode; may be NULL to have none) and returns 0; on failure returns a
  * negative code with a message in *@error as braid_trace_open, and
  * BRAID_ECANCELLED when a callback stopped the read. */
 int braid_trace_stream (const char *path,
                         const braid_trace_stream_callbacks *callbacks,
-                        void *user_data, braid_trace **out, char **error);
+                        uint64_t max_events, void *user_data,
+                        braid_trace **out, char **error);
 
 const braid_trace_meta *braid_trace_get_meta (const braid_trace *trace);
 const braid_trace_task *braid_trace_get_tasks (const braid_trace *trace,

@@ -153,7 +153,11 @@ braid__export_stream (const char *path, const braid_trace *summary,
     .iteration = st_iteration,
   };
   char *error = NULL;
-  int rc = braid_trace_stream (path, &cb, &st, NULL, &error);
+  /* A file still being written grows between the reads: each takes the
+   * events the summary's read saw. */
+  int rc = braid_trace_stream (path, &cb,
+                               braid_trace_get_meta (summary)->n_events, &st,
+                               NULL, &error);
   /* The iterations still open end with the trace. */
   for (size_t k = 0; rc == 0 && k < st.n_loops; k++)
     if (end_iteration (&st, k, NULL, braid_trace_get_meta (summary)) != 0)

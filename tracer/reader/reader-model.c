@@ -154,6 +154,7 @@ struct braid__builder
    * and skips the acquisitions and releases. NULL otherwise. */
   const braid_trace_stream_callbacks *sink;
   void *sink_data;
+  uint64_t sink_left; /* events still to take, in stream mode */
   braid_trace_edge *edges;
   size_t n_edges, edges_bytes; /* a braid__big_* mapping */
   braid_trace_mark *marks;
@@ -275,6 +276,7 @@ braid__builder_new (braid_trace *trace)
     {
       b->sink = trace->sink;
       b->sink_data = trace->sink_data;
+      b->sink_left = trace->sink_limit ? trace->sink_limit : UINT64_MAX;
     }
   return b;
 }
@@ -1096,6 +1098,14 @@ implied_wake (braid__builder *b, int32_t idx, int64_t t)
 int
 braid__builder_add (braid__builder *b, const braid__ev *ev)
 {
+  /* A stream may stop at a number of events: those a first read of a
+   * file that is still being written saw. */
+  if (b->sink != NULL)
+    {
+      if (b->sink_left == 0)
+        return 0;
+      b->sink_left--;
+    }
   int64_t t = clamp_time (ev->t);
   if (t > b->last_t)
     b->last_t = t;

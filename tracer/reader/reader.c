@@ -791,8 +791,8 @@ braid__trace_check (const char *path, char **error)
  * summary mode: the builder hands its records to @sink). */
 static int
 open_trace (const char *path, const braid_trace_load_options *options,
-            const braid_trace_stream_callbacks *sink, void *sink_data,
-            braid_trace **out, char **error)
+            const braid_trace_stream_callbacks *sink, uint64_t sink_limit,
+            void *sink_data, braid_trace **out, char **error)
 {
   if (error != NULL)
     *error = NULL;
@@ -829,6 +829,7 @@ open_trace (const char *path, const braid_trace_load_options *options,
   trace->summary = summary;
   trace->sink = sink;
   trace->sink_data = sink_data;
+  trace->sink_limit = sink_limit;
   rc = load_events (trace, db, path, options, error);
   if (rc != 0 && trace->sink_stopped)
     {
@@ -871,19 +872,20 @@ int
 braid_trace_open (const char *path, const braid_trace_load_options *options,
                   braid_trace **out, char **error)
 {
-  return open_trace (path, options, NULL, NULL, out, error);
+  return open_trace (path, options, NULL, 0, NULL, out, error);
 }
 
 int
 braid_trace_stream (const char *path,
                     const braid_trace_stream_callbacks *callbacks,
-                    void *user_data, braid_trace **out, char **error)
+                    uint64_t max_events, void *user_data, braid_trace **out,
+                    char **error)
 {
   static const braid_trace_stream_callbacks none;
   braid_trace_load_options options = { .summary = true };
   braid_trace *trace = NULL;
   int rc = open_trace (path, &options, callbacks ? callbacks : &none,
-                       user_data, &trace, error);
+                       max_events, user_data, &trace, error);
   if (out != NULL)
     *out = trace;
   else
