@@ -18,7 +18,7 @@
  */
 #include <sys/stat.h>
 
-#include "recording-util.h"
+#include "export-measure.h"
 
 /* Records a trace of @n events and exports it with @braid in each
  * format, printing the bench lines. Returns 0, or 1 on a failure. */
@@ -27,7 +27,7 @@ bench_size (const char *braid, uint64_t n)
 {
   char *path = test_trace_path ("export.db");
   if (record_and_die (path, ping_pong_scenario, &n) != 0
-      || repair_quietly (path, n / 2) != 0)
+      || repair_in_child (path, n / 2) != 0)
     {
       fprintf (stderr, "bench-export: the recording failed\n");
       remove_trace (path);

@@ -16,7 +16,7 @@
  * ids in the test export (check-export.py does the semantic checks on
  * real programs).
  */
-#include "recording-util.h"
+#include "export-measure.h"
 
 /* The bound: well below the whole model of 3M events (about 130 MB), well
  * above what streaming takes (a cursor per task, an 8 MiB page cache for
@@ -116,7 +116,7 @@ record_trace (uint64_t n)
 {
   char *path = test_trace_path ("export-memory.db");
   g_assert_cmpint (record_and_die (path, wake_rounds_scenario, &n), ==, 0);
-  g_assert_cmpint (repair_quietly (path, n / 2), ==, 0);
+  g_assert_cmpint (repair_in_child (path, n / 2), ==, 0);
   return path;
 }
 
