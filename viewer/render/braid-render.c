@@ -5,10 +5,10 @@
  *                [--compare]
  *
  * Several FILEs are the files of one run (a process tree), drawn as one
- * timeline with a group of lanes per process (braid_trace_merge_run);
+ * timeline with a group of lanes per process (braid_trace_open_run);
  * with --compare, two traces of one program side by side on loop steps
- * with the steps that differ marked, as braid-viewer --compare shows
- * them (braid_trace_compare, braid_trace_merge_compared).
+ * with the steps that differ marked, opened as braid-viewer --compare
+ * opens them (braid_timeline_open_compared).
  *
  * Options are parsed with getopt_long (--width=W, -oOUT.png, -- before a
  * FILE that starts with '-'), and refused in the words of
@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include <braid/braid-version.h>
+#include <glib.h>
 
 #include "cli-options.h"
 #include "timeline.h"
@@ -140,30 +141,12 @@ open_traces (char **paths, int n, bool compare, uint64_t **marked,
       fail ("--compare takes two trace files, got %d", n);
       return NULL;
     }
-  braid_trace *all[2] = { NULL, NULL };
-  int k = 0;
-  for (; k < n; k++)
-    if (braid_trace_open (paths[k], &options, &all[k], &error) != 0)
-      {
-        fail ("%s", error ? error : "cannot open the trace");
-        free (error);
-        break;
-      }
-  braid_trace_comparison *c = NULL;
-  if (k < n)
-    out = NULL; /* the reader said why */
-  else if (!braid_trace_same_program (all[0], all[1]))
-    fail ("%s and %s are traces of different programs: their steps cannot "
-          "be lined up",
-          paths[0], paths[1]);
-  else if (braid_trace_compare (all[0], all[1], NULL, &c, NULL) != 0
-           || braid_trace_merge_compared (all[0], all[1], c, &out, marked,
-                                          n_marked)
-                  != 0)
-    fail ("%s", "out of memory");
-  braid_trace_comparison_free (c);
-  for (int i = 0; i < k; i++)
-    braid_trace_close (all[i]);
+  /* The timeline's message names the files and the problem. */
+  if (braid_timeline_open_compared (paths, &options, &out, marked, n_marked,
+                                    NULL, &error)
+      != 0)
+    fail ("%s", error);
+  g_free (error);
   return out;
 }
 

@@ -508,6 +508,26 @@ void braid_timeline_overview_move_view (const braid_timeline_overview *ov,
                                         braid_timeline_view *view, int width,
                                         int height, double x, double y);
 
+/* braid_timeline_open_compared:
+ * Opens the two traces @paths (braid_trace_open with @options, which may
+ * be NULL; its progress covers both files in turn) and, when they are
+ * traces of one program (braid_trace_same_program), compares them as
+ * `braid diff` does and merges them side by side on the step axis
+ * (braid_trace_merge_compared): the merged trace in *@out, the sorted
+ * steps that differ in *@marked (release with free()), *@n_marked of
+ * them, for braid_timeline_draw_marked_steps; and when @verdict is not
+ * NULL, what the comparison found in one line in *@verdict (release
+ * with g_free()): "N steps differ, the first at step P of the K-th
+ * iteration: ..." or "the schedules are the same (N steps)". Returns 0,
+ * or -1 with one line in *@error (release with g_free()) naming the file
+ * that cannot be opened, or the two files and their programs when they
+ * are traces of different programs. */
+int braid_timeline_open_compared (char *const paths[2],
+                                  const braid_trace_load_options *options,
+                                  braid_trace **out, uint64_t **marked,
+                                  size_t *n_marked, char **verdict,
+                                  char **error);
+
 /* braid_timeline_draw_marked_steps:
  * Marks each of the @n sorted @steps (the steps where two compared traces
  * differ) over a timeline drawn with @view: a red band across the lanes
