@@ -630,13 +630,22 @@ braid__event_init (braid_event *ev, braid_event_kind kind, uint64_t time_ns)
   ev->error = NULL;
 }
 
-/* Wakes @t, waiting on @object: queues its next step. */
+/* Queues the next step of @t, which waited, without reporting the
+ * wake-up: braid__task_wake's part, and all of a wake-up that the trace
+ * implies (future.c, wake_implied). */
 static inline void
-braid__task_wake (braid_task *t, braid_task *waker, uint64_t object)
+braid__task_queue_resume (braid_task *t)
 {
   braid__entry *e = queue_push_slot (&t->loop->queue);
   e->kind = ENTRY_RESUME;
   e->a = t;
+}
+
+/* Wakes @t, waiting on @object: queues its next step. */
+static inline void
+braid__task_wake (braid_task *t, braid_task *waker, uint64_t object)
+{
+  braid__task_queue_resume (t);
   if (BRAID_UNLIKELY (braid__hooks_active))
     braid__emit_woken (t, waker, object);
 }

@@ -306,10 +306,7 @@ complete_observed (braid_future *f, int state)
     return;
   if (wake_implied (f, cur))
     {
-      /* braid__task_wake without the report. */
-      braid__entry *e = queue_push_slot (&loop->queue);
-      e->kind = ENTRY_RESUME;
-      e->a = f->cbs[0].data;
+      braid__task_queue_resume ((braid_task *)f->cbs[0].data);
       braid__future_release_cbs (f);
       return;
     }
