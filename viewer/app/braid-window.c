@@ -360,6 +360,7 @@ braid_window_finalize (GObject *object)
   g_free (self->test_png);
   g_free (self->test_select);
   g_free (self->test_show);
+  g_free (self->test_via);
   G_OBJECT_CLASS (braid_window_parent_class)->finalize (object);
 }
 
