@@ -282,6 +282,7 @@ def check_perfetto(name, path, doc, model):
     for ts, i, te in evs:
         track = one(te, "track_uuid")
         kind = one(te, "type")
+        iid = one(te, "name_iid")
         if kind == "TYPE_SLICE_BEGIN":
             order += 1
             stacks.setdefault(track, []).append(ts)

@@ -170,9 +170,6 @@ typedef struct exporter
   uint32_t n_loops;
   uint8_t *sent; /* a bit per object-wait iid: name already sent */
   int failed;    /* the flows' store failed */
-  braid_trace_mark held; /* the last mark, not written yet (pf_mark) */
-  char *held_text;
-  bool has_held;
 } exporter;
 
 /* The tracks: the process's uuid, the first loop's next, then one per
@@ -502,9 +499,12 @@ pf_iteration_end (void *data, uint64_t sid, const braid_trace_iteration *it,
   return write_end (ex, loop_uuid (ex, it->loop), end);
 }
 
+/* A mark: an instant on its task's track (the loop's when it has none),
+ * written as it comes, in the order of events. */
 static int
-write_mark (exporter *ex, const braid_trace_mark *mk, const char *text)
+pf_mark (void *data, const braid_trace_mark *mk, const char *text)
 {
+  exporter *ex = data;
   size_t n_tasks;
   const braid_trace_task *tasks = braid_trace_get_tasks (ex->trace, &n_tasks);
   bool has_task = mk->task >= 0 && (size_t)mk->task < n_tasks;
@@ -538,24 +538,6 @@ write_mark (exporter *ex, const braid_trace_mark *mk, const char *text)
   return flush_packet (ex);
 }
 
-/* The marks are written as they come, but for the last one seen, held
- * back (with its line) until the next: the last mark of the trace goes
- * after the ends of the slices that the trace leaves open, as it did when
- * the marks were written after every slice, so the file still ends with
- * the last mark. */
-static int
-pf_mark (void *data, const braid_trace_mark *mk, const char *text)
-{
-  exporter *ex = data;
-  int rc = ex->has_held ? write_mark (ex, &ex->held, ex->held_text) : 0;
-  free (ex->held_text);
-  ex->held = *mk;
-  ex->held_text = text != NULL ? strdup (text) : NULL;
-  ex->has_held = true;
-  if (text != NULL && ex->held_text == NULL)
-    return -1;
-  return rc;
-}
 
 int
 braid__export_perfetto (FILE *out, const char *path,
@@ -592,13 +574,10 @@ braid__export_perfetto (FILE *out, const char *path,
   };
   if (braid__export_stream (path, trace, axis, &w) != 0)
     goto done;
-  if (ex.has_held)
-    write_mark (&ex, &ex.held, ex.held_text);
   rc = ex.pb.failed || ex.failed ? -1 : 0;
 done:
   if (rc != 0 && (ex.sent == NULL || ex.pb.failed))
     fprintf (stderr, "braid: out of memory\n");
-  free (ex.held_text);
   free (ex.sent);
   braid__pb_free (&ex.pb);
   return rc;
