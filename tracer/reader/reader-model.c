@@ -742,7 +742,7 @@ decompact_live (braid__builder *b)
 }
 
 /* Adds a closed slice of @d ns in @state to @task's totals. */
-static void
+static inline void
 add_total (braid_trace_task *task, braid_trace_state state, int64_t d)
 {
   if (state == BRAID_STATE_RUNNING)
@@ -815,14 +815,7 @@ close_slice (braid__builder *b, int32_t idx, int64_t t)
       if (b->live)
         return close_live (b, idx, s, end_ns, end_step);
       /* What group_slices would add up from the slice. */
-      braid_trace_task *task = &b->tasks[idx];
-      int64_t d = end_ns - s->start_ns;
-      if (s->state == BRAID_STATE_RUNNING)
-        task->running_ns += d;
-      else if (s->state == BRAID_STATE_READY)
-        task->ready_ns += d;
-      else
-        task->waiting_ns += d;
+      add_total (&b->tasks[idx], s->state, end_ns - s->start_ns);
       if (b->sink == NULL || b->sink->slice_end == NULL)
         return 0;
       braid_trace_slice sl = {
@@ -1724,14 +1717,7 @@ group_slices (braid__builder *b)
   for (size_t i = 0; i < n; i++)
     {
       const braid_trace_slice *sl = &b->slices[i];
-      braid_trace_task *task = &b->tasks[sl->task];
-      int64_t d = sl->end_ns - sl->start_ns;
-      if (sl->state == BRAID_STATE_RUNNING)
-        task->running_ns += d;
-      else if (sl->state == BRAID_STATE_READY)
-        task->ready_ns += d;
-      else
-        task->waiting_ns += d;
+      add_total (&b->tasks[sl->task], sl->state, sl->end_ns - sl->start_ns);
       sorted &= start[sl->task]++ == i;
     }
   if (sorted)
@@ -1897,13 +1883,8 @@ group_cslices (braid__builder *b, braid_trace_compact_end **ends_out)
         {
           const braid_trace_compact_slice *c = &out[task->first_slice + k];
           int64_t e = k + 1 < task->n_slices ? c[1].start_ns : ends[t].end_ns;
-          int64_t d = e > c->start_ns ? e - c->start_ns : 0;
-          if (c->state == BRAID_STATE_RUNNING)
-            task->running_ns += d;
-          else if (c->state == BRAID_STATE_READY)
-            task->ready_ns += d;
-          else
-            task->waiting_ns += d;
+          add_total (task, (braid_trace_state) c->state,
+                     e > c->start_ns ? e - c->start_ns : 0);
         }
     }
   b->slices = (braid_trace_slice *) out;
