@@ -777,6 +777,18 @@ typedef struct arrow_batch
 #define LOOP_BATCH N_EDGE_KINDS
 #define N_ARROW_BATCHES (N_EDGE_KINDS + 1)
 
+void
+braid__timeline_arrowhead_path (cairo_t *cr, double x, double y, double dx,
+                                double dy, double length, double half_width)
+{
+  cairo_move_to (cr, x, y);
+  cairo_line_to (cr, x - length * dx - half_width * dy,
+                 y - length * dy + half_width * dx);
+  cairo_line_to (cr, x - length * dx + half_width * dy,
+                 y - length * dy - half_width * dx);
+  cairo_close_path (cr);
+}
+
 static void
 batch_add (arrow_batch *b, double x0, double y0, double x1, double y1,
            bool head)
@@ -856,12 +868,8 @@ batch_draw (cairo_t *cr, const arrow_batch *b, braid_timeline_rgb c,
       double len = hypot (dx, dy);
       if (len < 1 || p[4] == 0)
         continue;
-      dx /= len;
-      dy /= len;
-      cairo_move_to (cr, p[2], p[3]);
-      cairo_line_to (cr, p[2] - 6 * dx - 3 * dy, p[3] - 6 * dy + 3 * dx);
-      cairo_line_to (cr, p[2] - 6 * dx + 3 * dy, p[3] - 6 * dy - 3 * dx);
-      cairo_close_path (cr);
+      braid__timeline_arrowhead_path (cr, p[2], p[3], dx / len, dy / len, 6,
+                                      3);
       if (i % 8 == 7)
         cairo_fill (cr);
     }

@@ -214,6 +214,14 @@ braid__timeline_range (const braid_timeline_model *m, int32_t task,
 void braid__timeline_draw_mark_shape (cairo_t *cr, braid_trace_mark_kind kind,
                                       double cx, double top, double h);
 
+/* Adds an arrow's head to @cr's path without filling it: a triangle
+ * whose tip is (@x, @y), pointing along the unit vector (@dx, @dy),
+ * @length long and 2 * @half_width wide at its base. The arrows between
+ * lanes, the wait-for graph's and the legend's share it. */
+void braid__timeline_arrowhead_path (cairo_t *cr, double x, double y,
+                                     double dx, double dy, double length,
+                                     double half_width);
+
 /* The label indentation of a task at @depth; a hostile depth (negative
  * or huge) stays on screen. */
 static inline double

@@ -227,10 +227,11 @@ legend_layout (cairo_t *cr, PangoLayout *layout, double x0, double y0,
               cairo_line_to (cr, x + 10, y + 13);
               cairo_stroke (cr);
               cairo_set_dash (cr, NULL, 0, 0);
-              cairo_move_to (cr, x + 12, y + 15);
-              cairo_line_to (cr, x + 6, y + 13);
-              cairo_line_to (cr, x + 10, y + 9);
-              cairo_close_path (cr);
+              /* Down and right at 45 degrees: its corners fall on
+               * (x + 6, y + 13) and (x + 10, y + 9). */
+              braid__timeline_arrowhead_path (cr, x + 12, y + 15, M_SQRT1_2,
+                                              M_SQRT1_2, 4 * M_SQRT2,
+                                              2 * M_SQRT2);
               cairo_fill (cr);
               cairo_restore (cr);
             }

@@ -182,10 +182,7 @@ arrow (cairo_t *cr, double x, double y0, double y1)
   cairo_move_to (cr, x, y0);
   cairo_line_to (cr, x, y1 - dir * 5);
   cairo_stroke (cr);
-  cairo_move_to (cr, x, y1);
-  cairo_line_to (cr, x - 4, y1 - dir * 7);
-  cairo_line_to (cr, x + 4, y1 - dir * 7);
-  cairo_close_path (cr);
+  braid__timeline_arrowhead_path (cr, x, y1, 0, dir, 7, 4);
   cairo_fill (cr);
 }
 
