@@ -794,6 +794,22 @@ close_live (braid__builder *b, int32_t idx, const task_state *s,
   return 0;
 }
 
+/* The step at which the slice open in @s ends when it closes now. */
+static inline uint64_t
+open_end_step (const braid__builder *b, const task_state *s)
+{
+  return b->steps > s->start_step ? b->steps : s->start_step;
+}
+
+/* Whether the slice open in @s fits a compact record when it closes now:
+ * otherwise close_slice leaves compact mode (decompact). */
+static inline int
+open_fits_compact (const braid__builder *b, const task_state *s)
+{
+  return open_end_step (b, s) <= UINT32_MAX && s->object <= UINT32_MAX
+         && s->reason <= UINT16_MAX && (unsigned) s->state <= UINT16_MAX;
+}
+
 static int
 close_slice (braid__builder *b, int32_t idx, int64_t t)
 {
@@ -802,11 +818,8 @@ close_slice (braid__builder *b, int32_t idx, int64_t t)
     return 0;
   s->open = 0;
   int64_t end_ns = t > s->start_ns ? t : s->start_ns;
-  uint64_t end_step = b->steps > s->start_step ? b->steps : s->start_step;
-  if (b->compact
-      && (end_step > UINT32_MAX || s->object > UINT32_MAX
-          || s->reason > UINT16_MAX || (unsigned) s->state > UINT16_MAX)
-      && decompact (b) != 0)
+  uint64_t end_step = open_end_step (b, s);
+  if (b->compact && !open_fits_compact (b, s) && decompact (b) != 0)
     return -1;
   s->has_slice = 1;
   s->last_end = end_ns;
@@ -2033,15 +2046,6 @@ live_bytes (const braid__builder *b, braid_trace *trace)
 #undef BYTES
 }
 
-/* Whether the slice open in @s fits a compact record when it closes now
- * (close_slice's test). */
-static int
-open_fits_compact (const braid__builder *b, const task_state *s)
-{
-  return b->steps <= UINT32_MAX && s->object <= UINT32_MAX
-         && s->reason <= UINT16_MAX && (unsigned) s->state <= UINT16_MAX;
-}
-
 /* Extends *@done, the number of the @n records of @size bytes at @arr
  * known to be in the order of their int64 time at @offset, and sets
  * @bit in @b->unsorted when one is not. */
@@ -2080,8 +2084,7 @@ live_snapshot (braid__builder *b, braid_trace *trace)
         return decompact_live (b);
       if (live_room (b, (int32_t) t) != 0)
         return -1;
-      live_store (b, (int32_t) t, s,
-                  b->steps > s->start_step ? b->steps : s->start_step);
+      live_store (b, (int32_t) t, s, open_end_step (b, s));
       b->ltasks[t].published = 1;
     }
   /* The points appended since the last snapshot, checked for order (a
