@@ -91,7 +91,7 @@ struct _BraidWindow
   int32_t test_picked_task;
   int64_t test_picked_slice;
   char *test_via; /* NULL, "dialog" or "drop" */
-  int test_wait;  /* polls of the Open dialog so far */
+  int test_dialog_polls; /* looks at the Open dialog so far */
   /* Called when a load ends, with NULL or the error shown. */
   void (*loaded_hook) (BraidWindow *self, const char *error);
 };

@@ -812,7 +812,7 @@ pick_in_dialog (gpointer data)
       if (tree)
         gtk_tree_selection_unselect_all (
             gtk_tree_view_get_selection (GTK_TREE_VIEW (tree)));
-      if (++self->test_wait < 100)
+      if (++self->test_dialog_polls < 100)
         return G_SOURCE_CONTINUE;
       printf ("self-test: the Open dialog %s\n",
               dialog ? "did not list the files" : "did not open");
