@@ -436,6 +436,27 @@ dup_big (void **dst, size_t *bytes, const void *src, size_t n, size_t size)
   return 0;
 }
 
+/* Copies into @c, a copy of @b whose arrays were set to NULL, what every
+ * snapshot of @b gets of its own (builder_clone's, and live_snapshot's
+ * while the large arrays are shared): the tasks, objects, problems and
+ * notes, the deadlock's detail and the holds (reader-sync.c). Returns 0,
+ * or -1 with what was copied left in @c for braid__builder_free. */
+static int
+dup_per_task (braid__builder *c, const braid__builder *b)
+{
+  return dup_array ((void **) &c->tasks, b->tasks, b->n_tasks,
+                    sizeof *b->tasks, &c->cap_tasks)
+         || dup_array ((void **) &c->objects, b->objects, b->n_objects,
+                       sizeof *b->objects, &c->cap_objects)
+         || dup_array ((void **) &c->problems, b->problems, b->n_problems,
+                       sizeof *b->problems, &c->cap_problems)
+         || dup_array ((void **) &c->notes, b->notes, b->n_notes,
+                       sizeof *b->notes, &c->cap_notes)
+         || dup_array ((void **) &c->deadlock.detail, b->deadlock.detail,
+                       b->deadlock.cap, 1, &c->deadlock.cap)
+         || braid__sync_clone (b->sync, &c->sync);
+}
+
 /* A deep copy of @b filling @trace: every array braid__builder_free
  * frees is copied here (a field added to one must be added to the
  * other). Returns NULL when out of memory. */
@@ -457,8 +478,7 @@ builder_clone (const braid__builder *b, braid_trace *trace)
   c->deadlock.cap = 0;
   size_t map = b->keys ? b->mask + 1 : 0, unused;
   int fail
-    = dup_array ((void **) &c->tasks, b->tasks, b->n_tasks, sizeof *b->tasks,
-                 &c->cap_tasks)
+    = dup_per_task (c, b)
       || dup_array ((void **) &c->states, b->states, b->n_tasks,
                     sizeof *b->states, &c->cap_states)
       || (b->compact
@@ -476,21 +496,12 @@ builder_clone (const braid__builder *b, braid_trace *trace)
                   b->iterations, b->n_iterations, sizeof *b->iterations)
       || dup_array ((void **) &c->loops, b->loops, b->n_loops,
                     sizeof *b->loops, &c->cap_loops)
-      || dup_array ((void **) &c->objects, b->objects, b->n_objects,
-                    sizeof *b->objects, &c->cap_objects)
-      || dup_array ((void **) &c->problems, b->problems, b->n_problems,
-                    sizeof *b->problems, &c->cap_problems)
-      || dup_array ((void **) &c->notes, b->notes, b->n_notes,
-                    sizeof *b->notes, &c->cap_notes)
       || dup_array ((void **) &c->ended, b->ended, b->n_ended,
                     sizeof *b->ended, &c->cap_ended)
       || dup_array ((void **) &c->keys, b->keys, map, sizeof *b->keys,
                     &unused)
       || dup_array ((void **) &c->vals, b->vals, map, sizeof *b->vals,
-                    &unused)
-      || dup_array ((void **) &c->deadlock.detail, b->deadlock.detail,
-                    b->deadlock.cap, 1, &c->deadlock.cap)
-      || braid__sync_clone (b->sync, &c->sync);
+                    &unused);
   if (fail)
     {
       braid__builder_free (c);
@@ -2112,17 +2123,7 @@ live_snapshot (braid__builder *b, braid_trace *trace)
   c->keys = NULL, c->vals = NULL, c->ltasks = NULL, c->cap_ltasks = 0;
   c->deadlock.detail = NULL, c->deadlock.cap = 0;
   c->sync = NULL;
-  if (dup_array ((void **) &c->tasks, b->tasks, b->n_tasks, sizeof *b->tasks,
-                 &c->cap_tasks)
-      || dup_array ((void **) &c->objects, b->objects, b->n_objects,
-                    sizeof *b->objects, &c->cap_objects)
-      || dup_array ((void **) &c->problems, b->problems, b->n_problems,
-                    sizeof *b->problems, &c->cap_problems)
-      || dup_array ((void **) &c->notes, b->notes, b->n_notes,
-                    sizeof *b->notes, &c->cap_notes)
-      || dup_array ((void **) &c->deadlock.detail, b->deadlock.detail,
-                    b->deadlock.cap, 1, &c->deadlock.cap)
-      || braid__sync_clone (b->sync, &c->sync))
+  if (dup_per_task (c, b) != 0)
     {
       free (ends);
       braid__builder_free (c);
