@@ -340,8 +340,10 @@ void braid__batches_close (braid__batches *it);
  * The reader's form: calls @fn for each event of braid__batches_open's
  * merge. @fn gets the event's index and the total and returns non-zero to
  * stop (the result is then SQLITE_ABORT). *n is the number of events
- * handed over. Returns SQLITE_OK (also without a batches table) or an
- * error as braid__batches_open. */
+ * handed over. @fn runs on the caller's thread while, on a large merge,
+ * a thread of its own reads @db ahead (codec.c): @fn must not use @db.
+ * Returns SQLITE_OK (also without a batches table) or an error as
+ * braid__batches_open. */
 int braid__batches_each (struct sqlite3 *db, uint64_t first_seq,
                          int (*fn) (void *data, const braid__rec *ev,
                                     size_t i, size_t n),
