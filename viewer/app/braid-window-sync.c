@@ -217,16 +217,21 @@ braid__window_check_deadlock (BraidWindow *self)
   g_strfreev (lines);
 }
 
-/* Reports where the arrows of the wait-for graph drawn at pixel @x of
- * the timeline are, in the window's pixels, as "self-test: @what arrow
- * TASK → HOLDER at X,Y". */
+/* Reports where the arrows of a wait-for graph drawn on the timeline
+ * are, in the window's pixels, as "self-test: @what arrow TASK → HOLDER
+ * at X,Y": the graph under pixel @x, or with @at_step (>= 0) the graph
+ * at that step, drawn at its pixel. */
 static void
-report_arrows (BraidWindow *self, double x, const char *what)
+report_arrows (BraidWindow *self, double x, int64_t at_step,
+               const char *what)
 {
   const braid_timeline_view *v
       = braid_timeline_get_view (BRAID_TIMELINE (self->timeline));
   braid_timeline_wait_arrow a[16];
-  size_t n = braid_timeline_wait_graph_arrows (self->model, v, x, a, 16);
+  size_t n = at_step >= 0 ? braid_timeline_wait_graph_arrows_at_step (
+                                self->model, v, (uint64_t)at_step, a, 16)
+                          : braid_timeline_wait_graph_arrows (self->model, v,
+                                                              x, a, 16);
   for (size_t i = 0; i < n && i < 16; i++)
     {
       graphene_point_t p;
@@ -262,7 +267,7 @@ report_wait_graph (BraidWindow *self, uint64_t step)
             step, lines[i]);
   g_strfreev (lines);
   g_free (text);
-  report_arrows (self, x, "wait-for");
+  report_arrows (self, x, -1, "wait-for");
 }
 
 void
@@ -390,8 +395,6 @@ braid__window_check_empty_instant (BraidWindow *self)
   for (int i = 0; lines[i]; i++)
     printf ("self-test: instant details| %s\n", lines[i]);
   g_strfreev (lines);
-  report_arrows (self, braid_timeline_view_x_for_step (self->model, v,
-                                                       best_step),
-                 "instant");
+  report_arrows (self, 0, (int64_t)best_step, "instant");
   return TRUE;
 }

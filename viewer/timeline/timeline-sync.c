@@ -399,6 +399,17 @@ braid_timeline_wait_graph_arrows (const braid_timeline_model *m,
                          max);
 }
 
+size_t
+braid_timeline_wait_graph_arrows_at_step (const braid_timeline_model *m,
+                                          const braid_timeline_view *v,
+                                          uint64_t step,
+                                          braid_timeline_wait_arrow *out,
+                                          size_t max)
+{
+  return arrows_at_step (m, v, braid_timeline_view_x_for_step (m, v, step),
+                         step, out, max);
+}
+
 /* braid_timeline_draw_wait_graph for the graph at @step, drawn at pixel
  * @x (inside the lanes). */
 static size_t

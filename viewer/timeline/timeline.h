@@ -422,6 +422,14 @@ size_t braid_timeline_wait_graph_arrows (const braid_timeline_model *model,
                                          double x,
                                          braid_timeline_wait_arrow *out,
                                          size_t max);
+/* braid_timeline_wait_graph_arrows_at_step:
+ * The same for the graph at @step, at its pixel
+ * (braid_timeline_view_x_for_step), as
+ * braid_timeline_draw_wait_graph_at_step() draws them: on the time axis
+ * several steps share a pixel, so the step is given, not read back. */
+size_t braid_timeline_wait_graph_arrows_at_step (
+    const braid_timeline_model *model, const braid_timeline_view *view,
+    uint64_t step, braid_timeline_wait_arrow *out, size_t max);
 
 /* braid_timeline_draw_wait_graph:
  * Draws over a timeline drawn with @view the wait-for graph at the step
