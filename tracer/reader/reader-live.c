@@ -241,12 +241,12 @@ fail (const braid_trace_follower *f, char **error, int code,
 static int
 restart (braid_trace_follower *f)
 {
-  if (f->builder != NULL)
+  if (f->shared->blocks != NULL)
     {
       /* The traces made so far keep the builder's blocks: the new
-       * builder's go in a new share, which keeps the old one. */
-      braid__builder_free (f->builder);
-      f->builder = NULL;
+       * builder's go in a new share, which keeps the old one. Made
+       * before the builder is freed, so that running out of memory here
+       * leaves the follower as it was. */
       braid__shared_arena *next = calloc (1, sizeof *next);
       if (next == NULL)
         return BRAID_ENOMEM;
@@ -254,6 +254,8 @@ restart (braid_trace_follower *f)
       next->prev = f->shared;
       f->shared = next;
     }
+  braid__builder_free (f->builder);
+  f->builder = NULL;
   f->base->compact = f->options.compact;
   f->builder = braid__builder_new (f->base);
   /* A builder that cannot follow (no room for its reservations) makes
