@@ -5,8 +5,8 @@
  * the empty state that says what to do, the loading page with its
  * progress bar, and the trace page (search bar, timeline, side notebook).
  * Drag and drop of files onto the window lands here too (several
- * files open as one run). The other
- * concerns live in braid-window-{actions,loading,panes,selftest}.c.
+ * files open as one run). The other concerns live in
+ * braid-window-{actions,loading,several,live,panes,sync,selftest}.c.
  */
 #include "braid-window-private.h"
 #include "braid-overview.h"
