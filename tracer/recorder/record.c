@@ -58,28 +58,29 @@ braid__session braid__the_session = {
 };
 
 /* The producer of the calling thread for the current session. A session
- * generation guards against a producer of a stopped session (pgen is
- * the producer's). generation is the fast path's key: the session's
- * generation while this thread may take the fast path (its producer is
- * current and a loop of its is open), 0 otherwise, so that one compare
- * with active_generation says all that. One TLS block in the
- * initial-exec model: reading it is one load, no call. */
+ * generation guards against a producer of a stopped session
+ * (producer_generation is the producer's). fast_generation is the fast
+ * path's key: the session's generation while this thread may take the
+ * fast path (its producer is current and a loop of its is open), 0
+ * otherwise, so that one compare with active_generation says all that.
+ * One TLS block in the initial-exec model: reading it is one load, no
+ * call. */
 typedef struct tls_state
 {
   braid__producer *producer;
-  uint64_t generation;
-  uint64_t pgen;
+  uint64_t fast_generation;
+  uint64_t producer_generation;
 } tls_state;
 static __thread tls_state tls
   __attribute__ ((tls_model ("initial-exec")));
 static _Atomic uint64_t session_generation = 1;
 /* What active_generation holds while no session is active: a value no
- * thread's generation ever takes (a thread that never recorded has 0,
+ * thread's fast_generation ever takes (a thread that never recorded has 0,
  * and session_generation starts at 1 and never wraps), so the fast path
  * never takes a producer that does not exist. */
 #define INACTIVE_GENERATION UINT64_MAX
 /* What active_generation holds once a second thread records: no thread's
- * generation either, so that every event takes record_slow, which takes
+ * fast_generation either, so that every event takes record_slow, which takes
  * its seq from the shared counter. */
 #define MULTI_GENERATION (UINT64_MAX - 1)
 /* session_generation while a session is active and one thread records,
@@ -487,14 +488,14 @@ record_slow (braid__session *s, const braid_event *ev)
   braid__producer *p = tls.producer;
   uint64_t gen = atomic_load_explicit (&session_generation,
                                        memory_order_relaxed);
-  if (p == NULL || tls.pgen != gen)
+  if (p == NULL || tls.producer_generation != gen)
     {
-      tls.generation = 0;
+      tls.fast_generation = 0;
       p = producer_new (s);
       if (p == NULL)
         return;
       tls.producer = p;
-      tls.pgen = gen;
+      tls.producer_generation = gen;
     }
 
   uint32_t s1 = intern (s, p, ev->str1);
@@ -515,7 +516,7 @@ record_slow (braid__session *s, const braid_event *ev)
   if (ev->kind == BRAID_EV_LOOP_CLOSED && p->open_loops > 0)
     p->open_loops--;
   /* The fast path is this thread's while one of its loops is open. */
-  tls.generation = p->open_loops > 0 ? gen : 0;
+  tls.fast_generation = p->open_loops > 0 ? gen : 0;
   if (!p->has_base)
     learn_base (s, p, time_ns);
   int64_t t = (int64_t) time_ns - p->base;
@@ -575,12 +576,12 @@ braid__trace_hook (void *user_data, const braid_event *ev)
   /* The fast path: an active session, this thread's producer of it,
    * inside a loop of this thread, one thread recording (with several,
    * seqs rarely follow each other in a ring, so records are wide anyway):
-   * the generation says all four. Then an event without strings that
+   * fast_generation says all four. Then an event without strings that
    * neither opens nor closes a loop, room in the ring, fields that fit a
    * compact record. Everything else goes through record_slow, which
    * records the same fields: a tail call, so that the fast path saves no
    * register. */
-  if (UNLIKELY (tls.generation
+  if (UNLIKELY (tls.fast_generation
                   != atomic_load_explicit (&active_generation,
                                            memory_order_acquire)
                 || ((uintptr_t) ev->str1 | (uintptr_t) ev->str2
