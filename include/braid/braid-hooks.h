@@ -93,9 +93,15 @@ typedef enum braid_event_kind
    * yield); value: for BRAID_WAIT_SLEEP, the delay in ns. */
   BRAID_EV_TASK_SUSPENDED,
   /* The task was made ready. other: id of the task that caused it (0 when
-   * the loop did: a timer, I/O, or a callback outside any task); object: id
-   * of the object whose completion woke it (a task, a future, a timer...);
-   * reason: the wait reason it was woken from. */
+   * the loop did: a timer, a thread-pool completion, or a callback outside
+   * any task); object: id of the object whose completion woke it (a task,
+   * a future, a timer...); reason: the wait reason it was woken from. Not
+   * reported when the loop ends a wait on I/O (BRAID_WAIT_IO) by the
+   * completion of the operation: the task's next RESUMED implies that
+   * wake-up (by the loop, from that wait, object and reason those of its
+   * SUSPENDED), and tracer/SCHEMA.md ("Implied wake-ups") says how a
+   * trace derives it. A wake-up from a wait on I/O by a task (a
+   * cancellation) is reported. */
   BRAID_EV_TASK_WOKEN,
   /* The task finished with a result. */
   BRAID_EV_TASK_COMPLETED,
