@@ -54,6 +54,30 @@ test_missing_file_is_refused (void)
   g_free (path);
 }
 
+/* A file name with control characters (an escape sequence that would
+ * clear the screen, a newline) is quoted with them escaped: one line, and
+ * no raw control byte on the terminal. */
+static void
+test_control_bytes_in_a_name_are_escaped (void)
+{
+  if (!vt_program ("BRAID_RENDER"))
+    return;
+  char *path = g_build_filename (vt_tmpdir (), "no\033[2J\nsuch.db", NULL);
+  char *png = g_build_filename (vt_tmpdir (), "bad.png", NULL);
+  const char *argv[] = { path, "-o", png, NULL };
+  char *err = NULL;
+  int status = vt_render (argv, &err);
+  g_test_message ("-> %d: %s", status, err);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_cmpint (count_lines (err), ==, 1);
+  g_assert_nonnull (strstr (err, "no\\x1b[2J\\nsuch.db"));
+  for (const char *p = err; *p; p++)
+    g_assert_true (*p == '\n' || (unsigned char)*p >= 0x20);
+  g_free (err);
+  g_free (png);
+  g_free (path);
+}
+
 static void
 test_text_file_is_refused (void)
 {
@@ -195,6 +219,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/viewer/render/bad-input/missing-file-is-refused",
                    test_missing_file_is_refused);
+  g_test_add_func (
+      "/viewer/render/bad-input/control-bytes-in-a-name-are-escaped",
+      test_control_bytes_in_a_name_are_escaped);
   g_test_add_func ("/viewer/render/bad-input/text-file-is-refused",
                    test_text_file_is_refused);
   g_test_add_func ("/viewer/render/bad-input/empty-file-is-refused",

@@ -29,6 +29,7 @@
 #include <glib.h>
 
 #include "cli-options.h"
+#include "safe-text.h"
 #include "timeline.h"
 
 static const char usage[]
@@ -91,16 +92,21 @@ static const struct option long_options[] = {
 
 static int fail (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
-/* Prints "braid-render: <message>" as one line and returns exit status 2. */
+/* Prints "braid-render: <message>" as one line and returns exit status 2.
+ * The message may quote file names, program names and the reader's
+ * messages, which hold whatever bytes they were given: it is written as
+ * safe for a terminal (control characters escaped). */
 static int
 fail (const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
-  fputs ("braid-render: ", stderr);
-  vfprintf (stderr, fmt, ap);
-  fputc ('\n', stderr);
+  char *message = g_strdup_vprintf (fmt, ap);
   va_end (ap);
+  fputs ("braid-render: ", stderr);
+  braid__text_fputs_terminal (message, stderr);
+  fputc ('\n', stderr);
+  g_free (message);
   return 2;
 }
 
