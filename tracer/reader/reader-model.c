@@ -203,9 +203,10 @@ struct braid__builder
    * snapshot shares them instead of grouping a copy. */
   braid__live_blocks *blocks;
   int live;
-  /* Summary or live mode: close_slice's one test for the slices that do
-   * not go to the appended arrays. */
-  int aside;
+  /* Summary or live mode: close_slice's one test for the slices kept
+   * aside from the appended slices array (added to the totals only, or
+   * put in their task's range). */
+  int slices_aside;
   live_task *ltasks;
   size_t cap_ltasks;
 };
@@ -271,7 +272,7 @@ braid__builder_new (braid_trace *trace)
   b->compact = trace->compact;
   trace->compact = false;
   b->summary = trace->summary && !b->compact;
-  b->aside = b->summary;
+  b->slices_aside = b->summary;
   if (b->summary && trace->sink != NULL)
     {
       b->sink = trace->sink;
@@ -361,7 +362,7 @@ braid__builder_follow (braid__builder *b, braid__live_blocks **out)
     }
   b->blocks = k;
   b->live = 1;
-  b->aside = 1;
+  b->slices_aside = 1;
   b->slices = k->slices, b->slices_bytes = 0;
   b->edges = k->edges, b->edges_bytes = 0;
   b->marks = k->marks, b->marks_bytes = 0;
@@ -748,7 +749,7 @@ decompact_live (braid__builder *b)
   b->n_slices = total;
   b->compact = 0;
   b->live = 0;
-  b->aside = b->summary;
+  b->slices_aside = b->summary;
   return 0;
 }
 
@@ -834,7 +835,7 @@ close_slice (braid__builder *b, int32_t idx, int64_t t)
     return -1;
   s->has_slice = 1;
   s->last_end = end_ns;
-  if (b->aside)
+  if (b->slices_aside)
     {
       if (b->live)
         return close_live (b, idx, s, end_ns, end_step);
