@@ -476,8 +476,11 @@ read_new_in (braid_trace_follower *f, sqlite3 *db, bool *grew, char **error)
   uint64_t before = f->n_fed;
   bool was_finalized = f->base->finalized;
   int rc = load_volatile_meta (f, db, error);
-  if (rc == 0 && f->base->finalized && !was_finalized && f->from_batches
-      && f->producers > 1)
+  if (rc == 0 && f->builder == NULL)
+    /* A restart that ran out of memory left no builder: start again. */
+    rc = restart (f);
+  else if (rc == 0 && f->base->finalized && !was_finalized
+           && f->from_batches && f->producers > 1)
     /* Finalization numbered the events of several threads in one merge,
      * which may order them differently from the updates that read them
      * a batch at a time: read the file again, in its final order. */
