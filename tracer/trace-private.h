@@ -17,6 +17,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <braid/braid-hooks.h>
 
@@ -480,6 +482,41 @@ braid__id_map_find (const uint64_t *keys, const int32_t *vals, size_t mask,
       if (keys[i] == 0)
         return -1;
     }
+}
+
+/* The reader's growing arrays (reader-model.c's builder, reader-sync.c's
+ * records and analysis): inline here so that both share one definition.
+ *
+ * braid__grow makes room for one more element of @size bytes in the
+ * realloc'd array *@arr, which holds @n elements of a capacity of *@cap:
+ * when it is full, the capacity doubles, to @first from an empty array.
+ * On failure *@arr and *@cap are left as they were. Returns 0 or -1. */
+static inline int
+braid__grow (void **arr, size_t *cap, size_t n, size_t size, size_t first)
+{
+  if (n < *cap)
+    return 0;
+  size_t ncap = *cap ? *cap * 2 : first;
+  void *p = realloc (*arr, ncap * size);
+  if (p == NULL)
+    return -1;
+  *arr = p;
+  *cap = ncap;
+  return 0;
+}
+
+/* A malloc'd copy of @n elements of @size bytes at @src in *@dst, NULL
+ * when @n is 0 or @src is NULL. Returns 0, or -1 with *@dst NULL. */
+static inline int
+braid__dup_array (void **dst, const void *src, size_t n, size_t size)
+{
+  *dst = NULL;
+  if (n == 0 || src == NULL)
+    return 0;
+  if ((*dst = malloc (n * size)) == NULL)
+    return -1;
+  memcpy (*dst, src, n * size);
+  return 0;
 }
 
 /* A loaded event, as the reader keeps it while deriving the model. */

@@ -30,7 +30,7 @@
 #include <braid/braid.h>
 
 #define GROW(arr, n, cap)                                                    \
-  ((n) < (cap) ? 0 : grow ((void **) &(arr), &(cap), sizeof *(arr)))
+  braid__grow ((void **) &(arr), &(cap), (n), sizeof *(arr), 64)
 
 /* Room for one more element in a large array of the builder @b (see
  * braid__big_reserve, and big_grow for a follower's). */
@@ -38,18 +38,6 @@
   (((n) + 1) * sizeof *(arr) <= (bytes)                                      \
      ? 0                                                                     \
      : big_grow (b, (void **) &(arr), &(bytes), ((n) + 1) * sizeof *(arr)))
-
-static int
-grow (void **arr, size_t *cap, size_t size)
-{
-  size_t ncap = *cap ? *cap * 2 : 64;
-  void *p = realloc (*arr, ncap * size);
-  if (p == NULL)
-    return -1;
-  *arr = p;
-  *cap = ncap;
-  return 0;
-}
 
 /* Gives back the room that doubling left past the last element: the
  * arrays live as long as the trace. A failed shrink keeps the block. */
@@ -406,21 +394,14 @@ braid__builder_free (braid__builder *b)
   free (b);
 }
 
-/* A copy of @n elements of @size bytes at @src, malloc'd (NULL for none);
- * *@cap gets @n. Returns 0 or -1. */
+/* braid__dup_array, with *@cap set to the copy's capacity (@n, or 0 when
+ * nothing was copied). Returns 0 or -1. */
 static int
 dup_array (void **dst, const void *src, size_t n, size_t size, size_t *cap)
 {
-  *dst = NULL;
-  *cap = 0;
-  if (n == 0 || src == NULL)
-    return 0;
-  *dst = malloc (n * size);
-  if (*dst == NULL)
-    return -1;
-  memcpy (*dst, src, n * size);
-  *cap = n;
-  return 0;
+  int rc = braid__dup_array (dst, src, n, size);
+  *cap = *dst ? n : 0;
+  return rc;
 }
 
 /* The same for a braid__big_* block of @n elements. */

@@ -73,22 +73,6 @@ struct braid__sync
   size_t n_waits;
 };
 
-/* Makes room for one more element of @size in *@arr, which holds @n of
- * a capacity of *@cap. Returns 0 or -1. */
-static int
-reserve_one (void **arr, size_t *cap, size_t n, size_t size)
-{
-  if (n < *cap)
-    return 0;
-  size_t nc = *cap ? *cap * 2 : 64;
-  void *r = realloc (*arr, nc * size);
-  if (r == NULL)
-    return -1;
-  *arr = r;
-  *cap = nc;
-  return 0;
-}
-
 int
 braid__sync_event (braid__sync **sp, uint32_t kind, uint64_t task,
                    uint64_t object, uint32_t okind, int64_t t, uint64_t step)
@@ -105,8 +89,8 @@ braid__sync_event (braid__sync **sp, uint32_t kind, uint64_t task,
     return -1;
   if (kind == BRAID_EV_QUEUE_ITEM)
     {
-      if (reserve_one ((void **) &s->items, &s->cap_items, s->n_items,
-                       sizeof *s->items)
+      if (braid__grow ((void **) &s->items, &s->cap_items, s->n_items,
+                       sizeof *s->items, 64)
           != 0)
         return -1;
       s->items[s->n_items++] = (item_rec) {
@@ -114,8 +98,8 @@ braid__sync_event (braid__sync **sp, uint32_t kind, uint64_t task,
       };
       return 0;
     }
-  if (reserve_one ((void **) &s->recs, &s->cap_recs, s->n_recs,
-                   sizeof *s->recs)
+  if (braid__grow ((void **) &s->recs, &s->cap_recs, s->n_recs,
+                   sizeof *s->recs, 64)
       != 0)
     return -1;
   s->recs[s->n_recs++] = (hold_rec) {
@@ -151,20 +135,6 @@ braid__sync_free (braid__sync *s)
   free (s);
 }
 
-/* A copy of @n elements of @size at @src in *@dst (NULL when @n is 0).
- * Returns 0 or -1. */
-static int
-copy_array (void **dst, const void *src, size_t n, size_t size)
-{
-  *dst = NULL;
-  if (n == 0)
-    return 0;
-  if ((*dst = malloc (n * size)) == NULL)
-    return -1;
-  memcpy (*dst, src, n * size);
-  return 0;
-}
-
 int
 braid__sync_clone (const braid__sync *s, braid__sync **out)
 {
@@ -174,10 +144,11 @@ braid__sync_clone (const braid__sync *s, braid__sync **out)
   braid__sync *c = calloc (1, sizeof *c);
   if (c == NULL)
     return -1;
-  if (copy_array ((void **) &c->recs, s->recs, s->n_recs, sizeof *c->recs)
+  if (braid__dup_array ((void **) &c->recs, s->recs, s->n_recs,
+                        sizeof *c->recs)
         != 0
-      || copy_array ((void **) &c->items, s->items, s->n_items,
-                     sizeof *c->items)
+      || braid__dup_array ((void **) &c->items, s->items, s->n_items,
+                           sizeof *c->items)
            != 0)
     {
       braid__sync_free (c);
@@ -654,14 +625,8 @@ collect_waits (const braid_trace *trace, braid__sync *s)
               last_woken = v.end_step > 0 ? v.end_step - 1 : 0;
               continue;
             }
-          if (n == cap)
-            {
-              braid_trace_sync_wait *nw = realloc (w, 2 * cap * sizeof *w);
-              if (nw == NULL)
-                goto fail;
-              w = nw;
-              cap *= 2;
-            }
+          if (braid__grow ((void **) &w, &cap, n, sizeof *w, 64) != 0)
+            goto fail;
           last = n;
           last_woken = v.end_step > 0 ? v.end_step - 1 : 0;
           w[n++] = cur;
@@ -769,15 +734,10 @@ judge (braid_trace_primitive *p, braid_trace_sync_wait *w, size_t n)
 static int
 add_prim (braid__sync *s, size_t *cap, uint64_t object, uint32_t kind)
 {
-  if (s->n_prims == *cap)
-    {
-      size_t nc = *cap ? *cap * 2 : 16;
-      braid_trace_primitive *np = realloc (s->prims, nc * sizeof *np);
-      if (np == NULL)
-        return -1;
-      s->prims = np;
-      *cap = nc;
-    }
+  if (braid__grow ((void **) &s->prims, cap, s->n_prims, sizeof *s->prims,
+                   16)
+      != 0)
+    return -1;
   s->prims[s->n_prims++] = (braid_trace_primitive) {
     .object = object, .kind = kind, .name = "",
   };
@@ -1020,15 +980,8 @@ static int
 push_edge (braid_trace_wait_edge **e, size_t *n, size_t *cap,
            braid_trace_wait_edge edge)
 {
-  if (*n == *cap)
-    {
-      size_t nc = *cap ? *cap * 2 : 16;
-      braid_trace_wait_edge *ne = realloc (*e, nc * sizeof *ne);
-      if (ne == NULL)
-        return -1;
-      *e = ne;
-      *cap = nc;
-    }
+  if (braid__grow ((void **) e, cap, *n, sizeof **e, 16) != 0)
+    return -1;
   (*e)[(*n)++] = edge;
   return 0;
 }
