@@ -11,6 +11,7 @@
  */
 #include "safe-text.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,6 +173,25 @@ braid__text_terminal_dup (const char *s)
   if (buf == NULL)
     return NULL;
   return braid__text_terminal (s, SIZE_MAX, buf, size, NULL);
+}
+
+void
+braid__error_printf (char **error, const char *fmt, ...)
+{
+  if (error == NULL || *error != NULL)
+    return;
+  va_list ap;
+  va_start (ap, fmt);
+  int len = vsnprintf (NULL, 0, fmt, ap);
+  va_end (ap);
+  char *raw = len >= 0 ? malloc ((size_t) len + 1) : NULL;
+  if (raw == NULL)
+    return;
+  va_start (ap, fmt);
+  vsnprintf (raw, (size_t) len + 1, fmt, ap);
+  va_end (ap);
+  *error = braid__text_terminal_dup (raw);
+  free (raw);
 }
 
 void

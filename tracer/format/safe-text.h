@@ -53,6 +53,16 @@ char *braid__text_terminal (const char *s, size_t max_cols, char *buf,
  * it), or NULL when out of memory. */
 char *braid__text_terminal_dup (const char *s);
 
+/* braid__error_printf:
+ * Stores the printf-style message @fmt in *@error, a new malloc'd string
+ * made safe for a terminal as braid__text_terminal_dup makes it (the
+ * reader's messages quote paths and SQLite's text, untrusted bytes).
+ * Does nothing when @error is NULL or *@error holds a message already:
+ * the first failure is the one reported. Out of memory leaves *@error
+ * NULL. */
+void braid__error_printf (char **error, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+
 /* braid__text_fputs_terminal:
  * Writes all of @s to @out as braid__text_terminal would copy it. */
 void braid__text_fputs_terminal (const char *s, FILE *out);

@@ -223,16 +223,7 @@ static int
 fail (const braid_trace_follower *f, char **error, int code,
       const char *what)
 {
-  if (error == NULL || *error != NULL)
-    return code;
-  size_t n = strlen (f->path) + strlen (what) + 3;
-  char *raw = malloc (n);
-  if (raw != NULL)
-    {
-      snprintf (raw, n, "%s: %s", f->path, what);
-      *error = braid__text_terminal_dup (raw);
-      free (raw);
-    }
+  braid__error_printf (error, "%s: %s", f->path, what);
   return code;
 }
 

@@ -26,7 +26,6 @@
 
 #include <braid/braid.h> /* the error codes */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -913,30 +912,6 @@ on_file_progress (double fraction, void *data)
   return !p->stop;
 }
 
-static void say (char **error, const char *fmt, ...)
-    __attribute__ ((format (printf, 2, 3)));
-
-/* Stores the message in *@error (if not NULL), safe for a terminal: the
- * paths in it are the caller's bytes. */
-static void
-say (char **error, const char *fmt, ...)
-{
-  if (!error)
-    return;
-  va_list ap;
-  va_start (ap, fmt);
-  int len = vsnprintf (NULL, 0, fmt, ap);
-  va_end (ap);
-  char *raw = len >= 0 ? malloc ((size_t)len + 1) : NULL;
-  if (!raw)
-    return;
-  va_start (ap, fmt);
-  vsnprintf (raw, (size_t)len + 1, fmt, ap);
-  va_end (ap);
-  *error = braid__text_terminal_dup (raw);
-  free (raw);
-}
-
 int
 braid_trace_open_run (char *const *paths, size_t n,
                       const braid_trace_load_options *options,
@@ -969,7 +944,7 @@ braid_trace_open_run (char *const *paths, size_t n,
       rc = braid_trace_open (paths[k], &one, &traces[k], error);
       if (rc == 0 && progress.stop)
         {
-          say (error, "%s: loading cancelled", paths[k]);
+          braid__error_printf (error, "%s: loading cancelled", paths[k]);
           rc = BRAID_ECANCELLED;
         }
     }
@@ -977,7 +952,8 @@ braid_trace_open_run (char *const *paths, size_t n,
   const char *why;
   if (rc == 0 && braid_trace_check_run (traces, n, &a, &b, &why) != 0)
     {
-      say (error, "%s and %s %s", paths[a], paths[b], why);
+      braid__error_printf (error, "%s and %s %s", paths[a], paths[b],
+                           why);
       rc = BRAID_EINVAL;
     }
   if (rc == 0)

@@ -59,16 +59,10 @@ set_error (char **error, const char *path, const char *fmt, ...)
   va_start (ap, fmt);
   vsnprintf (msg, sizeof msg, fmt, ap);
   va_end (ap);
-  size_t n = strlen (path) + strlen (msg) + 3;
-  char *raw = malloc (n);
-  if (raw == NULL)
-    return;
-  snprintf (raw, n, "%s: %s", path, msg);
   /* SQLite's messages can quote the file (names from its schema), and the
    * path is the caller's bytes: whoever prints the message gets it safe
    * for a terminal (safe-text.c), with its control characters escaped. */
-  *error = braid__text_terminal_dup (raw);
-  free (raw);
+  braid__error_printf (error, "%s: %s", path, msg);
 }
 
 /* The message for a failed SQLite call on a file that passed the header
