@@ -258,6 +258,15 @@ slice_at (const braid_trace *trace, size_t ti, size_t k)
   return v;
 }
 
+/* The step whose event woke the wait @v: a slice ends at the step after
+ * the one its end fell in (or at the next step, when the loop woke it
+ * between two), so one before its end_step. */
+static uint64_t
+waking_step (const slice_view *v)
+{
+  return v->end_step > 0 ? v->end_step - 1 : 0;
+}
+
 static int
 is_sync_reason (uint32_t reason)
 {
@@ -517,9 +526,7 @@ collect_waits (const braid_trace *trace, braid__sync *s)
     {
       size_t ns = trace->tasks[ti].n_slices;
       size_t last = SIZE_MAX; /* this task's previous wait, in w */
-      /* The step whose event woke that wait last: a slice ends at the
-       * step after the one its end fell in (or at the next step, when
-       * the loop woke it between two), so one before its end_step. */
+      /* The step whose event woke that wait last (waking_step). */
       uint64_t last_woken = 0;
       /* This task's wake and cancel edges, in time order: cursors that
        * only move forward as its waits do. */
@@ -622,13 +629,13 @@ collect_waits (const braid_trace *trace, braid__sync *s)
               prev->end_ns = cur.end_ns;
               prev->served_step = cur.served_step;
               prev->woken_by = cur.woken_by;
-              last_woken = v.end_step > 0 ? v.end_step - 1 : 0;
+              last_woken = waking_step (&v);
               continue;
             }
           if (braid__grow ((void **) &w, &cap, n, sizeof *w, 64) != 0)
             goto fail;
           last = n;
-          last_woken = v.end_step > 0 ? v.end_step - 1 : 0;
+          last_woken = waking_step (&v);
           w[n++] = cur;
         }
     }
