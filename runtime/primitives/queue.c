@@ -247,27 +247,15 @@ wakeup_next (braid__waiters *list)
 }
 
 /* Reports that the current task (0 outside any task) got an item from
- * @q or put one into it (@op), after the fact. A put into an unbounded
- * queue is left out: no putter waits on it, so nobody can lose the
- * place it took. */
-static void __attribute__ ((noinline))
-emit_item (const braid_queue *q, braid_queue_op op)
-{
-  braid_task *t;
-
-  if (op == BRAID_QUEUE_OP_PUT && q->maxsize <= 0)
-    return;
-  t = braid_task_current ();
-  braid__emit_simple (braid__tls_loop, BRAID_EV_QUEUE_ITEM, t ? t->fut.id : 0,
-                      0, q->id, (int64_t)q->n, op);
-}
-
-/* One predictable branch when no hook is installed. */
+ * @q or put one into it (@op), after the fact: one predictable branch
+ * when no hook is installed. A put into an unbounded queue is left out:
+ * no putter waits on it, so nobody can lose the place it took. */
 static inline void
 report_item (const braid_queue *q, braid_queue_op op)
 {
-  if (BRAID_UNLIKELY (braid__hooks_active))
-    emit_item (q, op);
+  if (BRAID_UNLIKELY (braid__hooks_active)
+      && !(op == BRAID_QUEUE_OP_PUT && q->maxsize <= 0))
+    braid__emit_primitive (BRAID_EV_QUEUE_ITEM, q->id, op, (int64_t) q->n);
 }
 
 int

@@ -1,8 +1,9 @@
 /* waiters.c: waiting on a primitive's FIFO of futures (see waiters.h).
  *
  * Owns the future of each wait: created when the task begins waiting,
- * released when the wait ends, and the report of who holds a lock or a
- * permit (braid__emit_hold). Hot path: braid__waiter_wait.
+ * released when the wait ends, and the report of what a task did on a
+ * primitive: who holds a lock or a permit, who got or put a queue's item
+ * (braid__emit_primitive). Hot path: braid__waiter_wait.
  */
 #include "waiters.h"
 
@@ -25,14 +26,14 @@ braid__waiter_wait (braid__waiters *list, braid__waiter *w,
 }
 
 void
-braid__emit_hold (braid_event_kind kind, uint64_t object,
-                  braid_object_kind okind, int64_t value)
+braid__emit_primitive (braid_event_kind kind, uint64_t object,
+                       uint32_t reason, int64_t value)
 {
   braid_task *t = braid_task_current ();
   /* The loop running on this thread stamps the event with its clock (the
    * virtual one included); outside any loop, the monotonic clock. */
   braid__emit_simple (braid__tls_loop, kind, t ? t->fut.id : 0, 0, object,
-                      value, okind);
+                      value, reason);
 }
 
 bool

@@ -89,22 +89,29 @@ braid__waiters_pop (braid__waiters *list)
 int braid__waiter_wait (braid__waiters *list, braid__waiter *w,
                         braid_wait_reason reason, uint64_t object_id);
 
-/* braid__emit_hold:
- * Reports that the current task (0 outside any task) acquired or
- * released (@kind: BRAID_EV_ACQUIRED or BRAID_EV_RELEASED) the lock or
- * semaphore @object of object kind @okind, with @value permits left (0
- * for a lock). Called through braid__report_hold, which costs one branch
- * when no hook is installed. */
-void braid__emit_hold (braid_event_kind kind, uint64_t object,
-                       braid_object_kind okind, int64_t value)
+/* braid__emit_primitive:
+ * Reports that the current task (0 outside any task) did @kind on the
+ * primitive @object, with @reason and @value as braid_event has them:
+ * BRAID_EV_ACQUIRED or BRAID_EV_RELEASED of a lock or semaphore (@reason
+ * its braid_object_kind, @value the permits left, 0 for a lock), or
+ * BRAID_EV_QUEUE_ITEM (@reason the braid_queue_op, @value the items in
+ * the queue). The loop running on this thread stamps the event with its
+ * clock. Called behind a test of braid__hooks_active (braid__report_hold,
+ * queue.c's report_item), so that it costs one branch when no hook is
+ * installed. */
+void braid__emit_primitive (braid_event_kind kind, uint64_t object,
+                            uint32_t reason, int64_t value)
     __attribute__ ((noinline));
 
+/* Reports that the current task acquired or released (@kind) the lock
+ * or semaphore @object of object kind @okind, with @value permits left
+ * (0 for a lock). */
 static inline void
 braid__report_hold (braid_event_kind kind, uint64_t object,
                     braid_object_kind okind, int64_t value)
 {
   if (BRAID_UNLIKELY (braid__hooks_active))
-    braid__emit_hold (kind, object, okind, value);
+    braid__emit_primitive (kind, object, okind, value);
 }
 
 /* Completes @w's future with a result if it is still pending. Returns true
