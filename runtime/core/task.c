@@ -79,6 +79,7 @@ braid_spawn_at (braid_loop *loop, const char *name, braid_task_fn fn,
   f->is_task = true;
   f->retrieved = f->gathered = f->reported = f->close_wait = false;
   f->cancel_once = f->cancel_handed = f->owns_result = false;
+  f->is_private = false; /* read for every future (wake_implied) */
   f->cancel_bare = NULL;
   f->ncbs = 0;
   f->capcbs = 1;

@@ -413,8 +413,9 @@ test_compact_follower_shares_and_matches_the_file (void)
   size_t early_tasks;
   const braid_trace_task *early_list
     = braid_trace_get_tasks (early, &early_tasks);
+  g_assert_cmpuint (early_tasks, >, 0);
   braid_trace_task *early_copy
-    = g_memdup2 (early_list, early_tasks * sizeof (braid_trace_task) + 1);
+    = g_memdup2 (early_list, early_tasks * sizeof (braid_trace_task));
   size_t early_marks;
   braid_trace_get_marks (early, &early_marks);
 
