@@ -39,7 +39,6 @@
 #include "safe-text.h"
 
 #include <sqlite3.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -267,19 +266,9 @@ static int
 fail (sqlite3 *db, int rc, char **error, const char *what, const char *msg)
 {
   int nomem = (rc & 0xff) == SQLITE_NOMEM;
-  if (error != NULL && *error == NULL)
-    {
-      if (msg == NULL)
-        msg = nomem || db == NULL ? "out of memory" : sqlite3_errmsg (db);
-      size_t n = strlen (what) + strlen (msg) + 3;
-      char *raw = malloc (n);
-      if (raw != NULL)
-        {
-          snprintf (raw, n, "%s: %s", what, msg);
-          *error = braid__text_terminal_dup (raw);
-          free (raw);
-        }
-    }
+  if (msg == NULL)
+    msg = nomem || db == NULL ? "out of memory" : sqlite3_errmsg (db);
+  braid__error_printf (error, "%s: %s", what, msg);
   if (db != NULL)
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
   return nomem ? BRAID_ENOMEM : BRAID_EINVAL;
