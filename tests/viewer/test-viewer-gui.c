@@ -680,6 +680,30 @@ test_viewer_wait_graph_at_a_held_lock (void)
   g_free (db);
 }
 
+/* The robbed run of tests/tracer/prim-program.c: getter is woken for an
+ * item that thief takes first. The Details of getter's wait say the queue
+ * is NOT FIFO, with one robbery, and name the robber. */
+static void
+test_viewer_names_a_robber (void)
+{
+  const char *args[] = { "robbed", NULL };
+  char *db = vt_record_sample ("prim", args);
+  if (!db)
+    return;
+  char *png = g_build_filename (vt_tmpdir (), "viewer-robbed.png", NULL);
+  const char *files[] = { db, NULL };
+  char *out = NULL;
+  g_assert_cmpint (run_viewer (png, NULL, files, &out), ==, 0);
+  g_assert_true (vt_has_line (out, "self-test: robbed details| Primitive  queue ",
+                              ": NOT FIFO (1 overtaken, 1 robbed)", ""));
+  g_assert_true (vt_has_line (out, "self-test: robbed details| Robbed  ",
+                              "getter: its item went to thief at step ",
+                              ", and it waited again"));
+  g_free (out);
+  g_free (png);
+  g_free (db);
+}
+
 /* The deadlock_locks sample, two workers taking two locks in opposite
  * order: the window draws the cycle where it happens (the deadlock colour
  * over the lanes, the caption naming the tasks and the locks), and the
@@ -1151,6 +1175,7 @@ main (int argc, char **argv)
                    test_viewer_scrolls_many_lanes);
   g_test_add_func ("/viewer/gui/wait-graph-at-a-held-lock",
                    test_viewer_wait_graph_at_a_held_lock);
+  g_test_add_func ("/viewer/gui/names-a-robber", test_viewer_names_a_robber);
   g_test_add_func ("/viewer/gui/shows-a-deadlock-cycle",
                    test_viewer_shows_a_deadlock_cycle);
   g_test_add_func ("/viewer/gui/empty-point-shows-the-wait-graph",

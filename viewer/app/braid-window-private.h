@@ -150,6 +150,10 @@ void braid__window_show_details (BraidWindow *self);
 void braid__window_describe_primitive (BraidWindow *self, GString *s,
                                        const braid_trace_slice *slice);
 void braid__window_check_deadlock (BraidWindow *self);
+/* The self-test: selects the first wait robbed of a queue's item or
+ * place and prints its Details' primitive and robbery lines as
+ * "self-test: robbed details| ..." (nothing when no wait was robbed). */
+void braid__window_check_robbed (BraidWindow *self);
 /* The self-test's click on an empty point of a lane: at the step where
  * the wait-for graph is largest among the points just before a lane's
  * task began or just after it ended, reports the selection, the details

@@ -556,6 +556,7 @@ drive_on (BraidWindow *self)
 {
   BraidTimeline *tl = BRAID_TIMELINE (self->timeline);
   braid__window_check_deadlock (self);
+  braid__window_check_robbed (self);
   braid__window_check_wait_graph (self);
   /* Back to the task picked, for the snapshot. */
   if (self->test_picked_task >= 0)

@@ -79,6 +79,35 @@ order_row (BraidWindow *self, GString *s, const char *key, GPtrArray *waits)
   g_string_free (line, TRUE);
 }
 
+/* A row per robbed wait of queue @p (at most ORDER_NAMES): who was woken
+ * for an item or a place, and who took it first. */
+static void
+robbed_rows (BraidWindow *self, GString *s, const braid_trace_primitive *p,
+             const braid_trace_sync_wait *waits)
+{
+  unsigned shown = 0;
+  for (size_t k = 0; k < p->n_waits && shown < ORDER_NAMES; k++)
+    {
+      const braid_trace_sync_wait *w = &waits[p->first_wait + k];
+      if (w->robbed == 0)
+        continue;
+      const char *what = w->robbed_op == BRAID_QUEUE_OP_PUT ? "place" : "item";
+      char *line;
+      if (w->robbed_step == UINT64_MAX)
+        line = g_strdup_printf ("%s: woken, but another task took its %s "
+                                "first, and it waited again",
+                                name_of (self, w->task), what);
+      else
+        line = g_strdup_printf ("%s: its %s went to %s at step %" G_GUINT64_FORMAT
+                                ", and it waited again",
+                                name_of (self, w->task), what,
+                                name_of (self, w->robbed_by), w->robbed_step);
+      sync_row (s, "Robbed", line, "#c0101a");
+      g_free (line);
+      shown++;
+    }
+}
+
 void
 braid__window_describe_primitive (BraidWindow *self, GString *s,
                                   const braid_trace_slice *slice)
@@ -98,6 +127,9 @@ braid__window_describe_primitive (BraidWindow *self, GString *s,
     g_string_append (head, ": FIFO (nobody waited)");
   else if (p->fifo)
     g_string_append (head, ": FIFO");
+  else if (p->n_robbed > 0)
+    g_string_append_printf (head, ": NOT FIFO (%u overtaken, %u robbed)",
+                            p->n_overtaken, p->n_robbed);
   else
     g_string_append_printf (head, ": NOT FIFO (%u overtaken)",
                             p->n_overtaken);
@@ -126,6 +158,7 @@ braid__window_describe_primitive (BraidWindow *self, GString *s,
   g_ptr_array_sort (order, cmp_serve);
   order_row (self, s, "Served", order);
   g_ptr_array_free (order, TRUE);
+  robbed_rows (self, s, p, waits);
   if (p->kind == BRAID_OBJ_LOCK || p->kind == BRAID_OBJ_SEMAPHORE)
     {
       /* Who held it when this wait began. */
@@ -214,6 +247,39 @@ braid__window_check_deadlock (BraidWindow *self)
         || g_str_has_prefix (lines[i], "Wait-for")
         || strstr (lines[i], "(deadlock cycle)"))
       printf ("self-test: details| %s\n", lines[i]);
+  g_strfreev (lines);
+}
+
+void
+braid__window_check_robbed (BraidWindow *self)
+{
+  size_t n_waits;
+  const braid_trace_sync_wait *waits
+      = braid_trace_get_sync_waits (self->trace, &n_waits);
+  const braid_trace_sync_wait *w = NULL;
+  for (size_t i = 0; i < n_waits && !w; i++)
+    if (waits[i].robbed > 0)
+      w = &waits[i];
+  if (!w)
+    return;
+  /* Select that wait on the timeline, as a click on it would. */
+  size_t first, count;
+  braid_trace_slice one;
+  braid_timeline_model_task_slices (self->model, w->task, &first, &count);
+  int64_t pick = -1;
+  for (size_t i = 0; i < count && pick < 0; i++)
+    if (braid_timeline_model_get_slice (self->model, (int64_t)(first + i),
+                                        &one)
+        && one.state == BRAID_STATE_WAITING && one.object == w->object)
+      pick = (int64_t)(first + i);
+  braid_timeline_select (BRAID_TIMELINE (self->timeline), w->task, pick);
+  braid__window_show_details (self);
+  const char *text = gtk_label_get_text (GTK_LABEL (self->details_label));
+  char **lines = g_strsplit (text, "\n", -1);
+  for (int i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], "Primitive")
+        || g_str_has_prefix (lines[i], "Robbed"))
+      printf ("self-test: robbed details| %s\n", lines[i]);
   g_strfreev (lines);
 }
 
