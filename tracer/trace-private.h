@@ -436,18 +436,20 @@ struct braid_trace
   int64_t finalizing_unix_ns;
   bool finalized;
   /* A trace a follower made (reader-live.c): its strings, and the meta's,
-   * live in the follower's arena, kept alive by this reference; arena
-   * then holds only what this trace composed. NULL otherwise. */
-  struct braid__shared_arena *shared;
+   * live in the follower's arena, and its large arrays in the follower's
+   * reservations, kept alive by this reference; arena then holds only
+   * what this trace composed. NULL otherwise. */
+  struct braid__follower_share *shared;
   /* Holds and primitives (reader-sync.c): the builder's records, and the
    * analysis made at the first question. NULL when there is neither. */
   struct braid__sync *sync;
 };
 
-/* reader-live.c: an arena shared by a follower and the traces it makes. */
-typedef struct braid__shared_arena braid__shared_arena;
-/* Drops a reference (accepts NULL); the last one frees the arena. */
-void braid__shared_arena_unref (braid__shared_arena *shared);
+/* reader-live.c: what a follower shares with the traces it makes (the
+ * strings' arena, the reservations of its builder's large arrays). */
+typedef struct braid__follower_share braid__follower_share;
+/* Drops a reference (accepts NULL); the last one frees the share. */
+void braid__follower_share_unref (braid__follower_share *shared);
 /* The liveness of @trace from its meta, now: fills @status (may be NULL)
  * and returns its liveness. */
 braid_trace_liveness braid__trace_liveness (const struct braid_trace *trace,

@@ -42,20 +42,20 @@
  * strings, and the reservations of its builder's large arrays (see
  * braid__builder_follow). A builder made again (restart) gets a new
  * one, which keeps the first, and its arena, alive through prev. */
-struct braid__shared_arena
+struct braid__follower_share
 {
   _Atomic int refs;
   braid__arena *arena;        /* NULL but in the first */
   braid__live_blocks *blocks; /* NULL when the builder does not follow */
-  struct braid__shared_arena *prev;
+  struct braid__follower_share *prev;
 };
 
 void
-braid__shared_arena_unref (braid__shared_arena *shared)
+braid__follower_share_unref (braid__follower_share *shared)
 {
   while (shared != NULL && atomic_fetch_sub (&shared->refs, 1) == 1)
     {
-      braid__shared_arena *prev = shared->prev;
+      braid__follower_share *prev = shared->prev;
       braid__arena_free (shared->arena);
       braid__live_blocks_free (shared->blocks);
       free (shared);
@@ -205,7 +205,7 @@ struct braid_trace_follower
   /* The model's base: meta and strings (in the shared arena, which is
    * base->arena), what the builder reads names from. */
   braid_trace *base;
-  braid__shared_arena *shared;
+  braid__follower_share *shared;
   braid__builder *builder;
   uint64_t n_fed;          /* events handed to the builder */
   int64_t last_batch;      /* the largest batches.id read */
@@ -238,7 +238,7 @@ restart (braid_trace_follower *f)
        * builder's go in a new share, which keeps the old one. Made
        * before the builder is freed, so that running out of memory here
        * leaves the follower as it was. */
-      braid__shared_arena *next = calloc (1, sizeof *next);
+      braid__follower_share *next = calloc (1, sizeof *next);
       if (next == NULL)
         return BRAID_ENOMEM;
       atomic_store (&next->refs, 1);
@@ -656,7 +656,7 @@ braid_trace_follower_free (braid_trace_follower *f)
       f->base->arena = NULL;
       braid_trace_close (f->base);
     }
-  braid__shared_arena_unref (f->shared);
+  braid__follower_share_unref (f->shared);
   free (f->path);
   free (f);
 }

@@ -908,7 +908,7 @@ braid_trace_close (braid_trace *trace)
   free (trace->obj_vals);
   free (trace->compact_ends);
   braid__arena_free (trace->arena);
-  braid__shared_arena_unref (trace->shared);
+  braid__follower_share_unref (trace->shared);
   braid__sync_free (trace->sync);
   free (trace);
 }
